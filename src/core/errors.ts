@@ -1,0 +1,58 @@
+/** Error codes follow MLflow's so a REST backend can map them one to one. */
+export type ErrorCode =
+  | 'INVALID_PARAMETER_VALUE'
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'INVALID_STATE'
+  | 'CORRUPT_STORE'
+  | 'IO_ERROR'
+  | 'PERMISSION_DENIED';
+
+/** Exit statuses the CLI uses for each code. */
+export const EXIT_STATUS: Record<ErrorCode, number> = {
+  INVALID_PARAMETER_VALUE: 2,
+  RESOURCE_DOES_NOT_EXIST: 3,
+  RESOURCE_ALREADY_EXISTS: 4,
+  INVALID_STATE: 5,
+  CORRUPT_STORE: 6,
+  IO_ERROR: 7,
+  PERMISSION_DENIED: 8,
+};
+
+/**
+ * The one error class of tracklab. Messages name the offending value or file and say what to do.
+ *
+ * @example
+ * throw new TracklabError('INVALID_PARAMETER_VALUE', `tracklab: metric key "${key}" is invalid; use letters, digits, _ - . / : and spaces`);
+ */
+export class TracklabError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message.startsWith('tracklab: ') ? message : `tracklab: ${message}`, options);
+    this.name = 'TracklabError';
+    this.code = code;
+  }
+}
+
+export const invalid = (message: string): TracklabError => new TracklabError('INVALID_PARAMETER_VALUE', message);
+export const notFound = (message: string): TracklabError => new TracklabError('RESOURCE_DOES_NOT_EXIST', message);
+export const exists = (message: string): TracklabError => new TracklabError('RESOURCE_ALREADY_EXISTS', message);
+export const badState = (message: string): TracklabError => new TracklabError('INVALID_STATE', message);
+export const corrupt = (file: string, what: string, cause?: unknown): TracklabError =>
+  new TracklabError(
+    'CORRUPT_STORE',
+    `store file ${file} ${what}; fix or restore it by hand (tracklab never overwrites it)`,
+    cause === undefined ? undefined : { cause },
+  );
+
+/** Wraps a Node I/O error into a TracklabError that names the file and the failing operation. */
+export function ioError(op: string, file: string, cause: unknown): TracklabError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const hint =
+    code === 'ENOSPC' ? 'the disk is full; free space and retry' :
+    code === 'EACCES' || code === 'EPERM' ? 'permission denied; check the store folder permissions' :
+    code === 'EROFS' ? 'the file system is read-only' :
+    `${code ?? String(cause)}`;
+  return new TracklabError('IO_ERROR', `could not ${op} ${file}: ${hint}; what was stored before is intact`, { cause });
+}
