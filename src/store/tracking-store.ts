@@ -30,6 +30,8 @@ export interface TrackingStore {
   /** A writer for a run's metric points: `append` is synchronous and buffers; `flush` makes them survive a crash. */
   openMetricWriter(id: string): Promise<MetricWriter>;
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
+  /** Every point of every metric of a run, in logging order (one read for reports). */
+  getAllMetricHistories(id: string): Promise<MetricPoint[]>;
   /** Runs of the given experiments (ids), newest first; filtering and ordering are done by src/core/search. */
   listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]>;
 

@@ -1,0 +1,177 @@
+/** A run being logged by this process: cheap synchronous metric logging, buffered params and tags, flush and end. */
+import type { DatasetInput, RunStatus } from './core/entities.js';
+import { TAGS } from './core/entities.js';
+import { badState, invalid } from './core/errors.js';
+import {
+  paramValueToString, tagValueToString, validateArtifactPath, validateKey, validateMetricValue, validateRunStatus,
+  validateStep, validateTimestamp, ownEntries,
+} from './core/validation.js';
+import type { MetricWriter, TrackingStore } from './store/tracking-store.js';
+
+export interface MetricOptions {
+  /** integer step, default 0 */
+  step?: number;
+  /** ms since the epoch, default now */
+  timestamp?: number;
+}
+
+export class ActiveRun {
+  private readonly knownParams: Map<string, string>;
+  private pendingParams: Record<string, string> = {};
+  private pendingTags: Record<string, string> = {};
+  private readonly validMetricKeys = new Set<string>();
+  private ended = false;
+
+  /** @internal created by Tracker.startRun */
+  constructor(
+    private readonly store: TrackingStore,
+    private readonly writer: MetricWriter,
+    readonly id: string,
+    readonly name: string,
+    readonly experimentId: string,
+    readonly experimentName: string,
+    params: Record<string, string>,
+    private readonly onEnd: (run: ActiveRun) => void,
+  ) {
+    this.knownParams = new Map(Object.entries(params));
+  }
+
+  /** Whether end() was called. */
+  get isEnded(): boolean { return this.ended; }
+
+  /**
+   * Logs one metric point. Synchronous and cheap: the point is buffered and written by flush() or end().
+   * @example run.logMetric('loss', 0.31, { step: 1 });
+   */
+  logMetric(key: string, value: number, options?: MetricOptions): void {
+    this.assertOpen();
+    if (!this.validMetricKeys.has(key)) {
+      validateKey('metric', key);
+      this.validMetricKeys.add(key);
+    }
+    if (typeof value !== 'number') validateMetricValue(key, value);
+    const step = options?.step ?? 0;
+    if (!Number.isSafeInteger(step)) validateStep(key, step);
+    const timestamp = options?.timestamp ?? Date.now();
+    if (options?.timestamp !== undefined) validateTimestamp(key, timestamp);
+    this.writer.append(key, value, step, timestamp);
+  }
+
+  /** @example run.logMetrics({ loss: 0.3, acc: 0.9 }, { step: 2 }); */
+  logMetrics(metrics: Record<string, number>, options?: MetricOptions): void {
+    const timestamp = options?.timestamp ?? Date.now();
+    for (const [key, value] of ownEntries('metrics', metrics)) this.logMetric(key, value as number, { ...options, timestamp });
+  }
+
+  /** Validates and buffers params (synchronously; a changed value throws here). Written by the next flush(). */
+  queueParams(params: Record<string, unknown>): void {
+    this.assertOpen();
+    const staged: [string, string][] = [];
+    for (const [key, value] of ownEntries('params', params)) {
+      validateKey('param', key);
+      const text = paramValueToString(key, value);
+      const old = this.knownParams.get(key) ?? staged.find(([k]) => k === key)?.[1];
+      if (old !== undefined && old !== text) {
+        throw invalid(`changing param values is not allowed: param "${key}" of run ${this.id} is "${old}", got "${text}"; log it under another key or start a new run`);
+      }
+      staged.push([key, text]);
+    }
+    for (const [key, text] of staged) {
+      this.knownParams.set(key, text);
+      this.pendingParams[key] = text;
+    }
+  }
+
+  /** Validates and buffers tags (synchronously). Written by the next flush(). */
+  queueTags(tags: Record<string, unknown>): void {
+    this.assertOpen();
+    const staged = ownEntries('tags', tags).map(([key, value]) => [validateKey('tag', key), tagValueToString(key, value)] as const);
+    for (const [key, text] of staged) this.pendingTags[key] = text;
+  }
+
+  /** @example await run.logParam('lr', 0.1); */
+  async logParam(key: string, value: unknown): Promise<void> {
+    await this.logParams({ [key]: value });
+  }
+
+  /** @example await run.logParams({ depth: 3, model: 'rf' }); */
+  async logParams(params: Record<string, unknown>): Promise<void> {
+    this.queueParams(params);
+    await this.writePending();
+  }
+
+  async setTag(key: string, value: unknown): Promise<void> {
+    await this.setTags({ [key]: value });
+  }
+
+  async setTags(tags: Record<string, unknown>): Promise<void> {
+    this.queueTags(tags);
+    await this.writePending();
+  }
+
+  /** Sets the run's Markdown description (tag mlflow.note.content). */
+  async setNote(markdown: string): Promise<void> {
+    await this.setTag(TAGS.note, markdown);
+  }
+
+  /** Records a dataset the run used (MLflow log_input). */
+  async logInput(dataset: DatasetInput): Promise<void> {
+    this.assertOpen();
+    if (typeof dataset?.name !== 'string' || dataset.name === '' || dataset.name.length > 500) {
+      throw invalid(`dataset name ${JSON.stringify(dataset?.name)} is invalid: give 1 to 500 characters`);
+    }
+    if (typeof dataset.digest !== 'string' || dataset.digest.length > 36) {
+      throw invalid(`dataset "${dataset.name}" digest ${JSON.stringify(dataset.digest)} is invalid: give a string of at most 36 characters`);
+    }
+    await this.store.logBatch(this.id, { inputs: [{ ...dataset }] });
+  }
+
+  /** Copies a local file or folder into the run's artifacts, under `artifactDir` if given. */
+  async logArtifact(localPath: string, artifactDir = ''): Promise<void> {
+    this.assertOpen();
+    await this.store.logArtifact(this.id, localPath, validateArtifactPath(artifactDir, 'artifact folder'));
+  }
+
+  /** @example await run.logText('# notes', 'notes.md'); */
+  async logText(text: string, artifactPath: string): Promise<void> {
+    this.assertOpen();
+    await this.store.writeArtifact(this.id, validateArtifactPath(artifactPath), String(text));
+  }
+
+  /** Writes `value` as pretty JSON to an artifact. */
+  async logDict(value: unknown, artifactPath: string): Promise<void> {
+    await this.logText(`${JSON.stringify(value, null, 2)}\n`, artifactPath);
+  }
+
+  /** Everything logged so far survives a crash of this process (kill -9) once this resolves. */
+  async flush(): Promise<void> {
+    await this.writer.flush();
+    await this.writePending();
+  }
+
+  /** Flushes, marks the run ended and fsyncs it (survives power loss). Default status FINISHED. */
+  async end(status: RunStatus | Lowercase<RunStatus> = 'FINISHED'): Promise<void> {
+    const final = validateRunStatus(status);
+    if (final === 'RUNNING' || final === 'SCHEDULED') throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
+    if (this.ended) return;
+    await this.flush();
+    this.ended = true;
+    await this.writer.close();
+    await this.store.updateRun(this.id, { status: final, endTime: Date.now() });
+    await this.store.syncRun(this.id);
+    this.onEnd(this);
+  }
+
+  private async writePending(): Promise<void> {
+    const params = this.pendingParams;
+    const tags = this.pendingTags;
+    if (Object.keys(params).length === 0 && Object.keys(tags).length === 0) return;
+    this.pendingParams = {};
+    this.pendingTags = {};
+    await this.store.logBatch(this.id, { params, tags });
+  }
+
+  private assertOpen(): void {
+    if (this.ended) throw badState(`run ${this.name} (${this.id}) has ended; start a new run to log more`);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Validation of everything a user hands to tracklab, done once before any store is called.
+ * Rules are MLflow's (mlflow/utils/validation.py) unless noted; every failure is one INVALID_PARAMETER_VALUE line.
+ */
+import { invalid } from './errors.js';
+import type { RunStatus } from './entities.js';
+import { RUN_STATUSES } from './entities.js';
+
+export const MAX_KEY_LENGTH = 250;
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+export const MAX_TAG_VALUE_LENGTH = 8000;
+export const MAX_EXPERIMENT_TAG_VALUE_LENGTH = 5000;
+export const MAX_EXPERIMENT_NAME_LENGTH = 500;
+export const MAX_RUN_NAME_LENGTH = 500;
+
+// Python's \w is Unicode-aware, so MLflow accepts letters of any script; \p{L}\p{N}\p{M} mirror that.
+const KEY_RE = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
+const RUN_ID_RE = /^[a-zA-Z0-9][\w-]{0,255}$/;
+const EXPERIMENT_ID_RE = /^[a-zA-Z0-9][\w-]{0,63}$/;
+/** Keys that would reach Object.prototype if used as property names. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const show = (value: unknown): string => {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+};
+
+/** A metric, param or tag key: MLflow's regex, <= 250 chars, no path tricks, no prototype names. */
+export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw invalid(`${kind} key ${show(key)} is invalid: give a non-empty string`);
+  }
+  if (key.length > MAX_KEY_LENGTH) {
+    throw invalid(`${kind} key ${show(key)} is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`);
+  }
+  if (!KEY_RE.test(key)) {
+    throw invalid(`${kind} key ${show(key)} is invalid: use letters, digits, underscores, dashes, periods, spaces, colons and slashes`);
+  }
+  if (FORBIDDEN_KEYS.has(key)) throw invalid(`${kind} key ${show(key)} is reserved by JavaScript; choose another name`);
+  if (key === '.' || key.startsWith('..') || key.startsWith('/') || !isNormalPath(key)) {
+    throw invalid(`${kind} key ${show(key)} is invalid: it must be a normalized relative path (no leading "/", "..", "//" or "/./")`);
+  }
+  return key;
+}
+
+function isNormalPath(key: string): boolean {
+  if (!key.includes('/')) return true;
+  const parts = key.split('/');
+  return parts.every((p) => p !== '' && p !== '.' && p !== '..');
+}
+
+/** Params are strings in the store, as in MLflow; numbers and booleans are converted, objects JSON-encoded. */
+export function paramValueToString(key: string, value: unknown): string {
+  const text = stringify(value);
+  if (text === undefined) throw invalid(`param "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
+  if (text.length > MAX_PARAM_VALUE_LENGTH) {
+    throw invalid(`param "${key}" value is ${text.length} characters long; the limit is ${MAX_PARAM_VALUE_LENGTH}`);
+  }
+  return text;
+}
+
+export function tagValueToString(key: string, value: unknown, limit = MAX_TAG_VALUE_LENGTH): string {
+  const text = stringify(value);
+  if (text === undefined) throw invalid(`tag "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
+  if (text.length > limit) throw invalid(`tag "${key}" value is ${text.length} characters long; the limit is ${limit}`);
+  return text;
+}
+
+function stringify(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null) return 'null';
+  if (typeof value === 'object') {
+    try { return JSON.stringify(value); } catch { return undefined; }
+  }
+  return undefined;
+}
+
+/** Metric values are numbers; NaN and +-Infinity are allowed (stored as the strings "NaN", "Infinity", "-Infinity"). */
+export function validateMetricValue(key: string, value: unknown): number {
+  if (typeof value !== 'number') {
+    throw invalid(`metric "${key}" has value ${show(value)} of type ${typeof value}; metric values must be numbers`);
+  }
+  return value;
+}
+
+export function validateStep(key: string, step: unknown): number {
+  if (typeof step !== 'number' || !Number.isSafeInteger(step)) {
+    throw invalid(`metric "${key}" has step ${show(step)}; steps must be integers`);
+  }
+  return step;
+}
+
+export function validateTimestamp(key: string, timestamp: unknown): number {
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw invalid(`metric "${key}" has timestamp ${show(timestamp)}; timestamps are integer milliseconds >= 0`);
+  }
+  return timestamp;
+}
+
+export function validateRunId(id: unknown): string {
+  if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
+    throw invalid(`run id ${show(id)} is invalid: run ids are letters, digits, "_" and "-" (e.g. 3f2a9c...); copy it from \`tracklab runs list\``);
+  }
+  return id;
+}
+
+export function validateExperimentId(id: unknown): string {
+  if (typeof id !== 'string' || !EXPERIMENT_ID_RE.test(id)) {
+    throw invalid(`experiment id ${show(id)} is invalid: experiment ids are letters, digits, "_" and "-"`);
+  }
+  return id;
+}
+
+export function validateExperimentName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim().length === 0) {
+    throw invalid(`experiment name ${show(name)} is invalid: give a non-empty string`);
+  }
+  if (name.length > MAX_EXPERIMENT_NAME_LENGTH) {
+    throw invalid(`experiment name ${show(name)} is ${name.length} characters long; the limit is ${MAX_EXPERIMENT_NAME_LENGTH}`);
+  }
+  return name;
+}
+
+export function validateRunName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim().length === 0) throw invalid(`run name ${show(name)} is invalid: give a non-empty string`);
+  if (name.length > MAX_RUN_NAME_LENGTH) throw invalid(`run name ${show(name)} is ${name.length} characters long; the limit is ${MAX_RUN_NAME_LENGTH}`);
+  return name;
+}
+
+export function validateRunStatus(status: unknown): RunStatus {
+  const upper = typeof status === 'string' ? status.toUpperCase() : status;
+  if (!RUN_STATUSES.includes(upper as RunStatus)) {
+    throw invalid(`run status ${show(status)} is invalid; use one of ${RUN_STATUSES.join(', ')}`);
+  }
+  return upper as RunStatus;
+}
+
+/**
+ * An artifact path relative to a run's artifact root: '/'-separated, no traversal in any spelling
+ * (`..`, `%2e%2e`, `%252e`, backslashes, drive letters, `#`, `?`, NUL). '' is the root.
+ */
+export function validateArtifactPath(path: unknown, what = 'artifact path'): string {
+  if (typeof path !== 'string') throw invalid(`${what} ${show(path)} is invalid: give a relative path string`);
+  if (path === '') return '';
+  const reason =
+    path.includes('\0') ? 'it contains a NUL byte' :
+    path.includes('\\') ? 'it contains a backslash; use "/"' :
+    /^[a-zA-Z]:/.test(path) ? 'it starts with a drive letter' :
+    path.startsWith('/') ? 'it is absolute' :
+    /%[0-9a-fA-F]{2}/.test(path) ? 'it contains percent-encoded characters' :
+    /[#?]/.test(path) ? 'it contains "#" or "?"' :
+    path.split('/').some((p) => p === '..') ? 'it climbs out with ".."' :
+    path.split('/').some((p) => p === '.' || p === '') ? 'it has an empty or "." segment' :
+    undefined;
+  if (reason) throw invalid(`${what} ${show(path)} is refused: ${reason}; give a relative path inside the run's artifacts, like "plots/loss.png"`);
+  return path;
+}
+
+/** Rejects keys that would pollute prototypes when used on plain objects (for records given by users). */
+export function ownEntries(what: string, record: unknown): [string, unknown][] {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw invalid(`${what} must be an object of key: value pairs, got ${show(record)}`);
+  }
+  return Object.keys(record).map((k) => [k, (record as Record<string, unknown>)[k]]);
+}

@@ -1,0 +1,66 @@
+/** Durable file replacement: unique temp file + fsync + rename + fsync of the folder. */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ioError } from '../../core/errors.js';
+
+/** Temp files are named `.<target>.<pid>.<random>.tmp` so a dead writer's leftovers can be recognised and removed. */
+export const TEMP_FILE_RE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+export function tempPathFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Replaces `file` with `data` atomically: readers see the old or the new content, never a mix.
+ * With `durable`, the data and the rename survive power loss (fsync of file and folder).
+ * On any failure the temp file is removed and the old content is intact.
+ */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, durable: boolean): void {
+  const temp = tempPathFor(file);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temp, 'wx', 0o644);
+    writeAll(fd, data);
+    if (durable) fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, file);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
+    throw ioError('write', file, error);
+  }
+  if (durable) fsyncDir(dirname(file));
+}
+
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch (error) {
+    throw ioError('sync folder', dir, error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export function fsyncFile(file: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r+');
+    fsyncSync(fd);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw ioError('sync', file, error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Append-only metric series: one JSON line per point in `runs/<id>/metrics.jsonl`, written only by the process that
+ * owns the run. A line torn by a crash is skipped when read, never fatal.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { MetricPoint, MetricSummary } from '../../core/entities.js';
+import { corrupt, ioError } from '../../core/errors.js';
+import { decodeNumber, numberToJson } from '../../core/number-codec.js';
+
+/** Flush to the file once this many characters are buffered, so memory stays bounded however long a loop logs. */
+const BUFFER_LIMIT = 1 << 20;
+
+export class MetricLog {
+  private buffer = '';
+  private readonly prefixes = new Map<string, string>();
+  private fd: number | undefined;
+  /** true when points arrived since the summaries were last saved */
+  dirty = false;
+
+  constructor(readonly file: string, readonly summaries: Record<string, MetricSummary>) {}
+
+  append(key: string, value: number, step: number, timestamp: number): void {
+    let prefix = this.prefixes.get(key);
+    if (prefix === undefined) {
+      prefix = `{"key":${JSON.stringify(key)},"value":`;
+      this.prefixes.set(key, prefix);
+    }
+    this.buffer += `${prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step},"timestamp":${timestamp}}\n`;
+    summarize(this.summaries, key, value, step, timestamp);
+    this.dirty = true;
+    if (this.buffer.length >= BUFFER_LIMIT) this.writeOut();
+  }
+
+  /** Writes the buffer to the file (the OS keeps it if this process dies). */
+  writeOut(): void {
+    if (this.buffer === '') return;
+    try {
+      if (this.fd === undefined) this.fd = openSync(this.file, 'a', 0o644);
+      const bytes = Buffer.from(this.buffer, 'utf8');
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      throw ioError('append metrics to', this.file, error);
+    }
+    this.buffer = '';
+  }
+
+  close(): void {
+    this.writeOut();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Folds one point into the summaries. "Latest" is the point with the largest (step, timestamp, value), as in MLflow. */
+export function summarize(summaries: Record<string, MetricSummary>, key: string, value: number, step: number, timestamp: number): void {
+  const s = summaries[key];
+  if (s === undefined) {
+    summaries[key] = { value, step, timestamp, min: value, max: value, count: 1 };
+    return;
+  }
+  s.count += 1;
+  if (value < s.min || Number.isNaN(s.min)) s.min = value;
+  if (value > s.max || Number.isNaN(s.max)) s.max = value;
+  if (step > s.step || (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))) {
+    s.value = value;
+    s.step = step;
+    s.timestamp = timestamp;
+  }
+}
+
+/** Reads every point of a metrics file, optionally of one key. Missing file = no points. */
+export function readMetricLog(file: string, onlyKey?: string): MetricPoint[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw ioError('read', file, error);
+  }
+  const prefix = onlyKey === undefined ? undefined : `{"key":${JSON.stringify(onlyKey)},`;
+  const points: MetricPoint[] = [];
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    const torn = end === -1;
+    if (torn) end = text.length;
+    lineNo += 1;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line === '' || (prefix !== undefined && !line.startsWith(prefix))) continue;
+    const point = parsePoint(line);
+    if (point) points.push(point);
+    // A line cut short by a crash ends without "}"; anything else unreadable is damage the user should see.
+    else if (!torn && line.endsWith('}')) throw corrupt(file, `has an unreadable metric at line ${lineNo}: ${line.slice(0, 80)}`);
+  }
+  return points;
+}
+
+function parsePoint(line: string): MetricPoint | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const { key, value, step, timestamp } = raw as Record<string, unknown>;
+  const v = decodeNumber(value);
+  if (typeof key !== 'string' || v === undefined || typeof step !== 'number' || typeof timestamp !== 'number') return undefined;
+  return { key, value: v, step, timestamp };
+}

@@ -1,0 +1,50 @@
+/** Shape checks for the JSON store's documents, so a hand-edited or damaged file is reported, never used half-read. */
+import type { Experiment, MetricSummary, RunRecord } from '../../core/entities.js';
+import { RUN_STATUSES } from '../../core/entities.js';
+import { decodeNumber } from '../../core/number-codec.js';
+
+export interface StoreMeta { layoutVersion: number }
+export interface ExperimentsDoc { nextId: number; experiments: Experiment[] }
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+export const isStoreMeta = (v: unknown): v is StoreMeta => isObject(v) && typeof v['layoutVersion'] === 'number';
+
+export function isExperiment(v: unknown): v is Experiment {
+  return isObject(v) && typeof v['id'] === 'string' && typeof v['name'] === 'string'
+    && (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted')
+    && isTime(v['creationTime']) && isTime(v['lastUpdateTime']) && isStringRecord(v['tags']);
+}
+
+export const isExperimentsDoc = (v: unknown): v is ExperimentsDoc =>
+  isObject(v) && typeof v['nextId'] === 'number' && Array.isArray(v['experiments']) && v['experiments'].every(isExperiment);
+
+/** Checks a run document and decodes its metric summaries ("NaN" -> NaN) in place. */
+export function isRunRecord(v: unknown): v is RunRecord {
+  if (!isObject(v)) return false;
+  const ok = typeof v['id'] === 'string' && typeof v['experimentId'] === 'string' && typeof v['name'] === 'string'
+    && RUN_STATUSES.includes(v['status'] as never) && isTime(v['startTime'])
+    && (v['endTime'] === null || isTime(v['endTime']))
+    && (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted')
+    && typeof v['user'] === 'string' && isStringRecord(v['params']) && isStringRecord(v['tags'])
+    && isObject(v['metrics']) && Array.isArray(v['inputs']);
+  if (!ok) return false;
+  v['deletedTime'] ??= null;
+  for (const summary of Object.values(v['metrics'] as Record<string, unknown>)) {
+    if (!decodeSummary(summary)) return false;
+  }
+  return true;
+}
+
+function decodeSummary(s: unknown): s is MetricSummary {
+  if (!isObject(s)) return false;
+  for (const field of ['value', 'min', 'max'] as const) {
+    const n = decodeNumber(s[field]);
+    if (n === undefined) return false;
+    s[field] = n;
+  }
+  return typeof s['step'] === 'number' && typeof s['timestamp'] === 'number' && typeof s['count'] === 'number';
+}
