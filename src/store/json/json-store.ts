@@ -21,6 +21,7 @@ import { MetricLog, readMetricLog } from './metric-log.js';
 import { isExperimentsDoc, isRunRecord, isStoreMeta, type ExperimentsDoc, type StoreMeta } from './shapes.js';
 
 const RUN_DOC = 'a tracklab run (id, experimentId, name, status, params, tags, metrics, ...)';
+const EXPERIMENTS_DOC = 'an experiment list { nextId, experiments: [...] }';
 const live = new Set<MetricLog>();
 let exitHookInstalled = false;
 
@@ -31,7 +32,7 @@ export class JsonStore implements TrackingStore {
 
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
-    this.experimentsDoc = new SafeJsonAdapter(join(root, 'experiments.json'), isExperimentsDoc, 'an experiment list { nextId, experiments: [...] }', true);
+    this.experimentsDoc = new SafeJsonAdapter(join(root, 'experiments.json'), isExperimentsDoc, EXPERIMENTS_DOC, true);
   }
 
   /** Opens (creating if needed) the store in `root`; refuses a store of another layout version. */
@@ -61,7 +62,7 @@ export class JsonStore implements TrackingStore {
   }
 
   private async ensureDefaultExperiment(): Promise<void> {
-    if (readJsonDocument(this.experimentsDoc.file, isExperimentsDoc, '') !== null) return;
+    if (readJsonDocument(this.experimentsDoc.file, isExperimentsDoc, EXPERIMENTS_DOC) !== null) return;
     await updateDocument(this.experimentsDoc, () => ({ nextId: 1, experiments: [] }), (doc) => {
       if (!doc.experiments.some((e) => e.id === '0')) doc.experiments.unshift(newExperiment('0', 'Default', {}));
     });
@@ -77,7 +78,7 @@ export class JsonStore implements TrackingStore {
 
   // ---- experiments ----
   private readExperiments(): ExperimentsDoc {
-    const doc = readJsonDocument(this.experimentsDoc.file, isExperimentsDoc, 'an experiment list');
+    const doc = readJsonDocument(this.experimentsDoc.file, isExperimentsDoc, EXPERIMENTS_DOC);
     if (doc === null) throw corrupt(this.experimentsDoc.file, 'is missing');
     return doc;
   }

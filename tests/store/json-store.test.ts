@@ -1,0 +1,5 @@
+import { JsonStore } from '../../src/store/json/json-store.js';
+import { tempDir } from '../helpers.js';
+import { trackingStoreContract } from './contract.js';
+
+trackingStoreContract('JsonStore (file:)', () => JsonStore.open(tempDir()));

