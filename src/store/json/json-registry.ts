@@ -1,0 +1,126 @@
+/**
+ * The JSON backend of the model registry: one document per registered model, beside the tracking store.
+ *
+ * <store root>/registry/models/<name, lower-cased>.json
+ *
+ * Every change is `updateDocument`: cross-process lock, re-read, pure change (registry-document.ts), atomic fsynced
+ * write. So processes registering versions of one model at once get distinct versions and lose nothing.
+ */
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { exists, ioError, notFound } from '../../core/errors.js';
+import type {
+  Change, ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
+} from '../registry-store.js';
+import { withLock } from './lock.js';
+import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
+import * as rules from './registry-document.js';
+import { isRegisteredModelRecord, MODEL_DOC } from './registry-shapes.js';
+
+export class JsonRegistry implements ModelRegistryStore {
+  private readonly dir: string;
+
+  /** `root` is the tracking store's folder. */
+  constructor(root: string, private readonly now: () => number = Date.now) {
+    this.dir = join(root, 'registry', 'models');
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (error) {
+      throw ioError('create the registry folder', this.dir, error);
+    }
+  }
+
+  // Lower-cased so "Iris" and "iris" share one file (and one lock) on every file system.
+  private adapter(name: string): SafeJsonAdapter<RegisteredModelRecord> {
+    return new SafeJsonAdapter(join(this.dir, `${name.toLowerCase()}.json`), isRegisteredModelRecord, MODEL_DOC, true);
+  }
+
+  private read(name: string): RegisteredModelRecord {
+    const doc = readJsonDocument(this.adapter(name).file, isRegisteredModelRecord, MODEL_DOC);
+    if (doc === null || doc.name !== name) throw missingModel(name, doc?.name);
+    return doc;
+  }
+
+  /** Lock, re-read, change, write; the model must exist. */
+  private change<R>(name: string, mutate: (doc: RegisteredModelRecord, now: number) => R): Promise<R> {
+    return updateDocument(this.adapter(name), () => { throw missingModel(name); }, (doc) => {
+      if (doc.name !== name) throw missingModel(name, doc.name);
+      return mutate(doc, this.now());
+    });
+  }
+
+  async createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord> {
+    let created = false;
+    const doc = await updateDocument(this.adapter(name), () => {
+      created = true;
+      return rules.newModelDocument(name, init, this.now());
+    }, (d) => d);
+    if (!created) {
+      rules.checkSameName(doc, name);
+      throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
+    }
+    return doc;
+  }
+
+  async updateRegisteredModel(name: string, update: ModelUpdate): Promise<RegisteredModelRecord> {
+    return this.change(name, (doc, now) => { rules.applyUpdate(doc, update, now); return doc; });
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    const adapter = this.adapter(name);
+    await withLock(adapter.file, () => {
+      rules.checkDeletable(this.read(name));
+      rmSync(adapter.file);
+    });
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModelRecord> {
+    return this.read(name);
+  }
+
+  async listRegisteredModels(): Promise<RegisteredModelRecord[]> {
+    const out: RegisteredModelRecord[] = [];
+    for (const file of readdirSync(this.dir).sort()) {
+      if (file.startsWith('.') || !file.endsWith('.json')) continue; // temp files and lock folders
+      const doc = readJsonDocument(join(this.dir, file), isRegisteredModelRecord, MODEL_DOC);
+      if (doc) out.push(doc);
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async createModelVersion(name: string, input: NewModelVersion): Promise<ModelVersionRecord> {
+    return updateDocument(this.adapter(name), () => rules.newModelDocument(name, { description: '', tags: {}, user: input.user }, this.now()), (doc) => {
+      rules.checkSameName(doc, name);
+      return rules.addVersion(doc, input, this.now());
+    });
+  }
+
+  async updateModelVersion(name: string, version: number, update: ModelUpdate): Promise<ModelVersionRecord> {
+    return this.change(name, (doc, now) => {
+      const target = rules.findVersion(doc, version);
+      rules.applyUpdate(target, update, now);
+      return target;
+    });
+  }
+
+  async deleteModelVersion(name: string, version: number, change: Change): Promise<void> {
+    await this.change(name, (doc, now) => rules.deleteVersion(doc, version, change, now));
+  }
+
+  async transitionStage(name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }): Promise<ModelVersionRecord> {
+    return this.change(name, (doc, now) => rules.transition(doc, version, stage, options, now));
+  }
+
+  async setAlias(name: string, alias: string, version: number, change: Change): Promise<void> {
+    await this.change(name, (doc, now) => rules.setAlias(doc, alias, version, change, now));
+  }
+
+  async deleteAlias(name: string, alias: string, change: Change): Promise<void> {
+    await this.change(name, (doc, now) => rules.deleteAlias(doc, alias, change, now));
+  }
+}
+
+function missingModel(name: string, stored?: string): Error {
+  const hint = stored !== undefined && stored !== name ? ` (did you mean "${stored}"?)` : '; list models with `tracklab models list`';
+  return notFound(`registered model "${name}" does not exist${hint}`);
+}

@@ -1,0 +1,31 @@
+/** Shape checks for registry documents, so a damaged or hand-edited model file is reported, never used half-read. */
+import { MODEL_STAGES, type ModelVersionRecord, type RegisteredModelRecord, type RegistryHistoryEntry } from '../registry-store.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const isVersionNumber = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+const isTextOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+
+export function isModelVersionRecord(v: unknown): v is ModelVersionRecord {
+  return isObject(v) && isVersionNumber(v['version']) && typeof v['source'] === 'string' && typeof v['runId'] === 'string'
+    && typeof v['path'] === 'string' && MODEL_STAGES.includes(v['stage'] as never) && v['status'] === 'READY'
+    && typeof v['description'] === 'string' && isStringRecord(v['tags']) && typeof v['user'] === 'string'
+    && isTime(v['createdAt']) && isTime(v['updatedAt']);
+}
+
+export function isHistoryEntry(v: unknown): v is RegistryHistoryEntry {
+  return isObject(v) && isTime(v['at']) && typeof v['user'] === 'string' && typeof v['action'] === 'string'
+    && (v['version'] === null || isVersionNumber(v['version'])) && isTextOrNull(v['from']) && isTextOrNull(v['to'])
+    && isTextOrNull(v['alias']) && isTextOrNull(v['comment']);
+}
+
+export function isRegisteredModelRecord(v: unknown): v is RegisteredModelRecord {
+  return isObject(v) && typeof v['name'] === 'string' && typeof v['description'] === 'string' && isStringRecord(v['tags'])
+    && isTime(v['createdAt']) && isTime(v['updatedAt']) && isVersionNumber(v['nextVersion'])
+    && isObject(v['aliases']) && Object.values(v['aliases']).every(isVersionNumber)
+    && Array.isArray(v['versions']) && v['versions'].every(isModelVersionRecord)
+    && Array.isArray(v['history']) && v['history'].every(isHistoryEntry);
+}
+
+export const MODEL_DOC = 'a registered model { name, description, tags, aliases, versions, history, nextVersion }';

@@ -1,0 +1,62 @@
+/**
+ * ENOSPC on a real file system (a tiny tmpfs) and EPERM from an immutable folder: a clear error naming the file, and what was stored is intact.
+ * Mounting needs root; where mount is refused the tests are skipped with that reason.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Tracker } from '../../src/index.js';
+
+function mountTmpfs(size: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'tracklab-mnt-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  after(() => {
+    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+const probe = mountTmpfs('64k');
+const skip = probe === undefined ? 'mounting a tmpfs needs root (mount was refused here)' : false;
+
+describe('I/O errors', { skip }, () => {
+  it('a full disk gives a clear error and keeps the experiment list intact', async () => {
+    const dir = mountTmpfs('256k') as string;
+    const store = join(dir, 'store');
+    const tracker = await Tracker.open({ store });
+    await tracker.createExperiment('before');
+    const before = readFileSync(join(store, 'experiments.json'), 'utf8');
+    try { writeFileSync(join(dir, 'filler'), Buffer.alloc(1024 * 1024)); } catch { /* fills the disk up to the last block */ }
+    await assert.rejects(tracker.createExperiment('x'.repeat(400)), /could not write .*experiments\.json: the disk is full; free space and retry; what was stored before is intact/);
+    assert.equal(readFileSync(join(store, 'experiments.json'), 'utf8'), before);
+  });
+
+  it('a folder the process may not write (chattr +i) gives a clear error naming the run file', async (t) => {
+    const store = mkdtempSync(join(tmpdir(), 'tracklab-immutable-'));
+    const tracker = await Tracker.open({ store });
+    const run = await tracker.startRun({ experiment: 'ro' });
+    await run.logParam('a', 1);
+    const runDir = join(store, 'runs', run.id);
+    try {
+      execFileSync('chattr', ['+i', runDir], { stdio: 'ignore' });
+    } catch {
+      t.skip('chattr +i is not supported on this file system');
+      return;
+    }
+    try {
+      await assert.rejects(run.logParam('b', 2), /tracklab: could not (lock|write) .*run\.json: permission denied; check the store folder permissions/);
+    } finally {
+      execFileSync('chattr', ['-i', runDir]);
+      rmSync(store, { recursive: true, force: true });
+    }
+  });
+});
