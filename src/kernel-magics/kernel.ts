@@ -1,0 +1,160 @@
+/**
+ * The `tracklab` Jupyter kernel: tslab's converter, executor and ZeroMQ server, with an executor wrapper that rewrites
+ * magic lines before tslab sees a cell, flushes the active runs after every cell and ends a %%track cell's run.
+ * Loaded only by kernel-main.ts (it uses import.meta, which modules a notebook imports must not).
+ */
+import { createRequire } from 'node:module';
+import { format } from 'node:util';
+import { TracklabError } from '../core/errors.js';
+import { Tracker } from '../tracker.js';
+import { RUNTIME_GLOBAL } from './codegen.js';
+import { blankMagicLines, rewriteCell } from './rewrite.js';
+import { MagicRuntime, type DisplaySink } from './runtime.js';
+
+/** The slice of tslab's executor this kernel uses (tslab/dist/executor.d.ts). */
+export interface Executor {
+  execute(src: string): Promise<boolean>;
+  inspect(src: string, position: number): unknown;
+  complete(src: string, position: number): unknown;
+  reset(): void;
+  interrupt(): void;
+  locals: Record<string, unknown>;
+  close(): void;
+}
+
+interface Converter { close(): void }
+interface ConsoleLike { log(...a: unknown[]): void; error(...a: unknown[]): void }
+interface Handler {
+  handleKernel(): { implementation: string; implementation_version: string; banner: string };
+  handleIsComplete(req: { code: string }): unknown;
+  close(): void;
+}
+interface Tslab {
+  createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter;
+  createExecutor(rootDir: string, convs: { node: Converter; browser: Converter; close(): void }, console: ConsoleLike): Executor;
+  JupyterHandlerImpl: new (executor: Executor, isJs: boolean) => Handler;
+  ZmqServer: new (handler: Handler, configPath: string) => { init(): Promise<void> };
+  display: { html(s: string): void; svg(s: string): void };
+}
+
+function loadTslab(): Tslab {
+  const req = createRequire(import.meta.url);
+  return {
+    ...(req('tslab/dist/converter') as Pick<Tslab, 'createConverter'>),
+    ...(req('tslab/dist/executor') as Pick<Tslab, 'createExecutor'>),
+    ...(req('tslab/dist/jupyter') as Pick<Tslab, 'JupyterHandlerImpl' | 'ZmqServer'>),
+    display: (req('tslab/dist/public') as Pick<Tslab, 'display'>).display,
+  };
+}
+
+/** Prints errors the way a notebook user wants them: a TracklabError as its one line, anything else as tslab does. */
+export function createErrorConsole(write: (text: string) => void): ConsoleLike & { take(): string } {
+  let captured = '';
+  const error = (...args: unknown[]): void => {
+    const [first] = args;
+    const text = args.length === 1 && first instanceof TracklabError ? first.message : format(...args);
+    captured += `${text}\n`;
+    write(`${text}\n`);
+  };
+  return {
+    log: (...args: unknown[]) => { process.stdout.write(`${format(...args)}\n`); },
+    error,
+    take: () => { const t = captured; captured = ''; return t; },
+  };
+}
+
+/**
+ * Wraps tslab's executor: magic lines are rewritten (one line for one line) before tslab type-checks the cell; a bad
+ * magic prints one line and fails the cell without running it; after every cell the active runs are flushed.
+ */
+export function createMagicExecutor(inner: Executor, runtime: MagicRuntime, errors: ConsoleLike & { take(): string }): Executor {
+  return {
+    async execute(src: string): Promise<boolean> {
+      errors.take();
+      let rewritten;
+      try {
+        rewritten = rewriteCell(src);
+      } catch (e) {
+        errors.error(e);
+        return false;
+      }
+      let ok = false;
+      try {
+        ok = await inner.execute(rewritten.code);
+      } finally {
+        const failure = errors.take();
+        try {
+          if (rewritten.track) await runtime.endTrack(ok, failure, src);
+          await runtime.flushAll();
+        } catch (e) {
+          errors.error(e);
+          ok = false;
+        }
+      }
+      return ok;
+    },
+    inspect: (src, position) => inner.inspect(blankMagicLines(src), position),
+    complete: (src, position) => inner.complete(blankMagicLines(src), position),
+    reset: () => inner.reset(),
+    interrupt: () => inner.interrupt(),
+    get locals() { return inner.locals; },
+    close: () => inner.close(),
+  };
+}
+
+/** Starts the kernel on a Jupyter connection file. Runs left RUNNING are ended KILLED when the kernel shuts down. */
+export async function startKernel(connectionFile: string): Promise<void> {
+  const tslab = loadTslab();
+  const node = tslab.createConverter({ isJS: false, isBrowser: false });
+  let browser: Converter | undefined;
+  const convs = {
+    node,
+    get browser() { return (browser ??= tslab.createConverter({ isJS: false, isBrowser: true })); },
+    close() { node.close(); browser?.close(); },
+  };
+  const errors = createErrorConsole((t) => process.stderr.write(t));
+  const display: DisplaySink = {
+    html: (m) => tslab.display.html(m),
+    svg: (m) => tslab.display.svg(m),
+    text: (line) => { process.stdout.write(`${line}\n`); },
+  };
+  const notebookPath = process.env['JPY_SESSION_NAME'] || undefined;
+  const runtime = new MagicRuntime({
+    display,
+    ...(notebookPath ? { notebookPath } : {}),
+    openTracker: () => Tracker.open({ sourceType: 'NOTEBOOK', sourceName: notebookPath ?? process.cwd() }),
+  });
+  (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
+  const inner = tslab.createExecutor(process.cwd(), convs, errors);
+  const executor = createMagicExecutor(inner, runtime, errors);
+  const shutdown = onceShutdown(runtime, executor);
+  executor.close = shutdown;
+  const handler = new tslab.JupyterHandlerImpl(executor, false);
+  patchHandler(handler);
+  process.on('SIGINT', () => executor.interrupt());
+  process.on('SIGTERM', shutdown);
+  process.on('uncaughtException', (err) => console.error('UncaughtException:', err));
+  process.on('unhandledRejection', (reason) => console.error('UnhandledPromiseRejection:', reason));
+  await new tslab.ZmqServer(handler, connectionFile).init();
+}
+
+function patchHandler(handler: Handler): void {
+  const kernelInfo = handler.handleKernel.bind(handler);
+  handler.handleKernel = () => ({ ...kernelInfo(), implementation: 'tracklab', banner: 'TypeScript (tracklab): tslab with tracking magics; %lsmagic lists them' });
+  const isComplete = handler.handleIsComplete.bind(handler);
+  handler.handleIsComplete = (req) => isComplete({ ...req, code: blankMagicLines(req.code) });
+}
+
+function onceShutdown(runtime: MagicRuntime, executor: Executor): () => void {
+  const innerClose = executor.close;
+  let started = false;
+  return () => {
+    if (started) return;
+    started = true;
+    // Jupyter kills a kernel that lingers; end the runs first, then leave.
+    setTimeout(() => process.exit(0), 4000).unref();
+    runtime.shutdown('KILLED')
+      .catch((e: unknown) => process.stderr.write(`tracklab: could not end runs at shutdown: ${String(e)}\n`))
+      .finally(() => { try { innerClose(); } finally { process.exit(0); } });
+  };
+}

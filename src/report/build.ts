@@ -1,0 +1,214 @@
+/**
+ * The report pipeline, start to end: collect -> view models -> (chart specs, in the page) -> render -> write.
+ * Runs are processed a few at a time and their histories dropped once written, so memory stays flat with store size.
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Experiment, Run } from '../core/entities.js';
+import { TracklabError } from '../core/errors.js';
+import { Tracker } from '../tracker.js';
+import { normalizeModel, sourceFromTracker, type RegisteredModelData, type ReportSource } from './collect.js';
+import { DISPLAY_POINTS } from './downsample.js';
+import { dependencyFile, packageRoot } from './locate.js';
+import { SAFE_ID, sitePaths } from './paths.js';
+import { redactMap, redactRun, redactText } from './redact.js';
+import { modelPage } from './registry-view-model.js';
+import { createRenderer, type Renderer } from './render.js';
+import { runKey, writeRunFiles, type RunContext } from './run-files.js';
+import { comparePage, experimentPage, indexPage } from './view-models.js';
+import { createSiteWriter, type Manifest, type SiteWriter } from './write.js';
+
+export interface BuildOptions {
+  /** store folder or URI; default: the tracker's default store */
+  store?: string;
+  /** output folder; default `site` */
+  out?: string;
+  title?: string;
+  /** experiment names or ids; default all active experiments */
+  experiments?: string[];
+  /** replace secret-looking values (default true) */
+  redact?: boolean;
+  /** progress bar on stderr when it is a terminal */
+  progress?: boolean;
+  /** reuse the files of runs that did not change since the last build into `out` */
+  incremental?: boolean;
+  /** read from this source instead of opening a store (tests, other backends) */
+  source?: ReportSource;
+  /** the tracklab package folder (holding templates/); found automatically */
+  packageDir?: string;
+  /** artifacts larger than this are listed but not copied (default 20 MB) */
+  maxArtifactBytes?: number;
+  /** points per metric series drawn in the page (default 1000); the CSV always has all */
+  displayPoints?: number;
+  /** a build date shown in the footer; off by default so builds are byte-identical */
+  builtAt?: string;
+}
+
+export interface BuildSummary {
+  pages: number;
+  runs: number;
+  ms: number;
+  bytes: number;
+  out: string;
+}
+
+const CONCURRENCY = 4;
+const VENDOR = ['vega/build/vega.min.js', 'vega-lite/build/vega-lite.min.js'];
+
+/**
+ * Builds the static report site.
+ *
+ * @example
+ * const summary = await buildReport({ store: 'tracklab', out: 'site', title: 'Iris experiments' });
+ * console.log(formatSummary(summary)); // "report: 12 pages, 8 runs, 0.4 s, 1.3 MB -> site"
+ */
+export async function buildReport(options: BuildOptions = {}): Promise<BuildSummary> {
+  const started = performance.now();
+  const source = options.source ?? sourceFromTracker(await Tracker.open(options.store ? { store: options.store } : {}));
+  try {
+    const out = path.resolve(options.out ?? 'site');
+    const { pages, runs, bytes } = await buildSite(source, out, options);
+    return { pages, runs, bytes, out, ms: Math.round(performance.now() - started) };
+  } finally {
+    if (!options.source) await source.close?.();
+  }
+}
+
+/** One line for the CLI. */
+export function formatSummary(s: BuildSummary, cwd = process.cwd()): string {
+  const mb = s.bytes / (1024 * 1024);
+  const size = mb >= 1 ? `${mb.toFixed(1)} MB` : `${(s.bytes / 1024).toFixed(1)} KB`;
+  const where = path.relative(cwd, s.out) || '.';
+  return `report: ${s.pages} pages, ${s.runs} runs, ${(s.ms / 1000).toFixed(1)} s, ${size} -> ${where}`;
+}
+
+interface Loaded {
+  experiment: Experiment;
+  runs: Run[];
+}
+
+async function loadExperiments(source: ReportSource, wanted: readonly string[] | undefined, redact: boolean): Promise<Loaded[]> {
+  const all = (await source.listExperiments()).filter((e) => e.lifecycleStage === 'active');
+  let chosen = all;
+  if (wanted && wanted.length > 0) {
+    chosen = [];
+    for (const w of wanted) {
+      const hit = all.find((e) => e.name === w) ?? all.find((e) => e.id === w);
+      if (!hit) throw new TracklabError('RESOURCE_DOES_NOT_EXIST', `tracklab: no active experiment named "${w}"; list them with \`tracklab experiments\``);
+      if (!chosen.includes(hit)) chosen.push(hit);
+    }
+  }
+  chosen = chosen.filter((e) => SAFE_ID.test(e.id)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  const loaded: Loaded[] = [];
+  for (const e of chosen) {
+    const runs = (await source.listRuns(e.id)).filter((r) => r.lifecycleStage === 'active' && SAFE_ID.test(r.id));
+    const experiment = redact ? { ...e, name: redactText(e.name), tags: redactMap(e.tags) } : e;
+    loaded.push({ experiment, runs: redact ? runs.map(redactRun) : runs });
+  }
+  return loaded;
+}
+
+async function loadModels(source: ReportSource, redact: boolean): Promise<RegisteredModelData[] | null> {
+  if (!source.listRegisteredModels) return null;
+  const models = (await source.listRegisteredModels()).map(normalizeModel);
+  if (!redact) return models;
+  return models.map((m) => ({
+    ...m,
+    description: redactText(m.description),
+    tags: redactMap(m.tags),
+    versions: m.versions.map((v) => ({ ...v, description: redactText(v.description), source: redactText(v.source), tags: redactMap(v.tags) })),
+    history: m.history.map((h) => ({ ...h, ...(h.comment ? { comment: redactText(h.comment) } : {}) })),
+  }));
+}
+
+async function buildSite(source: ReportSource, out: string, options: BuildOptions): Promise<{ pages: number; runs: number; bytes: number }> {
+  const redact = options.redact ?? true;
+  const root = packageRoot(options.packageDir);
+  const templatesDir = path.join(root, 'templates');
+  const renderer = createRenderer(templatesDir, options.title ?? 'tracklab report', options.builtAt);
+  const writer = await createSiteWriter(out);
+  const experiments = await loadExperiments(source, options.experiments, redact);
+  const models = await loadModels(source, redact);
+  const allRuns = experiments.flatMap((e) => e.runs);
+  const runsById = new Map(allRuns.map((r) => [r.id, r]));
+  const childrenOf = new Map<string, Run[]>();
+  for (const r of allRuns) {
+    if (r.parentRunId && runsById.has(r.parentRunId)) childrenOf.set(r.parentRunId, [...(childrenOf.get(r.parentRunId) ?? []), r]);
+  }
+  for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
+
+  const runEntries = await writeAllRuns(experiments, { source, writer, renderer, runsById, childrenOf, redact, options });
+  let pages = allRuns.length;
+  const page = async (rel: string, html: string): Promise<void> => {
+    await writer.write(rel, html);
+    pages++;
+  };
+  for (const { experiment, runs } of experiments) {
+    const vm = experimentPage(experiment, runs);
+    await page(sitePaths.experiment(experiment.id), renderer.render('experiment', vm, { root: '../', pageTitle: experiment.name, charts: true }));
+  }
+  const idx = indexPage(experiments, models ?? []);
+  await page(sitePaths.index, renderer.render('index', { ...idx, hasRegistry: models !== null }, { root: '', pageTitle: 'Experiments', charts: false }));
+  await page(sitePaths.compare, renderer.render('compare', { data: comparePage(experiments) }, { root: '', pageTitle: 'Compare runs', charts: true }));
+  const published = new Set(runsById.keys());
+  for (const m of models ?? []) {
+    await page(sitePaths.model(m.name), renderer.render('model', modelPage(m, published), { root: '../', pageTitle: m.name, charts: false }));
+  }
+  await writeAssets(writer, root, templatesDir);
+  await writer.write('.nojekyll', '');
+  const { bytes } = await writer.finish(runEntries);
+  return { pages, runs: allRuns.length, bytes };
+}
+
+async function writeAllRuns(
+  experiments: readonly Loaded[],
+  env: { source: ReportSource; writer: SiteWriter; renderer: Renderer; runsById: Map<string, Run>; childrenOf: Map<string, Run[]>; redact: boolean; options: BuildOptions },
+): Promise<Manifest['runs']> {
+  const { options, writer } = env;
+  const jobs = experiments.flatMap(({ experiment, runs }) => runs.map((run) => ({ run, experimentName: experiment.name })));
+  const bar = options.progress && process.stderr.isTTY && jobs.length > 20
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: 'report [{bar}] {value}/{total} runs', hideCursor: true }, cliProgress.Presets.shades_classic)
+    : null;
+  bar?.start(jobs.length, 0);
+  const entries: Manifest['runs'] = {};
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const { run, experimentName } = jobs[next++] as (typeof jobs)[number];
+      const ctx: RunContext = {
+        source: env.source, writer, renderer: env.renderer, runsById: env.runsById, childrenOf: env.childrenOf, experimentName, redact: env.redact,
+        maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024, displayPoints: options.displayPoints ?? DISPLAY_POINTS,
+      };
+      const listing = await env.source.listArtifacts(run.id);
+      const key = runKey(ctx, run, listing);
+      const before = writer.previous?.runs[run.id];
+      if (options.incremental && before && before.key === key && before.files.every((f) => existsSync(path.join(writer.out, f)))) {
+        for (const f of before.files) writer.keep(f);
+        entries[run.id] = before;
+      } else {
+        entries[run.id] = { key, files: (await writeRunFiles(ctx, run, listing)).sort() };
+      }
+      bar?.increment();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
+  } finally {
+    bar?.stop();
+  }
+  return entries;
+}
+
+async function writeAssets(writer: SiteWriter, root: string, templatesDir: string): Promise<void> {
+  for (const name of ['report.js', 'report.css']) {
+    await writer.write(sitePaths.asset(name), await readFile(path.join(templatesDir, 'assets', name)));
+  }
+  for (const request of VENDOR) {
+    const file = dependencyFile(root, request);
+    await writer.write(sitePaths.asset(path.basename(file)), await readFile(file));
+  }
+}
+
+

@@ -1,0 +1,167 @@
+/**
+ * Phase 1 of the report pipeline (collect -> view models -> chart specs -> render -> write): where the data comes from.
+ * The builder reads through the small `ReportSource` interface, so tests hand it plain data (`createMemorySource`) and
+ * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at once.
+ */
+import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
+
+export interface HistoryPoint {
+  step: number;
+  value: number;
+  timestamp: number;
+}
+
+export interface ModelVersionData {
+  version: string;
+  stage: string;
+  aliases: string[];
+  runId: string | null;
+  source: string;
+  status: string;
+  description: string;
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ModelHistoryEntry {
+  at: number;
+  user?: string;
+  action: string;
+  version?: string;
+  from?: string;
+  to?: string;
+  alias?: string;
+  comment?: string;
+}
+
+/** A registered model as the registry (issue 3) returns it. */
+export interface RegisteredModelData {
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+  aliases: Record<string, string>;
+  versions: ModelVersionData[];
+  history: ModelHistoryEntry[];
+}
+
+/** Everything the report reads. A Tracker satisfies it through `sourceFromTracker`. */
+export interface ReportSource {
+  listExperiments(): Promise<Experiment[]>;
+  /** All active runs of one experiment, in any order. */
+  listRuns(experimentId: string): Promise<Run[]>;
+  getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
+  listArtifacts(runId: string): Promise<ArtifactEntry[]>;
+  readArtifact(runId: string, path: string): Promise<Buffer>;
+  /** Undefined when the store has no model registry. */
+  listRegisteredModels?(): Promise<RegisteredModelData[]>;
+  close?(): Promise<void>;
+}
+
+/** The subset of the Tracker API (issue 2) the report uses. */
+export interface TrackerLike {
+  listExperiments(view?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL'): Promise<Experiment[]>;
+  searchRuns(query: { experiments?: string[]; maxResults?: number; pageToken?: string }): Promise<{ runs: Run[]; nextPageToken?: string | undefined }>;
+  getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
+  listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
+  readArtifact(runId: string, path: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+interface RegistryLike {
+  listRegisteredModels?: () => Promise<Array<{ name: string }>>;
+  getRegisteredModel?: (name: string) => Promise<unknown>;
+}
+
+/** Adapts a Tracker to a ReportSource; registry pages appear only when the tracker has a registry. */
+export function sourceFromTracker(tracker: TrackerLike): ReportSource {
+  const registry = tracker as unknown as RegistryLike;
+  const source: ReportSource = {
+    listExperiments: () => tracker.listExperiments('ACTIVE_ONLY'),
+    listRuns: async (experimentId) => {
+      const runs: Run[] = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await tracker.searchRuns({ experiments: [experimentId], maxResults: 50000, ...(pageToken ? { pageToken } : {}) });
+        runs.push(...page.runs);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return runs;
+    },
+    getMetricHistory: (runId, key) => tracker.getMetricHistory(runId, key),
+    listArtifacts: (runId) => tracker.listArtifacts(runId, undefined, { recursive: true }),
+    readArtifact: (runId, path) => tracker.readArtifact(runId, path),
+    close: () => tracker.close(),
+  };
+  const list = registry.listRegisteredModels;
+  const get = registry.getRegisteredModel;
+  if (typeof list === 'function' && typeof get === 'function') {
+    source.listRegisteredModels = async () => {
+      const models = await list.call(tracker);
+      const full = [];
+      for (const m of models) full.push(normalizeModel(await get.call(tracker, m.name)));
+      return full;
+    };
+  }
+  return source;
+}
+
+/** Fills defaults so a registry that omits optional fields still renders. */
+export function normalizeModel(raw: unknown): RegisteredModelData {
+  const m = (raw ?? {}) as Partial<RegisteredModelData>;
+  return {
+    name: String(m.name ?? ''),
+    description: m.description ?? '',
+    tags: m.tags ?? {},
+    aliases: m.aliases ?? {},
+    versions: (m.versions ?? []).map((v) => ({
+      version: String(v.version), stage: v.stage ?? 'None', aliases: v.aliases ?? [], runId: v.runId ?? null,
+      source: v.source ?? '', status: v.status ?? 'READY', description: v.description ?? '', tags: v.tags ?? {},
+      createdAt: v.createdAt ?? 0, updatedAt: v.updatedAt ?? 0,
+    })),
+    history: m.history ?? [],
+  };
+}
+
+/** Plain data for tests and for building a site without a store. */
+export interface MemoryData {
+  experiments: Experiment[];
+  runs: Run[];
+  histories?: Record<string, Record<string, HistoryPoint[]>>;
+  artifacts?: Record<string, Record<string, string | Uint8Array>>;
+  models?: RegisteredModelData[];
+}
+
+/** A ReportSource over plain data. */
+export function createMemorySource(data: MemoryData): ReportSource {
+  const files = (runId: string): Record<string, string | Uint8Array> => data.artifacts?.[runId] ?? {};
+  const source: ReportSource = {
+    listExperiments: async () => data.experiments,
+    listRuns: async (id) => data.runs.filter((r) => r.experimentId === id),
+    getMetricHistory: async (runId, key) => data.histories?.[runId]?.[key] ?? [],
+    listArtifacts: async (runId) => listMemoryArtifacts(files(runId)),
+    readArtifact: async (runId, path) => {
+      const body = files(runId)[path];
+      if (body === undefined) throw new Error(`tracklab: no artifact ${path} in run ${runId}`);
+      return Buffer.from(body);
+    },
+  };
+  if (data.models) {
+    const models = data.models;
+    source.listRegisteredModels = async () => models;
+  }
+  return source;
+}
+
+function listMemoryArtifacts(files: Record<string, string | Uint8Array>): ArtifactEntry[] {
+  const entries = new Map<string, ArtifactEntry>();
+  for (const [path, body] of Object.entries(files)) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      entries.set(dir, { path: dir, isDir: true, size: 0 });
+    }
+    entries.set(path, { path, isDir: false, size: Buffer.byteLength(body) });
+  }
+  return [...entries.values()];
+}

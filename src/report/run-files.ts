@@ -1,0 +1,104 @@
+/** Builds and writes everything that belongs to one run: its page, data file, CSV and published artifacts. */
+import { createHash } from 'node:crypto';
+import type { ArtifactEntry, Run } from '../core/entities.js';
+import { makePreview, previewKind, publishedPath, isTextLike, readManifest, type ModelManifestView, type Preview } from './artifacts.js';
+import type { ReportSource } from './collect.js';
+import { toSeries } from './downsample.js';
+import { formatBytes } from './format.js';
+import { hrefOf, sitePaths } from './paths.js';
+import { redactText } from './redact.js';
+import type { Renderer } from './render.js';
+import { historiesCsv, runPage, type ArtifactItem, type RunData } from './run-view-model.js';
+import { safeJson } from './safe-json.js';
+import { encodeValue } from './format.js';
+import type { SiteWriter } from './write.js';
+
+export interface RunContext {
+  source: ReportSource;
+  writer: SiteWriter;
+  renderer: Renderer;
+  runsById: ReadonlyMap<string, Run>;
+  childrenOf: ReadonlyMap<string, Run[]>;
+  experimentName: string;
+  redact: boolean;
+  maxArtifactBytes: number;
+  displayPoints: number;
+}
+
+/** The incremental-build key: changes whenever anything shown on the run's page would change. */
+export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEntry[]): string {
+  const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
+  const children = (ctx.childrenOf.get(run.id) ?? []).map((c) => [c.id, c.name, c.status]);
+  const input = safeJson([run, ctx.experimentName, parent?.name ?? null, children, artifacts, ctx.redact, ctx.maxArtifactBytes, ctx.displayPoints, ctx.renderer.hash]);
+  return createHash('sha256').update(input).digest('hex').slice(0, 32);
+}
+
+/** Writes the run's files and returns their site paths. */
+export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly ArtifactEntry[]): Promise<string[]> {
+  const files: string[] = [];
+  const put = async (rel: string, data: string | Uint8Array): Promise<void> => {
+    await ctx.writer.write(rel, data);
+    files.push(rel);
+  };
+  const keys = Object.keys(run.metricSummaries).sort();
+  const histories = [];
+  for (const key of keys) histories.push({ key, points: await ctx.source.getMetricHistory(run.id, key) });
+  const hasCsv = keys.length > 0;
+  if (hasCsv) await put(sitePaths.runCsv(run.id), historiesCsv(histories));
+  const data: RunData = {
+    id: run.id,
+    name: run.name,
+    experiment: ctx.experimentName,
+    href: hrefOf(sitePaths.run(run.id)),
+    params: run.params,
+    metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, encodeValue(v)])),
+    series: histories.map((h) => toSeries(h.key, h.points, ctx.displayPoints)),
+    csv: hasCsv ? hrefOf(sitePaths.runCsv(run.id)) : '',
+  };
+  await put(sitePaths.runData(run.id), `tracklabRunData(${safeJson(data)});\n`);
+  const { items, models } = await publishArtifacts(ctx, run, listing, put);
+  const vm = runPage({ run, experimentName: ctx.experimentName, runsById: ctx.runsById, children: ctx.childrenOf.get(run.id) ?? [], artifacts: items, models, hasCsv });
+  const html = ctx.renderer.render('run', vm, { root: '../', pageTitle: run.name, charts: true, dataScripts: [vm.dataHref] });
+  await put(sitePaths.run(run.id), html);
+  return files;
+}
+
+async function publishArtifacts(
+  ctx: RunContext,
+  run: Run,
+  listing: readonly ArtifactEntry[],
+  put: (rel: string, data: string | Uint8Array) => Promise<void>,
+): Promise<{ items: ArtifactItem[]; models: ModelManifestView[] }> {
+  const items: ArtifactItem[] = [];
+  const models: ModelManifestView[] = [];
+  for (const entry of [...listing].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (entry.isDir) {
+      items.push({ path: entry.path, isDir: true, size: 0, href: null, preview: null });
+      continue;
+    }
+    const pub = publishedPath(entry.path);
+    if (pub === null) {
+      items.push({ path: entry.path, isDir: false, size: entry.size, href: null, preview: null, note: 'not published: unsafe path' });
+      continue;
+    }
+    if (entry.size > ctx.maxArtifactBytes) {
+      items.push({ path: entry.path, isDir: false, size: entry.size, href: null, preview: null, note: `not published: larger than ${formatBytes(ctx.maxArtifactBytes)}` });
+      continue;
+    }
+    let body: Buffer | string = await ctx.source.readArtifact(run.id, entry.path);
+    const textLike = isTextLike(entry.path);
+    if (ctx.redact && textLike) body = redactText(body.toString('utf8'));
+    const rel = sitePaths.artifact(run.id, pub);
+    await put(rel, body);
+    const kind = previewKind(entry.path, entry.size);
+    let preview: Preview | null = null;
+    if (kind === 'image') preview = { kind: 'image' };
+    else if (kind === 'read') preview = makePreview(entry.path, body.toString());
+    if (entry.path === 'tracklab-model.json' || entry.path.endsWith('/tracklab-model.json')) {
+      const m = readManifest(entry.path, body.toString());
+      if (m) models.push(m);
+    }
+    items.push({ path: entry.path, isDir: false, size: entry.size, href: hrefOf(`${run.id}/artifacts/${pub}`), preview });
+  }
+  return { items, models };
+}

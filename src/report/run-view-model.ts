@@ -1,0 +1,114 @@
+/** Phase 2 for one run page (and its data file). Pure. */
+import type { Run } from '../core/entities.js';
+import { TAGS } from '../core/entities.js';
+import type { ModelManifestView, Preview } from './artifacts.js';
+import { formatBytes, formatDuration, formatNumber, formatTime, isSafeUrl } from './format.js';
+import { renderMarkdown } from './markdown.js';
+import { hrefOf, sitePaths } from './paths.js';
+import type { Series } from './downsample.js';
+import { runUser } from './view-models.js';
+
+export interface ArtifactItem {
+  path: string;
+  isDir: boolean;
+  size: number;
+  /** relative link from the run page, or null when not published */
+  href: string | null;
+  preview: Preview | null;
+  /** why there is no link, e.g. "larger than 10 MB" */
+  note?: string;
+}
+
+export interface RunPageInput {
+  run: Run;
+  experimentName: string;
+  /** all runs of the site by id, for parent and children names */
+  runsById: ReadonlyMap<string, Run>;
+  children: readonly Run[];
+  artifacts: readonly ArtifactItem[];
+  models: readonly ModelManifestView[];
+  hasCsv: boolean;
+}
+
+const KNOWN_HOSTS: Record<string, (path: string, sha: string) => string> = {
+  'github.com': (p, sha) => `https://github.com/${p}/commit/${sha}`,
+  'gitlab.com': (p, sha) => `https://gitlab.com/${p}/-/commit/${sha}`,
+  'bitbucket.org': (p, sha) => `https://bitbucket.org/${p}/commits/${sha}`,
+  'codeberg.org': (p, sha) => `https://codeberg.org/${p}/commit/${sha}`,
+};
+
+/** The commit's web page when the remote is a known host (https or scp-style ssh remotes), else null. */
+export function commitUrl(repoUrl: string | undefined, sha: string | undefined): string | null {
+  if (!repoUrl || !sha || !/^[0-9a-f]{7,64}$/i.test(sha)) return null;
+  const m = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[\w.-]+@)([\w.-]+)(?::\d+)?[/:]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/i.exec(repoUrl.trim());
+  if (!m) return null;
+  const make = KNOWN_HOSTS[(m[1] as string).toLowerCase()];
+  return make ? make(m[2] as string, sha.toLowerCase()) : null;
+}
+
+const link = (run: Run | undefined, id: string): { name: string; href: string | null; status: string } =>
+  run ? { name: run.name, href: hrefOf(`${run.id}.html`), status: run.status } : { name: id, href: null, status: '' };
+
+export function runPage(input: RunPageInput) {
+  const { run } = input;
+  const tags = run.tags;
+  const metricKeys = Object.keys(run.metricSummaries).sort();
+  const parentId = run.parentRunId;
+  return {
+    id: run.id,
+    name: run.name,
+    experiment: { name: input.experimentName, href: `../${hrefOf(sitePaths.experiment(run.experimentId))}` },
+    status: run.status,
+    start: formatTime(run.startTime),
+    end: formatTime(run.endTime),
+    duration: formatDuration(run.endTime === null ? null : run.endTime - run.startTime),
+    user: runUser(run),
+    source: { name: tags[TAGS.sourceName] ?? '', type: tags[TAGS.sourceType] ?? '' },
+    git: tags[TAGS.gitCommit]
+      ? { commit: tags[TAGS.gitCommit] ?? '', href: commitUrl(tags[TAGS.gitRepoURL], tags[TAGS.gitCommit]), branch: tags[TAGS.gitBranch] ?? '', repo: tags[TAGS.gitRepoURL] ?? '' }
+      : null,
+    params: Object.keys(run.params).sort().map((key) => ({ key, value: run.params[key] ?? '' })),
+    metrics: metricKeys.map((key) => {
+      const s = run.metricSummaries[key];
+      return { key, latest: formatNumber(run.metrics[key] ?? s?.value), min: formatNumber(s?.min), max: formatNumber(s?.max), steps: s ? String(s.count) : '', lastStep: s ? String(s.step) : '' };
+    }),
+    tags: Object.keys(tags).filter((k) => k !== TAGS.note).sort().map((key) => {
+      const value = tags[key] ?? '';
+      return { key, value, href: isSafeUrl(value) ? value : null };
+    }),
+    noteHtml: tags[TAGS.note] ? renderMarkdown(tags[TAGS.note] ?? '') : '',
+    datasets: run.inputs.map((d) => ({ name: d.name, digest: d.digest, context: d.context ?? '', sourceType: d.sourceType, source: d.source })),
+    parent: parentId ? link(input.runsById.get(parentId), parentId) : null,
+    children: input.children.map((c) => link(c, c.id)),
+    artifacts: input.artifacts.map((a) => ({ ...a, sizeText: a.isDir ? '' : formatBytes(a.size), depth: a.path.split('/').length - 1 })),
+    models: input.models,
+    hasMetrics: metricKeys.length > 0,
+    dataHref: `../${hrefOf(sitePaths.runData(run.id))}`,
+    csvHref: input.hasCsv ? `../${hrefOf(sitePaths.runCsv(run.id))}` : '',
+  };
+}
+
+export type RunPage = ReturnType<typeof runPage>;
+
+/** The run's data file: what the run page and the compare page chart. */
+export interface RunData {
+  id: string;
+  name: string;
+  experiment: string;
+  href: string;
+  params: Record<string, string>;
+  metrics: Record<string, number | string>;
+  series: Series[];
+  csv: string;
+}
+
+/** Full metric histories as CSV (exact values; NaN and Infinity spelled out). */
+export function historiesCsv(histories: readonly { key: string; points: readonly { step: number; timestamp: number; value: number }[] }[]): string {
+  const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['key,step,timestamp,value'];
+  for (const { key, points } of histories) {
+    const k = quote(key);
+    for (const p of points) lines.push(`${k},${p.step},${p.timestamp},${String(p.value)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
