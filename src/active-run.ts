@@ -6,7 +6,8 @@ import {
   paramValueToString, tagValueToString, validateArtifactPath, validateKey, validateMetricValue, validateRunStatus,
   validateStep, validateTimestamp, ownEntries,
 } from './core/validation.js';
-import type { MetricWriter, TrackingStore } from './store/tracking-store.js';
+import type { RunWriter, TrackingStore } from './store/tracking-store.js';
+import { writeModel, type LogModelOptions, type LoggedModel } from './models/model-package.js';
 
 export interface MetricOptions {
   /** integer step, default 0 */
@@ -25,7 +26,7 @@ export class ActiveRun {
   /** @internal created by Tracker.startRun */
   constructor(
     private readonly store: TrackingStore,
-    private readonly writer: MetricWriter,
+    private readonly writer: RunWriter,
     readonly id: string,
     readonly name: string,
     readonly experimentId: string,
@@ -54,7 +55,7 @@ export class ActiveRun {
     if (!Number.isSafeInteger(step)) validateStep(key, step);
     const timestamp = options?.timestamp ?? Date.now();
     if (options?.timestamp !== undefined) validateTimestamp(key, timestamp);
-    this.writer.append(key, value, step, timestamp);
+    this.writer.appendMetric(key, value, step, timestamp);
   }
 
   /** @example run.logMetrics({ loss: 0.3, acc: 0.9 }, { step: 2 }); */
@@ -123,7 +124,7 @@ export class ActiveRun {
     if (typeof dataset.digest !== 'string' || dataset.digest.length > 36) {
       throw invalid(`dataset "${dataset.name}" digest ${JSON.stringify(dataset.digest)} is invalid: give a string of at most 36 characters`);
     }
-    await this.store.logBatch(this.id, { inputs: [{ ...dataset }] });
+    await this.writer.logBatch({ inputs: [{ ...dataset }] });
   }
 
   /** Copies a local file or folder into the run's artifacts, under `artifactDir` if given. */
@@ -143,10 +144,19 @@ export class ActiveRun {
     await this.logText(`${JSON.stringify(value, null, 2)}\n`, artifactPath);
   }
 
+  /**
+   * Saves a model into this run's artifacts (default folder "model") with a manifest, `tracklab-model.json`.
+   * @example const logged = await run.logModel(rf, { path: 'model', inputExample: X.slice(0, 5) }); // logged.uri === `runs:/${run.id}/model`
+   */
+  async logModel(model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
+    this.assertOpen();
+    return writeModel(this.store, this.id, model, options);
+  }
+
   /** Everything logged so far survives a crash of this process (kill -9) once this resolves. */
   async flush(): Promise<void> {
-    await this.writer.flush();
     await this.writePending();
+    await this.writer.flush();
   }
 
   /** Flushes, marks the run ended and fsyncs it (survives power loss). Default status FINISHED. */
@@ -154,11 +164,9 @@ export class ActiveRun {
     const final = validateRunStatus(status);
     if (final === 'RUNNING' || final === 'SCHEDULED') throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
     if (this.ended) return;
-    await this.flush();
+    await this.writePending();
     this.ended = true;
-    await this.writer.close();
-    await this.store.updateRun(this.id, { status: final, endTime: Date.now() });
-    await this.store.syncRun(this.id);
+    await this.writer.end(final, Date.now());
     this.onEnd(this);
   }
 
@@ -168,7 +176,7 @@ export class ActiveRun {
     if (Object.keys(params).length === 0 && Object.keys(tags).length === 0) return;
     this.pendingParams = {};
     this.pendingTags = {};
-    await this.store.logBatch(this.id, { params, tags });
+    await this.writer.logBatch({ params, tags });
   }
 
   private assertOpen(): void {

@@ -12,4 +12,22 @@ export { TAGS } from './core/entities.js';
 export { TRACKLAB_VERSION } from './core/version.js';
 export { parseFilter, compileFilter, searchInMemory } from './core/search/index.js';
 export { openStore, registerBackend, defaultStorePath } from './store/resolve-store.js';
-export type { TrackingStore, MetricWriter } from './store/tracking-store.js';
+export type { TrackingStore, RunWriter } from './store/tracking-store.js';
+export { ModelRegistry } from './registry/model-registry.js';
+export type { Lineage, ModelEdit, RegisterOptions, TransitionOptions } from './registry/model-registry.js';
+export type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
+export { openRegistry } from './registry/open-registry.js';
+export type {
+  ModelRegistryStore, ModelStage, ModelVersionRecord, RegisteredModelRecord, RegistryHistoryEntry, HistoryAction,
+} from './store/registry-store.js';
+export { MODEL_STAGES } from './store/registry-store.js';
+export { registerFlavor, listFlavors } from './models/flavor.js';
+export type { Flavor, ModelFiles, SavedModel, FlavorSaveOptions } from './models/flavor.js';
+export { registerJsonLoader } from './models/json-flavor.js';
+export type { JsonLoader } from './models/json-flavor.js';
+export type { LogModelOptions, LoggedModel } from './models/model-package.js';
+export { MANIFEST_FILE } from './models/manifest.js';
+export type { ModelManifest } from './models/manifest.js';
+export { inferSchema } from './models/signature.js';
+export type { Signature, SchemaItem, ColumnSpec, TensorSpec } from './models/signature.js';
+export { parseModelUri } from './models/model-uri.js';

@@ -11,6 +11,9 @@ import {
 import { ActiveRun } from './active-run.js';
 import { openStore } from './store/resolve-store.js';
 import type { TrackingStore } from './store/tracking-store.js';
+import { ModelRegistry, type Lineage, type ModelEdit, type RegisterOptions, type TransitionOptions } from './registry/model-registry.js';
+import { openRegistry } from './registry/open-registry.js';
+import type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
 
 export interface TrackerOptions {
   /** folder path or URI; default TRACKLAB_STORE, else `tracklab/` next to the nearest package.json */
@@ -52,6 +55,7 @@ export interface HistoryPoint { step: number; value: number; timestamp: number }
 
 export class Tracker {
   private readonly active = new Set<ActiveRun>();
+  private registryService: ModelRegistry | undefined;
 
   private constructor(readonly store: TrackingStore, private readonly options: Required<Omit<TrackerOptions, 'store'>>) {}
 
@@ -92,7 +96,7 @@ export class Tracker {
       user: this.options.user,
       tags: { ...sourceTags({ ...this.options }), ...tags, [TAGS.runName]: name },
     });
-    const writer = await this.store.openMetricWriter(record.id);
+    const writer = await this.store.openRunWriter(record.id);
     const run = new ActiveRun(this.store, writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
     this.active.add(run);
     return run;
@@ -196,6 +200,77 @@ export class Tracker {
     for (const run of this.active) await run.flush();
     await this.store.close();
   }
+
+  // ---- model registry (src/registry) ----
+  /** The model registry beside this store; opened on first use. */
+  get models(): ModelRegistry {
+    this.registryService ??= new ModelRegistry(this.store, openRegistry(this.store), this.options.user);
+    return this.registryService;
+  }
+
+  /**
+   * Registers the model logged at `source` (`runs:/<run id>/<path>`) as the next version of `name` (created if missing).
+   * @example const mv = await tracker.registerModel('iris-rf', `runs:/${run.id}/model`, { description: 'baseline' }); // mv.version === 1
+   */
+  async registerModel(name: string, source: string, options: RegisterOptions = {}): Promise<ModelVersion> {
+    return this.models.registerModel(name, source, options);
+  }
+
+  /** Creates a registered model with no versions yet. */
+  async createRegisteredModel(name: string, options: RegisterOptions = {}): Promise<RegisteredModel> {
+    return this.models.createRegisteredModel(name, options);
+  }
+
+  /** @example const m = await tracker.getRegisteredModel('iris-rf'); m.aliases.champion // 2 */
+  async getRegisteredModel(name: string): Promise<RegisteredModel> { return this.models.getRegisteredModel(name); }
+
+  /** Every registered model, by name, each with its versions, aliases and history. */
+  async listRegisteredModels(): Promise<RegisteredModel[]> { return this.models.listRegisteredModels(); }
+
+  async updateRegisteredModel(name: string, edit: ModelEdit): Promise<RegisteredModel> { return this.models.updateRegisteredModel(name, edit); }
+
+  /** Deletes a model and its versions (refused while a version is in Staging or Production). */
+  async deleteRegisteredModel(name: string): Promise<void> { await this.models.deleteRegisteredModel(name); }
+
+  async getModelVersion(name: string, version: number | string): Promise<ModelVersion> { return this.models.getModelVersion(name, version); }
+
+  async updateModelVersion(name: string, version: number | string, edit: ModelEdit): Promise<ModelVersion> {
+    return this.models.updateModelVersion(name, version, edit);
+  }
+
+  /** Deletes a version and the aliases pointing to it; its number is never reused. */
+  async deleteModelVersion(name: string, version: number | string, options: { comment?: string } = {}): Promise<void> {
+    await this.models.deleteModelVersion(name, version, options.comment);
+  }
+
+  /**
+   * Moves a version to None, Staging, Production or Archived (any case); recorded in the model's history.
+   * @example await tracker.transitionStage('iris-rf', 2, 'Production', { archiveExisting: true, comment: 'beats v1' });
+   */
+  async transitionStage(name: string, version: number | string, stage: string, options: TransitionOptions = {}): Promise<ModelVersion> {
+    return this.models.transitionStage(name, version, stage, options);
+  }
+
+  /** @example await tracker.setAlias('iris-rf', 'champion', 2); // models:/iris-rf@champion */
+  async setAlias(name: string, alias: string, version: number | string, options: { comment?: string } = {}): Promise<void> {
+    await this.models.setAlias(name, alias, version, options.comment);
+  }
+
+  async deleteAlias(name: string, alias: string, options: { comment?: string } = {}): Promise<void> {
+    await this.models.deleteAlias(name, alias, options.comment);
+  }
+
+  /** @example await tracker.resolveModelUri('models:/iris-rf@champion') // { name, version, runId, source, path } */
+  async resolveModelUri(uri: string): Promise<ResolvedModelUri> { return this.models.resolveModelUri(uri); }
+
+  /**
+   * Loads a model by `runs:/<run id>/<path>`, `models:/name/3`, `models:/name/latest`, `models:/name/Production` or `models:/name@alias`.
+   * @example const rf = await tracker.loadModel<RandomForestClassifier>('models:/iris-rf@champion'); rf.predict(X);
+   */
+  async loadModel<T = unknown>(uri: string): Promise<T> { return (await this.models.loadModel(uri)) as T; }
+
+  /** The run, experiment, git commit, datasets and history behind a version: lineage('iris-rf', 2) or lineage('models:/iris-rf@champion'). */
+  async lineage(nameOrUri: string, version?: number | string): Promise<Lineage> { return this.models.lineage(nameOrUri, version); }
 
   private async experimentNames(): Promise<Map<string, string>> {
     return new Map((await this.store.listExperiments('ALL')).map((e) => [e.id, e.name]));

@@ -1,8 +1,8 @@
 /** The package loads the way notebooks load it: CommonJS require() and TypeScript's Node10 resolution. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TRACKLAB_VERSION } from '../src/index.js';
 import { repoRoot, tempDir } from './helpers.js';
@@ -47,16 +47,18 @@ describe('package', () => {
     { encoding: 'utf8', stdio: 'pipe' });
   });
 
-  it('has no import.meta or top-level await in what a notebook imports', () => {
+  it('has no import.meta or top-level await in anything require("tracklab") loads', () => {
+    const seen = new Set<string>();
     const offenders: string[] = [];
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory() && entry.name !== 'cli') walk(path);
-        else if (entry.name.endsWith('.js') && /\bimport\.meta\.\w|^await\s/m.test(readFileSync(path, 'utf8'))) offenders.push(path);
-      }
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(file, 'utf8');
+      if (/\bimport\.meta\.\w|^await\s/m.test(code)) offenders.push(file);
+      for (const [, rel] of code.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) visit(join(dirname(file), rel as string));
     };
-    walk(join(repoRoot, 'dist'));
+    visit(join(repoRoot, 'dist', 'index.js'));
+    assert.ok(seen.size > 10, `followed ${seen.size} modules`);
     assert.deepEqual(offenders, []);
   });
 

@@ -27,8 +27,12 @@ export interface TrackingStore {
   /** Params, tags and inputs; params already set with the same value are no-ops, a different value is an error. */
   logBatch(id: string, batch: RunBatch): Promise<void>;
   deleteTag(id: string, key: string): Promise<void>;
-  /** A writer for a run's metric points: `append` is synchronous and buffers; `flush` makes them survive a crash. */
-  openMetricWriter(id: string): Promise<MetricWriter>;
+  /**
+   * The handle of the process that logs a run (its owner): metric points are buffered synchronously, params, tags and
+   * inputs are written at once, and `end` makes the run durable. Changes other processes make to the run meanwhile
+   * (tags, delete/restore) are folded in, not overwritten.
+   */
+  openRunWriter(id: string): Promise<RunWriter>;
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
   /** Every point of every metric of a run, in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
@@ -43,8 +47,6 @@ export interface TrackingStore {
   /** A local path to the artifact when the backend has one (after a containment check), else undefined. */
   artifactLocalPath(runId: string, artifactPath: string): Promise<string | undefined>;
 
-  /** Makes everything written for this run durable (fsync); called when a run ends. */
-  syncRun(id: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,10 +70,14 @@ export interface RunBatch {
   inputs?: DatasetInput[];
 }
 
-export interface MetricWriter {
+export interface RunWriter {
+  readonly id: string;
   /** Validated by the caller. Cheap: buffers a line; writes out when the buffer is large. */
-  append(key: string, value: number, step: number, timestamp: number): void;
-  /** Writes buffered points out (they survive kill -9 of this process) and records the latest values on the run. */
+  appendMetric(key: string, value: number, step: number, timestamp: number): void;
+  /** Params (immutable: a different value is an error), tags and inputs, written before this resolves. */
+  logBatch(batch: RunBatch): Promise<void>;
+  /** Writes buffered points and the latest metric values out: they survive kill -9 of this process. */
   flush(): Promise<void>;
-  close(): Promise<void>;
+  /** Flushes, records the final status and end time, and fsyncs the run: it survives power loss. */
+  end(status: RunStatus, endTime: number): Promise<void>;
 }

@@ -9,7 +9,14 @@ import { describe, it } from 'node:test';
 import type { TrackingStore } from '../../src/store/tracking-store.js';
 import { tempDir } from '../helpers.js';
 
-export function trackingStoreContract(name: string, open: () => Promise<TrackingStore>): void {
+export interface ContractBackend {
+  /** a fresh, empty store location (a folder, a server URL, ...) */
+  newLocation: () => string;
+  open: (location: string) => Promise<TrackingStore>;
+}
+
+export function trackingStoreContract(name: string, backend: ContractBackend): void {
+  const open = (): Promise<TrackingStore> => backend.open(backend.newLocation());
   const newRun = async (store: TrackingStore, experiment = 'exp') => {
     const exp = await store.ensureExperiment(experiment);
     return store.createRun({ experimentId: exp.id, name: 'r1', startTime: 1000, user: 'ada', tags: { 'mlflow.runName': 'r1' } });
@@ -82,14 +89,14 @@ export function trackingStoreContract(name: string, open: () => Promise<Tracking
     it('stores metric history, latest values by (step, timestamp, value), and non-finite values exactly', async () => {
       const store = await open();
       const run = await newRun(store);
-      const writer = await store.openMetricWriter(run.id);
-      writer.append('loss', 0.5, 2, 10);
-      writer.append('loss', 0.9, 1, 20);
-      writer.append('loss', 0.4, 2, 10);
-      writer.append('odd', Number.NaN, 0, 1);
-      writer.append('odd', Number.POSITIVE_INFINITY, 1, 1);
-      writer.append('odd', Number.NEGATIVE_INFINITY, 2, 1);
-      await writer.close();
+      const writer = await store.openRunWriter(run.id);
+      writer.appendMetric('loss', 0.5, 2, 10);
+      writer.appendMetric('loss', 0.9, 1, 20);
+      writer.appendMetric('loss', 0.4, 2, 10);
+      writer.appendMetric('odd', Number.NaN, 0, 1);
+      writer.appendMetric('odd', Number.POSITIVE_INFINITY, 1, 1);
+      writer.appendMetric('odd', Number.NEGATIVE_INFINITY, 2, 1);
+      await writer.end('FINISHED', 3000);
       const got = await store.getRun(run.id);
       assert.deepEqual(got.metrics['loss'], { value: 0.5, step: 2, timestamp: 10, min: 0.4, max: 0.9, count: 3 });
       assert.equal(got.metrics['odd']?.value, Number.NEGATIVE_INFINITY);
@@ -116,6 +123,30 @@ export function trackingStoreContract(name: string, open: () => Promise<Tracking
       await newRun(store, 'B');
       const runs = await store.listRuns([a.experimentId], 'ALL');
       assert.deepEqual(runs.map((r) => r.id), [a.id]);
+    });
+
+    it('keeps what another handle changes while the owner is logging, and folds it in', async () => {
+      const location = backend.newLocation();
+      const owner = await backend.open(location);
+      const other = await backend.open(location);
+      const run = await newRun(owner);
+      const writer = await owner.openRunWriter(run.id);
+      await writer.logBatch({ params: { lr: '0.1' }, tags: { a: '1' } });
+      await other.logBatch(run.id, { tags: { reviewer: 'bo' } });
+      assert.equal((await other.getRun(run.id)).tags['reviewer'], 'bo', 'visible before the owner writes again');
+      await assert.rejects(other.logBatch(run.id, { params: { x: '1' } }), /is being logged by process/);
+      await writer.logBatch({ tags: { b: '2' } });
+      await other.setRunLifecycle(run.id, 'deleted');
+      await assert.rejects(writer.logBatch({ tags: { c: '3' } }), { code: 'INVALID_STATE' });
+      await other.setRunLifecycle(run.id, 'active');
+      writer.appendMetric('m', 1, 0, 1);
+      await writer.end('FINISHED', 5000);
+      const got = await other.getRun(run.id);
+      assert.deepEqual([got.tags['a'], got.tags['b'], got.tags['reviewer']], ['1', '2', 'bo']);
+      assert.equal(got.lifecycleStage, 'active');
+      assert.equal(got.status, 'FINISHED');
+      await other.logBatch(run.id, { params: { late: '1' } });
+      assert.equal((await owner.getRun(run.id)).params['late'], '1', 'an ended run accepts changes from anyone');
     });
 
     it('reports a missing run as RESOURCE_DOES_NOT_EXIST', async () => {

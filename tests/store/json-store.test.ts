@@ -2,4 +2,4 @@ import { JsonStore } from '../../src/store/json/json-store.js';
 import { tempDir } from '../helpers.js';
 import { trackingStoreContract } from './contract.js';
 
-trackingStoreContract('JsonStore (file:)', () => JsonStore.open(tempDir()));
+trackingStoreContract('JsonStore (file:)', { newLocation: () => tempDir(), open: (dir) => JsonStore.open(dir) });

@@ -7,28 +7,34 @@
  * <root>/runs/<run id>/metrics.jsonl  append-only points, written by the process that owns the run
  * <root>/runs/<run id>/artifacts/   the run's files
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, corrupt, exists, invalid, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
-import type { MetricWriter, NewRun, RunBatch, RunUpdate, TrackingStore } from '../tracking-store.js';
+import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
-import { fsyncDir, fsyncFile, TEMP_FILE_RE } from './atomic-file.js';
+import { TEMP_FILE_RE, writeFileAtomicSync } from './atomic-file.js';
 import { parseJsonDocument, readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import { MetricLog, readMetricLog } from './metric-log.js';
-import { isExperimentsDoc, isRunRecord, isStoreMeta, type ExperimentsDoc, type StoreMeta } from './shapes.js';
+import { readMetricLog } from './metric-log.js';
+import { applyUpdate, appendUpdate, foldUpdates, type RunUpdateLine } from './run-updates.js';
+import { JsonRunWriter, serializeRun } from './run-writer.js';
+import { withLock } from './lock.js';
+import { isExperimentsDoc, isRunRecord, isStoreMeta, type ExperimentsDoc, type StoredRun, type StoreMeta } from './shapes.js';
 
 const RUN_DOC = 'a tracklab run (id, experimentId, name, status, params, tags, metrics, ...)';
 const EXPERIMENTS_DOC = 'an experiment list { nextId, experiments: [...] }';
-const live = new Set<MetricLog>();
-let exitHookInstalled = false;
+const HOST = hostname();
 
 export class JsonStore implements TrackingStore {
   readonly uri: string;
   private readonly experimentsDoc: SafeJsonAdapter<ExperimentsDoc>;
-  private readonly runCache = new Map<string, { mtimeMs: number; size: number; record: RunRecord }>();
+  private readonly runCache = new Map<string, { mtimeMs: number; size: number; record: StoredRun }>();
+  private readonly writers = new Map<string, JsonRunWriter>();
+  /** runs this handle created: it owns them even before it opens a writer */
+  private readonly created = new Set<string>();
 
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
@@ -141,101 +147,140 @@ export class JsonStore implements TrackingStore {
 
   // ---- runs ----
   private runDir(id: string): string { return join(this.root, 'runs', id); }
-  private runAdapter(id: string): SafeJsonAdapter<RunRecord> {
-    return new SafeJsonAdapter(join(this.runDir(id), 'run.json'), isRunRecord, RUN_DOC, false);
-  }
+  private runFile(id: string): string { return join(this.runDir(id), 'run.json'); }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const record: RunRecord = {
+    const record: StoredRun = {
       id: randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
       startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
-      params: {}, tags: { ...input.tags }, metrics: {}, inputs: [],
+      params: {}, tags: { ...input.tags }, metrics: {}, inputs: [], owner: { pid: process.pid, host: HOST },
     };
     try {
       mkdirSync(this.runDir(record.id));
     } catch (error) {
       throw ioError('create run folder', this.runDir(record.id), error);
     }
-    await this.runAdapter(record.id).write(record);
+    writeFileAtomicSync(this.runFile(record.id), serializeRun(record), false);
+    this.created.add(record.id);
     return record;
   }
 
-  async getRun(id: string): Promise<RunRecord> {
-    const file = join(this.runDir(id), 'run.json');
-    const record = readJsonDocument(file, isRunRecord, RUN_DOC);
+  /** run.json as stored, or a RESOURCE_DOES_NOT_EXIST error. */
+  private readStored(id: string): StoredRun {
+    const record = readJsonDocument(this.runFile(id), isRunRecord, RUN_DOC);
     if (record === null) throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
     return record;
   }
 
-  private async changeRun<R>(id: string, change: (r: RunRecord) => R, durable = false): Promise<R> {
-    const adapter = this.runAdapter(id);
-    adapter.durable = durable;
-    if (existsSync(this.runDir(id))) this.removeDeadTempFiles(this.runDir(id));
-    return updateDocument(adapter, () => {
-      throw notFound(`run "${id}" does not exist in store ${this.root}`);
-    }, change);
+  /** A RUNNING run may have changes from other processes that its owner has not folded in yet. */
+  private withPendingUpdates(record: StoredRun): StoredRun {
+    if (record.status !== 'RUNNING') return record;
+    const copy = structuredClone(record);
+    foldUpdates(copy, join(this.runDir(record.id), 'updates.jsonl'));
+    return copy;
+  }
+
+  async getRun(id: string): Promise<RunRecord> {
+    return this.withPendingUpdates(this.readStored(id));
+  }
+
+  async openRunWriter(id: string): Promise<RunWriter> {
+    const mine = this.writers.get(id);
+    if (mine) return mine;
+    const record = this.readStored(id);
+    this.removeDeadTempFiles(this.runDir(id));
+    foldUpdates(record, join(this.runDir(id), 'updates.jsonl'));
+    record.owner = { pid: process.pid, host: HOST };
+    const writer = new JsonRunWriter(this.runDir(id), record, () => this.writers.delete(id));
+    this.writers.set(id, writer);
+    installExitHook(this.writers);
+    return writer;
+  }
+
+  /**
+   * A change from a process that does not own the run. While the owner lives and the run is RUNNING, the change is
+   * appended to updates.jsonl for the owner to fold in; otherwise run.json is rewritten under the run's lock.
+   */
+  private async changeRun(id: string, update: RunUpdateLine, change: (r: StoredRun) => void): Promise<void> {
+    const mine = this.writers.get(id);
+    if (mine) return mine.applyHere(update);
+    await withLock(this.runFile(id), () => {
+      const record = this.readStored(id);
+      this.removeDeadTempFiles(this.runDir(id));
+      foldUpdates(record, join(this.runDir(id), 'updates.jsonl'));
+      change(record);
+      if (record.status === 'RUNNING' && ownerAlive(record.owner) && !this.created.has(id)) appendUpdate(join(this.runDir(id), 'updates.jsonl'), update);
+      else writeFileAtomicSync(this.runFile(id), serializeRun(record), true);
+    });
+  }
+
+  /** Params, inputs and status of a run another live process is logging can only come from that process. */
+  private async rewriteRun(id: string, change: (r: StoredRun) => void): Promise<RunRecord> {
+    return withLock(this.runFile(id), () => {
+      const record = this.readStored(id);
+      if (record.status === 'RUNNING' && ownerAlive(record.owner) && !this.created.has(id)) {
+        throw badState(`run ${id} is being logged by process ${record.owner?.pid} on ${record.owner?.host}; log to it from that process, or end it there first`);
+      }
+      this.removeDeadTempFiles(this.runDir(id));
+      foldUpdates(record, join(this.runDir(id), 'updates.jsonl'));
+      change(record);
+      writeFileAtomicSync(this.runFile(id), serializeRun(record), true);
+      return record;
+    });
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
-    const terminal = update.status !== undefined && update.status !== 'RUNNING';
-    return this.changeRun(id, (r) => {
+    return this.rewriteRun(id, (r) => {
       if (update.status !== undefined) r.status = update.status;
       if (update.endTime !== undefined) r.endTime = update.endTime;
       if (update.name !== undefined) r.name = update.name;
-      return r;
-    }, terminal);
+    });
   }
 
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    await this.changeRun(id, (r) => {
-      r.lifecycleStage = stage;
-      r.deletedTime = stage === 'deleted' ? Date.now() : null;
-    }, true);
+    const at = Date.now();
+    await this.changeRun(id, { at, lifecycleStage: stage }, (r) => applyUpdate(r, { at, lifecycleStage: stage }));
   }
 
   async logBatch(id: string, batch: RunBatch): Promise<void> {
-    await this.changeRun(id, (r) => {
+    const mine = this.writers.get(id);
+    if (mine) return mine.logBatch(batch);
+    const deletedCheck = (r: StoredRun): void => {
       if (r.lifecycleStage === 'deleted') throw badState(`run ${id} is deleted; restore it with \`tracklab runs restore ${id}\` before logging to it`);
-      for (const [key, value] of Object.entries(batch.params ?? {})) {
-        const old = r.params[key];
-        if (old !== undefined && old !== value) {
-          throw invalid(`changing param values is not allowed: param "${key}" of run ${id} is "${old}", got "${value}"; log it under another key or start a new run`);
+    };
+    if (batch.params || batch.inputs) {
+      await this.rewriteRun(id, (r) => {
+        deletedCheck(r);
+        for (const [key, value] of Object.entries(batch.params ?? {})) {
+          const old = r.params[key];
+          if (old !== undefined && old !== value) {
+            throw invalid(`changing param values is not allowed: param "${key}" of run ${id} is "${old}", got "${value}"; log it under another key or start a new run`);
+          }
         }
-      }
-      Object.assign(r.params, batch.params);
-      Object.assign(r.tags, batch.tags);
-      if (batch.inputs) for (const input of batch.inputs) {
-        const i = r.inputs.findIndex((x) => x.name === input.name && x.digest === input.digest);
-        if (i === -1) r.inputs.push(input);
-        else r.inputs[i] = input;
-      }
+        Object.assign(r.params, batch.params);
+        Object.assign(r.tags, batch.tags);
+        for (const input of batch.inputs ?? []) {
+          const i = r.inputs.findIndex((x) => x.name === input.name && x.digest === input.digest);
+          if (i === -1) r.inputs.push(input);
+          else r.inputs[i] = input;
+        }
+      });
+      return;
+    }
+    const at = Date.now();
+    const tags = { ...batch.tags };
+    await this.changeRun(id, { at, tags }, (r) => {
+      deletedCheck(r);
+      applyUpdate(r, { at, tags });
     });
   }
 
   async deleteTag(id: string, key: string): Promise<void> {
-    await this.changeRun(id, (r) => {
+    const at = Date.now();
+    await this.changeRun(id, { at, deleteTag: key }, (r) => {
       if (!(key in r.tags)) throw notFound(`run ${id} has no tag "${key}"`);
-      delete r.tags[key];
+      applyUpdate(r, { at, deleteTag: key });
     });
-  }
-
-  async openMetricWriter(id: string): Promise<MetricWriter> {
-    const record = await this.getRun(id);
-    const log = new MetricLog(join(this.runDir(id), 'metrics.jsonl'), record.metrics);
-    installExitHook();
-    live.add(log);
-    const flush = async (): Promise<void> => {
-      log.writeOut();
-      if (!log.dirty) return;
-      log.dirty = false;
-      const summaries = structuredClone(log.summaries);
-      await this.changeRun(id, (r) => { r.metrics = summaries; });
-    };
-    return {
-      append: (key, value, step, timestamp) => log.append(key, value, step, timestamp),
-      flush,
-      close: async () => { await flush(); log.close(); live.delete(log); },
-    };
   }
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
@@ -252,14 +297,16 @@ export class JsonStore implements TrackingStore {
     const wanted = new Set(experimentIds);
     const out: RunRecord[] = [];
     for (const id of readdirSync(join(this.root, 'runs'))) {
-      const record = this.readRunCached(id);
-      if (record && wanted.has(record.experimentId) && inView(record.lifecycleStage, view)) out.push(record);
+      const stored = this.readRunCached(id);
+      if (!stored || !wanted.has(stored.experimentId)) continue;
+      const record = this.withPendingUpdates(stored);
+      if (inView(record.lifecycleStage, view)) out.push(record);
     }
     return out;
   }
 
   /** Reads run.json, reusing the parsed copy while the file's mtime and size are unchanged. */
-  private readRunCached(id: string): RunRecord | undefined {
+  private readRunCached(id: string): StoredRun | undefined {
     const file = join(this.runDir(id), 'run.json');
     let st;
     try {
@@ -302,14 +349,8 @@ export class JsonStore implements TrackingStore {
     return this.artifacts(runId).contained(artifactPath);
   }
 
-  async syncRun(id: string): Promise<void> {
-    fsyncFile(join(this.runDir(id), 'metrics.jsonl'));
-    fsyncDir(this.runDir(id));
-    fsyncDir(join(this.root, 'runs'));
-  }
-
   async close(): Promise<void> {
-    for (const log of live) log.writeOut();
+    for (const writer of this.writers.values()) await writer.flush();
   }
 }
 
@@ -340,12 +381,19 @@ function processAlive(pid: number): boolean {
 }
 
 /** On exit, buffered metric points are written out (synchronously) so a script that forgets flush() loses nothing. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
+const exitHooked = new WeakSet<Map<string, JsonRunWriter>>();
+function installExitHook(writers: Map<string, JsonRunWriter>): void {
+  if (exitHooked.has(writers)) return;
+  exitHooked.add(writers);
   process.on('exit', () => {
-    for (const log of live) {
-      try { log.writeOut(); } catch { /* exiting: nothing more can be done */ }
+    for (const writer of writers.values()) {
+      try { writer.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
     }
   });
+}
+
+function ownerAlive(owner: StoredRun['owner']): boolean {
+  if (!owner) return false;
+  if (owner.host !== HOST) return true; // another machine: assume it is alive, its updates will be folded later
+  return processAlive(owner.pid);
 }

@@ -3,6 +3,7 @@
  * owns the run. A line torn by a crash is skipped when read, never fatal.
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { fsyncAsync } from './atomic-file.js';
 import type { MetricPoint, MetricSummary } from '../../core/entities.js';
 import { corrupt, ioError } from '../../core/errors.js';
 import { decodeNumber, numberToJson } from '../../core/number-codec.js';
@@ -43,6 +44,11 @@ export class MetricLog {
       throw ioError('append metrics to', this.file, error);
     }
     this.buffer = '';
+  }
+
+  /** fsync of the series (no-op when nothing was ever written). */
+  async sync(): Promise<void> {
+    if (this.fd !== undefined) await fsyncAsync(this.fd).catch((error: unknown) => { throw ioError('sync', this.file, error); });
   }
 
   close(): void {

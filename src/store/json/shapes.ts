@@ -4,6 +4,8 @@ import { RUN_STATUSES } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
 
 export interface StoreMeta { layoutVersion: number }
+/** run.json: the run plus who is logging it and how much of updates.jsonl it already holds. */
+export type StoredRun = RunRecord & { owner?: { pid: number; host: string }; updatesOffset?: number };
 export interface ExperimentsDoc { nextId: number; experiments: Experiment[] }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -23,7 +25,7 @@ export const isExperimentsDoc = (v: unknown): v is ExperimentsDoc =>
   isObject(v) && typeof v['nextId'] === 'number' && Array.isArray(v['experiments']) && v['experiments'].every(isExperiment);
 
 /** Checks a run document and decodes its metric summaries ("NaN" -> NaN) in place. */
-export function isRunRecord(v: unknown): v is RunRecord {
+export function isRunRecord(v: unknown): v is StoredRun {
   if (!isObject(v)) return false;
   const ok = typeof v['id'] === 'string' && typeof v['experimentId'] === 'string' && typeof v['name'] === 'string'
     && RUN_STATUSES.includes(v['status'] as never) && isTime(v['startTime'])
