@@ -155,6 +155,23 @@ describe('Tracker API', () => {
     assert.equal(got.tags[TAGS.note], '# Why\nbaseline');
   });
 
+  it('keeps keys and names that differ only by case or Unicode normalization apart', async () => {
+    const tracker = await open();
+    const nfc = 'caf\u00e9';
+    const nfd = 'cafe\u0301';
+    const run = await tracker.startRun({ experiment: 'Iris' });
+    await run.logParams({ Lr: 1, lr: 2, [nfc]: 'nfc', [nfd]: 'nfd' });
+    run.logMetrics({ Loss: 1, loss: 2, [nfc]: 3, [nfd]: 4 });
+    await run.end();
+    const other = await tracker.startRun({ experiment: 'iris' });
+    await other.end();
+    assert.notEqual(run.experimentId, other.experimentId);
+    const got = await tracker.getRun(run.id);
+    assert.deepEqual(got.params, { Lr: '1', lr: '2', [nfc]: 'nfc', [nfd]: 'nfd' });
+    assert.deepEqual(got.metrics, { Loss: 1, loss: 2, [nfc]: 3, [nfd]: 4 });
+    assert.equal((await tracker.getMetricHistory(run.id, nfd))[0]?.value, 4);
+  });
+
   it('pages through search results', async () => {
     const tracker = await open();
     for (let i = 0; i < 5; i++) await (await tracker.startRun({ name: `r${i}` })).end();
