@@ -5,6 +5,7 @@ import { EXIT_STATUS, TracklabError } from '../core/errors.js';
 import { TRACKLAB_VERSION } from '../core/version.js';
 import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
+import { addRegistryCommands } from './registry-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('tracklab')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     return tracker;
   };
   addTrackingCommands(program, open);
+  addRegistryCommands(program, open);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;
 }

@@ -31,7 +31,7 @@ export const jsonFlavor: Flavor<unknown> = {
     try {
       text = JSON.stringify(model);
     } catch (error) {
-      throw invalid(`model cannot be saved by the json flavor: ${(error as Error).message}; give JSON-serializable data or use another flavor`);
+      throw invalid(`model cannot be saved by the json flavor: ${(error as Error).message.split('\n')[0]}; give JSON-serializable data or use another flavor`);
     }
     if (text === undefined) throw invalid('model cannot be saved by the json flavor: it is not JSON-serializable (a function or undefined)');
     return { files: { [DATA_FILE]: text }, config: { data: DATA_FILE, loader: options.loader ?? null } };

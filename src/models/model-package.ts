@@ -1,0 +1,158 @@
+/**
+ * Writing a model folder into a run's artifacts and reading it back:
+ * flavor.save -> files -> input example -> signature -> manifest (written last, so a folder with a manifest is complete).
+ */
+import { randomUUID } from 'node:crypto';
+import { corrupt, exists, invalid, notFound, TracklabError } from '../core/errors.js';
+import { TAGS } from '../core/entities.js';
+import { ownEntries, validateArtifactPath } from '../core/validation.js';
+import { TRACKLAB_VERSION } from '../core/version.js';
+import type { TrackingStore } from '../store/tracking-store.js';
+import { detectFlavor, getFlavor, type Flavor, type ModelFiles } from './flavor.js';
+import './json-flavor.js';
+import './random-forest-flavor.js';
+import { INPUT_EXAMPLE_FILE, isModelManifest, MANIFEST_FILE, MANIFEST_FORMAT, type ModelManifest } from './manifest.js';
+import { runsUri } from './model-uri.js';
+import { checkSignature, inferSchema, type Signature } from './signature.js';
+
+export interface LogModelOptions {
+  /** folder inside the run's artifacts; default "model" */
+  path?: string;
+  /** default: the flavor whose detect() claims the model, else "json" */
+  flavor?: string;
+  /** default: inferred from inputExample (outputs from the model's predictions on it, when the flavor can predict) */
+  signature?: Signature;
+  inputExample?: unknown;
+  metadata?: Record<string, unknown>;
+  /** json flavor: the loader (registerJsonLoader) that recreates functions such as predict */
+  loader?: string;
+}
+
+export interface LoggedModel {
+  /** `runs:/<run id>/<path>`, ready for registerModel or loadModel */
+  uri: string;
+  runId: string;
+  path: string;
+  flavor: string;
+  manifest: ModelManifest;
+}
+
+export async function writeModel(store: TrackingStore, runId: string, model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
+  const path = validateArtifactPath(options.path ?? 'model', 'model path');
+  if (path === '') throw invalid('model path "" is invalid: give a folder name such as "model"');
+  const flavor = options.flavor === undefined ? detectFlavor(model) : getFlavor(options.flavor);
+  await refuseExisting(store, runId, path);
+  const saved = await flavor.save(model, options.loader === undefined ? {} : { loader: options.loader });
+  const files = new Map(Object.entries(saved.files).map(([name, data]) => [checkFileName(name, flavor.name), data] as const));
+  let signature = options.signature === undefined ? undefined : checkSignature(options.signature);
+  if (options.inputExample !== undefined) {
+    files.set(INPUT_EXAMPLE_FILE, JSON.stringify(options.inputExample));
+    signature ??= inferSignature(flavor, model, options.inputExample);
+  }
+  let size = 0;
+  for (const [name, data] of files) {
+    await store.writeArtifact(runId, `${path}/${name}`, data);
+    size += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  }
+  const now = Date.now();
+  const manifest: ModelManifest = {
+    formatVersion: MANIFEST_FORMAT, flavor: flavor.name, flavors: { [flavor.name]: saved.config ?? {} }, runId, artifactPath: path,
+    modelUuid: randomUUID().replaceAll('-', ''), createdAt: now, utcTimeCreated: new Date(now).toISOString(), sizeBytes: size,
+    files: [...files.keys()].sort(), tracklabVersion: TRACKLAB_VERSION,
+    ...(signature ? { signature } : {}),
+    ...(options.inputExample !== undefined ? { inputExample: INPUT_EXAMPLE_FILE } : {}),
+    ...(options.metadata !== undefined ? { metadata: checkMetadata(options.metadata) } : {}),
+  };
+  await store.writeArtifact(runId, `${path}/${MANIFEST_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await recordOnRun(store, runId, manifest);
+  return { uri: runsUri(runId, path), runId, path, flavor: flavor.name, manifest };
+}
+
+/** Overwriting a model could silently change a registered version, so a path is written once. */
+async function refuseExisting(store: TrackingStore, runId: string, path: string): Promise<void> {
+  try {
+    if ((await store.listArtifacts(runId, path)).length === 0) return;
+  } catch (error) {
+    if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') return;
+    throw error;
+  }
+  throw exists(`run ${runId} already has artifacts at "${path}"; log the model under another path, e.g. { path: "${path}-2" }`);
+}
+
+function checkFileName(name: string, flavor: string): string {
+  const checked = validateArtifactPath(name, `file name from flavor "${flavor}"`);
+  if (checked === '' || checked === MANIFEST_FILE || checked === INPUT_EXAMPLE_FILE) {
+    throw invalid(`flavor "${flavor}" may not write a file named ${JSON.stringify(name)}; it is reserved`);
+  }
+  return checked;
+}
+
+function inferSignature(flavor: Flavor<unknown>, model: unknown, example: unknown): Signature {
+  const inputs = inferSchema(example);
+  let output: unknown;
+  try {
+    output = flavor.predict?.(model, example);
+  } catch {
+    output = undefined; // outputs are optional; a model that cannot predict on its example still logs
+  }
+  if (output === undefined || output instanceof Promise) return { inputs };
+  try {
+    return { inputs, outputs: inferSchema(output, 'model output') };
+  } catch {
+    return { inputs };
+  }
+}
+
+function checkMetadata(metadata: unknown): Record<string, unknown> {
+  ownEntries('metadata', metadata);
+  try {
+    return JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>;
+  } catch (error) {
+    throw invalid(`model metadata is not JSON-serializable: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** MLflow's mlflow.log-model.history tag: one entry per model logged in the run. */
+async function recordOnRun(store: TrackingStore, runId: string, m: ModelManifest): Promise<void> {
+  const run = await store.getRun(runId);
+  let history: unknown[] = [];
+  try {
+    const parsed: unknown = JSON.parse(run.tags[TAGS.logModelHistory] ?? '[]');
+    if (Array.isArray(parsed)) history = parsed;
+  } catch { /* a hand-edited tag: start a new list */ }
+  history.push({ run_id: runId, artifact_path: m.artifactPath, utc_time_created: m.utcTimeCreated, flavors: Object.keys(m.flavors), model_uuid: m.modelUuid });
+  const text = JSON.stringify(history);
+  if (text.length <= 8000) await store.logBatch(runId, { tags: { [TAGS.logModelHistory]: text } });
+}
+
+/** The manifest of the model at runs:/<runId>/<path>; a clear error when there is none or it is damaged. */
+export async function readManifest(store: TrackingStore, runId: string, path: string): Promise<ModelManifest> {
+  await store.getRun(runId); // "run does not exist" rather than "not a model"
+  let text: string;
+  try {
+    text = (await store.readArtifact(runId, `${path}/${MANIFEST_FILE}`)).toString('utf8');
+  } catch (error) {
+    if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') {
+      throw notFound(`${runsUri(runId, path)} is not a logged model (no ${MANIFEST_FILE}); log one with run.logModel(model, { path: "${path}" })`);
+    }
+    throw error;
+  }
+  const label = `${runsUri(runId, path)}/${MANIFEST_FILE}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(label, `is not valid JSON (${(error as Error).message.split('\n')[0]})`, error);
+  }
+  if (!isModelManifest(value)) throw corrupt(label, 'does not hold a model manifest { flavor, flavors, runId, files, ... }');
+  return value;
+}
+
+/** Loads the model at runs:/<runId>/<path> with its flavor's loader. */
+export async function loadModelFrom(store: TrackingStore, runId: string, path: string): Promise<unknown> {
+  const manifest = await readManifest(store, runId, path);
+  const flavor = getFlavor(manifest.flavor);
+  const read = (name: string): Promise<Buffer> => store.readArtifact(runId, `${path}/${validateArtifactPath(name, 'model file')}`);
+  const files: ModelFiles = { read, readText: async (name) => (await read(name)).toString('utf8') };
+  return flavor.load(files, manifest.flavors[manifest.flavor] ?? {});
+}
