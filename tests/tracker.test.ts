@@ -243,16 +243,38 @@ describe('corrupt store files (security.md e)', () => {
     });
   }
 
-  it('names a damaged run.json', async () => {
+  it('names a damaged run log, and never rewrites it', async () => {
     const dir = tempDir();
     const tracker = await Tracker.open({ store: dir });
     const run = await tracker.startRun();
     await run.end();
-    const file = join(dir, 'runs', run.id, 'run.json');
-    writeFileSync(file, '{"id": 1}');
-    await assert.rejects(tracker.getRun(run.id), (e: Error) => e.message.includes(file) && /does not hold a tracklab run/.test(e.message));
-    await assert.rejects(tracker.searchRuns(), /does not hold a tracklab run/);
-    assert.equal(readFileSync(file, 'utf8'), '{"id": 1}');
+    const file = join(dir, 'runs', run.id, 'run.jsonl');
+    const cases: [string, RegExp][] = [
+      ['{"op":"create","run":{"id":1}}\n', /does not start with a run/],
+      ['garbage}\n', /has an unreadable line 1/],
+      ['null\n', /does not start with a run/],
+      [`${readFileSync(file, 'utf8')}{"op":"explode"}\n`, /has an unknown change "explode" at line/],
+    ];
+    for (const [content, re] of cases) {
+      writeFileSync(file, content);
+      await assert.rejects(tracker.getRun(run.id), (e: Error) => e.message.includes(file) && re.test(e.message));
+      await assert.rejects(tracker.searchRuns(), re);
+      assert.equal(readFileSync(file, 'utf8'), content);
+    }
+  });
+
+  it('skips a torn last line of a run log, and lists a run whose first line is incomplete as still being created', async () => {
+    const dir = tempDir();
+    const tracker = await Tracker.open({ store: dir });
+    const run = await tracker.startRun();
+    await run.setTag('kept', 'yes');
+    await run.end();
+    const file = join(dir, 'runs', run.id, 'run.jsonl');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"op":"tags","tags":{"lost`);
+    assert.equal((await tracker.getRun(run.id)).tags['kept'], 'yes');
+    writeFileSync(file, '{"op":"create","ru');
+    await assert.rejects(tracker.getRun(run.id), /is still being created, or its creation was interrupted/);
+    assert.equal((await tracker.searchRuns()).runs.length, 0);
   });
 
   it('skips a torn last metric line but reports damage in the middle', async () => {

@@ -40,22 +40,23 @@ describe('I/O errors', { skip }, () => {
     assert.equal(readFileSync(join(store, 'experiments.json'), 'utf8'), before);
   });
 
-  it('a folder the process may not write (chattr +i) gives a clear error naming the run file', async (t) => {
+  it('a run log the process may not write (chattr +i) gives a clear error naming it, and keeps what was logged', async (t) => {
     const store = mkdtempSync(join(tmpdir(), 'tracklab-immutable-'));
     const tracker = await Tracker.open({ store });
     const run = await tracker.startRun({ experiment: 'ro' });
     await run.logParam('a', 1);
-    const runDir = join(store, 'runs', run.id);
+    const runLog = join(store, 'runs', run.id, 'run.jsonl');
     try {
-      execFileSync('chattr', ['+i', runDir], { stdio: 'ignore' });
+      execFileSync('chattr', ['+i', runLog], { stdio: 'ignore' });
     } catch {
       t.skip('chattr +i is not supported on this file system');
       return;
     }
     try {
-      await assert.rejects(run.logParam('b', 2), /tracklab: could not (lock|write) .*run\.json: permission denied; check the store folder permissions/);
+      await assert.rejects(run.logParam('b', 2), /tracklab: could not append to .*run\.jsonl: permission denied; check the store folder permissions/);
     } finally {
-      execFileSync('chattr', ['-i', runDir]);
+      execFileSync('chattr', ['-i', runLog]);
+      assert.deepEqual((await tracker.getRun(run.id)).params, { a: '1' });
       rmSync(store, { recursive: true, force: true });
     }
   });

@@ -7,8 +7,7 @@
  * <root>/runs/<run id>/metrics.jsonl  append-only points, written by the process that owns the run
  * <root>/runs/<run id>/artifacts/   the run's files
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
@@ -16,25 +15,22 @@ import { badState, corrupt, exists, invalid, ioError, notFound } from '../../cor
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
-import { TEMP_FILE_RE, writeFileAtomicSync } from './atomic-file.js';
-import { parseJsonDocument, readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
+import { TEMP_FILE_RE } from './atomic-file.js';
+import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import { readMetricLog } from './metric-log.js';
-import { applyUpdate, appendUpdate, foldUpdates, type RunUpdateLine } from './run-updates.js';
-import { JsonRunWriter, serializeRun } from './run-writer.js';
-import { withLock } from './lock.js';
-import { isExperimentsDoc, isRunRecord, isStoreMeta, type ExperimentsDoc, type StoredRun, type StoreMeta } from './shapes.js';
+import { appendEvents, applyLines, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
+import { JsonRunWriter } from './run-writer.js';
+import { isExperimentsDoc, isStoreMeta, type ExperimentsDoc, type StoreMeta } from './shapes.js';
 
-const RUN_DOC = 'a tracklab run (id, experimentId, name, status, params, tags, metrics, ...)';
 const EXPERIMENTS_DOC = 'an experiment list { nextId, experiments: [...] }';
-const HOST = hostname();
 
 export class JsonStore implements TrackingStore {
   readonly uri: string;
   private readonly experimentsDoc: SafeJsonAdapter<ExperimentsDoc>;
-  private readonly runCache = new Map<string, { mtimeMs: number; size: number; record: StoredRun }>();
-  private readonly writers = new Map<string, JsonRunWriter>();
-  /** runs this handle created: it owns them even before it opens a writer */
-  private readonly created = new Set<string>();
+  private readonly runCache = new Map<string, { mtimeMs: number; size: number; record: RunRecord }>();
+  private readonly writers = new Set<JsonRunWriter>();
+  /** runs this handle just created, so opening their writer needs no read */
+  private readonly justCreated = new Map<string, { run: RunRecord; bytes: number }>();
 
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
@@ -147,139 +143,91 @@ export class JsonStore implements TrackingStore {
 
   // ---- runs ----
   private runDir(id: string): string { return join(this.root, 'runs', id); }
-  private runFile(id: string): string { return join(this.runDir(id), 'run.json'); }
+  private runLog(id: string): string { return join(this.runDir(id), RUN_LOG); }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const record: StoredRun = {
+    const record: RunRecord = {
       id: randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
       startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
-      params: {}, tags: { ...input.tags }, metrics: {}, inputs: [], owner: { pid: process.pid, host: HOST },
+      params: {}, tags: { ...input.tags }, metrics: {}, inputs: [],
     };
+    const text = eventLines([{ op: 'create', run: record }]);
     try {
       mkdirSync(this.runDir(record.id));
+      writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
     } catch (error) {
-      throw ioError('create run folder', this.runDir(record.id), error);
+      throw ioError('create run', this.runLog(record.id), error);
     }
-    writeFileAtomicSync(this.runFile(record.id), serializeRun(record), false);
-    this.created.add(record.id);
+    this.justCreated.set(record.id, { run: structuredClone(record), bytes: Buffer.byteLength(text) });
     return record;
   }
 
-  /** run.json as stored, or a RESOURCE_DOES_NOT_EXIST error. */
-  private readStored(id: string): StoredRun {
-    const record = readJsonDocument(this.runFile(id), isRunRecord, RUN_DOC);
-    if (record === null) throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
-    return record;
-  }
-
-  /** A RUNNING run may have changes from other processes that its owner has not folded in yet. */
-  private withPendingUpdates(record: StoredRun): StoredRun {
-    if (record.status !== 'RUNNING') return record;
-    const copy = structuredClone(record);
-    foldUpdates(copy, join(this.runDir(record.id), 'updates.jsonl'));
-    return copy;
+  /** The folded run, or RESOURCE_DOES_NOT_EXIST. */
+  private readRun(id: string): { run: RunRecord; lines: number; bytes: number } {
+    const folded = readRunLog(this.runLog(id));
+    if (folded === undefined) throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+    if (folded.run === undefined) {
+      throw badState(`run "${id}" is still being created, or its creation was interrupted (${this.runLog(id)} has no complete first line)`);
+    }
+    return folded as { run: RunRecord; lines: number; bytes: number };
   }
 
   async getRun(id: string): Promise<RunRecord> {
-    return this.withPendingUpdates(this.readStored(id));
+    return this.readRun(id).run;
   }
 
   async openRunWriter(id: string): Promise<RunWriter> {
-    const mine = this.writers.get(id);
-    if (mine) return mine;
-    const record = this.readStored(id);
-    this.removeDeadTempFiles(this.runDir(id));
-    foldUpdates(record, join(this.runDir(id), 'updates.jsonl'));
-    record.owner = { pid: process.pid, host: HOST };
-    const writer = new JsonRunWriter(this.runDir(id), record, () => this.writers.delete(id));
-    this.writers.set(id, writer);
+    const fresh = this.justCreated.get(id);
+    this.justCreated.delete(id);
+    const { run, lines, bytes } = fresh ? { ...fresh, lines: 1 } : this.readRun(id);
+    const writer: JsonRunWriter = new JsonRunWriter(this.runDir(id), run, bytes, lines, () => this.writers.delete(writer));
+    this.writers.add(writer);
     installExitHook(this.writers);
     return writer;
   }
 
-  /**
-   * A change from a process that does not own the run. While the owner lives and the run is RUNNING, the change is
-   * appended to updates.jsonl for the owner to fold in; otherwise run.json is rewritten under the run's lock.
-   */
-  private async changeRun(id: string, update: RunUpdateLine, change: (r: StoredRun) => void): Promise<void> {
-    const mine = this.writers.get(id);
-    if (mine) return mine.applyHere(update);
-    await withLock(this.runFile(id), () => {
-      const record = this.readStored(id);
-      this.removeDeadTempFiles(this.runDir(id));
-      foldUpdates(record, join(this.runDir(id), 'updates.jsonl'));
-      change(record);
-      if (record.status === 'RUNNING' && ownerAlive(record.owner) && !this.created.has(id)) appendUpdate(join(this.runDir(id), 'updates.jsonl'), update);
-      else writeFileAtomicSync(this.runFile(id), serializeRun(record), true);
-    });
-  }
-
-  /** Params, inputs and status of a run another live process is logging can only come from that process. */
-  private async rewriteRun(id: string, change: (r: StoredRun) => void): Promise<RunRecord> {
-    return withLock(this.runFile(id), () => {
-      const record = this.readStored(id);
-      if (record.status === 'RUNNING' && ownerAlive(record.owner) && !this.created.has(id)) {
-        throw badState(`run ${id} is being logged by process ${record.owner?.pid} on ${record.owner?.host}; log to it from that process, or end it there first`);
-      }
-      this.removeDeadTempFiles(this.runDir(id));
-      foldUpdates(record, join(this.runDir(id), 'updates.jsonl'));
-      change(record);
-      writeFileAtomicSync(this.runFile(id), serializeRun(record), true);
-      return record;
-    });
+  /** Appends a change from any process: no lock, since every writer appends whole lines. */
+  private changeRun(id: string, check: (r: RunRecord) => RunEvent[]): void {
+    const events = check(this.readRun(id).run);
+    if (events.length > 0) appendEvents(this.runLog(id), events);
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
-    return this.rewriteRun(id, (r) => {
-      if (update.status !== undefined) r.status = update.status;
-      if (update.endTime !== undefined) r.endTime = update.endTime;
-      if (update.name !== undefined) r.name = update.name;
-    });
+    this.changeRun(id, (r) => [
+      ...(update.status !== undefined || update.endTime !== undefined
+        ? [{ op: 'status', status: update.status ?? r.status, endTime: update.endTime === undefined ? r.endTime : update.endTime } as RunEvent] : []),
+      ...(update.name !== undefined ? [{ op: 'name', name: update.name } as RunEvent] : []),
+    ]);
+    return this.readRun(id).run;
   }
 
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    const at = Date.now();
-    await this.changeRun(id, { at, lifecycleStage: stage }, (r) => applyUpdate(r, { at, lifecycleStage: stage }));
+    this.changeRun(id, () => [{ op: 'lifecycle', stage, at: Date.now() }]);
   }
 
   async logBatch(id: string, batch: RunBatch): Promise<void> {
-    const mine = this.writers.get(id);
-    if (mine) return mine.logBatch(batch);
-    const deletedCheck = (r: StoredRun): void => {
+    this.changeRun(id, (r) => {
       if (r.lifecycleStage === 'deleted') throw badState(`run ${id} is deleted; restore it with \`tracklab runs restore ${id}\` before logging to it`);
-    };
-    if (batch.params || batch.inputs) {
-      await this.rewriteRun(id, (r) => {
-        deletedCheck(r);
-        for (const [key, value] of Object.entries(batch.params ?? {})) {
-          const old = r.params[key];
-          if (old !== undefined && old !== value) {
-            throw invalid(`changing param values is not allowed: param "${key}" of run ${id} is "${old}", got "${value}"; log it under another key or start a new run`);
-          }
+      const params: Record<string, string> = {};
+      for (const [key, value] of Object.entries(batch.params ?? {})) {
+        const old = r.params[key];
+        if (old !== undefined && old !== value) {
+          throw invalid(`changing param values is not allowed: param "${key}" of run ${id} is "${old}", got "${value}"; log it under another key or start a new run`);
         }
-        Object.assign(r.params, batch.params);
-        Object.assign(r.tags, batch.tags);
-        for (const input of batch.inputs ?? []) {
-          const i = r.inputs.findIndex((x) => x.name === input.name && x.digest === input.digest);
-          if (i === -1) r.inputs.push(input);
-          else r.inputs[i] = input;
-        }
-      });
-      return;
-    }
-    const at = Date.now();
-    const tags = { ...batch.tags };
-    await this.changeRun(id, { at, tags }, (r) => {
-      deletedCheck(r);
-      applyUpdate(r, { at, tags });
+        if (old === undefined) params[key] = value;
+      }
+      const events: RunEvent[] = [];
+      if (Object.keys(params).length > 0) events.push({ op: 'params', params });
+      if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: { ...batch.tags } });
+      if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs });
+      return events;
     });
   }
 
   async deleteTag(id: string, key: string): Promise<void> {
-    const at = Date.now();
-    await this.changeRun(id, { at, deleteTag: key }, (r) => {
+    this.changeRun(id, (r) => {
       if (!(key in r.tags)) throw notFound(`run ${id} has no tag "${key}"`);
-      applyUpdate(r, { at, deleteTag: key });
+      return [{ op: 'deleteTag', key }];
     });
   }
 
@@ -297,28 +245,26 @@ export class JsonStore implements TrackingStore {
     const wanted = new Set(experimentIds);
     const out: RunRecord[] = [];
     for (const id of readdirSync(join(this.root, 'runs'))) {
-      const stored = this.readRunCached(id);
-      if (!stored || !wanted.has(stored.experimentId)) continue;
-      const record = this.withPendingUpdates(stored);
-      if (inView(record.lifecycleStage, view)) out.push(record);
+      const record = this.readRunCached(id);
+      if (record && wanted.has(record.experimentId) && inView(record.lifecycleStage, view)) out.push(record);
     }
     return out;
   }
 
-  /** Reads run.json, reusing the parsed copy while the file's mtime and size are unchanged. */
-  private readRunCached(id: string): StoredRun | undefined {
-    const file = join(this.runDir(id), 'run.json');
+  /** Reads a run's log, reusing the folded copy while the file's mtime and size are unchanged. */
+  private readRunCached(id: string): RunRecord | undefined {
+    const file = this.runLog(id);
     let st;
     try {
       st = statSync(file);
     } catch {
-      return undefined; // a folder being created, or not a run
+      return undefined; // not a run folder
     }
     const hit = this.runCache.get(id);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.record;
-    const record = parseJsonDocument(file, readFileSync(file, 'utf8'), isRunRecord, RUN_DOC);
-    this.runCache.set(id, { mtimeMs: st.mtimeMs, size: st.size, record });
-    return record;
+    const record = applyLines(undefined, readFileSync(file, 'utf8'), file, 1, false).run;
+    if (record) this.runCache.set(id, { mtimeMs: st.mtimeMs, size: st.size, record });
+    return record; // undefined while its first line is being written
   }
 
   // ---- artifacts ----
@@ -350,7 +296,7 @@ export class JsonStore implements TrackingStore {
   }
 
   async close(): Promise<void> {
-    for (const writer of this.writers.values()) await writer.flush();
+    for (const writer of this.writers) await writer.flush();
   }
 }
 
@@ -381,19 +327,13 @@ function processAlive(pid: number): boolean {
 }
 
 /** On exit, buffered metric points are written out (synchronously) so a script that forgets flush() loses nothing. */
-const exitHooked = new WeakSet<Map<string, JsonRunWriter>>();
-function installExitHook(writers: Map<string, JsonRunWriter>): void {
+const exitHooked = new WeakSet<Set<JsonRunWriter>>();
+function installExitHook(writers: Set<JsonRunWriter>): void {
   if (exitHooked.has(writers)) return;
   exitHooked.add(writers);
   process.on('exit', () => {
-    for (const writer of writers.values()) {
+    for (const writer of writers) {
       try { writer.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
     }
   });
-}
-
-function ownerAlive(owner: StoredRun['owner']): boolean {
-  if (!owner) return false;
-  if (owner.host !== HOST) return true; // another machine: assume it is alive, its updates will be folded later
-  return processAlive(owner.pid);
 }

@@ -1,99 +1,118 @@
 /**
- * The owner's side of a run in the JSON store. Only this process writes the run's run.json and metrics.jsonl while the
- * run is RUNNING, so its writes need no cross-process lock: they go through a unique temp file and a rename, after
- * folding in what other processes appended to updates.jsonl. The final write takes the run's lock, so a change another
- * process makes at that moment is either folded in or applied by that process afterwards, never lost.
+ * The side of a run's files written by the process that logs it. Params, tags and inputs are appended to run.jsonl as
+ * they come; metric points go to metrics.jsonl, their latest values to run.jsonl on flush. Before each change the writer
+ * reads what other processes appended since (a tag, a delete) so its checks see them.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunStatus } from '../../core/entities.js';
-import { badState, invalid } from '../../core/errors.js';
-import { nonFiniteReplacer } from '../../core/number-codec.js';
+import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import { badState, invalid, ioError } from '../../core/errors.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
-import { fsyncDirs, writeFileAtomicDurable, writeFileAtomicSync } from './atomic-file.js';
-import { withLock } from './lock.js';
+import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
-import { applyUpdate, foldUpdates, type RunUpdateLine } from './run-updates.js';
-import type { StoredRun } from './shapes.js';
-
-export const serializeRun = (run: StoredRun): string => `${JSON.stringify(run, nonFiniteReplacer, 2)}\n`;
+import { appendEvents, applyLines, RUN_LOG, type RunEvent } from './run-log.js';
 
 export class JsonRunWriter implements RunWriter {
   private readonly log: MetricLog;
+  private readonly file: string;
+  private readonly fd: number;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly runFile: string;
-  private readonly updatesFile: string;
+  /** metric keys whose summary changed since the last metrics line */
+  private readonly changedMetrics = new Set<string>();
 
-  constructor(readonly dir: string, private readonly run: StoredRun, private readonly onEnd: () => void) {
+  constructor(
+    readonly dir: string,
+    private readonly run: RunRecord,
+    /** bytes of run.jsonl already folded into `run`, and how many lines that is */
+    private offset: number,
+    private lineCount: number,
+    private readonly onEnd: () => void,
+  ) {
+    this.file = join(dir, RUN_LOG);
     this.log = new MetricLog(join(dir, 'metrics.jsonl'), run.metrics);
-    this.runFile = join(dir, 'run.json');
-    this.updatesFile = join(dir, 'updates.jsonl');
+    try {
+      this.fd = openSync(this.file, 'a+');
+    } catch (error) {
+      throw ioError('open', this.file, error);
+    }
   }
 
   get id(): string { return this.run.id; }
 
   appendMetric(key: string, value: number, step: number, timestamp: number): void {
     this.log.append(key, value, step, timestamp);
+    this.changedMetrics.add(key);
   }
 
   logBatch(batch: RunBatch): Promise<void> {
     return this.serial(() => {
+      this.catchUp();
       const run = this.run;
-      foldUpdates(run, this.updatesFile);
       if (run.lifecycleStage === 'deleted') throw badState(`run ${run.id} is deleted; restore it with \`tracklab runs restore ${run.id}\` before logging to it`);
+      const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(batch.params ?? {})) {
         const old = run.params[key];
         if (old !== undefined && old !== value) {
           throw invalid(`changing param values is not allowed: param "${key}" of run ${run.id} is "${old}", got "${value}"; log it under another key or start a new run`);
         }
+        if (old === undefined) params[key] = value;
       }
-      Object.assign(run.params, batch.params);
-      Object.assign(run.tags, batch.tags);
-      for (const input of batch.inputs ?? []) {
-        const i = run.inputs.findIndex((x) => x.name === input.name && x.digest === input.digest);
-        if (i === -1) run.inputs.push(input);
-        else run.inputs[i] = input;
-      }
-      this.write();
-    });
-  }
-
-  /** A change asked for through the store by this same process (e.g. tracker.setTag on its own active run). */
-  applyHere(update: RunUpdateLine): Promise<void> {
-    return this.serial(() => {
-      applyUpdate(this.run, update);
-      this.write();
+      const events: RunEvent[] = [];
+      if (Object.keys(params).length > 0) events.push({ op: 'params', params });
+      if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: { ...batch.tags } });
+      if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs.map((i) => ({ ...i })) });
+      this.append(events);
     });
   }
 
   flush(): Promise<void> {
     return this.serial(() => {
-      this.log.writeOut();
-      if (this.log.dirty) this.write();
+      this.append([]);
     });
   }
 
   end(status: RunStatus, endTime: number): Promise<void> {
     return this.serial(async () => {
-      this.log.writeOut();
-      await withLock(this.runFile, async () => {
-        foldUpdates(this.run, this.updatesFile);
-        this.run.status = status;
-        this.run.endTime = endTime;
-        this.log.dirty = false;
-        await writeFileAtomicDurable(this.runFile, serializeRun(this.run), () => this.log.sync());
-      });
+      this.append([{ op: 'status', status, endTime }]);
+      // one journal commit can serve all four: the run's log and series, and the folders that name them
+      const dirs = [this.dir, dirname(this.dir)].map((d) => openSync(d, 'r'));
+      try {
+        await Promise.all([fsyncAsync(this.fd), this.log.sync(), ...dirs.map(fsyncAsync)]);
+      } catch (error) {
+        throw ioError('sync', this.dir, error);
+      } finally {
+        for (const fd of dirs) closeSync(fd);
+      }
       this.log.close();
-      await fsyncDirs([this.dir, dirname(this.dir)]);
+      closeSync(this.fd);
       this.onEnd();
     });
   }
 
-  /** Writes run.json (not fsynced: a crash of this process keeps it, power loss may not until end()). */
-  private write(): void {
+  /** Writes buffered points out, then `events` plus the metric summaries that changed, in one append. */
+  private append(events: RunEvent[]): void {
     this.log.writeOut();
-    this.log.dirty = false;
-    foldUpdates(this.run, this.updatesFile);
-    writeFileAtomicSync(this.runFile, serializeRun(this.run), false);
+    if (this.changedMetrics.size > 0) {
+      const metrics: Record<string, MetricSummary> = {};
+      for (const key of this.changedMetrics) metrics[key] = { ...(this.run.metrics[key] as MetricSummary) };
+      events.unshift({ op: 'metrics', metrics });
+      this.changedMetrics.clear();
+    }
+    if (events.length === 0) return;
+    appendEvents(this.file, events, this.fd);
+    // apply our own lines through the same fold as everyone else's, in file order
+    this.catchUp();
+  }
+
+  /** Folds lines appended since `offset` (by others, and our own just written); our metric lines are skipped. */
+  private catchUp(): void {
+    const size = fstatSync(this.fd).size;
+    if (size <= this.offset) return;
+    const bytes = Buffer.alloc(size - this.offset);
+    readSync(this.fd, bytes, 0, bytes.length, this.offset);
+    const folded = applyLines(this.run, bytes.toString('utf8'), this.file, this.lineCount + 1, true);
+    this.offset += folded.bytes;
+    this.lineCount += folded.lines;
   }
 
   /** Runs changes one after another so a slow write never interleaves with the next. */

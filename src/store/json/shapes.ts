@@ -4,8 +4,6 @@ import { RUN_STATUSES } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
 
 export interface StoreMeta { layoutVersion: number }
-/** run.json: the run plus who is logging it and how much of updates.jsonl it already holds. */
-export type StoredRun = RunRecord & { owner?: { pid: number; host: string }; updatesOffset?: number };
 export interface ExperimentsDoc { nextId: number; experiments: Experiment[] }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -25,7 +23,7 @@ export const isExperimentsDoc = (v: unknown): v is ExperimentsDoc =>
   isObject(v) && typeof v['nextId'] === 'number' && Array.isArray(v['experiments']) && v['experiments'].every(isExperiment);
 
 /** Checks a run document and decodes its metric summaries ("NaN" -> NaN) in place. */
-export function isRunRecord(v: unknown): v is StoredRun {
+export function isRunRecord(v: unknown): v is RunRecord {
   if (!isObject(v)) return false;
   const ok = typeof v['id'] === 'string' && typeof v['experimentId'] === 'string' && typeof v['name'] === 'string'
     && RUN_STATUSES.includes(v['status'] as never) && isTime(v['startTime'])
@@ -35,10 +33,12 @@ export function isRunRecord(v: unknown): v is StoredRun {
     && isObject(v['metrics']) && Array.isArray(v['inputs']);
   if (!ok) return false;
   v['deletedTime'] ??= null;
-  for (const summary of Object.values(v['metrics'] as Record<string, unknown>)) {
-    if (!decodeSummary(summary)) return false;
-  }
-  return true;
+  return decodeMetricSummaries(v['metrics']);
+}
+
+/** Checks metric summaries and turns "NaN" / "Infinity" back into numbers, in place. */
+export function decodeMetricSummaries(v: unknown): v is Record<string, MetricSummary> {
+  return isObject(v) && Object.values(v).every(decodeSummary);
 }
 
 function decodeSummary(s: unknown): s is MetricSummary {

@@ -1,0 +1,115 @@
+/**
+ * A run is an append-only log of JSON lines, `runs/<id>/run.jsonl`: the first line creates the run, each later line is
+ * one change. Every writer (the process logging the run, or any other process tagging or deleting it) appends whole lines
+ * with O_APPEND, so no lock is needed and nothing one writer does can overwrite another. Readers fold the lines in order.
+ * A line torn by a crash is skipped; a run whose first line is incomplete is still being created.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { DatasetInput, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import { corrupt, ioError } from '../../core/errors.js';
+import { nonFiniteReplacer } from '../../core/number-codec.js';
+import { decodeMetricSummaries, isRunRecord } from './shapes.js';
+
+export type RunEvent =
+  | { op: 'create'; run: RunRecord }
+  | { op: 'params'; params: Record<string, string> }
+  | { op: 'tags'; tags: Record<string, string> }
+  | { op: 'deleteTag'; key: string }
+  | { op: 'inputs'; inputs: DatasetInput[] }
+  | { op: 'metrics'; metrics: Record<string, MetricSummary> }
+  | { op: 'status'; status: RunStatus; endTime: number | null }
+  | { op: 'name'; name: string }
+  | { op: 'lifecycle'; stage: 'active' | 'deleted'; at: number };
+
+export const RUN_LOG = 'run.jsonl';
+
+export const eventLines = (events: RunEvent[]): string =>
+  events.map((e) => JSON.stringify(e, nonFiniteReplacer)).join('\n') + '\n';
+
+/** Appends events in one write() so they land together. */
+export function appendEvents(file: string, events: RunEvent[], fd?: number): void {
+  const own = fd === undefined;
+  try {
+    const handle = fd ?? openSync(file, 'a');
+    try {
+      const bytes = Buffer.from(eventLines(events), 'utf8');
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(handle, bytes, offset, bytes.length - offset);
+    } finally {
+      if (own) closeSync(handle);
+    }
+  } catch (error) {
+    throw ioError('append to', file, error);
+  }
+}
+
+/**
+ * Applies the complete lines of `text` (which starts at line `firstLine` of the log) to `run`. Returns the run, how many
+ * complete lines there were and how many bytes they take, so a reader can continue from there later.
+ * `skipMetrics` is for the run's owner, whose metric summaries in memory are newer than any it has written.
+ */
+export function applyLines(
+  start: RunRecord | undefined, text: string, file: string, firstLine: number, skipMetrics: boolean,
+): { run: RunRecord | undefined; lines: number; bytes: number } {
+  const end = text.lastIndexOf('\n') + 1; // the part after the last newline is torn or still being written
+  const lines = text.slice(0, end).split('\n');
+  lines.pop();
+  let run = start;
+  lines.forEach((line, i) => {
+    const lineNo = firstLine + i;
+    if (line === '') return;
+    let event: RunEvent;
+    try {
+      event = JSON.parse(line) as RunEvent;
+    } catch (error) {
+      // a torn line followed by later appends (power loss mid-write): skip it, keep the rest
+      if (!line.endsWith('}')) return;
+      throw corrupt(file, `has an unreadable line ${lineNo}: ${line.slice(0, 80)}`, error);
+    }
+    if (run === undefined) {
+      if (event?.op !== 'create' || !isRunRecord(event.run)) throw corrupt(file, `does not start with a run ("op": "create") at line ${lineNo}`);
+      run = event.run;
+    } else if (!(skipMetrics && event.op === 'metrics')) {
+      applyEvent(run, event, file, lineNo);
+    }
+  });
+  return { run, lines: lines.length, bytes: Buffer.byteLength(text.slice(0, end), 'utf8') };
+}
+
+function applyEvent(run: RunRecord, event: RunEvent, file: string, line: number): void {
+  switch (event.op) {
+    case 'params':
+      // first value wins: a later, different value could only come from a race the writer lost
+      for (const [k, v] of Object.entries(event.params)) if (!(k in run.params)) run.params[k] = v;
+      return;
+    case 'tags': Object.assign(run.tags, event.tags); return;
+    case 'deleteTag': delete run.tags[event.key]; return;
+    case 'inputs':
+      for (const input of event.inputs) {
+        const i = run.inputs.findIndex((x) => x.name === input.name && x.digest === input.digest);
+        if (i === -1) run.inputs.push(input);
+        else run.inputs[i] = input;
+      }
+      return;
+    case 'metrics':
+      if (!decodeMetricSummaries(event.metrics)) throw corrupt(file, `has malformed metric values at line ${line}`);
+      Object.assign(run.metrics, event.metrics);
+      return;
+    case 'status': run.status = event.status; run.endTime = event.endTime; return;
+    case 'name': run.name = event.name; run.tags['mlflow.runName'] = event.name; return;
+    case 'lifecycle': run.lifecycleStage = event.stage; run.deletedTime = event.stage === 'deleted' ? event.at : null; return;
+    default: throw corrupt(file, `has an unknown change "${(event as { op?: unknown }).op}" at line ${line}`);
+  }
+}
+
+/** Reads and folds a run log; ENOENT -> undefined (no run), { run: undefined } while its first line is being written. */
+export function readRunLog(file: string): { run: RunRecord | undefined; lines: number; bytes: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError('read', file, error);
+  }
+  return applyLines(undefined, text, file, 1, false);
+}
