@@ -6,6 +6,7 @@ import { TRACKLAB_VERSION } from '../core/version.js';
 import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
+import { addReportCommand } from './report-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('tracklab')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   };
   addTrackingCommands(program, open);
   addRegistryCommands(program, open);
+  addReportCommand(program);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;
 }

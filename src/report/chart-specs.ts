@@ -7,7 +7,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { decodeValue } from './format.js';
-import { smooth, type Series } from './downsample.js';
+import { lttbIndices, smooth, type Series } from './downsample.js';
+
+/** Points drawn per history chart in total: many overlaid runs share it, so 10 runs x 10k steps stays fast. */
+export const CHART_POINT_BUDGET = 3000;
 
 /** Okabe–Ito, a colour-blind safe palette (black moved last so it shows on dark backgrounds as grey). */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
@@ -61,16 +64,19 @@ export function historySpec(opts: {
   series: { label: string; series: Series }[];
   x: 'step' | 'time';
   smoothing?: number;
+  /** total points drawn (default CHART_POINT_BUDGET) */
+  budget?: number;
   width?: number;
   height?: number;
 }): TopLevelSpec {
   const values: { x: number; y: number; r: string }[] = [];
+  const perSeries = Math.max(200, Math.floor((opts.budget ?? CHART_POINT_BUDGET) / Math.max(1, opts.series.length)));
   for (const { label, series } of opts.series) {
+    // Smooth on every point, then thin out what is drawn.
     const ys = smooth(series.values, opts.smoothing ?? 0);
-    for (let i = 0; i < ys.length; i++) {
-      const y = ys[i];
-      if (y === null || y === undefined) continue;
-      values.push({ x: (opts.x === 'step' ? series.steps[i] : series.times[i]) as number, y, r: label });
+    for (const i of lttbIndices(series.steps, ys, perSeries)) {
+      const y = ys[i] as number;
+      values.push({ x: opts.x === 'step' ? (series.steps[i] as number) : series.t0 + (series.times[i] as number), y, r: label });
     }
   }
   const many = opts.series.length > 1;

@@ -51,6 +51,8 @@ export interface ReportSource {
   /** All active runs of one experiment, in any order. */
   listRuns(experimentId: string): Promise<Run[]>;
   getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
+  /** Optional fast path: every history of a run in one read. */
+  getMetricHistories?(runId: string): Promise<Record<string, HistoryPoint[]>>;
   listArtifacts(runId: string): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   /** Undefined when the store has no model registry. */
@@ -69,6 +71,7 @@ export interface TrackerLike {
 }
 
 interface RegistryLike {
+  getMetricHistories?: (runId: string) => Promise<Record<string, HistoryPoint[]>>;
   listRegisteredModels?: () => Promise<Array<{ name: string }>>;
   getRegisteredModel?: (name: string) => Promise<unknown>;
 }
@@ -93,6 +96,8 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     readArtifact: (runId, path) => tracker.readArtifact(runId, path),
     close: () => tracker.close(),
   };
+  const histories = registry.getMetricHistories;
+  if (typeof histories === 'function') source.getMetricHistories = (runId) => histories.call(tracker, runId);
   const list = registry.listRegisteredModels;
   const get = registry.getRegisteredModel;
   if (typeof list === 'function' && typeof get === 'function') {

@@ -7,6 +7,9 @@
 export interface Series {
   key: string;
   steps: number[];
+  /** wall time of the first point, ms since the epoch */
+  t0: number;
+  /** ms after t0 (small numbers keep data files small) */
   times: number[];
   values: (number | null)[];
   /** number of points before downsampling */
@@ -67,10 +70,12 @@ export function toSeries(key: string, points: readonly { step: number; timestamp
   const steps = sorted.map((p) => p.step);
   const values = sorted.map((p) => (Number.isFinite(p.value) ? p.value : null));
   const keep = sorted.length > max ? lttbIndices(steps, values, max) : sorted.map((_, i) => i);
+  const t0 = sorted[0]?.timestamp ?? 0;
   return {
     key,
     steps: keep.map((i) => steps[i] as number),
-    times: keep.map((i) => (sorted[i] as { timestamp: number }).timestamp),
+    t0,
+    times: keep.map((i) => (sorted[i] as { timestamp: number }).timestamp - t0),
     values: keep.map((i) => values[i] as number | null),
     total: sorted.length,
   };

@@ -13,6 +13,16 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
+// A note's headings sit under the page's own h1/h2: "# Title" becomes h3.
+md.core.ruler.push('demote_headings', (state) => {
+  for (const token of state.tokens) {
+    if (token.type === 'heading_open' || token.type === 'heading_close') {
+      token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + 2)}`;
+    }
+  }
+  return true;
+});
+
 /** Safe HTML for a Markdown note. */
 export function renderMarkdown(text: string): string {
   return md.render(text);

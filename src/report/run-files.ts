@@ -2,13 +2,13 @@
 import { createHash } from 'node:crypto';
 import type { ArtifactEntry, Run } from '../core/entities.js';
 import { makePreview, previewKind, publishedPath, isTextLike, readManifest, type ModelManifestView, type Preview } from './artifacts.js';
-import type { ReportSource } from './collect.js';
-import { toSeries } from './downsample.js';
+import type { HistoryPoint, ReportSource } from './collect.js';
+import { encodeHistories } from './encode-histories.js';
 import { formatBytes } from './format.js';
 import { hrefOf, sitePaths } from './paths.js';
 import { redactText } from './redact.js';
 import type { Renderer } from './render.js';
-import { historiesCsv, runPage, type ArtifactItem, type RunData } from './run-view-model.js';
+import { runPage, type ArtifactItem, type RunData } from './run-view-model.js';
 import { safeJson } from './safe-json.js';
 import { encodeValue } from './format.js';
 import type { SiteWriter } from './write.js';
@@ -33,6 +33,16 @@ export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEn
   return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
 
+async function readHistories(source: ReportSource, runId: string, keys: readonly string[]): Promise<{ key: string; points: HistoryPoint[] }[]> {
+  if (source.getMetricHistories) {
+    const all = await source.getMetricHistories(runId);
+    return keys.map((key) => ({ key, points: all[key] ?? [] }));
+  }
+  const out = [];
+  for (const key of keys) out.push({ key, points: await source.getMetricHistory(runId, key) });
+  return out;
+}
+
 /** Writes the run's files and returns their site paths. */
 export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly ArtifactEntry[]): Promise<string[]> {
   const files: string[] = [];
@@ -41,21 +51,22 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
     files.push(rel);
   };
   const keys = Object.keys(run.metricSummaries).sort();
-  const histories = [];
-  for (const key of keys) histories.push({ key, points: await ctx.source.getMetricHistory(run.id, key) });
+  const histories = await readHistories(ctx.source, run.id, keys);
   const hasCsv = keys.length > 0;
-  if (hasCsv) await put(sitePaths.runCsv(run.id), historiesCsv(histories));
-  const data: RunData = {
+  const encoded = encodeHistories(histories, ctx.displayPoints);
+  if (hasCsv) await put(sitePaths.runCsv(run.id), encoded.csv);
+  const data: Omit<RunData, 'series'> = {
     id: run.id,
     name: run.name,
     experiment: ctx.experimentName,
     href: hrefOf(sitePaths.run(run.id)),
     params: run.params,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, encodeValue(v)])),
-    series: histories.map((h) => toSeries(h.key, h.points, ctx.displayPoints)),
     csv: hasCsv ? hrefOf(sitePaths.runCsv(run.id)) : '',
   };
-  await put(sitePaths.runData(run.id), `tracklabRunData(${safeJson(data)});\n`);
+  // RunData as JSON: the series texts are spliced in (they were encoded with the CSV).
+  const head = safeJson(data);
+  await put(sitePaths.runData(run.id), `tracklabRunData(${head.slice(0, -1)},"series":[${encoded.series.join(',')}]});\n`);
   const { items, models } = await publishArtifacts(ctx, run, listing, put);
   const vm = runPage({ run, experimentName: ctx.experimentName, runsById: ctx.runsById, children: ctx.childrenOf.get(run.id) ?? [], artifacts: items, models, hasCsv });
   const html = ctx.renderer.render('run', vm, { root: '../', pageTitle: run.name, charts: true, dataScripts: [vm.dataHref] });

@@ -101,14 +101,3 @@ export interface RunData {
   series: Series[];
   csv: string;
 }
-
-/** Full metric histories as CSV (exact values; NaN and Infinity spelled out). */
-export function historiesCsv(histories: readonly { key: string; points: readonly { step: number; timestamp: number; value: number }[] }[]): string {
-  const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = ['key,step,timestamp,value'];
-  for (const { key, points } of histories) {
-    const k = quote(key);
-    for (const p of points) lines.push(`${k},${p.step},${p.timestamp},${String(p.value)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}

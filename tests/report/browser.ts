@@ -1,0 +1,76 @@
+/** Browser-test helpers: Debian's Chromium through playwright-core, a static server under a subpath, page watchers. */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.png': 'image/png', '.csv': 'text/csv', '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown',
+};
+
+/** Serves `dir` at http://127.0.0.1:<port><prefix>, like GitHub Pages serves a project site. */
+export async function serve(dir: string, prefix = '/proj/'): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!url.pathname.startsWith(prefix)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(dir, rel);
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export interface Watch {
+  errors: string[];
+  dialogs: string[];
+  foreign: string[];
+}
+
+/** Records console errors, page errors, CSP violations, dialogs and requests leaving the site's origin. */
+export function watch(page: Page, base: string): Watch {
+  const w: Watch = { errors: [], dialogs: [], foreign: [] };
+  const origin = base.startsWith('file:') ? 'file:' : new URL(base).origin;
+  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(m.text()); });
+  page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => { w.dialogs.push(d.message()); void d.dismiss(); });
+  page.on('request', (r) => {
+    const u = r.url();
+    const ok = origin === 'file:' ? u.startsWith('file:') || u.startsWith('data:') || u.startsWith('blob:') : u.startsWith(origin) || u.startsWith('data:') || u.startsWith('blob:');
+    if (!ok) w.foreign.push(u);
+  });
+  return w;
+}
+
+/** Waits until every chart container on the page is drawn or failed. */
+export async function chartsSettled(page: Page, selector = '.chart', timeout = 15000): Promise<void> {
+  // Experiment-page charts are drawn when their section nears the viewport.
+  const lazy = page.locator('section.charts');
+  if (await lazy.count()) await lazy.scrollIntoViewIfNeeded();
+  await page.waitForFunction((sel) => {
+    const charts = Array.from(document.querySelectorAll(sel)).filter((c) => (c as HTMLElement).offsetParent !== null);
+    return charts.length > 0 && charts.every((c) => c.getAttribute('data-chart'));
+  }, selector, { timeout });
+}
