@@ -186,6 +186,29 @@ describe('Tracker API', () => {
   });
 });
 
+describe('run cache', () => {
+  it('saves folded runs for the next process, notices changed runs, and rebuilds a damaged cache', async () => {
+    const dir = tempDir();
+    const writer = await Tracker.open({ store: dir });
+    const ids: string[] = [];
+    for (let i = 0; i < 210; i++) {
+      const run = await writer.startRun({ experiment: 'many' });
+      run.logMetric('i', i);
+      await run.end();
+      ids.push(run.id);
+    }
+    assert.equal((await (await Tracker.open({ store: dir })).searchRuns({ maxResults: 1000 })).runs.length, 210);
+    const cacheFile = join(dir, '.cache', 'runs.json');
+    assert.ok(readFileSync(cacheFile, 'utf8').length > 1000, 'cache written after a listing that read many logs');
+    await writer.setTag(ids[0] as string, 'changed', 'after the cache');
+    const fresh = await Tracker.open({ store: dir });
+    assert.equal((await fresh.searchRuns({ filter: 'tags.changed = "after the cache"' })).runs.length, 1);
+    writeFileSync(cacheFile, '{"version": 1, "runs": {"x": 5}} garbage');
+    const again = await Tracker.open({ store: dir });
+    assert.equal((await again.searchRuns({ filter: 'metrics.i >= 100', maxResults: 1000 })).runs.length, 110);
+  });
+});
+
 describe('store location and layout', () => {
   it('defaults to tracklab/ beside the nearest package.json, else the working directory', () => {
     const dir = tempDir();
