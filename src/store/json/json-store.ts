@@ -182,9 +182,12 @@ export class JsonStore implements TrackingStore {
     const fresh = this.justCreated.get(id);
     this.justCreated.delete(id);
     const { run, lines, bytes } = fresh ? { ...fresh, lines: 1 } : this.readRun(id);
-    const writer: JsonRunWriter = new JsonRunWriter(this.runDir(id), run, bytes, lines, () => this.writers.delete(writer));
+    const writer: JsonRunWriter = new JsonRunWriter(this.runDir(id), run, bytes, lines, () => {
+      this.writers.delete(writer);
+      liveWriters.delete(writer);
+    });
     this.writers.add(writer);
-    installExitHook(this.writers);
+    trackWriter(writer);
     return writer;
   }
 
@@ -354,14 +357,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** On exit, buffered metric points are written out (synchronously) so a script that forgets flush() loses nothing. */
-const exitHooked = new WeakSet<Set<JsonRunWriter>>();
-function installExitHook(writers: Set<JsonRunWriter>): void {
-  if (exitHooked.has(writers)) return;
-  exitHooked.add(writers);
+/** Writers of every store in this process; on exit their buffered points are written out synchronously. */
+const liveWriters = new Set<JsonRunWriter>();
+let exitHookInstalled = false;
+function trackWriter(writer: JsonRunWriter): void {
+  liveWriters.add(writer);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
   process.on('exit', () => {
-    for (const writer of writers) {
-      try { writer.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
+    for (const w of liveWriters) {
+      try { w.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
     }
   });
 }

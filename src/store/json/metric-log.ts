@@ -11,25 +11,45 @@ import { decodeNumber, numberToJson } from '../../core/number-codec.js';
 /** Flush to the file once this many characters are buffered, so memory stays bounded however long a loop logs. */
 const BUFFER_LIMIT = 1 << 20;
 
+/** Per metric key: the start of its JSON lines, its running summary, and whether it changed since last taken. */
+interface KeyState { prefix: string; summary: MetricSummary | undefined; changed: boolean }
+
 export class MetricLog {
   private buffer = '';
-  private readonly prefixes = new Map<string, string>();
+  private readonly keys = new Map<string, KeyState>();
   private fd: number | undefined;
-  /** true when points arrived since the summaries were last saved */
-  dirty = false;
 
+  /** `summaries` is updated in place (it is the run's own record of latest values). */
   constructor(readonly file: string, readonly summaries: Record<string, MetricSummary>) {}
 
+  /** The hot path of logMetric: one map lookup, one string append, a few comparisons. */
   append(key: string, value: number, step: number, timestamp: number): void {
-    let prefix = this.prefixes.get(key);
-    if (prefix === undefined) {
-      prefix = `{"key":${JSON.stringify(key)},"value":`;
-      this.prefixes.set(key, prefix);
+    let state = this.keys.get(key);
+    if (state === undefined) {
+      state = { prefix: `{"key":${JSON.stringify(key)},"value":`, summary: this.summaries[key], changed: false };
+      this.keys.set(key, state);
     }
-    this.buffer += `${prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step},"timestamp":${timestamp}}\n`;
-    summarize(this.summaries, key, value, step, timestamp);
-    this.dirty = true;
+    this.buffer += `${state.prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step},"timestamp":${timestamp}}\n`;
+    const s = state.summary;
+    if (s === undefined) {
+      state.summary = { value, step, timestamp, min: value, max: value, count: 1 };
+      this.summaries[key] = state.summary;
+    } else {
+      fold(s, value, step, timestamp);
+    }
+    state.changed = true;
     if (this.buffer.length >= BUFFER_LIMIT) this.writeOut();
+  }
+
+  /** Summaries of the keys that received points since the last call (copies). */
+  takeChanged(): Record<string, MetricSummary> | undefined {
+    let out: Record<string, MetricSummary> | undefined;
+    for (const [key, state] of this.keys) {
+      if (!state.changed || state.summary === undefined) continue;
+      state.changed = false;
+      (out ??= {})[key] = { ...state.summary };
+    }
+    return out;
   }
 
   /** Writes the buffer to the file (the OS keeps it if this process dies). */
@@ -58,13 +78,8 @@ export class MetricLog {
   }
 }
 
-/** Folds one point into the summaries. "Latest" is the point with the largest (step, timestamp, value), as in MLflow. */
-export function summarize(summaries: Record<string, MetricSummary>, key: string, value: number, step: number, timestamp: number): void {
-  const s = summaries[key];
-  if (s === undefined) {
-    summaries[key] = { value, step, timestamp, min: value, max: value, count: 1 };
-    return;
-  }
+/** Folds one point into a summary. "Latest" is the point with the largest (step, timestamp, value), as in MLflow. */
+function fold(s: MetricSummary, value: number, step: number, timestamp: number): void {
   s.count += 1;
   if (value < s.min || Number.isNaN(s.min)) s.min = value;
   if (value > s.max || Number.isNaN(s.max)) s.max = value;

@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import type { RunRecord, RunStatus } from '../../core/entities.js';
 import { badState, invalid, ioError } from '../../core/errors.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
@@ -17,8 +17,6 @@ export class JsonRunWriter implements RunWriter {
   private readonly file: string;
   private readonly fd: number;
   private queue: Promise<unknown> = Promise.resolve();
-  /** metric keys whose summary changed since the last metrics line */
-  private readonly changedMetrics = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -41,7 +39,6 @@ export class JsonRunWriter implements RunWriter {
 
   appendMetric(key: string, value: number, step: number, timestamp: number): void {
     this.log.append(key, value, step, timestamp);
-    this.changedMetrics.add(key);
   }
 
   logBatch(batch: RunBatch): Promise<void> {
@@ -92,12 +89,8 @@ export class JsonRunWriter implements RunWriter {
   /** Writes buffered points out, then `events` plus the metric summaries that changed, in one append. */
   private append(events: RunEvent[]): void {
     this.log.writeOut();
-    if (this.changedMetrics.size > 0) {
-      const metrics: Record<string, MetricSummary> = {};
-      for (const key of this.changedMetrics) metrics[key] = { ...(this.run.metrics[key] as MetricSummary) };
-      events.unshift({ op: 'metrics', metrics });
-      this.changedMetrics.clear();
-    }
+    const metrics = this.log.takeChanged();
+    if (metrics) events.unshift({ op: 'metrics', metrics });
     if (events.length === 0) return;
     appendEvents(this.file, events, this.fd);
     // apply our own lines through the same fold as everyone else's, in file order
