@@ -7,6 +7,7 @@ import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
+import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('tracklab')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   addTrackingCommands(program, open);
   addRegistryCommands(program, open);
   addReportCommand(program);
+  addNotebookCommands(program);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;
 }
@@ -33,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CellExecutionError) {
+      process.stderr.write(`tracklab: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof TracklabError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT_STATUS[error.code];

@@ -118,13 +118,15 @@ export async function startKernel(connectionFile: string): Promise<void> {
     svg: (m) => tslab.display.svg(m),
     text: (line) => { process.stdout.write(`${line}\n`); },
   };
-  const notebookPath = process.env['JPY_SESSION_NAME'] || undefined;
+  const execContext = parseExecContext(process.env['TRACKLAB_EXEC_CONTEXT']);
+  const notebookPath = execContext?.notebook ?? (process.env['JPY_SESSION_NAME'] || undefined);
   const runtime = new MagicRuntime({
     display,
     ...(notebookPath ? { notebookPath } : {}),
     openTracker: () => Tracker.open({ sourceType: 'NOTEBOOK', sourceName: notebookPath ?? process.cwd() }),
   });
   (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
+  if (execContext) await runtime.execControl(0, { context: execContext });
   const inner = tslab.createExecutor(process.cwd(), convs, errors);
   const executor = createMagicExecutor(inner, runtime, errors);
   const shutdown = onceShutdown(runtime, executor);
@@ -136,6 +138,18 @@ export async function startKernel(connectionFile: string): Promise<void> {
   process.on('uncaughtException', (err) => console.error('UncaughtException:', err));
   process.on('unhandledRejection', (reason) => console.error('UnhandledPromiseRejection:', reason));
   await new tslab.ZmqServer(handler, connectionFile).init();
+}
+
+/** The context `tracklab exec` passes through the server's environment when it starts the server itself. */
+function parseExecContext(text: string | undefined): { notebook: string; params: Record<string, unknown> } | undefined {
+  if (!text) return undefined;
+  try {
+    const ctx = JSON.parse(text) as { notebook?: unknown; params?: unknown };
+    if (typeof ctx.notebook !== 'string') return undefined;
+    return { notebook: ctx.notebook, params: (ctx.params ?? {}) as Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 function patchHandler(handler: Handler): void {

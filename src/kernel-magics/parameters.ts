@@ -67,11 +67,14 @@ function loadTypeScript(): TS {
   return typescript;
 }
 
-/** The injected cell's source: plain assignments that type-check without @types/node. */
+/**
+ * The injected cell's source: plain assignments that type-check without @types/node, in a block so tslab does not
+ * print the last assignment's value.
+ */
 export function parameterCellSource(params: Readonly<Record<string, unknown>>): string {
-  const lines = ['// Parameters injected by tracklab exec'];
-  for (const [name, value] of Object.entries(params)) lines.push(`${name} = ${JSON.stringify(value)};`);
-  return lines.join('\n');
+  const lines = ['// Parameters injected by tracklab exec', '{'];
+  for (const [name, value] of Object.entries(params)) lines.push(`  ${name} = ${JSON.stringify(value)};`);
+  return [...lines, '}'].join('\n');
 }
 
 /**

@@ -10,9 +10,7 @@ import { msg } from './messages.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
-  const rows = MAGICS.filter((m) => !m.hidden);
-  const width = Math.max(...rows.map((m) => m.usage.length));
-  return rows.map((m) => `${m.usage.padEnd(width)}  ${m.help}`).join('\n');
+  return MAGICS.filter((m) => !m.hidden).map((m) => `${m.usage}\n    ${m.help}`).join('\n');
 }
 
 /** The %end_run summary: status, duration, params and latest metrics. */

@@ -1,0 +1,65 @@
+/**
+ * Magic overhead. (1) What a magic line adds to a cell: the rewrite of a 40-line cell with 4 magic lines vs the same
+ * cell without magics, plus one generated runtime call vs the direct API call. (2) `%log_metric` in a 100,000-iteration
+ * loop (the generated statement, evaluated as the kernel does) vs `run.logMetric` directly. Prints medians.
+ * Run: node --import tsx bench/magics.ts
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
+import { RUNTIME_GLOBAL } from '../src/kernel-magics/codegen.js';
+import { rewriteCell } from '../src/kernel-magics/rewrite.js';
+import { MagicRuntime } from '../src/kernel-magics/runtime.js';
+import { Tracker } from '../src/tracker.js';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const time = (f: () => void): number => { const t = process.hrtime.bigint(); f(); return Number(process.hrtime.bigint() - t) / 1e6; };
+
+const body = Array.from({ length: 36 }, (_, i) => `const v${i} = compute(${i}) * 2; // some ordinary TypeScript`).join('\n');
+const magicCell = `%%track bench --experiment e\n%log_param lr=0.1 depth=3\n${body}\n%log_metric acc=v1/v2 --step 3\n%end_run`;
+const plainCell = `let track = 1\nlet lr = 0.1\n${body}\nlet acc = v1 / v2\nlet end = 1`;
+
+const dir = await mkdtemp(join(tmpdir(), 'tracklab-bench-magics-'));
+const tracker = await Tracker.open({ store: join(dir, 'store') });
+const runtime = new MagicRuntime({ display: { html: () => {}, svg: () => {}, text: () => {} }, openTracker: async () => tracker });
+(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
+
+// (1) rewrite cost per cell
+const rewriteMs: number[] = [];
+const plainMs: number[] = [];
+for (let i = 0; i < 2000; i++) {
+  rewriteMs.push(time(() => rewriteCell(magicCell)));
+  plainMs.push(time(() => rewriteCell(plainCell)));
+}
+const perCell = median(rewriteMs) - median(plainMs);
+
+// (2) %log_metric in a loop: the generated code (as tslab compiles it: `as any` erased) vs the direct call
+const N = 100_000;
+const generated = rewriteCell('for (let i = 0; i < n; i++) {\n  %log_metric loss=1/(i + 1) --step i\n}').code.replace(/ as any/g, '');
+const magicLoop = runInThisContext(`(function (n) {\n${generated}\n})`) as (n: number) => void;
+const directLoop = (run: { logMetric(k: string, v: number, o?: { step?: number }): void }, n: number): void => {
+  for (let i = 0; i < n; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
+};
+const magicMs: number[] = [];
+const directMs: number[] = [];
+for (let rep = 0; rep < 7; rep++) {
+  const a = await runtime.startRun(0, `magic-${rep}`, false);
+  magicMs.push(time(() => magicLoop(N)));
+  await runtime.endRun(0, 'FINISHED');
+  const b = await tracker.startRun({ experiment: 'bench', name: `direct-${rep}` });
+  directMs.push(time(() => directLoop(b, N)));
+  await b.end();
+  void a;
+}
+const oneCallMagic = median(magicMs) / N;
+const oneCallDirect = median(directMs) / N;
+
+console.log('magic line overhead (rewrite of a 40-line cell with 4 magic lines, minus the same cell without):');
+console.log(`  median ${(perCell * 1000).toFixed(1)} us per cell (${(perCell * 1000 / 4).toFixed(1)} us per magic line); target < 1 ms`);
+console.log(`  runtime call overhead per %log_metric: ${((oneCallMagic - oneCallDirect) * 1e6).toFixed(0)} ns`);
+console.log(`%log_metric x ${N.toLocaleString('en')} in a loop: median ${median(magicMs).toFixed(1)} ms`);
+console.log(`run.logMetric x ${N.toLocaleString('en')} directly:  median ${median(directMs).toFixed(1)} ms`);
+console.log(`ratio ${(median(magicMs) / median(directMs)).toFixed(2)}x; target <= 2x`);
+await tracker.close();
+await rm(dir, { recursive: true, force: true });

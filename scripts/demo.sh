@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The main job on the embedded default store (./tracklab): a script logs a sweep, the example notebooks run headless
+# through Jupyter and the tracklab kernel, then the runs are listed and the report site is built into ./site.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tracklab() { node dist/cli/main.js "$@"; }
+npx tsx examples/quickstart.ts
+mkdir -p tmp/executed
+for nb in notebooks/*.ipynb; do
+  tracklab exec "$nb" --out "tmp/executed/$(basename "$nb")"
+done
+tracklab runs list --max-results 20
+tracklab models list
+tracklab report --title "tracklab demo"
+echo "open site/index.html to review the runs"

@@ -1,0 +1,67 @@
+/** Runs code on a Jupyter kernel through @jupyterlab/services and collects nbformat outputs. */
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { Output } from './notebook-format.js';
+
+export interface CellRun {
+  status: 'ok' | 'error' | 'abort' | 'timeout';
+  outputs: Output[];
+  executionCount: number | null;
+  /** everything the cell wrote to stderr (tslab's only error channel) */
+  stderr: string;
+}
+
+/**
+ * Executes `code` and resolves when the kernel replies (or after `timeoutMs`, interrupting the kernel).
+ * Consecutive stream outputs of the same name are merged, as nbconvert does.
+ */
+export async function runCode(kernel: Kernel.IKernelConnection, code: string, timeoutMs: number, storeHistory = true): Promise<CellRun> {
+  const outputs: Output[] = [];
+  let stderr = '';
+  const future = kernel.requestExecute({ code, stop_on_error: true, store_history: storeHistory, allow_stdin: false });
+  future.onIOPub = (m: KernelMessage.IIOPubMessage) => {
+    const out = toOutput(m);
+    if (out === 'clear') outputs.length = 0;
+    else if (out) {
+      if (out.output_type === 'stream' && out.name === 'stderr') stderr += out.text;
+      appendOutput(outputs, out);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  try {
+    const reply = await Promise.race([future.done, timeout]);
+    if (reply === 'timeout') {
+      await kernel.interrupt().catch(() => undefined);
+      future.dispose();
+      return { status: 'timeout', outputs, executionCount: null, stderr };
+    }
+    const content = reply.content as { status: 'ok' | 'error' | 'abort'; execution_count?: number };
+    return { status: content.status, outputs, executionCount: content.execution_count ?? null, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toOutput(m: KernelMessage.IIOPubMessage): Output | 'clear' | undefined {
+  const c = m.content as Record<string, unknown>;
+  switch (m.header.msg_type) {
+    case 'stream': return { output_type: 'stream', name: c['name'] === 'stderr' ? 'stderr' : 'stdout', text: String(c['text'] ?? '') };
+    case 'display_data':
+      return { output_type: 'display_data', data: (c['data'] ?? {}) as Record<string, unknown>, metadata: (c['metadata'] ?? {}) as Record<string, unknown> };
+    case 'execute_result':
+      return {
+        output_type: 'execute_result', data: (c['data'] ?? {}) as Record<string, unknown>,
+        metadata: (c['metadata'] ?? {}) as Record<string, unknown>, execution_count: (c['execution_count'] as number | undefined) ?? null,
+      };
+    case 'error':
+      return { output_type: 'error', ename: String(c['ename'] ?? 'Error'), evalue: String(c['evalue'] ?? ''), traceback: (c['traceback'] ?? []) as string[] };
+    case 'clear_output': return 'clear';
+    default: return undefined;
+  }
+}
+
+function appendOutput(outputs: Output[], out: Output): void {
+  const last = outputs[outputs.length - 1];
+  if (out.output_type === 'stream' && last?.output_type === 'stream' && last.name === out.name) last.text += out.text;
+  else outputs.push(out);
+}
