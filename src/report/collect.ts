@@ -124,8 +124,20 @@ export function normalizeModel(raw: unknown): RegisteredModelData {
       source: v.source ?? '', status: v.status ?? 'READY', description: v.description ?? '', tags: v.tags ?? {},
       createdAt: v.createdAt ?? 0, updatedAt: v.updatedAt ?? 0,
     })),
-    history: m.history ?? [],
+    history: (m.history ?? []).map(normalizeHistoryEntry),
   };
+}
+
+/** The registry writes every history field, with null where it does not apply, and versions as numbers. */
+function normalizeHistoryEntry(raw: unknown): ModelHistoryEntry {
+  const h = (raw ?? {}) as Record<string, unknown>;
+  const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+  const entry: ModelHistoryEntry = { at: Number(h['at'] ?? 0), action: String(h['action'] ?? '') };
+  for (const key of ['user', 'version', 'from', 'to', 'alias', 'comment'] as const) {
+    const value = text(h[key]);
+    if (value !== undefined) entry[key] = value;
+  }
+  return entry;
 }
 
 /** Plain data for tests and for building a site without a store. */

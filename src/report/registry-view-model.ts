@@ -5,8 +5,13 @@ import { hrefOf, sitePaths } from './paths.js';
 
 const describe = (h: ModelHistoryEntry): string => {
   const v = h.version ? ` version ${h.version}` : '';
-  if (h.alias) return `${h.action}${v}: alias @${h.alias}${h.from || h.to ? ` ${h.from ?? ''} → ${h.to ?? ''}` : ''}`;
-  if (h.from !== undefined || h.to !== undefined) return `${h.action}${v}: ${h.from ?? 'None'} → ${h.to ?? 'None'}`;
+  if (h.alias) {
+    if (h.from && h.to) return `${h.action}: alias @${h.alias} moved from version ${h.from} to ${h.to}`;
+    if (h.to) return `${h.action}: alias @${h.alias} → version ${h.to}`;
+    return `${h.action}${v}: alias @${h.alias}${h.from ? ` (was version ${h.from})` : ''}`;
+  }
+  if (h.from !== undefined && h.to !== undefined) return `${h.action}${v}: ${h.from} → ${h.to}`;
+  if (h.to !== undefined) return `${h.action}${v}: stage ${h.to}`;
   return `${h.action}${v}`;
 };
 
