@@ -52,54 +52,7 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export function fsyncFile(file: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r+');
-    fsyncSync(fd);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw ioError('sync', file, error);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-const fsyncAsync = (fd: number): Promise<void> =>
+/** fsync on libuv's thread pool, so several can run at once (one journal commit may serve them all). */
+export const fsyncAsync = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => { fsync(fd, (error) => (error ? reject(error) : resolve())); });
 
-/**
- * The durable form of writeFileAtomicSync for the end of a run: the temp file's fsync runs on libuv's thread pool
- * together with `alsoSync` (e.g. the metric series' fsync), so one journal commit can serve both.
- */
-export async function writeFileAtomicDurable(file: string, data: string, alsoSync: () => Promise<void>): Promise<void> {
-  const temp = tempPathFor(file);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temp, 'wx', 0o644);
-    writeAll(fd, data);
-    await Promise.all([fsyncAsync(fd), alsoSync()]);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, file);
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
-    throw ioError('write', file, error);
-  }
-}
-
-export async function fsyncDirs(dirs: string[]): Promise<void> {
-  await Promise.all(dirs.map(async (dir) => {
-    const fd = openSync(dir, 'r');
-    try {
-      await fsyncAsync(fd);
-    } catch (error) {
-      throw ioError('sync folder', dir, error);
-    } finally {
-      closeSync(fd);
-    }
-  }));
-}
-
-export { fsyncAsync };
