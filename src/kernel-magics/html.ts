@@ -38,3 +38,11 @@ export function time(ms: number): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+/**
+ * A chart's SVG as an HTML image with a data URI: shown by every front end and kept by nbconvert (whose HTML export
+ * strips the elements of image/svg+xml outputs). The SVG is vega's own output; user text inside it is escaped by vega.
+ */
+export function svgAsImage(svg: string, alt = 'chart'): string {
+  return `<img class="tracklab-chart" alt="${esc(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
+}

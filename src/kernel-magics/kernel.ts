@@ -10,6 +10,7 @@ import { Tracker } from '../tracker.js';
 import { RUNTIME_GLOBAL } from './codegen.js';
 import { blankMagicLines, rewriteCell } from './rewrite.js';
 import { MagicRuntime, type DisplaySink } from './runtime.js';
+import { svgAsImage } from './html.js';
 
 /** The slice of tslab's executor this kernel uses (tslab/dist/executor.d.ts). */
 export interface Executor {
@@ -115,7 +116,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const errors = createErrorConsole((t) => process.stderr.write(t));
   const display: DisplaySink = {
     html: (m) => tslab.display.html(m),
-    svg: (m) => tslab.display.svg(m),
+    // As an <img> in HTML: nbconvert 6.5 strips the elements of image/svg+xml outputs, but keeps HTML images.
+    svg: (m) => tslab.display.html(svgAsImage(m)),
     text: (line) => { process.stdout.write(`${line}\n`); },
   };
   const execContext = parseExecContext(process.env['TRACKLAB_EXEC_CONTEXT']);

@@ -78,6 +78,19 @@ describe('tracklab exec', () => {
     await tracker.close();
   });
 
+  it('draws %compare charts that survive nbconvert to HTML', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 'compare.ipynb');
+    const result = await execNotebook({ notebook: 'tests/fixtures/kernel-compare.ipynb', out, store: join(dir, 'store') });
+    assert.equal(result.ok, true, result.error);
+    await run(defaultPython(), ['-m', 'nbconvert', '--to', 'html', '--output-dir', dir, out]);
+    const html = await readFile(join(dir, 'compare.html'), 'utf8');
+    const images = [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+    assert.ok(images.length >= 1, 'a chart image in the HTML export');
+    assert.match(images[0]!, /^<svg[\s\S]*<path[\s\S]*<\/svg>$/, 'with its marks');
+    assert.match(images[0]!, /first/);
+  });
+
   it('refuses an undeclared parameter before starting anything', async () => {
     const t0 = Date.now();
     await assert.rejects(execNotebook({ notebook: PARAMS_NB, params: ['fixed=2'] }), /"fixed" is declared with const/);
