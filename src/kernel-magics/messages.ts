@@ -39,8 +39,6 @@ export const msg = {
   runAmbiguous: (ref: string, n: number) => `${n} runs are named ${q(ref)}; use a run id`,
   compareNeedsTwo: () => '%compare: give at least two run ids or names',
   noRunForModel: () => '%register_model: no run to register from; pass --run <run id or name> or --best "<order by>"',
-  missingFeature: (what: string, issue: string) =>
-    `${what} is not available in this version of tracklab (it lands with ${issue}); nothing was done`,
 
   paramsCellMissing: (file: string) =>
     `${file} has no cell tagged "parameters"; tag the cell that declares the parameters with let (View > Cell Toolbar > Tags)`,

@@ -4,6 +4,7 @@ import type { Run } from '../core/entities.js';
 import { notFound, TracklabError } from '../core/errors.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
+import { buildReport, formatSummary } from '../report/index.js';
 import { duration, esc, fmt, table, time } from './html.js';
 import { MAGICS } from './magic-specs.js';
 import { msg } from './messages.js';
@@ -103,30 +104,21 @@ export interface RegisterOptions {
   experiment: string | undefined;
 }
 
-interface RegistryApi {
-  registerModel(name: string, source: string): Promise<unknown>;
-  transitionStage?(name: string, version: string, stage: string, options?: { archiveExisting?: boolean }): Promise<unknown>;
-  setAlias?(name: string, alias: string, version: string): Promise<unknown>;
-}
-
 /** %register_model: registers `runs:/<run>/<path>` and optionally moves it to a stage and sets an alias. */
 export async function registerModel(tracker: Tracker, name: string, o: RegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
-  const reg = tracker as unknown as Partial<RegistryApi>;
-  if (typeof reg.registerModel !== 'function') return msg.missingFeature('%register_model', 'the model registry (issue 3)');
   const path = o.path ?? 'model';
   const run = o.run !== undefined ? await resolveRun(tracker, o.run, o.experiment)
     : o.best !== undefined ? await bestRun(tracker, o.best, path, o.experiment)
       : o.defaultRunId !== undefined ? await tracker.getRun(o.defaultRunId) : undefined;
   if (!run) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.noRunForModel());
-  const mv = await reg.registerModel.call(tracker, name, `runs:/${run.id}/${path}`);
-  const version = String((mv as { version?: unknown } | undefined)?.version ?? mv);
+  const { version } = await tracker.registerModel(name, `runs:/${run.id}/${path}`);
   const done = [`registered ${name} version ${version} from run ${run.name} (${run.id})`];
   if (o.stage !== undefined) {
-    await reg.transitionStage?.call(tracker, name, version, o.stage, { archiveExisting: true });
+    await tracker.transitionStage(name, version, o.stage, { archiveExisting: true });
     done.push(`stage ${o.stage}`);
   }
   if (o.alias !== undefined) {
-    await reg.setAlias?.call(tracker, name, o.alias, version);
+    await tracker.setAlias(name, o.alias, version);
     done.push(`alias @${o.alias}`);
   }
   return done.join(', ');
@@ -141,18 +133,10 @@ async function bestRun(tracker: Tracker, orderBy: string, path: string, experime
   return undefined;
 }
 
-/** %report: builds the static site when the report module exists and links to it. */
+/** %report: builds the static site and links to it. */
 export async function buildReportLink(tracker: Tracker, out: string | undefined): Promise<string> {
-  const specifier = '../report/index.js';
-  let mod: { buildReport?: (o: { store: string; out: string }) => Promise<unknown> };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch {
-    mod = {};
-  }
-  if (typeof mod.buildReport !== 'function') return `<p>${esc(msg.missingFeature('%report', 'the report site (issue 5)'))}</p>`;
   const dir = resolve(out ?? 'site');
-  await mod.buildReport({ store: tracker.storeUri, out: dir });
+  const summary = await buildReport({ store: tracker.storeUri, out: dir, incremental: true });
   const href = relative(process.cwd(), resolve(dir, 'index.html')).split('\\').join('/');
-  return `<p>Report written to <code>${esc(dir)}</code>: <a href="${esc(encodeURI(href))}" target="_blank">open index.html</a></p>`;
+  return `<p>${esc(formatSummary(summary))}: <a href="${esc(encodeURI(href))}" target="_blank">open index.html</a></p>`;
 }

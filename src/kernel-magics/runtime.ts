@@ -138,9 +138,7 @@ export class MagicRuntime {
   async logModel(line: number, model: unknown, path: string | undefined, flavor: string | undefined): Promise<void> {
     const run = this.activeRun ?? this.noRun(line, 'log_model');
     await this.at(line, async () => {
-      const logModel = (run as unknown as { logModel?: (m: unknown, o: object) => Promise<unknown> }).logModel;
-      if (typeof logModel !== 'function') return this.options.display.text(msg.missingFeature('%log_model', 'the model registry (issue 3)'));
-      await logModel.call(run, model, { path: path ?? 'model', ...(flavor === undefined ? {} : { flavor }) });
+      await run.logModel(model, { path: path ?? 'model', ...(flavor === undefined ? {} : { flavor }) });
       this.options.display.text(`logged model to runs:/${run.id}/${path ?? 'model'}`);
     });
   }

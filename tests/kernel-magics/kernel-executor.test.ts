@@ -50,6 +50,24 @@ describe('magics in tslab', () => {
     await t2.close();
   });
 
+  it('logs a model, registers it with a stage and an alias, and builds the report', async () => {
+    const { k, display, open } = await setup();
+    let r = await k.execute('%experiment reg\n%start_run with-model\nconst model9 = { w: 2, b: 1 }\n%log_model model9 --flavor json\n%log_metric acc=0.9\n%end_run');
+    assert.equal(r.ok, true, r.stderr);
+    r = await k.execute('%register_model iris-json --best "metrics.acc DESC" --stage Production --alias champion');
+    assert.equal(r.ok, true, r.stderr);
+    assert.ok(display.text_.some((t) => /^registered iris-json version 1 from run with-model .*stage Production, alias @champion$/.test(t)), display.text_.join('\n'));
+    const tracker = await open();
+    const m = await tracker.getRegisteredModel('iris-json');
+    assert.deepEqual([m.versions[0]?.stage, m.aliases], ['Production', { champion: 1 }]);
+    assert.deepEqual(await tracker.loadModel('models:/iris-json@champion'), { w: 2, b: 1 });
+    await tracker.close();
+    const site = await tempDir();
+    r = await k.execute(`%report --out ${JSON.stringify(`${site}/site`)}`);
+    assert.equal(r.ok, true, r.stderr);
+    assert.match(display.html_.at(-1) ?? '', /^<p>report: \d+ pages, 1 runs, .*open index\.html<\/a><\/p>$/);
+  });
+
   it('keeps the user\'s line numbers in type errors', async () => {
     const { k } = await setup();
     const r = await k.execute('%lsmagic\n\n%log_metric a=1\nconst wrong2: string = 5;');
