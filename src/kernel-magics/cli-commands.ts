@@ -41,6 +41,8 @@ export function addNotebookCommands(program: Command): void {
     .option('--python <path>', 'the Python that has Jupyter, for the server this starts')
     .action(async (notebook: string, o: { param: string[]; out?: string; kernel: string; timeout: number; server?: string; token?: string; python?: string }, cmd: Command) => {
       const store = cmd.optsWithGlobals<{ store?: string }>().store;
+      // Ctrl-C or a CI timeout: exit through process 'exit', which stops the Jupyter server this started
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
       const result = await execNotebook({
         notebook, params: o.param, kernel: o.kernel, timeout: o.timeout,
         ...(o.out ? { out: o.out } : {}), ...(o.server ? { server: o.server } : {}), ...(o.token ? { token: o.token } : {}),

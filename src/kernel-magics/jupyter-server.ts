@@ -45,11 +45,18 @@ export async function startJupyterServer(o: StartServerOptions): Promise<Jupyter
   const args = ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
     `--NotebookApp.token=${token}`, `--notebook-dir=${o.rootDir}`, '--NotebookApp.open_browser=False'];
   if (process.getuid?.() === 0) args.push('--allow-root');
-  const child = spawn(o.python, args, { env: o.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // kernels started without a session inherit the server's working folder: make it the notebook's, as Jupyter does
+  const child = spawn(o.python, args, { cwd: o.rootDir, env: o.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const url = `http://127.0.0.1:${port}`;
-  const stop = (): Promise<void> => stopProcess(child);
+  // if this process ends without stopping the server (an uncaught error, Ctrl-C), the server and its kernels go too
+  const stopOnExit = (): void => { child.kill('SIGTERM'); };
+  process.once('exit', stopOnExit);
+  const stop = (): Promise<void> => {
+    process.removeListener('exit', stopOnExit);
+    return stopProcess(child);
+  };
   try {
     await waitReady(url, token, child, () => stderr, o.timeoutMs ?? 60_000);
   } catch (e) {

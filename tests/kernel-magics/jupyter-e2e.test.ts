@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -150,6 +150,43 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
     const [r] = (await tracker.searchRuns({ experiments: ['live'] })).runs;
     assert.equal(r?.status, 'KILLED');
     assert.equal(r?.metrics.z, 2);
+    await tracker.close();
+  });
+});
+
+describe('the plain tslab kernel', () => {
+  it('logs a run with the API imported by hand', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'node_modules'));
+    await symlink(process.cwd(), join(dir, 'node_modules', 'tracklab'));
+    const prefix = join(dir, 'prefix');
+    await run(process.execPath, ['node_modules/tslab/bin/tslab', 'install', `--python=${defaultPython()}`,
+      `--binary=${join(process.cwd(), 'node_modules', '.bin', 'tslab')}`, `--prefix=${prefix}`]);
+    const notebook = join(dir, 'plain.ipynb');
+    await writeFile(notebook, JSON.stringify({
+      nbformat: 4, nbformat_minor: 5, metadata: {},
+      cells: [{ id: 'a', cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: [
+        "import { Tracker } from 'tracklab';\n",
+        "const tracker = await Tracker.open({ store: './store' });\n",
+        "const run = await tracker.startRun({ experiment: 'plain-tslab', name: 'by-hand' });\n",
+        "run.logMetric('acc', 0.9);\n",
+        'await run.end();\n',
+        '(await tracker.getRun(run.id)).metrics.acc',
+      ] }],
+    }));
+    const saved = process.env['JUPYTER_PATH'];
+    process.env['JUPYTER_PATH'] = join(prefix, 'share', 'jupyter');
+    try {
+      const result = await execNotebook({ notebook, kernel: 'tslab', out: join(dir, 'out.ipynb') });
+      assert.equal(result.ok, true, result.error);
+    } finally {
+      if (saved === undefined) delete process.env['JUPYTER_PATH'];
+      else process.env['JUPYTER_PATH'] = saved;
+    }
+    assert.equal(text(await readNb(join(dir, 'out.ipynb')), 0), '0.9\n');
+    const tracker = await Tracker.open({ store: join(dir, 'store') });
+    const [r] = (await tracker.searchRuns({ experiments: ['plain-tslab'] })).runs;
+    assert.equal(r?.name, 'by-hand');
     await tracker.close();
   });
 });
