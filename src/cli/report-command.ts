@@ -1,8 +1,8 @@
 /** `tracklab report`: builds the static site. */
 import type { Command } from 'commander';
 import { buildReport, formatSummary } from '../report/index.js';
+import { collect } from './options.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addReportCommand(program: Command): void {
   program.command('report').description('build the static HTML report site (default folder site/)')

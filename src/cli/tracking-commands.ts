@@ -4,6 +4,7 @@ import type { Run } from '../core/entities.js';
 import { nonFiniteReplacer } from '../core/number-codec.js';
 import { Tracker } from '../tracker.js';
 import { formatDuration, formatTable, formatTime } from './table.js';
+import { collect } from './options.js';
 
 export type OpenTracker = () => Promise<Tracker>;
 
@@ -11,7 +12,6 @@ export const printJson = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value, nonFiniteReplacer, 2)}\n`);
 };
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addTrackingCommands(program: Command, open: OpenTracker): void {
   const experiments = program.command('experiments').description('list, delete and restore experiments');

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { CellExecutionError, execNotebook } from './exec-notebook.js';
 import { installKernel, uninstallKernel } from './kernelspec.js';
+import { collect } from '../cli/options.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * Adds the notebook commands to `program` (the lead's CLI calls this once).
