@@ -1,17 +1,18 @@
 /**
  * The embedded default backend: human-readable JSON files, safe with many writer processes.
  *
- * <root>/tracklab-store.json        { layoutVersion }
- * <root>/experiments.json           shared: every experiment; changed only under its lock
- * <root>/runs/<run id>/run.json     one run: info, params, tags, metric summaries, inputs (rewritten under its lock)
- * <root>/runs/<run id>/metrics.jsonl  append-only points, written by the process that owns the run
- * <root>/runs/<run id>/artifacts/   the run's files
+ * <root>/tracklab-store.json          { layoutVersion }
+ * <root>/experiments.json             shared: every experiment; changed only under its lock (experiment-index.ts)
+ * <root>/runs/<run id>/run.jsonl      the run as an append-only log of changes, from any process (run-log.ts)
+ * <root>/runs/<run id>/metrics.jsonl  append-only points, written by the process that logs the run (metric-log.ts)
+ * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
+ * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
-import { badState, corrupt, exists, invalid, ioError, notFound } from '../../core/errors.js';
+import { badState, invalid, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
@@ -21,13 +22,12 @@ import { readMetricLog } from './metric-log.js';
 import { appendEvents, applyLines, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { JsonRunWriter } from './run-writer.js';
-import { isExperimentsDoc, isStoreMeta, type ExperimentsDoc, type StoreMeta } from './shapes.js';
-
-const EXPERIMENTS_DOC = 'an experiment list { nextId, experiments: [...] }';
+import { isStoreMeta, type StoreMeta } from './shapes.js';
+import { ExperimentIndex, inView } from './experiment-index.js';
 
 export class JsonStore implements TrackingStore {
   readonly uri: string;
-  private readonly experimentsDoc: SafeJsonAdapter<ExperimentsDoc>;
+  private readonly experiments: ExperimentIndex;
   private readonly runCache: RunCache;
   private readonly writers = new Set<JsonRunWriter>();
   /** runs this handle just created, so opening their writer needs no read */
@@ -36,7 +36,7 @@ export class JsonStore implements TrackingStore {
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
     this.runCache = new RunCache(join(root, '.cache', 'runs.json'));
-    this.experimentsDoc = new SafeJsonAdapter(join(root, 'experiments.json'), isExperimentsDoc, EXPERIMENTS_DOC, true);
+    this.experiments = new ExperimentIndex(join(root, 'experiments.json'));
   }
 
   /** Opens (creating if needed) the store in `root`; refuses a store of another layout version. */
@@ -61,15 +61,8 @@ export class JsonStore implements TrackingStore {
       throw badState(`store ${this.root} has layout version ${meta.layoutVersion}, this tracklab reads version ${STORE_LAYOUT_VERSION}; `
         + (meta.layoutVersion > STORE_LAYOUT_VERSION ? 'upgrade tracklab' : 'migrate it with a matching tracklab release'));
     }
-    await this.ensureDefaultExperiment();
+    await this.experiments.ensureDefault();
     this.removeDeadTempFiles(this.root);
-  }
-
-  private async ensureDefaultExperiment(): Promise<void> {
-    if (readJsonDocument(this.experimentsDoc.file, isExperimentsDoc, EXPERIMENTS_DOC) !== null) return;
-    await updateDocument(this.experimentsDoc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      if (!doc.experiments.some((e) => e.id === '0')) doc.experiments.unshift(newExperiment('0', 'Default', {}));
-    });
   }
 
   /** Temp files of writers that died mid-write (their pid is gone) are removed. */
@@ -80,68 +73,14 @@ export class JsonStore implements TrackingStore {
     }
   }
 
-  // ---- experiments ----
-  private readExperiments(): ExperimentsDoc {
-    const doc = readJsonDocument(this.experimentsDoc.file, isExperimentsDoc, EXPERIMENTS_DOC);
-    if (doc === null) throw corrupt(this.experimentsDoc.file, 'is missing');
-    return doc;
-  }
-
-  async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
-    return updateDocument(this.experimentsDoc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      const same = doc.experiments.find((e) => e.name === name);
-      if (same) {
-        throw exists(`experiment "${name}" already exists${same.lifecycleStage === 'deleted' ? ' (deleted; restore it with `tracklab experiments restore`)' : ''}`);
-      }
-      const exp = newExperiment(String(doc.nextId++), name, tags);
-      doc.experiments.push(exp);
-      return exp;
-    });
-  }
-
-  async ensureExperiment(name: string): Promise<Experiment> {
-    const found = this.readExperiments().experiments.find((e) => e.name === name);
-    if (found) return checkActive(found);
-    return updateDocument(this.experimentsDoc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      const same = doc.experiments.find((e) => e.name === name);
-      if (same) return checkActive(same);
-      const exp = newExperiment(String(doc.nextId++), name, {});
-      doc.experiments.push(exp);
-      return exp;
-    });
-  }
-
-  async getExperiment(id: string): Promise<Experiment> {
-    const exp = this.readExperiments().experiments.find((e) => e.id === id);
-    if (!exp) throw notFound(`experiment id "${id}" does not exist; see \`tracklab experiments list\``);
-    return exp;
-  }
-
-  async getExperimentByName(name: string): Promise<Experiment | undefined> {
-    return this.readExperiments().experiments.find((e) => e.name === name);
-  }
-
-  async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {
-    return this.readExperiments().experiments.filter((e) => inView(e.lifecycleStage, view));
-  }
-
-  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
-    await this.changeExperiment(id, (e) => { e.lifecycleStage = stage; });
-  }
-
-  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
-    await this.changeExperiment(id, (e) => { e.tags[key] = value; });
-  }
-
-  private async changeExperiment(id: string, change: (e: Experiment) => void): Promise<void> {
-    await updateDocument(this.experimentsDoc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      const exp = doc.experiments.find((e) => e.id === id);
-      if (!exp) throw notFound(`experiment id "${id}" does not exist`);
-      change(exp);
-      exp.lastUpdateTime = Date.now();
-    });
-  }
+  // ---- experiments: one shared document (experiment-index.ts) ----
+  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> { return this.experiments.create(name, tags); }
+  ensureExperiment(name: string): Promise<Experiment> { return this.experiments.ensure(name); }
+  async getExperiment(id: string): Promise<Experiment> { return this.experiments.get(id); }
+  async getExperimentByName(name: string): Promise<Experiment | undefined> { return this.experiments.byName(name); }
+  async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> { return this.experiments.list(view); }
+  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> { return this.experiments.setLifecycle(id, stage); }
+  setExperimentTag(id: string, key: string, value: string): Promise<void> { return this.experiments.setTag(id, key, value); }
 
   // ---- runs ----
   private runDir(id: string): string { return join(this.root, 'runs', id); }
@@ -331,20 +270,6 @@ export class JsonStore implements TrackingStore {
   }
 }
 
-function newExperiment(id: string, name: string, tags: Record<string, string>): Experiment {
-  const now = Date.now();
-  return { id, name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: { ...tags } };
-}
-
-function checkActive(exp: Experiment): Experiment {
-  if (exp.lifecycleStage === 'deleted') {
-    throw badState(`experiment "${exp.name}" is deleted; restore it with \`tracklab experiments restore "${exp.name}"\` or use another name`);
-  }
-  return exp;
-}
-
-const inView = (stage: 'active' | 'deleted', view: ViewType): boolean =>
-  view === 'ALL' || (view === 'ACTIVE_ONLY' ? stage === 'active' : stage === 'deleted');
 
 const randomRunId = (): string => crypto.randomUUID().replaceAll('-', '');
 
