@@ -18,6 +18,9 @@ export class MetricLog {
   private buffer = '';
   private readonly keys = new Map<string, KeyState>();
   private fd: number | undefined;
+  /** the end of the last line, reused while the timestamp (ms) stays the same: thousands of points share one */
+  private lastTimestamp = -1;
+  private timestampTail = '';
 
   /** `summaries` is updated in place (it is the run's own record of latest values). */
   constructor(readonly file: string, readonly summaries: Record<string, MetricSummary>) {}
@@ -29,7 +32,11 @@ export class MetricLog {
       state = { prefix: `{"key":${JSON.stringify(key)},"value":`, summary: this.summaries[key], changed: false };
       this.keys.set(key, state);
     }
-    this.buffer += `${state.prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step},"timestamp":${timestamp}}\n`;
+    if (timestamp !== this.lastTimestamp) {
+      this.lastTimestamp = timestamp;
+      this.timestampTail = `,"timestamp":${timestamp}}\n`;
+    }
+    this.buffer += `${state.prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step}${this.timestampTail}`;
     const s = state.summary;
     if (s === undefined) {
       state.summary = { value, step, timestamp, min: value, max: value, count: 1 };
