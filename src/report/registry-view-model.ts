@@ -39,8 +39,10 @@ export function modelPage(model: RegisteredModelData, publishedRuns: ReadonlySet
       run: v.runId ? { id: v.runId, href: v.runId && publishedRuns.has(v.runId) ? `../${hrefOf(sitePaths.run(v.runId))}` : null } : null,
       tags: Object.keys(v.tags).sort().map((key) => ({ key, value: v.tags[key] ?? '' })),
     })),
-    history: [...model.history]
-      .sort((a, b) => b.at - a.at)
+    // newest first; entries of one millisecond keep the order they were recorded in, reversed
+    history: model.history.map((h, i) => ({ h, i }))
+      .sort((a, b) => b.h.at - a.h.at || b.i - a.i)
+      .map(({ h }) => h)
       .map((h) => ({ at: formatTime(h.at), text: describe(h), user: h.user ?? '', comment: h.comment ?? '' })),
   };
 }
