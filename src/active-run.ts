@@ -1,7 +1,7 @@
 /** A run being logged by this process: cheap synchronous metric logging, buffered params and tags, flush and end. */
 import type { DatasetInput, RunStatus } from './core/entities.js';
 import { TAGS } from './core/entities.js';
-import { badState, invalid } from './core/errors.js';
+import { badState, invalid, paramChanged } from './core/errors.js';
 import {
   paramValueToString, tagValueToString, validateArtifactPath, validateKey, validateMetricValue, validateRunStatus,
   validateStep, validateTimestamp, ownEntries,
@@ -73,7 +73,7 @@ export class ActiveRun {
       const text = paramValueToString(key, value);
       const old = this.knownParams.get(key) ?? staged.find(([k]) => k === key)?.[1];
       if (old !== undefined && old !== text) {
-        throw invalid(`changing param values is not allowed: param "${key}" of run ${this.id} is "${old}", got "${text}"; log it under another key or start a new run`);
+        throw paramChanged(key, this.id, old, text);
       }
       staged.push([key, text]);
     }

@@ -46,6 +46,11 @@ export const corrupt = (file: string, what: string, cause?: unknown): TracklabEr
     cause === undefined ? undefined : { cause },
   );
 
+export const paramChanged = (key: string, runId: string, old: string, value: string): TracklabError =>
+  invalid(`changing param values is not allowed: param "${key}" of run ${runId} is "${old}", got "${value}"; log it under another key or start a new run`);
+export const runDeleted = (runId: string): TracklabError =>
+  badState(`run ${runId} is deleted; restore it with \`tracklab runs restore ${runId}\` before logging to it`);
+
 /** Wraps a Node I/O error into a TracklabError that names the file and the failing operation. */
 export function ioError(op: string, file: string, cause: unknown): TracklabError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;

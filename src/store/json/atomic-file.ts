@@ -1,11 +1,24 @@
 /** Durable file replacement: unique temp file + fsync + rename + fsync of the folder. */
-import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ioError } from '../../core/errors.js';
 
 /** Temp files are named `.<target>.<pid>.<random>.tmp` so a dead writer's leftovers can be recognised and removed. */
 export const TEMP_FILE_RE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/** Temp files of writers that died mid-write (their pid is gone) are removed; a live writer's are left alone. */
+export function removeDeadTempFiles(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = TEMP_FILE_RE.exec(name)?.[1];
+    if (pid === undefined) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dir, name), { force: true });
+    }
+  }
+}
 
 export function tempPathFor(file: string): string {
   return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

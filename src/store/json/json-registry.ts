@@ -12,7 +12,7 @@ import { exists, ioError, notFound } from '../../core/errors.js';
 import type {
   Change, ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
 } from '../registry-store.js';
-import { TEMP_FILE_RE } from './atomic-file.js';
+import { removeDeadTempFiles } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import * as rules from './registry-document.js';
@@ -125,17 +125,4 @@ export class JsonRegistry implements ModelRegistryStore {
 function missingModel(name: string, stored?: string): Error {
   const hint = stored !== undefined && stored !== name ? ` (did you mean "${stored}"?)` : '; list models with `tracklab models list`';
   return notFound(`registered model "${name}" does not exist${hint}`);
-}
-
-/** Temp files of writers that died mid-write (their pid is gone) are removed; a live writer's are left alone. */
-function removeDeadTempFiles(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const pid = TEMP_FILE_RE.exec(name)?.[1];
-    if (pid === undefined) continue;
-    try {
-      process.kill(Number(pid), 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dir, name), { force: true });
-    }
-  }
 }

@@ -8,18 +8,18 @@
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
  * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
-import { badState, invalid, ioError, notFound } from '../../core/errors.js';
+import { badState, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
-import { TEMP_FILE_RE } from './atomic-file.js';
+import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import { readMetricLog } from './metric-log.js';
-import { appendEvents, applyLines, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
+import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
@@ -62,15 +62,7 @@ export class JsonStore implements TrackingStore {
         + (meta.layoutVersion > STORE_LAYOUT_VERSION ? 'upgrade tracklab' : 'migrate it with a matching tracklab release'));
     }
     await this.experiments.ensureDefault();
-    this.removeDeadTempFiles(this.root);
-  }
-
-  /** Temp files of writers that died mid-write (their pid is gone) are removed. */
-  private removeDeadTempFiles(dir: string): void {
-    for (const name of readdirSync(dir)) {
-      const pid = TEMP_FILE_RE.exec(name)?.[1];
-      if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
-    }
+    removeDeadTempFiles(this.root);
   }
 
   // ---- experiments: one shared document (experiment-index.ts) ----
@@ -150,22 +142,7 @@ export class JsonStore implements TrackingStore {
   }
 
   async logBatch(id: string, batch: RunBatch): Promise<void> {
-    this.changeRun(id, (r) => {
-      if (r.lifecycleStage === 'deleted') throw badState(`run ${id} is deleted; restore it with \`tracklab runs restore ${id}\` before logging to it`);
-      const params: Record<string, string> = {};
-      for (const [key, value] of Object.entries(batch.params ?? {})) {
-        const old = r.params[key];
-        if (old !== undefined && old !== value) {
-          throw invalid(`changing param values is not allowed: param "${key}" of run ${id} is "${old}", got "${value}"; log it under another key or start a new run`);
-        }
-        if (old === undefined) params[key] = value;
-      }
-      const events: RunEvent[] = [];
-      if (Object.keys(params).length > 0) events.push({ op: 'params', params });
-      if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: { ...batch.tags } });
-      if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs });
-      return events;
-    });
+    this.changeRun(id, (r) => batchEvents(r, batch));
   }
 
   async deleteTag(id: string, key: string): Promise<void> {
@@ -272,15 +249,6 @@ export class JsonStore implements TrackingStore {
 
 
 const randomRunId = (): string => crypto.randomUUID().replaceAll('-', '');
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Writers of every store in this process; on exit their buffered points are written out synchronously. */
 const liveWriters = new Set<JsonRunWriter>();

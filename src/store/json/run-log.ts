@@ -6,7 +6,8 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { DatasetInput, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
-import { corrupt, ioError } from '../../core/errors.js';
+import { corrupt, ioError, paramChanged, runDeleted } from '../../core/errors.js';
+import type { RunBatch } from '../tracking-store.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { decodeMetricSummaries, isRunRecord } from './shapes.js';
 
@@ -22,6 +23,25 @@ export type RunEvent =
   | { op: 'lifecycle'; stage: 'active' | 'deleted'; at: number };
 
 export const RUN_LOG = 'run.jsonl';
+
+/**
+ * The lines a batch adds to `run`: params not set yet (a different value for a set one is an error), tags, inputs.
+ * A deleted run takes nothing.
+ */
+export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
+  if (run.lifecycleStage === 'deleted') throw runDeleted(run.id);
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(batch.params ?? {})) {
+    const old = run.params[key];
+    if (old !== undefined && old !== value) throw paramChanged(key, run.id, old, value);
+    if (old === undefined) params[key] = value;
+  }
+  const events: RunEvent[] = [];
+  if (Object.keys(params).length > 0) events.push({ op: 'params', params });
+  if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: { ...batch.tags } });
+  if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs.map((i) => ({ ...i })) });
+  return events;
+}
 
 export const eventLines = (events: RunEvent[]): string =>
   events.map((e) => JSON.stringify(e, nonFiniteReplacer)).join('\n') + '\n';

@@ -6,11 +6,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunRecord, RunStatus } from '../../core/entities.js';
-import { badState, invalid, ioError } from '../../core/errors.js';
+import { ioError } from '../../core/errors.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
-import { appendEvents, applyLines, RUN_LOG, type RunEvent } from './run-log.js';
+import { appendEvents, applyLines, batchEvents, RUN_LOG, type RunEvent } from './run-log.js';
 
 export class JsonRunWriter implements RunWriter {
   private readonly log: MetricLog;
@@ -44,20 +44,7 @@ export class JsonRunWriter implements RunWriter {
   logBatch(batch: RunBatch): Promise<void> {
     return this.serial(() => {
       this.catchUp();
-      const run = this.run;
-      if (run.lifecycleStage === 'deleted') throw badState(`run ${run.id} is deleted; restore it with \`tracklab runs restore ${run.id}\` before logging to it`);
-      const params: Record<string, string> = {};
-      for (const [key, value] of Object.entries(batch.params ?? {})) {
-        const old = run.params[key];
-        if (old !== undefined && old !== value) {
-          throw invalid(`changing param values is not allowed: param "${key}" of run ${run.id} is "${old}", got "${value}"; log it under another key or start a new run`);
-        }
-        if (old === undefined) params[key] = value;
-      }
-      const events: RunEvent[] = [];
-      if (Object.keys(params).length > 0) events.push({ op: 'params', params });
-      if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: { ...batch.tags } });
-      if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs.map((i) => ({ ...i })) });
+      const events = batchEvents(this.run, batch);
       this.append(events);
     });
   }
