@@ -7,6 +7,7 @@ import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
+import { addProjectCommands } from './project-commands.js';
 import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   addRegistryCommands(program, open);
   addReportCommand(program);
   addNotebookCommands(program);
+  addProjectCommands(program, () => program.opts<{ store?: string }>().store);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;
 }
@@ -32,7 +34,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0; // `run` passes on its command's status
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CellExecutionError) {

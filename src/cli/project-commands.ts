@@ -1,0 +1,55 @@
+/** `tracklab run [ENTRY] -P k=v` and `tracklab reproduce RUN_ID`. Both set process.exitCode rather than exit. */
+import type { Command } from 'commander';
+import { describeReproduction, reproduceCommand } from '../core/reproduction.js';
+import { differencesTable, reproduceRun } from '../projects/reproduce-run.js';
+import { runProject } from '../projects/run-project.js';
+import { collect } from './options.js';
+import { formatTable } from './table.js';
+
+interface RunFlags { param?: string[]; experiment?: string; runName?: string; projectDir?: string }
+interface ReproduceFlags { into?: string; rtol?: string; freshEnv?: boolean; quiet?: boolean }
+
+/** Registers `run` and `reproduce`; `store` gives the global --store option. */
+export function addProjectCommands(program: Command, store: () => string | undefined): void {
+  program.command('run [entry]').description('run an MLproject entry point (default "main") as one tracked run')
+    .option('-P, --param <name=value>', 'a parameter of the entry point (repeatable)', collect)
+    .option('--experiment <name>', 'experiment of the run (default: the project name)')
+    .option('--run-name <name>', 'name of the run')
+    .option('--project-dir <dir>', 'folder of the MLproject file (default: the working directory or above)')
+    .action(async (entry: string | undefined, flags: RunFlags) => {
+      const where = store();
+      const result = await runProject({
+        ...(entry === undefined ? {} : { entry }),
+        params: flags.param ?? [],
+        ...(where === undefined ? {} : { store: where }),
+        ...(flags.experiment === undefined ? {} : { experiment: flags.experiment }),
+        ...(flags.runName === undefined ? {} : { runName: flags.runName }),
+        ...(flags.projectDir === undefined ? {} : { projectDir: flags.projectDir }),
+        log: (line) => process.stderr.write(`  ${line}\n`),
+      });
+      process.stderr.write(`tracklab: run ${result.runId} ${result.status}; re-create it with: ${reproduceCommand(result.runId)}\n`);
+      process.exitCode = result.exitCode;
+    });
+  program.command('reproduce <runId>').description('re-run a run from its recorded commit, diff, lockfile and parameters; compare')
+    .option('--into <store>', 'store folder or URI for the re-run (default: the run\'s own store)')
+    .option('--rtol <x>', 'relative tolerance for final metric values (default 0: exact)')
+    .option('--fresh-env', 'run npm ci even when the same lockfile is installed in this clone')
+    .option('--quiet', 'hide the re-run\'s own output')
+    .action(async (runId: string, flags: ReproduceFlags) => {
+      const where = store();
+      const result = await reproduceRun({
+        runId,
+        ...(where === undefined ? {} : { store: where }),
+        ...(flags.into === undefined ? {} : { into: flags.into }),
+        ...(flags.rtol === undefined ? {} : { rtol: Number(flags.rtol) }),
+        ...(flags.freshEnv ? { freshEnv: true } : {}),
+        ...(flags.quiet ? { stdio: 'ignore' as const } : {}),
+        log: (line) => process.stderr.write(`  ${line}\n`),
+      });
+      if (result.differences.length > 0) {
+        console.log(formatTable(['KIND', 'KEY', 'ORIGINAL', 'REPRODUCED', 'DIFFERENCE'], differencesTable(result.differences)));
+      }
+      console.log(`${result.status === 'matched' ? 'reproduced' : 'not reproduced'}: ${describeReproduction(result)}`);
+      process.exitCode = result.status === 'matched' ? 0 : 1;
+    });
+}
