@@ -37,11 +37,12 @@ const ASSIGNED_SECRET = /^([+-].*?\b[\w-]*(?:password|passwd|secret|token|api[_-
 
 /**
  * The changes of the work tree at `top` against HEAD: tracked files, and untracked files git does not ignore, as one
- * patch `git apply` takes back.
+ * patch `git apply` takes back. Untracked files under `skip` (folders relative to `top`, e.g. the store) are left out.
  */
-export function treeDiff(top: string): TreeDiff {
+export function treeDiff(top: string, skip: readonly string[] = []): TreeDiff {
   let patch = gitOk(top, ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], 'git diff');
-  const untracked = gitOk(top, ['ls-files', '--others', '--exclude-standard', '-z'], 'git ls-files').split('\0').filter(Boolean);
+  const untracked = gitOk(top, ['ls-files', '--others', '--exclude-standard', '-z'], 'git ls-files').split('\0')
+    .filter((f) => f !== '' && !skip.some((dir) => f === dir || f.startsWith(`${dir}/`)));
   for (const file of untracked) {
     if (patch.length > DIFF_LIMIT) break;
     // exits 1 when the files differ, which they always do against /dev/null

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RunStatus } from '../core/entities.js';
 import { invalid, notFound } from '../core/errors.js';
 import { DIFF_ARTIFACT, PROJECT_TAGS, RUN_ID_ENV } from '../core/reproduction.js';
@@ -82,6 +83,13 @@ export async function runProject(options: RunProjectOptions = {}): Promise<RunPr
   }
 }
 
+/** The store's folder relative to `top` when it lies inside it: its files are not part of the code. */
+function storeFolder(uri: string, top: string): string[] {
+  if (!uri.startsWith('file:')) return [];
+  const rel = relative(top, fileURLToPath(uri));
+  return rel === '' || rel.startsWith('..') ? [] : [rel.split('\\').join('/')];
+}
+
 const isList = (p: RunProjectOptions['params']): p is readonly string[] => Array.isArray(p);
 
 function pickEntry(project: Project, name: string): EntryPoint {
@@ -95,7 +103,7 @@ async function startProjectRun(tracker: Tracker, project: Project, entry: EntryP
   command: string, lock: { file: string; sha256: string } | undefined, options: RunProjectOptions): Promise<ActiveRun> {
   const parent = process.env[RUN_ID_ENV];
   const top = gitTopLevel(project.dir);
-  const diff = top === undefined ? undefined : treeDiff(top);
+  const diff = top === undefined ? undefined : treeDiff(top, storeFolder(tracker.storeUri, top));
   const seed = seedOf(values);
   const run = await tracker.startRun({
     experiment: options.experiment ?? (project.name || 'Default'),
