@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Run } from '../core/entities.js';
 import { nonFiniteReplacer } from '../core/number-codec.js';
+import { reproduceCommand } from '../core/reproduction.js';
 import { Tracker } from '../tracker.js';
 import { formatDuration, formatTable, formatTime } from './table.js';
 import { collect } from './options.js';
@@ -92,6 +93,7 @@ function describeRun(run: Run): string {
     `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
     `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
     `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
+    `  reproduce: ${reproduceCommand(run.id)}`,
   ].join('\n')
     + section('params', Object.entries(run.params))
     + section('metrics', Object.entries(run.metricSummaries).map(([k, s]) => [k, `${shown(s.value)} (step ${s.step}, ${s.count} points)`]))
