@@ -5,6 +5,7 @@ import { describeReproduction, reproduceBlocker, reproductionResult, PROJECT_TAG
 import { compareRuns, sameValue } from '../../src/projects/compare-runs.js';
 import { parseProject } from '../../src/projects/mlproject.js';
 import { buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote } from '../../src/projects/project-parameters.js';
+import { runSummary } from '../../src/kernel-magics/runtime-views.js';
 import { MLPROJECT } from './project-fixture.js';
 
 const rejects = (fn: () => unknown, pattern: RegExp): void => {
@@ -89,5 +90,15 @@ describe('comparing a run with its re-run', () => {
     const read = reproductionResult({ [PROJECT_TAGS.reproduction]: JSON.stringify(result) });
     assert.equal(describeReproduction(read!), 're-run b differed: metric acc by 0.500 and 4 more');
     assert.equal(reproductionResult({ [PROJECT_TAGS.reproduction]: '{not json' }), undefined);
+  });
+});
+
+describe('the %end_run summary', () => {
+  it('prints the command that re-creates the run', () => {
+    const html = runSummary({
+      id: 'abc123', name: 'r', experimentId: '1', experimentName: 'e', status: 'FINISHED', startTime: 0, endTime: 1,
+      lifecycleStage: 'active', user: 'u', parentRunId: null, params: {}, metrics: {}, metricSummaries: {}, tags: {}, inputs: [],
+    });
+    assert.match(html, /<p>Re-create it: <code>npx tracklab reproduce abc123<\/code><\/p>/);
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PROJECT_TAGS, reproductionResult } from '../../src/core/reproduction.js';
 import { Tracker } from '../../src/index.js';
+import { buildReport } from '../../src/report/index.js';
 import { distCli, tempDir } from '../helpers.js';
 import { git, makeProject } from './project-fixture.js';
 
@@ -43,6 +44,7 @@ describe('tracklab run and tracklab reproduce', () => {
   // made here, not in a hook, so that they live until the suite ends
   const project = makeProject();
   const store = tempDir('tracklab-store-');
+  let noisyId = '';
 
   it('records the entry point, parameters, code version and environment in the one run the script logs to', async () => {
     const id = run(project, store, 'train', '-P', 'trees=4', '-P', 'seed=11');
@@ -108,8 +110,23 @@ describe('tracklab run and tracklab reproduce', () => {
     assert.match(r.out, /^not reproduced: re-run \w+ differed: metric score by /m);
     const original = await withTracker(store, (t) => t.getRun(id));
     assert.deepEqual(reproductionResult(original.tags)?.differences.map((d) => d.key), ['score']);
-    const loose = cli(project, store, 'reproduce', id, '--rtol', '1e9');
+    noisyId = id;
+  });
+
+  it('shows the reproduce command, the code version and the reproduction result on the run page', async () => {
+    const out = join(tempDir('tracklab-site-'), 'site');
+    await buildReport({ store, out });
+    const page = readFileSync(join(out, 'runs', `${noisyId}.html`), 'utf8');
+    assert.match(page, new RegExp(`<code class="reproduce-command">npx tracklab reproduce ${noisyId}</code>`));
+    const commit = git(project, 'rev-parse', 'HEAD');
+    assert.match(page, new RegExp(`<a href="https://github.com/acme/iris-demo/commit/${commit}"`));
+    assert.match(page, /<span class="badge status-FAILED">differed<\/span> \(exact\) · re-run <a href="\w+\.html">/);
+    assert.match(page, /<th scope="row">score<\/th><td class="value">0\.\d+<\/td>/);
+    const loose = cli(project, store, 'reproduce', noisyId, '--rtol', '1e9');
     assert.equal(loose.code, 0, loose.out);
+    await buildReport({ store, out });
+    const after = readFileSync(join(out, 'runs', `${noisyId}.html`), 'utf8');
+    assert.match(after, /<span class="badge status-FINISHED">matched<\/span> \(within rtol 1000000000\)/);
   });
 
   it('records a dirty tree\'s changes, untracked files too, and applies them when reproducing', async () => {
