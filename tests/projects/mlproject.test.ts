@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { TracklabError } from '../../src/core/errors.js';
 import { describeReproduction, reproduceBlocker, reproductionResult, PROJECT_TAGS } from '../../src/core/reproduction.js';
 import { compareRuns, sameValue } from '../../src/projects/compare-runs.js';
-import { parseProject } from '../../src/projects/mlproject.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadProject, parseProject } from '../../src/projects/mlproject.js';
+import { repoRoot } from '../helpers.js';
 import { buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote } from '../../src/projects/project-parameters.js';
 import { runSummary } from '../../src/kernel-magics/runtime-views.js';
 import { MLPROJECT } from './project-fixture.js';
@@ -100,5 +103,17 @@ describe('the %end_run summary', () => {
       lifecycleStage: 'active', user: 'u', parentRunId: null, params: {}, metrics: {}, metricSummaries: {}, tags: {}, inputs: [],
     });
     assert.match(html, /<p>Re-create it: <code>npx tracklab reproduce abc123<\/code><\/p>/);
+  });
+});
+
+describe('the repository\'s MLproject', () => {
+  it('parses, and the README shows its entry points as they are', () => {
+    const project = loadProject(repoRoot);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = /^```yaml\n([\s\S]*?)^```/m.exec(readme)?.[1] ?? '';
+    const shown = parseProject(block, 'README.md');
+    assert.equal(shown.name, project.name);
+    assert.equal(shown.nodeEnv, project.nodeEnv);
+    for (const [name, entry] of Object.entries(shown.entryPoints)) assert.deepEqual(entry, project.entryPoints[name], name);
   });
 });
