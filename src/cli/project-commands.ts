@@ -1,8 +1,6 @@
 /** `tracklab run [ENTRY] -P k=v` and `tracklab reproduce RUN_ID`. Both set process.exitCode rather than exit. */
 import type { Command } from 'commander';
 import { describeReproduction, reproduceCommand } from '../core/reproduction.js';
-import { differencesTable, reproduceRun } from '../projects/reproduce-run.js';
-import { runProject } from '../projects/run-project.js';
 import { collect } from './options.js';
 import { formatTable } from './table.js';
 
@@ -18,6 +16,8 @@ export function addProjectCommands(program: Command, store: () => string | undef
     .option('--project-dir <dir>', 'folder of the MLproject file (default: the working directory or above)')
     .action(async (entry: string | undefined, flags: RunFlags) => {
       const where = store();
+      // loaded when the command runs, so other commands do not pay for it
+      const { runProject } = await import('../projects/run-project.js');
       const result = await runProject({
         ...(entry === undefined ? {} : { entry }),
         params: flags.param ?? [],
@@ -37,6 +37,7 @@ export function addProjectCommands(program: Command, store: () => string | undef
     .option('--quiet', 'hide the re-run\'s own output')
     .action(async (runId: string, flags: ReproduceFlags) => {
       const where = store();
+      const { differencesTable, reproduceRun } = await import('../projects/reproduce-run.js');
       const result = await reproduceRun({
         runId,
         ...(where === undefined ? {} : { store: where }),

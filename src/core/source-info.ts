@@ -43,6 +43,11 @@ export function gitInfo(cwd: string): GitInfo | null {
   return info;
 }
 
+/** Seeds the cache gitInfo reads, for a caller that asked git itself (a run's start then spawns no git). */
+export function rememberGitInfo(cwd: string, info: GitInfo | null): void {
+  gitCache.set(resolve(cwd), info);
+}
+
 export function currentUser(): string {
   try {
     return process.env['TRACKLAB_USER'] ?? userInfo().username;

@@ -1,6 +1,7 @@
 /** The git side of projects: the uncommitted diff of a tree, and a temporary worktree at a recorded commit. */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { badState, notFound, TracklabError } from '../core/errors.js';
+import type { GitInfo } from '../core/source-info.js';
 import { REDACTED, redactText } from '../report/redact.js';
 
 /** Diffs larger than this are recorded cut (and then cannot be re-applied). */
@@ -12,6 +13,23 @@ function git(cwd: string, args: string[]): GitResult {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.error) throw new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${r.error.message}; is git installed?`);
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** git, asynchronously, so independent questions run at once. */
+function gitAsync(cwd: string, args: string[]): Promise<GitResult> {
+  return new Promise((done, fail) => {
+    execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 << 20 }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string') fail(new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${code}; is git installed?`));
+      else done({ status: typeof code === 'number' ? code : 0, stdout, stderr });
+    });
+  });
+}
+
+async function gitOkAsync(cwd: string, args: string[], what: string): Promise<string> {
+  const r = await gitAsync(cwd, args);
+  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${r.stderr.trim().split('\n').pop() ?? `git exit ${r.status}`}`);
+  return r.stdout;
 }
 
 function gitOk(cwd: string, args: string[], what: string): string {
@@ -26,27 +44,55 @@ export function gitTopLevel(dir: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+
+
 export interface TreeDiff {
   /** the patch, secrets redacted, cut at DIFF_LIMIT */
   patch: string;
   state: 'none' | 'recorded' | 'redacted' | 'truncated';
 }
 
+/** What a run records of the git tree it starts in. */
+export interface GitState extends GitInfo {
+  top: string;
+  /** untracked files git does not ignore, relative to `top` */
+  untracked: string[];
+}
+
 // `password = "hunter2"`, `API_TOKEN: abc` in changed lines: keep the key, hide the value
 const ASSIGNED_SECRET = /^([+-].*?\b[\w-]*(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)[\w-]*["']?\s*[:=]\s*)(["']?)[^\s"',;]{4,}\2/gim;
 
 /**
- * The changes of the work tree at `top` against HEAD: tracked files, and untracked files git does not ignore, as one
- * patch `git apply` takes back. Untracked files under `skip` (folders relative to `top`, e.g. the store) are left out.
+ * The git state of the tree holding `dir` in three git processes run at once (git processes are most of what
+ * `tracklab run` adds to a command), or undefined outside a repository or before its first commit.
  */
-export function treeDiff(top: string, skip: readonly string[] = []): TreeDiff {
-  let patch = gitOk(top, ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], 'git diff');
-  const untracked = gitOk(top, ['ls-files', '--others', '--exclude-standard', '-z'], 'git ls-files').split('\0')
-    .filter((f) => f !== '' && !skip.some((dir) => f === dir || f.startsWith(`${dir}/`)));
+export async function gitState(dir: string): Promise<GitState | undefined> {
+  const [head, remote, status] = await Promise.all([
+    gitAsync(dir, ['rev-parse', '--show-toplevel', 'HEAD', '--abbrev-ref', 'HEAD']),
+    gitAsync(dir, ['config', '--get', 'remote.origin.url']),
+    gitAsync(dir, ['status', '--porcelain', '-z', '--untracked-files=all']),
+  ]);
+  const [top, commit, branch] = head.stdout.trim().split('\n');
+  if (head.status !== 0 || top === undefined || commit === undefined) return undefined;
+  const entries = status.stdout.split('\0').filter((e) => e !== '');
+  return {
+    top, commit, branch: branch ?? '', repoURL: remote.status === 0 ? remote.stdout.trim() : '',
+    dirty: entries.some((e) => !e.startsWith('??')),
+    untracked: entries.filter((e) => e.startsWith('?? ')).map((e) => e.slice(3)),
+  };
+}
+
+/**
+ * The changes of the work tree against HEAD: tracked files, and untracked files git does not ignore, as one patch
+ * `git apply` takes back. Untracked files under `skip` (folders relative to the top, e.g. the store) are left out.
+ */
+export async function treeDiff(state: GitState, skip: readonly string[] = []): Promise<TreeDiff> {
+  let patch = state.dirty ? await gitOkAsync(state.top, ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], 'git diff') : '';
+  const untracked = state.untracked.filter((f) => !skip.some((dir) => f === dir || f.startsWith(`${dir}/`)));
   for (const file of untracked) {
     if (patch.length > DIFF_LIMIT) break;
     // exits 1 when the files differ, which they always do against /dev/null
-    patch += git(top, ['diff', '--no-index', '--binary', '--no-color', '--', '/dev/null', file]).stdout;
+    patch += (await gitAsync(state.top, ['diff', '--no-index', '--binary', '--no-color', '--', '/dev/null', file])).stdout;
   }
   if (patch === '') return { patch, state: 'none' };
   if (patch.length > DIFF_LIMIT) return { patch: redact(patch.slice(0, DIFF_LIMIT)), state: 'truncated' };

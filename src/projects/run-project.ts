@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import type { RunStatus } from '../core/entities.js';
 import { invalid, notFound } from '../core/errors.js';
 import { DIFF_ARTIFACT, PROJECT_TAGS, RUN_ID_ENV } from '../core/reproduction.js';
-import { execNotebook } from '../kernel-magics/exec-notebook.js';
 import type { ActiveRun } from '../active-run.js';
 import { Tracker } from '../tracker.js';
-import { gitTopLevel, treeDiff } from './git-tree.js';
+import { rememberGitInfo } from '../core/source-info.js';
+import { gitState, treeDiff } from './git-tree.js';
 import { findProjectDir, loadProject, type EntryPoint, type Project } from './mlproject.js';
 import { checkNodeEnv } from './node-env.js';
 import { buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote, typedValues } from './project-parameters.js';
@@ -102,8 +102,10 @@ function pickEntry(project: Project, name: string): EntryPoint {
 async function startProjectRun(tracker: Tracker, project: Project, entry: EntryPoint, values: Record<string, string>,
   command: string, lock: { file: string; sha256: string } | undefined, options: RunProjectOptions): Promise<ActiveRun> {
   const parent = process.env[RUN_ID_ENV];
-  const top = gitTopLevel(project.dir);
-  const diff = top === undefined ? undefined : treeDiff(top, storeFolder(tracker.storeUri, top));
+  const git = await gitState(project.dir);
+  rememberGitInfo(project.dir, git ? { commit: git.commit, branch: git.branch, repoURL: git.repoURL, dirty: git.dirty } : null);
+  const top = git?.top;
+  const diff = git === undefined ? undefined : await treeDiff(git, storeFolder(tracker.storeUri, git.top));
   const seed = seedOf(values);
   const run = await tracker.startRun({
     experiment: options.experiment ?? (project.name || 'Default'),
@@ -136,6 +138,8 @@ async function runEntry(project: Project, entry: EntryPoint, values: Record<stri
   process.env[RUN_ID_ENV] = runId;
   process.env['TRACKLAB_STORE'] = store;
   try {
+    // Jupyter's client loads only for notebook entry points
+    const { execNotebook } = await import('../kernel-magics/exec-notebook.js');
     const result = await execNotebook({
       notebook: resolve(project.dir, entry.notebook), params: typedValues(entry, values), store,
       out: join(temp, entry.notebook.split('/').pop() ?? 'notebook.ipynb'), ...(options.log ? { log: options.log } : {}),
