@@ -31,6 +31,8 @@ entry_points:
     command: node train.mjs {trees} {seed} {label}
   noisy:
     command: node noisy.mjs
+  broken:
+    command: node -e 'process.exit(3)'
   notebook:
     parameters:
       lr: {type: float, default: 0.1}

@@ -77,7 +77,7 @@ describe('tracklab run and tracklab reproduce', () => {
     assert.equal(r.code, 2, r.err);
     assert.equal(r.err.trim(), 'tracklab: parameter "trees" of entry point "train" is int, got "lots": give a whole number, e.g. 50');
     const unknown = cli(project, store, 'run', 'fit');
-    assert.match(unknown.err, /has no entry point "fit"; its entry points: train, noisy, notebook/);
+    assert.match(unknown.err, /has no entry point "fit"; its entry points: train, noisy, broken, notebook/);
     const runs = await withTracker(store, (t) => t.searchRuns({ experiments: ['iris-demo'] }));
     assert.equal(runs.runs.length, 1, 'no run was started');
   });
@@ -152,6 +152,16 @@ describe('tracklab run and tracklab reproduce', () => {
     assert.equal(again.code, 0, again.out + again.err);
     assert.match(again.err, /secrets redacted/);
     git(project, 'clean', '-fdq');
+  });
+
+  it('passes a failing command\'s exit status on, marks the run FAILED and its re-run failed', async () => {
+    const r = cli(project, store, 'run', 'broken');
+    assert.equal(r.code, 3);
+    const id = /run (\w+) FAILED; re-create it with/.exec(r.err)?.[1] as string;
+    assert.equal((await withTracker(store, (t) => t.getRun(id))).status, 'FAILED');
+    const again = cli(project, store, 'reproduce', id);
+    assert.equal(again.code, 1);
+    assert.match(again.out, /^not reproduced: re-run \w+ failed: the re-run ended FAILED$/m);
   });
 
   it('gives one line for a missing commit, a run without a commit and one without an entry point', async () => {
