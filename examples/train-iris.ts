@@ -34,7 +34,7 @@ const train = idx.slice(45);
 
 const tracker = await Tracker.open();
 const run = await tracker.startRun({ experiment: 'iris-train', name: `rf-${trees}` });
-await run.logParams({ trees, maxFeatures, seed });
+await run.logParams({ trees, max_features: maxFeatures, seed });
 const rf = new RandomForestClassifier({ nEstimators: trees, maxFeatures, seed, replacement: true, useSampleBagging: true, noOOB: true });
 rf.train(train.map((i) => X[i] as number[]), train.map((i) => y[i] as number));
 const predicted = rf.predict(test.map((i) => X[i] as number[]));
