@@ -7,7 +7,8 @@ import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
-import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
+import { addNotebookCommands } from './notebook-commands.js';
+import { CellExecutionError } from '../exec/exec-notebook.js';
 
 export function buildProgram(): Command {
   const program = new Command('tracklab')

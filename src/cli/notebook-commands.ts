@@ -1,8 +1,8 @@
 /** `tracklab kernel install|uninstall` and `tracklab exec`, registered on the CLI's commander program. */
 import type { Command } from 'commander';
-import { CellExecutionError, execNotebook } from './exec-notebook.js';
-import { installKernel, uninstallKernel } from './kernelspec.js';
-import { collect } from '../cli/options.js';
+import { CellExecutionError, execNotebook } from '../exec/exec-notebook.js';
+import { installKernel, uninstallKernel } from '../kernel/kernelspec.js';
+import { collect } from './options.js';
 
 
 /**

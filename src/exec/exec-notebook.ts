@@ -9,7 +9,7 @@ import type { Kernel } from '@jupyterlab/services';
 import { TracklabError } from '../core/errors.js';
 import { runCode, type CellRun } from './cell-runner.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
-import { defaultPython, KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpec } from './kernelspec.js';
+import { defaultPython, KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpec } from '../kernel/kernelspec.js';
 import { msg } from './messages.js';
 import { sourceOf, type Notebook } from './notebook-format.js';
 import { injectParameters, parseParameter } from './parameters.js';

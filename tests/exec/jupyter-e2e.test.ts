@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { CellExecutionError, execNotebook } from '../../src/kernel-magics/exec-notebook.js';
-import { startJupyterServer, type JupyterServer } from '../../src/kernel-magics/jupyter-server.js';
-import { defaultPython, installKernel, kernelMainPath, uninstallKernel, writeKernelSpec } from '../../src/kernel-magics/kernelspec.js';
-import { addNotebookCommands } from '../../src/kernel-magics/cli-commands.js';
-import type { Notebook } from '../../src/kernel-magics/notebook-format.js';
+import { CellExecutionError, execNotebook } from '../../src/exec/exec-notebook.js';
+import { startJupyterServer, type JupyterServer } from '../../src/exec/jupyter-server.js';
+import { defaultPython, installKernel, kernelMainPath, uninstallKernel, writeKernelSpec } from '../../src/kernel/kernelspec.js';
+import { addNotebookCommands } from '../../src/cli/notebook-commands.js';
+import type { Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../kernel/helpers.js';
 
 const run = promisify(execFile);
 const PARAMS_NB = 'tests/fixtures/kernel-params.ipynb';
@@ -198,7 +198,7 @@ describe('kernelspec', () => {
     const specFile = join(prefix, 'share', 'jupyter', 'kernels', 'tracklab', 'kernel.json');
     const spec = JSON.parse(await readFile(specFile, 'utf8')) as { argv: string[]; display_name: string; language: string };
     assert.deepEqual(spec.argv, [process.execPath, kernelMainPath(), '--config-path', '{connection_file}']);
-    assert.match(kernelMainPath(), /dist[/\\]kernel-magics[/\\]kernel-main\.js$/);
+    assert.match(kernelMainPath(), /dist[/\\]kernel[/\\]kernel-main\.js$/);
     assert.equal(spec.display_name, 'TypeScript (tracklab)');
     assert.equal(spec.language, 'typescript');
     const { stdout } = await run(defaultPython(), ['-m', 'jupyter', 'kernelspec', 'list'], { env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') } });
