@@ -1,21 +1,22 @@
 /** `tracklab run [ENTRY] -P k=v` and `tracklab reproduce RUN_ID`. Both set process.exitCode rather than exit. */
 import type { Command } from 'commander';
 import { describeReproduction, reproduceCommand } from '../core/reproduction.js';
+import type { CliContext } from './context.js';
 import { collect } from './options.js';
 import { formatTable } from './table.js';
 
 interface RunFlags { param?: string[]; experiment?: string; runName?: string; projectDir?: string }
 interface ReproduceFlags { into?: string; rtol?: string; freshEnv?: boolean; quiet?: boolean }
 
-/** Registers `run` and `reproduce`; `store` gives the global --store option. */
-export function addProjectCommands(program: Command, store: () => string | undefined): void {
+/** Registers `run` and `reproduce`; both read the global --store from `ctx`. */
+export function addProjectCommands(program: Command, ctx: CliContext): void {
   program.command('run [entry]').description('run an MLproject entry point (default "main") as one tracked run')
     .option('-P, --param <name=value>', 'a parameter of the entry point (repeatable)', collect)
     .option('--experiment <name>', 'experiment of the run (default: the project name)')
     .option('--run-name <name>', 'name of the run')
     .option('--project-dir <dir>', 'folder of the MLproject file (default: the working directory or above)')
     .action(async (entry: string | undefined, flags: RunFlags) => {
-      const where = store();
+      const where = ctx.store;
       // loaded when the command runs, so other commands do not pay for it
       const { runProject } = await import('../projects/run-project.js');
       const result = await runProject({
@@ -36,7 +37,7 @@ export function addProjectCommands(program: Command, store: () => string | undef
     .option('--fresh-env', 'run npm ci even when the same lockfile is installed in this clone')
     .option('--quiet', 'hide the re-run\'s own output')
     .action(async (runId: string, flags: ReproduceFlags) => {
-      const where = store();
+      const where = ctx.store;
       const { differencesTable, reproduceRun } = await import('../projects/reproduce-run.js');
       const result = await reproduceRun({
         runId,
@@ -48,9 +49,9 @@ export function addProjectCommands(program: Command, store: () => string | undef
         log: (line) => process.stderr.write(`  ${line}\n`),
       });
       if (result.differences.length > 0) {
-        console.log(formatTable(['KIND', 'KEY', 'ORIGINAL', 'REPRODUCED', 'DIFFERENCE'], differencesTable(result.differences)));
+        ctx.print(formatTable(['KIND', 'KEY', 'ORIGINAL', 'REPRODUCED', 'DIFFERENCE'], differencesTable(result.differences)));
       }
-      console.log(`${result.status === 'matched' ? 'reproduced' : 'not reproduced'}: ${describeReproduction(result)}`);
+      ctx.print(`${result.status === 'matched' ? 'reproduced' : 'not reproduced'}: ${describeReproduction(result)}`);
       process.exitCode = result.status === 'matched' ? 0 : 1;
     });
 }

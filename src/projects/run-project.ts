@@ -139,7 +139,7 @@ async function runEntry(project: Project, entry: EntryPoint, values: Record<stri
   process.env['TRACKLAB_STORE'] = store;
   try {
     // Jupyter's client loads only for notebook entry points
-    const { execNotebook } = await import('../kernel-magics/exec-notebook.js');
+    const { execNotebook } = await import('../exec/exec-notebook.js');
     const result = await execNotebook({
       notebook: resolve(project.dir, entry.notebook), params: typedValues(entry, values), store,
       out: join(temp, entry.notebook.split('/').pop() ?? 'notebook.ipynb'), ...(options.log ? { log: options.log } : {}),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadProject, parseProject } from '../../src/projects/mlproject.js';
 import { repoRoot } from '../helpers.js';
 import { buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote } from '../../src/projects/project-parameters.js';
-import { runSummary } from '../../src/kernel-magics/runtime-views.js';
+import { runSummary } from '../../src/kernel/runtime-views.js';
 import { MLPROJECT } from './project-fixture.js';
 
 const rejects = (fn: () => unknown, pattern: RegExp): void => {
