@@ -13,7 +13,8 @@ const root = join(import.meta.dirname, '..');
 const pairs = Number(process.env['BENCH_PAIRS'] ?? 15);
 
 function sh(cwd: string, cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } });
+  const who = { GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...who } });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
 }
 
@@ -21,11 +22,13 @@ function sh(cwd: string, cmd: string, args: string[]): void {
 function makeProject(dir: string): void {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-project', version: '1.0.0', private: true }));
   writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({
-    name: 'bench-project', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'bench-project', version: '1.0.0' } },
+    name: 'bench-project', version: '1.0.0', lockfileVersion: 3, requires: true,
+    packages: { '': { name: 'bench-project', version: '1.0.0' } },
   }));
   writeFileSync(join(dir, 'MLproject'), [
     'name: bench', 'node_env: package-lock.json', 'entry_points:', '  main:',
-    '    parameters: {lr: {type: float, default: 0.1}, seed: {type: int, default: 1}}', '    command: node work.mjs {lr} {seed}', '',
+    '    parameters: {lr: {type: float, default: 0.1}, seed: {type: int, default: 1}}',
+    '    command: node work.mjs {lr} {seed}', '',
   ].join('\n'));
   writeFileSync(join(dir, 'work.mjs'), `import { Tracker } from ${JSON.stringify(join(root, 'dist', 'index.js'))};
 const [lr, seed] = process.argv.slice(2);
@@ -54,7 +57,8 @@ interface Sample { wall: number; cpu: number }
 function measure(cwd: string, args: string[], store: string): Sample {
   const cpu = childrenCpuMs();
   const t = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, TRACKLAB_STORE: store } });
+  const env = { ...process.env, TRACKLAB_STORE: store };
+  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   return { wall: ms, cpu: childrenCpuMs() - cpu };
@@ -62,7 +66,8 @@ function measure(cwd: string, args: string[], store: string): Sample {
 
 const row = (what: string, xs: Sample[], target = '-'): string =>
   `| ${what} | ${fmt(median(xs.map((x) => x.wall)), 0)} ms | ${fmt(median(xs.map((x) => x.cpu)), 0)} ms | ${target} |`;
-const diff = (a: Sample[], b: Sample[]): Sample[] => a.map((x, i) => ({ wall: x.wall - (b[i]?.wall ?? 0), cpu: x.cpu - (b[i]?.cpu ?? 0) }));
+const diff = (a: Sample[], b: Sample[]): Sample[] =>
+  a.map((x, i) => ({ wall: x.wall - (b[i]?.wall ?? 0), cpu: x.cpu - (b[i]?.cpu ?? 0) }));
 
 const { dir, done } = scratch('tracklab-bench-project-');
 try {
@@ -89,7 +94,8 @@ try {
   console.log(row('**added by `tracklab run`** (pair by pair)', diff(viaRun, direct), '< 300 ms'));
   console.log(row('of which the CLI\'s start-up: `tracklab --version` minus an empty `node`', diff(version, empty)));
   console.log(row('an empty `node` process, for scale', empty));
-  console.log(`\n${pairs} alternating pairs; CPU is the whole process tree's (from /proc/self/stat), which load moves far less than wall.`);
+  console.log(`\n${pairs} alternating pairs; CPU is the whole process tree's (from /proc/self/stat), `
+    + 'which load moves far less than wall.');
 } finally {
   done();
 }

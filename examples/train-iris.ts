@@ -9,7 +9,11 @@ import { RandomForestClassifier } from 'ml-random-forest';
 import { Tracker } from '../src/index.js';
 
 const { values } = parseArgs({
-  options: { trees: { type: 'string', default: '25' }, 'max-features': { type: 'string', default: '0.8' }, seed: { type: 'string', default: '42' } },
+  options: {
+    trees: { type: 'string', default: '25' },
+    'max-features': { type: 'string', default: '0.8' },
+    seed: { type: 'string', default: '42' },
+  },
 });
 const trees = Number(values.trees);
 const maxFeatures = Number(values['max-features']);
@@ -35,7 +39,9 @@ const train = idx.slice(45);
 const tracker = await Tracker.open();
 const run = await tracker.startRun({ experiment: 'iris-train', name: `rf-${trees}` });
 await run.logParams({ trees, max_features: maxFeatures, seed });
-const rf = new RandomForestClassifier({ nEstimators: trees, maxFeatures, seed, replacement: true, useSampleBagging: true, noOOB: true });
+const rf = new RandomForestClassifier({
+  nEstimators: trees, maxFeatures, seed, replacement: true, useSampleBagging: true, noOOB: true,
+});
 rf.train(train.map((i) => X[i] as number[]), train.map((i) => y[i] as number));
 const predicted = rf.predict(test.map((i) => X[i] as number[]));
 const accuracy = predicted.filter((p, k) => p === y[test[k] as number]).length / test.length;

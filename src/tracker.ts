@@ -118,7 +118,8 @@ export class Tracker {
     envRunAdopted = true;
     const record = await this.store.getRun(validateRunId(id));
     if (record.status !== 'RUNNING') {
-      throw badState(`${RUN_ID_ENV} names run ${id}, which is ${record.status}; unset ${RUN_ID_ENV} to start a new run`);
+      throw badState(`${RUN_ID_ENV} names run ${id}, which is ${record.status}; `
+        + `unset ${RUN_ID_ENV} to start a new run`);
     }
     const tags: Record<string, unknown> = { ...options.tags };
     if (options.name !== undefined) {
@@ -127,7 +128,8 @@ export class Tracker {
     }
     const experiment = await this.store.getExperiment(record.experimentId);
     const writer = await this.store.openRunWriter(id);
-    const run = new ActiveRun(this.store, writer, id, options.name ?? record.name, experiment.id, experiment.name, record.params,
+    const name = options.name ?? record.name;
+    const run = new ActiveRun(this.store, writer, id, name, experiment.id, experiment.name, record.params,
       (r) => this.active.delete(r));
     this.active.add(run);
     if (Object.keys(tags).length > 0) await run.setTags(tags);

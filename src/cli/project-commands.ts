@@ -28,10 +28,12 @@ export function addProjectCommands(program: Command, ctx: CliContext): void {
         ...(flags.projectDir === undefined ? {} : { projectDir: flags.projectDir }),
         log: (line) => process.stderr.write(`  ${line}\n`),
       });
-      process.stderr.write(`tracklab: run ${result.runId} ${result.status}; re-create it with: ${reproduceCommand(result.runId)}\n`);
+      const again = reproduceCommand(result.runId);
+      process.stderr.write(`tracklab: run ${result.runId} ${result.status}; re-create it with: ${again}\n`);
       process.exitCode = result.exitCode;
     });
-  program.command('reproduce <runId>').description('re-run a run from its recorded commit, diff, lockfile and parameters; compare')
+  program.command('reproduce <runId>')
+    .description('re-run a run from its recorded commit, diff, lockfile and parameters, and compare')
     .option('--into <store>', 'store folder or URI for the re-run (default: the run\'s own store)')
     .option('--rtol <x>', 'relative tolerance for final metric values (default 0: exact)')
     .option('--fresh-env', 'run npm ci even when the same lockfile is installed in this clone')
@@ -49,7 +51,8 @@ export function addProjectCommands(program: Command, ctx: CliContext): void {
         log: (line) => process.stderr.write(`  ${line}\n`),
       });
       if (result.differences.length > 0) {
-        ctx.print(formatTable(['KIND', 'KEY', 'ORIGINAL', 'REPRODUCED', 'DIFFERENCE'], differencesTable(result.differences)));
+        const header = ['KIND', 'KEY', 'ORIGINAL', 'REPRODUCED', 'DIFFERENCE'];
+        ctx.print(formatTable(header, differencesTable(result.differences)));
       }
       ctx.print(`${result.status === 'matched' ? 'reproduced' : 'not reproduced'}: ${describeReproduction(result)}`);
       process.exitCode = result.status === 'matched' ? 0 : 1;

@@ -1,6 +1,7 @@
 /**
  * What a run records so it can be re-created, and how to read it back: tag names, the reproduce command, the recorded
- * code version and the result of the last reproduction. Pure; the report, the kernel and the CLI all read runs this way.
+ * code version and the result of the last reproduction. Pure; the report, the kernel and the CLI all read runs this
+ * way.
  */
 
 /** Set by `tracklab run` / `tracklab reproduce` for the process they start: its first started run adopts this id. */
@@ -68,9 +69,15 @@ export function reproduceCommand(runId: string): string {
 
 /** Why a run cannot be re-created from what it recorded, or undefined when it can be tried. */
 export function reproduceBlocker(tags: Readonly<Record<string, string>>): string | undefined {
-  if (!tags['mlflow.source.git.commit']) return 'no git commit was recorded (the run did not start inside a git repository)';
-  if (!tags[PROJECT_TAGS.entry]) return 'no entry point was recorded; start runs with `tracklab run ENTRY` to make them reproducible';
-  if (tags[PROJECT_TAGS.diff] === 'truncated') return 'its uncommitted changes were larger than the recorded diff allows';
+  if (!tags['mlflow.source.git.commit']) {
+    return 'no git commit was recorded (the run did not start inside a git repository)';
+  }
+  if (!tags[PROJECT_TAGS.entry]) {
+    return 'no entry point was recorded; start runs with `tracklab run ENTRY` to make them reproducible';
+  }
+  if (tags[PROJECT_TAGS.diff] === 'truncated') {
+    return 'its uncommitted changes were larger than the recorded diff allows';
+  }
   return undefined;
 }
 
@@ -91,7 +98,8 @@ export function describeReproduction(r: ReproductionResult): string {
   const other = r.reproducedRunId;
   if (r.status === 'failed') return `re-run ${other} failed: ${r.error ?? 'unknown error'}`;
   if (r.status === 'matched') return `re-run ${other} matched${r.rtol > 0 ? ` (rtol ${r.rtol})` : ' exactly'}`;
-  const shown = r.differences.slice(0, 3).map((d) => `${d.kind} ${d.key}${d.delta === undefined ? '' : ` by ${d.delta.toPrecision(3)}`}`);
+  const by = (delta: number | undefined): string => (delta === undefined ? '' : ` by ${delta.toPrecision(3)}`);
+  const shown = r.differences.slice(0, 3).map((d) => `${d.kind} ${d.key}${by(d.delta)}`);
   const more = r.differenceCount > shown.length ? ` and ${r.differenceCount - shown.length} more` : '';
   return `re-run ${other} differed: ${shown.join(', ')}${more}`;
 }

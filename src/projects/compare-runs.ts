@@ -2,6 +2,8 @@
 import type { Run } from '../core/entities.js';
 import type { Difference } from '../core/reproduction.js';
 
+type Compared = Pick<Run, 'params' | 'metrics'>;
+
 /** Tolerance check in the spirit of numpy.isclose with atol 0: |b - a| <= rtol * |a|; NaN equals NaN. */
 export function sameValue(a: number, b: number, rtol: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
@@ -13,12 +15,13 @@ export function sameValue(a: number, b: number, rtol: number): boolean {
  * The params and final metric values that differ between `original` and `reproduced`, params first, each by key.
  * @example compareRuns(a, b, 1e-9) // [{ kind: 'metric', key: 'acc', original: '0.9', reproduced: '0.8', delta: 0.1 }]
  */
-export function compareRuns(original: Pick<Run, 'params' | 'metrics'>, reproduced: Pick<Run, 'params' | 'metrics'>, rtol = 0): Difference[] {
+export function compareRuns(original: Compared, reproduced: Compared, rtol = 0): Difference[] {
   const out: Difference[] = [];
   for (const key of unionKeys(original.params, reproduced.params)) {
     const a = original.params[key];
     const b = reproduced.params[key];
-    if (a !== b) out.push({ kind: 'param', key, ...(a === undefined ? {} : { original: a }), ...(b === undefined ? {} : { reproduced: b }) });
+    if (a === b) continue;
+    out.push({ kind: 'param', key, ...present('original', a), ...present('reproduced', b) });
   }
   for (const key of unionKeys(original.metrics, reproduced.metrics)) {
     const a = original.metrics[key];
@@ -33,6 +36,9 @@ export function compareRuns(original: Pick<Run, 'params' | 'metrics'>, reproduce
   }
   return out;
 }
+
+const present = (name: 'original' | 'reproduced', value: string | undefined): Partial<Difference> =>
+  (value === undefined ? {} : { [name]: value });
 
 function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();

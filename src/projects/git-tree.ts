@@ -9,9 +9,14 @@ export const DIFF_LIMIT = 1 << 20;
 
 interface GitResult { status: number; stdout: string; stderr: string }
 
+const noGit = (args: string[], why: string): TracklabError =>
+  new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${why}; is git installed?`);
+
+const lastLine = (r: GitResult): string => r.stderr.trim().split('\n').pop() ?? `git exit ${r.status}`;
+
 function git(cwd: string, args: string[]): GitResult {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (r.error) throw new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${r.error.message}; is git installed?`);
+  if (r.error) throw noGit(args, r.error.message);
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -20,7 +25,7 @@ function gitAsync(cwd: string, args: string[]): Promise<GitResult> {
   return new Promise((done, fail) => {
     execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 << 20 }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code === 'string') fail(new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${code}; is git installed?`));
+      if (typeof code === 'string') fail(noGit(args, code));
       else done({ status: typeof code === 'number' ? code : 0, stdout, stderr });
     });
   });
@@ -28,13 +33,13 @@ function gitAsync(cwd: string, args: string[]): Promise<GitResult> {
 
 async function gitOkAsync(cwd: string, args: string[], what: string): Promise<string> {
   const r = await gitAsync(cwd, args);
-  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${r.stderr.trim().split('\n').pop() ?? `git exit ${r.status}`}`);
+  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${lastLine(r)}`);
   return r.stdout;
 }
 
 function gitOk(cwd: string, args: string[], what: string): string {
   const r = git(cwd, args);
-  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${r.stderr.trim().split('\n').pop() ?? `git exit ${r.status}`}`);
+  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${lastLine(r)}`);
   return r.stdout;
 }
 
@@ -60,7 +65,9 @@ export interface GitState extends GitInfo {
 }
 
 // `password = "hunter2"`, `API_TOKEN: abc` in changed lines: keep the key, hide the value
-const ASSIGNED_SECRET = /^([+-].*?\b[\w-]*(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)[\w-]*["']?\s*[:=]\s*)(["']?)[^\s"',;]{4,}\2/gim;
+const SECRET_NAME = '(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)';
+const ASSIGNED_SECRET = new RegExp(
+  `^([+-].*?\\b[\\w-]*${SECRET_NAME}[\\w-]*["']?\\s*[:=]\\s*)(["']?)[^\\s"',;]{4,}\\2`, 'gim');
 
 /**
  * The git state of the tree holding `dir` in three git processes run at once (git processes are most of what
@@ -87,12 +94,14 @@ export async function gitState(dir: string): Promise<GitState | undefined> {
  * `git apply` takes back. Untracked files under `skip` (folders relative to the top, e.g. the store) are left out.
  */
 export async function treeDiff(state: GitState, skip: readonly string[] = []): Promise<TreeDiff> {
-  let patch = state.dirty ? await gitOkAsync(state.top, ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'], 'git diff') : '';
+  const diffArgs = ['diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff'];
+  let patch = state.dirty ? await gitOkAsync(state.top, diffArgs, 'git diff') : '';
   const untracked = state.untracked.filter((f) => !skip.some((dir) => f === dir || f.startsWith(`${dir}/`)));
   for (const file of untracked) {
     if (patch.length > DIFF_LIMIT) break;
     // exits 1 when the files differ, which they always do against /dev/null
-    patch += (await gitAsync(state.top, ['diff', '--no-index', '--binary', '--no-color', '--', '/dev/null', file])).stdout;
+    const added = await gitAsync(state.top, ['diff', '--no-index', '--binary', '--no-color', '--', '/dev/null', file]);
+    patch += added.stdout;
   }
   if (patch === '') return { patch, state: 'none' };
   if (patch.length > DIFF_LIMIT) return { patch: redact(patch.slice(0, DIFF_LIMIT)), state: 'truncated' };
@@ -107,7 +116,8 @@ function redact(patch: string): string {
 /** Throws a one-line reason when `commit` is not in the repository at `top`. */
 export function requireCommit(top: string, commit: string): void {
   if (git(top, ['cat-file', '-e', `${commit}^{commit}`]).status !== 0) {
-    throw notFound(`commit ${commit} is not in the git repository ${top}; fetch it (git fetch --all) or run from a clone that has it`);
+    throw notFound(`commit ${commit} is not in the git repository ${top}; `
+      + 'fetch it (git fetch --all) or run from a clone that has it');
   }
 }
 
@@ -126,6 +136,7 @@ export function removeWorktree(top: string, dir: string): void {
 export function applyPatch(dir: string, patchFile: string): void {
   const r = git(dir, ['apply', '--binary', '--whitespace=nowarn', patchFile]);
   if (r.status !== 0) {
-    throw badState(`the recorded uncommitted changes do not apply to the commit: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+    const why = r.stderr.trim().split('\n')[0] ?? '';
+    throw badState(`the recorded uncommitted changes do not apply to the commit: ${why}`);
   }
 }

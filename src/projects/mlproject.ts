@@ -41,7 +41,8 @@ export function findProjectDir(from: string): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, PROJECT_FILE))) return dir;
     if (dirname(dir) === dir) {
-      throw notFound(`no ${PROJECT_FILE} file in ${resolve(from)} or any folder above it; write one (see README, "Projects")`);
+      throw notFound(`no ${PROJECT_FILE} file in ${resolve(from)} or any folder above it; `
+        + 'write one (see README, "Projects and reproduction")');
     }
   }
 }
@@ -56,7 +57,7 @@ export function loadProject(dir: string): Project {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw notFound(`no ${PROJECT_FILE} file in ${resolve(dir)}; write one (see README, "Projects")`);
+    throw notFound(`no ${PROJECT_FILE} file in ${resolve(dir)}; write one (see README, "Projects and reproduction")`);
   }
   return parseProject(text, file);
 }
@@ -78,7 +79,9 @@ export function parseProject(text: string, file: string): Project {
     throw invalid(`${file}: "node_env" must name the lockfile, e.g. "node_env: package-lock.json"`);
   }
   const entries = asObject(root['entry_points'] ?? {}, file, '"entry_points"');
-  if (Object.keys(entries).length === 0) throw invalid(`${file} has no entry_points; add one, e.g. "main: { command: ... }"`);
+  if (Object.keys(entries).length === 0) {
+    throw invalid(`${file} has no entry_points; add one, e.g. "main: { command: ... }"`);
+  }
   const entryPoints: Record<string, EntryPoint> = {};
   for (const [entry, spec] of Object.entries(entries)) entryPoints[entry] = parseEntryPoint(entry, spec, file);
   return { name, dir: dirname(file), file, ...(nodeEnv === undefined ? {} : { nodeEnv }), entryPoints };
@@ -98,12 +101,16 @@ function parseEntryPoint(name: string, spec: unknown, file: string): EntryPoint 
   }
   const parameters: Record<string, ParameterSpec> = {};
   for (const [param, p] of Object.entries(asObject(body['parameters'] ?? {}, file, `${where} "parameters"`))) {
-    if (!/^[A-Za-z_][\w.-]*$/.test(param)) throw invalid(`${file}: ${where} parameter name "${param}" is invalid; use letters, digits, _ . -`);
+    if (!/^[A-Za-z_][\w.-]*$/.test(param)) {
+      throw invalid(`${file}: ${where} parameter name "${param}" is invalid; use letters, digits, _ . -`);
+    }
     parameters[param] = parseParameterSpec(p, `${file}: ${where} parameter "${param}"`);
   }
   if (typeof command === 'string') {
     for (const m of command.matchAll(/\{([^{}\s]+)\}/g)) {
-      if (!(m[1] as string in parameters)) throw invalid(`${file}: ${where} command uses {${m[1]}}, which is not one of its parameters`);
+      if (!(m[1] as string in parameters)) {
+        throw invalid(`${file}: ${where} command uses {${m[1]}}, which is not one of its parameters`);
+      }
     }
   }
   return {
@@ -121,7 +128,9 @@ function parseParameterSpec(spec: unknown, where: string): ParameterSpec {
     throw invalid(`${where} has type ${JSON.stringify(type)}; use one of ${PARAMETER_TYPES.join(', ')}`);
   }
   const value = body['default'];
-  if (value !== undefined && value !== null && typeof value === 'object') throw invalid(`${where} default must be a single value`);
+  if (value !== undefined && value !== null && typeof value === 'object') {
+    throw invalid(`${where} default must be a single value`);
+  }
   return { type: type as ParameterType, ...(value === undefined || value === null ? {} : { default: String(value) }) };
 }
 

@@ -31,14 +31,16 @@ export function checkNodeEnv(dir: string, lockfile: string): { file: string; sha
   const lock = readJson<Lockfile>(file, 'the lockfile named by node_env,');
   const root = lock.packages?.[''];
   if ((lock.lockfileVersion ?? 1) < 2 || root === undefined) {
-    throw invalid(`lockfile ${file} has lockfileVersion ${lock.lockfileVersion ?? 1}; regenerate it with npm 7 or later (npm install)`);
+    const version = lock.lockfileVersion ?? 1;
+    throw invalid(`lockfile ${file} has lockfileVersion ${version}; regenerate it with npm 7 or later (npm install)`);
   }
   const pkg = readJson<Record<string, Record<string, string> | undefined>>(join(dir, 'package.json'), 'package.json');
   for (const field of DEP_FIELDS) {
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
       const locked = (root as Record<string, Record<string, string> | undefined>)[field]?.[name];
       if (locked !== range) {
-        throw badState(`lockfile ${file} is out of date: package.json wants ${name}@${range}, the lockfile has ${locked ?? 'nothing'}; run npm install`);
+        throw badState(`lockfile ${file} is out of date: package.json wants ${name}@${range}, `
+          + `the lockfile has ${locked ?? 'nothing'}; run npm install`);
       }
     }
   }
@@ -49,15 +51,17 @@ export function checkNodeEnv(dir: string, lockfile: string): { file: string; sha
 
 /** Why node_modules (its hidden lockfile, written by npm) differs from the lockfile, or undefined when it does not. */
 function installedMismatch(dir: string, lock: Lockfile): string | undefined {
-  const wanted = Object.entries(lock.packages ?? {}).filter(([path, p]) => path.startsWith('node_modules/') && !p.optional);
+  const wanted = Object.entries(lock.packages ?? {})
+    .filter(([path, p]) => path.startsWith('node_modules/') && !p.optional);
   if (wanted.length === 0) return undefined;
   const hiddenFile = join(dir, 'node_modules', '.package-lock.json');
   if (!existsSync(hiddenFile)) return 'nothing is installed';
   const installed = readJson<Lockfile>(hiddenFile, 'npm\'s record of node_modules').packages ?? {};
   for (const [path, p] of wanted) {
     const have = installed[path];
-    if (have === undefined) return `${path.slice('node_modules/'.length)} is not installed`;
-    if (!p.link && have.version !== p.version) return `${path.slice('node_modules/'.length)} is ${have.version}, the lockfile has ${p.version}`;
+    const name = path.slice('node_modules/'.length);
+    if (have === undefined) return `${name} is not installed`;
+    if (!p.link && have.version !== p.version) return `${name} is ${have.version}, the lockfile has ${p.version}`;
   }
   return undefined;
 }
@@ -67,18 +71,23 @@ function installedMismatch(dir: string, lock: Lockfile): string | undefined {
  * at `reuseFrom` has the same lockfile installed, its node_modules is linked instead of installed again (environments
  * are keyed by their lockfile's hash, as MLflow keys conda environments); otherwise `npm ci` runs.
  */
-export function installNodeEnv(dir: string, lockfile: string, sha256: string | undefined, reuseFrom?: string): 'linked' | 'installed' {
+export function installNodeEnv(
+  dir: string, lockfile: string, sha256: string | undefined, reuseFrom?: string,
+): 'linked' | 'installed' {
   const file = join(dir, lockfile);
-  if (!existsSync(file)) throw notFound(`the recorded commit has no lockfile ${lockfile} in ${dir}; it cannot be installed`);
+  if (!existsSync(file)) {
+    throw notFound(`the recorded commit has no lockfile ${lockfile} in ${dir}; it cannot be installed`);
+  }
   const actual = fileSha256(file);
   if (sha256 !== undefined && actual !== sha256) {
-    throw badState(`lockfile ${lockfile} at the recorded commit hashes to ${actual.slice(0, 12)}, the run recorded ${sha256.slice(0, 12)}`);
+    throw badState(`lockfile ${lockfile} at the recorded commit hashes to ${actual.slice(0, 12)}, `
+      + `the run recorded ${sha256.slice(0, 12)}`);
   }
   if (reuseFrom !== undefined && canReuse(reuseFrom, lockfile, actual)) {
     symlinkSync(join(reuseFrom, 'node_modules'), join(dir, 'node_modules'), 'dir');
     return 'linked';
   }
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, encoding: 'utf8', env: process.env });
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
   if (r.error) throw new TracklabError('IO_ERROR', `could not run npm ci: ${r.error.message}; is npm on PATH?`);
   if (r.status !== 0) {
     const last = r.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' / ');
@@ -91,7 +100,8 @@ function canReuse(dir: string, lockfile: string, sha256: string): boolean {
   const file = join(dir, lockfile);
   if (!existsSync(file) || !existsSync(join(dir, 'node_modules', '.package-lock.json'))) return false;
   try {
-    return fileSha256(file) === sha256 && installedMismatch(dir, JSON.parse(readFileSync(file, 'utf8')) as Lockfile) === undefined;
+    const lock = JSON.parse(readFileSync(file, 'utf8')) as Lockfile;
+    return fileSha256(file) === sha256 && installedMismatch(dir, lock) === undefined;
   } catch {
     return false;
   }

@@ -25,14 +25,16 @@ export function resolveParameters(entry: EntryPoint, given: Readonly<Record<stri
   const declared = Object.keys(entry.parameters);
   for (const key of Object.keys(given)) {
     if (!(key in entry.parameters)) {
-      throw invalid(`entry point "${entry.name}" has no parameter "${key}"; its parameters: ${declared.join(', ') || 'none'}`);
+      const known = declared.join(', ') || 'none';
+      throw invalid(`entry point "${entry.name}" has no parameter "${key}"; its parameters: ${known}`);
     }
   }
   const out: Record<string, string> = {};
   for (const [key, spec] of Object.entries(entry.parameters)) {
     const value = given[key] ?? spec.default;
     if (value === undefined) {
-      throw invalid(`entry point "${entry.name}" needs parameter "${key}" (${spec.type}); pass it with -P ${key}=VALUE`);
+      throw invalid(`entry point "${entry.name}" needs parameter "${key}" (${spec.type}); `
+        + `pass it with -P ${key}=VALUE`);
     }
     out[key] = checkValue(entry.name, key, spec.type, value);
   }
@@ -49,16 +51,24 @@ function checkValue(entry: string, key: string, type: ParameterType, value: stri
       return String(Number(value));
     case 'float':
       if (!FLOAT_RE.test(value.trim())) bad('give a number, e.g. 0.1');
-      return String(Number(/nan/i.test(value) ? NaN : /inf/i.test(value) ? (value.trim().startsWith('-') ? -Infinity : Infinity) : value));
+      return String(floatOf(value));
     case 'path':
       if (value === '') bad('give a file or folder path');
       return value;
     case 'uri':
-      if (value === '' || (/^[a-z][a-z0-9+.-]*:/i.test(value) && !isUrl(value))) bad('give a URI such as s3://bucket/key or a path');
+      if (value === '' || (/^[a-z][a-z0-9+.-]*:/i.test(value) && !isUrl(value))) {
+        bad('give a URI such as s3://bucket/key or a path');
+      }
       return value;
     default:
       return value;
   }
+}
+
+function floatOf(value: string): number {
+  if (/nan/i.test(value)) return NaN;
+  if (/inf/i.test(value)) return value.trim().startsWith('-') ? -Infinity : Infinity;
+  return Number(value);
 }
 
 function isUrl(value: string): boolean {
@@ -70,7 +80,9 @@ function isUrl(value: string): boolean {
 }
 
 /** The values a notebook's parameters cell gets: numbers for int and float, text for the rest. */
-export function typedValues(entry: EntryPoint, values: Readonly<Record<string, string>>): Record<string, string | number> {
+export function typedValues(
+  entry: EntryPoint, values: Readonly<Record<string, string>>,
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(values)) {
     const type = entry.parameters[key]?.type;
@@ -87,7 +99,7 @@ export function shellQuote(value: string): string {
 
 /**
  * The entry point's command with `{param}` replaced by the quoted values.
- * @example buildCommand({ ..., command: 'node train.js --trees {trees}' }, { trees: '50' }) // 'node train.js --trees 50'
+ * @example buildCommand(entry, { trees: '50' }) // 'node train.js --trees 50' for 'node train.js --trees {trees}'
  */
 export function buildCommand(entry: EntryPoint, values: Readonly<Record<string, string>>): string {
   return (entry.command ?? '').replace(/\{([^{}\s]+)\}/g, (whole, key: string) => {

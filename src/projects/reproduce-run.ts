@@ -42,7 +42,9 @@ export interface ReproduceOptions {
  */
 export async function reproduceRun(options: ReproduceOptions): Promise<ReproductionResult> {
   const rtol = options.rtol ?? 0;
-  if (!Number.isFinite(rtol) || rtol < 0) throw invalid(`--rtol ${options.rtol} is invalid; give a number >= 0, e.g. 1e-9`);
+  if (!Number.isFinite(rtol) || rtol < 0) {
+    throw invalid(`--rtol ${options.rtol} is invalid; give a number >= 0, e.g. 1e-9`);
+  }
   const log = options.log ?? (() => undefined);
   const source = await Tracker.open({ ...(options.store === undefined ? {} : { store: options.store }) });
   try {
@@ -51,7 +53,9 @@ export async function reproduceRun(options: ReproduceOptions): Promise<Reproduct
     if (blocker) throw badState(`run ${original.id} cannot be reproduced: ${blocker}`);
     const cwd = options.cwd ?? process.cwd();
     const top = gitTopLevel(cwd);
-    if (top === undefined) throw badState(`${cwd} is not in a git repository; run tracklab reproduce inside a clone of the run's project`);
+    if (top === undefined) {
+      throw badState(`${cwd} is not in a git repository; run tracklab reproduce inside a clone of the run's project`);
+    }
     const commit = original.tags[TAGS.gitCommit] as string;
     requireCommit(top, commit);
     const temp = await mkdtemp(join(tmpdir(), 'tracklab-reproduce-'));
@@ -75,7 +79,9 @@ interface Place { top: string; tree: string; temp: string; log: (line: string) =
 async function reRun(source: Tracker, original: Run, place: Place, options: ReproduceOptions): Promise<string> {
   const tags = original.tags;
   if (tags[PROJECT_TAGS.diff] === 'recorded' || tags[PROJECT_TAGS.diff] === 'redacted') {
-    if (tags[PROJECT_TAGS.diff] === 'redacted') place.log('the recorded diff had secrets redacted; the re-run uses the placeholders');
+    if (tags[PROJECT_TAGS.diff] === 'redacted') {
+      place.log('the recorded diff had secrets redacted; the re-run uses the placeholders');
+    }
     const patch = join(place.temp, 'diff.patch');
     await writeFile(patch, await source.readArtifact(original.id, DIFF_ARTIFACT));
     applyPatch(place.tree, patch);
@@ -86,7 +92,9 @@ async function reRun(source: Tracker, original: Run, place: Place, options: Repr
   if (project.nodeEnv !== undefined) {
     const how = installNodeEnv(projectDir, project.nodeEnv, tags[PROJECT_TAGS.lockfileHash],
       options.freshEnv ? undefined : join(place.top, path));
-    place.log(how === 'linked' ? 'the same lockfile is installed in this clone: reusing its node_modules' : 'installed with npm ci');
+    place.log(how === 'linked'
+      ? 'the same lockfile is installed in this clone: reusing its node_modules'
+      : 'installed with npm ci');
   }
   const params = JSON.parse(tags[PROJECT_TAGS.parameters] ?? '{}') as Record<string, string>;
   const result = await runProject({
@@ -101,7 +109,9 @@ async function reRun(source: Tracker, original: Run, place: Place, options: Repr
 }
 
 /** Compares, and records the result on the re-run and on the original. */
-async function record(source: Tracker, original: Run, reRunId: string, rtol: number, into?: string): Promise<ReproductionResult> {
+async function record(
+  source: Tracker, original: Run, reRunId: string, rtol: number, into?: string,
+): Promise<ReproductionResult> {
   const target = into === undefined ? source : await Tracker.open({ store: into });
   try {
     const reproduced = await target.getRun(reRunId);
@@ -135,5 +145,8 @@ function tagText(result: ReproductionResult): string {
 
 /** The differences as a plain text table for the terminal. */
 export function differencesTable(differences: readonly Difference[]): string[][] {
-  return differences.map((d) => [d.kind, d.key, d.original ?? '(absent)', d.reproduced ?? '(absent)', d.delta === undefined ? '' : d.delta.toPrecision(4)]);
+  return differences.map((d) => [
+    d.kind, d.key, d.original ?? '(absent)', d.reproduced ?? '(absent)',
+    d.delta === undefined ? '' : d.delta.toPrecision(4),
+  ]);
 }

@@ -1,6 +1,7 @@
 /**
  * `tracklab run`: checks an entry point's parameters and environment, starts a run recording the code version, runs
- * the command or notebook with TRACKLAB_RUN_ID set so what it logs lands in that run, and ends the run with its outcome.
+ * the command or notebook with TRACKLAB_RUN_ID set so what it logs lands in that run, and ends the run with its
+ * outcome.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +18,9 @@ import { rememberGitInfo } from '../core/source-info.js';
 import { gitState, treeDiff } from './git-tree.js';
 import { findProjectDir, loadProject, type EntryPoint, type Project } from './mlproject.js';
 import { checkNodeEnv } from './node-env.js';
-import { buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote, typedValues } from './project-parameters.js';
+import {
+  buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote, typedValues,
+} from './project-parameters.js';
 
 export interface RunProjectOptions {
   /** entry point name; default "main" */
@@ -63,8 +66,7 @@ export async function runProject(options: RunProjectOptions = {}): Promise<RunPr
   if (entry.notebook !== undefined && !existsSync(resolve(project.dir, entry.notebook))) {
     throw notFound(`notebook ${entry.notebook} of entry point "${entry.name}" does not exist in ${project.dir}`);
   }
-  const command = entry.notebook === undefined ? buildCommand(entry, values)
-    : ['npx tracklab exec', entry.notebook, ...Object.entries(values).map(([k, v]) => `-p ${shellQuote(`${k}=${v}`)}`)].join(' ');
+  const command = entry.notebook === undefined ? buildCommand(entry, values) : execCommandLine(entry.notebook, values);
 
   const tracker = await Tracker.open({
     cwd: project.dir, sourceType: 'PROJECT', sourceName: join(project.dir, entry.notebook ?? 'MLproject'),
@@ -75,7 +77,8 @@ export async function runProject(options: RunProjectOptions = {}): Promise<RunPr
     const exitCode = await runEntry(project, entry, values, command, run.id, tracker.storeUri, options);
     const recorded = (await tracker.getRun(run.id)).status;
     // the script may have ended the run itself; a failing exit still wins
-    const status: RunStatus = exitCode !== 0 ? (exitCode > 128 ? 'KILLED' : 'FAILED') : recorded === 'RUNNING' ? 'FINISHED' : recorded;
+    const status: RunStatus = exitCode > 128 ? 'KILLED' : exitCode !== 0 ? 'FAILED'
+      : recorded === 'RUNNING' ? 'FINISHED' : recorded;
     await run.end(status);
     return { runId: run.id, status, exitCode, command };
   } finally {
@@ -90,6 +93,10 @@ function storeFolder(uri: string, top: string): string[] {
   return rel === '' || rel.startsWith('..') ? [] : [rel.split('\\').join('/')];
 }
 
+/** What the notebook run amounts to on the command line, for the record. */
+const execCommandLine = (notebook: string, values: Record<string, string>): string =>
+  ['npx tracklab exec', notebook, ...Object.entries(values).map(([k, v]) => `-p ${shellQuote(`${k}=${v}`)}`)].join(' ');
+
 const isList = (p: RunProjectOptions['params']): p is readonly string[] => Array.isArray(p);
 
 function pickEntry(project: Project, name: string): EntryPoint {
@@ -103,7 +110,8 @@ async function startProjectRun(tracker: Tracker, project: Project, entry: EntryP
   command: string, lock: { file: string; sha256: string } | undefined, options: RunProjectOptions): Promise<ActiveRun> {
   const parent = process.env[RUN_ID_ENV];
   const git = await gitState(project.dir);
-  rememberGitInfo(project.dir, git ? { commit: git.commit, branch: git.branch, repoURL: git.repoURL, dirty: git.dirty } : null);
+  const { commit = '', branch = '', repoURL = '', dirty = false } = git ?? {};
+  rememberGitInfo(project.dir, git ? { commit, branch, repoURL, dirty } : null);
   const top = git?.top;
   const diff = git === undefined ? undefined : await treeDiff(git, storeFolder(tracker.storeUri, git.top));
   const seed = seedOf(values);
@@ -142,7 +150,8 @@ async function runEntry(project: Project, entry: EntryPoint, values: Record<stri
     const { execNotebook } = await import('../exec/exec-notebook.js');
     const result = await execNotebook({
       notebook: resolve(project.dir, entry.notebook), params: typedValues(entry, values), store,
-      out: join(temp, entry.notebook.split('/').pop() ?? 'notebook.ipynb'), ...(options.log ? { log: options.log } : {}),
+      out: join(temp, entry.notebook.split('/').pop() ?? 'notebook.ipynb'),
+      ...(options.log ? { log: options.log } : {}),
     });
     if (!result.ok) process.stderr.write(`tracklab: ${result.error ?? 'a cell failed'}\n`);
     return result.ok ? 0 : 1;
@@ -159,9 +168,12 @@ function restoreEnv(key: string, value: string | undefined): void {
 }
 
 /** Runs `command` through /bin/sh; resolves with its exit status (128 + signal number when killed). */
-function runCommand(command: string, cwd: string, runId: string, store: string, stdio: 'inherit' | 'ignore'): Promise<number> {
+function runCommand(
+  command: string, cwd: string, runId: string, store: string, stdio: 'inherit' | 'ignore',
+): Promise<number> {
   return new Promise((done, fail) => {
-    const child = spawn(command, { cwd, shell: true, stdio, env: { ...process.env, [RUN_ID_ENV]: runId, TRACKLAB_STORE: store } });
+    const env = { ...process.env, [RUN_ID_ENV]: runId, TRACKLAB_STORE: store };
+    const child = spawn(command, { cwd, shell: true, stdio, env });
     // Ctrl-C reaches the child through the terminal; this process stays to record how the run ended
     const ignore = (): void => undefined;
     process.on('SIGINT', ignore);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { repoRoot, tempDir } from '../helpers.js';
 
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com',
+  GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
 export function sh(cwd: string, cmd: string, args: string[]): string {
@@ -51,7 +52,9 @@ const tracker = await Tracker.open();
 const run = await tracker.startRun({ experiment: 'ignored-under-tracklab-run', name: 'forest' });
 await run.logParams({ trees, seed });
 const X = getNumbers(), y = getClassesAsNumber();
-const rf = new RandomForestClassifier({ nEstimators: trees, seed, maxFeatures: 0.5, replacement: true, useSampleBagging: true, noOOB: true });
+const rf = new RandomForestClassifier({
+  nEstimators: trees, seed, maxFeatures: 0.5, replacement: true, useSampleBagging: true, noOOB: true,
+});
 rf.train(X, y);
 const votes = rf.predictionValues(X).to1DArray();
 run.logMetric('accuracy', rf.predict(X).filter((p, i) => p === y[i]).length / y.length);
@@ -86,7 +89,8 @@ const NOTEBOOK = {
 /** Packs a one-file package into `vendor/` of `dir` (npm pack works offline). */
 function vendorTarball(dir: string): void {
   const src = tempDir('tracklab-tiny-');
-  writeFileSync(join(src, 'package.json'), JSON.stringify({ name: 'tiny-offset', version: '1.0.0', type: 'module', main: 'index.js' }));
+  const pkg = { name: 'tiny-offset', version: '1.0.0', type: 'module', main: 'index.js' };
+  writeFileSync(join(src, 'package.json'), JSON.stringify(pkg));
   writeFileSync(join(src, 'index.js'), 'export default 7;\n');
   mkdirSync(join(dir, 'vendor'));
   sh(src, 'npm', ['pack', '--silent', '--pack-destination', join(dir, 'vendor')]);
