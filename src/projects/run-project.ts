@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunStatus } from '../core/entities.js';
-import { invalid, notFound } from '../core/errors.js';
+import { EXIT_STATUS, invalid, notFound } from '../core/errors.js';
 import { DIFF_ARTIFACT, PROJECT_TAGS, RUN_ID_ENV } from '../core/reproduction.js';
 import type { ActiveRun } from '../active-run.js';
 import { Tracker } from '../tracker.js';
@@ -45,7 +45,7 @@ export interface RunProjectOptions {
 export interface RunProjectResult {
   runId: string;
   status: RunStatus;
-  /** the command's exit status (1 for a failed notebook cell) */
+  /** the command's exit status (9, as `tracklab exec`, for a failed notebook cell) */
   exitCode: number;
   /** the command as run, or the `tracklab exec` equivalent for a notebook */
   command: string;
@@ -147,14 +147,15 @@ async function runEntry(project: Project, entry: EntryPoint, values: Record<stri
   process.env['TRACKLAB_STORE'] = store;
   try {
     // Jupyter's client loads only for notebook entry points
-    const { execNotebook } = await import('../exec/exec-notebook.js');
+    const { CellExecutionError, execNotebook } = await import('../exec/exec-notebook.js');
     const result = await execNotebook({
       notebook: resolve(project.dir, entry.notebook), params: typedValues(entry, values), store,
       out: join(temp, entry.notebook.split('/').pop() ?? 'notebook.ipynb'),
       ...(options.log ? { log: options.log } : {}),
     });
-    if (!result.ok) process.stderr.write(`tracklab: ${result.error ?? 'a cell failed'}\n`);
-    return result.ok ? 0 : 1;
+    if (result.ok) return 0;
+    process.stderr.write(`${new CellExecutionError(result).message}\n`);
+    return EXIT_STATUS.EXECUTION_FAILED;
   } finally {
     restoreEnv(RUN_ID_ENV, saved.id);
     restoreEnv('TRACKLAB_STORE', saved.store);
