@@ -88,13 +88,16 @@ export function lockfileInfo(cwd: string): { file: string; sha256: string } | nu
 
 let tslabVersionCache: string | null | undefined;
 
-/** The version of tslab the project resolves (else the one next to tracklab), or null when it is not installed. */
+/** The version of tslab the project resolves (else the one beside tracklab), or null when it is not installed. */
 export function tslabVersion(cwd: string): string | null {
   if (tslabVersionCache !== undefined) return tslabVersionCache;
   tslabVersionCache = null;
-  for (const from of [join(resolve(cwd), 'package.json'), import.meta.url]) {
+  const project = join(resolve(cwd), 'package.json');
+  // the project's own tslab, else the one installed beside tracklab (no import.meta: notebooks require this file)
+  const places = [(): string => project, (): string => createRequire(project).resolve('tracklab/package.json')];
+  for (const place of places) {
     try {
-      const file = createRequire(from).resolve('tslab/package.json');
+      const file = createRequire(place()).resolve('tslab/package.json');
       tslabVersionCache = (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? null;
       break;
     } catch {
