@@ -157,7 +157,7 @@ describe('magics in tslab', () => {
     assert.equal(r.ok, true, r.stderr);
     const all = display.html_.join('\n');
     assert.doesNotMatch(all, /<img|<script|<b>exp/);
-    assert.match(all, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(all, /&lt;img src&#x3D;x onerror&#x3D;alert\(1\)&gt;/);
     assert.equal(display.svg_.length, 1);
     assert.match(display.svg_[0]!, /^<svg/);
     assert.doesNotMatch(display.svg_[0]!, /<img/);
