@@ -10,7 +10,7 @@ import { TracklabError } from '../core/errors.js';
 import { runCode, type CellRun } from './cell-runner.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
 import { defaultPython, KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpec } from '../kernel/kernelspec.js';
-import { msg } from './messages.js';
+import { execMessages as msg } from './messages.js';
 import { sourceOf, type Notebook } from './notebook-format.js';
 import { injectParameters, parseParameter } from './parameters.js';
 

@@ -9,7 +9,7 @@ import { formatNumber as fmt, formatRunDuration as duration, formatTime as time 
 import { escapeHtml as esc } from '../core/html-escape.js';
 import { table } from './html.js';
 import { MAGICS } from '../magics/magic-specs.js';
-import { msg } from './messages.js';
+import { kernelMessages as msg } from './messages.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
@@ -35,7 +35,7 @@ export interface RunsQuery {
 }
 
 /** The %runs table: one row per run, its params and latest metrics as columns. */
-export async function runsTable(tracker: Tracker, q: RunsQuery): Promise<string> {
+export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> {
   const { runs } = await tracker.searchRuns({
     ...(q.experiments ? { experiments: q.experiments } : {}),
     ...(q.filter ? { filter: q.filter } : {}),
@@ -73,7 +73,7 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
 }
 
 /** %compare: a params diff table and one SVG chart per metric. */
-export async function compareRuns(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string): Promise<{ html: string; svgs: string[] }> {
+export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string): Promise<{ html: string; svgs: string[] }> {
   if (refs.length < 2) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.compareNeedsTwo());
   const runs: Run[] = [];
   for (const ref of refs) runs.push(await resolveRun(tracker, ref, experiment));
@@ -99,7 +99,7 @@ export async function compareRuns(tracker: Tracker, refs: string[], metrics: str
   return { html, svgs };
 }
 
-export interface RegisterOptions {
+export interface MagicRegisterOptions {
   run: string | undefined;
   path: string | undefined;
   alias: string | undefined;
@@ -109,7 +109,7 @@ export interface RegisterOptions {
 }
 
 /** %register_model: registers `runs:/<run>/<path>` and optionally moves it to a stage and sets an alias. */
-export async function registerModel(tracker: Tracker, name: string, o: RegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
+export async function registerModelFromMagic(tracker: Tracker, name: string, o: MagicRegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
   const path = o.path ?? 'model';
   const run = o.run !== undefined ? await resolveRun(tracker, o.run, o.experiment)
     : o.best !== undefined ? await bestRun(tracker, o.best, path, o.experiment)
