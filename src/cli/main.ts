@@ -54,4 +54,4 @@ function exitStatus(error: unknown): number {
   return 1;
 }
 
-main(process.argv).then((code) => { process.exitCode ??= code; });
+void main(process.argv).then((code) => { process.exitCode ??= code; });
