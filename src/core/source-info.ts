@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, release, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TAGS } from './entities.js';
 import { PROJECT_TAGS } from './reproduction.js';
 import { TRACKLAB_VERSION } from './version.js';
@@ -86,6 +87,13 @@ export function lockfileInfo(cwd: string): { file: string; sha256: string } | nu
   return lockCache.get(file) ?? null;
 }
 
+/** This module's file as the V8 stack trace names it (import.meta is not allowed here). */
+function ownFile(): string {
+  const hit = /((?:file:\/\/)?\/[^\s():]*\/core\/source-info\.[cm]?[jt]s)/.exec(new Error().stack ?? '')?.[1];
+  if (hit === undefined) throw new Error('no stack frame of source-info');
+  return hit.startsWith('file://') ? fileURLToPath(hit) : hit;
+}
+
 let tslabVersionCache: string | null | undefined;
 
 /** The version of tslab the project resolves (else the one beside tracklab), or null when it is not installed. */
@@ -94,7 +102,7 @@ export function tslabVersion(cwd: string): string | null {
   tslabVersionCache = null;
   const project = join(resolve(cwd), 'package.json');
   // the project's own tslab, else the one installed beside tracklab (no import.meta: notebooks require this file)
-  const places = [(): string => project, (): string => createRequire(project).resolve('tracklab/package.json')];
+  const places = [(): string => project, ownFile];
   for (const place of places) {
     try {
       const file = createRequire(place()).resolve('tslab/package.json');
