@@ -52,12 +52,9 @@ export class JsonRegistry implements ModelRegistryStore {
   }
 
   async createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord> {
-    let created = false;
-    const doc = await updateDocument(this.adapter(name), () => {
-      created = true;
-      return rules.newModelDocument(name, init, this.now());
-    }, (d) => d);
-    if (!created) {
+    let fresh: RegisteredModelRecord | undefined;
+    const doc = await updateDocument(this.adapter(name), () => (fresh = rules.newModelDocument(name, init, this.now())), (d) => d);
+    if (doc !== fresh) {
       rules.checkSameName(doc, name);
       throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
     }
@@ -70,8 +67,9 @@ export class JsonRegistry implements ModelRegistryStore {
 
   async deleteRegisteredModel(name: string): Promise<void> {
     const adapter = this.adapter(name);
-    await withLock(adapter.file, () => {
+    await withLock(adapter.file, (lock) => {
       rules.checkDeletable(this.read(name));
+      lock.assertHeld();
       rmSync(adapter.file);
     });
   }
