@@ -22,6 +22,7 @@ export class ActiveRun {
   private pendingTags: Record<string, string> = {};
   private readonly validMetricKeys = new Set<string>();
   private ended = false;
+  private finished = false;
 
   /** @internal created by Tracker.startRun */
   constructor(
@@ -163,10 +164,12 @@ export class ActiveRun {
   async end(status: RunStatus | Lowercase<RunStatus> = 'FINISHED'): Promise<void> {
     const final = validateRunStatus(status);
     if (final === 'RUNNING' || final === 'SCHEDULED') throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
-    if (this.ended) return;
+    if (this.finished) return;
     await this.writePending();
+    // no more logging from here; but only a successful end counts, so a failed one (a full disk) can be retried
     this.ended = true;
     await this.writer.end(final, Date.now());
+    this.finished = true;
     this.onEnd(this);
   }
 
@@ -176,7 +179,14 @@ export class ActiveRun {
     if (Object.keys(params).length === 0 && Object.keys(tags).length === 0) return;
     this.pendingParams = {};
     this.pendingTags = {};
-    await this.writer.logBatch({ params, tags });
+    try {
+      await this.writer.logBatch({ params, tags });
+    } catch (error) {
+      // not written: keep them for the next flush, under anything buffered meanwhile
+      this.pendingParams = { ...params, ...this.pendingParams };
+      this.pendingTags = { ...tags, ...this.pendingTags };
+      throw error;
+    }
   }
 
   private assertOpen(): void {

@@ -8,7 +8,7 @@
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
  * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
@@ -89,6 +89,8 @@ export class JsonStore implements TrackingStore {
       mkdirSync(this.runDir(record.id));
       writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
     } catch (error) {
+      // a half-written first line would leave a run that looks "still being created" forever
+      rmSync(this.runDir(record.id), { recursive: true, force: true });
       throw ioError('create run', this.runLog(record.id), error);
     }
     this.justCreated.set(record.id, { run: structuredClone(record), bytes: Buffer.byteLength(text) });

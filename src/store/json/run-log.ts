@@ -4,11 +4,12 @@
  * with O_APPEND, so no lock is needed and nothing one writer does can overwrite another. Readers fold the lines in order.
  * A line torn by a crash is skipped; a run whose first line is incomplete is still being created.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { DatasetInput, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { corrupt, ioError, paramChanged, runDeleted } from '../../core/errors.js';
 import type { RunBatch } from '../tracking-store.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
+import { appendAll } from './append-file.js';
 import { decodeMetricSummaries, isRunRecord } from './shapes.js';
 
 export type RunEvent =
@@ -46,20 +47,18 @@ export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
 export const eventLines = (events: RunEvent[]): string =>
   events.map((e) => JSON.stringify(e, nonFiniteReplacer)).join('\n') + '\n';
 
-/** Appends events in one write() so they land together. */
+/** Appends events in one write() so they land together; on failure the file is as it was. */
 export function appendEvents(file: string, events: RunEvent[], fd?: number): void {
-  const own = fd === undefined;
+  let handle: number;
   try {
-    const handle = fd ?? openSync(file, 'a');
-    try {
-      const bytes = Buffer.from(eventLines(events), 'utf8');
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(handle, bytes, offset, bytes.length - offset);
-    } finally {
-      if (own) closeSync(handle);
-    }
+    handle = fd ?? openSync(file, 'a');
   } catch (error) {
     throw ioError('append to', file, error);
+  }
+  try {
+    appendAll(handle, Buffer.from(eventLines(events), 'utf8'), file);
+  } finally {
+    if (fd === undefined) closeSync(handle);
   }
 }
 
