@@ -18,8 +18,8 @@ export interface MetricOptions {
 
 export class ActiveRun {
   private readonly knownParams: Map<string, string>;
-  private pendingParams: Record<string, string> = {};
-  private pendingTags: Record<string, string> = {};
+  private pendingParams: Record<string, string> = Object.create(null) as Record<string, string>;
+  private pendingTags: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly validMetricKeys = new Set<string>();
   private ended = false;
   private finished = false;
@@ -177,14 +177,14 @@ export class ActiveRun {
     const params = this.pendingParams;
     const tags = this.pendingTags;
     if (Object.keys(params).length === 0 && Object.keys(tags).length === 0) return;
-    this.pendingParams = {};
-    this.pendingTags = {};
+    this.pendingParams = Object.create(null) as Record<string, string>;
+    this.pendingTags = Object.create(null) as Record<string, string>;
     try {
       await this.writer.logBatch({ params, tags });
     } catch (error) {
       // not written: keep them for the next flush, under anything buffered meanwhile
-      this.pendingParams = { ...params, ...this.pendingParams };
-      this.pendingTags = { ...tags, ...this.pendingTags };
+      this.pendingParams = Object.assign(Object.create(null) as Record<string, string>, params, this.pendingParams);
+      this.pendingTags = Object.assign(Object.create(null) as Record<string, string>, tags, this.pendingTags);
       throw error;
     }
   }

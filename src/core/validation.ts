@@ -17,15 +17,17 @@ export const MAX_RUN_NAME_LENGTH = 500;
 const KEY_RE = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
 const RUN_ID_RE = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const EXPERIMENT_ID_RE = /^[a-zA-Z0-9][\w-]{0,63}$/;
-/** Keys that would reach Object.prototype if used as property names. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const show = (value: unknown): string => {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
 };
 
-/** A metric, param or tag key: MLflow's regex, <= 250 chars, no path tricks, no prototype names. */
+/**
+ * A metric, param or tag key: MLflow's regex, <= 250 chars, no path tricks. Names of JavaScript's own properties
+ * (`toString`, `__proto__`, `constructor`, ...) are ordinary keys: every record keyed by user data is a null-prototype
+ * object or is read with own-property checks.
+ */
 export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) {
     throw invalid(`${kind} key ${show(key)} is invalid: give a non-empty string`);
@@ -36,7 +38,6 @@ export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): str
   if (!KEY_RE.test(key)) {
     throw invalid(`${kind} key ${show(key)} is invalid: use letters, digits, underscores, dashes, periods, spaces, colons and slashes`);
   }
-  if (FORBIDDEN_KEYS.has(key)) throw invalid(`${kind} key ${show(key)} is reserved by JavaScript; choose another name`);
   if (key === '.' || key.startsWith('..') || key.startsWith('/') || !isNormalPath(key)) {
     throw invalid(`${kind} key ${show(key)} is invalid: it must be a normalized relative path (no leading "/", "..", "//" or "/./")`);
   }

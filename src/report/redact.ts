@@ -49,9 +49,7 @@ export function redactText(text: string): string {
 
 /** A key/value map with secret keys' values hidden and secret substrings removed from the rest. */
 export function redactMap(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map)) out[key] = isSecretKey(key) ? REDACTED : redactText(value);
-  return out;
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, isSecretKey(key) ? REDACTED : redactText(value)]));
 }
 
 export function redactRun(run: Run): Run {

@@ -89,7 +89,7 @@ export class ExperimentIndex {
 
 function newExperiment(id: string, name: string, tags: Record<string, string>): Experiment {
   const now = Date.now();
-  return { id, name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: { ...tags } };
+  return { id, name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: Object.assign(Object.create(null) as object, tags) };
 }
 
 function checkActive(exp: Experiment): Experiment {

@@ -21,6 +21,7 @@ import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-docume
 import { readMetricLog } from './metric-log.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
+import { dict, toRunRecord } from './run-events.js';
 import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
@@ -82,7 +83,7 @@ export class JsonStore implements TrackingStore {
     const record: RunRecord = {
       id: randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
       startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
-      params: {}, tags: { ...input.tags }, metrics: {}, inputs: [],
+      params: dict({}), tags: dict(input.tags), metrics: dict({}), inputs: [],
     };
     const text = eventLines([{ op: 'create', run: record }]);
     try {
@@ -93,7 +94,7 @@ export class JsonStore implements TrackingStore {
       rmSync(this.runDir(record.id), { recursive: true, force: true });
       throw ioError('create run', this.runLog(record.id), error);
     }
-    this.justCreated.set(record.id, { run: structuredClone(record), bytes: Buffer.byteLength(text) });
+    this.justCreated.set(record.id, { run: toRunRecord(structuredClone(record)) as RunRecord, bytes: Buffer.byteLength(text) });
     return record;
   }
 
@@ -149,7 +150,7 @@ export class JsonStore implements TrackingStore {
 
   async deleteTag(id: string, key: string): Promise<void> {
     this.changeRun(id, (r) => {
-      if (!(key in r.tags)) throw notFound(`run ${id} has no tag "${key}"`);
+      if (!Object.hasOwn(r.tags, key)) throw notFound(`run ${id} has no tag "${key}"`);
       return [{ op: 'deleteTag', key }];
     });
   }
