@@ -11,6 +11,8 @@ import { LockLostError, withLock, type LockHandle } from './lock.js';
 
 /** Checks a parsed document's shape; returns a description of what is wrong, or undefined when it is fine. */
 export type ShapeCheck<T> = (value: unknown) => value is T;
+/** What is wrong with a well-shaped document as a whole (a duplicate id, a counter behind its ids), or undefined. */
+export type Problem<T> = (doc: T) => string | undefined;
 
 export class SafeJsonAdapter<T> implements Adapter<T> {
   constructor(
@@ -19,10 +21,17 @@ export class SafeJsonAdapter<T> implements Adapter<T> {
     readonly describe: string,
       /** fsync on every write (shared documents); run documents are synced once, when the run ends */
     public durable: boolean,
+    /** checks across the document (ids unique, counters ahead of them); returns what is wrong */
+    readonly problem: Problem<T> = () => undefined,
   ) {}
 
   async read(): Promise<T | null> {
-    return readJsonDocument(this.file, this.isShape, this.describe);
+    return this.readSync();
+  }
+
+  /** The document, null when the file does not exist, CORRUPT_STORE when it is damaged. */
+  readSync(): T | null {
+    return readJsonDocument(this.file, this.isShape, this.describe, this.problem);
   }
 
   async write(data: T): Promise<void> {
@@ -31,13 +40,15 @@ export class SafeJsonAdapter<T> implements Adapter<T> {
 }
 
 /** Reads a JSON document; null when the file does not exist; a CORRUPT_STORE error naming the file otherwise. */
-export function readJsonDocument<T>(file: string, isShape: ShapeCheck<T>, describe: string): T | null {
+export function readJsonDocument<T>(file: string, isShape: ShapeCheck<T>, describe: string, problem?: Problem<T>): T | null {
   const text = readText(file);
   if (text === null) return null;
-  return parseJsonDocument(file, text, isShape, describe);
+  return parseJsonDocument(file, text, isShape, describe, problem);
 }
 
-export function parseJsonDocument<T>(file: string, text: string, isShape: ShapeCheck<T>, describe: string): T {
+export function parseJsonDocument<T>(
+  file: string, text: string, isShape: ShapeCheck<T>, describe: string, problem?: Problem<T>,
+): T {
   if (text.trim() === '') throw corrupt(file, 'is empty');
   let value: unknown;
   try {
@@ -46,6 +57,8 @@ export function parseJsonDocument<T>(file: string, text: string, isShape: ShapeC
     throw corrupt(file, `is not valid JSON (${(error as Error).message})`, error);
   }
   if (!isShape(value)) throw corrupt(file, `does not hold ${describe}`);
+  const wrong = problem?.(value);
+  if (wrong !== undefined) throw corrupt(file, wrong);
   return value;
 }
 
@@ -79,7 +92,7 @@ class StaleReadError extends Error {}
 
 function changeOnce<T, R>(adapter: SafeJsonAdapter<T>, init: () => T, mutate: (doc: T) => R, lock: LockHandle): R {
   const before = readText(adapter.file);
-  const doc = before === null ? init() : parseJsonDocument(adapter.file, before, adapter.isShape, adapter.describe);
+  const doc = before === null ? init() : parseJsonDocument(adapter.file, before, adapter.isShape, adapter.describe, adapter.problem);
   const result = mutate(doc);
   const text = `${JSON.stringify(doc, nonFiniteReplacer, 2)}\n`;
   writeFileAtomicSync(adapter.file, text, adapter.durable, () => {

@@ -16,7 +16,7 @@ import { removeDeadTempFiles } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import * as rules from './registry-document.js';
-import { isRegisteredModelRecord, MODEL_DOC } from './registry-shapes.js';
+import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 
 export class JsonRegistry implements ModelRegistryStore {
   private readonly dir: string;
@@ -34,11 +34,11 @@ export class JsonRegistry implements ModelRegistryStore {
 
   // Lower-cased so "Iris" and "iris" share one file (and one lock) on every file system.
   private adapter(name: string): SafeJsonAdapter<RegisteredModelRecord> {
-    return new SafeJsonAdapter(join(this.dir, `${name.toLowerCase()}.json`), isRegisteredModelRecord, MODEL_DOC, true);
+    return new SafeJsonAdapter(join(this.dir, `${name.toLowerCase()}.json`), isRegisteredModelRecord, MODEL_DOC, true, modelProblem);
   }
 
   private read(name: string): RegisteredModelRecord {
-    const doc = readJsonDocument(this.adapter(name).file, isRegisteredModelRecord, MODEL_DOC);
+    const doc = this.adapter(name).readSync();
     if (doc === null || doc.name !== name) throw missingModel(name, doc?.name);
     return doc;
   }
@@ -82,7 +82,7 @@ export class JsonRegistry implements ModelRegistryStore {
     const out: RegisteredModelRecord[] = [];
     for (const file of readdirSync(this.dir).sort()) {
       if (file.startsWith('.') || !file.endsWith('.json')) continue; // temp files and lock folders
-      const doc = readJsonDocument(join(this.dir, file), isRegisteredModelRecord, MODEL_DOC);
+      const doc = readJsonDocument(join(this.dir, file), isRegisteredModelRecord, MODEL_DOC, modelProblem);
       if (doc) out.push(doc);
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

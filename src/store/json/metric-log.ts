@@ -1,6 +1,6 @@
 /**
  * Append-only metric series: one JSON line per point in `runs/<id>/metrics.jsonl`, written only by the process that
- * owns the run. A line torn by a crash is skipped when read, never fatal.
+ * owns the run. Only a torn last line (a crash mid-write) is skipped when read; any other damage is CORRUPT_STORE.
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { appendAll, completeLength } from './append-file.js';
@@ -150,11 +150,14 @@ export function readMetricLog(file: string, onlyKey?: string): MetricPoint[] {
     lineNo += 1;
     const line = text.slice(start, end);
     start = end + 1;
-    if (line === '' || (prefix !== undefined && !line.startsWith(prefix))) continue;
+    if (torn) break; // the last line cut short by a crash, or still being written
+    if (prefix !== undefined && !line.startsWith(prefix)) {
+      // another key's point: not parsed, but a line that is plainly not one is still damage
+      if (line.startsWith('{"key":') && line.endsWith('}')) continue;
+    }
     const point = parsePoint(line);
-    if (point) points.push(point);
-    // A line cut short by a crash ends without "}"; anything else unreadable is damage the user should see.
-    else if (!torn && line.endsWith('}')) throw corrupt(file, `has an unreadable metric at line ${lineNo}: ${line.slice(0, 80)}`);
+    if (point === undefined) throw corrupt(file, `has an unreadable metric at line ${lineNo}: ${line.slice(0, 80)}`);
+    if (prefix === undefined || point.key === onlyKey) points.push(point);
   }
   return points;
 }
@@ -166,9 +169,10 @@ function parsePoint(line: string): MetricPoint | undefined {
   } catch {
     return undefined;
   }
-  if (raw === null || typeof raw !== 'object') return undefined;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { key, value, step, timestamp } = raw as Record<string, unknown>;
   const v = decodeNumber(value);
-  if (typeof key !== 'string' || v === undefined || typeof step !== 'number' || typeof timestamp !== 'number') return undefined;
-  return { key, value: v, step, timestamp };
+  if (typeof key !== 'string' || v === undefined || !Number.isSafeInteger(step) || !Number.isSafeInteger(timestamp)) return undefined;
+  if (Object.keys(raw).length !== 4) return undefined;
+  return { key, value: v, step: step as number, timestamp: timestamp as number };
 }

@@ -37,4 +37,18 @@ export function isRegisteredModelRecord(v: unknown): v is RegisteredModelRecord 
     && Array.isArray(v['history']) && v['history'].every(isHistoryEntry);
 }
 
+/** Versions are unique, `nextVersion` is ahead of all of them, and aliases point at versions that exist. */
+export function modelProblem(doc: RegisteredModelRecord): string | undefined {
+  const seen = new Set<number>();
+  for (const v of doc.versions) {
+    if (seen.has(v.version)) return `holds version ${v.version} of model ${JSON.stringify(doc.name)} twice`;
+    seen.add(v.version);
+    if (v.version >= doc.nextVersion) return `has nextVersion ${doc.nextVersion}, not above version ${v.version}`;
+  }
+  for (const [alias, version] of Object.entries(doc.aliases)) {
+    if (!seen.has(version)) return `has alias @${alias} pointing at version ${version}, which does not exist`;
+  }
+  return undefined;
+}
+
 export const MODEL_DOC = 'a registered model { name, description, tags, aliases, versions, history, nextVersion }';
