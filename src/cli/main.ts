@@ -7,6 +7,8 @@ import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
+import { installSafeOutput } from './terminal-text.js';
+import { assertStoreExists } from './store-guard.js';
 import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
 
 export function buildProgram(): Command {
@@ -18,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   let tracker: Tracker | undefined;
   const open = async (): Promise<Tracker> => {
+    if (!tracker) assertStoreExists(program.opts<{ store?: string }>().store);
     tracker ??= await Tracker.open({ ...(program.opts<{ store?: string }>().store ? { store: program.opts<{ store: string }>().store } : {}) });
     return tracker;
   };
@@ -30,6 +33,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  installSafeOutput();
   try {
     await buildProgram().parseAsync(argv);
     return 0;

@@ -4,12 +4,13 @@ import type { Run } from '../core/entities.js';
 import { nonFiniteReplacer } from '../core/number-codec.js';
 import { Tracker } from '../tracker.js';
 import { formatDuration, formatTable, formatTime } from './table.js';
+import { escapeJsonControl } from './terminal-text.js';
 import { collect } from './options.js';
 
 export type OpenTracker = () => Promise<Tracker>;
 
 export const printJson = (value: unknown): void => {
-  process.stdout.write(`${JSON.stringify(value, nonFiniteReplacer, 2)}\n`);
+  process.stdout.write(`${escapeJsonControl(JSON.stringify(value, nonFiniteReplacer, 2))}\n`);
 };
 
 

@@ -131,7 +131,9 @@ describe(`fuzzing store files (seed ${SEED}, ${CASES} cases)`, () => {
         assert.deepEqual(result.value, expected, `${label}: data differs from what the file says`);
         tally.exact += 1;
       } else {
-        assert.ok(ALLOWED.has(result.code), `${label}: unexpected error code ${result.code}`);
+        // a model document whose stored name was changed is, as the file says, another model
+        const renamed = kind === 'model' && result.code === 'RESOURCE_DOES_NOT_EXIST' && !bytes.includes('"name": "m"');
+        assert.ok(ALLOWED.has(result.code) || renamed, `${label}: unexpected error code ${result.code}`);
         tally.errors += 1;
       }
       assert.deepEqual(readFileSync(files[kind]), bytes, `${label}: the damaged file was rewritten`);
