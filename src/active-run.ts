@@ -52,8 +52,9 @@ export class ActiveRun {
       this.validMetricKeys.add(key);
     }
     if (typeof value !== 'number') validateMetricValue(key, value);
-    const step = options?.step ?? 0;
+    let step = options?.step ?? 0;
     if (!Number.isSafeInteger(step)) validateStep(key, step);
+    if (step === 0) step = 0; // a step of -0 is step 0 (steps are integers)
     const timestamp = options?.timestamp ?? Date.now();
     if (options?.timestamp !== undefined) validateTimestamp(key, timestamp);
     this.writer.appendMetric(key, value, step, timestamp);

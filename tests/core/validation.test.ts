@@ -47,7 +47,7 @@ describe('values', () => {
   it('round-trips NaN and infinities through the JSON policy', () => {
     for (const n of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.1, -0, 1e308]) {
       const text = JSON.stringify({ v: n }, nonFiniteReplacer);
-      assert.ok(Object.is(decodeNumber((JSON.parse(text) as { v: unknown }).v), Object.is(n, -0) ? 0 : n), text);
+      assert.ok(Object.is(decodeNumber((JSON.parse(text) as { v: unknown }).v), n), text);
     }
     assert.equal(encodeNumber(Number.NaN), 'NaN');
   });

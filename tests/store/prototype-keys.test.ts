@@ -47,3 +47,43 @@ describe('Object.prototype names as keys', () => {
     assert.equal(({} as Record<string, unknown>)['p0'], undefined);
   });
 });
+
+describe('-0', () => {
+  it('round-trips as a metric value (points, latest, min, max), a param and through the run cache', async () => {
+    const store = tempDir();
+    const tracker = await Tracker.open({ store });
+    const run = await tracker.startRun({ experiment: 'zero' });
+    run.logMetric('z', -0, { step: -0 });
+    await run.logParam('p', -0);
+    await run.end();
+    const again = await Tracker.open({ store });
+    const [point] = await again.getMetricHistory(run.id, 'z');
+    assert.ok(Object.is(point?.value, -0), 'point value');
+    assert.ok(Object.is(point?.step, 0), 'a step of -0 is step 0');
+    const stored = await again.getRun(run.id);
+    for (const field of ['value', 'min', 'max'] as const) assert.ok(Object.is(stored.metricSummaries['z']?.[field], -0), field);
+    assert.ok(Object.is(stored.metrics['z'], -0));
+    assert.equal(stored.params['p'], '-0');
+    const { runs } = await again.searchRuns({ filter: 'metrics.z = 0' });
+    assert.equal(runs.length, 1);
+  });
+});
+
+describe('names at the file-name limit', () => {
+  it('takes 255-byte artifact and model names, and refuses longer artifact names clearly', async () => {
+    const tracker = await Tracker.open({ store: tempDir() });
+    const run = await tracker.startRun({ experiment: 'long' });
+    const longest = `${'é'.repeat(126)}abc`; // 255 bytes in UTF-8
+    await run.logText('x', longest);
+    await run.logText('y', `dir/${'a'.repeat(255)}`);
+    await assert.rejects(run.logText('x', `${longest}d`), /a segment is longer than 255 bytes, the limit of file names/);
+    await run.end();
+    assert.equal((await tracker.readArtifact(run.id, longest)).toString(), 'x');
+    for (const name of ['m'.repeat(255), 'M'.repeat(254), 'm'.repeat(245)]) {
+      await tracker.createRegisteredModel(name);
+      assert.equal((await tracker.getRegisteredModel(name)).name, name);
+    }
+    await assert.rejects(tracker.createRegisteredModel('M'.repeat(255)), /clashes with the registered model "m{255}"/);
+    assert.equal((await tracker.listRegisteredModels()).length, 3);
+  });
+});

@@ -20,8 +20,10 @@ export function removeDeadTempFiles(dir: string): void {
   }
 }
 
+/** The target's name is cut short in the temp name, so a target name of 255 bytes still has a legal temp name. */
 export function tempPathFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const stem = Buffer.from(basename(file), 'utf8').subarray(0, 64).toString('utf8');
+  return join(dirname(file), `.${stem}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**

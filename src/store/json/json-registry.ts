@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import type {
   Change, ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
@@ -32,9 +33,8 @@ export class JsonRegistry implements ModelRegistryStore {
     removeDeadTempFiles(this.dir);
   }
 
-  // Lower-cased so "Iris" and "iris" share one file (and one lock) on every file system.
   private adapter(name: string): SafeJsonAdapter<RegisteredModelRecord> {
-    return new SafeJsonAdapter(join(this.dir, `${name.toLowerCase()}.json`), isRegisteredModelRecord, MODEL_DOC, true, modelProblem);
+    return new SafeJsonAdapter(join(this.dir, modelFileName(name)), isRegisteredModelRecord, MODEL_DOC, true, modelProblem);
   }
 
   private read(name: string): RegisteredModelRecord {
@@ -118,6 +118,20 @@ export class JsonRegistry implements ModelRegistryStore {
   async deleteAlias(name: string, alias: string, change: Change): Promise<void> {
     await this.change(name, (doc, now) => rules.deleteAlias(doc, alias, change, now));
   }
+}
+
+/** `<name, lower-cased>.json` plus `.lock` must fit in a file name; longer names (up to 255) end in a hash instead. */
+const MAX_STEM_BYTES = 245;
+
+/**
+ * The file of a model: lower-cased, so "Iris" and "iris" share one file (and one lock) on every file system.
+ * The document itself holds the exact name.
+ */
+export function modelFileName(name: string): string {
+  const lower = name.toLowerCase();
+  if (Buffer.byteLength(lower, 'utf8') <= MAX_STEM_BYTES) return `${lower}.json`;
+  const hash = createHash('sha256').update(lower).digest('hex').slice(0, 16);
+  return `${Buffer.from(lower, 'utf8').subarray(0, 200).toString('utf8')}~${hash}.json`;
 }
 
 function missingModel(name: string, stored?: string): Error {

@@ -37,7 +37,8 @@ export class MetricLog {
       this.lastTimestamp = timestamp;
       this.timestampTail = `,"timestamp":${timestamp}}\n`;
     }
-    this.buffer += `${state.prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step}${this.timestampTail}`;
+    // zero goes the slow way too, so that -0 is written as -0
+    this.buffer += `${state.prefix}${value !== 0 && Number.isFinite(value) ? value : numberToJson(value)},"step":${step}${this.timestampTail}`;
     const s = state.summary;
     if (s === undefined) {
       state.summary = { value, step, timestamp, min: value, max: value, count: 1 };
