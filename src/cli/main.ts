@@ -9,6 +9,7 @@ import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { installSafeOutput } from './terminal-text.js';
 import { assertStoreExists } from './store-guard.js';
+import { addDoctorCommand } from './doctor-command.js';
 import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   addTrackingCommands(program, open);
   addRegistryCommands(program, open);
   addReportCommand(program);
+  addDoctorCommand(program);
   addNotebookCommands(program);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   installSafeOutput();
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    return Number(process.exitCode ?? 0); // a command may set its own status (doctor: 6 when damage is left)
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CellExecutionError) {
