@@ -1,5 +1,4 @@
 /** `tracklab doctor [--repair]`: checks every file of the store; exit 0 when healthy, 6 (CORRUPT_STORE) otherwise. */
-import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT_STATUS, invalid, notFound } from '../core/errors.js';
@@ -68,14 +67,12 @@ function storeFolder(location: string | undefined): string {
   return resolve(where.startsWith('file:') ? new URL(where).pathname : where);
 }
 
-/** Registers `tracklab doctor`. */
-export function addDoctorCommand(program: Command): void {
-  program.command('doctor').description('check every file of the store; --repair fixes what is safe, after a backup')
-    .option('--repair', 'cut torn last lines, remove stale locks, dead temp files and a bad cache, rebuild a lost experiment list')
-    .option('--json', 'print JSON')
-    .action((opts: { repair?: boolean; json?: boolean }) => {
-      const report = runDoctor(storeFolder(program.opts<{ store?: string }>().store), { repair: opts.repair === true });
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report, opts.repair === true));
-      process.exitCode = doctorExitStatus(report);
-    });
+/**
+ * `tracklab doctor [--repair] [--json]` on the store named by `--store` (or the default one): the text to print and the
+ * exit status (0 healthy, 6 when damage is left).
+ */
+export function doctor(store: string | undefined, opts: { repair?: boolean; json?: boolean }): { text: string; status: number } {
+  const report = runDoctor(storeFolder(store), { repair: opts.repair === true });
+  const text = opts.json ? JSON.stringify(report, null, 2) : formatReport(report, opts.repair === true);
+  return { text, status: doctorExitStatus(report) };
 }

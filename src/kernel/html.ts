@@ -1,0 +1,25 @@
+/**
+ * HTML for inline displays. Every user value goes through escapeHtml; nothing user-controlled lands in a tag or attribute
+ * name.
+ */
+import { escapeHtml as esc } from '../core/html-escape.js';
+
+export type HtmlCell = string | number | null | undefined | { html: string };
+
+const cell = (c: HtmlCell): string => (c !== null && typeof c === 'object' ? c.html : esc(c ?? ''));
+
+/** A table; cells are escaped unless given as `{ html }` (already safe markup built here). */
+export function table(headers: readonly string[], rows: readonly (readonly HtmlCell[])[], caption?: string): string {
+  const head = `<tr>${headers.map((h) => `<th style="text-align:left">${esc(h)}</th>`).join('')}</tr>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${cell(c)}</td>`).join('')}</tr>`).join('');
+  const cap = caption === undefined ? '' : `<caption style="text-align:left;font-weight:bold">${esc(caption)}</caption>`;
+  return `<table class="tracklab">${cap}<thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+/**
+ * A chart's SVG as an HTML image with a data URI: shown by every front end and kept by nbconvert (whose HTML export
+ * strips the elements of image/svg+xml outputs). The SVG is vega's own output; user text inside it is escaped by vega.
+ */
+export function svgAsImage(svg: string, alt = 'chart'): string {
+  return `<img class="tracklab-chart" alt="${esc(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
+}

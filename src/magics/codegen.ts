@@ -1,0 +1,67 @@
+import { badState, invalid } from '../core/errors.js';
+import { magicsMessages as msg } from './messages.js';
+import type { Assign, ParsedMagic } from './magic-parser.js';
+
+/** The global the kernel puts its MagicRuntime on. (tslab breaks identifiers that start with `__`.) */
+export const RUNTIME_GLOBAL = 'tracklab$';
+const R = `(globalThis as any).${RUNTIME_GLOBAL}`;
+
+const STATUSES = ['FINISHED', 'FAILED', 'KILLED'];
+
+/**
+ * One line of TypeScript for a parsed magic at cell line `line`. Logging magics become one synchronous statement
+ * (so they work in loops, `if` blocks and plain functions); the others are awaited. Statements start with `void`
+ * or `await` so a previous line without a semicolon cannot swallow them (ASI).
+ *
+ * @example
+ * magicToCode(parseMagic('%log_metric acc=x'), 3) // 'void (globalThis as any).tracklab$.logMetric(3, "acc", (x));'
+ */
+export function magicToCode(m: ParsedMagic, line: number): string {
+  const f = (name: string): string | undefined => m.flags[name]?.[0];
+  const opt = (v: string | undefined): string => v ?? 'undefined';
+  const call = (method: string, ...args: string[]): string => `${R}.${method}(${[String(line), ...args].join(', ')})`;
+  const sync = (method: string, ...args: string[]): string => `void ${call(method, ...args)};`;
+  const awaited = (method: string, ...args: string[]): string => `await Promise.resolve(${call(method, ...args)});`;
+  const [p0, p1] = m.positional;
+  switch (m.name) {
+    case 'log_metric': {
+      const step = f('step');
+      if (m.assigns.length === 1) {
+        const a = m.assigns[0]!;
+        return sync('logMetric', JSON.stringify(a.key), `(${a.expr})`, ...(step ? [`(${step})`] : []));
+      }
+      return sync('logMetrics', keys(m.assigns), values(m.assigns), step ? `(${step})` : 'undefined');
+    }
+    case 'log_param': return sync('logParams', keys(m.assigns), values(m.assigns));
+    case 'set_tag': return sync('setTags', keys(m.assigns), values(m.assigns));
+    case 'lsmagic': return sync('lsmagic');
+    case 'experiment': return awaited('experiment', p0!);
+    case 'start_run': {
+      const tags = m.flagAssigns.tag ?? [];
+      return awaited('startRun', opt(p0), String(Boolean(f('nested'))), keys(tags), values(tags));
+    }
+    case 'track': return awaited('beginTrack', opt(p0), opt(f('experiment')), String(Boolean(f('nested'))));
+    case 'log_artifact': return awaited('logArtifact', p0!, opt(p1));
+    case 'log_model': return awaited('logModel', `(${p0!})`, opt(f('path')), opt(f('flavor')));
+    case 'end_run': return awaited('endRun', JSON.stringify(endStatus(m)));
+    case 'runs': return awaited('runs', list(m.flags.experiment), opt(f('filter')), list(m.flags['order-by']), opt(f('max-results')));
+    case 'compare': return awaited('compare', `[${m.positional.join(', ')}]`, list(m.flags.metric));
+    case 'register_model':
+      return awaited('registerModel', p0!, `{ run: ${opt(f('run'))}, path: ${opt(f('path'))}, alias: ${opt(f('alias'))}, ` +
+        `stage: ${opt(f('stage'))}, best: ${opt(f('best'))}, experiment: ${opt(f('experiment'))} }`);
+    case 'report': return awaited('report', opt(f('out')));
+    case 'tracklab_exec': return awaited('execControl', `(${p0!})`);
+    default: throw badState(`no code generator for %${m.name}`);
+  }
+}
+
+const keys = (as: readonly Assign[]): string => `[${as.map((a) => JSON.stringify(a.key)).join(', ')}]`;
+const values = (as: readonly Assign[]): string => `[${as.map((a) => `(${a.expr})`).join(', ')}]`;
+const list = (codes: readonly string[] | undefined): string => (codes ? `[${codes.join(', ')}]` : 'undefined');
+
+function endStatus(m: ParsedMagic): string {
+  if (m.positional.length === 0) return 'FINISHED';
+  const s = (m.literals['0'] ?? '').toUpperCase();
+  if (!STATUSES.includes(s)) throw invalid(msg.badStatus(m.literals['0'] ?? m.positional[0]!));
+  return s;
+}
