@@ -33,8 +33,8 @@ export function dict<T>(v: Record<string, T>): Record<string, T> {
 const OPTIONAL_INPUT_FIELDS = ['schema', 'profile', 'context'] as const;
 
 function isInput(v: unknown): v is DatasetInput {
-  return isObject(v) && ['name', 'digest', 'sourceType', 'source'].every((f) => typeof v[f] === 'string')
-    && OPTIONAL_INPUT_FIELDS.every((f) => v[f] === undefined || typeof v[f] === 'string');
+  return isObject(v) && ['name', 'digest', 'source'].every((f) => typeof v[f] === 'string')
+    && (v['sourceType'] === undefined || typeof v['sourceType'] === 'string') && OPTIONAL_INPUT_FIELDS.every((f) => v[f] === undefined || typeof v[f] === 'string');
 }
 
 /** Parses and checks one complete line; throws CORRUPT_STORE naming `file` and `lineNo`. */
