@@ -18,10 +18,11 @@ export interface MetricOptions {
 
 export class ActiveRun {
   private readonly knownParams: Map<string, string>;
-  private pendingParams: Record<string, string> = {};
-  private pendingTags: Record<string, string> = {};
+  private pendingParams: Record<string, string> = Object.create(null) as Record<string, string>;
+  private pendingTags: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly validMetricKeys = new Set<string>();
   private ended = false;
+  private finished = false;
 
   /** @internal created by Tracker.startRun */
   constructor(
@@ -51,8 +52,9 @@ export class ActiveRun {
       this.validMetricKeys.add(key);
     }
     if (typeof value !== 'number') validateMetricValue(key, value);
-    const step = options?.step ?? 0;
+    let step = options?.step ?? 0;
     if (!Number.isSafeInteger(step)) validateStep(key, step);
+    if (step === 0) step = 0; // a step of -0 is step 0 (steps are integers)
     const timestamp = options?.timestamp ?? Date.now();
     if (options?.timestamp !== undefined) validateTimestamp(key, timestamp);
     this.writer.appendMetric(key, value, step, timestamp);
@@ -163,10 +165,12 @@ export class ActiveRun {
   async end(status: RunStatus | Lowercase<RunStatus> = 'FINISHED'): Promise<void> {
     const final = validateRunStatus(status);
     if (final === 'RUNNING' || final === 'SCHEDULED') throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
-    if (this.ended) return;
+    if (this.finished) return;
     await this.writePending();
+    // no more logging from here; but only a successful end counts, so a failed one (a full disk) can be retried
     this.ended = true;
     await this.writer.end(final, Date.now());
+    this.finished = true;
     this.onEnd(this);
   }
 
@@ -174,9 +178,16 @@ export class ActiveRun {
     const params = this.pendingParams;
     const tags = this.pendingTags;
     if (Object.keys(params).length === 0 && Object.keys(tags).length === 0) return;
-    this.pendingParams = {};
-    this.pendingTags = {};
-    await this.writer.logBatch({ params, tags });
+    this.pendingParams = Object.create(null) as Record<string, string>;
+    this.pendingTags = Object.create(null) as Record<string, string>;
+    try {
+      await this.writer.logBatch({ params, tags });
+    } catch (error) {
+      // not written: keep them for the next flush, under anything buffered meanwhile
+      this.pendingParams = Object.assign(Object.create(null) as Record<string, string>, params, this.pendingParams);
+      this.pendingTags = Object.assign(Object.create(null) as Record<string, string>, tags, this.pendingTags);
+      throw error;
+    }
   }
 
   private assertOpen(): void {

@@ -86,7 +86,7 @@ export class Tracker {
     if (adopted) return adopted;
     const experiment = await this.store.ensureExperiment(validateExperimentName(options.experiment ?? 'Default'));
     const name = options.name === undefined ? randomRunName() : validateRunName(options.name);
-    const tags: Record<string, string> = {};
+    const tags: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [key, value] of ownEntries('tags', options.tags ?? {})) tags[validateKey('tag', key)] = tagValueToString(key, value);
     if (options.parentRunId !== undefined) {
       const parent = await this.store.getRun(validateRunId(options.parentRunId));
@@ -186,7 +186,7 @@ export class Tracker {
   }
 
   async createExperiment(name: string, tags: Record<string, unknown> = {}): Promise<Experiment> {
-    const clean: Record<string, string> = {};
+    const clean: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [key, value] of ownEntries('tags', tags)) clean[validateKey('tag', key)] = tagValueToString(key, value, 5000);
     return this.store.createExperiment(validateExperimentName(name), clean);
   }
@@ -326,8 +326,8 @@ function resolveExperiment(experiments: Experiment[], wanted: string): Experimen
 
 /** The API view of a stored run. */
 export function toRun(record: RunRecord, experimentName: string): Run {
-  const metrics: Record<string, number> = {};
-  for (const [key, s] of Object.entries(record.metrics)) metrics[key] = s.value;
+  // fromEntries defines own properties, so a key such as "__proto__" stays data
+  const metrics = Object.fromEntries(Object.entries(record.metrics).map(([key, s]) => [key, s.value]));
   return {
     id: record.id,
     name: record.name,

@@ -82,10 +82,10 @@ describe('Tracker API', () => {
     assert.throws(() => run.logMetric('bad*key', 1), /metric key "bad\*key" is invalid/);
     await assert.rejects(run.logParam('lr', 0.2), /changing param values is not allowed: param "lr" .* is "0.1", got "0.2"/);
     assert.throws(() => run.queueParams({ a: 1, lr: 0.3 }), /changing param values/);
-    await assert.rejects(run.logParams(JSON.parse('{"__proto__": 1}') as Record<string, unknown>), /reserved by JavaScript/);
+    await run.logParams(JSON.parse('{"__proto__": 1}') as Record<string, unknown>); // an ordinary key
     await run.end();
     const got = await tracker.getRun(run.id);
-    assert.deepEqual(got.params, { lr: '0.1' });
+    assert.deepEqual(got.params, JSON.parse('{"lr": "0.1", "__proto__": "1"}'));
     assert.deepEqual(got.metrics, { loss: 1 });
     assert.throws(() => run.logMetric('loss', 2), /has ended/);
   });
@@ -277,6 +277,10 @@ describe('corrupt store files', () => {
       ['garbage}\n', /has an unreadable line 1/],
       ['null\n', /does not start with a run/],
       [`${readFileSync(file, 'utf8')}{"op":"explode"}\n`, /has an unknown change "explode" at line/],
+      [`${readFileSync(file, 'utf8')}null\n`, /has an unknown change null at line 3/],
+      [`${readFileSync(file, 'utf8')}{"op":"status","status":"BOGUS","endTime":1}\n`, /malformed "status" change at line 3/],
+      [`${readFileSync(file, 'utf8')}{"op":"params","params":{"a":1}}\n`, /malformed "params" change at line 3/],
+      [readFileSync(file, 'utf8').replace('\n', '\n{"op":"tags","ta\n'), /has an unreadable line 2/],
     ];
     for (const [content, re] of cases) {
       writeFileSync(file, content);

@@ -24,8 +24,9 @@ export function createCliContext(store: () => string | undefined): CliContext {
   return {
     get store() { return store(); },
     tracker() {
-      opened ??= import('../tracker.js').then(({ Tracker }) => {
+      opened ??= Promise.all([import('../tracker.js'), import('./store-guard.js')]).then(([{ Tracker }, guard]) => {
         const dir = store();
+        guard.assertStoreExists(dir); // commands read and edit stores; they never create one
         return Tracker.open(dir === undefined ? {} : { store: dir });
       });
       return opened;

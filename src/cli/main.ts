@@ -14,6 +14,7 @@ import { addProjectCommands } from './project-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { addTrackingCommands } from './tracking-commands.js';
+import { installSafeOutput } from './terminal-text.js';
 
 /** The commander program with every command wired to `ctx` (default: a context reading the global `--store`). */
 export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliContext } {
@@ -29,11 +30,21 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addReportCommand(program, context);
   addNotebookCommands(program, context);
   addProjectCommands(program, context);
+  program.command('doctor').description('check every file of the store; --repair fixes what is safe, after a backup')
+    .option('--repair', 'cut torn last lines, remove stale locks, dead temp files and a bad cache, rebuild a lost experiment list')
+    .option('--json', 'print JSON')
+    .action(async (opts: { repair?: boolean; json?: boolean }) => {
+      const { doctor } = await import('./doctor-command.js');
+      const { text, status } = doctor(context.store, opts);
+      context.print(text);
+      process.exitCode = status;
+    });
   return { program, ctx: context };
 }
 
 /** Runs the CLI on `argv` (process.argv shape) and resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  installSafeOutput();
   const { program, ctx } = buildProgram();
   try {
     await program.parseAsync(argv);

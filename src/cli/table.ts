@@ -1,7 +1,9 @@
+import { escapeControl } from './terminal-text.js';
+
 /** A plain text table for terminals: columns padded to their widest cell, long cells cut with an ellipsis. */
 export function formatTable(header: string[], rows: string[][], maxWidth = 40): string {
   const cut = (s: string): string => {
-    const flat = s.replace(/[\r\n\t]+/g, ' ');
+    const flat = escapeControl(s.replace(/[\r\n\t]+/g, ' '));
     return flat.length > maxWidth ? `${flat.slice(0, maxWidth - 1)}…` : flat;
   };
   const cells = [header, ...rows].map((row) => row.map(cut));

@@ -12,20 +12,24 @@ export const MAX_TAG_VALUE_LENGTH = 8000;
 export const MAX_EXPERIMENT_TAG_VALUE_LENGTH = 5000;
 export const MAX_EXPERIMENT_NAME_LENGTH = 500;
 export const MAX_RUN_NAME_LENGTH = 500;
+/** Linux and macOS file systems hold file names of at most 255 bytes. */
+export const MAX_FILE_NAME_BYTES = 255;
 
 // Python's \w is Unicode-aware, so MLflow accepts letters of any script; \p{L}\p{N}\p{M} mirror that.
 const KEY_RE = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
 const RUN_ID_RE = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const EXPERIMENT_ID_RE = /^[a-zA-Z0-9][\w-]{0,63}$/;
-/** Keys that would reach Object.prototype if used as property names. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const show = (value: unknown): string => {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
 };
 
-/** A metric, param or tag key: MLflow's regex, <= 250 chars, no path tricks, no prototype names. */
+/**
+ * A metric, param or tag key: MLflow's regex, <= 250 chars, no path tricks. Names of JavaScript's own properties
+ * (`toString`, `__proto__`, `constructor`, ...) are ordinary keys: every record keyed by user data is a null-prototype
+ * object or is read with own-property checks.
+ */
 export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) {
     throw invalid(`${kind} key ${show(key)} is invalid: give a non-empty string`);
@@ -36,7 +40,6 @@ export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): str
   if (!KEY_RE.test(key)) {
     throw invalid(`${kind} key ${show(key)} is invalid: use letters, digits, underscores, dashes, periods, spaces, colons and slashes`);
   }
-  if (FORBIDDEN_KEYS.has(key)) throw invalid(`${kind} key ${show(key)} is reserved by JavaScript; choose another name`);
   if (key === '.' || key.startsWith('..') || key.startsWith('/') || !isNormalPath(key)) {
     throw invalid(`${kind} key ${show(key)} is invalid: it must be a normalized relative path (no leading "/", "..", "//" or "/./")`);
   }
@@ -68,6 +71,7 @@ export function tagValueToString(key: string, value: unknown, limit = MAX_TAG_VA
 
 function stringify(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
+  if (typeof value === 'number' && value === 0 && 1 / value < 0) return '-0';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null) return 'null';
   if (typeof value === 'object') {
@@ -88,7 +92,7 @@ export function validateStep(key: string, step: unknown): number {
   if (typeof step !== 'number' || !Number.isSafeInteger(step)) {
     throw invalid(`metric "${key}" has step ${show(step)}; steps must be integers`);
   }
-  return step;
+  return step === 0 ? 0 : step; // a step of -0 is step 0
 }
 
 export function validateTimestamp(key: string, timestamp: unknown): number {
@@ -152,6 +156,8 @@ export function validateArtifactPath(path: unknown, what = 'artifact path'): str
     /[#?]/.test(path) ? 'it contains "#" or "?"' :
     path.split('/').some((p) => p === '..') ? 'it climbs out with ".."' :
     path.split('/').some((p) => p === '.' || p === '') ? 'it has an empty or "." segment' :
+    path.split('/').some((p) => Buffer.byteLength(p, 'utf8') > MAX_FILE_NAME_BYTES)
+      ? `a segment is longer than ${MAX_FILE_NAME_BYTES} bytes, the limit of file names` :
     undefined;
   if (reason) throw invalid(`${what} ${show(path)} is refused: ${reason}; give a relative path inside the run's artifacts, like "plots/loss.png"`);
   return path;

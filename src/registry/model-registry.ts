@@ -147,9 +147,8 @@ export class ModelRegistry {
     if (!run) return { model, run: null, experiment: null, git: null, sourceScript: null, parentRunId: null, datasets: [], history };
     const experiment = await this.tracking.getExperiment(run.experimentId)
       .catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
-    const tag = (key: string): string | null => run.tags[key] ?? null;
-    const metrics: Record<string, number> = {};
-    for (const [key, s] of Object.entries(run.metrics)) metrics[key] = s.value;
+    const tag = (key: string): string | null => (Object.hasOwn(run.tags, key) ? run.tags[key] as string : null);
+    const metrics = Object.fromEntries(Object.entries(run.metrics).map(([key, s]) => [key, s.value]));
     return {
       model,
       run: { id: run.id, name: run.name, status: run.status, startTime: run.startTime, endTime: run.endTime, user: run.user, lifecycleStage: run.lifecycleStage, params: { ...run.params }, metrics },

@@ -64,7 +64,7 @@ export function validateDescription(what: string, description: unknown): string 
 
 /** Tags of models and versions follow the run-tag rules; values are stored as strings. */
 export function cleanTags(tags: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of ownEntries('tags', tags)) out[validateKey('tag', key)] = tagValueToString(key, value);
   return out;
 }

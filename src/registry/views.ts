@@ -46,8 +46,7 @@ export function toModelVersion(doc: RegisteredModelRecord, v: ModelVersionRecord
 }
 
 export function toRegisteredModel(doc: RegisteredModelRecord): RegisteredModel {
-  const aliases: Record<string, number> = {};
-  for (const alias of Object.keys(doc.aliases).sort()) aliases[alias] = doc.aliases[alias] as number;
+  const aliases = Object.fromEntries(Object.keys(doc.aliases).sort().map((alias) => [alias, doc.aliases[alias] as number]));
   const versions = [...doc.versions].sort((a, b) => a.version - b.version).map((v) => toModelVersion(doc, v));
   return {
     name: doc.name, description: doc.description, tags: { ...doc.tags }, aliases, versions,

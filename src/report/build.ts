@@ -13,7 +13,7 @@ import { normalizeModel, sourceFromTracker, type RegisteredModelData, type Repor
 import { DISPLAY_POINTS } from './downsample.js';
 import { dependencyFile, packageRoot } from './locate.js';
 import { SAFE_ID, sitePaths } from './paths.js';
-import { redactMap, redactRun, redactText } from './redact.js';
+import { assertNoSecrets, redactMap, redactRun, redactText } from './redact.js';
 import { modelPage } from './registry-view-model.js';
 import { createRenderer, type Renderer } from './render.js';
 import { runKey, writeRunFiles, type RunContext } from './run-files.js';
@@ -159,6 +159,7 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
   await writeAssets(writer, root, templatesDir);
   await writer.write('.nojekyll', '');
   const { bytes } = await writer.finish(runEntries);
+  if (redact) assertNoSecrets(out); // the last line: nothing published may still hold a known secret pattern
   return { pages, runs: allRuns.length, bytes };
 }
 

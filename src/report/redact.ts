@@ -1,24 +1,31 @@
 /**
  * Secrets never reach a published file: values under secret-looking keys and secret-looking substrings anywhere
- * (GitHub and AWS tokens, `user:pass@` in URLs, private keys) become a visible placeholder. Pure; applied once, to the
- * collected data, before any view model is built, so pages and data files all see the same redacted values.
+ * (GitHub and AWS tokens, `user:pass@` in URLs, private keys), in keys and names as well as values, become a visible
+ * placeholder. Applied once, to the collected data, before any view model is built, so pages and data files all see
+ * the same redacted values; `scanSite` then checks every file and file name of the built site as a last line.
  */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Run } from '../core/entities.js';
+import { TracklabError } from '../core/errors.js';
 
 export const REDACTED = '[redacted]';
 
 // Whole words of a key ("hf_token", "apiKey", "DB-Password"), so that "tokenizer", "author" and "max_tokens" are kept.
 const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'passphrase', 'pwd', 'auth', 'apikey', 'credential', 'credentials', 'privatekey', 'accesskey']);
 
+// A token may follow an underscore ("key_ghp_..."), so the start is "no letter or digit before", not \b.
 const VALUE_PATTERNS: RegExp[] = [
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
-  /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b/g,
-  /\bhf_[A-Za-z0-9]{20,}\b/g,
-  /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
+  /(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{20,}/g,
+  /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{20,}/g,
+  /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}/g,
+  /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /(?<![A-Za-z0-9])sk-(?:proj-)?[A-Za-z0-9_-]{20,}/g,
+  /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{20,}/g,
+  /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}/g,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  // AWS secret access keys: 40 base64 characters with upper and lower case and a digit (git hashes are lower-case hex)
+  /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+=]{0,39}[A-Z])(?=[A-Za-z0-9/+=]{0,39}[a-z])(?=[A-Za-z0-9/+=]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
 ];
 // scheme://user:password@host -> keep the user, hide the password.
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
@@ -47,11 +54,60 @@ export function redactText(text: string): string {
   return out;
 }
 
-/** A key/value map with secret keys' values hidden and secret substrings removed from the rest. */
+/** A key/value map with secret keys' values hidden and secret substrings removed from the rest, keys included. */
 export function redactMap(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(map)) out[key] = isSecretKey(key) ? REDACTED : redactText(value);
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [redactText(key), isSecretKey(key) ? REDACTED : redactText(value)]));
+}
+
+/** Any JSON value with the same rules applied at every depth: keys, strings, and values under secret-named keys. */
+export function redactDeep(value: unknown): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) =>
+    [redactText(key), isSecretKey(key) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : redactDeep(v)]));
+}
+
+/** Names of the secret patterns found in `text` (empty when none). */
+export function findSecrets(text: string): string[] {
+  const found: string[] = [];
+  if (new RegExp(URL_PASSWORD.source, 'i').test(text) && !text.includes(`:${REDACTED}@`)) found.push('password in a URL');
+  for (const re of VALUE_PATTERNS) {
+    const match = new RegExp(re.source, re.flags.replace('g', '')).exec(text);
+    if (match) found.push(`${match[0].slice(0, 4)}... (${re.source.slice(0, 24)})`);
+  }
+  return found;
+}
+
+/** Whether the bytes of a binary artifact may be published: not when a secret pattern appears in them. */
+export function isPublishableBinary(bytes: Uint8Array): boolean {
+  return findSecrets(Buffer.from(bytes).toString('latin1')).length === 0;
+}
+
+/** Every file and file name under `dir` that still holds a secret pattern. */
+export function scanSite(dir: string): { path: string; secrets: string[] }[] {
+  const out: { path: string; secrets: string[] }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const full = join(entry.parentPath, entry.name);
+    const rel = relative(dir, full);
+    const inName = findSecrets(rel);
+    const inBody = entry.isFile() ? findSecrets(readFileSync(full).toString('latin1')) : [];
+    if (inName.length + inBody.length > 0) out.push({ path: rel, secrets: [...inName, ...inBody] });
+  }
   return out;
+}
+
+/**
+ * The last line of the build: when a file or file name of the site in `dir` still holds a known secret pattern, those
+ * files are removed and the build fails (INVALID_STATE), naming each one.
+ */
+export function assertNoSecrets(dir: string): void {
+  const found = scanSite(dir);
+  if (found.length === 0) return;
+  for (const f of found) rmSync(join(dir, f.path), { recursive: true, force: true });
+  const list = found.slice(0, 10).map((f) => `${f.path}: ${f.secrets.join(', ')}`).join('; ');
+  throw new TracklabError('INVALID_STATE',
+    `the report in ${dir} would have published ${found.length} file(s) holding secret patterns, now removed (${list}); remove the secrets from the store (or rename what carries them) and build again`);
 }
 
 export function redactRun(run: Run): Run {
@@ -61,6 +117,6 @@ export function redactRun(run: Run): Run {
     user: redactText(run.user),
     params: redactMap(run.params),
     tags: redactMap(run.tags),
-    inputs: run.inputs.map((d) => ({ ...d, source: redactText(d.source), name: redactText(d.name) })),
+    inputs: run.inputs.map((d) => redactDeep(d) as typeof d),
   };
 }

@@ -72,7 +72,7 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       await store.logBatch(run.id, { params: { lr: '0.1' } });
       await store.logBatch(run.id, { params: { lr: '0.1' } });
       await assert.rejects(store.logBatch(run.id, { params: { lr: '0.2' } }), /changing param values is not allowed.*"0.1".*"0.2"/);
-      assert.deepEqual((await store.getRun(run.id)).params, { lr: '0.1' });
+      assert.deepEqual({ ...(await store.getRun(run.id)).params }, { lr: '0.1' });
     });
 
     it('overwrites and deletes tags', async () => {

@@ -52,7 +52,7 @@ describe('registry document rules', () => {
     const doc = modelWith(2);
     setAlias(doc, 'champion', 1, alice, 20);
     setAlias(doc, 'champion', 2, alice, 21);
-    assert.deepEqual(doc.aliases, { champion: 2 });
+    assert.deepEqual({ ...doc.aliases }, { champion: 2 });
     const last = doc.history.at(-1);
     assert.deepEqual([last?.action, last?.from, last?.to], ['set_alias', '1', '2']);
   });
@@ -61,7 +61,7 @@ describe('registry document rules', () => {
     const doc = modelWith(2);
     setAlias(doc, 'champion', 2, alice, 20);
     deleteVersion(doc, 2, alice, 21);
-    assert.deepEqual(doc.aliases, {});
+    assert.deepEqual({ ...doc.aliases }, {});
   });
 
   it('names the known versions and aliases when one is missing', () => {

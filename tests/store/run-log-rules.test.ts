@@ -27,7 +27,7 @@ describe('folding a run log', () => {
       { op: 'name', name: 'renamed' },
     ));
     assert.equal(lines, 5);
-    assert.deepEqual(run?.params, { lr: '0.1' });
+    assert.deepEqual({ ...run?.params }, { lr: '0.1' });
     assert.equal(run?.tags['team'], 'a');
     assert.equal(run?.tags['mlflow.runName'], 'renamed');
     assert.equal(run?.status, 'FINISHED');
@@ -37,7 +37,7 @@ describe('folding a run log', () => {
   it('keeps the first value of a param when two writers raced on it', () => {
     const { run } = fold(log({ op: 'create', run: record() }, { op: 'params', params: { lr: '0.1' } },
       { op: 'params', params: { lr: '0.2', depth: '3' } }));
-    assert.deepEqual(run?.params, { lr: '0.1', depth: '3' });
+    assert.deepEqual({ ...run?.params }, { lr: '0.1', depth: '3' });
   });
 
   it('replaces a dataset input with the same name and digest instead of adding it twice', () => {
@@ -49,8 +49,8 @@ describe('folding a run log', () => {
   it('ignores metric lines for the run\'s owner, whose summaries in memory are newer', () => {
     const summary = { value: 1, step: 0, timestamp: 1, min: 1, max: 1, count: 1 };
     const text = log({ op: 'create', run: record() }, { op: 'metrics', metrics: { acc: summary } });
-    assert.deepEqual(fold(text, true).run?.metrics, {});
-    assert.deepEqual(fold(text, false).run?.metrics, { acc: summary });
+    assert.deepEqual({ ...fold(text, true).run?.metrics }, {});
+    assert.deepEqual({ ...fold(text, false).run?.metrics }, { acc: summary });
   });
 
   it('decodes "NaN" and "Infinity" metric values back to numbers', () => {
@@ -79,9 +79,9 @@ describe('folding a run log', () => {
     assert.equal(bytes, Buffer.byteLength(complete));
   });
 
-  it('skips a torn line in the middle that later appends followed, and keeps the rest', () => {
-    const { run } = fold(`${log({ op: 'create', run: record() })}{"op":"params","par\n${log({ op: 'tags', tags: { a: 'b' } })}`);
-    assert.equal(run?.tags['a'], 'b');
+  it('reports a torn line in the middle (only a torn last line is skipped)', () => {
+    assert.throws(() => fold(`${log({ op: 'create', run: record() })}{"op":"params","par\n${log({ op: 'tags', tags: { a: 'b' } })}`),
+      /has an unreadable line 2/);
   });
 
   it('reports a run still being created when the first line is incomplete', () => {
@@ -100,7 +100,7 @@ describe('folding a run log', () => {
 describe('the lines a batch adds', () => {
   it('adds only params not set yet, and tags and inputs as given', () => {
     const events = batchEvents(record({ params: { lr: '0.1' } }), { params: { lr: '0.1', depth: '3' }, tags: { t: 'x' } });
-    assert.deepEqual(events, [{ op: 'params', params: { depth: '3' } }, { op: 'tags', tags: { t: 'x' } }]);
+    assert.deepEqual(JSON.parse(JSON.stringify(events)), [{ op: 'params', params: { depth: '3' } }, { op: 'tags', tags: { t: 'x' } }]);
   });
 
   it('adds nothing for an empty batch', () => {

@@ -1,6 +1,9 @@
-/** A run's artifact folder on disk, with a realpath containment check on every read so symlinks cannot leave it. */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+/**
+ * A run's artifact folder on disk. Every read and every write is checked by real path, so a symlink (the artifacts
+ * folder itself, a folder inside it, or an existing file) can never make tracklab read or write outside it.
+ */
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ArtifactEntry } from '../../core/entities.js';
 import { invalid, ioError, notFound, TracklabError } from '../../core/errors.js';
 import { writeFileAtomicSync } from './atomic-file.js';
@@ -16,9 +19,13 @@ export class ArtifactFolder {
     } catch (error) {
       throw invalid(`cannot log artifact ${localPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
     }
-    const target = join(this.root, ...splitPath(dir), basename(localPath));
+    // resolve() first: the name of "..", "." or "dir/.." is the folder's real name, never a step out of artifacts/
+    const name = basename(resolve(localPath));
+    if (name === '') throw invalid(`cannot log artifact ${localPath}: give a file or a folder below the file system root`);
+    const folder = this.makeFolder(splitPath(dir));
+    const target = join(folder, name);
+    this.replaceLink(target);
     try {
-      mkdirSync(join(this.root, ...splitPath(dir)), { recursive: true });
       cpSync(localPath, target, { recursive: stats.isDirectory(), dereference: true, force: true });
     } catch (error) {
       throw ioError('copy artifact into', target, error);
@@ -28,13 +35,41 @@ export class ArtifactFolder {
   write(path: string, data: string | Uint8Array): void {
     const parts = splitPath(path);
     if (parts.length === 0) throw invalid('artifact path "" is invalid: give a file name such as "notes.md"');
-    const dir = join(this.root, ...parts.slice(0, -1));
+    const dir = this.makeFolder(parts.slice(0, -1));
+    writeFileAtomicSync(join(dir, parts[parts.length - 1] as string), data, false);
+  }
+
+  /**
+   * Creates `parts` under the artifacts folder one level at a time, checking each existing level by real path, so a
+   * symlinked folder cannot carry the write outside. Returns the folder's real path.
+   */
+  private makeFolder(parts: string[]): string {
+    const runDir = dirname(this.root);
+    let current = this.root;
     try {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(current, { recursive: true });
+      for (const part of ['', ...parts]) {
+        current = part === '' ? current : join(current, part);
+        if (part !== '' && !existsSync(current)) mkdirSync(current);
+        const real = realpathSync(current);
+        const base = join(realpathSync(runDir), 'artifacts');
+        if (real !== base && !real.startsWith(base + sep)) throw outside(this.runId, current);
+        current = real;
+      }
     } catch (error) {
-      throw ioError('create folder', dir, error);
+      if (error instanceof TracklabError) throw error;
+      throw ioError('create folder', current, error);
     }
-    writeFileAtomicSync(join(this.root, ...parts), data, false);
+    return current;
+  }
+
+  /** An existing symlink at the target is replaced, never written through. */
+  private replaceLink(target: string): void {
+    try {
+      if (lstatSync(target).isSymbolicLink()) rmSync(target);
+    } catch {
+      // nothing there yet
+    }
   }
 
   list(dir: string, recursive: boolean): ArtifactEntry[] {
@@ -80,7 +115,8 @@ export class ArtifactFolder {
 
   private isInside(abs: string): boolean {
     try {
-      const root = realpathSync(this.root);
+      // the artifacts folder itself may be a symlink: containment is judged from the run folder's real path
+      const root = join(realpathSync(dirname(this.root)), 'artifacts');
       const real = realpathSync(abs);
       return real === root || real.startsWith(root + sep);
     } catch {
@@ -88,5 +124,8 @@ export class ArtifactFolder {
     }
   }
 }
+
+const outside = (runId: string, path: string): TracklabError =>
+  new TracklabError('PERMISSION_DENIED', `artifact folder ${path} of run ${runId} is a symlink that leads outside the run's artifacts; refused`);
 
 const splitPath = (path: string): string[] => (path === '' ? [] : path.split('/'));

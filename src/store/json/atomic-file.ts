@@ -20,16 +20,21 @@ export function removeDeadTempFiles(dir: string): void {
   }
 }
 
+/** The target's name is cut short in the temp name, so a target name of 255 bytes still has a legal temp name. */
 export function tempPathFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const stem = Buffer.from(basename(file), 'utf8').subarray(0, 64).toString('utf8');
+  return join(dirname(file), `.${stem}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**
  * Replaces `file` with `data` atomically: readers see the old or the new content, never a mix.
  * With `durable`, the data and the rename survive power loss (fsync of file and folder).
- * On any failure the temp file is removed and the old content is intact.
+ * On any failure the temp file is removed and the old content is intact. `beforeRename` is the last check before the
+ * commit (a fence); what it throws is passed on as is.
  */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, durable: boolean): void {
+export function writeFileAtomicSync(
+  file: string, data: string | Uint8Array, durable: boolean, beforeRename?: () => void,
+): void {
   const temp = tempPathFor(file);
   let fd: number | undefined;
   try {
@@ -38,9 +43,20 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, dur
     if (durable) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, file);
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
+    throw ioError('write', file, error);
+  }
+  try {
+    beforeRename?.();
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  try {
+    renameSync(temp, file);
+  } catch (error) {
     rmSync(temp, { force: true });
     throw ioError('write', file, error);
   }

@@ -4,7 +4,7 @@
  */
 import type { Experiment, ViewType } from '../../core/entities.js';
 import { badState, corrupt, exists, invalid, notFound } from '../../core/errors.js';
-import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
+import { SafeJsonAdapter, updateDocument } from './json-document.js';
 import { isExperimentsDoc, type ExperimentsDoc } from './shapes.js';
 
 const EXPERIMENTS_DOC = 'an experiment list { nextId, experiments: [...] }';
@@ -13,19 +13,25 @@ export class ExperimentIndex {
   private readonly doc: SafeJsonAdapter<ExperimentsDoc>;
 
   constructor(file: string) {
-    this.doc = new SafeJsonAdapter(file, isExperimentsDoc, EXPERIMENTS_DOC, true);
+    this.doc = new SafeJsonAdapter(file, isExperimentsDoc, EXPERIMENTS_DOC, true, experimentsProblem);
   }
 
-  /** Creates the document with the Default experiment (id 0) in a new store. */
-  async ensureDefault(): Promise<void> {
-    if (readJsonDocument(this.doc.file, isExperimentsDoc, EXPERIMENTS_DOC) !== null) return;
-    await updateDocument(this.doc, () => ({ nextId: 1, experiments: [] }), (doc) => {
+  /**
+   * Creates the document with the Default experiment (id 0) in a new store. `hasRuns` says whether the store already
+   * holds runs: then a missing document is damage (recreating it would hand out ids its runs carry), never recreated.
+   */
+  async ensureDefault(hasRuns: () => boolean): Promise<void> {
+    if (this.doc.readSync() !== null) return;
+    await updateDocument(this.doc, () => {
+      if (hasRuns()) throw corrupt(this.doc.file, 'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it from the runs');
+      return { nextId: 1, experiments: [] };
+    }, (doc) => {
       if (!doc.experiments.some((e) => e.id === '0')) doc.experiments.unshift(newExperiment('0', 'Default', {}));
     });
   }
 
   private read(): ExperimentsDoc {
-    const doc = readJsonDocument(this.doc.file, isExperimentsDoc, EXPERIMENTS_DOC);
+    const doc = this.doc.readSync();
     if (doc === null) throw corrupt(this.doc.file, 'is missing');
     return doc;
   }
@@ -87,9 +93,24 @@ export class ExperimentIndex {
   }
 }
 
+/** Ids and names are unique, and `nextId` is ahead of every numeric id (else a new experiment would reuse one). */
+export function experimentsProblem(doc: ExperimentsDoc): string | undefined {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const e of doc.experiments) {
+    if (ids.has(e.id)) return `holds experiment id "${e.id}" twice`;
+    if (names.has(e.name)) return `holds experiment name ${JSON.stringify(e.name)} twice`;
+    ids.add(e.id);
+    names.add(e.name);
+    if (/^\d+$/.test(e.id) && Number(e.id) >= doc.nextId) return `has nextId ${doc.nextId}, not above experiment id ${e.id}`;
+  }
+  if (!Number.isSafeInteger(doc.nextId) || doc.nextId < 1) return `has an invalid nextId ${doc.nextId}`;
+  return undefined;
+}
+
 function newExperiment(id: string, name: string, tags: Record<string, string>): Experiment {
   const now = Date.now();
-  return { id, name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: { ...tags } };
+  return { id, name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: Object.assign(Object.create(null) as object, tags) };
 }
 
 function checkActive(exp: Experiment): Experiment {

@@ -3,26 +3,35 @@
  * and writes through a unique temp file + fsync + rename; `updateDocument` re-reads and writes under a cross-process lock.
  */
 import { readFileSync } from 'node:fs';
-import { Low, type Adapter } from 'lowdb';
+import type { Adapter } from 'lowdb';
 import { corrupt, ioError } from '../../core/errors.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
-import { withLock } from './lock.js';
+import { LockLostError, withLock, type LockHandle } from './lock.js';
 
 /** Checks a parsed document's shape; returns a description of what is wrong, or undefined when it is fine. */
 export type ShapeCheck<T> = (value: unknown) => value is T;
+/** What is wrong with a well-shaped document as a whole (a duplicate id, a counter behind its ids), or undefined. */
+export type Problem<T> = (doc: T) => string | undefined;
 
 export class SafeJsonAdapter<T> implements Adapter<T> {
   constructor(
     readonly file: string,
-    private readonly isShape: ShapeCheck<T>,
-    private readonly describe: string,
+    readonly isShape: ShapeCheck<T>,
+    readonly describe: string,
       /** fsync on every write (shared documents); run documents are synced once, when the run ends */
     public durable: boolean,
+    /** checks across the document (ids unique, counters ahead of them); returns what is wrong */
+    readonly problem: Problem<T> = () => undefined,
   ) {}
 
   async read(): Promise<T | null> {
-    return readJsonDocument(this.file, this.isShape, this.describe);
+    return this.readSync();
+  }
+
+  /** The document, null when the file does not exist, CORRUPT_STORE when it is damaged. */
+  readSync(): T | null {
+    return readJsonDocument(this.file, this.isShape, this.describe, this.problem);
   }
 
   async write(data: T): Promise<void> {
@@ -31,18 +40,15 @@ export class SafeJsonAdapter<T> implements Adapter<T> {
 }
 
 /** Reads a JSON document; null when the file does not exist; a CORRUPT_STORE error naming the file otherwise. */
-export function readJsonDocument<T>(file: string, isShape: ShapeCheck<T>, describe: string): T | null {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw ioError('read', file, error);
-  }
-  return parseJsonDocument(file, text, isShape, describe);
+export function readJsonDocument<T>(file: string, isShape: ShapeCheck<T>, describe: string, problem?: Problem<T>): T | null {
+  const text = readText(file);
+  if (text === null) return null;
+  return parseJsonDocument(file, text, isShape, describe, problem);
 }
 
-export function parseJsonDocument<T>(file: string, text: string, isShape: ShapeCheck<T>, describe: string): T {
+export function parseJsonDocument<T>(
+  file: string, text: string, isShape: ShapeCheck<T>, describe: string, problem?: Problem<T>,
+): T {
   if (text.trim() === '') throw corrupt(file, 'is empty');
   let value: unknown;
   try {
@@ -51,25 +57,56 @@ export function parseJsonDocument<T>(file: string, text: string, isShape: ShapeC
     throw corrupt(file, `is not valid JSON (${(error as Error).message})`, error);
   }
   if (!isShape(value)) throw corrupt(file, `does not hold ${describe}`);
+  const wrong = problem?.(value);
+  if (wrong !== undefined) throw corrupt(file, wrong);
   return value;
 }
 
 /**
  * Lock, re-read, change, write atomically, unlock. `init` gives the document when the file does not exist yet
  * (or throws when it must exist). If `mutate` throws, nothing is written. Returns what `mutate` returns.
+ *
+ * The commit is fenced: just before the rename, the lock must still be ours and the file must still hold the bytes
+ * read under it. Otherwise nothing is written and the whole change runs again from a fresh read, so a holder that
+ * paused past the stale timeout can never replace a newer document or hand out an id twice. `mutate` may therefore
+ * run more than once and must change only the document it is given.
  */
 export async function updateDocument<T, R>(
   adapter: SafeJsonAdapter<T>,
   init: () => T,
   mutate: (doc: T) => R,
 ): Promise<R> {
-  return withLock(adapter.file, async () => {
-    const db = new Low<T | null>(adapter as Adapter<T | null>, null);
-    await db.read();
-    const doc = db.data ?? init();
-    const result = mutate(doc);
-    db.data = doc;
-    await db.write();
-    return result;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withLock(adapter.file, (lock) => changeOnce(adapter, init, mutate, lock));
+    } catch (error) {
+      if (!(error instanceof LockLostError || error instanceof StaleReadError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const MAX_ATTEMPTS = 8;
+
+/** The document changed under a lock we believed ours: refuse and start over. */
+class StaleReadError extends Error {}
+
+function changeOnce<T, R>(adapter: SafeJsonAdapter<T>, init: () => T, mutate: (doc: T) => R, lock: LockHandle): R {
+  const before = readText(adapter.file);
+  const doc = before === null ? init() : parseJsonDocument(adapter.file, before, adapter.isShape, adapter.describe, adapter.problem);
+  const result = mutate(doc);
+  const text = `${JSON.stringify(doc, nonFiniteReplacer, 2)}\n`;
+  writeFileAtomicSync(adapter.file, text, adapter.durable, () => {
+    lock.assertHeld();
+    if (readText(adapter.file) !== before) throw new StaleReadError(`${adapter.file} changed while locked`);
   });
+  return result;
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw ioError('read', file, error);
+  }
 }

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import type {
   Change, ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
@@ -16,7 +17,7 @@ import { removeDeadTempFiles } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import * as rules from './registry-document.js';
-import { isRegisteredModelRecord, MODEL_DOC } from './registry-shapes.js';
+import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 
 export class JsonRegistry implements ModelRegistryStore {
   private readonly dir: string;
@@ -32,13 +33,12 @@ export class JsonRegistry implements ModelRegistryStore {
     removeDeadTempFiles(this.dir);
   }
 
-  // Lower-cased so "Iris" and "iris" share one file (and one lock) on every file system.
   private adapter(name: string): SafeJsonAdapter<RegisteredModelRecord> {
-    return new SafeJsonAdapter(join(this.dir, `${name.toLowerCase()}.json`), isRegisteredModelRecord, MODEL_DOC, true);
+    return new SafeJsonAdapter(join(this.dir, modelFileName(name)), isRegisteredModelRecord, MODEL_DOC, true, modelProblem);
   }
 
   private read(name: string): RegisteredModelRecord {
-    const doc = readJsonDocument(this.adapter(name).file, isRegisteredModelRecord, MODEL_DOC);
+    const doc = this.adapter(name).readSync();
     if (doc === null || doc.name !== name) throw missingModel(name, doc?.name);
     return doc;
   }
@@ -52,12 +52,9 @@ export class JsonRegistry implements ModelRegistryStore {
   }
 
   async createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord> {
-    let created = false;
-    const doc = await updateDocument(this.adapter(name), () => {
-      created = true;
-      return rules.newModelDocument(name, init, this.now());
-    }, (d) => d);
-    if (!created) {
+    let fresh: RegisteredModelRecord | undefined;
+    const doc = await updateDocument(this.adapter(name), () => (fresh = rules.newModelDocument(name, init, this.now())), (d) => d);
+    if (doc !== fresh) {
       rules.checkSameName(doc, name);
       throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
     }
@@ -70,8 +67,9 @@ export class JsonRegistry implements ModelRegistryStore {
 
   async deleteRegisteredModel(name: string): Promise<void> {
     const adapter = this.adapter(name);
-    await withLock(adapter.file, () => {
+    await withLock(adapter.file, (lock) => {
       rules.checkDeletable(this.read(name));
+      lock.assertHeld();
       rmSync(adapter.file);
     });
   }
@@ -84,7 +82,7 @@ export class JsonRegistry implements ModelRegistryStore {
     const out: RegisteredModelRecord[] = [];
     for (const file of readdirSync(this.dir).sort()) {
       if (file.startsWith('.') || !file.endsWith('.json')) continue; // temp files and lock folders
-      const doc = readJsonDocument(join(this.dir, file), isRegisteredModelRecord, MODEL_DOC);
+      const doc = readJsonDocument(join(this.dir, file), isRegisteredModelRecord, MODEL_DOC, modelProblem);
       if (doc) out.push(doc);
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -120,6 +118,20 @@ export class JsonRegistry implements ModelRegistryStore {
   async deleteAlias(name: string, alias: string, change: Change): Promise<void> {
     await this.change(name, (doc, now) => rules.deleteAlias(doc, alias, change, now));
   }
+}
+
+/** `<name, lower-cased>.json` plus `.lock` must fit in a file name; longer names (up to 255) end in a hash instead. */
+const MAX_STEM_BYTES = 245;
+
+/**
+ * The file of a model: lower-cased, so "Iris" and "iris" share one file (and one lock) on every file system.
+ * The document itself holds the exact name.
+ */
+export function modelFileName(name: string): string {
+  const lower = name.toLowerCase();
+  if (Buffer.byteLength(lower, 'utf8') <= MAX_STEM_BYTES) return `${lower}.json`;
+  const hash = createHash('sha256').update(lower).digest('hex').slice(0, 16);
+  return `${Buffer.from(lower, 'utf8').subarray(0, 200).toString('utf8')}~${hash}.json`;
 }
 
 function missingModel(name: string, stored?: string): Error {

@@ -8,11 +8,11 @@
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
  * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
-import { badState, ioError, notFound } from '../../core/errors.js';
+import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
@@ -21,6 +21,7 @@ import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-docume
 import { readMetricLog } from './metric-log.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
+import { dict, toRunRecord } from './run-events.js';
 import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
@@ -61,7 +62,7 @@ export class JsonStore implements TrackingStore {
       throw badState(`store ${this.root} has layout version ${meta.layoutVersion}, this tracklab reads version ${STORE_LAYOUT_VERSION}; `
         + (meta.layoutVersion > STORE_LAYOUT_VERSION ? 'upgrade tracklab' : 'migrate it with a matching tracklab release'));
     }
-    await this.experiments.ensureDefault();
+    await this.experiments.ensureDefault(() => readdirSync(join(this.root, 'runs')).length > 0);
     removeDeadTempFiles(this.root);
   }
 
@@ -82,16 +83,18 @@ export class JsonStore implements TrackingStore {
     const record: RunRecord = {
       id: randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
       startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
-      params: {}, tags: { ...input.tags }, metrics: {}, inputs: [],
+      params: dict({}), tags: dict(input.tags), metrics: dict({}), inputs: [],
     };
     const text = eventLines([{ op: 'create', run: record }]);
     try {
       mkdirSync(this.runDir(record.id));
       writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
     } catch (error) {
+      // a half-written first line would leave a run that looks "still being created" forever
+      rmSync(this.runDir(record.id), { recursive: true, force: true });
       throw ioError('create run', this.runLog(record.id), error);
     }
-    this.justCreated.set(record.id, { run: structuredClone(record), bytes: Buffer.byteLength(text) });
+    this.justCreated.set(record.id, { run: toRunRecord(structuredClone(record)) as RunRecord, bytes: Buffer.byteLength(text) });
     return record;
   }
 
@@ -102,6 +105,7 @@ export class JsonStore implements TrackingStore {
     if (folded.run === undefined) {
       throw badState(`run "${id}" is still being created, or its creation was interrupted (${this.runLog(id)} has no complete first line)`);
     }
+    checkFolder(folded.run, id, this.runLog(id));
     return folded as { run: RunRecord; lines: number; bytes: number };
   }
 
@@ -147,19 +151,38 @@ export class JsonStore implements TrackingStore {
 
   async deleteTag(id: string, key: string): Promise<void> {
     this.changeRun(id, (r) => {
-      if (!(key in r.tags)) throw notFound(`run ${id} has no tag "${key}"`);
+      if (!Object.hasOwn(r.tags, key)) throw notFound(`run ${id} has no tag "${key}"`);
       return [{ op: 'deleteTag', key }];
     });
   }
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
-    await this.getRun(id);
-    return readMetricLog(join(this.runDir(id), 'metrics.jsonl'), key);
+    const run = await this.getRun(id);
+    return this.checkedSeries(run, readMetricLog(this.seriesFile(id), key), [key]);
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
-    await this.getRun(id);
-    return readMetricLog(join(this.runDir(id), 'metrics.jsonl'));
+    const run = await this.getRun(id);
+    return this.checkedSeries(run, readMetricLog(this.seriesFile(id)), Object.keys(run.metrics));
+  }
+
+  private seriesFile(id: string): string { return join(this.runDir(id), 'metrics.jsonl'); }
+
+  /**
+   * A summary in run.jsonl is written only after its points, so a series with fewer points than the summary counts
+   * lost lines (deleted, or cut from the middle): damage, not data.
+   */
+  private checkedSeries(run: RunRecord, points: MetricPoint[], keys: string[]): MetricPoint[] {
+    const counts = new Map<string, number>();
+    for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
+    for (const key of keys) {
+      const expected = Object.hasOwn(run.metrics, key) ? run.metrics[key]?.count ?? 0 : 0;
+      const found = counts.get(key) ?? 0;
+      if (found < expected) {
+        throw corrupt(this.seriesFile(run.id), `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`);
+      }
+    }
+    return points;
   }
 
   async listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]> {
@@ -182,8 +205,8 @@ export class JsonStore implements TrackingStore {
       let st;
       try {
         st = statSync(file);
-      } catch {
-        return undefined;
+      } catch (error) {
+        return notARun(file, error);
       }
       if (hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.record;
     }
@@ -191,8 +214,8 @@ export class JsonStore implements TrackingStore {
     let fd: number;
     try {
       fd = openSync(file, 'r');
-    } catch {
-      return undefined; // not a run folder
+    } catch (error) {
+      return notARun(file, error);
     }
     let st;
     let text: string;
@@ -210,6 +233,7 @@ export class JsonStore implements TrackingStore {
       closeSync(fd);
     }
     const record = applyLines(undefined, text, file, 1, false).run;
+    if (record) checkFolder(record, id, file);
     if (record) this.runCache.set(id, { mtimeMs: st.mtimeMs, size: st.size, record });
     return record; // undefined while its first line is being written
   }
@@ -247,6 +271,20 @@ export class JsonStore implements TrackingStore {
   }
 }
 
+
+/** A folder without a run log is not a run (or one being created); a log that cannot be read is reported. */
+function notARun(file: string, error: unknown): undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+  throw ioError('read run log', file, error);
+}
+
+/** A run folder copied under another name would list the run twice. */
+function checkFolder(run: RunRecord, folder: string, file: string): void {
+  if (run.id !== folder) {
+    throw corrupt(file, `holds run ${run.id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`);
+  }
+}
 
 const randomRunId = (): string => crypto.randomUUID().replaceAll('-', '');
 

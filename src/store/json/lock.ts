@@ -1,51 +1,161 @@
 /**
  * Cross-process locking around shared documents, held only around the I/O itself (never across user code).
- * proper-lockfile takes a `<file>.lock` folder with mkdir (atomic on every file system) and treats a lock
- * whose mtime is older than `stale` as left by a dead process and removes it.
+ *
+ * The lock is a file `<file>.lock` created exclusively, holding its owner `{ pid, host, token }`; its mtime is refreshed
+ * while held. A lock whose mtime is older than the stale timeout is taken over only when its owner is gone: a process on
+ * this host that still exists (stopped by SIGSTOP, a closed laptop lid, a long GC pause) keeps its lock however long it
+ * pauses, so it can never resume and commit over a newer document. Holders on other hosts cannot be checked, so their
+ * stale locks are taken over; `assertHeld` (the fence, called at commit) then catches a holder whose lock was taken.
  */
-import lockfile from 'proper-lockfile';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { ioError, TracklabError } from '../../core/errors.js';
 
-const STALE_MS = 4000;
+export const STALE_MS = 4000;
+const REFRESH_MS = 1000;
 /** Long enough to outlive a dead holder's stale lock, with a few writers queued ahead of us. */
 const GIVE_UP_MS = 30_000;
+const HOST = hostname();
 
-const LOCK_OPTIONS = {
-  realpath: false,
-  stale: STALE_MS,
-  update: 1000,
-  retries: 0,
-  // A compromised lock means our update timer could not run for 4 s; the write under it already
-  // re-read the document, so the only risk is another writer racing us. Report, don't crash the kernel.
-  onCompromised: (error: Error) => { process.emitWarning(`tracklab: lock compromised: ${error.message}`); },
-};
+interface Owner { pid: number; host: string; token: string }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A held lock: `assertHeld` before committing, `release` after. */
+export interface LockHandle {
+  readonly lockFile: string;
+  /** Throws LOCK_LOST (a TracklabError IO_ERROR with `lost`) when another process has taken the lock over. */
+  assertHeld(): void;
+  release(): void;
+}
 
-/** Takes the lock, waiting while another process holds it; any other failure (EPERM, ENOSPC, ...) is reported at once. */
-async function acquire(file: string): Promise<() => Promise<void>> {
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await lockfile.lock(file, LOCK_OPTIONS);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw ioError('lock', file, error);
-      if (Date.now() - started > GIVE_UP_MS) {
-        throw new TracklabError('IO_ERROR',
-          `could not lock ${file} within ${GIVE_UP_MS / 1000} s; another process holds it — retry, or remove ${file}.lock if no tracklab process is running`,
-          { cause: error });
-      }
-      await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
-    }
+/** Raised by the fence when a holder finds its lock taken over; the write is refused and may be retried from a re-read. */
+export class LockLostError extends TracklabError {
+  constructor(file: string) {
+    super('IO_ERROR', `the lock of ${file} was taken over by another process while this one paused; nothing was written`);
   }
 }
 
-/** Runs `fn` while holding the lock of `file` (the file itself need not exist). */
-export async function withLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
-  const release = await acquire(file);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readOwner(lockFile: string): Owner | undefined {
   try {
-    return await fn();
+    const value = JSON.parse(readFileSync(lockFile, 'utf8')) as Partial<Owner> | null;
+    if (value && typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
+      return value as Owner;
+    }
+  } catch {
+    // being written, removed, a folder left by an older tracklab, or damaged: judged by its age alone
+  }
+  return undefined;
+}
+
+/** Whether a process on this host with this pid exists (EPERM: it exists under another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryCreate(lockFile: string, owner: Owner): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockFile, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw ioError('lock', lockFile, error);
+  }
+  try {
+    writeSync(fd, JSON.stringify(owner));
+  } catch (error) {
+    closeSync(fd);
+    rmSync(lockFile, { force: true });
+    throw ioError('lock', lockFile, error);
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** What blocks us: undefined when the lock may be taken over (stale and its owner gone), else a description. */
+function holder(lockFile: string): { stale: boolean; owner: Owner | undefined; alive: boolean } | undefined {
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(lockFile).mtimeMs;
+  } catch {
+    return { stale: false, owner: undefined, alive: false }; // released meanwhile: try again at once
+  }
+  const owner = readOwner(lockFile);
+  const stale = Date.now() - mtimeMs > STALE_MS;
+  const alive = owner !== undefined && owner.host === HOST && processExists(owner.pid);
+  return stale && !alive ? undefined : { stale, owner, alive };
+}
+
+/** Moves a stale lock aside; if what was moved is no longer the lock we judged (a race), it is put back. */
+function takeOver(lockFile: string): void {
+  const judged = readOwner(lockFile)?.token;
+  const aside = `${lockFile}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    renameSync(lockFile, aside);
+  } catch {
+    return; // someone else moved or released it
+  }
+  if (readOwner(aside)?.token !== judged) {
+    try { linkSync(aside, lockFile); } catch { /* the newer holder's fence will notice */ }
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** Takes the lock, waiting while another process holds it; any other failure (EPERM, ENOSPC, ...) is reported at once. */
+export async function acquire(file: string): Promise<LockHandle> {
+  const lockFile = `${file}.lock`;
+  const owner: Owner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    if (tryCreate(lockFile, owner)) return handle(lockFile, owner.token);
+    const blocking = holder(lockFile);
+    if (blocking === undefined) {
+      takeOver(lockFile);
+      continue;
+    }
+    if (Date.now() - started > GIVE_UP_MS) throw gaveUp(file, lockFile, blocking);
+    await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
+  }
+}
+
+function gaveUp(file: string, lockFile: string, blocking: { owner: Owner | undefined; alive: boolean }): TracklabError {
+  const who = blocking.owner ? `process ${blocking.owner.pid} on ${blocking.owner.host}` : 'another process';
+  const why = blocking.alive ? ' and is still running but not progressing (stopped or paused?)' : '';
+  return new TracklabError('IO_ERROR',
+    `could not lock ${file} within ${GIVE_UP_MS / 1000} s; ${who} holds it${why} — retry, or remove ${lockFile} if no tracklab process is running`);
+}
+
+function handle(lockFile: string, token: string): LockHandle {
+  // Keeps the lock fresh while held, so waiters do not judge it stale; unref'd so it never keeps a process alive.
+  const timer = setInterval(() => {
+    try { utimesSync(lockFile, new Date(), new Date()); } catch { /* judged at commit by assertHeld */ }
+  }, REFRESH_MS);
+  timer.unref();
+  const held = (): boolean => readOwner(lockFile)?.token === token;
+  return {
+    lockFile,
+    assertHeld(): void {
+      if (!held()) throw new LockLostError(lockFile.slice(0, -'.lock'.length));
+    },
+    release(): void {
+      clearInterval(timer);
+      if (held()) rmSync(lockFile, { force: true });
+    },
+  };
+}
+
+/** Runs `fn` while holding the lock of `file` (the file itself need not exist). */
+export async function withLock<T>(file: string, fn: (lock: LockHandle) => T | Promise<T>): Promise<T> {
+  const lock = await acquire(file);
+  try {
+    return await fn(lock);
   } finally {
-    await release().catch(() => undefined);
+    lock.release();
   }
 }

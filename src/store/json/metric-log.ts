@@ -1,8 +1,9 @@
 /**
  * Append-only metric series: one JSON line per point in `runs/<id>/metrics.jsonl`, written only by the process that
- * owns the run. A line torn by a crash is skipped when read, never fatal.
+ * owns the run. Only a torn last line (a crash mid-write) is skipped when read; any other damage is CORRUPT_STORE.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
+import { appendAll, completeLength } from './append-file.js';
 import { fsyncAsync } from './atomic-file.js';
 import type { MetricPoint, MetricSummary } from '../../core/entities.js';
 import { corrupt, ioError } from '../../core/errors.js';
@@ -36,7 +37,8 @@ export class MetricLog {
       this.lastTimestamp = timestamp;
       this.timestampTail = `,"timestamp":${timestamp}}\n`;
     }
-    this.buffer += `${state.prefix}${Number.isFinite(value) ? value : numberToJson(value)},"step":${step}${this.timestampTail}`;
+    // zero goes the slow way too, so that -0 is written as -0
+    this.buffer += `${state.prefix}${value !== 0 && Number.isFinite(value) ? value : numberToJson(value)},"step":${step}${this.timestampTail}`;
     const s = state.summary;
     if (s === undefined) {
       state.summary = { value, step, timestamp, min: value, max: value, count: 1 };
@@ -48,28 +50,30 @@ export class MetricLog {
     if (this.buffer.length >= BUFFER_LIMIT) this.writeOut();
   }
 
-  /** Summaries of the keys that received points since the last call (copies). */
-  takeChanged(): Record<string, MetricSummary> | undefined {
+  /** Summaries (copies) of the keys that received points since their summaries were last written. */
+  changed(): Record<string, MetricSummary> | undefined {
     let out: Record<string, MetricSummary> | undefined;
     for (const [key, state] of this.keys) {
       if (!state.changed || state.summary === undefined) continue;
-      state.changed = false;
-      (out ??= {})[key] = { ...state.summary };
+      (out ??= Object.create(null) as Record<string, MetricSummary>)[key] = { ...state.summary };
     }
     return out;
+  }
+
+  /** Marks summaries taken by `changed()` as on disk, once the line carrying them was written. */
+  markWritten(written: Record<string, MetricSummary> | undefined): void {
+    for (const key of Object.keys(written ?? {})) {
+      const state = this.keys.get(key);
+      if (state) state.changed = false;
+    }
   }
 
   /** Writes the buffer to the file (the OS keeps it if this process dies). */
   writeOut(): void {
     if (this.buffer === '') return;
-    try {
-      if (this.fd === undefined) this.fd = openSync(this.file, 'a', 0o644);
-      const bytes = Buffer.from(this.buffer, 'utf8');
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
-    } catch (error) {
-      throw ioError('append metrics to', this.file, error);
-    }
+    if (this.fd === undefined) this.fd = openSeries(this.file);
+    // on failure the buffer is kept and the file cut back, so a retry writes every point exactly once
+    appendAll(this.fd, Buffer.from(this.buffer, 'utf8'), this.file, 'append metrics to');
     this.buffer = '';
   }
 
@@ -83,6 +87,36 @@ export class MetricLog {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/**
+ * Opens the series for appending. Only the run's owner appends to it, so a torn last line (a crash mid-write) can
+ * safely be cut off before appending; otherwise the next point would glue onto it.
+ */
+function openSeries(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a+', 0o644);
+  } catch (error) {
+    throw ioError('open', file, error);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return fd;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) cutTornTail(fd, size);
+  } catch (error) {
+    closeSync(fd);
+    throw ioError('repair the torn last line of', file, error);
+  }
+  return fd;
+}
+
+function cutTornTail(fd: number, size: number): void {
+  const text = Buffer.alloc(size);
+  readSync(fd, text, 0, size, 0);
+  ftruncateSync(fd, completeLength(text));
 }
 
 /** Folds one point into a summary. "Latest" is the point with the largest (step, timestamp, value), as in MLflow. */
@@ -117,11 +151,14 @@ export function readMetricLog(file: string, onlyKey?: string): MetricPoint[] {
     lineNo += 1;
     const line = text.slice(start, end);
     start = end + 1;
-    if (line === '' || (prefix !== undefined && !line.startsWith(prefix))) continue;
+    if (torn) break; // the last line cut short by a crash, or still being written
+    if (prefix !== undefined && !line.startsWith(prefix)) {
+      // another key's point: not parsed, but a line that is plainly not one is still damage
+      if (line.startsWith('{"key":') && line.endsWith('}')) continue;
+    }
     const point = parsePoint(line);
-    if (point) points.push(point);
-    // A line cut short by a crash ends without "}"; anything else unreadable is damage the user should see.
-    else if (!torn && line.endsWith('}')) throw corrupt(file, `has an unreadable metric at line ${lineNo}: ${line.slice(0, 80)}`);
+    if (point === undefined) throw corrupt(file, `has an unreadable metric at line ${lineNo}: ${line.slice(0, 80)}`);
+    if (prefix === undefined || point.key === onlyKey) points.push(point);
   }
   return points;
 }
@@ -133,9 +170,10 @@ function parsePoint(line: string): MetricPoint | undefined {
   } catch {
     return undefined;
   }
-  if (raw === null || typeof raw !== 'object') return undefined;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { key, value, step, timestamp } = raw as Record<string, unknown>;
   const v = decodeNumber(value);
-  if (typeof key !== 'string' || v === undefined || typeof step !== 'number' || typeof timestamp !== 'number') return undefined;
-  return { key, value: v, step, timestamp };
+  if (typeof key !== 'string' || v === undefined || !Number.isSafeInteger(step) || !Number.isSafeInteger(timestamp)) return undefined;
+  if (Object.keys(raw).length !== 4) return undefined;
+  return { key, value: v, step: step as number, timestamp: timestamp as number };
 }

@@ -3,14 +3,15 @@
  * one version per alias, and a history entry for every transition and alias change. No I/O, so tests need no disk.
  */
 import { badState, exists, invalid, notFound } from '../../core/errors.js';
+import { dict } from './run-events.js';
 import type {
   Change, HistoryAction, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
 } from '../registry-store.js';
 
 export function newModelDocument(name: string, init: { description: string; tags: Record<string, string>; user: string }, now: number): RegisteredModelRecord {
   const doc: RegisteredModelRecord = {
-    name, description: init.description, tags: { ...init.tags }, createdAt: now, updatedAt: now,
-    aliases: {}, versions: [], history: [], nextVersion: 1,
+    name, description: init.description, tags: dict(init.tags), createdAt: now, updatedAt: now,
+    aliases: dict({}), versions: [], history: [], nextVersion: 1,
   };
   record(doc, now, { user: init.user, comment: null }, 'create_model', {});
   return doc;
@@ -26,7 +27,7 @@ export function checkSameName(doc: RegisteredModelRecord, name: string): void {
 export function addVersion(doc: RegisteredModelRecord, input: NewModelVersion, now: number): ModelVersionRecord {
   const version: ModelVersionRecord = {
     version: doc.nextVersion++, source: input.source, runId: input.runId, path: input.path, stage: 'None', status: 'READY',
-    description: input.description, tags: { ...input.tags }, user: input.user, createdAt: now, updatedAt: now,
+    description: input.description, tags: dict(input.tags), user: input.user, createdAt: now, updatedAt: now,
   };
   doc.versions.push(version);
   doc.updatedAt = now;

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { RunRecord } from '../../core/entities.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
-import { isRunRecord } from './shapes.js';
+import { toRunRecord } from './run-events.js';
 
 interface Entry { mtimeMs: number; size: number; record: RunRecord }
 
@@ -54,7 +54,8 @@ export class RunCache {
     }
     if (parsed.version !== 1 || parsed.runs === null || typeof parsed.runs !== 'object') return;
     for (const [id, entry] of Object.entries(parsed.runs)) {
-      if (typeof entry?.mtimeMs === 'number' && typeof entry.size === 'number' && isRunRecord(entry.record)) this.entries.set(id, entry);
+      const record = toRunRecord(entry?.record);
+      if (typeof entry?.mtimeMs === 'number' && typeof entry.size === 'number' && record) this.entries.set(id, { ...entry, record });
     }
   }
 }

@@ -2,14 +2,16 @@
  * A run is an append-only log of JSON lines, `runs/<id>/run.jsonl`: the first line creates the run, each later line is
  * one change. Every writer (the process logging the run, or any other process tagging or deleting it) appends whole lines
  * with O_APPEND, so no lock is needed and nothing one writer does can overwrite another. Readers fold the lines in order.
- * A line torn by a crash is skipped; a run whose first line is incomplete is still being created.
+ * Only a torn last line (a crash mid-write, or a write in progress) is skipped; any other damage is CORRUPT_STORE naming
+ * the line. A run whose first line is incomplete is still being created.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { DatasetInput, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
-import { corrupt, ioError, paramChanged, runDeleted } from '../../core/errors.js';
+import { ioError, paramChanged, runDeleted } from '../../core/errors.js';
 import type { RunBatch } from '../tracking-store.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
-import { decodeMetricSummaries, isRunRecord } from './shapes.js';
+import { appendAll } from './append-file.js';
+import { dict, parseEvent } from './run-events.js';
 
 export type RunEvent =
   | { op: 'create'; run: RunRecord }
@@ -30,15 +32,15 @@ export const RUN_LOG = 'run.jsonl';
  */
 export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
   if (run.lifecycleStage === 'deleted') throw runDeleted(run.id);
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(batch.params ?? {})) {
-    const old = run.params[key];
+    const old = Object.hasOwn(run.params, key) ? run.params[key] : undefined;
     if (old !== undefined && old !== value) throw paramChanged(key, run.id, old, value);
     if (old === undefined) params[key] = value;
   }
   const events: RunEvent[] = [];
   if (Object.keys(params).length > 0) events.push({ op: 'params', params });
-  if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: { ...batch.tags } });
+  if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: dict(batch.tags) });
   if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs.map((i) => ({ ...i })) });
   return events;
 }
@@ -46,20 +48,18 @@ export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
 export const eventLines = (events: RunEvent[]): string =>
   events.map((e) => JSON.stringify(e, nonFiniteReplacer)).join('\n') + '\n';
 
-/** Appends events in one write() so they land together. */
+/** Appends events in one write() so they land together; on failure the file is as it was. */
 export function appendEvents(file: string, events: RunEvent[], fd?: number): void {
-  const own = fd === undefined;
+  let handle: number;
   try {
-    const handle = fd ?? openSync(file, 'a');
-    try {
-      const bytes = Buffer.from(eventLines(events), 'utf8');
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(handle, bytes, offset, bytes.length - offset);
-    } finally {
-      if (own) closeSync(handle);
-    }
+    handle = fd ?? openSync(file, 'a');
   } catch (error) {
     throw ioError('append to', file, error);
+  }
+  try {
+    appendAll(handle, Buffer.from(eventLines(events), 'utf8'), file);
+  } finally {
+    if (fd === undefined) closeSync(handle);
   }
 }
 
@@ -78,31 +78,21 @@ export function applyLines(
   lines.forEach((line, i) => {
     const lineNo = firstLine + i;
     if (line === '') return;
-    let event: RunEvent;
-    try {
-      event = JSON.parse(line) as RunEvent;
-    } catch (error) {
-      // a torn line followed by later appends (power loss mid-write): skip it, keep the rest
-      if (!line.endsWith('}')) return;
-      throw corrupt(file, `has an unreadable line ${lineNo}: ${line.slice(0, 80)}`, error);
-    }
-    if (run === undefined) {
-      if (event?.op !== 'create' || !isRunRecord(event.run)) throw corrupt(file, `does not start with a run ("op": "create") at line ${lineNo}`);
-      run = event.run;
-    } else if (!(skipMetrics && event.op === 'metrics')) {
-      applyEvent(run, event, file, lineNo);
-    }
+    const event = parseEvent(line, file, lineNo, run === undefined);
+    if (event.op === 'create') run = event.run;
+    else if (run !== undefined && !(skipMetrics && event.op === 'metrics')) applyEvent(run, event);
   });
   return { run, lines: lines.length, bytes: Buffer.byteLength(text.slice(0, end), 'utf8') };
 }
 
-function applyEvent(run: RunRecord, event: RunEvent, file: string, line: number): void {
+/** Folds one checked change into the run; records are null-prototype, so any key is plain data. */
+function applyEvent(run: RunRecord, event: RunEvent): void {
   switch (event.op) {
     case 'params':
       // first value wins: a later, different value could only come from a race the writer lost
-      for (const [k, v] of Object.entries(event.params)) if (!(k in run.params)) run.params[k] = v;
+      for (const [k, v] of Object.entries(event.params)) if (!Object.hasOwn(run.params, k)) run.params[k] = v;
       return;
-    case 'tags': Object.assign(run.tags, event.tags); return;
+    case 'tags': for (const [k, v] of Object.entries(event.tags)) run.tags[k] = v; return;
     case 'deleteTag': delete run.tags[event.key]; return;
     case 'inputs':
       for (const input of event.inputs) {
@@ -111,14 +101,11 @@ function applyEvent(run: RunRecord, event: RunEvent, file: string, line: number)
         else run.inputs[i] = input;
       }
       return;
-    case 'metrics':
-      if (!decodeMetricSummaries(event.metrics)) throw corrupt(file, `has malformed metric values at line ${line}`);
-      Object.assign(run.metrics, event.metrics);
-      return;
+    case 'metrics': for (const [k, v] of Object.entries(event.metrics)) run.metrics[k] = v; return;
     case 'status': run.status = event.status; run.endTime = event.endTime; return;
     case 'name': run.name = event.name; run.tags['mlflow.runName'] = event.name; return;
     case 'lifecycle': run.lifecycleStage = event.stage; run.deletedTime = event.stage === 'deleted' ? event.at : null; return;
-    default: throw corrupt(file, `has an unknown change "${(event as { op?: unknown }).op}" at line ${line}`);
+    case 'create': return;
   }
 }
 

@@ -76,10 +76,11 @@ export class JsonRunWriter implements RunWriter {
   /** Writes buffered points out, then `events` plus the metric summaries that changed, in one append. */
   private append(events: RunEvent[]): void {
     this.log.writeOut();
-    const metrics = this.log.takeChanged();
+    const metrics = this.log.changed();
     if (metrics) events.unshift({ op: 'metrics', metrics });
     if (events.length === 0) return;
     appendEvents(this.file, events, this.fd);
+    this.log.markWritten(metrics);
     // apply our own lines through the same fold as everyone else's, in file order
     this.catchUp();
   }

@@ -14,6 +14,7 @@ const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite
 export const isStoreMeta = (v: unknown): v is StoreMeta => isObject(v) && typeof v['layoutVersion'] === 'number';
 
 export function isExperiment(v: unknown): v is Experiment {
+  if (isObject(v) && isObject(v['tags'])) v['tags'] = Object.assign(Object.create(null) as object, v['tags']);
   return isObject(v) && typeof v['id'] === 'string' && typeof v['name'] === 'string'
     && (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted')
     && isTime(v['creationTime']) && isTime(v['lastUpdateTime']) && isStringRecord(v['tags']);

@@ -168,3 +168,29 @@ describe('compileLike', () => {
     assert.equal(compileFilter("params.v LIKE '1.5'")(makeRun({ id: 'z', params: { v: '1x5' } })), false);
   });
 });
+
+describe('LIKE matching is linear', () => {
+  it('agrees with a regex reference on 3,000 seeded random patterns and values', () => {
+    let seed = Number(process.env['TRACKLAB_LIKE_SEED'] ?? 20261205);
+    const random = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const pick = (chars: string, n: number): string => Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
+    for (let i = 0; i < 3000; i++) {
+      const pattern = pick('ab%_Aé', Math.floor(random() * 7));
+      const value = pick('abAÉé', Math.floor(random() * 8));
+      const source = Array.from(pattern, (c) => (c === '%' ? '[^]*' : c === '_' ? '[^]' : c)).join('');
+      for (const ignoreCase of [false, true]) {
+        const expected = new RegExp(`^${source}$`, ignoreCase ? 'iu' : 'u').test(value);
+        assert.equal(compileLike(pattern, ignoreCase)(value), expected, `${JSON.stringify(pattern)} on ${JSON.stringify(value)}`);
+      }
+    }
+  });
+
+  it("'%%%%%%%%b' over a 3,000-character value answers at once", () => {
+    const started = performance.now();
+    const long = 'a'.repeat(3000);
+    assert.equal(compileLike('%%%%%%%%b', false)(long), false);
+    assert.equal(compileLike('%a%a%a%a%a%a%a%a%b', true)(long), false);
+    assert.equal(compileLike('%_%_%_%_%_%_%_%_%a', false)(long), true);
+    assert.ok(performance.now() - started < 1000, 'LIKE took more than a second');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * `tracklab doctor`: the JSON store's integrity check (in the spirit of `git fsck` and SQLite's integrity_check).
+ * Every file is read the way tracklab reads it; each problem names its file (and line where there is one). Repairs
+ * are offered only where they lose nothing that was complete: a torn last line, a stale lock, a dead writer's temp
+ * file, the derived run cache, and an experiment list rebuilt from the runs' own records. Damage inside data is
+ * reported and left for a person.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { TracklabError } from '../../core/errors.js';
+import { TEMP_FILE_RE } from './atomic-file.js';
+import { readJsonDocument } from './json-document.js';
+import { experimentsProblem } from './experiment-index.js';
+import { readMetricLog } from './metric-log.js';
+import { processExists, STALE_MS } from './lock.js';
+import { readRunLog, RUN_LOG } from './run-log.js';
+import { isExperimentsDoc, isStoreMeta } from './shapes.js';
+import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
+import type { Repair } from './doctor-repairs.js';
+
+/** One finding: the file, what is wrong, and the safe repair if there is one. */
+export interface Finding {
+  file: string;
+  problem: string;
+  repair?: Repair;
+}
+
+/** A torn tail is only cut when the file has not changed for this long (a write may be in flight). */
+const SETTLED_MS = 60_000;
+
+/** Checks every file of the store in `root`. */
+export function checkStore(root: string): Finding[] {
+  const findings: Finding[] = [];
+  const check = (file: string, read: () => void): void => {
+    try {
+      read();
+    } catch (error) {
+      if (!(error instanceof TracklabError)) throw error;
+      findings.push({ file, problem: error.message.replace(/^tracklab: /, '') });
+    }
+  };
+  const meta = join(root, 'tracklab-store.json');
+  check(meta, () => { if (!readJsonDocument(meta, isStoreMeta, 'a store description')) throw missing(meta); });
+  const runIds = existsSync(join(root, 'runs')) ? readdirSync(join(root, 'runs')) : [];
+  checkExperiments(root, runIds, check, findings);
+  for (const id of runIds) checkRun(root, id, check, findings);
+  const modelsDir = join(root, 'registry', 'models');
+  for (const name of existsSync(modelsDir) ? readdirSync(modelsDir) : []) {
+    if (name.startsWith('.') || !name.endsWith('.json')) continue;
+    const file = join(modelsDir, name);
+    check(file, () => readJsonDocument(file, isRegisteredModelRecord, MODEL_DOC, modelProblem));
+  }
+  for (const dir of [root, modelsDir]) if (existsSync(dir)) findLeftovers(dir, findings);
+  checkCache(root, findings);
+  return findings;
+}
+
+type Check = (file: string, read: () => void) => void;
+
+const missing = (file: string): TracklabError => new TracklabError('CORRUPT_STORE', `${file} is missing`);
+
+function checkExperiments(root: string, runIds: string[], check: Check, findings: Finding[]): void {
+  const file = join(root, 'experiments.json');
+  if (!existsSync(file)) {
+    if (runIds.length > 0) {
+      findings.push({ file, problem: 'is missing but the store has runs', repair: { kind: 'rebuild-experiments', file } });
+    }
+    return;
+  }
+  check(file, () => readJsonDocument(file, isExperimentsDoc, 'an experiment list', experimentsProblem));
+}
+
+function checkRun(root: string, id: string, check: Check, findings: Finding[]): void {
+  const dir = join(root, 'runs', id);
+  const log = join(dir, RUN_LOG);
+  const series = join(dir, 'metrics.jsonl');
+  check(log, () => {
+    const folded = readRunLog(log);
+    if (folded?.run && folded.run.id !== id) {
+      throw new TracklabError('CORRUPT_STORE', `${log} holds run ${folded.run.id}, but its folder is named ${id} (a copied run folder?)`);
+    }
+    const points = readMetricLog(series);
+    const counts = new Map<string, number>();
+    for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
+    for (const [key, summary] of Object.entries(folded?.run?.metrics ?? {})) {
+      if ((counts.get(key) ?? 0) < summary.count) {
+        throw new TracklabError('CORRUPT_STORE', `${series} has ${counts.get(key) ?? 0} points of metric ${JSON.stringify(key)}, but ${log} counts ${summary.count}`);
+      }
+    }
+  });
+  for (const file of [log, series]) {
+    const torn = tornTail(file);
+    if (torn > 0) findings.push({ file, problem: `ends in a torn line of ${torn} bytes (an interrupted write)`, repair: { kind: 'cut-torn-tail', file } });
+  }
+}
+
+/** Bytes after the last newline of a file that has settled; 0 when none (or when it may still be being written). */
+export function tornTail(file: string): number {
+  let text: Buffer;
+  try {
+    if (Date.now() - statSync(file).mtimeMs < SETTLED_MS) return 0;
+    text = readFileSync(file);
+  } catch {
+    return 0;
+  }
+  return text.length - (text.lastIndexOf(0x0a) + 1);
+}
+
+function findLeftovers(dir: string, findings: Finding[]): void {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    const pid = TEMP_FILE_RE.exec(name)?.[1];
+    if (pid !== undefined && !processExists(Number(pid))) {
+      findings.push({ file, problem: 'is a temp file left by a writer that died', repair: { kind: 'remove', file } });
+    } else if (name.endsWith('.lock') && isStaleLock(file)) {
+      findings.push({ file, problem: 'is a stale lock left by a process that is gone', repair: { kind: 'remove', file } });
+    }
+  }
+}
+
+function isStaleLock(file: string): boolean {
+  try {
+    if (Date.now() - statSync(file).mtimeMs <= STALE_MS) return false;
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
+    return typeof owner.pid !== 'number' || !processExists(owner.pid);
+  } catch {
+    return true; // a lock folder of an older tracklab, or an unreadable owner: judged by age alone
+  }
+}
+
+function checkCache(root: string, findings: Finding[]): void {
+  const file = join(root, '.cache', 'runs.json');
+  if (!existsSync(file)) return;
+  try {
+    JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    findings.push({ file, problem: 'is an unreadable run cache (derived data)', repair: { kind: 'remove', file } });
+  }
+}

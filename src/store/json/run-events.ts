@@ -1,0 +1,105 @@
+/**
+ * One line of a run log, checked before it is folded: a line that is not JSON, is `null`, has an unknown change or a
+ * value of the wrong type is damage, reported as CORRUPT_STORE with the file and line, never a TypeError or a guess.
+ * Records keyed by user data come out as null-prototype objects, so keys such as `toString` or `__proto__` are data.
+ */
+import { RUN_STATUSES, type DatasetInput, type RunRecord, type RunStatus } from '../../core/entities.js';
+import { corrupt } from '../../core/errors.js';
+import type { RunEvent } from './run-log.js';
+import { decodeMetricSummaries, isRunRecord } from './shapes.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A null-prototype copy of a record of strings, or undefined when a value is not a string. */
+export function stringDict(v: unknown): Record<string, string> | undefined {
+  if (!isObject(v)) return undefined;
+  const out = Object.create(null) as Record<string, string>;
+  for (const key of Object.keys(v)) {
+    const value = v[key];
+    if (typeof value !== 'string') return undefined;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** A null-prototype copy of any record (values kept as they are). */
+export function dict<T>(v: Record<string, T>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const key of Object.keys(v)) out[key] = v[key] as T;
+  return out;
+}
+
+const OPTIONAL_INPUT_FIELDS = ['schema', 'profile', 'context'] as const;
+
+function isInput(v: unknown): v is DatasetInput {
+  return isObject(v) && ['name', 'digest', 'source'].every((f) => typeof v[f] === 'string')
+    && (v['sourceType'] === undefined || typeof v['sourceType'] === 'string') && OPTIONAL_INPUT_FIELDS.every((f) => v[f] === undefined || typeof v[f] === 'string');
+}
+
+/** Parses and checks one complete line; throws CORRUPT_STORE naming `file` and `lineNo`. */
+export function parseEvent(line: string, file: string, lineNo: number, first: boolean): RunEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw corrupt(file, `has an unreadable line ${lineNo}: ${line.slice(0, 80)}`, error);
+  }
+  const op = isObject(value) ? value['op'] : undefined;
+  if (first && op !== 'create') throw corrupt(file, `does not start with a run ("op": "create") at line ${lineNo}`);
+  if (!first && op === 'create') throw corrupt(file, `creates the run again at line ${lineNo}`);
+  const event = isObject(value) ? checkEvent(value) : undefined;
+  if (event !== undefined) return event;
+  if (first) throw corrupt(file, `does not start with a run ("op": "create") at line ${lineNo}`);
+  if (typeof op !== 'string' || !KNOWN_OPS.has(op)) {
+    throw corrupt(file, `has an unknown change ${JSON.stringify(op ?? null)} at line ${lineNo}: ${line.slice(0, 80)}`);
+  }
+  throw corrupt(file, `has a malformed "${op}" change at line ${lineNo}: ${line.slice(0, 80)}`);
+}
+
+const KNOWN_OPS = new Set(['create', 'params', 'tags', 'deleteTag', 'inputs', 'metrics', 'status', 'name', 'lifecycle']);
+
+function checkEvent(v: Record<string, unknown>): RunEvent | undefined {
+  switch (v['op']) {
+    case 'create': return checkRun(v['run']);
+    case 'params': { const params = stringDict(v['params']); return params && { op: 'params', params }; }
+    case 'tags': { const tags = stringDict(v['tags']); return tags && { op: 'tags', tags }; }
+    case 'deleteTag': return typeof v['key'] === 'string' ? { op: 'deleteTag', key: v['key'] } : undefined;
+    case 'inputs': {
+      const inputs = v['inputs'];
+      return Array.isArray(inputs) && inputs.every(isInput) ? { op: 'inputs', inputs } : undefined;
+    }
+    case 'metrics': {
+      const metrics = isObject(v['metrics']) ? dict(v['metrics']) : undefined;
+      return metrics && decodeMetricSummaries(metrics) ? { op: 'metrics', metrics } : undefined;
+    }
+    case 'status': {
+      const { status, endTime } = v;
+      return RUN_STATUSES.includes(status as RunStatus) && (endTime === null || isTime(endTime))
+        ? { op: 'status', status: status as RunStatus, endTime } : undefined;
+    }
+    case 'name': return typeof v['name'] === 'string' ? { op: 'name', name: v['name'] } : undefined;
+    case 'lifecycle': {
+      const { stage, at } = v;
+      return (stage === 'active' || stage === 'deleted') && isTime(at) ? { op: 'lifecycle', stage, at } : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+function checkRun(run: unknown): RunEvent | undefined {
+  const record = toRunRecord(run);
+  return record && { op: 'create', run: record };
+}
+
+/** A checked copy of a stored run record with null-prototype params, tags and metrics; undefined when malformed. */
+export function toRunRecord(run: unknown): RunRecord | undefined {
+  if (!isObject(run)) return undefined;
+  const params = stringDict(run['params']);
+  const tags = stringDict(run['tags']);
+  const metrics = isObject(run['metrics']) ? dict(run['metrics']) : undefined;
+  if (!params || !tags || !metrics) return undefined;
+  const copy = { ...run, params, tags, metrics };
+  if (!isRunRecord(copy) || !copy.inputs.every(isInput)) return undefined;
+  return copy;
+}
