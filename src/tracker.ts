@@ -1,12 +1,13 @@
 /** The public entry point: open a store, start runs, read and search them. */
 import type { ArtifactEntry, Experiment, Run, RunRecord, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
-import { invalid, notFound } from './core/errors.js';
+import { badState, invalid, notFound } from './core/errors.js';
 import { randomRunName } from './core/names.js';
 import { searchInMemory } from './core/search/index.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
 import {
   ownEntries, tagValueToString, validateArtifactPath, validateExperimentName, validateKey, validateRunId, validateRunName,
+  validateRunStatus,
 } from './core/validation.js';
 import { ActiveRun } from './active-run.js';
 import { openStore } from './store/resolve-store.js';
@@ -168,6 +169,17 @@ export class Tracker {
 
   async restoreExperiment(nameOrId: string): Promise<void> {
     await this.store.setExperimentLifecycle((await this.getExperiment(nameOrId)).id, 'active');
+  }
+
+  /**
+   * Ends a run another process left RUNNING (its kernel or script died): sets the status and end time.
+   * @example await tracker.endRun('3f2a9c01d4e5', 'KILLED');
+   */
+  async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'KILLED'): Promise<Run> {
+    const record = await this.store.getRun(validateRunId(runId));
+    if (record.status !== 'RUNNING') throw badState(`run ${record.name} (${record.id}) is already ${record.status}`);
+    await this.store.updateRun(record.id, { status: validateRunStatus(status), endTime: Date.now() });
+    return this.getRun(record.id);
   }
 
   async deleteRun(id: string): Promise<void> { await this.store.setRunLifecycle(validateRunId(id), 'deleted'); }

@@ -63,6 +63,12 @@ export function addTrackingCommands(program: Command, open: OpenTracker): void {
     .action(async (id: string) => { await (await open()).deleteRun(id); console.log(`deleted run ${id}`); });
   runs.command('restore <runId>').description('restore a deleted run')
     .action(async (id: string) => { await (await open()).restoreRun(id); console.log(`restored run ${id}`); });
+  runs.command('end <runId>').description('end a run its process left RUNNING (a crashed kernel or script)')
+    .option('--status <status>', 'FINISHED, FAILED or KILLED', 'KILLED')
+    .action(async (id: string, opts: { status: 'FINISHED' | 'FAILED' | 'KILLED' }) => {
+      const run = await (await open()).endRun(id, opts.status);
+      console.log(`ended run ${run.name} (${run.id}) ${run.status}`);
+    });
 }
 
 function parseMaxResults(value: string): number {

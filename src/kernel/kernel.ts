@@ -47,7 +47,7 @@ export function createMagicExecutor(inner: Executor, runtime: MagicRuntime, erro
       }
       let ok = false;
       try {
-        ok = await inner.execute(rewritten.code);
+        ok = await runtime.cell(() => inner.execute(rewritten.code));
       } finally {
         const failure = errors.take();
         try {
