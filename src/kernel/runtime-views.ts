@@ -206,3 +206,10 @@ export async function runSummaryOf(tracker: Tracker, id: string): Promise<string
 }
 
 const canonicalStage = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+
+/** Experiment names and recent run names, for tab completion. */
+export async function knownNames(tracker: Tracker): Promise<{ experiments: string[]; runs: string[] }> {
+  const experiments = (await tracker.listExperiments()).map((e) => e.name);
+  const { runs } = await tracker.searchRuns({ maxResults: 200 });
+  return { experiments, runs: runs.map((r) => r.name) };
+}

@@ -14,6 +14,8 @@ import { RunContext, type Frame } from './run-context.js';
 import { endOrphanedRuns, ownerTags } from './orphans.js';
 import type { LiveView } from './live-view.js';
 import * as views from './runtime-views.js';
+import { magicHelp, type KnownNames } from '../magics/assist.js';
+import { MAGIC_BY_NAME } from '../magics/magic-specs.js';
 
 /** Where displays go: tslab's display in the kernel, a recorder in tests. */
 export interface DisplaySink {
@@ -51,6 +53,7 @@ export class MagicRuntime {
   private trackRun: { run: ActiveRun; experiment: string | undefined } | undefined;
   private lastRunId: string | undefined;
   private notebookPath: string | undefined;
+  private names: KnownNames = { experiments: [], runs: [] };
   private exec: { params: Record<string, unknown>; runIds: string[] } | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -117,6 +120,15 @@ export class MagicRuntime {
   lsmagic(_line: number): void {
     this.options.display.text(views.lsmagicText());
   }
+
+  /** `%name?` and `%name --help`. */
+  help(_line: number, name: string): void {
+    const spec = MAGIC_BY_NAME.get(name);
+    if (spec) this.options.display.text(magicHelp(spec));
+  }
+
+  /** Experiment and run names for tab completion, as of the last refresh (after each cell). */
+  get knownNames(): KnownNames { return this.names; }
 
   /** Called by the generated code after %start_run / %end_run, in the caller's async context. */
   enter(frame: Frame | undefined): void {
@@ -242,6 +254,7 @@ export class MagicRuntime {
     this.ctx.endCell();
     this.options.live?.flush();
     for (const run of this.ctx.alive()) await run.flush();
+    if (this.tracker) this.names = await views.knownNames(this.tracker);
   }
 
   /** Ends every open run (KILLED when the kernel shuts down) and closes the store. */

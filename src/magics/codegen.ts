@@ -28,6 +28,7 @@ export function magicToCode(m: ParsedMagic, line: number): string {
   const entering = (method: string, ...args: string[]): string =>
     `void ${R}.enter(await Promise.resolve(${call(method, ...args)}));`;
   const [p0, p1] = m.positional;
+  if (m.help) return sync('help', JSON.stringify(m.name));
   switch (m.name) {
     case 'log_metric': {
       const step = f('step');
