@@ -3,6 +3,16 @@ import type { Command } from 'commander';
 import { CellExecutionError, execNotebook } from '../exec/exec-notebook.js';
 import { installKernel, uninstallKernel } from '../kernel/kernelspec.js';
 import { collect } from './options.js';
+import { TracklabError } from '../core/errors.js';
+
+/** `--timeout` as seconds; anything but a positive number is refused before Jupyter starts. */
+function parseTimeout(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new TracklabError('INVALID_PARAMETER_VALUE', `--timeout must be a positive number of seconds, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
 
 
 /**
@@ -35,7 +45,7 @@ export function addNotebookCommands(program: Command): void {
     .option('-p, --param <name=value>', 'set a variable the "parameters" cell declares with let (JSON or text); repeatable', collect, [])
     .option('--out <file>', 'where to write the executed notebook (default <notebook>.executed.ipynb)')
     .option('--kernel <name>', 'kernelspec to run', 'tracklab')
-    .option('--timeout <seconds>', 'per-cell timeout', (v) => Number(v), 600)
+    .option('--timeout <seconds>', 'per-cell timeout', parseTimeout, 600)
     .option('--server <url>', 'use this Jupyter server instead of starting one on 127.0.0.1')
     .option('--token <token>', 'token for --server')
     .option('--python <path>', 'the Python that has Jupyter, for the server this starts')
