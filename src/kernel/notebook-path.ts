@@ -5,6 +5,7 @@
  * elsewhere or when not found.
  */
 import { readFile, readlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
@@ -44,9 +45,11 @@ async function fromServer(connectionFile: string, ppid: number): Promise<string 
 /** `jupyter nbconvert --execute a.ipynb` (or any parent whose arguments name one notebook in the kernel's folder). */
 async function fromCommandLine(ppid: number): Promise<string | undefined> {
   try {
-    const args = (await readFile(`/proc/${ppid}/cmdline`, 'utf8')).split('\0').filter((a) => a.endsWith('.ipynb'));
+    const argv = (await readFile(`/proc/${ppid}/cmdline`, 'utf8')).split('\0');
+    // inputs only: not options, not the value of --output
+    const args = argv.filter((a, i) => a.endsWith('.ipynb') && !a.startsWith('-') && !/^--output(-dir)?$/.test(argv[i - 1] ?? ''));
     const cwd = await readlink(`/proc/${ppid}/cwd`);
-    const paths = args.map((a) => resolve(cwd, a));
+    const paths = args.map((a) => resolve(cwd, a)).filter((p) => existsSync(p));
     const here = paths.filter((p) => resolve(p, '..') === process.cwd());
     return here.length === 1 ? here[0] : paths.length === 1 ? paths[0] : undefined;
   } catch {
