@@ -48,9 +48,9 @@ export interface ExecResult {
 }
 
 /** A cell failed: the CLI prints this one line and exits non-zero. */
-export class CellExecutionError extends Error {
+export class CellExecutionError extends TracklabError {
   constructor(readonly result: ExecResult) {
-    super(msg.cellFailed(result.failedCell ?? 0, result.error ?? ''));
+    super('EXECUTION_FAILED', msg.cellFailed(result.failedCell ?? 0, result.error ?? ''));
     this.name = 'CellExecutionError';
   }
 }

@@ -4,7 +4,8 @@
  * once every 64 points, so a tight loop pays almost nothing and an epoch loop still updates on time.
  */
 import type { ActiveRun } from '../active-run.js';
-import { esc, fmt } from './html.js';
+import { formatNumber as fmt } from '../core/format.js';
+import { escapeHtml as esc } from '../core/html-escape.js';
 
 /** Sends one display with a stable id: first as display_data, later as update_display_data. */
 export type DisplayWriter = (data: Record<string, string>, displayId: string, update: boolean) => void;

@@ -7,7 +7,9 @@ import { lttbIndices } from '../report/downsample.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
 import { buildReport as buildSite, formatSummary } from '../report/index.js';
-import { duration, esc, fmt, table, time } from './html.js';
+import { formatNumber as fmt, formatRunDuration as duration, formatTime as time } from '../core/format.js';
+import { escapeHtml as esc } from '../core/html-escape.js';
+import { table } from './html.js';
 import { MAGICS } from '../magics/magic-specs.js';
 import { msg } from './messages.js';
 
@@ -74,7 +76,9 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
   try {
     return await tracker.getRun(ref);
   } catch (e) {
-    if (!(e instanceof TracklabError)) throw e;
+    // not a run id, or no such run: try it as a run name; a damaged store or an I/O error stays an error
+    const isNameNotId = e instanceof TracklabError && (e.code === 'INVALID_PARAMETER_VALUE' || e.code === 'RESOURCE_DOES_NOT_EXIST');
+    if (!isNameNotId) throw e;
   }
   const scopes = experiment === undefined ? [undefined] : [[experiment], undefined];
   for (const experiments of scopes) {

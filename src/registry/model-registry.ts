@@ -144,7 +144,8 @@ export class ModelRegistry {
     const history = doc.history.filter((h) => h.version === n);
     const run = await this.tracking.getRun(model.runId).catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
     if (!run) return { model, run: null, experiment: null, git: null, sourceScript: null, parentRunId: null, datasets: [], history };
-    const experiment = await this.tracking.getExperiment(run.experimentId).catch(() => null);
+    const experiment = await this.tracking.getExperiment(run.experimentId)
+      .catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
     const tag = (key: string): string | null => run.tags[key] ?? null;
     const metrics: Record<string, number> = {};
     for (const [key, s] of Object.entries(run.metrics)) metrics[key] = s.value;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { defaultPython, writeKernelSpec } from '../../src/kernel/kernelspec.js';
-import type { Notebook } from '../../src/exec/notebook-format.js';
+import type { ErrorOutput, Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
 import { tempDir } from '../kernel/helpers.js';
 
@@ -32,7 +32,7 @@ describe('nbconvert --execute with the tracklab kernel', () => {
   it('--allow-errors runs every cell after a failing one, with execution counts and a named error', async () => {
     const { nb, store } = await nbconvert('tests/fixtures/kernel-failing.ipynb', '--allow-errors');
     assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2, 3]);
-    const error = nb.cells[1]!.outputs!.find((o) => o.output_type === 'error');
+    const error = nb.cells[1]!.outputs!.find((o): o is ErrorOutput => o.output_type === 'error');
     assert.deepEqual(error && { ename: error.ename, evalue: error.evalue }, { ename: 'Error', evalue: 'the answer is wrong: 41' });
     const tracker = await Tracker.open({ store });
     const [r] = (await tracker.searchRuns({ experiments: ['exec-failing'] })).runs;
