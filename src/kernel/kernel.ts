@@ -13,6 +13,7 @@ import { createExecuteHandler, createReportingConsole, type ExecuteRequest, type
 import { svgAsImage, toPlainText } from './html.js';
 import { createLiveView } from './live-view.js';
 import { findNotebookPath } from './notebook-path.js';
+import { expandShorthand } from './shorthand.js';
 import { createSiteServer } from './site-server.js';
 import {
   createZmqServer, loadTslab, setDisplayWriter, type ConsoleLike, type Converter, type Executor, type Handler,
@@ -43,7 +44,7 @@ export function createMagicExecutor(inner: Executor, runtime: MagicRuntime, erro
       }
       let ok = false;
       try {
-        ok = await runtime.cell(() => inner.execute(rewritten.code));
+        ok = await runtime.cell(() => inner.execute(expandShorthand(rewritten.code)));
       } finally {
         const failure = errors.take();
         try {

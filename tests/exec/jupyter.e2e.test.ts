@@ -126,7 +126,7 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
       env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter'), JUPYTER_RUNTIME_DIR: join(dir, 'rt'), TRACKLAB_STORE: join(dir, 'store') },
     });
   });
-  after(async () => { await server?.stop(); });
+  after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
   it('answers kernel_info, runs magics, completes, and ends an open run KILLED at shutdown', async () => {
     const services = await import('@jupyterlab/services');

@@ -13,7 +13,6 @@ import { startJupyterServer, type JupyterServer } from '../../src/exec/jupyter-s
 import { defaultPython, writeKernelSpec } from '../../src/kernel/kernelspec.js';
 import { Tracker } from '../../src/tracker.js';
 import { hasChromium, launch, watch } from '../report/browser.js';
-import { tempDir } from './helpers.js';
 
 const CELLS = [
   '%experiment ui\n%start_run baseline',
@@ -30,7 +29,8 @@ async function writeNotebook(file: string): Promise<void> {
 }
 
 const outputText = (page: Page, i: number): Promise<string> =>
-  page.evaluate((n) => document.querySelectorAll('.cell')[n]?.querySelector('.output_area')?.textContent ?? '', i);
+  page.evaluate((n) => Array.from(document.querySelectorAll('.cell')[n]?.querySelectorAll('.output_area') ?? [])
+    .map((o) => o.textContent ?? '').join('\n'), i);
 
 describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/chromium) is not installed' }, () => {
   let dir: string;
@@ -67,13 +67,14 @@ describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/ch
     assert.match(texts[2] ?? '', /open the report/, texts.join('\n---\n'));
 
     assert.match(await outputText(page, 0), /^experiment: ui \(id \d+\)\s*started run baseline \([0-9a-f]{8}\) in experiment ui\s*$/);
-    assert.match(await outputText(page, 1), /^ended run baseline \([0-9a-f]{8}\) FINISHED\s*$/);
+    // the live view's last state (latest value, step), then the one-line end of a quiet run
+    assert.match(await outputText(page, 1), /^baseline [0-9a-f]{8}\s*metric\s*latest\s*step\s*acc\s*0\.9\s*2\s*\n+ended run baseline \([0-9a-f]{8}\) FINISHED\s*$/);
 
     const [report] = await Promise.all([page.waitForEvent('popup'), page.click('.cell:nth-child(3) .output_area a')]);
     const w = watch(report, report.url());
     await report.waitForLoadState('load');
     assert.match(report.url(), /^http:\/\/127\.0\.0\.1:\d+\/index\.html$/);
-    const styled = await report.evaluate(() => [...document.styleSheets].some((s) => s.cssRules.length > 0));
+    const styled = await report.evaluate(() => Array.from(document.styleSheets).some((s) => s.cssRules.length > 0));
     assert.equal(styled, true, 'the site\'s stylesheet applies');
     assert.match(await report.title(), /UI test/);
     assert.deepEqual(w.errors, []);

@@ -217,3 +217,14 @@ describe('runs in notebook cells', () => {
     await runtime.shutdown();
   });
 });
+
+describe('tslab quirks the kernel fixes', () => {
+  it('object shorthand of a variable from an earlier cell works', async () => {
+    const { k } = await setup();
+    assert.equal((await k.execute('let lr15 = 0.1\nconst layers15 = [2]')).ok, true);
+    const r = await k.execute('const cfg15 = { lr15, layers15, n: 1 }\nlet a15 = 0, b15 = 0;\n({ a15, b15 } = { a15: 1, b15: 2 })');
+    assert.equal(r.ok, true, r.stderr);
+    assert.deepEqual(k.executor.locals['cfg15'], { lr15: 0.1, layers15: [2], n: 1 });
+    assert.deepEqual([k.executor.locals['a15'], k.executor.locals['b15']], [1, 2]);
+  });
+});
