@@ -22,5 +22,10 @@ export const msg = {
     `ended ${names.length} run${names.length === 1 ? '' : 's'} left RUNNING by a kernel that died: ${names.join(', ')} (KILLED)`,
   ambiguousRef: (ref: string, matches: readonly string[]) =>
     `${q(ref)} matches ${matches.length} runs: ${matches.join(', ')}; give the run id (or a longer prefix of it)`,
+  badKernelName: (name: string) => `kernel name ${q(name)} is invalid; use letters, digits, ".", "_" and "-"`,
+  kernelExists: (name: string, script: string) =>
+    `a kernelspec named ${q(name)} already runs ${script || 'another program'}; pass --name <another name> ` +
+    'for this project, or --replace to point it here',
+  setJupyterPath: (dir: string) => `Jupyter looks there only with JUPYTER_PATH set: export JUPYTER_PATH=${dir}`,
   pythonFailed: (cmd: string, out: string) => `${cmd} failed: ${out.trim()}`,
 } as const;
