@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, TracklabError } from '../core/errors.js';
 import { TRACKLAB_VERSION } from '../core/version.js';
 import { createCliContext, type CliContext } from './context.js';
-import { msg } from './messages.js';
+import { cliMessages as msg } from './messages.js';
 import { addNotebookCommands } from './notebook-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
@@ -54,4 +54,4 @@ function exitStatus(error: unknown): number {
   return 1;
 }
 
-main(process.argv).then((code) => { process.exitCode ??= code; });
+void main(process.argv).then((code) => { process.exitCode ??= code; });

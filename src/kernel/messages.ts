@@ -2,7 +2,7 @@
 const q = (s: string): string => JSON.stringify(s);
 const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
-export const msg = {
+export const kernelMessages = {
   noActiveRun: (magic: string) =>
     `%${magic}: no active run; start one with %start_run or make the cell a run with %%track`,
   runActive: (id: string, name: string) =>

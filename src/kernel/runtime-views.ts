@@ -11,7 +11,7 @@ import { formatNumber as fmt, formatRunDuration as duration, formatTime as time 
 import { escapeHtml as esc } from '../core/html-escape.js';
 import { table } from './html.js';
 import { MAGICS } from '../magics/magic-specs.js';
-import { msg } from './messages.js';
+import { kernelMessages as msg } from './messages.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
@@ -39,7 +39,7 @@ export interface RunsQuery {
 }
 
 /** The %runs table: one row per run, its latest metrics then its params as columns, and its parent. */
-export async function runsTable(tracker: Tracker, q: RunsQuery): Promise<string> {
+export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> {
   const experiments = q.experiments ?? (q.defaultExperiment === undefined ? undefined : [q.defaultExperiment]);
   const { runs: all } = await tracker.searchRuns({
     ...(experiments ? { experiments } : {}),
@@ -94,7 +94,7 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
 }
 
 /** %compare: a params diff table and one SVG chart per metric (long histories downsampled for the chart). */
-export async function compareRuns(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string):
+export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string):
   Promise<{ html: string; svgs: string[] }> {
   if (refs.length < 2) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.compareNeedsTwo());
   const runs: Run[] = [];
@@ -132,7 +132,7 @@ function thin<P extends { step: number; value: number }>(points: readonly P[]): 
 
 const COMPARE_POINTS = 500;
 
-export interface RegisterOptions {
+export interface MagicRegisterOptions {
   run: string | undefined;
   path: string | undefined;
   alias: string | undefined;
@@ -142,7 +142,7 @@ export interface RegisterOptions {
 }
 
 /** %register_model: registers `runs:/<run>/<path>` and optionally moves it to a stage and sets an alias. */
-export async function registerModel(tracker: Tracker, name: string, o: RegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
+export async function registerModelFromMagic(tracker: Tracker, name: string, o: MagicRegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
   const path = o.path ?? 'model';
   const run = o.run !== undefined ? await resolveRun(tracker, o.run, o.experiment)
     : o.best !== undefined ? await bestRun(tracker, o.best, path, o.experiment)

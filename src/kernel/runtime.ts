@@ -8,8 +8,8 @@ import type { RunStatus } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import { badState, invalid, TracklabError } from '../core/errors.js';
 import type { Tracker } from '../tracker.js';
-import { msg } from './messages.js';
-import { msg as magicMsg } from '../magics/messages.js';
+import { kernelMessages as msg } from './messages.js';
+import { magicsMessages as magicMsg } from '../magics/messages.js';
 import { RunContext, type Frame } from './run-context.js';
 import { endOrphanedRuns, ownerTags } from './orphans.js';
 import type { LiveView } from './live-view.js';
@@ -210,22 +210,22 @@ export class MagicRuntime {
     maxResults: number | undefined): Promise<void> {
     await this.at(line, async () => {
       const q = { experiments, filter, orderBy, maxResults, defaultExperiment: this.experimentName };
-      this.options.display.html(await views.runsTable(await this.open(), q));
+      this.options.display.html(await views.runsHtml(await this.open(), q));
     });
   }
 
   async compare(line: number, refs: string[], metrics: string[] | undefined): Promise<void> {
     await this.at(line, async () => {
-      const out = await views.compareRuns(await this.open(), refs, metrics, this.experimentName);
+      const out = await views.compareRunsHtml(await this.open(), refs, metrics, this.experimentName);
       this.options.display.html(out.html);
       for (const svg of out.svgs) this.options.display.svg(svg);
     });
   }
 
-  async registerModel(line: number, name: string, o: views.RegisterOptions): Promise<void> {
+  async registerModel(line: number, name: string, o: views.MagicRegisterOptions): Promise<void> {
     await this.at(line, async () => {
       const opts = { ...o, experiment: o.experiment ?? this.experimentName, defaultRunId: this.lastRunId };
-      this.options.display.text(await views.registerModel(await this.open(), name, opts));
+      this.options.display.text(await views.registerModelFromMagic(await this.open(), name, opts));
     });
   }
 

@@ -1,4 +1,4 @@
-/** Real processes against one store (security.md a): concurrent writers, kill -9, dead writers' leftovers. */
+/** Real processes against one store: concurrent writers, kill -9, dead writers' leftovers. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';

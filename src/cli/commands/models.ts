@@ -2,7 +2,7 @@
 import { invalid } from '../../core/errors.js';
 import type { RegisteredModel } from '../../registry/views.js';
 import type { Tracker } from '../../tracker.js';
-import { msg } from '../messages.js';
+import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
 import { formatTime } from '../../core/format.js';
 import { formatTable } from '../table.js';

@@ -1,7 +1,7 @@
 /** `tracklab runs list|show|delete|restore|end`. */
 import type { Run } from '../../core/entities.js';
 import type { Tracker } from '../../tracker.js';
-import { msg } from '../messages.js';
+import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
 import { formatNumber, formatRunDuration, formatTime } from '../../core/format.js';
 import { formatTable } from '../table.js';
