@@ -10,6 +10,7 @@ import { TRACKLAB_VERSION } from '../core/version.js';
 import { createCliContext, type CliContext } from './context.js';
 import { cliMessages as msg } from './messages.js';
 import { addNotebookCommands } from './notebook-commands.js';
+import { addProjectCommands } from './project-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { addTrackingCommands } from './tracking-commands.js';
@@ -27,6 +28,7 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addRegistryCommands(program, context);
   addReportCommand(program, context);
   addNotebookCommands(program, context);
+  addProjectCommands(program, context);
   return { program, ctx: context };
 }
 

@@ -4,6 +4,7 @@ import type { Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
 import { defaultStorePath } from '../store/resolve-store.js';
 import { lttbIndices } from '../report/downsample.js';
+import { reproduceCommand } from '../core/reproduction.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
 import { buildReport as buildSite, formatSummary } from '../report/index.js';
@@ -24,7 +25,7 @@ export function runSummary(run: Run): string {
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
   const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [k, fmt(s.value), s.step, s.count]);
-  return head +
+  return head + `<p>Re-create it: <code>${esc(reproduceCommand(run.id))}</code></p>` +
     (params.length ? table(['param', 'value'], params, 'Params') : '') +
     (metrics.length ? table(['metric', 'latest', 'step', 'points'], metrics, 'Metrics') : '');
 }

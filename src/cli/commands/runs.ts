@@ -5,6 +5,7 @@ import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
 import { formatNumber, formatRunDuration, formatTime } from '../../core/format.js';
 import { formatTable } from '../table.js';
+import { reproduceCommand } from '../../core/reproduction.js';
 
 export interface ListRunsOptions {
   experiment?: string[];
@@ -73,6 +74,7 @@ function describeRun(run: Run): string {
     `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
     `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
     `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
+    `  reproduce: ${reproduceCommand(run.id)}`,
   ].join('\n') + section('params', Object.entries(run.params)) + section('metrics', metrics)
     + section('tags', Object.entries(run.tags));
 }
