@@ -21,7 +21,12 @@ async function setup() {
 async function stdoutOf(f: () => Promise<unknown>): Promise<string> {
   const write = process.stdout.write.bind(process.stdout);
   let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true; }) as typeof process.stdout.write;
+  // the test runner's own reports to its parent are binary; what a cell prints is text
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    if (typeof chunk === 'string') out += chunk;
+    else write(chunk);
+    return true;
+  }) as typeof process.stdout.write;
   try { await f(); } finally { process.stdout.write = write; }
   return out;
 }
