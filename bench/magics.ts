@@ -11,6 +11,7 @@ import { runInThisContext } from 'node:vm';
 import { RUNTIME_GLOBAL } from '../src/magics/codegen.js';
 import { rewriteCell } from '../src/magics/rewrite.js';
 import { MagicRuntime } from '../src/kernel/runtime.js';
+import { createLiveView } from '../src/kernel/live-view.js';
 import { Tracker } from '../src/tracker.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -34,24 +35,39 @@ for (let i = 0; i < 2000; i++) {
 }
 const perCell = median(rewriteMs) - median(plainMs);
 
-// (2) %log_metric in a loop: the generated code (as tslab compiles it: `as any` erased) vs the direct call
+// (2) %log_metric in a loop: the generated code (as tslab compiles it: `as any` erased) vs the direct call; once with
+// the live view the kernel shows (throttled display updates, here into a counter), once without --step (steps counted)
 const N = 100_000;
-const generated = rewriteCell('for (let i = 0; i < n; i++) {\n  %log_metric loss=1/(i + 1) --step i\n}').code.replace(/ as any/g, '');
-const magicLoop = runInThisContext(`(function (n) {\n${generated}\n})`) as (n: number) => void;
+const compile = (cell: string): ((n: number) => void) => runInThisContext(
+  `(function (n) {\n${rewriteCell(cell).code.replace(/ as any/g, '')}\n})`) as (n: number) => void;
+const magicLoop = compile('for (let i = 0; i < n; i++) {\n  %log_metric loss=1/(i + 1) --step i\n}');
+const autoStepLoop = compile('for (let i = 0; i < n; i++) {\n  %log_metric loss=1/(i + 1)\n}');
 const directLoop = (run: { logMetric(k: string, v: number, o?: { step?: number }): void }, n: number): void => {
   for (let i = 0; i < n; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
 };
-const magicMs: number[] = [];
-const directMs: number[] = [];
-for (let rep = 0; rep < 7; rep++) {
-  const a = await runtime.startRun(0, `magic-${rep}`, false);
-  magicMs.push(time(() => magicLoop(N)));
-  await runtime.endRun(0, 'FINISHED');
-  const b = await tracker.startRun({ experiment: 'bench', name: `direct-${rep}` });
-  directMs.push(time(() => directLoop(b, N)));
-  await b.end();
-  void a;
+let updates = 0;
+const liveRuntime = new MagicRuntime({
+  display: { html: () => {}, svg: () => {}, text: () => {} }, openTracker: async () => tracker,
+  live: createLiveView({ write: () => { updates++; } }),
+});
+const timed = { magic: [] as number[], live: [] as number[], auto: [] as number[], direct: [] as number[] };
+async function inRun(rt: MagicRuntime, name: string, f: () => void): Promise<number> {
+  (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = rt;
+  rt.enter(await rt.startRun(0, name, false));
+  const ms = time(f);
+  rt.enter(await rt.endRun(0, 'FINISHED'));
+  return ms;
 }
+for (let rep = 0; rep < 7; rep++) {
+  timed.magic.push(await inRun(runtime, `magic-${rep}`, () => magicLoop(N)));
+  timed.live.push(await inRun(liveRuntime, `live-${rep}`, () => magicLoop(N)));
+  timed.auto.push(await inRun(runtime, `auto-${rep}`, () => autoStepLoop(N)));
+  const b = await tracker.startRun({ experiment: 'bench', name: `direct-${rep}` });
+  timed.direct.push(time(() => directLoop(b, N)));
+  await b.end();
+}
+const magicMs = timed.magic;
+const directMs = timed.direct;
 const oneCallMagic = median(magicMs) / N;
 const oneCallDirect = median(directMs) / N;
 
@@ -61,5 +77,9 @@ console.log(`  runtime call overhead per %log_metric: ${((oneCallMagic - oneCall
 console.log(`%log_metric x ${N.toLocaleString('en')} in a loop: median ${median(magicMs).toFixed(1)} ms`);
 console.log(`run.logMetric x ${N.toLocaleString('en')} directly:  median ${median(directMs).toFixed(1)} ms`);
 console.log(`ratio ${(median(magicMs) / median(directMs)).toFixed(2)}x; target <= 2x`);
+console.log(`with the live view: median ${median(timed.live).toFixed(1)} ms, ${(median(timed.live) / median(directMs)).toFixed(2)}x` +
+  ` the direct call (target <= 1.2x); ${Math.round(updates / 7)} display updates per loop`);
+console.log(`without --step (steps counted per key): median ${median(timed.auto).toFixed(1)} ms,` +
+  ` ${(median(timed.auto) / median(directMs)).toFixed(2)}x the direct call`);
 await tracker.close();
 await rm(dir, { recursive: true, force: true });

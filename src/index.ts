@@ -2,6 +2,7 @@
 export { Tracker, toRun } from './tracker.js';
 export type { TrackerOptions, StartRunOptions, SearchRunsQuery, HistoryPoint } from './tracker.js';
 export { ActiveRun } from './active-run.js';
+export { activeRun } from './notebook-handle.js';
 export type { MetricOptions } from './active-run.js';
 export { TracklabError, EXIT_STATUS } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';

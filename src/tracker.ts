@@ -8,6 +8,7 @@ import { searchInMemory } from './core/search/index.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
 import {
   ownEntries, tagValueToString, validateArtifactPath, validateExperimentName, validateKey, validateRunId, validateRunName,
+  validateRunStatus,
 } from './core/validation.js';
 import { ActiveRun } from './active-run.js';
 import { openStore } from './store/resolve-store.js';
@@ -202,6 +203,17 @@ export class Tracker {
 
   async restoreExperiment(nameOrId: string): Promise<void> {
     await this.store.setExperimentLifecycle((await this.getExperiment(nameOrId)).id, 'active');
+  }
+
+  /**
+   * Ends a run another process left RUNNING (its kernel or script died): sets the status and end time.
+   * @example await tracker.endRun('3f2a9c01d4e5', 'KILLED');
+   */
+  async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'KILLED'): Promise<Run> {
+    const record = await this.store.getRun(validateRunId(runId));
+    if (record.status !== 'RUNNING') throw badState(`run ${record.name} (${record.id}) is already ${record.status}`);
+    await this.store.updateRun(record.id, { status: validateRunStatus(status), endTime: Date.now() });
+    return this.getRun(record.id);
   }
 
   async deleteRun(id: string): Promise<void> { await this.store.setRunLifecycle(validateRunId(id), 'deleted'); }

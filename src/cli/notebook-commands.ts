@@ -18,10 +18,14 @@ export function addNotebookCommands(program: Command, ctx: CliContext): void {
     .description('register the "tracklab" kernelspec with Jupyter')
     .option('--prefix <dir>', 'install into <dir>/share/jupyter/kernels (default: your user Jupyter folder)')
     .option('--python <path>', 'the Python that has Jupyter (default /usr/bin/python3 or python3)')
+    .option('--name <name>', 'kernelspec name, e.g. one per project (default tracklab)')
+    .option('--display-name <text>', 'the name the kernel menu shows')
+    .option('--replace', 'replace a kernelspec of that name that runs another tracklab')
     .action(async (o: KernelOptions) => ctx.print(await (await notebooks()).kernelInstall(o)));
   kernel.command('uninstall')
     .description('remove the "tracklab" kernelspec')
     .option('--prefix <dir>', 'remove it from <dir>/share/jupyter/kernels')
+    .option('--name <name>', 'kernelspec name (default tracklab)')
     .option('--python <path>', 'the Python that has Jupyter')
     .action(async (o: KernelOptions) => ctx.print(await (await notebooks()).kernelUninstall(o)));
   program.command('exec')

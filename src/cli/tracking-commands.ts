@@ -36,4 +36,8 @@ export function addTrackingCommands(program: Command, ctx: CliContext): void {
     .action(async (id: string) => ctx.print(await (await runsModule()).deleteRun(await ctx.tracker(), id)));
   runs.command('restore <runId>').description('restore a deleted run')
     .action(async (id: string) => ctx.print(await (await runsModule()).restoreRun(await ctx.tracker(), id)));
+  runs.command('end <runId>').description('end a run its process left RUNNING (a crashed kernel or script)')
+    .option('--status <status>', 'FINISHED, FAILED or KILLED', 'KILLED')
+    .action(async (id: string, opts: { status: 'FINISHED' | 'FAILED' | 'KILLED' }) =>
+      ctx.print(await (await runsModule()).endRun(await ctx.tracker(), id, opts.status)));
 }

@@ -6,8 +6,10 @@ export interface CellRun {
   status: 'ok' | 'error' | 'abort' | 'timeout';
   outputs: Output[];
   executionCount: number | null;
-  /** everything the cell wrote to stderr (tslab's only error channel) */
+  /** everything the cell wrote to stderr */
   stderr: string;
+  /** the cell's error, as the kernel reported it */
+  error?: { ename: string; evalue: string };
 }
 
 /**
@@ -35,8 +37,9 @@ export async function runCode(kernel: Kernel.IKernelConnection, code: string, ti
       future.dispose();
       return { status: 'timeout', outputs, executionCount: null, stderr };
     }
-    const content = reply.content as { status: 'ok' | 'error' | 'abort'; execution_count?: number };
-    return { status: content.status, outputs, executionCount: content.execution_count ?? null, stderr };
+    const content = reply.content as { status: 'ok' | 'error' | 'abort'; execution_count?: number; ename?: string; evalue?: string };
+    const error = content.status === 'error' ? { ename: content.ename ?? 'Error', evalue: content.evalue ?? '' } : undefined;
+    return { status: content.status, outputs, executionCount: content.execution_count ?? null, stderr, ...(error ? { error } : {}) };
   } finally {
     clearTimeout(timer);
   }

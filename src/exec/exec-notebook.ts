@@ -69,7 +69,7 @@ export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
   const out = resolve(options.out ?? join(dirname(file), `${basename(file, extname(file))}.executed.ipynb`));
   const kernelName = options.kernel ?? KERNEL_NAME;
   const context = { notebook: file, params };
-  const timeoutMs = (options.timeout ?? 600) * 1000;
+  const timeoutMs = checkTimeout(options.timeout ?? 600) * 1000;
   const log = options.log ?? (() => undefined);
 
   const temp = await mkdtemp(join(tmpdir(), 'tracklab-exec-'));
@@ -88,7 +88,6 @@ export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
     if (options.server && kernelName === KERNEL_NAME) await control(kernel, { context });
     const result = await runCells(kernel, nb, timeoutMs, log);
     const error = result.failed ? msg.cellFailed(result.failed.index, errorSummary(result.failed.text)) : undefined;
-    if (result.failed) await delay(300); // tslab answers "abort" to a request < 200 ms after an error
     if (kernelName === KERNEL_NAME) await control(kernel, { end: { ok: !result.failed, ...(error ? { error } : {}) } });
     nb.metadata = { ...nb.metadata, kernelspec: kernelspecMetadata(kernelName) };
     await writeFile(out, `${JSON.stringify(nb, null, 1)}\n`);
@@ -131,6 +130,13 @@ function quietServices(log: (line: string) => void): () => void {
     if (!/^Connection lost, reconnecting in 0 seconds/.test(line)) log(line);
   };
   return () => { console.debug = debug; console.warn = warn; };
+}
+
+function checkTimeout(seconds: number): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new TracklabError('INVALID_PARAMETER_VALUE', msg.badTimeout(String(seconds)));
+  }
+  return seconds;
 }
 
 function normalizeParams(p: ExecOptions['params']): Record<string, unknown> {
@@ -179,7 +185,8 @@ async function runCells(kernel: Kernel.IKernelConnection, nb: Notebook, timeoutM
     cell.outputs = run.outputs;
     cell.execution_count = run.executionCount;
     if (run.status === 'ok') continue;
-    const text = run.status === 'timeout' ? msg.cellTimeout(i + 1, timeoutMs / 1000) : run.stderr.trim() || `the kernel answered ${run.status}`;
+    const text = run.status === 'timeout' ? msg.cellTimeout(i + 1, timeoutMs / 1000)
+      : run.error ? errorText(run.error) : run.stderr.trim() || `the kernel answered ${run.status}`;
     if (!run.outputs.some((o) => o.output_type === 'error')) {
       cell.outputs.push({ output_type: 'error', ename: 'CellError', evalue: text.split('\n')[0] ?? text, traceback: [] });
     }
@@ -203,4 +210,6 @@ export function errorSummary(text: string): string {
   return lines.find((l) => /^(tracklab: |\w*(Error|Exception)(\s*\[\w+\])?: |\d+:\d+ - )/.test(l)) ?? lines[0] ?? '';
 }
 
-const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A kernel error as one line: `Error: message`, or the message alone when it already says what it is. */
+const errorText = (e: { ename: string; evalue: string }): string =>
+  e.ename === 'TracklabError' || e.ename === 'TSError' || e.evalue.startsWith(`${e.ename}:`) ? e.evalue : `${e.ename}: ${e.evalue}`;

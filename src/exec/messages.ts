@@ -15,5 +15,9 @@ export const execMessages = {
   serverExited: (code: number | null, stderr: string) =>
     `the Jupyter server exited (code ${code ?? 'null'}) before it was ready: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
   cellFailed: (index: number, text: string) => `cell ${index} failed: ${text.trim() || '(the kernel sent no error text)'}`,
+  badTimeout: (text: string) => `--timeout must be a positive number of seconds, got ${q(text)}`,
+  paramWrongType: (name: string, declared: string, value: unknown) =>
+    `parameter ${q(name)} is declared as ${declared} in the parameters cell, got ${JSON.stringify(value)}` +
+    ` (${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}); pass a ${declared}`,
   cellTimeout: (index: number, seconds: number) => `cell ${index} did not finish within ${seconds} s`,
 } as const;

@@ -33,20 +33,57 @@ export function parseParameter(text: string): [string, unknown] {
   }
 }
 
-interface Declarations { lets: string[]; consts: string[] }
+interface Declarations {
+  lets: string[];
+  consts: string[];
+  /** name -> the type a parameter must have, when the declaration says (annotation or literal initializer) */
+  types: Record<string, ParamType>;
+}
+
+type ParamType = 'number' | 'string' | 'boolean' | 'array' | 'object';
 
 /** The top-level `let` and `const` names a cell declares (parsed with the TypeScript compiler tslab ships). */
 export function declaredNames(source: string): Declarations {
   const ts = tslabTypeScript();
   const file = ts.createSourceFile('parameters.ts', blankMagicLines(source), ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
-  const out: Declarations = { lets: [], consts: [] };
+  const out: Declarations = { lets: [], consts: [], types: {} };
   for (const stmt of file.statements) {
     if (!ts.isVariableStatement(stmt)) continue;
     const list = stmt.declarationList;
     const bucket = list.flags & ts.NodeFlags.Const ? out.consts : list.flags & ts.NodeFlags.Let ? out.lets : undefined;
-    for (const d of list.declarations) collectNames(ts, d.name, bucket);
+    for (const d of list.declarations) {
+      collectNames(ts, d.name, bucket);
+      const type = ts.isIdentifier(d.name) ? declaredType(ts, d) : undefined;
+      if (type && ts.isIdentifier(d.name)) out.types[d.name.text] = type;
+    }
   }
   return out;
+}
+
+/** The type a `let` declares: its annotation when it is a plain one, else its literal initializer's. */
+function declaredType(ts: TS, d: import('typescript').VariableDeclaration): ParamType | undefined {
+  const t = d.type;
+  if (t) {
+    if (t.kind === ts.SyntaxKind.NumberKeyword) return 'number';
+    if (t.kind === ts.SyntaxKind.StringKeyword) return 'string';
+    if (t.kind === ts.SyntaxKind.BooleanKeyword) return 'boolean';
+    if (ts.isArrayTypeNode(t)) return 'array';
+    return undefined;
+  }
+  const init = d.initializer && ts.isPrefixUnaryExpression(d.initializer) ? d.initializer.operand : d.initializer;
+  if (!init) return undefined;
+  if (ts.isNumericLiteral(init)) return 'number';
+  if (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init)) return 'string';
+  if (init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) return 'boolean';
+  if (ts.isArrayLiteralExpression(init)) return 'array';
+  if (ts.isObjectLiteralExpression(init)) return 'object';
+  return undefined;
+}
+
+function hasType(value: unknown, type: ParamType): boolean {
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return typeof value === type;
 }
 
 type TS = typeof import('typescript');
@@ -76,10 +113,12 @@ export function injectParameters(nb: Notebook, params: Readonly<Record<string, u
   if (Object.keys(params).length === 0) return { ...nb, cells };
   const at = cells.findIndex((c) => c.cell_type === 'code' && hasTag(c, PARAMETERS_TAG));
   if (at < 0) throw invalid(msg.paramsCellMissing(file));
-  const { lets, consts } = declaredNames(sourceOf(cells[at]!));
-  for (const name of Object.keys(params)) {
+  const { lets, consts, types } = declaredNames(sourceOf(cells[at]!));
+  for (const [name, value] of Object.entries(params)) {
     if (consts.includes(name)) throw invalid(msg.paramIsConst(name));
     if (!lets.includes(name)) throw invalid(msg.paramNotDeclared(name, lets));
+    const type = types[name];
+    if (type && !hasType(value, type)) throw invalid(msg.paramWrongType(name, type, value));
   }
   const injected: NotebookCell = {
     id: randomUUID().slice(0, 8),

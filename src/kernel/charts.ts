@@ -44,10 +44,23 @@ export function metricBarSpec(title: string, bars: readonly { label: string; val
   };
 }
 
+/**
+ * Colours that read on light and dark notebook themes: a transparent background (no white box on a dark page), mid-grey
+ * text and axes, full legend labels (run names are not cut at 160 px).
+ */
+export const THEME_CONFIG = {
+  background: 'transparent',
+  view: { stroke: '#8888' },
+  title: { color: '#888' },
+  axis: { labelColor: '#888', titleColor: '#888', domainColor: '#888', tickColor: '#888', gridColor: '#8884' },
+  legend: { labelColor: '#888', titleColor: '#888', labelLimit: 0 },
+} as const;
+
 /** Renders a vega-lite spec to an SVG string (vega and vega-lite are loaded on first use: ~0.2 s). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  const themed = { ...spec, config: { ...THEME_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
+  const view = new vega.View(vega.parse(vl.compile(themed).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

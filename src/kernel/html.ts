@@ -23,3 +23,20 @@ export function table(headers: readonly string[], rows: readonly (readonly HtmlC
 export function svgAsImage(svg: string, alt = 'chart'): string {
   return `<img class="tracklab-chart" alt="${esc(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
 }
+
+const DECODE: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * The text/plain fallback of an HTML display, for front ends without HTML (jupyter console): table rows become
+ * lines with cells separated by two spaces, tags are dropped, entities decoded.
+ *
+ * @example toPlainText('<p><b>a</b> &amp; b</p>') // 'a & b'
+ */
+export function toPlainText(html: string): string {
+  return html
+    .replace(/<\/(tr|p|caption|div|h\d)>/g, '\n')
+    .replace(/<\/t[dh]>/g, '  ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39);/g, (m) => DECODE[m]!)
+    .split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').join('\n');
+}

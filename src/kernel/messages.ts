@@ -1,5 +1,6 @@
 /** Every text the tracklab kernel's runtime shows a notebook user, in one place so tests can assert on them. */
 const q = (s: string): string => JSON.stringify(s);
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 export const kernelMessages = {
   noActiveRun: (magic: string) =>
@@ -10,5 +11,21 @@ export const kernelMessages = {
   runNotFound: (ref: string) => `no run with id or name ${q(ref)} in the searched experiments`,
   compareNeedsTwo: () => '%compare: give at least two run ids or names',
   noRunForModel: () => '%register_model: no run to register from; pass --run <run id or name> or --best "<order by>"',
+  started: (run: { name: string; id: string; experimentName: string }, parent: { name: string } | undefined) =>
+    `started run ${run.name} (${run.id.slice(0, 8)}) in experiment ${run.experimentName}` +
+    `${parent ? `, child of ${parent.name}` : ''}`,
+  nestedElsewhere: (asked: string, parent: string) =>
+    `a nested run goes in its parent's experiment ${q(parent)}, not ${q(asked)}; drop --experiment or end the parent first`,
+  notAnObject: (magic: string, value: unknown) =>
+    `%${magic}: expected an object such as {loss, acc} or a config object, got ${describe(value)}`,
+  orphansEnded: (names: readonly string[]) =>
+    `ended ${names.length} run${names.length === 1 ? '' : 's'} left RUNNING by a kernel that died: ${names.join(', ')} (KILLED)`,
+  ambiguousRef: (ref: string, matches: readonly string[]) =>
+    `${q(ref)} matches ${matches.length} runs: ${matches.join(', ')}; give the run id (or a longer prefix of it)`,
+  badKernelName: (name: string) => `kernel name ${q(name)} is invalid; use letters, digits, ".", "_" and "-"`,
+  kernelExists: (name: string, script: string) =>
+    `a kernelspec named ${q(name)} already runs ${script || 'another program'}; pass --name <another name> ` +
+    'for this project, or --replace to point it here',
+  setJupyterPath: (dir: string) => `Jupyter looks there only with JUPYTER_PATH set: export JUPYTER_PATH=${dir}`,
   pythonFailed: (cmd: string, out: string) => `${cmd} failed: ${out.trim()}`,
 } as const;

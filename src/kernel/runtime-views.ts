@@ -1,11 +1,13 @@
 /** The store reads behind %runs, %compare, %register_model, %report and the %end_run summary, as HTML / SVG / text. */
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Run } from '../core/entities.js';
-import { notFound, TracklabError } from '../core/errors.js';
+import { invalid, notFound, TracklabError } from '../core/errors.js';
+import { defaultStorePath } from '../store/resolve-store.js';
+import { lttbIndices } from '../report/downsample.js';
 import { reproduceCommand } from '../core/reproduction.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
-import { buildReport, formatSummary } from '../report/index.js';
+import { buildReport as buildSite, formatSummary } from '../report/index.js';
 import { formatNumber as fmt, formatRunDuration as duration, formatTime as time } from '../core/format.js';
 import { escapeHtml as esc } from '../core/html-escape.js';
 import { table } from './html.js';
@@ -19,7 +21,7 @@ export function lsmagicText(): string {
 
 /** The %end_run summary: status, duration, params and latest metrics. */
 export function runSummary(run: Run): string {
-  const head = `<p><b>${esc(run.name)}</b> <code>${esc(run.id)}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
+  const head = `<p><b>${esc(run.name)}</b> <code>${esc(shortId(run.id))}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
   const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [k, fmt(s.value), s.step, s.count]);
@@ -33,29 +35,44 @@ export interface RunsQuery {
   filter: string | undefined;
   orderBy: string[] | undefined;
   maxResults: number | undefined;
+  /** the active experiment, shown when no --experiment is given */
+  defaultExperiment: string | undefined;
 }
 
-/** The %runs table: one row per run, its params and latest metrics as columns. */
+/** The %runs table: one row per run, its latest metrics then its params as columns, and its parent. */
 export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> {
-  const { runs } = await tracker.searchRuns({
-    ...(q.experiments ? { experiments: q.experiments } : {}),
+  const experiments = q.experiments ?? (q.defaultExperiment === undefined ? undefined : [q.defaultExperiment]);
+  const { runs: all } = await tracker.searchRuns({
+    ...(experiments ? { experiments } : {}),
     ...(q.filter ? { filter: q.filter } : {}),
     ...(q.orderBy ? { orderBy: q.orderBy } : {}),
-    maxResults: q.maxResults ?? 50,
+    maxResults: 50000,
   });
-  if (runs.length === 0) return '<p>No runs match.</p>';
+  if (all.length === 0) return '<p>No runs match.</p>';
+  const runs = all.slice(0, q.maxResults ?? 50);
+  const names = new Map(all.map((r) => [r.id, r.name]));
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
   const rows = runs.map((r) => [
-    r.name, { html: `<code>${esc(r.id.slice(0, 8))}</code>` }, r.experimentName, r.status, time(r.startTime),
-    duration(r.startTime, r.endTime), ...paramKeys.map((k) => r.params[k]), ...metricKeys.map((k) => fmt(r.metrics[k])),
+    r.name, { html: `<code>${esc(shortId(r.id))}</code>` }, r.parentRunId ? names.get(r.parentRunId) ?? shortId(r.parentRunId) : '',
+    r.experimentName, r.status, time(r.startTime), duration(r.startTime, r.endTime),
+    ...metricKeys.map((k) => fmt(r.metrics[k])), ...paramKeys.map((k) => r.params[k]),
   ]);
-  const headers = ['run', 'id', 'experiment', 'status', 'started', 'duration',
-    ...paramKeys.map((k) => `params.${k}`), ...metricKeys.map((k) => `metrics.${k}`)];
-  return table(headers, rows, `${runs.length} run${runs.length === 1 ? '' : 's'}`);
+  const headers = ['run', 'id', 'parent', 'experiment', 'status', 'started', 'duration',
+    ...metricKeys.map((k) => `metrics.${k}`), ...paramKeys.map((k) => `params.${k}`)];
+  const caption = runs.length === all.length
+    ? `${all.length} run${all.length === 1 ? '' : 's'}`
+    : `showing ${runs.length} of ${all.length} runs (--max-results N shows more)`;
+  return table(headers, rows, caption);
 }
 
-/** A run by id, else the newest run with that name (in `experiment` first, then anywhere). */
+/** The 8-character id prefix displays show; %compare and %register_model accept it. */
+export const shortId = (id: string): string => id.slice(0, 8);
+
+/**
+ * A run by id, unique id prefix (as displays show them) or unique name (in `experiment` first, then anywhere).
+ * Throws when a prefix or name matches several runs, listing them.
+ */
 export async function resolveRun(tracker: Tracker, ref: string, experiment?: string): Promise<Run> {
   try {
     return await tracker.getRun(ref);
@@ -67,18 +84,23 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
   const scopes = experiment === undefined ? [undefined] : [[experiment], undefined];
   for (const experiments of scopes) {
     const { runs } = await tracker.searchRuns({ ...(experiments ? { experiments } : {}), maxResults: 50000 });
-    const found = runs.find((r) => r.name === ref);
-    if (found) return found;
+    const byId = ref.length >= 4 ? runs.filter((r) => r.id.startsWith(ref)) : [];
+    const found = byId.length > 0 ? byId : runs.filter((r) => r.name === ref);
+    if (found.length > 1) {
+      throw invalid(msg.ambiguousRef(ref, found.slice(0, 6).map((r) => `${r.name} ${shortId(r.id)} (${time(r.startTime)})`)));
+    }
+    if (found[0]) return found[0];
   }
   throw notFound(msg.runNotFound(ref));
 }
 
-/** %compare: a params diff table and one SVG chart per metric. */
-export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string): Promise<{ html: string; svgs: string[] }> {
+/** %compare: a params diff table and one SVG chart per metric (long histories downsampled for the chart). */
+export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string):
+  Promise<{ html: string; svgs: string[] }> {
   if (refs.length < 2) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.compareNeedsTwo());
   const runs: Run[] = [];
   for (const ref of refs) runs.push(await resolveRun(tracker, ref, experiment));
-  const labels = runs.map((r) => `${r.name} (${r.id.slice(0, 8)})`);
+  const labels = runs.map((r) => `${r.name} (${shortId(r.id)})`);
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const rows = keys.map((k) => {
     const vals = runs.map((r) => r.params[k]);
@@ -90,7 +112,10 @@ export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics:
   const svgs: string[] = [];
   for (const key of metricKeys) {
     const series: LineSeries[] = [];
-    for (const [i, r] of runs.entries()) series.push({ label: labels[i]!, points: r.metrics[key] === undefined ? [] : await tracker.getMetricHistory(r.id, key) });
+    for (const [i, r] of runs.entries()) {
+      const points = r.metrics[key] === undefined ? [] : await tracker.getMetricHistory(r.id, key);
+      series.push({ label: labels[i]!, points: thin(points) });
+    }
     const single = series.every((s) => s.points.length <= 1);
     const spec = single
       ? metricBarSpec(key, series.filter((s) => s.points[0]).map((s) => ({ label: s.label, value: s.points[0]!.value })))
@@ -99,6 +124,14 @@ export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics:
   }
   return { html, svgs };
 }
+
+/** At most COMPARE_POINTS points, chosen to keep the line's shape. */
+function thin<P extends { step: number; value: number }>(points: readonly P[]): P[] {
+  if (points.length <= COMPARE_POINTS) return [...points];
+  return lttbIndices(points.map((p) => p.step), points.map((p) => p.value), COMPARE_POINTS).map((i) => points[i]!);
+}
+
+const COMPARE_POINTS = 500;
 
 export interface MagicRegisterOptions {
   run: string | undefined;
@@ -119,8 +152,10 @@ export async function registerModelFromMagic(tracker: Tracker, name: string, o: 
   const { version } = await tracker.registerModel(name, `runs:/${run.id}/${path}`);
   const done = [`registered ${name} version ${version} from run ${run.name} (${run.id})`];
   if (o.stage !== undefined) {
-    await tracker.transitionStage(name, version, o.stage, { archiveExisting: true });
-    done.push(`stage ${o.stage}`);
+    const before = (await tracker.getRegisteredModel(name)).versions.filter((v) => v.stage === canonicalStage(o.stage!));
+    const moved = await tracker.transitionStage(name, version, o.stage, { archiveExisting: true });
+    const archived = before.filter((v) => v.version !== version).map((v) => `v${v.version}`);
+    done.push(`stage ${moved.stage}${archived.length ? ` (archived ${archived.join(', ')})` : ''}`);
   }
   if (o.alias !== undefined) {
     await tracker.setAlias(name, o.alias, version);
@@ -138,10 +173,48 @@ async function bestRun(tracker: Tracker, orderBy: string, path: string, experime
   return undefined;
 }
 
-/** %report: builds the static site and links to it. */
-export async function buildReportLink(tracker: Tracker, out: string | undefined): Promise<string> {
-  const dir = resolve(out ?? 'site');
-  const summary = await buildReport({ store: tracker.storeUri, out: dir, incremental: true });
+export interface ReportOptions {
+  out: string | undefined;
+  experiment: string | undefined;
+  title: string | undefined;
+}
+
+/** Where %report writes by default: `site/` in the project folder (beside the default store), as the CLI does. */
+export const defaultSiteDir = (): string => join(dirname(defaultStorePath()), 'site');
+
+/** %report: builds the static site (incrementally). */
+export async function buildReport(tracker: Tracker, o: ReportOptions): Promise<{ dir: string; href: string; summary: string }> {
+  const dir = resolve(o.out ?? defaultSiteDir());
+  const summary = await buildSite({
+    store: tracker.storeUri, out: dir, incremental: true,
+    ...(o.experiment === undefined ? {} : { experiments: [o.experiment] }),
+    ...(o.title === undefined ? {} : { title: o.title }),
+  });
   const href = relative(process.cwd(), resolve(dir, 'index.html')).split('\\').join('/');
-  return `<p>${esc(formatSummary(summary))}: <a href="${esc(encodeURI(href))}" target="_blank">open index.html</a></p>`;
+  return { dir, href, summary: formatSummary(summary) };
+}
+
+/** The line %report shows: the summary and a link that opens the site in a new tab. */
+export function reportLink(summary: string, href: string): string {
+  return `<p>${esc(summary)}: <a href="${esc(encodeURI(href))}" target="_blank" rel="noopener">open the report</a></p>`;
+}
+
+/** %store: which store, experiment and run the magics use. */
+export function storeText(uri: string, experiment: string | undefined, run: { name: string; id: string } | undefined): string {
+  return [`store: ${uri}`, `experiment: ${experiment ?? 'Default (none set; %experiment <name> sets one)'}`,
+    `active run: ${run ? `${run.name} (${shortId(run.id)})` : 'none'}`].join('\n');
+}
+
+/** The %end_run summary of a run by id. */
+export async function runSummaryOf(tracker: Tracker, id: string): Promise<string> {
+  return runSummary(await tracker.getRun(id));
+}
+
+const canonicalStage = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+
+/** Experiment names and recent run names, for tab completion. */
+export async function knownNames(tracker: Tracker): Promise<{ experiments: string[]; runs: string[] }> {
+  const experiments = (await tracker.listExperiments()).map((e) => e.name);
+  const { runs } = await tracker.searchRuns({ maxResults: 200 });
+  return { experiments, runs: runs.map((r) => r.name) };
 }

@@ -1,7 +1,7 @@
 /**
  * The object rewritten magic lines call (on globalThis.tracklab$ in the kernel). One per kernel: it holds the active
- * experiment and the stack of active runs. Logging methods are synchronous; the rest are awaited by the generated code.
- * Errors are rethrown as one-line TracklabErrors that name the cell line.
+ * experiment and the open runs (run-context.ts says which one a magic logs to). Logging methods are synchronous; the
+ * rest are awaited by the generated code. Errors are rethrown as one-line TracklabErrors that name the cell line.
  */
 import type { ActiveRun } from '../active-run.js';
 import type { RunStatus } from '../core/entities.js';
@@ -10,7 +10,12 @@ import { badState, invalid, TracklabError } from '../core/errors.js';
 import type { Tracker } from '../tracker.js';
 import { kernelMessages as msg } from './messages.js';
 import { magicsMessages as magicMsg } from '../magics/messages.js';
+import { RunContext, type Frame } from './run-context.js';
+import { endOrphanedRuns, ownerTags } from './orphans.js';
+import type { LiveView } from './live-view.js';
 import * as views from './runtime-views.js';
+import { magicHelp, type KnownNames } from '../magics/assist.js';
+import { MAGIC_BY_NAME } from '../magics/magic-specs.js';
 
 /** Where displays go: tslab's display in the kernel, a recorder in tests. */
 export interface DisplaySink {
@@ -23,8 +28,14 @@ export interface RuntimeOptions {
   /** Opens the tracker on first use (sourceType NOTEBOOK). */
   openTracker: () => Promise<Tracker>;
   display: DisplaySink;
-  /** The notebook's path when the front end tells the kernel (JPY_SESSION_NAME) or `tracklab exec` does. */
+  /** The notebook's path when known at start (`tracklab exec`). */
   notebookPath?: string;
+  /** Finds the notebook's path when a run starts (asks the Jupyter server or nbconvert); undefined when unknown. */
+  findNotebookPath?: () => Promise<string | undefined>;
+  /** The updating display of the metrics of the run being logged; none in tests that do not ask for one. */
+  live?: LiveView;
+  /** Links to a built report site (a local server in the kernel); default a relative link. */
+  siteLink?: (siteDir: string) => Promise<string>;
 }
 
 /** What `tracklab exec` sends to the kernel through the hidden %tracklab_exec magic. */
@@ -38,52 +49,90 @@ const EXEC_TAGS = { notebook: 'tracklab.exec.notebook', params: 'tracklab.exec.p
 export class MagicRuntime {
   private tracker: Tracker | undefined;
   private experimentName: string | undefined;
-  private readonly stack: ActiveRun[] = [];
-  private trackRun: ActiveRun | undefined;
+  private readonly ctx = new RunContext();
+  private trackRun: { run: ActiveRun; experiment: string | undefined } | undefined;
   private lastRunId: string | undefined;
   private notebookPath: string | undefined;
+  private names: KnownNames = { experiments: [], runs: [] };
   private exec: { params: Record<string, unknown>; runIds: string[] } | undefined;
 
   constructor(private readonly options: RuntimeOptions) {
     this.notebookPath = options.notebookPath;
   }
 
-  /** The innermost active run, if any. */
-  get activeRun(): ActiveRun | undefined { return this.stack[this.stack.length - 1]; }
+  /** The run a magic at this point would log to (the handle `activeRun()` of the tracklab package returns). */
+  get activeRun(): ActiveRun | undefined { return this.ctx.current(); }
+
+  /** The store in use, the active experiment and run (`%store`, and tab completion of names). */
+  get state(): { store: string | undefined; experiment: string | undefined; run: ActiveRun | undefined } {
+    return { store: this.tracker?.storeUri, experiment: this.experimentName, run: this.activeRun };
+  }
 
   // ---- logging: synchronous statements -------------------------------------------------------------------------
 
   logMetric(line: number, key: string, value: number, step?: number): void {
-    const run = this.stack[this.stack.length - 1] ?? this.noRun(line, 'log_metric');
+    const run = this.ctx.current() ?? this.noRun(line, 'log_metric');
     try {
-      run.logMetric(key, value, step === undefined ? undefined : { step });
+      const s = this.ctx.nextStep(run, key, step);
+      run.logMetric(key, value, { step: s });
+      this.options.live?.metric(run, key, value, s);
     } catch (e) {
       throw atLine(line, e);
     }
   }
 
   logMetrics(line: number, keys: string[], values: number[], step: number | undefined): void {
-    const run = this.activeRun ?? this.noRun(line, 'log_metric');
+    const run = this.ctx.current() ?? this.noRun(line, 'log_metric');
     const timestamp = Date.now();
     try {
-      for (let i = 0; i < keys.length; i++) run.logMetric(keys[i]!, values[i]!, { step: step ?? 0, timestamp });
+      for (let i = 0; i < keys.length; i++) {
+        const s = this.ctx.nextStep(run, keys[i]!, step);
+        run.logMetric(keys[i]!, values[i]!, { step: s, timestamp });
+        this.options.live?.metric(run, keys[i]!, values[i]!, s);
+      }
     } catch (e) {
       throw atLine(line, e);
     }
   }
 
+  /** `%log_metrics {loss, acc}`: every own key of the object. */
+  logMetricsObject(line: number, values: unknown, step: number | undefined): void {
+    const [keys, vals] = entriesOf(line, 'log_metrics', values);
+    this.logMetrics(line, keys, vals as number[], step);
+  }
+
   logParams(line: number, keys: string[], values: unknown[]): void {
-    const run = this.activeRun ?? this.noRun(line, 'log_param');
+    const run = this.ctx.current() ?? this.noRun(line, 'log_param');
     try { run.queueParams(record(keys, values)); } catch (e) { throw atLine(line, e); }
   }
 
+  /** `%log_params cfg`: every own key of the object. */
+  logParamsObject(line: number, values: unknown): void {
+    const [keys, vals] = entriesOf(line, 'log_params', values);
+    this.logParams(line, keys, vals);
+  }
+
   setTags(line: number, keys: string[], values: unknown[]): void {
-    const run = this.activeRun ?? this.noRun(line, 'set_tag');
+    const run = this.ctx.current() ?? this.noRun(line, 'set_tag');
     try { run.queueTags(record(keys, values)); } catch (e) { throw atLine(line, e); }
   }
 
   lsmagic(_line: number): void {
     this.options.display.text(views.lsmagicText());
+  }
+
+  /** `%name?` and `%name --help`. */
+  help(_line: number, name: string): void {
+    const spec = MAGIC_BY_NAME.get(name);
+    if (spec) this.options.display.text(magicHelp(spec));
+  }
+
+  /** Experiment and run names for tab completion, as of the last refresh (after each cell). */
+  get knownNames(): KnownNames { return this.names; }
+
+  /** Called by the generated code after %start_run / %end_run, in the caller's async context. */
+  enter(frame: Frame | undefined): void {
+    this.ctx.enter(frame);
   }
 
   // ---- runs ------------------------------------------------------------------------------------------------------
@@ -96,23 +145,26 @@ export class MagicRuntime {
     });
   }
 
-  async startRun(line: number, name: string | undefined, nested: boolean, tagKeys: string[] = [], tagValues: unknown[] = []): Promise<ActiveRun> {
-    return this.at(line, () => this.start(name, nested, record(tagKeys, tagValues)));
+  async startRun(line: number, name: string | undefined, nested: boolean, tagKeys: string[] = [], tagValues: unknown[] = [],
+    experiment?: string): Promise<Frame> {
+    return this.at(line, async () => this.ctx.started(await this.start(name, nested, record(tagKeys, tagValues), experiment)));
   }
 
-  /** First line of a %%track cell; the kernel calls endTrack after the cell. */
-  async beginTrack(line: number, name: string | undefined, experiment: string | undefined, nested: boolean): Promise<void> {
-    await this.at(line, async () => {
-      if (experiment !== undefined) this.experimentName = (await (await this.open()).ensureExperiment(experiment)).name;
-      this.trackRun = await this.start(name, nested, {});
+  /** First line of a %%track cell: its experiment holds for this cell only; the kernel calls endTrack after it. */
+  async beginTrack(line: number, name: string | undefined, experiment: string | undefined, nested: boolean): Promise<Frame> {
+    return this.at(line, async () => {
+      const run = await this.start(name, nested, {}, experiment);
+      this.trackRun = { run, experiment };
+      return this.ctx.started(run);
     });
   }
 
   /** Ends the %%track run of the cell that just ran: FINISHED, or FAILED with the error recorded. */
   async endTrack(ok: boolean, errorText: string, source: string): Promise<void> {
-    const run = this.trackRun;
+    const track = this.trackRun;
     this.trackRun = undefined;
-    if (!run || run.isEnded) return;
+    if (!track || track.run.isEnded) return;
+    const { run } = track;
     await run.logText(source, 'notebook-cell.ts');
     if (!ok) {
       const text = errorText.trim() || 'the cell failed';
@@ -120,24 +172,32 @@ export class MagicRuntime {
       await run.logText(`${text}\n`, 'error.txt');
     }
     const status: RunStatus = ok ? 'FINISHED' : 'FAILED';
-    while (this.stack.length > 0 && this.activeRun !== run) await this.pop(status);
-    await this.pop(status);
+    // children the cell left open end with it
+    for (const child of this.ctx.alive().filter((r) => r !== run && r.id !== run.id)) {
+      if (await this.isDescendant(child, run.id)) await this.finish(child, status, false);
+    }
+    await this.finish(run, status, true);
   }
 
-  async endRun(line: number, status: RunStatus): Promise<void> {
-    await this.at(line, async () => {
-      if (this.stack.length === 0) throw badState(msg.noRunToEnd());
-      await this.pop(status);
+  /** Ends the current run; returns the frame the calling context continues with. */
+  async endRun(line: number, status: RunStatus, quiet = false): Promise<Frame | undefined> {
+    return this.at(line, async () => {
+      const run = this.ctx.current();
+      if (!run) throw badState(msg.noRunToEnd());
+      const next = this.ctx.afterEnd();
+      await this.finish(run, status, !quiet);
+      if (quiet) this.options.display.text(`ended run ${run.name} (${run.id.slice(0, 8)}) ${status}`);
+      return next;
     });
   }
 
   async logArtifact(line: number, localPath: string, artifactDir: string | undefined): Promise<void> {
-    const run = this.activeRun ?? this.noRun(line, 'log_artifact');
+    const run = this.ctx.current() ?? this.noRun(line, 'log_artifact');
     await this.at(line, () => run.logArtifact(localPath, artifactDir ?? ''));
   }
 
   async logModel(line: number, model: unknown, path: string | undefined, flavor: string | undefined): Promise<void> {
-    const run = this.activeRun ?? this.noRun(line, 'log_model');
+    const run = this.ctx.current() ?? this.noRun(line, 'log_model');
     await this.at(line, async () => {
       await run.logModel(model, { path: path ?? 'model', ...(flavor === undefined ? {} : { flavor }) });
       this.options.display.text(`logged model to runs:/${run.id}/${path ?? 'model'}`);
@@ -146,11 +206,11 @@ export class MagicRuntime {
 
   // ---- displays --------------------------------------------------------------------------------------------------
 
-  async runs(line: number, experiments: string[] | undefined, filter: string | undefined, orderBy: string[] | undefined, maxResults: number | undefined): Promise<void> {
+  async runs(line: number, experiments: string[] | undefined, filter: string | undefined, orderBy: string[] | undefined,
+    maxResults: number | undefined): Promise<void> {
     await this.at(line, async () => {
-      const exps = experiments ?? (this.experimentName === undefined ? undefined : [this.experimentName]);
-      const html = await views.runsHtml(await this.open(), { experiments: exps, filter, orderBy, maxResults });
-      this.options.display.html(html);
+      const q = { experiments, filter, orderBy, maxResults, defaultExperiment: this.experimentName };
+      this.options.display.html(await views.runsHtml(await this.open(), q));
     });
   }
 
@@ -169,20 +229,37 @@ export class MagicRuntime {
     });
   }
 
-  async report(line: number, out: string | undefined): Promise<void> {
-    await this.at(line, async () => this.options.display.html(await views.buildReportLink(await this.open(), out)));
+  async report(line: number, o: views.ReportOptions): Promise<void> {
+    await this.at(line, async () => {
+      const built = await views.buildReport(await this.open(), o);
+      const href = this.options.siteLink ? await this.options.siteLink(built.dir) : built.href;
+      this.options.display.html(views.reportLink(built.summary, href));
+    });
+  }
+
+  async storeInfo(line: number): Promise<void> {
+    await this.at(line, async () => {
+      const tracker = await this.open();
+      this.options.display.text(views.storeText(tracker.storeUri, this.experimentName, this.activeRun));
+    });
   }
 
   // ---- kernel and runner hooks -----------------------------------------------------------------------------------
 
-  /** Writes buffered params, tags and metric points of every active run (the kernel calls it after each cell). */
+  /** Runs one cell's code (the kernel wraps tslab's execute in it). */
+  cell<T>(f: () => T): T { return this.ctx.cell(f); }
+
+  /** Writes buffered params, tags and metric points of every open run (the kernel calls it after each cell). */
   async flushAll(): Promise<void> {
-    for (const run of this.stack) await run.flush();
+    this.ctx.endCell();
+    this.options.live?.flush();
+    for (const run of this.ctx.alive()) await run.flush();
+    if (this.tracker) this.names = await views.knownNames(this.tracker);
   }
 
-  /** Ends every active run (KILLED when the kernel shuts down) and closes the store. */
+  /** Ends every open run (KILLED when the kernel shuts down) and closes the store. */
   async shutdown(status: RunStatus = 'KILLED'): Promise<void> {
-    while (this.stack.length > 0) await this.pop(status, false);
+    for (const run of this.ctx.alive().reverse()) await this.finish(run, status, false);
     await this.tracker?.close();
     this.tracker = undefined;
   }
@@ -193,9 +270,9 @@ export class MagicRuntime {
         this.notebookPath = control.context.notebook;
         this.exec = { params: control.context.params, runIds: [] };
       } else if ('end' in control) {
-        while (this.stack.length > 0) {
-          if (!control.end.ok && control.end.error) await this.activeRun!.setTag(EXEC_TAGS.error, control.end.error.slice(0, 8000));
-          await this.pop(control.end.ok ? 'FINISHED' : 'FAILED', false);
+        for (const run of this.ctx.alive().reverse()) {
+          if (!control.end.ok && control.end.error) await run.setTag(EXEC_TAGS.error, control.end.error.slice(0, 8000));
+          await this.finish(run, control.end.ok ? 'FINISHED' : 'FAILED', false);
         }
       } else {
         const tracker = await this.open();
@@ -207,30 +284,37 @@ export class MagicRuntime {
   // ---- internals -------------------------------------------------------------------------------------------------
 
   private async open(): Promise<Tracker> {
-    this.tracker ??= await this.options.openTracker();
+    if (!this.tracker) {
+      this.tracker = await this.options.openTracker();
+      const ended = await endOrphanedRuns(this.tracker);
+      if (ended.length > 0) this.options.display.text(msg.orphansEnded(ended));
+    }
     return this.tracker;
   }
 
-  private async start(name: string | undefined, nested: boolean, tags: Record<string, unknown>): Promise<ActiveRun> {
-    const parent = this.activeRun;
+  private async start(name: string | undefined, nested: boolean, tags: Record<string, unknown>, experiment?: string): Promise<ActiveRun> {
+    const parent = this.ctx.current();
     if (parent && !nested) throw badState(msg.runActive(parent.id, parent.name));
+    if (parent && experiment !== undefined && experiment !== parent.experimentName) {
+      throw invalid(msg.nestedElsewhere(experiment, parent.experimentName));
+    }
     const tracker = await this.open();
-    const allTags: Record<string, unknown> = { ...this.contextTags(), ...tags };
+    this.notebookPath ??= await this.options.findNotebookPath?.();
+    const exp = parent?.experimentName ?? experiment ?? this.experimentName;
     const run = await tracker.startRun({
-      ...(this.experimentName === undefined ? {} : { experiment: this.experimentName }),
+      ...(exp === undefined ? {} : { experiment: exp }),
       ...(name === undefined ? {} : { name }),
       ...(parent ? { parentRunId: parent.id } : {}),
-      tags: allTags,
+      tags: { ...this.contextTags(), ...tags },
     });
-    this.stack.push(run);
     this.lastRunId = run.id;
     this.exec?.runIds.push(run.id);
-    this.options.display.text(`started run ${run.name} (${run.id}) in experiment ${run.experimentName}${parent ? `, child of ${parent.name}` : ''}`);
+    this.options.display.text(msg.started(run, parent));
     return run;
   }
 
   private contextTags(): Record<string, unknown> {
-    const tags: Record<string, unknown> = {};
+    const tags: Record<string, unknown> = { ...ownerTags() };
     if (this.notebookPath !== undefined) tags[TAGS.sourceName] = this.notebookPath;
     if (this.exec) {
       tags[EXEC_TAGS.notebook] = this.notebookPath ?? '';
@@ -239,11 +323,21 @@ export class MagicRuntime {
     return tags;
   }
 
-  private async pop(status: RunStatus, show = true): Promise<void> {
-    const run = this.stack.pop();
-    if (!run) return;
+  private async finish(run: ActiveRun, status: RunStatus, show: boolean): Promise<void> {
+    if (run.isEnded) return;
     await run.end(status);
-    if (show && this.tracker) this.options.display.html(views.runSummary(await this.tracker.getRun(run.id)));
+    this.options.live?.ended(run);
+    if (show && this.tracker) this.options.display.html(await views.runSummaryOf(this.tracker, run.id));
+  }
+
+  private async isDescendant(run: ActiveRun, ancestorId: string): Promise<boolean> {
+    const tracker = await this.open();
+    let id: string | null = (await tracker.getRun(run.id)).parentRunId;
+    while (id) {
+      if (id === ancestorId) return true;
+      id = (await tracker.getRun(id)).parentRunId;
+    }
+    return false;
   }
 
   private noRun(line: number, magic: string): never {
@@ -271,4 +365,12 @@ function record(keys: readonly string[], values: readonly unknown[]): Record<str
   keys.forEach((k, i) => { out[k] = values[i]; });
   if (Object.keys(out).length !== keys.length) throw invalid('duplicate keys in one magic line');
   return out;
+}
+
+function entriesOf(line: number, magic: string, value: unknown): [string[], unknown[]] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw atLine(line, invalid(msg.notAnObject(magic, value)));
+  }
+  const entries = Object.entries(value);
+  return [entries.map(([k]) => k), entries.map(([, v]) => v)];
 }

@@ -26,10 +26,12 @@ export interface ParsedMagic {
   flagAssigns: Record<string, Assign[]>;
   /** Literal values of int flags and of word / quoted arguments, for checks made before any code runs. */
   literals: Record<string, string>;
+  /** `%name?` or `--help`: show the magic's usage instead of running it. */
+  help?: boolean;
 }
 
 const KEY_RE = /^[\w./\- :]+$/;
-const MAGIC_HEAD = /^(%%?)([A-Za-z_][\w-]*)(?=\s|$)/;
+const MAGIC_HEAD = /^(%%?)([A-Za-z_][\w-]*)(?=\s|\?|$)/;
 
 /** Whether a line (leading whitespace allowed) is a magic line: `%name` or `%%name` at its start. */
 export const isMagicLine = (line: string): boolean => MAGIC_HEAD.test(line.trimStart());
@@ -51,7 +53,9 @@ export function parseMagic(line: string): ParsedMagic {
   const parsed: ParsedMagic = {
     name, cell: percent === '%%', spec, positional: [], assigns: [], flags: {}, flagAssigns: {}, literals: {},
   };
-  const tokens = splitArgs(trimmed.slice(head[0].length));
+  const rest = trimmed.slice(head[0].length);
+  if (/^\?\s*$/.test(rest) || /(^|\s)--help(\s|$)/.test(rest)) return { ...parsed, help: true };
+  const tokens = splitArgs(rest);
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     if (tok.startsWith('--') && tok.length > 2) i = parseFlag(parsed, tokens, i);

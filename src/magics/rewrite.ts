@@ -44,7 +44,7 @@ export function rewriteCell(source: string): RewriteResult {
     const line = lines[i]!;
     if (scanner.atCode && isMagicLine(line)) {
       lines[i] = rewriteLine(line, i + 1, firstCodeLine);
-      track ||= /^\s*%%track\b/.test(line);
+      track ||= /^\s*%%track\b(?!\?)/.test(line) && !/\s--help(\s|$)/.test(line);
       magics++;
     } else {
       scanner.feed(line);
@@ -57,7 +57,7 @@ export function rewriteCell(source: string): RewriteResult {
 function rewriteLine(line: string, lineNo: number, first: boolean): string {
   try {
     const parsed = parseMagic(line);
-    if (parsed.cell && !first) throw new Error(msg.cellMagicNotFirst(`%%${parsed.name}`));
+    if (parsed.cell && !first && !parsed.help) throw new Error(msg.cellMagicNotFirst(`%%${parsed.name}`));
     const indent = /^\s*/.exec(line)![0];
     // Keep a trailing \r so the line count and endings stay the user's.
     return indent + magicToCode(parsed, lineNo) + (line.endsWith('\r') ? '\r' : '');

@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -24,8 +25,11 @@ const run = promisify(execFile);
 const PARAMS_NB = 'tests/fixtures/kernel-params.ipynb';
 const FAILING_NB = 'tests/fixtures/kernel-failing.ipynb';
 const readNb = async (file: string): Promise<Notebook> => JSON.parse(await readFile(file, 'utf8')) as Notebook;
-const text = (nb: Notebook, i: number): string =>
-  (nb.cells[i]!.outputs ?? []).map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+/** What a cell printed: its streams, and its value (execute_result) as a line. */
+const text = (nb: Notebook, i: number): string => (nb.cells[i]!.outputs ?? []).map((o) =>
+  (o.output_type === 'stream' ? o.text : o.output_type === 'execute_result' ? `${String(o.data['text/plain'])}\n` : '')).join('');
+const errorOf = (nb: Notebook, i: number): string =>
+  (nb.cells[i]!.outputs ?? []).map((o) => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '')).join('');
 
 describe('tracklab exec', () => {
   it('runs a notebook with parameters, tags its runs and attaches the executed notebook', async () => {
@@ -68,7 +72,7 @@ describe('tracklab exec', () => {
     assert.equal(error.code, 'EXECUTION_FAILED');
     assert.equal(error.result.failedCell, 2);
     const nb = await readNb(out);
-    assert.match(text(nb, 1), /the answer is wrong: 41/);
+    assert.equal(errorOf(nb, 1), 'Error: the answer is wrong: 41');
     assert.ok(nb.cells[1]!.outputs!.some((o) => o.output_type === 'error'));
     assert.deepEqual(nb.cells[2]!.outputs, []);
     const tracker = await Tracker.open({ store: join(dir, 'store') });
@@ -114,14 +118,15 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
   let server: JupyterServer;
   let dir: string;
   before(async () => {
-    dir = tempDir();
+    // not tempDir(): its cleanup, registered inside a hook, would run as soon as the hook ends
+    dir = mkdtempSync(join(tmpdir(), 'tracklab-jupyter-'));
     await writeKernelSpec(join(dir, 'share', 'jupyter'));
     server = await startJupyterServer({
       python: defaultPython(), rootDir: process.cwd(),
       env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter'), JUPYTER_RUNTIME_DIR: join(dir, 'rt'), TRACKLAB_STORE: join(dir, 'store') },
     });
   });
-  after(async () => { await server?.stop(); });
+  after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
   it('answers kernel_info, runs magics, completes, and ends an open run KILLED at shutdown', async () => {
     const services = await import('@jupyterlab/services');
@@ -136,9 +141,12 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
       assert.equal((info?.content as { implementation: string }).implementation, 'tracklab');
       const streams: string[] = [];
       const future = kernel.requestExecute({ code: '%experiment live\n%start_run open-run\nconst z = 2\n%log_metric z=z\nz * 21' });
-      future.onIOPub = (m) => { if (m.header.msg_type === 'stream') streams.push((m.content as { text: string }).text); };
+      future.onIOPub = (m) => {
+        if (m.header.msg_type === 'stream') streams.push((m.content as { text: string }).text);
+        if (m.header.msg_type === 'execute_result') streams.push(`=${(m.content as { data: Record<string, string> }).data['text/plain']}`);
+      };
       assert.equal((await future.done).content.status, 'ok');
-      assert.match(streams.join(''), /started run open-run .*\n42\n$/s);
+      assert.match(streams.join(''), /started run open-run .*\n=42$/s);
       const completion = await kernel.requestComplete({ code: '%log_metric a=1\nz.toFix', cursor_pos: 23 });
       assert.deepEqual((completion.content as { matches: string[] }).matches, ['toFixed']);
       await kernel.shutdown();

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { Notebook } from '../../src/exec/notebook-format.js';
 import { declaredNames, injectParameters, parameterCellSource, parseParameter } from '../../src/exec/parameters.js';
 
+const fixtureSync = (): Notebook => JSON.parse(readFileSync('tests/fixtures/kernel-params.ipynb', 'utf8')) as Notebook;
 const fixture = async (): Promise<Notebook> => JSON.parse(await readFile('tests/fixtures/kernel-params.ipynb', 'utf8')) as Notebook;
 
 describe('parameters', () => {
@@ -21,7 +23,14 @@ describe('parameters', () => {
   });
   it('finds top-level let and const names with the TypeScript parser', () => {
     const d = declaredNames('let a = 1, b: number[] = [2];\nconst c = 3;\n{ let inner = 1; }\nvar v = 1;\nlet { d, e: [f] } = { d: 1, e: [2] };\n%log_param a=a');
-    assert.deepEqual(d, { lets: ['a', 'b', 'd', 'f'], consts: ['c'] });
+    assert.deepEqual(d, { lets: ['a', 'b', 'd', 'f'], consts: ['c'], types: { a: 'number', b: 'array', c: 'number', v: 'number' } });
+  });
+  it('refuses a value of another type than the parameters cell declares, before anything runs', async () => {
+    assert.throws(() => injectParameters(fixtureSync(), { lr: 'abc' }, 'f.ipynb'),
+      /^TracklabError: tracklab: parameter "lr" is declared as number in the parameters cell, got "abc" \(a string\); pass a number$/);
+    assert.throws(() => injectParameters(fixtureSync(), { layers: 3 }, 'f.ipynb'), /"layers" is declared as array/);
+    assert.throws(() => injectParameters(fixtureSync(), { label: 5 }, 'f.ipynb'), /"label" is declared as string/);
+    assert.equal(injectParameters(fixtureSync(), { lr: -1, label: 'x', layers: [] }, 'f.ipynb').cells.length, 4);
   });
   it('injects a cell after the parameters cell that type-checks without Node globals', async () => {
     const nb = injectParameters(await fixture(), { lr: 0.5, label: 'x`${y}', layers: [8, 8] }, 'f.ipynb');

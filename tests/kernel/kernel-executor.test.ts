@@ -65,7 +65,7 @@ describe('magics in tslab', () => {
     const site = tempDir();
     r = await k.execute(`%report --out ${JSON.stringify(`${site}/site`)}`);
     assert.equal(r.ok, true, r.stderr);
-    assert.match(display.html_.at(-1) ?? '', /^<p>report: \d+ pages, 1 runs, .*open index\.html<\/a><\/p>$/);
+    assert.match(display.html_.at(-1) ?? '', /^<p>report: \d+ pages, 1 runs, .*open the report<\/a><\/p>$/);
   });
 
   it('keeps the user\'s line numbers in type errors', async () => {

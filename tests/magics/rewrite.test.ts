@@ -26,8 +26,16 @@ describe('rewriteCell', () => {
   });
   it('awaits magics that do I/O', () => {
     assert.equal(rewriteCell('%start_run `r-${n}` --nested --tag k=v').code,
-      'await Promise.resolve((globalThis as any).tracklab$.startRun(1, `r-${n}`, true, ["k"], [(v)]));');
-    assert.equal(rewriteCell('%end_run failed').code, 'await Promise.resolve((globalThis as any).tracklab$.endRun(1, "FAILED"));');
+      'void (globalThis as any).tracklab$.enter(await Promise.resolve(' +
+      '(globalThis as any).tracklab$.startRun(1, `r-${n}`, true, ["k"], [(v)], undefined)));');
+    assert.equal(rewriteCell('%end_run failed').code,
+      'void (globalThis as any).tracklab$.enter(await Promise.resolve((globalThis as any).tracklab$.endRun(1, "FAILED", false)));');
+    assert.equal(rewriteCell('%runs').code.startsWith('void await Promise.resolve('), true);
+  });
+  it('gives every statement no value, so a cell ending in a magic displays nothing', () => {
+    for (const src of ['%start_run baseline', '%end_run', '%experiment e', '%runs', '%log_metric a=1', '%%track t']) {
+      assert.match(rewriteCell(src).code, /^void /, src);
+    }
   });
   it('quotes keys safely, including ones an object literal would swallow', () => {
     const out = rewriteCell(`%log_param "__proto__"=1 'a b: c/d'=2`).code;

@@ -2,7 +2,7 @@
 import { CellExecutionError, execNotebook } from '../../exec/exec-notebook.js';
 import { installKernel, uninstallKernel } from '../../kernel/kernelspec.js';
 
-export interface KernelOptions { prefix?: string; python?: string }
+export interface KernelOptions { prefix?: string; python?: string; name?: string; displayName?: string; replace?: boolean }
 export interface ExecCommandOptions {
   param: string[];
   out?: string;
@@ -16,7 +16,7 @@ export interface ExecCommandOptions {
 /** Registers the "tracklab" kernelspec with Jupyter. */
 export async function kernelInstall(opts: KernelOptions): Promise<string> {
   const r = await installKernel(opts);
-  return `installed kernelspec ${r.name} in ${r.location}`;
+  return `installed kernelspec ${r.name} in ${r.location}${r.hint ? `\n${r.hint}` : ''}`;
 }
 
 /** Removes the "tracklab" kernelspec. */

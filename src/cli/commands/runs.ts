@@ -1,4 +1,4 @@
-/** `tracklab runs list|show|delete|restore`. */
+/** `tracklab runs list|show|delete|restore|end`. */
 import type { Run } from '../../core/entities.js';
 import type { Tracker } from '../../tracker.js';
 import { cliMessages as msg } from '../messages.js';
@@ -32,6 +32,12 @@ export async function listRuns(tracker: Tracker, opts: ListRunsOptions): Promise
 export async function showRun(tracker: Tracker, id: string, opts: { json?: boolean }): Promise<string> {
   const run = await tracker.getRun(id);
   return opts.json ? formatJson(run) : describeRun(run);
+}
+
+/** Ends a run its process left RUNNING (a crashed kernel or script). */
+export async function endRun(tracker: Tracker, id: string, status: 'FINISHED' | 'FAILED' | 'KILLED'): Promise<string> {
+  const run = await tracker.endRun(id, status);
+  return `ended run ${run.name} (${run.id}) ${run.status}`;
 }
 
 /** Soft-deletes a run. */

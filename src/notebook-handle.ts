@@ -1,0 +1,25 @@
+/**
+ * The handle on the run the magics of a notebook log to, for what magics do not cover (notes, dicts, datasets).
+ * It reads the kernel's runtime from a global, so the tracklab a notebook imports may be another copy than the kernel's.
+ */
+import type { ActiveRun } from './active-run.js';
+import { badState } from './core/errors.js';
+
+const RUNTIME_GLOBAL = 'tracklab$';
+
+/**
+ * The run a magic on this line would log to: the one `%start_run` or `%%track` started (in this async function, for
+ * runs trained concurrently). Throws outside the tracklab kernel or when no run is active.
+ *
+ * @example
+ * import { activeRun } from 'tracklab';
+ * await activeRun().setNote('baseline with **raw** features');
+ * await activeRun().logDict(cfg, 'config.json');
+ */
+export function activeRun(): ActiveRun {
+  const runtime = (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] as { activeRun?: ActiveRun } | undefined;
+  if (!runtime) throw badState('activeRun() works in the tracklab kernel only; in scripts keep the run tracker.startRun() returns');
+  const run = runtime.activeRun;
+  if (!run) throw badState('no active run; start one with %start_run or make the cell a run with %%track');
+  return run;
+}
