@@ -1,18 +1,19 @@
 /** The public entry point: open a store, start runs, read and search them. */
-import type { ArtifactEntry, Experiment, Run, RunRecord, ViewType } from './core/entities.js';
+import type { ArtifactEntry, Experiment, Run, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
-import { invalid, notFound } from './core/errors.js';
+import { badState, invalid, notFound } from './core/errors.js';
+import { toRun } from './core/run-view.js';
 import { randomRunName } from './core/names.js';
-import { searchInMemory } from './core/search/index.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
 import {
   ownEntries, tagValueToString, validateArtifactPath, validateExperimentName, validateKey, validateRunId, validateRunName,
 } from './core/validation.js';
 import { ActiveRun } from './active-run.js';
-import { openStore } from './store/resolve-store.js';
+import type { ArtifactRepository } from './store/artifact-repository.js';
+import type { Backend, BackendCapabilities } from './store/backend.js';
+import { openBackend } from './store/resolve-store.js';
 import type { TrackingStore } from './store/tracking-store.js';
 import { ModelRegistry, type Lineage, type ModelEdit, type RegisterOptions, type TransitionOptions } from './registry/model-registry.js';
-import { openRegistry } from './registry/open-registry.js';
 import type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
 
 export interface TrackerOptions {
@@ -57,15 +58,20 @@ export class Tracker {
   private readonly active = new Set<ActiveRun>();
   private registryService: ModelRegistry | undefined;
 
-  private constructor(readonly store: TrackingStore, private readonly options: Required<Omit<TrackerOptions, 'store'>>) {}
+  /** The tracking part of the backend. */
+  readonly store: TrackingStore;
+
+  private constructor(readonly backend: Backend, private readonly options: Required<Omit<TrackerOptions, 'store'>>) {
+    this.store = backend.tracking;
+  }
 
   /**
    * Opens a store.
    * @example const tracker = await Tracker.open({ store: './tracklab' });
    */
   static async open(options: TrackerOptions = {}): Promise<Tracker> {
-    const store = await openStore(options.store, options.cwd);
-    return new Tracker(store, {
+    const backend = await openBackend(options.store, options.cwd);
+    return new Tracker(backend, {
       user: options.user ?? currentUser(),
       sourceName: options.sourceName ?? defaultSourceName(),
       sourceType: options.sourceType ?? 'LOCAL',
@@ -74,7 +80,10 @@ export class Tracker {
   }
 
   /** The store's URI, e.g. file:///home/me/project/tracklab */
-  get storeUri(): string { return this.store.uri; }
+  get storeUri(): string { return this.backend.uri; }
+
+  /** What this store can keep (metric summaries, registry history, ...); see BackendCapabilities. */
+  get capabilities(): BackendCapabilities { return this.backend.capabilities; }
 
   /**
    * Starts a run in an experiment (created if missing).
@@ -97,7 +106,7 @@ export class Tracker {
       tags: { ...sourceTags({ ...this.options }), ...tags, [TAGS.runName]: name },
     });
     const writer = await this.store.openRunWriter(record.id);
-    const run = new ActiveRun(this.store, writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
+    const run = new ActiveRun(this.backend, this.backend.artifacts.forRun(record), writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
     this.active.add(run);
     return run;
   }
@@ -122,9 +131,15 @@ export class Tracker {
     const ids = query.experiments === undefined
       ? experiments.filter((e) => e.lifecycleStage === 'active').map((e) => e.id)
       : query.experiments.map((wanted) => resolveExperiment(experiments, wanted).id);
-    const records = await this.store.listRuns(ids, query.viewType ?? 'ACTIVE_ONLY');
-    const runs = records.map((r) => toRun(r, names.get(r.experimentId) ?? r.experimentId));
-    return searchInMemory(runs, query);
+    const page = await this.store.searchRuns({
+      experimentIds: ids, view: query.viewType ?? 'ACTIVE_ONLY',
+      ...(query.filter !== undefined ? { filter: query.filter } : {}),
+      ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
+      ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
+      ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
+    });
+    const runs = page.runs.map((r) => toRun(r, names.get(r.experimentId) ?? r.experimentId));
+    return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
   }
 
   /** @example const h = await tracker.getMetricHistory(run.id, 'loss'); // [{ step, value, timestamp }] */
@@ -183,28 +198,45 @@ export class Tracker {
   }
 
   async listArtifacts(runId: string, dir = '', options: { recursive?: boolean } = {}): Promise<ArtifactEntry[]> {
-    return this.store.listArtifacts(validateRunId(runId), validateArtifactPath(dir), options.recursive ?? false);
+    const checked = validateArtifactPath(dir);
+    return (await this.artifacts(runId)).list(checked, options.recursive ?? false);
   }
 
   async readArtifact(runId: string, path: string): Promise<Buffer> {
-    return this.store.readArtifact(validateRunId(runId), validateArtifactPath(path));
+    const checked = validateArtifactPath(path);
+    return (await this.artifacts(runId)).read(checked);
   }
 
   /** Local path of an artifact, when the store keeps files locally. */
   async artifactLocalPath(runId: string, path: string): Promise<string | undefined> {
-    return this.store.artifactLocalPath(validateRunId(runId), validateArtifactPath(path));
+    const checked = validateArtifactPath(path);
+    return (await this.artifacts(runId)).localPath(checked);
+  }
+
+  /** Copies a local file or folder into the artifacts of any run (e.g. one that has ended), under `artifactDir`. */
+  async logArtifact(runId: string, localPath: string, artifactDir = ''): Promise<void> {
+    const checked = validateArtifactPath(artifactDir, 'artifact folder');
+    await (await this.artifacts(runId)).copyIn(localPath, checked);
+  }
+
+  /** The artifact repository of a run, resolved from its artifact URI. */
+  private async artifacts(runId: string): Promise<ArtifactRepository> {
+    return this.backend.artifacts.forRun(await this.store.getRun(validateRunId(runId)));
   }
 
   /** Flushes every active run (they stay RUNNING) and closes the store. */
   async close(): Promise<void> {
     for (const run of this.active) await run.flush();
-    await this.store.close();
+    await this.backend.close();
   }
 
   // ---- model registry (src/registry) ----
   /** The model registry beside this store; opened on first use. */
   get models(): ModelRegistry {
-    this.registryService ??= new ModelRegistry(this.store, openRegistry(this.store), this.options.user);
+    if (this.registryService) return this.registryService;
+    const registry = this.backend.registry;
+    if (!registry) throw badState(`store ${this.backend.uri} (${this.backend.kind}) keeps no model registry; use a folder store for registered models`);
+    this.registryService = new ModelRegistry(this.backend, registry, this.options.user);
     return this.registryService;
   }
 
@@ -287,25 +319,4 @@ function resolveExperiment(experiments: Experiment[], wanted: string): Experimen
   return found;
 }
 
-/** The API view of a stored run. */
-export function toRun(record: RunRecord, experimentName: string): Run {
-  const metrics: Record<string, number> = {};
-  for (const [key, s] of Object.entries(record.metrics)) metrics[key] = s.value;
-  return {
-    id: record.id,
-    name: record.name,
-    experimentId: record.experimentId,
-    experimentName,
-    status: record.status,
-    startTime: record.startTime,
-    endTime: record.endTime,
-    lifecycleStage: record.lifecycleStage,
-    user: record.user,
-    parentRunId: record.tags[TAGS.parentRunId] ?? null,
-    params: { ...record.params },
-    metrics,
-    metricSummaries: record.metrics,
-    tags: { ...record.tags },
-    inputs: record.inputs,
-  };
-}
+export { toRun };

@@ -1,11 +1,13 @@
 /**
  * The registry's rules as pure changes to one model document: version numbering, stages with archive-existing,
  * one version per alias, and a history entry for every transition and alias change. No I/O, so tests need no disk.
+ * Every file backend (JSON, mlruns) applies these same functions under its own lock; ModelRegistry checks the
+ * preconditions it can before calling any backend, so a remote backend refuses the same input.
  */
-import { badState, exists, invalid, notFound } from '../../core/errors.js';
+import { badState, exists, invalid, notFound } from '../core/errors.js';
 import type {
   Change, HistoryAction, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
-} from '../registry-store.js';
+} from './registry-store.js';
 
 export function newModelDocument(name: string, init: { description: string; tags: Record<string, string>; user: string }, now: number): RegisteredModelRecord {
   const doc: RegisteredModelRecord = {
@@ -53,9 +55,7 @@ export function applyUpdate(target: { description: string; tags: Record<string, 
 export function transition(
   doc: RegisteredModelRecord, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }, now: number,
 ): ModelVersionRecord {
-  if (options.archiveExisting && stage !== 'Staging' && stage !== 'Production') {
-    throw invalid(`archive-existing works only when moving to Staging or Production, not "${stage}"; drop the option`);
-  }
+  if (options.archiveExisting) checkArchiveExisting(stage);
   const target = findVersion(doc, version);
   const from = target.stage;
   target.stage = stage;
@@ -72,6 +72,13 @@ export function transition(
     }
   }
   return target;
+}
+
+/** MLflow's rule: archive_existing_versions only with Staging or Production. */
+export function checkArchiveExisting(stage: ModelStage): void {
+  if (stage !== 'Staging' && stage !== 'Production') {
+    throw invalid(`archive-existing works only when moving to Staging or Production, not "${stage}"; drop the option`);
+  }
 }
 
 export function setAlias(doc: RegisteredModelRecord, alias: string, version: number, change: Change, now: number): void {
