@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../../src/store/backend.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
+import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { tempDir } from '../helpers.js';
 
 export interface BackendUnderTest {
@@ -19,4 +20,5 @@ export interface BackendUnderTest {
 
 export const BACKENDS: BackendUnderTest[] = [
   { name: 'json (file:)', newLocation: () => tempDir(), open: (dir) => openJsonBackend(dir) },
+  { name: 'MLflow file store (mlruns:)', newLocation: () => tempDir(), open: (dir) => openMlrunsBackend(dir) },
 ];
