@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const suites = ['tracking', 'registry', 'report', 'magics'];
+const suites = ['tracking', 'registry', 'report', 'magics', 'backends'];
 const only = process.argv[2];
 let failed = false;
 for (const suite of suites) {
