@@ -1,12 +1,16 @@
 /** A run being logged by this process: cheap synchronous metric logging, buffered params and tags, flush and end. */
 import type { DatasetInput, RunStatus } from './core/entities.js';
 import { TAGS } from './core/entities.js';
-import { badState, invalid, paramChanged } from './core/errors.js';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { badState, invalid, paramChanged, TracklabError } from './core/errors.js';
 import {
   paramValueToString, tagValueToString, validateArtifactPath, validateKey, validateMetricValue, validateRunStatus,
   validateStep, validateTimestamp, ownEntries,
 } from './core/validation.js';
-import type { RunWriter, TrackingStore } from './store/tracking-store.js';
+import type { ArtifactRepository } from './store/artifact-repository.js';
+import type { Backend } from './store/backend.js';
+import type { RunWriter } from './store/tracking-store.js';
 import { writeModel, type LogModelOptions, type LoggedModel } from './models/model-package.js';
 
 export interface MetricOptions {
@@ -26,7 +30,8 @@ export class ActiveRun {
 
   /** @internal created by Tracker.startRun */
   constructor(
-    private readonly store: TrackingStore,
+    private readonly backend: Backend,
+    private readonly artifacts: ArtifactRepository,
     private readonly writer: RunWriter,
     readonly id: string,
     readonly name: string,
@@ -129,16 +134,37 @@ export class ActiveRun {
     await this.writer.logBatch({ inputs: [{ ...dataset }] });
   }
 
-  /** Copies a local file or folder into the run's artifacts, under `artifactDir` if given. */
+  /**
+   * Copies a local file or folder into the run's artifacts, under `artifactDir` if given (a folder lands as
+   * `artifactDir/<its name>`; use logArtifacts to copy a folder's contents, as MLflow's log_artifacts does).
+   */
   async logArtifact(localPath: string, artifactDir = ''): Promise<void> {
     this.assertOpen();
-    await this.store.logArtifact(this.id, localPath, validateArtifactPath(artifactDir, 'artifact folder'));
+    await this.artifacts.copyIn(localPath, validateArtifactPath(artifactDir, 'artifact folder'));
+  }
+
+  /**
+   * MLflow's log_artifacts: copies the contents of folder `localDir` under `artifactPath` ('' is the root).
+   * @example await run.logArtifacts('./plots', 'charts'); // ./plots/a.png -> charts/a.png
+   */
+  async logArtifacts(localDir: string, artifactPath = ''): Promise<void> {
+    this.assertOpen();
+    const dir = validateArtifactPath(artifactPath, 'artifact folder');
+    let names: string[];
+    try {
+      if (!statSync(localDir).isDirectory()) throw invalid(`logArtifacts takes a folder; ${localDir} is a file (use logArtifact)`);
+      names = readdirSync(localDir).sort();
+    } catch (error) {
+      if (error instanceof TracklabError) throw error;
+      throw invalid(`cannot log artifacts from ${localDir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`);
+    }
+    for (const name of names) await this.artifacts.copyIn(join(localDir, name), dir);
   }
 
   /** @example await run.logText('# notes', 'notes.md'); */
   async logText(text: string, artifactPath: string): Promise<void> {
     this.assertOpen();
-    await this.store.writeArtifact(this.id, validateArtifactPath(artifactPath), String(text));
+    await this.artifacts.write(validateArtifactPath(artifactPath), String(text));
   }
 
   /** Writes `value` as pretty JSON to an artifact. */
@@ -152,7 +178,7 @@ export class ActiveRun {
    */
   async logModel(model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
     this.assertOpen();
-    return writeModel(this.store, this.id, model, options);
+    return writeModel(this.backend, this.id, model, options);
   }
 
   /** Everything logged so far survives a crash of this process (kill -9) once this resolves. */

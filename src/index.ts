@@ -1,6 +1,8 @@
-/** tracklab's public API. Nothing here uses import.meta or top-level await: notebooks require it as CommonJS. */
+/**
+ * tracklab's public API. Backend interfaces (TrackingStore, Backend, registerBackend, ...) are in `tracklab/store`.
+ * Nothing here uses import.meta or top-level await: notebooks require it as CommonJS. */
 export { Tracker, toRun } from './tracker.js';
-export type { TrackerOptions, StartRunOptions, SearchRunsQuery, HistoryPoint } from './tracker.js';
+export type { TrackerOptions, StartRunOptions, SearchRunsQuery, SearchExperimentsQuery, HistoryPoint } from './tracker.js';
 export { ActiveRun } from './active-run.js';
 export { activeRun } from './notebook-handle.js';
 export type { MetricOptions } from './active-run.js';
@@ -12,15 +14,11 @@ export type {
 export { TAGS } from './core/entities.js';
 export { TRACKLAB_VERSION } from './core/version.js';
 export { parseFilter, compileFilter, searchInMemory } from './core/search/index.js';
-export { openStore, registerBackend, defaultStorePath } from './store/resolve-store.js';
-export type { TrackingStore, RunWriter } from './store/tracking-store.js';
 export { ModelRegistry } from './registry/model-registry.js';
 export type { Lineage, ModelEdit, RegisterOptions, TransitionOptions } from './registry/model-registry.js';
 export type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
-export { openRegistry } from './registry/open-registry.js';
-export type {
-  ModelRegistryStore, ModelStage, ModelVersionRecord, RegisteredModelRecord, RegistryHistoryEntry, HistoryAction,
-} from './store/registry-store.js';
+export type { ModelStage, RegistryHistoryEntry, HistoryAction } from './store/registry-store.js';
+export type { BackendCapabilities } from './store/backend.js';
 export { MODEL_STAGES } from './store/registry-store.js';
 export { registerFlavor, listFlavors } from './models/flavor.js';
 export type { Flavor, ModelFiles, SavedModel, FlavorSaveOptions } from './models/flavor.js';

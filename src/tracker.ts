@@ -1,20 +1,23 @@
 /** The public entry point: open a store, start runs, read and search them. */
-import type { ArtifactEntry, Experiment, Run, RunRecord, ViewType } from './core/entities.js';
+import type { ArtifactEntry, Experiment, Run, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
+import { toRun } from './core/run-view.js';
+import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { RUN_ID_ENV } from './core/reproduction.js';
 import { randomRunName } from './core/names.js';
-import { searchInMemory } from './core/search/index.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
 import {
   ownEntries, tagValueToString, validateArtifactPath, validateExperimentName, validateKey, validateRunId, validateRunName,
   validateRunStatus,
 } from './core/validation.js';
 import { ActiveRun } from './active-run.js';
-import { openStore } from './store/resolve-store.js';
+import type { ArtifactRepository } from './store/artifact-repository.js';
+import type { Backend, BackendCapabilities } from './store/backend.js';
+import { openBackend } from './store/resolve-store.js';
 import type { TrackingStore } from './store/tracking-store.js';
+import { validateModelName } from './registry/registry-validation.js';
 import { ModelRegistry, type Lineage, type ModelEdit, type RegisterOptions, type TransitionOptions } from './registry/model-registry.js';
-import { openRegistry } from './registry/open-registry.js';
 import type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
 
 export interface TrackerOptions {
@@ -53,21 +56,31 @@ export interface SearchRunsQuery {
   viewType?: ViewType;
 }
 
+export interface SearchExperimentsQuery extends ExperimentSearch {
+  /** default ACTIVE_ONLY */
+  viewType?: ViewType;
+}
+
 export interface HistoryPoint { step: number; value: number; timestamp: number }
 
 export class Tracker {
   private readonly active = new Set<ActiveRun>();
   private registryService: ModelRegistry | undefined;
 
-  private constructor(readonly store: TrackingStore, private readonly options: Required<Omit<TrackerOptions, 'store'>>) {}
+  /** The tracking part of the backend. */
+  readonly store: TrackingStore;
+
+  private constructor(readonly backend: Backend, private readonly options: Required<Omit<TrackerOptions, 'store'>>) {
+    this.store = backend.tracking;
+  }
 
   /**
    * Opens a store.
    * @example const tracker = await Tracker.open({ store: './tracklab' });
    */
   static async open(options: TrackerOptions = {}): Promise<Tracker> {
-    const store = await openStore(options.store, options.cwd);
-    return new Tracker(store, {
+    const backend = await openBackend(options.store, options.cwd);
+    return new Tracker(backend, {
       user: options.user ?? currentUser(),
       sourceName: options.sourceName ?? defaultSourceName(),
       sourceType: options.sourceType ?? 'LOCAL',
@@ -76,7 +89,10 @@ export class Tracker {
   }
 
   /** The store's URI, e.g. file:///home/me/project/tracklab */
-  get storeUri(): string { return this.store.uri; }
+  get storeUri(): string { return this.backend.uri; }
+
+  /** What this store can keep (metric summaries, registry history, ...); see BackendCapabilities. */
+  get capabilities(): BackendCapabilities { return this.backend.capabilities; }
 
   /**
    * Starts a run in an experiment (created if missing).
@@ -101,7 +117,7 @@ export class Tracker {
       tags: { ...sourceTags({ ...this.options }), ...tags, [TAGS.runName]: name },
     });
     const writer = await this.store.openRunWriter(record.id);
-    const run = new ActiveRun(this.store, writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
+    const run = new ActiveRun(this.backend, this.backend.artifacts.forRun(record), writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
     this.active.add(run);
     return run;
   }
@@ -130,7 +146,8 @@ export class Tracker {
     const experiment = await this.store.getExperiment(record.experimentId);
     const writer = await this.store.openRunWriter(id);
     const name = options.name ?? record.name;
-    const run = new ActiveRun(this.store, writer, id, name, experiment.id, experiment.name, record.params,
+    const run = new ActiveRun(this.backend, this.backend.artifacts.forRun(record), writer, id, name, experiment.id,
+      experiment.name, record.params,
       (r) => this.active.delete(r));
     this.active.add(run);
     if (Object.keys(tags).length > 0) await run.setTags(tags);
@@ -157,9 +174,15 @@ export class Tracker {
     const ids = query.experiments === undefined
       ? experiments.filter((e) => e.lifecycleStage === 'active').map((e) => e.id)
       : query.experiments.map((wanted) => resolveExperiment(experiments, wanted).id);
-    const records = await this.store.listRuns(ids, query.viewType ?? 'ACTIVE_ONLY');
-    const runs = records.map((r) => toRun(r, names.get(r.experimentId) ?? r.experimentId));
-    return searchInMemory(runs, query);
+    const page = await this.store.searchRuns({
+      experimentIds: ids, view: query.viewType ?? 'ACTIVE_ONLY',
+      ...(query.filter !== undefined ? { filter: query.filter } : {}),
+      ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
+      ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
+      ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
+    });
+    const runs = page.runs.map((r) => toRun(r, names.get(r.experimentId) ?? r.experimentId));
+    return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
   }
 
   /** @example const h = await tracker.getMetricHistory(run.id, 'loss'); // [{ step, value, timestamp }] */
@@ -175,6 +198,21 @@ export class Tracker {
       (out[key] ??= []).push({ step, value, timestamp });
     }
     return out;
+  }
+
+  /**
+   * MLflow's search_experiments: filter on name, creation_time, last_update_time and tags, order, and pages.
+   * @example await tracker.searchExperiments({ filter: "name LIKE 'iris%' AND tags.team = 'a'", orderBy: ['name'] });
+   */
+  async searchExperiments(query: SearchExperimentsQuery = {}): Promise<{ experiments: Experiment[]; nextPageToken?: string }> {
+    const { viewType, ...search } = query;
+    return searchExperimentsInMemory(await this.store.listExperiments(viewType ?? 'ACTIVE_ONLY'), search);
+  }
+
+  /** Sets a tag on an experiment (by name or id), as MLflow's set_experiment_tag. */
+  async setExperimentTag(nameOrId: string, key: string, value: unknown): Promise<void> {
+    const experiment = await this.getExperiment(nameOrId);
+    await this.store.setExperimentTag(experiment.id, validateKey('tag', key), tagValueToString(key, value, 5000));
   }
 
   async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {
@@ -229,37 +267,60 @@ export class Tracker {
   }
 
   async listArtifacts(runId: string, dir = '', options: { recursive?: boolean } = {}): Promise<ArtifactEntry[]> {
-    return this.store.listArtifacts(validateRunId(runId), validateArtifactPath(dir), options.recursive ?? false);
+    const checked = validateArtifactPath(dir);
+    return (await this.artifacts(runId)).list(checked, options.recursive ?? false);
   }
 
   async readArtifact(runId: string, path: string): Promise<Buffer> {
-    return this.store.readArtifact(validateRunId(runId), validateArtifactPath(path));
+    const checked = validateArtifactPath(path);
+    return (await this.artifacts(runId)).read(checked);
   }
 
   /** Local path of an artifact, when the store keeps files locally. */
   async artifactLocalPath(runId: string, path: string): Promise<string | undefined> {
-    return this.store.artifactLocalPath(validateRunId(runId), validateArtifactPath(path));
+    const checked = validateArtifactPath(path);
+    return (await this.artifacts(runId)).localPath(checked);
+  }
+
+  /** Copies a local file or folder into the artifacts of any run (e.g. one that has ended), under `artifactDir`. */
+  async logArtifact(runId: string, localPath: string, artifactDir = ''): Promise<void> {
+    const checked = validateArtifactPath(artifactDir, 'artifact folder');
+    await (await this.artifacts(runId)).copyIn(localPath, checked);
+  }
+
+  /** The artifact repository of a run, resolved from its artifact URI. */
+  private async artifacts(runId: string): Promise<ArtifactRepository> {
+    return this.backend.artifacts.forRun(await this.store.getRun(validateRunId(runId)));
   }
 
   /** Flushes every active run (they stay RUNNING) and closes the store. */
   async close(): Promise<void> {
     for (const run of this.active) await run.flush();
-    await this.store.close();
+    await this.backend.close();
   }
 
   // ---- model registry (src/registry) ----
   /** The model registry beside this store; opened on first use. */
   get models(): ModelRegistry {
-    this.registryService ??= new ModelRegistry(this.store, openRegistry(this.store), this.options.user);
+    if (this.registryService) return this.registryService;
+    const registry = this.backend.registry;
+    if (!registry) throw badState(`store ${this.backend.uri} (${this.backend.kind}) keeps no model registry; use a folder store for registered models`);
+    this.registryService = new ModelRegistry(this.backend, registry, this.options.user);
     return this.registryService;
   }
 
   /**
-   * Registers the model logged at `source` (`runs:/<run id>/<path>`) as the next version of `name` (created if missing).
-   * @example const mv = await tracker.registerModel('iris-rf', `runs:/${run.id}/model`, { description: 'baseline' }); // mv.version === 1
+   * Registers the model logged at `modelUri` (`runs:/<run id>/<path>`) as the next version of `name` (created if
+   * missing), in MLflow's argument order. The older order `registerModel(name, modelUri)` still works and warns once:
+   * it is recognised by a valid model name first and something that is not one (a URI) second.
+   * @example const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' }); // mv.version === 1
    */
-  async registerModel(name: string, source: string, options: RegisterOptions = {}): Promise<ModelVersion> {
-    return this.models.registerModel(name, source, options);
+  async registerModel(modelUri: string, name: string, options: RegisterOptions = {}): Promise<ModelVersion> {
+    if (isModelName(modelUri) && !isModelName(name)) {
+      warnOldOrder();
+      return this.models.registerModel(modelUri, name, options);
+    }
+    return this.models.registerModel(name, modelUri, options);
   }
 
   /** Creates a registered model with no versions yet. */
@@ -323,6 +384,21 @@ export class Tracker {
   }
 }
 
+const isModelName = (value: unknown): boolean => {
+  try {
+    validateModelName(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+let warnedOldOrder = false;
+function warnOldOrder(): void {
+  if (warnedOldOrder) return;
+  warnedOldOrder = true;
+  process.emitWarning('tracker.registerModel(name, modelUri) is deprecated; use MLflow\'s order registerModel(modelUri, name)',
+    'DeprecationWarning');
+}
 /** One adoption per process: later runs of the same script are new runs. */
 let envRunAdopted = false;
 
@@ -336,25 +412,4 @@ function resolveExperiment(experiments: Experiment[], wanted: string): Experimen
   return found;
 }
 
-/** The API view of a stored run. */
-export function toRun(record: RunRecord, experimentName: string): Run {
-  // fromEntries defines own properties, so a key such as "__proto__" stays data
-  const metrics = Object.fromEntries(Object.entries(record.metrics).map(([key, s]) => [key, s.value]));
-  return {
-    id: record.id,
-    name: record.name,
-    experimentId: record.experimentId,
-    experimentName,
-    status: record.status,
-    startTime: record.startTime,
-    endTime: record.endTime,
-    lifecycleStage: record.lifecycleStage,
-    user: record.user,
-    parentRunId: record.tags[TAGS.parentRunId] ?? null,
-    params: { ...record.params },
-    metrics,
-    metricSummaries: record.metrics,
-    tags: { ...record.tags },
-    inputs: record.inputs,
-  };
-}
+export { toRun };

@@ -15,6 +15,7 @@ import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { installSafeOutput } from './terminal-text.js';
+import { addTransferCommands } from './transfer-commands.js';
 
 /** The commander program with every command wired to `ctx` (default: a context reading the global `--store`). */
 export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliContext } {
@@ -28,6 +29,7 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addTrackingCommands(program, context);
   addRegistryCommands(program, context);
   addReportCommand(program, context);
+  addTransferCommands(program, context);
   addNotebookCommands(program, context);
   addProjectCommands(program, context);
   program.command('doctor').description('check every file of the store; --repair fixes what is safe, after a backup')

@@ -63,6 +63,11 @@ export interface RunRecord {
   tags: Record<string, string>;
   metrics: Record<string, MetricSummary>;
   inputs: DatasetInput[];
+  /**
+   * Where the run's files live, e.g. `file:///home/me/mlruns/1/<id>/artifacts`; filled in by the backend that returns
+   * the run (a backend may leave it out of what it stores and derive it).
+   */
+  artifactUri?: string;
 }
 
 /** A run as the API and the CLI's --json return it. */
@@ -84,6 +89,8 @@ export interface Run {
   metricSummaries: Record<string, MetricSummary>;
   tags: Record<string, string>;
   inputs: DatasetInput[];
+  /** where the run's files live (a `file:` URI for folder stores); '' when the backend does not say */
+  artifactUri?: string;
 }
 
 export interface ArtifactEntry {

@@ -276,7 +276,7 @@ export class MagicRuntime {
         }
       } else {
         const tracker = await this.open();
-        for (const id of this.exec?.runIds ?? []) await tracker.store.logArtifact(id, control.attach, '');
+        for (const id of this.exec?.runIds ?? []) await tracker.logArtifact(id, control.attach, '');
       }
     });
   }

@@ -7,7 +7,8 @@ import { corrupt, exists, invalid, notFound, TracklabError } from '../core/error
 import { TAGS } from '../core/entities.js';
 import { ownEntries, validateArtifactPath } from '../core/validation.js';
 import { TRACKLAB_VERSION } from '../core/version.js';
-import type { TrackingStore } from '../store/tracking-store.js';
+import { runArtifacts, type Backend } from '../store/backend.js';
+import type { ArtifactRepository } from '../store/artifact-repository.js';
 import { detectFlavor, getFlavor, type Flavor, type ModelFiles } from './flavor.js';
 import './json-flavor.js';
 import './random-forest-flavor.js';
@@ -37,11 +38,13 @@ export interface LoggedModel {
   manifest: ModelManifest;
 }
 
-export async function writeModel(store: TrackingStore, runId: string, model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
+/** Saves `model` into the artifacts of run `runId` of `backend`, with tracklab's manifest. */
+export async function writeModel(backend: Backend, runId: string, model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
+  const repo = await runArtifacts(backend, runId);
   const path = validateArtifactPath(options.path ?? 'model', 'model path');
   if (path === '') throw invalid('model path "" is invalid: give a folder name such as "model"');
   const flavor = options.flavor === undefined ? detectFlavor(model) : getFlavor(options.flavor);
-  await refuseExisting(store, runId, path);
+  await refuseExisting(repo, runId, path);
   const saved = await flavor.save(model, options.loader === undefined ? {} : { loader: options.loader });
   const files = new Map(Object.entries(saved.files).map(([name, data]) => [checkFileName(name, flavor.name), data] as const));
   let signature = options.signature === undefined ? undefined : checkSignature(options.signature);
@@ -51,7 +54,7 @@ export async function writeModel(store: TrackingStore, runId: string, model: unk
   }
   let size = 0;
   for (const [name, data] of files) {
-    await store.writeArtifact(runId, `${path}/${name}`, data);
+    await repo.write(`${path}/${name}`, data);
     size += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   }
   const now = Date.now();
@@ -63,15 +66,17 @@ export async function writeModel(store: TrackingStore, runId: string, model: unk
     ...(options.inputExample !== undefined ? { inputExample: INPUT_EXAMPLE_FILE } : {}),
     ...(options.metadata !== undefined ? { metadata: checkMetadata(options.metadata) } : {}),
   };
-  await store.writeArtifact(runId, `${path}/${MANIFEST_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
-  await recordOnRun(store, runId, manifest);
+  const { MLMODEL_FILE, mlmodelYaml } = await import('./mlmodel.js'); // the YAML library only when a model is logged
+  await repo.write(`${path}/${MLMODEL_FILE}`, mlmodelYaml(manifest));
+  await repo.write(`${path}/${MANIFEST_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await recordOnRun(backend, runId, manifest);
   return { uri: runsUri(runId, path), runId, path, flavor: flavor.name, manifest };
 }
 
 /** Overwriting a model could silently change a registered version, so a path is written once. */
-async function refuseExisting(store: TrackingStore, runId: string, path: string): Promise<void> {
+async function refuseExisting(repo: ArtifactRepository, runId: string, path: string): Promise<void> {
   try {
-    if ((await store.listArtifacts(runId, path)).length === 0) return;
+    if ((await repo.list(path, false)).length === 0) return;
   } catch (error) {
     if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') return;
     throw error;
@@ -81,7 +86,7 @@ async function refuseExisting(store: TrackingStore, runId: string, path: string)
 
 function checkFileName(name: string, flavor: string): string {
   const checked = validateArtifactPath(name, `file name from flavor "${flavor}"`);
-  if (checked === '' || checked === MANIFEST_FILE || checked === INPUT_EXAMPLE_FILE) {
+  if (checked === '' || checked === MANIFEST_FILE || checked === INPUT_EXAMPLE_FILE || checked === 'MLmodel') {
     throw invalid(`flavor "${flavor}" may not write a file named ${JSON.stringify(name)}; it is reserved`);
   }
   return checked;
@@ -113,8 +118,8 @@ function checkMetadata(metadata: unknown): Record<string, unknown> {
 }
 
 /** MLflow's mlflow.log-model.history tag: one entry per model logged in the run. */
-async function recordOnRun(store: TrackingStore, runId: string, m: ModelManifest): Promise<void> {
-  const run = await store.getRun(runId);
+async function recordOnRun(backend: Backend, runId: string, m: ModelManifest): Promise<void> {
+  const run = await backend.tracking.getRun(runId);
   let history: unknown[] = [];
   try {
     const parsed: unknown = JSON.parse(run.tags[TAGS.logModelHistory] ?? '[]');
@@ -122,15 +127,15 @@ async function recordOnRun(store: TrackingStore, runId: string, m: ModelManifest
   } catch { /* a hand-edited tag: start a new list */ }
   history.push({ run_id: runId, artifact_path: m.artifactPath, utc_time_created: m.utcTimeCreated, flavors: Object.keys(m.flavors), model_uuid: m.modelUuid });
   const text = JSON.stringify(history);
-  if (text.length <= 8000) await store.logBatch(runId, { tags: { [TAGS.logModelHistory]: text } });
+  if (text.length <= 8000) await backend.tracking.logBatch(runId, { tags: { [TAGS.logModelHistory]: text } });
 }
 
 /** The manifest of the model at runs:/<runId>/<path>; a clear error when there is none or it is damaged. */
-export async function readManifest(store: TrackingStore, runId: string, path: string): Promise<ModelManifest> {
-  await store.getRun(runId); // "run does not exist" rather than "not a model"
+export async function readManifest(backend: Backend, runId: string, path: string): Promise<ModelManifest> {
+  const repo = await runArtifacts(backend, runId); // "run does not exist" rather than "not a model"
   let text: string;
   try {
-    text = (await store.readArtifact(runId, `${path}/${MANIFEST_FILE}`)).toString('utf8');
+    text = (await repo.read(`${path}/${MANIFEST_FILE}`)).toString('utf8');
   } catch (error) {
     if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') {
       throw notFound(`${runsUri(runId, path)} is not a logged model (no ${MANIFEST_FILE}); log one with run.logModel(model, { path: "${path}" })`);
@@ -149,10 +154,11 @@ export async function readManifest(store: TrackingStore, runId: string, path: st
 }
 
 /** Loads the model at runs:/<runId>/<path> with its flavor's loader. */
-export async function loadModelFrom(store: TrackingStore, runId: string, path: string): Promise<unknown> {
-  const manifest = await readManifest(store, runId, path);
+export async function loadModelFrom(backend: Backend, runId: string, path: string): Promise<unknown> {
+  const manifest = await readManifest(backend, runId, path);
   const flavor = getFlavor(manifest.flavor);
-  const read = (name: string): Promise<Buffer> => store.readArtifact(runId, `${path}/${validateArtifactPath(name, 'model file')}`);
+  const repo = await runArtifacts(backend, runId);
+  const read = (name: string): Promise<Buffer> => repo.read(`${path}/${validateArtifactPath(name, 'model file')}`);
   const files: ModelFiles = { read, readText: async (name) => (await read(name)).toString('utf8') };
   return flavor.load(files, manifest.flavors[manifest.flavor] ?? {});
 }

@@ -11,6 +11,8 @@ import { loadModelFrom } from '../models/model-package.js';
 import { runsUri } from '../models/runs-uri.js';
 import { parseModelsUri, parseModelUri, parseRunsUri, type ModelRef } from './model-uri.js';
 import type { ModelRegistryStore, RegisteredModelRecord, RegistryHistoryEntry } from '../store/registry-store.js';
+import type { Backend } from '../store/backend.js';
+import { checkArchiveExisting, checkDeletable } from '../store/registry-rules.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 import {
   cleanTags, parseStage, validateAlias, validateComment, validateDescription, validateModelName, validateVersion,
@@ -38,7 +40,11 @@ export interface Lineage {
 const MODEL_MARKERS = [MANIFEST_FILE, 'MLmodel'];
 
 export class ModelRegistry {
-  constructor(private readonly tracking: TrackingStore, readonly store: ModelRegistryStore, private readonly user: string) {}
+  private readonly tracking: TrackingStore;
+
+  constructor(private readonly backend: Backend, readonly store: ModelRegistryStore, private readonly user: string) {
+    this.tracking = backend.tracking;
+  }
 
   async createRegisteredModel(name: string, options: RegisterOptions = {}): Promise<RegisteredModel> {
     const doc = await this.store.createRegisteredModel(validateModelName(name), {
@@ -64,7 +70,8 @@ export class ModelRegistry {
       throw error;
     });
     if (run.lifecycleStage === 'deleted') throw badState(msg.sourceRunDeleted(source, runId));
-    const entries = await this.tracking.listArtifacts(runId, path).catch((error: unknown) => {
+    const repo = this.backend.artifacts.forRun(run);
+    const entries = await repo.list(path, false).catch((error: unknown) => {
       if (isNotFound(error)) throw notFound(msg.sourcePathMissing(source, path, runId));
       if (error instanceof TracklabError && error.code === 'INVALID_PARAMETER_VALUE') return [];
       throw error;
@@ -88,7 +95,9 @@ export class ModelRegistry {
   }
 
   async deleteRegisteredModel(name: string): Promise<void> {
-    await this.store.deleteRegisteredModel(validateModelName(name));
+    const checked = validateModelName(name);
+    checkDeletable(await this.store.getRegisteredModel(checked)); // the backend checks again under its lock
+    await this.store.deleteRegisteredModel(checked);
   }
 
   async getModelVersion(name: string, version: number | string): Promise<ModelVersion> {
@@ -108,7 +117,9 @@ export class ModelRegistry {
 
   async transitionStage(name: string, version: number | string, stage: string, options: TransitionOptions = {}): Promise<ModelVersion> {
     const n = validateVersion(version);
-    await this.store.transitionStage(validateModelName(name), n, parseStage(stage), {
+    const target = parseStage(stage);
+    if (options.archiveExisting === true) checkArchiveExisting(target);
+    await this.store.transitionStage(validateModelName(name), n, target, {
       archiveExisting: options.archiveExisting === true, user: this.user, comment: validateComment(options.comment),
     });
     return this.getModelVersion(name, n);
@@ -132,7 +143,7 @@ export class ModelRegistry {
   async loadModel(uri: string): Promise<unknown> {
     const parsed = parseModelUri(uri);
     const { runId, path } = parsed.kind === 'runs' ? parsed : await this.resolveModelUri(uri);
-    return loadModelFrom(this.tracking, runId, path);
+    return loadModelFrom(this.backend, runId, path);
   }
 
   /** Version -> run, experiment, git commit, datasets and its history. Accepts (name, version) or a models:/ URI. */

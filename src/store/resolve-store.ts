@@ -1,36 +1,101 @@
-/** Picks a backend by URI scheme and finds the default store location. */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+/**
+ * Opens a store by URI scheme and finds the default store location. A folder (a plain path or `file:`) is looked at
+ * first: a tracklab store opens with the JSON backend, an MLflow `mlruns` folder with the MLflow file-store backend,
+ * and a non-empty folder that is neither is refused, never taken over.
+ *
+ * | location                          | backend                                                       |
+ * |-----------------------------------|---------------------------------------------------------------|
+ * | `./tracklab`, `file:./x`, `file:///abs` | whatever the folder holds; a new or empty folder: JSON, or MLflow when named `mlruns` |
+ * | `mlruns:./mlruns`, `mlruns:///abs` | MLflow's file store, created if missing                      |
+ * | `http(s)://host:port`, `sqlite:///x.db` | registered by their backends with `registerBackend`     |
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
-import { JsonStore } from './json/json-store.js';
+import type { Backend } from './backend.js';
+import { openJsonBackend } from './json/json-backend.js';
+import { isMlrunsFolder } from './mlruns/detect.js';
 import type { TrackingStore } from './tracking-store.js';
 
-type Opener = (location: string) => Promise<TrackingStore>;
+/** Opens the backend for a location whose scheme matched; `cwd` resolves relative paths. */
+export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;
 
-/** Backends by URI scheme. A plain path means `file:`. Planned: `mlruns:` (MLflow file store), `http(s):` (MLflow REST). */
-const BACKENDS = new Map<string, Opener>([
-  ['file:', (path) => JsonStore.open(path)],
+/** Loaded on first use, so processes that only touch JSON stores never load the YAML library. */
+const openMlrunsBackend = async (root: string): Promise<Backend> => (await import('./mlruns/mlruns-backend.js')).openMlrunsBackend(root);
+
+const BACKENDS = new Map<string, BackendOpener>([
+  ['file:', (where, { cwd }) => openFolder(filePath(where, cwd))],
+  ['mlruns:', (where, { cwd }) => openMlrunsBackend(mlrunsPath(where, cwd))],
 ]);
 
-/** Registers another backend for a URI scheme such as `mlflow+http:`. */
-export function registerBackend(scheme: string, open: Opener): void {
-  BACKENDS.set(scheme.endsWith(':') ? scheme : `${scheme}:`, open);
+/** Schemes named here get a clear "not available in this build" until a backend registers them. */
+const PLANNED = ['http:', 'https:', 'sqlite:'];
+
+/**
+ * Registers the backend of a URI scheme, e.g. `registerBackend('sqlite', (uri) => openSqliteBackend(uri))`.
+ * The opener receives the location exactly as given.
+ */
+export function registerBackend(scheme: string, open: BackendOpener): void {
+  BACKENDS.set(scheme.endsWith(':') ? scheme.toLowerCase() : `${scheme.toLowerCase()}:`, open);
 }
 
 /**
  * Opens the store named by `location` (a folder path or a URI); without one, TRACKLAB_STORE, else `tracklab/` in the
  * nearest ancestor folder holding a package.json, else in the working directory.
+ *
+ * @example const backend = await openBackend('./mlruns'); backend.kind // 'mlruns'
  */
-export async function openStore(location?: string, cwd = process.cwd()): Promise<TrackingStore> {
+export async function openBackend(location?: string, cwd = process.cwd()): Promise<Backend> {
   const where = location ?? process.env['TRACKLAB_STORE'] ?? defaultStorePath(cwd);
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(where)?.[1];
-  if (scheme === undefined || /^[a-zA-Z]$/.test(scheme)) return JsonStore.open(resolve(cwd, where));
-  const open = BACKENDS.get(`${scheme.toLowerCase()}:`);
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(where)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme.length === 1) return openFolder(resolve(cwd, where)); // a path (or C:\...)
+  const open = BACKENDS.get(`${scheme}:`);
   if (!open) {
-    throw invalid(`store URI "${where}" has an unsupported scheme "${scheme}:"; supported: ${[...BACKENDS.keys()].join(', ')} or a folder path`);
+    const known = [...BACKENDS.keys()].join(', ');
+    throw invalid(PLANNED.includes(`${scheme}:`)
+      ? `store URI "${where}": the ${scheme}: backend is not available in this tracklab; supported: ${known} or a folder path`
+      : `store URI "${where}" has an unsupported scheme "${scheme}:"; supported: ${known} or a folder path`);
   }
-  return open(scheme.toLowerCase() === 'file' ? fileURLToPath(where) : where);
+  return open(where, { cwd });
+}
+
+/** The tracking store of `openBackend(location)`. */
+export async function openStore(location?: string, cwd = process.cwd()): Promise<TrackingStore> {
+  return (await openBackend(location, cwd)).tracking;
+}
+
+/** What a folder holds, judged without changing it. */
+export type FolderKind = 'json' | 'mlruns' | 'empty' | 'foreign';
+
+/** Looks at a folder: a tracklab store, an MLflow store, missing or empty (dot files aside), or something else. */
+export function detectFolder(path: string): FolderKind {
+  if (!existsSync(path)) return 'empty';
+  if (!statSync(path).isDirectory()) return 'foreign';
+  if (existsSync(join(path, 'tracklab-store.json'))) return 'json';
+  if (isMlrunsFolder(path)) return 'mlruns';
+  return readdirSync(path).some((name) => !name.startsWith('.')) ? 'foreign' : 'empty';
+}
+
+async function openFolder(path: string): Promise<Backend> {
+  const kind = detectFolder(path);
+  if (kind === 'json') return openJsonBackend(path);
+  if (kind === 'mlruns') return openMlrunsBackend(path);
+  if (kind === 'empty') return basename(path) === 'mlruns' ? openMlrunsBackend(path) : openJsonBackend(path);
+  const shown = readdirSync(path).filter((n) => !n.startsWith('.')).slice(0, 5).join(', ');
+  throw invalid(`folder ${path} is neither a tracklab store (no tracklab-store.json) nor an MLflow store (no meta.yaml `
+    + `experiments) and is not empty (${shown}${readdirSync(path).length > 5 ? ', ...' : ''}); tracklab does not take it over: `
+    + 'give an empty or new folder with --store, or an MLflow folder as mlruns:PATH');
+}
+
+/** `file:///abs` (a URL) or `file:./rel` and `file:/abs` (as MLflow users write them). */
+function filePath(where: string, cwd: string): string {
+  return where.startsWith('file://') ? fileURLToPath(where) : resolve(cwd, where.slice('file:'.length));
+}
+
+function mlrunsPath(where: string, cwd: string): string {
+  const rest = where.slice('mlruns:'.length);
+  return rest.startsWith('//') ? fileURLToPath(`file:${rest}`) : resolve(cwd, rest === '' ? 'mlruns' : rest);
 }
 
 export function defaultStorePath(cwd = process.cwd()): string {

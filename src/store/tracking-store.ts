@@ -1,13 +1,23 @@
 import type {
-  ArtifactEntry, DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType,
+  DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType,
 } from '../core/entities.js';
 
 /**
- * The one interface every tracking backend implements (JSON files today; an MLflow `mlruns` folder and an MLflow
- * REST server are planned). Inputs reach a backend already validated (src/core/validation.ts); a backend only stores.
- * Nothing here names a file: a backend over REST must be able to implement it.
+ * The one interface every tracking backend implements (tracklab's JSON folder, an MLflow `mlruns` folder, an MLflow
+ * REST server). Inputs reach a backend already validated (src/core/validation.ts); a backend only stores. Nothing here
+ * names a file: a backend over REST must be able to implement it. Artifacts are not here: they sit behind an
+ * ArtifactRepository resolved from each run's `artifactUri` (artifact-repository.ts).
  */
-export interface TrackingStore {
+export interface TrackingStore extends TrackingStoreCore {
+  /**
+   * MLflow's search_runs: one page of runs of the given experiments, filtered and ordered in the backend (file
+   * backends use src/core/search; a REST backend forwards the query). Every returned run has its `artifactUri`.
+   */
+  searchRuns(query: RunSearch): Promise<RunPage>;
+}
+
+/** What a tracking backend does besides search; a folder backend implements this and gets search from search-records.ts. */
+export interface TrackingStoreCore {
   /** The URI the store was opened with, e.g. `file:///home/me/project/tracklab`. */
   readonly uri: string;
 
@@ -36,21 +46,36 @@ export interface TrackingStore {
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
   /** Every point of every metric of a run, in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
-  /** Runs of the given experiments (ids), newest first; filtering and ordering are done by src/core/search. */
-  listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]>;
-
-  /** Copies a local file or folder into the run's artifacts under `artifactDir` (validated relative path or ''). */
-  logArtifact(runId: string, localPath: string, artifactDir: string): Promise<void>;
-  writeArtifact(runId: string, artifactPath: string, data: string | Uint8Array): Promise<void>;
-  listArtifacts(runId: string, dir?: string, recursive?: boolean): Promise<ArtifactEntry[]>;
-  readArtifact(runId: string, artifactPath: string): Promise<Buffer>;
-  /** A local path to the artifact when the backend has one (after a containment check), else undefined. */
-  artifactLocalPath(runId: string, artifactPath: string): Promise<string | undefined>;
 
   close(): Promise<void>;
 }
 
+/** A search as MLflow's SearchRuns request has it. */
+export interface RunSearch {
+  /** experiment ids (not names); at least one */
+  experimentIds: readonly string[];
+  /** MLflow filter syntax; '' or absent matches every run */
+  filter?: string;
+  /** e.g. `['metrics.acc DESC']`; default start time, newest first, then run id */
+  orderBy?: readonly string[];
+  /** 1..50000, default 1000 */
+  maxResults?: number;
+  /** `nextPageToken` of the previous page */
+  pageToken?: string;
+  /** default ACTIVE_ONLY */
+  view?: ViewType;
+}
+
+/** One page of a run search. */
+export interface RunPage {
+  runs: RunRecord[];
+  /** present only when more runs match */
+  nextPageToken?: string;
+}
+
 export interface NewRun {
+  /** keep this id (import between stores); default a new random 32-hex id. The caller checks it is free. */
+  id?: string;
   experimentId: string;
   name: string;
   startTime: number;

@@ -21,13 +21,15 @@ export async function listModels(tracker: Tracker, opts: JsonOption): Promise<st
 /** One model: versions, aliases and history. */
 export async function showModel(tracker: Tracker, name: string, opts: JsonOption): Promise<string> {
   const model = await tracker.getRegisteredModel(name);
-  return opts.json ? formatJson(model) : describeModel(model);
+  if (opts.json) return formatJson(model);
+  const note = tracker.capabilities.registryHistory ? '' : '\n\nhistory: — (this store keeps none, like MLflow\'s)';
+  return describeModel(model) + note;
 }
 
 /** Registers the model folder a run logged as the next version of `name`. */
 export async function registerModel(tracker: Tracker, name: string, opts: RegisterModelOptions): Promise<string> {
   const description = opts.description === undefined ? {} : { description: opts.description };
-  const mv = await tracker.registerModel(name, `runs:/${opts.run}/${opts.path}`, description);
+  const mv = await tracker.registerModel(`runs:/${opts.run}/${opts.path}`, name, description);
   return opts.json ? formatJson(mv) : `registered ${mv.name} version ${mv.version} from ${mv.source}`;
 }
 

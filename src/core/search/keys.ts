@@ -33,8 +33,7 @@ const ATTRIBUTES = new Map<string, (run: Run) => AttributeValue>([
   ['user_id', (r) => r.user],
   ['status', (r) => r.status],
   ['experiment_id', (r) => r.experimentId],
-  // Run has no artifact URI; runs that carry one (a store may add it) can still be searched by it.
-  ['artifact_uri', (r) => (r as Run & { artifactUri?: string }).artifactUri],
+  ['artifact_uri', (r) => r.artifactUri],
   ['start_time', (r) => r.startTime],
   ['end_time', (r) => r.endTime],
 ]);

@@ -3,7 +3,7 @@
  *
  * <store root>/registry/models/<name, lower-cased>.json
  *
- * Every change is `updateDocument`: cross-process lock, re-read, pure change (registry-document.ts), atomic fsynced
+ * Every change is `updateDocument`: cross-process lock, re-read, pure change (../registry-rules.ts), atomic fsynced
  * write. So processes registering versions of one model at once get distinct versions and lose nothing.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import type {
 import { removeDeadTempFiles } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import * as rules from './registry-document.js';
+import * as rules from '../registry-rules.js';
 import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 
 export class JsonRegistry implements ModelRegistryStore {

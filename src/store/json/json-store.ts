@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
-import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
+import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
@@ -26,7 +26,7 @@ import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
 
-export class JsonStore implements TrackingStore {
+export class JsonStore implements TrackingStoreCore {
   readonly uri: string;
   private readonly experiments: ExperimentIndex;
   private readonly runCache: RunCache;
@@ -81,7 +81,7 @@ export class JsonStore implements TrackingStore {
 
   async createRun(input: NewRun): Promise<RunRecord> {
     const record: RunRecord = {
-      id: randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
+      id: input.id ?? randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
       startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
       params: dict({}), tags: dict(input.tags), metrics: dict({}), inputs: [],
     };

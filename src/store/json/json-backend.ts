@@ -1,0 +1,76 @@
+/**
+ * Assembles tracklab's JSON folder store into a Backend: the JsonStore for tracking (plus search and artifact URIs),
+ * the JsonRegistry beside it, and artifacts under `runs/<id>/artifacts`.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import { artifactResolver } from '../artifact-repository.js';
+import type { Backend } from '../backend.js';
+import { searchRecords } from '../search-records.js';
+import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
+import { JsonRegistry } from './json-registry.js';
+import { JsonStore } from './json-store.js';
+
+/** Opens (creating if needed) the JSON store in folder `root` as a Backend. */
+export async function openJsonBackend(root: string): Promise<Backend> {
+  const store = await JsonStore.open(root);
+  const tracking = new JsonTracking(store);
+  let registry: JsonRegistry | undefined;
+  return {
+    kind: 'json',
+    uri: store.uri,
+    tracking,
+    // created on first use, so a read-only look at a store leaves no registry folder behind
+    get registry() { return (registry ??= new JsonRegistry(root)); },
+    artifacts: artifactResolver((run) => artifactDir(root, run.id)),
+    capabilities: { metricSummaries: true, registryHistory: true, datasets: true, localArtifacts: true, concurrentWriters: true },
+    close: () => tracking.close(),
+  };
+}
+
+const artifactDir = (root: string, runId: string): string => join(root, 'runs', runId, 'artifacts');
+
+/** The JsonStore as a TrackingStore: adds search and the artifact URI of every run it returns. */
+export class JsonTracking implements TrackingStore {
+  readonly uri: string;
+  /** `file:` URL of the runs folder, built once: pathToFileURL costs more than a whole search step per run */
+  private readonly runsUrl: string;
+
+  constructor(readonly store: JsonStore) {
+    this.uri = store.uri;
+    this.runsUrl = pathToFileURL(join(store.root, 'runs')).href;
+  }
+
+  private withUri = (run: RunRecord): RunRecord => {
+    run.artifactUri ??= `${this.runsUrl}/${encodeURIComponent(run.id)}/artifacts`;
+    return run;
+  };
+
+  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> { return this.store.createExperiment(name, tags); }
+  ensureExperiment(name: string): Promise<Experiment> { return this.store.ensureExperiment(name); }
+  getExperiment(id: string): Promise<Experiment> { return this.store.getExperiment(id); }
+  getExperimentByName(name: string): Promise<Experiment | undefined> { return this.store.getExperimentByName(name); }
+  listExperiments(view?: ViewType): Promise<Experiment[]> { return this.store.listExperiments(view); }
+  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> { return this.store.setExperimentLifecycle(id, stage); }
+  setExperimentTag(id: string, key: string, value: string): Promise<void> { return this.store.setExperimentTag(id, key, value); }
+
+  async createRun(input: NewRun): Promise<RunRecord> { return this.withUri(await this.store.createRun(input)); }
+  async getRun(id: string): Promise<RunRecord> { return this.withUri(await this.store.getRun(id)); }
+  async updateRun(id: string, update: RunUpdate): Promise<RunRecord> { return this.withUri(await this.store.updateRun(id, update)); }
+  setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> { return this.store.setRunLifecycle(id, stage); }
+  logBatch(id: string, batch: RunBatch): Promise<void> { return this.store.logBatch(id, batch); }
+  deleteTag(id: string, key: string): Promise<void> { return this.store.deleteTag(id, key); }
+  openRunWriter(id: string): Promise<RunWriter> { return this.store.openRunWriter(id); }
+  getMetricHistory(id: string, key: string): Promise<MetricPoint[]> { return this.store.getMetricHistory(id, key); }
+  getAllMetricHistories(id: string): Promise<MetricPoint[]> { return this.store.getAllMetricHistories(id); }
+
+  async searchRuns(query: RunSearch): Promise<RunPage> {
+    const records = await this.store.listRuns(query.experimentIds, query.view ?? 'ACTIVE_ONLY');
+    const page = searchRecords(records, query);
+    // copies: the folded runs are cached by the store and must not gain fields
+    return { ...page, runs: page.runs.map((r) => this.withUri({ ...r })) };
+  }
+
+  close(): Promise<void> { return this.store.close(); }
+}
