@@ -4,6 +4,8 @@
  */
 import type { Backend } from '../../src/store/backend.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
+import { join } from 'node:path';
+import { openSqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
 import { tempDir } from '../helpers.js';
 
 export interface BackendUnderTest {
@@ -19,4 +21,9 @@ export interface BackendUnderTest {
 
 export const BACKENDS: BackendUnderTest[] = [
   { name: 'json (file:)', newLocation: () => tempDir(), open: (dir) => openJsonBackend(dir) },
+  {
+    name: 'sqlite (mlflow.db)',
+    newLocation: () => `sqlite:///${join(tempDir(), 'mlflow.db')}`,
+    open: (uri) => openSqliteBackend(uri, process.cwd()),
+  },
 ];
