@@ -5,6 +5,7 @@
 import type { Backend } from '../../src/store/backend.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
 import { join } from 'node:path';
+import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { openSqliteBackend } from '../../src/store/sqlite/sqlite-backend.js';
 import { tempDir } from '../helpers.js';
 
@@ -21,6 +22,7 @@ export interface BackendUnderTest {
 
 export const BACKENDS: BackendUnderTest[] = [
   { name: 'json (file:)', newLocation: () => tempDir(), open: (dir) => openJsonBackend(dir) },
+  { name: 'MLflow file store (mlruns:)', newLocation: () => tempDir(), open: (dir) => openMlrunsBackend(dir) },
   {
     name: 'sqlite (mlflow.db)',
     newLocation: () => `sqlite:///${join(tempDir(), 'mlflow.db')}`,
