@@ -103,8 +103,9 @@ export class SqliteTracking implements TrackingStore {
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const id = randomUUID().replaceAll('-', '');
+    const id = input.id ?? randomUUID().replaceAll('-', '');
     this.db.write(() => {
+      if (this.db.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(id)) throw exists(`run ${id} already exists in ${this.db.path}`);
       const exp = this.db.stmt('SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?')
         .get(Number(input.experimentId)) as { artifact_location: string | null; lifecycle_stage: string } | undefined;
       if (!exp) throw notFound(`no experiment with id "${input.experimentId}" in ${this.db.path}`);
