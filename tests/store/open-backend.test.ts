@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
 import { detectFolder, openBackend, registerBackend } from '../../src/store/resolve-store.js';
 import { tempDir } from '../helpers.js';
+import { SQLITE_SKIP } from '../sqlite-binding.js';
 
 describe('openBackend', () => {
   it('opens a new folder, a plain path or a file: URI as a tracklab JSON store', async () => {
@@ -48,7 +49,7 @@ describe('openBackend', () => {
     await assert.rejects(openBackend('ftp://host/x'), { code: 'INVALID_PARAMETER_VALUE', message: /unsupported scheme "ftp:".*file:/ });
   });
 
-  it('opens sqlite: URIs with the MLflow database backend', async () => {
+  it('opens sqlite: URIs with the MLflow database backend', { skip: SQLITE_SKIP }, async () => {
     const backend = await openBackend(`sqlite:///${join(tempDir(), 'mlflow.db')}`);
     assert.equal(backend.kind, 'sqlite');
     await backend.close();

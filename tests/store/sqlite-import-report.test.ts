@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { buildReport } from '../../src/report/index.js';
 import { transfer } from '../../src/transfer/index.js';
 import { repoRoot, tempDir } from '../helpers.js';
+import { SQLITE_SKIP } from '../sqlite-binding.js';
 
 function fixtureCopy(): string {
   const dir = tempDir();
@@ -16,7 +17,7 @@ function fixtureCopy(): string {
   return dir;
 }
 
-describe('an mlflow.db made by MLflow imports and reports', () => {
+describe('an mlflow.db made by MLflow imports and reports', { skip: SQLITE_SKIP }, () => {
   it('imports into a JSON store and back into a new mlflow.db with nothing lost', async () => {
     const dir = fixtureCopy();
     const json = join(tempDir(), 'tracklab');

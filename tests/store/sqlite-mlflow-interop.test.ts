@@ -9,9 +9,11 @@ import { describe, it } from 'node:test';
 import { openBackend } from '../../src/store/resolve-store.js';
 import { Tracker } from '../../src/tracker.js';
 import { tempDir } from '../helpers.js';
+import { SQLITE_SKIP } from '../sqlite-binding.js';
 import { MLFLOW_SKIP, mlflowPythonPath, runMlflowPython } from '../mlflow-python.js';
 
-const SKIP = MLFLOW_SKIP === false ? false : 'needs MLflow 2.x: pip install mlflow (or ../shared/mlflow-server)';
+const SKIP = SQLITE_SKIP !== false ? SQLITE_SKIP
+  : MLFLOW_SKIP === false ? false : 'needs MLflow 2.x: pip install mlflow (or ../shared/mlflow-server)';
 
 const READ_BACK = `
 import json, math, sys

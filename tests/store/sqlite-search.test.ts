@@ -10,6 +10,7 @@ import { openBackend } from '../../src/store/resolve-store.js';
 import { searchRecords } from '../../src/store/search-records.js';
 import type { RunSearch } from '../../src/store/tracking-store.js';
 import { tempDir } from '../helpers.js';
+import { SQLITE_SKIP } from '../sqlite-binding.js';
 
 const VALUES = [0.5, Number.NaN, Infinity, -Infinity, 0.25, 1, 0.5];
 
@@ -44,7 +45,7 @@ const ORDERS = [
   ['attributes.end_time'], ['attributes.start_time'], ['attributes.user_id DESC'], ['attributes.status', 'params.model DESC'],
 ];
 
-describe('sqlite search in SQL matches src/core/search', () => {
+describe('sqlite search in SQL matches src/core/search', { skip: SQLITE_SKIP }, () => {
   const opened: Backend[] = [];
   after(async () => { for (const b of opened) await b.close(); });
 
