@@ -23,7 +23,9 @@ interface RunRow {
   deleted_time: number | null;
 }
 interface KeyValueRow { run_uuid: string; key: string; value: string | null }
-interface LatestRow { run_uuid: string; key: string; value: number; timestamp: number | null; step: number; is_nan: number }
+interface LatestRow {
+  run_uuid: string; key: string; value: number; timestamp: number | null; step: number; is_nan: number;
+}
 interface SummaryRow { run_uuid: string; key: string; lo: number | null; hi: number | null; n: number }
 interface InputRow {
   run_uuid: string; name: string; digest: string; source_type: string; source: string; schema: string | null;
@@ -42,11 +44,10 @@ export function loadRuns(db: SqliteDb, ids: readonly string[]): RunRecord[] {
       experiment_id, deleted_time FROM runs WHERE run_uuid IN ${IDS}`).all(json) as RunRow[];
     for (const row of rows) records.set(row.run_uuid, toRecord(row));
     const get = (id: string): RunRecord => records.get(id) as RunRecord;
-    for (const r of db.stmt(`SELECT run_uuid, "key", value FROM params WHERE run_uuid IN ${IDS}`).all(json) as KeyValueRow[]) {
-      get(r.run_uuid).params[r.key] = r.value ?? '';
-    }
-    for (const r of db.stmt(`SELECT run_uuid, "key", value FROM tags WHERE run_uuid IN ${IDS}`).all(json) as KeyValueRow[]) {
-      get(r.run_uuid).tags[r.key] = r.value ?? '';
+    for (const table of ['params', 'tags'] as const) {
+      const sql = `SELECT run_uuid, "key", value FROM ${table} WHERE run_uuid IN ${IDS}`;
+      const rows = db.stmt(sql).all(json) as KeyValueRow[];
+      for (const r of rows) get(r.run_uuid)[table][r.key] = r.value ?? '';
     }
     addMetrics(db, json, get);
     for (const r of db.stmt(INPUTS_SQL).all(json) as InputRow[]) get(r.run_uuid).inputs.push(toInput(r));
@@ -80,7 +81,8 @@ function addMetrics(db: SqliteDb, json: string, get: (id: string) => RunRecord):
     WHERE run_uuid IN ${IDS}`).all(json) as LatestRow[];
   for (const r of latest) {
     const value = fromStored(r.value, r.is_nan);
-    get(r.run_uuid).metrics[r.key] = { value, step: r.step, timestamp: r.timestamp ?? 0, min: value, max: value, count: 1 };
+    const timestamp = r.timestamp ?? 0;
+    get(r.run_uuid).metrics[r.key] = { value, step: r.step, timestamp, min: value, max: value, count: 1 };
   }
   const summaries = db.stmt(`SELECT run_uuid, "key", MIN(CASE WHEN is_nan = 0 THEN value END) AS lo,
     MAX(CASE WHEN is_nan = 0 THEN value END) AS hi, COUNT(*) AS n FROM metrics WHERE run_uuid IN ${IDS}

@@ -39,7 +39,9 @@ export function pageQuery(
   offset: number, limit: number,
 ): SqlQuery | undefined {
   const params: unknown[] = [JSON.stringify(experimentIds.map(Number)), JSON.stringify(STAGES[view])];
-  const where = ['r.experiment_id IN (SELECT value FROM json_each(?))', 'r.lifecycle_stage IN (SELECT value FROM json_each(?))'];
+  const where = [
+    'r.experiment_id IN (SELECT value FROM json_each(?))', 'r.lifecycle_stage IN (SELECT value FROM json_each(?))',
+  ];
   for (const clause of parseFilter(filter).clauses) {
     const sql = clauseSql(clause, params);
     if (sql === undefined) return undefined;
@@ -68,7 +70,9 @@ function clauseSql(clause: FilterClause, params: unknown[]): string | undefined 
       return `${ATTRIBUTE_COLUMNS[clause.key]} ${clause.comparator} ?`;
     }
     params.push(clause.key, v);
-    const test = clause.comparator === '!=' ? '(m.is_nan = 1 OR m.value != ?)' : `m.is_nan = 0 AND m.value ${clause.comparator} ?`;
+    const test = clause.comparator === '!='
+      ? '(m.is_nan = 1 OR m.value != ?)'
+      : `m.is_nan = 0 AND m.value ${clause.comparator} ?`;
     return `EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_uuid = r.run_uuid AND m."key" = ? AND ${test})`;
   }
   if (clause.kind === 'attribute') return stringTest(ATTRIBUTE_COLUMNS[clause.key] as string, clause, params);

@@ -46,7 +46,9 @@ export async function openSqliteBackend(uri: string, cwd: string): Promise<Backe
     tracking,
     registry: new SqliteRegistry(db),
     artifacts: sqliteArtifacts(folder),
-    capabilities: { metricSummaries: true, registryHistory: false, datasets: true, localArtifacts: true, concurrentWriters: true },
+    capabilities: {
+      metricSummaries: true, registryHistory: false, datasets: true, localArtifacts: true, concurrentWriters: true,
+    },
     close: () => tracking.close(),
   };
 }
@@ -67,7 +69,9 @@ function sqliteArtifacts(folder: string): ArtifactResolver {
       const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(uri);
       if (proxied) {
         const parts = proxied[1]!.split('/').filter((p) => p !== '');
-        if (parts.includes('..')) throw invalid(`run ${run.id} has artifact URI ${uri}, which leaves its artifacts folder`);
+        if (parts.includes('..')) {
+          throw invalid(`run ${run.id} has artifact URI ${uri}, which leaves its artifacts folder`);
+        }
         return new LocalArtifactRepository(join(proxiedArtifactsRoot(folder), ...parts), run.id);
       }
       return local.forRun(run);

@@ -28,8 +28,9 @@ function loadBinding(): typeof BetterSqlite3 {
     return binding;
   } catch (error) {
     throw new TracklabError('INVALID_STATE', 'the sqlite: backend needs the optional dependency better-sqlite3 12.x, '
-      + `which did not load (${(error as Error).message.split('\n')[0]}); install it with \`npm install better-sqlite3@12\` `
-      + '(a prebuilt binary for Node 20, or a build that needs python3, make and g++)', { cause: error });
+      + `which did not load (${(error as Error).message.split('\n')[0]}); install it with `
+      + '`npm install better-sqlite3@12` (a prebuilt binary for Node 20, or a build that needs python3, make and g++)',
+    { cause: error });
   }
 }
 

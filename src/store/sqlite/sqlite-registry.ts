@@ -12,7 +12,9 @@ import type { SqliteDb } from './sqlite-db.js';
 
 const DELETED = 'Deleted_Internal';
 
-interface ModelRow { name: string; creation_time: number | null; last_updated_time: number | null; description: string | null }
+interface ModelRow {
+  name: string; creation_time: number | null; last_updated_time: number | null; description: string | null;
+}
 interface VersionRow {
   version: number; creation_time: number | null; last_updated_time: number | null; description: string | null;
   user_id: string | null; current_stage: string | null; source: string | null; run_id: string | null;
@@ -21,7 +23,9 @@ interface VersionRow {
 export class SqliteRegistry implements ModelRegistryStore {
   constructor(private readonly db: SqliteDb) {}
 
-  async createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord> {
+  async createRegisteredModel(
+    name: string, init: { description: string; tags: Record<string, string>; user: string },
+  ): Promise<RegisteredModelRecord> {
     this.db.write(() => {
       if (this.db.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name)) {
         throw exists(`registered model "${name}" already exists`);
@@ -33,8 +37,8 @@ export class SqliteRegistry implements ModelRegistryStore {
 
   private insertModel(name: string, description: string, tags: Record<string, string>): void {
     const now = Date.now();
-    this.db.stmt('INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)')
-      .run(name, now, now, description);
+    this.db.stmt(`INSERT INTO registered_models (name, creation_time, last_updated_time, description)
+      VALUES (?, ?, ?, ?)`).run(name, now, now, description);
     this.setTags('registered_model_tags', [name], tags);
   }
 
@@ -49,9 +53,10 @@ export class SqliteRegistry implements ModelRegistryStore {
   async deleteRegisteredModel(name: string): Promise<void> {
     this.db.write(() => {
       checkDeletable(this.read(name));
-      for (const table of ['model_version_tags', 'model_versions', 'registered_model_aliases', 'registered_model_tags', 'registered_models']) {
-        this.db.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
-      }
+      const tables = [
+        'model_version_tags', 'model_versions', 'registered_model_aliases', 'registered_model_tags', 'registered_models',
+      ];
+      for (const table of tables) this.db.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
     });
   }
 
@@ -69,7 +74,8 @@ export class SqliteRegistry implements ModelRegistryStore {
   async createModelVersion(name: string, input: NewModelVersion): Promise<ModelVersionRecord> {
     const version = this.db.write(() => {
       if (!this.db.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name)) this.insertModel(name, '', {});
-      const { next } = this.db.stmt('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?').get(name) as { next: number };
+      const { next } = this.db.stmt('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?')
+        .get(name) as { next: number };
       const now = Date.now();
       this.db.stmt(`INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id,
         current_stage, source, run_id, status, status_message, run_link, storage_location)
@@ -101,7 +107,9 @@ export class SqliteRegistry implements ModelRegistryStore {
     });
   }
 
-  async transitionStage(name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }): Promise<ModelVersionRecord> {
+  async transitionStage(
+    name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean },
+  ): Promise<ModelVersionRecord> {
     if (options.archiveExisting) checkArchiveExisting(stage);
     this.db.write(() => {
       this.findVersion(name, version);
@@ -151,8 +159,8 @@ export class SqliteRegistry implements ModelRegistryStore {
   }
 
   private model(name: string): ModelRow {
-    const row = this.db.stmt('SELECT name, creation_time, last_updated_time, description FROM registered_models WHERE name = ?')
-      .get(name) as ModelRow | undefined;
+    const row = this.db.stmt(`SELECT name, creation_time, last_updated_time, description FROM registered_models
+      WHERE name = ?`).get(name) as ModelRow | undefined;
     if (!row) throw notFound(`no registered model "${name}"; \`tracklab models list\` shows them`);
     return row;
   }
@@ -164,12 +172,13 @@ export class SqliteRegistry implements ModelRegistryStore {
     const tags = this.tags('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ?');
     const versions = rows.filter((v) => v.current_stage !== DELETED).map((v) => toVersion(v, tags(name, v.version)));
     const aliases: Record<string, number> = {};
-    for (const a of this.db.stmt('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias').all(name) as { alias: string; version: number }[]) {
-      aliases[a.alias] = a.version;
-    }
+    const aliasRows = this.db.stmt('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias')
+      .all(name) as { alias: string; version: number }[];
+    for (const a of aliasRows) aliases[a.alias] = a.version;
     return {
       name: row.name, description: row.description ?? '', createdAt: row.creation_time ?? 0,
-      updatedAt: row.last_updated_time ?? 0, tags: this.tags('SELECT "key", value FROM registered_model_tags WHERE name = ?')(name),
+      updatedAt: row.last_updated_time ?? 0,
+      tags: this.tags('SELECT "key", value FROM registered_model_tags WHERE name = ?')(name),
       aliases, versions, history: [], nextVersion: (rows[rows.length - 1]?.version ?? 0) + 1,
     };
   }
@@ -177,14 +186,16 @@ export class SqliteRegistry implements ModelRegistryStore {
   private tags(sql: string): (...key: unknown[]) => Record<string, string> {
     return (...key) => {
       const out: Record<string, string> = {};
-      for (const t of this.db.stmt(sql).all(...key) as { key: string; value: string | null }[]) out[t.key] = t.value ?? '';
+      const rows = this.db.stmt(sql).all(...key) as { key: string; value: string | null }[];
+      for (const t of rows) out[t.key] = t.value ?? '';
       return out;
     };
   }
 
   private setTags(table: string, key: readonly unknown[], tags: Record<string, string>): void {
     const columns = key.length === 1 ? 'name' : 'name, version';
-    const put = this.db.stmt(`INSERT INTO ${table} ("key", value, ${columns}) VALUES (?, ?, ${key.map(() => '?').join(', ')})
+    const marks = key.map(() => '?').join(', ');
+    const put = this.db.stmt(`INSERT INTO ${table} ("key", value, ${columns}) VALUES (?, ?, ${marks})
       ON CONFLICT("key", ${columns}) DO UPDATE SET value = excluded.value`);
     for (const [k, v] of Object.entries(tags)) put.run(k, v, ...key);
   }
@@ -192,10 +203,13 @@ export class SqliteRegistry implements ModelRegistryStore {
   private update(table: string, tagTable: string, key: readonly unknown[], update: ModelUpdate): void {
     const where = key.length === 1 ? 'name = ?' : 'name = ? AND version = ?';
     const now = Date.now();
-    if (update.description !== undefined) this.db.stmt(`UPDATE ${table} SET description = ? WHERE ${where}`).run(update.description, ...key);
+    if (update.description !== undefined) {
+      this.db.stmt(`UPDATE ${table} SET description = ? WHERE ${where}`).run(update.description, ...key);
+    }
     this.db.stmt(`UPDATE ${table} SET last_updated_time = ? WHERE ${where}`).run(now, ...key);
     if (update.tags) this.setTags(tagTable, key, update.tags);
-    for (const k of update.deleteTags ?? []) this.db.stmt(`DELETE FROM ${tagTable} WHERE "key" = ? AND ${where}`).run(k, ...key);
+    const drop = this.db.stmt(`DELETE FROM ${tagTable} WHERE "key" = ? AND ${where}`);
+    for (const k of update.deleteTags ?? []) drop.run(k, ...key);
   }
 }
 

@@ -25,7 +25,9 @@ const EXPERIMENT_SQL = `SELECT experiment_id, name, artifact_location, lifecycle
   FROM experiments`;
 
 export class SqliteTracking implements TrackingStore {
-  constructor(readonly uri: string, readonly db: SqliteDb, private readonly newArtifactRoot: (experimentId: string) => string) {}
+  constructor(
+    readonly uri: string, readonly db: SqliteDb, private readonly newArtifactRoot: (experimentId: string) => string,
+  ) {}
 
   async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
     const id = this.db.write(() => {
@@ -39,7 +41,8 @@ export class SqliteTracking implements TrackingStore {
 
   async ensureExperiment(name: string): Promise<Experiment> {
     const id = this.db.write(() => {
-      const row = this.db.stmt('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as { experiment_id: number } | undefined;
+      const row = this.db.stmt('SELECT experiment_id FROM experiments WHERE name = ?')
+        .get(name) as { experiment_id: number } | undefined;
       return row ? String(row.experiment_id) : this.insertExperiment(name, {});
     });
     return this.getExperiment(id);
@@ -50,14 +53,17 @@ export class SqliteTracking implements TrackingStore {
     const { lastInsertRowid } = this.db.stmt(`INSERT INTO experiments (name, lifecycle_stage, creation_time,
       last_update_time) VALUES (?, 'active', ?, ?)`).run(name, now, now);
     const id = String(lastInsertRowid);
-    this.db.stmt('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?').run(this.newArtifactRoot(id), Number(id));
+    this.db.stmt('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?')
+      .run(this.newArtifactRoot(id), Number(id));
     for (const [key, value] of Object.entries(tags)) this.putExperimentTag(id, key, value);
     return id;
   }
 
   async getExperiment(id: string): Promise<Experiment> {
     const found = /^\d+$/.test(id) ? this.experiments('WHERE experiment_id = ?', Number(id))[0] : undefined;
-    if (!found) throw notFound(`no experiment with id "${id}" in ${this.db.path}; \`tracklab experiments list\` shows them`);
+    if (!found) {
+      throw notFound(`no experiment with id "${id}" in ${this.db.path}; \`tracklab experiments list\` shows them`);
+    }
     return found;
   }
 
@@ -75,10 +81,12 @@ export class SqliteTracking implements TrackingStore {
       const rows = this.db.stmt(`${EXPERIMENT_SQL} ${tail}`).all(...args) as ExperimentRow[];
       return rows.map((row) => {
         const tags: Record<string, string> = {};
-        const tagRows = this.db.stmt('SELECT "key", value FROM experiment_tags WHERE experiment_id = ?').all(row.experiment_id) as { key: string; value: string | null }[];
+        const tagRows = this.db.stmt('SELECT "key", value FROM experiment_tags WHERE experiment_id = ?')
+          .all(row.experiment_id) as { key: string; value: string | null }[];
         for (const t of tagRows) tags[t.key] = t.value ?? '';
         return {
-          id: String(row.experiment_id), name: row.name, lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+          id: String(row.experiment_id), name: row.name,
+          lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
           creationTime: row.creation_time ?? 0, lastUpdateTime: row.last_update_time ?? 0, tags,
         } satisfies Experiment;
       });
@@ -88,8 +96,8 @@ export class SqliteTracking implements TrackingStore {
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
     await this.getExperiment(id);
-    this.db.write(() => this.db.stmt('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?')
-      .run(stage, Date.now(), Number(id)));
+    this.db.write(() => this.db.stmt(`UPDATE experiments SET lifecycle_stage = ?, last_update_time = ?
+      WHERE experiment_id = ?`).run(stage, Date.now(), Number(id)));
   }
 
   async setExperimentTag(id: string, key: string, value: string): Promise<void> {
@@ -105,16 +113,21 @@ export class SqliteTracking implements TrackingStore {
   async createRun(input: NewRun): Promise<RunRecord> {
     const id = input.id ?? randomUUID().replaceAll('-', '');
     this.db.write(() => {
-      if (this.db.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(id)) throw exists(`run ${id} already exists in ${this.db.path}`);
+      if (this.db.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(id)) {
+        throw exists(`run ${id} already exists in ${this.db.path}`);
+      }
       const exp = this.db.stmt('SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?')
         .get(Number(input.experimentId)) as { artifact_location: string | null; lifecycle_stage: string } | undefined;
       if (!exp) throw notFound(`no experiment with id "${input.experimentId}" in ${this.db.path}`);
-      if (exp.lifecycle_stage === 'deleted') throw badState(`experiment ${input.experimentId} is deleted; restore it before creating runs in it`);
+      if (exp.lifecycle_stage === 'deleted') {
+        throw badState(`experiment ${input.experimentId} is deleted; restore it before creating runs in it`);
+      }
       const root = exp.artifact_location ?? this.newArtifactRoot(input.experimentId);
       this.db.stmt(`INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status,
         start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
         VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)`)
-        .run(id, input.name, input.user, input.startTime, `${root.replace(/\/+$/, '')}/${id}/artifacts`, Number(input.experimentId));
+        .run(id, input.name, input.user, input.startTime, `${root.replace(/\/+$/, '')}/${id}/artifacts`,
+          Number(input.experimentId));
       this.putTags(id, { 'mlflow.runName': input.name, ...input.tags });
     });
     return this.getRun(id);
@@ -129,8 +142,10 @@ export class SqliteTracking implements TrackingStore {
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
     this.db.write(() => {
       this.activeRun(id);
-      if (update.status !== undefined) this.db.stmt('UPDATE runs SET status = ? WHERE run_uuid = ?').run(update.status, id);
-      if (update.endTime !== undefined) this.db.stmt('UPDATE runs SET end_time = ? WHERE run_uuid = ?').run(update.endTime, id);
+      const set = (column: string, value: unknown): unknown =>
+        this.db.stmt(`UPDATE runs SET ${column} = ? WHERE run_uuid = ?`).run(value, id);
+      if (update.status !== undefined) set('status', update.status);
+      if (update.endTime !== undefined) set('end_time', update.endTime);
       if (update.name !== undefined) {
         this.db.stmt('UPDATE runs SET name = ? WHERE run_uuid = ?').run(update.name, id);
         this.putTags(id, { 'mlflow.runName': update.name });
@@ -155,9 +170,13 @@ export class SqliteTracking implements TrackingStore {
   writeBatch(id: string, batch: RunBatch): void {
     const experimentId = this.activeRun(id);
     for (const [key, value] of Object.entries(batch.params ?? {})) {
-      const old = this.db.stmt('SELECT value FROM params WHERE run_uuid = ? AND "key" = ?').get(id, key) as { value: string | null } | undefined;
-      if (old === undefined) this.db.stmt('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)').run(key, value, id);
-      else if ((old.value ?? '') !== value) throw paramChanged(key, id, old.value ?? '', value);
+      const old = this.db.stmt('SELECT value FROM params WHERE run_uuid = ? AND "key" = ?')
+        .get(id, key) as { value: string | null } | undefined;
+      if (old === undefined) {
+        this.db.stmt('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)').run(key, value, id);
+      } else if ((old.value ?? '') !== value) {
+        throw paramChanged(key, id, old.value ?? '', value);
+      }
     }
     if (batch.tags) this.putTags(id, batch.tags);
     if (batch.tags?.['mlflow.runName'] !== undefined) {
@@ -174,15 +193,18 @@ export class SqliteTracking implements TrackingStore {
 
   private putInput(runId: string, experimentId: number, input: DatasetInput): void {
     this.db.stmt(`INSERT OR IGNORE INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type,
-      dataset_source, dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(randomUUID().replaceAll('-', ''),
-      experimentId, input.name, input.digest, input.sourceType, input.source, input.schema ?? null, input.profile ?? null);
-    const { dataset_uuid: datasetId } = this.db.stmt('SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?')
+      dataset_source, dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      randomUUID().replaceAll('-', ''), experimentId, input.name, input.digest, input.sourceType, input.source,
+      input.schema ?? null, input.profile ?? null);
+    const { dataset_uuid: datasetId } = this.db.stmt(`SELECT dataset_uuid FROM datasets
+      WHERE experiment_id = ? AND name = ? AND digest = ?`)
       .get(experimentId, input.name, input.digest) as { dataset_uuid: string };
     const inputId = randomUUID().replaceAll('-', '');
     const added = this.db.stmt(`INSERT OR IGNORE INTO inputs (input_uuid, source_type, source_id, destination_type,
       destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)`).run(inputId, datasetId, runId);
     if (added.changes === 1 && input.context !== undefined) {
-      this.db.stmt("INSERT INTO input_tags (input_uuid, name, value) VALUES (?, 'mlflow.data.context', ?)").run(inputId, input.context);
+      this.db.stmt("INSERT INTO input_tags (input_uuid, name, value) VALUES (?, 'mlflow.data.context', ?)")
+        .run(inputId, input.context);
     }
   }
 
