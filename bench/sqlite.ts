@@ -4,7 +4,7 @@
  *   reading a 100,000-point metric history   >= 5x faster than MLflow's get_metric_history
  *   report of a 1,000-run mlflow.db          <= 1.5x the same report from tracklab's JSON store
  * Timings are in-process medians after one warm-up call on each side. Databases are made once into bench/out/.
- * Run: node --import tsx bench/sqlite.ts   (needs ../shared/mlflow-server or TRACKLAB_MLFLOW_SERVER_DIR for MLflow)
+ * Run: node --import tsx bench/sqlite.ts [search|report]   (needs ../shared/mlflow-server or TRACKLAB_MLFLOW_SERVER_DIR for MLflow)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -160,14 +160,15 @@ function report(rows: string[][]): void {
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const rows: string[][] = [];
+  const only = process.argv[2];
   if (MLFLOW_SKIP !== false) console.error(`skipping the MLflow comparisons: ${MLFLOW_SKIP}`);
-  else await searchAndHistory(rows);
+  else if (only !== 'report') await searchAndHistory(rows);
   const db = path.join(OUT, 'report-1000.db');
   if (!existsSync(db)) {
     rmSync(path.join(OUT, 'report-json'), { recursive: true, force: true });
     await makeReportStores(path.join(OUT, 'report-json'), db);
   }
-  report(rows);
+  if (only !== 'search') report(rows);
   console.log('| measurement | tracklab (sqlite:) | baseline, same run | speed-up / ratio | same answer |');
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);

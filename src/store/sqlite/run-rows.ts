@@ -111,18 +111,20 @@ function toInput(r: InputRow): DatasetInput {
   return input;
 }
 
-interface PointRow { key: string; value: number; step: number; timestamp: number; is_nan: number }
+type PointRow = [key: string, value: number, step: number, timestamp: number, isNan: number];
+
+const HISTORY_SQL = 'SELECT "key", value, step, timestamp, is_nan FROM metrics WHERE run_uuid = ?';
 
 /** Every point of a run's metrics (of one key when given), in logging order (rowid), as MLflow stores them. */
 export function loadHistory(db: SqliteDb, runId: string, key?: string): MetricPoint[] {
+  // rows as arrays: no object per row before the point is built
   const rows = (key === undefined
-    ? db.stmt('SELECT "key", value, step, timestamp, is_nan FROM metrics WHERE run_uuid = ? ORDER BY rowid').all(runId)
-    : db.stmt(`SELECT "key", value, step, timestamp, is_nan FROM metrics WHERE run_uuid = ? AND "key" = ?
-      ORDER BY rowid`).all(runId, key)) as PointRow[];
+    ? db.stmt(`${HISTORY_SQL} ORDER BY rowid`, true).all(runId)
+    : db.stmt(`${HISTORY_SQL} AND "key" = ? ORDER BY rowid`, true).all(runId, key)) as PointRow[];
   const points = new Array<MetricPoint>(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
     const r = rows[i] as PointRow;
-    points[i] = { key: r.key, value: fromStored(r.value, r.is_nan), step: r.step, timestamp: r.timestamp };
+    points[i] = { key: r[0], value: r[4] ? Number.NaN : fromStored(r[1], 0), step: r[2], timestamp: r[3] };
   }
   return points;
 }

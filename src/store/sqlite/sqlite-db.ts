@@ -61,12 +61,14 @@ export class SqliteDb {
     return new SqliteDb(path, db);
   }
 
-  /** A cached prepared statement. */
-  stmt(sql: string): Statement {
-    let s = this.cache.get(sql);
+  /** A cached prepared statement; `raw` ones return rows as arrays. */
+  stmt(sql: string, raw = false): Statement {
+    const key = raw ? `raw:${sql}` : sql;
+    let s = this.cache.get(key);
     if (!s) {
       s = this.db.prepare(sql);
-      this.cache.set(sql, s);
+      if (raw) s.raw(true);
+      this.cache.set(key, s);
     }
     return s;
   }

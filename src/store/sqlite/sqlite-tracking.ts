@@ -236,12 +236,12 @@ export class SqliteTracking implements TrackingStore {
   }
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
-    await this.getRun(id);
+    this.runStage(id);
     return loadHistory(this.db, id, key);
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
-    await this.getRun(id);
+    this.runStage(id);
     return loadHistory(this.db, id);
   }
 
