@@ -11,7 +11,8 @@ import { decodePageToken, encodePageToken, MAX_RESULTS_DEFAULT, MAX_RESULTS_LIMI
 import { msg } from '../../core/search/messages.js';
 import { searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { loadHistory, loadRuns } from './run-rows.js';
+import { RunCache } from './run-cache.js';
+import { loadHistory } from './run-rows.js';
 import { SqliteDb } from './sqlite-db.js';
 import { pageQuery } from './sql-search.js';
 import { SqliteRunWriter } from './sqlite-run-writer.js';
@@ -25,9 +26,13 @@ const EXPERIMENT_SQL = `SELECT experiment_id, name, artifact_location, lifecycle
   FROM experiments`;
 
 export class SqliteTracking implements TrackingStore {
+  private readonly cache: RunCache;
+
   constructor(
     readonly uri: string, readonly db: SqliteDb, private readonly newArtifactRoot: (experimentId: string) => string,
-  ) {}
+  ) {
+    this.cache = new RunCache(db);
+  }
 
   async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
     const id = this.db.write(() => {
@@ -134,7 +139,7 @@ export class SqliteTracking implements TrackingStore {
   }
 
   async getRun(id: string): Promise<RunRecord> {
-    const run = loadRuns(this.db, [id])[0];
+    const run = this.cache.get([id])[0];
     if (!run) throw notFound(`no run with id "${id}" in ${this.db.path}; \`tracklab runs list\` shows them`);
     return run;
   }
@@ -257,7 +262,7 @@ export class SqliteTracking implements TrackingStore {
     const sql = pageQuery(query.experimentIds, view, query.filter ?? '', orderBy, offset, maxResults + 1);
     if (sql === undefined) return this.searchInMemory(query, view);
     const ids = (this.db.stmt(sql.sql).all(...sql.params) as { id: string }[]).map((r) => r.id);
-    const runs = loadRuns(this.db, ids.slice(0, maxResults));
+    const runs = this.cache.get(ids.slice(0, maxResults));
     return ids.length > maxResults ? { runs, nextPageToken: encodePageToken(offset + maxResults) } : { runs };
   }
 
@@ -266,7 +271,7 @@ export class SqliteTracking implements TrackingStore {
     const ids = (this.db.stmt(`SELECT run_uuid AS id FROM runs WHERE experiment_id IN (SELECT value FROM json_each(?))
       AND lifecycle_stage IN (SELECT value FROM json_each(?))`).all(JSON.stringify(query.experimentIds.map(Number)),
       JSON.stringify(stages)) as { id: string }[]).map((r) => r.id);
-    return searchRecords(loadRuns(this.db, ids), query);
+    return searchRecords(this.cache.get(ids), query);
   }
 
   async close(): Promise<void> { this.db.close(); }
