@@ -97,6 +97,15 @@ describe('sqlite backend on an mlflow.db made by MLflow 2.12.2', { skip: SQLITE_
     assert.equal((await files.read('notes/hello.txt')).toString(), 'hello artifact');
   });
 
+  it("deletes and restores an experiment's runs with it, as MLflow's SQL store does", async () => {
+    const { tracking } = await open(`sqlite:///${join(fixtureCopy(), 'mlflow.db')}`);
+    await tracking.setExperimentLifecycle('1', 'deleted');
+    assert.equal((await tracking.getRun(PARENT)).lifecycleStage, 'deleted');
+    assert.equal((await tracking.searchRuns({ experimentIds: ['1'] })).runs.length, 0);
+    await tracking.setExperimentLifecycle('1', 'active');
+    assert.equal((await tracking.searchRuns({ experimentIds: ['1'] })).runs.length, 4, 'MLflow restores every run');
+  });
+
   it('reads a database of an unknown revision but refuses to write it, naming the revision', async () => {
     const dir = fixtureCopy();
     const raw = new (sqliteBinding())(join(dir, 'mlflow.db'));

@@ -101,8 +101,14 @@ export class SqliteTracking implements TrackingStore {
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
     await this.getExperiment(id);
-    this.db.write(() => this.db.stmt(`UPDATE experiments SET lifecycle_stage = ?, last_update_time = ?
-      WHERE experiment_id = ?`).run(stage, Date.now(), Number(id)));
+    const now = Date.now();
+    this.db.write(() => {
+      this.db.stmt('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?')
+        .run(stage, now, Number(id));
+      // as MLflow's SQL store: the experiment's runs are deleted and restored with it
+      this.db.stmt('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?')
+        .run(stage, stage === 'deleted' ? now : null, Number(id));
+    });
   }
 
   async setExperimentTag(id: string, key: string, value: string): Promise<void> {
