@@ -1,5 +1,5 @@
 /**
- * Report benchmarks (issue 5 targets, 2 cores):
+ * Report benchmarks (targets for a 2-core machine):
  *   build 1,000 runs x 5 metrics x 1,000 steps    < 15 s, < 1 GB RSS
  *   incremental rebuild after one new run          < 2 s
  *   experiment page with 1,000 runs interactive    < 1.5 s (headless Chromium)
