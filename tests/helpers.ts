@@ -9,19 +9,21 @@ const removeAll = (): void => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
   made.clear();
 };
-// A test file that is interrupted or fails before its `after` hooks still leaves nothing in the temp folder.
+// Registered while this module is first evaluated, at the top level of a test file, so it runs when that file's tests
+// end: an after() registered inside a before() hook would run as soon as the hook returns.
+after(removeAll);
+// A test file that is interrupted still leaves nothing in the temp folder.
 process.once('exit', removeAll);
 
 /**
- * A fresh folder under the OS temp folder, removed when the test, suite or file that asked for it ends (and at process
- * exit, whatever happens). Every test that needs a folder on disk takes it from here.
+ * A fresh folder under the OS temp folder, removed when the test file ends (and at process exit, whatever happens).
+ * Every test that needs a folder on disk takes it from here; removeTempDir frees one earlier.
  *
  * @example const store = join(tempDir(), 'store');
  */
 export function tempDir(prefix = 'tracklab-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.add(dir);
-  after(() => removeTempDir(dir));
   return dir;
 }
 

@@ -106,7 +106,7 @@ describe('tracklab exec', () => {
     const err = await run(process.execPath, [cli, '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', join(dir, 'o.ipynb')])
       .then(() => undefined, (e: { code: number; stderr: string }) => e);
     assert.equal(err?.code, 9);
-    assert.match(err.stderr, /^tracklab: cell 2 failed: Error: the answer is wrong: 41/);
+    assert.match(err.stderr, /^tracklab: cell 2 failed: Error: the answer is wrong: 41$/m);
   });
 });
 
