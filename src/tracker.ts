@@ -147,8 +147,7 @@ export class Tracker {
     const writer = await this.store.openRunWriter(id);
     const name = options.name ?? record.name;
     const run = new ActiveRun(this.backend, this.backend.artifacts.forRun(record), writer, id, name, experiment.id,
-      experiment.name, record.params,
-      (r) => this.active.delete(r));
+      experiment.name, record.params, (r) => this.active.delete(r));
     this.active.add(run);
     if (Object.keys(tags).length > 0) await run.setTags(tags);
     return run;

@@ -39,3 +39,9 @@ export function runMlflowPython(script: string, ...args: string[]): string {
   if (r.status !== 0) throw new Error(`MLflow's python failed (${r.status}): ${r.stderr.trim().split('\n').slice(-6).join('\n')}`);
   return r.stdout;
 }
+
+/** The python.sh that runs Python with MLflow importable, for tests that start it as a process of their own. */
+export function mlflowPythonPath(): string {
+  if (serverDir === undefined) throw new Error('real MLflow is not available');
+  return join(serverDir, 'python.sh');
+}

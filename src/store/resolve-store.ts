@@ -7,7 +7,8 @@
  * |-----------------------------------|---------------------------------------------------------------|
  * | `./tracklab`, `file:./x`, `file:///abs` | whatever the folder holds; a new or empty folder: JSON, or MLflow when named `mlruns` |
  * | `mlruns:./mlruns`, `mlruns:///abs` | MLflow's file store, created if missing                      |
- * | `http(s)://host:port`, `sqlite:///x.db` | registered by their backends with `registerBackend`     |
+ * | `sqlite:///rel.db`, `sqlite:////abs.db` | MLflow's SQLite database (better-sqlite3, loaded on first use) |
+ * | `http(s)://host:port`             | registered by its backend with `registerBackend`              |
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -21,16 +22,19 @@ import type { TrackingStore } from './tracking-store.js';
 /** Opens the backend for a location whose scheme matched; `cwd` resolves relative paths. */
 export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;
 
-/** Loaded on first use, so processes that only touch JSON stores never load the YAML library. */
+/** Loaded on first use, so processes that only touch JSON stores never load the YAML library or the SQLite code. */
 const openMlrunsBackend = async (root: string): Promise<Backend> => (await import('./mlruns/mlruns-backend.js')).openMlrunsBackend(root);
+const openSqliteBackend = async (uri: string, cwd: string): Promise<Backend> =>
+  (await import('./sqlite/sqlite-backend.js')).openSqliteBackend(uri, cwd);
 
 const BACKENDS = new Map<string, BackendOpener>([
   ['file:', (where, { cwd }) => openFolder(filePath(where, cwd))],
   ['mlruns:', (where, { cwd }) => openMlrunsBackend(mlrunsPath(where, cwd))],
+  ['sqlite:', (where, { cwd }) => openSqliteBackend(where, cwd)],
 ]);
 
 /** Schemes named here get a clear "not available in this build" until a backend registers them. */
-const PLANNED = ['http:', 'https:', 'sqlite:'];
+const PLANNED = ['http:', 'https:'];
 
 /**
  * Registers the backend of a URI scheme, e.g. `registerBackend('sqlite', (uri) => openSqliteBackend(uri))`.

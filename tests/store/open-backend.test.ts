@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
 import { detectFolder, openBackend, registerBackend } from '../../src/store/resolve-store.js';
 import { tempDir } from '../helpers.js';
+import { SQLITE_SKIP } from '../sqlite-binding.js';
 
 describe('openBackend', () => {
   it('opens a new folder, a plain path or a file: URI as a tracklab JSON store', async () => {
@@ -63,9 +64,14 @@ describe('openBackend', () => {
     for (const b of [byContent, again, elsewhere]) await b.close();
   });
 
-  it('names the schemes it supports for an unknown or not-yet-available one', async () => {
+  it('names the schemes it supports for an unknown one', async () => {
     await assert.rejects(openBackend('ftp://host/x'), { code: 'INVALID_PARAMETER_VALUE', message: /unsupported scheme "ftp:".*file:/ });
-    await assert.rejects(openBackend('sqlite:///tmp/x.db'), { code: 'INVALID_PARAMETER_VALUE', message: /sqlite: backend is not available/ });
+  });
+
+  it('opens sqlite: URIs with the MLflow database backend', { skip: SQLITE_SKIP }, async () => {
+    const backend = await openBackend(`sqlite:///${join(tempDir(), 'mlflow.db')}`);
+    assert.equal(backend.kind, 'sqlite');
+    await backend.close();
   });
 
   it('opens schemes other backends register', async () => {
