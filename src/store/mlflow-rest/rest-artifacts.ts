@@ -60,14 +60,21 @@ export class ProxiedArtifactRepository implements ArtifactRepository {
 
   async read(path: string): Promise<Buffer> {
     if (path === '' || path.split('/').includes('..')) throw invalid(`artifact path "${path}" is not a file path inside the run`);
+    const spec = { method: 'GET', path: `${API}/${encodePath(this.full(path))}` } as const;
     try {
-      return (await this.client.request({ method: 'GET', path: `${API}/${encodePath(this.full(path))}` })).body;
+      return (await this.client.request({ ...spec, retries: 0 })).body;
     } catch (error) {
-      if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') {
+      // MLflow 2.x answers a missing file with HTTP 500: look before retrying
+      if (!(error instanceof TracklabError) || !(await this.exists(path))) {
         throw notFound(`artifact "${path}" does not exist in ${this.uri}`);
       }
-      throw error;
+      return (await this.client.request(spec)).body;
     }
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    return (await this.list(dir, false)).some((e) => e.path === path && !e.isDir);
   }
 
   async localPath(): Promise<string | undefined> { return undefined; }

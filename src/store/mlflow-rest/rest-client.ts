@@ -50,6 +50,8 @@ export interface RequestSpec {
   data?: Buffer;
   /** false for creations: after a timeout or a 5xx the request may have been applied, so only unsent ones retry */
   idempotent?: boolean;
+  /** overrides the client's retry count */
+  retries?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
@@ -96,7 +98,7 @@ export class RestClient {
   /** Sends with retries; a 4xx answer becomes a TracklabError with MLflow's code and message. */
   async request(spec: RequestSpec): Promise<RawResponse> {
     let lastProblem = '';
-    for (let attempt = 0; attempt <= this.retries; attempt += 1) {
+    for (let attempt = 0; attempt <= (spec.retries ?? this.retries); attempt += 1) {
       if (attempt > 0) await sleep(Math.random() * this.backoffMs * 2 ** (attempt - 1));
       let res: RawResponse;
       try {
