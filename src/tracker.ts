@@ -241,11 +241,17 @@ export class Tracker {
   }
 
   /**
-   * Registers the model logged at `source` (`runs:/<run id>/<path>`) as the next version of `name` (created if missing).
-   * @example const mv = await tracker.registerModel('iris-rf', `runs:/${run.id}/model`, { description: 'baseline' }); // mv.version === 1
+   * Registers the model logged at `modelUri` (`runs:/<run id>/<path>`) as the next version of `name` (created if
+   * missing), in MLflow's argument order. The older order `registerModel(name, modelUri)` still works and warns once:
+   * model names cannot contain ":/", so the two orders never clash.
+   * @example const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' }); // mv.version === 1
    */
-  async registerModel(name: string, source: string, options: RegisterOptions = {}): Promise<ModelVersion> {
-    return this.models.registerModel(name, source, options);
+  async registerModel(modelUri: string, name: string, options: RegisterOptions = {}): Promise<ModelVersion> {
+    if (!URI_RE.test(modelUri) && URI_RE.test(name)) {
+      warnOldOrder();
+      return this.models.registerModel(modelUri, name, options);
+    }
+    return this.models.registerModel(name, modelUri, options);
   }
 
   /** Creates a registered model with no versions yet. */
@@ -307,6 +313,15 @@ export class Tracker {
   private async experimentNames(): Promise<Map<string, string>> {
     return new Map((await this.store.listExperiments('ALL')).map((e) => [e.id, e.name]));
   }
+}
+
+const URI_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\//;
+let warnedOldOrder = false;
+function warnOldOrder(): void {
+  if (warnedOldOrder) return;
+  warnedOldOrder = true;
+  process.emitWarning('tracker.registerModel(name, modelUri) is deprecated; use MLflow\'s order registerModel(modelUri, name)',
+    'DeprecationWarning');
 }
 
 function resolveExperiment(experiments: Experiment[], wanted: string): Experiment {

@@ -25,7 +25,7 @@ export function addRegistryCommands(program: Command, open: OpenTracker): void {
     .option('--description <text>', 'version description')
     .option('--json', 'print the new version as JSON')
     .action(async (name: string, opts: { run: string; path: string; description?: string; json?: boolean }) => {
-      const mv = await (await open()).registerModel(name, `runs:/${opts.run}/${opts.path}`, opts.description === undefined ? {} : { description: opts.description });
+      const mv = await (await open()).registerModel(`runs:/${opts.run}/${opts.path}`, name, opts.description === undefined ? {} : { description: opts.description });
       if (opts.json) return printJson(mv);
       console.log(`registered ${mv.name} version ${mv.version} from ${mv.source}`);
     });

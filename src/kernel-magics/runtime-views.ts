@@ -111,7 +111,7 @@ export async function registerModel(tracker: Tracker, name: string, o: RegisterO
     : o.best !== undefined ? await bestRun(tracker, o.best, path, o.experiment)
       : o.defaultRunId !== undefined ? await tracker.getRun(o.defaultRunId) : undefined;
   if (!run) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.noRunForModel());
-  const { version } = await tracker.registerModel(name, `runs:/${run.id}/${path}`);
+  const { version } = await tracker.registerModel(`runs:/${run.id}/${path}`, name);
   const done = [`registered ${name} version ${version} from run ${run.name} (${run.id})`];
   if (o.stage !== undefined) {
     await tracker.transitionStage(name, version, o.stage, { archiveExisting: true });

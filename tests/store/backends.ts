@@ -6,6 +6,7 @@ import { after } from 'node:test';
 import type { Backend } from '../../src/store/backend.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
 import { openRestBackend } from '../../src/store/mlflow-rest/rest-backend.js';
+import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { tempDir } from '../helpers.js';
 import { namespaced } from '../mlflow/namespaced-backend.js';
 import { serverSkip, startServer, type TestServer } from '../mlflow/server.js';
@@ -61,6 +62,7 @@ const skipAll = (titles: string[], reason: string): Record<string, string> => Ob
 
 export const BACKENDS: BackendUnderTest[] = [
   { name: 'json (file:)', newLocation: () => tempDir(), open: (dir) => openJsonBackend(dir) },
+  { name: 'MLflow file store (mlruns:)', newLocation: () => tempDir(), open: (dir) => openMlrunsBackend(dir) },
   serverSkip === undefined ? restBackend
     : { ...restBackend, skip: skipAll(ALL_CASES, serverSkip), registrySkip: skipAll(REGISTRY_CASES, serverSkip) },
 ];

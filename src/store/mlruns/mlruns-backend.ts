@@ -1,10 +1,31 @@
-/** MLflow's file store (an `mlruns` folder) as a Backend. */
-import { badState } from '../../core/errors.js';
+/** MLflow's file store (an `mlruns` folder) as a Backend: tracking, registry under models/, artifacts per run. */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
+import { ensureDir } from './files.js';
+import { TRASH } from './layout.js';
+import { MlrunsRegistry } from './mlruns-registry.js';
+import { MlrunsTracking } from './mlruns-tracking.js';
 
 export { isMlrunsFolder } from './detect.js';
 
-/** Opens (creating if needed) the MLflow file store in folder `root`. */
+/**
+ * Opens (creating if needed, as MLflow does: `.trash/` and the Default experiment 0) the MLflow file store in `root`.
+ * @example const backend = await openMlrunsBackend('/home/me/project/mlruns');
+ */
 export async function openMlrunsBackend(root: string): Promise<Backend> {
-  throw badState(`${root} is an MLflow folder; reading it arrives with the mlruns backend`);
+  ensureDir(join(root, TRASH));
+  const tracking = new MlrunsTracking(root, `mlruns://${pathToFileURL(root).pathname}`);
+  tracking.experiments.ensureDefault();
+  return {
+    kind: 'mlruns',
+    uri: tracking.uri,
+    tracking,
+    registry: new MlrunsRegistry(root),
+    // artifact_uri is an absolute path of the machine that wrote the run; when it is not here, the run's own folder
+    artifacts: artifactResolver((run) => join(tracking.runDir(run.id), 'artifacts')),
+    capabilities: { metricSummaries: true, registryHistory: false, datasets: true, localArtifacts: true, concurrentWriters: true },
+    close: () => tracking.close(),
+  };
 }

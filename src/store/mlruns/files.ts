@@ -1,0 +1,124 @@
+/**
+ * File primitives of the MLflow layout: YAML documents (safe schema, no custom tags), one-value files (params, tags,
+ * aliases) and key folders where a key "a/b" is the file a/b. Every failure names the file.
+ */
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import { corrupt, ioError } from '../../core/errors.js';
+import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
+
+const isMissing = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+};
+
+/** The text of a file, or undefined when it does not exist. */
+export function readTextIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw ioError('read', file, error);
+  }
+}
+
+/**
+ * A YAML mapping, or undefined when the file does not exist. Parsed with the core schema only (no custom tags, no
+ * code); anything else, an empty file included, is CORRUPT_STORE naming the file.
+ */
+export function readYaml(file: string): Record<string, unknown> | undefined {
+  const text = readTextIfExists(file);
+  if (text === undefined) return undefined;
+  const doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
+  const problem = doc.errors[0] ?? doc.warnings[0]; // warnings are unknown tags such as !!python/object: refused
+  if (problem !== undefined) throw corrupt(file, `is not valid YAML for this store (${problem.message.split('\n')[0]})`);
+  const value: unknown = doc.toJS({ maxAliasCount: 0 });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw corrupt(file, text.trim() === '' ? 'is empty (a write was interrupted)' : 'does not hold a YAML mapping');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Writes a YAML mapping as MLflow does (sorted keys, block style), replacing the file atomically. */
+export function writeYaml(file: string, data: Record<string, unknown>, durable = false): void {
+  writeFileAtomicSync(file, stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' }), durable);
+}
+
+/** Replaces a one-value file (a tag, an alias) atomically; creates its folder (keys may contain "/"). */
+export function writeValue(file: string, value: string): void {
+  ensureDir(dirname(file));
+  writeFileAtomicSync(file, value, false);
+}
+
+/**
+ * Creates a one-value file only when it does not exist, atomically and with its whole content (temp file + link), and
+ * returns undefined; when it exists, returns what it holds. Params use this: the first value wins, across processes.
+ */
+export function createValueOnce(file: string, value: string): string | undefined {
+  ensureDir(dirname(file));
+  const temp = tempPathFor(file);
+  try {
+    const fd = openSync(temp, 'wx', 0o644);
+    try {
+      const bytes = Buffer.from(value, 'utf8');
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, file);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readTextIfExists(file) ?? '';
+    throw ioError('write', file, error);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+export function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw ioError('create folder', dir, error);
+  }
+}
+
+/** Keys stored as files under `dir` (sub-folders give "a/b"), skipping temp files; [] when `dir` is missing. */
+export function listKeys(dir: string, prefix = ''): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw ioError('list', dir, error);
+  }
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.endsWith('.tmp') && entry.name.startsWith('.')) continue;
+    if (entry.isDirectory()) out.push(...listKeys(join(dir, entry.name), `${prefix}${entry.name}/`));
+    else out.push(`${prefix}${entry.name}`);
+  }
+  return out;
+}
+
+/** key -> content of every one-value file under `dir`. */
+export function readValues(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of listKeys(dir)) {
+    const text = readTextIfExists(join(dir, key));
+    if (text !== undefined) out[key] = text;
+  }
+  return out;
+}
+
+/** Sub-folders of `dir` (names), or [] when it is missing. */
+export function listDirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw ioError('list', dir, error);
+  }
+}

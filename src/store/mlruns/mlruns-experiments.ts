@@ -1,0 +1,140 @@
+/**
+ * Experiments of an MLflow file store: `<root>/<id>/meta.yaml` and `tags/`, moved whole into `.trash/` when deleted.
+ * Creation takes a lock so processes asking for one name at once get one experiment. The lock lives outside the
+ * store (MLflow would read any folder inside it as an experiment), so it serialises processes of one machine.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { existsSync, realpathSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Experiment, ViewType } from '../../core/entities.js';
+import { exists, invalid, ioError, notFound } from '../../core/errors.js';
+import { withLock } from '../json/lock.js';
+import { inRunView } from '../search-records.js';
+import { ensureDir, listDirs, readValues, readYaml, writeValue, writeYaml } from './files.js';
+import { experimentFromMeta, experimentMeta, META, MODELS, TRASH } from './layout.js';
+
+export class MlrunsExperiments {
+  private readonly lockFile: string;
+
+  constructor(readonly root: string) {
+    const key = createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 16);
+    const lockDir = join(tmpdir(), 'tracklab-mlruns-locks', key);
+    ensureDir(lockDir);
+    this.lockFile = join(lockDir, 'experiments');
+  }
+
+  /** The folder of an experiment, active or in the trash, or undefined. */
+  dirOf(id: string): string | undefined {
+    if (!/^[\w-]+$/.test(id) || id === TRASH || id === MODELS) return undefined;
+    for (const dir of [join(this.root, id), join(this.root, TRASH, id)]) if (existsSync(join(dir, META))) return dir;
+    return undefined;
+  }
+
+  private read(dir: string): Experiment {
+    const file = join(dir, META);
+    const meta = readYaml(file);
+    if (meta === undefined) throw notFound(`experiment folder ${dir} has no ${META}`);
+    return experimentFromMeta(meta, readValues(join(dir, 'tags')), file);
+  }
+
+  get(id: string): Experiment {
+    const dir = this.dirOf(id);
+    if (dir === undefined) throw notFound(`experiment id "${id}" does not exist in store ${this.root}; list them with \`tracklab experiments list\``);
+    return this.read(dir);
+  }
+
+  list(view: ViewType = 'ACTIVE_ONLY'): Experiment[] {
+    const out: Experiment[] = [];
+    const scan = (parent: string): void => {
+      for (const name of listDirs(parent)) {
+        if (name.startsWith('.') || name === MODELS) continue;
+        const dir = join(parent, name);
+        if (!existsSync(join(dir, META))) continue; // not an experiment (or one being created)
+        const e = this.read(dir);
+        if (inRunView(e.lifecycleStage, view)) out.push(e);
+      }
+    };
+    if (view !== 'DELETED_ONLY') scan(this.root);
+    if (view !== 'ACTIVE_ONLY') scan(join(this.root, TRASH));
+    return out.sort((a, b) => a.creationTime - b.creationTime || (a.id < b.id ? -1 : 1));
+  }
+
+  byName(name: string): Experiment | undefined {
+    return this.list('ALL').find((e) => e.name === name);
+  }
+
+  /** MLflow's Default experiment (id 0), created with the store. */
+  ensureDefault(): void {
+    if (this.dirOf('0') === undefined) this.write({ id: '0', name: 'Default', tags: {} });
+  }
+
+  async create(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
+    return withLock(this.lockFile, () => {
+      const clash = this.byName(name);
+      if (clash) {
+        throw exists(`experiment "${name}" already exists${clash.lifecycleStage === 'deleted' ? ' (deleted; restore it or choose another name)' : ''}`);
+      }
+      return this.write({ id: this.newId(), name, tags });
+    });
+  }
+
+  async ensure(name: string): Promise<Experiment> {
+    const found = this.byName(name);
+    if (found) return found;
+    return withLock(this.lockFile, () => this.byName(name) ?? this.write({ id: this.newId(), name, tags: {} }));
+  }
+
+  /** MLflow's ids: random positive integers of up to 18 digits. */
+  private newId(): string {
+    for (;;) {
+      const id = String(randomInt(1, 2 ** 31)) + String(randomInt(0, 10 ** 9)).padStart(9, '0');
+      if (this.dirOf(id) === undefined) return id;
+    }
+  }
+
+  private write(init: { id: string; name: string; tags: Record<string, string> }): Experiment {
+    const now = Date.now();
+    const dir = join(this.root, init.id);
+    ensureDir(dir);
+    const e: Experiment = { id: init.id, name: init.name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: {} };
+    writeYaml(join(dir, META), experimentMeta(e, pathToFileURL(dir).href), true);
+    for (const [key, value] of Object.entries(init.tags)) this.writeTag(dir, key, value);
+    return { ...e, tags: { ...init.tags } };
+  }
+
+  private writeTag(dir: string, key: string, value: string): void {
+    writeValue(join(dir, 'tags', ...key.split('/')), value);
+  }
+
+  setTag(id: string, key: string, value: string): void {
+    const e = this.get(id);
+    if (e.lifecycleStage !== 'active') throw invalid(`experiment ${id} is deleted; restore it before setting tags`);
+    this.writeTag(this.dirOf(id) as string, key, value);
+  }
+
+  /**
+   * Deleting marks the experiment and its active runs deleted and moves the folder into `.trash/`; restoring moves it
+   * back and restores the runs deleted with it, as MLflow does. `markRuns` rewrites the runs' meta.yaml.
+   */
+  async setLifecycle(id: string, stage: 'active' | 'deleted', markRuns: (dir: string, stage: 'active' | 'deleted', at: number) => void): Promise<void> {
+    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    await withLock(this.lockFile, () => {
+      const e = this.get(id);
+      if (e.lifecycleStage === stage) return;
+      const now = Date.now();
+      const from = this.dirOf(id) as string;
+      const to = stage === 'deleted' ? join(this.root, TRASH, id) : join(this.root, id);
+      markRuns(from, stage, now);
+      const meta = readYaml(join(from, META)) ?? {};
+      writeYaml(join(from, META), { ...meta, lifecycle_stage: stage, last_update_time: now }, true);
+      ensureDir(join(this.root, TRASH));
+      try {
+        renameSync(from, to);
+      } catch (error) {
+        throw ioError(`move experiment ${id} to`, to, error);
+      }
+    });
+  }
+}

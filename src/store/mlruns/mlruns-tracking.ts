@@ -1,0 +1,220 @@
+/**
+ * MLflow's file store (an `mlruns` folder) as a TrackingStore, read and written in MLflow 2.x's layout (layout.ts).
+ *
+ * Safety with several writer processes, within what the layout allows: metric points are appended whole lines per
+ * write(); a param file is created once with its whole content (temp file + link), so the first value wins and a
+ * different one is refused; tags, aliases and every meta.yaml are replaced atomically (temp file + rename); meta.yaml
+ * changes of a run take the run's lock (`<run>/meta.yaml.lock`, a folder MLflow ignores). Limits: experiment creation
+ * is serialised per machine only (its lock cannot live inside the store), and MLflow itself writes without locks.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
+import { TAGS } from '../../core/entities.js';
+import { badState, ioError, notFound, paramChanged, runDeleted } from '../../core/errors.js';
+import { withLock } from '../json/lock.js';
+import { inRunView, searchRecords } from '../search-records.js';
+import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
+import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeValue } from './files.js';
+import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
+import { MlrunsExperiments } from './mlruns-experiments.js';
+import { MlrunsRunWriter } from './run-writer.js';
+import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
+import { pathToFileURL } from 'node:url';
+
+export class MlrunsTracking implements TrackingStore {
+  readonly experiments: MlrunsExperiments;
+  private readonly runDirs = new Map<string, string>();
+  private readonly writers = new Set<MlrunsRunWriter>();
+
+  constructor(readonly root: string, readonly uri: string) {
+    this.experiments = new MlrunsExperiments(root);
+  }
+
+  // ---- experiments ----
+  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> { return this.experiments.create(name, tags); }
+  ensureExperiment(name: string): Promise<Experiment> { return this.experiments.ensure(name); }
+  async getExperiment(id: string): Promise<Experiment> { return this.experiments.get(id); }
+  async getExperimentByName(name: string): Promise<Experiment | undefined> { return this.experiments.byName(name); }
+  async listExperiments(view?: ViewType): Promise<Experiment[]> { return this.experiments.list(view); }
+  async setExperimentTag(id: string, key: string, value: string): Promise<void> { this.experiments.setTag(id, key, value); }
+
+  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.experiments.setLifecycle(id, stage, (dir, to, at) => {
+      for (const runDir of this.runFolders(dir)) {
+        const info = readRunInfo(runDir);
+        if (!info || info.lifecycleStage === to) continue;
+        writeRunInfo(runDir, { ...info, lifecycleStage: to, deletedTime: to === 'deleted' ? at : null });
+      }
+    });
+    this.runDirs.clear(); // the runs moved with their experiment
+  }
+
+  // ---- runs ----
+  /** Run folders of one experiment folder (every sub-folder but tags/, datasets/ and MLflow 3's models/, traces/). */
+  runFolders(experimentDir: string): string[] {
+    return listDirs(experimentDir).filter((n) => !NOT_RUNS.has(n) && !n.startsWith('.')).map((n) => join(experimentDir, n));
+  }
+
+  /** The folder of run `id`, found under any experiment, active or in the trash. */
+  runDir(id: string): string {
+    const cached = this.runDirs.get(id);
+    if (cached !== undefined && existsSync(join(cached, META))) return cached;
+    if (/^[\w-]+$/.test(id)) {
+      for (const parent of [this.root, join(this.root, TRASH)]) {
+        for (const exp of listDirs(parent)) {
+          const dir = join(parent, exp, id);
+          if (!exp.startsWith('.') && existsSync(join(dir, META))) {
+            this.runDirs.set(id, dir);
+            return dir;
+          }
+        }
+      }
+    }
+    throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+  }
+
+  private info(id: string): { dir: string; info: RunInfo } {
+    const dir = this.runDir(id);
+    const info = readRunInfo(dir);
+    if (!info) throw badState(`run "${id}" is still being created (${join(dir, META)} is missing)`);
+    return { dir, info };
+  }
+
+  async createRun(input: NewRun): Promise<RunRecord> {
+    const experiment = this.experiments.get(input.experimentId);
+    if (experiment.lifecycleStage !== 'active') throw badState(`experiment ${experiment.name} is deleted; restore it before starting runs in it`);
+    const id = crypto.randomUUID().replaceAll('-', '');
+    const dir = join(this.experiments.dirOf(input.experimentId) as string, id);
+    for (const sub of ['metrics', 'params', 'artifacts']) ensureDir(join(dir, sub));
+    const info: RunInfo = {
+      id, experimentId: input.experimentId, name: input.name, status: 'RUNNING', startTime: input.startTime, endTime: null,
+      lifecycleStage: 'active', deletedTime: null, user: input.user, artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
+    };
+    for (const [key, value] of Object.entries(input.tags)) writeValue(join(dir, 'tags', ...key.split('/')), value);
+    writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
+    this.runDirs.set(id, dir);
+    const { artifactUri, ...rest } = info;
+    return { ...rest, params: {}, tags: { ...input.tags }, metrics: {}, inputs: [], artifactUri };
+  }
+
+  async getRun(id: string): Promise<RunRecord> {
+    const { dir, info } = this.info(id);
+    return readRunFolder(dir, info);
+  }
+
+  /** Read-modify-write of a run's meta.yaml under the run's lock. */
+  private async changeInfo(id: string, change: (info: RunInfo) => RunInfo, durable = false): Promise<void> {
+    const dir = this.runDir(id);
+    await withLock(join(dir, META), () => {
+      const info = readRunInfo(dir);
+      if (!info) throw badState(`run "${id}" is still being created (${join(dir, META)} is missing)`);
+      writeRunInfo(dir, change(info), durable);
+    });
+  }
+
+  async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
+    await this.changeInfo(id, (info) => ({
+      ...info,
+      ...(update.status !== undefined ? { status: update.status } : {}),
+      ...(update.endTime !== undefined ? { endTime: update.endTime } : {}),
+      ...(update.name !== undefined ? { name: update.name } : {}),
+    }));
+    if (update.name !== undefined) writeValue(join(this.runDir(id), 'tags', TAGS.runName), update.name);
+    return this.getRun(id);
+  }
+
+  /** The writer's end: final status and end time, made durable. */
+  async finish(id: string, status: RunStatus, endTime: number): Promise<void> {
+    await this.changeInfo(id, (info) => ({ ...info, status, endTime }), true);
+  }
+
+  async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.changeInfo(id, (info) => ({ ...info, lifecycleStage: stage, deletedTime: stage === 'deleted' ? Date.now() : null }));
+  }
+
+  async logBatch(id: string, batch: RunBatch): Promise<void> {
+    const { dir, info } = this.info(id);
+    if (info.lifecycleStage === 'deleted') throw runDeleted(id);
+    const params = Object.entries(batch.params ?? {});
+    const paramFile = (key: string): string => join(dir, 'params', ...key.split('/'));
+    for (const [key, value] of params) {
+      const old = readTextIfExists(paramFile(key));
+      if (old !== undefined && old !== value) throw paramChanged(key, id, old, value);
+    }
+    for (const [key, value] of params) {
+      const old = createValueOnce(paramFile(key), value); // atomic: another process may have raced us
+      if (old !== undefined && old !== value) throw paramChanged(key, id, old, value);
+    }
+    for (const [key, value] of Object.entries(batch.tags ?? {})) writeValue(join(dir, 'tags', ...key.split('/')), value);
+    const name = batch.tags?.[TAGS.runName];
+    if (name !== undefined && name !== info.name) await this.changeInfo(id, (i) => ({ ...i, name }));
+    for (const input of batch.inputs ?? []) writeInput(dir, id, input);
+  }
+
+  async deleteTag(id: string, key: string): Promise<void> {
+    const { dir } = this.info(id);
+    const file = join(dir, 'tags', ...key.split('/'));
+    if (readTextIfExists(file) === undefined) throw notFound(`run ${id} has no tag "${key}"`);
+    try {
+      rmSync(file);
+    } catch (error) {
+      throw ioError('delete tag', file, error);
+    }
+  }
+
+  async openRunWriter(id: string): Promise<RunWriter> {
+    const dir = this.runDir(id);
+    const writer: MlrunsRunWriter = new MlrunsRunWriter(id, dir, this, () => {
+      this.writers.delete(writer);
+      liveWriters.delete(writer);
+    });
+    this.writers.add(writer);
+    trackWriter(writer);
+    return writer;
+  }
+
+  async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
+    return readMetric(this.runDir(id), key);
+  }
+
+  async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
+    const dir = this.runDir(id);
+    const all = metricKeys(dir).flatMap((key) => readMetric(dir, key));
+    return all.sort((a, b) => a.timestamp - b.timestamp); // stable: each key keeps its order
+  }
+
+  async searchRuns(query: RunSearch): Promise<RunPage> {
+    const view = query.view ?? 'ACTIVE_ONLY';
+    const records: RunRecord[] = [];
+    for (const experimentId of query.experimentIds) {
+      const expDir = this.experiments.dirOf(experimentId);
+      if (expDir === undefined) continue;
+      for (const dir of this.runFolders(expDir)) {
+        const info = readRunInfo(dir);
+        if (!info || info.experimentId !== experimentId || !inRunView(info.lifecycleStage, view)) continue;
+        this.runDirs.set(info.id, dir);
+        records.push(readRunFolder(dir, info));
+      }
+    }
+    return searchRecords(records, query);
+  }
+
+  async close(): Promise<void> {
+    for (const writer of this.writers) await writer.flush();
+  }
+}
+
+/** Writers of every mlruns store in this process; on exit their buffered points are written out synchronously. */
+const liveWriters = new Set<MlrunsRunWriter>();
+let exitHookInstalled = false;
+function trackWriter(writer: MlrunsRunWriter): void {
+  liveWriters.add(writer);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const w of liveWriters) {
+      try { w.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
+    }
+  });
+}
