@@ -7,6 +7,7 @@ import { Tracker } from '../tracker.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
+import { addSyncCommand } from './sync-command.js';
 import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   addTrackingCommands(program, open);
   addRegistryCommands(program, open);
   addReportCommand(program);
+  addSyncCommand(program);
   addNotebookCommands(program);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;

@@ -2,6 +2,7 @@
  * TrackingStore over MLflow's REST API. Search, filters, ordering and paging are the server's; this class maps
  * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
  */
+import { randomBytes } from 'node:crypto';
 import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
@@ -9,8 +10,9 @@ import {
   fromDatasetInput, toExperiment, toKeyValues, toPoint, toRunRecord, type RestExperiment, type RestMetric, type RestRun,
 } from './convert.js';
 import { splitLogBatches } from './log-batches.js';
-import type { RestClient } from './rest-client.js';
+import { ServerUnavailableError, type RestClient } from './rest-client.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
+import type { Spool } from './spool.js';
 
 /** MLflow refuses writes to a deleted run with INVALID_PARAMETER_VALUE; tracklab's contract says INVALID_STATE. */
 export function asStateError(error: unknown): unknown {
@@ -18,6 +20,11 @@ export function asStateError(error: unknown): unknown {
     return badState(error.message.replace(/^tracklab: /, ''));
   }
   return error;
+}
+
+/** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
+function offlineExperiment(name: string): Experiment {
+  return { id: `offline:${name}`, name, lifecycleStage: 'active', creationTime: Date.now(), lastUpdateTime: Date.now(), tags: {} };
 }
 
 export class RestTracking implements TrackingStore {
@@ -30,7 +37,7 @@ export class RestTracking implements TrackingStore {
   }
 
   async ensureExperiment(name: string): Promise<Experiment> {
-    const found = await this.getExperimentByName(name);
+    const found = await this.offlineWhenDown(() => this.getExperimentByName(name), () => offlineExperiment(name));
     if (found) return found;
     try {
       return await this.createExperiment(name);
@@ -79,12 +86,41 @@ export class RestTracking implements TrackingStore {
     await this.client.call('POST', 'experiments/set-experiment-tag', { experiment_id: id, key, value });
   }
 
+  /** When the server is unreachable and the queue is on, the run starts in the queue (see sync.ts). */
   async createRun(input: NewRun): Promise<RunRecord> {
-    const res = await this.client.call<{ run: RestRun }>('POST', 'runs/create', {
-      experiment_id: input.experimentId, user_id: input.user, run_name: input.name, start_time: input.startTime,
-      tags: toKeyValues(input.tags),
-    }, false);
-    return toRunRecord(res.run);
+    const create = async (): Promise<RunRecord> => {
+      if (input.experimentId.startsWith('offline:')) throw new ServerUnavailableError(this.client.shown, 'offline');
+      const res = await this.client.call<{ run: RestRun }>('POST', 'runs/create', {
+        experiment_id: input.experimentId, user_id: input.user, run_name: input.name, start_time: input.startTime,
+        tags: toKeyValues(input.tags),
+      }, false);
+      return toRunRecord(res.run);
+    };
+    return this.offlineWhenDown(create, () => this.createOffline(input));
+  }
+
+  private createOffline(input: NewRun): RunRecord {
+    const id = randomBytes(16).toString('hex');
+    const file = (this.hooks.spool as Spool).file(`${Date.now().toString(36).padStart(9, '0')}-${id}`);
+    const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
+    file.append({ op: 'create', experimentName, run: input });
+    (this.hooks.offline ??= new Map()).set(id, file);
+    process.stderr.write(`tracklab: MLflow server ${this.client.shown} is unreachable; run ${id} logs to the offline `
+      + `queue ${file.path}; replay it with \`tracklab sync --store ${this.client.shown}\`\n`);
+    return {
+      id, experimentId: input.experimentId, name: input.name, status: 'RUNNING', startTime: input.startTime, endTime: null,
+      lifecycleStage: 'active', deletedTime: null, user: input.user, params: {}, tags: { ...input.tags }, metrics: {},
+      inputs: [], artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
+    };
+  }
+
+  private async offlineWhenDown<T>(call: () => Promise<T>, offline: () => T): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ServerUnavailableError && this.hooks.spool) return offline();
+      throw error;
+    }
   }
 
   async getRun(id: string): Promise<RunRecord> {
@@ -126,6 +162,9 @@ export class RestTracking implements TrackingStore {
   async openRunWriter(id: string): Promise<RunWriter> {
     return new RestRunWriter(this, id, this.hooks);
   }
+
+  /** The offline queue, when on. */
+  get spool(): Spool | undefined { return this.hooks.spool; }
 
   /** Every point of one metric, fetched page by page. */
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
