@@ -8,6 +8,7 @@ import { addTrackingCommands } from './tracking-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { addSyncCommand } from './sync-command.js';
+import { addTransferCommands } from './transfer-commands.js';
 import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   addRegistryCommands(program, open);
   addReportCommand(program);
   addSyncCommand(program);
+  addTransferCommands(program);
   addNotebookCommands(program);
   program.hook('postAction', async () => { await tracker?.close(); });
   return program;

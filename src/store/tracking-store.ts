@@ -74,6 +74,8 @@ export interface RunPage {
 }
 
 export interface NewRun {
+  /** keep this id (import between stores); default a new random 32-hex id. The caller checks it is free. */
+  id?: string;
   experimentId: string;
   name: string;
   startTime: number;

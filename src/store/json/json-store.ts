@@ -80,7 +80,7 @@ export class JsonStore implements TrackingStoreCore {
 
   async createRun(input: NewRun): Promise<RunRecord> {
     const record: RunRecord = {
-      id: randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
+      id: input.id ?? randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
       startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
       params: {}, tags: { ...input.tags }, metrics: {}, inputs: [],
     };

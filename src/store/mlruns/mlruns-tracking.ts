@@ -84,7 +84,7 @@ export class MlrunsTracking implements TrackingStore {
   async createRun(input: NewRun): Promise<RunRecord> {
     const experiment = this.experiments.get(input.experimentId);
     if (experiment.lifecycleStage !== 'active') throw badState(`experiment ${experiment.name} is deleted; restore it before starting runs in it`);
-    const id = crypto.randomUUID().replaceAll('-', '');
+    const id = input.id ?? crypto.randomUUID().replaceAll('-', '');
     const dir = join(this.experiments.dirOf(input.experimentId) as string, id);
     for (const sub of ['metrics', 'params', 'artifacts']) ensureDir(join(dir, sub));
     const info: RunInfo = {
