@@ -3,9 +3,13 @@
  * logged (params, every metric point, tags, inputs, artifacts, the registry).
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Tracker } from '../../../src/index.js';
 import { TracklabError } from '../../../src/core/errors.js';
+import { buildReport } from '../../../src/report/index.js';
+import { transfer } from '../../../src/transfer/index.js';
 import { python, serverSkip, startServer, type TestServer } from '../../mlflow/server.js';
 import { tempDir } from '../../helpers.js';
 
@@ -110,5 +114,31 @@ print(json.dumps({"stage": v.current_stage, "alias": v.version, "source": v.sour
     } finally {
       await withCreds.close();
     }
+  });
+
+  it('imports a folder store into the server, exports it back, and builds the report from the server', async () => {
+    const folder = join(tempDir(), 'tracklab');
+    const local = await Tracker.open({ store: folder });
+    const run = await local.startRun({ experiment: 'moved', name: 'local-run' });
+    await run.logParams({ k: 'v' });
+    for (let i = 0; i < 50; i += 1) run.logMetric('y', i * 2, { step: i });
+    await run.logText('artifact body', 'a.txt');
+    await run.end();
+    await local.close();
+    const up = await transfer([folder], server.url);
+    assert.deepEqual([up.runs.copied, up.metricPoints, up.verified.mismatches], [1, 50, []]);
+    const onServer = (await tracker.searchRuns({ experiments: ['moved'] })).runs;
+    assert.deepEqual(onServer.map((r) => [r.name, r.params['k'], r.metrics['y']]), [['local-run', 'v', 98]]);
+    const back = join(tempDir(), 'copy');
+    const down = await transfer([server.url], back);
+    assert.deepEqual(down.verified.mismatches, []);
+    const copy = await Tracker.open({ store: back });
+    const copied = (await copy.searchRuns({ experiments: ['moved'] })).runs[0];
+    assert.equal((await copy.readArtifact(copied?.id ?? '', 'a.txt')).toString(), 'artifact body');
+    await copy.close();
+    const out = join(tempDir(), 'site');
+    const summary = await buildReport({ store: server.url, out, experiments: ['moved'] });
+    assert.equal(summary.runs, 1, JSON.stringify(summary));
+    assert.ok(existsSync(join(out, 'runs', `${onServer[0]?.id}.html`)), 'the run page of the server run');
   });
 });
