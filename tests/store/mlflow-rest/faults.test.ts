@@ -139,4 +139,20 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     assert.deepEqual(await distinctSteps(check, runs[0]?.id ?? '', 'x'), [20000, 20000]);
     await check.close();
   });
+
+  it('does not double an operation sent again after a kill between the send and its acknowledgement', async () => {
+    const tracker = await Tracker.open({ store: server.url });
+    const run = await tracker.startRun({ experiment: 'replayed' });
+    await run.end();
+    const url = new URL(server.url);
+    const queue = new Spool(join(spoolRoot, `${url.hostname}_${url.port}`)).file(`000000002-${run.id}`);
+    queue.append({ op: 'attach', runId: run.id }, { op: 'batch', params: { p: '1' }, tags: { t: 'x' },
+      metrics: Array.from({ length: 1500 }, (_, i) => ['r', i, i, 7] as [string, number, number, number]) });
+    await syncOfflineQueue({ store: server.url });
+    queue.setAck({ runId: run.id, done: 1 }); // as if killed before the batch's acknowledgement was written
+    await syncOfflineQueue({ store: server.url });
+    assert.deepEqual(await distinctSteps(tracker, run.id, 'r'), [1500, 1500]);
+    assert.deepEqual((await tracker.getRun(run.id)).params, { p: '1' });
+    await tracker.close();
+  });
 });
