@@ -56,7 +56,7 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     await check.close();
   });
 
-  it('starts runs in the queue while the server is down and creates them once on sync', async () => {
+  it('starts runs in the queue while the server is down; the next open replays them (TRACKLAB_AUTO_SYNC)', async () => {
     await server.stop();
     const tracker = await Tracker.open({ store: server.url });
     const run = await tracker.startRun({ experiment: 'born-offline', name: 'offline-run' });
@@ -65,10 +65,12 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     await run.end();
     await tracker.close();
     await server.start();
-    const result = await syncOfflineQueue({ store: server.url });
-    const serverId = result.created[run.id];
-    assert.ok(serverId, JSON.stringify(result));
+    process.env['TRACKLAB_AUTO_SYNC'] = '1';
     const check = await Tracker.open({ store: server.url });
+    delete process.env['TRACKLAB_AUTO_SYNC'];
+    assert.equal((await syncOfflineQueue({ store: server.url })).operations, 0, 'opening replayed the queue');
+    const serverId = (await check.searchRuns({ experiments: ['born-offline'] })).runs[0]?.id ?? '';
+    assert.notEqual(serverId, run.id, 'the server gave the run its own id');
     const runs = (await check.searchRuns({ experiments: ['born-offline'] })).runs;
     assert.deepEqual(runs.map((r) => [r.id, r.name, r.params['lr'], r.tags[SPOOL_ID_TAG], r.status]),
       [[serverId, 'offline-run', '0.1', run.id, 'FINISHED']]);
