@@ -2,7 +2,7 @@
  * tracklab's public API. Backend interfaces (TrackingStore, Backend, registerBackend, ...) are in `tracklab/store`.
  * Nothing here uses import.meta or top-level await: notebooks require it as CommonJS. */
 export { Tracker, toRun } from './tracker.js';
-export type { TrackerOptions, StartRunOptions, SearchRunsQuery, HistoryPoint } from './tracker.js';
+export type { TrackerOptions, StartRunOptions, SearchRunsQuery, SearchExperimentsQuery, HistoryPoint } from './tracker.js';
 export { ActiveRun } from './active-run.js';
 export type { MetricOptions } from './active-run.js';
 export { TracklabError, EXIT_STATUS } from './core/errors.js';

@@ -3,6 +3,7 @@ import type { ArtifactEntry, Experiment, Run, ViewType } from './core/entities.j
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun } from './core/run-view.js';
+import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { randomRunName } from './core/names.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
 import {
@@ -49,6 +50,11 @@ export interface SearchRunsQuery {
   /** default 1000, at most 50000 */
   maxResults?: number;
   pageToken?: string;
+  viewType?: ViewType;
+}
+
+export interface SearchExperimentsQuery extends ExperimentSearch {
+  /** default ACTIVE_ONLY */
   viewType?: ViewType;
 }
 
@@ -155,6 +161,21 @@ export class Tracker {
       (out[key] ??= []).push({ step, value, timestamp });
     }
     return out;
+  }
+
+  /**
+   * MLflow's search_experiments: filter on name, creation_time, last_update_time and tags, order, and pages.
+   * @example await tracker.searchExperiments({ filter: "name LIKE 'iris%' AND tags.team = 'a'", orderBy: ['name'] });
+   */
+  async searchExperiments(query: SearchExperimentsQuery = {}): Promise<{ experiments: Experiment[]; nextPageToken?: string }> {
+    const { viewType, ...search } = query;
+    return searchExperimentsInMemory(await this.store.listExperiments(viewType ?? 'ACTIVE_ONLY'), search);
+  }
+
+  /** Sets a tag on an experiment (by name or id), as MLflow's set_experiment_tag. */
+  async setExperimentTag(nameOrId: string, key: string, value: unknown): Promise<void> {
+    const experiment = await this.getExperiment(nameOrId);
+    await this.store.setExperimentTag(experiment.id, validateKey('tag', key), tagValueToString(key, value, 5000));
   }
 
   async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {

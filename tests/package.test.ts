@@ -47,6 +47,29 @@ describe('package', () => {
     { encoding: 'utf8', stdio: 'pipe' });
   });
 
+  it('exports the backend seam from tracklab/store, for require() and Node10 type resolution', () => {
+    const dir = projectUsingTracklab();
+    writeFileSync(join(dir, 'seam.ts'), `
+      import { openBackend, type Backend, type TrackingStore } from 'tracklab/store';
+      export async function kind(path: string): Promise<string> {
+        const backend: Backend = await openBackend(path);
+        const tracking: TrackingStore = backend.tracking;
+        await tracking.listExperiments();
+        await backend.close();
+        return backend.kind;
+      }
+    `);
+    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    execFileSync(process.execPath, [tsc, '--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2020', '--strict',
+      '--noEmit', '--skipLibCheck', '--types', 'node', '--typeRoots', join(repoRoot, 'node_modules', '@types'), join(dir, 'seam.ts')],
+    { encoding: 'utf8', stdio: 'pipe' });
+    writeFileSync(join(dir, 'seam.cjs'), `
+      const { openBackend } = require('tracklab/store');
+      openBackend(${JSON.stringify(join(dir, 'mlruns'))}).then(async (b) => { console.log(b.kind); await b.close(); });
+    `);
+    assert.equal(execFileSync(process.execPath, [join(dir, 'seam.cjs')], { encoding: 'utf8' }).trim(), 'mlruns');
+  });
+
   it('has no import.meta or top-level await in anything require("tracklab") loads', () => {
     const seen = new Set<string>();
     const offenders: string[] = [];

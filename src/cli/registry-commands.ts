@@ -15,9 +15,11 @@ export function addRegistryCommands(program: Command, open: OpenTracker): void {
     });
   models.command('show <name>').description('show a model: versions, aliases and history').option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
-      const model = await (await open()).getRegisteredModel(name);
+      const tracker = await open();
+      const model = await tracker.getRegisteredModel(name);
       if (opts.json) return printJson(model);
       console.log(describeModel(model));
+      if (!tracker.capabilities.registryHistory) console.log('\nhistory: — (this store keeps none, like MLflow\'s)');
     });
   models.command('register <name>').description('register the model a run logged as the next version')
     .requiredOption('--run <runId>', 'the run that logged the model')

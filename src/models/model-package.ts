@@ -13,7 +13,6 @@ import { detectFlavor, getFlavor, type Flavor, type ModelFiles } from './flavor.
 import './json-flavor.js';
 import './random-forest-flavor.js';
 import { INPUT_EXAMPLE_FILE, isModelManifest, MANIFEST_FILE, MANIFEST_FORMAT, type ModelManifest } from './manifest.js';
-import { MLMODEL_FILE, mlmodelYaml } from './mlmodel.js';
 import { runsUri } from './model-uri.js';
 import { checkSignature, inferSchema, type Signature } from './signature.js';
 
@@ -67,6 +66,7 @@ export async function writeModel(backend: Backend, runId: string, model: unknown
     ...(options.inputExample !== undefined ? { inputExample: INPUT_EXAMPLE_FILE } : {}),
     ...(options.metadata !== undefined ? { metadata: checkMetadata(options.metadata) } : {}),
   };
+  const { MLMODEL_FILE, mlmodelYaml } = await import('./mlmodel.js'); // the YAML library only when a model is logged
   await repo.write(`${path}/${MLMODEL_FILE}`, mlmodelYaml(manifest));
   await repo.write(`${path}/${MANIFEST_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
   await recordOnRun(backend, runId, manifest);
@@ -86,7 +86,7 @@ async function refuseExisting(repo: ArtifactRepository, runId: string, path: str
 
 function checkFileName(name: string, flavor: string): string {
   const checked = validateArtifactPath(name, `file name from flavor "${flavor}"`);
-  if (checked === '' || checked === MANIFEST_FILE || checked === INPUT_EXAMPLE_FILE || checked === MLMODEL_FILE) {
+  if (checked === '' || checked === MANIFEST_FILE || checked === INPUT_EXAMPLE_FILE || checked === 'MLmodel') {
     throw invalid(`flavor "${flavor}" may not write a file named ${JSON.stringify(name)}; it is reserved`);
   }
   return checked;

@@ -15,11 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
 import type { Backend } from './backend.js';
 import { openJsonBackend } from './json/json-backend.js';
-import { isMlrunsFolder, openMlrunsBackend } from './mlruns/mlruns-backend.js';
+import { isMlrunsFolder } from './mlruns/detect.js';
 import type { TrackingStore } from './tracking-store.js';
 
 /** Opens the backend for a location whose scheme matched; `cwd` resolves relative paths. */
 export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;
+
+/** Loaded on first use, so processes that only touch JSON stores never load the YAML library. */
+const openMlrunsBackend = async (root: string): Promise<Backend> => (await import('./mlruns/mlruns-backend.js')).openMlrunsBackend(root);
 
 const BACKENDS = new Map<string, BackendOpener>([
   ['file:', (where, { cwd }) => openFolder(filePath(where, cwd))],

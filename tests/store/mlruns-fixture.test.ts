@@ -1,6 +1,6 @@
 /** tracklab reads what MLflow 2.12.2 wrote (tests/fixtures/mlflow-2.12.2/mlruns, made by MLflow itself). */
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/tracker.js';
@@ -25,7 +25,7 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
     const experiments = await tracker.listExperiments();
     assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'churn-prediction', 'lr-sweep', 'mnist-classifier']);
     await tracker.close();
-    assert.deepEqual(readdirSync(dir).sort(), [...new Set([...before, '.trash'])].sort(), 'no tracklab files in an MLflow folder');
+    assert.deepEqual(readdirSync(dir).sort(), before, 'reading an MLflow folder writes nothing into it');
   });
 
   it('reads runs, nested runs, deleted runs and searches them as MLflow does', async () => {
@@ -71,6 +71,19 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
     assert.equal(resolved.version, 2);
     assert.equal(resolved.path, 'model');
     assert.equal((await tracker.getModelVersion('churn-model', 2)).tags['approval'], 'pending');
+    await tracker.close();
+  });
+
+  it('sees changes MLflow makes in place (a tag rewritten, points appended) after a cached search', async () => {
+    const dir = fixtureCopy();
+    const tracker = await Tracker.open({ store: dir });
+    const first = (await tracker.searchRuns({ filter: "attributes.run_name = 'cnn-00'" })).runs[0];
+    assert.ok(first);
+    const runDir = join(dir, first.experimentId, first.id);
+    writeFileSync(join(runDir, 'tags', 'mlflow.user'), 'someone-else'); // in place, as MLflow's write_to
+    appendFileSync(join(runDir, 'metrics', 'loss'), '1795813800000 0.001 99\n');
+    const again = (await tracker.searchRuns({ filter: "attributes.run_name = 'cnn-00'" })).runs[0];
+    assert.deepEqual([again?.tags['mlflow.user'], again?.metrics['loss'], again?.metricSummaries['loss']?.count], ['someone-else', 0.001, 51]);
     await tracker.close();
   });
 

@@ -1,6 +1,6 @@
 /** Choosing a backend by URI scheme and by what a folder holds; a foreign folder is never taken over. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -42,6 +42,25 @@ describe('openBackend', () => {
     const backend = await openBackend(dir);
     assert.equal(backend.kind, 'json');
     await backend.close();
+  });
+
+  it('opens MLflow folders with the MLflow backend: by content, by name when new, and by mlruns:', async () => {
+    const dir = tempDir();
+    const fresh = await openBackend('file:./mlruns', dir);
+    assert.equal(fresh.kind, 'mlruns', 'a new folder named mlruns gets MLflow\'s layout');
+    assert.ok(existsSync(join(dir, 'mlruns', '0', 'meta.yaml')) && existsSync(join(dir, 'mlruns', '.trash')));
+    await fresh.close();
+    mkdirSync(join(dir, 'renamed'));
+    cpSync(join(dir, 'mlruns'), join(dir, 'renamed'), { recursive: true });
+    assert.equal(detectFolder(join(dir, 'renamed')), 'mlruns');
+    const byContent = await openBackend(join(dir, 'renamed'));
+    assert.equal(byContent.kind, 'mlruns');
+    assert.equal(byContent.uri, `mlruns://${pathToFileURL(join(dir, 'renamed')).pathname}`);
+    const again = await openBackend(byContent.uri);
+    assert.equal(again.uri, byContent.uri, 'the backend URI opens the same store');
+    const elsewhere = await openBackend(`mlruns:${join(dir, 'other')}`);
+    assert.equal(elsewhere.kind, 'mlruns');
+    for (const b of [byContent, again, elsewhere]) await b.close();
   });
 
   it('names the schemes it supports for an unknown or not-yet-available one', async () => {

@@ -34,11 +34,16 @@ const artifactDir = (root: string, runId: string): string => join(root, 'runs', 
 /** The JsonStore as a TrackingStore: adds search and the artifact URI of every run it returns. */
 export class JsonTracking implements TrackingStore {
   readonly uri: string;
+  /** `file:` URL of the runs folder, built once: pathToFileURL costs more than a whole search step per run */
+  private readonly runsUrl: string;
 
-  constructor(readonly store: JsonStore) { this.uri = store.uri; }
+  constructor(readonly store: JsonStore) {
+    this.uri = store.uri;
+    this.runsUrl = pathToFileURL(join(store.root, 'runs')).href;
+  }
 
   private withUri = (run: RunRecord): RunRecord => {
-    run.artifactUri ??= pathToFileURL(artifactDir(this.store.root, run.id)).href;
+    run.artifactUri ??= `${this.runsUrl}/${encodeURIComponent(run.id)}/artifacts`;
     return run;
   };
 

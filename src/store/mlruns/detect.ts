@@ -14,5 +14,10 @@ export function isMlrunsFolder(path: string): boolean {
   } catch {
     return false;
   }
-  return names.some((name) => /^\d+$/.test(name) && existsSync(join(path, name, 'meta.yaml')));
+  if (names.some((name) => /^\d+$/.test(name) && existsSync(join(path, name, 'meta.yaml')))) return true;
+  try {
+    return readdirSync(join(path, 'models')).some((name) => existsSync(join(path, 'models', name, 'meta.yaml')));
+  } catch {
+    return false;
+  }
 }

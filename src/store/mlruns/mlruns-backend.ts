@@ -8,14 +8,17 @@ import { TRASH } from './layout.js';
 import { MlrunsRegistry } from './mlruns-registry.js';
 import { MlrunsTracking } from './mlruns-tracking.js';
 
-export { isMlrunsFolder } from './detect.js';
+import { isMlrunsFolder } from './detect.js';
+
+export { isMlrunsFolder };
 
 /**
  * Opens (creating if needed, as MLflow does: `.trash/` and the Default experiment 0) the MLflow file store in `root`.
  * @example const backend = await openMlrunsBackend('/home/me/project/mlruns');
  */
 export async function openMlrunsBackend(root: string): Promise<Backend> {
-  ensureDir(join(root, TRASH));
+  // an existing store is left as it is (reading one writes nothing); a new one gets what MLflow creates
+  if (!isMlrunsFolder(root)) ensureDir(join(root, TRASH));
   const tracking = new MlrunsTracking(root, `mlruns://${pathToFileURL(root).pathname}`);
   tracking.experiments.ensureDefault();
   return {

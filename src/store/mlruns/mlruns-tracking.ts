@@ -18,6 +18,7 @@ import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, Tracki
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
+import { MlrunsRunCache, runFiles, signature } from './run-cache.js';
 import { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
@@ -26,9 +27,11 @@ export class MlrunsTracking implements TrackingStore {
   readonly experiments: MlrunsExperiments;
   private readonly runDirs = new Map<string, string>();
   private readonly writers = new Set<MlrunsRunWriter>();
+  private readonly cache: MlrunsRunCache;
 
   constructor(readonly root: string, readonly uri: string) {
     this.experiments = new MlrunsExperiments(root);
+    this.cache = new MlrunsRunCache(root);
   }
 
   // ---- experiments ----
@@ -191,13 +194,27 @@ export class MlrunsTracking implements TrackingStore {
       const expDir = this.experiments.dirOf(experimentId);
       if (expDir === undefined) continue;
       for (const dir of this.runFolders(expDir)) {
-        const info = readRunInfo(dir);
-        if (!info || info.experimentId !== experimentId || !inRunView(info.lifecycleStage, view)) continue;
-        this.runDirs.set(info.id, dir);
-        records.push(readRunFolder(dir, info));
+        const record = this.readCached(dir);
+        if (!record || record.experimentId !== experimentId || !inRunView(record.lifecycleStage, view)) continue;
+        this.runDirs.set(record.id, dir);
+        records.push(record);
       }
     }
+    this.cache.save();
     return searchRecords(records, query);
+  }
+
+  /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */
+  private readCached(dir: string): RunRecord | undefined {
+    const hit = this.cache.get(dir);
+    if (hit) return hit;
+    const files = runFiles(dir);
+    const sig = signature(dir, files); // taken before reading: a change while reading is seen next time
+    const info = readRunInfo(dir);
+    if (!info) return undefined;
+    const record = readRunFolder(dir, info);
+    this.cache.set(dir, record, files, sig);
+    return record;
   }
 
   async close(): Promise<void> {

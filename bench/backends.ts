@@ -1,0 +1,107 @@
+/**
+ * Backend benchmarks: search of an mlruns folder against MLflow 2.12.2's own FileStore (cold processes, side by side),
+ * and import json -> mlruns -> json of 1,000 runs x 5 metrics x 1,000 steps. Run: npm run build && node --import tsx bench/backends.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tracker } from '../src/index.js';
+import { openMlrunsBackend } from '../src/store/mlruns/mlruns-backend.js';
+import { fmt, median, scratch } from './stats.js';
+
+const rows: string[][] = [];
+const report = (what: string, value: string, target: string, baseline: string): void => { rows.push([what, value, target, baseline]); };
+const repo = join(import.meta.dirname, '..');
+const python = [process.env['TRACKLAB_MLFLOW_SERVER_DIR'], join(repo, '..', 'shared', 'mlflow-server'), join(repo, '..', '..', 'shared', 'mlflow-server')]
+  .filter((d): d is string => d !== undefined).map((d) => join(d, 'python.sh')).find((p) => existsSync(p));
+
+/** 1,000 runs in one experiment: 3 params, 2 tags, acc and loss at 10 steps each. */
+async function makeMlruns(dir: string, runs: number): Promise<void> {
+  const backend = await openMlrunsBackend(dir);
+  const exp = await backend.tracking.createExperiment('bench');
+  for (let i = 0; i < runs; i++) {
+    const run = await backend.tracking.createRun({ experimentId: exp.id, name: `r${i}`, startTime: Date.now(), user: 'ada', tags: { 'mlflow.runName': `r${i}`, team: 'a' } });
+    const writer = await backend.tracking.openRunWriter(run.id);
+    await writer.logBatch({ params: { lr: String(i / runs), depth: String(i % 7), model: i % 2 ? 'rf' : 'cnn' } });
+    for (let s = 0; s < 10; s++) {
+      writer.appendMetric('acc', (i % 100) / 100, s, 1_700_000_000_000 + s);
+      writer.appendMetric('loss', 1 / (s + 1), s, 1_700_000_000_000 + s);
+    }
+    await writer.end('FINISHED', Date.now());
+  }
+  await backend.close();
+}
+
+interface SearchResult { count: number; importMs: number; searchMs: number; wallMs: number }
+
+function timed(cmd: string, args: string[]): SearchResult {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet' } });
+  const wallMs = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  return { ...(JSON.parse(r.stdout.trim().split('\n').pop() as string) as Omit<SearchResult, 'wallMs'>), wallMs };
+}
+
+async function searchVsMlflow(): Promise<void> {
+  const { dir, done } = scratch('tl-bench-mlruns-');
+  const root = join(dir, 'mlruns');
+  await makeMlruns(root, 1000);
+  const ours: SearchResult[] = [];
+  const theirs: SearchResult[] = [];
+  for (let rep = 0; rep < 5; rep++) { // A B A B ...: pairs share the machine's state
+    ours.push(timed(process.execPath, [join(import.meta.dirname, 'workers', 'search-mlruns.mjs'), root]));
+    if (python) theirs.push(timed(python, [join(import.meta.dirname, 'workers', 'mlflow_search.py'), root]));
+  }
+  const o = { search: median(ours.map((r) => r.searchMs)), wall: median(ours.map((r) => r.wallMs)) };
+  if (!python || theirs.length === 0) {
+    report('search 1,000 runs of an mlruns folder, cold process', `${fmt(o.search, 0)} ms (process ${fmt(o.wall, 0)} ms)`, '>= 10x faster than MLflow',
+      'skipped: real MLflow not found (set TRACKLAB_MLFLOW_SERVER_DIR)');
+  } else {
+    const t = { search: median(theirs.map((r) => r.searchMs)), wall: median(theirs.map((r) => r.wallMs)), imp: median(theirs.map((r) => r.importMs)) };
+    if (ours[0]?.count !== theirs[0]?.count) throw new Error(`counts differ: ${ours[0]?.count} vs ${theirs[0]?.count}`);
+    report(`search \`metrics.acc > 0.5\` of 1,000 runs in an mlruns folder (${ours[0]?.count} match), cold process: open + search`,
+      `**${fmt(o.search, 0)} ms**; whole process ${fmt(o.wall, 0)} ms`, '>= 10x faster than MLflow',
+      `MLflow 2.12.2 FileStore.search_runs, same folder: ${fmt(t.search, 0)} ms (**${fmt(t.search / o.search, 1)}x**); `
+        + `whole process ${fmt(t.wall, 0)} ms incl. ${fmt(t.imp, 0)} ms of imports (**${fmt(t.wall / o.wall, 1)}x**)`);
+  }
+  done();
+}
+
+/** 1,000 runs x 5 metrics x 1,000 steps in a JSON store. */
+async function makeJson(dir: string): Promise<void> {
+  const tracker = await Tracker.open({ store: dir });
+  for (let i = 0; i < 1000; i++) {
+    const run = await tracker.startRun({ experiment: `exp-${i % 4}`, name: `r${i}` });
+    run.queueParams({ lr: i / 1000, depth: i % 7 });
+    for (let s = 0; s < 1000; s++) run.logMetrics({ loss: 1 / (s + 1), acc: s / 1000, f1: s / 2000, lr: 0.1, grad: Math.sin(s) }, { step: s });
+    await run.end();
+  }
+  await tracker.close();
+}
+
+async function importRoundTrip(): Promise<void> {
+  const { dir, done } = scratch('tl-bench-import-');
+  await makeJson(join(dir, 'json'));
+  const worker = join(import.meta.dirname, 'workers', 'transfer.ts');
+  const run = (from: string, to: string) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', worker, from, to], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim()) as { ms: number; maxRssMiB: number; runs: number; points: number; mismatches: number };
+  };
+  const there = run(join(dir, 'json'), `mlruns:${join(dir, 'mlruns')}`);
+  const back = run(join(dir, 'mlruns'), join(dir, 'json-again'));
+  const t = performance.now();
+  spawnSync('cp', ['-r', join(dir, 'json'), join(dir, 'plain-copy')]);
+  const cp = performance.now() - t;
+  const du = spawnSync('du', ['-sm', join(dir, 'json')], { encoding: 'utf8' }).stdout.split('\t')[0];
+  report(`import 1,000 runs x 5 metrics x 1,000 steps (${there.points.toLocaleString('en-US')} points) json -> mlruns, then mlruns -> json`,
+    `**${fmt((there.ms + back.ms) / 1000, 1)} s** (${fmt(there.ms / 1000, 1)} s + ${fmt(back.ms / 1000, 1)} s), every run verified, `
+      + `${there.mismatches + back.mismatches} mismatches; peak RSS ${fmt(there.maxRssMiB, 0)} / ${fmt(back.maxRssMiB, 0)} MiB`,
+    '< 30 s, bounded memory', `\`cp -r\` of the ${du} MiB JSON store: ${fmt(cp / 1000, 1)} s; memory bounded by one run's points, not the store`);
+  done();
+}
+
+await searchVsMlflow();
+await importRoundTrip();
+console.log('| measurement | result (median) | target | baseline, same run |\n|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
