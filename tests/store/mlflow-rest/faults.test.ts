@@ -10,7 +10,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Tracker } from '../../../src/index.js';
-import { syncOfflineQueue } from '../../../src/cli/sync-command.js';
+import { syncOfflineQueue } from '../../../src/cli/commands/sync.js';
 import { Spool } from '../../../src/store/mlflow-rest/spool.js';
 import { SPOOL_ID_TAG } from '../../../src/store/mlflow-rest/sync.js';
 import { repoRoot, tempDir } from '../../helpers.js';
@@ -123,7 +123,7 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     }
     queue.append({ op: 'end', status: 'FINISHED', endTime: 9 });
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-      `const m = await import(${JSON.stringify(join(repoRoot, 'src/cli/sync-command.ts'))}); await m.syncOfflineQueue({ store: ${JSON.stringify(server.url)} });`],
+      `const m = await import(${JSON.stringify(join(repoRoot, 'src/cli/commands/sync.ts'))}); await m.syncOfflineQueue({ store: ${JSON.stringify(server.url)} });`],
     { cwd: repoRoot, env: process.env, stdio: 'inherit' });
     const ackPath = queue.path.replace(/\.jsonl$/, '.ack.json');
     for (let i = 0; i < 600 && !(existsSync(ackPath) && JSON.parse(readFileSync(ackPath, 'utf8')).done >= 40); i += 1) {
