@@ -27,7 +27,7 @@ print(json.dumps(time.perf_counter() - t))`) * 1000;
 async function points100k(tracker: Tracker, url: string): Promise<void> {
   const ts: number[] = [];
   const ps: number[] = [];
-  for (let rep = 0; rep < REPS; rep += 1) {
+  for (let rep = 0; rep < 2; rep += 1) {
     const run = await tracker.startRun({ experiment: 'bench' });
     ts.push(await timeIt(async () => {
       for (let i = 0; i < 100_000; i += 1) run.logMetric('loss', 1 / (i + 1), { step: i });
@@ -127,13 +127,15 @@ async function main(): Promise<void> {
   const server = await startServer();
   try {
     const tracker = await Tracker.open({ store: server.url, user: 'bench' });
-    await points100k(tracker, server.url);
-    await runs100(tracker, server.url);
+    // the report first: MLflow 2.12's SQL store reads a metric's history by key across all runs, so it slows down
+    // once the 100,000-point runs share the key (see BENCHMARKS.md)
     await report200(tracker, server.url);
+    await runs100(tracker, server.url);
+    await points100k(tracker, server.url);
     await tracker.close();
     await offline();
   } finally {
-    await server.stop();
+    await server.dispose();
   }
   console.log('| measurement | tracklab (median) | baseline, same run |\n|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -4,7 +4,7 @@
  * per test file: startup takes seconds.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from '../helpers.js';
@@ -30,6 +30,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and data (after stop). */
   start(): Promise<void>;
+  /** Stops it and removes its data. */
+  dispose(): Promise<void>;
 }
 
 /** Starts a server with its sqlite database and artifacts in a fresh temp folder. */
@@ -53,6 +55,10 @@ export async function startServer(): Promise<TestServer> {
       if (shared) execFileSync(join(shared, 'serve.sh'), ['stop', dir]);
       else stopPipServer(dir);
       await waitDown(server.url);
+    },
+    dispose: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   await server.start();

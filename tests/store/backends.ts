@@ -25,7 +25,7 @@ export interface BackendUnderTest {
 /** One MLflow server for the whole test file, started by the first case that needs it. */
 let server: Promise<TestServer> | undefined;
 let namespaces = 0;
-after(async () => { if (server) await (await server).stop(); });
+after(async () => { if (server) await (await server).dispose(); });
 
 const restBackend: BackendUnderTest = {
   name: 'mlflow-rest (http:, MLflow 2.12 server)',

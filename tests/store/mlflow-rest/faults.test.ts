@@ -28,7 +28,7 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
   });
   after(async () => {
     process.env = saved;
-    await server?.stop();
+    await server?.dispose();
   });
   const distinctSteps = async (t: Tracker, runId: string, key: string): Promise<[number, number]> => {
     const points = await t.getMetricHistory(runId, key);

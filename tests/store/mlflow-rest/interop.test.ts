@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Tracker } from '../../../src/index.js';
 import { TracklabError } from '../../../src/core/errors.js';
+import { execNotebook } from '../../../src/exec/exec-notebook.js';
 import { buildReport } from '../../../src/report/index.js';
 import { transfer } from '../../../src/transfer/index.js';
 import { python, serverSkip, startServer, type TestServer } from '../../mlflow/server.js';
@@ -22,7 +23,7 @@ describe('MLflow server interop', { skip: serverSkip }, () => {
   });
   after(async () => {
     await tracker?.close();
-    await server?.stop();
+    await server?.dispose();
   });
   const py = <T>(code: string): T => python<T>(`import json, math, mlflow
 from mlflow import MlflowClient
@@ -140,5 +141,18 @@ print(json.dumps({"stage": v.current_stage, "alias": v.version, "source": v.sour
     const summary = await buildReport({ store: server.url, out, experiments: ['moved'] });
     assert.equal(summary.runs, 1, JSON.stringify(summary));
     assert.ok(existsSync(join(out, 'runs', `${onServer[0]?.id}.html`)), 'the run page of the server run');
+  });
+
+  it('tracklab exec runs a notebook that logs to the server; MLflow sees its run, model and notebook', async () => {
+    const out = join(tempDir(), '01-iris-classifier.ipynb');
+    const result = await execNotebook({ notebook: join('notebooks', '01-iris-classifier.ipynb'), out, store: server.url, params: ['nEstimators=10'] });
+    assert.equal(result.ok, true, result.error);
+    const seen = py<{ status: string; trees: string; source: string; files: string[] }>(`
+e = c.get_experiment_by_name("iris-classifier")
+r = c.search_runs([e.experiment_id])[0]
+print(json.dumps({"status": r.info.status, "trees": r.data.params.get("n_estimators"),
+  "source": r.data.tags.get("mlflow.source.type"), "files": sorted(f.path for f in c.list_artifacts(r.info.run_id))}))`);
+    assert.deepEqual([seen.status, seen.trees, seen.source], ['FINISHED', '10', 'NOTEBOOK']);
+    for (const f of ['model', '01-iris-classifier.ipynb']) assert.ok(seen.files.includes(f), seen.files.join(', '));
   });
 });
