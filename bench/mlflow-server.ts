@@ -127,8 +127,8 @@ async function main(): Promise<void> {
   const server = await startServer();
   try {
     const tracker = await Tracker.open({ store: server.url, user: 'bench' });
-    // the report first: MLflow 2.12's SQL store reads a metric's history by key across all runs, so it slows down
-    // once the 100,000-point runs share the key (see BENCHMARKS.md)
+    // the report first: its local baseline is a copy of the whole server, and serving a 100,000-point history takes
+    // MLflow's server tens of seconds on a loaded machine (see BENCHMARKS.md)
     await report200(tracker, server.url);
     await runs100(tracker, server.url);
     await points100k(tracker, server.url);
