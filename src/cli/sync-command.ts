@@ -4,6 +4,8 @@ import type { CliContext } from './context.js';
 
 /** Adds `tracklab sync`. */
 export function addSyncCommand(program: Command, ctx: CliContext): void {
-  program.command('sync').description('replay runs logged while the MLflow server was unreachable (exactly once)')
+  program
+    .command('sync')
+    .description('replay runs logged while the MLflow server was unreachable (exactly once)')
     .action(async () => ctx.print(await (await import('./commands/sync.js')).sync(ctx.store)));
 }

@@ -67,7 +67,11 @@ export async function startServer(): Promise<TestServer> {
 
 async function waitDown(url: string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
-    try { await fetch(`${url}/health`); } catch { return; }
+    try {
+      await fetch(`${url}/health`);
+    } catch {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -75,13 +79,32 @@ async function waitDown(url: string): Promise<void> {
 async function startPipServer(dir: string, port: string): Promise<string> {
   const chosen = port || String(20000 + Math.floor(Math.random() * 20000));
   mkdirSync(join(dir, 'artifacts'), { recursive: true });
-  const child = spawn('mlflow', ['server', '--backend-store-uri', `sqlite:///${dir}/mlflow.db`, '--artifacts-destination',
-    join(dir, 'artifacts'), '--host', '127.0.0.1', '--port', chosen, '--workers', '2'], { detached: true, stdio: 'ignore' });
+  const child = spawn(
+    'mlflow',
+    [
+      'server',
+      '--backend-store-uri',
+      `sqlite:///${dir}/mlflow.db`,
+      '--artifacts-destination',
+      join(dir, 'artifacts'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      chosen,
+      '--workers',
+      '2',
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
   child.unref();
   writeFileSync(join(dir, 'server.pid'), String(child.pid));
   const url = `http://127.0.0.1:${chosen}`;
   for (let i = 0; i < 600; i += 1) {
-    try { if ((await fetch(`${url}/health`)).ok) return url; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`${url}/health`)).ok) return url;
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`mlflow server did not start on ${url}`);
@@ -89,13 +112,21 @@ async function startPipServer(dir: string, port: string): Promise<string> {
 
 function stopPipServer(dir: string): void {
   const pid = Number(readFileSync(join(dir, 'server.pid'), 'utf8'));
-  try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
 }
 
 /** Runs Python with MLflow importable (python.sh, else python3) and returns its stdout parsed as JSON. */
 export function python<T>(code: string, env: Record<string, string> = {}): T {
   const shared = sharedServerDir();
   const [cmd, args] = shared ? [join(shared, 'python.sh'), ['-c', code]] : ['python3', ['-c', code]];
-  const out = execFileSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync(cmd, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return JSON.parse(out.trim().split('\n').pop() ?? 'null') as T;
 }

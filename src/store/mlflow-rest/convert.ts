@@ -1,11 +1,31 @@
 /** MLflow's REST JSON shapes and their conversion to tracklab's entities, both ways. */
-import type { DatasetInput, Experiment, MetricPoint, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import type {
+  DatasetInput,
+  Experiment,
+  MetricPoint,
+  MetricSummary,
+  RunRecord,
+  RunStatus,
+} from '../../core/entities.js';
 
-export interface KeyValue { key: string; value: string }
-export interface RestMetric { key: string; value: number | string; timestamp: number | string; step?: number | string }
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+export interface RestMetric {
+  key: string;
+  value: number | string;
+  timestamp: number | string;
+  step?: number | string;
+}
 export interface RestExperiment {
-  experiment_id: string; name: string; lifecycle_stage?: string; artifact_location?: string;
-  creation_time?: number | string; last_update_time?: number | string; tags?: KeyValue[];
+  experiment_id: string;
+  name: string;
+  lifecycle_stage?: string;
+  artifact_location?: string;
+  creation_time?: number | string;
+  last_update_time?: number | string;
+  tags?: KeyValue[];
 }
 export interface RestDatasetInput {
   tags?: KeyValue[];
@@ -13,8 +33,15 @@ export interface RestDatasetInput {
 }
 export interface RestRun {
   info: {
-    run_id: string; run_name?: string; experiment_id: string; user_id?: string; status?: string;
-    start_time?: number | string; end_time?: number | string; artifact_uri?: string; lifecycle_stage?: string;
+    run_id: string;
+    run_name?: string;
+    experiment_id: string;
+    user_id?: string;
+    status?: string;
+    start_time?: number | string;
+    end_time?: number | string;
+    artifact_uri?: string;
+    lifecycle_stage?: string;
   };
   data?: { metrics?: RestMetric[]; params?: KeyValue[]; tags?: KeyValue[] };
   inputs?: { dataset_inputs?: RestDatasetInput[] };
@@ -58,8 +85,13 @@ export function toDatasetInput(d: RestDatasetInput): DatasetInput {
   const context = d.tags?.find((t) => t.key === 'mlflow.data.context')?.value;
   const { name, digest, source_type: sourceType, source, schema, profile } = d.dataset;
   return {
-    name, digest, sourceType, source,
-    ...(schema ? { schema } : {}), ...(profile ? { profile } : {}), ...(context ? { context } : {}),
+    name,
+    digest,
+    sourceType,
+    source,
+    ...(schema ? { schema } : {}),
+    ...(profile ? { profile } : {}),
+    ...(context ? { context } : {}),
   };
 }
 
@@ -67,8 +99,12 @@ export function fromDatasetInput(d: DatasetInput): RestDatasetInput {
   return {
     tags: d.context === undefined ? [] : [{ key: 'mlflow.data.context', value: d.context }],
     dataset: {
-      name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source,
-      ...(d.schema === undefined ? {} : { schema: d.schema }), ...(d.profile === undefined ? {} : { profile: d.profile }),
+      name: d.name,
+      digest: d.digest,
+      source_type: d.sourceType,
+      source: d.source,
+      ...(d.schema === undefined ? {} : { schema: d.schema }),
+      ...(d.profile === undefined ? {} : { profile: d.profile }),
     },
   };
 }

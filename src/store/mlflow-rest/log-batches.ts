@@ -4,7 +4,12 @@
  */
 import { metricValue, type KeyValue } from './convert.js';
 
-export interface PendingPoint { key: string; value: number; step: number; timestamp: number }
+export interface PendingPoint {
+  key: string;
+  value: number;
+  step: number;
+  timestamp: number;
+}
 
 export interface LogBatchBody {
   metrics: { key: string; value: number | string; step: number; timestamp: number }[];
@@ -20,7 +25,11 @@ const MAX_ITEMS = 1000;
 const MAX_BYTES = 900_000;
 
 /** The requests for `params`, `tags` and `points`, params and tags first (a run's search fields land early). */
-export function splitLogBatches(points: readonly PendingPoint[], params: KeyValue[] = [], tags: KeyValue[] = []): LogBatchBody[] {
+export function splitLogBatches(
+  points: readonly PendingPoint[],
+  params: KeyValue[] = [],
+  tags: KeyValue[] = [],
+): LogBatchBody[] {
   const batches: LogBatchBody[] = [];
   let current: LogBatchBody = { metrics: [], params: [], tags: [] };
   let bytes = 0;

@@ -23,11 +23,16 @@ const encodePath = (path: string): string => path.split('/').map(encodeURICompon
 export class ProxiedArtifactRepository implements ArtifactRepository {
   private readonly root: string;
 
-  constructor(private readonly client: RestClient, readonly uri: string) {
+  constructor(
+    private readonly client: RestClient,
+    readonly uri: string,
+  ) {
     this.root = proxyRoot(uri);
   }
 
-  private full(path: string): string { return [this.root, path].filter((p) => p !== '').join('/'); }
+  private full(path: string): string {
+    return [this.root, path].filter((p) => p !== '').join('/');
+  }
 
   async copyIn(localPath: string, dir: string): Promise<void> {
     const target = [dir, basename(localPath)].filter((p) => p !== '').join('/');
@@ -48,18 +53,24 @@ export class ProxiedArtifactRepository implements ArtifactRepository {
 
   async list(dir: string, recursive: boolean): Promise<ArtifactEntry[]> {
     const res = await this.client.request({ method: 'GET', path: API, query: { path: this.full(dir) } });
-    const files = (JSON.parse(res.body.toString('utf8')) as { files?: { path: string; is_dir?: boolean; file_size?: number | string }[] }).files ?? [];
+    const files =
+      (
+        JSON.parse(res.body.toString('utf8')) as {
+          files?: { path: string; is_dir?: boolean; file_size?: number | string }[];
+        }
+      ).files ?? [];
     const entries: ArtifactEntry[] = [];
     for (const f of files) {
       const path = [dir, f.path].filter((p) => p !== '').join('/');
       entries.push({ path, isDir: f.is_dir === true, size: Number(f.file_size ?? 0) });
-      if (recursive && f.is_dir === true) entries.push(...await this.list(path, true));
+      if (recursive && f.is_dir === true) entries.push(...(await this.list(path, true)));
     }
     return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   async read(path: string): Promise<Buffer> {
-    if (path === '' || path.split('/').includes('..')) throw invalid(`artifact path "${path}" is not a file path inside the run`);
+    if (path === '' || path.split('/').includes('..'))
+      throw invalid(`artifact path "${path}" is not a file path inside the run`);
     const spec = { method: 'GET', path: `${API}/${encodePath(this.full(path))}` } as const;
     try {
       return (await this.client.request({ ...spec, retries: 0 })).body;
@@ -77,5 +88,7 @@ export class ProxiedArtifactRepository implements ArtifactRepository {
     return (await this.list(dir, false)).some((e) => e.path === path && !e.isDir);
   }
 
-  async localPath(): Promise<string | undefined> { return undefined; }
+  async localPath(): Promise<string | undefined> {
+    return undefined;
+  }
 }

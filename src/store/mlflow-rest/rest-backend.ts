@@ -27,7 +27,9 @@ export async function openRestBackend(uri: string, options: RestBackendOptions =
   const env = options.env ?? process.env;
   const client = new RestClient(uri, options, env);
   const spoolOff = options.spoolDir === false || /^(0|false|off|no)$/i.test(env['TRACKLAB_SPOOL'] ?? '');
-  const spool = spoolOff ? undefined : new Spool(typeof options.spoolDir === 'string' ? options.spoolDir : spoolDirFor(client.base, env));
+  const spool = spoolOff
+    ? undefined
+    : new Spool(typeof options.spoolDir === 'string' ? options.spoolDir : spoolDirFor(client.base, env));
   const tracking = new RestTracking(client, client.shown, spool ? { spool } : {});
   if (spool && /^(1|true|yes|on)$/i.test(env['TRACKLAB_AUTO_SYNC'] ?? '')) await autoSync(tracking, spool);
   return {
@@ -36,7 +38,13 @@ export async function openRestBackend(uri: string, options: RestBackendOptions =
     tracking,
     registry: new RestRegistry(client),
     artifacts: restArtifacts(client),
-    capabilities: { metricSummaries: false, registryHistory: true, datasets: true, localArtifacts: false, concurrentWriters: true },
+    capabilities: {
+      metricSummaries: false,
+      registryHistory: true,
+      datasets: true,
+      localArtifacts: false,
+      concurrentWriters: true,
+    },
     close: () => tracking.close(),
   };
 }
@@ -46,7 +54,8 @@ async function autoSync(tracking: RestTracking, spool: Spool): Promise<void> {
   if (spool.pending().length === 0) return;
   try {
     const result = await syncSpool(tracking, spool);
-    if (result.operations > 0) process.stderr.write(`tracklab: replayed ${result.operations} queued operations into ${tracking.uri}\n`);
+    if (result.operations > 0)
+      process.stderr.write(`tracklab: replayed ${result.operations} queued operations into ${tracking.uri}\n`);
   } catch (error) {
     if (!(error instanceof ServerUnavailableError) && (error as TracklabError).code !== 'INVALID_STATE') throw error;
   }
@@ -60,10 +69,13 @@ function restArtifacts(client: RestClient): ArtifactResolver {
       if (uri.startsWith('mlflow-artifacts:')) return new ProxiedArtifactRepository(client, uri);
       if (uri.startsWith('file:') || uri.startsWith('/')) {
         const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-        if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`)))) return new LocalArtifactRepository(path, run.id);
+        if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`))))
+          return new LocalArtifactRepository(path, run.id);
       }
-      throw invalid(`run ${run.id} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow `
-        + 'server with --serve-artifacts (the default in MLflow 2) so artifacts go through it');
+      throw invalid(
+        `run ${run.id} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow ` +
+          'server with --serve-artifacts (the default in MLflow 2) so artifacts go through it',
+      );
     },
   };
 }

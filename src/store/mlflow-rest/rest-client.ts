@@ -19,14 +19,24 @@ export interface RestOptions {
 
 /** Thrown when the server could not be reached (or kept failing) after the retries: the caller may spool. */
 export class ServerUnavailableError extends TracklabError {
-  constructor(readonly server: string, detail: string) {
-    super('IO_ERROR', `MLflow server ${server} is unavailable (${detail}); check that it runs, or log offline and `
-      + '`tracklab sync` later');
+  constructor(
+    readonly server: string,
+    detail: string,
+  ) {
+    super(
+      'IO_ERROR',
+      `MLflow server ${server} is unavailable (${detail}); check that it runs, or log offline and ` +
+        '`tracklab sync` later',
+    );
   }
 }
 
 const KNOWN_CODES = new Set<ErrorCode>([
-  'INVALID_PARAMETER_VALUE', 'RESOURCE_DOES_NOT_EXIST', 'RESOURCE_ALREADY_EXISTS', 'INVALID_STATE', 'PERMISSION_DENIED',
+  'INVALID_PARAMETER_VALUE',
+  'RESOURCE_DOES_NOT_EXIST',
+  'RESOURCE_ALREADY_EXISTS',
+  'INVALID_STATE',
+  'PERMISSION_DENIED',
 ]);
 
 /** MLflow's error codes mapped to tracklab's; others by HTTP status. */
@@ -39,7 +49,10 @@ function errorCode(mlflowCode: string | undefined, status: number): ErrorCode {
   return status < 500 ? 'INVALID_PARAMETER_VALUE' : 'IO_ERROR';
 }
 
-export interface RawResponse { status: number; body: Buffer }
+export interface RawResponse {
+  status: number;
+  body: Buffer;
+}
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
@@ -84,13 +97,21 @@ export class RestClient {
   }
 
   /** The server as shown in messages: never with credentials. */
-  get shown(): string { return this.base.href.replace(/\/$/, ''); }
+  get shown(): string {
+    return this.base.href.replace(/\/$/, '');
+  }
 
   /** A JSON call to `/api/2.0/mlflow/<path>`; returns the parsed body. */
-  async call<T>(method: RequestSpec['method'], path: string, payload?: Record<string, unknown>, idempotent = true): Promise<T> {
-    const spec: RequestSpec = method === 'GET'
-      ? { method, path: `/api/2.0/mlflow/${path}`, query: payload as Record<string, string>, idempotent }
-      : { method, path: `/api/2.0/mlflow/${path}`, body: payload ?? {}, idempotent };
+  async call<T>(
+    method: RequestSpec['method'],
+    path: string,
+    payload?: Record<string, unknown>,
+    idempotent = true,
+  ): Promise<T> {
+    const spec: RequestSpec =
+      method === 'GET'
+        ? { method, path: `/api/2.0/mlflow/${path}`, query: payload as Record<string, string>, idempotent }
+        : { method, path: `/api/2.0/mlflow/${path}`, body: payload ?? {}, idempotent };
     const res = await this.request(spec);
     return (res.body.length === 0 ? {} : JSON.parse(res.body.toString('utf8'))) as T;
   }
@@ -123,11 +144,18 @@ export class RestClient {
 
   private failure(spec: RequestSpec, res: RawResponse): TracklabError {
     let parsed: { error_code?: string; message?: string } = {};
-    try { parsed = JSON.parse(res.body.toString('utf8')) as typeof parsed; } catch { /* an HTML error page */ }
+    try {
+      parsed = JSON.parse(res.body.toString('utf8')) as typeof parsed;
+    } catch {
+      /* an HTML error page */
+    }
     const code = errorCode(parsed.error_code, res.status);
     if (res.status === 404 && parsed.error_code === undefined) {
-      return new TracklabError(code, `MLflow server ${this.shown} does not offer ${spec.path} (HTTP 404); `
-        + 'it may be an older or newer MLflow without this feature');
+      return new TracklabError(
+        code,
+        `MLflow server ${this.shown} does not offer ${spec.path} (HTTP 404); ` +
+          'it may be an older or newer MLflow without this feature',
+      );
     }
     const text = parsed.message ?? `HTTP ${res.status}`;
     return new TracklabError(code, `MLflow server: ${text}${parsed.error_code ? ` (${parsed.error_code})` : ''}`);
@@ -146,19 +174,25 @@ export class RestClient {
     }
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method: spec.method, headers, agent: this.agent, timeout: this.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const req = lib.request(
+        url,
+        { method: spec.method, headers, agent: this.agent, timeout: this.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
 }
 
 function authHeader(url: URL, env: NodeJS.ProcessEnv): string | undefined {

@@ -27,12 +27,18 @@ export class RestRunWriter implements RunWriter {
   private failure: unknown;
   private queue: SpoolFile | undefined;
 
-  constructor(private readonly tracking: RestTracking, readonly id: string, private readonly hooks: WriterHooks) {
+  constructor(
+    private readonly tracking: RestTracking,
+    readonly id: string,
+    private readonly hooks: WriterHooks,
+  ) {
     this.queue = hooks.offline?.get(id);
   }
 
   /** Whether the run is being logged to the offline queue. */
-  get offline(): boolean { return this.queue !== undefined; }
+  get offline(): boolean {
+    return this.queue !== undefined;
+  }
 
   appendMetric(key: string, value: number, step: number, timestamp: number): void {
     this.buffer.push({ key, value, step, timestamp });
@@ -80,7 +86,11 @@ export class RestRunWriter implements RunWriter {
     if (this.buffer.length === 0) return;
     const points = this.buffer;
     this.buffer = [];
-    this.chain = this.chain.then(() => this.send(points)).catch((error: unknown) => { this.failure ??= error; });
+    this.chain = this.chain
+      .then(() => this.send(points))
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      });
   }
 
   /** Sends batch after batch; from the first one the server does not take, the rest goes to the queue. */
@@ -97,8 +107,9 @@ export class RestRunWriter implements RunWriter {
       sent += body.metrics.length;
     }
     if (this.queue && sent < points.length) {
-      const rest = points.slice(sent).map((p): [string, number | string, number, number] =>
-        [p.key, metricValue(p.value), p.step, p.timestamp]);
+      const rest = points
+        .slice(sent)
+        .map((p): [string, number | string, number, number] => [p.key, metricValue(p.value), p.step, p.timestamp]);
       this.queue.append({ op: 'batch', metrics: rest });
     }
   }
@@ -108,6 +119,8 @@ export class RestRunWriter implements RunWriter {
     if (!(error instanceof ServerUnavailableError) || !this.hooks.spool) throw error;
     this.queue = this.hooks.spool.file(`${Date.now().toString(36).padStart(9, '0')}-${this.id}`);
     this.queue.append({ op: 'attach', runId: this.id });
-    process.stderr.write(`${error.message}\ntracklab: run ${this.id} keeps logging to the offline queue ${this.queue.path}\n`);
+    process.stderr.write(
+      `${error.message}\ntracklab: run ${this.id} keeps logging to the offline queue ${this.queue.path}\n`,
+    );
   }
 }

@@ -7,7 +7,14 @@ import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/en
 import { badState, invalid, TracklabError } from '../../core/errors.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import {
-  fromDatasetInput, toExperiment, toKeyValues, toPoint, toRunRecord, type RestExperiment, type RestMetric, type RestRun,
+  fromDatasetInput,
+  toExperiment,
+  toKeyValues,
+  toPoint,
+  toRunRecord,
+  type RestExperiment,
+  type RestMetric,
+  type RestRun,
 } from './convert.js';
 import { splitLogBatches } from './log-batches.js';
 import { ServerUnavailableError, type RestClient } from './rest-client.js';
@@ -24,20 +31,38 @@ export function asStateError(error: unknown): unknown {
 
 /** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
 function offlineExperiment(name: string): Experiment {
-  return { id: `offline:${name}`, name, lifecycleStage: 'active', creationTime: Date.now(), lastUpdateTime: Date.now(), tags: {} };
+  return {
+    id: `offline:${name}`,
+    name,
+    lifecycleStage: 'active',
+    creationTime: Date.now(),
+    lastUpdateTime: Date.now(),
+    tags: {},
+  };
 }
 
 export class RestTracking implements TrackingStore {
-  constructor(readonly client: RestClient, readonly uri: string, private readonly hooks: WriterHooks = {}) {}
+  constructor(
+    readonly client: RestClient,
+    readonly uri: string,
+    private readonly hooks: WriterHooks = {},
+  ) {}
 
   async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
     const { experiment_id: id } = await this.client.call<{ experiment_id: string }>(
-      'POST', 'experiments/create', { name, tags: toKeyValues(tags) }, false);
+      'POST',
+      'experiments/create',
+      { name, tags: toKeyValues(tags) },
+      false,
+    );
     return this.getExperiment(id);
   }
 
   async ensureExperiment(name: string): Promise<Experiment> {
-    const found = await this.offlineWhenDown(() => this.getExperimentByName(name), () => offlineExperiment(name));
+    const found = await this.offlineWhenDown(
+      () => this.getExperimentByName(name),
+      () => offlineExperiment(name),
+    );
     if (found) return found;
     try {
       return await this.createExperiment(name);
@@ -57,7 +82,9 @@ export class RestTracking implements TrackingStore {
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
     try {
-      const res = await this.client.call<{ experiment: RestExperiment }>('GET', 'experiments/get-by-name', { experiment_name: name });
+      const res = await this.client.call<{ experiment: RestExperiment }>('GET', 'experiments/get-by-name', {
+        experiment_name: name,
+      });
       return toExperiment(res.experiment);
     } catch (error) {
       if ((error as TracklabError).code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
@@ -70,7 +97,10 @@ export class RestTracking implements TrackingStore {
     let token: string | undefined;
     do {
       const res = await this.client.call<{ experiments?: RestExperiment[]; next_page_token?: string }>(
-        'POST', 'experiments/search', { view_type: view, max_results: 1000, ...(token ? { page_token: token } : {}) });
+        'POST',
+        'experiments/search',
+        { view_type: view, max_results: 1000, ...(token ? { page_token: token } : {}) },
+      );
       all.push(...(res.experiments ?? []).map(toExperiment));
       token = res.next_page_token || undefined;
     } while (token);
@@ -79,7 +109,9 @@ export class RestTracking implements TrackingStore {
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
-    await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', { experiment_id: id });
+    await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', {
+      experiment_id: id,
+    });
   }
 
   async setExperimentTag(id: string, key: string, value: string): Promise<void> {
@@ -90,10 +122,18 @@ export class RestTracking implements TrackingStore {
   async createRun(input: NewRun): Promise<RunRecord> {
     const create = async (): Promise<RunRecord> => {
       if (input.experimentId.startsWith('offline:')) throw new ServerUnavailableError(this.client.shown, 'offline');
-      const res = await this.client.call<{ run: RestRun }>('POST', 'runs/create', {
-        experiment_id: input.experimentId, user_id: input.user, run_name: input.name, start_time: input.startTime,
-        tags: toKeyValues(input.tags),
-      }, false);
+      const res = await this.client.call<{ run: RestRun }>(
+        'POST',
+        'runs/create',
+        {
+          experiment_id: input.experimentId,
+          user_id: input.user,
+          run_name: input.name,
+          start_time: input.startTime,
+          tags: toKeyValues(input.tags),
+        },
+        false,
+      );
       return toRunRecord(res.run);
     };
     return this.offlineWhenDown(create, () => this.createOffline(input));
@@ -105,12 +145,25 @@ export class RestTracking implements TrackingStore {
     const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
     file.append({ op: 'create', experimentName, run: input });
     (this.hooks.offline ??= new Map()).set(id, file);
-    process.stderr.write(`tracklab: MLflow server ${this.client.shown} is unreachable; run ${id} logs to the offline `
-      + `queue ${file.path}; replay it with \`tracklab sync --store ${this.client.shown}\`\n`);
+    process.stderr.write(
+      `tracklab: MLflow server ${this.client.shown} is unreachable; run ${id} logs to the offline ` +
+        `queue ${file.path}; replay it with \`tracklab sync --store ${this.client.shown}\`\n`,
+    );
     return {
-      id, experimentId: input.experimentId, name: input.name, status: 'RUNNING', startTime: input.startTime, endTime: null,
-      lifecycleStage: 'active', deletedTime: null, user: input.user, params: {}, tags: { ...input.tags }, metrics: {},
-      inputs: [], artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
+      id,
+      experimentId: input.experimentId,
+      name: input.name,
+      status: 'RUNNING',
+      startTime: input.startTime,
+      endTime: null,
+      lifecycleStage: 'active',
+      deletedTime: null,
+      user: input.user,
+      params: {},
+      tags: { ...input.tags },
+      metrics: {},
+      inputs: [],
+      artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
     };
   }
 
@@ -128,12 +181,16 @@ export class RestTracking implements TrackingStore {
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
-    await this.client.call('POST', 'runs/update', {
-      run_id: id,
-      ...(update.status === undefined ? {} : { status: update.status }),
-      ...(update.endTime === undefined || update.endTime === null ? {} : { end_time: update.endTime }),
-      ...(update.name === undefined ? {} : { run_name: update.name }),
-    }).catch((e: unknown) => { throw asStateError(e); });
+    await this.client
+      .call('POST', 'runs/update', {
+        run_id: id,
+        ...(update.status === undefined ? {} : { status: update.status }),
+        ...(update.endTime === undefined || update.endTime === null ? {} : { end_time: update.endTime }),
+        ...(update.name === undefined ? {} : { run_name: update.name }),
+      })
+      .catch((e: unknown) => {
+        throw asStateError(e);
+      });
     return this.getRun(id);
   }
 
@@ -156,7 +213,9 @@ export class RestTracking implements TrackingStore {
   }
 
   async deleteTag(id: string, key: string): Promise<void> {
-    await this.client.call('POST', 'runs/delete-tag', { run_id: id, key }).catch((e: unknown) => { throw asStateError(e); });
+    await this.client.call('POST', 'runs/delete-tag', { run_id: id, key }).catch((e: unknown) => {
+      throw asStateError(e);
+    });
   }
 
   async openRunWriter(id: string): Promise<RunWriter> {
@@ -164,16 +223,25 @@ export class RestTracking implements TrackingStore {
   }
 
   /** The offline queue, when on. */
-  get spool(): Spool | undefined { return this.hooks.spool; }
+  get spool(): Spool | undefined {
+    return this.hooks.spool;
+  }
 
   /** Every point of one metric, fetched page by page. */
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const points: MetricPoint[] = [];
     let token: string | undefined;
     do {
-      const res = await this.client.call<{ metrics?: RestMetric[]; next_page_token?: string }>('GET', 'metrics/get-history', {
-        run_id: id, metric_key: key, max_results: 25000, ...(token ? { page_token: token } : {}),
-      });
+      const res = await this.client.call<{ metrics?: RestMetric[]; next_page_token?: string }>(
+        'GET',
+        'metrics/get-history',
+        {
+          run_id: id,
+          metric_key: key,
+          max_results: 25000,
+          ...(token ? { page_token: token } : {}),
+        },
+      );
       points.push(...(res.metrics ?? []).map(toPoint));
       token = res.next_page_token || undefined;
     } while (token);
@@ -204,5 +272,7 @@ export class RestTracking implements TrackingStore {
     return res.next_page_token ? { runs, nextPageToken: res.next_page_token } : { runs };
   }
 
-  async close(): Promise<void> { this.client.close(); }
+  async close(): Promise<void> {
+    this.client.close();
+  }
 }

@@ -7,8 +7,19 @@
  * value), and runs created from the queue carry the tag `tracklab.spool.id`, looked up before creating: nothing is
  * lost or doubled.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync,
-  rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DatasetInput, RunStatus } from '../../core/entities.js';
@@ -19,11 +30,19 @@ import type { NewRun } from '../tracking-store.js';
 export type SpoolOp =
   | { op: 'create'; experimentName: string; run: NewRun }
   | { op: 'attach'; runId: string }
-  | { op: 'batch'; metrics?: [string, number | string, number, number][]; params?: Record<string, string>;
-      tags?: Record<string, string>; inputs?: DatasetInput[] }
+  | {
+      op: 'batch';
+      metrics?: [string, number | string, number, number][];
+      params?: Record<string, string>;
+      tags?: Record<string, string>;
+      inputs?: DatasetInput[];
+    }
   | { op: 'end'; status: RunStatus; endTime: number };
 
-export interface SpoolAck { runId: string | null; done: number }
+export interface SpoolAck {
+  runId: string | null;
+  done: number;
+}
 
 /** Where a server's queue lives: TRACKLAB_SPOOL_DIR, else ~/.tracklab/spool/<host_port>. */
 export function spoolDirFor(server: URL, env: NodeJS.ProcessEnv = process.env): string {
@@ -35,12 +54,16 @@ export class Spool {
   constructor(readonly dir: string) {}
 
   /** Starts (or continues) the queue of one run. */
-  file(localId: string): SpoolFile { return new SpoolFile(this.dir, localId); }
+  file(localId: string): SpoolFile {
+    return new SpoolFile(this.dir, localId);
+  }
 
   /** Runs with queued operations, oldest file name first. */
   pending(): SpoolFile[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir).filter((n) => n.endsWith('.jsonl')).sort()
+    return readdirSync(this.dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()
       .map((n) => new SpoolFile(this.dir, n.slice(0, -'.jsonl'.length)));
   }
 }
@@ -49,7 +72,10 @@ export class SpoolFile {
   readonly path: string;
   private readonly ackPath: string;
 
-  constructor(dir: string, readonly localId: string) {
+  constructor(
+    dir: string,
+    readonly localId: string,
+  ) {
     this.path = join(dir, `${localId}.jsonl`);
     this.ackPath = join(dir, `${localId}.ack.json`);
   }
@@ -67,7 +93,11 @@ export class SpoolFile {
   /** Forces the queue to disk (at the end of a run). */
   sync(): void {
     const fd = openSync(this.path, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Every complete operation; a line torn by a kill while it was written is left out. */
@@ -75,13 +105,19 @@ export class SpoolFile {
     const ops: SpoolOp[] = [];
     for (const line of readFileSync(this.path, 'utf8').split('\n')) {
       if (line === '') continue;
-      try { ops.push(JSON.parse(line) as SpoolOp); } catch { break; }
+      try {
+        ops.push(JSON.parse(line) as SpoolOp);
+      } catch {
+        break;
+      }
     }
     return ops;
   }
 
   ack(): SpoolAck {
-    return existsSync(this.ackPath) ? JSON.parse(readFileSync(this.ackPath, 'utf8')) as SpoolAck : { runId: null, done: 0 };
+    return existsSync(this.ackPath)
+      ? (JSON.parse(readFileSync(this.ackPath, 'utf8')) as SpoolAck)
+      : { runId: null, done: 0 };
   }
 
   /** Records what the server has taken; atomic (write, fsync, rename). */
@@ -89,7 +125,11 @@ export class SpoolFile {
     const tmp = `${this.ackPath}.tmp`;
     writeFileSync(tmp, JSON.stringify(ack));
     const fd = openSync(tmp, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.ackPath);
   }
 

@@ -13,7 +13,11 @@ import type { Spool, SpoolAck, SpoolFile, SpoolOp } from './spool.js';
 /** The tag that ties a run created from the queue to its queue, so a replay never creates it twice. */
 export const SPOOL_ID_TAG = 'tracklab.spool.id';
 
-export interface SyncProgress { run: string; done: number; total: number }
+export interface SyncProgress {
+  run: string;
+  done: number;
+  total: number;
+}
 
 export interface SyncResult {
   /** queued runs fully replayed (and removed from the queue) */
@@ -26,7 +30,11 @@ export interface SyncResult {
 }
 
 /** Replays every queued run; `onProgress` is called after each operation. */
-export async function syncSpool(tracking: RestTracking, spool: Spool, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
+export async function syncSpool(
+  tracking: RestTracking,
+  spool: Spool,
+  onProgress?: (p: SyncProgress) => void,
+): Promise<SyncResult> {
   const result: SyncResult = { runs: 0, operations: 0, open: 0, created: {} };
   const files = spool.pending();
   if (files.length === 0) return result;
@@ -75,7 +83,12 @@ async function apply(tracking: RestTracking, file: SpoolFile, op: SpoolOp, ack: 
     await tracking.updateRun(runId, { status: op.status, endTime: op.endTime });
     return;
   }
-  const points = (op.metrics ?? []).map(([key, value, step, timestamp]) => ({ key, value: Number(value), step, timestamp }));
+  const points = (op.metrics ?? []).map(([key, value, step, timestamp]) => ({
+    key,
+    value: Number(value),
+    step,
+    timestamp,
+  }));
   for (const body of splitLogBatches(points, toKeyValues(op.params ?? {}), toKeyValues(op.tags ?? {}))) {
     await tracking.client.call('POST', 'runs/log-batch', { run_id: runId, ...body });
   }
@@ -83,11 +96,18 @@ async function apply(tracking: RestTracking, file: SpoolFile, op: SpoolOp, ack: 
 }
 
 /** The server's run for a run started offline: found by its queue tag when an earlier sync created it already. */
-async function createOnce(tracking: RestTracking, localId: string, op: Extract<SpoolOp, { op: 'create' }>): Promise<string> {
+async function createOnce(
+  tracking: RestTracking,
+  localId: string,
+  op: Extract<SpoolOp, { op: 'create' }>,
+): Promise<string> {
   const real = op.run.experimentId.startsWith('offline:') ? undefined : op.run.experimentId;
   const experimentId = real ?? (await tracking.ensureExperiment(op.experimentName)).id;
   const { runs } = await tracking.searchRuns({
-    experimentIds: [experimentId], filter: `tags."${SPOOL_ID_TAG}" = '${localId}'`, view: 'ALL', maxResults: 1,
+    experimentIds: [experimentId],
+    filter: `tags."${SPOOL_ID_TAG}" = '${localId}'`,
+    view: 'ALL',
+    maxResults: 1,
   });
   if (runs[0]) return runs[0].id;
   const run = await tracking.createRun({ ...op.run, experimentId, tags: { ...op.run.tags, [SPOOL_ID_TAG]: localId } });
@@ -112,5 +132,10 @@ function lock(dir: string): () => void {
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -72,8 +72,10 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     const serverId = (await check.searchRuns({ experiments: ['born-offline'] })).runs[0]?.id ?? '';
     assert.notEqual(serverId, run.id, 'the server gave the run its own id');
     const runs = (await check.searchRuns({ experiments: ['born-offline'] })).runs;
-    assert.deepEqual(runs.map((r) => [r.id, r.name, r.params['lr'], r.tags[SPOOL_ID_TAG], r.status]),
-      [[serverId, 'offline-run', '0.1', run.id, 'FINISHED']]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.name, r.params['lr'], r.tags[SPOOL_ID_TAG], r.status]),
+      [[serverId, 'offline-run', '0.1', run.id, 'FINISHED']],
+    );
     assert.deepEqual(await distinctSteps(check, serverId, 'acc'), [500, 500]);
     await check.close();
   });
@@ -87,10 +89,14 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
         res.writeHead(failures % 2 === 1 ? 500 : 429).end('{"error_code":"TEMPORARILY_UNAVAILABLE"}');
         return;
       }
-      const upstream = http.request(`${server.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = http.request(
+        `${server.url}${req.url}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
@@ -103,8 +109,13 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
       await run.end();
       assert.equal(failures, 4);
       assert.deepEqual(await distinctSteps(tracker, run.id, 'm'), [2500, 2500]);
-      assert.equal(readdirSync(spoolRoot).flatMap((d) => readdirSync(join(spoolRoot, d))).filter((f) => f.includes(run.id)).length, 0,
-        'nothing went to the queue');
+      assert.equal(
+        readdirSync(spoolRoot)
+          .flatMap((d) => readdirSync(join(spoolRoot, d)))
+          .filter((f) => f.includes(run.id)).length,
+        0,
+        'nothing went to the queue',
+      );
       await tracker.close();
     } finally {
       process.env['TRACKLAB_HTTP_RETRIES'] = '2';
@@ -116,15 +127,38 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     const url = new URL(server.url);
     const spool = new Spool(join(spoolRoot, `${url.hostname}_${url.port}`));
     const queue = spool.file('000000001-aaaabbbbccccddddeeeeffff00001111');
-    queue.append({ op: 'create', experimentName: 'killed-sync', run: {
-      experimentId: 'offline:killed-sync', name: 'k', startTime: 1, user: 'ada', tags: { 'mlflow.runName': 'k' } } });
+    queue.append({
+      op: 'create',
+      experimentName: 'killed-sync',
+      run: {
+        experimentId: 'offline:killed-sync',
+        name: 'k',
+        startTime: 1,
+        user: 'ada',
+        tags: { 'mlflow.runName': 'k' },
+      },
+    });
     for (let b = 0; b < 200; b += 1) {
-      queue.append({ op: 'batch', metrics: Array.from({ length: 100 }, (_, i) => ['x', b * 100 + i, b * 100 + i, 5] as [string, number, number, number]) });
+      queue.append({
+        op: 'batch',
+        metrics: Array.from(
+          { length: 100 },
+          (_, i) => ['x', b * 100 + i, b * 100 + i, 5] as [string, number, number, number],
+        ),
+      });
     }
     queue.append({ op: 'end', status: 'FINISHED', endTime: 9 });
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-      `const m = await import(${JSON.stringify(join(repoRoot, 'src/cli/commands/sync.ts'))}); await m.syncOfflineQueue({ store: ${JSON.stringify(server.url)} });`],
-    { cwd: repoRoot, env: process.env, stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(repoRoot, 'src/cli/commands/sync.ts'))}); await m.syncOfflineQueue({ store: ${JSON.stringify(server.url)} });`,
+      ],
+      { cwd: repoRoot, env: process.env, stdio: 'inherit' },
+    );
     const ackPath = queue.path.replace(/\.jsonl$/, '.ack.json');
     for (let i = 0; i < 600 && !(existsSync(ackPath) && JSON.parse(readFileSync(ackPath, 'utf8')).done >= 40); i += 1) {
       await new Promise((r) => setTimeout(r, 50));
@@ -148,8 +182,15 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
     await run.end();
     const url = new URL(server.url);
     const queue = new Spool(join(spoolRoot, `${url.hostname}_${url.port}`)).file(`000000002-${run.id}`);
-    queue.append({ op: 'attach', runId: run.id }, { op: 'batch', params: { p: '1' }, tags: { t: 'x' },
-      metrics: Array.from({ length: 1500 }, (_, i) => ['r', i, i, 7] as [string, number, number, number]) });
+    queue.append(
+      { op: 'attach', runId: run.id },
+      {
+        op: 'batch',
+        params: { p: '1' },
+        tags: { t: 'x' },
+        metrics: Array.from({ length: 1500 }, (_, i) => ['r', i, i, 7] as [string, number, number, number]),
+      },
+    );
     await syncOfflineQueue({ store: server.url });
     queue.setAck({ runId: run.id, done: 1 }); // as if killed before the batch's acknowledgement was written
     await syncOfflineQueue({ store: server.url });

