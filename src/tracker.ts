@@ -14,6 +14,7 @@ import type { ArtifactRepository } from './store/artifact-repository.js';
 import type { Backend, BackendCapabilities } from './store/backend.js';
 import { openBackend } from './store/resolve-store.js';
 import type { TrackingStore } from './store/tracking-store.js';
+import { validateModelName } from './registry/registry-validation.js';
 import { ModelRegistry, type Lineage, type ModelEdit, type RegisterOptions, type TransitionOptions } from './registry/model-registry.js';
 import type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
 
@@ -264,11 +265,11 @@ export class Tracker {
   /**
    * Registers the model logged at `modelUri` (`runs:/<run id>/<path>`) as the next version of `name` (created if
    * missing), in MLflow's argument order. The older order `registerModel(name, modelUri)` still works and warns once:
-   * model names cannot contain ":/", so the two orders never clash.
+   * it is recognised by a valid model name first and something that is not one (a URI) second.
    * @example const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' }); // mv.version === 1
    */
   async registerModel(modelUri: string, name: string, options: RegisterOptions = {}): Promise<ModelVersion> {
-    if (!URI_RE.test(modelUri) && URI_RE.test(name)) {
+    if (isModelName(modelUri) && !isModelName(name)) {
       warnOldOrder();
       return this.models.registerModel(modelUri, name, options);
     }
@@ -336,7 +337,14 @@ export class Tracker {
   }
 }
 
-const URI_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\//;
+const isModelName = (value: unknown): boolean => {
+  try {
+    validateModelName(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
 let warnedOldOrder = false;
 function warnOldOrder(): void {
   if (warnedOldOrder) return;

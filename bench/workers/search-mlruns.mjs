@@ -2,8 +2,10 @@
 const t0 = performance.now();
 const { openBackend } = await import('../../dist/store/index.js');
 const t1 = performance.now();
+const cpu = process.cpuUsage();
 const backend = await openBackend(`mlruns:${process.argv[2]}`);
 const ids = (await backend.tracking.listExperiments()).map((e) => e.id);
 const page = await backend.tracking.searchRuns({ experimentIds: ids, filter: 'metrics.acc > 0.5', maxResults: 50000 });
 const t2 = performance.now();
-console.log(JSON.stringify({ count: page.runs.length, importMs: t1 - t0, searchMs: t2 - t1 }));
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ count: page.runs.length, importMs: t1 - t0, searchMs: t2 - t1, cpuMs: (used.user + used.system) / 1000 }));

@@ -18,7 +18,7 @@ import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, Tracki
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { MlrunsRunCache, runFiles, signature } from './run-cache.js';
+import { copyRecord, MlrunsRunCache, runFiles, signature } from './run-cache.js';
 import { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
@@ -201,7 +201,8 @@ export class MlrunsTracking implements TrackingStore {
       }
     }
     this.cache.save();
-    return searchRecords(records, query);
+    const page = searchRecords(records, query);
+    return { ...page, runs: page.runs.map(copyRecord) }; // only the page is copied; the rest stays shared with the cache
   }
 
   /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */

@@ -46,15 +46,15 @@ export class MlrunsRunCache {
     return this.entries;
   }
 
-  /** The cached run of folder `dir` while nothing it was read from changed. */
+  /** The cached run of folder `dir` while nothing it was read from changed (shared: callers must not change it). */
   get(dir: string): RunRecord | undefined {
     const e = this.load()[dir];
-    return e !== undefined && signature(dir, e.files) === e.sig ? structuredCloneRecord(e.record) : undefined;
+    return e !== undefined && signature(dir, e.files) === e.sig ? e.record : undefined;
   }
 
   /** Remembers a run just read from `dir` (call right after reading, with the files as they were). */
   set(dir: string, record: RunRecord, files: string[], sig: string): void {
-    this.load()[dir] = { files, sig, record: structuredCloneRecord(record) };
+    this.load()[dir] = { files, sig, record: copyRecord(record) };
     this.changed += 1;
   }
 
@@ -69,8 +69,10 @@ export class MlrunsRunCache {
   }
 }
 
-const structuredCloneRecord = (r: RunRecord): RunRecord => ({
-  ...r, params: { ...r.params }, tags: { ...r.tags }, metrics: { ...r.metrics }, inputs: r.inputs.map((d) => ({ ...d })),
+/** A copy a caller may change without touching the cache. */
+export const copyRecord = (r: RunRecord): RunRecord => ({
+  ...r, params: { ...r.params }, tags: { ...r.tags }, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, { ...m }])),
+  inputs: r.inputs.map((d) => ({ ...d })),
 });
 
 /**
