@@ -15,6 +15,7 @@ import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { addTrackingCommands } from './tracking-commands.js';
 import { installSafeOutput } from './terminal-text.js';
+import { addSyncCommand } from './sync-command.js';
 import { addTransferCommands } from './transfer-commands.js';
 
 /** The commander program with every command wired to `ctx` (default: a context reading the global `--store`). */
@@ -30,6 +31,7 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addRegistryCommands(program, context);
   addReportCommand(program, context);
   addTransferCommands(program, context);
+  addSyncCommand(program, context);
   addNotebookCommands(program, context);
   addProjectCommands(program, context);
   program.command('doctor').description('check every file of the store; --repair fixes what is safe, after a backup')

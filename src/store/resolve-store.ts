@@ -31,10 +31,13 @@ const BACKENDS = new Map<string, BackendOpener>([
   ['file:', (where, { cwd }) => openFolder(filePath(where, cwd))],
   ['mlruns:', (where, { cwd }) => openMlrunsBackend(mlrunsPath(where, cwd))],
   ['sqlite:', (where, { cwd }) => openSqliteBackend(where, cwd)],
+  // loaded on first use: the REST client stays out of programs that only read folders
+  ['http:', async (where) => (await import('./mlflow-rest/rest-backend.js')).openRestBackend(where)],
+  ['https:', async (where) => (await import('./mlflow-rest/rest-backend.js')).openRestBackend(where)],
 ]);
 
 /** Schemes named here get a clear "not available in this build" until a backend registers them. */
-const PLANNED = ['http:', 'https:'];
+const PLANNED: string[] = [];
 
 /**
  * Registers the backend of a URI scheme, e.g. `registerBackend('sqlite', (uri) => openSqliteBackend(uri))`.
@@ -45,13 +48,13 @@ export function registerBackend(scheme: string, open: BackendOpener): void {
 }
 
 /**
- * Opens the store named by `location` (a folder path or a URI); without one, TRACKLAB_STORE, else `tracklab/` in the
- * nearest ancestor folder holding a package.json, else in the working directory.
+ * Opens the store named by `location` (a folder path or a URI); without one, TRACKLAB_STORE, else MLFLOW_TRACKING_URI,
+ * else `tracklab/` in the nearest ancestor folder holding a package.json, else in the working directory.
  *
  * @example const backend = await openBackend('./mlruns'); backend.kind // 'mlruns'
  */
 export async function openBackend(location?: string, cwd = process.cwd()): Promise<Backend> {
-  const where = location ?? process.env['TRACKLAB_STORE'] ?? defaultStorePath(cwd);
+  const where = location ?? process.env['TRACKLAB_STORE'] ?? process.env['MLFLOW_TRACKING_URI'] ?? defaultStorePath(cwd);
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(where)?.[1]?.toLowerCase();
   if (scheme === undefined || scheme.length === 1) return openFolder(resolve(cwd, where)); // a path (or C:\...)
   const open = BACKENDS.get(`${scheme}:`);

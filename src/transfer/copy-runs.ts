@@ -64,10 +64,24 @@ async function targetExperiment(ctx: TransferContext, experiment: Experiment): P
   return { target: await ctx.dest.tracking.createExperiment(experiment.name, experiment.tags), created: true };
 }
 
+/** On a copy whose backend assigns its own run ids (an MLflow server): the id of the run it was copied from. */
+export const IMPORTED_FROM_TAG = 'tracklab.import.run_id';
+
+/** The destination's copy of `run`: the same id, or on a server the run tagged with the source id. */
+async function findCopy(ctx: TransferContext, run: RunRecord, target: Experiment): Promise<RunRecord | undefined> {
+  const same = await orUndefined(ctx.dest.tracking.getRun(run.id));
+  if (same || ctx.dest.kind !== 'mlflow-rest' || target.id.startsWith('offline:')) return same;
+  const { runs } = await ctx.dest.tracking.searchRuns({
+    experimentIds: [target.id], filter: `tags."${IMPORTED_FROM_TAG}" = '${run.id}'`, view: 'ALL', maxResults: 1,
+  });
+  return runs[0];
+}
+
 async function copyRun(ctx: TransferContext, run: RunRecord, target: Experiment | undefined): Promise<void> {
-  const existing = target ? await orUndefined(ctx.dest.tracking.getRun(run.id)) : undefined;
+  const existing = target ? await findCopy(ctx, run, target) : undefined;
+  const summaries = ctx.src.capabilities.metricSummaries && ctx.dest.capabilities.metricSummaries;
   if (existing) {
-    const difference = differs(run, existing);
+    const difference = differs(run, existing, summaries);
     if (difference === undefined) {
       ctx.summary.runs.identical += 1;
     } else {
@@ -80,7 +94,7 @@ async function copyRun(ctx: TransferContext, run: RunRecord, target: Experiment 
   ctx.summary.params += Object.keys(run.params).length;
   ctx.summary.tags += Object.keys(run.tags).length;
   ctx.summary.datasetInputs += run.inputs.length;
-  ctx.summary.metricPoints += Object.values(run.metrics).reduce((n, s) => n + s.count, 0);
+  if (ctx.src.capabilities.metricSummaries) ctx.summary.metricPoints += Object.values(run.metrics).reduce((n, s) => n + s.count, 0);
   const srcFiles = ctx.src.artifacts.forRun(run);
   const files = (await srcFiles.list('', true)).filter((e) => !e.isDir);
   ctx.summary.artifacts.files += files.length;
@@ -89,24 +103,27 @@ async function copyRun(ctx: TransferContext, run: RunRecord, target: Experiment 
   const created = await ctx.dest.tracking.createRun({
     id: run.id, experimentId: target.id, name: run.name, startTime: run.startTime, user: run.user, tags: run.tags,
   });
-  await writeRunData(ctx, run);
+  if (created.id !== run.id) await ctx.dest.tracking.logBatch(created.id, { tags: { [IMPORTED_FROM_TAG]: run.id } });
+  await writeRunData(ctx, run, created.id);
   const destFiles = ctx.dest.artifacts.forRun(created);
   for (const entry of files) await copyFile(srcFiles, destFiles, entry.path);
-  if (run.lifecycleStage === 'deleted') await ctx.dest.tracking.setRunLifecycle(run.id, 'deleted');
-  const copy = await ctx.dest.tracking.getRun(run.id);
+  if (run.lifecycleStage === 'deleted') await ctx.dest.tracking.setRunLifecycle(created.id, 'deleted');
+  const copy = await ctx.dest.tracking.getRun(created.id);
   ctx.summary.verified.runs += 1;
-  const difference = differs(run, copy);
+  const difference = differs(run, copy, summaries);
   if (difference !== undefined) ctx.summary.verified.mismatches.push(`run ${run.id} (${run.name}): ${difference} differ after copying`);
 }
 
 /** Params, inputs and every metric point through the destination's writer; then the run's final status. */
-async function writeRunData(ctx: TransferContext, run: RunRecord): Promise<void> {
-  const writer = await ctx.dest.tracking.openRunWriter(run.id);
-  for (const p of await ctx.src.tracking.getAllMetricHistories(run.id)) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+async function writeRunData(ctx: TransferContext, run: RunRecord, destId: string): Promise<void> {
+  const writer = await ctx.dest.tracking.openRunWriter(destId);
+  const points = await ctx.src.tracking.getAllMetricHistories(run.id);
+  for (const p of points) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+  if (!ctx.src.capabilities.metricSummaries) ctx.summary.metricPoints += points.length;
   await writer.logBatch({ params: run.params, inputs: run.inputs });
   if (run.status === 'RUNNING' || run.status === 'SCHEDULED') {
     await writer.flush();
-    if (run.status === 'SCHEDULED') await ctx.dest.tracking.updateRun(run.id, { status: 'SCHEDULED' });
+    if (run.status === 'SCHEDULED') await ctx.dest.tracking.updateRun(destId, { status: 'SCHEDULED' });
   } else {
     await writer.end(run.status, run.endTime ?? run.startTime);
   }
@@ -120,13 +137,14 @@ async function copyFile(from: ArtifactRepository, to: ArtifactRepository, path: 
 }
 
 /** Which part of two copies of a run differs, or undefined when they hold the same data. */
-export function differs(a: RunRecord, b: RunRecord): string | undefined {
+export function differs(a: RunRecord, b: RunRecord, summaries = true): string | undefined {
   if (a.name !== b.name || a.status !== b.status || a.startTime !== b.startTime || a.endTime !== b.endTime) return 'name, status or times';
   if (a.lifecycleStage !== b.lifecycleStage) return 'lifecycle stage';
   if (canonical(a.params) !== canonical(b.params)) return 'params';
-  if (canonical(a.tags) !== canonical(b.tags)) return 'tags';
+  const tags = (r: RunRecord): string => canonical(Object.fromEntries(Object.entries(r.tags).filter(([k]) => k !== IMPORTED_FROM_TAG)));
+  if (tags(a) !== tags(b)) return 'tags';
   const metrics = (r: RunRecord): string => canonical(Object.fromEntries(Object.entries(r.metrics)
-    .map(([k, s]) => [k, [String(s.value), s.step, s.timestamp, s.count, String(s.min), String(s.max)]])));
+    .map(([k, s]) => [k, [String(s.value), s.step, s.timestamp, ...(summaries ? [s.count, String(s.min), String(s.max)] : [])]])));
   if (metrics(a) !== metrics(b)) return 'metrics';
   const inputs = (r: RunRecord): string => r.inputs.map((d) => `${d.name}\u0000${d.digest}\u0000${d.context ?? ''}`).sort().join('\n');
   if (inputs(a) !== inputs(b)) return 'dataset inputs';

@@ -1,0 +1,178 @@
+/**
+ * tracklab against a real MLflow 2.12 tracking server, side by side with MLflow's own Python client on the same server
+ * in the same run. Run: node --import tsx bench/mlflow-server.ts (needs ../shared/mlflow-server or `pip install mlflow`).
+ */
+import { join } from 'node:path';
+import { Tracker } from '../src/index.js';
+import { buildReport } from '../src/report/index.js';
+import { transfer } from '../src/transfer/index.js';
+import { python, serverSkip, startServer } from '../tests/mlflow/server.js';
+import { fmt, median, scratch, timeIt } from './stats.js';
+
+const REPS = 3;
+const rows: string[][] = [];
+
+/** Seconds MLflow's Python client takes for `body` (timed inside Python, imports excluded). */
+function py(url: string, body: string): number {
+  return (
+    python<number>(`import json, time
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
+c = MlflowClient("${url}")
+e = c.get_experiment_by_name("py") or c.get_experiment(c.create_experiment("py"))
+t = time.perf_counter()
+${body}
+print(json.dumps(time.perf_counter() - t))`) * 1000
+  );
+}
+
+async function points100k(tracker: Tracker, url: string): Promise<void> {
+  const ts: number[] = [];
+  const ps: number[] = [];
+  for (let rep = 0; rep < 2; rep += 1) {
+    const run = await tracker.startRun({ experiment: 'bench' });
+    ts.push(
+      await timeIt(async () => {
+        for (let i = 0; i < 100_000; i += 1) run.logMetric('loss', 1 / (i + 1), { step: i });
+        await run.end();
+      }),
+    );
+    ps.push(
+      py(
+        url,
+        `r = c.create_run(e.experiment_id)
+now = int(time.time() * 1000)
+pts = [Metric("loss", 1 / (i + 1), now, i) for i in range(100000)]
+for k in range(0, 100000, 1000): c.log_batch(r.info.run_id, metrics=pts[k:k + 1000])
+c.set_terminated(r.info.run_id)`,
+      ),
+    );
+  }
+  const t = median(ts);
+  const p = median(ps);
+  rows.push([
+    '100,000 metric points to one run (incl. end)',
+    `**${fmt(100_000 / t, 0)} k points/s** (${fmt(t / 1000, 2)} s)`,
+    `Python MlflowClient.log_batch x1000: ${fmt(100_000 / p, 0)} k points/s (${fmt(p / 1000, 2)} s); **ratio ${fmt(p / t, 2)}x**`,
+  ]);
+}
+
+async function runs100(tracker: Tracker, url: string): Promise<void> {
+  const ts: number[] = [];
+  const ps: number[] = [];
+  for (let rep = 0; rep < REPS; rep += 1) {
+    ts.push(
+      await timeIt(async () => {
+        for (let r = 0; r < 100; r += 1) {
+          const run = await tracker.startRun({ experiment: 'bench-runs' });
+          await run.logParams({ a: 1, b: 2, c: 3, d: 4, e: 5 });
+          run.logMetrics({ m1: 1, m2: 2, m3: 3, m4: 4, m5: 5 });
+          await run.end();
+        }
+      }),
+    );
+    ps.push(
+      py(
+        url,
+        `for _ in range(100):
+    r = c.create_run(e.experiment_id)
+    now = int(time.time() * 1000)
+    c.log_batch(r.info.run_id, metrics=[Metric(f"m{i}", i, now, 0) for i in range(1, 6)], params=[Param(k, str(i)) for i, k in enumerate("abcde")])
+    c.set_terminated(r.info.run_id)`,
+      ),
+    );
+  }
+  const t = median(ts);
+  const p = median(ps);
+  rows.push([
+    '100 runs x (5 params, 5 metrics), ended',
+    `**${fmt(t / 1000, 2)} s**`,
+    `Python MlflowClient (create_run, log_batch, set_terminated): ${fmt(p / 1000, 2)} s; **ratio ${fmt(t / p, 2)}x** (target <= 1)`,
+  ]);
+}
+
+async function report200(tracker: Tracker, url: string): Promise<void> {
+  for (let r = 0; r < 200; r += 1) {
+    const run = await tracker.startRun({ experiment: 'bench-report' });
+    await run.logParams({ r });
+    for (let s = 0; s < 100; s += 1) run.logMetrics({ loss: 1 / (s + 1), acc: s / 100, lr: 0.1 }, { step: s });
+    await run.end();
+  }
+  const { dir, done } = scratch('tracklab-bench-report-');
+  await transfer([url], join(dir, 'local'));
+  const fromServer: number[] = [];
+  const fromLocal: number[] = [];
+  for (let rep = 0; rep < REPS; rep += 1) {
+    fromServer.push(
+      await timeIt(() => buildReport({ store: url, out: join(dir, `s${rep}`), experiments: ['bench-report'] })),
+    );
+    fromLocal.push(
+      await timeIt(() =>
+        buildReport({ store: join(dir, 'local'), out: join(dir, `l${rep}`), experiments: ['bench-report'] }),
+      ),
+    );
+  }
+  done();
+  const s = median(fromServer);
+  const l = median(fromLocal);
+  rows.push([
+    'report of a 200-run experiment (3 metrics x 100 steps each)',
+    `**${fmt(s / 1000, 2)} s** from the server`,
+    `the same runs in a local JSON store: ${fmt(l / 1000, 2)} s; **ratio ${fmt(s / l, 2)}x** (target < 2x plus transfer)`,
+  ]);
+}
+
+async function offline(): Promise<void> {
+  const { dir, done } = scratch('tracklab-bench-spool-');
+  process.env['TRACKLAB_SPOOL_DIR'] = join(dir, 'spool');
+  process.env['TRACKLAB_HTTP_RETRIES'] = '0';
+  const down = await Tracker.open({ store: 'http://127.0.0.1:9' });
+  const local = await Tracker.open({ store: join(dir, 'json') });
+  const log = async (t: Tracker): Promise<number> => {
+    const run = await t.startRun({ experiment: 'offline' });
+    return timeIt(async () => {
+      for (let i = 0; i < 500_000; i += 1) run.logMetric('loss', 1 / (i + 1), { step: i });
+      await run.end();
+    });
+  };
+  const spooled: number[] = [];
+  const json: number[] = [];
+  for (let rep = 0; rep < REPS; rep += 1) {
+    spooled.push(await log(down));
+    json.push(await log(local));
+  }
+  await down.close();
+  await local.close();
+  done();
+  const s = median(spooled);
+  const j = median(json);
+  rows.push([
+    '500,000 points while the server is down (offline queue)',
+    `**${fmt(500 / s, 2)} M points/s** (${fmt(s, 0)} ms)`,
+    `the same into the JSON store: ${fmt(500 / j, 2)} M points/s (${fmt(j, 0)} ms); **ratio ${fmt(s / j, 2)}x** (target <= 1)`,
+  ]);
+}
+
+async function main(): Promise<void> {
+  if (serverSkip) {
+    console.log(`skipped: ${serverSkip}`);
+    return;
+  }
+  const server = await startServer();
+  try {
+    const tracker = await Tracker.open({ store: server.url, user: 'bench' });
+    // the report first: its local baseline is a copy of the whole server, and serving a 100,000-point history takes
+    // MLflow's server tens of seconds on a loaded machine (see BENCHMARKS.md)
+    await report200(tracker, server.url);
+    await runs100(tracker, server.url);
+    await points100k(tracker, server.url);
+    await tracker.close();
+    await offline();
+  } finally {
+    await server.dispose();
+  }
+  console.log('| measurement | tracklab (median) | baseline, same run |\n|---|---|---|');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+await main();

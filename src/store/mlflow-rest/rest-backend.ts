@@ -1,0 +1,81 @@
+/**
+ * An MLflow tracking server (`http://host:5000`, `https://...`) as a tracklab Backend: tracking, the model registry
+ * and proxied artifacts over REST, with the offline queue for runs whose server goes away. With TRACKLAB_AUTO_SYNC=1,
+ * opening replays what is queued for the server.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RunRecord } from '../../core/entities.js';
+import { invalid, type TracklabError } from '../../core/errors.js';
+import { LocalArtifactRepository, type ArtifactRepository, type ArtifactResolver } from '../artifact-repository.js';
+import type { Backend } from '../backend.js';
+import { ProxiedArtifactRepository } from './rest-artifacts.js';
+import { RestClient, ServerUnavailableError, type RestOptions } from './rest-client.js';
+import { RestRegistry } from './rest-registry.js';
+import { RestTracking } from './rest-tracking.js';
+import { Spool, spoolDirFor } from './spool.js';
+import { syncSpool } from './sync.js';
+
+export interface RestBackendOptions extends RestOptions {
+  /** the offline queue's folder; default TRACKLAB_SPOOL_DIR or ~/.tracklab/spool/<host_port>; false: no queue */
+  spoolDir?: string | false;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Opens the MLflow server at `uri`. Nothing is requested until the first call. */
+export async function openRestBackend(uri: string, options: RestBackendOptions = {}): Promise<Backend> {
+  const env = options.env ?? process.env;
+  const client = new RestClient(uri, options, env);
+  const spoolOff = options.spoolDir === false || /^(0|false|off|no)$/i.test(env['TRACKLAB_SPOOL'] ?? '');
+  const spool = spoolOff
+    ? undefined
+    : new Spool(typeof options.spoolDir === 'string' ? options.spoolDir : spoolDirFor(client.base, env));
+  const tracking = new RestTracking(client, client.shown, spool ? { spool } : {});
+  if (spool && /^(1|true|yes|on)$/i.test(env['TRACKLAB_AUTO_SYNC'] ?? '')) await autoSync(tracking, spool);
+  return {
+    kind: 'mlflow-rest',
+    uri: client.shown,
+    tracking,
+    registry: new RestRegistry(client),
+    artifacts: restArtifacts(client),
+    capabilities: {
+      metricSummaries: false,
+      registryHistory: true,
+      datasets: true,
+      localArtifacts: false,
+      concurrentWriters: true,
+    },
+    close: () => tracking.close(),
+  };
+}
+
+/** Replays the queue when the server answers again; a server still down, or another sync running, leaves it queued. */
+async function autoSync(tracking: RestTracking, spool: Spool): Promise<void> {
+  if (spool.pending().length === 0) return;
+  try {
+    const result = await syncSpool(tracking, spool);
+    if (result.operations > 0)
+      process.stderr.write(`tracklab: replayed ${result.operations} queued operations into ${tracking.uri}\n`);
+  } catch (error) {
+    if (!(error instanceof ServerUnavailableError) && (error as TracklabError).code !== 'INVALID_STATE') throw error;
+  }
+}
+
+/** `mlflow-artifacts:` through the server; `file:` when the server's artifact root is a folder this machine sees. */
+function restArtifacts(client: RestClient): ArtifactResolver {
+  return {
+    forRun(run: RunRecord): ArtifactRepository {
+      const uri = run.artifactUri ?? '';
+      if (uri.startsWith('mlflow-artifacts:')) return new ProxiedArtifactRepository(client, uri);
+      if (uri.startsWith('file:') || uri.startsWith('/')) {
+        const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+        if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`))))
+          return new LocalArtifactRepository(path, run.id);
+      }
+      throw invalid(
+        `run ${run.id} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow ` +
+          'server with --serve-artifacts (the default in MLflow 2) so artifacts go through it',
+      );
+    },
+  };
+}

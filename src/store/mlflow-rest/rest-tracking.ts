@@ -1,0 +1,278 @@
+/**
+ * TrackingStore over MLflow's REST API. Search, filters, ordering and paging are the server's; this class maps
+ * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import { badState, invalid, TracklabError } from '../../core/errors.js';
+import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
+import {
+  fromDatasetInput,
+  toExperiment,
+  toKeyValues,
+  toPoint,
+  toRunRecord,
+  type RestExperiment,
+  type RestMetric,
+  type RestRun,
+} from './convert.js';
+import { splitLogBatches } from './log-batches.js';
+import { ServerUnavailableError, type RestClient } from './rest-client.js';
+import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
+import type { Spool } from './spool.js';
+
+/** MLflow refuses writes to a deleted run with INVALID_PARAMETER_VALUE; tracklab's contract says INVALID_STATE. */
+export function asStateError(error: unknown): unknown {
+  if (error instanceof TracklabError && /must be in the 'active' state/.test(error.message)) {
+    return badState(error.message.replace(/^tracklab: /, ''));
+  }
+  return error;
+}
+
+/** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
+function offlineExperiment(name: string): Experiment {
+  return {
+    id: `offline:${name}`,
+    name,
+    lifecycleStage: 'active',
+    creationTime: Date.now(),
+    lastUpdateTime: Date.now(),
+    tags: {},
+  };
+}
+
+export class RestTracking implements TrackingStore {
+  constructor(
+    readonly client: RestClient,
+    readonly uri: string,
+    private readonly hooks: WriterHooks = {},
+  ) {}
+
+  async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
+    const { experiment_id: id } = await this.client.call<{ experiment_id: string }>(
+      'POST',
+      'experiments/create',
+      { name, tags: toKeyValues(tags) },
+      false,
+    );
+    return this.getExperiment(id);
+  }
+
+  async ensureExperiment(name: string): Promise<Experiment> {
+    const found = await this.offlineWhenDown(
+      () => this.getExperimentByName(name),
+      () => offlineExperiment(name),
+    );
+    if (found) return found;
+    try {
+      return await this.createExperiment(name);
+    } catch (error) {
+      // another client created it meanwhile
+      if ((error as TracklabError).code !== 'RESOURCE_ALREADY_EXISTS') throw error;
+      const again = await this.getExperimentByName(name);
+      if (!again) throw error;
+      return again;
+    }
+  }
+
+  async getExperiment(id: string): Promise<Experiment> {
+    const res = await this.client.call<{ experiment: RestExperiment }>('GET', 'experiments/get', { experiment_id: id });
+    return toExperiment(res.experiment);
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    try {
+      const res = await this.client.call<{ experiment: RestExperiment }>('GET', 'experiments/get-by-name', {
+        experiment_name: name,
+      });
+      return toExperiment(res.experiment);
+    } catch (error) {
+      if ((error as TracklabError).code === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+      throw error;
+    }
+  }
+
+  async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {
+    const all: Experiment[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.client.call<{ experiments?: RestExperiment[]; next_page_token?: string }>(
+        'POST',
+        'experiments/search',
+        { view_type: view, max_results: 1000, ...(token ? { page_token: token } : {}) },
+      );
+      all.push(...(res.experiments ?? []).map(toExperiment));
+      token = res.next_page_token || undefined;
+    } while (token);
+    return all.sort((a, b) => Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
+  }
+
+  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', {
+      experiment_id: id,
+    });
+  }
+
+  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    await this.client.call('POST', 'experiments/set-experiment-tag', { experiment_id: id, key, value });
+  }
+
+  /** When the server is unreachable and the queue is on, the run starts in the queue (see sync.ts). */
+  async createRun(input: NewRun): Promise<RunRecord> {
+    const create = async (): Promise<RunRecord> => {
+      if (input.experimentId.startsWith('offline:')) throw new ServerUnavailableError(this.client.shown, 'offline');
+      const res = await this.client.call<{ run: RestRun }>(
+        'POST',
+        'runs/create',
+        {
+          experiment_id: input.experimentId,
+          user_id: input.user,
+          run_name: input.name,
+          start_time: input.startTime,
+          tags: toKeyValues(input.tags),
+        },
+        false,
+      );
+      return toRunRecord(res.run);
+    };
+    return this.offlineWhenDown(create, () => this.createOffline(input));
+  }
+
+  private createOffline(input: NewRun): RunRecord {
+    const id = randomBytes(16).toString('hex');
+    const file = (this.hooks.spool as Spool).file(`${Date.now().toString(36).padStart(9, '0')}-${id}`);
+    const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
+    file.append({ op: 'create', experimentName, run: input });
+    (this.hooks.offline ??= new Map()).set(id, file);
+    process.stderr.write(
+      `tracklab: MLflow server ${this.client.shown} is unreachable; run ${id} logs to the offline ` +
+        `queue ${file.path}; replay it with \`tracklab sync --store ${this.client.shown}\`\n`,
+    );
+    return {
+      id,
+      experimentId: input.experimentId,
+      name: input.name,
+      status: 'RUNNING',
+      startTime: input.startTime,
+      endTime: null,
+      lifecycleStage: 'active',
+      deletedTime: null,
+      user: input.user,
+      params: {},
+      tags: { ...input.tags },
+      metrics: {},
+      inputs: [],
+      artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
+    };
+  }
+
+  private async offlineWhenDown<T>(call: () => Promise<T>, offline: () => T): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ServerUnavailableError && this.hooks.spool) return offline();
+      throw error;
+    }
+  }
+
+  async getRun(id: string): Promise<RunRecord> {
+    return toRunRecord((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
+  }
+
+  async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
+    await this.client
+      .call('POST', 'runs/update', {
+        run_id: id,
+        ...(update.status === undefined ? {} : { status: update.status }),
+        ...(update.endTime === undefined || update.endTime === null ? {} : { end_time: update.endTime }),
+        ...(update.name === undefined ? {} : { run_name: update.name }),
+      })
+      .catch((e: unknown) => {
+        throw asStateError(e);
+      });
+    return this.getRun(id);
+  }
+
+  async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.client.call('POST', stage === 'deleted' ? 'runs/delete' : 'runs/restore', { run_id: id });
+  }
+
+  /** Params and tags in log-batch requests, inputs with log-inputs. */
+  async logBatch(id: string, batch: RunBatch): Promise<void> {
+    try {
+      for (const body of splitLogBatches([], toKeyValues(batch.params ?? {}), toKeyValues(batch.tags ?? {}))) {
+        await this.client.call('POST', 'runs/log-batch', { run_id: id, ...body });
+      }
+      if (batch.inputs && batch.inputs.length > 0) {
+        await this.client.call('POST', 'runs/log-inputs', { run_id: id, datasets: batch.inputs.map(fromDatasetInput) });
+      }
+    } catch (error) {
+      throw asStateError(error);
+    }
+  }
+
+  async deleteTag(id: string, key: string): Promise<void> {
+    await this.client.call('POST', 'runs/delete-tag', { run_id: id, key }).catch((e: unknown) => {
+      throw asStateError(e);
+    });
+  }
+
+  async openRunWriter(id: string): Promise<RunWriter> {
+    return new RestRunWriter(this, id, this.hooks);
+  }
+
+  /** The offline queue, when on. */
+  get spool(): Spool | undefined {
+    return this.hooks.spool;
+  }
+
+  /** Every point of one metric, fetched page by page. */
+  async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
+    const points: MetricPoint[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.client.call<{ metrics?: RestMetric[]; next_page_token?: string }>(
+        'GET',
+        'metrics/get-history',
+        {
+          run_id: id,
+          metric_key: key,
+          max_results: 25000,
+          ...(token ? { page_token: token } : {}),
+        },
+      );
+      points.push(...(res.metrics ?? []).map(toPoint));
+      token = res.next_page_token || undefined;
+    } while (token);
+    return points;
+  }
+
+  /** The histories of every metric of the run, fetched concurrently, ordered by timestamp then step. */
+  async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
+    const keys = Object.keys((await this.getRun(id)).metrics);
+    const lists = await Promise.all(keys.map((key) => this.getMetricHistory(id, key)));
+    return lists.flat().sort((a, b) => a.timestamp - b.timestamp || a.step - b.step);
+  }
+
+  async searchRuns(query: RunSearch): Promise<RunPage> {
+    const max = query.maxResults ?? 1000;
+    if (!Number.isInteger(max) || max < 1 || max > 50000) {
+      throw invalid(`maxResults must be an integer from 1 to 50000, got ${max}`);
+    }
+    const res = await this.client.call<{ runs?: RestRun[]; next_page_token?: string }>('POST', 'runs/search', {
+      experiment_ids: query.experimentIds,
+      filter: query.filter ?? '',
+      run_view_type: query.view ?? 'ACTIVE_ONLY',
+      max_results: max,
+      order_by: query.orderBy ?? [],
+      ...(query.pageToken ? { page_token: query.pageToken } : {}),
+    });
+    const runs = (res.runs ?? []).map(toRunRecord);
+    return res.next_page_token ? { runs, nextPageToken: res.next_page_token } : { runs };
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}

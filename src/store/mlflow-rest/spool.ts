@@ -1,0 +1,141 @@
+/**
+ * The offline queue: what a run logs while its MLflow server is unreachable is appended to a local file of operations,
+ * one JSON line each, and `tracklab sync` replays it. Beside each file, an acknowledgement file records how many
+ * operations the server has taken (and the server's run id); it is replaced atomically after each one, so a sync
+ * killed at any point resumes after the last acknowledged operation. The one operation that may be resent after a
+ * kill is idempotent on the server (same params, tags overwritten, metric points keyed by key, step, timestamp and
+ * value), and runs created from the queue carry the tag `tracklab.spool.id`, looked up before creating: nothing is
+ * lost or doubled.
+ */
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { DatasetInput, RunStatus } from '../../core/entities.js';
+import { ioError } from '../../core/errors.js';
+import type { NewRun } from '../tracking-store.js';
+
+/** One queued operation. Metric points are [key, value, step, timestamp], values as MLflow JSON writes them. */
+export type SpoolOp =
+  | { op: 'create'; experimentName: string; run: NewRun }
+  | { op: 'attach'; runId: string }
+  | {
+      op: 'batch';
+      metrics?: [string, number | string, number, number][];
+      params?: Record<string, string>;
+      tags?: Record<string, string>;
+      inputs?: DatasetInput[];
+    }
+  | { op: 'end'; status: RunStatus; endTime: number };
+
+export interface SpoolAck {
+  runId: string | null;
+  done: number;
+}
+
+/** Where a server's queue lives: TRACKLAB_SPOOL_DIR, else ~/.tracklab/spool/<host_port>. */
+export function spoolDirFor(server: URL, env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['TRACKLAB_SPOOL_DIR'] ?? join(homedir(), '.tracklab', 'spool');
+  return join(base, `${server.hostname}_${server.port || (server.protocol === 'https:' ? '443' : '80')}`);
+}
+
+export class Spool {
+  constructor(readonly dir: string) {}
+
+  /** Starts (or continues) the queue of one run. */
+  file(localId: string): SpoolFile {
+    return new SpoolFile(this.dir, localId);
+  }
+
+  /** Runs with queued operations, oldest file name first. */
+  pending(): SpoolFile[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()
+      .map((n) => new SpoolFile(this.dir, n.slice(0, -'.jsonl'.length)));
+  }
+}
+
+export class SpoolFile {
+  readonly path: string;
+  private readonly ackPath: string;
+
+  constructor(
+    dir: string,
+    readonly localId: string,
+  ) {
+    this.path = join(dir, `${localId}.jsonl`);
+    this.ackPath = join(dir, `${localId}.ack.json`);
+  }
+
+  /** Appends operations; a kill -9 of this process keeps every line written (the OS has them). */
+  append(...ops: SpoolOp[]): void {
+    try {
+      mkdirSync(join(this.path, '..'), { recursive: true });
+      appendFileSync(this.path, ops.map((o) => `${JSON.stringify(o)}\n`).join(''));
+    } catch (error) {
+      throw ioError('queue offline logging in', this.path, error);
+    }
+  }
+
+  /** Forces the queue to disk (at the end of a run). */
+  sync(): void {
+    const fd = openSync(this.path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Every complete operation; a line torn by a kill while it was written is left out. */
+  read(): SpoolOp[] {
+    const ops: SpoolOp[] = [];
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
+      if (line === '') continue;
+      try {
+        ops.push(JSON.parse(line) as SpoolOp);
+      } catch {
+        break;
+      }
+    }
+    return ops;
+  }
+
+  ack(): SpoolAck {
+    return existsSync(this.ackPath)
+      ? (JSON.parse(readFileSync(this.ackPath, 'utf8')) as SpoolAck)
+      : { runId: null, done: 0 };
+  }
+
+  /** Records what the server has taken; atomic (write, fsync, rename). */
+  setAck(ack: SpoolAck): void {
+    const tmp = `${this.ackPath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(ack));
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.ackPath);
+  }
+
+  /** Removes a fully replayed queue (the queue first: an ack file alone is ignored and cleaned next time). */
+  remove(): void {
+    rmSync(this.path, { force: true });
+    rmSync(this.ackPath, { force: true });
+  }
+}
