@@ -14,7 +14,12 @@ export interface Series {
   values: (number | null)[];
   /** number of points before downsampling */
   total: number;
+  /** steps whose value was NaN or infinite, with that value's name (at most MAX_NON_FINITE); absent when none */
+  nonFinite?: [number, string][];
 }
+
+/** Non-finite points listed per series: enough to mark where a run diverged. */
+export const MAX_NON_FINITE = 200;
 
 export const DISPLAY_POINTS = 1000;
 
@@ -71,6 +76,7 @@ export function toSeries(key: string, points: readonly { step: number; timestamp
   const values = sorted.map((p) => (Number.isFinite(p.value) ? p.value : null));
   const keep = sorted.length > max ? lttbIndices(steps, values, max) : sorted.map((_, i) => i);
   const t0 = sorted[0]?.timestamp ?? 0;
+  const bad = sorted.filter((p) => !Number.isFinite(p.value)).slice(0, MAX_NON_FINITE).map((p): [number, string] => [p.step, String(p.value)]);
   return {
     key,
     steps: keep.map((i) => steps[i] as number),
@@ -78,6 +84,7 @@ export function toSeries(key: string, points: readonly { step: number; timestamp
     times: keep.map((i) => (sorted[i] as { timestamp: number }).timestamp - t0),
     values: keep.map((i) => values[i] as number | null),
     total: sorted.length,
+    ...(bad.length > 0 ? { nonFinite: bad } : {}),
   };
 }
 
