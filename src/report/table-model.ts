@@ -5,7 +5,7 @@
  */
 import type { Run } from '../core/entities.js';
 import { formatDuration, formatNumber, formatShort, formatTime } from './format.js';
-import type { MainMetric } from './main-metric.js';
+import { higherIsBetterFor, type MainMetric } from './main-metric.js';
 
 export type ColumnGroup = 'attr' | 'param' | 'metric' | 'tag';
 
@@ -137,7 +137,7 @@ export function compareValues(a: SortValue, b: SortValue, dir: number): number {
 /** The direction of the first click on a header: a metric's better direction, else ascending. */
 export const firstDirection = (col: Column): 1 | -1 => {
   if (col.group !== 'metric') return col.group === 'attr' && (col.key === 'start' || col.key === 'duration') ? -1 : 1;
-  return /(^|[^a-z])(loss|error|err|rmse|mae|mse|mape|perplexity|ppl|nll|wer|cer)([^a-z]|$)/i.test(col.key) ? 1 : -1;
+  return higherIsBetterFor(col.key) ? -1 : 1;
 };
 
 export interface Row {
@@ -159,11 +159,14 @@ export interface OrderOptions {
 
 /**
  * Rows in display order. Tree mode keeps children under their parent and sorts families by their best member in the
- * sort direction, so the best run of a sweep is in the first family after one click. Unsorted: newest first.
+ * sort direction, so the best run of a sweep is in the first family after one click. By a metric, FAILED and KILLED
+ * runs come after the others. Unsorted: newest first.
  */
 export function orderRows(runs: readonly Run[], opts: OrderOptions): Row[] {
   const { sort } = opts;
-  const byValue = (a: Run, b: Run): number => (sort ? compareValues(sortValue(a, sort.col), sortValue(b, sort.col), sort.dir) : 0)
+  // By a metric, runs that failed or were killed rank after the others: their values are not results to compare.
+  const unfinished = (r: Run): number => (sort?.col.group === 'metric' && (r.status === 'FAILED' || r.status === 'KILLED') ? 1 : 0);
+  const byValue = (a: Run, b: Run): number => (sort ? unfinished(a) - unfinished(b) || compareValues(sortValue(a, sort.col), sortValue(b, sort.col), sort.dir) : 0)
     || b.startTime - a.startTime || byString(a.id, b.id);
   if (opts.flat) return [...runs].sort(byValue).map((run) => ({ run, depth: 0 }));
   const ids = new Set(runs.map((r) => r.id));

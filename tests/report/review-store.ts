@@ -58,7 +58,7 @@ function curves(t: Trial, steps: number, start: number, rand: () => number, dive
     lr.push({ step: i, value: t.lr * 0.5 * (1 + Math.cos((Math.PI * i) / steps)), timestamp: at(i) });
     loss.push({ step: i, value: l, timestamp: at(i) });
     valLoss.push({ step: i, value: Number.isNaN(l) ? l : l * 1.08 + 0.02, timestamp: at(i) });
-    acc.push({ step: i, value: Math.min(0.995, 0.1 + progress * (0.72 + 0.22 * t.quality) + noise), timestamp: at(i) });
+    acc.push({ step: i, value: Math.min(0.995, 0.1 + progress * (0.68 + 0.2 * t.quality) + noise * 0.3), timestamp: at(i) });
   }
   return { learning_rate: lr, loss, val_loss: valLoss, accuracy: acc };
 }
@@ -89,7 +89,7 @@ function sweepRuns(histories: Record<string, Record<string, HistoryPoint[]>>): R
       const childId = id('b', n++);
       const batch = [32, 64, 128, 256][k] as number;
       const dropout = [0.1, 0.2, 0.3, 0.5][(k + oi) % 4] as number;
-      const quality = Math.max(0, 1 - Math.abs(Math.log10(lr) + 2.5) / 2 - (optimizer === 'sgd' ? 0.25 : 0) - dropout / 4 + rand() * 0.1);
+      const quality = Math.min(1, Math.max(0, 1 - Math.abs(Math.log10(lr) + 2.5) / 2 - (optimizer === 'sgd' ? 0.25 : 0) - dropout / 4 + rand() * 0.1));
       const failed = n === 23;
       const killed = n === 41 || n === 52;
       const start = pStart + k * 700_000;
