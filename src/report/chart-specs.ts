@@ -303,12 +303,12 @@ export function barsSpec(runs: readonly ChartRun[], metric: string, opts: { limi
 }
 
 /**
- * The param that explains most of the main metric: the largest spread between the mean metric of its values.
- * Scatter plots default to it, so the first chart a reviewer sees answers "what mattered?".
+ * Params ordered by how much they move a metric: the spread between the mean metric of each param value, largest
+ * first (params with one value left out). Charts pick their params from the front of this list.
  */
-export function mostVaryingParam(runs: readonly ChartRun[], metric: string): string | null {
+export function rankParams(runs: readonly ChartRun[], metric: string): string[] {
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
-  let best: { key: string; spread: number } | null = null;
+  const spreads: { key: string; spread: number }[] = [];
   for (const key of keys) {
     const groups = new Map<string, number[]>();
     for (const r of runs) {
@@ -319,17 +319,23 @@ export function mostVaryingParam(runs: readonly ChartRun[], metric: string): str
     }
     if (groups.size < 2) continue;
     const means = [...groups.values()].map((g) => g.reduce((a, b) => a + b, 0) / g.length);
-    const spread = Math.max(...means) - Math.min(...means);
-    if (!best || spread > best.spread) best = { key, spread };
+    spreads.push({ key, spread: Math.max(...means) - Math.min(...means) });
   }
-  return best?.key ?? null;
+  return spreads.sort((a, b) => b.spread - a.spread || (a.key < b.key ? -1 : 1)).map((s) => s.key);
 }
 
-/** The dimensions worth plotting: params that vary (up to `maxParams`) then metrics, in key order. */
-export function chooseDims(runs: readonly ChartRun[], maxParams = 8, maxMetrics = 8): Dim[] {
+/** The param that explains most of the metric: scatter plots default to it, so the first chart answers "what mattered?". */
+export const mostVaryingParam = (runs: readonly ChartRun[], metric: string): string | null => rankParams(runs, metric)[0] ?? null;
+
+/**
+ * The dimensions worth plotting: params that vary (up to `maxParams`; those that move `metric` most when given, else
+ * in key order) then metrics, in key order.
+ */
+export function chooseDims(runs: readonly ChartRun[], maxParams = 8, maxMetrics = 8, metric?: string): Dim[] {
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
-  const varying = paramKeys.filter((k) => new Set(runs.map((r) => r.params[k])).size > 1);
+  const ranked = metric ? rankParams(runs, metric) : [];
+  const varying = [...ranked, ...paramKeys.filter((k) => !ranked.includes(k) && new Set(runs.map((r) => r.params[k])).size > 1)];
   return [
     ...varying.slice(0, maxParams).map((key) => ({ kind: 'param' as const, key })),
     ...metricKeys.slice(0, maxMetrics).map((key) => ({ kind: 'metric' as const, key })),

@@ -131,7 +131,7 @@ function otherCharts(data: ExperimentData, allRuns: readonly ChartRun[], colorOf
     const main: Dim | undefined = data.main ? { kind: 'metric', key: data.main.key } : undefined;
     // A few hundred lines is already a dense picture; past that the best runs are drawn.
     const lines = main && current.length > PARALLEL_MAX ? rankChartRuns(current, main.key, data.main?.higherIsBetter ?? true).slice(0, PARALLEL_MAX) : current;
-    const chosen = chooseDims(lines, 6, 4).filter((d) => !(main && d.kind === 'metric' && d.key === main.key));
+    const chosen = chooseDims(lines, 6, 4, main?.key).filter((d) => !(main && d.kind === 'metric' && d.key === main.key));
     if (node) void draw(node, parallelSpec(lines, main ? [...chosen, main] : chosen, fitWidth(node, 1400), main ? { colorBy: main } : {}));
   };
   xs?.addEventListener('change', scatter);

@@ -36,7 +36,7 @@ function summaryTable(lines: readonly Line[]): HTMLDetailsElement {
   const head = el('tr', {}, ...['Run', 'Last', 'Min', 'Max', 'Points', 'Not finite'].map((h) => el('th', { scope: 'col' }, h)));
   const body = lines.map((l) => el('tr', {}, el('th', { scope: 'row' }, l.label), ...stat(l.series).map((t) => el('td', { class: 'num' }, t))));
   return el('details', { class: 'chart-alt' }, el('summary', {}, 'Data as a table'),
-    el('div', { class: 'table-scroll' }, el('table', { class: 'data' }, el('thead', {}, head), el('tbody', {}, ...body))));
+    el('div', { class: 'table-scroll', tabindex: '0' }, el('table', { class: 'data' }, el('thead', {}, head), el('tbody', {}, ...body))));
 }
 
 const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));

@@ -42,7 +42,6 @@ const layers = (spec: unknown): Spec[] => {
   const s = spec as Spec;
   return s.layer ? s.layer.flatMap(layers) : [s];
 };
-const valuesOf = (spec: unknown): Record<string, unknown>[] => layers(spec).flatMap((l) => l.data?.values ?? []);
 
 for (const [name, spec] of Object.entries(specs)) {
   test(`${name}: valid vega-lite, user text never in a field name, draws marks`, async () => {
