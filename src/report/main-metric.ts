@@ -19,6 +19,9 @@ const SCHEDULE = /(^|[^a-z])(lr|learning_rate|learning-rate|epoch|epochs|step|st
 /** Direction by name: losses and errors are minimized, everything else maximized. */
 export const higherIsBetterFor = (key: string): boolean => !LOSS.test(key);
 
+/** True for schedules and counters (lr, epoch, time...): they have no better direction. */
+export const isSchedule = (key: string): boolean => SCHEDULE.test(key);
+
 /** `score`, `loss` or `other` by name; schedules and counters are `other` whatever else they match. */
 export function metricKind(key: string): 'score' | 'loss' | 'other' {
   if (SCHEDULE.test(key)) return 'other';

@@ -5,7 +5,7 @@
 import type { Experiment, Run } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import type { RegisteredModelData } from './collect.js';
-import { encodeValue, formatNumber, formatTime } from './format.js';
+import { encodeValue, formatNumber, formatShort, formatTime } from './format.js';
 import { bestRun, companionLoss, mainMetric, type MainMetric } from './main-metric.js';
 import { cellFor, columnsFor, orderRows, type Cell, type Column } from './table-model.js';
 import { hrefOf, sitePaths } from './paths.js';
@@ -64,7 +64,7 @@ export interface ExperimentPage {
   rows: RunRow[];
   more: number;
   main: MainMetric | null;
-  best: { value: string; name: string; href: string } | null;
+  best: { value: string; full: string; name: string; href: string } | null;
   failedCount: number;
   data: ExperimentData;
 }
@@ -106,7 +106,7 @@ export function experimentPage(experiment: Experiment, runs: readonly Run[]): Ex
     rows,
     more: Math.max(0, ordered.length - rows.length),
     main,
-    best: best ? { value: formatNumber(best.value), name: best.run.name || best.run.id, href: root + hrefOf(sitePaths.run(best.run.id)) } : null,
+    best: best ? { value: formatShort(best.value), full: formatNumber(best.value), name: best.run.name || best.run.id, href: root + hrefOf(sitePaths.run(best.run.id)) } : null,
     failedCount: runs.filter((r) => r.status === 'FAILED' || r.status === 'KILLED').length,
     data: {
       experiment: exp, columns, runs: ordered.map(({ run }) => toClientRun(run, root)), main, loss: companionLoss(runs, main),
@@ -118,7 +118,7 @@ export function experimentPage(experiment: Experiment, runs: readonly Run[]): Ex
 
 export interface IndexPage {
   experiments: {
-    id: string; name: string; href: string; runCount: number; lastActivity: string; mainMetric: string; best: string; bestRunHref: string; bestRunName: string;
+    id: string; name: string; href: string; runCount: number; lastActivity: string; mainMetric: string; best: string; bestFull: string; bestRunHref: string; bestRunName: string;
   }[];
   models: { name: string; href: string; versionCount: number; aliases: string; latestStage: string; stages: { stage: string; stageClass: string; versions: string }[] }[];
 }
@@ -136,7 +136,8 @@ export function indexPage(experiments: readonly { experiment: Experiment; runs: 
         runCount: runs.length,
         lastActivity: formatTime(last),
         mainMetric: main ? `${main.key} (${main.higherIsBetter ? 'max' : 'min'})` : '',
-        best: best ? formatNumber(best.value) : '',
+        best: best ? formatShort(best.value) : '',
+        bestFull: best ? formatNumber(best.value) : '',
         bestRunHref: best ? hrefOf(sitePaths.run(best.run.id)) : '',
         bestRunName: best ? best.run.name || best.run.id : '',
       };

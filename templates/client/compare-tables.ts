@@ -3,7 +3,7 @@
  * run, each metric's delta against it, the best value of each metric row marked in its direction, and "differences
  * only" for parameters and metrics alike.
  */
-import { higherIsBetterFor } from '../../src/report/main-metric.js';
+import { higherIsBetterFor, isSchedule } from '../../src/report/main-metric.js';
 import { decodeValue, formatDuration, formatNumber, formatShort, formatTime } from '../../src/report/format.js';
 import type { RunStyle } from '../../src/report/chart-specs.js';
 import type { RunData } from '../../src/report/run-view-model.js';
@@ -71,19 +71,20 @@ export function metricsTable(v: CompareView): HTMLTableSectionElement[] {
   const body = el('tbody');
   for (const key of keys) {
     const hi = higherIsBetterFor(key);
+    const ranked = !isSchedule(key);
     const values = v.runs.map((r) => decodeValue(r.metrics[key]));
     const finite = values.filter((x): x is number => x !== undefined && Number.isFinite(x));
-    const best = finite.length > 1 ? (hi ? Math.max(...finite) : Math.min(...finite)) : undefined;
+    const best = ranked && finite.length > 1 ? (hi ? Math.max(...finite) : Math.min(...finite)) : undefined;
     const differs = new Set(values.map((x) => formatNumber(x))).size > 1;
     const b = base ? decodeValue(base.metrics[key]) : undefined;
     const tr = el('tr', differs ? { class: 'differs-row' } : { 'data-same': 'true' },
-      el('th', { scope: 'row', title: hi ? 'higher is better' : 'lower is better' }, `${key} ${hi ? '↑' : '↓'}`));
+      el('th', { scope: 'row', ...(ranked ? { title: hi ? 'higher is better' : 'lower is better' } : {}) }, ranked ? `${key} ${hi ? '↑' : '↓'}` : key));
     v.runs.forEach((r, i) => {
       const x = values[i];
       const td = el('td', { class: `num${x !== undefined && x === best && differs ? ' best-cell' : ''}`, title: formatNumber(x) }, formatShort(x));
       if (x !== undefined && b !== undefined && Number.isFinite(x) && Number.isFinite(b) && r.id !== v.baseline) {
         const d = x - b;
-        td.append(el('span', { class: `delta ${d === 0 ? '' : (d > 0) === hi ? 'better' : 'worse'}`.trim() }, signed(d)));
+        td.append(el('span', { class: `delta ${d === 0 || !ranked ? '' : (d > 0) === hi ? 'better' : 'worse'}`.trim() }, signed(d)));
       }
       tr.append(td);
     });
