@@ -36,9 +36,10 @@ function rankChartRuns(runs: readonly ChartRun[], key: string, higherIsBetter: b
   return runs.filter((r) => Number.isFinite(v(r))).sort((a, b) => (higherIsBetter ? v(b) - v(a) : v(a) - v(b)));
 }
 
-/** Runs ranked by the main metric in its better direction (runs without a finite value left out). */
+/** Runs ranked by the main metric in its better direction, FAILED and KILLED after the rest (no value: left out). */
 export function rankRuns(runs: readonly Run[], key: string, higherIsBetter: boolean): Run[] {
-  return runs.filter((r) => Number.isFinite(r.metrics[key])).sort((a, b) =>
+  const unfinished = (r: Run): number => (r.status === 'FAILED' || r.status === 'KILLED' ? 1 : 0);
+  return runs.filter((r) => Number.isFinite(r.metrics[key])).sort((a, b) => unfinished(a) - unfinished(b) ||
     (higherIsBetter ? (b.metrics[key] as number) - (a.metrics[key] as number) : (a.metrics[key] as number) - (b.metrics[key] as number)) || (a.id < b.id ? -1 : 1));
 }
 
