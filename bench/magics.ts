@@ -8,9 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
-import { RUNTIME_GLOBAL } from '../src/kernel-magics/codegen.js';
-import { rewriteCell } from '../src/kernel-magics/rewrite.js';
-import { MagicRuntime } from '../src/kernel-magics/runtime.js';
+import { RUNTIME_GLOBAL } from '../src/magics/codegen.js';
+import { rewriteCell } from '../src/magics/rewrite.js';
+import { MagicRuntime } from '../src/kernel/runtime.js';
 import { Tracker } from '../src/tracker.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

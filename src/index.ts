@@ -30,4 +30,4 @@ export { MANIFEST_FILE } from './models/manifest.js';
 export type { ModelManifest } from './models/manifest.js';
 export { inferSchema } from './models/signature.js';
 export type { Signature, SchemaItem, ColumnSpec, TensorSpec } from './models/signature.js';
-export { parseModelUri } from './models/model-uri.js';
+export { parseModelUri } from './registry/model-uri.js';

@@ -1,51 +1,57 @@
 #!/usr/bin/env node
-/** The `tracklab` command. Errors print one line on stderr and exit non-zero; no stack traces. */
+/**
+ * The `tracklab` command. It only defines the commands here; each command's module (and the tracker, the report, Jupyter)
+ * loads when that command runs, so `--version` and `--help` stay close to a bare Node start.
+ * Errors print one line on stderr and exit with the status of their code (README, "Exit statuses"); no stack traces.
+ */
 import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, TracklabError } from '../core/errors.js';
 import { TRACKLAB_VERSION } from '../core/version.js';
-import { Tracker } from '../tracker.js';
-import { addTrackingCommands } from './tracking-commands.js';
+import { createCliContext, type CliContext } from './context.js';
+import { msg } from './messages.js';
+import { addNotebookCommands } from './notebook-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
-import { addNotebookCommands, CellExecutionError } from '../kernel-magics/index.js';
+import { addTrackingCommands } from './tracking-commands.js';
 
-export function buildProgram(): Command {
+/** The commander program with every command wired to `ctx` (default: a context reading the global `--store`). */
+export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliContext } {
   const program = new Command('tracklab')
     .description('experiment tracking for TypeScript notebooks')
     .version(TRACKLAB_VERSION)
     .option('--store <dir>', 'store folder or URI (default: $TRACKLAB_STORE, else ./tracklab next to package.json)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  let tracker: Tracker | undefined;
-  const open = async (): Promise<Tracker> => {
-    tracker ??= await Tracker.open({ ...(program.opts<{ store?: string }>().store ? { store: program.opts<{ store: string }>().store } : {}) });
-    return tracker;
-  };
-  addTrackingCommands(program, open);
-  addRegistryCommands(program, open);
-  addReportCommand(program);
-  addNotebookCommands(program);
-  program.hook('postAction', async () => { await tracker?.close(); });
-  return program;
+  const context = ctx ?? createCliContext(() => program.opts<{ store?: string }>().store);
+  addTrackingCommands(program, context);
+  addRegistryCommands(program, context);
+  addReportCommand(program, context);
+  addNotebookCommands(program, context);
+  return { program, ctx: context };
 }
 
+/** Runs the CLI on `argv` (process.argv shape) and resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
+  const { program, ctx } = buildProgram();
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof CellExecutionError) {
-      process.stderr.write(`tracklab: ${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof TracklabError) {
-      process.stderr.write(`${error.message}\n`);
-      return EXIT_STATUS[error.code];
-    }
-    process.stderr.write(`tracklab: ${(error as Error).message ?? String(error)}\n`);
-    return 1;
+    return exitStatus(error);
+  } finally {
+    await ctx.close().catch((error: unknown) => { process.exitCode = exitStatus(error); });
   }
 }
 
-main(process.argv).then((code) => { process.exitCode = code; });
+/** Prints the error's one line (commander printed its own) and returns the exit status for it. */
+function exitStatus(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_STATUS.INVALID_PARAMETER_VALUE;
+  if (error instanceof TracklabError) {
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_STATUS[error.code];
+  }
+  process.stderr.write(`tracklab: ${msg.unexpected(error instanceof Error ? error.message : String(error))}\n`);
+  return 1;
+}
+
+main(process.argv).then((code) => { process.exitCode ??= code; });

@@ -1,27 +1,16 @@
-/** `tracklab report`: builds the static site. */
+/** The `report` command: definition only; the report (Handlebars, markdown-it, vega) loads when it runs. */
 import type { Command } from 'commander';
-import { buildReport, formatSummary } from '../report/index.js';
+import type { CliContext } from './context.js';
 import { collect } from './options.js';
+import type { ReportOptions } from './commands/report.js';
 
-
-export function addReportCommand(program: Command): void {
+/** Adds `tracklab report`. */
+export function addReportCommand(program: Command, ctx: CliContext): void {
   program.command('report').description('build the static HTML report site (default folder site/)')
     .option('--out <dir>', 'output folder', 'site')
     .option('--title <text>', 'site title')
     .option('--experiment <name>', 'only this experiment (repeatable; default all)', collect)
     .option('--no-redact', 'publish secret-looking values as they are')
     .option('--full', 'rebuild every page instead of reusing unchanged runs')
-    .action(async (opts: { out: string; title?: string; experiment?: string[]; redact: boolean; full?: boolean }) => {
-      const store = program.opts<{ store?: string }>().store;
-      const summary = await buildReport({
-        ...(store ? { store } : {}),
-        out: opts.out,
-        ...(opts.title ? { title: opts.title } : {}),
-        ...(opts.experiment ? { experiments: opts.experiment } : {}),
-        redact: opts.redact,
-        incremental: !opts.full,
-        progress: true,
-      });
-      console.log(formatSummary(summary));
-    });
+    .action(async (opts: ReportOptions) => ctx.print(await (await import('./commands/report.js')).report(ctx.store, opts)));
 }

@@ -1,99 +1,39 @@
-/** `tracklab experiments ...` and `tracklab runs ...`. */
+/** The `experiments` and `runs` commands: definitions only; each action loads its command module when it runs. */
 import type { Command } from 'commander';
-import type { Run } from '../core/entities.js';
-import { nonFiniteReplacer } from '../core/number-codec.js';
-import { Tracker } from '../tracker.js';
-import { formatDuration, formatTable, formatTime } from './table.js';
-import { collect } from './options.js';
+import type { CliContext } from './context.js';
+import { collect, positiveInteger } from './options.js';
+import type { ListExperimentsOptions } from './commands/experiments.js';
+import type { ListRunsOptions } from './commands/runs.js';
 
-export type OpenTracker = () => Promise<Tracker>;
+const experimentsModule = () => import('./commands/experiments.js');
+const runsModule = () => import('./commands/runs.js');
 
-export const printJson = (value: unknown): void => {
-  process.stdout.write(`${JSON.stringify(value, nonFiniteReplacer, 2)}\n`);
-};
-
-
-export function addTrackingCommands(program: Command, open: OpenTracker): void {
+/** Adds `tracklab experiments list|delete|restore` and `tracklab runs list|show|delete|restore`. */
+export function addTrackingCommands(program: Command, ctx: CliContext): void {
   const experiments = program.command('experiments').description('list, delete and restore experiments');
   experiments.command('list').description('list experiments').option('--json', 'print JSON')
     .option('--all', 'include deleted experiments')
-    .action(async (opts: { json?: boolean; all?: boolean }) => {
-      const tracker = await open();
-      const list = await tracker.listExperiments(opts.all ? 'ALL' : 'ACTIVE_ONLY');
-      if (opts.json) return printJson(list);
-      const counts = new Map<string, number>();
-      for (const run of (await tracker.searchRuns({ maxResults: 50000, experiments: list.map((e) => e.id) })).runs) {
-        counts.set(run.experimentId, (counts.get(run.experimentId) ?? 0) + 1);
-      }
-      console.log(formatTable(['ID', 'NAME', 'RUNS', 'CREATED', 'STAGE'],
-        list.map((e) => [e.id, e.name, String(counts.get(e.id) ?? 0), formatTime(e.creationTime), e.lifecycleStage])));
-    });
+    .action(async (opts: ListExperimentsOptions) =>
+      ctx.print(await (await experimentsModule()).listExperiments(await ctx.tracker(), opts)));
   experiments.command('delete <name>').description('soft-delete an experiment (by name or id)')
-    .action(async (name: string) => { await (await open()).deleteExperiment(name); console.log(`deleted experiment ${name}`); });
+    .action(async (name: string) => ctx.print(await (await experimentsModule()).deleteExperiment(await ctx.tracker(), name)));
   experiments.command('restore <name>').description('restore a deleted experiment')
-    .action(async (name: string) => { await (await open()).restoreExperiment(name); console.log(`restored experiment ${name}`); });
+    .action(async (name: string) => ctx.print(await (await experimentsModule()).restoreExperiment(await ctx.tracker(), name)));
 
   const runs = program.command('runs').description('list, show, delete and restore runs');
   runs.command('list').description('list runs, newest first')
     .option('--experiment <name>', 'experiment name or id (repeatable)', collect)
     .option('--filter <expr>', 'MLflow filter, e.g. "metrics.acc > 0.9 and params.model = \'rf\'"')
     .option('--order-by <expr>', 'e.g. "metrics.acc DESC" (repeatable)', collect)
-    .option('--max-results <n>', 'at most this many runs', (v) => parseMaxResults(v))
+    .option('--max-results <n>', 'at most this many runs', positiveInteger('--max-results'))
     .option('--deleted', 'list deleted runs instead')
     .option('--json', 'print JSON (the objects getRun returns)')
-    .action(async (opts: { experiment?: string[]; filter?: string; orderBy?: string[]; maxResults?: number; deleted?: boolean; json?: boolean }) => {
-      const tracker = await open();
-      const { runs: found } = await tracker.searchRuns({
-        ...(opts.experiment ? { experiments: opts.experiment } : {}),
-        ...(opts.filter ? { filter: opts.filter } : {}),
-        ...(opts.orderBy ? { orderBy: opts.orderBy } : {}),
-        maxResults: opts.maxResults ?? 1000,
-        viewType: opts.deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY',
-      });
-      if (opts.json) return printJson(found);
-      console.log(runsTable(found));
-    });
+    .action(async (opts: ListRunsOptions) => ctx.print(await (await runsModule()).listRuns(await ctx.tracker(), opts)));
   runs.command('show <runId>').description('show one run').option('--json', 'print JSON')
-    .action(async (id: string, opts: { json?: boolean }) => {
-      const run = await (await open()).getRun(id);
-      if (opts.json) return printJson(run);
-      console.log(describeRun(run));
-    });
+    .action(async (id: string, opts: { json?: boolean }) =>
+      ctx.print(await (await runsModule()).showRun(await ctx.tracker(), id, opts)));
   runs.command('delete <runId>').description('soft-delete a run')
-    .action(async (id: string) => { await (await open()).deleteRun(id); console.log(`deleted run ${id}`); });
+    .action(async (id: string) => ctx.print(await (await runsModule()).deleteRun(await ctx.tracker(), id)));
   runs.command('restore <runId>').description('restore a deleted run')
-    .action(async (id: string) => { await (await open()).restoreRun(id); console.log(`restored run ${id}`); });
-}
-
-function parseMaxResults(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--max-results "${value}" is not a positive integer`);
-  return n;
-}
-
-const shown = (n: number): string => (Number.isInteger(n) ? String(n) : Number.isFinite(n) ? n.toPrecision(4) : String(n));
-
-export function runsTable(runs: Run[]): string {
-  if (runs.length === 0) return 'no runs';
-  const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort().slice(0, 4);
-  return formatTable(
-    ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', ...metricKeys],
-    runs.map((r) => [r.id, r.name, r.experimentName, r.status, formatTime(r.startTime), formatDuration(r.startTime, r.endTime),
-      ...metricKeys.map((k) => { const v = r.metrics[k]; return v === undefined ? "" : shown(v); })]),
-  );
-}
-
-function describeRun(run: Run): string {
-  const section = (title: string, entries: [string, string][]): string =>
-    entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
-  return [
-    `run ${run.name} (${run.id})`,
-    `  experiment: ${run.experimentName} (${run.experimentId})`,
-    `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
-    `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
-    `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
-  ].join('\n')
-    + section('params', Object.entries(run.params))
-    + section('metrics', Object.entries(run.metricSummaries).map(([k, s]) => [k, `${shown(s.value)} (step ${s.step}, ${s.count} points)`]))
-    + section('tags', Object.entries(run.tags));
+    .action(async (id: string) => ctx.print(await (await runsModule()).restoreRun(await ctx.tracker(), id)));
 }

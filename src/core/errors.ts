@@ -1,4 +1,4 @@
-/** Error codes follow MLflow's so a REST backend can map them one to one. */
+/** Error codes follow MLflow's so a REST backend can map them one to one; EXECUTION_FAILED is tracklab's own (a notebook cell failed). */
 export type ErrorCode =
   | 'INVALID_PARAMETER_VALUE'
   | 'RESOURCE_DOES_NOT_EXIST'
@@ -6,9 +6,10 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'CORRUPT_STORE'
   | 'IO_ERROR'
-  | 'PERMISSION_DENIED';
+  | 'PERMISSION_DENIED'
+  | 'EXECUTION_FAILED';
 
-/** Exit statuses the CLI uses for each code. */
+/** Exit statuses the CLI uses for each code (README, "Exit statuses"); 1 is an unexpected failure, 0 success. */
 export const EXIT_STATUS: Record<ErrorCode, number> = {
   INVALID_PARAMETER_VALUE: 2,
   RESOURCE_DOES_NOT_EXIST: 3,
@@ -17,6 +18,7 @@ export const EXIT_STATUS: Record<ErrorCode, number> = {
   CORRUPT_STORE: 6,
   IO_ERROR: 7,
   PERMISSION_DENIED: 8,
+  EXECUTION_FAILED: 9,
 };
 
 /**

@@ -12,7 +12,7 @@ import { detectFlavor, getFlavor, type Flavor, type ModelFiles } from './flavor.
 import './json-flavor.js';
 import './random-forest-flavor.js';
 import { INPUT_EXAMPLE_FILE, isModelManifest, MANIFEST_FILE, MANIFEST_FORMAT, type ModelManifest } from './manifest.js';
-import { runsUri } from './model-uri.js';
+import { runsUri } from './runs-uri.js';
 import { checkSignature, inferSchema, type Signature } from './signature.js';
 
 export interface LogModelOptions {

@@ -7,7 +7,8 @@ import { TAGS } from '../core/entities.js';
 import { badState, invalid, notFound, TracklabError } from '../core/errors.js';
 import { MANIFEST_FILE } from '../models/manifest.js';
 import { loadModelFrom } from '../models/model-package.js';
-import { parseModelsUri, parseModelUri, parseRunsUri, runsUri, type ModelRef } from '../models/model-uri.js';
+import { runsUri } from '../models/runs-uri.js';
+import { parseModelsUri, parseModelUri, parseRunsUri, type ModelRef } from './model-uri.js';
 import type { ModelRegistryStore, RegisteredModelRecord, RegistryHistoryEntry } from '../store/registry-store.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 import {

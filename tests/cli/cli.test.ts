@@ -68,7 +68,7 @@ describe('tracklab CLI', () => {
     assert.equal(cli(store, 'experiments', 'restore', 'iris').code, 0);
   });
 
-  it('prints one clear line and exits non-zero on bad input, without a stack trace', async () => {
+  it('prints one clear line on bad input and exits with the status of its code, whichever layer catches it', async () => {
     const { store } = await seeded();
     const cases: [string[], RegExp, number][] = [
       [['runs', 'list', '--filter', 'metrics.acc >> 1'], /^tracklab: invalid filter "metrics.acc >> 1"/, 2],
@@ -76,7 +76,10 @@ describe('tracklab CLI', () => {
       [['runs', 'show', 'abcdef'], /^tracklab: run "abcdef" does not exist/, 3],
       [['runs', 'list', '--experiment', 'nope'], /^tracklab: experiment "nope" does not exist; known experiments: "Default", "iris"/, 3],
       [['experiments', 'delete', 'Default'], /^tracklab: the Default experiment \(id 0\) cannot be deleted/, 2],
-      [['runs', 'list', '--max-results', 'x'], /^tracklab: --max-results "x" is not a positive integer/, 1],
+      [['runs', 'list', '--max-results', 'x'], /^tracklab: --max-results "x" is not a positive integer/, 2],
+      [['runs', 'list', '--max-results', '0'], /^tracklab: --max-results "0" is not a positive integer/, 2],
+      [['exec', 'nb.ipynb', '--timeout', 'soon'], /^tracklab: --timeout "soon" is not a positive number of seconds/, 2],
+      [['models', 'alias', 'm', 'champion'], /^tracklab: give the VERSION alias "champion" should point to/, 2],
     ];
     for (const [args, re, code] of cases) {
       const r = cli(store, ...args);
@@ -86,7 +89,8 @@ describe('tracklab CLI', () => {
       assert.doesNotMatch(r.err, /\n\s+at /);
     }
     const unknown = cli(store, 'runz');
-    assert.notEqual(unknown.code, 0);
+    assert.equal(unknown.code, 2, 'a usage error commander catches exits like bad input caught deeper');
     assert.match(unknown.err, /unknown command 'runz'/);
+    assert.equal(cli(store, 'runs', 'list', '--no-such-flag').code, 2);
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closest } from '../../src/kernel-magics/closest.js';
-import { parseMagic, isMagicLine } from '../../src/kernel-magics/magic-parser.js';
-import { MAGICS } from '../../src/kernel-magics/magic-specs.js';
-import { splitArgs } from '../../src/kernel-magics/split-args.js';
+import { closest } from '../../src/magics/closest.js';
+import { parseMagic, isMagicLine } from '../../src/magics/magic-parser.js';
+import { MAGICS } from '../../src/magics/magic-specs.js';
+import { splitArgs } from '../../src/magics/split-args.js';
 
 describe('splitArgs', () => {
   it('splits at whitespace outside quotes and brackets', () => {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { execNotebook } from '../../src/kernel-magics/exec-notebook.js';
+import { execNotebook } from '../../src/exec/exec-notebook.js';
 import { Tracker } from '../../src/tracker.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../kernel/helpers.js';
 
 describe('example notebooks', () => {
   let dir: string;

@@ -6,7 +6,7 @@ import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
 import { buildReport, formatSummary } from '../report/index.js';
 import { duration, esc, fmt, table, time } from './html.js';
-import { MAGICS } from './magic-specs.js';
+import { MAGICS } from '../magics/magic-specs.js';
 import { msg } from './messages.js';
 
 /** One line of help per magic. */

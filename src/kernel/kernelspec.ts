@@ -24,12 +24,12 @@ export interface KernelInstallResult {
   location: string;
 }
 
-/** Absolute path of the compiled kernel script (dist/kernel-magics/kernel-main.js), also when running from src/. */
+/** Absolute path of the compiled kernel script (dist/kernel/kernel-main.js), also when running from src/. */
 export function kernelMainPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const sibling = join(here, 'kernel-main.js');
   if (existsSync(sibling)) return sibling;
-  const built = resolve(here, '..', '..', 'dist', 'kernel-magics', 'kernel-main.js');
+  const built = resolve(here, '..', '..', 'dist', 'kernel', 'kernel-main.js');
   if (existsSync(built)) return built;
   throw badState(`the compiled kernel ${built} is missing; run npm run build first`);
 }

@@ -9,7 +9,7 @@ import type { Kernel } from '@jupyterlab/services';
 import { TracklabError } from '../core/errors.js';
 import { runCode, type CellRun } from './cell-runner.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
-import { defaultPython, KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpec } from './kernelspec.js';
+import { defaultPython, KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpec } from '../kernel/kernelspec.js';
 import { msg } from './messages.js';
 import { sourceOf, type Notebook } from './notebook-format.js';
 import { injectParameters, parseParameter } from './parameters.js';
@@ -48,9 +48,9 @@ export interface ExecResult {
 }
 
 /** A cell failed: the CLI prints this one line and exits non-zero. */
-export class CellExecutionError extends Error {
+export class CellExecutionError extends TracklabError {
   constructor(readonly result: ExecResult) {
-    super(msg.cellFailed(result.failedCell ?? 0, result.error ?? ''));
+    super('EXECUTION_FAILED', msg.cellFailed(result.failedCell ?? 0, result.error ?? ''));
     this.name = 'CellExecutionError';
   }
 }

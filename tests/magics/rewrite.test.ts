@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blankMagicLines, rewriteCell } from '../../src/kernel-magics/rewrite.js';
+import { blankMagicLines, rewriteCell } from '../../src/magics/rewrite.js';
 
 const lines = (s: string): string[] => s.split('\n');
 

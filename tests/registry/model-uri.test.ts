@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseModelsUri, parseModelUri, parseRunsUri } from '../../src/models/model-uri.js';
+import { parseModelsUri, parseModelUri, parseRunsUri } from '../../src/registry/model-uri.js';
 import { TracklabError } from '../../src/core/errors.js';
 
 const refused = (uri: string, pattern: RegExp): void =>

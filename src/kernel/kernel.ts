@@ -1,52 +1,18 @@
 /**
  * The `tracklab` Jupyter kernel: tslab's converter, executor and ZeroMQ server, with an executor wrapper that rewrites
  * magic lines before tslab sees a cell, flushes the active runs after every cell and ends a %%track cell's run.
- * Loaded only by kernel-main.ts (it uses import.meta, which modules a notebook imports must not).
+ * Loaded only by kernel-main.ts (its tslab adapter uses import.meta, which modules a notebook imports must not).
  */
-import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import { TracklabError } from '../core/errors.js';
 import { Tracker } from '../tracker.js';
-import { RUNTIME_GLOBAL } from './codegen.js';
-import { blankMagicLines, rewriteCell } from './rewrite.js';
+import { RUNTIME_GLOBAL } from '../magics/codegen.js';
+import { blankMagicLines, rewriteCell } from '../magics/rewrite.js';
 import { MagicRuntime, type DisplaySink } from './runtime.js';
 import { svgAsImage } from './html.js';
+import { loadTslab, type ConsoleLike, type Converter, type Executor, type Handler } from './tslab.js';
 
-/** The slice of tslab's executor this kernel uses (tslab/dist/executor.d.ts). */
-export interface Executor {
-  execute(src: string): Promise<boolean>;
-  inspect(src: string, position: number): unknown;
-  complete(src: string, position: number): unknown;
-  reset(): void;
-  interrupt(): void;
-  locals: Record<string, unknown>;
-  close(): void;
-}
-
-interface Converter { close(): void }
-interface ConsoleLike { log(...a: unknown[]): void; error(...a: unknown[]): void }
-interface Handler {
-  handleKernel(): { implementation: string; implementation_version: string; banner: string };
-  handleIsComplete(req: { code: string }): unknown;
-  close(): void;
-}
-interface Tslab {
-  createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter;
-  createExecutor(rootDir: string, convs: { node: Converter; browser: Converter; close(): void }, console: ConsoleLike): Executor;
-  JupyterHandlerImpl: new (executor: Executor, isJs: boolean) => Handler;
-  ZmqServer: new (handler: Handler, configPath: string) => { init(): Promise<void> };
-  display: { html(s: string): void; svg(s: string): void };
-}
-
-function loadTslab(): Tslab {
-  const req = createRequire(import.meta.url);
-  return {
-    ...(req('tslab/dist/converter') as Pick<Tslab, 'createConverter'>),
-    ...(req('tslab/dist/executor') as Pick<Tslab, 'createExecutor'>),
-    ...(req('tslab/dist/jupyter') as Pick<Tslab, 'JupyterHandlerImpl' | 'ZmqServer'>),
-    display: (req('tslab/dist/public') as Pick<Tslab, 'display'>).display,
-  };
-}
+export type { Executor };
 
 /** Prints errors the way a notebook user wants them: a TracklabError as its one line, anything else as tslab does. */
 export function createErrorConsole(write: (text: string) => void): ConsoleLike & { take(): string } {

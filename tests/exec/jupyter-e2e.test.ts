@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { CellExecutionError, execNotebook } from '../../src/kernel-magics/exec-notebook.js';
-import { startJupyterServer, type JupyterServer } from '../../src/kernel-magics/jupyter-server.js';
-import { defaultPython, installKernel, kernelMainPath, uninstallKernel, writeKernelSpec } from '../../src/kernel-magics/kernelspec.js';
-import { addNotebookCommands } from '../../src/kernel-magics/cli-commands.js';
-import type { Notebook } from '../../src/kernel-magics/notebook-format.js';
+import { CellExecutionError, execNotebook } from '../../src/exec/exec-notebook.js';
+import { startJupyterServer, type JupyterServer } from '../../src/exec/jupyter-server.js';
+import { defaultPython, installKernel, kernelMainPath, uninstallKernel, writeKernelSpec } from '../../src/kernel/kernelspec.js';
+import { addNotebookCommands } from '../../src/cli/notebook-commands.js';
+import { createCliContext } from '../../src/cli/context.js';
+import type { Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../kernel/helpers.js';
 
 const run = promisify(execFile);
 const PARAMS_NB = 'tests/fixtures/kernel-params.ipynb';
@@ -59,11 +60,12 @@ describe('tracklab exec', () => {
     const dir = await tempDir();
     const out = join(dir, 'failed.ipynb');
     const program = new Command().exitOverride().option('--store <dir>');
-    addNotebookCommands(program);
+    addNotebookCommands(program, createCliContext(() => program.opts<{ store?: string }>().store));
     const error = await program.parseAsync(['node', 'tracklab', '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', out])
       .then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof CellExecutionError, String(error));
-    assert.match(error.message, /^cell 2 failed: Error: the answer is wrong: 41/);
+    assert.match(error.message, /^tracklab: cell 2 failed: Error: the answer is wrong: 41/);
+    assert.equal(error.code, 'EXECUTION_FAILED');
     assert.equal(error.result.failedCell, 2);
     const nb = await readNb(out);
     assert.match(text(nb, 1), /the answer is wrong: 41/);
@@ -98,14 +100,13 @@ describe('tracklab exec', () => {
     assert.ok(Date.now() - t0 < 3000);
   });
 
-  it('the lead\'s CLI exits non-zero on a failing cell, when it has the exec command', async (t) => {
+  it('the CLI exits with status 9 (EXECUTION_FAILED) on a failing cell and prints the cell\'s error in one line', async () => {
     const cli = 'dist/cli/main.js';
-    if (!existsSync(cli) || !(await readFile(cli, 'utf8')).includes('addNotebookCommands')) return t.skip('tracklab exec is not wired into the CLI yet');
     const dir = await tempDir();
     const err = await run(process.execPath, [cli, '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', join(dir, 'o.ipynb')])
       .then(() => undefined, (e: { code: number; stderr: string }) => e);
-    assert.ok(err && err.code !== 0);
-    assert.match(err.stderr, /cell 2 failed: Error: the answer is wrong: 41/);
+    assert.equal(err?.code, 9);
+    assert.match(err.stderr, /^tracklab: cell 2 failed: Error: the answer is wrong: 41/);
   });
 });
 
@@ -198,7 +199,7 @@ describe('kernelspec', () => {
     const specFile = join(prefix, 'share', 'jupyter', 'kernels', 'tracklab', 'kernel.json');
     const spec = JSON.parse(await readFile(specFile, 'utf8')) as { argv: string[]; display_name: string; language: string };
     assert.deepEqual(spec.argv, [process.execPath, kernelMainPath(), '--config-path', '{connection_file}']);
-    assert.match(kernelMainPath(), /dist[/\\]kernel-magics[/\\]kernel-main\.js$/);
+    assert.match(kernelMainPath(), /dist[/\\]kernel[/\\]kernel-main\.js$/);
     assert.equal(spec.display_name, 'TypeScript (tracklab)');
     assert.equal(spec.language, 'typescript');
     const { stdout } = await run(defaultPython(), ['-m', 'jupyter', 'kernelspec', 'list'], { env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') } });

@@ -9,6 +9,7 @@ import { TAGS } from '../core/entities.js';
 import { badState, invalid, TracklabError } from '../core/errors.js';
 import type { Tracker } from '../tracker.js';
 import { msg } from './messages.js';
+import { msg as magicMsg } from '../magics/messages.js';
 import * as views from './runtime-views.js';
 
 /** Where displays go: tslab's display in the kernel, a recorder in tests. */
@@ -261,7 +262,7 @@ export class MagicRuntime {
 /** The error as a one-line TracklabError that names the cell line; other errors pass through unchanged. */
 function atLine(line: number, e: unknown): unknown {
   if (!(e instanceof TracklabError) || /^tracklab: line \d+: /.test(e.message)) return e;
-  return new TracklabError(e.code, msg.atLine(line, e.message), { cause: e });
+  return new TracklabError(e.code, magicMsg.atLine(line, e.message), { cause: e });
 }
 
 /** Pairs as a null-prototype record, so a key such as "__proto__" stays a key and reaches validation. */

@@ -4,11 +4,11 @@
  * `let`. Checked before anything runs.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { invalid } from '../core/errors.js';
 import { msg } from './messages.js';
 import { hasTag, sourceOf, toLines, type Cell, type Notebook } from './notebook-format.js';
-import { blankMagicLines } from './rewrite.js';
+import { blankMagicLines } from '../magics/rewrite.js';
+import { tslabTypeScript } from '../kernel/tslab.js';
 
 export const PARAMETERS_TAG = 'parameters';
 export const INJECTED_TAG = 'injected-parameters';
@@ -37,7 +37,7 @@ interface Declarations { lets: string[]; consts: string[] }
 
 /** The top-level `let` and `const` names a cell declares (parsed with the TypeScript compiler tslab ships). */
 export function declaredNames(source: string): Declarations {
-  const ts = loadTypeScript();
+  const ts = tslabTypeScript();
   const file = ts.createSourceFile('parameters.ts', blankMagicLines(source), ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const out: Declarations = { lets: [], consts: [] };
   for (const stmt of file.statements) {
@@ -55,16 +55,6 @@ function collectNames(ts: TS, name: import('typescript').BindingName, into: stri
   if (!into) return;
   if (ts.isIdentifier(name)) into.push(name.text);
   else for (const el of name.elements) if (!ts.isOmittedExpression(el)) collectNames(ts, el.name, into);
-}
-
-let typescript: TS | undefined;
-function loadTypeScript(): TS {
-  if (!typescript) {
-    const req = createRequire(import.meta.url);
-    const fromTslab = createRequire(req.resolve('tslab/package.json'));
-    typescript = fromTslab('@tslab/typescript-for-tslab') as TS;
-  }
-  return typescript;
 }
 
 /**

@@ -1,11 +1,11 @@
 /** Test helpers: a temp store, a recording display, and tslab's real executor in this process. */
 import { mkdtemp } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RUNTIME_GLOBAL } from '../../src/kernel-magics/codegen.js';
-import { createErrorConsole, createMagicExecutor, type Executor } from '../../src/kernel-magics/kernel.js';
-import { MagicRuntime, type DisplaySink } from '../../src/kernel-magics/runtime.js';
+import { RUNTIME_GLOBAL } from '../../src/magics/codegen.js';
+import { createErrorConsole, createMagicExecutor, type Executor } from '../../src/kernel/kernel.js';
+import { MagicRuntime, type DisplaySink } from '../../src/kernel/runtime.js';
+import { loadTslab } from '../../src/kernel/tslab.js';
 import { Tracker } from '../../src/tracker.js';
 
 export const tempDir = (prefix = 'tracklab-magics-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
@@ -24,10 +24,6 @@ export async function newRuntime(store: string, display: DisplaySink = recorder(
   return new MagicRuntime({ display, openTracker: () => Tracker.open({ store, sourceType: 'NOTEBOOK', sourceName: 'test.ipynb' }) });
 }
 
-interface Tslab {
-  createConverter(o: { isJS: boolean; isBrowser: boolean }): { close(): void };
-  createExecutor(root: string, convs: object, console: object): Executor;
-}
 
 let shared: { executor: Executor; errors: ReturnType<typeof createErrorConsole>; stderr: string[] } | undefined;
 
@@ -35,8 +31,7 @@ let shared: { executor: Executor; errors: ReturnType<typeof createErrorConsole>;
 export function kernelExecutor(runtime: MagicRuntime): { execute(src: string): Promise<{ ok: boolean; stderr: string }>; executor: Executor } {
   (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
   if (!shared) {
-    const req = createRequire(import.meta.url);
-    const tslab = { ...req('tslab/dist/converter'), ...req('tslab/dist/executor') } as Tslab;
+    const tslab = loadTslab();
     const node = tslab.createConverter({ isJS: false, isBrowser: false });
     const stderr: string[] = [];
     const errors = createErrorConsole((t) => { stderr.push(t); });

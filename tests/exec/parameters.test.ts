@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { Notebook } from '../../src/kernel-magics/notebook-format.js';
-import { declaredNames, injectParameters, parameterCellSource, parseParameter } from '../../src/kernel-magics/parameters.js';
+import type { Notebook } from '../../src/exec/notebook-format.js';
+import { declaredNames, injectParameters, parameterCellSource, parseParameter } from '../../src/exec/parameters.js';
 
 const fixture = async (): Promise<Notebook> => JSON.parse(await readFile('tests/fixtures/kernel-params.ipynb', 'utf8')) as Notebook;
 

@@ -1,0 +1,42 @@
+/** `tracklab kernel install|uninstall` and `tracklab exec`. */
+import { CellExecutionError, execNotebook } from '../../exec/exec-notebook.js';
+import { installKernel as install, uninstallKernel as uninstall } from '../../kernel/kernelspec.js';
+
+export interface KernelOptions { prefix?: string; python?: string }
+export interface ExecCommandOptions {
+  param: string[];
+  out?: string;
+  kernel: string;
+  timeout: number;
+  server?: string;
+  token?: string;
+  python?: string;
+}
+
+/** Registers the "tracklab" kernelspec with Jupyter. */
+export async function installKernel(opts: KernelOptions): Promise<string> {
+  const r = await install(opts);
+  return `installed kernelspec ${r.name} in ${r.location}`;
+}
+
+/** Removes the "tracklab" kernelspec. */
+export async function uninstallKernel(opts: KernelOptions): Promise<string> {
+  const r = await uninstall(opts);
+  return `removed kernelspec ${r.name} (${r.location})`;
+}
+
+/** Runs a notebook headless; a failing cell throws CellExecutionError after the executed notebook is written. */
+export async function execCommand(store: string | undefined, notebook: string, o: ExecCommandOptions): Promise<string> {
+  // Ctrl-C or a CI timeout: exit through process 'exit', which stops the Jupyter server this started
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+  }
+  const result = await execNotebook({
+    notebook, params: o.param, kernel: o.kernel, timeout: o.timeout,
+    ...(o.out ? { out: o.out } : {}), ...(o.server ? { server: o.server } : {}), ...(o.token ? { token: o.token } : {}),
+    ...(o.python ? { python: o.python } : {}), ...(store ? { store } : {}),
+    log: (line) => process.stderr.write(`tracklab exec: ${line}\n`),
+  });
+  if (!result.ok) throw new CellExecutionError(result);
+  return `executed ${result.cellsRun} cells; wrote ${result.out}`;
+}

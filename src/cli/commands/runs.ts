@@ -1,0 +1,73 @@
+/** `tracklab runs list|show|delete|restore`. */
+import type { Run } from '../../core/entities.js';
+import type { Tracker } from '../../tracker.js';
+import { msg } from '../messages.js';
+import { formatJson } from '../output.js';
+import { formatDuration, formatTable, formatTime } from '../table.js';
+
+export interface ListRunsOptions {
+  experiment?: string[];
+  filter?: string;
+  orderBy?: string[];
+  maxResults?: number;
+  deleted?: boolean;
+  json?: boolean;
+}
+
+/** Runs newest first (or as ordered), as a table or as JSON (the objects `getRun` returns). */
+export async function listRuns(tracker: Tracker, opts: ListRunsOptions): Promise<string> {
+  const { runs } = await tracker.searchRuns({
+    ...(opts.experiment ? { experiments: opts.experiment } : {}),
+    ...(opts.filter ? { filter: opts.filter } : {}),
+    ...(opts.orderBy ? { orderBy: opts.orderBy } : {}),
+    maxResults: opts.maxResults ?? 1000,
+    viewType: opts.deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY',
+  });
+  return opts.json ? formatJson(runs) : runsTable(runs);
+}
+
+/** One run: its params, latest metrics and tags, or JSON. */
+export async function showRun(tracker: Tracker, id: string, opts: { json?: boolean }): Promise<string> {
+  const run = await tracker.getRun(id);
+  return opts.json ? formatJson(run) : describeRun(run);
+}
+
+/** Soft-deletes a run. */
+export async function deleteRun(tracker: Tracker, id: string): Promise<string> {
+  await tracker.deleteRun(id);
+  return `deleted run ${id}`;
+}
+
+/** Restores a soft-deleted run. */
+export async function restoreRun(tracker: Tracker, id: string): Promise<string> {
+  await tracker.restoreRun(id);
+  return `restored run ${id}`;
+}
+
+const shown = (n: number): string => (Number.isInteger(n) ? String(n) : Number.isFinite(n) ? n.toPrecision(4) : String(n));
+
+/** Runs as a terminal table with the first four metric keys as columns. */
+export function runsTable(runs: readonly Run[]): string {
+  if (runs.length === 0) return msg.noRuns();
+  const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort().slice(0, 4);
+  return formatTable(
+    ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', ...metricKeys],
+    runs.map((r) => [r.id, r.name, r.experimentName, r.status, formatTime(r.startTime), formatDuration(r.startTime, r.endTime),
+      ...metricKeys.map((k) => { const v = r.metrics[k]; return v === undefined ? '' : shown(v); })]),
+  );
+}
+
+function describeRun(run: Run): string {
+  const section = (title: string, entries: [string, string][]): string =>
+    entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
+  const metrics = Object.entries(run.metricSummaries)
+    .map(([k, s]): [string, string] => [k, `${shown(s.value)} (step ${s.step}, ${s.count} points)`]);
+  return [
+    `run ${run.name} (${run.id})`,
+    `  experiment: ${run.experimentName} (${run.experimentId})`,
+    `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
+    `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
+    `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
+  ].join('\n') + section('params', Object.entries(run.params)) + section('metrics', metrics)
+    + section('tags', Object.entries(run.tags));
+}
