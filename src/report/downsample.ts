@@ -104,3 +104,39 @@ export function smooth(values: readonly (number | null)[], weight: number): (num
     return last / (1 - Math.pow(weight, n));
   });
 }
+
+/**
+ * A column of integers as published: `{"a":[from,by]}` when evenly spaced (steps 0,1,2...; a fixed logging interval),
+ * else `{"d":[first,delta,...]}` (small numbers for timestamps). `n` is the column's length.
+ */
+export type PackedColumn = { a: [number, number] } | { d: number[] };
+
+/** Packs integers; the result reads back with `unpackColumn`. */
+export function packColumn(xs: readonly number[]): PackedColumn {
+  const by = xs.length > 1 ? (xs[1] as number) - (xs[0] as number) : 0;
+  let even = true;
+  for (let i = 2; i < xs.length && even; i++) even = (xs[i] as number) - (xs[i - 1] as number) === by;
+  if (even) return { a: [xs[0] ?? 0, by] };
+  const d = new Array<number>(xs.length);
+  for (let i = 0; i < xs.length; i++) d[i] = i === 0 ? (xs[0] as number) : (xs[i] as number) - (xs[i - 1] as number);
+  return { d };
+}
+
+export function unpackColumn(col: PackedColumn | number[], n: number): number[] {
+  if (Array.isArray(col)) return col;
+  const out = new Array<number>(n);
+  if ('a' in col) {
+    for (let i = 0; i < n; i++) out[i] = col.a[0] + i * col.a[1];
+    return out;
+  }
+  let x = 0;
+  for (let i = 0; i < n; i++) out[i] = x = i === 0 ? (col.d[0] as number) : x + (col.d[i] as number);
+  return out;
+}
+
+/** A series as the data file holds it (steps and times packed); `unpackSeries` gives the `Series` charts use. */
+export type PackedSeries = Omit<Series, 'steps' | 'times'> & { steps: PackedColumn | number[]; times: PackedColumn | number[] };
+
+export function unpackSeries(p: PackedSeries): Series {
+  return { ...p, steps: unpackColumn(p.steps, p.values.length), times: unpackColumn(p.times, p.values.length) };
+}

@@ -6,16 +6,17 @@
  */
 import type { HistoryPoint } from './collect.js';
 import { lttbIndices } from './downsample.js';
-import { MAX_NON_FINITE } from './downsample.js';
+import { MAX_NON_FINITE, packColumn } from './downsample.js';
 import { safeJson } from './safe-json.js';
 
 function seriesJson(key: string, steps: number[], times: number[], t0: number, texts: string[], keep: readonly number[], total: number, bad: string): string {
-  return `{"key":${safeJson(key)},"steps":[${keep.map((i) => steps[i]).join(',')}],"t0":${t0},` +
-    `"times":[${keep.map((i) => times[i]).join(',')}],"values":[${keep.map((i) => texts[i]).join(',')}],"total":${total}${bad}}`;
+  const pack = (xs: number[]): string => JSON.stringify(packColumn(keep.map((i) => xs[i] as number)));
+  return `{"key":${safeJson(key)},"steps":${pack(steps)},"t0":${t0},"times":${pack(times)},` +
+    `"values":[${keep.map((i) => texts[i]).join(',')}],"total":${total}${bad}}`;
 }
 
 /**
- * `series[i]` is the JSON text of `toSeries(key, points, max)`; `full` holds the JSON texts of every point of the
+ * `series[i]` is the JSON text of `toSeries(key, points, max)` with steps and times packed (`unpackSeries` reads it); `full` holds the JSON texts of every point of the
  * histories that were downsampled (null when none was).
  */
 export function encodeHistories(histories: readonly { key: string; points: readonly HistoryPoint[] }[], max: number): { series: string[]; full: string[] | null } {

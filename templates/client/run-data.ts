@@ -3,7 +3,7 @@
  * file:// where fetch() cannot, and a page loads only the runs it shows. Runs whose histories were downsampled for
  * drawing also have `<id>.full.js` (`tracklabRunHistory(id, series)`), loaded only when a user downloads the CSV.
  */
-import type { Series } from '../../src/report/downsample.js';
+import { unpackSeries, type PackedSeries, type Series } from '../../src/report/downsample.js';
 import type { RunData } from '../../src/report/run-view-model.js';
 
 const loaded = new Map<string, RunData>();
@@ -13,12 +13,14 @@ const fullWaiting = new Map<string, (s: Series[]) => void>();
 
 export function installRunDataHook(): void {
   const g = globalThis as { tracklabRunData?: (d: RunData) => void; tracklabRunHistory?: (id: string, s: Series[]) => void };
-  g.tracklabRunData = (d) => {
+  g.tracklabRunData = (raw) => {
+    const d = { ...raw, series: (raw.series as unknown as PackedSeries[]).map(unpackSeries) };
     loaded.set(d.id, d);
     waiting.get(d.id)?.(d);
     waiting.delete(d.id);
   };
-  g.tracklabRunHistory = (id, series) => {
+  g.tracklabRunHistory = (id, packed) => {
+    const series = (packed as unknown as PackedSeries[]).map(unpackSeries);
     fullLoaded.set(id, series);
     fullWaiting.get(id)?.(series);
     fullWaiting.delete(id);

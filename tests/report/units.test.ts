@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSecretKey, redactRun, redactText, REDACTED } from '../../src/report/redact.js';
 import { formatDuration, formatNumber, formatTime, isSafeUrl } from '../../src/report/format.js';
-import { lttbIndices, smooth, toSeries } from '../../src/report/downsample.js';
+import { lttbIndices, packColumn, smooth, toSeries, unpackColumn, unpackSeries } from '../../src/report/downsample.js';
 import { safeJson } from '../../src/report/safe-json.js';
 import { hrefOf, modelSlug } from '../../src/report/paths.js';
 import { makePreview, parseDelimited, publishedPath, readManifest } from '../../src/report/artifacts.js';
@@ -156,10 +156,11 @@ test('encodeHistories: the data-file series equal toSeries; only downsampled his
   const { encodeHistories } = await import('../../src/report/encode-histories.js');
   const points = Array.from({ length: 3000 }, (_, i) => ({ step: 2999 - i, timestamp: 1e12 + i, value: i === 10 ? Number.NaN : Math.sin(i / 50) }));
   const { series, full } = encodeHistories([{ key: 'val "loss", top/1', points }], 500);
-  assert.deepEqual(JSON.parse(series[0]!), toSeries('val "loss", top/1', points, 500));
+  assert.deepEqual(unpackSeries(JSON.parse(series[0]!)), toSeries('val "loss", top/1', points, 500));
   assert.deepEqual(JSON.parse(series[0]!).nonFinite, [[2989, 'NaN']]);
-  const all = JSON.parse(full![0]!) as { values: (number | string)[]; steps: number[] };
-  assert.equal(all.steps.length, 3000);
+  const all = JSON.parse(full![0]!) as { values: (number | string)[]; steps: unknown };
+  assert.deepEqual(all.steps, { a: [0, 1] }, 'evenly spaced steps are two numbers');
+  assert.equal(all.values.length, 3000);
   assert.ok(all.values.includes('NaN'));
   const short = encodeHistories([{ key: 'a', points: points.slice(0, 100) }], 500);
   assert.equal(short.full, null);
@@ -246,4 +247,12 @@ test('notebooks: markdown rendered without raw HTML, outputs as text or images, 
   assert.match(code.outputs[1]!.src!, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
   assert.equal((nb.cells[3] as { outputs: { kind: string }[] }).outputs[0]!.kind, 'error');
   assert.equal(notebookView('not json'), null);
+});
+
+test('packed columns: evenly spaced as two numbers, others as deltas, both read back exactly', () => {
+  for (const xs of [[0, 1, 2, 3], [5], [], [10, 20, 25, 1000, 999], [1e12, 1e12 + 7, 1e12 + 9]]) {
+    assert.deepEqual(unpackColumn(packColumn(xs), xs.length), xs);
+  }
+  assert.deepEqual(packColumn([0, 2, 4]), { a: [0, 2] });
+  assert.deepEqual(packColumn([3, 4, 6]), { d: [3, 1, 2] });
 });
