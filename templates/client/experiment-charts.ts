@@ -29,7 +29,7 @@ export function dimOptions(runs: readonly ChartRun[]): { all: Dim[]; metrics: Di
 export const dimFromValue = (v: string): Dim => ({ kind: v.startsWith('p:') ? 'param' : 'metric', key: v.slice(2) });
 export const dimToValue = (d: Dim): string => `${d.kind === 'param' ? 'p' : 'm'}:${d.key}`;
 
-const PARALLEL_MAX = 300;
+const PARALLEL_MAX = 150;
 
 function rankChartRuns(runs: readonly ChartRun[], key: string, higherIsBetter: boolean): ChartRun[] {
   const v = (r: ChartRun): number => Number(r.metrics[key]);
@@ -132,6 +132,11 @@ function otherCharts(data: ExperimentData, allRuns: readonly ChartRun[], colorOf
     const main: Dim | undefined = data.main ? { kind: 'metric', key: data.main.key } : undefined;
     // A few hundred lines is already a dense picture; past that the best runs are drawn.
     const lines = main && current.length > PARALLEL_MAX ? rankChartRuns(current, main.key, data.main?.higherIsBetter ?? true).slice(0, PARALLEL_MAX) : current;
+    const caption = node?.parentElement?.querySelector('figcaption');
+    if (caption) {
+      const what = lines.length < current.length ? `the best ${lines.length} of ${current.length} runs` : `${current.length} runs`;
+      caption.textContent = `Parallel coordinates of ${what}${main ? `, coloured by ${main.key}` : ''}`;
+    }
     const chosen = chooseDims(lines, 6, 4, main?.key).filter((d) => !(main && d.kind === 'metric' && d.key === main.key));
     if (node) void draw(node, parallelSpec(lines, main ? [...chosen, main] : chosen, fitWidth(node, 1400), main ? { colorBy: main } : {}));
   };
