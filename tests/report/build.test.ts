@@ -144,7 +144,7 @@ test('builds from a real store through the Tracker API', async () => {
   assert.ok(html.includes('>child</a>'));
   // Each history is published once: in the run's data file (the CSV is made in the page on request).
   const dataFile = readFileSync(path.join(out, `data/runs/${parent.id}.js`), 'utf8');
-  assert.match(dataFile, /"steps":\[0,1,2,3,4\]/);
+  assert.match(dataFile, /"steps":\{"a":\[0,1\]\},.*"values":\[1,0.5,/);
   assert.ok(!readdirSync(path.join(out, 'data/runs')).some((f) => f.endsWith('.csv')));
 });
 
