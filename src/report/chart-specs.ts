@@ -87,6 +87,9 @@ function xOf(series: Series, i: number, x: 'step' | 'time' | 'relative'): number
   return x === 'time' ? series.t0 + (series.times[i] as number) : (series.times[i] as number) / 1000;
 }
 
+/** The name of a history chart's line data. */
+export const HISTORY_DATA = 'lines';
+
 const X_TITLE = { step: 'step', time: 'time (UTC)', relative: 'seconds since start' } as const;
 
 /**
@@ -126,7 +129,8 @@ export function historySpec(opts: {
     ? { field: 'x', type: 'temporal' as const, title: X_TITLE.time, scale: { type: 'utc' as const } }
     : { field: 'x', type: 'quantitative' as const, title: X_TITLE[opts.x], axis: { format: '~s' } };
   const layers: unknown[] = [{
-    data: { values },
+    // Named so a smoothing change can replace the points in the drawn view instead of compiling the chart again.
+    data: { name: HISTORY_DATA, values },
     mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.75 },
     encoding: {
       x,

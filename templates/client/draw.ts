@@ -77,3 +77,19 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
 /** The width a chart gets inside `el` (specs use `autosize: fit`, so axes and labels are inside it). */
 export const fitWidth = (el: HTMLElement, max: number): number => Math.max(220, Math.min(max, el.clientWidth || max));
 
+
+/**
+ * Replaces the points of a named data set in a chart already drawn (no compile, no parse): what a smoothing change
+ * needs. Returns false when the chart is not drawn, so the caller draws it.
+ */
+export async function replaceData(el: HTMLElement, name: string, values: unknown[]): Promise<boolean> {
+  const view = views.get(el);
+  const vega = vegaGlobal();
+  if (!view || !vega || el.getAttribute('data-chart') !== 'drawn') return false;
+  try {
+    await view.change(name, vega.changeset().remove(() => true).insert(values)).runAsync();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,10 +4,11 @@
  * a metric logged once per run is a bar or a value, not an empty line; each chart has a data summary as text.
  */
 import type { Series } from '../../src/report/downsample.js';
-import { historySpec, singleValueSpec, type RunStyle } from '../../src/report/chart-specs.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { HISTORY_DATA, historySpec, singleValueSpec, type RunStyle } from '../../src/report/chart-specs.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { byId, el } from './dom.js';
-import { draw, fitWidth } from './draw.js';
+import { draw, fitWidth, replaceData } from './draw.js';
 
 export interface Line {
   label: string;
@@ -58,11 +59,15 @@ export function historyCharts(box: HTMLElement, byKey: Map<string, Line[]>, orde
   });
   box.replaceChildren(...legend.map((l) => el('div', { class: 'legend-row' }, l)), ...nodes.map((n) => n.figure));
   let generation = 0;
+  let drawnX = '';
   const redraw = async (): Promise<void> => {
     const mine = ++generation;
     const x = xSel?.value === 'time' ? 'time' : xSel?.value === 'relative' ? 'relative' : 'step';
     const smoothing = Number(slider?.value ?? 0);
     if (shown) shown.textContent = smoothing.toFixed(2);
+    // Same axis: only the points change, so they are swapped into the drawn charts.
+    const swap = drawnX === x;
+    drawnX = x;
     for (const n of nodes) {
       if (mine !== generation) return;
       const width = fitWidth(n.figure, 720);
@@ -72,7 +77,12 @@ export function historyCharts(box: HTMLElement, byKey: Map<string, Line[]>, orde
         n.chart.setAttribute('data-chart', 'drawn');
         continue;
       }
-      await draw(n.chart, n.single ? singleValueSpec(n.key, n.lines, width) : historySpec({ title: n.key, series: n.lines, x, smoothing, width }));
+      if (n.single) {
+        if (!swap) await draw(n.chart, singleValueSpec(n.key, n.lines, width));
+        continue;
+      }
+      const spec = historySpec({ title: n.key, series: n.lines, x, smoothing, width }) as { layer: { data: { values: unknown[] } }[] };
+      if (!(swap && await replaceData(n.chart, HISTORY_DATA, spec.layer[0]!.data.values))) await draw(n.chart, spec as unknown as TopLevelSpec);
       await yieldToPage();
     }
     // Tests and benchmarks wait for this: every chart of the latest request is drawn.

@@ -223,8 +223,10 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     assert.equal(await page.locator('#compare-params tbody tr:not([hidden])', { hasText: 'dataset' }).count(), 0);
     assert.ok(await page.locator('#compare-metrics tbody tr:not([hidden])').count() >= 3);
     const before = await page.$$eval('#history-charts svg .mark-line path', (n) => n.map((p) => p.getAttribute('d')).join());
+    await page.$$eval('#history-charts svg', (n) => n.forEach((svg) => svg.setAttribute('data-probe', '1')));
     await page.locator('#history-smoothing').fill('0.9');
     await page.waitForFunction((b) => Array.from(document.querySelectorAll('#history-charts svg .mark-line path')).map((p) => p.getAttribute('d')).join() !== b, before);
+    assert.ok(await page.locator('#history-charts svg:not([data-probe])').count() === 0, 'smoothing swaps the points into the drawn charts');
     clean(w, 'compare');
     await page.close();
   });
