@@ -11,7 +11,8 @@ import { Tracker } from '../src/index.js';
 import { fmt, median, scratch } from './stats.js';
 
 const ROUNDS = 15;
-const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+// TRACKLAB_CLI times another build, e.g. one of an older commit, against the same baseline
+const cli = process.env['TRACKLAB_CLI'] ?? join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 if (!existsSync(cli)) throw new Error(`${cli} is missing; run npm run build first`);
 
 /** CPU seconds of waited-for children so far, or NaN where /proc is missing. */

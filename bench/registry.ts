@@ -1,5 +1,5 @@
 /**
- * Model-registry benchmarks (issue 3). Run: node --import tsx bench/registry.ts
+ * Model-registry benchmarks. Run: node --import tsx bench/registry.ts
  * Prints a markdown table of medians, each beside a baseline measured in this process: what the same work costs
  * without tracklab (one fsynced atomic write; the library's own load from a file).
  */

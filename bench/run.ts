@@ -1,12 +1,12 @@
 /**
  * Runs every benchmark script one after another (each in its own process, so one's memory does not skew the next) and
- * prints their markdown tables. Usage: npm run bench [-- tracking|registry|report|magics|cli]
+ * prints their markdown tables. Usage: npm run bench [-- tracking|registry|report|magics|cli|projects]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const suites = ['tracking', 'registry', 'report', 'magics', 'cli'];
+const suites = ['tracking', 'registry', 'report', 'magics', 'cli', 'projects'];
 const only = process.argv[2];
 let failed = false;
 for (const suite of suites) {

@@ -1,5 +1,5 @@
 /**
- * Tracking-core benchmarks (issue 2). Run: npm run build && node --import tsx bench/tracking.ts
+ * Tracking-core benchmarks. Run: npm run build && node --import tsx bench/tracking.ts
  * Prints a markdown table of medians; every target is compared with a baseline measured in this same process.
  */
 import { spawn } from 'node:child_process';

@@ -1,7 +1,8 @@
 /** The public entry point: open a store, start runs, read and search them. */
 import type { ArtifactEntry, Experiment, Run, RunRecord, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
-import { invalid, notFound } from './core/errors.js';
+import { badState, invalid, notFound } from './core/errors.js';
+import { RUN_ID_ENV } from './core/reproduction.js';
 import { randomRunName } from './core/names.js';
 import { searchInMemory } from './core/search/index.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
@@ -81,6 +82,8 @@ export class Tracker {
    * @example const run = await tracker.startRun({ experiment: 'iris', name: 'rf-100', tags: { team: 'a' } });
    */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
+    const adopted = await this.adoptEnvRun(options);
+    if (adopted) return adopted;
     const experiment = await this.store.ensureExperiment(validateExperimentName(options.experiment ?? 'Default'));
     const name = options.name === undefined ? randomRunName() : validateRunName(options.name);
     const tags: Record<string, string> = {};
@@ -99,6 +102,37 @@ export class Tracker {
     const writer = await this.store.openRunWriter(record.id);
     const run = new ActiveRun(this.store, writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
     this.active.add(run);
+    return run;
+  }
+
+  // ---- TRACKLAB_RUN_ID: `tracklab run` created the run this process logs to --------------------------------------
+
+  /**
+   * The first top-level startRun of a process started with TRACKLAB_RUN_ID continues that run (as MLflow does with
+   * MLFLOW_RUN_ID), so what a script or notebook logs lands in the run `tracklab run` recorded the code version in.
+   * The run keeps its experiment; a name or tags asked for are applied to it.
+   */
+  private async adoptEnvRun(options: StartRunOptions): Promise<ActiveRun | undefined> {
+    const id = process.env[RUN_ID_ENV];
+    if (!id || envRunAdopted || options.parentRunId !== undefined) return undefined;
+    envRunAdopted = true;
+    const record = await this.store.getRun(validateRunId(id));
+    if (record.status !== 'RUNNING') {
+      throw badState(`${RUN_ID_ENV} names run ${id}, which is ${record.status}; `
+        + `unset ${RUN_ID_ENV} to start a new run`);
+    }
+    const tags: Record<string, unknown> = { ...options.tags };
+    if (options.name !== undefined) {
+      await this.store.updateRun(id, { name: validateRunName(options.name) });
+      tags[TAGS.runName] = options.name;
+    }
+    const experiment = await this.store.getExperiment(record.experimentId);
+    const writer = await this.store.openRunWriter(id);
+    const name = options.name ?? record.name;
+    const run = new ActiveRun(this.store, writer, id, name, experiment.id, experiment.name, record.params,
+      (r) => this.active.delete(r));
+    this.active.add(run);
+    if (Object.keys(tags).length > 0) await run.setTags(tags);
     return run;
   }
 
@@ -276,6 +310,9 @@ export class Tracker {
     return new Map((await this.store.listExperiments('ALL')).map((e) => [e.id, e.name]));
   }
 }
+
+/** One adoption per process: later runs of the same script are new runs. */
+let envRunAdopted = false;
 
 function resolveExperiment(experiments: Experiment[], wanted: string): Experiment {
   if (typeof wanted !== 'string' || wanted === '') throw invalid(`experiment ${JSON.stringify(wanted)} is invalid: give a name or id`);

@@ -244,7 +244,7 @@ describe('store location and layout', () => {
   });
 });
 
-describe('corrupt store files (security.md e)', () => {
+describe('corrupt store files', () => {
   const damage: [string, string, RegExp][] = [
     ['empty', '', /is empty/],
     ['truncated', '{"nextId": 2, "experim', /is not valid JSON/],

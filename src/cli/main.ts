@@ -8,8 +8,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, TracklabError } from '../core/errors.js';
 import { TRACKLAB_VERSION } from '../core/version.js';
 import { createCliContext, type CliContext } from './context.js';
-import { msg } from './messages.js';
+import { cliMessages as msg } from './messages.js';
 import { addNotebookCommands } from './notebook-commands.js';
+import { addProjectCommands } from './project-commands.js';
 import { addRegistryCommands } from './registry-commands.js';
 import { addReportCommand } from './report-command.js';
 import { addTrackingCommands } from './tracking-commands.js';
@@ -27,6 +28,7 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addRegistryCommands(program, context);
   addReportCommand(program, context);
   addNotebookCommands(program, context);
+  addProjectCommands(program, context);
   return { program, ctx: context };
 }
 
@@ -54,4 +56,4 @@ function exitStatus(error: unknown): number {
   return 1;
 }
 
-main(process.argv).then((code) => { process.exitCode ??= code; });
+void main(process.argv).then((code) => { process.exitCode ??= code; });

@@ -1,7 +1,7 @@
 /** Every text the CLI itself shows a user (the layers below have their own catalogues), so tests can assert on them. */
 const q = (s: string): string => JSON.stringify(s);
 
-export const msg = {
+export const cliMessages = {
   notPositiveInteger: (flag: string, value: string) => `${flag} ${q(value)} is not a positive integer; give 1 or more`,
   notPositiveSeconds: (flag: string, value: string) => `${flag} ${q(value)} is not a positive number of seconds`,
   aliasVersionAndDelete: (alias: string) => `give either a VERSION or --delete for alias ${q(alias)}, not both`,

@@ -18,12 +18,12 @@ export function addNotebookCommands(program: Command, ctx: CliContext): void {
     .description('register the "tracklab" kernelspec with Jupyter')
     .option('--prefix <dir>', 'install into <dir>/share/jupyter/kernels (default: your user Jupyter folder)')
     .option('--python <path>', 'the Python that has Jupyter (default /usr/bin/python3 or python3)')
-    .action(async (o: KernelOptions) => ctx.print(await (await notebooks()).installKernel(o)));
+    .action(async (o: KernelOptions) => ctx.print(await (await notebooks()).kernelInstall(o)));
   kernel.command('uninstall')
     .description('remove the "tracklab" kernelspec')
     .option('--prefix <dir>', 'remove it from <dir>/share/jupyter/kernels')
     .option('--python <path>', 'the Python that has Jupyter')
-    .action(async (o: KernelOptions) => ctx.print(await (await notebooks()).uninstallKernel(o)));
+    .action(async (o: KernelOptions) => ctx.print(await (await notebooks()).kernelUninstall(o)));
   program.command('exec')
     .description('run a notebook headless through Jupyter, with papermill-style parameters')
     .argument('<notebook>', 'the .ipynb file')

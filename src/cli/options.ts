@@ -1,6 +1,6 @@
 /** Shared commander option parsers. Bad values throw a TracklabError, so they exit like every other bad input. */
 import { invalid } from '../core/errors.js';
-import { msg } from './messages.js';
+import { cliMessages as msg } from './messages.js';
 
 /** For repeatable options: `--experiment a --experiment b` -> ['a', 'b']. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,8 +1,12 @@
 /** Where a run comes from: user, script or notebook, git state, runtime versions. Computed once per process and folder. */
 import { execFileSync } from 'node:child_process';
-import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, platform, release, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { TAGS } from './entities.js';
+import { PROJECT_TAGS } from './reproduction.js';
 import { TRACKLAB_VERSION } from './version.js';
 
 export interface GitInfo {
@@ -39,6 +43,11 @@ export function gitInfo(cwd: string): GitInfo | null {
   return info;
 }
 
+/** Seeds the cache gitInfo reads, for a caller that asked git itself (a run's start then spawns no git). */
+export function rememberGitInfo(cwd: string, info: GitInfo | null): void {
+  gitCache.set(resolve(cwd), info);
+}
+
 export function currentUser(): string {
   try {
     return process.env['TRACKLAB_USER'] ?? userInfo().username;
@@ -53,6 +62,54 @@ export function defaultSourceName(): string {
   return script ? resolve(script) : '<unknown>';
 }
 
+/** The nearest folder at or above `cwd` holding a package.json, or undefined. */
+export function packageRoot(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** sha256 of a file's bytes, hex. */
+export function fileSha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+const lockCache = new Map<string, { file: string; sha256: string } | null>();
+
+/** The package-lock.json of the package `cwd` is in, with its hash; null when there is none. */
+export function lockfileInfo(cwd: string): { file: string; sha256: string } | null {
+  const root = packageRoot(cwd);
+  const file = root === undefined ? undefined : join(root, 'package-lock.json');
+  if (file === undefined || !existsSync(file)) return null;
+  if (!lockCache.has(file)) lockCache.set(file, { file, sha256: fileSha256(file) });
+  return lockCache.get(file) ?? null;
+}
+
+let tslabVersionCache: string | null | undefined;
+
+/** The version of tslab the project resolves (else the one beside tracklab), or null when it is not installed. */
+export function tslabVersion(cwd: string): string | null {
+  if (tslabVersionCache !== undefined) return tslabVersionCache;
+  tslabVersionCache = null;
+  const project = join(resolve(cwd), 'package.json');
+  // the project's own tslab, else the one installed beside tracklab (no import.meta: notebooks require this file)
+  const places = [(): string => project, (): string => createRequire(project).resolve('tracklab/package.json')];
+  for (const place of places) {
+    try {
+      const file = createRequire(place()).resolve('tslab/package.json');
+      tslabVersionCache = (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? null;
+      break;
+    } catch {
+      // not resolvable from here; try the next place
+    }
+  }
+  return tslabVersionCache;
+}
+
+/** e.g. "linux 6.1.0-18-amd64 x64" */
+export const osDescription = (): string => `${platform()} ${release()} ${arch()}`;
+
 /** System tags every run gets at start. */
 export function sourceTags(opts: { sourceName: string; sourceType: SourceType; user: string; cwd: string }): Record<string, string> {
   const tags: Record<string, string> = {
@@ -61,7 +118,12 @@ export function sourceTags(opts: { sourceName: string; sourceType: SourceType; u
     [TAGS.sourceType]: opts.sourceType,
     [TAGS.nodeVersion]: process.version,
     [TAGS.tracklabVersion]: TRACKLAB_VERSION,
+    [PROJECT_TAGS.os]: osDescription(),
   };
+  const tslab = tslabVersion(opts.cwd);
+  if (tslab) tags[PROJECT_TAGS.tslabVersion] = tslab;
+  const lock = lockfileInfo(opts.cwd);
+  if (lock) tags[PROJECT_TAGS.lockfileHash] = lock.sha256;
   const info = gitInfo(opts.cwd);
   if (info) {
     tags[TAGS.gitCommit] = info.commit;

@@ -10,7 +10,7 @@ import { TracklabError } from '../core/errors.js';
 import { runCode, type CellRun } from './cell-runner.js';
 import { startJupyterServer, type JupyterServer } from './jupyter-server.js';
 import { defaultPython, KERNEL_DISPLAY_NAME, KERNEL_NAME, writeKernelSpec } from '../kernel/kernelspec.js';
-import { msg } from './messages.js';
+import { execMessages as msg } from './messages.js';
 import { sourceOf, type Notebook } from './notebook-format.js';
 import { injectParameters, parseParameter } from './parameters.js';
 
@@ -76,26 +76,21 @@ export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
   const restoreConsole = quietServices(log);
   let server: JupyterServer | undefined;
   let kernel: Kernel.IKernelConnection | undefined;
-  let manager: { dispose(): void } | undefined;
+  let manager: Kernel.IManager | undefined;
   try {
     server = options.server
       ? { url: options.server, token: options.token ?? '', stop: async () => undefined }
       : await startOwnServer(temp, dirname(file), options, context);
-    const services = await import('@jupyterlab/services');
-    const serverSettings = services.ServerConnection.makeSettings({
-      baseUrl: server.url, wsUrl: server.url.replace(/^http/, 'ws'), token: server.token, appendToken: true,
-    });
-    const km = new services.KernelManager({ serverSettings });
-    manager = km;
+    manager = await kernelManager(server);
     log(`starting kernel ${kernelName}`);
-    kernel = await km.startNew({ name: kernelName });
+    kernel = await manager.startNew({ name: kernelName });
     await kernel.info;
     if (options.server && kernelName === KERNEL_NAME) await control(kernel, { context });
     const result = await runCells(kernel, nb, timeoutMs, log);
     const error = result.failed ? msg.cellFailed(result.failed.index, errorSummary(result.failed.text)) : undefined;
     if (result.failed) await delay(300); // tslab answers "abort" to a request < 200 ms after an error
     if (kernelName === KERNEL_NAME) await control(kernel, { end: { ok: !result.failed, ...(error ? { error } : {}) } });
-    nb.metadata = { ...nb.metadata, kernelspec: { name: kernelName, display_name: kernelName === KERNEL_NAME ? KERNEL_DISPLAY_NAME : kernelName, language: 'typescript' } };
+    nb.metadata = { ...nb.metadata, kernelspec: kernelspecMetadata(kernelName) };
     await writeFile(out, `${JSON.stringify(nb, null, 1)}\n`);
     if (kernelName === KERNEL_NAME) await control(kernel, { attach: out });
     return {
@@ -110,6 +105,20 @@ export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
     await rm(temp, { recursive: true, force: true });
     restoreConsole();
   }
+}
+
+/** A kernel manager for the server; @jupyterlab/services loads only when a notebook runs. */
+async function kernelManager(server: JupyterServer): Promise<Kernel.IManager> {
+  const services = await import('@jupyterlab/services');
+  const serverSettings = services.ServerConnection.makeSettings({
+    baseUrl: server.url, wsUrl: server.url.replace(/^http/, 'ws'), token: server.token, appendToken: true,
+  });
+  return new services.KernelManager({ serverSettings });
+}
+
+/** The notebook's `kernelspec` metadata for the kernel it ran on. */
+function kernelspecMetadata(name: string): { name: string; display_name: string; language: string } {
+  return { name, display_name: name === KERNEL_NAME ? KERNEL_DISPLAY_NAME : name, language: 'typescript' };
 }
 
 /** @jupyterlab/services logs connection chatter with console.debug / console.warn; route it to `log` while we run. */

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { TracklabError } from '../core/errors.js';
-import { msg } from './messages.js';
+import { execMessages as msg } from './messages.js';
 
 export interface JupyterServer {
   url: string;

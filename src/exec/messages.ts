@@ -1,7 +1,7 @@
 /** Every text headless notebook execution shows a user, in one place so tests can assert on them. */
 const q = (s: string): string => JSON.stringify(s);
 
-export const msg = {
+export const execMessages = {
   paramsCellMissing: (file: string) =>
     `${file} has no cell tagged "parameters"; tag the cell that declares the parameters with let (View > Cell Toolbar > Tags)`,
   paramNotDeclared: (name: string, declared: readonly string[]) =>

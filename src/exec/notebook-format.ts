@@ -10,7 +10,7 @@ export interface DataOutput {
 export interface ErrorOutput { output_type: 'error'; ename: string; evalue: string; traceback: string[] }
 export type Output = StreamOutput | DataOutput | ErrorOutput;
 
-export interface Cell {
+export interface NotebookCell {
   id?: string;
   cell_type: 'code' | 'markdown' | 'raw';
   source: string | string[];
@@ -23,13 +23,13 @@ export interface Notebook {
   nbformat: number;
   nbformat_minor: number;
   metadata: Record<string, unknown>;
-  cells: Cell[];
+  cells: NotebookCell[];
 }
 
 /** A cell's source as one string (nbformat allows a list of lines). */
-export const sourceOf = (cell: Cell): string => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+export const sourceOf = (cell: NotebookCell): string => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
 
 /** Splits text into nbformat's list-of-lines form (each line keeps its newline). */
 export const toLines = (text: string): string[] => text.split(/(?<=\n)/).filter((l) => l !== '');
 
-export const hasTag = (cell: Cell, tag: string): boolean => (cell.metadata.tags ?? []).includes(tag);
+export const hasTag = (cell: NotebookCell, tag: string): boolean => (cell.metadata.tags ?? []).includes(tag);

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { invalid } from '../core/errors.js';
-import { msg } from './messages.js';
-import { hasTag, sourceOf, toLines, type Cell, type Notebook } from './notebook-format.js';
+import { execMessages as msg } from './messages.js';
+import { hasTag, sourceOf, toLines, type NotebookCell, type Notebook } from './notebook-format.js';
 import { blankMagicLines } from '../magics/rewrite.js';
 import { tslabTypeScript } from '../kernel/tslab.js';
 
@@ -81,7 +81,7 @@ export function injectParameters(nb: Notebook, params: Readonly<Record<string, u
     if (consts.includes(name)) throw invalid(msg.paramIsConst(name));
     if (!lets.includes(name)) throw invalid(msg.paramNotDeclared(name, lets));
   }
-  const injected: Cell = {
+  const injected: NotebookCell = {
     id: randomUUID().slice(0, 8),
     cell_type: 'code',
     source: toLines(parameterCellSource(params)),

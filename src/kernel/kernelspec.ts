@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badState, TracklabError } from '../core/errors.js';
-import { msg } from './messages.js';
+import { kernelMessages as msg } from './messages.js';
 
 export const KERNEL_NAME = 'tracklab';
 export const KERNEL_DISPLAY_NAME = 'TypeScript (tracklab)';

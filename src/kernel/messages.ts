@@ -1,7 +1,7 @@
 /** Every text the tracklab kernel's runtime shows a notebook user, in one place so tests can assert on them. */
 const q = (s: string): string => JSON.stringify(s);
 
-export const msg = {
+export const kernelMessages = {
   noActiveRun: (magic: string) =>
     `%${magic}: no active run; start one with %start_run or make the cell a run with %%track`,
   runActive: (id: string, name: string) =>

@@ -2,12 +2,15 @@
 import { relative, resolve } from 'node:path';
 import type { Run } from '../core/entities.js';
 import { notFound, TracklabError } from '../core/errors.js';
+import { reproduceCommand } from '../core/reproduction.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
 import { buildReport, formatSummary } from '../report/index.js';
-import { duration, esc, fmt, table, time } from './html.js';
+import { formatNumber as fmt, formatRunDuration as duration, formatTime as time } from '../core/format.js';
+import { escapeHtml as esc } from '../core/html-escape.js';
+import { table } from './html.js';
 import { MAGICS } from '../magics/magic-specs.js';
-import { msg } from './messages.js';
+import { kernelMessages as msg } from './messages.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
@@ -20,7 +23,7 @@ export function runSummary(run: Run): string {
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
   const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [k, fmt(s.value), s.step, s.count]);
-  return head +
+  return head + `<p>Re-create it: <code>${esc(reproduceCommand(run.id))}</code></p>` +
     (params.length ? table(['param', 'value'], params, 'Params') : '') +
     (metrics.length ? table(['metric', 'latest', 'step', 'points'], metrics, 'Metrics') : '');
 }
@@ -33,7 +36,7 @@ export interface RunsQuery {
 }
 
 /** The %runs table: one row per run, its params and latest metrics as columns. */
-export async function runsTable(tracker: Tracker, q: RunsQuery): Promise<string> {
+export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> {
   const { runs } = await tracker.searchRuns({
     ...(q.experiments ? { experiments: q.experiments } : {}),
     ...(q.filter ? { filter: q.filter } : {}),
@@ -57,7 +60,9 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
   try {
     return await tracker.getRun(ref);
   } catch (e) {
-    if (!(e instanceof TracklabError)) throw e;
+    // not a run id, or no such run: try it as a run name; a damaged store or an I/O error stays an error
+    const isNameNotId = e instanceof TracklabError && (e.code === 'INVALID_PARAMETER_VALUE' || e.code === 'RESOURCE_DOES_NOT_EXIST');
+    if (!isNameNotId) throw e;
   }
   const scopes = experiment === undefined ? [undefined] : [[experiment], undefined];
   for (const experiments of scopes) {
@@ -69,7 +74,7 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
 }
 
 /** %compare: a params diff table and one SVG chart per metric. */
-export async function compareRuns(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string): Promise<{ html: string; svgs: string[] }> {
+export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string): Promise<{ html: string; svgs: string[] }> {
   if (refs.length < 2) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.compareNeedsTwo());
   const runs: Run[] = [];
   for (const ref of refs) runs.push(await resolveRun(tracker, ref, experiment));
@@ -95,7 +100,7 @@ export async function compareRuns(tracker: Tracker, refs: string[], metrics: str
   return { html, svgs };
 }
 
-export interface RegisterOptions {
+export interface MagicRegisterOptions {
   run: string | undefined;
   path: string | undefined;
   alias: string | undefined;
@@ -105,7 +110,7 @@ export interface RegisterOptions {
 }
 
 /** %register_model: registers `runs:/<run>/<path>` and optionally moves it to a stage and sets an alias. */
-export async function registerModel(tracker: Tracker, name: string, o: RegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
+export async function registerModelFromMagic(tracker: Tracker, name: string, o: MagicRegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
   const path = o.path ?? 'model';
   const run = o.run !== undefined ? await resolveRun(tracker, o.run, o.experiment)
     : o.best !== undefined ? await bestRun(tracker, o.best, path, o.experiment)

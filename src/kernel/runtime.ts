@@ -8,8 +8,8 @@ import type { RunStatus } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import { badState, invalid, TracklabError } from '../core/errors.js';
 import type { Tracker } from '../tracker.js';
-import { msg } from './messages.js';
-import { msg as magicMsg } from '../magics/messages.js';
+import { kernelMessages as msg } from './messages.js';
+import { magicsMessages as magicMsg } from '../magics/messages.js';
 import * as views from './runtime-views.js';
 
 /** Where displays go: tslab's display in the kernel, a recorder in tests. */
@@ -149,23 +149,23 @@ export class MagicRuntime {
   async runs(line: number, experiments: string[] | undefined, filter: string | undefined, orderBy: string[] | undefined, maxResults: number | undefined): Promise<void> {
     await this.at(line, async () => {
       const exps = experiments ?? (this.experimentName === undefined ? undefined : [this.experimentName]);
-      const html = await views.runsTable(await this.open(), { experiments: exps, filter, orderBy, maxResults });
+      const html = await views.runsHtml(await this.open(), { experiments: exps, filter, orderBy, maxResults });
       this.options.display.html(html);
     });
   }
 
   async compare(line: number, refs: string[], metrics: string[] | undefined): Promise<void> {
     await this.at(line, async () => {
-      const out = await views.compareRuns(await this.open(), refs, metrics, this.experimentName);
+      const out = await views.compareRunsHtml(await this.open(), refs, metrics, this.experimentName);
       this.options.display.html(out.html);
       for (const svg of out.svgs) this.options.display.svg(svg);
     });
   }
 
-  async registerModel(line: number, name: string, o: views.RegisterOptions): Promise<void> {
+  async registerModel(line: number, name: string, o: views.MagicRegisterOptions): Promise<void> {
     await this.at(line, async () => {
       const opts = { ...o, experiment: o.experiment ?? this.experimentName, defaultRunId: this.lastRunId };
-      this.options.display.text(await views.registerModel(await this.open(), name, opts));
+      this.options.display.text(await views.registerModelFromMagic(await this.open(), name, opts));
     });
   }
 

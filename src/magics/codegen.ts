@@ -1,5 +1,5 @@
 import { badState, invalid } from '../core/errors.js';
-import { msg } from './messages.js';
+import { magicsMessages as msg } from './messages.js';
 import type { Assign, ParsedMagic } from './magic-parser.js';
 
 /** The global the kernel puts its MagicRuntime on. (tslab breaks identifiers that start with `__`.) */

@@ -1,6 +1,6 @@
 import { invalid } from '../core/errors.js';
 import { closest } from './closest.js';
-import { msg } from './messages.js';
+import { magicsMessages as msg } from './messages.js';
 import { MAGIC_BY_NAME, MAGICS, type MagicSpec } from './magic-specs.js';
 import { isQuoted, splitArgs, unquote } from './split-args.js';
 

@@ -5,7 +5,7 @@
 const q = (s: string): string => JSON.stringify(s);
 const didYouMean = (best: string | undefined): string => (best ? `; did you mean ${best}?` : '');
 
-export const msg = {
+export const magicsMessages = {
   unknownMagic: (name: string, best: string | undefined) =>
     `unknown magic ${name}${didYouMean(best)} (%lsmagic lists them all)`,
   cellMagicNotFirst: (name: string) => `${name} must be the first line of the cell`,

@@ -2,7 +2,7 @@ import { TracklabError } from '../core/errors.js';
 import { magicToCode } from './codegen.js';
 import { createLineScanner } from './line-scanner.js';
 import { isMagicLine, parseMagic } from './magic-parser.js';
-import { msg } from './messages.js';
+import { magicsMessages as msg } from './messages.js';
 
 export interface RewriteResult {
   /** The cell as TypeScript, with exactly as many lines as the source. */

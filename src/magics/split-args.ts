@@ -1,5 +1,5 @@
 import { invalid } from '../core/errors.js';
-import { msg } from './messages.js';
+import { magicsMessages as msg } from './messages.js';
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 

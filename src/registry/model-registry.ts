@@ -4,6 +4,7 @@
  */
 import type { DatasetInput, RunStatus } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
+import { registryMessages as msg } from './messages.js';
 import { badState, invalid, notFound, TracklabError } from '../core/errors.js';
 import { MANIFEST_FILE } from '../models/manifest.js';
 import { loadModelFrom } from '../models/model-package.js';
@@ -59,17 +60,17 @@ export class ModelRegistry {
   async checkSource(source: string): Promise<{ runId: string; path: string }> {
     const { runId, path } = parseRunsUri(source);
     const run = await this.tracking.getRun(runId).catch((error: unknown) => {
-      if (isNotFound(error)) throw notFound(`model source "${source}" is refused: run ${runId} does not exist in store ${this.tracking.uri}; copy a run id from \`tracklab runs list\``);
+      if (isNotFound(error)) throw notFound(msg.sourceRunMissing(source, runId, this.tracking.uri));
       throw error;
     });
-    if (run.lifecycleStage === 'deleted') throw badState(`model source "${source}" is refused: run ${runId} is deleted; restore it with \`tracklab runs restore ${runId}\` first`);
+    if (run.lifecycleStage === 'deleted') throw badState(msg.sourceRunDeleted(source, runId));
     const entries = await this.tracking.listArtifacts(runId, path).catch((error: unknown) => {
-      if (isNotFound(error)) throw notFound(`model source "${source}" is refused: "${path}" is not an artifact of run ${runId}; log the model with run.logModel(model, { path: "${path}" })`);
+      if (isNotFound(error)) throw notFound(msg.sourcePathMissing(source, path, runId));
       if (error instanceof TracklabError && error.code === 'INVALID_PARAMETER_VALUE') return [];
       throw error;
     });
     if (!entries.some((e) => MODEL_MARKERS.some((m) => e.path === `${path}/${m}`))) {
-      throw invalid(`model source "${source}" is refused: "${path}" in run ${runId} is not a logged model (no ${MANIFEST_FILE}); log one with run.logModel(model, { path: "${path}" })`);
+      throw invalid(msg.sourceNotAModel(source, path, runId, MANIFEST_FILE));
     }
     return { runId, path };
   }
@@ -144,7 +145,8 @@ export class ModelRegistry {
     const history = doc.history.filter((h) => h.version === n);
     const run = await this.tracking.getRun(model.runId).catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
     if (!run) return { model, run: null, experiment: null, git: null, sourceScript: null, parentRunId: null, datasets: [], history };
-    const experiment = await this.tracking.getExperiment(run.experimentId).catch(() => null);
+    const experiment = await this.tracking.getExperiment(run.experimentId)
+      .catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
     const tag = (key: string): string | null => run.tags[key] ?? null;
     const metrics: Record<string, number> = {};
     for (const [key, s] of Object.entries(run.metrics)) metrics[key] = s.value;
@@ -166,7 +168,7 @@ export class ModelRegistry {
 
 function findVersion(doc: RegisteredModelRecord, version: number) {
   const found = doc.versions.find((v) => v.version === version);
-  if (!found) throw notFound(`model "${doc.name}" has no version ${version}; its versions are: ${doc.versions.map((v) => v.version).join(', ') || 'none'}`);
+  if (!found) throw notFound(msg.noSuchVersion(doc.name, version, doc.versions.map((v) => v.version)));
   return found;
 }
 
@@ -176,18 +178,18 @@ function pickVersion(doc: RegisteredModelRecord, ref: ModelRef, uri: string): nu
     case 'version': return ref.version;
     case 'latest': {
       const v = newest(doc.versions.map((x) => x.version));
-      if (v === undefined) throw notFound(`${uri} resolves to nothing: model "${doc.name}" has no versions; register one with \`tracklab models register\``);
+      if (v === undefined) throw notFound(msg.noVersions(uri, doc.name));
       return v;
     }
     case 'stage': {
       const v = newest(doc.versions.filter((x) => x.stage === ref.stage).map((x) => x.version));
-      if (v === undefined) throw notFound(`${uri} resolves to nothing: model "${doc.name}" has no version in stage ${ref.stage}; move one there with \`tracklab models stage\``);
+      if (v === undefined) throw notFound(msg.noVersionInStage(uri, doc.name, ref.stage));
       return v;
     }
     case 'alias': {
       const v = Object.hasOwn(doc.aliases, ref.alias) ? doc.aliases[ref.alias] : undefined;
       if (v === undefined) {
-        throw notFound(`${uri} resolves to nothing: model "${doc.name}" has no alias "${ref.alias}" (aliases: ${Object.keys(doc.aliases).map((a) => `@${a}`).join(', ') || 'none'})`);
+        throw notFound(msg.noSuchAlias(uri, doc.name, ref.alias, Object.keys(doc.aliases)));
       }
       return v;
     }

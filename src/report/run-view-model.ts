@@ -7,6 +7,7 @@ import { renderMarkdown } from './markdown.js';
 import { hrefOf, sitePaths } from './paths.js';
 import type { Series } from './downsample.js';
 import { runUser } from './view-models.js';
+import { reproductionView } from './reproduction-view.js';
 
 export interface ArtifactItem {
   path: string;
@@ -78,6 +79,7 @@ export function runPage(input: RunPageInput) {
     }),
     noteHtml: tags[TAGS.note] ? renderMarkdown(tags[TAGS.note] ?? '') : '',
     datasets: run.inputs.map((d) => ({ name: d.name, digest: d.digest, context: d.context ?? '', sourceType: d.sourceType, source: d.source })),
+    reproduction: reproductionView(run, input.runsById),
     parent: parentId ? link(input.runsById.get(parentId), parentId) : null,
     children: input.children.map((c) => link(c, c.id)),
     artifacts: input.artifacts.map((a) => ({ ...a, sizeText: a.isDir ? '' : formatBytes(a.size), depth: a.path.split('/').length - 1 })),

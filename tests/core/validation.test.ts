@@ -73,7 +73,7 @@ describe('ids, names, statuses', () => {
   });
 });
 
-describe('artifact paths (security.md c)', () => {
+describe('artifact paths', () => {
   it('accepts plain relative paths', () => {
     for (const ok of ['', 'a.png', 'plots/loss.png', 'a b/c..d.txt']) assert.equal(validateArtifactPath(ok), ok);
   });

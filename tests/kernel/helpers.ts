@@ -1,14 +1,11 @@
 /** Test helpers: a temp store, a recording display, and tslab's real executor in this process. */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RUNTIME_GLOBAL } from '../../src/magics/codegen.js';
 import { createErrorConsole, createMagicExecutor, type Executor } from '../../src/kernel/kernel.js';
 import { MagicRuntime, type DisplaySink } from '../../src/kernel/runtime.js';
 import { loadTslab } from '../../src/kernel/tslab.js';
 import { Tracker } from '../../src/tracker.js';
 
-export const tempDir = (prefix = 'tracklab-magics-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
+export { tempDir } from '../helpers.js';
 
 export interface Recorder extends DisplaySink { html_: string[]; svg_: string[]; text_: string[] }
 

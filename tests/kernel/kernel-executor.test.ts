@@ -7,7 +7,7 @@ import { closeExecutor, kernelExecutor, newRuntime, recorder, tempDir } from './
 after(closeExecutor);
 
 async function setup() {
-  const store = await tempDir();
+  const store = tempDir();
   const display = recorder();
   const runtime = await newRuntime(store, display);
   const k = kernelExecutor(runtime);
@@ -62,7 +62,7 @@ describe('magics in tslab', () => {
     assert.deepEqual([m.versions[0]?.stage, m.aliases], ['Production', { champion: 1 }]);
     assert.deepEqual(await tracker.loadModel('models:/iris-json@champion'), { w: 2, b: 1 });
     await tracker.close();
-    const site = await tempDir();
+    const site = tempDir();
     r = await k.execute(`%report --out ${JSON.stringify(`${site}/site`)}`);
     assert.equal(r.ok, true, r.stderr);
     assert.match(display.html_.at(-1) ?? '', /^<p>report: \d+ pages, 1 runs, .*open index\.html<\/a><\/p>$/);
@@ -157,7 +157,7 @@ describe('magics in tslab', () => {
     assert.equal(r.ok, true, r.stderr);
     const all = display.html_.join('\n');
     assert.doesNotMatch(all, /<img|<script|<b>exp/);
-    assert.match(all, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.match(all, /&lt;img src&#x3D;x onerror&#x3D;alert\(1\)&gt;/);
     assert.equal(display.svg_.length, 1);
     assert.match(display.svg_[0]!, /^<svg/);
     assert.doesNotMatch(display.svg_[0]!, /<img/);

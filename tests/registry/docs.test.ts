@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers.js';
 
 const ROOT = process.cwd();
 
@@ -12,9 +12,8 @@ export function extractTs(markdown: string): string {
   return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
 }
 
-test('docs/registry.md examples type-check and run', { timeout: 120_000 }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tracklab-docs-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+test('docs/registry.md examples type-check and run', { timeout: 120_000 }, () => {
+  const dir = tempDir('tracklab-docs-');
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const code = extractTs(readFileSync(join(ROOT, 'docs', 'registry.md'), 'utf8'))
     .replaceAll("from 'tracklab'", `from '${join(ROOT, 'src', 'index.js')}'`);

@@ -1,17 +1,15 @@
 /** Shared setup for registry and model tests: a fresh store per test, runs with a logged model. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Tracker } from '../../src/tracker.js';
+import { removeTempDir, tempDir } from '../helpers.js';
 import { TracklabError, type ErrorCode } from '../../src/core/errors.js';
 
 export async function openTemp(t: TestContext, user = 'alice'): Promise<{ tracker: Tracker; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tracklab-registry-'));
+  const dir = tempDir('tracklab-registry-');
   const tracker = await Tracker.open({ store: dir, user });
   t.after(async () => {
     await tracker.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
   return { tracker, dir };
 }

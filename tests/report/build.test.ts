@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers.js';
 import { buildReport, createMemorySource, formatSummary } from '../../src/report/index.js';
 import { CSP } from '../../src/report/render.js';
 import { MANIFEST } from '../../src/report/write.js';
@@ -11,7 +11,7 @@ import { Tracker } from '../../src/index.js';
 import { fixtureData, HOSTILE, T0 } from './fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'tracklab-report-'));
+const tmp = (): string => tempDir('tracklab-report-');
 
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -91,12 +91,13 @@ test('incremental rebuild after a new run equals a full build and keeps unchange
   const data = fixtureData();
   const out = path.join(tmp(), 'site');
   await buildReport({ source: createMemorySource(data), out });
-  const before = statSync(path.join(out, 'runs/run1aaaaaaaaaaaaaaaaaaaaaaaaaaa.html')).mtimeMs;
+  const page = path.join(out, 'runs/run1aaaaaaaaaaaaaaaaaaaaaaaaaaa.html');
+  utimesSync(page, new Date(T0), new Date(T0)); // a rewrite in the same millisecond would otherwise keep the mtime
+  const before = statSync(page).mtimeMs;
   const extra = { ...data.runs[0]!, id: 'newrunaaaaaaaaaaaaaaaaaaaaaaaaa', name: 'new', startTime: T0 + 999_999, parentRunId: null };
   const more = { ...data, runs: [...data.runs, extra] };
-  await new Promise((r) => setTimeout(r, 20));
   await buildReport({ source: createMemorySource(more), out, incremental: true });
-  assert.equal(statSync(path.join(out, 'runs/run1aaaaaaaaaaaaaaaaaaaaaaaaaaa.html')).mtimeMs, before);
+  assert.equal(statSync(page).mtimeMs, before);
   const full = path.join(tmp(), 'full');
   await buildReport({ source: createMemorySource(more), out: full });
   assert.deepEqual(snapshot(out), snapshot(full));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
 
 function mountTmpfs(size: string): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'tracklab-mnt-'));
@@ -41,7 +42,7 @@ describe('I/O errors', { skip }, () => {
   });
 
   it('a run log the process may not write (chattr +i) gives a clear error naming it, and keeps what was logged', async (t) => {
-    const store = mkdtempSync(join(tmpdir(), 'tracklab-immutable-'));
+    const store = tempDir('tracklab-immutable-');
     const tracker = await Tracker.open({ store });
     const run = await tracker.startRun({ experiment: 'ro' });
     await run.logParam('a', 1);

@@ -1,7 +1,8 @@
 /** `tracklab experiments list|delete|restore`. */
 import type { Tracker } from '../../tracker.js';
 import { formatJson } from '../output.js';
-import { formatTable, formatTime } from '../table.js';
+import { formatTime } from '../../core/format.js';
+import { formatTable } from '../table.js';
 
 export interface ListExperimentsOptions { json?: boolean; all?: boolean }
 

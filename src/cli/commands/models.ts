@@ -2,9 +2,10 @@
 import { invalid } from '../../core/errors.js';
 import type { RegisteredModel } from '../../registry/views.js';
 import type { Tracker } from '../../tracker.js';
-import { msg } from '../messages.js';
+import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
-import { formatTable, formatTime } from '../table.js';
+import { formatTime } from '../../core/format.js';
+import { formatTable } from '../table.js';
 
 export interface JsonOption { json?: boolean }
 export interface RegisterModelOptions { run: string; path: string; description?: string; json?: boolean }

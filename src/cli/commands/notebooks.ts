@@ -1,6 +1,6 @@
 /** `tracklab kernel install|uninstall` and `tracklab exec`. */
 import { CellExecutionError, execNotebook } from '../../exec/exec-notebook.js';
-import { installKernel as install, uninstallKernel as uninstall } from '../../kernel/kernelspec.js';
+import { installKernel, uninstallKernel } from '../../kernel/kernelspec.js';
 
 export interface KernelOptions { prefix?: string; python?: string }
 export interface ExecCommandOptions {
@@ -14,14 +14,14 @@ export interface ExecCommandOptions {
 }
 
 /** Registers the "tracklab" kernelspec with Jupyter. */
-export async function installKernel(opts: KernelOptions): Promise<string> {
-  const r = await install(opts);
+export async function kernelInstall(opts: KernelOptions): Promise<string> {
+  const r = await installKernel(opts);
   return `installed kernelspec ${r.name} in ${r.location}`;
 }
 
 /** Removes the "tracklab" kernelspec. */
-export async function uninstallKernel(opts: KernelOptions): Promise<string> {
-  const r = await uninstall(opts);
+export async function kernelUninstall(opts: KernelOptions): Promise<string> {
+  const r = await uninstallKernel(opts);
   return `removed kernelspec ${r.name} (${r.location})`;
 }
 

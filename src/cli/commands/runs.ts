@@ -1,9 +1,11 @@
 /** `tracklab runs list|show|delete|restore`. */
 import type { Run } from '../../core/entities.js';
 import type { Tracker } from '../../tracker.js';
-import { msg } from '../messages.js';
+import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
-import { formatDuration, formatTable, formatTime } from '../table.js';
+import { formatNumber, formatRunDuration, formatTime } from '../../core/format.js';
+import { formatTable } from '../table.js';
+import { reproduceCommand } from '../../core/reproduction.js';
 
 export interface ListRunsOptions {
   experiment?: string[];
@@ -44,16 +46,14 @@ export async function restoreRun(tracker: Tracker, id: string): Promise<string> 
   return `restored run ${id}`;
 }
 
-const shown = (n: number): string => (Number.isInteger(n) ? String(n) : Number.isFinite(n) ? n.toPrecision(4) : String(n));
-
 /** Runs as a terminal table with the first four metric keys as columns. */
 export function runsTable(runs: readonly Run[]): string {
   if (runs.length === 0) return msg.noRuns();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort().slice(0, 4);
   return formatTable(
     ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', ...metricKeys],
-    runs.map((r) => [r.id, r.name, r.experimentName, r.status, formatTime(r.startTime), formatDuration(r.startTime, r.endTime),
-      ...metricKeys.map((k) => { const v = r.metrics[k]; return v === undefined ? '' : shown(v); })]),
+    runs.map((r) => [r.id, r.name, r.experimentName, r.status, formatTime(r.startTime), formatRunDuration(r.startTime, r.endTime),
+      ...metricKeys.map((k) => { const v = r.metrics[k]; return formatNumber(v); })]),
   );
 }
 
@@ -61,13 +61,14 @@ function describeRun(run: Run): string {
   const section = (title: string, entries: [string, string][]): string =>
     entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
   const metrics = Object.entries(run.metricSummaries)
-    .map(([k, s]): [string, string] => [k, `${shown(s.value)} (step ${s.step}, ${s.count} points)`]);
+    .map(([k, s]): [string, string] => [k, `${formatNumber(s.value)} (step ${s.step}, ${s.count} points)`]);
   return [
     `run ${run.name} (${run.id})`,
     `  experiment: ${run.experimentName} (${run.experimentId})`,
     `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
     `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
     `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
+    `  reproduce: ${reproduceCommand(run.id)}`,
   ].join('\n') + section('params', Object.entries(run.params)) + section('metrics', metrics)
     + section('tags', Object.entries(run.tags));
 }

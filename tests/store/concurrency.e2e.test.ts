@@ -1,11 +1,11 @@
-/** Real processes against one store (security.md a): concurrent writers, kill -9, dead writers' leftovers. */
+/** Real processes against one store: concurrent writers, kill -9, dead writers' leftovers. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
-import { repoRoot, tempDir } from '../helpers.js';
+import { repoRoot, seededRandom, tempDir } from '../helpers.js';
 
 const WRITER = join(repoRoot, 'tests', 'workers', 'writer.mjs');
 
@@ -63,13 +63,14 @@ describe('many writer processes', () => {
 });
 
 describe('crashes', () => {
-  it('kill -9 while logging keeps every flushed point and the store opens', async () => {
+  it('kill -9 while logging keeps every flushed point and the store opens', async (t) => {
     const store = tempDir();
+    const random = seededRandom(t);
     for (let round = 0; round < 3; round++) {
       const child = spawn(process.execPath, [WRITER, store, 'metrics', 'crash', '100000000', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let runId = '';
       let acknowledged = 0;
-      const killAfter = 5 + Math.floor(Math.random() * 20);
+      const killAfter = 5 + Math.floor(random() * 20);
       await new Promise<void>((resolve) => {
         let buffered = '';
         child.stdout.on('data', (d: Buffer) => {

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execNotebook } from '../../src/exec/exec-notebook.js';
 import { Tracker } from '../../src/tracker.js';
-import { tempDir } from '../kernel/helpers.js';
+import { tempDir } from '../helpers.js';
 
 describe('example notebooks', () => {
   let dir: string;
   let store: string;
   before(async () => {
-    dir = await tempDir();
+    dir = tempDir();
     store = join(dir, 'store');
   });
   const exec = async (name: string, params: string[] = []) => {

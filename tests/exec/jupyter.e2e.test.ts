@@ -18,7 +18,7 @@ import { addNotebookCommands } from '../../src/cli/notebook-commands.js';
 import { createCliContext } from '../../src/cli/context.js';
 import type { Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
-import { tempDir } from '../kernel/helpers.js';
+import { tempDir } from '../helpers.js';
 
 const run = promisify(execFile);
 const PARAMS_NB = 'tests/fixtures/kernel-params.ipynb';
@@ -29,7 +29,7 @@ const text = (nb: Notebook, i: number): string =>
 
 describe('tracklab exec', () => {
   it('runs a notebook with parameters, tags its runs and attaches the executed notebook', async () => {
-    const dir = await tempDir();
+    const dir = tempDir();
     const out = join(dir, 'out.ipynb');
     const result = await execNotebook({
       notebook: PARAMS_NB, out, store: join(dir, 'store'),
@@ -57,7 +57,7 @@ describe('tracklab exec', () => {
   });
 
   it('stops at a failing cell with its number and error text, marks the run FAILED and still writes the notebook', async () => {
-    const dir = await tempDir();
+    const dir = tempDir();
     const out = join(dir, 'failed.ipynb');
     const program = new Command().exitOverride().option('--store <dir>');
     addNotebookCommands(program, createCliContext(() => program.opts<{ store?: string }>().store));
@@ -81,7 +81,7 @@ describe('tracklab exec', () => {
   });
 
   it('draws %compare charts that survive nbconvert to HTML', async () => {
-    const dir = await tempDir();
+    const dir = tempDir();
     const out = join(dir, 'compare.ipynb');
     const result = await execNotebook({ notebook: 'tests/fixtures/kernel-compare.ipynb', out, store: join(dir, 'store') });
     assert.equal(result.ok, true, result.error);
@@ -102,11 +102,11 @@ describe('tracklab exec', () => {
 
   it('the CLI exits with status 9 (EXECUTION_FAILED) on a failing cell and prints the cell\'s error in one line', async () => {
     const cli = 'dist/cli/main.js';
-    const dir = await tempDir();
+    const dir = tempDir();
     const err = await run(process.execPath, [cli, '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', join(dir, 'o.ipynb')])
       .then(() => undefined, (e: { code: number; stderr: string }) => e);
     assert.equal(err?.code, 9);
-    assert.match(err.stderr, /^tracklab: cell 2 failed: Error: the answer is wrong: 41/);
+    assert.match(err.stderr, /^tracklab: cell 2 failed: Error: the answer is wrong: 41$/m);
   });
 });
 
@@ -114,7 +114,7 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
   let server: JupyterServer;
   let dir: string;
   before(async () => {
-    dir = await tempDir();
+    dir = tempDir();
     await writeKernelSpec(join(dir, 'share', 'jupyter'));
     server = await startJupyterServer({
       python: defaultPython(), rootDir: process.cwd(),
@@ -157,7 +157,7 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
 
 describe('the plain tslab kernel', () => {
   it('logs a run with the API imported by hand', async () => {
-    const dir = await tempDir();
+    const dir = tempDir();
     await mkdir(join(dir, 'node_modules'));
     await symlink(process.cwd(), join(dir, 'node_modules', 'tracklab'));
     const prefix = join(dir, 'prefix');
@@ -194,7 +194,7 @@ describe('the plain tslab kernel', () => {
 
 describe('kernelspec', () => {
   it('installs into a prefix, points at the compiled kernel, and uninstalls', async () => {
-    const prefix = await tempDir();
+    const prefix = tempDir();
     await installKernel({ prefix });
     const specFile = join(prefix, 'share', 'jupyter', 'kernels', 'tracklab', 'kernel.json');
     const spec = JSON.parse(await readFile(specFile, 'utf8')) as { argv: string[]; display_name: string; language: string };

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers.js';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildReport, createMemorySource } from '../../src/report/index.js';
@@ -21,7 +21,7 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
   const bases = (): [string, string][] => [['http subpath', server.base], ['file://', `${pathToFileURL(out).href}/`]];
 
   before(async () => {
-    out = path.join(mkdtempSync(path.join(tmpdir(), 'tracklab-report-')), 'site');
+    out = path.join(tempDir('tracklab-report-'), 'site');
     await buildReport({ source: createMemorySource(fixtureData()), out, title: 'Browser test' });
     server = await serve(out, '/tracklab-demo/');
     browser = await launch();
