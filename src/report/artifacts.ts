@@ -4,6 +4,7 @@
  * script a run author wrote. Previews are built from the bytes (pure), for small files only.
  */
 import { isVegaLiteSpec } from './chart-specs.js';
+import { notebookView, type NotebookView } from './notebook.js';
 
 const SAFE_EXTENSIONS = new Set([
   'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'bmp',
@@ -42,12 +43,17 @@ export type Preview =
   | { kind: 'text'; text: string; truncated: boolean }
   | { kind: 'json'; text: string; truncated: boolean }
   | { kind: 'vega'; spec: unknown }
-  | { kind: 'table'; header: string[]; rows: string[][]; truncated: boolean };
+  | { kind: 'table'; header: string[]; rows: string[][]; truncated: boolean }
+  | { kind: 'notebook'; notebook: NotebookView };
+
+/** Executed notebooks carry their images inline, so they get a larger preview allowance. */
+const NOTEBOOK_BYTES = 5 * 1024 * 1024;
 
 /** Which previews need the bytes; images only need the link. */
 export function previewKind(path: string, size: number): 'image' | 'read' | null {
   const ext = extensionOf(path);
   if (IMAGE.has(ext)) return 'image';
+  if (ext === 'ipynb') return size <= NOTEBOOK_BYTES ? 'read' : null;
   if (size > PREVIEW_BYTES) return null;
   return ext === 'json' || ext === 'csv' || ext === 'tsv' || TEXT.has(ext) ? 'read' : null;
 }
@@ -63,6 +69,11 @@ export function makePreview(path: string, text: string): Preview | null {
     } catch {
       return { kind: 'text', ...cut(text) };
     }
+  }
+  if (ext === 'ipynb') {
+    const notebook = notebookView(text);
+    if (notebook) return { kind: 'notebook', notebook };
+    return { kind: 'text', ...cut(text) };
   }
   if (ext === 'csv' || ext === 'tsv') {
     const rows = parseDelimited(text, ext === 'tsv' ? '\t' : ',', CSV_ROWS + 2);

@@ -14,7 +14,9 @@ import { DISPLAY_POINTS } from './downsample.js';
 import { dependencyFile, packageRoot } from './locate.js';
 import { SAFE_ID, sitePaths } from './paths.js';
 import { assertNoSecrets, redactMap, redactRun, redactText } from './redact.js';
-import { modelPage } from './registry-view-model.js';
+import { formatShort } from './format.js';
+import { companionLoss, mainMetric } from './main-metric.js';
+import { modelPage, registrations, type VersionRunInfo } from './registry-view-model.js';
 import { createRenderer, type Renderer } from './render.js';
 import { runKey, writeRunFiles, type RunContext } from './run-files.js';
 import { comparePage, experimentPage, indexPage } from './view-models.js';
@@ -139,7 +141,8 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
   }
   for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
 
-  const runEntries = await writeAllRuns(experiments, { source, writer, renderer, runsById, childrenOf, redact, options });
+  const registered = registrations(models ?? []);
+  const runEntries = await writeAllRuns(experiments, { source, writer, renderer, runsById, childrenOf, registered, redact, options });
   let pages = allRuns.length;
   const page = async (rel: string, html: string): Promise<void> => {
     await writer.write(rel, html);
@@ -153,8 +156,9 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
   await page(sitePaths.index, renderer.render('index', { ...idx, hasRegistry: models !== null }, { root: '', pageTitle: 'Experiments', charts: false }));
   await page(sitePaths.compare, renderer.render('compare', { data: comparePage(experiments) }, { root: '', pageTitle: 'Compare runs', charts: true }));
   const published = new Set(runsById.keys());
+  const info = versionRunInfo(experiments, runsById);
   for (const m of models ?? []) {
-    await page(sitePaths.model(m.name), renderer.render('model', modelPage(m, published), { root: '../', pageTitle: m.name, charts: false }));
+    await page(sitePaths.model(m.name), renderer.render('model', modelPage(m, published, info), { root: '../', pageTitle: m.name, charts: false }));
   }
   await writeAssets(writer, root, templatesDir);
   await writer.write('.nojekyll', '');
@@ -165,7 +169,10 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
 
 async function writeAllRuns(
   experiments: readonly Loaded[],
-  env: { source: ReportSource; writer: SiteWriter; renderer: Renderer; runsById: Map<string, Run>; childrenOf: Map<string, Run[]>; redact: boolean; options: BuildOptions },
+  env: {
+    source: ReportSource; writer: SiteWriter; renderer: Renderer; runsById: Map<string, Run>; childrenOf: Map<string, Run[]>;
+    registered: RunContext['registered']; redact: boolean; options: BuildOptions;
+  },
 ): Promise<Manifest['runs']> {
   const { options, writer } = env;
   const jobs = experiments.flatMap(({ experiment, runs }) => runs.map((run) => ({ run, experimentName: experiment.name })));
@@ -180,6 +187,7 @@ async function writeAllRuns(
       const { run, experimentName } = jobs[next++] as (typeof jobs)[number];
       const ctx: RunContext = {
         source: env.source, writer, renderer: env.renderer, runsById: env.runsById, childrenOf: env.childrenOf, experimentName, redact: env.redact,
+        registered: env.registered,
         maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024, displayPoints: options.displayPoints ?? DISPLAY_POINTS,
       };
       const listing = await env.source.listArtifacts(run.id);
@@ -200,6 +208,24 @@ async function writeAllRuns(
     bar?.stop();
   }
   return entries;
+}
+
+/** A model version's run as the model page shows it: name, status and its experiment's main metrics. */
+function versionRunInfo(experiments: readonly Loaded[], runsById: ReadonlyMap<string, Run>): (runId: string) => VersionRunInfo | null {
+  const keysOf = new Map(experiments.map(({ experiment, runs }) => {
+    const main = mainMetric(experiment, runs);
+    return [experiment.id, [main?.key, companionLoss(runs, main)].filter((k): k is string => !!k)];
+  }));
+  return (runId) => {
+    const run = runsById.get(runId);
+    if (!run) return null;
+    const keys = keysOf.get(run.experimentId) ?? [];
+    return {
+      name: run.name || run.id,
+      status: run.status,
+      metrics: keys.filter((k) => run.metrics[k] !== undefined).map((key) => ({ key, value: formatShort(run.metrics[key]) })),
+    };
+  };
 }
 
 async function writeAssets(writer: SiteWriter, root: string, templatesDir: string): Promise<void> {

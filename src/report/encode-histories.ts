@@ -1,39 +1,49 @@
 /**
- * Encodes a run's metric histories once for both published forms: the full CSV and the downsampled series of the
- * data file. Number -> text is the hottest step of a large build, so each value's text is computed once and shared
- * (JavaScript's shortest round-trip form, the same text JSON.stringify writes).
+ * Encodes a run's metric histories for the site, each history once: the data file carries a series of at most `max`
+ * points per metric (every point when the history is that short), and only histories longer than that also get a
+ * full-resolution series, in a second file the page loads when a user downloads the CSV. Number -> text is the
+ * hottest step of a large build, so each value's text is computed once (JSON.stringify's shortest round-trip form).
  */
 import type { HistoryPoint } from './collect.js';
 import { lttbIndices } from './downsample.js';
+import { MAX_NON_FINITE, packColumn } from './downsample.js';
 import { safeJson } from './safe-json.js';
 
-const quoteCsv = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+function seriesJson(key: string, steps: number[], times: number[], t0: number, texts: string[], keep: readonly number[], total: number, bad: string): string {
+  const pack = (xs: number[]): string => JSON.stringify(packColumn(keep.map((i) => xs[i] as number)));
+  return `{"key":${safeJson(key)},"steps":${pack(steps)},"t0":${t0},"times":${pack(times)},` +
+    `"values":[${keep.map((i) => texts[i]).join(',')}],"total":${total}${bad}}`;
+}
 
-/** `{ csv, series }` where `series[i]` is the JSON text of `toSeries(key, points, max)`. */
-export function encodeHistories(histories: readonly { key: string; points: readonly HistoryPoint[] }[], max: number): { csv: string; series: string[] } {
-  let csv = 'key,step,timestamp,value\n';
+/**
+ * `series[i]` is the JSON text of `toSeries(key, points, max)` with steps and times packed (`unpackSeries` reads it); `full` holds the JSON texts of every point of the
+ * histories that were downsampled (null when none was).
+ */
+export function encodeHistories(histories: readonly { key: string; points: readonly HistoryPoint[] }[], max: number): { series: string[]; full: string[] | null } {
   const series: string[] = [];
+  const full: string[] = [];
   for (const { key, points } of histories) {
     const sorted = [...points].sort((p, q) => p.step - q.step || p.timestamp - q.timestamp);
-    const k = quoteCsv(key);
-    const steps = new Array<number>(sorted.length);
-    const values = new Array<number | null>(sorted.length);
-    const texts = new Array<string>(sorted.length);
-    for (let i = 0; i < sorted.length; i++) {
-      const p = sorted[i] as HistoryPoint;
-      const text = String(p.value);
-      steps[i] = p.step;
-      values[i] = Number.isFinite(p.value) ? p.value : null;
-      texts[i] = text;
-      csv += `${k},${p.step},${p.timestamp},${text}\n`;
-    }
-    const keep = sorted.length > max ? lttbIndices(steps, values, max) : sorted.map((_, i) => i);
+    const n = sorted.length;
     const t0 = sorted[0]?.timestamp ?? 0;
-    series.push(
-      `{"key":${safeJson(key)},"steps":[${keep.map((i) => steps[i]).join(',')}],"t0":${t0},` +
-      `"times":[${keep.map((i) => (sorted[i] as HistoryPoint).timestamp - t0).join(',')}],` +
-      `"values":[${keep.map((i) => (values[i] === null ? 'null' : texts[i])).join(',')}],"total":${sorted.length}}`,
-    );
+    const steps = new Array<number>(n);
+    const times = new Array<number>(n);
+    const values = new Array<number | null>(n);
+    const texts = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const p = sorted[i] as HistoryPoint;
+      steps[i] = p.step;
+      times[i] = p.timestamp - t0;
+      const finite = Number.isFinite(p.value);
+      values[i] = finite ? p.value : null;
+      texts[i] = finite ? String(p.value) : 'null';
+    }
+    const all = sorted.map((_, i) => i);
+    const keep = n > max ? lttbIndices(steps, values, max) : all;
+    const badAt = all.filter((i) => values[i] === null).slice(0, MAX_NON_FINITE);
+    const bad = badAt.length > 0 ? `,"nonFinite":[${badAt.map((i) => `[${steps[i]},"${String(sorted[i]?.value)}"]`).join(',')}]` : '';
+    series.push(seriesJson(key, steps, times, t0, texts, keep, n, bad));
+    if (n > max) full.push(seriesJson(key, steps, times, t0, texts.map((t, i) => (t === 'null' ? `"${String(sorted[i]?.value)}"` : t)), all, n, ''));
   }
-  return { csv, series };
+  return { series, full: full.length > 0 ? full : null };
 }

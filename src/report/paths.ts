@@ -9,7 +9,8 @@ export const sitePaths = {
   experiment: (id: string): string => `experiments/${id}.html`,
   run: (id: string): string => `runs/${id}.html`,
   runData: (id: string): string => `data/runs/${id}.js`,
-  runCsv: (id: string): string => `data/runs/${id}.csv`,
+  /** full-resolution histories, only for runs whose histories were downsampled for drawing */
+  runFull: (id: string): string => `data/runs/${id}.full.js`,
   artifact: (runId: string, publishedPath: string): string => `runs/${runId}/artifacts/${publishedPath}`,
   model: (name: string): string => `models/${modelSlug(name)}.html`,
   asset: (name: string): string => `assets/${name}`,

@@ -23,13 +23,15 @@ export interface RunContext {
   redact: boolean;
   maxArtifactBytes: number;
   displayPoints: number;
+  /** run id -> how it is registered in the model registry */
+  registered: ReadonlyMap<string, { text: string; href: string; stageClass: string }[]>;
 }
 
 /** The incremental-build key: changes whenever anything shown on the run's page would change. */
 export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEntry[]): string {
   const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
   const children = (ctx.childrenOf.get(run.id) ?? []).map((c) => [c.id, c.name, c.status]);
-  const input = safeJson([run, ctx.experimentName, parent?.name ?? null, children, artifacts, ctx.redact, ctx.maxArtifactBytes, ctx.displayPoints, ctx.renderer.hash]);
+  const input = safeJson([run, ctx.experimentName, parent?.name ?? null, children, artifacts, ctx.redact, ctx.maxArtifactBytes, ctx.displayPoints, ctx.renderer.hash, ctx.registered.get(run.id) ?? []]);
   return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
 
@@ -52,23 +54,29 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
   };
   const keys = Object.keys(run.metricSummaries).sort();
   const histories = await readHistories(ctx.source, run.id, keys);
-  const hasCsv = keys.length > 0;
   const encoded = encodeHistories(histories, ctx.displayPoints);
-  if (hasCsv) await put(sitePaths.runCsv(run.id), encoded.csv);
+  if (encoded.full) await put(sitePaths.runFull(run.id), `tracklabRunHistory(${safeJson(run.id)},[${encoded.full.join(',')}]);\n`);
+  const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
   const data: Omit<RunData, 'series'> = {
     id: run.id,
     name: run.name,
     experiment: ctx.experimentName,
     href: hrefOf(sitePaths.run(run.id)),
+    status: run.status,
+    startTime: run.startTime,
+    endTime: run.endTime,
+    user: run.user,
+    parent: parent ? { id: parent.id, name: parent.name || parent.id } : null,
     params: run.params,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, encodeValue(v)])),
-    csv: hasCsv ? hrefOf(sitePaths.runCsv(run.id)) : '',
+    full: encoded.full ? hrefOf(sitePaths.runFull(run.id)) : '',
   };
-  // RunData as JSON: the series texts are spliced in (they were encoded with the CSV).
+  // RunData as JSON: the series texts are spliced in (encoded once, above).
   const head = safeJson(data);
   await put(sitePaths.runData(run.id), `tracklabRunData(${head.slice(0, -1)},"series":[${encoded.series.join(',')}]});\n`);
   const { items, models } = await publishArtifacts(ctx, run, listing, put);
-  const vm = runPage({ run, experimentName: ctx.experimentName, runsById: ctx.runsById, children: ctx.childrenOf.get(run.id) ?? [], artifacts: items, models, hasCsv });
+  const vm = runPage({ run, experimentName: ctx.experimentName, runsById: ctx.runsById, children: ctx.childrenOf.get(run.id) ?? [], artifacts: items, models,
+    registered: ctx.registered.get(run.id) ?? [] });
   const html = ctx.renderer.render('run', vm, { root: '../', pageTitle: run.name, charts: true, dataScripts: [vm.dataHref] });
   await put(sitePaths.run(run.id), html);
   return files;

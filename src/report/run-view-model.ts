@@ -28,7 +28,7 @@ export interface RunPageInput {
   children: readonly Run[];
   artifacts: readonly ArtifactItem[];
   models: readonly ModelManifestView[];
-  hasCsv: boolean;
+  registered: readonly { text: string; href: string; stageClass: string }[];
 }
 
 const KNOWN_HOSTS: Record<string, (path: string, sha: string) => string> = {
@@ -86,7 +86,7 @@ export function runPage(input: RunPageInput) {
     models: input.models,
     hasMetrics: metricKeys.length > 0,
     dataHref: `../${hrefOf(sitePaths.runData(run.id))}`,
-    csvHref: input.hasCsv ? `../${hrefOf(sitePaths.runCsv(run.id))}` : '',
+    registered: input.registered,
   };
 }
 
@@ -99,7 +99,13 @@ export interface RunData {
   experiment: string;
   href: string;
   params: Record<string, string>;
+  status: string;
+  startTime: number;
+  endTime: number | null;
+  user: string;
+  parent: { id: string; name: string } | null;
   metrics: Record<string, number | string>;
   series: Series[];
-  csv: string;
+  /** data file with every point, when `series` was downsampled; '' otherwise */
+  full: string;
 }

@@ -5,23 +5,15 @@
 import type { Experiment, Run } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import type { RegisteredModelData } from './collect.js';
-import { encodeValue, formatDuration, formatNumber, formatTime } from './format.js';
+import { encodeValue, formatNumber, formatShort, formatTime } from './format.js';
+import { bestRun, companionLoss, mainMetric, type MainMetric } from './main-metric.js';
+import { cellFor, columnsFor, orderRows, type Cell, type Column } from './table-model.js';
 import { hrefOf, sitePaths } from './paths.js';
 
-export type ColumnGroup = 'attr' | 'param' | 'metric' | 'tag';
-
-export interface Column {
-  group: ColumnGroup;
-  key: string;
-  label: string;
-}
-
-export interface Cell {
-  text: string;
-  /** full text when `text` was shortened */
-  title?: string;
-  numeric?: boolean;
-}
+export type { Cell, Column, ColumnGroup } from './table-model.js';
+export { columnsFor, isSystemTag, shorten } from './table-model.js';
+export { mainMetric } from './main-metric.js';
+export type { MainMetric } from './main-metric.js';
 
 export interface RunRow {
   id: string;
@@ -31,7 +23,8 @@ export interface RunRow {
   /** 0 for top-level runs, 1 for children shown under their parent */
   depth: number;
   parentId: string;
-  cells: Cell[];
+  best: boolean;
+  cells: (Cell & { hidden: boolean })[];
 }
 
 /** What the page script needs: Run-shaped records (for the searchRuns filter) with non-finite metrics encoded. */
@@ -40,162 +33,101 @@ export interface ClientRun extends Omit<Run, 'metrics' | 'metricSummaries'> {
   href: string;
 }
 
-export interface MainMetric {
-  key: string;
-  higherIsBetter: boolean;
-}
-
-const ATTR_COLUMNS: Column[] = [
-  { group: 'attr', key: 'name', label: 'Run' },
-  { group: 'attr', key: 'status', label: 'Status' },
-  { group: 'attr', key: 'duration', label: 'Duration' },
-  { group: 'attr', key: 'start', label: 'Start' },
-  { group: 'attr', key: 'user', label: 'User' },
-];
-
-const MAX_CELL = 160;
-const LOWER_IS_BETTER = /loss|err|rmse|mse|mae|mape|perplexity|latency|time|cost/i;
-
-/** Tags that are shown elsewhere (run name, note, source) are not table columns. */
-export const isSystemTag = (key: string): boolean => key.startsWith('mlflow.') || key.startsWith('tracklab.');
-
-export function shorten(text: string, max = MAX_CELL): Cell {
-  return text.length > max ? { text: `${text.slice(0, max - 1)}…`, title: text } : { text };
-}
+/** Rows rendered into the HTML; the page script renders the rest (and every later view) from the page data. */
+export const INITIAL_ROWS = 100;
+/** Tags too large or too private for the page data; they are on the run page. */
+const HEAVY_TAGS = new Set([TAGS.note, TAGS.logModelHistory]);
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * The experiment's main metric: experiment tag `tracklab.report.mainMetric` (`acc` or `loss:min`), else the metric
- * most runs logged (ties: alphabetical). Names like loss/error/rmse are minimized, everything else maximized.
- */
-export function mainMetric(experiment: Experiment, runs: readonly Run[]): MainMetric | null {
-  const tag = experiment.tags['tracklab.report.mainMetric'];
-  if (tag) {
-    const m = /^(.*?)(?::(min|max))?$/.exec(tag.trim());
-    const key = m?.[1] ?? tag;
-    return { key, higherIsBetter: m?.[2] ? m[2] === 'max' : !LOWER_IS_BETTER.test(key) };
-  }
-  const counts = new Map<string, number>();
-  for (const r of runs) for (const k of Object.keys(r.metrics)) counts.set(k, (counts.get(k) ?? 0) + 1);
-  const best = [...counts.entries()].sort((a, b) => b[1] - a[1] || byString(a[0], b[0]))[0];
-  return best ? { key: best[0], higherIsBetter: !LOWER_IS_BETTER.test(best[0]) } : null;
-}
-
-export function bestValue(runs: readonly Run[], metric: MainMetric): { value: number; run: Run } | null {
-  let out: { value: number; run: Run } | null = null;
-  for (const run of runs) {
-    const v = run.metrics[metric.key];
-    if (v === undefined || !Number.isFinite(v)) continue;
-    if (!out || (metric.higherIsBetter ? v > out.value : v < out.value)) out = { value: v, run };
-  }
-  return out;
-}
-
 /** Parents first (newest first, then id), each followed by its children (oldest first). Orphans count as top level. */
 export function orderRuns(runs: readonly Run[]): { run: Run; depth: number }[] {
-  const ids = new Set(runs.map((r) => r.id));
-  const parentOf = (r: Run): string | null => (r.parentRunId && ids.has(r.parentRunId) && r.parentRunId !== r.id ? r.parentRunId : null);
-  const children = new Map<string, Run[]>();
-  const top: Run[] = [];
-  for (const r of runs) {
-    const p = parentOf(r);
-    if (p) children.set(p, [...(children.get(p) ?? []), r]);
-    else top.push(r);
-  }
-  top.sort((a, b) => b.startTime - a.startTime || byString(a.id, b.id));
-  const out: { run: Run; depth: number }[] = [];
-  const visit = (r: Run, depth: number): void => {
-    out.push({ run: r, depth: Math.min(depth, 1) });
-    const kids = (children.get(r.id) ?? []).sort((a, b) => a.startTime - b.startTime || byString(a.id, b.id));
-    for (const k of kids) visit(k, depth + 1);
-  };
-  for (const r of top) visit(r, 0);
-  return out;
+  return orderRows(runs, { sort: null, flat: false });
 }
 
-export function columnsFor(runs: readonly Run[]): Column[] {
-  const keys = (pick: (r: Run) => Record<string, unknown>, skip: (k: string) => boolean = () => false): string[] =>
-    [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].filter((k) => !skip(k)).sort(byString);
-  return [
-    ...ATTR_COLUMNS,
-    ...keys((r) => r.params).map((key) => ({ group: 'param' as const, key, label: key })),
-    ...keys((r) => r.metrics).map((key) => ({ group: 'metric' as const, key, label: key })),
-    ...keys((r) => r.tags, isSystemTag).map((key) => ({ group: 'tag' as const, key, label: key })),
-  ];
-}
-
-function cellFor(run: Run, col: Column): Cell {
-  switch (col.group) {
-    case 'attr':
-      if (col.key === 'name') return shorten(run.name);
-      if (col.key === 'status') return { text: run.status };
-      if (col.key === 'duration') return { text: formatDuration(run.endTime === null ? null : run.endTime - run.startTime), numeric: true };
-      if (col.key === 'start') return { text: formatTime(run.startTime) };
-      return shorten(run.user);
-    case 'param':
-      return shorten(run.params[col.key] ?? '');
-    case 'metric':
-      return { text: formatNumber(run.metrics[col.key]), numeric: true };
-    case 'tag':
-      return shorten(run.tags[col.key] ?? '');
-  }
-}
+/** The best FINISHED run by the main metric; kept under its old name for callers. */
+export const bestValue = bestRun;
 
 export function toClientRun(run: Run, root: string): ClientRun {
-  const { metricSummaries: _summaries, metrics, ...rest } = run;
+  const { metricSummaries: _summaries, metrics, inputs: _inputs, tags, ...rest } = run;
   const encoded: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(metrics)) encoded[k] = encodeValue(v);
-  return { ...rest, metrics: encoded, href: root + hrefOf(sitePaths.run(run.id)) };
+  const light = Object.fromEntries(Object.entries(tags).filter(([k]) => !HEAVY_TAGS.has(k as never)));
+  return { ...rest, tags: light, inputs: [], metrics: encoded, href: root + hrefOf(sitePaths.run(run.id)) };
 }
 
 export interface ExperimentPage {
   experiment: { id: string; name: string };
   runCount: number;
   columns: Column[];
+  hiddenCount: number;
   rows: RunRow[];
+  more: number;
   main: MainMetric | null;
-  best: string;
-  data: { experiment: { id: string; name: string }; columns: Column[]; runs: ClientRun[]; main: MainMetric | null };
+  best: { value: string; full: string; name: string; href: string } | null;
+  failedCount: number;
+  data: ExperimentData;
+}
+
+/** The experiment page's data island, read by the page script. */
+export interface ExperimentData {
+  experiment: { id: string; name: string };
+  columns: Column[];
+  runs: ClientRun[];
+  main: MainMetric | null;
+  loss: string | null;
+  bestId: string | null;
+  /** run id -> data file, for the history charts */
+  dataFiles: Record<string, string>;
 }
 
 export function experimentPage(experiment: Experiment, runs: readonly Run[]): ExperimentPage {
   const root = '../';
-  const columns = columnsFor(runs);
-  const ordered = orderRuns(runs);
-  const rows = ordered.map(({ run, depth }) => ({
+  const main = mainMetric(experiment, runs);
+  const columns = columnsFor(runs, main);
+  const best = main ? bestRun(runs, main) : null;
+  const ordered = orderRows(runs, { sort: null, flat: false });
+  const rows = ordered.slice(0, INITIAL_ROWS).map(({ run, depth }) => ({
     id: run.id,
     name: run.name,
     href: root + hrefOf(sitePaths.run(run.id)),
     status: run.status,
     depth,
     parentId: depth > 0 ? (run.parentRunId ?? '') : '',
-    cells: columns.map((c) => cellFor(run, c)),
+    best: run.id === best?.run.id,
+    cells: columns.map((c) => ({ ...cellFor(run, c), hidden: !!c.hidden })),
   }));
-  const main = mainMetric(experiment, runs);
-  const best = main ? bestValue(runs, main) : null;
   const exp = { id: experiment.id, name: experiment.name };
   return {
     experiment: exp,
     runCount: runs.length,
     columns,
+    hiddenCount: columns.filter((c) => c.hidden).length,
     rows,
+    more: Math.max(0, ordered.length - rows.length),
     main,
-    best: best ? formatNumber(best.value) : '',
-    data: { experiment: exp, columns, runs: ordered.map(({ run }) => toClientRun(run, root)), main },
+    best: best ? { value: formatShort(best.value), full: formatNumber(best.value), name: best.run.name || best.run.id, href: root + hrefOf(sitePaths.run(best.run.id)) } : null,
+    failedCount: runs.filter((r) => r.status === 'FAILED' || r.status === 'KILLED').length,
+    data: {
+      experiment: exp, columns, runs: ordered.map(({ run }) => toClientRun(run, root)), main, loss: companionLoss(runs, main),
+      bestId: best?.run.id ?? null,
+      dataFiles: Object.fromEntries(runs.filter((r) => Object.keys(r.metrics).length > 0).map((r) => [r.id, root + hrefOf(sitePaths.runData(r.id))])),
+    },
   };
 }
 
 export interface IndexPage {
-  experiments: { id: string; name: string; href: string; runCount: number; lastActivity: string; mainMetric: string; best: string; bestRunHref: string }[];
-  models: { name: string; href: string; versionCount: number; aliases: string; latestStage: string }[];
+  experiments: {
+    id: string; name: string; href: string; runCount: number; lastActivity: string; mainMetric: string; best: string; bestFull: string; bestRunHref: string; bestRunName: string;
+  }[];
+  models: { name: string; href: string; versionCount: number; aliases: string; latestStage: string; stages: { stage: string; stageClass: string; versions: string }[] }[];
 }
 
 export function indexPage(experiments: readonly { experiment: Experiment; runs: readonly Run[] }[], models: readonly RegisteredModelData[]): IndexPage {
   return {
     experiments: experiments.map(({ experiment, runs }) => {
       const main = mainMetric(experiment, runs);
-      const best = main ? bestValue(runs, main) : null;
+      const best = main ? bestRun(runs, main) : null;
       const last = Math.max(experiment.lastUpdateTime || 0, ...runs.map((r) => r.endTime ?? r.startTime));
       return {
         id: experiment.id,
@@ -204,8 +136,10 @@ export function indexPage(experiments: readonly { experiment: Experiment; runs: 
         runCount: runs.length,
         lastActivity: formatTime(last),
         mainMetric: main ? `${main.key} (${main.higherIsBetter ? 'max' : 'min'})` : '',
-        best: best ? formatNumber(best.value) : '',
+        best: best ? formatShort(best.value) : '',
+        bestFull: best ? formatNumber(best.value) : '',
         bestRunHref: best ? hrefOf(sitePaths.run(best.run.id)) : '',
+        bestRunName: best ? best.run.name || best.run.id : '',
       };
     }),
     models: [...models].sort((a, b) => byString(a.name, b.name)).map((m) => {
@@ -216,6 +150,7 @@ export function indexPage(experiments: readonly { experiment: Experiment; runs: 
         versionCount: m.versions.length,
         aliases: Object.keys(m.aliases).sort(byString).map((a) => `@${a}`).join(' '),
         latestStage: latest ? `v${latest.version} ${latest.stage}` : '',
+        stages: stagesInUse(m),
       };
     }),
   };
@@ -236,6 +171,24 @@ export function comparePage(experiments: readonly { experiment: Experiment; runs
   );
   return { index };
 }
+
+const STAGE_ORDER = ['Production', 'Staging', 'Archived', 'None'];
+
+/** Every stage in use, most important first, with its versions: `Production v2`, `Staging v4`. */
+export function stagesInUse(m: RegisteredModelData): { stage: string; stageClass: string; versions: string }[] {
+  const by = new Map<string, string[]>();
+  for (const v of [...m.versions].sort((a, b) => Number(b.version) - Number(a.version))) {
+    const stage = v.stage || 'None';
+    by.set(stage, [...(by.get(stage) ?? []), `v${v.version}`]);
+  }
+  const rank = (s: string): number => (STAGE_ORDER.indexOf(s) + 5) % 5;
+  return [...by.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || byString(a[0], b[0]))
+    .filter(([stage]) => stage !== 'None' || by.size === 1)
+    .map(([stage, versions]) => ({ stage, stageClass: stageClass(stage), versions: versions.join(', ') }));
+}
+
+/** CSS class of a stage badge. */
+export const stageClass = (stage: string): string => `stage-${(stage || 'none').toLowerCase().replace(/[^a-z]/g, '')}`;
 
 /** The user shown for a run: the run's user, else tag mlflow.user. */
 export const runUser = (run: Run): string => run.user || run.tags[TAGS.user] || '';

@@ -3,12 +3,13 @@
  * review. Runs may come from several experiments; each run's data file is loaded on demand.
  */
 import type { RunData } from '../../src/report/run-view-model.js';
-import { chooseDims, dimTitle, parallelSpec, scatterSpec } from '../../src/report/chart-specs.js';
-import { decodeValue, formatNumber } from '../../src/report/format.js';
+import { chooseDims, dimTitle, mostVaryingParam, parallelSpec, runStyle, scatterSpec, type RunStyle } from '../../src/report/chart-specs.js';
 import { SAFE_ID } from '../../src/report/paths.js';
 import { byId, el, fillSelect, pageData } from './dom.js';
-import { chartWidth, draw } from './draw.js';
-import { dimFromValue, dimOptions, dimToValue, toChartRuns } from './experiment-page.js';
+import { metricsTable, paramsTable, runsTable, type CompareView } from './compare-tables.js';
+import { draw, fitWidth, isDark } from './draw.js';
+import { dimFromValue, dimOptions, dimToValue, toChartRuns } from './experiment-charts.js';
+import { formatHash, readHash } from './hash-state.js';
 import { historyCharts, type Line } from './history-charts.js';
 import { loadRunData } from './run-data.js';
 
@@ -29,7 +30,8 @@ export function selectionFromHash(hash: string): string[] {
 }
 
 const setHash = (ids: string[]): void => {
-  location.hash = `runs=${ids.join(',')}`;
+  const h = readHash(location.hash);
+  location.hash = formatHash({ ...h, runs: ids.join(','), base: h['base'] && ids.includes(h['base']) ? h['base'] : '' }, ['runs', 'base', 'diff']);
 };
 
 export function initComparePage(): () => void {
@@ -57,6 +59,7 @@ export function initComparePage(): () => void {
     });
   }
   let generation = 0;
+  let drawnFor = '';
   const render = async (): Promise<void> => {
     const mine = ++generation;
     const ids = selectionFromHash(location.hash);
@@ -65,6 +68,7 @@ export function initComparePage(): () => void {
     if (permalink) permalink.href = `#runs=${known.join(',')}`;
     const body = byId('compare-body');
     if (known.length === 0) {
+      drawnFor = '';
       if (body) body.hidden = true;
       if (status) status.textContent = unknown.length ? `No such runs in this report: ${unknown.join(', ')}` : 'Pick runs with the checkboxes of an experiment page, or add them here.';
       return;
@@ -74,88 +78,78 @@ export function initComparePage(): () => void {
     if (mine !== generation) return;
     if (status) status.textContent = `${runs.length} runs${unknown.length ? `; not in this report: ${unknown.join(', ')}` : ''}`;
     if (body) body.hidden = false;
-    renderTables(runs);
-    renderCharts(runs);
+    const styles = runs.map((_, i) => runStyle(i, isDark()));
+    renderTables(runs, styles);
+    const key = runs.map((r) => r.id).join(',');
+    // Changing the baseline or "differences only" redraws the tables, not the charts.
+    if (key !== drawnFor) {
+      drawnFor = key;
+      renderCharts(runs, styles);
+    }
   };
   window.addEventListener('hashchange', () => void render());
   return () => void render();
 }
 
-function header(runs: RunData[], first: string, removable: boolean): HTMLTableSectionElement {
-  return el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, first), ...runs.map((r) => {
-    const th = el('th', { scope: 'col' }, el('a', { href: r.href }, r.name || r.id));
-    if (removable) {
-      const b = el('button', { type: 'button', 'aria-label': `Remove ${r.name}`, 'data-remove': r.id }, '×');
-      th.append(' ', b);
-    }
-    return th;
-  })));
+/** The baseline from `#...&base=<id>`, else the first run. */
+const baselineFrom = (hash: string, ids: readonly string[]): string => {
+  const b = readHash(hash)['base'];
+  return b && ids.includes(b) ? b : ids[0] ?? '';
+};
+
+function updateHash(change: Record<string, string>): void {
+  const h = { ...readHash(location.hash), ...change };
+  location.hash = formatHash(h, ['runs', 'base', 'diff']);
 }
 
-function keyedTable(table: HTMLTableElement | null, runs: RunData[], keys: string[], value: (r: RunData, k: string) => string, numeric: boolean): void {
-  if (!table) return;
-  const body = el('tbody');
-  for (const key of keys) {
-    const values = runs.map((r) => value(r, key));
-    const differs = new Set(values).size > 1;
-    const tr = el('tr', differs ? { class: 'differs-row' } : { 'data-same': 'true' }, el('th', { scope: 'row' }, key));
-    for (const v of values) tr.append(el('td', { class: `${numeric ? 'num ' : ''}${differs ? 'differs' : ''}`.trim() }, v));
-    body.append(tr);
-  }
-  table.replaceChildren(header(runs, 'Name', false), body);
-}
-
-function renderTables(runs: RunData[]): void {
-  const runsTable = byId<HTMLTableElement>('compare-runs');
-  if (runsTable) {
-    const row = (label: string, cell: (r: RunData) => Node | string): HTMLTableRowElement =>
-      el('tr', {}, el('th', { scope: 'row' }, label), ...runs.map((r) => el('td', {}, cell(r))));
-    runsTable.replaceChildren(header(runs, 'Run', true), el('tbody', {},
-      row('Experiment', (r) => r.experiment),
-      row('Run id', (r) => el('code', {}, r.id)),
-      row('Full histories', (r) => (r.csv ? el('a', { href: r.csv, download: '' }, 'CSV') : ''))));
-    runsTable.onclick = (e) => {
-      const id = (e.target as Element).getAttribute('data-remove');
-      if (id) setHash(selectionFromHash(location.hash).filter((x) => x !== id));
+function renderTables(runs: RunData[], styles: RunStyle[]): void {
+  const ids = runs.map((r) => r.id);
+  const view: CompareView = { runs, styles, baseline: baselineFrom(location.hash, ids), diffOnly: readHash(location.hash)['diff'] === '1' };
+  const runsEl = byId<HTMLTableElement>('compare-runs');
+  runsEl?.replaceChildren(...runsTable(view));
+  if (runsEl) {
+    runsEl.onclick = (e) => {
+      const t = e.target as Element;
+      const remove = t.getAttribute('data-remove');
+      const base = t.getAttribute('data-baseline');
+      if (remove) setHash(selectionFromHash(location.hash).filter((x) => x !== remove));
+      if (base) updateHash({ base });
     };
   }
-  const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
-  const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
-  const params = byId<HTMLTableElement>('compare-params');
-  keyedTable(params, runs, paramKeys, (r, k) => r.params[k] ?? '', false);
-  keyedTable(byId<HTMLTableElement>('compare-metrics'), runs, metricKeys, (r, k) => formatNumber(decodeValue(r.metrics[k])), true);
+  byId<HTMLTableElement>('compare-params')?.replaceChildren(...paramsTable(view));
+  byId<HTMLTableElement>('compare-metrics')?.replaceChildren(...metricsTable(view));
   const diffOnly = byId<HTMLInputElement>('compare-diff-only');
-  const apply = (): void => {
-    for (const tr of Array.from(params?.querySelectorAll<HTMLTableRowElement>('tr[data-same]') ?? [])) tr.hidden = !!diffOnly?.checked;
-  };
-  if (diffOnly) diffOnly.onchange = apply;
-  apply();
+  if (diffOnly) {
+    diffOnly.checked = view.diffOnly;
+    diffOnly.onchange = () => updateHash({ diff: diffOnly.checked ? '1' : '' });
+  }
 }
 
-let redrawHistories: (() => void) | null = null;
-
-function renderCharts(runs: RunData[]): void {
+function renderCharts(runs: RunData[], styles: RunStyle[]): void {
   const chartRuns = toChartRuns(runs);
   const byKey = new Map<string, Line[]>();
   runs.forEach((r, i) => {
-    for (const s of r.series) byKey.set(s.key, [...(byKey.get(s.key) ?? []), { label: (chartRuns[i] as { label: string }).label, series: s }]);
+    for (const s of r.series) byKey.set(s.key, [...(byKey.get(s.key) ?? []), { label: (chartRuns[i] as { label: string }).label, series: s, style: styles[i] as RunStyle }]);
   });
-  byId('history-charts')?.replaceChildren();
-  redrawHistories = historyCharts(byKey);
-  void redrawHistories;
+  const box = byId('history-charts');
+  if (box) void historyCharts(box, byKey);
+  const colors = new Map(chartRuns.map((r, i) => [r.label, (styles[i] as RunStyle).color]));
+  const colorOf = (label: string): string | undefined => colors.get(label);
   const { all, metrics } = dimOptions(chartRuns);
   const xs = byId<HTMLSelectElement>('scatter-x');
   const ys = byId<HTMLSelectElement>('scatter-y');
   const opt = (d: { kind: 'param' | 'metric'; key: string }) => ({ value: dimToValue(d), label: dimTitle(d) });
-  if (xs) fillSelect(xs, all.map(opt), xs.value || (all[0] ? dimToValue(all[0]) : undefined));
+  const firstMetric = metrics[0]?.key ?? '';
+  const telling = mostVaryingParam(chartRuns, firstMetric);
+  if (xs) fillSelect(xs, all.map(opt), xs.value || (telling ? `p:${telling}` : all[0] ? dimToValue(all[0]) : undefined));
   if (ys) fillSelect(ys, metrics.map(opt), ys.value || (metrics[0] ? dimToValue(metrics[0]) : undefined));
   const scatter = (): void => {
     const node = byId('chart-scatter');
-    if (node && xs?.value && ys?.value) void draw(node, scatterSpec(chartRuns, dimFromValue(xs.value), dimFromValue(ys.value)));
+    if (node && xs?.value && ys?.value) void draw(node, scatterSpec(chartRuns, dimFromValue(xs.value), dimFromValue(ys.value), { width: fitWidth(node, 640), height: 280 }, colorOf));
   };
   if (xs) xs.onchange = scatter;
   if (ys) ys.onchange = scatter;
   scatter();
   const par = byId('chart-parallel');
-  if (par) void draw(par, parallelSpec(chartRuns, chooseDims(chartRuns), chartWidth(par, 1100)));
+  if (par) void draw(par, parallelSpec(chartRuns, chooseDims(chartRuns), fitWidth(par, 1400), { colorOf }));
 }

@@ -5,9 +5,13 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { expressionInterpreter } from 'vega-interpreter';
+import { PALETTE, PALETTE_DARK } from '../../src/report/chart-specs.js';
 import { vegaGlobal, vegaLiteGlobal, type VegaView } from './vega-globals.js';
 
 const views = new WeakMap<Element, VegaView>();
+
+/** True when the page shows its dark theme (it follows the system setting). */
+export const isDark = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 
 /** Colors of the current theme (light or dark), read from the page's CSS. */
 function themeConfig(): Record<string, unknown> {
@@ -20,6 +24,8 @@ function themeConfig(): Record<string, unknown> {
     title: { color: fg },
     axis: { labelColor: muted, titleColor: fg, domainColor: line, tickColor: line, gridColor: line },
     legend: { labelColor: muted, titleColor: fg },
+    range: { category: isDark() ? PALETTE_DARK : PALETTE },
+    mark: { color: isDark() ? PALETTE_DARK[0] : PALETTE[0] },
   };
 }
 
@@ -68,4 +74,22 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
   }
 }
 
-export const chartWidth = (el: HTMLElement, max: number): number => Math.max(240, Math.min(max, (el.parentElement?.clientWidth ?? max) - 80));
+/** The width a chart gets inside `el` (specs use `autosize: fit`, so axes and labels are inside it). */
+export const fitWidth = (el: HTMLElement, max: number): number => Math.max(220, Math.min(max, el.clientWidth || max));
+
+
+/**
+ * Replaces the points of a named data set in a chart already drawn (no compile, no parse): what a smoothing change
+ * needs. Returns false when the chart is not drawn, so the caller draws it.
+ */
+export async function replaceData(el: HTMLElement, name: string, values: unknown[]): Promise<boolean> {
+  const view = views.get(el);
+  const vega = vegaGlobal();
+  if (!view || !vega || el.getAttribute('data-chart') !== 'drawn') return false;
+  try {
+    await view.change(name, vega.changeset().remove(() => true).insert(values)).runAsync();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,24 +1,18 @@
 /**
- * The experiment page: sort (keyboard: header buttons), filter with the searchRuns syntax (the same parser and
- * evaluator as the API, bundled), column chooser, "differences only", selection -> compare link, charts over the
- * runs that pass the filter.
+ * The experiment page: filter (the searchRuns syntax, same parser and evaluator as the API, bundled), sort, columns,
+ * grouping, differences only and selection, all kept in the address; the table is drawn a page at a time; charts
+ * follow the filtered runs.
  */
 import type { Run } from '../../src/core/entities.js';
 import { compileFilter } from '../../src/core/search/index.js';
-import { barsSpec, chooseDims, dimTitle, parallelSpec, scatterSpec, uniqueLabels, type ChartRun, type Dim } from '../../src/report/chart-specs.js';
 import { decodeValue } from '../../src/report/format.js';
-import type { ClientRun, Column, MainMetric } from '../../src/report/view-models.js';
+import { toCsv } from '../../src/report/table-model.js';
+import type { ClientRun, ExperimentData } from '../../src/report/view-models.js';
 import { byId, debounce, el, fillSelect, pageData } from './dom.js';
-import { chartWidth, draw } from './draw.js';
-
-interface Data {
-  experiment: { id: string; name: string };
-  columns: Column[];
-  runs: ClientRun[];
-  main: MainMetric | null;
-}
-
-type SortValue = number | string | undefined;
+import { downloadText, fileSafe } from './download.js';
+import { setupExperimentCharts } from './experiment-charts.js';
+import { readHash, writeHash } from './hash-state.js';
+import { colId, drawTable, nextSort, PAGE_SIZE, viewRows, visibleColumns, type TableContext, type TableState } from './runs-table.js';
 
 export function toRun(c: ClientRun): Run {
   const metrics: Record<string, number> = {};
@@ -26,223 +20,217 @@ export function toRun(c: ClientRun): Run {
   return { ...c, metrics, metricSummaries: {} };
 }
 
-function sortValue(run: Run, col: Column): SortValue {
-  switch (col.group) {
-    case 'attr':
-      if (col.key === 'duration') return run.endTime === null ? undefined : run.endTime - run.startTime;
-      if (col.key === 'start') return run.startTime;
-      return col.key === 'name' ? run.name : col.key === 'status' ? run.status : run.user;
-    case 'metric': {
-      const v = run.metrics[col.key];
-      return v === undefined || Number.isNaN(v) ? undefined : v;
-    }
-    case 'param': {
-      const p = run.params[col.key];
-      if (p === undefined) return undefined;
-      const n = Number(p);
-      return p.trim() !== '' && Number.isFinite(n) ? n : p;
-    }
-    case 'tag':
-      return run.tags[col.key];
-  }
+const ORDER = ['f', 'sort', 'dir', 'group', 'flat', 'diff', 'show', 'hide', 'sel', 'page'];
+const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => { try { return decodeURIComponent(s); } catch { return ''; } }).filter(Boolean) : []);
+const unlist = (xs: Iterable<string>): string => [...xs].map(encodeURIComponent).join(',');
+
+export function stateFromHash(hash: string): TableState {
+  const h = readHash(hash);
+  return {
+    filter: h['f'] ?? '',
+    sort: h['sort'] ? { col: h['sort'], dir: h['dir'] === 'asc' ? 1 : -1 } : null,
+    show: new Set(list(h['show'])),
+    hide: new Set(list(h['hide'])),
+    group: h['group'] ?? '',
+    diff: h['diff'] === '1',
+    flat: h['flat'] === '1',
+    sel: list(h['sel']),
+    page: Math.max(0, Number(h['page'] ?? 1) - 1) || 0,
+  };
 }
 
-/** Missing values last in both directions; numbers before strings. */
-function compare(a: SortValue, b: SortValue, dir: number): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
-  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
-  return (a < b ? -1 : a > b ? 1 : 0) * dir;
+export function stateToHash(s: TableState): Record<string, string> {
+  return {
+    f: s.filter.trim(), sort: s.sort?.col ?? '', dir: s.sort ? (s.sort.dir > 0 ? 'asc' : 'desc') : '', group: s.group,
+    flat: s.flat ? '1' : '', diff: s.diff ? '1' : '', show: unlist(s.show), hide: unlist(s.hide), sel: unlist(s.sel),
+    page: s.page > 0 ? String(s.page + 1) : '',
+  };
+}
+
+/** Runs passing the filter; in tree mode a matching child keeps its parent in view. Throws on a bad filter. */
+function matchingRuns(runs: readonly Run[], byId: ReadonlyMap<string, Run>, state: TableState): Run[] {
+  const test = compileFilter(state.filter);
+  const hits = new Set(runs.filter((r) => test(r)).map((r) => r.id));
+  if (!state.flat && !state.group) for (const r of runs) if (hits.has(r.id) && r.parentRunId && byId.has(r.parentRunId)) hits.add(r.parentRunId);
+  return runs.filter((r) => hits.has(r.id));
 }
 
 export function initExperimentPage(): (() => void) | null {
-  const data = pageData<Data>();
+  const data = pageData<ExperimentData>();
   const table = byId<HTMLTableElement>('runs');
   if (!data || !table) return null;
-  const tbody = table.tBodies[0] as HTMLTableSectionElement;
   const runs = data.runs.map(toRun);
-  const rows = Array.from(tbody.rows);
-  const rowById = new Map(rows.map((r) => [r.getAttribute('data-run') as string, r]));
   const runById = new Map(runs.map((r) => [r.id, r]));
-  const clientById = new Map(data.runs.map((r) => [r.id, r]));
-  const headers = Array.from(table.tHead!.rows[0]!.cells).slice(1);
-  const chosen = data.columns.map(() => true);
-  let visible = new Set(runs.map((r) => r.id));
-  let redrawCharts: () => void = () => undefined;
+  const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
+  const colors = new Map<string, string>();
+  const ctx: TableContext = {
+    columns: data.columns, runs, hrefOf: (id) => hrefs.get(id) ?? '#', bestId: data.bestId, colorOf: (id) => colors.get(id),
+  };
+  let state = stateFromHash(location.hash);
+  let matching: Run[] = runs;
+  let onView: (runs: Run[]) => void = () => undefined;
   byId('toolbar')?.removeAttribute('hidden');
+  byId('more-rows')?.remove();
+  const ui = controls(data, runs);
 
-  // Sorting: top-level runs by value, each parent's children right after it, sorted the same way.
-  let sortCol = -1;
-  let sortDir = 1;
-  const sortBy = (col: number): void => {
-    sortDir = sortCol === col ? -sortDir : 1;
-    sortCol = col;
-    const column = data.columns[col] as Column;
-    const byValue = (a: Run, b: Run): number => compare(sortValue(a, column), sortValue(b, column), sortDir) || (a.id < b.id ? -1 : 1);
-    const isChild = (r: HTMLTableRowElement): boolean => r.classList.contains('child');
-    const tops = rows.filter((r) => !isChild(r)).map((r) => runById.get(r.getAttribute('data-run') as string) as Run).sort(byValue);
-    const kids = new Map<string, Run[]>();
-    for (const r of rows.filter(isChild)) {
-      const p = r.getAttribute('data-parent') as string;
-      kids.set(p, [...(kids.get(p) ?? []), runById.get(r.getAttribute('data-run') as string) as Run]);
-    }
-    const ordered: HTMLTableRowElement[] = [];
-    for (const t of tops) {
-      ordered.push(rowById.get(t.id) as HTMLTableRowElement);
-      for (const k of (kids.get(t.id) ?? []).sort(byValue)) ordered.push(rowById.get(k.id) as HTMLTableRowElement);
-    }
-    tbody.append(...ordered);
-    headers.forEach((h, i) => h.setAttribute('aria-sort', i === col ? (sortDir > 0 ? 'ascending' : 'descending') : 'none'));
-  };
-  table.tHead!.addEventListener('click', (e) => {
-    const button = (e.target as Element).closest('button.sort');
-    if (button) sortBy(Number(button.getAttribute('data-col')));
-  });
-
-  // Columns: chosen by the user, minus those that are identical across visible runs when "differences only" is on.
-  const diffOnly = byId<HTMLInputElement>('diff-only');
-  const applyColumns = (): void => {
-    const shownRows = rows.filter((r) => !r.hidden);
-    data.columns.forEach((col, i) => {
-      let show = chosen[i] as boolean;
-      if (show && diffOnly?.checked && col.group !== 'attr') {
-        const texts = new Set(shownRows.map((r) => r.cells[i + 1]?.textContent ?? ''));
-        show = texts.size > 1;
-      }
-      if (col.group === 'attr' && col.key === 'name') show = true;
-      (headers[i] as HTMLElement).hidden = !show;
-      for (const r of rows) (r.cells[i + 1] as HTMLElement).hidden = !show;
-    });
-  };
-  diffOnly?.addEventListener('change', applyColumns);
-  const list = byId('column-list');
-  list?.replaceChildren(...data.columns.map((col, i) => {
-    const box = el('input', { type: 'checkbox', 'data-col': String(i) });
-    box.checked = true;
-    if (col.group === 'attr' && col.key === 'name') box.disabled = true;
-    box.addEventListener('change', () => {
-      chosen[i] = box.checked;
-      applyColumns();
-    });
-    return el('label', {}, box, ` ${col.group === 'attr' ? '' : `${col.group}s.`}${col.label}`);
-  }));
-
-  // Filter: same syntax as searchRuns. A row shows when it matches or one of its children does.
-  const input = byId<HTMLInputElement>('filter');
-  const status = byId<HTMLOutputElement>('filter-status');
-  const applyFilter = (): void => {
-    const text = input?.value ?? '';
-    let test: (r: Run) => boolean;
+  const render = (): void => {
+    const status = byId<HTMLOutputElement>('filter-status');
     try {
-      test = compileFilter(text);
+      matching = matchingRuns(runs, runById, state);
+      if (status) { status.textContent = state.filter.trim() ? `${matching.length} of ${runs.length} runs` : ''; status.className = ''; }
     } catch (err) {
-      if (status) {
-        status.textContent = err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err);
-        status.className = 'error';
-      }
-      return;
+      if (status) { status.textContent = err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err); status.className = 'error'; }
     }
-    const hits = new Set(runs.filter((r) => test(r)).map((r) => r.id));
-    for (const r of runs) if (hits.has(r.id) && r.parentRunId && runById.has(r.parentRunId)) hits.add(r.parentRunId);
-    for (const row of rows) row.hidden = !hits.has(row.getAttribute('data-run') as string);
-    visible = hits;
-    if (status) {
-      status.textContent = text.trim() ? `${hits.size} of ${runs.length} runs` : '';
-      status.className = '';
-    }
-    if (diffOnly?.checked) applyColumns();
-    redrawCharts();
+    const { total, pages } = drawTable(table, ctx, state, matching);
+    ui.sync(state, total, pages);
+    onView(matching);
   };
-  byId('filter-form')?.addEventListener('submit', (e) => {
-    e.preventDefault();
-    applyFilter();
-  });
-  input?.addEventListener('input', debounce(applyFilter, 250));
+  const change = (next: Partial<TableState>, push = true): void => {
+    state = { ...state, page: 0, ...next };
+    writeHash(stateToHash(state), ORDER, push);
+    render();
+  };
 
-  // Selection -> a compare link carrying the run ids.
-  const link = byId<HTMLAnchorElement>('compare-link');
-  const count = byId('compare-count');
-  tbody.addEventListener('change', (e) => {
+  table.addEventListener('click', (e) => {
+    const button = (e.target as Element).closest('button.sort');
+    const col = button ? data.columns[Number(button.getAttribute('data-col'))] : undefined;
+    if (col) change({ sort: nextSort(state, col) });
+  });
+  table.addEventListener('change', (e) => {
     const box = e.target as HTMLInputElement;
     if (!box.classList.contains('pick')) return;
-    box.closest('tr')?.classList.toggle('selected', box.checked);
-    const ids = Array.from(tbody.querySelectorAll<HTMLInputElement>('input.pick:checked')).map((b) => b.value);
-    if (count) count.textContent = String(ids.length);
-    if (link) {
-      link.href = `../compare.html#runs=${ids.map(encodeURIComponent).join(',')}`;
-      link.setAttribute('aria-disabled', ids.length > 0 ? 'false' : 'true');
-    }
+    const sel = box.checked ? [...state.sel.filter((id) => id !== box.value), box.value] : state.sel.filter((id) => id !== box.value);
+    change({ sel, page: state.page }, false);
   });
-  applyColumns();
-
-  // Charts are drawn when their section comes near the viewport, so a long table is usable at once; later filter
-  // changes redraw them (debounced) only once they exist.
+  ui.wire({
+    filter: (text, push) => change({ filter: text }, push),
+    toggle: (key, on) => change({ [key]: on }),
+    group: (g) => change({ group: g }),
+    column: (id, on, hiddenByDefault) => {
+      const show = new Set(state.show);
+      const hide = new Set(state.hide);
+      if (hiddenByDefault) (on ? show.add(id) : show.delete(id));
+      else (on ? hide.delete(id) : hide.add(id));
+      change({ show, hide });
+    },
+    revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),
+    page: (p) => change({ page: p }),
+    exportCsv: () => {
+      const cols = visibleColumns(ctx, state, matching);
+      const ordered = viewRows(ctx, state, matching).filter((r): r is { run: Run; depth: number } => 'run' in r).map((r) => r.run);
+      downloadText(`${fileSafe(data.experiment.name)}-runs.csv`, toCsv(cols, ordered));
+    },
+  });
+  const reread = (): void => {
+    state = stateFromHash(location.hash);
+    render();
+  };
+  window.addEventListener('popstate', reread);
+  window.addEventListener('hashchange', reread);
+  // Back from the compare page may restore ticked boxes from the browser's form cache: the address decides.
+  window.addEventListener('pageshow', (e) => { if (e.persisted) reread(); });
+  render();
   return () => {
-    const redraw = setupCharts(data, () => data.runs.filter((r) => visible.has(r.id)).map((r) => clientById.get(r.id) as ClientRun));
-    whenVisible(document.querySelector('section.charts'), () => {
-      redraw();
-      redrawCharts = debounce(redraw, 300);
+    onView = setupExperimentCharts(data, runs, (ids) => {
+      colors.clear();
+      for (const [id, c] of ids) colors.set(id, c);
+      drawTable(table, ctx, state, matching);
     });
+    onView(matching);
   };
 }
 
-function whenVisible(node: Element | null, run: () => void): void {
-  if (!node || typeof IntersectionObserver === 'undefined') return void run();
-  const io = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) {
-      io.disconnect();
-      run();
-    }
-  }, { rootMargin: '300px' });
-  io.observe(node);
+interface Handlers {
+  filter(text: string, push: boolean): void;
+  toggle(key: 'diff' | 'flat', on: boolean): void;
+  group(g: string): void;
+  column(id: string, on: boolean, hiddenByDefault: boolean): void;
+  revealAll(on: boolean): void;
+  page(p: number): void;
+  exportCsv(): void;
 }
 
-export const toChartRuns = (runs: readonly { id: string; name: string; params: Record<string, string>; metrics: Record<string, number | string> }[]): ChartRun[] =>
-  uniqueLabels(runs.map((r) => ({ id: r.id, label: r.name || r.id, params: r.params, metrics: r.metrics })));
-
-export function dimOptions(runs: readonly ChartRun[]): { all: Dim[]; metrics: Dim[] } {
-  const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort().map((key) => ({ kind: 'param' as const, key }));
-  const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort().map((key) => ({ kind: 'metric' as const, key }));
-  return { all: [...params, ...metrics], metrics };
+/** The toolbar: built once, its values set from the state after every change. */
+function controls(data: ExperimentData, runs: readonly Run[]) {
+  const input = byId<HTMLInputElement>('filter');
+  const diff = byId<HTMLInputElement>('diff-only');
+  const flat = byId<HTMLInputElement>('flat');
+  const group = byId<HTMLSelectElement>('group-by');
+  const listBox = byId('column-list');
+  const hiddenCount = data.columns.filter((c) => c.hidden).length;
+  const varying = (pick: (r: Run) => Record<string, string>): string[] =>
+    [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].filter((k) => new Set(runs.map((r) => pick(r)[k] ?? '')).size > 1).sort();
+  if (group) {
+    fillSelect(group, [
+      { value: '', label: 'none' },
+      ...varying((r) => r.params).map((k) => ({ value: `param:${k}`, label: `params.${k}` })),
+      ...varying((r) => r.tags).filter((k) => !k.startsWith('mlflow.')).map((k) => ({ value: `tag:${k}`, label: `tags.${k}` })),
+      ...(new Set(runs.map((r) => r.user)).size > 1 ? [{ value: 'user', label: 'user' }] : []),
+    ]);
+  }
+  const boxes = data.columns.map((c) => {
+    const box = el('input', { type: 'checkbox', 'data-col': colId(c) });
+    if (c.group === 'attr' && (c.key === 'name' || c.key === 'status')) box.disabled = true;
+    return box;
+  });
+  listBox?.replaceChildren(...data.columns.map((c, i) => el('label', {}, boxes[i] as HTMLInputElement,
+    ` ${c.group === 'attr' ? '' : `${c.group}s.`}${c.label}`, ...(c.why ? [' ', el('span', { class: 'why' }, `(${c.why})`)] : []))));
+  const reveal = el('button', { type: 'button', id: 'reveal-columns' });
+  const note = byId('hidden-cols');
+  if (note && hiddenCount > 0) note.replaceChildren(reveal);
+  const pager = byId('pager');
+  let revealed = false;
+  return {
+    sync(state: TableState, total: number, pages: number): void {
+      if (input && document.activeElement !== input) input.value = state.filter;
+      if (diff) diff.checked = state.diff;
+      if (flat) flat.checked = state.flat;
+      if (group) group.value = state.group;
+      data.columns.forEach((c, i) => {
+        const id = colId(c);
+        (boxes[i] as HTMLInputElement).checked = c.hidden ? state.show.has(id) : !state.hide.has(id);
+      });
+      revealed = data.columns.filter((c) => c.hidden).every((c) => state.show.has(colId(c))) && hiddenCount > 0;
+      reveal.textContent = revealed ? `Hide the ${hiddenCount} extra columns` : `Show ${hiddenCount} more columns (constant params, system tags, empty)`;
+      syncSelection(state.sel);
+      if (pager) {
+        pager.hidden = pages <= 1;
+        const page = Math.min(state.page, pages - 1);
+        pager.replaceChildren(
+          el('button', { type: 'button', 'data-page': String(page - 1), ...(page === 0 ? { disabled: '' } : {}) }, '‹ Previous'),
+          el('span', {}, `Rows ${page * PAGE_SIZE + 1}–${Math.min(total, (page + 1) * PAGE_SIZE)} of ${total}`),
+          el('button', { type: 'button', 'data-page': String(page + 1), ...(page >= pages - 1 ? { disabled: '' } : {}) }, 'Next ›'),
+        );
+      }
+    },
+    wire(h: Handlers): void {
+      byId('filter-form')?.addEventListener('submit', (e) => {
+        e.preventDefault();
+        h.filter(input?.value ?? '', true);
+      });
+      input?.addEventListener('input', debounce(() => h.filter(input.value, false), 300));
+      diff?.addEventListener('change', () => h.toggle('diff', diff.checked));
+      flat?.addEventListener('change', () => h.toggle('flat', flat.checked));
+      group?.addEventListener('change', () => h.group(group.value));
+      data.columns.forEach((c, i) => (boxes[i] as HTMLInputElement).addEventListener('change', (e) =>
+        h.column(colId(c), (e.target as HTMLInputElement).checked, !!c.hidden)));
+      reveal.addEventListener('click', () => h.revealAll(!revealed));
+      pager?.addEventListener('click', (e) => {
+        const p = (e.target as Element).closest('button')?.getAttribute('data-page');
+        if (p !== null && p !== undefined) h.page(Number(p));
+      });
+      byId('export-csv')?.addEventListener('click', () => h.exportCsv());
+    },
+  };
 }
 
-export const dimFromValue = (v: string): Dim => ({ kind: v.startsWith('p:') ? 'param' : 'metric', key: v.slice(2) });
-export const dimToValue = (d: Dim): string => `${d.kind === 'param' ? 'p' : 'm'}:${d.key}`;
-
-function setupCharts(data: Data, current: () => ClientRun[]): () => void {
-  const all = toChartRuns(data.runs);
-  const { all: dims, metrics } = dimOptions(all);
-  const xs = byId<HTMLSelectElement>('scatter-x');
-  const ys = byId<HTMLSelectElement>('scatter-y');
-  const bars = byId<HTMLSelectElement>('bars-metric');
-  const opt = (d: Dim): { value: string; label: string } => ({ value: dimToValue(d), label: dimTitle(d) });
-  const mainKey = data.main?.key ?? metrics[0]?.key ?? '';
-  if (xs) fillSelect(xs, dims.map(opt), dimToValue(dims.find((d) => d.kind === 'param') ?? dims[0] ?? { kind: 'metric', key: '' }));
-  if (ys) fillSelect(ys, metrics.map(opt), `m:${mainKey}`);
-  if (bars) fillSelect(bars, metrics.map((m) => ({ value: m.key, label: dimTitle(m) })), mainKey);
-  if (metrics.length > 0) byId('chart-controls')?.removeAttribute('hidden');
-  const draws = {
-    parallel: (runs: ChartRun[]) => {
-      const node = byId('chart-parallel');
-      if (node) void draw(node, parallelSpec(runs, chooseDims(runs), chartWidth(node, 1100)));
-    },
-    scatter: (runs: ChartRun[]) => {
-      const node = byId('chart-scatter');
-      if (node && xs?.value && ys?.value) void draw(node, scatterSpec(runs, dimFromValue(xs.value), dimFromValue(ys.value)));
-    },
-    bars: (runs: ChartRun[]) => {
-      const node = byId('chart-bars');
-      if (node && bars?.value) void draw(node, barsSpec(runs, bars.value, { higherIsBetter: data.main?.key === bars.value ? data.main.higherIsBetter : true }));
-    },
-  };
-  const runsNow = (): ChartRun[] => toChartRuns(current());
-  xs?.addEventListener('change', () => draws.scatter(runsNow()));
-  ys?.addEventListener('change', () => draws.scatter(runsNow()));
-  bars?.addEventListener('change', () => draws.bars(runsNow()));
-  return () => {
-    const runs = runsNow();
-    if (metrics.length === 0) return;
-    draws.parallel(runs);
-    draws.scatter(runs);
-    draws.bars(runs);
-  };
+/** The compare link and its count follow the selection in the address. */
+function syncSelection(sel: readonly string[]): void {
+  const link = byId<HTMLAnchorElement>('compare-link');
+  const count = byId('compare-count');
+  if (count) count.textContent = String(sel.length);
+  if (link) {
+    link.href = `../compare.html#runs=${sel.map(encodeURIComponent).join(',')}`;
+    link.setAttribute('aria-disabled', sel.length > 0 ? 'false' : 'true');
+  }
 }

@@ -1,16 +1,26 @@
-/** The run page: metric histories from the run's data file, and vega-lite artifacts drawn as charts. */
+/** The run page: metric histories from the run's data file, the CSV made on request, vega-lite artifacts as charts. */
 import type { TopLevelSpec } from 'vega-lite';
-import { draw } from './draw.js';
+import { runStyle } from '../../src/report/chart-specs.js';
+import { byId } from './dom.js';
+import { downloadText, fileSafe } from './download.js';
+import { draw, isDark } from './draw.js';
 import { historyCharts, type Line } from './history-charts.js';
-import { runDataNow } from './run-data.js';
+import { historiesCsv, loadFullHistories, runDataNow } from './run-data.js';
 
 export function initRunPage(): () => void {
   return () => {
     const id = document.querySelector('dl.overview code')?.textContent ?? '';
     const data = runDataNow(id);
-    if (data) {
-      const byKey = new Map<string, Line[]>(data.series.map((s) => [s.key, [{ label: data.name, series: s }]]));
-      historyCharts(byKey);
+    const box = byId('history-charts');
+    if (data && box) {
+      const style = runStyle(0, isDark());
+      const byKey = new Map<string, Line[]>(data.series.map((s) => [s.key, [{ label: data.name, series: s, style }]]));
+      void historyCharts(box, byKey);
+      const button = byId<HTMLButtonElement>('download-csv');
+      if (button && data.series.length > 0) {
+        button.hidden = false;
+        button.onclick = () => void loadFullHistories(data, '../').then((series) => downloadText(`${fileSafe(data.name || data.id)}-metrics.csv`, historiesCsv(series)));
+      }
     }
     for (const script of Array.from(document.querySelectorAll('script.vega-spec'))) {
       const target = script.previousElementSibling as HTMLElement | null;

@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 export interface VegaView {
   runAsync(): Promise<unknown>;
   finalize(): void;
+  change(name: string, changes: unknown): VegaView;
 }
 
 export interface VegaLoader {
@@ -17,6 +18,7 @@ export interface VegaGlobal {
   loader(): VegaLoader;
   logger(level: number, method?: string, handler?: (method: string, level: number, input: unknown[]) => void): unknown;
   Warn: number;
+  changeset(): { remove(pred: () => boolean): { insert(values: unknown[]): unknown } };
 }
 
 export interface VegaLiteGlobal {

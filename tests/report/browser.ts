@@ -68,7 +68,7 @@ export function watch(page: Page, base: string): Watch {
 export async function chartsSettled(page: Page, selector = '.chart', timeout = 15000): Promise<void> {
   // Experiment-page charts are drawn when their section nears the viewport.
   const lazy = page.locator('section.charts');
-  if (await lazy.count()) await lazy.scrollIntoViewIfNeeded();
+  if (await lazy.count()) await lazy.last().scrollIntoViewIfNeeded();
   await page.waitForFunction((sel) => {
     const charts = Array.from(document.querySelectorAll(sel)).filter((c) => (c as HTMLElement).offsetParent !== null);
     return charts.length > 0 && charts.every((c) => c.getAttribute('data-chart'));

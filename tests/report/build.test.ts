@@ -143,8 +143,10 @@ test('builds from a real store through the Tracker API', async () => {
   assert.ok(html.includes('val loss: top/1'));
   assert.ok(html.includes('notes/readme.txt'));
   assert.ok(html.includes('>child</a>'));
-  const csv = readFileSync(path.join(out, `data/runs/${parent.id}.csv`), 'utf8');
-  assert.equal(csv.trim().split('\n').length, 6);
+  // Each history is published once: in the run's data file (the CSV is made in the page on request).
+  const dataFile = readFileSync(path.join(out, `data/runs/${parent.id}.js`), 'utf8');
+  assert.match(dataFile, /"steps":\{"a":\[0,1\]\},.*"values":\[1,0.5,/);
+  assert.ok(!readdirSync(path.join(out, 'data/runs')).some((f) => f.endsWith('.csv')));
 });
 
 test('works from the compiled dist/ with another working folder', { skip: !existsSync(path.join(ROOT, 'dist/report/index.js')) && 'dist/ not built' }, async () => {

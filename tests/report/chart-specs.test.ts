@@ -5,7 +5,9 @@ import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
-import { barsSpec, chooseDims, historySpec, parallelSpec, scatterSpec, uniqueLabels, type ChartRun } from '../../src/report/chart-specs.js';
+import {
+  barsSpec, chooseDims, historySpec, mostVaryingParam, parallelSpec, runStyle, scatterSpec, singleValueSpec, uniqueLabels, type ChartRun,
+} from '../../src/report/chart-specs.js';
 import { toSeries } from '../../src/report/downsample.js';
 import { HOSTILE } from './fixtures.js';
 
@@ -22,19 +24,30 @@ const runs: ChartRun[] = uniqueLabels<ChartRun>([
 
 const series = toSeries('val loss: top/1', Array.from({ length: 50 }, (_, i) => ({ step: i, timestamp: 1e12 + i, value: i === 7 ? Number.NaN : 1 / (i + 1) })));
 
+const styles = [runStyle(0), runStyle(11)];
 const specs = {
-  history: historySpec({ title: 'val loss: top/1', series: [{ label: runs[0]!.label, series }, { label: runs[1]!.label, series }], x: 'step', smoothing: 0.6 }),
+  history: historySpec({ title: 'val loss: top/1', series: [{ label: runs[0]!.label, series, style: styles[0]! }, { label: runs[1]!.label, series, style: styles[1]! }], x: 'step', smoothing: 0.6 }),
   historyTime: historySpec({ title: 'a.b', series: [{ label: 'r', series }], x: 'time' }),
+  historyRelative: historySpec({ title: 'a.b', series: [{ label: 'r', series }], x: 'relative' }),
+  single: singleValueSpec('rmse', [{ label: 'a', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.3 }]) }, { label: 'b', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.2 }]) }]),
   scatterNumeric: scatterSpec(runs, { kind: 'param', key: 'lr' }, { kind: 'metric', key: 'val loss: top/1' }),
-  scatterNominal: scatterSpec(runs, { kind: 'param', key: 'model' }, { kind: 'metric', key: 'a.b' }),
+  scatterNominal: scatterSpec(runs, { kind: 'param', key: 'model' }, { kind: 'metric', key: 'a.b' }, undefined, (l) => (l === 'plain' ? '#123456' : undefined)),
   parallel: parallelSpec(runs, chooseDims(runs)),
+  parallelColored: parallelSpec(runs, chooseDims(runs), 720, { colorBy: { kind: 'metric', key: 'a.b' } }),
   bars: barsSpec(runs, 'a.b'),
+};
+
+type Spec = { data?: { values: Record<string, unknown>[] }; layer?: Spec[]; encoding?: unknown };
+const layers = (spec: unknown): Spec[] => {
+  const s = spec as Spec;
+  return s.layer ? s.layer.flatMap(layers) : [s];
 };
 
 for (const [name, spec] of Object.entries(specs)) {
   test(`${name}: valid vega-lite, user text never in a field name, draws marks`, async () => {
     assert.ok(validate(spec), JSON.stringify(validate.errors?.slice(0, 3)));
-    const fields = JSON.stringify((spec as { encoding?: unknown }).encoding).match(/"field":"[^"]*"/g) ?? [];
+    const fields = layers(spec).flatMap((l) => JSON.stringify(l.encoding ?? {}).match(/"field":"[^"]*"/g) ?? []);
+    assert.ok(fields.length > 0);
     for (const f of fields) assert.match(f, /^"field":"[a-z]"$/);
     const compiled = vl.compile(spec).spec;
     const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), { renderer: 'none', expr: (await import('vega-interpreter')).expressionInterpreter } as never);
@@ -49,16 +62,44 @@ test('labels are made unique so two runs with one name stay apart', () => {
   assert.deepEqual(runs.map((r) => r.label), [HOSTILE.name, `${HOSTILE.name} (2)`, 'plain']);
 });
 
-test('non-finite metric values are left out of charts', () => {
+test('non-finite values are not drawn as lines but marked where a run first went non-finite', () => {
   const bars = barsSpec(runs, 'val loss: top/1') as { data: { values: { y: number }[] } };
   assert.deepEqual(bars.data.values.map((v) => v.y), [0.5, 0.3]);
-  const h = specs.history as { data: { values: { y: number }[] } };
-  assert.ok(h.data.values.every((v) => Number.isFinite(v.y)));
+  const lines = layers(specs.history)[0]!.data!.values;
+  assert.ok(lines.every((v) => Number.isFinite(v['y'])));
+  const marks = layers(specs.history)[1]!.data!.values;
+  assert.deepEqual(marks.map((m) => m['x']), [7, 7]);
+  assert.match(String(marks[0]!['v']), /^NaN from step 7 \(1 points\)$/);
 });
 
-test('parallel coordinates keep dimension order without a sort expression', () => {
-  const p = specs.parallel as { data: { values: { d: string }[] }; encoding: { x: { sort: unknown } } };
-  assert.equal(p.encoding.x.sort, null);
-  const order = [...new Set(p.data.values.map((v) => v.d))];
+test('each run keeps its colour and dash: ten distinct colours, then dashes', () => {
+  const colors = Array.from({ length: 10 }, (_, i) => runStyle(i).color);
+  assert.equal(new Set(colors).size, 10);
+  assert.deepEqual(runStyle(0).dash, []);
+  assert.equal(runStyle(10).color, runStyle(0).color);
+  assert.notDeepEqual(runStyle(10).dash, runStyle(0).dash);
+  const enc = layers(specs.history)[0]!.encoding as { color: { scale: { range: string[] } }; strokeDash: { scale: { range: number[][] } } };
+  assert.deepEqual(enc.color.scale.range, [styles[0]!.color, styles[1]!.color]);
+  assert.deepEqual(enc.strokeDash.scale.range, [styles[0]!.dash, styles[1]!.dash]);
+});
+
+test('parallel coordinates: real tick values per axis, coloured by the main metric, dimension order kept', () => {
+  const ticks = layers(specs.parallelColored)[2]!.data!.values;
+  assert.deepEqual(ticks.filter((t) => t['d'] === 'params.lr').map((t) => t['t']), ['0.01', '0.505', '1']);
+  const lines = layers(specs.parallelColored)[1]!;
+  assert.equal((lines.encoding as { color: { field: string } }).color.field, 'c');
+  const order = [...new Set(layers(specs.parallel)[1]!.data!.values.map((v) => v['d']))];
   assert.deepEqual(order, chooseDims(runs).map((d) => `${d.kind === 'param' ? 'params' : 'metrics'}.${d.key}`));
+  assert.equal((layers(specs.parallel)[1]!.encoding as { x: { sort: unknown } }).x.sort, null);
+});
+
+test('the scatter defaults to the param that moves the main metric most', () => {
+  const sweep: ChartRun[] = [0, 1, 2, 3].map((i) => ({ id: String(i), label: String(i), params: { seed: String(i % 2), lr: String(i < 2 ? 0.1 : 0.001) }, metrics: { acc: i < 2 ? 0.5 + i * 0.01 : 0.9 } }));
+  assert.equal(mostVaryingParam(sweep, 'acc'), 'lr');
+  assert.equal(mostVaryingParam([], 'acc'), null);
+});
+
+test('axes use 4 significant digits, never 0.000000', () => {
+  assert.ok(JSON.stringify(specs.single).includes('.4~g'));
+  assert.ok(!JSON.stringify(specs.history).includes('.6f'));
 });
