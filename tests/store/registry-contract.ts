@@ -61,8 +61,8 @@ export function registryStoreContract(backend: BackendUnderTest): void {
       await registry.updateRegisteredModel('m', { deleteTags: ['b'] });
       await registry.updateModelVersion('m', 1, { description: 'v', tags: { ok: 'yes' } });
       const got = await registry.getRegisteredModel('m');
-      assert.deepEqual([got.description, got.tags], ['new', { a: '1' }]);
-      assert.deepEqual([got.versions[0]?.description, got.versions[0]?.tags], ['v', { ok: 'yes' }]);
+      assert.deepEqual([got.description, { ...got.tags }], ['new', { a: '1' }]);
+      assert.deepEqual([got.versions[0]?.description, { ...got.versions[0]?.tags }], ['v', { ok: 'yes' }]);
       await assert.rejects(registry.updateModelVersion('m', 9, { description: 'x' }), { code: 'RESOURCE_DOES_NOT_EXIST' });
     });
 
@@ -85,10 +85,10 @@ export function registryStoreContract(backend: BackendUnderTest): void {
       await registry.setAlias('m', 'champion', 1, who);
       await registry.setAlias('m', 'champion', 2, who);
       await registry.setAlias('m', 'old', 1, who);
-      assert.deepEqual((await registry.getRegisteredModel('m')).aliases, { champion: 2, old: 1 });
+      assert.deepEqual({ ...(await registry.getRegisteredModel('m')).aliases }, { champion: 2, old: 1 });
       await assert.rejects(registry.setAlias('m', 'x', 5, who), { code: 'RESOURCE_DOES_NOT_EXIST' });
       await registry.deleteModelVersion('m', 2, who);
-      assert.deepEqual((await registry.getRegisteredModel('m')).aliases, { old: 1 });
+      assert.deepEqual({ ...(await registry.getRegisteredModel('m')).aliases }, { old: 1 });
       await registry.deleteAlias('m', 'old', who);
       await assert.rejects(registry.deleteAlias('m', 'old', who), { code: 'RESOURCE_DOES_NOT_EXIST' });
     });

@@ -60,7 +60,7 @@ async function assertSameData(a: Backend, b: Backend): Promise<void> {
   }
   const [ma, mb] = [await a.registry!.getRegisteredModel('iris-rf'), await b.registry!.getRegisteredModel('iris-rf')];
   assert.deepEqual(mb.versions.map((v) => [v.version, v.stage, v.source]), ma.versions.map((v) => [v.version, v.stage, v.source]));
-  assert.deepEqual(mb.aliases, ma.aliases);
+  assert.deepEqual({ ...mb.aliases }, { ...ma.aliases });
   assert.equal(mb.nextVersion, ma.nextVersion, 'deleted version numbers stay used');
 }
 

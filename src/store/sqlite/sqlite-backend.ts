@@ -38,7 +38,7 @@ export async function openSqliteBackend(uri: string, cwd: string): Promise<Backe
   const folder = dirname(path);
   // a file: URI (MLflow itself records a bare absolute path; it reads both), so runs' artifact URIs name their scheme
   const newRoot = (experimentId: string): string => pathToFileURL(join(folder, 'mlruns', experimentId)).href;
-  const db = SqliteDb.open(path, newRoot);
+  const db = await SqliteDb.open(path, newRoot);
   const tracking = new SqliteTracking(`sqlite:///${path}`, db, newRoot);
   return {
     kind: 'sqlite',

@@ -4,7 +4,6 @@
  * process holds the lock. The journal mode is the user's: tracklab never sets it (WAL is used when the file has it).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { TracklabError, badState, corrupt } from '../../core/errors.js';
@@ -21,10 +20,11 @@ const WRITE_ATTEMPTS = 5;
 let binding: typeof BetterSqlite3 | undefined;
 
 /** Loads better-sqlite3 on first use, so every other backend works on a machine where it did not install. */
-function loadBinding(): typeof BetterSqlite3 {
+async function loadBinding(): Promise<typeof BetterSqlite3> {
   if (binding) return binding;
   try {
-    binding = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    // a dynamic import: notebooks load tracklab through require(), where module-relative URLs are not available
+    binding = (await import('better-sqlite3')).default;
     return binding;
   } catch (error) {
     throw new TracklabError('INVALID_STATE', 'the sqlite: backend needs the optional dependency better-sqlite3 12.x, '
@@ -47,8 +47,8 @@ export class SqliteDb {
   }
 
   /** Opens `path`; a missing file is created with the schema MLflow 2.12.2 creates and its Default experiment. */
-  static open(path: string, artifactRoot: (experimentId: string) => string): SqliteDb {
-    const Sqlite = loadBinding();
+  static async open(path: string, artifactRoot: (experimentId: string) => string): Promise<SqliteDb> {
+    const Sqlite = await loadBinding();
     const fresh = !existsSync(path);
     if (fresh) mkdirSync(dirname(path), { recursive: true });
     let db: Database;
