@@ -32,6 +32,10 @@ export function createCliContext(store: () => string | undefined): CliContext {
       return opened;
     },
     print(text) { if (text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
-    async close() { if (opened) await (await opened).close(); },
+    async close() {
+      // a store that failed to open was reported by the command that asked for it; only an opened one is closed
+      const tracker = await opened?.catch(() => undefined);
+      await tracker?.close();
+    },
   };
 }
