@@ -3,36 +3,9 @@
  * Everything is UTC and locale-free so two builds give the same bytes on any machine.
  */
 
-/** `2024-05-01 12:30:05 UTC`, or '' when unknown. */
-export function formatTime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms <= 0) return '';
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+import { formatNumber } from '../core/format.js';
 
-/** `1h 02m`, `3m 05s`, `4.2s`, `120ms`; '' when the run has not ended. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const total = Math.round(s);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(sec).padStart(2, '0')}s`;
-}
-
-/** Metric values: up to 6 significant digits, NaN and infinities spelled out. */
-export function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return value.toExponential(4);
-  return String(Number(value.toPrecision(6)));
-}
+export { formatDuration, formatNumber, formatTime } from '../core/format.js';
 
 /**
  * Table and axis form: 4 significant digits, no trailing zeros, exponent only for very small or large values.
