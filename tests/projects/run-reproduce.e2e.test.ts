@@ -11,6 +11,7 @@ import { PROJECT_TAGS, reproductionResult } from '../../src/core/reproduction.js
 import { Tracker } from '../../src/index.js';
 import { buildReport } from '../../src/report/index.js';
 import { distCli, tempDir } from '../helpers.js';
+import { SQLITE_SKIP } from '../sqlite-binding.js';
 import { git, makeProject } from './project-fixture.js';
 
 interface Cli { code: number | null; out: string; err: string }
@@ -98,6 +99,20 @@ describe('tracklab run and tracklab reproduce', () => {
     assert.equal(reproductionResult(original.tags)?.status, 'matched');
     assert.equal(reproductionResult(copy.tags)?.reproducedRunId, newId);
     assert.equal(git(project, 'worktree', 'list').split('\n').length, 1, 'the temporary worktree is removed');
+  });
+
+  it("runs and reproduces in MLflow's own stores too: an mlruns folder and an mlflow.db", async (t) => {
+    const stores = [`mlruns:${join(tempDir('tracklab-mlruns-'), 'mlruns')}`];
+    if (SQLITE_SKIP === false) stores.push(`sqlite:///${join(tempDir('tracklab-db-'), 'mlflow.db')}`);
+    else t.diagnostic(`mlflow.db not tried: ${SQLITE_SKIP}`);
+    for (const where of stores) {
+      const id = run(project, where, 'train', '-P', 'trees=4');
+      const r = cli(project, where, 'reproduce', id);
+      assert.equal(r.code, 0, `${where}: ${r.err}`);
+      assert.match(r.out, /^reproduced: re-run (\w+) matched exactly$/m, where);
+      const original = await withTracker(where, (tr) => tr.getRun(id));
+      assert.equal(reproductionResult(original.tags)?.status, 'matched', where);
+    }
   });
 
   it('reports the differences of a nondeterministic run and exits non-zero', async () => {
