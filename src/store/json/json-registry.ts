@@ -11,19 +11,21 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import type {
-  Change, ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
+  ModelRegistryStore, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
 } from '../registry-store.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { withLock } from './lock.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import * as rules from '../registry-rules.js';
+import { DocumentRegistry } from '../document-registry.js';
 import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 
-export class JsonRegistry implements ModelRegistryStore {
+export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore {
   private readonly dir: string;
 
   /** `root` is the tracking store's folder. */
   constructor(root: string, private readonly now: () => number = Date.now) {
+    super();
     this.dir = join(root, 'registry', 'models');
     try {
       mkdirSync(this.dir, { recursive: true });
@@ -44,7 +46,7 @@ export class JsonRegistry implements ModelRegistryStore {
   }
 
   /** Lock, re-read, change, write; the model must exist. */
-  private change<R>(name: string, mutate: (doc: RegisteredModelRecord, now: number) => R): Promise<R> {
+  protected override change<R>(name: string, mutate: (doc: RegisteredModelRecord, now: number) => R): Promise<R> {
     return updateDocument(this.adapter(name), () => { throw missingModel(name); }, (doc) => {
       if (doc.name !== name) throw missingModel(name, doc.name);
       return mutate(doc, this.now());
@@ -93,30 +95,6 @@ export class JsonRegistry implements ModelRegistryStore {
       rules.checkSameName(doc, name);
       return rules.addVersion(doc, input, this.now());
     });
-  }
-
-  async updateModelVersion(name: string, version: number, update: ModelUpdate): Promise<ModelVersionRecord> {
-    return this.change(name, (doc, now) => {
-      const target = rules.findVersion(doc, version);
-      rules.applyUpdate(target, update, now);
-      return target;
-    });
-  }
-
-  async deleteModelVersion(name: string, version: number, change: Change): Promise<void> {
-    await this.change(name, (doc, now) => rules.deleteVersion(doc, version, change, now));
-  }
-
-  async transitionStage(name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }): Promise<ModelVersionRecord> {
-    return this.change(name, (doc, now) => rules.transition(doc, version, stage, options, now));
-  }
-
-  async setAlias(name: string, alias: string, version: number, change: Change): Promise<void> {
-    await this.change(name, (doc, now) => rules.setAlias(doc, alias, version, change, now));
-  }
-
-  async deleteAlias(name: string, alias: string, change: Change): Promise<void> {
-    await this.change(name, (doc, now) => rules.deleteAlias(doc, alias, change, now));
   }
 }
 

@@ -16,19 +16,21 @@ import { join } from 'node:path';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import { withLock } from '../json/lock.js';
 import type {
-  Change, ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
+  ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
 } from '../registry-store.js';
 import * as rules from '../registry-rules.js';
+import { DocumentRegistry } from '../document-registry.js';
 import { ensureDir, listDirs, readTextIfExists, readValues, readYaml, writeValue, writeYaml } from './files.js';
 import { intField, META, MODELS, textField } from './layout.js';
 
 const DELETED = 'Deleted_Internal';
 const STAGES = new Set(['None', 'Staging', 'Production', 'Archived']);
 
-export class MlrunsRegistry implements ModelRegistryStore {
+export class MlrunsRegistry extends DocumentRegistry implements ModelRegistryStore {
   private readonly dir: string;
 
   constructor(root: string, private readonly now: () => number = Date.now) {
+    super();
     this.dir = join(root, MODELS);
   }
 
@@ -84,7 +86,7 @@ export class MlrunsRegistry implements ModelRegistryStore {
   }
 
   /** Applies `change` to the model under its lock and writes what differs. */
-  private async change<T>(name: string, change: (doc: RegisteredModelRecord, now: number) => T): Promise<T> {
+  protected override async change<T>(name: string, change: (doc: RegisteredModelRecord, now: number) => T): Promise<T> {
     this.read(name); // RESOURCE_DOES_NOT_EXIST rather than a failed lock
     return withLock(join(this.modelDir(name), META), () => {
       const before = this.read(name);
@@ -184,30 +186,6 @@ export class MlrunsRegistry implements ModelRegistryStore {
       });
     }
     return this.change(name, (doc, now) => rules.addVersion(doc, input, now));
-  }
-
-  async updateModelVersion(name: string, version: number, update: ModelUpdate): Promise<ModelVersionRecord> {
-    return this.change(name, (doc, now) => {
-      const target = rules.findVersion(doc, version);
-      rules.applyUpdate(target, update, now);
-      return target;
-    });
-  }
-
-  async deleteModelVersion(name: string, version: number, change: Change): Promise<void> {
-    await this.change(name, (doc, now) => rules.deleteVersion(doc, version, change, now));
-  }
-
-  async transitionStage(name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }): Promise<ModelVersionRecord> {
-    return this.change(name, (doc, now) => rules.transition(doc, version, stage, options, now));
-  }
-
-  async setAlias(name: string, alias: string, version: number, change: Change): Promise<void> {
-    await this.change(name, (doc, now) => rules.setAlias(doc, alias, version, change, now));
-  }
-
-  async deleteAlias(name: string, alias: string, change: Change): Promise<void> {
-    await this.change(name, (doc, now) => rules.deleteAlias(doc, alias, change, now));
   }
 }
 
