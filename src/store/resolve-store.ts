@@ -81,7 +81,14 @@ export function detectFolder(path: string): FolderKind {
   if (!statSync(path).isDirectory()) return 'foreign';
   if (existsSync(join(path, 'tracklab-store.json'))) return 'json';
   if (isMlrunsFolder(path)) return 'mlruns';
-  return readdirSync(path).some((name) => !name.startsWith('.')) ? 'foreign' : 'empty';
+  const names = readdirSync(path).filter((name) => !name.startsWith('.'));
+  if (names.length === 0) return 'empty';
+  // another process is creating a tracklab store here (its runs/ folder and the lock or temp file of its description)
+  return names.every(isStoreInCreation) ? 'json' : 'foreign';
+}
+
+function isStoreInCreation(name: string): boolean {
+  return name === 'runs' || name.startsWith('tracklab-store.json');
 }
 
 async function openFolder(path: string): Promise<Backend> {

@@ -45,6 +45,15 @@ describe('openBackend', () => {
     await backend.close();
   });
 
+  it('sees a store another process is creating (runs/ and the description\'s lock, no description yet) as tracklab\'s', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'runs'));
+    writeFileSync(join(dir, 'tracklab-store.json.lock'), '');
+    assert.equal(detectFolder(dir), 'json');
+    writeFileSync(join(dir, 'notes.txt'), '');
+    assert.equal(detectFolder(dir), 'foreign');
+  });
+
   it('opens MLflow folders with the MLflow backend: by content, by name when new, and by mlruns:', async () => {
     const dir = tempDir();
     const fresh = await openBackend('file:./mlruns', dir);
