@@ -10,17 +10,31 @@ import { openMlrunsBackend } from '../src/store/mlruns/mlruns-backend.js';
 import { fmt, median, scratch } from './stats.js';
 
 const rows: string[][] = [];
-const report = (what: string, value: string, target: string, baseline: string): void => { rows.push([what, value, target, baseline]); };
+const report = (what: string, value: string, target: string, baseline: string): void => {
+  rows.push([what, value, target, baseline]);
+};
 const repo = join(import.meta.dirname, '..');
-const python = [process.env['TRACKLAB_MLFLOW_SERVER_DIR'], join(repo, '..', 'shared', 'mlflow-server'), join(repo, '..', '..', 'shared', 'mlflow-server')]
-  .filter((d): d is string => d !== undefined).map((d) => join(d, 'python.sh')).find((p) => existsSync(p));
+const python = [
+  process.env['TRACKLAB_MLFLOW_SERVER_DIR'],
+  join(repo, '..', 'shared', 'mlflow-server'),
+  join(repo, '..', '..', 'shared', 'mlflow-server'),
+]
+  .filter((d): d is string => d !== undefined)
+  .map((d) => join(d, 'python.sh'))
+  .find((p) => existsSync(p));
 
 /** 1,000 runs in one experiment: 3 params, 2 tags, acc and loss at 10 steps each. */
 async function makeMlruns(dir: string, runs: number): Promise<void> {
   const backend = await openMlrunsBackend(dir);
   const exp = await backend.tracking.createExperiment('bench');
   for (let i = 0; i < runs; i++) {
-    const run = await backend.tracking.createRun({ experimentId: exp.id, name: `r${i}`, startTime: Date.now(), user: 'ada', tags: { 'mlflow.runName': `r${i}`, team: 'a' } });
+    const run = await backend.tracking.createRun({
+      experimentId: exp.id,
+      name: `r${i}`,
+      startTime: Date.now(),
+      user: 'ada',
+      tags: { 'mlflow.runName': `r${i}`, team: 'a' },
+    });
     const writer = await backend.tracking.openRunWriter(run.id);
     await writer.logBatch({ params: { lr: String(i / runs), depth: String(i % 7), model: i % 2 ? 'rf' : 'cnn' } });
     for (let s = 0; s < 10; s++) {
@@ -32,11 +46,20 @@ async function makeMlruns(dir: string, runs: number): Promise<void> {
   await backend.close();
 }
 
-interface SearchResult { count: number; importMs: number; searchMs: number; cpuMs: number; wallMs: number }
+interface SearchResult {
+  count: number;
+  importMs: number;
+  searchMs: number;
+  cpuMs: number;
+  wallMs: number;
+}
 
 function timed(cmd: string, args: string[]): SearchResult {
   const t = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet' } });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet' },
+  });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout.trim().split('\n').pop() as string) as Omit<SearchResult, 'wallMs'>), wallMs };
@@ -48,25 +71,39 @@ async function searchVsMlflow(): Promise<void> {
   await makeMlruns(root, 1000);
   const ours: SearchResult[] = [];
   const theirs: SearchResult[] = [];
-  for (let rep = 0; rep < 5; rep++) { // A B A B ...: pairs share the machine's state
+  for (let rep = 0; rep < 5; rep++) {
+    // A B A B ...: pairs share the machine's state
     ours.push(timed(process.execPath, [join(import.meta.dirname, 'workers', 'search-mlruns.mjs'), root]));
     if (python) theirs.push(timed(python, [join(import.meta.dirname, 'workers', 'mlflow_search.py'), root]));
   }
-  const o = { search: median(ours.map((r) => r.searchMs)), wall: median(ours.map((r) => r.wallMs)), cpu: median(ours.map((r) => r.cpuMs)) };
+  const o = {
+    search: median(ours.map((r) => r.searchMs)),
+    wall: median(ours.map((r) => r.wallMs)),
+    cpu: median(ours.map((r) => r.cpuMs)),
+  };
   if (!python || theirs.length === 0) {
-    report('search 1,000 runs of an mlruns folder, cold process', `${fmt(o.search, 0)} ms (process ${fmt(o.wall, 0)} ms)`, '>= 10x faster than MLflow',
-      'skipped: real MLflow not found (set TRACKLAB_MLFLOW_SERVER_DIR)');
+    report(
+      'search 1,000 runs of an mlruns folder, cold process',
+      `${fmt(o.search, 0)} ms (process ${fmt(o.wall, 0)} ms)`,
+      '>= 10x faster than MLflow',
+      'skipped: real MLflow not found (set TRACKLAB_MLFLOW_SERVER_DIR)',
+    );
   } else {
     const t = {
-      search: median(theirs.map((r) => r.searchMs)), wall: median(theirs.map((r) => r.wallMs)),
-      imp: median(theirs.map((r) => r.importMs)), cpu: median(theirs.map((r) => r.cpuMs)),
+      search: median(theirs.map((r) => r.searchMs)),
+      wall: median(theirs.map((r) => r.wallMs)),
+      imp: median(theirs.map((r) => r.importMs)),
+      cpu: median(theirs.map((r) => r.cpuMs)),
     };
     if (ours[0]?.count !== theirs[0]?.count) throw new Error(`counts differ: ${ours[0]?.count} vs ${theirs[0]?.count}`);
-    report(`search \`metrics.acc > 0.5\` of 1,000 runs in an mlruns folder (${ours[0]?.count} match), cold process: open + search`,
-      `**${fmt(o.search, 0)} ms** (CPU ${fmt(o.cpu, 0)} ms); whole process ${fmt(o.wall, 0)} ms`, '>= 10x faster than MLflow',
-      `MLflow 2.12.2 FileStore.search_runs, same folder: ${fmt(t.search, 0)} ms (**${fmt(t.search / o.search, 1)}x**; `
-        + `CPU ${fmt(t.cpu, 0)} ms, ${fmt(t.cpu / o.cpu, 1)}x); `
-        + `whole process ${fmt(t.wall, 0)} ms incl. ${fmt(t.imp, 0)} ms of imports (**${fmt(t.wall / o.wall, 1)}x**)`);
+    report(
+      `search \`metrics.acc > 0.5\` of 1,000 runs in an mlruns folder (${ours[0]?.count} match), cold process: open + search`,
+      `**${fmt(o.search, 0)} ms** (CPU ${fmt(o.cpu, 0)} ms); whole process ${fmt(o.wall, 0)} ms`,
+      '>= 10x faster than MLflow',
+      `MLflow 2.12.2 FileStore.search_runs, same folder: ${fmt(t.search, 0)} ms (**${fmt(t.search / o.search, 1)}x**; ` +
+        `CPU ${fmt(t.cpu, 0)} ms, ${fmt(t.cpu / o.cpu, 1)}x); ` +
+        `whole process ${fmt(t.wall, 0)} ms incl. ${fmt(t.imp, 0)} ms of imports (**${fmt(t.wall / o.wall, 1)}x**)`,
+    );
   }
   done();
 }
@@ -77,7 +114,8 @@ async function makeJson(dir: string): Promise<void> {
   for (let i = 0; i < 1000; i++) {
     const run = await tracker.startRun({ experiment: `exp-${i % 4}`, name: `r${i}` });
     run.queueParams({ lr: i / 1000, depth: i % 7 });
-    for (let s = 0; s < 1000; s++) run.logMetrics({ loss: 1 / (s + 1), acc: s / 1000, f1: s / 2000, lr: 0.1, grad: Math.sin(s) }, { step: s });
+    for (let s = 0; s < 1000; s++)
+      run.logMetrics({ loss: 1 / (s + 1), acc: s / 1000, f1: s / 2000, lr: 0.1, grad: Math.sin(s) }, { step: s });
     await run.end();
   }
   await tracker.close();
@@ -90,7 +128,14 @@ async function importRoundTrip(): Promise<void> {
   const run = (from: string, to: string) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', worker, from, to], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(r.stdout.trim()) as { ms: number; cpuMs: number; maxRssMiB: number; runs: number; points: number; mismatches: number };
+    return JSON.parse(r.stdout.trim()) as {
+      ms: number;
+      cpuMs: number;
+      maxRssMiB: number;
+      runs: number;
+      points: number;
+      mismatches: number;
+    };
   };
   const there = run(join(dir, 'json'), `mlruns:${join(dir, 'mlruns')}`);
   const back = run(join(dir, 'mlruns'), join(dir, 'json-again'));
@@ -99,12 +144,15 @@ async function importRoundTrip(): Promise<void> {
   const cp = performance.now() - t;
   const load = (await import('node:os')).loadavg()[0]?.toFixed(1);
   const du = spawnSync('du', ['-sm', join(dir, 'json')], { encoding: 'utf8' }).stdout.split('\t')[0];
-  report(`import 1,000 runs x 5 metrics x 1,000 steps (${there.points.toLocaleString('en-US')} points) json -> mlruns, then mlruns -> json`,
-    `**${fmt((there.ms + back.ms) / 1000, 1)} s** wall (${fmt(there.ms / 1000, 1)} s + ${fmt(back.ms / 1000, 1)} s; CPU `
-      + `${fmt((there.cpuMs + back.cpuMs) / 1000, 1)} s), every run verified, `
-      + `${there.mismatches + back.mismatches} mismatches; peak RSS ${fmt(there.maxRssMiB, 0)} / ${fmt(back.maxRssMiB, 0)} MiB`,
-    '< 30 s, bounded memory', `\`cp -r\` of the ${du} MiB JSON store: ${fmt(cp / 1000, 1)} s (load average ${load}); `
-      + `memory is bounded by one run's points, not the store`);
+  report(
+    `import 1,000 runs x 5 metrics x 1,000 steps (${there.points.toLocaleString('en-US')} points) json -> mlruns, then mlruns -> json`,
+    `**${fmt((there.ms + back.ms) / 1000, 1)} s** wall (${fmt(there.ms / 1000, 1)} s + ${fmt(back.ms / 1000, 1)} s; CPU ` +
+      `${fmt((there.cpuMs + back.cpuMs) / 1000, 1)} s), every run verified, ` +
+      `${there.mismatches + back.mismatches} mismatches; peak RSS ${fmt(there.maxRssMiB, 0)} / ${fmt(back.maxRssMiB, 0)} MiB`,
+    '< 30 s, bounded memory',
+    `\`cp -r\` of the ${du} MiB JSON store: ${fmt(cp / 1000, 1)} s (load average ${load}); ` +
+      `memory is bounded by one run's points, not the store`,
+  );
   done();
 }
 

@@ -18,7 +18,9 @@ if (!existsSync(cli)) throw new Error(`${cli} is missing; run npm run build firs
 /** CPU seconds of waited-for children so far, or NaN where /proc is missing. */
 function childCpuMs(): number {
   if (!existsSync('/proc/self/stat')) return Number.NaN;
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
@@ -39,12 +41,17 @@ function pair(label: string, args: string[]): void {
   for (let i = 0; i < ROUNDS; i++) {
     const x = once(args);
     const y = once(['-e', '0']);
-    a.wall.push(x.wall); a.cpu.push(x.cpu); b.wall.push(y.wall); b.cpu.push(y.cpu);
+    a.wall.push(x.wall);
+    a.cpu.push(x.cpu);
+    b.wall.push(y.wall);
+    b.cpu.push(y.cpu);
   }
   const over = median(a.wall.map((w, i) => w - (b.wall[i] as number)));
   const overCpu = median(a.cpu.map((c, i) => c - (b.cpu[i] as number)));
-  console.log(`| ${label} | ${fmt(median(a.wall), 0)} ms (CPU ${fmt(median(a.cpu), 0)} ms) | ${fmt(median(b.wall), 0)} ms `
-    + `(CPU ${fmt(median(b.cpu), 0)} ms) | **+${fmt(over, 0)} ms** wall, +${fmt(overCpu, 0)} ms CPU |`);
+  console.log(
+    `| ${label} | ${fmt(median(a.wall), 0)} ms (CPU ${fmt(median(a.cpu), 0)} ms) | ${fmt(median(b.wall), 0)} ms ` +
+      `(CPU ${fmt(median(b.cpu), 0)} ms) | **+${fmt(over, 0)} ms** wall, +${fmt(overCpu, 0)} ms CPU |`,
+  );
 }
 
 const { dir, done } = scratch('tracklab-bench-cli-');
@@ -58,7 +65,9 @@ try {
     await run.end();
   }
   await tracker.close();
-  console.log(`| command | tracklab (median of ${ROUNDS}) | \`node -e 0\`, same run | over bare Node (median of pairs) |`);
+  console.log(
+    `| command | tracklab (median of ${ROUNDS}) | \`node -e 0\`, same run | over bare Node (median of pairs) |`,
+  );
   console.log('|---|---|---|---|');
   pair('`tracklab --version`', [cli, '--version']);
   pair('`tracklab --help`', [cli, '--help']);

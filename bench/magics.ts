@@ -15,15 +15,24 @@ import { createLiveView } from '../src/kernel/live-view.js';
 import { Tracker } from '../src/tracker.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const time = (f: () => void): number => { const t = process.hrtime.bigint(); f(); return Number(process.hrtime.bigint() - t) / 1e6; };
+const time = (f: () => void): number => {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
 
-const body = Array.from({ length: 36 }, (_, i) => `const v${i} = compute(${i}) * 2; // some ordinary TypeScript`).join('\n');
+const body = Array.from({ length: 36 }, (_, i) => `const v${i} = compute(${i}) * 2; // some ordinary TypeScript`).join(
+  '\n',
+);
 const magicCell = `%%track bench --experiment e\n%log_param lr=0.1 depth=3\n${body}\n%log_metric acc=v1/v2 --step 3\n%end_run`;
 const plainCell = `let track = 1\nlet lr = 0.1\n${body}\nlet acc = v1 / v2\nlet end = 1`;
 
 const dir = await mkdtemp(join(tmpdir(), 'tracklab-bench-magics-'));
 const tracker = await Tracker.open({ store: join(dir, 'store') });
-const runtime = new MagicRuntime({ display: { html: () => {}, svg: () => {}, text: () => {} }, openTracker: async () => tracker });
+const runtime = new MagicRuntime({
+  display: { html: () => {}, svg: () => {}, text: () => {} },
+  openTracker: async () => tracker,
+});
 (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
 
 // (1) rewrite cost per cell
@@ -38,8 +47,8 @@ const perCell = median(rewriteMs) - median(plainMs);
 // (2) %log_metric in a loop: the generated code (as tslab compiles it: `as any` erased) vs the direct call; once with
 // the live view the kernel shows (throttled display updates, here into a counter), once without --step (steps counted)
 const N = 100_000;
-const compile = (cell: string): ((n: number) => void) => runInThisContext(
-  `(function (n) {\n${rewriteCell(cell).code.replace(/ as any/g, '')}\n})`) as (n: number) => void;
+const compile = (cell: string): ((n: number) => void) =>
+  runInThisContext(`(function (n) {\n${rewriteCell(cell).code.replace(/ as any/g, '')}\n})`) as (n: number) => void;
 const magicLoop = compile('for (let i = 0; i < n; i++) {\n  %log_metric loss=1/(i + 1) --step i\n}');
 const autoStepLoop = compile('for (let i = 0; i < n; i++) {\n  %log_metric loss=1/(i + 1)\n}');
 const directLoop = (run: { logMetric(k: string, v: number, o?: { step?: number }): void }, n: number): void => {
@@ -47,8 +56,13 @@ const directLoop = (run: { logMetric(k: string, v: number, o?: { step?: number }
 };
 let updates = 0;
 const liveRuntime = new MagicRuntime({
-  display: { html: () => {}, svg: () => {}, text: () => {} }, openTracker: async () => tracker,
-  live: createLiveView({ write: () => { updates++; } }),
+  display: { html: () => {}, svg: () => {}, text: () => {} },
+  openTracker: async () => tracker,
+  live: createLiveView({
+    write: () => {
+      updates++;
+    },
+  }),
 });
 const timed = { magic: [] as number[], live: [] as number[], auto: [] as number[], direct: [] as number[] };
 async function inRun(rt: MagicRuntime, name: string, f: () => void): Promise<number> {
@@ -72,14 +86,20 @@ const oneCallMagic = median(magicMs) / N;
 const oneCallDirect = median(directMs) / N;
 
 console.log('magic line overhead (rewrite of a 40-line cell with 4 magic lines, minus the same cell without):');
-console.log(`  median ${(perCell * 1000).toFixed(1)} us per cell (${(perCell * 1000 / 4).toFixed(1)} us per magic line); target < 1 ms`);
+console.log(
+  `  median ${(perCell * 1000).toFixed(1)} us per cell (${((perCell * 1000) / 4).toFixed(1)} us per magic line); target < 1 ms`,
+);
 console.log(`  runtime call overhead per %log_metric: ${((oneCallMagic - oneCallDirect) * 1e6).toFixed(0)} ns`);
 console.log(`%log_metric x ${N.toLocaleString('en')} in a loop: median ${median(magicMs).toFixed(1)} ms`);
 console.log(`run.logMetric x ${N.toLocaleString('en')} directly:  median ${median(directMs).toFixed(1)} ms`);
 console.log(`ratio ${(median(magicMs) / median(directMs)).toFixed(2)}x; target <= 2x`);
-console.log(`with the live view: median ${median(timed.live).toFixed(1)} ms, ${(median(timed.live) / median(directMs)).toFixed(2)}x` +
-  ` the direct call (target <= 1.2x); ${Math.round(updates / 7)} display updates per loop`);
-console.log(`without --step (steps counted per key): median ${median(timed.auto).toFixed(1)} ms,` +
-  ` ${(median(timed.auto) / median(directMs)).toFixed(2)}x the direct call`);
+console.log(
+  `with the live view: median ${median(timed.live).toFixed(1)} ms, ${(median(timed.live) / median(directMs)).toFixed(2)}x` +
+    ` the direct call (target <= 1.2x); ${Math.round(updates / 7)} display updates per loop`,
+);
+console.log(
+  `without --step (steps counted per key): median ${median(timed.auto).toFixed(1)} ms,` +
+    ` ${(median(timed.auto) / median(directMs)).toFixed(2)}x the direct call`,
+);
 await tracker.close();
 await rm(dir, { recursive: true, force: true });

@@ -21,16 +21,31 @@ function sh(cwd: string, cmd: string, args: string[]): void {
 /** A git project whose one entry point logs a run of 5 params and 1,000 metric points. */
 function makeProject(dir: string): void {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-project', version: '1.0.0', private: true }));
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({
-    name: 'bench-project', version: '1.0.0', lockfileVersion: 3, requires: true,
-    packages: { '': { name: 'bench-project', version: '1.0.0' } },
-  }));
-  writeFileSync(join(dir, 'MLproject'), [
-    'name: bench', 'node_env: package-lock.json', 'entry_points:', '  main:',
-    '    parameters: {lr: {type: float, default: 0.1}, seed: {type: int, default: 1}}',
-    '    command: node work.mjs {lr} {seed}', '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'work.mjs'), `import { Tracker } from ${JSON.stringify(join(root, 'dist', 'index.js'))};
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({
+      name: 'bench-project',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: { '': { name: 'bench-project', version: '1.0.0' } },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'MLproject'),
+    [
+      'name: bench',
+      'node_env: package-lock.json',
+      'entry_points:',
+      '  main:',
+      '    parameters: {lr: {type: float, default: 0.1}, seed: {type: int, default: 1}}',
+      '    command: node work.mjs {lr} {seed}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'work.mjs'),
+    `import { Tracker } from ${JSON.stringify(join(root, 'dist', 'index.js'))};
 const [lr, seed] = process.argv.slice(2);
 const t = await Tracker.open();
 const run = await t.startRun({ experiment: 'bench' });
@@ -38,7 +53,8 @@ await run.logParams({ lr: lr ?? '0.1', seed: seed ?? '1', a: 1, b: 2, c: 3 });
 for (let i = 0; i < 1000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
 await run.end();
 await t.close();
-`);
+`,
+  );
   writeFileSync(join(dir, '.gitignore'), 'store/\n');
   sh(dir, 'git', ['init', '--quiet']);
   sh(dir, 'git', ['add', '-A']);
@@ -47,11 +63,16 @@ await t.close();
 
 /** CPU ms (user + system) of the children this process has waited for, from /proc (Linux): cutime + cstime. */
 function childrenCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10; // clock ticks of 10 ms (USER_HZ 100)
 }
 
-interface Sample { wall: number; cpu: number }
+interface Sample {
+  wall: number;
+  cpu: number;
+}
 
 /** Wall and CPU time of one command, its whole process tree (the run's command included). */
 function measure(cwd: string, args: string[], store: string): Sample {
@@ -92,10 +113,12 @@ try {
   console.log(row('`node work.mjs` (logs one run of 1,000 points) directly', direct, 'baseline'));
   console.log(row('`tracklab run` of the same command', viaRun));
   console.log(row('**added by `tracklab run`** (pair by pair)', diff(viaRun, direct), '< 300 ms'));
-  console.log(row('of which the CLI\'s start-up: `tracklab --version` minus an empty `node`', diff(version, empty)));
+  console.log(row("of which the CLI's start-up: `tracklab --version` minus an empty `node`", diff(version, empty)));
   console.log(row('an empty `node` process, for scale', empty));
-  console.log(`\n${pairs} alternating pairs; CPU is the whole process tree's (from /proc/self/stat), `
-    + 'which load moves far less than wall.');
+  console.log(
+    `\n${pairs} alternating pairs; CPU is the whole process tree's (from /proc/self/stat), ` +
+      'which load moves far less than wall.',
+  );
 } finally {
   done();
 }

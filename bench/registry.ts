@@ -11,7 +11,9 @@ import { Tracker } from '../src/index.js';
 import { fmt, median, scratch, timeIt } from './stats.js';
 
 const rows: string[][] = [];
-const report = (what: string, value: string, baseline: string): void => { rows.push([what, value, baseline]); };
+const report = (what: string, value: string, baseline: string): void => {
+  rows.push([what, value, baseline]);
+};
 
 /** Baseline for one registration: rewrite a JSON file durably (temp + fsync + rename), no lock, no checks. */
 function fsyncedWrite(file: string, text: string): void {
@@ -40,16 +42,30 @@ async function register100(): Promise<void> {
   for (let rep = 0; rep < 5; rep++) {
     const { dir, done } = scratch('tl-bench-reg-');
     const { tracker, source } = await setup(dir);
-    totals.push(await timeIt(async () => {
-      for (let i = 0; i < 100; i++) each.push(await timeIt(() => tracker.registerModel('bench-model', source)));
-    }));
+    totals.push(
+      await timeIt(async () => {
+        for (let i = 0; i < 100; i++) each.push(await timeIt(() => tracker.registerModel('bench-model', source)));
+      }),
+    );
     const doc = readFileSync(join(dir, 'store', 'registry', 'models', 'bench-model.json'), 'utf8');
-    base.push(await timeIt(() => { for (let i = 0; i < 100; i++) fsyncedWrite(join(dir, 'baseline.json'), doc); }));
+    base.push(
+      await timeIt(() => {
+        for (let i = 0; i < 100; i++) fsyncedWrite(join(dir, 'baseline.json'), doc);
+      }),
+    );
     await tracker.close();
     done();
   }
-  report('register 100 versions of one model (one process)', `${fmt(median(totals), 0)} ms`, `${fmt(median(base), 0)} ms for 100 fsynced rewrites of the final document`);
-  report('one registration (median of 500)', `${fmt(median(each), 2)} ms`, `${fmt(median(base) / 100, 2)} ms per fsynced rewrite`);
+  report(
+    'register 100 versions of one model (one process)',
+    `${fmt(median(totals), 0)} ms`,
+    `${fmt(median(base), 0)} ms for 100 fsynced rewrites of the final document`,
+  );
+  report(
+    'one registration (median of 500)',
+    `${fmt(median(each), 2)} ms`,
+    `${fmt(median(base) / 100, 2)} ms per fsynced rewrite`,
+  );
 }
 
 async function resolveAndLoad(): Promise<void> {
@@ -76,7 +92,11 @@ async function resolveAndLoad(): Promise<void> {
     baseRf.push(await timeIt(() => RandomForestClassifier.load(JSON.parse(readFileSync(rfFile, 'utf8')))));
   }
   const size = readFileSync(rfFile).length;
-  report(`loadModel random forest, 20 trees (${fmt(size / 1024, 0)} KiB) by alias`, `${fmt(median(loadRf), 2)} ms`, `${fmt(median(baseRf), 2)} ms readFileSync + RandomForestClassifier.load`);
+  report(
+    `loadModel random forest, 20 trees (${fmt(size / 1024, 0)} KiB) by alias`,
+    `${fmt(median(loadRf), 2)} ms`,
+    `${fmt(median(baseRf), 2)} ms readFileSync + RandomForestClassifier.load`,
+  );
   await tracker.close();
   done();
 }

@@ -15,12 +15,18 @@ const repo = join(import.meta.dirname, '..');
 interface TrackerLike {
   ensureExperiment(name: string): Promise<unknown>;
   startRun(o: { experiment: string; name: string }): Promise<{
-    logParams(p: Record<string, unknown>): Promise<void>; logMetrics(m: Record<string, number>): void; end(): Promise<void>;
+    logParams(p: Record<string, unknown>): Promise<void>;
+    logMetrics(m: Record<string, number>): void;
+    end(): Promise<void>;
   }>;
   close(): Promise<void>;
 }
-interface Api { Tracker: { open(o: { store: string }): Promise<TrackerLike> } }
-interface RegistryCtor { new (root: string): { createModelVersion(name: string, v: unknown): Promise<unknown> } }
+interface Api {
+  Tracker: { open(o: { store: string }): Promise<TrackerLike> };
+}
+interface RegistryCtor {
+  new (root: string): { createModelVersion(name: string, v: unknown): Promise<unknown> };
+}
 
 /** The source tree of the baseline commit, with this checkout's node_modules. */
 function baselineDir(): string {
@@ -56,7 +62,9 @@ async function hundredVersions(api: Api, Registry: RegistryCtor): Promise<number
   await (await api.Tracker.open({ store: dir })).close();
   const registry = new Registry(dir);
   const version = { source: 's', runId: 'r', path: 'model', description: '', tags: {}, user: 'bench' };
-  const ms = await timeIt(async () => { for (let i = 0; i < 100; i++) await registry.createModelVersion('m', version); });
+  const ms = await timeIt(async () => {
+    for (let i = 0; i < 100; i++) await registry.createModelVersion('m', version);
+  });
   done();
   return ms;
 }
@@ -65,7 +73,8 @@ const base = baselineDir();
 const now = (await import('../src/index.js')) as unknown as Api;
 const then = (await import(join(base, 'src', 'index.ts'))) as Api;
 const NowRegistry = (await import('../src/store/json/json-registry.js')).JsonRegistry as unknown as RegistryCtor;
-const ThenRegistry = (await import(join(base, 'src', 'store', 'json', 'json-registry.ts'))).JsonRegistry as RegistryCtor;
+const ThenRegistry = (await import(join(base, 'src', 'store', 'json', 'json-registry.ts')))
+  .JsonRegistry as RegistryCtor;
 const runs = { now: [] as number[], then: [] as number[] };
 const regs = { now: [] as number[], then: [] as number[] };
 for (let rep = 0; rep < 5; rep++) {

@@ -23,7 +23,13 @@ const RUNS = arg('runs', 1000);
 const REPEAT = arg('repeat', 3);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-async function generate(store: string, runs: number, metrics: number, steps: number, experiment: string): Promise<string[]> {
+async function generate(
+  store: string,
+  runs: number,
+  metrics: number,
+  steps: number,
+  experiment: string,
+): Promise<string[]> {
   const tracker = await Tracker.open({ store });
   const ids: string[] = [];
   const t0 = Date.UTC(2024, 0, 1);
@@ -31,7 +37,11 @@ async function generate(store: string, runs: number, metrics: number, steps: num
     const run = await tracker.startRun({ experiment, name: `run-${r}`, tags: { team: r % 2 ? 'a' : 'b' } });
     await run.logParams({ model: ['rf', 'knn', 'logreg'][r % 3], lr: 10 ** -(r % 4), depth: r % 7, seed: 42 });
     for (let m = 0; m < metrics; m++) {
-      for (let s = 0; s < steps; s++) run.logMetric(`m${m}`, Math.exp(-s / (steps / 3)) + 0.01 * ((r * 7 + s * 13 + m) % 10), { step: s, timestamp: t0 + s * 1000 });
+      for (let s = 0; s < steps; s++)
+        run.logMetric(`m${m}`, Math.exp(-s / (steps / 3)) + 0.01 * ((r * 7 + s * 13 + m) % 10), {
+          step: s,
+          timestamp: t0 + s * 1000,
+        });
     }
     await run.end('FINISHED');
     ids.push(run.id);
@@ -40,8 +50,23 @@ async function generate(store: string, runs: number, metrics: number, steps: num
   return ids;
 }
 
-function buildOnce(store: string, out: string, incremental = false): { ms: number; maxRssMb: number; pages: number; bytes: number } {
-  const text = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/report-build-worker.ts'), store, out, incremental ? 'incremental' : 'full'], { cwd: ROOT, encoding: 'utf8' });
+function buildOnce(
+  store: string,
+  out: string,
+  incremental = false,
+): { ms: number; maxRssMb: number; pages: number; bytes: number } {
+  const text = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'bench/report-build-worker.ts'),
+      store,
+      out,
+      incremental ? 'incremental' : 'full',
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return JSON.parse(text.trim().split('\n').pop() as string);
 }
 
@@ -50,7 +75,9 @@ async function main(): Promise<void> {
   if (!existsSync(big)) {
     const t = performance.now();
     await generate(big, RUNS, 5, 1000, 'bench');
-    console.error(`generated ${RUNS} runs x 5 metrics x 1000 steps in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.error(
+      `generated ${RUNS} runs x 5 metrics x 1000 steps in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   const site = path.join(OUT, 'report-site');
   const full: ReturnType<typeof buildOnce>[] = [];
@@ -108,14 +135,20 @@ async function main(): Promise<void> {
   console.log(`| report benchmark (median) | result | target |`);
   console.log(`|---|---|---|`);
   if (full.length) {
-    console.log(`| build ${RUNS} runs x 5 metrics x 1,000 steps (${full[0]!.pages} pages) | ${f(median(full.map((x) => x.ms)))} | < 15 s |`);
+    console.log(
+      `| build ${RUNS} runs x 5 metrics x 1,000 steps (${full[0]!.pages} pages) | ${f(median(full.map((x) => x.ms)))} | < 15 s |`,
+    );
     console.log(`| site size | ${(full[0]!.bytes / 2 ** 20).toFixed(1)} MB | < 120 MB |`);
     console.log(`| baseline, same run: read every run and history, render nothing | ${f(median(readOnly))} | - |`);
     console.log(`| peak RSS of that build | ${median(full.map((x) => x.maxRssMb))} MB | < 1 GB |`);
     console.log(`| incremental rebuild after one new run | ${f(median(incr))} | < 2 s |`);
   }
-  console.log(`| experiment page, ${RUNS} runs (${(expBytes / 1024).toFixed(0)} KB HTML): filter applied and table drawn | ${m(median(page1k.ready))} | < 1 s |`);
-  console.log(`| baseline, same run: the same page without JavaScript, load event | ${m(median(page1k.baseline))} | - |`);
+  console.log(
+    `| experiment page, ${RUNS} runs (${(expBytes / 1024).toFixed(0)} KB HTML): filter applied and table drawn | ${m(median(page1k.ready))} | < 1 s |`,
+  );
+  console.log(
+    `| baseline, same run: the same page without JavaScript, load event | ${m(median(page1k.baseline))} | - |`,
+  );
   console.log(`| sort by a metric (click to table drawn) | ${m(median(page1k.sort))} | < 150 ms |`);
   console.log(`| scrolling the table: p95 frame | ${m(median(page1k.scrollP95))} | < 50 ms |`);
   console.log(`| longest task while the page loads and draws its charts | ${m(median(page1k.longest))} | < 200 ms |`);
@@ -126,7 +159,13 @@ async function main(): Promise<void> {
 const LONG_TASKS = `window.__longest = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });`;
 
 async function experimentPage(browser: Browser, url: string) {
-  const out = { ready: [] as number[], baseline: [] as number[], sort: [] as number[], scrollP95: [] as number[], longest: [] as number[] };
+  const out = {
+    ready: [] as number[],
+    baseline: [] as number[],
+    sort: [] as number[],
+    scrollP95: [] as number[],
+    longest: [] as number[],
+  };
   for (let i = 0; i < 5; i++) {
     const plain = await browser.newPage({ javaScriptEnabled: false });
     let t = performance.now();
@@ -136,36 +175,42 @@ async function experimentPage(browser: Browser, url: string) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(LONG_TASKS);
     t = performance.now();
-    await page.goto(`${url}#f=${encodeURIComponent('params.model = "rf" and metrics.m0 < 1')}`, { waitUntil: 'commit' });
+    await page.goto(`${url}#f=${encodeURIComponent('params.model = "rf" and metrics.m0 < 1')}`, {
+      waitUntil: 'commit',
+    });
     await page.waitForFunction(() => /of \d+ runs/.test(document.getElementById('filter-status')?.textContent ?? ''));
     out.ready.push(performance.now() - t);
     await chartsSettled(page, '#history-charts .chart, #more-charts .chart', 60_000);
     await page.waitForTimeout(500);
     out.longest.push(await page.evaluate(() => (window as unknown as { __longest: number }).__longest));
     // Sorting once the page is idle: what a reviewer's click costs, not the charts still drawing.
-    out.sort.push(await page.evaluate(async () => {
-      const button = document.querySelector<HTMLElement>('#runs th[data-col="2"] button')!;
-      const start = performance.now();
-      button.click();
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      return performance.now() - start;
-    }));
+    out.sort.push(
+      await page.evaluate(async () => {
+        const button = document.querySelector<HTMLElement>('#runs th[data-col="2"] button')!;
+        const start = performance.now();
+        button.click();
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return performance.now() - start;
+      }),
+    );
 
-    out.scrollP95.push(await page.evaluate(async () => {
-      const box = document.getElementById('runs-scroll')!;
-      box.scrollIntoView();
-      const frames: number[] = [];
-      let last = performance.now();
-      for (let k = 0; k < 60; k++) {
-        box.scrollTop += 120;
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        frames.push(now - last);
-        last = now;
-      }
-      frames.sort((a, b) => a - b);
-      return frames[Math.floor(frames.length * 0.95)] as number;
-    }));
+    out.scrollP95.push(
+      await page.evaluate(async () => {
+        const box = document.getElementById('runs-scroll')!;
+        box.scrollIntoView();
+        const frames: number[] = [];
+        let last = performance.now();
+        for (let k = 0; k < 60; k++) {
+          box.scrollTop += 120;
+          await new Promise((r) => requestAnimationFrame(r));
+          const now = performance.now();
+          frames.push(now - last);
+          last = now;
+        }
+        frames.sort((a, b) => a - b);
+        return frames[Math.floor(frames.length * 0.95)] as number;
+      }),
+    );
     await page.close();
   }
   return out;
@@ -186,7 +231,10 @@ async function comparePage(browser: Browser, url: string) {
       slider.value = '0.8';
       slider.dispatchEvent(new Event('input'));
     });
-    await page.waitForFunction((b) => Number(document.getElementById('history-charts')?.getAttribute('data-drawn')) > b, before);
+    await page.waitForFunction(
+      (b) => Number(document.getElementById('history-charts')?.getAttribute('data-drawn')) > b,
+      before,
+    );
     out.smooth.push(performance.now() - s);
     await page.close();
   }

@@ -7,7 +7,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const suites = ['tracking', 'registry', 'report', 'magics', 'cli', 'projects', 'reliability', 'backends', 'sqlite', 'mlflow-server'];
+const suites = [
+  'tracking',
+  'registry',
+  'report',
+  'magics',
+  'cli',
+  'projects',
+  'reliability',
+  'backends',
+  'sqlite',
+  'mlflow-server',
+];
 const only = process.argv[2];
 let failed = false;
 for (const suite of suites) {

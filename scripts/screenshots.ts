@@ -38,11 +38,16 @@ async function shoot(browser: Browser, base: string): Promise<string[]> {
   const written: string[] = [];
   for (const vp of VIEWPORTS) {
     for (const scheme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, colorScheme: scheme, deviceScaleFactor: 1 });
+      const context = await browser.newContext({
+        viewport: { width: vp.width, height: vp.height },
+        colorScheme: scheme,
+        deviceScaleFactor: 1,
+      });
       const page = await context.newPage();
       for (const p of galleryPages()) {
         await page.goto(base + p.rel);
-        if (p.name !== 'index' && p.name !== 'model') await chartsSettled(page, '#history-charts .chart, #chart-scatter').catch(() => undefined);
+        if (p.name !== 'index' && p.name !== 'model')
+          await chartsSettled(page, '#history-charts .chart, #chart-scatter').catch(() => undefined);
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.waitForTimeout(150);
         const file = path.join(OUT, `${p.name}-${vp.tag}-${scheme}.png`);
@@ -57,7 +62,12 @@ async function shoot(browser: Browser, base: string): Promise<string[]> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.join(ROOT, 'scripts', 'screenshots.ts')) {
   const site = path.join(mkdtempSync(path.join(tmpdir(), 'tracklab-gallery-')), 'site');
-  await buildReport({ source: createMemorySource(reviewStore()), out: site, title: 'tracklab review demo', packageDir: ROOT });
+  await buildReport({
+    source: createMemorySource(reviewStore()),
+    out: site,
+    title: 'tracklab review demo',
+    packageDir: ROOT,
+  });
   mkdirSync(OUT, { recursive: true });
   const server = await serve(site, '/gallery/');
   const browser = await launch();

@@ -5,8 +5,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badState, invalid, paramChanged, TracklabError } from './core/errors.js';
 import {
-  paramValueToString, tagValueToString, validateArtifactPath, validateKey, validateMetricValue, validateRunStatus,
-  validateStep, validateTimestamp, ownEntries,
+  paramValueToString,
+  tagValueToString,
+  validateArtifactPath,
+  validateKey,
+  validateMetricValue,
+  validateRunStatus,
+  validateStep,
+  validateTimestamp,
+  ownEntries,
 } from './core/validation.js';
 import type { ArtifactRepository } from './store/artifact-repository.js';
 import type { Backend } from './store/backend.js';
@@ -44,7 +51,9 @@ export class ActiveRun {
   }
 
   /** Whether end() was called. */
-  get isEnded(): boolean { return this.ended; }
+  get isEnded(): boolean {
+    return this.ended;
+  }
 
   /**
    * Logs one metric point. Synchronous and cheap: the point is buffered and written by flush() or end().
@@ -68,7 +77,8 @@ export class ActiveRun {
   /** @example run.logMetrics({ loss: 0.3, acc: 0.9 }, { step: 2 }); */
   logMetrics(metrics: Record<string, number>, options?: MetricOptions): void {
     const timestamp = options?.timestamp ?? Date.now();
-    for (const [key, value] of ownEntries('metrics', metrics)) this.logMetric(key, value as number, { ...options, timestamp });
+    for (const [key, value] of ownEntries('metrics', metrics))
+      this.logMetric(key, value as number, { ...options, timestamp });
   }
 
   /** Validates and buffers params (synchronously; a changed value throws here). Written by the next flush(). */
@@ -93,7 +103,9 @@ export class ActiveRun {
   /** Validates and buffers tags (synchronously). Written by the next flush(). */
   queueTags(tags: Record<string, unknown>): void {
     this.assertOpen();
-    const staged = ownEntries('tags', tags).map(([key, value]) => [validateKey('tag', key), tagValueToString(key, value)] as const);
+    const staged = ownEntries('tags', tags).map(
+      ([key, value]) => [validateKey('tag', key), tagValueToString(key, value)] as const,
+    );
     for (const [key, text] of staged) this.pendingTags[key] = text;
   }
 
@@ -129,7 +141,9 @@ export class ActiveRun {
       throw invalid(`dataset name ${JSON.stringify(dataset?.name)} is invalid: give 1 to 500 characters`);
     }
     if (typeof dataset.digest !== 'string' || dataset.digest.length > 36) {
-      throw invalid(`dataset "${dataset.name}" digest ${JSON.stringify(dataset.digest)} is invalid: give a string of at most 36 characters`);
+      throw invalid(
+        `dataset "${dataset.name}" digest ${JSON.stringify(dataset.digest)} is invalid: give a string of at most 36 characters`,
+      );
     }
     await this.writer.logBatch({ inputs: [{ ...dataset }] });
   }
@@ -152,11 +166,14 @@ export class ActiveRun {
     const dir = validateArtifactPath(artifactPath, 'artifact folder');
     let names: string[];
     try {
-      if (!statSync(localDir).isDirectory()) throw invalid(`logArtifacts takes a folder; ${localDir} is a file (use logArtifact)`);
+      if (!statSync(localDir).isDirectory())
+        throw invalid(`logArtifacts takes a folder; ${localDir} is a file (use logArtifact)`);
       names = readdirSync(localDir).sort();
     } catch (error) {
       if (error instanceof TracklabError) throw error;
-      throw invalid(`cannot log artifacts from ${localDir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`);
+      throw invalid(
+        `cannot log artifacts from ${localDir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`,
+      );
     }
     for (const name of names) await this.artifacts.copyIn(join(localDir, name), dir);
   }
@@ -190,7 +207,8 @@ export class ActiveRun {
   /** Flushes, marks the run ended and fsyncs it (survives power loss). Default status FINISHED. */
   async end(status: RunStatus | Lowercase<RunStatus> = 'FINISHED'): Promise<void> {
     const final = validateRunStatus(status);
-    if (final === 'RUNNING' || final === 'SCHEDULED') throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
+    if (final === 'RUNNING' || final === 'SCHEDULED')
+      throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
     if (this.finished) return;
     await this.writePending();
     // no more logging from here; but only a successful end counts, so a failed one (a full disk) can be retried

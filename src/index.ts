@@ -2,14 +2,29 @@
  * tracklab's public API. Backend interfaces (TrackingStore, Backend, registerBackend, ...) are in `tracklab/store`.
  * Nothing here uses import.meta or top-level await: notebooks require it as CommonJS. */
 export { Tracker, toRun } from './tracker.js';
-export type { TrackerOptions, StartRunOptions, SearchRunsQuery, SearchExperimentsQuery, HistoryPoint } from './tracker.js';
+export type {
+  TrackerOptions,
+  StartRunOptions,
+  SearchRunsQuery,
+  SearchExperimentsQuery,
+  HistoryPoint,
+} from './tracker.js';
 export { ActiveRun } from './active-run.js';
 export { activeRun } from './notebook-handle.js';
 export type { MetricOptions } from './active-run.js';
 export { TracklabError, EXIT_STATUS } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
 export type {
-  ArtifactEntry, DatasetInput, Experiment, LifecycleStage, MetricPoint, MetricSummary, Run, RunRecord, RunStatus, ViewType,
+  ArtifactEntry,
+  DatasetInput,
+  Experiment,
+  LifecycleStage,
+  MetricPoint,
+  MetricSummary,
+  Run,
+  RunRecord,
+  RunStatus,
+  ViewType,
 } from './core/entities.js';
 export { TAGS } from './core/entities.js';
 export { TRACKLAB_VERSION } from './core/version.js';

@@ -8,7 +8,13 @@ import { RUN_ID_ENV } from './core/reproduction.js';
 import { randomRunName } from './core/names.js';
 import { currentUser, defaultSourceName, sourceTags, type SourceType } from './core/source-info.js';
 import {
-  ownEntries, tagValueToString, validateArtifactPath, validateExperimentName, validateKey, validateRunId, validateRunName,
+  ownEntries,
+  tagValueToString,
+  validateArtifactPath,
+  validateExperimentName,
+  validateKey,
+  validateRunId,
+  validateRunName,
   validateRunStatus,
 } from './core/validation.js';
 import { ActiveRun } from './active-run.js';
@@ -17,7 +23,13 @@ import type { Backend, BackendCapabilities } from './store/backend.js';
 import { openBackend } from './store/resolve-store.js';
 import type { TrackingStore } from './store/tracking-store.js';
 import { validateModelName } from './registry/registry-validation.js';
-import { ModelRegistry, type Lineage, type ModelEdit, type RegisterOptions, type TransitionOptions } from './registry/model-registry.js';
+import {
+  ModelRegistry,
+  type Lineage,
+  type ModelEdit,
+  type RegisterOptions,
+  type TransitionOptions,
+} from './registry/model-registry.js';
 import type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
 
 export interface TrackerOptions {
@@ -61,7 +73,11 @@ export interface SearchExperimentsQuery extends ExperimentSearch {
   viewType?: ViewType;
 }
 
-export interface HistoryPoint { step: number; value: number; timestamp: number }
+export interface HistoryPoint {
+  step: number;
+  value: number;
+  timestamp: number;
+}
 
 export class Tracker {
   private readonly active = new Set<ActiveRun>();
@@ -70,7 +86,10 @@ export class Tracker {
   /** The tracking part of the backend. */
   readonly store: TrackingStore;
 
-  private constructor(readonly backend: Backend, private readonly options: Required<Omit<TrackerOptions, 'store'>>) {
+  private constructor(
+    readonly backend: Backend,
+    private readonly options: Required<Omit<TrackerOptions, 'store'>>,
+  ) {
     this.store = backend.tracking;
   }
 
@@ -89,10 +108,14 @@ export class Tracker {
   }
 
   /** The store's URI, e.g. file:///home/me/project/tracklab */
-  get storeUri(): string { return this.backend.uri; }
+  get storeUri(): string {
+    return this.backend.uri;
+  }
 
   /** What this store can keep (metric summaries, registry history, ...); see BackendCapabilities. */
-  get capabilities(): BackendCapabilities { return this.backend.capabilities; }
+  get capabilities(): BackendCapabilities {
+    return this.backend.capabilities;
+  }
 
   /**
    * Starts a run in an experiment (created if missing).
@@ -104,7 +127,8 @@ export class Tracker {
     const experiment = await this.store.ensureExperiment(validateExperimentName(options.experiment ?? 'Default'));
     const name = options.name === undefined ? randomRunName() : validateRunName(options.name);
     const tags: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [key, value] of ownEntries('tags', options.tags ?? {})) tags[validateKey('tag', key)] = tagValueToString(key, value);
+    for (const [key, value] of ownEntries('tags', options.tags ?? {}))
+      tags[validateKey('tag', key)] = tagValueToString(key, value);
     if (options.parentRunId !== undefined) {
       const parent = await this.store.getRun(validateRunId(options.parentRunId));
       tags[TAGS.parentRunId] = parent.id;
@@ -117,7 +141,17 @@ export class Tracker {
       tags: { ...sourceTags({ ...this.options }), ...tags, [TAGS.runName]: name },
     });
     const writer = await this.store.openRunWriter(record.id);
-    const run = new ActiveRun(this.backend, this.backend.artifacts.forRun(record), writer, record.id, name, experiment.id, experiment.name, record.params, (r) => this.active.delete(r));
+    const run = new ActiveRun(
+      this.backend,
+      this.backend.artifacts.forRun(record),
+      writer,
+      record.id,
+      name,
+      experiment.id,
+      experiment.name,
+      record.params,
+      (r) => this.active.delete(r),
+    );
     this.active.add(run);
     return run;
   }
@@ -135,8 +169,9 @@ export class Tracker {
     envRunAdopted = true;
     const record = await this.store.getRun(validateRunId(id));
     if (record.status !== 'RUNNING') {
-      throw badState(`${RUN_ID_ENV} names run ${id}, which is ${record.status}; `
-        + `unset ${RUN_ID_ENV} to start a new run`);
+      throw badState(
+        `${RUN_ID_ENV} names run ${id}, which is ${record.status}; ` + `unset ${RUN_ID_ENV} to start a new run`,
+      );
     }
     const tags: Record<string, unknown> = { ...options.tags };
     if (options.name !== undefined) {
@@ -146,15 +181,26 @@ export class Tracker {
     const experiment = await this.store.getExperiment(record.experimentId);
     const writer = await this.store.openRunWriter(id);
     const name = options.name ?? record.name;
-    const run = new ActiveRun(this.backend, this.backend.artifacts.forRun(record), writer, id, name, experiment.id,
-      experiment.name, record.params, (r) => this.active.delete(r));
+    const run = new ActiveRun(
+      this.backend,
+      this.backend.artifacts.forRun(record),
+      writer,
+      id,
+      name,
+      experiment.id,
+      experiment.name,
+      record.params,
+      (r) => this.active.delete(r),
+    );
     this.active.add(run);
     if (Object.keys(tags).length > 0) await run.setTags(tags);
     return run;
   }
 
   /** Runs started by this tracker that have not ended. */
-  get activeRuns(): ActiveRun[] { return [...this.active]; }
+  get activeRuns(): ActiveRun[] {
+    return [...this.active];
+  }
 
   /** @example const r = await tracker.getRun(run.id); r.metrics.loss */
   async getRun(id: string): Promise<Run> {
@@ -170,11 +216,13 @@ export class Tracker {
   async searchRuns(query: SearchRunsQuery = {}): Promise<{ runs: Run[]; nextPageToken?: string }> {
     const experiments = await this.store.listExperiments('ALL');
     const names = new Map(experiments.map((e) => [e.id, e.name]));
-    const ids = query.experiments === undefined
-      ? experiments.filter((e) => e.lifecycleStage === 'active').map((e) => e.id)
-      : query.experiments.map((wanted) => resolveExperiment(experiments, wanted).id);
+    const ids =
+      query.experiments === undefined
+        ? experiments.filter((e) => e.lifecycleStage === 'active').map((e) => e.id)
+        : query.experiments.map((wanted) => resolveExperiment(experiments, wanted).id);
     const page = await this.store.searchRuns({
-      experimentIds: ids, view: query.viewType ?? 'ACTIVE_ONLY',
+      experimentIds: ids,
+      view: query.viewType ?? 'ACTIVE_ONLY',
       ...(query.filter !== undefined ? { filter: query.filter } : {}),
       ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
       ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
@@ -203,7 +251,9 @@ export class Tracker {
    * MLflow's search_experiments: filter on name, creation_time, last_update_time and tags, order, and pages.
    * @example await tracker.searchExperiments({ filter: "name LIKE 'iris%' AND tags.team = 'a'", orderBy: ['name'] });
    */
-  async searchExperiments(query: SearchExperimentsQuery = {}): Promise<{ experiments: Experiment[]; nextPageToken?: string }> {
+  async searchExperiments(
+    query: SearchExperimentsQuery = {},
+  ): Promise<{ experiments: Experiment[]; nextPageToken?: string }> {
     const { viewType, ...search } = query;
     return searchExperimentsInMemory(await this.store.listExperiments(viewType ?? 'ACTIVE_ONLY'), search);
   }
@@ -225,7 +275,8 @@ export class Tracker {
 
   async createExperiment(name: string, tags: Record<string, unknown> = {}): Promise<Experiment> {
     const clean: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [key, value] of ownEntries('tags', tags)) clean[validateKey('tag', key)] = tagValueToString(key, value, 5000);
+    for (const [key, value] of ownEntries('tags', tags))
+      clean[validateKey('tag', key)] = tagValueToString(key, value, 5000);
     return this.store.createExperiment(validateExperimentName(name), clean);
   }
 
@@ -253,12 +304,18 @@ export class Tracker {
     return this.getRun(record.id);
   }
 
-  async deleteRun(id: string): Promise<void> { await this.store.setRunLifecycle(validateRunId(id), 'deleted'); }
-  async restoreRun(id: string): Promise<void> { await this.store.setRunLifecycle(validateRunId(id), 'active'); }
+  async deleteRun(id: string): Promise<void> {
+    await this.store.setRunLifecycle(validateRunId(id), 'deleted');
+  }
+  async restoreRun(id: string): Promise<void> {
+    await this.store.setRunLifecycle(validateRunId(id), 'active');
+  }
 
   /** Sets a tag on any run (e.g. one that has ended). */
   async setTag(runId: string, key: string, value: unknown): Promise<void> {
-    await this.store.logBatch(validateRunId(runId), { tags: { [validateKey('tag', key)]: tagValueToString(key, value) } });
+    await this.store.logBatch(validateRunId(runId), {
+      tags: { [validateKey('tag', key)]: tagValueToString(key, value) },
+    });
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
@@ -303,7 +360,10 @@ export class Tracker {
   get models(): ModelRegistry {
     if (this.registryService) return this.registryService;
     const registry = this.backend.registry;
-    if (!registry) throw badState(`store ${this.backend.uri} (${this.backend.kind}) keeps no model registry; use a folder store for registered models`);
+    if (!registry)
+      throw badState(
+        `store ${this.backend.uri} (${this.backend.kind}) keeps no model registry; use a folder store for registered models`,
+      );
     this.registryService = new ModelRegistry(this.backend, registry, this.options.user);
     return this.registryService;
   }
@@ -328,17 +388,27 @@ export class Tracker {
   }
 
   /** @example const m = await tracker.getRegisteredModel('iris-rf'); m.aliases.champion // 2 */
-  async getRegisteredModel(name: string): Promise<RegisteredModel> { return this.models.getRegisteredModel(name); }
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return this.models.getRegisteredModel(name);
+  }
 
   /** Every registered model, by name, each with its versions, aliases and history. */
-  async listRegisteredModels(): Promise<RegisteredModel[]> { return this.models.listRegisteredModels(); }
+  async listRegisteredModels(): Promise<RegisteredModel[]> {
+    return this.models.listRegisteredModels();
+  }
 
-  async updateRegisteredModel(name: string, edit: ModelEdit): Promise<RegisteredModel> { return this.models.updateRegisteredModel(name, edit); }
+  async updateRegisteredModel(name: string, edit: ModelEdit): Promise<RegisteredModel> {
+    return this.models.updateRegisteredModel(name, edit);
+  }
 
   /** Deletes a model and its versions (refused while a version is in Staging or Production). */
-  async deleteRegisteredModel(name: string): Promise<void> { await this.models.deleteRegisteredModel(name); }
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.models.deleteRegisteredModel(name);
+  }
 
-  async getModelVersion(name: string, version: number | string): Promise<ModelVersion> { return this.models.getModelVersion(name, version); }
+  async getModelVersion(name: string, version: number | string): Promise<ModelVersion> {
+    return this.models.getModelVersion(name, version);
+  }
 
   async updateModelVersion(name: string, version: number | string, edit: ModelEdit): Promise<ModelVersion> {
     return this.models.updateModelVersion(name, version, edit);
@@ -353,12 +423,22 @@ export class Tracker {
    * Moves a version to None, Staging, Production or Archived (any case); recorded in the model's history.
    * @example await tracker.transitionStage('iris-rf', 2, 'Production', { archiveExisting: true, comment: 'beats v1' });
    */
-  async transitionStage(name: string, version: number | string, stage: string, options: TransitionOptions = {}): Promise<ModelVersion> {
+  async transitionStage(
+    name: string,
+    version: number | string,
+    stage: string,
+    options: TransitionOptions = {},
+  ): Promise<ModelVersion> {
     return this.models.transitionStage(name, version, stage, options);
   }
 
   /** @example await tracker.setAlias('iris-rf', 'champion', 2); // models:/iris-rf@champion */
-  async setAlias(name: string, alias: string, version: number | string, options: { comment?: string } = {}): Promise<void> {
+  async setAlias(
+    name: string,
+    alias: string,
+    version: number | string,
+    options: { comment?: string } = {},
+  ): Promise<void> {
     await this.models.setAlias(name, alias, version, options.comment);
   }
 
@@ -367,16 +447,22 @@ export class Tracker {
   }
 
   /** @example await tracker.resolveModelUri('models:/iris-rf@champion') // { name, version, runId, source, path } */
-  async resolveModelUri(uri: string): Promise<ResolvedModelUri> { return this.models.resolveModelUri(uri); }
+  async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
+    return this.models.resolveModelUri(uri);
+  }
 
   /**
    * Loads a model by `runs:/<run id>/<path>`, `models:/name/3`, `models:/name/latest`, `models:/name/Production` or `models:/name@alias`.
    * @example const rf = await tracker.loadModel<RandomForestClassifier>('models:/iris-rf@champion'); rf.predict(X);
    */
-  async loadModel<T = unknown>(uri: string): Promise<T> { return (await this.models.loadModel(uri)) as T; }
+  async loadModel<T = unknown>(uri: string): Promise<T> {
+    return (await this.models.loadModel(uri)) as T;
+  }
 
   /** The run, experiment, git commit, datasets and history behind a version: lineage('iris-rf', 2) or lineage('models:/iris-rf@champion'). */
-  async lineage(nameOrUri: string, version?: number | string): Promise<Lineage> { return this.models.lineage(nameOrUri, version); }
+  async lineage(nameOrUri: string, version?: number | string): Promise<Lineage> {
+    return this.models.lineage(nameOrUri, version);
+  }
 
   private async experimentNames(): Promise<Map<string, string>> {
     return new Map((await this.store.listExperiments('ALL')).map((e) => [e.id, e.name]));
@@ -395,17 +481,23 @@ let warnedOldOrder = false;
 function warnOldOrder(): void {
   if (warnedOldOrder) return;
   warnedOldOrder = true;
-  process.emitWarning('tracker.registerModel(name, modelUri) is deprecated; use MLflow\'s order registerModel(modelUri, name)',
-    'DeprecationWarning');
+  process.emitWarning(
+    "tracker.registerModel(name, modelUri) is deprecated; use MLflow's order registerModel(modelUri, name)",
+    'DeprecationWarning',
+  );
 }
 /** One adoption per process: later runs of the same script are new runs. */
 let envRunAdopted = false;
 
 function resolveExperiment(experiments: Experiment[], wanted: string): Experiment {
-  if (typeof wanted !== 'string' || wanted === '') throw invalid(`experiment ${JSON.stringify(wanted)} is invalid: give a name or id`);
+  if (typeof wanted !== 'string' || wanted === '')
+    throw invalid(`experiment ${JSON.stringify(wanted)} is invalid: give a name or id`);
   const found = experiments.find((e) => e.name === wanted) ?? experiments.find((e) => e.id === wanted);
   if (!found) {
-    const known = experiments.filter((e) => e.lifecycleStage === 'active').map((e) => `"${e.name}"`).join(', ');
+    const known = experiments
+      .filter((e) => e.lifecycleStage === 'active')
+      .map((e) => `"${e.name}"`)
+      .join(', ');
     throw notFound(`experiment "${wanted}" does not exist; known experiments: ${known || 'none'}`);
   }
   return found;

@@ -44,7 +44,8 @@ export const distCli = join(repoRoot, 'dist', 'cli', 'main.js');
  */
 export function seededRandom(t: { diagnostic(message: string): void }): () => number {
   const fromEnv = Number(process.env['TRACKLAB_TEST_SEED']);
-  const seed = Number.isInteger(fromEnv) && process.env['TRACKLAB_TEST_SEED'] ? fromEnv : Math.floor(Math.random() * 2 ** 31);
+  const seed =
+    Number.isInteger(fromEnv) && process.env['TRACKLAB_TEST_SEED'] ? fromEnv : Math.floor(Math.random() * 2 ** 31);
   t.diagnostic(`random seed ${seed} (replay with TRACKLAB_TEST_SEED=${seed})`);
   let state = seed >>> 0;
   return () => {

@@ -23,7 +23,8 @@ function skipReason(): string | false {
     return 'real MLflow not found: set TRACKLAB_MLFLOW_SERVER_DIR or place ../shared/mlflow-server (pip install mlflow==2.12.2 gives the same)';
   }
   const probe = spawnSync(join(serverDir, 'python.sh'), ['-c', 'import mlflow'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `MLflow at ${serverDir} does not import (run its install-deps.sh): ${probe.stderr.trim().split('\n').pop()}`;
+  if (probe.status !== 0)
+    return `MLflow at ${serverDir} does not import (run its install-deps.sh): ${probe.stderr.trim().split('\n').pop()}`;
   return false;
 }
 
@@ -34,9 +35,12 @@ export const MLFLOW_SKIP: string | false = skipReason();
 export function runMlflowPython(script: string, ...args: string[]): string {
   if (serverDir === undefined) throw new Error('real MLflow is not available');
   const r = spawnSync(join(serverDir, 'python.sh'), ['-c', script, ...args], {
-    encoding: 'utf8', env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet' }, maxBuffer: 64 << 20,
+    encoding: 'utf8',
+    env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet' },
+    maxBuffer: 64 << 20,
   });
-  if (r.status !== 0) throw new Error(`MLflow's python failed (${r.status}): ${r.stderr.trim().split('\n').slice(-6).join('\n')}`);
+  if (r.status !== 0)
+    throw new Error(`MLflow's python failed (${r.status}): ${r.stderr.trim().split('\n').slice(-6).join('\n')}`);
   return r.stdout;
 }
 

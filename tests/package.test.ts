@@ -17,7 +17,9 @@ function projectUsingTracklab(): string {
 describe('package', () => {
   it('require("tracklab") works from CommonJS and logs a run', () => {
     const dir = projectUsingTracklab();
-    writeFileSync(join(dir, 'use.cjs'), `
+    writeFileSync(
+      join(dir, 'use.cjs'),
+      `
       const { Tracker } = require('tracklab');
       (async () => {
         const tracker = await Tracker.open({ store: ${JSON.stringify(join(dir, 'store'))} });
@@ -26,13 +28,16 @@ describe('package', () => {
         await run.end();
         console.log((await tracker.getRun(run.id)).metrics.m);
       })();
-    `);
+    `,
+    );
     assert.equal(execFileSync(process.execPath, [join(dir, 'use.cjs')], { encoding: 'utf8' }).trim(), '1');
   });
 
   it('type-checks as tslab compiles cells: CommonJS with Node10 resolution', () => {
     const dir = projectUsingTracklab();
-    writeFileSync(join(dir, 'cell.ts'), `
+    writeFileSync(
+      join(dir, 'cell.ts'),
+      `
       import { Tracker, type Run } from 'tracklab';
       export async function f(): Promise<Run> {
         const t = await Tracker.open();
@@ -40,16 +45,37 @@ describe('package', () => {
         run.logMetric('loss', 0.5, { step: 1 });
         return t.getRun(run.id);
       }
-    `);
+    `,
+    );
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    execFileSync(process.execPath, [tsc, '--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2020', '--strict',
-      '--noEmit', '--skipLibCheck', '--types', 'node', '--typeRoots', join(repoRoot, 'node_modules', '@types'), join(dir, 'cell.ts')],
-    { encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node10',
+        '--target',
+        'es2020',
+        '--strict',
+        '--noEmit',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(repoRoot, 'node_modules', '@types'),
+        join(dir, 'cell.ts'),
+      ],
+      { encoding: 'utf8', stdio: 'pipe' },
+    );
   });
 
   it('exports the backend seam from tracklab/store, for require() and Node10 type resolution', () => {
     const dir = projectUsingTracklab();
-    writeFileSync(join(dir, 'seam.ts'), `
+    writeFileSync(
+      join(dir, 'seam.ts'),
+      `
       import { openBackend, type Backend, type TrackingStore } from 'tracklab/store';
       export async function kind(path: string): Promise<string> {
         const backend: Backend = await openBackend(path);
@@ -58,15 +84,37 @@ describe('package', () => {
         await backend.close();
         return backend.kind;
       }
-    `);
+    `,
+    );
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    execFileSync(process.execPath, [tsc, '--module', 'commonjs', '--moduleResolution', 'node10', '--target', 'es2020', '--strict',
-      '--noEmit', '--skipLibCheck', '--types', 'node', '--typeRoots', join(repoRoot, 'node_modules', '@types'), join(dir, 'seam.ts')],
-    { encoding: 'utf8', stdio: 'pipe' });
-    writeFileSync(join(dir, 'seam.cjs'), `
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node10',
+        '--target',
+        'es2020',
+        '--strict',
+        '--noEmit',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(repoRoot, 'node_modules', '@types'),
+        join(dir, 'seam.ts'),
+      ],
+      { encoding: 'utf8', stdio: 'pipe' },
+    );
+    writeFileSync(
+      join(dir, 'seam.cjs'),
+      `
       const { openBackend } = require('tracklab/store');
       openBackend(${JSON.stringify(join(dir, 'mlruns'))}).then(async (b) => { console.log(b.kind); await b.close(); });
-    `);
+    `,
+    );
     assert.equal(execFileSync(process.execPath, [join(dir, 'seam.cjs')], { encoding: 'utf8' }).trim(), 'mlruns');
   });
 
@@ -78,7 +126,8 @@ describe('package', () => {
       seen.add(file);
       const code = readFileSync(file, 'utf8');
       if (/\bimport\.meta\.\w|^await\s/m.test(code)) offenders.push(file);
-      for (const [, rel] of code.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) visit(join(dirname(file), rel as string));
+      for (const [, rel] of code.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g))
+        visit(join(dirname(file), rel as string));
     };
     visit(join(repoRoot, 'dist', 'index.js'));
     assert.ok(seen.size > 10, `followed ${seen.size} modules`);

@@ -8,7 +8,12 @@ import { repoRoot, tempDir } from './helpers.js';
 
 const docs = ['README.md'];
 const blocks = docs.flatMap((doc) =>
-  [...readFileSync(join(repoRoot, doc), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m, i) => ({ doc, index: i + 1, code: m[1] as string })));
+  [...readFileSync(join(repoRoot, doc), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m, i) => ({
+    doc,
+    index: i + 1,
+    code: m[1] as string,
+  })),
+);
 
 // Inside the repository so `import ... from 'tracklab'` resolves to this package by self-reference (package.json "exports").
 const work = join(repoRoot, 'tmp', `docs-examples-${process.pid}`);
@@ -27,8 +32,25 @@ describe('documentation examples', () => {
 
   it('type-check under the strict settings', () => {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-      '--target', 'es2022', '--skipLibCheck', '--types', 'node', ...files], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        ...files,
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 
@@ -36,7 +58,10 @@ describe('documentation examples', () => {
     it(`${block.doc} example ${block.index} runs`, () => {
       const store = tempDir();
       execFileSync(process.execPath, ['--import', 'tsx', files[i] as string], {
-        cwd: work, env: { ...process.env, TRACKLAB_STORE: store }, encoding: 'utf8', stdio: 'pipe',
+        cwd: work,
+        env: { ...process.env, TRACKLAB_STORE: store },
+        encoding: 'utf8',
+        stdio: 'pipe',
       });
     });
   }

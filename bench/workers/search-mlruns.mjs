@@ -8,4 +8,11 @@ const ids = (await backend.tracking.listExperiments()).map((e) => e.id);
 const page = await backend.tracking.searchRuns({ experimentIds: ids, filter: 'metrics.acc > 0.5', maxResults: 50000 });
 const t2 = performance.now();
 const used = process.cpuUsage(cpu);
-console.log(JSON.stringify({ count: page.runs.length, importMs: t1 - t0, searchMs: t2 - t1, cpuMs: (used.user + used.system) / 1000 }));
+console.log(
+  JSON.stringify({
+    count: page.runs.length,
+    importMs: t1 - t0,
+    searchMs: t2 - t1,
+    cpuMs: (used.user + used.system) / 1000,
+  }),
+);

@@ -22,7 +22,9 @@ export interface CliContext {
 export function createCliContext(store: () => string | undefined): CliContext {
   let opened: Promise<Tracker> | undefined;
   return {
-    get store() { return store(); },
+    get store() {
+      return store();
+    },
     tracker() {
       opened ??= Promise.all([import('../tracker.js'), import('./store-guard.js')]).then(([{ Tracker }, guard]) => {
         const dir = store();
@@ -31,7 +33,9 @@ export function createCliContext(store: () => string | undefined): CliContext {
       });
       return opened;
     },
-    print(text) { if (text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
+    print(text) {
+      if (text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
     async close() {
       // a store that failed to open was reported by the command that asked for it; only an opened one is closed
       const tracker = await opened?.catch(() => undefined);

@@ -50,7 +50,13 @@ export function doctorExitStatus(report: DoctorReport): number {
 function formatReport(report: DoctorReport, repair: boolean): string {
   if (report.findings.length === 0) return `store ${report.store} is healthy`;
   const lines = report.findings.map((f) => {
-    const state = report.repaired.includes(f) ? 'repaired' : f.repair ? (repair ? 'repair failed' : 'repairable with --repair') : 'needs a person';
+    const state = report.repaired.includes(f)
+      ? 'repaired'
+      : f.repair
+        ? repair
+          ? 'repair failed'
+          : 'repairable with --repair'
+        : 'needs a person';
     return `${f.file}: ${f.problem} [${state}]`;
   });
   if (report.backup) lines.push(`backup of every changed file: ${report.backup}`);
@@ -71,7 +77,10 @@ function storeFolder(location: string | undefined): string {
  * `tracklab doctor [--repair] [--json]` on the store named by `--store` (or the default one): the text to print and the
  * exit status (0 healthy, 6 when damage is left).
  */
-export function doctor(store: string | undefined, opts: { repair?: boolean; json?: boolean }): { text: string; status: number } {
+export function doctor(
+  store: string | undefined,
+  opts: { repair?: boolean; json?: boolean },
+): { text: string; status: number } {
   const report = runDoctor(storeFolder(store), { repair: opts.repair === true });
   const text = opts.json ? JSON.stringify(report, null, 2) : formatReport(report, opts.repair === true);
   return { text, status: doctorExitStatus(report) };

@@ -34,8 +34,13 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addSyncCommand(program, context);
   addNotebookCommands(program, context);
   addProjectCommands(program, context);
-  program.command('doctor').description('check every file of the store; --repair fixes what is safe, after a backup')
-    .option('--repair', 'cut torn last lines, remove stale locks, dead temp files and a bad cache, rebuild a lost experiment list')
+  program
+    .command('doctor')
+    .description('check every file of the store; --repair fixes what is safe, after a backup')
+    .option(
+      '--repair',
+      'cut torn last lines, remove stale locks, dead temp files and a bad cache, rebuild a lost experiment list',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: { repair?: boolean; json?: boolean }) => {
       const { doctor } = await import('./doctor-command.js');
@@ -56,7 +61,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return exitStatus(error);
   } finally {
-    await ctx.close().catch((error: unknown) => { process.exitCode = exitStatus(error); });
+    await ctx.close().catch((error: unknown) => {
+      process.exitCode = exitStatus(error);
+    });
   }
 }
 
@@ -71,4 +78,6 @@ function exitStatus(error: unknown): number {
   return 1;
 }
 
-void main(process.argv).then((code) => { process.exitCode ??= code; });
+void main(process.argv).then((code) => {
+  process.exitCode ??= code;
+});

@@ -5,12 +5,24 @@ import type { CliContext } from './context.js';
 import { collect } from './options.js';
 import { formatTable } from './table.js';
 
-interface RunFlags { param?: string[]; experiment?: string; runName?: string; projectDir?: string }
-interface ReproduceFlags { into?: string; rtol?: string; freshEnv?: boolean; quiet?: boolean }
+interface RunFlags {
+  param?: string[];
+  experiment?: string;
+  runName?: string;
+  projectDir?: string;
+}
+interface ReproduceFlags {
+  into?: string;
+  rtol?: string;
+  freshEnv?: boolean;
+  quiet?: boolean;
+}
 
 /** Registers `run` and `reproduce`; both read the global --store from `ctx`. */
 export function addProjectCommands(program: Command, ctx: CliContext): void {
-  program.command('run [entry]').description('run an MLproject entry point (default "main") as one tracked run')
+  program
+    .command('run [entry]')
+    .description('run an MLproject entry point (default "main") as one tracked run')
     .option('-P, --param <name=value>', 'a parameter of the entry point (repeatable)', collect)
     .option('--experiment <name>', 'experiment of the run (default: the project name)')
     .option('--run-name <name>', 'name of the run')
@@ -32,12 +44,13 @@ export function addProjectCommands(program: Command, ctx: CliContext): void {
       process.stderr.write(`tracklab: run ${result.runId} ${result.status}; re-create it with: ${again}\n`);
       process.exitCode = result.exitCode;
     });
-  program.command('reproduce <runId>')
+  program
+    .command('reproduce <runId>')
     .description('re-run a run from its recorded commit, diff, lockfile and parameters, and compare')
-    .option('--into <store>', 'store folder or URI for the re-run (default: the run\'s own store)')
+    .option('--into <store>', "store folder or URI for the re-run (default: the run's own store)")
     .option('--rtol <x>', 'relative tolerance for final metric values (default 0: exact)')
     .option('--fresh-env', 'run npm ci even when the same lockfile is installed in this clone')
-    .option('--quiet', 'hide the re-run\'s own output')
+    .option('--quiet', "hide the re-run's own output")
     .action(async (runId: string, flags: ReproduceFlags) => {
       const where = ctx.store;
       const { differencesTable, reproduceRun } = await import('../projects/reproduce-run.js');

@@ -6,11 +6,15 @@ import type { ReportOptions } from './commands/report.js';
 
 /** Adds `tracklab report`. */
 export function addReportCommand(program: Command, ctx: CliContext): void {
-  program.command('report').description('build the static HTML report site (default folder site/)')
+  program
+    .command('report')
+    .description('build the static HTML report site (default folder site/)')
     .option('--out <dir>', 'output folder', 'site')
     .option('--title <text>', 'site title')
     .option('--experiment <name>', 'only this experiment (repeatable; default all)', collect)
     .option('--no-redact', 'publish secret-looking values as they are')
     .option('--full', 'rebuild every page instead of reusing unchanged runs')
-    .action(async (opts: ReportOptions) => ctx.print(await (await import('./commands/report.js')).report(ctx.store, opts)));
+    .action(async (opts: ReportOptions) =>
+      ctx.print(await (await import('./commands/report.js')).report(ctx.store, opts)),
+    );
 }

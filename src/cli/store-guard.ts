@@ -15,5 +15,7 @@ export function assertStoreExists(location: string | undefined, cwd = process.cw
   if (scheme !== undefined && scheme.length > 1 && scheme !== 'file') return; // other backends check for themselves
   const folder = scheme === 'file' ? fileURLToPath(where) : resolve(cwd, where);
   if (existsSync(join(folder, 'tracklab-store.json'))) return;
-  throw notFound(`no tracklab store at ${folder} (it has no tracklab-store.json); log a run there first, or pass --store <folder>`);
+  throw notFound(
+    `no tracklab store at ${folder} (it has no tracklab-store.json); log a run there first, or pass --store <folder>`,
+  );
 }

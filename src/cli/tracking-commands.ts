@@ -11,17 +11,31 @@ const runsModule = () => import('./commands/runs.js');
 /** Adds `tracklab experiments list|delete|restore` and `tracklab runs list|show|delete|restore`. */
 export function addTrackingCommands(program: Command, ctx: CliContext): void {
   const experiments = program.command('experiments').description('list, delete and restore experiments');
-  experiments.command('list').description('list experiments').option('--json', 'print JSON')
+  experiments
+    .command('list')
+    .description('list experiments')
+    .option('--json', 'print JSON')
     .option('--all', 'include deleted experiments')
     .action(async (opts: ListExperimentsOptions) =>
-      ctx.print(await (await experimentsModule()).listExperiments(await ctx.tracker(), opts)));
-  experiments.command('delete <name>').description('soft-delete an experiment (by name or id)')
-    .action(async (name: string) => ctx.print(await (await experimentsModule()).deleteExperiment(await ctx.tracker(), name)));
-  experiments.command('restore <name>').description('restore a deleted experiment')
-    .action(async (name: string) => ctx.print(await (await experimentsModule()).restoreExperiment(await ctx.tracker(), name)));
+      ctx.print(await (await experimentsModule()).listExperiments(await ctx.tracker(), opts)),
+    );
+  experiments
+    .command('delete <name>')
+    .description('soft-delete an experiment (by name or id)')
+    .action(async (name: string) =>
+      ctx.print(await (await experimentsModule()).deleteExperiment(await ctx.tracker(), name)),
+    );
+  experiments
+    .command('restore <name>')
+    .description('restore a deleted experiment')
+    .action(async (name: string) =>
+      ctx.print(await (await experimentsModule()).restoreExperiment(await ctx.tracker(), name)),
+    );
 
   const runs = program.command('runs').description('list, show, delete and restore runs');
-  runs.command('list').description('list runs, newest first')
+  runs
+    .command('list')
+    .description('list runs, newest first')
     .option('--experiment <name>', 'experiment name or id (repeatable)', collect)
     .option('--filter <expr>', 'MLflow filter, e.g. "metrics.acc > 0.9 and params.model = \'rf\'"')
     .option('--order-by <expr>', 'e.g. "metrics.acc DESC" (repeatable)', collect)
@@ -29,15 +43,26 @@ export function addTrackingCommands(program: Command, ctx: CliContext): void {
     .option('--deleted', 'list deleted runs instead')
     .option('--json', 'print JSON (the objects getRun returns)')
     .action(async (opts: ListRunsOptions) => ctx.print(await (await runsModule()).listRuns(await ctx.tracker(), opts)));
-  runs.command('show <runId>').description('show one run').option('--json', 'print JSON')
+  runs
+    .command('show <runId>')
+    .description('show one run')
+    .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) =>
-      ctx.print(await (await runsModule()).showRun(await ctx.tracker(), id, opts)));
-  runs.command('delete <runId>').description('soft-delete a run')
+      ctx.print(await (await runsModule()).showRun(await ctx.tracker(), id, opts)),
+    );
+  runs
+    .command('delete <runId>')
+    .description('soft-delete a run')
     .action(async (id: string) => ctx.print(await (await runsModule()).deleteRun(await ctx.tracker(), id)));
-  runs.command('restore <runId>').description('restore a deleted run')
+  runs
+    .command('restore <runId>')
+    .description('restore a deleted run')
     .action(async (id: string) => ctx.print(await (await runsModule()).restoreRun(await ctx.tracker(), id)));
-  runs.command('end <runId>').description('end a run its process left RUNNING (a crashed kernel or script)')
+  runs
+    .command('end <runId>')
+    .description('end a run its process left RUNNING (a crashed kernel or script)')
     .option('--status <status>', 'FINISHED, FAILED or KILLED', 'KILLED')
     .action(async (id: string, opts: { status: 'FINISHED' | 'FAILED' | 'KILLED' }) =>
-      ctx.print(await (await runsModule()).endRun(await ctx.tracker(), id, opts.status)));
+      ctx.print(await (await runsModule()).endRun(await ctx.tracker(), id, opts.status)),
+    );
 }

@@ -49,7 +49,9 @@ export const corrupt = (file: string, what: string, cause?: unknown): TracklabEr
   );
 
 export const paramChanged = (key: string, runId: string, old: string, value: string): TracklabError =>
-  invalid(`changing param values is not allowed: param "${key}" of run ${runId} is "${old}", got "${value}"; log it under another key or start a new run`);
+  invalid(
+    `changing param values is not allowed: param "${key}" of run ${runId} is "${old}", got "${value}"; log it under another key or start a new run`,
+  );
 export const runDeleted = (runId: string): TracklabError =>
   badState(`run ${runId} is deleted; restore it with \`tracklab runs restore ${runId}\` before logging to it`);
 
@@ -57,9 +59,12 @@ export const runDeleted = (runId: string): TracklabError =>
 export function ioError(op: string, file: string, cause: unknown): TracklabError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   const hint =
-    code === 'ENOSPC' ? 'the disk is full; free space and retry' :
-    code === 'EACCES' || code === 'EPERM' ? 'permission denied; check the store folder permissions' :
-    code === 'EROFS' ? 'the file system is read-only' :
-    `${code ?? String(cause)}`;
+    code === 'ENOSPC'
+      ? 'the disk is full; free space and retry'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied; check the store folder permissions'
+        : code === 'EROFS'
+          ? 'the file system is read-only'
+          : `${code ?? String(cause)}`;
   return new TracklabError('IO_ERROR', `could not ${op} ${file}: ${hint}; what was stored before is intact`, { cause });
 }

@@ -23,7 +23,12 @@ const gitCache = new Map<string, GitInfo | null>();
 
 function git(cwd: string, args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
   } catch {
     return undefined;
   }
@@ -34,12 +39,15 @@ export function gitInfo(cwd: string): GitInfo | null {
   const key = resolve(cwd);
   if (gitCache.has(key)) return gitCache.get(key) ?? null;
   const commit = git(key, ['rev-parse', 'HEAD']);
-  const info = commit === undefined ? null : {
-    commit,
-    branch: git(key, ['rev-parse', '--abbrev-ref', 'HEAD']) ?? '',
-    repoURL: git(key, ['config', '--get', 'remote.origin.url']) ?? '',
-    dirty: (git(key, ['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
-  };
+  const info =
+    commit === undefined
+      ? null
+      : {
+          commit,
+          branch: git(key, ['rev-parse', '--abbrev-ref', 'HEAD']) ?? '',
+          repoURL: git(key, ['config', '--get', 'remote.origin.url']) ?? '',
+          dirty: (git(key, ['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+        };
   gitCache.set(key, info);
   return info;
 }
@@ -119,7 +127,12 @@ export function tslabVersion(cwd: string): string | null {
 export const osDescription = (): string => `${platform()} ${release()} ${arch()}`;
 
 /** System tags every run gets at start. */
-export function sourceTags(opts: { sourceName: string; sourceType: SourceType; user: string; cwd: string }): Record<string, string> {
+export function sourceTags(opts: {
+  sourceName: string;
+  sourceType: SourceType;
+  user: string;
+  cwd: string;
+}): Record<string, string> {
   const tags: Record<string, string> = {
     [TAGS.user]: opts.user,
     [TAGS.sourceName]: opts.sourceName,

@@ -38,10 +38,14 @@ export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): str
     throw invalid(`${kind} key ${show(key)} is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`);
   }
   if (!KEY_RE.test(key)) {
-    throw invalid(`${kind} key ${show(key)} is invalid: use letters, digits, underscores, dashes, periods, spaces, colons and slashes`);
+    throw invalid(
+      `${kind} key ${show(key)} is invalid: use letters, digits, underscores, dashes, periods, spaces, colons and slashes`,
+    );
   }
   if (key === '.' || key.startsWith('..') || key.startsWith('/') || !isNormalPath(key)) {
-    throw invalid(`${kind} key ${show(key)} is invalid: it must be a normalized relative path (no leading "/", "..", "//" or "/./")`);
+    throw invalid(
+      `${kind} key ${show(key)} is invalid: it must be a normalized relative path (no leading "/", "..", "//" or "/./")`,
+    );
   }
   return key;
 }
@@ -55,7 +59,8 @@ function isNormalPath(key: string): boolean {
 /** Params are strings in the store, as in MLflow; numbers and booleans are converted, objects JSON-encoded. */
 export function paramValueToString(key: string, value: unknown): string {
   const text = stringify(value);
-  if (text === undefined) throw invalid(`param "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
+  if (text === undefined)
+    throw invalid(`param "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
   if (text.length > MAX_PARAM_VALUE_LENGTH) {
     throw invalid(`param "${key}" value is ${text.length} characters long; the limit is ${MAX_PARAM_VALUE_LENGTH}`);
   }
@@ -64,7 +69,8 @@ export function paramValueToString(key: string, value: unknown): string {
 
 export function tagValueToString(key: string, value: unknown, limit = MAX_TAG_VALUE_LENGTH): string {
   const text = stringify(value);
-  if (text === undefined) throw invalid(`tag "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
+  if (text === undefined)
+    throw invalid(`tag "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
   if (text.length > limit) throw invalid(`tag "${key}" value is ${text.length} characters long; the limit is ${limit}`);
   return text;
 }
@@ -75,7 +81,11 @@ function stringify(value: unknown): string | undefined {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null) return 'null';
   if (typeof value === 'object') {
-    try { return JSON.stringify(value); } catch { return undefined; }
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -104,7 +114,9 @@ export function validateTimestamp(key: string, timestamp: unknown): number {
 
 export function validateRunId(id: unknown): string {
   if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
-    throw invalid(`run id ${show(id)} is invalid: run ids are letters, digits, "_" and "-" (e.g. 3f2a9c...); copy it from \`tracklab runs list\``);
+    throw invalid(
+      `run id ${show(id)} is invalid: run ids are letters, digits, "_" and "-" (e.g. 3f2a9c...); copy it from \`tracklab runs list\``,
+    );
   }
   return id;
 }
@@ -121,14 +133,18 @@ export function validateExperimentName(name: unknown): string {
     throw invalid(`experiment name ${show(name)} is invalid: give a non-empty string`);
   }
   if (name.length > MAX_EXPERIMENT_NAME_LENGTH) {
-    throw invalid(`experiment name ${show(name)} is ${name.length} characters long; the limit is ${MAX_EXPERIMENT_NAME_LENGTH}`);
+    throw invalid(
+      `experiment name ${show(name)} is ${name.length} characters long; the limit is ${MAX_EXPERIMENT_NAME_LENGTH}`,
+    );
   }
   return name;
 }
 
 export function validateRunName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim().length === 0) throw invalid(`run name ${show(name)} is invalid: give a non-empty string`);
-  if (name.length > MAX_RUN_NAME_LENGTH) throw invalid(`run name ${show(name)} is ${name.length} characters long; the limit is ${MAX_RUN_NAME_LENGTH}`);
+  if (typeof name !== 'string' || name.trim().length === 0)
+    throw invalid(`run name ${show(name)} is invalid: give a non-empty string`);
+  if (name.length > MAX_RUN_NAME_LENGTH)
+    throw invalid(`run name ${show(name)} is ${name.length} characters long; the limit is ${MAX_RUN_NAME_LENGTH}`);
   return name;
 }
 
@@ -147,19 +163,29 @@ export function validateRunStatus(status: unknown): RunStatus {
 export function validateArtifactPath(path: unknown, what = 'artifact path'): string {
   if (typeof path !== 'string') throw invalid(`${what} ${show(path)} is invalid: give a relative path string`);
   if (path === '') return '';
-  const reason =
-    path.includes('\0') ? 'it contains a NUL byte' :
-    path.includes('\\') ? 'it contains a backslash; use "/"' :
-    /^[a-zA-Z]:/.test(path) ? 'it starts with a drive letter' :
-    path.startsWith('/') ? 'it is absolute' :
-    /%[0-9a-fA-F]{2}/.test(path) ? 'it contains percent-encoded characters' :
-    /[#?]/.test(path) ? 'it contains "#" or "?"' :
-    path.split('/').some((p) => p === '..') ? 'it climbs out with ".."' :
-    path.split('/').some((p) => p === '.' || p === '') ? 'it has an empty or "." segment' :
-    path.split('/').some((p) => Buffer.byteLength(p, 'utf8') > MAX_FILE_NAME_BYTES)
-      ? `a segment is longer than ${MAX_FILE_NAME_BYTES} bytes, the limit of file names` :
-    undefined;
-  if (reason) throw invalid(`${what} ${show(path)} is refused: ${reason}; give a relative path inside the run's artifacts, like "plots/loss.png"`);
+  const reason = path.includes('\0')
+    ? 'it contains a NUL byte'
+    : path.includes('\\')
+      ? 'it contains a backslash; use "/"'
+      : /^[a-zA-Z]:/.test(path)
+        ? 'it starts with a drive letter'
+        : path.startsWith('/')
+          ? 'it is absolute'
+          : /%[0-9a-fA-F]{2}/.test(path)
+            ? 'it contains percent-encoded characters'
+            : /[#?]/.test(path)
+              ? 'it contains "#" or "?"'
+              : path.split('/').some((p) => p === '..')
+                ? 'it climbs out with ".."'
+                : path.split('/').some((p) => p === '.' || p === '')
+                  ? 'it has an empty or "." segment'
+                  : path.split('/').some((p) => Buffer.byteLength(p, 'utf8') > MAX_FILE_NAME_BYTES)
+                    ? `a segment is longer than ${MAX_FILE_NAME_BYTES} bytes, the limit of file names`
+                    : undefined;
+  if (reason)
+    throw invalid(
+      `${what} ${show(path)} is refused: ${reason}; give a relative path inside the run's artifacts, like "plots/loss.png"`,
+    );
   return path;
 }
 

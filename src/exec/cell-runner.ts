@@ -16,7 +16,12 @@ export interface CellRun {
  * Executes `code` and resolves when the kernel replies (or after `timeoutMs`, interrupting the kernel).
  * Consecutive stream outputs of the same name are merged, as nbconvert does.
  */
-export async function runCode(kernel: Kernel.IKernelConnection, code: string, timeoutMs: number, storeHistory = true): Promise<CellRun> {
+export async function runCode(
+  kernel: Kernel.IKernelConnection,
+  code: string,
+  timeoutMs: number,
+  storeHistory = true,
+): Promise<CellRun> {
   const outputs: Output[] = [];
   let stderr = '';
   const future = kernel.requestExecute({ code, stop_on_error: true, store_history: storeHistory, allow_stdin: false });
@@ -29,7 +34,9 @@ export async function runCode(kernel: Kernel.IKernelConnection, code: string, ti
     }
   };
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
   try {
     const reply = await Promise.race([future.done, timeout]);
     if (reply === 'timeout') {
@@ -37,9 +44,21 @@ export async function runCode(kernel: Kernel.IKernelConnection, code: string, ti
       future.dispose();
       return { status: 'timeout', outputs, executionCount: null, stderr };
     }
-    const content = reply.content as { status: 'ok' | 'error' | 'abort'; execution_count?: number; ename?: string; evalue?: string };
-    const error = content.status === 'error' ? { ename: content.ename ?? 'Error', evalue: content.evalue ?? '' } : undefined;
-    return { status: content.status, outputs, executionCount: content.execution_count ?? null, stderr, ...(error ? { error } : {}) };
+    const content = reply.content as {
+      status: 'ok' | 'error' | 'abort';
+      execution_count?: number;
+      ename?: string;
+      evalue?: string;
+    };
+    const error =
+      content.status === 'error' ? { ename: content.ename ?? 'Error', evalue: content.evalue ?? '' } : undefined;
+    return {
+      status: content.status,
+      outputs,
+      executionCount: content.execution_count ?? null,
+      stderr,
+      ...(error ? { error } : {}),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -48,18 +67,36 @@ export async function runCode(kernel: Kernel.IKernelConnection, code: string, ti
 function toOutput(m: KernelMessage.IIOPubMessage): Output | 'clear' | undefined {
   const c = m.content as Record<string, unknown>;
   switch (m.header.msg_type) {
-    case 'stream': return { output_type: 'stream', name: c['name'] === 'stderr' ? 'stderr' : 'stdout', text: String(c['text'] ?? '') };
+    case 'stream':
+      return {
+        output_type: 'stream',
+        name: c['name'] === 'stderr' ? 'stderr' : 'stdout',
+        text: String(c['text'] ?? ''),
+      };
     case 'display_data':
-      return { output_type: 'display_data', data: (c['data'] ?? {}) as Record<string, unknown>, metadata: (c['metadata'] ?? {}) as Record<string, unknown> };
+      return {
+        output_type: 'display_data',
+        data: (c['data'] ?? {}) as Record<string, unknown>,
+        metadata: (c['metadata'] ?? {}) as Record<string, unknown>,
+      };
     case 'execute_result':
       return {
-        output_type: 'execute_result', data: (c['data'] ?? {}) as Record<string, unknown>,
-        metadata: (c['metadata'] ?? {}) as Record<string, unknown>, execution_count: (c['execution_count'] as number | undefined) ?? null,
+        output_type: 'execute_result',
+        data: (c['data'] ?? {}) as Record<string, unknown>,
+        metadata: (c['metadata'] ?? {}) as Record<string, unknown>,
+        execution_count: (c['execution_count'] as number | undefined) ?? null,
       };
     case 'error':
-      return { output_type: 'error', ename: String(c['ename'] ?? 'Error'), evalue: String(c['evalue'] ?? ''), traceback: (c['traceback'] ?? []) as string[] };
-    case 'clear_output': return 'clear';
-    default: return undefined;
+      return {
+        output_type: 'error',
+        ename: String(c['ename'] ?? 'Error'),
+        evalue: String(c['evalue'] ?? ''),
+        traceback: (c['traceback'] ?? []) as string[],
+      };
+    case 'clear_output':
+      return 'clear';
+    default:
+      return undefined;
   }
 }
 

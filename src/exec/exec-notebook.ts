@@ -93,7 +93,9 @@ export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
     await writeFile(out, `${JSON.stringify(nb, null, 1)}\n`);
     if (kernelName === KERNEL_NAME) await control(kernel, { attach: out });
     return {
-      ok: !result.failed, out, cellsRun: result.cellsRun,
+      ok: !result.failed,
+      out,
+      cellsRun: result.cellsRun,
       ...(result.failed ? { failedCell: result.failed.index, error: errorSummary(result.failed.text) } : {}),
     };
   } finally {
@@ -110,7 +112,10 @@ export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
 async function kernelManager(server: JupyterServer): Promise<Kernel.IManager> {
   const services = await import('@jupyterlab/services');
   const serverSettings = services.ServerConnection.makeSettings({
-    baseUrl: server.url, wsUrl: server.url.replace(/^http/, 'ws'), token: server.token, appendToken: true,
+    baseUrl: server.url,
+    wsUrl: server.url.replace(/^http/, 'ws'),
+    token: server.token,
+    appendToken: true,
   });
   return new services.KernelManager({ serverSettings });
 }
@@ -129,7 +134,10 @@ function quietServices(log: (line: string) => void): () => void {
     // the websocket's first handshake with a freshly started kernel always "reconnects" once; not worth a user's attention
     if (!/^Connection lost, reconnecting in 0 seconds/.test(line)) log(line);
   };
-  return () => { console.debug = debug; console.warn = warn; };
+  return () => {
+    console.debug = debug;
+    console.warn = warn;
+  };
 }
 
 function checkTimeout(seconds: number): number {
@@ -150,9 +158,15 @@ async function readNotebook(file: string): Promise<Notebook> {
   try {
     nb = JSON.parse(await readFile(file, 'utf8')) as Notebook;
   } catch (e) {
-    throw new TracklabError('INVALID_PARAMETER_VALUE', msg.notebookUnreadable(file, (e as Error).message), { cause: e });
+    throw new TracklabError('INVALID_PARAMETER_VALUE', msg.notebookUnreadable(file, (e as Error).message), {
+      cause: e,
+    });
   }
-  if (!nb || !Array.isArray(nb.cells)) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.notebookUnreadable(file, 'no "cells" list (is it an .ipynb file?)'));
+  if (!nb || !Array.isArray(nb.cells))
+    throw new TracklabError(
+      'INVALID_PARAMETER_VALUE',
+      msg.notebookUnreadable(file, 'no "cells" list (is it an .ipynb file?)'),
+    );
   return nb;
 }
 
@@ -170,8 +184,12 @@ async function startOwnServer(temp: string, rootDir: string, o: ExecOptions, con
   return startJupyterServer({ python: o.python ?? defaultPython(), rootDir, env });
 }
 
-async function runCells(kernel: Kernel.IKernelConnection, nb: Notebook, timeoutMs: number, log: (l: string) => void):
-  Promise<{ cellsRun: number; failed?: { index: number; text: string } }> {
+async function runCells(
+  kernel: Kernel.IKernelConnection,
+  nb: Notebook,
+  timeoutMs: number,
+  log: (l: string) => void,
+): Promise<{ cellsRun: number; failed?: { index: number; text: string } }> {
   let cellsRun = 0;
   for (const [i, cell] of nb.cells.entries()) {
     if (cell.cell_type !== 'code') continue;
@@ -185,12 +203,25 @@ async function runCells(kernel: Kernel.IKernelConnection, nb: Notebook, timeoutM
     cell.outputs = run.outputs;
     cell.execution_count = run.executionCount;
     if (run.status === 'ok') continue;
-    const text = run.status === 'timeout' ? msg.cellTimeout(i + 1, timeoutMs / 1000)
-      : run.error ? errorText(run.error) : run.stderr.trim() || `the kernel answered ${run.status}`;
+    const text =
+      run.status === 'timeout'
+        ? msg.cellTimeout(i + 1, timeoutMs / 1000)
+        : run.error
+          ? errorText(run.error)
+          : run.stderr.trim() || `the kernel answered ${run.status}`;
     if (!run.outputs.some((o) => o.output_type === 'error')) {
-      cell.outputs.push({ output_type: 'error', ename: 'CellError', evalue: text.split('\n')[0] ?? text, traceback: [] });
+      cell.outputs.push({
+        output_type: 'error',
+        ename: 'CellError',
+        evalue: text.split('\n')[0] ?? text,
+        traceback: [],
+      });
     }
-    for (const later of nb.cells.slice(i + 1)) if (later.cell_type === 'code') { later.outputs = []; later.execution_count = null; }
+    for (const later of nb.cells.slice(i + 1))
+      if (later.cell_type === 'code') {
+        later.outputs = [];
+        later.execution_count = null;
+      }
     return { cellsRun, failed: { index: i + 1, text } };
   }
   return { cellsRun };
@@ -198,7 +229,11 @@ async function runCells(kernel: Kernel.IKernelConnection, nb: Notebook, timeoutM
 
 async function control(kernel: Kernel.IKernelConnection, payload: object): Promise<void> {
   const run = await runCode(kernel, `%tracklab_exec ${JSON.stringify(payload)}`, 120_000, false);
-  if (run.status !== 'ok') throw new TracklabError('IO_ERROR', `the tracklab kernel could not record the execution: ${run.stderr.trim() || run.status}`);
+  if (run.status !== 'ok')
+    throw new TracklabError(
+      'IO_ERROR',
+      `the tracklab kernel could not record the execution: ${run.stderr.trim() || run.status}`,
+    );
 }
 
 /**
@@ -206,10 +241,15 @@ async function control(kernel: Kernel.IKernelConnection, payload: object): Promi
  * (the full text stays in the notebook's output).
  */
 export function errorSummary(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.find((l) => /^(tracklab: |\w*(Error|Exception)(\s*\[\w+\])?: |\d+:\d+ - )/.test(l)) ?? lines[0] ?? '';
 }
 
 /** A kernel error as one line: `Error: message`, or the message alone when it already says what it is. */
 const errorText = (e: { ename: string; evalue: string }): string =>
-  e.ename === 'TracklabError' || e.ename === 'TSError' || e.evalue.startsWith(`${e.ename}:`) ? e.evalue : `${e.ename}: ${e.evalue}`;
+  e.ename === 'TracklabError' || e.ename === 'TSError' || e.evalue.startsWith(`${e.ename}:`)
+    ? e.evalue
+    : `${e.ename}: ${e.evalue}`;

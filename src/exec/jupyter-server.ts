@@ -42,16 +42,29 @@ export function freePort(): Promise<number> {
 export async function startJupyterServer(o: StartServerOptions): Promise<JupyterServer> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
-  const args = ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
-    `--NotebookApp.token=${token}`, `--notebook-dir=${o.rootDir}`, '--NotebookApp.open_browser=False'];
+  const args = [
+    '-m',
+    'notebook',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=0',
+    `--NotebookApp.token=${token}`,
+    `--notebook-dir=${o.rootDir}`,
+    '--NotebookApp.open_browser=False',
+  ];
   if (process.getuid?.() === 0) args.push('--allow-root');
   // kernels started without a session inherit the server's working folder: make it the notebook's, as Jupyter does
   const child = spawn(o.python, args, { cwd: o.rootDir, env: o.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
   const url = `http://127.0.0.1:${port}`;
   // if this process ends without stopping the server (an uncaught error, Ctrl-C), the server and its kernels go too
-  const stopOnExit = (): void => { child.kill('SIGTERM'); };
+  const stopOnExit = (): void => {
+    child.kill('SIGTERM');
+  };
   process.once('exit', stopOnExit);
   const stop = (): Promise<void> => {
     process.removeListener('exit', stopOnExit);
@@ -66,11 +79,22 @@ export async function startJupyterServer(o: StartServerOptions): Promise<Jupyter
   return { url, token, stop };
 }
 
-async function waitReady(url: string, token: string, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<void> {
+async function waitReady(
+  url: string,
+  token: string,
+  child: ChildProcess,
+  stderr: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
-  child.once('error', (e) => { exited = -1; stderrErr = e.message; });
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  child.once('error', (e) => {
+    exited = -1;
+    stderrErr = e.message;
+  });
   let stderrErr = '';
   while (Date.now() < deadline) {
     if (exited !== undefined) throw new TracklabError('IO_ERROR', msg.serverExited(exited, stderrErr || stderr()));
@@ -89,7 +113,10 @@ function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

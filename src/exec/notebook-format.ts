@@ -1,13 +1,22 @@
 /** The parts of nbformat 4 that the runner reads and writes. */
 
-export interface StreamOutput { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string }
+export interface StreamOutput {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: string;
+}
 export interface DataOutput {
   output_type: 'display_data' | 'execute_result';
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
   execution_count?: number | null;
 }
-export interface ErrorOutput { output_type: 'error'; ename: string; evalue: string; traceback: string[] }
+export interface ErrorOutput {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
 export type Output = StreamOutput | DataOutput | ErrorOutput;
 
 export interface NotebookCell {
@@ -27,7 +36,8 @@ export interface Notebook {
 }
 
 /** A cell's source as one string (nbformat allows a list of lines). */
-export const sourceOf = (cell: NotebookCell): string => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+export const sourceOf = (cell: NotebookCell): string =>
+  Array.isArray(cell.source) ? cell.source.join('') : cell.source;
 
 /** Splits text into nbformat's list-of-lines form (each line keeps its newline). */
 export const toLines = (text: string): string[] => text.split(/(?<=\n)/).filter((l) => l !== '');

@@ -45,7 +45,13 @@ type ParamType = 'number' | 'string' | 'boolean' | 'array' | 'object';
 /** The top-level `let` and `const` names a cell declares (parsed with the TypeScript compiler tslab ships). */
 export function declaredNames(source: string): Declarations {
   const ts = tslabTypeScript();
-  const file = ts.createSourceFile('parameters.ts', blankMagicLines(source), ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const file = ts.createSourceFile(
+    'parameters.ts',
+    blankMagicLines(source),
+    ts.ScriptTarget.ES2022,
+    false,
+    ts.ScriptKind.TS,
+  );
   const out: Declarations = { lets: [], consts: [], types: {} };
   for (const stmt of file.statements) {
     if (!ts.isVariableStatement(stmt)) continue;

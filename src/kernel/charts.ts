@@ -12,7 +12,8 @@ export interface LineSeries {
 /** A vega-lite spec: one line per run, step on x. Non-finite values are dropped (vega cannot plot them). */
 export function metricLineSpec(title: string, series: readonly LineSeries[]): TopLevelSpec {
   const values = series.flatMap((s) =>
-    s.points.filter((p) => Number.isFinite(p.value)).map((p) => ({ x: p.step, y: p.value, r: s.label })));
+    s.points.filter((p) => Number.isFinite(p.value)).map((p) => ({ x: p.step, y: p.value, r: s.label })),
+  );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,

@@ -17,7 +17,11 @@ export interface ExecuteRequest {
 /** Sends one iopub message of the given type, as a child of the request being answered. */
 export type Publish = (msgType: string, content: Record<string, unknown>) => void;
 
-export interface ErrorContent { ename: string; evalue: string; traceback: string[] }
+export interface ErrorContent {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
 
 export type ExecuteReply =
   | { status: 'ok'; execution_count: number; user_expressions: Record<string, never>; payload: [] }
@@ -72,7 +76,9 @@ export function createExecuteHandler(engine: CellEngine): ExecuteHandler {
       queue = next.catch(() => undefined);
       return next;
     },
-    get count() { return count + 1; },
+    get count() {
+      return count + 1;
+    },
   };
 }
 
@@ -86,7 +92,10 @@ export function createReportingConsole(write: (text: string) => void = () => und
   let result: unknown;
   let hasResult = false;
   return {
-    log: (...args: unknown[]) => { result = args[0]; hasResult = true; },
+    log: (...args: unknown[]) => {
+      result = args[0];
+      hasResult = true;
+    },
     error: (...args: unknown[]) => {
       errors.push(args);
       const [first] = args;
@@ -95,8 +104,16 @@ export function createReportingConsole(write: (text: string) => void = () => und
       write(`${line}\n`);
     },
     /** The error text since the last call (for %%track's error record). */
-    take(): string { const t = text; text = ''; return t; },
-    takeError(): ErrorContent { const e = errorContent(errors); errors = []; return e; },
+    take(): string {
+      const t = text;
+      text = '';
+      return t;
+    },
+    takeError(): ErrorContent {
+      const e = errorContent(errors);
+      errors = [];
+      return e;
+    },
     takeResult(): Record<string, string> | undefined {
       if (!hasResult) return undefined;
       hasResult = false;
@@ -112,12 +129,14 @@ export type ReportingConsole = ReturnType<typeof createReportingConsole>;
 /** The protocol's error fields from what the cell reported: the first runtime error, else the compile diagnostics. */
 export function errorContent(reported: readonly unknown[][]): ErrorContent {
   const thrown = reported.find((args) => args.length === 1)?.[0];
-  if (thrown instanceof TracklabError) return { ename: 'TracklabError', evalue: thrown.message, traceback: [thrown.message] };
+  if (thrown instanceof TracklabError)
+    return { ename: 'TracklabError', evalue: thrown.message, traceback: [thrown.message] };
   if (thrown instanceof Error) {
     const head = `${thrown.name}: ${thrown.message}`;
     return { ename: thrown.name, evalue: thrown.message, traceback: [head, ...userFrames(thrown.stack ?? '')] };
   }
-  if (thrown !== undefined) return { ename: 'Error', evalue: format(thrown), traceback: [`Uncaught ${format(thrown)}`] };
+  if (thrown !== undefined)
+    return { ename: 'Error', evalue: format(thrown), traceback: [`Uncaught ${format(thrown)}`] };
   const lines = reported.map((args) => format(...args));
   if (lines.length === 0) return { ename: 'Error', evalue: 'the cell failed', traceback: [] };
   return { ename: 'TSError', evalue: lines[0]!, traceback: lines };
@@ -125,6 +144,13 @@ export function errorContent(reported: readonly unknown[][]): ErrorContent {
 
 /** Stack frames worth a notebook user's attention: not Node's, tslab's or tracklab's own. */
 function userFrames(stack: string): string[] {
-  return stack.split('\n').slice(1).map((l) => l.trim()).filter((l) => l.startsWith('at ') &&
-    !/node:|[/\\]node_modules[/\\]tslab[/\\]|[/\\]tracklab[/\\](dist|src)[/\\]|evalmachine\.<anonymous>/.test(l));
+  return stack
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .filter(
+      (l) =>
+        l.startsWith('at ') &&
+        !/node:|[/\\]node_modules[/\\]tslab[/\\]|[/\\]tracklab[/\\](dist|src)[/\\]|evalmachine\.<anonymous>/.test(l),
+    );
 }

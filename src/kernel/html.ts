@@ -11,8 +11,11 @@ const cell = (c: HtmlCell): string => (c !== null && typeof c === 'object' ? c.h
 /** A table; cells are escaped unless given as `{ html }` (already safe markup built here). */
 export function table(headers: readonly string[], rows: readonly (readonly HtmlCell[])[], caption?: string): string {
   const head = `<tr>${headers.map((h) => `<th style="text-align:left">${esc(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${cell(c)}</td>`).join('')}</tr>`).join('');
-  const cap = caption === undefined ? '' : `<caption style="text-align:left;font-weight:bold">${esc(caption)}</caption>`;
+  const body = rows
+    .map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${cell(c)}</td>`).join('')}</tr>`)
+    .join('');
+  const cap =
+    caption === undefined ? '' : `<caption style="text-align:left;font-weight:bold">${esc(caption)}</caption>`;
   return `<table class="tracklab">${cap}<thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
@@ -38,5 +41,8 @@ export function toPlainText(html: string): string {
     .replace(/<\/t[dh]>/g, '  ')
     .replace(/<[^>]*>/g, '')
     .replace(/&(amp|lt|gt|quot|#39);/g, (m) => DECODE[m]!)
-    .split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').join('\n');
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
+    .join('\n');
 }

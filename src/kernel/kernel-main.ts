@@ -5,7 +5,9 @@ import { startKernel } from './kernel.js';
 const i = process.argv.indexOf('--config-path');
 const configPath = i >= 0 ? process.argv[i + 1] : undefined;
 if (!configPath) {
-  process.stderr.write('tracklab kernel: usage: kernel-main.js --config-path <connection file> (Jupyter starts this for you)\n');
+  process.stderr.write(
+    'tracklab kernel: usage: kernel-main.js --config-path <connection file> (Jupyter starts this for you)\n',
+  );
   process.exit(2);
 }
 startKernel(configPath).catch((e: unknown) => {

@@ -9,14 +9,26 @@ import { RUNTIME_GLOBAL } from '../magics/codegen.js';
 import { completeMagic, inspectMagic } from '../magics/assist.js';
 import { blankMagicLines, rewriteCell, type RewriteResult } from '../magics/rewrite.js';
 import { MagicRuntime, type DisplaySink } from './runtime.js';
-import { createExecuteHandler, createReportingConsole, type ExecuteRequest, type Publish, type ReportingConsole } from './execute.js';
+import {
+  createExecuteHandler,
+  createReportingConsole,
+  type ExecuteRequest,
+  type Publish,
+  type ReportingConsole,
+} from './execute.js';
 import { svgAsImage, toPlainText } from './html.js';
 import { createLiveView } from './live-view.js';
 import { findNotebookPath } from './notebook-path.js';
 import { expandShorthand } from './shorthand.js';
 import { createSiteServer } from './site-server.js';
 import {
-  createZmqServer, loadTslab, setDisplayWriter, type ConsoleLike, type Converter, type Executor, type Handler,
+  createZmqServer,
+  loadTslab,
+  setDisplayWriter,
+  type ConsoleLike,
+  type Converter,
+  type Executor,
+  type Handler,
   type KernelHandler,
 } from './tslab.js';
 
@@ -31,7 +43,11 @@ export function createErrorConsole(write: (text: string) => void): ReportingCons
  * Wraps tslab's executor: magic lines are rewritten (one line for one line) before tslab type-checks the cell; a bad
  * magic prints one line and fails the cell without running it; after every cell the open runs are flushed.
  */
-export function createMagicExecutor(inner: Executor, runtime: MagicRuntime, errors: ConsoleLike & { take(): string }): Executor {
+export function createMagicExecutor(
+  inner: Executor,
+  runtime: MagicRuntime,
+  errors: ConsoleLike & { take(): string },
+): Executor {
   return {
     async execute(src: string): Promise<boolean> {
       errors.take();
@@ -61,7 +77,9 @@ export function createMagicExecutor(inner: Executor, runtime: MagicRuntime, erro
     complete: (src, position) => inner.complete(blankMagicLines(src), position),
     reset: () => inner.reset(),
     interrupt: () => inner.interrupt(),
-    get locals() { return inner.locals; },
+    get locals() {
+      return inner.locals;
+    },
     close: () => inner.close(),
   };
 }
@@ -69,17 +87,24 @@ export function createMagicExecutor(inner: Executor, runtime: MagicRuntime, erro
 /** Where the kernel's output goes: the request being answered. Displays carry a text/plain fallback. */
 function createOutput() {
   let publish: Publish = () => undefined;
-  const stream = (name: 'stdout' | 'stderr') => ((chunk: string | Uint8Array): boolean => {
-    publish('stream', { name, text: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8') });
-    return true;
-  }) as typeof process.stdout.write;
+  const stream = (name: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array): boolean => {
+      publish('stream', { name, text: typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8') });
+      return true;
+    }) as typeof process.stdout.write;
   const display = (data: Record<string, unknown>, id?: string, update = false): void =>
-    publish(update ? 'update_display_data' : 'display_data', { data, metadata: {}, transient: id ? { display_id: id } : {} });
+    publish(update ? 'update_display_data' : 'display_data', {
+      data,
+      metadata: {},
+      transient: id ? { display_id: id } : {},
+    });
   const sink: DisplaySink = {
     html: (m) => display({ 'text/html': m, 'text/plain': toPlainText(m) }),
     // As an <img> in HTML: nbconvert 6.5 strips the elements of image/svg+xml outputs, but keeps HTML images.
     svg: (m) => display({ 'text/html': svgAsImage(m), 'text/plain': `[chart: ${chartTitle(m)}]` }),
-    text: (line) => { process.stdout.write(`${line}\n`); },
+    text: (line) => {
+      process.stdout.write(`${line}\n`);
+    },
   };
   return {
     sink,
@@ -93,7 +118,8 @@ function createOutput() {
   };
 }
 
-const chartTitle = (svg: string): string => /<title>([^<]*)<\/title>/.exec(svg)?.[1] ?? /aria-label="([^"]*)"/.exec(svg)?.[1] ?? 'metric';
+const chartTitle = (svg: string): string =>
+  /<title>([^<]*)<\/title>/.exec(svg)?.[1] ?? /aria-label="([^"]*)"/.exec(svg)?.[1] ?? 'metric';
 
 /** Starts the kernel on a Jupyter connection file. Runs left RUNNING are ended KILLED when the kernel shuts down. */
 export async function startKernel(connectionFile: string): Promise<void> {
@@ -102,8 +128,13 @@ export async function startKernel(connectionFile: string): Promise<void> {
   let browser: Converter | undefined;
   const convs = {
     node,
-    get browser() { return (browser ??= tslab.createConverter({ isJS: false, isBrowser: true })); },
-    close() { node.close(); browser?.close(); },
+    get browser() {
+      return (browser ??= tslab.createConverter({ isJS: false, isBrowser: true }));
+    },
+    close() {
+      node.close();
+      browser?.close();
+    },
   };
   const out = createOutput();
   const execContext = parseExecContext(process.env['TRACKLAB_EXEC_CONTEXT']);
@@ -114,7 +145,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
     findNotebookPath: () => findNotebookPath(connectionFile),
     live: createLiveView({ write: (data, id, update) => out.display(data, id, update) }),
     siteLink: (dir) => site.link(dir),
-    openTracker: async () => Tracker.open({ sourceType: 'NOTEBOOK', sourceName: (await findNotebookPath(connectionFile)) ?? process.cwd() }),
+    openTracker: async () =>
+      Tracker.open({ sourceType: 'NOTEBOOK', sourceName: (await findNotebookPath(connectionFile)) ?? process.cwd() }),
   });
   (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
   if (execContext) await runtime.execControl(0, { context: execContext });
@@ -134,14 +166,25 @@ export async function startKernel(connectionFile: string): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('uncaughtException', (err) => console.error('UncaughtException:', err));
   process.on('unhandledRejection', (reason) => console.error('UnhandledPromiseRejection:', reason));
-  await createZmqServer(kernelHandler(tslabHandler, runtime, (req, p) => exec.execute(req as unknown as ExecuteRequest, p), shutdown), connectionFile).init();
+  await createZmqServer(
+    kernelHandler(tslabHandler, runtime, (req, p) => exec.execute(req as unknown as ExecuteRequest, p), shutdown),
+    connectionFile,
+  ).init();
 }
 
 /** The protocol answers: tslab's, with magics completed and inspected here and kernel_info completed. */
-function kernelHandler(tslabHandler: Handler, runtime: MagicRuntime, execute: KernelHandler['execute'], shutdown: () => void): KernelHandler {
+function kernelHandler(
+  tslabHandler: Handler,
+  runtime: MagicRuntime,
+  execute: KernelHandler['execute'],
+  shutdown: () => void,
+): KernelHandler {
   return {
     handleKernel: () => ({
-      ...tslabHandler.handleKernel(), status: 'ok', protocol_version: '5.3', implementation: 'tracklab',
+      ...tslabHandler.handleKernel(),
+      status: 'ok',
+      protocol_version: '5.3',
+      implementation: 'tracklab',
       banner: 'TypeScript (tracklab): tslab with tracking magics; %lsmagic lists them',
       help_links: [{ text: 'tracklab magics', url: 'https://www.npmjs.com/package/tracklab' }],
     }),
@@ -182,8 +225,16 @@ function onceShutdown(runtime: MagicRuntime, executor: Executor, closeSite: () =
     started = true;
     // Jupyter kills a kernel that lingers; end the runs first, then leave.
     setTimeout(() => process.exit(0), 4000).unref();
-    runtime.shutdown('KILLED')
+    runtime
+      .shutdown('KILLED')
       .catch((e: unknown) => process.stderr.write(`tracklab: could not end runs at shutdown: ${String(e)}\n`))
-      .finally(() => { try { closeSite(); innerClose(); } finally { process.exit(0); } });
+      .finally(() => {
+        try {
+          closeSite();
+          innerClose();
+        } finally {
+          process.exit(0);
+        }
+      });
   };
 }

@@ -54,7 +54,11 @@ export function kernelSpec(displayName = KERNEL_DISPLAY_NAME): Record<string, un
 }
 
 /** Writes `<jupyterDir>/kernels/tracklab/kernel.json` directly (no Python needed); returns the kernel folder. */
-export async function writeKernelSpec(jupyterDir: string, name = KERNEL_NAME, displayName = KERNEL_DISPLAY_NAME): Promise<string> {
+export async function writeKernelSpec(
+  jupyterDir: string,
+  name = KERNEL_NAME,
+  displayName = KERNEL_DISPLAY_NAME,
+): Promise<string> {
   const dir = join(jupyterDir, 'kernels', name);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'kernel.json'), `${JSON.stringify(kernelSpec(displayName), null, 2)}\n`);
@@ -62,11 +66,17 @@ export async function writeKernelSpec(jupyterDir: string, name = KERNEL_NAME, di
 }
 
 /** The kernel script an installed kernelspec of that name runs, if there is one (from `jupyter kernelspec list`). */
-async function installedScript(python: string | undefined, name: string, prefix: string | undefined): Promise<string | undefined> {
+async function installedScript(
+  python: string | undefined,
+  name: string,
+  prefix: string | undefined,
+): Promise<string | undefined> {
   const env: Record<string, string> = prefix ? { JUPYTER_PATH: join(resolve(prefix), 'share', 'jupyter') } : {};
   const out = await jupyter(python, ['kernelspec', 'list', '--json'], env).catch(() => '{}');
   type Listed = Record<string, { resource_dir?: string; spec?: { argv?: string[] } }>;
-  const found = (JSON.parse(out.slice(Math.max(0, out.indexOf('{')), out.lastIndexOf('}') + 1) || '{}') as { kernelspecs?: Listed }).kernelspecs?.[name];
+  const found = (
+    JSON.parse(out.slice(Math.max(0, out.indexOf('{')), out.lastIndexOf('}') + 1) || '{}') as { kernelspecs?: Listed }
+  ).kernelspecs?.[name];
   if (!found?.spec?.argv) return undefined;
   // a --prefix install only replaces what is in that prefix
   if (prefix && !resolve(found.resource_dir ?? '').startsWith(resolve(prefix))) return undefined;
@@ -94,9 +104,17 @@ export async function installKernel(options: KernelInstallOptions = {}): Promise
   try {
     const specDir = await writeKernelSpec(staging, name, display);
     const where = options.prefix ? [`--prefix=${resolve(options.prefix)}`] : ['--user'];
-    const out = await jupyter(options.python, ['kernelspec', 'install', '--replace', `--name=${name}`, ...where, specDir]);
-    const location = /installed kernelspec \S+ in (.+)$/im.exec(out)?.[1]?.trim()
-      ?? join(resolve(options.prefix ?? '~'), 'share', 'jupyter', 'kernels', name);
+    const out = await jupyter(options.python, [
+      'kernelspec',
+      'install',
+      '--replace',
+      `--name=${name}`,
+      ...where,
+      specDir,
+    ]);
+    const location =
+      /installed kernelspec \S+ in (.+)$/im.exec(out)?.[1]?.trim() ??
+      join(resolve(options.prefix ?? '~'), 'share', 'jupyter', 'kernels', name);
     const hint = options.prefix ? msg.setJupyterPath(join(resolve(options.prefix), 'share', 'jupyter')) : undefined;
     return { name, location, ...(hint ? { hint } : {}) };
   } finally {
@@ -120,10 +138,22 @@ export async function uninstallKernel(options: KernelInstallOptions = {}): Promi
 function jupyter(python: string | undefined, args: string[], env: Record<string, string> = {}): Promise<string> {
   const py = python ?? defaultPython();
   return new Promise((resolvePromise, reject) => {
-    execFile(py, ['-m', 'jupyter', ...args], { encoding: 'utf8', env: { ...process.env, ...env } }, (error, stdout, stderr) => {
-      const out = `${stdout}${stderr}`;
-      if (error) reject(new TracklabError('IO_ERROR', msg.pythonFailed(`${py} -m jupyter ${args.join(' ')}`, out || error.message), { cause: error }));
-      else resolvePromise(out);
-    });
+    execFile(
+      py,
+      ['-m', 'jupyter', ...args],
+      { encoding: 'utf8', env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const out = `${stdout}${stderr}`;
+        if (error)
+          reject(
+            new TracklabError(
+              'IO_ERROR',
+              msg.pythonFailed(`${py} -m jupyter ${args.join(' ')}`, out || error.message),
+              { cause: error },
+            ),
+          );
+        else resolvePromise(out);
+      },
+    );
   });
 }

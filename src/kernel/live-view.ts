@@ -21,8 +21,20 @@ export interface LiveView {
 
 const KEEP = 120; // points kept per key for the sparkline; older ones are thinned to every other point
 
-interface Series { latest: number; step: number; count: number; xs: number[]; ys: number[]; stride: number }
-interface RunState { run: ActiveRun; series: Map<string, Series>; shown: boolean; dirty: boolean }
+interface Series {
+  latest: number;
+  step: number;
+  count: number;
+  xs: number[];
+  ys: number[];
+  stride: number;
+}
+interface RunState {
+  run: ActiveRun;
+  series: Map<string, Series>;
+  shown: boolean;
+  dirty: boolean;
+}
 
 export interface LiveViewOptions {
   write: DisplayWriter;
@@ -82,13 +94,18 @@ function add(s: Series, value: number, step: number): void {
 
 /** The display's HTML (a table with a sparkline per key) and its plain-text fallback. */
 function liveData(s: RunState): Record<string, string> {
-  const rows = [...s.series].map(([k, v]) =>
-    `<tr><td>${esc(k)}</td><td>${esc(fmt(v.latest))}</td><td>${v.step}</td><td>${sparkline(v.ys)}</td></tr>`);
+  const rows = [...s.series].map(
+    ([k, v]) =>
+      `<tr><td>${esc(k)}</td><td>${esc(fmt(v.latest))}</td><td>${v.step}</td><td>${sparkline(v.ys)}</td></tr>`,
+  );
   const head = `<b>${esc(s.run.name)}</b> <code>${esc(s.run.id.slice(0, 8))}</code>${s.run.isEnded ? '' : ' running'}`;
-  const html = `<div class="tracklab-live"><p>${head}</p><table class="tracklab"><thead><tr><th>metric</th><th>latest</th>` +
+  const html =
+    `<div class="tracklab-live"><p>${head}</p><table class="tracklab"><thead><tr><th>metric</th><th>latest</th>` +
     `<th>step</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
-  const text = [`${s.run.name} (${s.run.id.slice(0, 8)})${s.run.isEnded ? '' : ' running'}`,
-    ...[...s.series].map(([k, v]) => `  ${k} = ${fmt(v.latest)} at step ${v.step}`)].join('\n');
+  const text = [
+    `${s.run.name} (${s.run.id.slice(0, 8)})${s.run.isEnded ? '' : ' running'}`,
+    ...[...s.series].map(([k, v]) => `  ${k} = ${fmt(v.latest)} at step ${v.step}`),
+  ].join('\n');
   return { 'text/html': html, 'text/plain': text };
 }
 
@@ -98,8 +115,15 @@ export function sparkline(ys: readonly number[]): string {
   if (finite.length < 2) return '';
   const lo = Math.min(...finite);
   const span = Math.max(...finite) - lo || 1;
-  const pts = ys.map((y, i) => Number.isFinite(y)
-    ? `${((i / (ys.length - 1)) * 118 + 1).toFixed(1)},${(23 - ((y - lo) / span) * 22).toFixed(1)}` : '').filter(Boolean);
-  return `<svg width="120" height="24" viewBox="0 0 120 24"><polyline fill="none" stroke="currentColor" ` +
-    `stroke-width="1.2" points="${pts.join(' ')}"/></svg>`;
+  const pts = ys
+    .map((y, i) =>
+      Number.isFinite(y)
+        ? `${((i / (ys.length - 1)) * 118 + 1).toFixed(1)},${(23 - ((y - lo) / span) * 22).toFixed(1)}`
+        : '',
+    )
+    .filter(Boolean);
+  return (
+    `<svg width="120" height="24" viewBox="0 0 120 24"><polyline fill="none" stroke="currentColor" ` +
+    `stroke-width="1.2" points="${pts.join(' ')}"/></svg>`
+  );
 }

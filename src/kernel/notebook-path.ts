@@ -27,11 +27,18 @@ async function fromServer(connectionFile: string, ppid: number): Promise<string 
   const id = kernelIdOf(connectionFile);
   if (!id) return undefined;
   for (const dir of [dirnameOf(connectionFile), ...runtimeDirs()]) {
-    const info = await readJson(join(dir, `nbserver-${ppid}.json`)) ?? await readJson(join(dir, `jpserver-${ppid}.json`));
+    const info =
+      (await readJson(join(dir, `nbserver-${ppid}.json`))) ?? (await readJson(join(dir, `jpserver-${ppid}.json`)));
     if (!info || typeof info['url'] !== 'string') continue;
     try {
-      const res = await fetch(`${info['url']}api/sessions`, { headers: { Authorization: `token ${String(info['token'] ?? '')}` } });
-      const sessions = (await res.json()) as { path?: string; notebook?: { path?: string }; kernel?: { id?: string } }[];
+      const res = await fetch(`${info['url']}api/sessions`, {
+        headers: { Authorization: `token ${String(info['token'] ?? '')}` },
+      });
+      const sessions = (await res.json()) as {
+        path?: string;
+        notebook?: { path?: string };
+        kernel?: { id?: string };
+      }[];
       const mine = sessions.find((s) => s.kernel?.id === id);
       const path = mine?.path ?? mine?.notebook?.path;
       if (path) return resolve(String(info['root_dir'] ?? info['notebook_dir'] ?? '.'), path);
@@ -47,7 +54,9 @@ async function fromCommandLine(ppid: number): Promise<string | undefined> {
   try {
     const argv = (await readFile(`/proc/${ppid}/cmdline`, 'utf8')).split('\0');
     // inputs only: not options, not the value of --output
-    const args = argv.filter((a, i) => a.endsWith('.ipynb') && !a.startsWith('-') && !/^--output(-dir)?$/.test(argv[i - 1] ?? ''));
+    const args = argv.filter(
+      (a, i) => a.endsWith('.ipynb') && !a.startsWith('-') && !/^--output(-dir)?$/.test(argv[i - 1] ?? ''),
+    );
     const cwd = await readlink(`/proc/${ppid}/cwd`);
     const paths = args.map((a) => resolve(cwd, a)).filter((p) => existsSync(p));
     const here = paths.filter((p) => resolve(p, '..') === process.cwd());
@@ -66,4 +75,3 @@ async function readJson(file: string): Promise<Record<string, unknown> | undefin
     return undefined;
   }
 }
-

@@ -29,7 +29,8 @@ export async function endOrphanedRuns(tracker: Tracker): Promise<string[]> {
   const ended: string[] = [];
   for (const run of runs) {
     const pid = Number(run.tags[OWNER_TAGS.pid]);
-    if (run.tags[OWNER_TAGS.host] !== host || !Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    if (run.tags[OWNER_TAGS.host] !== host || !Number.isInteger(pid) || pid === process.pid || processAlive(pid))
+      continue;
     await tracker.endRun(run.id, 'KILLED');
     ended.push(run.name);
   }

@@ -16,18 +16,24 @@ import { kernelMessages as msg } from './messages.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
-  return MAGICS.filter((m) => !m.hidden).map((m) => `${m.usage}\n    ${m.help}`).join('\n');
+  return MAGICS.filter((m) => !m.hidden)
+    .map((m) => `${m.usage}\n    ${m.help}`)
+    .join('\n');
 }
 
 /** The %end_run summary: status, duration, params and latest metrics. */
 export function runSummary(run: Run): string {
-  const head = `<p><b>${esc(run.name)}</b> <code>${esc(shortId(run.id))}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
+  const head =
+    `<p><b>${esc(run.name)}</b> <code>${esc(shortId(run.id))}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
   const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [k, fmt(s.value), s.step, s.count]);
-  return head + `<p>Re-create it: <code>${esc(reproduceCommand(run.id))}</code></p>` +
+  return (
+    head +
+    `<p>Re-create it: <code>${esc(reproduceCommand(run.id))}</code></p>` +
     (params.length ? table(['param', 'value'], params, 'Params') : '') +
-    (metrics.length ? table(['metric', 'latest', 'step', 'points'], metrics, 'Metrics') : '');
+    (metrics.length ? table(['metric', 'latest', 'step', 'points'], metrics, 'Metrics') : '')
+  );
 }
 
 export interface RunsQuery {
@@ -54,15 +60,31 @@ export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> 
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
   const rows = runs.map((r) => [
-    r.name, { html: `<code>${esc(shortId(r.id))}</code>` }, r.parentRunId ? names.get(r.parentRunId) ?? shortId(r.parentRunId) : '',
-    r.experimentName, r.status, time(r.startTime), duration(r.startTime, r.endTime),
-    ...metricKeys.map((k) => fmt(r.metrics[k])), ...paramKeys.map((k) => r.params[k]),
+    r.name,
+    { html: `<code>${esc(shortId(r.id))}</code>` },
+    r.parentRunId ? (names.get(r.parentRunId) ?? shortId(r.parentRunId)) : '',
+    r.experimentName,
+    r.status,
+    time(r.startTime),
+    duration(r.startTime, r.endTime),
+    ...metricKeys.map((k) => fmt(r.metrics[k])),
+    ...paramKeys.map((k) => r.params[k]),
   ]);
-  const headers = ['run', 'id', 'parent', 'experiment', 'status', 'started', 'duration',
-    ...metricKeys.map((k) => `metrics.${k}`), ...paramKeys.map((k) => `params.${k}`)];
-  const caption = runs.length === all.length
-    ? `${all.length} run${all.length === 1 ? '' : 's'}`
-    : `showing ${runs.length} of ${all.length} runs (--max-results N shows more)`;
+  const headers = [
+    'run',
+    'id',
+    'parent',
+    'experiment',
+    'status',
+    'started',
+    'duration',
+    ...metricKeys.map((k) => `metrics.${k}`),
+    ...paramKeys.map((k) => `params.${k}`),
+  ];
+  const caption =
+    runs.length === all.length
+      ? `${all.length} run${all.length === 1 ? '' : 's'}`
+      : `showing ${runs.length} of ${all.length} runs (--max-results N shows more)`;
   return table(headers, rows, caption);
 }
 
@@ -78,7 +100,8 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
     return await tracker.getRun(ref);
   } catch (e) {
     // not a run id, or no such run: try it as a run name; a damaged store or an I/O error stays an error
-    const isNameNotId = e instanceof TracklabError && (e.code === 'INVALID_PARAMETER_VALUE' || e.code === 'RESOURCE_DOES_NOT_EXIST');
+    const isNameNotId =
+      e instanceof TracklabError && (e.code === 'INVALID_PARAMETER_VALUE' || e.code === 'RESOURCE_DOES_NOT_EXIST');
     if (!isNameNotId) throw e;
   }
   const scopes = experiment === undefined ? [undefined] : [[experiment], undefined];
@@ -87,7 +110,12 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
     const byId = ref.length >= 4 ? runs.filter((r) => r.id.startsWith(ref)) : [];
     const found = byId.length > 0 ? byId : runs.filter((r) => r.name === ref);
     if (found.length > 1) {
-      throw invalid(msg.ambiguousRef(ref, found.slice(0, 6).map((r) => `${r.name} ${shortId(r.id)} (${time(r.startTime)})`)));
+      throw invalid(
+        msg.ambiguousRef(
+          ref,
+          found.slice(0, 6).map((r) => `${r.name} ${shortId(r.id)} (${time(r.startTime)})`),
+        ),
+      );
     }
     if (found[0]) return found[0];
   }
@@ -95,8 +123,12 @@ export async function resolveRun(tracker: Tracker, ref: string, experiment?: str
 }
 
 /** %compare: a params diff table and one SVG chart per metric (long histories downsampled for the chart). */
-export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics: string[] | undefined, experiment?: string):
-  Promise<{ html: string; svgs: string[] }> {
+export async function compareRunsHtml(
+  tracker: Tracker,
+  refs: string[],
+  metrics: string[] | undefined,
+  experiment?: string,
+): Promise<{ html: string; svgs: string[] }> {
   if (refs.length < 2) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.compareNeedsTwo());
   const runs: Run[] = [];
   for (const ref of refs) runs.push(await resolveRun(tracker, ref, experiment));
@@ -118,7 +150,10 @@ export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics:
     }
     const single = series.every((s) => s.points.length <= 1);
     const spec = single
-      ? metricBarSpec(key, series.filter((s) => s.points[0]).map((s) => ({ label: s.label, value: s.points[0]!.value })))
+      ? metricBarSpec(
+          key,
+          series.filter((s) => s.points[0]).map((s) => ({ label: s.label, value: s.points[0]!.value })),
+        )
       : metricLineSpec(key, series);
     svgs.push(await renderSvg(spec));
   }
@@ -128,7 +163,11 @@ export async function compareRunsHtml(tracker: Tracker, refs: string[], metrics:
 /** At most COMPARE_POINTS points, chosen to keep the line's shape. */
 function thin<P extends { step: number; value: number }>(points: readonly P[]): P[] {
   if (points.length <= COMPARE_POINTS) return [...points];
-  return lttbIndices(points.map((p) => p.step), points.map((p) => p.value), COMPARE_POINTS).map((i) => points[i]!);
+  return lttbIndices(
+    points.map((p) => p.step),
+    points.map((p) => p.value),
+    COMPARE_POINTS,
+  ).map((i) => points[i]!);
 }
 
 const COMPARE_POINTS = 500;
@@ -143,16 +182,27 @@ export interface MagicRegisterOptions {
 }
 
 /** %register_model: registers `runs:/<run>/<path>` and optionally moves it to a stage and sets an alias. */
-export async function registerModelFromMagic(tracker: Tracker, name: string, o: MagicRegisterOptions & { defaultRunId: string | undefined }): Promise<string> {
+export async function registerModelFromMagic(
+  tracker: Tracker,
+  name: string,
+  o: MagicRegisterOptions & { defaultRunId: string | undefined },
+): Promise<string> {
   const path = o.path ?? 'model';
-  const run = o.run !== undefined ? await resolveRun(tracker, o.run, o.experiment)
-    : o.best !== undefined ? await bestRun(tracker, o.best, path, o.experiment)
-      : o.defaultRunId !== undefined ? await tracker.getRun(o.defaultRunId) : undefined;
+  const run =
+    o.run !== undefined
+      ? await resolveRun(tracker, o.run, o.experiment)
+      : o.best !== undefined
+        ? await bestRun(tracker, o.best, path, o.experiment)
+        : o.defaultRunId !== undefined
+          ? await tracker.getRun(o.defaultRunId)
+          : undefined;
   if (!run) throw new TracklabError('INVALID_PARAMETER_VALUE', msg.noRunForModel());
   const { version } = await tracker.registerModel(`runs:/${run.id}/${path}`, name);
   const done = [`registered ${name} version ${version} from run ${run.name} (${run.id})`];
   if (o.stage !== undefined) {
-    const before = (await tracker.getRegisteredModel(name)).versions.filter((v) => v.stage === canonicalStage(o.stage!));
+    const before = (await tracker.getRegisteredModel(name)).versions.filter(
+      (v) => v.stage === canonicalStage(o.stage!),
+    );
     const moved = await tracker.transitionStage(name, version, o.stage, { archiveExisting: true });
     const archived = before.filter((v) => v.version !== version).map((v) => `v${v.version}`);
     done.push(`stage ${moved.stage}${archived.length ? ` (archived ${archived.join(', ')})` : ''}`);
@@ -164,8 +214,17 @@ export async function registerModelFromMagic(tracker: Tracker, name: string, o: 
   return done.join(', ');
 }
 
-async function bestRun(tracker: Tracker, orderBy: string, path: string, experiment: string | undefined): Promise<Run | undefined> {
-  const { runs } = await tracker.searchRuns({ ...(experiment ? { experiments: [experiment] } : {}), orderBy: [orderBy], maxResults: 100 });
+async function bestRun(
+  tracker: Tracker,
+  orderBy: string,
+  path: string,
+  experiment: string | undefined,
+): Promise<Run | undefined> {
+  const { runs } = await tracker.searchRuns({
+    ...(experiment ? { experiments: [experiment] } : {}),
+    orderBy: [orderBy],
+    maxResults: 100,
+  });
   for (const run of runs) {
     const top = path.split('/')[0]!;
     if ((await tracker.listArtifacts(run.id)).some((a) => a.path === top)) return run;
@@ -183,10 +242,15 @@ export interface ReportOptions {
 export const defaultSiteDir = (): string => join(dirname(defaultStorePath()), 'site');
 
 /** %report: builds the static site (incrementally). */
-export async function buildReport(tracker: Tracker, o: ReportOptions): Promise<{ dir: string; href: string; summary: string }> {
+export async function buildReport(
+  tracker: Tracker,
+  o: ReportOptions,
+): Promise<{ dir: string; href: string; summary: string }> {
   const dir = resolve(o.out ?? defaultSiteDir());
   const summary = await buildSite({
-    store: tracker.storeUri, out: dir, incremental: true,
+    store: tracker.storeUri,
+    out: dir,
+    incremental: true,
     ...(o.experiment === undefined ? {} : { experiments: [o.experiment] }),
     ...(o.title === undefined ? {} : { title: o.title }),
   });
@@ -200,9 +264,16 @@ export function reportLink(summary: string, href: string): string {
 }
 
 /** %store: which store, experiment and run the magics use. */
-export function storeText(uri: string, experiment: string | undefined, run: { name: string; id: string } | undefined): string {
-  return [`store: ${uri}`, `experiment: ${experiment ?? 'Default (none set; %experiment <name> sets one)'}`,
-    `active run: ${run ? `${run.name} (${shortId(run.id)})` : 'none'}`].join('\n');
+export function storeText(
+  uri: string,
+  experiment: string | undefined,
+  run: { name: string; id: string } | undefined,
+): string {
+  return [
+    `store: ${uri}`,
+    `experiment: ${experiment ?? 'Default (none set; %experiment <name> sets one)'}`,
+    `active run: ${run ? `${run.name} (${shortId(run.id)})` : 'none'}`,
+  ].join('\n');
 }
 
 /** The %end_run summary of a run by id. */

@@ -44,7 +44,11 @@ export type ExecControl =
   | { end: { ok: boolean; error?: string } }
   | { attach: string };
 
-const EXEC_TAGS = { notebook: 'tracklab.exec.notebook', params: 'tracklab.exec.params', error: 'tracklab.error' } as const;
+const EXEC_TAGS = {
+  notebook: 'tracklab.exec.notebook',
+  params: 'tracklab.exec.params',
+  error: 'tracklab.error',
+} as const;
 
 export class MagicRuntime {
   private tracker: Tracker | undefined;
@@ -61,7 +65,9 @@ export class MagicRuntime {
   }
 
   /** The run a magic at this point would log to (the handle `activeRun()` of the tracklab package returns). */
-  get activeRun(): ActiveRun | undefined { return this.ctx.current(); }
+  get activeRun(): ActiveRun | undefined {
+    return this.ctx.current();
+  }
 
   /** The store in use, the active experiment and run (`%store`, and tab completion of names). */
   get state(): { store: string | undefined; experiment: string | undefined; run: ActiveRun | undefined } {
@@ -103,7 +109,11 @@ export class MagicRuntime {
 
   logParams(line: number, keys: string[], values: unknown[]): void {
     const run = this.ctx.current() ?? this.noRun(line, 'log_param');
-    try { run.queueParams(record(keys, values)); } catch (e) { throw atLine(line, e); }
+    try {
+      run.queueParams(record(keys, values));
+    } catch (e) {
+      throw atLine(line, e);
+    }
   }
 
   /** `%log_params cfg`: every own key of the object. */
@@ -114,7 +124,11 @@ export class MagicRuntime {
 
   setTags(line: number, keys: string[], values: unknown[]): void {
     const run = this.ctx.current() ?? this.noRun(line, 'set_tag');
-    try { run.queueTags(record(keys, values)); } catch (e) { throw atLine(line, e); }
+    try {
+      run.queueTags(record(keys, values));
+    } catch (e) {
+      throw atLine(line, e);
+    }
   }
 
   lsmagic(_line: number): void {
@@ -128,7 +142,9 @@ export class MagicRuntime {
   }
 
   /** Experiment and run names for tab completion, as of the last refresh (after each cell). */
-  get knownNames(): KnownNames { return this.names; }
+  get knownNames(): KnownNames {
+    return this.names;
+  }
 
   /** Called by the generated code after %start_run / %end_run, in the caller's async context. */
   enter(frame: Frame | undefined): void {
@@ -145,13 +161,26 @@ export class MagicRuntime {
     });
   }
 
-  async startRun(line: number, name: string | undefined, nested: boolean, tagKeys: string[] = [], tagValues: unknown[] = [],
-    experiment?: string): Promise<Frame> {
-    return this.at(line, async () => this.ctx.started(await this.start(name, nested, record(tagKeys, tagValues), experiment)));
+  async startRun(
+    line: number,
+    name: string | undefined,
+    nested: boolean,
+    tagKeys: string[] = [],
+    tagValues: unknown[] = [],
+    experiment?: string,
+  ): Promise<Frame> {
+    return this.at(line, async () =>
+      this.ctx.started(await this.start(name, nested, record(tagKeys, tagValues), experiment)),
+    );
   }
 
   /** First line of a %%track cell: its experiment holds for this cell only; the kernel calls endTrack after it. */
-  async beginTrack(line: number, name: string | undefined, experiment: string | undefined, nested: boolean): Promise<Frame> {
+  async beginTrack(
+    line: number,
+    name: string | undefined,
+    experiment: string | undefined,
+    nested: boolean,
+  ): Promise<Frame> {
     return this.at(line, async () => {
       const run = await this.start(name, nested, {}, experiment);
       this.trackRun = { run, experiment };
@@ -206,8 +235,13 @@ export class MagicRuntime {
 
   // ---- displays --------------------------------------------------------------------------------------------------
 
-  async runs(line: number, experiments: string[] | undefined, filter: string | undefined, orderBy: string[] | undefined,
-    maxResults: number | undefined): Promise<void> {
+  async runs(
+    line: number,
+    experiments: string[] | undefined,
+    filter: string | undefined,
+    orderBy: string[] | undefined,
+    maxResults: number | undefined,
+  ): Promise<void> {
     await this.at(line, async () => {
       const q = { experiments, filter, orderBy, maxResults, defaultExperiment: this.experimentName };
       this.options.display.html(await views.runsHtml(await this.open(), q));
@@ -247,7 +281,9 @@ export class MagicRuntime {
   // ---- kernel and runner hooks -----------------------------------------------------------------------------------
 
   /** Runs one cell's code (the kernel wraps tslab's execute in it). */
-  cell<T>(f: () => T): T { return this.ctx.cell(f); }
+  cell<T>(f: () => T): T {
+    return this.ctx.cell(f);
+  }
 
   /** Writes buffered params, tags and metric points of every open run (the kernel calls it after each cell). */
   async flushAll(): Promise<void> {
@@ -292,7 +328,12 @@ export class MagicRuntime {
     return this.tracker;
   }
 
-  private async start(name: string | undefined, nested: boolean, tags: Record<string, unknown>, experiment?: string): Promise<ActiveRun> {
+  private async start(
+    name: string | undefined,
+    nested: boolean,
+    tags: Record<string, unknown>,
+    experiment?: string,
+  ): Promise<ActiveRun> {
     const parent = this.ctx.current();
     if (parent && !nested) throw badState(msg.runActive(parent.id, parent.name));
     if (parent && experiment !== undefined && experiment !== parent.experimentName) {
@@ -362,7 +403,9 @@ function atLine(line: number, e: unknown): unknown {
 /** Pairs as a null-prototype record, so a key such as "__proto__" stays a key and reaches validation. */
 function record(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
-  keys.forEach((k, i) => { out[k] = values[i]; });
+  keys.forEach((k, i) => {
+    out[k] = values[i];
+  });
   if (Object.keys(out).length !== keys.length) throw invalid('duplicate keys in one magic line');
   return out;
 }

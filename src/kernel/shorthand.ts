@@ -13,7 +13,11 @@ export function expandShorthand(code: string): string {
   const file = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const inserts: { at: number; text: string }[] = [];
   const visit = (node: import('typescript').Node): void => {
-    if (ts.isShorthandPropertyAssignment(node) && !node.objectAssignmentInitializer && !isAssignmentTarget(ts, node.parent)) {
+    if (
+      ts.isShorthandPropertyAssignment(node) &&
+      !node.objectAssignmentInitializer &&
+      !isAssignmentTarget(ts, node.parent)
+    ) {
       inserts.push({ at: node.name.getEnd(), text: `: ${node.name.text}` });
     }
     ts.forEachChild(node, visit);
@@ -27,8 +31,13 @@ export function expandShorthand(code: string): string {
 /** `({ a } = obj)` or `for ({ a } of xs)`: an object literal that is really a destructuring pattern. */
 function isAssignmentTarget(ts: typeof import('typescript'), literal: import('typescript').Node): boolean {
   let node = literal;
-  while (ts.isParenthesizedExpression(node.parent) || ts.isArrayLiteralExpression(node.parent)
-    || ts.isPropertyAssignment(node.parent) || ts.isObjectLiteralExpression(node.parent)) node = node.parent;
+  while (
+    ts.isParenthesizedExpression(node.parent) ||
+    ts.isArrayLiteralExpression(node.parent) ||
+    ts.isPropertyAssignment(node.parent) ||
+    ts.isObjectLiteralExpression(node.parent)
+  )
+    node = node.parent;
   const p = node.parent;
   if (ts.isBinaryExpression(p) && p.left === node && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) return true;
   return (ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === node;

@@ -8,9 +8,15 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.csv': 'text/csv; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.ico': 'image/x-icon',
 };
 
 export interface SiteServer {
@@ -42,11 +48,16 @@ function listen(root: string): Promise<{ server: Server; port: number }> {
       res.writeHead(404).end();
       return;
     }
-    stat(file).then((st) => {
-      if (!st.isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
-      createReadStream(file).pipe(res);
-    }).catch(() => res.writeHead(404).end());
+    stat(file)
+      .then((st) => {
+        if (!st.isFile()) throw new Error('not a file');
+        res.writeHead(200, {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': 'no-cache',
+        });
+        createReadStream(file).pipe(res);
+      })
+      .catch(() => res.writeHead(404).end());
   });
   server.unref();
   return new Promise((ok, fail) => {

@@ -18,8 +18,13 @@ export interface Executor {
   close(): void;
 }
 
-export interface Converter { close(): void }
-export interface ConsoleLike { log(...a: unknown[]): void; error(...a: unknown[]): void }
+export interface Converter {
+  close(): void;
+}
+export interface ConsoleLike {
+  log(...a: unknown[]): void;
+  error(...a: unknown[]): void;
+}
 export interface Handler {
   handleKernel(): { implementation: string; implementation_version: string; banner: string };
   handleIsComplete(req: { code: string }): unknown;
@@ -36,17 +41,28 @@ export interface KernelHandler {
   handleComplete(req: { code: string; cursor_pos: number }): unknown;
   handleShutdown(req: { restart?: boolean }): unknown;
   close(): void;
-  execute(req: Record<string, unknown>, publish: (msgType: string, content: Record<string, unknown>) => void): Promise<unknown>;
+  execute(
+    req: Record<string, unknown>,
+    publish: (msgType: string, content: Record<string, unknown>) => void,
+  ): Promise<unknown>;
 }
 
 interface ZmqMessageLike {
   content: Record<string, unknown>;
   createReply(): { header: { msg_type: string }; content: unknown; signAndSend(key: string, sock: unknown): void };
 }
-interface ZmqServerInternals { connInfo: { key: string }; iopub: unknown; handler: KernelHandler }
+interface ZmqServerInternals {
+  connInfo: { key: string };
+  iopub: unknown;
+  handler: KernelHandler;
+}
 export interface Tslab {
   createConverter(o: { isJS: boolean; isBrowser: boolean }): Converter;
-  createExecutor(rootDir: string, convs: { node: Converter; browser: Converter; close(): void }, console: ConsoleLike): Executor;
+  createExecutor(
+    rootDir: string,
+    convs: { node: Converter; browser: Converter; close(): void },
+    console: ConsoleLike,
+  ): Executor;
   JupyterHandlerImpl: new (executor: Executor, isJs: boolean) => Handler;
   ZmqServer: new (handler: Handler, configPath: string) => { init(): Promise<void> };
   display: { html(s: string): void; svg(s: string): void };

@@ -4,10 +4,17 @@
  */
 import { MAGIC_BY_NAME, MAGICS, type MagicSpec } from './magic-specs.js';
 
-export interface Completion { start: number; end: number; matches: string[] }
+export interface Completion {
+  start: number;
+  end: number;
+  matches: string[];
+}
 
 /** Names the kernel can offer after options that take them. */
-export interface KnownNames { experiments: readonly string[]; runs: readonly string[] }
+export interface KnownNames {
+  experiments: readonly string[];
+  runs: readonly string[];
+}
 
 const RUN_FLAGS = new Set(['run']);
 const EXPERIMENT_FLAGS = new Set(['experiment']);
@@ -31,7 +38,10 @@ export function completeMagic(code: string, pos: number, names: KnownNames): Com
   const head = /^(\s*)(%%?)([\w-]*)$/.exec(before);
   if (head) {
     const typed = head[2]! + head[3]!;
-    const matches = MAGICS.filter((m) => !m.hidden).map(written).filter((w) => w.startsWith(typed)).sort();
+    const matches = MAGICS.filter((m) => !m.hidden)
+      .map(written)
+      .filter((w) => w.startsWith(typed))
+      .sort();
     return { start: start + head[1]!.length, end: pos, matches };
   }
   const magic = /^\s*%%?([\w-]+)\s/.exec(before);
@@ -40,7 +50,11 @@ export function completeMagic(code: string, pos: number, names: KnownNames): Com
   const word = /(\S*)$/.exec(before)![1]!;
   const tokens = before.slice(magic![0].length).trim().split(/\s+/).filter(Boolean);
   const prev = word === '' ? tokens.at(-1) : tokens.at(-2);
-  return { start: pos - word.length, end: pos, matches: candidates(spec, word, prev, names).filter((c) => c.startsWith(word)) };
+  return {
+    start: pos - word.length,
+    end: pos,
+    matches: candidates(spec, word, prev, names).filter((c) => c.startsWith(word)),
+  };
 }
 
 function candidates(spec: MagicSpec, word: string, prev: string | undefined, names: KnownNames): string[] {
@@ -70,7 +84,9 @@ export function inspectMagic(code: string, pos: number): string | undefined {
 /** A magic's help: usage, what it does, its options. */
 export function magicHelp(spec: MagicSpec): string {
   const flags = Object.keys(spec.flags).map((f) => `--${f}`);
-  return [spec.usage, `    ${spec.help}`, ...(flags.length ? [`    options: ${flags.join(', ')}, --help`] : [])].join('\n');
+  return [spec.usage, `    ${spec.help}`, ...(flags.length ? [`    options: ${flags.join(', ')}, --help`] : [])].join(
+    '\n',
+  );
 }
 
 /** `%log_metric?` or `%%track?` alone on a line: the magic whose help is asked for. */

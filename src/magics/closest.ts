@@ -24,7 +24,10 @@ export function closest(name: string, candidates: readonly string[]): string | u
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     const dist = c.startsWith(name) || name.startsWith(c) ? Math.min(1, editDistance(name, c)) : editDistance(name, c);
-    if (dist < bestD) { bestD = dist; best = c; }
+    if (dist < bestD) {
+      bestD = dist;
+      best = c;
+    }
   }
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }

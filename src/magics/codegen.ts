@@ -22,7 +22,8 @@ export function magicToCode(m: ParsedMagic, line: number): string {
   const call = (method: string, ...args: string[]): string => `${R}.${method}(${[String(line), ...args].join(', ')})`;
   const sync = (method: string, ...args: string[]): string => `void ${call(method, ...args)};`;
   // `void await`: the statement has no value, so a cell ending in a magic does not display the runtime's internals.
-  const awaited = (method: string, ...args: string[]): string => `void await Promise.resolve(${call(method, ...args)});`;
+  const awaited = (method: string, ...args: string[]): string =>
+    `void await Promise.resolve(${call(method, ...args)});`;
   // Starting and ending a run also switches the run of the calling async context (see run-context.ts), so the switch
   // has to happen in the caller's continuation: after the await, in the generated statement itself.
   const entering = (method: string, ...args: string[]): string =>
@@ -42,29 +43,63 @@ export function magicToCode(m: ParsedMagic, line: number): string {
       const step = f('step');
       return sync('logMetricsObject', `(${p0!})`, step ? `(${step})` : 'undefined');
     }
-    case 'log_params': return sync('logParamsObject', `(${p0!})`);
-    case 'log_param': return sync('logParams', keys(m.assigns), values(m.assigns));
-    case 'set_tag': return sync('setTags', keys(m.assigns), values(m.assigns));
-    case 'lsmagic': return sync('lsmagic');
-    case 'experiment': return awaited('experiment', p0!);
+    case 'log_params':
+      return sync('logParamsObject', `(${p0!})`);
+    case 'log_param':
+      return sync('logParams', keys(m.assigns), values(m.assigns));
+    case 'set_tag':
+      return sync('setTags', keys(m.assigns), values(m.assigns));
+    case 'lsmagic':
+      return sync('lsmagic');
+    case 'experiment':
+      return awaited('experiment', p0!);
     case 'start_run': {
       const tags = m.flagAssigns.tag ?? [];
-      return entering('startRun', opt(p0), String(Boolean(f('nested'))), keys(tags), values(tags), opt(f('experiment')));
+      return entering(
+        'startRun',
+        opt(p0),
+        String(Boolean(f('nested'))),
+        keys(tags),
+        values(tags),
+        opt(f('experiment')),
+      );
     }
-    case 'track': return entering('beginTrack', opt(p0), opt(f('experiment')), String(Boolean(f('nested'))));
-    case 'log_artifact': return awaited('logArtifact', p0!, opt(p1));
-    case 'log_model': return awaited('logModel', `(${p0!})`, opt(f('path')), opt(f('flavor')));
-    case 'end_run': return entering('endRun', JSON.stringify(endStatus(m)), String(Boolean(f('quiet'))));
-    case 'runs': return awaited('runs', list(m.flags.experiment), opt(f('filter')), list(m.flags['order-by']), opt(f('max-results')));
-    case 'compare': return awaited('compare', `[${m.positional.join(', ')}]`, list(m.flags.metric));
+    case 'track':
+      return entering('beginTrack', opt(p0), opt(f('experiment')), String(Boolean(f('nested'))));
+    case 'log_artifact':
+      return awaited('logArtifact', p0!, opt(p1));
+    case 'log_model':
+      return awaited('logModel', `(${p0!})`, opt(f('path')), opt(f('flavor')));
+    case 'end_run':
+      return entering('endRun', JSON.stringify(endStatus(m)), String(Boolean(f('quiet'))));
+    case 'runs':
+      return awaited(
+        'runs',
+        list(m.flags.experiment),
+        opt(f('filter')),
+        list(m.flags['order-by']),
+        opt(f('max-results')),
+      );
+    case 'compare':
+      return awaited('compare', `[${m.positional.join(', ')}]`, list(m.flags.metric));
     case 'register_model':
-      return awaited('registerModel', p0!, `{ run: ${opt(f('run'))}, path: ${opt(f('path'))}, alias: ${opt(f('alias'))}, ` +
-        `stage: ${opt(f('stage'))}, best: ${opt(f('best'))}, experiment: ${opt(f('experiment'))} }`);
-    case 'report': return awaited('report', `{ out: ${opt(f('out'))}, experiment: ${opt(f('experiment'))}, ` +
-      `title: ${opt(f('title'))} }`);
-    case 'store': return awaited('storeInfo');
-    case 'tracklab_exec': return awaited('execControl', `(${p0!})`);
-    default: throw badState(`no code generator for %${m.name}`);
+      return awaited(
+        'registerModel',
+        p0!,
+        `{ run: ${opt(f('run'))}, path: ${opt(f('path'))}, alias: ${opt(f('alias'))}, ` +
+          `stage: ${opt(f('stage'))}, best: ${opt(f('best'))}, experiment: ${opt(f('experiment'))} }`,
+      );
+    case 'report':
+      return awaited(
+        'report',
+        `{ out: ${opt(f('out'))}, experiment: ${opt(f('experiment'))}, ` + `title: ${opt(f('title'))} }`,
+      );
+    case 'store':
+      return awaited('storeInfo');
+    case 'tracklab_exec':
+      return awaited('execControl', `(${p0!})`);
+    default:
+      throw badState(`no code generator for %${m.name}`);
   }
 }
 

@@ -12,7 +12,29 @@ export interface LineScanner {
 
 type Mode = 'code' | 'template' | 'comment';
 
-const REGEX_AFTER = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
+const REGEX_AFTER = new Set([
+  '',
+  '(',
+  ',',
+  '=',
+  ':',
+  '[',
+  '!',
+  '&',
+  '|',
+  '?',
+  '{',
+  '}',
+  ';',
+  '+',
+  '-',
+  '*',
+  '%',
+  '<',
+  '>',
+  '~',
+  '^',
+]);
 
 export function createLineScanner(): LineScanner {
   // Each entry of `stack` is the mode to return to when a `}` closes a `${`.
@@ -26,20 +48,46 @@ export function createLineScanner(): LineScanner {
       const c = line[i]!;
       const n = line[i + 1];
       if (mode === 'comment') {
-        if (c === '*' && n === '/') { mode = 'code'; i++; }
+        if (c === '*' && n === '/') {
+          mode = 'code';
+          i++;
+        }
         continue;
       }
       if (mode === 'template') {
         if (c === '\\') i++;
-        else if (c === '`') { mode = 'code'; prev = '`'; }
-        else if (c === '$' && n === '{') { stack.push('template'); braces.push(0); mode = 'code'; i++; prev = '{'; }
+        else if (c === '`') {
+          mode = 'code';
+          prev = '`';
+        } else if (c === '$' && n === '{') {
+          stack.push('template');
+          braces.push(0);
+          mode = 'code';
+          i++;
+          prev = '{';
+        }
         continue;
       }
       if (c === '/' && n === '/') return;
-      if (c === '/' && n === '*') { mode = 'comment'; i++; continue; }
-      if (c === '`') { mode = 'template'; continue; }
-      if (c === '"' || c === "'") { i = skipString(line, i); prev = c; continue; }
-      if (c === '/' && REGEX_AFTER.has(prev)) { i = skipRegex(line, i); prev = '/'; continue; }
+      if (c === '/' && n === '*') {
+        mode = 'comment';
+        i++;
+        continue;
+      }
+      if (c === '`') {
+        mode = 'template';
+        continue;
+      }
+      if (c === '"' || c === "'") {
+        i = skipString(line, i);
+        prev = c;
+        continue;
+      }
+      if (c === '/' && REGEX_AFTER.has(prev)) {
+        i = skipRegex(line, i);
+        prev = '/';
+        continue;
+      }
       if (c === '{') braces[braces.length - 1]!++;
       if (c === '}') {
         if (braces[braces.length - 1] === 0 && stack.length > 0) {
@@ -55,7 +103,9 @@ export function createLineScanner(): LineScanner {
   }
 
   return {
-    get atCode() { return mode === 'code'; },
+    get atCode() {
+      return mode === 'code';
+    },
     feed,
   };
 }

@@ -51,7 +51,14 @@ export function parseMagic(line: string): ParsedMagic {
   const spec = MAGIC_BY_NAME.get(name);
   if (!spec || (spec.cell ?? false) !== (percent === '%%')) throw unknown(percent + name);
   const parsed: ParsedMagic = {
-    name, cell: percent === '%%', spec, positional: [], assigns: [], flags: {}, flagAssigns: {}, literals: {},
+    name,
+    cell: percent === '%%',
+    spec,
+    positional: [],
+    assigns: [],
+    flags: {},
+    flagAssigns: {},
+    literals: {},
   };
   const rest = trimmed.slice(head[0].length);
   if (/^\?\s*$/.test(rest) || /(^|\s)--help(\s|$)/.test(rest)) return { ...parsed, help: true };
@@ -105,7 +112,8 @@ function parseFlag(p: ParsedMagic, tokens: string[], i: number): number {
     return i;
   }
   const value: string | undefined = eq >= 0 ? raw.slice(eq + 1) : tokens[i + 1];
-  if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw invalid(msg.flagNeedsValue(p.name, flag));
+  if (value === undefined || value === '' || (eq < 0 && value.startsWith('--')))
+    throw invalid(msg.flagNeedsValue(p.name, flag));
   const next = eq >= 0 ? i : i + 1;
   if (fs.kind === 'assign') {
     (p.flagAssigns[flag] ??= []).push(parseAssign(p.name, value));

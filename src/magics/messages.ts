@@ -25,7 +25,8 @@ export const magicsMessages = {
   tooMany: (magic: string, usage: string) => `%${magic}: too many arguments; usage: ${usage}`,
   tooFew: (magic: string, usage: string) => `%${magic}: missing argument; usage: ${usage}`,
   badStatus: (status: string) => `%end_run: status ${q(status)} is not one of FINISHED, FAILED, KILLED`,
-  badInt: (magic: string, flag: string, value: string) => `%${magic}: --${flag} must be a positive integer, got ${q(value)}`,
+  badInt: (magic: string, flag: string, value: string) =>
+    `%${magic}: --${flag} must be a positive integer, got ${q(value)}`,
   notExpr: (magic: string, what: string) =>
     `%${magic}: ${what} must be a word, a "quoted string" or a \`template\`, not an expression`,
   atLine: (line: number, text: string) => `line ${line}: ${text.replace(/^tracklab: /, '')}`,

@@ -73,9 +73,12 @@ function rewriteLine(line: string, lineNo: number, first: boolean): string {
 export function blankMagicLines(source: string): string {
   if (!source.includes('%')) return source;
   const scanner = createLineScanner();
-  return source.split('\n').map((line) => {
-    if (scanner.atCode && isMagicLine(line)) return ' '.repeat(line.length);
-    scanner.feed(line);
-    return line;
-  }).join('\n');
+  return source
+    .split('\n')
+    .map((line) => {
+      if (scanner.atCode && isMagicLine(line)) return ' '.repeat(line.length);
+      scanner.feed(line);
+      return line;
+    })
+    .join('\n');
 }

@@ -20,11 +20,17 @@ export function splitArgs(text: string): string[] {
     if (top === '"' || top === "'" || top === '`') {
       if (c === '\\') i++;
       else if (c === top) stack.pop();
-      else if (top === '`' && c === '$' && text[i + 1] === '{') { stack.push('}'); i++; }
+      else if (top === '`' && c === '$' && text[i + 1] === '{') {
+        stack.push('}');
+        i++;
+      }
       continue;
     }
     if (stack.length === 0 && /\s/.test(c)) {
-      if (start >= 0) { tokens.push(text.slice(start, i)); start = -1; }
+      if (start >= 0) {
+        tokens.push(text.slice(start, i));
+        start = -1;
+      }
       continue;
     }
     if (stack.length === 0 && start < 0 && c === '/' && text[i + 1] === '/') break;
@@ -44,7 +50,10 @@ function stripSemicolons(tokens: string[]): string[] {
   while (tokens.length > 0) {
     const last = tokens[tokens.length - 1]!.replace(/;+$/, '');
     if (last === '') tokens.pop();
-    else { tokens[tokens.length - 1] = last; break; }
+    else {
+      tokens[tokens.length - 1] = last;
+      break;
+    }
   }
   return tokens;
 }

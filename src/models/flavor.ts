@@ -43,7 +43,9 @@ const flavors = new Map<string, Flavor<never>>();
  */
 export function registerFlavor<M>(flavor: Flavor<M>): void {
   if (typeof flavor?.name !== 'string' || !FLAVOR_NAME_RE.test(flavor.name)) {
-    throw invalid(`flavor name ${JSON.stringify(flavor?.name)} is invalid: use lower-case letters, digits, "_", "-" and "." (e.g. "my-net")`);
+    throw invalid(
+      `flavor name ${JSON.stringify(flavor?.name)} is invalid: use lower-case letters, digits, "_", "-" and "." (e.g. "my-net")`,
+    );
   }
   if (typeof flavor.save !== 'function' || typeof flavor.load !== 'function') {
     throw invalid(`flavor "${flavor.name}" needs save(model, options) and load(files, config) functions`);
@@ -54,7 +56,9 @@ export function registerFlavor<M>(flavor: Flavor<M>): void {
 export function getFlavor(name: string): Flavor<unknown> {
   const flavor = flavors.get(name);
   if (!flavor) {
-    throw badState(`flavor "${name}" is not registered in this process (known: ${listFlavors().join(', ')}); call registerFlavor({ name: "${name}", save, load }) first`);
+    throw badState(
+      `flavor "${name}" is not registered in this process (known: ${listFlavors().join(', ')}); call registerFlavor({ name: "${name}", save, load }) first`,
+    );
   }
   return flavor as unknown as Flavor<unknown>;
 }

@@ -25,19 +25,26 @@ export const jsonFlavor: Flavor<unknown> = {
   save(model, options) {
     const fn = functionKey(model);
     if (fn !== undefined && options.loader === undefined) {
-      throw invalid(`model property "${fn}" is a function, which JSON cannot store; register a loader that recreates it with registerJsonLoader("my-model", (data) => ({ ...data, ${fn}: ... })) and log with { loader: "my-model" }`);
+      throw invalid(
+        `model property "${fn}" is a function, which JSON cannot store; register a loader that recreates it with registerJsonLoader("my-model", (data) => ({ ...data, ${fn}: ... })) and log with { loader: "my-model" }`,
+      );
     }
     let text: string | undefined;
     try {
       text = JSON.stringify(model);
     } catch (error) {
-      throw invalid(`model cannot be saved by the json flavor: ${(error as Error).message.split('\n')[0]}; give JSON-serializable data or use another flavor`);
+      throw invalid(
+        `model cannot be saved by the json flavor: ${(error as Error).message.split('\n')[0]}; give JSON-serializable data or use another flavor`,
+      );
     }
-    if (text === undefined) throw invalid('model cannot be saved by the json flavor: it is not JSON-serializable (a function or undefined)');
+    if (text === undefined)
+      throw invalid('model cannot be saved by the json flavor: it is not JSON-serializable (a function or undefined)');
     return { files: { [DATA_FILE]: text }, config: { data: DATA_FILE, loader: options.loader ?? null } };
   },
   async load(files, config) {
-    const data: unknown = JSON.parse(await files.readText(typeof config['data'] === 'string' ? config['data'] : DATA_FILE));
+    const data: unknown = JSON.parse(
+      await files.readText(typeof config['data'] === 'string' ? config['data'] : DATA_FILE),
+    );
     const loader = typeof config['loader'] === 'string' ? loaders.get(config['loader']) : undefined;
     return loader ? loader(data) : data;
   },

@@ -34,7 +34,16 @@ export interface ModelManifest {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function isModelManifest(v: unknown): v is ModelManifest {
-  return isObject(v) && typeof v['formatVersion'] === 'number' && typeof v['flavor'] === 'string' && isObject(v['flavors'])
-    && isObject(v['flavors'][v['flavor']]) && typeof v['runId'] === 'string' && typeof v['artifactPath'] === 'string'
-    && typeof v['createdAt'] === 'number' && Array.isArray(v['files']) && v['files'].every((f) => typeof f === 'string');
+  return (
+    isObject(v) &&
+    typeof v['formatVersion'] === 'number' &&
+    typeof v['flavor'] === 'string' &&
+    isObject(v['flavors']) &&
+    isObject(v['flavors'][v['flavor']]) &&
+    typeof v['runId'] === 'string' &&
+    typeof v['artifactPath'] === 'string' &&
+    typeof v['createdAt'] === 'number' &&
+    Array.isArray(v['files']) &&
+    v['files'].every((f) => typeof f === 'string')
+  );
 }

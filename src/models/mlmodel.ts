@@ -12,7 +12,12 @@ export function mlmodelYaml(m: ModelManifest): string {
   const doc: Record<string, unknown> = {
     artifact_path: m.artifactPath,
     flavors: {
-      tracklab: { flavor: m.flavor, manifest: MANIFEST_FILE, tracklab_version: m.tracklabVersion, ...m.flavors[m.flavor] },
+      tracklab: {
+        flavor: m.flavor,
+        manifest: MANIFEST_FILE,
+        tracklab_version: m.tracklabVersion,
+        ...m.flavors[m.flavor],
+      },
     },
     model_size_bytes: m.sizeBytes,
     model_uuid: m.modelUuid,
@@ -28,6 +33,7 @@ export function mlmodelYaml(m: ModelManifest): string {
       params: null,
     };
   }
-  if (m.inputExample !== undefined) doc['saved_input_example_info'] = { artifact_path: INPUT_EXAMPLE_FILE, type: 'json_object' };
+  if (m.inputExample !== undefined)
+    doc['saved_input_example_info'] = { artifact_path: INPUT_EXAMPLE_FILE, type: 'json_object' };
   return stringify(doc, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' });
 }

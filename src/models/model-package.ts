@@ -39,14 +39,21 @@ export interface LoggedModel {
 }
 
 /** Saves `model` into the artifacts of run `runId` of `backend`, with tracklab's manifest. */
-export async function writeModel(backend: Backend, runId: string, model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
+export async function writeModel(
+  backend: Backend,
+  runId: string,
+  model: unknown,
+  options: LogModelOptions = {},
+): Promise<LoggedModel> {
   const repo = await runArtifacts(backend, runId);
   const path = validateArtifactPath(options.path ?? 'model', 'model path');
   if (path === '') throw invalid('model path "" is invalid: give a folder name such as "model"');
   const flavor = options.flavor === undefined ? detectFlavor(model) : getFlavor(options.flavor);
   await refuseExisting(repo, runId, path);
   const saved = await flavor.save(model, options.loader === undefined ? {} : { loader: options.loader });
-  const files = new Map(Object.entries(saved.files).map(([name, data]) => [checkFileName(name, flavor.name), data] as const));
+  const files = new Map(
+    Object.entries(saved.files).map(([name, data]) => [checkFileName(name, flavor.name), data] as const),
+  );
   let signature = options.signature === undefined ? undefined : checkSignature(options.signature);
   if (options.inputExample !== undefined) {
     files.set(INPUT_EXAMPLE_FILE, JSON.stringify(options.inputExample));
@@ -59,9 +66,17 @@ export async function writeModel(backend: Backend, runId: string, model: unknown
   }
   const now = Date.now();
   const manifest: ModelManifest = {
-    formatVersion: MANIFEST_FORMAT, flavor: flavor.name, flavors: { [flavor.name]: saved.config ?? {} }, runId, artifactPath: path,
-    modelUuid: randomUUID().replaceAll('-', ''), createdAt: now, utcTimeCreated: new Date(now).toISOString(), sizeBytes: size,
-    files: [...files.keys()].sort(), tracklabVersion: TRACKLAB_VERSION,
+    formatVersion: MANIFEST_FORMAT,
+    flavor: flavor.name,
+    flavors: { [flavor.name]: saved.config ?? {} },
+    runId,
+    artifactPath: path,
+    modelUuid: randomUUID().replaceAll('-', ''),
+    createdAt: now,
+    utcTimeCreated: new Date(now).toISOString(),
+    sizeBytes: size,
+    files: [...files.keys()].sort(),
+    tracklabVersion: TRACKLAB_VERSION,
     ...(signature ? { signature } : {}),
     ...(options.inputExample !== undefined ? { inputExample: INPUT_EXAMPLE_FILE } : {}),
     ...(options.metadata !== undefined ? { metadata: checkMetadata(options.metadata) } : {}),
@@ -81,7 +96,9 @@ async function refuseExisting(repo: ArtifactRepository, runId: string, path: str
     if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') return;
     throw error;
   }
-  throw exists(`run ${runId} already has artifacts at "${path}"; log the model under another path, e.g. { path: "${path}-2" }`);
+  throw exists(
+    `run ${runId} already has artifacts at "${path}"; log the model under another path, e.g. { path: "${path}-2" }`,
+  );
 }
 
 function checkFileName(name: string, flavor: string): string {
@@ -124,8 +141,16 @@ async function recordOnRun(backend: Backend, runId: string, m: ModelManifest): P
   try {
     const parsed: unknown = JSON.parse(run.tags[TAGS.logModelHistory] ?? '[]');
     if (Array.isArray(parsed)) history = parsed;
-  } catch { /* a hand-edited tag: start a new list */ }
-  history.push({ run_id: runId, artifact_path: m.artifactPath, utc_time_created: m.utcTimeCreated, flavors: Object.keys(m.flavors), model_uuid: m.modelUuid });
+  } catch {
+    /* a hand-edited tag: start a new list */
+  }
+  history.push({
+    run_id: runId,
+    artifact_path: m.artifactPath,
+    utc_time_created: m.utcTimeCreated,
+    flavors: Object.keys(m.flavors),
+    model_uuid: m.modelUuid,
+  });
   const text = JSON.stringify(history);
   if (text.length <= 8000) await backend.tracking.logBatch(runId, { tags: { [TAGS.logModelHistory]: text } });
 }
@@ -138,7 +163,9 @@ export async function readManifest(backend: Backend, runId: string, path: string
     text = (await repo.read(`${path}/${MANIFEST_FILE}`)).toString('utf8');
   } catch (error) {
     if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') {
-      throw notFound(`${runsUri(runId, path)} is not a logged model (no ${MANIFEST_FILE}); log one with run.logModel(model, { path: "${path}" })`);
+      throw notFound(
+        `${runsUri(runId, path)} is not a logged model (no ${MANIFEST_FILE}); log one with run.logModel(model, { path: "${path}" })`,
+      );
     }
     throw error;
   }
@@ -149,7 +176,8 @@ export async function readManifest(backend: Backend, runId: string, path: string
   } catch (error) {
     throw corrupt(label, `is not valid JSON (${(error as Error).message.split('\n')[0]})`, error);
   }
-  if (!isModelManifest(value)) throw corrupt(label, 'does not hold a model manifest { flavor, flavors, runId, files, ... }');
+  if (!isModelManifest(value))
+    throw corrupt(label, 'does not hold a model manifest { flavor, flavors, runId, files, ... }');
   return value;
 }
 

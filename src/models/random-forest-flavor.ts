@@ -7,30 +7,44 @@
 import { invalid } from '../core/errors.js';
 import { registerFlavor, type Flavor } from './flavor.js';
 
-interface ForestLike { toJSON(): { name?: unknown }; predict(x: number[][]): number[] }
+interface ForestLike {
+  toJSON(): { name?: unknown };
+  predict(x: number[][]): number[];
+}
 const DATA_FILE = 'model.json';
 const KINDS = new Set(['RFClassifier', 'RFRegression']);
 
 const isForest = (model: unknown): model is ForestLike => {
   const ctor = (model as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return (ctor === 'RandomForestClassifier' || ctor === 'RandomForestRegression') && typeof (model as ForestLike).toJSON === 'function';
+  return (
+    (ctor === 'RandomForestClassifier' || ctor === 'RandomForestRegression') &&
+    typeof (model as ForestLike).toJSON === 'function'
+  );
 };
 
 export const randomForestFlavor: Flavor<ForestLike> = {
   name: 'ml-random-forest',
   detect: isForest,
   save(model) {
-    if (!isForest(model)) throw invalid('the ml-random-forest flavor saves RandomForestClassifier or RandomForestRegression models; use flavor "json" for plain data');
+    if (!isForest(model))
+      throw invalid(
+        'the ml-random-forest flavor saves RandomForestClassifier or RandomForestRegression models; use flavor "json" for plain data',
+      );
     const json = model.toJSON();
-    if (!json.name || !KINDS.has(String(json.name))) throw invalid('the random forest is not trained (toJSON() has no model name); train it before logging');
+    if (!json.name || !KINDS.has(String(json.name)))
+      throw invalid('the random forest is not trained (toJSON() has no model name); train it before logging');
     return { files: { [DATA_FILE]: JSON.stringify(json) }, config: { data: DATA_FILE, kind: json.name } };
   },
   async load(files, config) {
-    const json = JSON.parse(await files.readText(typeof config['data'] === 'string' ? config['data'] : DATA_FILE)) as { name?: string };
+    const json = JSON.parse(await files.readText(typeof config['data'] === 'string' ? config['data'] : DATA_FILE)) as {
+      name?: string;
+    };
     const lib = await import('ml-random-forest');
     if (json.name === 'RFClassifier') return lib.RandomForestClassifier.load(json as never);
     if (json.name === 'RFRegression') return lib.RandomForestRegression.load(json as never);
-    throw invalid(`model file ${DATA_FILE} holds "${String(json.name)}", not an ml-random-forest model; log it again with the right flavor`);
+    throw invalid(
+      `model file ${DATA_FILE} holds "${String(json.name)}", not an ml-random-forest model; log it again with the right flavor`,
+    );
   },
   predict: (model, input) => model.predict(input as number[][]),
 };

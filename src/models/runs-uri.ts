@@ -2,7 +2,11 @@
 import { invalid } from '../core/errors.js';
 import { validateArtifactPath, validateRunId } from '../core/validation.js';
 
-export interface RunsUri { kind: 'runs'; runId: string; path: string }
+export interface RunsUri {
+  kind: 'runs';
+  runId: string;
+  path: string;
+}
 
 const show = (uri: unknown): string => JSON.stringify(uri);
 export const RUNS_HINT = 'give runs:/<run id>/<path>, e.g. runs:/3f2a9c.../model';
@@ -10,7 +14,9 @@ export const RUNS_HINT = 'give runs:/<run id>/<path>, e.g. runs:/3f2a9c.../model
 /** @example parseRunsUri('runs:/3f2a9c/model') // { kind: 'runs', runId: '3f2a9c', path: 'model' } */
 export function parseRunsUri(uri: unknown): RunsUri {
   if (typeof uri !== 'string' || !uri.startsWith('runs:/')) {
-    throw invalid(`model source ${show(uri)} is refused: only artifacts of a run in this store can be registered; ${RUNS_HINT}`);
+    throw invalid(
+      `model source ${show(uri)} is refused: only artifacts of a run in this store can be registered; ${RUNS_HINT}`,
+    );
   }
   const rest = uri.slice('runs:/'.length);
   const slash = rest.indexOf('/');

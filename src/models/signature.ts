@@ -6,10 +6,21 @@
 import { invalid } from '../core/errors.js';
 
 export type ColumnType = 'boolean' | 'integer' | 'long' | 'float' | 'double' | 'string' | 'binary' | 'datetime';
-export interface ColumnSpec { name?: string; type: ColumnType; required?: boolean }
-export interface TensorSpec { name?: string; type: 'tensor'; 'tensor-spec': { dtype: 'float64' | 'int64' | 'bool' | 'str'; shape: number[] } }
+export interface ColumnSpec {
+  name?: string;
+  type: ColumnType;
+  required?: boolean;
+}
+export interface TensorSpec {
+  name?: string;
+  type: 'tensor';
+  'tensor-spec': { dtype: 'float64' | 'int64' | 'bool' | 'str'; shape: number[] };
+}
 export type SchemaItem = ColumnSpec | TensorSpec;
-export interface Signature { inputs: SchemaItem[]; outputs?: SchemaItem[] }
+export interface Signature {
+  inputs: SchemaItem[];
+  outputs?: SchemaItem[];
+}
 
 /**
  * Infers a schema: an array of records (or one record) gives named columns; a matrix gives a tensor [-1, width];
@@ -17,13 +28,16 @@ export interface Signature { inputs: SchemaItem[]; outputs?: SchemaItem[] }
  * @example inferSchema([{ x: 1.5, label: 'a' }]) // [{ name: 'x', type: 'double', required: true }, { name: 'label', type: 'string', required: true }]
  */
 export function inferSchema(example: unknown, what = 'input example'): SchemaItem[] {
-  if (Array.isArray(example) && example.length > 0 && example.every(Array.isArray)) return [matrixSpec(example as unknown[][], what)];
+  if (Array.isArray(example) && example.length > 0 && example.every(Array.isArray))
+    return [matrixSpec(example as unknown[][], what)];
   if (Array.isArray(example) && example.length > 0 && example.every(isScalar)) {
     return [{ type: 'tensor', 'tensor-spec': { dtype: dtypeOf(example, what), shape: [-1] } }];
   }
   const records = Array.isArray(example) ? example : [example];
   if (records.length === 0 || !records.every(isRecord)) {
-    throw invalid(`${what} cannot give a signature: use an array of records ({ column: value }), a number matrix or an array of numbers`);
+    throw invalid(
+      `${what} cannot give a signature: use an array of records ({ column: value }), a number matrix or an array of numbers`,
+    );
   }
   const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
   return names.map((name) => {
@@ -35,16 +49,27 @@ export function inferSchema(example: unknown, what = 'input example'): SchemaIte
 
 function matrixSpec(rows: unknown[][], what: string): TensorSpec {
   const width = rows[0]?.length ?? 0;
-  if (rows.some((r) => r.length !== width)) throw invalid(`${what} is a matrix with rows of different lengths; give rows of equal length`);
+  if (rows.some((r) => r.length !== width))
+    throw invalid(`${what} is a matrix with rows of different lengths; give rows of equal length`);
   return { type: 'tensor', 'tensor-spec': { dtype: dtypeOf(rows.flat(), what), shape: [-1, width] } };
 }
 
 function dtypeOf(values: unknown[], what: string): TensorSpec['tensor-spec']['dtype'] {
   const type = columnType(values, what);
-  return type === 'long' ? 'int64' : type === 'double' ? 'float64' : type === 'boolean' ? 'bool' : type === 'string' ? 'str' : failDtype(what, type);
+  return type === 'long'
+    ? 'int64'
+    : type === 'double'
+      ? 'float64'
+      : type === 'boolean'
+        ? 'bool'
+        : type === 'string'
+          ? 'str'
+          : failDtype(what, type);
 }
 
-const failDtype = (what: string, type: string): never => { throw invalid(`${what} holds ${type} values, which a tensor cannot; use records instead`); };
+const failDtype = (what: string, type: string): never => {
+  throw invalid(`${what} holds ${type} values, which a tensor cannot; use records instead`);
+};
 
 function columnType(values: unknown[], what: string): ColumnType {
   const types = new Set(values.map(valueType));
@@ -52,7 +77,9 @@ function columnType(values: unknown[], what: string): ColumnType {
   if (types.size === 0) return 'string';
   const [only] = types;
   if (types.size > 1 || only === undefined || only === 'unsupported') {
-    throw invalid(`${what} mixes or holds unsupported value types (${[...types].join(', ')}); give values of one type: number, boolean, string, Date or bytes`);
+    throw invalid(
+      `${what} mixes or holds unsupported value types (${[...types].join(', ')}); give values of one type: number, boolean, string, Date or bytes`,
+    );
   }
   return only;
 }
@@ -72,9 +99,16 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 /** Checks a user-given signature's shape (so a typo fails at logModel, not in a report months later). */
 export function checkSignature(signature: unknown): Signature {
-  const ok = (items: unknown): boolean => Array.isArray(items) && items.every((c) => isRecord(c) && typeof c['type'] === 'string');
-  if (!isRecord(signature) || !ok(signature['inputs']) || (signature['outputs'] !== undefined && !ok(signature['outputs']))) {
-    throw invalid('signature is invalid: give { inputs: [{ name, type }], outputs?: [{ name, type }] }, or an inputExample to infer it from');
+  const ok = (items: unknown): boolean =>
+    Array.isArray(items) && items.every((c) => isRecord(c) && typeof c['type'] === 'string');
+  if (
+    !isRecord(signature) ||
+    !ok(signature['inputs']) ||
+    (signature['outputs'] !== undefined && !ok(signature['outputs']))
+  ) {
+    throw invalid(
+      'signature is invalid: give { inputs: [{ name, type }], outputs?: [{ name, type }] }, or an inputExample to infer it from',
+    );
   }
   return signature as unknown as Signature;
 }

@@ -28,7 +28,8 @@ export function compareRuns(original: Compared, reproduced: Compared, rtol = 0):
     const b = reproduced.metrics[key];
     if (a !== undefined && b !== undefined && sameValue(a, b, rtol)) continue;
     out.push({
-      kind: 'metric', key,
+      kind: 'metric',
+      key,
       ...(a === undefined ? {} : { original: String(a) }),
       ...(b === undefined ? {} : { reproduced: String(b) }),
       ...(a !== undefined && b !== undefined && Number.isFinite(b - a) ? { delta: Math.abs(b - a) } : {}),
@@ -38,7 +39,7 @@ export function compareRuns(original: Compared, reproduced: Compared, rtol = 0):
 }
 
 const present = (name: 'original' | 'reproduced', value: string | undefined): Partial<Difference> =>
-  (value === undefined ? {} : { [name]: value });
+  value === undefined ? {} : { [name]: value };
 
 function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();

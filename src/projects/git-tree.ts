@@ -7,7 +7,11 @@ import { REDACTED, redactText } from '../report/redact.js';
 /** Diffs larger than this are recorded cut (and then cannot be re-applied). */
 export const DIFF_LIMIT = 1 << 20;
 
-interface GitResult { status: number; stdout: string; stderr: string }
+interface GitResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
 
 const noGit = (args: string[], why: string): TracklabError =>
   new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${why}; is git installed?`);
@@ -49,8 +53,6 @@ export function gitTopLevel(dir: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-
-
 export interface TreeDiff {
   /** the patch, secrets redacted, cut at DIFF_LIMIT */
   patch: string;
@@ -67,7 +69,9 @@ export interface GitState extends GitInfo {
 // `password = "hunter2"`, `API_TOKEN: abc` in changed lines: keep the key, hide the value
 const SECRET_NAME = '(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)';
 const ASSIGNED_SECRET = new RegExp(
-  `^([+-].*?\\b[\\w-]*${SECRET_NAME}[\\w-]*["']?\\s*[:=]\\s*)(["']?)[^\\s"',;]{4,}\\2`, 'gim');
+  `^([+-].*?\\b[\\w-]*${SECRET_NAME}[\\w-]*["']?\\s*[:=]\\s*)(["']?)[^\\s"',;]{4,}\\2`,
+  'gim',
+);
 
 /**
  * The git state of the tree holding `dir` in three git processes run at once (git processes are most of what
@@ -83,7 +87,10 @@ export async function gitState(dir: string): Promise<GitState | undefined> {
   if (head.status !== 0 || top === undefined || commit === undefined) return undefined;
   const entries = status.stdout.split('\0').filter((e) => e !== '');
   return {
-    top, commit, branch: branch ?? '', repoURL: remote.status === 0 ? remote.stdout.trim() : '',
+    top,
+    commit,
+    branch: branch ?? '',
+    repoURL: remote.status === 0 ? remote.stdout.trim() : '',
     dirty: entries.some((e) => !e.startsWith('??')),
     untracked: entries.filter((e) => e.startsWith('?? ')).map((e) => e.slice(3)),
   };
@@ -116,8 +123,10 @@ function redact(patch: string): string {
 /** Throws a one-line reason when `commit` is not in the repository at `top`. */
 export function requireCommit(top: string, commit: string): void {
   if (git(top, ['cat-file', '-e', `${commit}^{commit}`]).status !== 0) {
-    throw notFound(`commit ${commit} is not in the git repository ${top}; `
-      + 'fetch it (git fetch --all) or run from a clone that has it');
+    throw notFound(
+      `commit ${commit} is not in the git repository ${top}; ` +
+        'fetch it (git fetch --all) or run from a clone that has it',
+    );
   }
 }
 

@@ -41,8 +41,10 @@ export function findProjectDir(from: string): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, PROJECT_FILE))) return dir;
     if (dirname(dir) === dir) {
-      throw notFound(`no ${PROJECT_FILE} file in ${resolve(from)} or any folder above it; `
-        + 'write one (see README, "Projects and reproduction")');
+      throw notFound(
+        `no ${PROJECT_FILE} file in ${resolve(from)} or any folder above it; ` +
+          'write one (see README, "Projects and reproduction")',
+      );
     }
   }
 }
@@ -94,7 +96,10 @@ function parseEntryPoint(name: string, spec: unknown, file: string): EntryPoint 
   if ((command === undefined) === (notebook === undefined)) {
     throw invalid(`${file}: ${where} needs exactly one of "command" and "notebook"`);
   }
-  for (const [key, value] of [['command', command], ['notebook', notebook]] as const) {
+  for (const [key, value] of [
+    ['command', command],
+    ['notebook', notebook],
+  ] as const) {
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
       throw invalid(`${file}: ${where} "${key}" must be a non-empty string`);
     }
@@ -108,13 +113,14 @@ function parseEntryPoint(name: string, spec: unknown, file: string): EntryPoint 
   }
   if (typeof command === 'string') {
     for (const m of command.matchAll(/\{([^{}\s]+)\}/g)) {
-      if (!(m[1] as string in parameters)) {
+      if (!((m[1] as string) in parameters)) {
         throw invalid(`${file}: ${where} command uses {${m[1]}}, which is not one of its parameters`);
       }
     }
   }
   return {
-    name, parameters,
+    name,
+    parameters,
     ...(typeof command === 'string' ? { command } : {}),
     ...(typeof notebook === 'string' ? { notebook } : {}),
   };

@@ -8,8 +8,16 @@ import { join } from 'node:path';
 import { badState, invalid, notFound, TracklabError } from '../core/errors.js';
 import { fileSha256 } from '../core/source-info.js';
 
-interface LockPackage { version?: string; optional?: boolean; link?: boolean; dependencies?: Record<string, string> }
-interface Lockfile { lockfileVersion?: number; packages?: Record<string, LockPackage> }
+interface LockPackage {
+  version?: string;
+  optional?: boolean;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+}
+interface Lockfile {
+  lockfileVersion?: number;
+  packages?: Record<string, LockPackage>;
+}
 
 const DEP_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
@@ -39,8 +47,10 @@ export function checkNodeEnv(dir: string, lockfile: string): { file: string; sha
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
       const locked = (root as Record<string, Record<string, string> | undefined>)[field]?.[name];
       if (locked !== range) {
-        throw badState(`lockfile ${file} is out of date: package.json wants ${name}@${range}, `
-          + `the lockfile has ${locked ?? 'nothing'}; run npm install`);
+        throw badState(
+          `lockfile ${file} is out of date: package.json wants ${name}@${range}, ` +
+            `the lockfile has ${locked ?? 'nothing'}; run npm install`,
+        );
       }
     }
   }
@@ -51,12 +61,13 @@ export function checkNodeEnv(dir: string, lockfile: string): { file: string; sha
 
 /** Why node_modules (its hidden lockfile, written by npm) differs from the lockfile, or undefined when it does not. */
 function installedMismatch(dir: string, lock: Lockfile): string | undefined {
-  const wanted = Object.entries(lock.packages ?? {})
-    .filter(([path, p]) => path.startsWith('node_modules/') && !p.optional);
+  const wanted = Object.entries(lock.packages ?? {}).filter(
+    ([path, p]) => path.startsWith('node_modules/') && !p.optional,
+  );
   if (wanted.length === 0) return undefined;
   const hiddenFile = join(dir, 'node_modules', '.package-lock.json');
   if (!existsSync(hiddenFile)) return 'nothing is installed';
-  const installed = readJson<Lockfile>(hiddenFile, 'npm\'s record of node_modules').packages ?? {};
+  const installed = readJson<Lockfile>(hiddenFile, "npm's record of node_modules").packages ?? {};
   for (const [path, p] of wanted) {
     const have = installed[path];
     const name = path.slice('node_modules/'.length);
@@ -72,7 +83,10 @@ function installedMismatch(dir: string, lock: Lockfile): string | undefined {
  * are keyed by their lockfile's hash, as MLflow keys conda environments); otherwise `npm ci` runs.
  */
 export function installNodeEnv(
-  dir: string, lockfile: string, sha256: string | undefined, reuseFrom?: string,
+  dir: string,
+  lockfile: string,
+  sha256: string | undefined,
+  reuseFrom?: string,
 ): 'linked' | 'installed' {
   const file = join(dir, lockfile);
   if (!existsSync(file)) {
@@ -80,8 +94,10 @@ export function installNodeEnv(
   }
   const actual = fileSha256(file);
   if (sha256 !== undefined && actual !== sha256) {
-    throw badState(`lockfile ${lockfile} at the recorded commit hashes to ${actual.slice(0, 12)}, `
-      + `the run recorded ${sha256.slice(0, 12)}`);
+    throw badState(
+      `lockfile ${lockfile} at the recorded commit hashes to ${actual.slice(0, 12)}, ` +
+        `the run recorded ${sha256.slice(0, 12)}`,
+    );
   }
   if (reuseFrom !== undefined && canReuse(reuseFrom, lockfile, actual)) {
     symlinkSync(join(reuseFrom, 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -90,7 +106,12 @@ export function installNodeEnv(
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
   if (r.error) throw new TracklabError('IO_ERROR', `could not run npm ci: ${r.error.message}; is npm on PATH?`);
   if (r.status !== 0) {
-    const last = r.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' / ');
+    const last = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-2)
+      .join(' / ');
     throw badState(`npm ci failed in ${dir}: ${last || `exit ${r.status}`}`);
   }
   return 'installed';

@@ -33,8 +33,9 @@ export function resolveParameters(entry: EntryPoint, given: Readonly<Record<stri
   for (const [key, spec] of Object.entries(entry.parameters)) {
     const value = given[key] ?? spec.default;
     if (value === undefined) {
-      throw invalid(`entry point "${entry.name}" needs parameter "${key}" (${spec.type}); `
-        + `pass it with -P ${key}=VALUE`);
+      throw invalid(
+        `entry point "${entry.name}" needs parameter "${key}" (${spec.type}); ` + `pass it with -P ${key}=VALUE`,
+      );
     }
     out[key] = checkValue(entry.name, key, spec.type, value);
   }
@@ -81,7 +82,8 @@ function isUrl(value: string): boolean {
 
 /** The values a notebook's parameters cell gets: numbers for int and float, text for the rest. */
 export function typedValues(
-  entry: EntryPoint, values: Readonly<Record<string, string>>,
+  entry: EntryPoint,
+  values: Readonly<Record<string, string>>,
 ): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(values)) {

@@ -9,7 +9,11 @@ import type { Run } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import { badState, invalid } from '../core/errors.js';
 import {
-  DIFF_ARTIFACT, PROJECT_TAGS, reproduceBlocker, type Difference, type ReproductionResult,
+  DIFF_ARTIFACT,
+  PROJECT_TAGS,
+  reproduceBlocker,
+  type Difference,
+  type ReproductionResult,
 } from '../core/reproduction.js';
 import { Tracker } from '../tracker.js';
 import { compareRuns } from './compare-runs.js';
@@ -74,7 +78,12 @@ export async function reproduceRun(options: ReproduceOptions): Promise<Reproduct
   }
 }
 
-interface Place { top: string; tree: string; temp: string; log: (line: string) => void }
+interface Place {
+  top: string;
+  tree: string;
+  temp: string;
+  log: (line: string) => void;
+}
 
 async function reRun(source: Tracker, original: Run, place: Place, options: ReproduceOptions): Promise<string> {
   const tags = original.tags;
@@ -90,15 +99,23 @@ async function reRun(source: Tracker, original: Run, place: Place, options: Repr
   const projectDir = join(place.tree, path);
   const project = loadProject(projectDir);
   if (project.nodeEnv !== undefined) {
-    const how = installNodeEnv(projectDir, project.nodeEnv, tags[PROJECT_TAGS.lockfileHash],
-      options.freshEnv ? undefined : join(place.top, path));
-    place.log(how === 'linked'
-      ? 'the same lockfile is installed in this clone: reusing its node_modules'
-      : 'installed with npm ci');
+    const how = installNodeEnv(
+      projectDir,
+      project.nodeEnv,
+      tags[PROJECT_TAGS.lockfileHash],
+      options.freshEnv ? undefined : join(place.top, path),
+    );
+    place.log(
+      how === 'linked'
+        ? 'the same lockfile is installed in this clone: reusing its node_modules'
+        : 'installed with npm ci',
+    );
   }
   const params = JSON.parse(tags[PROJECT_TAGS.parameters] ?? '{}') as Record<string, string>;
   const result = await runProject({
-    projectDir, entry: tags[PROJECT_TAGS.entry] as string, params,
+    projectDir,
+    entry: tags[PROJECT_TAGS.entry] as string,
+    params,
     store: options.into ?? source.storeUri,
     experiment: original.experimentName,
     tags: { [PROJECT_TAGS.reproductionOf]: original.id },
@@ -110,7 +127,11 @@ async function reRun(source: Tracker, original: Run, place: Place, options: Repr
 
 /** Compares, and records the result on the re-run and on the original. */
 async function record(
-  source: Tracker, original: Run, reRunId: string, rtol: number, into?: string,
+  source: Tracker,
+  original: Run,
+  reRunId: string,
+  rtol: number,
+  into?: string,
 ): Promise<ReproductionResult> {
   const target = into === undefined ? source : await Tracker.open({ store: into });
   try {
@@ -119,8 +140,12 @@ async function record(
     const failed = reproduced.status !== 'FINISHED';
     const result: ReproductionResult = {
       status: failed ? 'failed' : differences.length === 0 ? 'matched' : 'differed',
-      originalRunId: original.id, reproducedRunId: reRunId, rtol, time: Date.now(),
-      differences, differenceCount: differences.length,
+      originalRunId: original.id,
+      reproducedRunId: reRunId,
+      rtol,
+      time: Date.now(),
+      differences,
+      differenceCount: differences.length,
       ...(failed ? { error: `the re-run ended ${reproduced.status}` } : {}),
     };
     const text = tagText(result);
@@ -146,7 +171,10 @@ function tagText(result: ReproductionResult): string {
 /** The differences as a plain text table for the terminal. */
 export function differencesTable(differences: readonly Difference[]): string[][] {
   return differences.map((d) => [
-    d.kind, d.key, d.original ?? '(absent)', d.reproduced ?? '(absent)',
+    d.kind,
+    d.key,
+    d.original ?? '(absent)',
+    d.reproduced ?? '(absent)',
     d.delta === undefined ? '' : d.delta.toPrecision(4),
   ]);
 }

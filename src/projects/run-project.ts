@@ -19,7 +19,12 @@ import { gitState, treeDiff } from './git-tree.js';
 import { findProjectDir, loadProject, type EntryPoint, type Project } from './mlproject.js';
 import { checkNodeEnv } from './node-env.js';
 import {
-  buildCommand, parseAssignments, resolveParameters, seedOf, shellQuote, typedValues,
+  buildCommand,
+  parseAssignments,
+  resolveParameters,
+  seedOf,
+  shellQuote,
+  typedValues,
 } from './project-parameters.js';
 
 export interface RunProjectOptions {
@@ -69,7 +74,9 @@ export async function runProject(options: RunProjectOptions = {}): Promise<RunPr
   const command = entry.notebook === undefined ? buildCommand(entry, values) : execCommandLine(entry.notebook, values);
 
   const tracker = await Tracker.open({
-    cwd: project.dir, sourceType: 'PROJECT', sourceName: join(project.dir, entry.notebook ?? 'MLproject'),
+    cwd: project.dir,
+    sourceType: 'PROJECT',
+    sourceName: join(project.dir, entry.notebook ?? 'MLproject'),
     ...(options.store === undefined ? {} : { store: options.store }),
   });
   try {
@@ -77,8 +84,8 @@ export async function runProject(options: RunProjectOptions = {}): Promise<RunPr
     const exitCode = await runEntry(project, entry, values, command, run.id, tracker.storeUri, options);
     const recorded = (await tracker.getRun(run.id)).status;
     // the script may have ended the run itself; a failing exit still wins
-    const status: RunStatus = exitCode > 128 ? 'KILLED' : exitCode !== 0 ? 'FAILED'
-      : recorded === 'RUNNING' ? 'FINISHED' : recorded;
+    const status: RunStatus =
+      exitCode > 128 ? 'KILLED' : exitCode !== 0 ? 'FAILED' : recorded === 'RUNNING' ? 'FINISHED' : recorded;
     await run.end(status);
     return { runId: run.id, status, exitCode, command };
   } finally {
@@ -106,8 +113,15 @@ function pickEntry(project: Project, name: string): EntryPoint {
   throw invalid(`${project.file} has no entry point "${name}"; its entry points: ${known}`);
 }
 
-async function startProjectRun(tracker: Tracker, project: Project, entry: EntryPoint, values: Record<string, string>,
-  command: string, lock: { file: string; sha256: string } | undefined, options: RunProjectOptions): Promise<ActiveRun> {
+async function startProjectRun(
+  tracker: Tracker,
+  project: Project,
+  entry: EntryPoint,
+  values: Record<string, string>,
+  command: string,
+  lock: { file: string; sha256: string } | undefined,
+  options: RunProjectOptions,
+): Promise<ActiveRun> {
   const parent = process.env[RUN_ID_ENV];
   const git = await gitState(project.dir);
   const { commit = '', branch = '', repoURL = '', dirty = false } = git ?? {};
@@ -138,8 +152,15 @@ async function startProjectRun(tracker: Tracker, project: Project, entry: EntryP
   return run;
 }
 
-async function runEntry(project: Project, entry: EntryPoint, values: Record<string, string>, command: string,
-  runId: string, store: string, options: RunProjectOptions): Promise<number> {
+async function runEntry(
+  project: Project,
+  entry: EntryPoint,
+  values: Record<string, string>,
+  command: string,
+  runId: string,
+  store: string,
+  options: RunProjectOptions,
+): Promise<number> {
   if (entry.notebook === undefined) return runCommand(command, project.dir, runId, store, options.stdio ?? 'inherit');
   const temp = await mkdtemp(join(tmpdir(), 'tracklab-run-'));
   const saved = { id: process.env[RUN_ID_ENV], store: process.env['TRACKLAB_STORE'] };
@@ -149,7 +170,9 @@ async function runEntry(project: Project, entry: EntryPoint, values: Record<stri
     // Jupyter's client loads only for notebook entry points
     const { CellExecutionError, execNotebook } = await import('../exec/exec-notebook.js');
     const result = await execNotebook({
-      notebook: resolve(project.dir, entry.notebook), params: typedValues(entry, values), store,
+      notebook: resolve(project.dir, entry.notebook),
+      params: typedValues(entry, values),
+      store,
       out: join(temp, entry.notebook.split('/').pop() ?? 'notebook.ipynb'),
       ...(options.log ? { log: options.log } : {}),
     });
@@ -170,7 +193,11 @@ function restoreEnv(key: string, value: string | undefined): void {
 
 /** Runs `command` through /bin/sh; resolves with its exit status (128 + signal number when killed). */
 function runCommand(
-  command: string, cwd: string, runId: string, store: string, stdio: 'inherit' | 'ignore',
+  command: string,
+  cwd: string,
+  runId: string,
+  store: string,
+  stdio: 'inherit' | 'ignore',
 ): Promise<number> {
   return new Promise((done, fail) => {
     const env = { ...process.env, [RUN_ID_ENV]: runId, TRACKLAB_STORE: store };
@@ -178,7 +205,10 @@ function runCommand(
     // Ctrl-C reaches the child through the terminal; this process stays to record how the run ended
     const ignore = (): void => undefined;
     process.on('SIGINT', ignore);
-    child.on('error', (error) => { process.off('SIGINT', ignore); fail(error); });
+    child.on('error', (error) => {
+      process.off('SIGINT', ignore);
+      fail(error);
+    });
     child.on('close', (code, signal) => {
       process.off('SIGINT', ignore);
       done(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));

@@ -4,7 +4,8 @@
  */
 const q = (s: string): string => JSON.stringify(s);
 const list = (items: readonly string[]): string => items.join(', ') || 'none';
-const MODELS_HINT = 'give models:/<name>/<version>, models:/<name>/latest, models:/<name>/<stage> or models:/<name>@<alias>';
+const MODELS_HINT =
+  'give models:/<name>/<version>, models:/<name>/latest, models:/<name>/<stage> or models:/<name>@<alias>';
 
 export const registryMessages = {
   sourceRunMissing: (source: string, runId: string, store: string) =>
@@ -12,11 +13,11 @@ export const registryMessages = {
   sourceRunDeleted: (source: string, runId: string) =>
     `model source ${q(source)} is refused: run ${runId} is deleted; restore it with \`tracklab runs restore ${runId}\` first`,
   sourcePathMissing: (source: string, path: string, runId: string) =>
-    `model source ${q(source)} is refused: ${q(path)} is not an artifact of run ${runId}; `
-    + `log the model with run.logModel(model, { path: ${q(path)} })`,
+    `model source ${q(source)} is refused: ${q(path)} is not an artifact of run ${runId}; ` +
+    `log the model with run.logModel(model, { path: ${q(path)} })`,
   sourceNotAModel: (source: string, path: string, runId: string, manifest: string) =>
-    `model source ${q(source)} is refused: ${q(path)} in run ${runId} is not a logged model (no ${manifest}); `
-    + `log one with run.logModel(model, { path: ${q(path)} })`,
+    `model source ${q(source)} is refused: ${q(path)} in run ${runId} is not a logged model (no ${manifest}); ` +
+    `log one with run.logModel(model, { path: ${q(path)} })`,
   noSuchVersion: (name: string, version: number, versions: readonly number[]) =>
     `model ${q(name)} has no version ${version}; its versions are: ${list(versions.map(String))}`,
   noVersions: (uri: string, name: string) =>
@@ -25,10 +26,12 @@ export const registryMessages = {
     `${uri} resolves to nothing: model ${q(name)} has no version in stage ${stage}; move one there with \`tracklab models stage\``,
   noSuchAlias: (uri: string, name: string, alias: string, aliases: readonly string[]) =>
     `${uri} resolves to nothing: model ${q(name)} has no alias ${q(alias)} (aliases: ${list(aliases.map((a) => `@${a}`))})`,
-  noRegistry: (store: string) => `store ${store} has no model registry; use a folder store (file:) for registered models`,
+  noRegistry: (store: string) =>
+    `store ${store} has no model registry; use a folder store (file:) for registered models`,
   badModelsUri: (uri: string) => `model URI ${uri} is invalid: ${MODELS_HINT}`,
   badSelector: (uri: string, selector: string) =>
     `model URI ${uri} is invalid: ${q(selector)} is not a version, "latest" or a stage; ${MODELS_HINT}`,
   badModelUri: (uri: string, runsHint: string) => `model URI ${uri} is refused: ${runsHint}, or ${MODELS_HINT}`,
-  badNameInUri: (uri: string, name: string) => `model URI ${uri} is invalid: ${name} is not a model name; ${MODELS_HINT}`,
+  badNameInUri: (uri: string, name: string) =>
+    `model URI ${uri} is invalid: ${name} is not a model name; ${MODELS_HINT}`,
 } as const;

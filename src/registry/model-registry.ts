@@ -15,18 +15,50 @@ import type { Backend } from '../store/backend.js';
 import { checkArchiveExisting, checkDeletable } from '../store/registry-rules.js';
 import type { TrackingStore } from '../store/tracking-store.js';
 import {
-  cleanTags, parseStage, validateAlias, validateComment, validateDescription, validateModelName, validateVersion,
+  cleanTags,
+  parseStage,
+  validateAlias,
+  validateComment,
+  validateDescription,
+  validateModelName,
+  validateVersion,
 } from './registry-validation.js';
-import { toModelVersion, toRegisteredModel, type ModelVersion, type RegisteredModel, type ResolvedModelUri } from './views.js';
+import {
+  toModelVersion,
+  toRegisteredModel,
+  type ModelVersion,
+  type RegisteredModel,
+  type ResolvedModelUri,
+} from './views.js';
 
-export interface RegisterOptions { description?: string; tags?: Record<string, unknown> }
-export interface ModelEdit { description?: string; tags?: Record<string, unknown>; deleteTags?: string[] }
-export interface TransitionOptions { archiveExisting?: boolean; comment?: string }
+export interface RegisterOptions {
+  description?: string;
+  tags?: Record<string, unknown>;
+}
+export interface ModelEdit {
+  description?: string;
+  tags?: Record<string, unknown>;
+  deleteTags?: string[];
+}
+export interface TransitionOptions {
+  archiveExisting?: boolean;
+  comment?: string;
+}
 
 /** A registered version traced back to what produced it. */
 export interface Lineage {
   model: ModelVersion;
-  run: { id: string; name: string; status: RunStatus; startTime: number; endTime: number | null; user: string; lifecycleStage: string; params: Record<string, string>; metrics: Record<string, number> } | null;
+  run: {
+    id: string;
+    name: string;
+    status: RunStatus;
+    startTime: number;
+    endTime: number | null;
+    user: string;
+    lifecycleStage: string;
+    params: Record<string, string>;
+    metrics: Record<string, number>;
+  } | null;
   experiment: { id: string; name: string } | null;
   git: { commit: string; branch: string | null; repoURL: string | null; dirty: boolean | null } | null;
   sourceScript: string | null;
@@ -42,13 +74,19 @@ const MODEL_MARKERS = [MANIFEST_FILE, 'MLmodel'];
 export class ModelRegistry {
   private readonly tracking: TrackingStore;
 
-  constructor(private readonly backend: Backend, readonly store: ModelRegistryStore, private readonly user: string) {
+  constructor(
+    private readonly backend: Backend,
+    readonly store: ModelRegistryStore,
+    private readonly user: string,
+  ) {
     this.tracking = backend.tracking;
   }
 
   async createRegisteredModel(name: string, options: RegisterOptions = {}): Promise<RegisteredModel> {
     const doc = await this.store.createRegisteredModel(validateModelName(name), {
-      description: validateDescription('model', options.description ?? ''), tags: cleanTags(options.tags ?? {}), user: this.user,
+      description: validateDescription('model', options.description ?? ''),
+      tags: cleanTags(options.tags ?? {}),
+      user: this.user,
     });
     return toRegisteredModel(doc);
   }
@@ -58,7 +96,14 @@ export class ModelRegistry {
     const description = validateDescription('version', options.description ?? '');
     const tags = cleanTags(options.tags ?? {});
     const { runId, path } = await this.checkSource(source);
-    const record = await this.store.createModelVersion(modelName, { source: runsUri(runId, path), runId, path, description, tags, user: this.user });
+    const record = await this.store.createModelVersion(modelName, {
+      source: runsUri(runId, path),
+      runId,
+      path,
+      description,
+      tags,
+      user: this.user,
+    });
     return this.getModelVersion(modelName, record.version);
   }
 
@@ -112,25 +157,41 @@ export class ModelRegistry {
   }
 
   async deleteModelVersion(name: string, version: number | string, comment?: string): Promise<void> {
-    await this.store.deleteModelVersion(validateModelName(name), validateVersion(version), { user: this.user, comment: validateComment(comment) });
+    await this.store.deleteModelVersion(validateModelName(name), validateVersion(version), {
+      user: this.user,
+      comment: validateComment(comment),
+    });
   }
 
-  async transitionStage(name: string, version: number | string, stage: string, options: TransitionOptions = {}): Promise<ModelVersion> {
+  async transitionStage(
+    name: string,
+    version: number | string,
+    stage: string,
+    options: TransitionOptions = {},
+  ): Promise<ModelVersion> {
     const n = validateVersion(version);
     const target = parseStage(stage);
     if (options.archiveExisting === true) checkArchiveExisting(target);
     await this.store.transitionStage(validateModelName(name), n, target, {
-      archiveExisting: options.archiveExisting === true, user: this.user, comment: validateComment(options.comment),
+      archiveExisting: options.archiveExisting === true,
+      user: this.user,
+      comment: validateComment(options.comment),
     });
     return this.getModelVersion(name, n);
   }
 
   async setAlias(name: string, alias: string, version: number | string, comment?: string): Promise<void> {
-    await this.store.setAlias(validateModelName(name), validateAlias(alias), validateVersion(version), { user: this.user, comment: validateComment(comment) });
+    await this.store.setAlias(validateModelName(name), validateAlias(alias), validateVersion(version), {
+      user: this.user,
+      comment: validateComment(comment),
+    });
   }
 
   async deleteAlias(name: string, alias: string, comment?: string): Promise<void> {
-    await this.store.deleteAlias(validateModelName(name), validateAlias(alias), { user: this.user, comment: validateComment(comment) });
+    await this.store.deleteAlias(validateModelName(name), validateAlias(alias), {
+      user: this.user,
+      comment: validateComment(comment),
+    });
   }
 
   async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
@@ -148,26 +209,59 @@ export class ModelRegistry {
 
   /** Version -> run, experiment, git commit, datasets and its history. Accepts (name, version) or a models:/ URI. */
   async lineage(nameOrUri: string, version?: number | string): Promise<Lineage> {
-    const { name, version: n } = version === undefined
-      ? await this.resolveModelUri(nameOrUri)
-      : { name: validateModelName(nameOrUri), version: validateVersion(version) };
+    const { name, version: n } =
+      version === undefined
+        ? await this.resolveModelUri(nameOrUri)
+        : { name: validateModelName(nameOrUri), version: validateVersion(version) };
     const doc = await this.store.getRegisteredModel(name);
     const model = toModelVersion(doc, findVersion(doc, n));
     const history = doc.history.filter((h) => h.version === n);
-    const run = await this.tracking.getRun(model.runId).catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
-    if (!run) return { model, run: null, experiment: null, git: null, sourceScript: null, parentRunId: null, datasets: [], history };
-    const experiment = await this.tracking.getExperiment(run.experimentId)
-      .catch((error: unknown) => { if (isNotFound(error)) return null; throw error; });
-    const tag = (key: string): string | null => (Object.hasOwn(run.tags, key) ? run.tags[key] as string : null);
+    const run = await this.tracking.getRun(model.runId).catch((error: unknown) => {
+      if (isNotFound(error)) return null;
+      throw error;
+    });
+    if (!run)
+      return {
+        model,
+        run: null,
+        experiment: null,
+        git: null,
+        sourceScript: null,
+        parentRunId: null,
+        datasets: [],
+        history,
+      };
+    const experiment = await this.tracking.getExperiment(run.experimentId).catch((error: unknown) => {
+      if (isNotFound(error)) return null;
+      throw error;
+    });
+    const tag = (key: string): string | null => (Object.hasOwn(run.tags, key) ? (run.tags[key] as string) : null);
     const metrics = Object.fromEntries(Object.entries(run.metrics).map(([key, s]) => [key, s.value]));
     return {
       model,
-      run: { id: run.id, name: run.name, status: run.status, startTime: run.startTime, endTime: run.endTime, user: run.user, lifecycleStage: run.lifecycleStage, params: { ...run.params }, metrics },
-      experiment: experiment ? { id: experiment.id, name: experiment.name } : { id: run.experimentId, name: run.experimentId },
-      git: tag(TAGS.gitCommit) === null ? null : {
-        commit: tag(TAGS.gitCommit) ?? '', branch: tag(TAGS.gitBranch), repoURL: tag(TAGS.gitRepoURL),
-        dirty: tag(TAGS.gitDirty) === null ? null : tag(TAGS.gitDirty) === 'true',
+      run: {
+        id: run.id,
+        name: run.name,
+        status: run.status,
+        startTime: run.startTime,
+        endTime: run.endTime,
+        user: run.user,
+        lifecycleStage: run.lifecycleStage,
+        params: { ...run.params },
+        metrics,
       },
+      experiment: experiment
+        ? { id: experiment.id, name: experiment.name }
+        : { id: run.experimentId, name: run.experimentId },
+      git:
+        tag(TAGS.gitCommit) === null
+          ? null
+          : {
+              commit: tag(TAGS.gitCommit) ?? '',
+              branch: tag(TAGS.gitBranch),
+              repoURL: tag(TAGS.gitRepoURL),
+              dirty: tag(TAGS.gitDirty) === null ? null : tag(TAGS.gitDirty) === 'true',
+            },
       sourceScript: tag(TAGS.sourceName),
       parentRunId: tag(TAGS.parentRunId),
       datasets: run.inputs.map((d) => ({ ...d })),
@@ -178,14 +272,23 @@ export class ModelRegistry {
 
 function findVersion(doc: RegisteredModelRecord, version: number) {
   const found = doc.versions.find((v) => v.version === version);
-  if (!found) throw notFound(msg.noSuchVersion(doc.name, version, doc.versions.map((v) => v.version)));
+  if (!found)
+    throw notFound(
+      msg.noSuchVersion(
+        doc.name,
+        version,
+        doc.versions.map((v) => v.version),
+      ),
+    );
   return found;
 }
 
 function pickVersion(doc: RegisteredModelRecord, ref: ModelRef, uri: string): number {
-  const newest = (versions: number[]): number | undefined => (versions.length === 0 ? undefined : Math.max(...versions));
+  const newest = (versions: number[]): number | undefined =>
+    versions.length === 0 ? undefined : Math.max(...versions);
   switch (ref.kind) {
-    case 'version': return ref.version;
+    case 'version':
+      return ref.version;
     case 'latest': {
       const v = newest(doc.versions.map((x) => x.version));
       if (v === undefined) throw notFound(msg.noVersions(uri, doc.name));
@@ -206,12 +309,18 @@ function pickVersion(doc: RegisteredModelRecord, ref: ModelRef, uri: string): nu
   }
 }
 
-function cleanEdit(what: string, edit: ModelEdit): { description?: string; tags?: Record<string, string>; deleteTags?: string[] } {
+function cleanEdit(
+  what: string,
+  edit: ModelEdit,
+): { description?: string; tags?: Record<string, string>; deleteTags?: string[] } {
   return {
     ...(edit.description !== undefined ? { description: validateDescription(what, edit.description) } : {}),
     ...(edit.tags !== undefined ? { tags: cleanTags(edit.tags) } : {}),
-    ...(edit.deleteTags !== undefined ? { deleteTags: edit.deleteTags.map((k) => Object.keys(cleanTags({ [k]: '' }))[0] as string) } : {}),
+    ...(edit.deleteTags !== undefined
+      ? { deleteTags: edit.deleteTags.map((k) => Object.keys(cleanTags({ [k]: '' }))[0] as string) }
+      : {}),
   };
 }
 
-const isNotFound = (error: unknown): boolean => error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST';
+const isNotFound = (error: unknown): boolean =>
+  error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST';

@@ -26,13 +26,17 @@ export function parseModelsUri(uri: unknown): ModelsUri {
   const rest = uri.slice('models:/'.length);
   const at = rest.lastIndexOf('@');
   if (at !== -1) {
-    return { kind: 'models', ref: { kind: 'alias', name: nameOf(rest.slice(0, at), uri), alias: validateAlias(rest.slice(at + 1)) } };
+    return {
+      kind: 'models',
+      ref: { kind: 'alias', name: nameOf(rest.slice(0, at), uri), alias: validateAlias(rest.slice(at + 1)) },
+    };
   }
   const parts = rest.split('/');
   if (parts.length !== 2) throw invalid(msg.badModelsUri(show(uri)));
   const name = nameOf(parts[0] ?? '', uri);
   const selector = parts[1] ?? '';
-  if (/^\d+$/.test(selector)) return { kind: 'models', ref: { kind: 'version', name, version: validateVersion(selector) } };
+  if (/^\d+$/.test(selector))
+    return { kind: 'models', ref: { kind: 'version', name, version: validateVersion(selector) } };
   if (selector.toLowerCase() === 'latest') return { kind: 'models', ref: { kind: 'latest', name } };
   try {
     return { kind: 'models', ref: { kind: 'stage', name, stage: parseStage(selector) } };
@@ -55,4 +59,3 @@ function nameOf(text: string, uri: string): string {
     throw invalid(msg.badNameInUri(show(uri), show(text)));
   }
 }
-

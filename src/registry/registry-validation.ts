@@ -23,7 +23,9 @@ const show = (value: unknown): string => {
 /** @example validateModelName('iris-rf') // 'iris-rf' */
 export function validateModelName(name: unknown): string {
   if (typeof name !== 'string' || !MODEL_NAME_RE.test(name)) {
-    throw invalid(`model name ${show(name)} is invalid: use 1 to 255 letters, digits, "_", "-", "." or spaces, starting with a letter or digit (e.g. "iris-rf")`);
+    throw invalid(
+      `model name ${show(name)} is invalid: use 1 to 255 letters, digits, "_", "-", "." or spaces, starting with a letter or digit (e.g. "iris-rf")`,
+    );
   }
   return name;
 }
@@ -39,25 +41,34 @@ export function validateVersion(version: unknown): number {
 
 /** Stages are case-insensitive: "production" -> "Production". */
 export function parseStage(stage: unknown): ModelStage {
-  const found = typeof stage === 'string' ? MODEL_STAGES.find((s) => s.toLowerCase() === stage.toLowerCase()) : undefined;
+  const found =
+    typeof stage === 'string' ? MODEL_STAGES.find((s) => s.toLowerCase() === stage.toLowerCase()) : undefined;
   if (!found) throw invalid(`stage ${show(stage)} is invalid; use one of ${MODEL_STAGES.join(', ')} (any case)`);
   return found;
 }
 
 /** MLflow's alias rule: `^[\w-]+$`, at most 255 characters, not `latest` or `v<digits>` (they name versions). */
 export function validateAlias(alias: unknown): string {
-  if (typeof alias !== 'string' || alias === '') throw invalid(`alias ${show(alias)} is invalid: give a non-empty name such as "champion"`);
-  if (alias.length > MAX_ALIAS_LENGTH) throw invalid(`alias ${show(alias)} is ${alias.length} characters long; the limit is ${MAX_ALIAS_LENGTH}`);
+  if (typeof alias !== 'string' || alias === '')
+    throw invalid(`alias ${show(alias)} is invalid: give a non-empty name such as "champion"`);
+  if (alias.length > MAX_ALIAS_LENGTH)
+    throw invalid(`alias ${show(alias)} is ${alias.length} characters long; the limit is ${MAX_ALIAS_LENGTH}`);
   if (!ALIAS_RE.test(alias)) throw invalid(`alias ${show(alias)} is invalid: use only letters, digits, "_" and "-"`);
-  if (RESERVED_ALIAS_RE.test(alias)) throw invalid(`alias ${show(alias)} is reserved (it would read as a version in models:/ URIs); choose another, e.g. "champion"`);
+  if (RESERVED_ALIAS_RE.test(alias))
+    throw invalid(
+      `alias ${show(alias)} is reserved (it would read as a version in models:/ URIs); choose another, e.g. "champion"`,
+    );
   if (JS_RESERVED.has(alias)) throw invalid(`alias ${show(alias)} is reserved by JavaScript; choose another name`);
   return alias;
 }
 
 export function validateDescription(what: string, description: unknown): string {
-  if (typeof description !== 'string') throw invalid(`${what} description ${show(description)} is invalid: give a string`);
+  if (typeof description !== 'string')
+    throw invalid(`${what} description ${show(description)} is invalid: give a string`);
   if (description.length > MAX_DESCRIPTION_LENGTH) {
-    throw invalid(`${what} description is ${description.length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`);
+    throw invalid(
+      `${what} description is ${description.length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`,
+    );
   }
   return description;
 }

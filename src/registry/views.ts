@@ -1,5 +1,10 @@
 /** What the API and `models show --json` return: stored records plus each version's aliases. Pure. */
-import type { ModelStage, ModelVersionRecord, RegisteredModelRecord, RegistryHistoryEntry } from '../store/registry-store.js';
+import type {
+  ModelStage,
+  ModelVersionRecord,
+  RegisteredModelRecord,
+  RegistryHistoryEntry,
+} from '../store/registry-store.js';
 
 export interface ModelVersion {
   name: string;
@@ -35,22 +40,51 @@ export interface RegisteredModel {
 }
 
 /** `models:/` URI resolved to the run artifact it names. */
-export interface ResolvedModelUri { name: string; version: number; runId: string; source: string; path: string }
+export interface ResolvedModelUri {
+  name: string;
+  version: number;
+  runId: string;
+  source: string;
+  path: string;
+}
 
 export function toModelVersion(doc: RegisteredModelRecord, v: ModelVersionRecord): ModelVersion {
-  const aliases = Object.keys(doc.aliases).filter((a) => doc.aliases[a] === v.version).sort();
+  const aliases = Object.keys(doc.aliases)
+    .filter((a) => doc.aliases[a] === v.version)
+    .sort();
   return {
-    name: doc.name, version: v.version, stage: v.stage, aliases, runId: v.runId, source: v.source, path: v.path,
-    status: v.status, description: v.description, tags: { ...v.tags }, user: v.user, createdAt: v.createdAt, updatedAt: v.updatedAt,
+    name: doc.name,
+    version: v.version,
+    stage: v.stage,
+    aliases,
+    runId: v.runId,
+    source: v.source,
+    path: v.path,
+    status: v.status,
+    description: v.description,
+    tags: { ...v.tags },
+    user: v.user,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
   };
 }
 
 export function toRegisteredModel(doc: RegisteredModelRecord): RegisteredModel {
-  const aliases = Object.fromEntries(Object.keys(doc.aliases).sort().map((alias) => [alias, doc.aliases[alias] as number]));
+  const aliases = Object.fromEntries(
+    Object.keys(doc.aliases)
+      .sort()
+      .map((alias) => [alias, doc.aliases[alias] as number]),
+  );
   const versions = [...doc.versions].sort((a, b) => a.version - b.version).map((v) => toModelVersion(doc, v));
   return {
-    name: doc.name, description: doc.description, tags: { ...doc.tags }, aliases, versions,
-    history: doc.history.map((h) => ({ ...h })), latestVersion: versions.at(-1)?.version ?? null,
-    createdAt: doc.createdAt, updatedAt: doc.updatedAt,
+    name: doc.name,
+    description: doc.description,
+    tags: { ...doc.tags },
+    aliases,
+    versions,
+    history: doc.history.map((h) => ({ ...h })),
+    latestVersion: versions.at(-1)?.version ?? null,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
   };
 }

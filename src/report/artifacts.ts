@@ -7,13 +7,75 @@ import { isVegaLiteSpec } from './chart-specs.js';
 import { notebookView, type NotebookView } from './notebook.js';
 
 const SAFE_EXTENSIONS = new Set([
-  'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'bmp',
-  'txt', 'log', 'md', 'csv', 'tsv', 'json', 'jsonl', 'ndjson', 'yaml', 'yml', 'toml', 'ini', 'cfg',
-  'parquet', 'npy', 'npz', 'pkl', 'pickle', 'pt', 'pth', 'h5', 'hdf5', 'onnx', 'bin', 'joblib', 'safetensors', 'ckpt', 'pb', 'tflite',
-  'zip', 'gz', 'tgz', 'tar', 'bz2', 'xz', 'zst', '7z', 'pdf', 'ipynb',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'avif',
+  'bmp',
+  'txt',
+  'log',
+  'md',
+  'csv',
+  'tsv',
+  'json',
+  'jsonl',
+  'ndjson',
+  'yaml',
+  'yml',
+  'toml',
+  'ini',
+  'cfg',
+  'parquet',
+  'npy',
+  'npz',
+  'pkl',
+  'pickle',
+  'pt',
+  'pth',
+  'h5',
+  'hdf5',
+  'onnx',
+  'bin',
+  'joblib',
+  'safetensors',
+  'ckpt',
+  'pb',
+  'tflite',
+  'zip',
+  'gz',
+  'tgz',
+  'tar',
+  'bz2',
+  'xz',
+  'zst',
+  '7z',
+  'pdf',
+  'ipynb',
 ]);
 const IMAGE = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'bmp']);
-const TEXT = new Set(['txt', 'log', 'md', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'py', 'ts', 'js', 'sh', 'html', 'htm', 'svg', 'xml', 'jsonl', 'ndjson', 'ipynb']);
+const TEXT = new Set([
+  'txt',
+  'log',
+  'md',
+  'yaml',
+  'yml',
+  'toml',
+  'ini',
+  'cfg',
+  'py',
+  'ts',
+  'js',
+  'sh',
+  'html',
+  'htm',
+  'svg',
+  'xml',
+  'jsonl',
+  'ndjson',
+  'ipynb',
+]);
 /** Files up to this size get a preview. */
 export const PREVIEW_BYTES = 256 * 1024;
 const PREVIEW_CHARS = 20000;
@@ -60,7 +122,10 @@ export function previewKind(path: string, size: number): 'image' | 'read' | null
 
 export function makePreview(path: string, text: string): Preview | null {
   const ext = extensionOf(path);
-  const cut = (t: string): { text: string; truncated: boolean } => ({ text: t.slice(0, PREVIEW_CHARS), truncated: t.length > PREVIEW_CHARS });
+  const cut = (t: string): { text: string; truncated: boolean } => ({
+    text: t.slice(0, PREVIEW_CHARS),
+    truncated: t.length > PREVIEW_CHARS,
+  });
   if (ext === 'json') {
     try {
       const value: unknown = JSON.parse(text);
@@ -92,17 +157,27 @@ export function parseDelimited(text: string, sep: string, maxRows: number): stri
   for (let i = 0; i < text.length && rows.length < maxRows; i++) {
     const c = text[i] as string;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === sep) { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === sep) {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
     } else field += c;
   }
-  if ((field !== '' || row.length > 0) && rows.length < maxRows) { row.push(field); rows.push(row); }
+  if ((field !== '' || row.length > 0) && rows.length < maxRows) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -118,8 +193,18 @@ export function readManifest(path: string, text: string): ModelManifestView | nu
   try {
     const m = JSON.parse(text) as { flavor?: unknown; signature?: { inputs?: unknown; outputs?: unknown } };
     const cols = (v: unknown): { name: string; type: string }[] =>
-      Array.isArray(v) ? v.map((c: { name?: unknown; type?: unknown }) => ({ name: String(c?.name ?? ''), type: String(c?.type ?? '') })) : [];
-    return { path: path.replace(/\/?tracklab-model\.json$/, '') || '.', flavor: String(m.flavor ?? ''), inputs: cols(m.signature?.inputs), outputs: cols(m.signature?.outputs) };
+      Array.isArray(v)
+        ? v.map((c: { name?: unknown; type?: unknown }) => ({
+            name: String(c?.name ?? ''),
+            type: String(c?.type ?? ''),
+          }))
+        : [];
+    return {
+      path: path.replace(/\/?tracklab-model\.json$/, '') || '.',
+      flavor: String(m.flavor ?? ''),
+      inputs: cols(m.signature?.inputs),
+      outputs: cols(m.signature?.outputs),
+    };
   } catch {
     return null;
   }

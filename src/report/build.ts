@@ -91,18 +91,28 @@ interface Loaded {
   runs: Run[];
 }
 
-async function loadExperiments(source: ReportSource, wanted: readonly string[] | undefined, redact: boolean): Promise<Loaded[]> {
+async function loadExperiments(
+  source: ReportSource,
+  wanted: readonly string[] | undefined,
+  redact: boolean,
+): Promise<Loaded[]> {
   const all = (await source.listExperiments()).filter((e) => e.lifecycleStage === 'active');
   let chosen = all;
   if (wanted && wanted.length > 0) {
     chosen = [];
     for (const w of wanted) {
       const hit = all.find((e) => e.name === w) ?? all.find((e) => e.id === w);
-      if (!hit) throw new TracklabError('RESOURCE_DOES_NOT_EXIST', `tracklab: no active experiment named "${w}"; list them with \`tracklab experiments\``);
+      if (!hit)
+        throw new TracklabError(
+          'RESOURCE_DOES_NOT_EXIST',
+          `tracklab: no active experiment named "${w}"; list them with \`tracklab experiments\``,
+        );
       if (!chosen.includes(hit)) chosen.push(hit);
     }
   }
-  chosen = chosen.filter((e) => SAFE_ID.test(e.id)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  chosen = chosen
+    .filter((e) => SAFE_ID.test(e.id))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
   const loaded: Loaded[] = [];
   for (const e of chosen) {
     const runs = (await source.listRuns(e.id)).filter((r) => r.lifecycleStage === 'active' && SAFE_ID.test(r.id));
@@ -120,12 +130,21 @@ async function loadModels(source: ReportSource, redact: boolean): Promise<Regist
     ...m,
     description: redactText(m.description),
     tags: redactMap(m.tags),
-    versions: m.versions.map((v) => ({ ...v, description: redactText(v.description), source: redactText(v.source), tags: redactMap(v.tags) })),
+    versions: m.versions.map((v) => ({
+      ...v,
+      description: redactText(v.description),
+      source: redactText(v.source),
+      tags: redactMap(v.tags),
+    })),
     history: m.history.map((h) => ({ ...h, ...(h.comment ? { comment: redactText(h.comment) } : {}) })),
   }));
 }
 
-async function buildSite(source: ReportSource, out: string, options: BuildOptions): Promise<{ pages: number; runs: number; bytes: number }> {
+async function buildSite(
+  source: ReportSource,
+  out: string,
+  options: BuildOptions,
+): Promise<{ pages: number; runs: number; bytes: number }> {
   const redact = options.redact ?? true;
   const root = packageRoot(options.packageDir);
   const templatesDir = path.join(root, 'templates');
@@ -137,12 +156,22 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
   const runsById = new Map(allRuns.map((r) => [r.id, r]));
   const childrenOf = new Map<string, Run[]>();
   for (const r of allRuns) {
-    if (r.parentRunId && runsById.has(r.parentRunId)) childrenOf.set(r.parentRunId, [...(childrenOf.get(r.parentRunId) ?? []), r]);
+    if (r.parentRunId && runsById.has(r.parentRunId))
+      childrenOf.set(r.parentRunId, [...(childrenOf.get(r.parentRunId) ?? []), r]);
   }
   for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
 
   const registered = registrations(models ?? []);
-  const runEntries = await writeAllRuns(experiments, { source, writer, renderer, runsById, childrenOf, registered, redact, options });
+  const runEntries = await writeAllRuns(experiments, {
+    source,
+    writer,
+    renderer,
+    runsById,
+    childrenOf,
+    registered,
+    redact,
+    options,
+  });
   let pages = allRuns.length;
   const page = async (rel: string, html: string): Promise<void> => {
     await writer.write(rel, html);
@@ -150,15 +179,35 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
   };
   for (const { experiment, runs } of experiments) {
     const vm = experimentPage(experiment, runs);
-    await page(sitePaths.experiment(experiment.id), renderer.render('experiment', vm, { root: '../', pageTitle: experiment.name, charts: true }));
+    await page(
+      sitePaths.experiment(experiment.id),
+      renderer.render('experiment', vm, { root: '../', pageTitle: experiment.name, charts: true }),
+    );
   }
   const idx = indexPage(experiments, models ?? []);
-  await page(sitePaths.index, renderer.render('index', { ...idx, hasRegistry: models !== null }, { root: '', pageTitle: 'Experiments', charts: false }));
-  await page(sitePaths.compare, renderer.render('compare', { data: comparePage(experiments) }, { root: '', pageTitle: 'Compare runs', charts: true }));
+  await page(
+    sitePaths.index,
+    renderer.render(
+      'index',
+      { ...idx, hasRegistry: models !== null },
+      { root: '', pageTitle: 'Experiments', charts: false },
+    ),
+  );
+  await page(
+    sitePaths.compare,
+    renderer.render(
+      'compare',
+      { data: comparePage(experiments) },
+      { root: '', pageTitle: 'Compare runs', charts: true },
+    ),
+  );
   const published = new Set(runsById.keys());
   const info = versionRunInfo(experiments, runsById);
   for (const m of models ?? []) {
-    await page(sitePaths.model(m.name), renderer.render('model', modelPage(m, published, info), { root: '../', pageTitle: m.name, charts: false }));
+    await page(
+      sitePaths.model(m.name),
+      renderer.render('model', modelPage(m, published, info), { root: '../', pageTitle: m.name, charts: false }),
+    );
   }
   await writeAssets(writer, root, templatesDir);
   await writer.write('.nojekyll', '');
@@ -170,15 +219,27 @@ async function buildSite(source: ReportSource, out: string, options: BuildOption
 async function writeAllRuns(
   experiments: readonly Loaded[],
   env: {
-    source: ReportSource; writer: SiteWriter; renderer: Renderer; runsById: Map<string, Run>; childrenOf: Map<string, Run[]>;
-    registered: RunContext['registered']; redact: boolean; options: BuildOptions;
+    source: ReportSource;
+    writer: SiteWriter;
+    renderer: Renderer;
+    runsById: Map<string, Run>;
+    childrenOf: Map<string, Run[]>;
+    registered: RunContext['registered'];
+    redact: boolean;
+    options: BuildOptions;
   },
 ): Promise<Manifest['runs']> {
   const { options, writer } = env;
-  const jobs = experiments.flatMap(({ experiment, runs }) => runs.map((run) => ({ run, experimentName: experiment.name })));
-  const bar = options.progress && process.stderr.isTTY && jobs.length > 20
-    ? new cliProgress.SingleBar({ stream: process.stderr, format: 'report [{bar}] {value}/{total} runs', hideCursor: true }, cliProgress.Presets.shades_classic)
-    : null;
+  const jobs = experiments.flatMap(({ experiment, runs }) =>
+    runs.map((run) => ({ run, experimentName: experiment.name })),
+  );
+  const bar =
+    options.progress && process.stderr.isTTY && jobs.length > 20
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: 'report [{bar}] {value}/{total} runs', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   bar?.start(jobs.length, 0);
   const entries: Manifest['runs'] = {};
   let next = 0;
@@ -186,14 +247,26 @@ async function writeAllRuns(
     while (next < jobs.length) {
       const { run, experimentName } = jobs[next++] as (typeof jobs)[number];
       const ctx: RunContext = {
-        source: env.source, writer, renderer: env.renderer, runsById: env.runsById, childrenOf: env.childrenOf, experimentName, redact: env.redact,
+        source: env.source,
+        writer,
+        renderer: env.renderer,
+        runsById: env.runsById,
+        childrenOf: env.childrenOf,
+        experimentName,
+        redact: env.redact,
         registered: env.registered,
-        maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024, displayPoints: options.displayPoints ?? DISPLAY_POINTS,
+        maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024,
+        displayPoints: options.displayPoints ?? DISPLAY_POINTS,
       };
       const listing = await env.source.listArtifacts(run.id);
       const key = runKey(ctx, run, listing);
       const before = writer.previous?.runs[run.id];
-      if (options.incremental && before && before.key === key && before.files.every((f) => existsSync(path.join(writer.out, f)))) {
+      if (
+        options.incremental &&
+        before &&
+        before.key === key &&
+        before.files.every((f) => existsSync(path.join(writer.out, f)))
+      ) {
         for (const f of before.files) writer.keep(f);
         entries[run.id] = before;
       } else {
@@ -211,11 +284,16 @@ async function writeAllRuns(
 }
 
 /** A model version's run as the model page shows it: name, status and its experiment's main metrics. */
-function versionRunInfo(experiments: readonly Loaded[], runsById: ReadonlyMap<string, Run>): (runId: string) => VersionRunInfo | null {
-  const keysOf = new Map(experiments.map(({ experiment, runs }) => {
-    const main = mainMetric(experiment, runs);
-    return [experiment.id, [main?.key, companionLoss(runs, main)].filter((k): k is string => !!k)];
-  }));
+function versionRunInfo(
+  experiments: readonly Loaded[],
+  runsById: ReadonlyMap<string, Run>,
+): (runId: string) => VersionRunInfo | null {
+  const keysOf = new Map(
+    experiments.map(({ experiment, runs }) => {
+      const main = mainMetric(experiment, runs);
+      return [experiment.id, [main?.key, companionLoss(runs, main)].filter((k): k is string => !!k)];
+    }),
+  );
   return (runId) => {
     const run = runsById.get(runId);
     if (!run) return null;
@@ -223,7 +301,9 @@ function versionRunInfo(experiments: readonly Loaded[], runsById: ReadonlyMap<st
     return {
       name: run.name || run.id,
       status: run.status,
-      metrics: keys.filter((k) => run.metrics[k] !== undefined).map((key) => ({ key, value: formatShort(run.metrics[key]) })),
+      metrics: keys
+        .filter((k) => run.metrics[k] !== undefined)
+        .map((key) => ({ key, value: formatShort(run.metrics[key]) })),
     };
   };
 }
@@ -237,5 +317,3 @@ async function writeAssets(writer: SiteWriter, root: string, templatesDir: strin
     await writer.write(sitePaths.asset(path.basename(file)), await readFile(file));
   }
 }
-
-

@@ -13,8 +13,30 @@ import { lttbIndices, MAX_NON_FINITE, smooth, type Series } from './downsample.j
 export const CHART_POINT_BUDGET = 3000;
 
 /** Ten distinct hues per theme (category10, brightened for dark backgrounds); past ten, a dash pattern tells runs apart. */
-export const PALETTE = ['#1f77b4', '#e8590c', '#2b8a3e', '#d62728', '#7048e8', '#8c564b', '#c2255c', '#5c677d', '#a08a00', '#0c8599'];
-export const PALETTE_DARK = ['#5aa9f0', '#ff9f4a', '#51cf66', '#ff6b6b', '#b197fc', '#d0a48f', '#f783ac', '#adb5bd', '#e0c53f', '#3bc9db'];
+export const PALETTE = [
+  '#1f77b4',
+  '#e8590c',
+  '#2b8a3e',
+  '#d62728',
+  '#7048e8',
+  '#8c564b',
+  '#c2255c',
+  '#5c677d',
+  '#a08a00',
+  '#0c8599',
+];
+export const PALETTE_DARK = [
+  '#5aa9f0',
+  '#ff9f4a',
+  '#51cf66',
+  '#ff6b6b',
+  '#b197fc',
+  '#d0a48f',
+  '#f783ac',
+  '#adb5bd',
+  '#e0c53f',
+  '#3bc9db',
+];
 export const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
 /** A run's look on every chart of a page: colour by its position, dash once the palette is used up. */
@@ -25,7 +47,10 @@ export interface RunStyle {
 
 export function runStyle(index: number, dark = false): RunStyle {
   const palette = dark ? PALETTE_DARK : PALETTE;
-  return { color: palette[index % palette.length] as string, dash: DASHES[Math.floor(index / palette.length) % DASHES.length] as number[] };
+  return {
+    color: palette[index % palette.length] as string,
+    dash: DASHES[Math.floor(index / palette.length) % DASHES.length] as number[],
+  };
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -64,13 +89,14 @@ export function uniqueLabels<T extends { label: string }>(runs: readonly T[]): T
   });
 }
 
-const base = (width: number, height: number) => ({
-  $schema: SCHEMA,
-  width,
-  height,
-  autosize: { type: 'fit', contains: 'padding' },
-  config: { view: { stroke: null }, axis: { labelLimit: 160 } },
-} as const);
+const base = (width: number, height: number) =>
+  ({
+    $schema: SCHEMA,
+    width,
+    height,
+    autosize: { type: 'fit', contains: 'padding' },
+    config: { view: { stroke: null }, axis: { labelLimit: 160 } },
+  }) as const;
 
 /** Axis number format: 4 significant digits without trailing zeros (never `0.000000`). */
 const NUM = '.4~g';
@@ -113,7 +139,8 @@ export function historySpec(opts: {
   for (const { label, series } of opts.series) {
     // Smooth on every point, then thin out what is drawn.
     const ys = smooth(series.values, opts.smoothing ?? 0);
-    for (const i of lttbIndices(series.steps, ys, perSeries)) values.push({ x: xOf(series, i, opts.x), y: ys[i] as number, r: label });
+    for (const i of lttbIndices(series.steps, ys, perSeries))
+      values.push({ x: xOf(series, i, opts.x), y: ys[i] as number, r: label });
     // One mark where a run first went non-finite, with how many such points it has.
     const first = series.nonFinite?.[0];
     if (first) {
@@ -125,27 +152,50 @@ export function historySpec(opts: {
   }
   const labels = opts.series.map((s) => s.label);
   const styles = opts.series.map((s, i) => s.style ?? runStyle(i));
-  const x = opts.x === 'time'
-    ? { field: 'x', type: 'temporal' as const, title: X_TITLE.time, scale: { type: 'utc' as const } }
-    : { field: 'x', type: 'quantitative' as const, title: X_TITLE[opts.x], axis: { format: '~s' } };
-  const layers: unknown[] = [{
-    // Named so a smoothing change can replace the points in the drawn view instead of compiling the chart again.
-    data: { name: HISTORY_DATA, values },
-    mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.75 },
-    encoding: {
-      x,
-      y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: NUM } },
-      color: { field: 'r', type: 'nominal', legend: null, scale: { domain: labels, range: styles.map((s) => s.color) } },
-      strokeDash: { field: 'r', type: 'nominal', legend: null, scale: { domain: labels, range: styles.map((s) => s.dash) } },
-      tooltip: [{ field: 'r', type: 'nominal', title: 'run' }, { field: 'x', type: opts.x === 'time' ? 'temporal' : 'quantitative', title: X_TITLE[opts.x] },
-        { field: 'y', type: 'quantitative', title: opts.title, format: NUM }],
+  const x =
+    opts.x === 'time'
+      ? { field: 'x', type: 'temporal' as const, title: X_TITLE.time, scale: { type: 'utc' as const } }
+      : { field: 'x', type: 'quantitative' as const, title: X_TITLE[opts.x], axis: { format: '~s' } };
+  const layers: unknown[] = [
+    {
+      // Named so a smoothing change can replace the points in the drawn view instead of compiling the chart again.
+      data: { name: HISTORY_DATA, values },
+      mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.75 },
+      encoding: {
+        x,
+        y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: NUM } },
+        color: {
+          field: 'r',
+          type: 'nominal',
+          legend: null,
+          scale: { domain: labels, range: styles.map((s) => s.color) },
+        },
+        strokeDash: {
+          field: 'r',
+          type: 'nominal',
+          legend: null,
+          scale: { domain: labels, range: styles.map((s) => s.dash) },
+        },
+        tooltip: [
+          { field: 'r', type: 'nominal', title: 'run' },
+          { field: 'x', type: opts.x === 'time' ? 'temporal' : 'quantitative', title: X_TITLE[opts.x] },
+          { field: 'y', type: 'quantitative', title: opts.title, format: NUM },
+        ],
+      },
     },
-  }];
+  ];
   if (bad.length > 0) {
     layers.push({
       data: { values: bad },
       mark: { type: 'point', shape: 'triangle-down', size: 90, filled: true, color: '#e03131', opacity: 1 },
-      encoding: { x, y: { value: 5 }, tooltip: [{ field: 'r', type: 'nominal', title: 'run' }, { field: 'v', type: 'nominal', title: 'not a number' }] },
+      encoding: {
+        x,
+        y: { value: 5 },
+        tooltip: [
+          { field: 'r', type: 'nominal', title: 'run' },
+          { field: 'v', type: 'nominal', title: 'not a number' },
+        ],
+      },
     });
   }
   return {
@@ -169,7 +219,12 @@ export function singleValueSpec(title: string, lines: readonly HistoryLine[], wi
     encoding: {
       y: { field: 'r', type: 'nominal', title: null, sort: null, axis: { labelLimit: 160 } },
       x: { field: 'y', type: 'quantitative', title: null, axis: { format: NUM } },
-      color: { field: 'r', type: 'nominal', legend: null, scale: { domain: lines.map((l) => l.label), range: lines.map((l, i) => (l.style ?? runStyle(i)).color) } },
+      color: {
+        field: 'r',
+        type: 'nominal',
+        legend: null,
+        scale: { domain: lines.map((l) => l.label), range: lines.map((l, i) => (l.style ?? runStyle(i)).color) },
+      },
     },
   } as TopLevelSpec;
 }
@@ -183,11 +238,24 @@ const OTHER = '#868e96';
 function colorEncoding(labels: readonly string[], colorOf: ColorOf | undefined): { color?: Record<string, unknown> } {
   if (!colorOf) return {};
   const domain = [...new Set(labels)];
-  return { color: { field: 'r', type: 'nominal', legend: null, scale: { domain, range: domain.map((l) => colorOf(l) ?? OTHER) } } };
+  return {
+    color: {
+      field: 'r',
+      type: 'nominal',
+      legend: null,
+      scale: { domain, range: domain.map((l) => colorOf(l) ?? OTHER) },
+    },
+  };
 }
 
 /** Any param or metric (x) against a metric (y), one point per run. */
-export function scatterSpec(runs: readonly ChartRun[], x: Dim, y: Dim, size = { width: 420, height: 280 }, colorOf?: ColorOf): TopLevelSpec {
+export function scatterSpec(
+  runs: readonly ChartRun[],
+  x: Dim,
+  y: Dim,
+  size = { width: 420, height: 280 },
+  colorOf?: ColorOf,
+): TopLevelSpec {
   const values: { x: number | string; y: number; r: string }[] = [];
   let numeric = true;
   for (const run of runs) {
@@ -198,7 +266,10 @@ export function scatterSpec(runs: readonly ChartRun[], x: Dim, y: Dim, size = { 
     values.push({ x: xv, y: yv, r: run.label });
   }
   if (!numeric) for (const v of values) v.x = String(v.x);
-  const logX = numeric && values.length > 1 && values.every((v) => (v.x as number) > 0) &&
+  const logX =
+    numeric &&
+    values.length > 1 &&
+    values.every((v) => (v.x as number) > 0) &&
     Math.max(...values.map((v) => v.x as number)) / Math.min(...values.map((v) => v.x as number)) >= 100;
   return {
     ...base(size.width, size.height),
@@ -206,13 +277,30 @@ export function scatterSpec(runs: readonly ChartRun[], x: Dim, y: Dim, size = { 
     mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
     encoding: {
       x: numeric
-        ? { field: 'x', type: 'quantitative', title: dimTitle(x), scale: logX ? { type: 'log' } : { zero: false }, axis: { format: NUM } }
+        ? {
+            field: 'x',
+            type: 'quantitative',
+            title: dimTitle(x),
+            scale: logX ? { type: 'log' } : { zero: false },
+            axis: { format: NUM },
+          }
         : { field: 'x', type: 'nominal', title: dimTitle(x), sort: 'ascending' },
       y: { field: 'y', type: 'quantitative', title: dimTitle(y), scale: { zero: false }, axis: { format: NUM } },
-      ...colorEncoding(values.map((v) => v.r), colorOf),
+      ...colorEncoding(
+        values.map((v) => v.r),
+        colorOf,
+      ),
       detail: { field: 'r', type: 'nominal' },
-      tooltip: [{ field: 'r', type: 'nominal', title: 'run' }, { field: 'x', type: numeric ? 'quantitative' : 'nominal', title: dimTitle(x), ...(numeric ? { format: NUM } : {}) },
-        { field: 'y', type: 'quantitative', title: dimTitle(y), format: NUM }],
+      tooltip: [
+        { field: 'r', type: 'nominal', title: 'run' },
+        {
+          field: 'x',
+          type: numeric ? 'quantitative' : 'nominal',
+          title: dimTitle(x),
+          ...(numeric ? { format: NUM } : {}),
+        },
+        { field: 'y', type: 'quantitative', title: dimTitle(y), format: NUM },
+      ],
     },
   } as TopLevelSpec;
 }
@@ -224,7 +312,12 @@ const fmt = (v: number): string => String(Number(v.toPrecision(4)));
  * as tick labels, one line per run, coloured by `colorBy` (the main metric) or by run colour. Rows are emitted
  * dimension by dimension and the x domain keeps data order, so no user text enters a sort expression.
  */
-export function parallelSpec(runs: readonly ChartRun[], dims: readonly Dim[], width = 720, opts: { colorBy?: Dim; colorOf?: ColorOf } = {}): TopLevelSpec {
+export function parallelSpec(
+  runs: readonly ChartRun[],
+  dims: readonly Dim[],
+  width = 720,
+  opts: { colorBy?: Dim; colorOf?: ColorOf } = {},
+): TopLevelSpec {
   const values: { d: string; y: number; r: string; v: string; c?: number }[] = [];
   const ticks: { d: string; y: number; t: string }[] = [];
   const colorValue = (run: ChartRun): number | undefined => {
@@ -239,37 +332,77 @@ export function parallelSpec(runs: readonly ChartRun[], dims: readonly Dim[], wi
     const cats = allNumeric ? [] : [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
     const min = Math.min(...nums);
     const max = Math.max(...nums);
-    const scale = (v: number | string): number => allNumeric
-      ? (max > min ? ((v as number) - min) / (max - min) : 0.5)
-      : (cats.length > 1 ? cats.indexOf(String(v)) / (cats.length - 1) : 0.5);
+    const scale = (v: number | string): number =>
+      allNumeric
+        ? max > min
+          ? ((v as number) - min) / (max - min)
+          : 0.5
+        : cats.length > 1
+          ? cats.indexOf(String(v)) / (cats.length - 1)
+          : 0.5;
     if (allNumeric && nums.length > 0) {
       const marks = max > min ? [min, (min + max) / 2, max] : [min];
       for (const m of marks) ticks.push({ d: title, y: scale(m), t: fmt(m) });
     } else {
-      for (const c of cats.slice(0, 12)) ticks.push({ d: title, y: scale(c), t: c.length > 14 ? `${c.slice(0, 13)}…` : c });
+      for (const c of cats.slice(0, 12))
+        ticks.push({ d: title, y: scale(c), t: c.length > 14 ? `${c.slice(0, 13)}…` : c });
     }
     runs.forEach((run, i) => {
       const v = raw[i];
       if (v === undefined) return;
       const c = colorValue(run);
-      values.push({ d: title, y: scale(v), r: run.label, v: typeof v === 'number' ? fmt(v) : v, ...(c !== undefined ? { c } : {}) });
+      values.push({
+        d: title,
+        y: scale(v),
+        r: run.label,
+        v: typeof v === 'number' ? fmt(v) : v,
+        ...(c !== undefined ? { c } : {}),
+      });
     });
   }
-  const x = { field: 'd', type: 'nominal', sort: null, title: null, axis: { labelAngle: 0, orient: 'top', labelLimit: 110, domain: false, ticks: false } };
+  const x = {
+    field: 'd',
+    type: 'nominal',
+    sort: null,
+    title: null,
+    axis: { labelAngle: 0, orient: 'top', labelLimit: 110, domain: false, ticks: false },
+  };
   const y = { field: 'y', type: 'quantitative', axis: null, scale: { domain: [-0.04, 1.04] } };
   const color = opts.colorBy
-    ? { color: { field: 'c', type: 'quantitative', title: dimTitle(opts.colorBy), scale: { scheme: 'viridis' }, legend: { orient: 'bottom', direction: 'horizontal', format: NUM } } }
-    : colorEncoding(values.map((v) => v.r), opts.colorOf);
+    ? {
+        color: {
+          field: 'c',
+          type: 'quantitative',
+          title: dimTitle(opts.colorBy),
+          scale: { scheme: 'viridis' },
+          legend: { orient: 'bottom', direction: 'horizontal', format: NUM },
+        },
+      }
+    : colorEncoding(
+        values.map((v) => v.r),
+        opts.colorOf,
+      );
   return {
     ...base(Math.max(width, dims.length * 110), 260),
     layer: [
-      { data: { values: ticks }, mark: { type: 'rule', color: '#868e96', strokeWidth: 1 }, encoding: { x, detail: { field: 'd', type: 'nominal' } } },
+      {
+        data: { values: ticks },
+        mark: { type: 'rule', color: '#868e96', strokeWidth: 1 },
+        encoding: { x, detail: { field: 'd', type: 'nominal' } },
+      },
       {
         data: { values },
         mark: { type: 'line', strokeWidth: 1.5, opacity: 0.75 },
         encoding: {
-          x, y, detail: { field: 'r', type: 'nominal' }, ...color,
-          tooltip: [{ field: 'r', type: 'nominal', title: 'run' }, { field: 'd', type: 'nominal', title: 'dimension' }, { field: 'v', type: 'nominal', title: 'value' }],
+          x,
+          y,
+          detail: { field: 'r', type: 'nominal' },
+          ...color,
+          tooltip: [
+            { field: 'r', type: 'nominal', title: 'run' },
+            { field: 'd', type: 'nominal', title: 'dimension' },
+            { field: 'v', type: 'nominal', title: 'value' },
+          ],
         },
       },
       {
@@ -283,7 +416,11 @@ export function parallelSpec(runs: readonly ChartRun[], dims: readonly Dim[], wi
 }
 
 /** Latest value of one metric per run, as horizontal bars sorted by value (at most `limit` bars). */
-export function barsSpec(runs: readonly ChartRun[], metric: string, opts: { limit?: number; higherIsBetter?: boolean; colorOf?: ColorOf } = {}): TopLevelSpec {
+export function barsSpec(
+  runs: readonly ChartRun[],
+  metric: string,
+  opts: { limit?: number; higherIsBetter?: boolean; colorOf?: ColorOf } = {},
+): TopLevelSpec {
   const values: { r: string; y: number }[] = [];
   for (const run of runs) {
     const v = decodeValue(run.metrics[metric]);
@@ -300,8 +437,14 @@ export function barsSpec(runs: readonly ChartRun[], metric: string, opts: { limi
     encoding: {
       y: { field: 'r', type: 'nominal', title: null, sort: null, axis: { labelLimit: 180 } },
       x: { field: 'y', type: 'quantitative', title: metric, scale: { zero: false }, axis: { format: NUM } },
-      ...colorEncoding(shown.map((v) => v.r), opts.colorOf),
-      tooltip: [{ field: 'r', type: 'nominal', title: 'run' }, { field: 'y', type: 'quantitative', title: metric, format: NUM }],
+      ...colorEncoding(
+        shown.map((v) => v.r),
+        opts.colorOf,
+      ),
+      tooltip: [
+        { field: 'r', type: 'nominal', title: 'run' },
+        { field: 'y', type: 'quantitative', title: metric, format: NUM },
+      ],
     },
   } as TopLevelSpec;
 }
@@ -329,7 +472,8 @@ export function rankParams(runs: readonly ChartRun[], metric: string): string[] 
 }
 
 /** The param that explains most of the metric: scatter plots default to it, so the first chart answers "what mattered?". */
-export const mostVaryingParam = (runs: readonly ChartRun[], metric: string): string | null => rankParams(runs, metric)[0] ?? null;
+export const mostVaryingParam = (runs: readonly ChartRun[], metric: string): string | null =>
+  rankParams(runs, metric)[0] ?? null;
 
 /**
  * The dimensions worth plotting: params that vary (up to `maxParams`; those that move `metric` most when given, else
@@ -339,7 +483,10 @@ export function chooseDims(runs: readonly ChartRun[], maxParams = 8, maxMetrics 
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
   const ranked = metric ? rankParams(runs, metric) : [];
-  const varying = [...ranked, ...paramKeys.filter((k) => !ranked.includes(k) && new Set(runs.map((r) => r.params[k])).size > 1)];
+  const varying = [
+    ...ranked,
+    ...paramKeys.filter((k) => !ranked.includes(k) && new Set(runs.map((r) => r.params[k])).size > 1),
+  ];
   return [
     ...varying.slice(0, maxParams).map((key) => ({ kind: 'param' as const, key })),
     ...metricKeys.slice(0, maxMetrics).map((key) => ({ kind: 'metric' as const, key })),

@@ -63,7 +63,11 @@ export interface ReportSource {
 /** The subset of the Tracker API (issue 2) the report uses. */
 export interface TrackerLike {
   listExperiments(view?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL'): Promise<Experiment[]>;
-  searchRuns(query: { experiments?: string[]; maxResults?: number; pageToken?: string }): Promise<{ runs: Run[]; nextPageToken?: string | undefined }>;
+  searchRuns(query: {
+    experiments?: string[];
+    maxResults?: number;
+    pageToken?: string;
+  }): Promise<{ runs: Run[]; nextPageToken?: string | undefined }>;
   getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
   listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
@@ -85,7 +89,11 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
       const runs: Run[] = [];
       let pageToken: string | undefined;
       do {
-        const page = await tracker.searchRuns({ experiments: [experimentId], maxResults: 50000, ...(pageToken ? { pageToken } : {}) });
+        const page = await tracker.searchRuns({
+          experiments: [experimentId],
+          maxResults: 50000,
+          ...(pageToken ? { pageToken } : {}),
+        });
         runs.push(...page.runs);
         pageToken = page.nextPageToken;
       } while (pageToken);
@@ -120,9 +128,16 @@ export function normalizeModel(raw: unknown): RegisteredModelData {
     tags: m.tags ?? {},
     aliases: m.aliases ?? {},
     versions: (m.versions ?? []).map((v) => ({
-      version: String(v.version), stage: v.stage ?? 'None', aliases: v.aliases ?? [], runId: v.runId ?? null,
-      source: v.source ?? '', status: v.status ?? 'READY', description: v.description ?? '', tags: v.tags ?? {},
-      createdAt: v.createdAt ?? 0, updatedAt: v.updatedAt ?? 0,
+      version: String(v.version),
+      stage: v.stage ?? 'None',
+      aliases: v.aliases ?? [],
+      runId: v.runId ?? null,
+      source: v.source ?? '',
+      status: v.status ?? 'READY',
+      description: v.description ?? '',
+      tags: v.tags ?? {},
+      createdAt: v.createdAt ?? 0,
+      updatedAt: v.updatedAt ?? 0,
     })),
     history: (m.history ?? []).map(normalizeHistoryEntry),
   };

@@ -70,13 +70,20 @@ export function lttbIndices(xs: readonly number[], ys: readonly (number | null)[
 }
 
 /** Builds a display series from history points sorted by step, downsampled to `max` points. */
-export function toSeries(key: string, points: readonly { step: number; timestamp: number; value: number }[], max = DISPLAY_POINTS): Series {
+export function toSeries(
+  key: string,
+  points: readonly { step: number; timestamp: number; value: number }[],
+  max = DISPLAY_POINTS,
+): Series {
   const sorted = [...points].sort((p, q) => p.step - q.step || p.timestamp - q.timestamp);
   const steps = sorted.map((p) => p.step);
   const values = sorted.map((p) => (Number.isFinite(p.value) ? p.value : null));
   const keep = sorted.length > max ? lttbIndices(steps, values, max) : sorted.map((_, i) => i);
   const t0 = sorted[0]?.timestamp ?? 0;
-  const bad = sorted.filter((p) => !Number.isFinite(p.value)).slice(0, MAX_NON_FINITE).map((p): [number, string] => [p.step, String(p.value)]);
+  const bad = sorted
+    .filter((p) => !Number.isFinite(p.value))
+    .slice(0, MAX_NON_FINITE)
+    .map((p): [number, string] => [p.step, String(p.value)]);
   return {
     key,
     steps: keep.map((i) => steps[i] as number),
@@ -135,7 +142,10 @@ export function unpackColumn(col: PackedColumn | number[], n: number): number[] 
 }
 
 /** A series as the data file holds it (steps and times packed); `unpackSeries` gives the `Series` charts use. */
-export type PackedSeries = Omit<Series, 'steps' | 'times'> & { steps: PackedColumn | number[]; times: PackedColumn | number[] };
+export type PackedSeries = Omit<Series, 'steps' | 'times'> & {
+  steps: PackedColumn | number[];
+  times: PackedColumn | number[];
+};
 
 export function unpackSeries(p: PackedSeries): Series {
   return { ...p, steps: unpackColumn(p.steps, p.values.length), times: unpackColumn(p.times, p.values.length) };

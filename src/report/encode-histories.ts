@@ -9,17 +9,31 @@ import { lttbIndices } from './downsample.js';
 import { MAX_NON_FINITE, packColumn } from './downsample.js';
 import { safeJson } from './safe-json.js';
 
-function seriesJson(key: string, steps: number[], times: number[], t0: number, texts: string[], keep: readonly number[], total: number, bad: string): string {
+function seriesJson(
+  key: string,
+  steps: number[],
+  times: number[],
+  t0: number,
+  texts: string[],
+  keep: readonly number[],
+  total: number,
+  bad: string,
+): string {
   const pack = (xs: number[]): string => JSON.stringify(packColumn(keep.map((i) => xs[i] as number)));
-  return `{"key":${safeJson(key)},"steps":${pack(steps)},"t0":${t0},"times":${pack(times)},` +
-    `"values":[${keep.map((i) => texts[i]).join(',')}],"total":${total}${bad}}`;
+  return (
+    `{"key":${safeJson(key)},"steps":${pack(steps)},"t0":${t0},"times":${pack(times)},` +
+    `"values":[${keep.map((i) => texts[i]).join(',')}],"total":${total}${bad}}`
+  );
 }
 
 /**
  * `series[i]` is the JSON text of `toSeries(key, points, max)` with steps and times packed (`unpackSeries` reads it); `full` holds the JSON texts of every point of the
  * histories that were downsampled (null when none was).
  */
-export function encodeHistories(histories: readonly { key: string; points: readonly HistoryPoint[] }[], max: number): { series: string[]; full: string[] | null } {
+export function encodeHistories(
+  histories: readonly { key: string; points: readonly HistoryPoint[] }[],
+  max: number,
+): { series: string[]; full: string[] | null } {
   const series: string[] = [];
   const full: string[] = [];
   for (const { key, points } of histories) {
@@ -41,9 +55,24 @@ export function encodeHistories(histories: readonly { key: string; points: reado
     const all = sorted.map((_, i) => i);
     const keep = n > max ? lttbIndices(steps, values, max) : all;
     const badAt = all.filter((i) => values[i] === null).slice(0, MAX_NON_FINITE);
-    const bad = badAt.length > 0 ? `,"nonFinite":[${badAt.map((i) => `[${steps[i]},"${String(sorted[i]?.value)}"]`).join(',')}]` : '';
+    const bad =
+      badAt.length > 0
+        ? `,"nonFinite":[${badAt.map((i) => `[${steps[i]},"${String(sorted[i]?.value)}"]`).join(',')}]`
+        : '';
     series.push(seriesJson(key, steps, times, t0, texts, keep, n, bad));
-    if (n > max) full.push(seriesJson(key, steps, times, t0, texts.map((t, i) => (t === 'null' ? `"${String(sorted[i]?.value)}"` : t)), all, n, ''));
+    if (n > max)
+      full.push(
+        seriesJson(
+          key,
+          steps,
+          times,
+          t0,
+          texts.map((t, i) => (t === 'null' ? `"${String(sorted[i]?.value)}"` : t)),
+          all,
+          n,
+          '',
+        ),
+      );
   }
   return { series, full: full.length > 0 ? full : null };
 }

@@ -2,6 +2,13 @@
 export { buildReport, formatSummary } from './build.js';
 export type { BuildOptions, BuildSummary } from './build.js';
 export { createMemorySource, sourceFromTracker } from './collect.js';
-export type { ReportSource, MemoryData, RegisteredModelData, ModelVersionData, ModelHistoryEntry, HistoryPoint } from './collect.js';
+export type {
+  ReportSource,
+  MemoryData,
+  RegisteredModelData,
+  ModelVersionData,
+  ModelHistoryEntry,
+  HistoryPoint,
+} from './collect.js';
 export { CSP } from './render.js';
 export { REDACTED, isSecretKey, redactText } from './redact.js';

@@ -56,7 +56,10 @@ export function packageRoot(explicit?: string): string {
   const candidates = [own ? searchUp(path.dirname(own)) : undefined, fromCwdResolve(), searchUp(process.cwd())];
   const found = candidates.find((c): c is string => c !== undefined && isPackageRoot(c));
   if (!found) {
-    throw new TracklabError('IO_ERROR', 'tracklab: cannot find the tracklab package (templates/layout.hbs); reinstall tracklab or pass templatesDir');
+    throw new TracklabError(
+      'IO_ERROR',
+      'tracklab: cannot find the tracklab package (templates/layout.hbs); reinstall tracklab or pass templatesDir',
+    );
   }
   cached = found;
   return found;
@@ -72,7 +75,8 @@ export function dependencyFile(root: string, request: string): string {
     const candidate = path.join(dir, 'node_modules', ...request.split('/'));
     if (existsSync(candidate)) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new TracklabError('IO_ERROR', `tracklab: cannot find ${request} from ${root}; reinstall tracklab`);
+    if (parent === dir)
+      throw new TracklabError('IO_ERROR', `tracklab: cannot find ${request} from ${root}; reinstall tracklab`);
     dir = parent;
   }
 }

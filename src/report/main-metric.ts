@@ -12,9 +12,11 @@ export interface MainMetric {
 export const MAIN_METRIC_TAG = 'tracklab.report.mainMetric';
 
 // Matched against the metric name split into words, so `val_loss`, `eval/accuracy` and `top1-acc` all count.
-const SCORE = /(^|[^a-z])(acc|accuracy|f1|f1_score|auc|roc_auc|r2|precision|recall|score|map|iou|bleu|rouge|dice)([^a-z]|$)/i;
+const SCORE =
+  /(^|[^a-z])(acc|accuracy|f1|f1_score|auc|roc_auc|r2|precision|recall|score|map|iou|bleu|rouge|dice)([^a-z]|$)/i;
 const LOSS = /(^|[^a-z])(loss|error|err|rmse|mae|mse|mape|perplexity|ppl|nll|wer|cer)([^a-z]|$)/i;
-const SCHEDULE = /(^|[^a-z])(lr|learning_rate|learning-rate|epoch|epochs|step|steps|time|duration|seconds|secs|ms|iter|iteration|batch|samples|throughput|memory|mem|gpu|momentum|weight_decay|grad_norm|count)([^a-z]|$)/i;
+const SCHEDULE =
+  /(^|[^a-z])(lr|learning_rate|learning-rate|epoch|epochs|step|steps|time|duration|seconds|secs|ms|iter|iteration|batch|samples|throughput|memory|mem|gpu|momentum|weight_decay|grad_norm|count)([^a-z]|$)/i;
 
 /** Direction by name: losses and errors are minimized, everything else maximized. */
 export const higherIsBetterFor = (key: string): boolean => !LOSS.test(key);
@@ -52,7 +54,11 @@ export function mainMetric(experiment: Experiment, runs: readonly Run[]): MainMe
     for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const common = [...counts.entries()].filter(([, c]) => c * 2 >= withMetrics);
-  const rank = ([k, c]: [string, number]): [number, number, string] => [-c, /(^|[^a-z])(val|valid|validation|test|eval)([^a-z]|$)/i.test(k) ? 0 : 1, k];
+  const rank = ([k, c]: [string, number]): [number, number, string] => [
+    -c,
+    /(^|[^a-z])(val|valid|validation|test|eval)([^a-z]|$)/i.test(k) ? 0 : 1,
+    k,
+  ];
   const order = (a: [string, number], b: [string, number]): number => {
     const ra = rank(a);
     const rb = rank(b);
@@ -69,8 +75,11 @@ export function mainMetric(experiment: Experiment, runs: readonly Run[]): MainMe
 export function companionLoss(runs: readonly Run[], main: MainMetric | null): string | null {
   if (!main || !main.higherIsBetter) return null;
   const counts = new Map<string, number>();
-  for (const r of runs) for (const k of Object.keys(r.metrics)) if (metricKind(k) === 'loss') counts.set(k, (counts.get(k) ?? 0) + 1);
-  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || (/val/i.test(a[0]) ? -1 : /val/i.test(b[0]) ? 1 : a[0] < b[0] ? -1 : 1));
+  for (const r of runs)
+    for (const k of Object.keys(r.metrics)) if (metricKind(k) === 'loss') counts.set(k, (counts.get(k) ?? 0) + 1);
+  const sorted = [...counts.entries()].sort(
+    (a, b) => b[1] - a[1] || (/val/i.test(a[0]) ? -1 : /val/i.test(b[0]) ? 1 : a[0] < b[0] ? -1 : 1),
+  );
   return sorted[0]?.[0] ?? null;
 }
 

@@ -34,7 +34,12 @@ const cap = (t: string): string => (t.length > MAX_TEXT ? `${t.slice(0, MAX_TEXT
 function dataOutput(data: Record<string, unknown>): NotebookOutput | null {
   for (const type of IMAGE_TYPES) {
     const b64 = joined(data[type]).replace(/\s+/g, '');
-    if (b64 && /^[A-Za-z0-9+/]+=*$/.test(b64)) return { kind: 'image', src: `data:${type};base64,${b64}`, alt: cap(joined(data['text/plain'])) || 'notebook output image' };
+    if (b64 && /^[A-Za-z0-9+/]+=*$/.test(b64))
+      return {
+        kind: 'image',
+        src: `data:${type};base64,${b64}`,
+        alt: cap(joined(data['text/plain'])) || 'notebook output image',
+      };
   }
   const plain = joined(data['text/plain']);
   const html = joined(data['text/html']);
@@ -50,9 +55,21 @@ function dataOutput(data: Record<string, unknown>): NotebookOutput | null {
 function output(raw: Record<string, unknown>): NotebookOutput | null {
   switch (raw['output_type']) {
     case 'stream':
-      return { kind: 'text', text: cap(joined(raw['text']).replace(ANSI, '')), stream: String(raw['name'] ?? 'stdout') };
+      return {
+        kind: 'text',
+        text: cap(joined(raw['text']).replace(ANSI, '')),
+        stream: String(raw['name'] ?? 'stdout'),
+      };
     case 'error':
-      return { kind: 'error', text: cap(joined((raw['traceback'] as unknown[] | undefined)?.map((l) => `${String(l)}\n`) ?? `${String(raw['ename'])}: ${String(raw['evalue'])}`).replace(ANSI, '')) };
+      return {
+        kind: 'error',
+        text: cap(
+          joined(
+            (raw['traceback'] as unknown[] | undefined)?.map((l) => `${String(l)}\n`) ??
+              `${String(raw['ename'])}: ${String(raw['evalue'])}`,
+          ).replace(ANSI, ''),
+        ),
+      };
     case 'display_data':
     case 'execute_result':
       return dataOutput((raw['data'] ?? {}) as Record<string, unknown>);
@@ -75,7 +92,9 @@ export function notebookView(text: string): NotebookView | null {
     if (c['cell_type'] === 'markdown') return { kind: 'markdown', html: renderMarkdown(source) };
     if (c['cell_type'] !== 'code') return { kind: 'raw', source };
     const count = c['execution_count'];
-    const outputs = (Array.isArray(c['outputs']) ? c['outputs'] : []).map((o) => output(o as Record<string, unknown>)).filter((o): o is NotebookOutput => o !== null);
+    const outputs = (Array.isArray(c['outputs']) ? c['outputs'] : [])
+      .map((o) => output(o as Record<string, unknown>))
+      .filter((o): o is NotebookOutput => o !== null);
     return { kind: 'code', prompt: `[${typeof count === 'number' ? count : ' '}]`, source, outputs };
   });
   return { language: String(nb.metadata?.kernelspec?.language ?? ''), cells, truncated: nb.cells.length > MAX_CELLS };

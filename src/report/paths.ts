@@ -31,7 +31,11 @@ export function fnv1a(text: string): string {
 
 /** A registered model's file name: readable part plus a hash of the exact name (names differing by case stay apart). */
 export function modelSlug(name: string): string {
-  const readable = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const readable = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return `${readable || 'model'}-${fnv1a(name)}`;
 }
 

@@ -12,7 +12,20 @@ import { TracklabError } from '../core/errors.js';
 export const REDACTED = '[redacted]';
 
 // Whole words of a key ("hf_token", "apiKey", "DB-Password"), so that "tokenizer", "author" and "max_tokens" are kept.
-const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'passphrase', 'pwd', 'auth', 'apikey', 'credential', 'credentials', 'privatekey', 'accesskey']);
+const SECRET_WORDS = new Set([
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'auth',
+  'apikey',
+  'credential',
+  'credentials',
+  'privatekey',
+  'accesskey',
+]);
 
 // A token may follow an underscore ("key_ghp_..."), so the start is "no letter or digit before", not \b.
 const VALUE_PATTERNS: RegExp[] = [
@@ -56,7 +69,9 @@ export function redactText(text: string): string {
 
 /** A key/value map with secret keys' values hidden and secret substrings removed from the rest, keys included. */
 export function redactMap(map: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(map).map(([key, value]) => [redactText(key), isSecretKey(key) ? REDACTED : redactText(value)]));
+  return Object.fromEntries(
+    Object.entries(map).map(([key, value]) => [redactText(key), isSecretKey(key) ? REDACTED : redactText(value)]),
+  );
 }
 
 /** Any JSON value with the same rules applied at every depth: keys, strings, and values under secret-named keys. */
@@ -64,14 +79,19 @@ export function redactDeep(value: unknown): unknown {
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map(redactDeep);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, v]) =>
-    [redactText(key), isSecretKey(key) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : redactDeep(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [
+      redactText(key),
+      isSecretKey(key) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : redactDeep(v),
+    ]),
+  );
 }
 
 /** Names of the secret patterns found in `text` (empty when none). */
 export function findSecrets(text: string): string[] {
   const found: string[] = [];
-  if (new RegExp(URL_PASSWORD.source, 'i').test(text) && !text.includes(`:${REDACTED}@`)) found.push('password in a URL');
+  if (new RegExp(URL_PASSWORD.source, 'i').test(text) && !text.includes(`:${REDACTED}@`))
+    found.push('password in a URL');
   for (const re of VALUE_PATTERNS) {
     const match = new RegExp(re.source, re.flags.replace('g', '')).exec(text);
     if (match) found.push(`${match[0].slice(0, 4)}... (${re.source.slice(0, 24)})`);
@@ -105,9 +125,14 @@ export function assertNoSecrets(dir: string): void {
   const found = scanSite(dir);
   if (found.length === 0) return;
   for (const f of found) rmSync(join(dir, f.path), { recursive: true, force: true });
-  const list = found.slice(0, 10).map((f) => `${f.path}: ${f.secrets.join(', ')}`).join('; ');
-  throw new TracklabError('INVALID_STATE',
-    `the report in ${dir} would have published ${found.length} file(s) holding secret patterns, now removed (${list}); remove the secrets from the store (or rename what carries them) and build again`);
+  const list = found
+    .slice(0, 10)
+    .map((f) => `${f.path}: ${f.secrets.join(', ')}`)
+    .join('; ');
+  throw new TracklabError(
+    'INVALID_STATE',
+    `the report in ${dir} would have published ${found.length} file(s) holding secret patterns, now removed (${list}); remove the secrets from the store (or rename what carries them) and build again`,
+  );
 }
 
 export function redactRun(run: Run): Run {

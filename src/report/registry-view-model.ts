@@ -30,14 +30,29 @@ export interface VersionRunInfo {
 }
 
 /** How a run is registered: `mnist-classifier v2 (Production, @champion)`, one entry per version. */
-export function registrations(models: readonly RegisteredModelData[]): Map<string, { text: string; href: string; stageClass: string }[]> {
+export function registrations(
+  models: readonly RegisteredModelData[],
+): Map<string, { text: string; href: string; stageClass: string }[]> {
   const out = new Map<string, { text: string; href: string; stageClass: string }[]>();
   for (const m of models) {
     for (const v of m.versions) {
       if (!v.runId) continue;
-      const aliases = [...new Set([...Object.entries(m.aliases).filter(([, x]) => String(x) === v.version).map(([a]) => a), ...v.aliases])].sort();
-      const extra = [v.stage && v.stage !== 'None' ? v.stage : '', ...aliases.map((a) => `@${a}`)].filter(Boolean).join(', ');
-      const entry = { text: `${m.name} v${v.version}${extra ? ` (${extra})` : ''}`, href: `../${hrefOf(sitePaths.model(m.name))}`, stageClass: stageClass(v.stage) };
+      const aliases = [
+        ...new Set([
+          ...Object.entries(m.aliases)
+            .filter(([, x]) => String(x) === v.version)
+            .map(([a]) => a),
+          ...v.aliases,
+        ]),
+      ].sort();
+      const extra = [v.stage && v.stage !== 'None' ? v.stage : '', ...aliases.map((a) => `@${a}`)]
+        .filter(Boolean)
+        .join(', ');
+      const entry = {
+        text: `${m.name} v${v.version}${extra ? ` (${extra})` : ''}`,
+        href: `../${hrefOf(sitePaths.model(m.name))}`,
+        stageClass: stageClass(v.stage),
+      };
       out.set(v.runId, [...(out.get(v.runId) ?? []), entry]);
     }
   }
@@ -48,17 +63,29 @@ export function registrations(models: readonly RegisteredModelData[]): Map<strin
  * The model page: versions newest first with their run's name and main metrics, a "compare these versions" link,
  * stage and alias badges, and the history as a timeline.
  */
-export function modelPage(model: RegisteredModelData, publishedRuns: ReadonlySet<string>, runInfo: (runId: string) => VersionRunInfo | null = () => null) {
-  const versions = [...model.versions].sort((a, b) => Number(b.version) - Number(a.version) || (a.version < b.version ? 1 : -1));
+export function modelPage(
+  model: RegisteredModelData,
+  publishedRuns: ReadonlySet<string>,
+  runInfo: (runId: string) => VersionRunInfo | null = () => null,
+) {
+  const versions = [...model.versions].sort(
+    (a, b) => Number(b.version) - Number(a.version) || (a.version < b.version ? 1 : -1),
+  );
   const aliasesOf = (version: string): string[] => {
-    const fromMap = Object.entries(model.aliases).filter(([, v]) => String(v) === version).map(([a]) => a);
+    const fromMap = Object.entries(model.aliases)
+      .filter(([, v]) => String(v) === version)
+      .map(([a]) => a);
     return [...new Set([...fromMap, ...versions.find((v) => v.version === version)!.aliases])].sort();
   };
   return {
     name: model.name,
     description: model.description,
-    tags: Object.keys(model.tags).sort().map((key) => ({ key, value: model.tags[key] ?? '' })),
-    aliases: Object.keys(model.aliases).sort().map((alias) => ({ alias, version: String(model.aliases[alias]) })),
+    tags: Object.keys(model.tags)
+      .sort()
+      .map((key) => ({ key, value: model.tags[key] ?? '' })),
+    aliases: Object.keys(model.aliases)
+      .sort()
+      .map((alias) => ({ alias, version: String(model.aliases[alias]) })),
     versions: versions.map((v) => ({
       version: v.version,
       stage: v.stage || 'None',
@@ -69,17 +96,22 @@ export function modelPage(model: RegisteredModelData, publishedRuns: ReadonlySet
       description: v.description,
       created: formatTime(v.createdAt),
       updated: formatTime(v.updatedAt),
-      run: v.runId ? {
-        id: v.runId,
-        shortId: v.runId.slice(0, 8),
-        href: publishedRuns.has(v.runId) ? `../${hrefOf(sitePaths.run(v.runId))}` : null,
-        ...(runInfo(v.runId) ?? { name: '', status: '', metrics: [] }),
-      } : null,
-      tags: Object.keys(v.tags).sort().map((key) => ({ key, value: v.tags[key] ?? '' })),
+      run: v.runId
+        ? {
+            id: v.runId,
+            shortId: v.runId.slice(0, 8),
+            href: publishedRuns.has(v.runId) ? `../${hrefOf(sitePaths.run(v.runId))}` : null,
+            ...(runInfo(v.runId) ?? { name: '', status: '', metrics: [] }),
+          }
+        : null,
+      tags: Object.keys(v.tags)
+        .sort()
+        .map((key) => ({ key, value: v.tags[key] ?? '' })),
     })),
     compareHref: compareHref(versions.map((v) => v.runId).filter((id): id is string => !!id && publishedRuns.has(id))),
     // newest first; entries of one millisecond keep the order they were recorded in, reversed
-    history: model.history.map((h, i) => ({ h, i }))
+    history: model.history
+      .map((h, i) => ({ h, i }))
       .sort((a, b) => b.h.at - a.h.at || b.i - a.i)
       .map(({ h }) => h)
       .map((h) => ({ at: formatTime(h.at), text: describe(h), user: h.user ?? '', comment: h.comment ?? '' })),

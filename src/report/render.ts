@@ -47,9 +47,14 @@ export function createRenderer(templatesDir: string, siteTitle: string, builtAt?
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('groupLabel', (g: string) => GROUP_LABELS[g] ?? '');
   const read = (name: string): string => readFileSync(path.join(templatesDir, `${name}.hbs`), 'utf8');
-  const sources = new Map<string, string>([['layout', read('layout')], ['notebook', read('notebook')], ...PAGE_NAMES.map((p): [string, string] => [p, read(p)])]);
+  const sources = new Map<string, string>([
+    ['layout', read('layout')],
+    ['notebook', read('notebook')],
+    ...PAGE_NAMES.map((p): [string, string] => [p, read(p)]),
+  ]);
   hb.registerPartial('notebook', sources.get('notebook') as string);
-  const compile = (name: string): HandlebarsTemplateDelegate => hb.compile(sources.get(name) as string, { strict: false, preventIndent: true });
+  const compile = (name: string): HandlebarsTemplateDelegate =>
+    hb.compile(sources.get(name) as string, { strict: false, preventIndent: true });
   const layout = compile('layout');
   const pages = new Map(PAGE_NAMES.map((p) => [p, compile(p)]));
   const hash = [...sources.values()].join('\u0000');

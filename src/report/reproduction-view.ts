@@ -40,23 +40,27 @@ export function reproductionView(run: Run, runsById: ReadonlyMap<string, Run>): 
     command: reproduceCommand(run.id),
     blocker: reproduceBlocker(run.tags) ?? '',
     diff: DIFF_NOTES[run.tags[PROJECT_TAGS.diff] ?? ''] ?? '',
-    result: r === undefined ? null : {
-      status: r.status,
-      badge: r.status === 'matched' ? 'FINISHED' : 'FAILED',
-      other: {
-        label: otherId === r.originalRunId ? 'original run' : 're-run',
-        id: otherId,
-        href: runsById.has(otherId) ? hrefOf(`${otherId}.html`) : null,
-      },
-      rtol: r.rtol > 0 ? `within rtol ${r.rtol}` : 'exact',
-      error: r.error ?? '',
-      differences: r.differences.map((d) => ({
-        kind: d.kind, key: d.key,
-        original: d.kind === 'metric' ? number(d.original) : d.original ?? '(absent)',
-        reproduced: d.kind === 'metric' ? number(d.reproduced) : d.reproduced ?? '(absent)',
-        delta: d.delta === undefined ? '' : formatNumber(d.delta),
-      })),
-      more: Math.max(0, r.differenceCount - r.differences.length),
-    },
+    result:
+      r === undefined
+        ? null
+        : {
+            status: r.status,
+            badge: r.status === 'matched' ? 'FINISHED' : 'FAILED',
+            other: {
+              label: otherId === r.originalRunId ? 'original run' : 're-run',
+              id: otherId,
+              href: runsById.has(otherId) ? hrefOf(`${otherId}.html`) : null,
+            },
+            rtol: r.rtol > 0 ? `within rtol ${r.rtol}` : 'exact',
+            error: r.error ?? '',
+            differences: r.differences.map((d) => ({
+              kind: d.kind,
+              key: d.key,
+              original: d.kind === 'metric' ? number(d.original) : (d.original ?? '(absent)'),
+              reproduced: d.kind === 'metric' ? number(d.reproduced) : (d.reproduced ?? '(absent)'),
+              delta: d.delta === undefined ? '' : formatNumber(d.delta),
+            })),
+            more: Math.max(0, r.differenceCount - r.differences.length),
+          },
   };
 }

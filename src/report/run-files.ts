@@ -1,7 +1,15 @@
 /** Builds and writes everything that belongs to one run: its page, data file, CSV and published artifacts. */
 import { createHash } from 'node:crypto';
 import type { ArtifactEntry, Run } from '../core/entities.js';
-import { makePreview, previewKind, publishedPath, isTextLike, readManifest, type ModelManifestView, type Preview } from './artifacts.js';
+import {
+  makePreview,
+  previewKind,
+  publishedPath,
+  isTextLike,
+  readManifest,
+  type ModelManifestView,
+  type Preview,
+} from './artifacts.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
 import { encodeHistories } from './encode-histories.js';
 import { formatBytes } from './format.js';
@@ -31,11 +39,26 @@ export interface RunContext {
 export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEntry[]): string {
   const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
   const children = (ctx.childrenOf.get(run.id) ?? []).map((c) => [c.id, c.name, c.status]);
-  const input = safeJson([run, ctx.experimentName, parent?.name ?? null, children, artifacts, ctx.redact, ctx.maxArtifactBytes, ctx.displayPoints, ctx.renderer.hash, ctx.registered.get(run.id) ?? []]);
+  const input = safeJson([
+    run,
+    ctx.experimentName,
+    parent?.name ?? null,
+    children,
+    artifacts,
+    ctx.redact,
+    ctx.maxArtifactBytes,
+    ctx.displayPoints,
+    ctx.renderer.hash,
+    ctx.registered.get(run.id) ?? [],
+  ]);
   return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
 
-async function readHistories(source: ReportSource, runId: string, keys: readonly string[]): Promise<{ key: string; points: HistoryPoint[] }[]> {
+async function readHistories(
+  source: ReportSource,
+  runId: string,
+  keys: readonly string[],
+): Promise<{ key: string; points: HistoryPoint[] }[]> {
   if (source.getMetricHistories) {
     const all = await source.getMetricHistories(runId);
     return keys.map((key) => ({ key, points: all[key] ?? [] }));
@@ -55,7 +78,8 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
   const keys = Object.keys(run.metricSummaries).sort();
   const histories = await readHistories(ctx.source, run.id, keys);
   const encoded = encodeHistories(histories, ctx.displayPoints);
-  if (encoded.full) await put(sitePaths.runFull(run.id), `tracklabRunHistory(${safeJson(run.id)},[${encoded.full.join(',')}]);\n`);
+  if (encoded.full)
+    await put(sitePaths.runFull(run.id), `tracklabRunHistory(${safeJson(run.id)},[${encoded.full.join(',')}]);\n`);
   const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
   const data: Omit<RunData, 'series'> = {
     id: run.id,
@@ -73,11 +97,26 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
   };
   // RunData as JSON: the series texts are spliced in (encoded once, above).
   const head = safeJson(data);
-  await put(sitePaths.runData(run.id), `tracklabRunData(${head.slice(0, -1)},"series":[${encoded.series.join(',')}]});\n`);
+  await put(
+    sitePaths.runData(run.id),
+    `tracklabRunData(${head.slice(0, -1)},"series":[${encoded.series.join(',')}]});\n`,
+  );
   const { items, models } = await publishArtifacts(ctx, run, listing, put);
-  const vm = runPage({ run, experimentName: ctx.experimentName, runsById: ctx.runsById, children: ctx.childrenOf.get(run.id) ?? [], artifacts: items, models,
-    registered: ctx.registered.get(run.id) ?? [] });
-  const html = ctx.renderer.render('run', vm, { root: '../', pageTitle: run.name, charts: true, dataScripts: [vm.dataHref] });
+  const vm = runPage({
+    run,
+    experimentName: ctx.experimentName,
+    runsById: ctx.runsById,
+    children: ctx.childrenOf.get(run.id) ?? [],
+    artifacts: items,
+    models,
+    registered: ctx.registered.get(run.id) ?? [],
+  });
+  const html = ctx.renderer.render('run', vm, {
+    root: '../',
+    pageTitle: run.name,
+    charts: true,
+    dataScripts: [vm.dataHref],
+  });
   await put(sitePaths.run(run.id), html);
   return files;
 }
@@ -97,11 +136,25 @@ async function publishArtifacts(
     }
     const pub = publishedPath(entry.path);
     if (pub === null) {
-      items.push({ path: entry.path, isDir: false, size: entry.size, href: null, preview: null, note: 'not published: unsafe path' });
+      items.push({
+        path: entry.path,
+        isDir: false,
+        size: entry.size,
+        href: null,
+        preview: null,
+        note: 'not published: unsafe path',
+      });
       continue;
     }
     if (entry.size > ctx.maxArtifactBytes) {
-      items.push({ path: entry.path, isDir: false, size: entry.size, href: null, preview: null, note: `not published: larger than ${formatBytes(ctx.maxArtifactBytes)}` });
+      items.push({
+        path: entry.path,
+        isDir: false,
+        size: entry.size,
+        href: null,
+        preview: null,
+        note: `not published: larger than ${formatBytes(ctx.maxArtifactBytes)}`,
+      });
       continue;
     }
     let body: Buffer | string = await ctx.source.readArtifact(run.id, entry.path);
@@ -117,7 +170,13 @@ async function publishArtifacts(
       const m = readManifest(entry.path, body.toString());
       if (m) models.push(m);
     }
-    items.push({ path: entry.path, isDir: false, size: entry.size, href: hrefOf(`${run.id}/artifacts/${pub}`), preview });
+    items.push({
+      path: entry.path,
+      isDir: false,
+      size: entry.size,
+      href: hrefOf(`${run.id}/artifacts/${pub}`),
+      preview,
+    });
   }
   return { items, models };
 }

@@ -41,7 +41,10 @@ const KNOWN_HOSTS: Record<string, (path: string, sha: string) => string> = {
 /** The commit's web page when the remote is a known host (https or scp-style ssh remotes), else null. */
 export function commitUrl(repoUrl: string | undefined, sha: string | undefined): string | null {
   if (!repoUrl || !sha || !/^[0-9a-f]{7,64}$/i.test(sha)) return null;
-  const m = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[\w.-]+@)([\w.-]+)(?::\d+)?[/:]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/i.exec(repoUrl.trim());
+  const m =
+    /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[\w.-]+@)([\w.-]+)(?::\d+)?[/:]([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/i.exec(
+      repoUrl.trim(),
+    );
   if (!m) return null;
   const make = KNOWN_HOSTS[(m[1] as string).toLowerCase()];
   return make ? make(m[2] as string, sha.toLowerCase()) : null;
@@ -66,23 +69,50 @@ export function runPage(input: RunPageInput) {
     user: runUser(run),
     source: { name: tags[TAGS.sourceName] ?? '', type: tags[TAGS.sourceType] ?? '' },
     git: tags[TAGS.gitCommit]
-      ? { commit: tags[TAGS.gitCommit] ?? '', href: commitUrl(tags[TAGS.gitRepoURL], tags[TAGS.gitCommit]), branch: tags[TAGS.gitBranch] ?? '', repo: tags[TAGS.gitRepoURL] ?? '' }
+      ? {
+          commit: tags[TAGS.gitCommit] ?? '',
+          href: commitUrl(tags[TAGS.gitRepoURL], tags[TAGS.gitCommit]),
+          branch: tags[TAGS.gitBranch] ?? '',
+          repo: tags[TAGS.gitRepoURL] ?? '',
+        }
       : null,
-    params: Object.keys(run.params).sort().map((key) => ({ key, value: run.params[key] ?? '' })),
+    params: Object.keys(run.params)
+      .sort()
+      .map((key) => ({ key, value: run.params[key] ?? '' })),
     metrics: metricKeys.map((key) => {
       const s = run.metricSummaries[key];
-      return { key, latest: formatNumber(run.metrics[key] ?? s?.value), min: formatNumber(s?.min), max: formatNumber(s?.max), steps: s ? String(s.count) : '', lastStep: s ? String(s.step) : '' };
+      return {
+        key,
+        latest: formatNumber(run.metrics[key] ?? s?.value),
+        min: formatNumber(s?.min),
+        max: formatNumber(s?.max),
+        steps: s ? String(s.count) : '',
+        lastStep: s ? String(s.step) : '',
+      };
     }),
-    tags: Object.keys(tags).filter((k) => k !== TAGS.note).sort().map((key) => {
-      const value = tags[key] ?? '';
-      return { key, value, href: isSafeUrl(value) ? value : null };
-    }),
+    tags: Object.keys(tags)
+      .filter((k) => k !== TAGS.note)
+      .sort()
+      .map((key) => {
+        const value = tags[key] ?? '';
+        return { key, value, href: isSafeUrl(value) ? value : null };
+      }),
     noteHtml: tags[TAGS.note] ? renderMarkdown(tags[TAGS.note] ?? '') : '',
-    datasets: run.inputs.map((d) => ({ name: d.name, digest: d.digest, context: d.context ?? '', sourceType: d.sourceType, source: d.source })),
+    datasets: run.inputs.map((d) => ({
+      name: d.name,
+      digest: d.digest,
+      context: d.context ?? '',
+      sourceType: d.sourceType,
+      source: d.source,
+    })),
     reproduction: reproductionView(run, input.runsById),
     parent: parentId ? link(input.runsById.get(parentId), parentId) : null,
     children: input.children.map((c) => link(c, c.id)),
-    artifacts: input.artifacts.map((a) => ({ ...a, sizeText: a.isDir ? '' : formatBytes(a.size), depth: a.path.split('/').length - 1 })),
+    artifacts: input.artifacts.map((a) => ({
+      ...a,
+      sizeText: a.isDir ? '' : formatBytes(a.size),
+      depth: a.path.split('/').length - 1,
+    })),
     models: input.models,
     hasMetrics: metricKeys.length > 0,
     dataHref: `../${hrefOf(sitePaths.runData(run.id))}`,

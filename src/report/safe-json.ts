@@ -14,7 +14,8 @@ const ESCAPES: Record<string, string> = {
 export function safeJson(value: unknown, encodeNonFinite = true): string {
   const text = encodeNonFinite
     ? JSON.stringify(value, (_k, v: unknown) =>
-      typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v)
+        typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v,
+      )
     : JSON.stringify(value);
   return (text ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c] ?? c);
 }

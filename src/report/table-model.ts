@@ -36,14 +36,17 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * duration, start and user. Constant params, system tags and empty columns come last, hidden by default.
  */
 export function columnsFor(runs: readonly Run[], main: MainMetric | null = null): Column[] {
-  const keysOf = (pick: (r: Run) => Record<string, unknown>): string[] => [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort(byString);
+  const keysOf = (pick: (r: Run) => Record<string, unknown>): string[] =>
+    [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort(byString);
   const distinct = (value: (r: Run) => string | undefined): { empty: boolean; constant: boolean } => {
     const seen = new Set(runs.map(value).filter((v) => v !== undefined && v !== ''));
     return { empty: seen.size === 0, constant: seen.size <= 1 && runs.every((r) => (value(r) ?? '') !== '') };
   };
   const shown: Column[] = [];
   const hidden: Column[] = [];
-  const metrics = keysOf((r) => r.metrics).sort((a, b) => (a === main?.key ? -1 : b === main?.key ? 1 : byString(a, b)));
+  const metrics = keysOf((r) => r.metrics).sort((a, b) =>
+    a === main?.key ? -1 : b === main?.key ? 1 : byString(a, b),
+  );
   for (const key of metrics) shown.push({ group: 'metric', key, label: key });
   for (const key of keysOf((r) => r.params)) {
     const d = distinct((r) => r.params[key]);
@@ -54,7 +57,12 @@ export function columnsFor(runs: readonly Run[], main: MainMetric | null = null)
   for (const key of keysOf((r) => r.tags)) {
     const d = distinct((r) => r.tags[key]);
     const col: Column = { group: 'tag', key, label: key };
-    if (isSystemTag(key) || d.empty || d.constant) hidden.push({ ...col, hidden: true, why: isSystemTag(key) ? 'system tag' : d.empty ? 'empty' : 'same in every run' });
+    if (isSystemTag(key) || d.empty || d.constant)
+      hidden.push({
+        ...col,
+        hidden: true,
+        why: isSystemTag(key) ? 'system tag' : d.empty ? 'empty' : 'same in every run',
+      });
     else shown.push(col);
   }
   const users = distinct((r) => r.user);
@@ -64,7 +72,12 @@ export function columnsFor(runs: readonly Run[], main: MainMetric | null = null)
     ...shown,
     { group: 'attr', key: 'duration', label: 'Duration' },
     { group: 'attr', key: 'start', label: 'Start' },
-    { group: 'attr', key: 'user', label: 'User', ...(users.constant || users.empty ? { hidden: true, why: 'same in every run' } : {}) },
+    {
+      group: 'attr',
+      key: 'user',
+      label: 'User',
+      ...(users.constant || users.empty ? { hidden: true, why: 'same in every run' } : {}),
+    },
     ...hidden,
   ];
 }
@@ -72,7 +85,9 @@ export function columnsFor(runs: readonly Run[], main: MainMetric | null = null)
 const MAX_CELL = 160;
 
 export function shorten(text: string, max = MAX_CELL): Cell {
-  return text.length > max ? { text: `${text.slice(0, max - 1)}…`, title: text } : { text, ...(text.length > 24 ? { title: text } : {}) };
+  return text.length > max
+    ? { text: `${text.slice(0, max - 1)}…`, title: text }
+    : { text, ...(text.length > 24 ? { title: text } : {}) };
 }
 
 /** Metric values as they are read in a table: 4 significant digits, the exact value on hover. */
@@ -89,8 +104,14 @@ export function cellFor(run: Run, col: Column): Cell {
     case 'attr':
       if (col.key === 'name') return shorten(run.name || run.id);
       if (col.key === 'status') return { text: run.status };
-      if (col.key === 'duration') return { text: formatDuration(run.endTime === null ? null : run.endTime - run.startTime), numeric: true };
-      if (col.key === 'start') return { text: formatTime(run.startTime).replace(/:\d\d UTC$/, ''), title: formatTime(run.startTime), numeric: true };
+      if (col.key === 'duration')
+        return { text: formatDuration(run.endTime === null ? null : run.endTime - run.startTime), numeric: true };
+      if (col.key === 'start')
+        return {
+          text: formatTime(run.startTime).replace(/:\d\d UTC$/, ''),
+          title: formatTime(run.startTime),
+          numeric: true,
+        };
       return shorten(run.user);
     case 'param': {
       const p = run.params[col.key] ?? '';
@@ -165,20 +186,28 @@ export interface OrderOptions {
 export function orderRows(runs: readonly Run[], opts: OrderOptions): Row[] {
   const { sort } = opts;
   // By a metric, runs that failed or were killed rank after the others: their values are not results to compare.
-  const unfinished = (r: Run): number => (sort?.col.group === 'metric' && (r.status === 'FAILED' || r.status === 'KILLED') ? 1 : 0);
-  const byValue = (a: Run, b: Run): number => (sort ? unfinished(a) - unfinished(b) || compareValues(sortValue(a, sort.col), sortValue(b, sort.col), sort.dir) : 0)
-    || b.startTime - a.startTime || byString(a.id, b.id);
+  const unfinished = (r: Run): number =>
+    sort?.col.group === 'metric' && (r.status === 'FAILED' || r.status === 'KILLED') ? 1 : 0;
+  const byValue = (a: Run, b: Run): number =>
+    (sort
+      ? unfinished(a) - unfinished(b) || compareValues(sortValue(a, sort.col), sortValue(b, sort.col), sort.dir)
+      : 0) ||
+    b.startTime - a.startTime ||
+    byString(a.id, b.id);
   if (opts.flat) return [...runs].sort(byValue).map((run) => ({ run, depth: 0 }));
   const ids = new Set(runs.map((r) => r.id));
   const children = new Map<string, Run[]>();
   const top: Run[] = [];
   for (const r of runs) {
-    if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId)) children.set(r.parentRunId, [...(children.get(r.parentRunId) ?? []), r]);
+    if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId))
+      children.set(r.parentRunId, [...(children.get(r.parentRunId) ?? []), r]);
     else top.push(r);
   }
   const families = top.map((head) => {
-    const kids = (children.get(head.id) ?? []).sort(sort ? byValue : (a, b) => a.startTime - b.startTime || byString(a.id, b.id));
-    const lead = sort ? [head, ...kids].sort(byValue)[0] as Run : head;
+    const kids = (children.get(head.id) ?? []).sort(
+      sort ? byValue : (a, b) => a.startTime - b.startTime || byString(a.id, b.id),
+    );
+    const lead = sort ? ([head, ...kids].sort(byValue)[0] as Run) : head;
     return { head, kids, lead };
   });
   families.sort((a, b) => byValue(a.lead, b.lead) || byValue(a.head, b.head));
@@ -215,7 +244,8 @@ export function groupRows(rows: readonly Row[], by: string): (Row | GroupHead)[]
 
 /** The CSV text of a view: a header of column labels, then one line per run. */
 export function toCsv(columns: readonly Column[], runs: readonly Run[]): string {
-  const q = (s: string): string => (/[",\n\r]/.test(s) || (/^[=+\-@]/.test(s) && Number.isNaN(Number(s))) ? `"${s.replace(/"/g, '""')}"` : s);
+  const q = (s: string): string =>
+    /[",\n\r]/.test(s) || (/^[=+\-@]/.test(s) && Number.isNaN(Number(s))) ? `"${s.replace(/"/g, '""')}"` : s;
   const value = (r: Run, c: Column): string => {
     if (c.group === 'metric') return r.metrics[c.key] === undefined ? '' : formatNumber(r.metrics[c.key]);
     if (c.group === 'attr' && c.key === 'start') return formatTime(r.startTime);
@@ -224,5 +254,9 @@ export function toCsv(columns: readonly Column[], runs: readonly Run[]): string 
     return cell.title ?? cell.text;
   };
   const head = ['run_id', ...columns.map((c) => (c.group === 'attr' ? c.label : `${c.group}s.${c.key}`))];
-  return [head.map(q).join(','), ...runs.map((r) => [r.id, ...columns.map((c) => value(r, c))].map(q).join(','))].join('\n') + '\n';
+  return (
+    [head.map(q).join(','), ...runs.map((r) => [r.id, ...columns.map((c) => value(r, c))].map(q).join(','))].join(
+      '\n',
+    ) + '\n'
+  );
 }

@@ -106,24 +106,58 @@ export function experimentPage(experiment: Experiment, runs: readonly Run[]): Ex
     rows,
     more: Math.max(0, ordered.length - rows.length),
     main,
-    best: best ? { value: formatShort(best.value), full: formatNumber(best.value), name: best.run.name || best.run.id, href: root + hrefOf(sitePaths.run(best.run.id)) } : null,
+    best: best
+      ? {
+          value: formatShort(best.value),
+          full: formatNumber(best.value),
+          name: best.run.name || best.run.id,
+          href: root + hrefOf(sitePaths.run(best.run.id)),
+        }
+      : null,
     failedCount: runs.filter((r) => r.status === 'FAILED' || r.status === 'KILLED').length,
     data: {
-      experiment: exp, columns, runs: ordered.map(({ run }) => toClientRun(run, root)), main, loss: companionLoss(runs, main),
+      experiment: exp,
+      columns,
+      runs: ordered.map(({ run }) => toClientRun(run, root)),
+      main,
+      loss: companionLoss(runs, main),
       bestId: best?.run.id ?? null,
-      dataFiles: Object.fromEntries(runs.filter((r) => Object.keys(r.metrics).length > 0).map((r) => [r.id, root + hrefOf(sitePaths.runData(r.id))])),
+      dataFiles: Object.fromEntries(
+        runs
+          .filter((r) => Object.keys(r.metrics).length > 0)
+          .map((r) => [r.id, root + hrefOf(sitePaths.runData(r.id))]),
+      ),
     },
   };
 }
 
 export interface IndexPage {
   experiments: {
-    id: string; name: string; href: string; runCount: number; lastActivity: string; mainMetric: string; best: string; bestFull: string; bestRunHref: string; bestRunName: string;
+    id: string;
+    name: string;
+    href: string;
+    runCount: number;
+    lastActivity: string;
+    mainMetric: string;
+    best: string;
+    bestFull: string;
+    bestRunHref: string;
+    bestRunName: string;
   }[];
-  models: { name: string; href: string; versionCount: number; aliases: string; latestStage: string; stages: { stage: string; stageClass: string; versions: string }[] }[];
+  models: {
+    name: string;
+    href: string;
+    versionCount: number;
+    aliases: string;
+    latestStage: string;
+    stages: { stage: string; stageClass: string; versions: string }[];
+  }[];
 }
 
-export function indexPage(experiments: readonly { experiment: Experiment; runs: readonly Run[] }[], models: readonly RegisteredModelData[]): IndexPage {
+export function indexPage(
+  experiments: readonly { experiment: Experiment; runs: readonly Run[] }[],
+  models: readonly RegisteredModelData[],
+): IndexPage {
   return {
     experiments: experiments.map(({ experiment, runs }) => {
       const main = mainMetric(experiment, runs);
@@ -142,17 +176,22 @@ export function indexPage(experiments: readonly { experiment: Experiment; runs: 
         bestRunName: best ? best.run.name || best.run.id : '',
       };
     }),
-    models: [...models].sort((a, b) => byString(a.name, b.name)).map((m) => {
-      const latest = [...m.versions].sort((a, b) => Number(b.version) - Number(a.version))[0];
-      return {
-        name: m.name,
-        href: hrefOf(sitePaths.model(m.name)),
-        versionCount: m.versions.length,
-        aliases: Object.keys(m.aliases).sort(byString).map((a) => `@${a}`).join(' '),
-        latestStage: latest ? `v${latest.version} ${latest.stage}` : '',
-        stages: stagesInUse(m),
-      };
-    }),
+    models: [...models]
+      .sort((a, b) => byString(a.name, b.name))
+      .map((m) => {
+        const latest = [...m.versions].sort((a, b) => Number(b.version) - Number(a.version))[0];
+        return {
+          name: m.name,
+          href: hrefOf(sitePaths.model(m.name)),
+          versionCount: m.versions.length,
+          aliases: Object.keys(m.aliases)
+            .sort(byString)
+            .map((a) => `@${a}`)
+            .join(' '),
+          latestStage: latest ? `v${latest.version} ${latest.stage}` : '',
+          stages: stagesInUse(m),
+        };
+      }),
   };
 }
 
@@ -182,7 +221,8 @@ export function stagesInUse(m: RegisteredModelData): { stage: string; stageClass
     by.set(stage, [...(by.get(stage) ?? []), `v${v.version}`]);
   }
   const rank = (s: string): number => (STAGE_ORDER.indexOf(s) + 5) % 5;
-  return [...by.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || byString(a[0], b[0]))
+  return [...by.entries()]
+    .sort((a, b) => rank(a[0]) - rank(b[0]) || byString(a[0], b[0]))
     .filter(([stage]) => stage !== 'None' || by.size === 1)
     .map(([stage, versions]) => ({ stage, stageClass: stageClass(stage), versions: versions.join(', ') }));
 }

@@ -31,7 +31,10 @@ export interface SiteWriter {
 function checkRel(rel: string): void {
   const parts = rel.split('/');
   if (parts.some((p) => p === '' || p === '.' || p === '..') || rel.includes('\\')) {
-    throw new TracklabError('INVALID_PARAMETER_VALUE', `tracklab: refusing to write outside the site: ${JSON.stringify(rel)}`);
+    throw new TracklabError(
+      'INVALID_PARAMETER_VALUE',
+      `tracklab: refusing to write outside the site: ${JSON.stringify(rel)}`,
+    );
   }
 }
 
@@ -40,7 +43,10 @@ async function readManifest(out: string): Promise<Manifest | null> {
   if (!existsSync(file)) {
     const entries = existsSync(out) ? await readdir(out) : [];
     if (entries.length > 0) {
-      throw new TracklabError('INVALID_STATE', `tracklab: ${out} is not empty and was not written by tracklab report; choose an empty or new --out folder`);
+      throw new TracklabError(
+        'INVALID_STATE',
+        `tracklab: ${out} is not empty and was not written by tracklab report; choose an empty or new --out folder`,
+      );
     }
     return null;
   }

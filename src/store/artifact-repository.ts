@@ -40,16 +40,29 @@ export class LocalArtifactRepository implements ArtifactRepository {
   readonly uri: string;
   private readonly folder: ArtifactFolder;
 
-  constructor(readonly root: string, runId: string) {
+  constructor(
+    readonly root: string,
+    runId: string,
+  ) {
     this.uri = pathToFileURL(root).href;
     this.folder = new ArtifactFolder(root, runId);
   }
 
-  async copyIn(localPath: string, dir: string): Promise<void> { this.folder.copyIn(localPath, dir); }
-  async write(path: string, data: string | Uint8Array): Promise<void> { this.folder.write(path, data); }
-  async list(dir: string, recursive: boolean): Promise<ArtifactEntry[]> { return this.folder.list(dir, recursive); }
-  async read(path: string): Promise<Buffer> { return this.folder.read(path); }
-  async localPath(path: string): Promise<string | undefined> { return this.folder.contained(path); }
+  async copyIn(localPath: string, dir: string): Promise<void> {
+    this.folder.copyIn(localPath, dir);
+  }
+  async write(path: string, data: string | Uint8Array): Promise<void> {
+    this.folder.write(path, data);
+  }
+  async list(dir: string, recursive: boolean): Promise<ArtifactEntry[]> {
+    return this.folder.list(dir, recursive);
+  }
+  async read(path: string): Promise<Buffer> {
+    return this.folder.read(path);
+  }
+  async localPath(path: string): Promise<string | undefined> {
+    return this.folder.contained(path);
+  }
 }
 
 /**
@@ -68,8 +81,10 @@ export function artifactResolver(fallback: (run: RunRecord) => string): Artifact
       }
       const factory = SCHEMES.get(`${scheme}:`);
       if (!factory) {
-        throw invalid(`run ${run.id} keeps its artifacts at ${uri}, whose scheme "${scheme}:" this tracklab cannot read; `
-          + `supported: file:${[...SCHEMES.keys()].map((s) => `, ${s}`).join('')}`);
+        throw invalid(
+          `run ${run.id} keeps its artifacts at ${uri}, whose scheme "${scheme}:" this tracklab cannot read; ` +
+            `supported: file:${[...SCHEMES.keys()].map((s) => `, ${s}`).join('')}`,
+        );
       }
       return factory(uri, run);
     },

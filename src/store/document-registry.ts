@@ -23,7 +23,10 @@ export abstract class DocumentRegistry {
   }
 
   async transitionStage(
-    name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean },
+    name: string,
+    version: number,
+    stage: ModelStage,
+    options: Change & { archiveExisting: boolean },
   ): Promise<ModelVersionRecord> {
     return this.change(name, (doc, now) => rules.transition(doc, version, stage, options, now));
   }

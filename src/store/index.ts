@@ -9,11 +9,25 @@ export type { Backend, BackendCapabilities, BackendKind } from './backend.js';
 export { artifactResolver, registerArtifactScheme, LocalArtifactRepository } from './artifact-repository.js';
 export type { ArtifactRepository, ArtifactResolver } from './artifact-repository.js';
 export type {
-  TrackingStore, TrackingStoreCore, RunWriter, RunBatch, RunUpdate, NewRun, RunSearch, RunPage,
+  TrackingStore,
+  TrackingStoreCore,
+  RunWriter,
+  RunBatch,
+  RunUpdate,
+  NewRun,
+  RunSearch,
+  RunPage,
 } from './tracking-store.js';
 export { searchRecords } from './search-records.js';
 export type {
-  ModelRegistryStore, ModelStage, ModelVersionRecord, RegisteredModelRecord, RegistryHistoryEntry, HistoryAction,
-  Change, NewModelVersion, ModelUpdate,
+  ModelRegistryStore,
+  ModelStage,
+  ModelVersionRecord,
+  RegisteredModelRecord,
+  RegistryHistoryEntry,
+  HistoryAction,
+  Change,
+  NewModelVersion,
+  ModelUpdate,
 } from './registry-store.js';
 export { MODEL_STAGES } from './registry-store.js';

@@ -7,13 +7,30 @@
 import { badState, exists, invalid, notFound } from '../core/errors.js';
 import { dict } from './json/run-events.js';
 import type {
-  Change, HistoryAction, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
+  Change,
+  HistoryAction,
+  ModelStage,
+  ModelUpdate,
+  ModelVersionRecord,
+  NewModelVersion,
+  RegisteredModelRecord,
 } from './registry-store.js';
 
-export function newModelDocument(name: string, init: { description: string; tags: Record<string, string>; user: string }, now: number): RegisteredModelRecord {
+export function newModelDocument(
+  name: string,
+  init: { description: string; tags: Record<string, string>; user: string },
+  now: number,
+): RegisteredModelRecord {
   const doc: RegisteredModelRecord = {
-    name, description: init.description, tags: dict(init.tags), createdAt: now, updatedAt: now,
-    aliases: dict({}), versions: [], history: [], nextVersion: 1,
+    name,
+    description: init.description,
+    tags: dict(init.tags),
+    createdAt: now,
+    updatedAt: now,
+    aliases: dict({}),
+    versions: [],
+    history: [],
+    nextVersion: 1,
   };
   record(doc, now, { user: init.user, comment: null }, 'create_model', {});
   return doc;
@@ -22,14 +39,25 @@ export function newModelDocument(name: string, init: { description: string; tags
 /** Names are unique ignoring case (they share a file on case-insensitive disks); the stored spelling wins. */
 export function checkSameName(doc: RegisteredModelRecord, name: string): void {
   if (doc.name !== name) {
-    throw exists(`model name "${name}" clashes with the registered model "${doc.name}" (names are unique ignoring case); use "${doc.name}" or another name`);
+    throw exists(
+      `model name "${name}" clashes with the registered model "${doc.name}" (names are unique ignoring case); use "${doc.name}" or another name`,
+    );
   }
 }
 
 export function addVersion(doc: RegisteredModelRecord, input: NewModelVersion, now: number): ModelVersionRecord {
   const version: ModelVersionRecord = {
-    version: doc.nextVersion++, source: input.source, runId: input.runId, path: input.path, stage: 'None', status: 'READY',
-    description: input.description, tags: dict(input.tags), user: input.user, createdAt: now, updatedAt: now,
+    version: doc.nextVersion++,
+    source: input.source,
+    runId: input.runId,
+    path: input.path,
+    stage: 'None',
+    status: 'READY',
+    description: input.description,
+    tags: dict(input.tags),
+    user: input.user,
+    createdAt: now,
+    updatedAt: now,
   };
   doc.versions.push(version);
   doc.updatedAt = now;
@@ -46,7 +74,11 @@ export function findVersion(doc: RegisteredModelRecord, version: number): ModelV
   return found;
 }
 
-export function applyUpdate(target: { description: string; tags: Record<string, string>; updatedAt: number }, update: ModelUpdate, now: number): void {
+export function applyUpdate(
+  target: { description: string; tags: Record<string, string>; updatedAt: number },
+  update: ModelUpdate,
+  now: number,
+): void {
   if (update.description !== undefined) target.description = update.description;
   if (update.tags) Object.assign(target.tags, update.tags);
   for (const key of update.deleteTags ?? []) delete target.tags[key];
@@ -54,7 +86,11 @@ export function applyUpdate(target: { description: string; tags: Record<string, 
 }
 
 export function transition(
-  doc: RegisteredModelRecord, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }, now: number,
+  doc: RegisteredModelRecord,
+  version: number,
+  stage: ModelStage,
+  options: Change & { archiveExisting: boolean },
+  now: number,
 ): ModelVersionRecord {
   if (options.archiveExisting) checkArchiveExisting(stage);
   const target = findVersion(doc, version);
@@ -68,8 +104,13 @@ export function transition(
       if (other.version === version || other.stage !== stage) continue;
       other.stage = 'Archived';
       other.updatedAt = now;
-      record(doc, now, { user: options.user, comment: `archived because version ${version} moved to ${stage}` }, 'transition',
-        { version: other.version, from: stage, to: 'Archived' });
+      record(
+        doc,
+        now,
+        { user: options.user, comment: `archived because version ${version} moved to ${stage}` },
+        'transition',
+        { version: other.version, from: stage, to: 'Archived' },
+      );
     }
   }
   return target;
@@ -82,18 +123,32 @@ export function checkArchiveExisting(stage: ModelStage): void {
   }
 }
 
-export function setAlias(doc: RegisteredModelRecord, alias: string, version: number, change: Change, now: number): void {
+export function setAlias(
+  doc: RegisteredModelRecord,
+  alias: string,
+  version: number,
+  change: Change,
+  now: number,
+): void {
   findVersion(doc, version);
   const before = Object.hasOwn(doc.aliases, alias) ? doc.aliases[alias] : undefined;
   doc.aliases[alias] = version;
   doc.updatedAt = now;
-  record(doc, now, change, 'set_alias', { version, alias, from: before === undefined ? null : String(before), to: String(version) });
+  record(doc, now, change, 'set_alias', {
+    version,
+    alias,
+    from: before === undefined ? null : String(before),
+    to: String(version),
+  });
 }
 
 export function deleteAlias(doc: RegisteredModelRecord, alias: string, change: Change, now: number): void {
   const before = Object.hasOwn(doc.aliases, alias) ? doc.aliases[alias] : undefined;
   if (before === undefined) {
-    const known = Object.keys(doc.aliases).map((a) => `@${a}`).join(', ') || 'none';
+    const known =
+      Object.keys(doc.aliases)
+        .map((a) => `@${a}`)
+        .join(', ') || 'none';
     throw notFound(`model "${doc.name}" has no alias "${alias}"; its aliases are: ${known}`);
   }
   delete doc.aliases[alias];
@@ -114,16 +169,27 @@ export function deleteVersion(doc: RegisteredModelRecord, version: number, chang
 export function checkDeletable(doc: RegisteredModelRecord): void {
   const live = doc.versions.filter((v) => v.stage === 'Production' || v.stage === 'Staging');
   if (live.length > 0) {
-    throw badState(`model "${doc.name}" has versions in ${live.map((v) => `${v.stage} (v${v.version})`).join(', ')}; archive them before deleting the model`);
+    throw badState(
+      `model "${doc.name}" has versions in ${live.map((v) => `${v.stage} (v${v.version})`).join(', ')}; archive them before deleting the model`,
+    );
   }
 }
 
 function record(
-  doc: RegisteredModelRecord, at: number, change: Change, action: HistoryAction,
+  doc: RegisteredModelRecord,
+  at: number,
+  change: Change,
+  action: HistoryAction,
   fields: { version?: number; from?: string | null; to?: string | null; alias?: string },
 ): void {
   doc.history.push({
-    at, user: change.user, action, version: fields.version ?? null, from: fields.from ?? null, to: fields.to ?? null,
-    alias: fields.alias ?? null, comment: change.comment,
+    at,
+    user: change.user,
+    action,
+    version: fields.version ?? null,
+    from: fields.from ?? null,
+    to: fields.to ?? null,
+    alias: fields.alias ?? null,
+    comment: change.comment,
   });
 }

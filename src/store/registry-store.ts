@@ -9,7 +9,7 @@ export const MODEL_STAGES: readonly ModelStage[] = ['None', 'Staging', 'Producti
 
 /** What a history entry records. Beyond MLflow, which keeps no history of transitions. */
 export type HistoryAction =
-  | 'create_model' | 'register' | 'transition' | 'set_alias' | 'delete_alias' | 'delete_version';
+  'create_model' | 'register' | 'transition' | 'set_alias' | 'delete_alias' | 'delete_version';
 
 export interface RegistryHistoryEntry {
   /** ms since the epoch */
@@ -58,7 +58,10 @@ export interface RegisteredModelRecord {
 }
 
 /** Who makes a change and why; recorded in the history. */
-export interface Change { user: string; comment: string | null }
+export interface Change {
+  user: string;
+  comment: string | null;
+}
 
 export interface NewModelVersion {
   source: string;
@@ -78,7 +81,10 @@ export interface ModelUpdate {
 }
 
 export interface ModelRegistryStore {
-  createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord>;
+  createRegisteredModel(
+    name: string,
+    init: { description: string; tags: Record<string, string>; user: string },
+  ): Promise<RegisteredModelRecord>;
   updateRegisteredModel(name: string, update: ModelUpdate): Promise<RegisteredModelRecord>;
   deleteRegisteredModel(name: string): Promise<void>;
   getRegisteredModel(name: string): Promise<RegisteredModelRecord>;
@@ -90,7 +96,12 @@ export interface ModelRegistryStore {
   /** Deletes the version and every alias pointing to it. */
   deleteModelVersion(name: string, version: number, change: Change): Promise<void>;
   /** With `archiveExisting` (Staging/Production only), the other versions in `stage` move to Archived. */
-  transitionStage(name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean }): Promise<ModelVersionRecord>;
+  transitionStage(
+    name: string,
+    version: number,
+    stage: ModelStage,
+    options: Change & { archiveExisting: boolean },
+  ): Promise<ModelVersionRecord>;
   /** Points `alias` at `version`, moving it when it pointed elsewhere. */
   setAlias(name: string, alias: string, version: number, change: Change): Promise<void>;
   deleteAlias(name: string, alias: string, change: Change): Promise<void>;

@@ -23,7 +23,8 @@ import type { TrackingStore } from './tracking-store.js';
 export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;
 
 /** Loaded on first use, so processes that only touch JSON stores never load the YAML library or the SQLite code. */
-const openMlrunsBackend = async (root: string): Promise<Backend> => (await import('./mlruns/mlruns-backend.js')).openMlrunsBackend(root);
+const openMlrunsBackend = async (root: string): Promise<Backend> =>
+  (await import('./mlruns/mlruns-backend.js')).openMlrunsBackend(root);
 const openSqliteBackend = async (uri: string, cwd: string): Promise<Backend> =>
   (await import('./sqlite/sqlite-backend.js')).openSqliteBackend(uri, cwd);
 
@@ -54,15 +55,18 @@ export function registerBackend(scheme: string, open: BackendOpener): void {
  * @example const backend = await openBackend('./mlruns'); backend.kind // 'mlruns'
  */
 export async function openBackend(location?: string, cwd = process.cwd()): Promise<Backend> {
-  const where = location ?? process.env['TRACKLAB_STORE'] ?? process.env['MLFLOW_TRACKING_URI'] ?? defaultStorePath(cwd);
+  const where =
+    location ?? process.env['TRACKLAB_STORE'] ?? process.env['MLFLOW_TRACKING_URI'] ?? defaultStorePath(cwd);
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(where)?.[1]?.toLowerCase();
   if (scheme === undefined || scheme.length === 1) return openFolder(resolve(cwd, where)); // a path (or C:\...)
   const open = BACKENDS.get(`${scheme}:`);
   if (!open) {
     const known = [...BACKENDS.keys()].join(', ');
-    throw invalid(PLANNED.includes(`${scheme}:`)
-      ? `store URI "${where}": the ${scheme}: backend is not available in this tracklab; supported: ${known} or a folder path`
-      : `store URI "${where}" has an unsupported scheme "${scheme}:"; supported: ${known} or a folder path`);
+    throw invalid(
+      PLANNED.includes(`${scheme}:`)
+        ? `store URI "${where}": the ${scheme}: backend is not available in this tracklab; supported: ${known} or a folder path`
+        : `store URI "${where}" has an unsupported scheme "${scheme}:"; supported: ${known} or a folder path`,
+    );
   }
   return open(where, { cwd });
 }
@@ -96,10 +100,15 @@ async function openFolder(path: string): Promise<Backend> {
   if (kind === 'json') return openJsonBackend(path);
   if (kind === 'mlruns') return openMlrunsBackend(path);
   if (kind === 'empty') return basename(path) === 'mlruns' ? openMlrunsBackend(path) : openJsonBackend(path);
-  const shown = readdirSync(path).filter((n) => !n.startsWith('.')).slice(0, 5).join(', ');
-  throw invalid(`folder ${path} is neither a tracklab store (no tracklab-store.json) nor an MLflow store (no meta.yaml `
-    + `experiments) and is not empty (${shown}${readdirSync(path).length > 5 ? ', ...' : ''}); tracklab does not take it over: `
-    + 'give an empty or new folder with --store, or an MLflow folder as mlruns:PATH');
+  const shown = readdirSync(path)
+    .filter((n) => !n.startsWith('.'))
+    .slice(0, 5)
+    .join(', ');
+  throw invalid(
+    `folder ${path} is neither a tracklab store (no tracklab-store.json) nor an MLflow store (no meta.yaml ` +
+      `experiments) and is not empty (${shown}${readdirSync(path).length > 5 ? ', ...' : ''}); tracklab does not take it over: ` +
+      'give an empty or new folder with --store, or an MLflow folder as mlruns:PATH',
+  );
 }
 
 /** `file:///abs` (a URL) or `file:./rel` and `file:/abs` (as MLflow users write them). */

@@ -1,6 +1,4 @@
-import type {
-  DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType,
-} from '../core/entities.js';
+import type { DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../core/entities.js';
 
 /**
  * The one interface every tracking backend implements (tracklab's JSON folder, an MLflow `mlruns` folder, an MLflow

@@ -18,9 +18,11 @@ export async function copyModels(ctx: TransferContext): Promise<void> {
   }
   const withHistory = models.filter((m) => m.history.length > 0).length;
   if (withHistory > 0) {
-    ctx.summary.notHeld.push(ctx.dest.capabilities.registryHistory
-      ? `the registry history of ${withHistory} models as written (the destination records the import's own changes instead)`
-      : `the registry history of ${withHistory} models (${ctx.dest.kind} keeps none, like MLflow)`);
+    ctx.summary.notHeld.push(
+      ctx.dest.capabilities.registryHistory
+        ? `the registry history of ${withHistory} models as written (the destination records the import's own changes instead)`
+        : `the registry history of ${withHistory} models (${ctx.dest.kind} keeps none, like MLflow)`,
+    );
   }
   for (const model of models) {
     await copyModel(ctx, to, model);
@@ -36,7 +38,12 @@ async function copyModel(ctx: TransferContext, to: ModelRegistryStore, model: Re
     ctx.summary.models.merged += 1;
   } else {
     ctx.summary.models.created += 1;
-    if (!ctx.dryRun) dest = await to.createRegisteredModel(model.name, { description: model.description, tags: model.tags, user: IMPORT.user });
+    if (!ctx.dryRun)
+      dest = await to.createRegisteredModel(model.name, {
+        description: model.description,
+        tags: model.tags,
+        user: IMPORT.user,
+      });
   }
   for (const version of model.versions) {
     await copyVersion(ctx, to, model.name, version, dest);
@@ -48,7 +55,9 @@ async function copyModel(ctx: TransferContext, to: ModelRegistryStore, model: Re
     const current = Object.hasOwn(now.aliases, alias) ? now.aliases[alias] : undefined;
     if (current === version) continue;
     if (current !== undefined) {
-      ctx.summary.conflicts.push(`alias ${model.name}@${alias} points to version ${current} in the destination, ${version} in the source; left as it is`);
+      ctx.summary.conflicts.push(
+        `alias ${model.name}@${alias} points to version ${current} in the destination, ${version} in the source; left as it is`,
+      );
       continue;
     }
     await to.setAlias(model.name, alias, version, IMPORT);
@@ -57,12 +66,21 @@ async function copyModel(ctx: TransferContext, to: ModelRegistryStore, model: Re
 }
 
 async function copyVersion(
-  ctx: TransferContext, to: ModelRegistryStore, name: string, v: ModelVersionRecord, dest: RegisteredModelRecord | undefined,
+  ctx: TransferContext,
+  to: ModelRegistryStore,
+  name: string,
+  v: ModelVersionRecord,
+  dest: RegisteredModelRecord | undefined,
 ): Promise<void> {
   const there = dest?.versions.find((x) => x.version === v.version);
   if (there) {
-    if (there.source === v.source && there.stage === v.stage && there.description === v.description) ctx.summary.versions.identical += 1;
-    else conflict(ctx, `version ${v.version} of model ${name} differs in the destination (source, stage or description); left as it is`);
+    if (there.source === v.source && there.stage === v.stage && there.description === v.description)
+      ctx.summary.versions.identical += 1;
+    else
+      conflict(
+        ctx,
+        `version ${v.version} of model ${name} differs in the destination (source, stage or description); left as it is`,
+      );
     return;
   }
   const next = dest?.nextVersion ?? 1;
@@ -74,14 +92,23 @@ async function copyVersion(
   if (ctx.dryRun) return;
   // numbers the source skipped (deleted versions) are created and deleted, so version numbers stay the same
   for (let n = next; n < v.version; n += 1) {
-    const gap = await to.createModelVersion(name, { ...versionInput(v), description: 'placeholder keeping version numbers' });
+    const gap = await to.createModelVersion(name, {
+      ...versionInput(v),
+      description: 'placeholder keeping version numbers',
+    });
     await to.deleteModelVersion(name, gap.version, { ...IMPORT, comment: 'keeps the version numbers of the source' });
   }
   const created = await to.createModelVersion(name, versionInput(v));
-  if (v.stage !== 'None') await to.transitionStage(name, created.version, v.stage, { ...IMPORT, archiveExisting: false });
+  if (v.stage !== 'None')
+    await to.transitionStage(name, created.version, v.stage, { ...IMPORT, archiveExisting: false });
   const copy = (await to.getRegisteredModel(name)).versions.find((x) => x.version === v.version);
   ctx.summary.verified.versions += 1;
-  if (!copy || copy.source !== v.source || copy.stage !== v.stage || JSON.stringify(copy.tags) !== JSON.stringify(v.tags)) {
+  if (
+    !copy ||
+    copy.source !== v.source ||
+    copy.stage !== v.stage ||
+    JSON.stringify(copy.tags) !== JSON.stringify(v.tags)
+  ) {
     ctx.summary.verified.mismatches.push(`version ${v.version} of model ${name} differs after copying`);
   }
   if (dest) dest.nextVersion = v.version + 1;

@@ -15,15 +15,23 @@ export interface TransferContext {
   tick: () => void;
 }
 
-const notFound = (error: unknown): boolean => error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST';
-const orUndefined = <T>(p: Promise<T>): Promise<T | undefined> => p.catch((e: unknown) => { if (notFound(e)) return undefined; throw e; });
+const notFound = (error: unknown): boolean =>
+  error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST';
+const orUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
+  p.catch((e: unknown) => {
+    if (notFound(e)) return undefined;
+    throw e;
+  });
 
 /** Every run of `experiment` in `backend`, a page at a time (oldest first). */
 export async function* runsOf(backend: Backend, experiment: Experiment): AsyncGenerator<RunRecord> {
   let pageToken: string | undefined;
   do {
     const page = await backend.tracking.searchRuns({
-      experimentIds: [experiment.id], view: 'ALL', maxResults: 1000, orderBy: ['attributes.start_time ASC'],
+      experimentIds: [experiment.id],
+      view: 'ALL',
+      maxResults: 1000,
+      orderBy: ['attributes.start_time ASC'],
       ...(pageToken ? { pageToken } : {}),
     });
     for (const run of page.runs) yield run;
@@ -42,14 +50,20 @@ export async function copyExperiments(ctx: TransferContext): Promise<void> {
       ctx.tick();
     }
     // a deleted experiment new to the destination arrives deleted too (its runs were copied first)
-    if (target && created && experiment.lifecycleStage === 'deleted') await ctx.dest.tracking.setExperimentLifecycle(target.id, 'deleted');
+    if (target && created && experiment.lifecycleStage === 'deleted')
+      await ctx.dest.tracking.setExperimentLifecycle(target.id, 'deleted');
   }
   if (deletedRuns > 0 && ctx.summary.runs.copied > 0) {
-    ctx.summary.notHeld.push(`original deletion times of deleted runs (the copies are marked deleted at the time of the import)`);
+    ctx.summary.notHeld.push(
+      `original deletion times of deleted runs (the copies are marked deleted at the time of the import)`,
+    );
   }
 }
 
-async function targetExperiment(ctx: TransferContext, experiment: Experiment): Promise<{ target: Experiment | undefined; created: boolean }> {
+async function targetExperiment(
+  ctx: TransferContext,
+  experiment: Experiment,
+): Promise<{ target: Experiment | undefined; created: boolean }> {
   const existing = await ctx.dest.tracking.getExperimentByName(experiment.name);
   if (existing) {
     ctx.summary.experiments.merged += 1;
@@ -72,7 +86,10 @@ async function findCopy(ctx: TransferContext, run: RunRecord, target: Experiment
   const same = await orUndefined(ctx.dest.tracking.getRun(run.id));
   if (same || ctx.dest.kind !== 'mlflow-rest' || target.id.startsWith('offline:')) return same;
   const { runs } = await ctx.dest.tracking.searchRuns({
-    experimentIds: [target.id], filter: `tags."${IMPORTED_FROM_TAG}" = '${run.id}'`, view: 'ALL', maxResults: 1,
+    experimentIds: [target.id],
+    filter: `tags."${IMPORTED_FROM_TAG}" = '${run.id}'`,
+    view: 'ALL',
+    maxResults: 1,
   });
   return runs[0];
 }
@@ -86,7 +103,9 @@ async function copyRun(ctx: TransferContext, run: RunRecord, target: Experiment 
       ctx.summary.runs.identical += 1;
     } else {
       ctx.summary.runs.conflicts += 1;
-      ctx.summary.conflicts.push(`run ${run.id} (${run.name}) is already in ${ctx.summary.destination} with other ${difference}; left as it is`);
+      ctx.summary.conflicts.push(
+        `run ${run.id} (${run.name}) is already in ${ctx.summary.destination} with other ${difference}; left as it is`,
+      );
     }
     return;
   }
@@ -94,14 +113,20 @@ async function copyRun(ctx: TransferContext, run: RunRecord, target: Experiment 
   ctx.summary.params += Object.keys(run.params).length;
   ctx.summary.tags += Object.keys(run.tags).length;
   ctx.summary.datasetInputs += run.inputs.length;
-  if (ctx.src.capabilities.metricSummaries) ctx.summary.metricPoints += Object.values(run.metrics).reduce((n, s) => n + s.count, 0);
+  if (ctx.src.capabilities.metricSummaries)
+    ctx.summary.metricPoints += Object.values(run.metrics).reduce((n, s) => n + s.count, 0);
   const srcFiles = ctx.src.artifacts.forRun(run);
   const files = (await srcFiles.list('', true)).filter((e) => !e.isDir);
   ctx.summary.artifacts.files += files.length;
   ctx.summary.artifacts.bytes += files.reduce((n, e) => n + e.size, 0);
   if (ctx.dryRun || !target) return;
   const created = await ctx.dest.tracking.createRun({
-    id: run.id, experimentId: target.id, name: run.name, startTime: run.startTime, user: run.user, tags: run.tags,
+    id: run.id,
+    experimentId: target.id,
+    name: run.name,
+    startTime: run.startTime,
+    user: run.user,
+    tags: run.tags,
   });
   if (created.id !== run.id) await ctx.dest.tracking.logBatch(created.id, { tags: { [IMPORTED_FROM_TAG]: run.id } });
   await writeRunData(ctx, run, created.id);
@@ -111,7 +136,8 @@ async function copyRun(ctx: TransferContext, run: RunRecord, target: Experiment 
   const copy = await ctx.dest.tracking.getRun(created.id);
   ctx.summary.verified.runs += 1;
   const difference = differs(run, copy, summaries);
-  if (difference !== undefined) ctx.summary.verified.mismatches.push(`run ${run.id} (${run.name}): ${difference} differ after copying`);
+  if (difference !== undefined)
+    ctx.summary.verified.mismatches.push(`run ${run.id} (${run.name}): ${difference} differ after copying`);
 }
 
 /** Params, inputs and every metric point through the destination's writer; then the run's final status. */
@@ -138,17 +164,35 @@ async function copyFile(from: ArtifactRepository, to: ArtifactRepository, path: 
 
 /** Which part of two copies of a run differs, or undefined when they hold the same data. */
 export function differs(a: RunRecord, b: RunRecord, summaries = true): string | undefined {
-  if (a.name !== b.name || a.status !== b.status || a.startTime !== b.startTime || a.endTime !== b.endTime) return 'name, status or times';
+  if (a.name !== b.name || a.status !== b.status || a.startTime !== b.startTime || a.endTime !== b.endTime)
+    return 'name, status or times';
   if (a.lifecycleStage !== b.lifecycleStage) return 'lifecycle stage';
   if (canonical(a.params) !== canonical(b.params)) return 'params';
-  const tags = (r: RunRecord): string => canonical(Object.fromEntries(Object.entries(r.tags).filter(([k]) => k !== IMPORTED_FROM_TAG)));
+  const tags = (r: RunRecord): string =>
+    canonical(Object.fromEntries(Object.entries(r.tags).filter(([k]) => k !== IMPORTED_FROM_TAG)));
   if (tags(a) !== tags(b)) return 'tags';
-  const metrics = (r: RunRecord): string => canonical(Object.fromEntries(Object.entries(r.metrics)
-    .map(([k, s]) => [k, [String(s.value), s.step, s.timestamp, ...(summaries ? [s.count, String(s.min), String(s.max)] : [])]])));
+  const metrics = (r: RunRecord): string =>
+    canonical(
+      Object.fromEntries(
+        Object.entries(r.metrics).map(([k, s]) => [
+          k,
+          [String(s.value), s.step, s.timestamp, ...(summaries ? [s.count, String(s.min), String(s.max)] : [])],
+        ]),
+      ),
+    );
   if (metrics(a) !== metrics(b)) return 'metrics';
-  const inputs = (r: RunRecord): string => r.inputs.map((d) => `${d.name}\u0000${d.digest}\u0000${d.context ?? ''}`).sort().join('\n');
+  const inputs = (r: RunRecord): string =>
+    r.inputs
+      .map((d) => `${d.name}\u0000${d.digest}\u0000${d.context ?? ''}`)
+      .sort()
+      .join('\n');
   if (inputs(a) !== inputs(b)) return 'dataset inputs';
   return undefined;
 }
 
-const canonical = (r: Record<string, unknown>): string => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
+const canonical = (r: Record<string, unknown>): string =>
+  JSON.stringify(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, r[k]]),
+  );

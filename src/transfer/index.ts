@@ -26,7 +26,11 @@ export interface TransferOptions {
  * Copies everything in `sources` (store locations or URIs) into `destination`.
  * @example const summary = await transfer(['./alice/mlruns', './bob/tracklab'], './class'); summary.runs.copied
  */
-export async function transfer(sources: readonly string[], destination: string, options: TransferOptions = {}): Promise<TransferSummary> {
+export async function transfer(
+  sources: readonly string[],
+  destination: string,
+  options: TransferOptions = {},
+): Promise<TransferSummary> {
   const opened: Backend[] = [];
   for (const source of sources) opened.push(await openBackend(source, options.cwd));
   // a dry run into a folder that does not exist yet leaves no folder behind
@@ -50,18 +54,33 @@ function newLocalFolder(location: string, cwd = process.cwd()): string | undefin
 }
 
 /** The same, between backends already open. */
-export async function transferBackends(sources: readonly Backend[], dest: Backend, options: TransferOptions = {}): Promise<TransferSummary> {
+export async function transferBackends(
+  sources: readonly Backend[],
+  dest: Backend,
+  options: TransferOptions = {},
+): Promise<TransferSummary> {
   for (const src of sources) {
-    if (src.uri === dest.uri) throw invalid(`source and destination are the same store (${dest.uri}); give another destination`);
+    if (src.uri === dest.uri)
+      throw invalid(`source and destination are the same store (${dest.uri}); give another destination`);
   }
-  const summary = emptySummary(sources.map((s) => s.uri), dest.uri, options.dryRun === true);
+  const summary = emptySummary(
+    sources.map((s) => s.uri),
+    dest.uri,
+    options.dryRun === true,
+  );
   const total = options.onProgress ? await countItems(sources) : 0;
   let done = 0;
   options.onProgress?.(0, total);
   for (const src of sources) {
     const ctx: TransferContext = {
-      src, dest, summary, dryRun: options.dryRun === true,
-      tick: () => { done += 1; options.onProgress?.(done, total); },
+      src,
+      dest,
+      summary,
+      dryRun: options.dryRun === true,
+      tick: () => {
+        done += 1;
+        options.onProgress?.(done, total);
+      },
     };
     await copyExperiments(ctx);
     await copyModels(ctx);

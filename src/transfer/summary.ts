@@ -24,15 +24,21 @@ export interface TransferSummary {
 
 export function emptySummary(sources: string[], destination: string, dryRun: boolean): TransferSummary {
   return {
-    dryRun, sources, destination,
+    dryRun,
+    sources,
+    destination,
     experiments: { created: 0, merged: 0 },
     runs: { copied: 0, identical: 0, conflicts: 0 },
-    metricPoints: 0, params: 0, tags: 0, datasetInputs: 0,
+    metricPoints: 0,
+    params: 0,
+    tags: 0,
+    datasetInputs: 0,
     artifacts: { files: 0, bytes: 0 },
     models: { created: 0, merged: 0 },
     versions: { copied: 0, identical: 0, conflicts: 0 },
     aliases: 0,
-    conflicts: [], notHeld: [],
+    conflicts: [],
+    notHeld: [],
     verified: { runs: 0, versions: 0, mismatches: [] },
   };
 }
@@ -44,14 +50,18 @@ export function formatSummary(s: TransferSummary): string {
     `${s.dryRun ? 'dry run: nothing written. ' : ''}${s.sources.join(', ')} -> ${s.destination}`,
     `experiments: ${s.experiments.created} new, ${s.experiments.merged} merged by name`,
     `runs: ${s.runs.copied} ${would}, ${s.runs.identical} already present, ${s.runs.conflicts} conflicting`,
-    `  ${s.metricPoints} metric points, ${s.params} params, ${s.tags} tags, ${s.datasetInputs} dataset inputs, `
-      + `${s.artifacts.files} artifact files (${s.artifacts.bytes} bytes)`,
-    `models: ${s.models.created} new, ${s.models.merged} merged; versions: ${s.versions.copied} ${would}, `
-      + `${s.versions.identical} already present, ${s.versions.conflicts} conflicting; ${s.aliases} aliases set`,
+    `  ${s.metricPoints} metric points, ${s.params} params, ${s.tags} tags, ${s.datasetInputs} dataset inputs, ` +
+      `${s.artifacts.files} artifact files (${s.artifacts.bytes} bytes)`,
+    `models: ${s.models.created} new, ${s.models.merged} merged; versions: ${s.versions.copied} ${would}, ` +
+      `${s.versions.identical} already present, ${s.versions.conflicts} conflicting; ${s.aliases} aliases set`,
   ];
   if (!s.dryRun) {
-    lines.push(`verified: ${s.verified.runs} runs and ${s.verified.versions} versions read back`
-      + (s.verified.mismatches.length === 0 ? ', all equal to their source' : `, ${s.verified.mismatches.length} differ:`));
+    lines.push(
+      `verified: ${s.verified.runs} runs and ${s.verified.versions} versions read back` +
+        (s.verified.mismatches.length === 0
+          ? ', all equal to their source'
+          : `, ${s.verified.mismatches.length} differ:`),
+    );
     for (const m of s.verified.mismatches) lines.push(`  ! ${m}`);
   }
   for (const c of s.conflicts) lines.push(`conflict: ${c}`);

@@ -3,7 +3,15 @@
  * review. Runs may come from several experiments; each run's data file is loaded on demand.
  */
 import type { RunData } from '../../src/report/run-view-model.js';
-import { chooseDims, dimTitle, mostVaryingParam, parallelSpec, runStyle, scatterSpec, type RunStyle } from '../../src/report/chart-specs.js';
+import {
+  chooseDims,
+  dimTitle,
+  mostVaryingParam,
+  parallelSpec,
+  runStyle,
+  scatterSpec,
+  type RunStyle,
+} from '../../src/report/chart-specs.js';
 import { SAFE_ID } from '../../src/report/paths.js';
 import { byId, el, fillSelect, pageData } from './dom.js';
 import { metricsTable, paramsTable, runsTable, type CompareView } from './compare-tables.js';
@@ -25,13 +33,22 @@ interface IndexEntry {
 export function selectionFromHash(hash: string): string[] {
   const m = /(?:^#|&)runs=([^&]*)/.exec(hash);
   if (!m) return [];
-  const ids = (m[1] as string).split(',').map((s) => { try { return decodeURIComponent(s).trim(); } catch { return ''; } });
+  const ids = (m[1] as string).split(',').map((s) => {
+    try {
+      return decodeURIComponent(s).trim();
+    } catch {
+      return '';
+    }
+  });
   return [...new Set(ids.filter((id) => SAFE_ID.test(id)))];
 }
 
 const setHash = (ids: string[]): void => {
   const h = readHash(location.hash);
-  location.hash = formatHash({ ...h, runs: ids.join(','), base: h['base'] && ids.includes(h['base']) ? h['base'] : '' }, ['runs', 'base', 'diff']);
+  location.hash = formatHash(
+    { ...h, runs: ids.join(','), base: h['base'] && ids.includes(h['base']) ? h['base'] : '' },
+    ['runs', 'base', 'diff'],
+  );
 };
 
 export function initComparePage(): () => void {
@@ -70,13 +87,17 @@ export function initComparePage(): () => void {
     if (known.length === 0) {
       drawnFor = '';
       if (body) body.hidden = true;
-      if (status) status.textContent = unknown.length ? `No such runs in this report: ${unknown.join(', ')}` : 'Pick runs with the checkboxes of an experiment page, or add them here.';
+      if (status)
+        status.textContent = unknown.length
+          ? `No such runs in this report: ${unknown.join(', ')}`
+          : 'Pick runs with the checkboxes of an experiment page, or add them here.';
       return;
     }
     if (status) status.textContent = `Loading ${known.length} runs…`;
     const runs = await Promise.all(known.map((id) => loadRunData(id, (index.get(id) as IndexEntry).data)));
     if (mine !== generation) return;
-    if (status) status.textContent = `${runs.length} runs${unknown.length ? `; not in this report: ${unknown.join(', ')}` : ''}`;
+    if (status)
+      status.textContent = `${runs.length} runs${unknown.length ? `; not in this report: ${unknown.join(', ')}` : ''}`;
     if (body) body.hidden = false;
     const styles = runs.map((_, i) => runStyle(i, isDark()));
     renderTables(runs, styles);
@@ -94,7 +115,7 @@ export function initComparePage(): () => void {
 /** The baseline from `#...&base=<id>`, else the first run. */
 const baselineFrom = (hash: string, ids: readonly string[]): string => {
   const b = readHash(hash)['base'];
-  return b && ids.includes(b) ? b : ids[0] ?? '';
+  return b && ids.includes(b) ? b : (ids[0] ?? '');
 };
 
 function updateHash(change: Record<string, string>): void {
@@ -104,7 +125,12 @@ function updateHash(change: Record<string, string>): void {
 
 function renderTables(runs: RunData[], styles: RunStyle[]): void {
   const ids = runs.map((r) => r.id);
-  const view: CompareView = { runs, styles, baseline: baselineFrom(location.hash, ids), diffOnly: readHash(location.hash)['diff'] === '1' };
+  const view: CompareView = {
+    runs,
+    styles,
+    baseline: baselineFrom(location.hash, ids),
+    diffOnly: readHash(location.hash)['diff'] === '1',
+  };
   const runsEl = byId<HTMLTableElement>('compare-runs');
   runsEl?.replaceChildren(...runsTable(view));
   if (runsEl) {
@@ -129,7 +155,11 @@ function renderCharts(runs: RunData[], styles: RunStyle[]): void {
   const chartRuns = toChartRuns(runs);
   const byKey = new Map<string, Line[]>();
   runs.forEach((r, i) => {
-    for (const s of r.series) byKey.set(s.key, [...(byKey.get(s.key) ?? []), { label: (chartRuns[i] as { label: string }).label, series: s, style: styles[i] as RunStyle }]);
+    for (const s of r.series)
+      byKey.set(s.key, [
+        ...(byKey.get(s.key) ?? []),
+        { label: (chartRuns[i] as { label: string }).label, series: s, style: styles[i] as RunStyle },
+      ]);
   });
   const box = byId('history-charts');
   if (box) void historyCharts(box, byKey);
@@ -141,11 +171,22 @@ function renderCharts(runs: RunData[], styles: RunStyle[]): void {
   const opt = (d: { kind: 'param' | 'metric'; key: string }) => ({ value: dimToValue(d), label: dimTitle(d) });
   const firstMetric = metrics[0]?.key ?? '';
   const telling = mostVaryingParam(chartRuns, firstMetric);
-  if (xs) fillSelect(xs, all.map(opt), xs.value || (telling ? `p:${telling}` : all[0] ? dimToValue(all[0]) : undefined));
+  if (xs)
+    fillSelect(xs, all.map(opt), xs.value || (telling ? `p:${telling}` : all[0] ? dimToValue(all[0]) : undefined));
   if (ys) fillSelect(ys, metrics.map(opt), ys.value || (metrics[0] ? dimToValue(metrics[0]) : undefined));
   const scatter = (): void => {
     const node = byId('chart-scatter');
-    if (node && xs?.value && ys?.value) void draw(node, scatterSpec(chartRuns, dimFromValue(xs.value), dimFromValue(ys.value), { width: fitWidth(node, 640), height: 280 }, colorOf));
+    if (node && xs?.value && ys?.value)
+      void draw(
+        node,
+        scatterSpec(
+          chartRuns,
+          dimFromValue(xs.value),
+          dimFromValue(ys.value),
+          { width: fitWidth(node, 640), height: 280 },
+          colorOf,
+        ),
+      );
   };
   if (xs) xs.onchange = scatter;
   if (ys) ys.onchange = scatter;

@@ -18,30 +18,60 @@ export interface CompareView {
 }
 
 function header(v: CompareView, first: string, controls: boolean): HTMLTableSectionElement {
-  return el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, first), ...v.runs.map((r, i) => {
-    const th = el('th', { scope: 'col', title: r.name });
-    th.append(swatch((v.styles[i] as RunStyle).color), ' ', el('a', { href: r.href }, r.name || r.id.slice(0, 8)));
-    if (r.id === v.baseline) th.append(' ', el('span', { class: 'badge' }, 'baseline'));
-    if (controls) {
-      if (r.id !== v.baseline) th.append(' ', el('button', { type: 'button', 'data-baseline': r.id, 'aria-label': `Use ${r.name} as the baseline` }, 'baseline'));
-      th.append(' ', el('button', { type: 'button', 'aria-label': `Remove ${r.name}`, 'data-remove': r.id }, '×'));
-    }
-    return th;
-  })));
+  return el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'col' }, first),
+      ...v.runs.map((r, i) => {
+        const th = el('th', { scope: 'col', title: r.name });
+        th.append(swatch((v.styles[i] as RunStyle).color), ' ', el('a', { href: r.href }, r.name || r.id.slice(0, 8)));
+        if (r.id === v.baseline) th.append(' ', el('span', { class: 'badge' }, 'baseline'));
+        if (controls) {
+          if (r.id !== v.baseline)
+            th.append(
+              ' ',
+              el(
+                'button',
+                { type: 'button', 'data-baseline': r.id, 'aria-label': `Use ${r.name} as the baseline` },
+                'baseline',
+              ),
+            );
+          th.append(' ', el('button', { type: 'button', 'aria-label': `Remove ${r.name}`, 'data-remove': r.id }, '×'));
+        }
+        return th;
+      }),
+    ),
+  );
 }
 
 /** The runs table: who, when, how long, what state, and where in a sweep. */
 export function runsTable(v: CompareView): HTMLTableSectionElement[] {
   const row = (label: string, cell: (r: RunData) => Node | string, num = false): HTMLTableRowElement =>
-    el('tr', {}, el('th', { scope: 'row' }, label), ...v.runs.map((r) => el('td', num ? { class: 'num' } : {}, cell(r))));
-  return [header(v, 'Run', true), el('tbody', {},
-    row('Status', (r) => el('span', { class: `badge status-${r.status}` }, r.status)),
-    row('Experiment', (r) => r.experiment),
-    row('Start', (r) => formatTime(r.startTime), true),
-    row('Duration', (r) => formatDuration(r.endTime === null ? null : r.endTime - r.startTime), true),
-    row('User', (r) => r.user),
-    row('Parent run', (r) => (r.parent ? el('a', { href: `runs/${encodeURIComponent(r.parent.id)}.html` }, r.parent.name) : '')),
-    row('Run id', (r) => el('code', {}, r.id)))];
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'row' }, label),
+      ...v.runs.map((r) => el('td', num ? { class: 'num' } : {}, cell(r))),
+    );
+  return [
+    header(v, 'Run', true),
+    el(
+      'tbody',
+      {},
+      row('Status', (r) => el('span', { class: `badge status-${r.status}` }, r.status)),
+      row('Experiment', (r) => r.experiment),
+      row('Start', (r) => formatTime(r.startTime), true),
+      row('Duration', (r) => formatDuration(r.endTime === null ? null : r.endTime - r.startTime), true),
+      row('User', (r) => r.user),
+      row('Parent run', (r) =>
+        r.parent ? el('a', { href: `runs/${encodeURIComponent(r.parent.id)}.html` }, r.parent.name) : '',
+      ),
+      row('Run id', (r) => el('code', {}, r.id)),
+    ),
+  ];
 }
 
 /** The parameters table; rows without a difference are hidden when "differences only" is on. */
@@ -77,14 +107,31 @@ export function metricsTable(v: CompareView): HTMLTableSectionElement[] {
     const best = ranked && finite.length > 1 ? (hi ? Math.max(...finite) : Math.min(...finite)) : undefined;
     const differs = new Set(values.map((x) => formatNumber(x))).size > 1;
     const b = base ? decodeValue(base.metrics[key]) : undefined;
-    const tr = el('tr', differs ? { class: 'differs-row' } : { 'data-same': 'true' },
-      el('th', { scope: 'row', ...(ranked ? { title: hi ? 'higher is better' : 'lower is better' } : {}) }, ranked ? `${key} ${hi ? '↑' : '↓'}` : key));
+    const tr = el(
+      'tr',
+      differs ? { class: 'differs-row' } : { 'data-same': 'true' },
+      el(
+        'th',
+        { scope: 'row', ...(ranked ? { title: hi ? 'higher is better' : 'lower is better' } : {}) },
+        ranked ? `${key} ${hi ? '↑' : '↓'}` : key,
+      ),
+    );
     v.runs.forEach((r, i) => {
       const x = values[i];
-      const td = el('td', { class: `num${x !== undefined && x === best && differs ? ' best-cell' : ''}`, title: formatNumber(x) }, formatShort(x));
+      const td = el(
+        'td',
+        { class: `num${x !== undefined && x === best && differs ? ' best-cell' : ''}`, title: formatNumber(x) },
+        formatShort(x),
+      );
       if (x !== undefined && b !== undefined && Number.isFinite(x) && Number.isFinite(b) && r.id !== v.baseline) {
         const d = x - b;
-        td.append(el('span', { class: `delta ${d === 0 || !ranked ? '' : (d > 0) === hi ? 'better' : 'worse'}`.trim() }, signed(d)));
+        td.append(
+          el(
+            'span',
+            { class: `delta ${d === 0 || !ranked ? '' : d > 0 === hi ? 'better' : 'worse'}`.trim() },
+            signed(d),
+          ),
+        );
       }
       tr.append(td);
     });

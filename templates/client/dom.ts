@@ -1,7 +1,12 @@
 /** Tiny DOM helpers: text is always set with textContent, never parsed as HTML. */
-export const byId = <T extends HTMLElement = HTMLElement>(id: string): T | null => document.getElementById(id) as T | null;
+export const byId = <T extends HTMLElement = HTMLElement>(id: string): T | null =>
+  document.getElementById(id) as T | null;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   node.append(...children);
@@ -13,7 +18,11 @@ export function pageData<T>(): T | null {
   return node?.textContent ? (JSON.parse(node.textContent) as T) : null;
 }
 
-export function fillSelect(select: HTMLSelectElement, options: { value: string; label: string }[], selected?: string): void {
+export function fillSelect(
+  select: HTMLSelectElement,
+  options: { value: string; label: string }[],
+  selected?: string,
+): void {
   select.replaceChildren(...options.map((o) => el('option', { value: o.value }, o.label)));
   if (selected !== undefined && options.some((o) => o.value === selected)) select.value = selected;
 }

@@ -11,4 +11,8 @@ export function downloadText(name: string, text: string, type = 'text/csv'): voi
 }
 
 /** A file-name-safe form of a name. */
-export const fileSafe = (name: string): string => name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'export';
+export const fileSafe = (name: string): string =>
+  name
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80) || 'export';

@@ -11,7 +11,8 @@ import { vegaGlobal, vegaLiteGlobal, type VegaView } from './vega-globals.js';
 const views = new WeakMap<Element, VegaView>();
 
 /** True when the page shows its dark theme (it follows the system setting). */
-export const isDark = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+export const isDark = (): boolean =>
+  typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
 
 /** Colors of the current theme (light or dark), read from the page's CSS. */
 function themeConfig(): Record<string, unknown> {
@@ -29,9 +30,11 @@ function themeConfig(): Record<string, unknown> {
   };
 }
 
-const quiet = (el: Element) => (_method: string, _level: number, input: unknown[]): void => {
-  el.setAttribute('data-chart-log', input.map(String).join(' ').slice(0, 300));
-};
+const quiet =
+  (el: Element) =>
+  (_method: string, _level: number, input: unknown[]): void => {
+    el.setAttribute('data-chart-log', input.map(String).join(' ').slice(0, 300));
+  };
 
 function blockedLoader() {
   const loader = vegaGlobal()!.loader();
@@ -53,7 +56,13 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
   }
   try {
     const log = quiet(el);
-    const logger = { level: () => logger, error: log.bind(null, 'error', 0), warn: log.bind(null, 'warn', 0), info: () => logger, debug: () => logger };
+    const logger = {
+      level: () => logger,
+      error: log.bind(null, 'error', 0),
+      warn: log.bind(null, 'warn', 0),
+      info: () => logger,
+      debug: () => logger,
+    };
     const compiled = vl.compile(spec, { config: themeConfig(), logger }).spec;
     const runtime = vega.parse(compiled, undefined, { ast: true });
     const view = new vega.View(runtime, {
@@ -77,7 +86,6 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
 /** The width a chart gets inside `el` (specs use `autosize: fit`, so axes and labels are inside it). */
 export const fitWidth = (el: HTMLElement, max: number): number => Math.max(220, Math.min(max, el.clientWidth || max));
 
-
 /**
  * Replaces the points of a named data set in a chart already drawn (no compile, no parse): what a smoothing change
  * needs. Returns false when the chart is not drawn, so the caller draws it.
@@ -87,7 +95,15 @@ export async function replaceData(el: HTMLElement, name: string, values: unknown
   const vega = vegaGlobal();
   if (!view || !vega || el.getAttribute('data-chart') !== 'drawn') return false;
   try {
-    await view.change(name, vega.changeset().remove(() => true).insert(values)).runAsync();
+    await view
+      .change(
+        name,
+        vega
+          .changeset()
+          .remove(() => true)
+          .insert(values),
+      )
+      .runAsync();
     return true;
   } catch {
     return false;

@@ -12,7 +12,16 @@ import { byId, debounce, el, fillSelect, pageData } from './dom.js';
 import { downloadText, fileSafe } from './download.js';
 import { setupExperimentCharts } from './experiment-charts.js';
 import { readHash, writeHash } from './hash-state.js';
-import { colId, drawTable, nextSort, PAGE_SIZE, viewRows, visibleColumns, type TableContext, type TableState } from './runs-table.js';
+import {
+  colId,
+  drawTable,
+  nextSort,
+  PAGE_SIZE,
+  viewRows,
+  visibleColumns,
+  type TableContext,
+  type TableState,
+} from './runs-table.js';
 
 export function toRun(c: ClientRun): Run {
   const metrics: Record<string, number> = {};
@@ -21,7 +30,19 @@ export function toRun(c: ClientRun): Run {
 }
 
 const ORDER = ['f', 'sort', 'dir', 'group', 'flat', 'diff', 'show', 'hide', 'sel', 'page'];
-const list = (v: string | undefined): string[] => (v ? v.split(',').map((s) => { try { return decodeURIComponent(s); } catch { return ''; } }).filter(Boolean) : []);
+const list = (v: string | undefined): string[] =>
+  v
+    ? v
+        .split(',')
+        .map((s) => {
+          try {
+            return decodeURIComponent(s);
+          } catch {
+            return '';
+          }
+        })
+        .filter(Boolean)
+    : [];
 const unlist = (xs: Iterable<string>): string => [...xs].map(encodeURIComponent).join(',');
 
 export function stateFromHash(hash: string): TableState {
@@ -41,8 +62,15 @@ export function stateFromHash(hash: string): TableState {
 
 export function stateToHash(s: TableState): Record<string, string> {
   return {
-    f: s.filter.trim(), sort: s.sort?.col ?? '', dir: s.sort ? (s.sort.dir > 0 ? 'asc' : 'desc') : '', group: s.group,
-    flat: s.flat ? '1' : '', diff: s.diff ? '1' : '', show: unlist(s.show), hide: unlist(s.hide), sel: unlist(s.sel),
+    f: s.filter.trim(),
+    sort: s.sort?.col ?? '',
+    dir: s.sort ? (s.sort.dir > 0 ? 'asc' : 'desc') : '',
+    group: s.group,
+    flat: s.flat ? '1' : '',
+    diff: s.diff ? '1' : '',
+    show: unlist(s.show),
+    hide: unlist(s.hide),
+    sel: unlist(s.sel),
     page: s.page > 0 ? String(s.page + 1) : '',
   };
 }
@@ -51,7 +79,8 @@ export function stateToHash(s: TableState): Record<string, string> {
 function matchingRuns(runs: readonly Run[], byId: ReadonlyMap<string, Run>, state: TableState): Run[] {
   const test = compileFilter(state.filter);
   const hits = new Set(runs.filter((r) => test(r)).map((r) => r.id));
-  if (!state.flat && !state.group) for (const r of runs) if (hits.has(r.id) && r.parentRunId && byId.has(r.parentRunId)) hits.add(r.parentRunId);
+  if (!state.flat && !state.group)
+    for (const r of runs) if (hits.has(r.id) && r.parentRunId && byId.has(r.parentRunId)) hits.add(r.parentRunId);
   return runs.filter((r) => hits.has(r.id));
 }
 
@@ -64,7 +93,11 @@ export function initExperimentPage(): (() => void) | null {
   const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
   const colors = new Map<string, string>();
   const ctx: TableContext = {
-    columns: data.columns, runs, hrefOf: (id) => hrefs.get(id) ?? '#', bestId: data.bestId, colorOf: (id) => colors.get(id),
+    columns: data.columns,
+    runs,
+    hrefOf: (id) => hrefs.get(id) ?? '#',
+    bestId: data.bestId,
+    colorOf: (id) => colors.get(id),
   };
   let state = stateFromHash(location.hash);
   let matching: Run[] = runs;
@@ -77,9 +110,15 @@ export function initExperimentPage(): (() => void) | null {
     const status = byId<HTMLOutputElement>('filter-status');
     try {
       matching = matchingRuns(runs, runById, state);
-      if (status) { status.textContent = state.filter.trim() ? `${matching.length} of ${runs.length} runs` : ''; status.className = ''; }
+      if (status) {
+        status.textContent = state.filter.trim() ? `${matching.length} of ${runs.length} runs` : '';
+        status.className = '';
+      }
     } catch (err) {
-      if (status) { status.textContent = err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err); status.className = 'error'; }
+      if (status) {
+        status.textContent = err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err);
+        status.className = 'error';
+      }
     }
     const { total, pages } = drawTable(table, ctx, state, matching);
     ui.sync(state, total, pages);
@@ -99,7 +138,9 @@ export function initExperimentPage(): (() => void) | null {
   table.addEventListener('change', (e) => {
     const box = e.target as HTMLInputElement;
     if (!box.classList.contains('pick')) return;
-    const sel = box.checked ? [...state.sel.filter((id) => id !== box.value), box.value] : state.sel.filter((id) => id !== box.value);
+    const sel = box.checked
+      ? [...state.sel.filter((id) => id !== box.value), box.value]
+      : state.sel.filter((id) => id !== box.value);
     change({ sel, page: state.page }, false);
   });
   ui.wire({
@@ -109,15 +150,17 @@ export function initExperimentPage(): (() => void) | null {
     column: (id, on, hiddenByDefault) => {
       const show = new Set(state.show);
       const hide = new Set(state.hide);
-      if (hiddenByDefault) (on ? show.add(id) : show.delete(id));
-      else (on ? hide.delete(id) : hide.add(id));
+      if (hiddenByDefault) on ? show.add(id) : show.delete(id);
+      else on ? hide.delete(id) : hide.add(id);
       change({ show, hide });
     },
     revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),
     page: (p) => change({ page: p }),
     exportCsv: () => {
       const cols = visibleColumns(ctx, state, matching);
-      const ordered = viewRows(ctx, state, matching).filter((r): r is { run: Run; depth: number } => 'run' in r).map((r) => r.run);
+      const ordered = viewRows(ctx, state, matching)
+        .filter((r): r is { run: Run; depth: number } => 'run' in r)
+        .map((r) => r.run);
       downloadText(`${fileSafe(data.experiment.name)}-runs.csv`, toCsv(cols, ordered));
     },
   });
@@ -128,7 +171,9 @@ export function initExperimentPage(): (() => void) | null {
   window.addEventListener('popstate', reread);
   window.addEventListener('hashchange', reread);
   // Back from the compare page may restore ticked boxes from the browser's form cache: the address decides.
-  window.addEventListener('pageshow', (e) => { if (e.persisted) reread(); });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) reread();
+  });
   render();
   return () => {
     onView = setupExperimentCharts(data, runs, (ids) => {
@@ -159,12 +204,16 @@ function controls(data: ExperimentData, runs: readonly Run[]) {
   const listBox = byId('column-list');
   const hiddenCount = data.columns.filter((c) => c.hidden).length;
   const varying = (pick: (r: Run) => Record<string, string>): string[] =>
-    [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].filter((k) => new Set(runs.map((r) => pick(r)[k] ?? '')).size > 1).sort();
+    [...new Set(runs.flatMap((r) => Object.keys(pick(r))))]
+      .filter((k) => new Set(runs.map((r) => pick(r)[k] ?? '')).size > 1)
+      .sort();
   if (group) {
     fillSelect(group, [
       { value: '', label: 'none' },
       ...varying((r) => r.params).map((k) => ({ value: `param:${k}`, label: `params.${k}` })),
-      ...varying((r) => r.tags).filter((k) => !k.startsWith('mlflow.')).map((k) => ({ value: `tag:${k}`, label: `tags.${k}` })),
+      ...varying((r) => r.tags)
+        .filter((k) => !k.startsWith('mlflow.'))
+        .map((k) => ({ value: `tag:${k}`, label: `tags.${k}` })),
       ...(new Set(runs.map((r) => r.user)).size > 1 ? [{ value: 'user', label: 'user' }] : []),
     ]);
   }
@@ -173,8 +222,17 @@ function controls(data: ExperimentData, runs: readonly Run[]) {
     if (c.group === 'attr' && (c.key === 'name' || c.key === 'status')) box.disabled = true;
     return box;
   });
-  listBox?.replaceChildren(...data.columns.map((c, i) => el('label', {}, boxes[i] as HTMLInputElement,
-    ` ${c.group === 'attr' ? '' : `${c.group}s.`}${c.label}`, ...(c.why ? [' ', el('span', { class: 'why' }, `(${c.why})`)] : []))));
+  listBox?.replaceChildren(
+    ...data.columns.map((c, i) =>
+      el(
+        'label',
+        {},
+        boxes[i] as HTMLInputElement,
+        ` ${c.group === 'attr' ? '' : `${c.group}s.`}${c.label}`,
+        ...(c.why ? [' ', el('span', { class: 'why' }, `(${c.why})`)] : []),
+      ),
+    ),
+  );
   const reveal = el('button', { type: 'button', id: 'reveal-columns' });
   const note = byId('hidden-cols');
   if (note && hiddenCount > 0) note.replaceChildren(reveal);
@@ -191,15 +249,25 @@ function controls(data: ExperimentData, runs: readonly Run[]) {
         (boxes[i] as HTMLInputElement).checked = c.hidden ? state.show.has(id) : !state.hide.has(id);
       });
       revealed = data.columns.filter((c) => c.hidden).every((c) => state.show.has(colId(c))) && hiddenCount > 0;
-      reveal.textContent = revealed ? `Hide the ${hiddenCount} extra columns` : `Show ${hiddenCount} more columns (constant params, system tags, empty)`;
+      reveal.textContent = revealed
+        ? `Hide the ${hiddenCount} extra columns`
+        : `Show ${hiddenCount} more columns (constant params, system tags, empty)`;
       syncSelection(state.sel);
       if (pager) {
         pager.hidden = pages <= 1;
         const page = Math.min(state.page, pages - 1);
         pager.replaceChildren(
-          el('button', { type: 'button', 'data-page': String(page - 1), ...(page === 0 ? { disabled: '' } : {}) }, '‹ Previous'),
+          el(
+            'button',
+            { type: 'button', 'data-page': String(page - 1), ...(page === 0 ? { disabled: '' } : {}) },
+            '‹ Previous',
+          ),
           el('span', {}, `Rows ${page * PAGE_SIZE + 1}–${Math.min(total, (page + 1) * PAGE_SIZE)} of ${total}`),
-          el('button', { type: 'button', 'data-page': String(page + 1), ...(page >= pages - 1 ? { disabled: '' } : {}) }, 'Next ›'),
+          el(
+            'button',
+            { type: 'button', 'data-page': String(page + 1), ...(page >= pages - 1 ? { disabled: '' } : {}) },
+            'Next ›',
+          ),
         );
       }
     },
@@ -208,12 +276,18 @@ function controls(data: ExperimentData, runs: readonly Run[]) {
         e.preventDefault();
         h.filter(input?.value ?? '', true);
       });
-      input?.addEventListener('input', debounce(() => h.filter(input.value, false), 300));
+      input?.addEventListener(
+        'input',
+        debounce(() => h.filter(input.value, false), 300),
+      );
       diff?.addEventListener('change', () => h.toggle('diff', diff.checked));
       flat?.addEventListener('change', () => h.toggle('flat', flat.checked));
       group?.addEventListener('change', () => h.group(group.value));
-      data.columns.forEach((c, i) => (boxes[i] as HTMLInputElement).addEventListener('change', (e) =>
-        h.column(colId(c), (e.target as HTMLInputElement).checked, !!c.hidden)));
+      data.columns.forEach((c, i) =>
+        (boxes[i] as HTMLInputElement).addEventListener('change', (e) =>
+          h.column(colId(c), (e.target as HTMLInputElement).checked, !!c.hidden),
+        ),
+      );
       reveal.addEventListener('click', () => h.revealAll(!revealed));
       pager?.addEventListener('click', (e) => {
         const p = (e.target as Element).closest('button')?.getAttribute('data-page');

@@ -22,9 +22,17 @@ export function readHash(hash: string = location.hash): HashState {
 
 /** Keys in a fixed order with empty values left out, so equal views give equal addresses. */
 export function formatHash(state: HashState, order: readonly string[]): string {
-  const keys = [...order, ...Object.keys(state).filter((k) => !order.includes(k)).sort()];
+  const keys = [
+    ...order,
+    ...Object.keys(state)
+      .filter((k) => !order.includes(k))
+      .sort(),
+  ];
   const enc = (s: string): string => encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':');
-  return keys.filter((k) => state[k] !== undefined && state[k] !== '').map((k) => `${enc(k)}=${enc(state[k] as string)}`).join('&');
+  return keys
+    .filter((k) => state[k] !== undefined && state[k] !== '')
+    .map((k) => `${enc(k)}=${enc(state[k] as string)}`)
+    .join('&');
 }
 
 /**

@@ -8,8 +8,16 @@ installRunDataHook();
 
 const page = document.body.getAttribute('data-page');
 // Tables first (this script runs before vega is parsed); charts once every deferred script has run.
-const startCharts = page === 'experiment' ? initExperimentPage() : page === 'run' ? initRunPage() : page === 'compare' ? initComparePage() : null;
+const startCharts =
+  page === 'experiment'
+    ? initExperimentPage()
+    : page === 'run'
+      ? initRunPage()
+      : page === 'compare'
+        ? initComparePage()
+        : null;
 if (startCharts) {
-  if (document.readyState === 'loading' || !(globalThis as { vega?: unknown }).vega) document.addEventListener('DOMContentLoaded', startCharts, { once: true });
+  if (document.readyState === 'loading' || !(globalThis as { vega?: unknown }).vega)
+    document.addEventListener('DOMContentLoaded', startCharts, { once: true });
   else startCharts();
 }

@@ -12,7 +12,10 @@ const fullLoaded = new Map<string, Series[]>();
 const fullWaiting = new Map<string, (s: Series[]) => void>();
 
 export function installRunDataHook(): void {
-  const g = globalThis as { tracklabRunData?: (d: RunData) => void; tracklabRunHistory?: (id: string, s: Series[]) => void };
+  const g = globalThis as {
+    tracklabRunData?: (d: RunData) => void;
+    tracklabRunHistory?: (id: string, s: Series[]) => void;
+  };
   g.tracklabRunData = (raw) => {
     const d = { ...raw, series: (raw.series as unknown as PackedSeries[]).map(unpackSeries) };
     loaded.set(d.id, d);
@@ -43,7 +46,10 @@ export function loadRunData(id: string, src: string): Promise<RunData> {
   if (have) return Promise.resolve(have);
   return new Promise((resolve, reject) => {
     const before = waiting.get(id);
-    waiting.set(id, (d) => { before?.(d); resolve(d); });
+    waiting.set(id, (d) => {
+      before?.(d);
+      resolve(d);
+    });
     if (!before) addScript(src, reject);
   });
 }

@@ -19,7 +19,10 @@ export function initRunPage(): () => void {
       const button = byId<HTMLButtonElement>('download-csv');
       if (button && data.series.length > 0) {
         button.hidden = false;
-        button.onclick = () => void loadFullHistories(data, '../').then((series) => downloadText(`${fileSafe(data.name || data.id)}-metrics.csv`, historiesCsv(series)));
+        button.onclick = () =>
+          void loadFullHistories(data, '../').then((series) =>
+            downloadText(`${fileSafe(data.name || data.id)}-metrics.csv`, historiesCsv(series)),
+          );
       }
     }
     for (const script of Array.from(document.querySelectorAll('script.vega-spec'))) {

@@ -4,7 +4,13 @@
  */
 import type { Run } from '../../src/core/entities.js';
 import {
-  cellFor, firstDirection, groupRows, orderRows, type Column, type GroupHead, type Row,
+  cellFor,
+  firstDirection,
+  groupRows,
+  orderRows,
+  type Column,
+  type GroupHead,
+  type Row,
 } from '../../src/report/table-model.js';
 import { el } from './dom.js';
 
@@ -71,19 +77,42 @@ function headerRow(cols: readonly Column[], state: TableState, all: readonly Col
     const button = el('button', { type: 'button', class: 'sort', 'data-col': String(i) });
     if (c.group !== 'attr') button.append(el('span', { class: 'group' }, c.group));
     button.append(c.label);
-    tr.append(el('th', { scope: 'col', class: `g-${c.group}${c.group === 'metric' ? ' num' : ''}`, 'data-col': String(i), 'aria-sort': sorted, title: c.label }, button));
+    tr.append(
+      el(
+        'th',
+        {
+          scope: 'col',
+          class: `g-${c.group}${c.group === 'metric' ? ' num' : ''}`,
+          'data-col': String(i),
+          'aria-sort': sorted,
+          title: c.label,
+        },
+        button,
+      ),
+    );
   }
   return tr;
 }
 
-function runRow(ctx: TableContext, run: Run, depth: number, cols: readonly Column[], selected: boolean): HTMLTableRowElement {
+function runRow(
+  ctx: TableContext,
+  run: Run,
+  depth: number,
+  cols: readonly Column[],
+  selected: boolean,
+): HTMLTableRowElement {
   const tr = el('tr', { 'data-run': run.id });
   if (depth > 0) {
     tr.className = 'child';
     tr.setAttribute('data-parent', run.parentRunId ?? '');
   }
   if (selected) tr.classList.add('selected');
-  const box = el('input', { type: 'checkbox', class: 'pick', value: run.id, 'aria-label': `Select run ${run.name || run.id}` });
+  const box = el('input', {
+    type: 'checkbox',
+    class: 'pick',
+    value: run.id,
+    'aria-label': `Select run ${run.name || run.id}`,
+  });
   box.checked = selected;
   tr.append(el('td', { class: 'select' }, box));
   for (const c of cols) {
@@ -93,7 +122,8 @@ function runRow(ctx: TableContext, run: Run, depth: number, cols: readonly Colum
       const color = ctx.colorOf(run.id);
       if (color) th.append(swatch(color), ' ');
       th.append(el('a', { href: ctx.hrefOf(run.id) }, cell.text));
-      if (run.id === ctx.bestId) th.append(' ', el('span', { class: 'best-mark', title: 'best finished run' }, '★ best'));
+      if (run.id === ctx.bestId)
+        th.append(' ', el('span', { class: 'best-mark', title: 'best finished run' }, '★ best'));
       if (cell.title) th.title = cell.title;
       tr.append(th);
     } else if (c.group === 'attr' && c.key === 'status') {
@@ -116,13 +146,19 @@ export function swatch(color: string): SVGSVGElement {
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('class', 'swatch');
   const line = document.createElementNS(ns, 'rect');
-  for (const [k, v] of Object.entries({ x: '0', y: '3', width: '14', height: '4', rx: '2', fill: color })) line.setAttribute(k, v);
+  for (const [k, v] of Object.entries({ x: '0', y: '3', width: '14', height: '4', rx: '2', fill: color }))
+    line.setAttribute(k, v);
   svg.append(line);
   return svg;
 }
 
 /** Redraws the table; returns how many rows (runs) the view has in total. */
-export function drawTable(table: HTMLTableElement, ctx: TableContext, state: TableState, matching: readonly Run[]): { total: number; pages: number } {
+export function drawTable(
+  table: HTMLTableElement,
+  ctx: TableContext,
+  state: TableState,
+  matching: readonly Run[],
+): { total: number; pages: number } {
   const cols = visibleColumns(ctx, state, matching);
   const rows = viewRows(ctx, state, matching);
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
@@ -131,15 +167,34 @@ export function drawTable(table: HTMLTableElement, ctx: TableContext, state: Tab
   const body = el('tbody');
   for (const r of rows.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)) {
     if ('group' in r) {
-      body.append(el('tr', { class: 'group-head' }, el('th', { colspan: String(cols.length + 1), scope: 'rowgroup' },
-        `${state.group.replace(/^(param|tag):/, '')} = ${r.group} `, el('span', { class: 'muted' }, `(${r.count} runs)`))));
+      body.append(
+        el(
+          'tr',
+          { class: 'group-head' },
+          el(
+            'th',
+            { colspan: String(cols.length + 1), scope: 'rowgroup' },
+            `${state.group.replace(/^(param|tag):/, '')} = ${r.group} `,
+            el('span', { class: 'muted' }, `(${r.count} runs)`),
+          ),
+        ),
+      );
     } else {
       body.append(runRow(ctx, r.run, r.depth, cols, selected.has(r.run.id)));
     }
   }
   if (rows.length === 0) {
-    body.append(el('tr', { class: 'empty' }, el('td', { colspan: String(cols.length + 1) },
-      state.filter.trim() ? `No runs match the filter ${state.filter.trim()}` : 'No runs in this experiment.')));
+    body.append(
+      el(
+        'tr',
+        { class: 'empty' },
+        el(
+          'td',
+          { colspan: String(cols.length + 1) },
+          state.filter.trim() ? `No runs match the filter ${state.filter.trim()}` : 'No runs in this experiment.',
+        ),
+      ),
+    );
   }
   table.replaceChildren(el('thead', {}, headerRow(cols, state, ctx.columns)), body);
   return { total: rows.filter((r) => !('group' in r)).length, pages };

@@ -14,7 +14,11 @@ async function seeded(): Promise<{ store: string; ids: string[] }> {
   const store = tempDir();
   const tracker = await Tracker.open({ store });
   const ids: string[] = [];
-  for (const [name, acc, model] of [['a', 0.95, 'rf'], ['b', 0.8, 'rf'], ['c', 0.99, 'knn']] as const) {
+  for (const [name, acc, model] of [
+    ['a', 0.95, 'rf'],
+    ['b', 0.8, 'rf'],
+    ['c', 0.99, 'knn'],
+  ] as const) {
     const run = await tracker.startRun({ experiment: 'iris', name });
     await run.logParams({ model });
     run.logMetric('acc', acc);
@@ -34,18 +38,38 @@ describe('tracklab CLI', () => {
     assert.match(table.out, /^ID\s+NAME\s+RUNS/m);
     assert.match(table.out, /^1\s+iris\s+3\s/m);
     const json = JSON.parse(cli(store, 'experiments', 'list', '--json').out) as { name: string }[];
-    assert.deepEqual(json.map((e) => e.name), ['Default', 'iris']);
+    assert.deepEqual(
+      json.map((e) => e.name),
+      ['Default', 'iris'],
+    );
   });
 
   it('lists runs with filter, order and limit; --json prints getRun objects', async () => {
     const { store, ids } = await seeded();
-    const r = cli(store, 'runs', 'list', '--experiment', 'iris', '--filter', 'metrics.acc > 0.9', '--order-by', 'metrics.acc DESC', '--json');
+    const r = cli(
+      store,
+      'runs',
+      'list',
+      '--experiment',
+      'iris',
+      '--filter',
+      'metrics.acc > 0.9',
+      '--order-by',
+      'metrics.acc DESC',
+      '--json',
+    );
     assert.equal(r.code, 0, r.err);
     const runs = JSON.parse(r.out) as { id: string; name: string; metrics: Record<string, unknown> }[];
-    assert.deepEqual(runs.map((x) => x.name), ['c', 'a']);
+    assert.deepEqual(
+      runs.map((x) => x.name),
+      ['c', 'a'],
+    );
     const tracker = await Tracker.open({ store });
-    const expected = JSON.parse(JSON.stringify(await tracker.getRun(ids[2] as string), (_k, v: unknown) =>
-      (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as unknown;
+    const expected = JSON.parse(
+      JSON.stringify(await tracker.getRun(ids[2] as string), (_k, v: unknown) =>
+        typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+      ),
+    ) as unknown;
     assert.deepEqual(runs[0], expected);
     assert.ok(Number.isNaN(decodeNumber(runs[1]?.metrics['odd'])), 'NaN printed as "NaN" and decodes back');
     const limited = cli(store, 'runs', 'list', '--max-results', '1');
@@ -74,7 +98,11 @@ describe('tracklab CLI', () => {
       [['runs', 'list', '--filter', 'metrics.acc >> 1'], /^tracklab: invalid filter "metrics.acc >> 1"/, 2],
       [['runs', 'show', '../../etc'], /^tracklab: run id "..\/..\/etc" is invalid/, 2],
       [['runs', 'show', 'abcdef'], /^tracklab: run "abcdef" does not exist/, 3],
-      [['runs', 'list', '--experiment', 'nope'], /^tracklab: experiment "nope" does not exist; known experiments: "Default", "iris"/, 3],
+      [
+        ['runs', 'list', '--experiment', 'nope'],
+        /^tracklab: experiment "nope" does not exist; known experiments: "Default", "iris"/,
+        3,
+      ],
       [['experiments', 'delete', 'Default'], /^tracklab: the Default experiment \(id 0\) cannot be deleted/, 2],
       [['runs', 'list', '--max-results', 'x'], /^tracklab: --max-results "x" is not a positive integer/, 2],
       [['runs', 'list', '--max-results', '0'], /^tracklab: --max-results "0" is not a positive integer/, 2],

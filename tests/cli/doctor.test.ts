@@ -40,16 +40,31 @@ describe('tracklab doctor', () => {
     rmSync(join(dir, 'experiments.json'));
     const found = doctor(dir);
     assert.equal(found.status, 6);
-    for (const re of [/run\.jsonl: ends in a torn line of 16 bytes .*\[repairable with --repair\]/, /experiments\.json\.lock: is a stale lock/,
-      /\.tmp: is a temp file left by a writer that died/, /experiments\.json: is missing but the store has runs/]) assert.match(found.stdout, re);
+    for (const re of [
+      /run\.jsonl: ends in a torn line of 16 bytes .*\[repairable with --repair\]/,
+      /experiments\.json\.lock: is a stale lock/,
+      /\.tmp: is a temp file left by a writer that died/,
+      /experiments\.json: is missing but the store has runs/,
+    ])
+      assert.match(found.stdout, re);
     const fixed = doctor(dir, '--repair');
     assert.equal(fixed.status, 0, fixed.stdout);
     assert.equal(readFileSync(log, 'utf8'), complete);
     const backups = readdirSync(join(dir, '.tracklab-backup'));
     assert.equal(backups.length, 1);
-    assert.ok(readFileSync(join(dir, '.tracklab-backup', backups[0] as string, 'runs', runId, 'run.jsonl'), 'utf8').endsWith('"ta'));
+    assert.ok(
+      readFileSync(join(dir, '.tracklab-backup', backups[0] as string, 'runs', runId, 'run.jsonl'), 'utf8').endsWith(
+        '"ta',
+      ),
+    );
     const tracker = await Tracker.open({ store: dir });
-    assert.deepEqual((await tracker.listExperiments()).map((e) => [e.id, e.name]), [['0', 'Default'], ['1', 'recovered-1']]);
+    assert.deepEqual(
+      (await tracker.listExperiments()).map((e) => [e.id, e.name]),
+      [
+        ['0', 'Default'],
+        ['1', 'recovered-1'],
+      ],
+    );
     assert.equal((await tracker.createExperiment('next')).id, '2');
     assert.equal(doctor(dir).status, 0);
   });

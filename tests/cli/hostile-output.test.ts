@@ -21,7 +21,13 @@ describe('hostile text in CLI output', () => {
     const run = await tracker.startRun({ experiment: `exp${HOSTILE}`, name: HOSTILE, tags: { t: HOSTILE } });
     await run.logParam('p', HOSTILE);
     await run.end();
-    for (const args of [['runs', 'list'], ['runs', 'show', run.id], ['experiments', 'list'], ['runs', 'list', '--json'], ['runs', 'show', run.id, '--json']]) {
+    for (const args of [
+      ['runs', 'list'],
+      ['runs', 'show', run.id],
+      ['experiments', 'list'],
+      ['runs', 'list', '--json'],
+      ['runs', 'show', run.id, '--json'],
+    ]) {
       const r = cli(store, ...args);
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(r.stdout, RAW_CONTROL, `tracklab ${args.join(' ')} printed a raw control character`);
@@ -48,7 +54,11 @@ describe('hostile text in CLI output', () => {
 describe('read-only commands', () => {
   it('do not create a store in a folder that is not one', () => {
     const dir = tempDir();
-    for (const args of [['runs', 'list'], ['experiments', 'list'], ['models', 'list']]) {
+    for (const args of [
+      ['runs', 'list'],
+      ['experiments', 'list'],
+      ['models', 'list'],
+    ]) {
       const r = cli(dir, ...args);
       assert.equal(r.status, 3, r.stderr);
       assert.match(r.stderr, /no tracklab store at .* \(it has no tracklab-store\.json\)/);

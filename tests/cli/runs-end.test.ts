@@ -10,7 +10,8 @@ describe('tracklab runs end', () => {
     const tracker = await Tracker.open({ store });
     const run = await tracker.startRun({ experiment: 'left', name: 'stuck' });
     await run.flush();
-    const cli = (...args: string[]) => spawnSync(process.execPath, [distCli, '--store', store, 'runs', 'end', ...args], { encoding: 'utf8' });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [distCli, '--store', store, 'runs', 'end', ...args], { encoding: 'utf8' });
     const ok = cli(run.id, '--status', 'FAILED');
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout, `ended run stuck (${run.id}) FAILED\n`);

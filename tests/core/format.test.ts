@@ -20,8 +20,14 @@ describe('formatting for people', () => {
   });
 
   it('shows metric values to 6 significant digits and spells out NaN and the infinities', () => {
-    assert.deepEqual([3, 1 / 3, 1e-7, 2e12, Number.NaN, -Infinity].map(formatNumber),
-      ['3', '0.333333', '1.0000e-7', '2000000000000', 'NaN', '-Infinity']);
+    assert.deepEqual([3, 1 / 3, 1e-7, 2e12, Number.NaN, -Infinity].map(formatNumber), [
+      '3',
+      '0.333333',
+      '1.0000e-7',
+      '2000000000000',
+      'NaN',
+      '-Infinity',
+    ]);
     assert.equal(formatNumber(undefined), '');
   });
 });

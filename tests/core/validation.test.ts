@@ -1,27 +1,46 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  paramValueToString, validateArtifactPath, validateExperimentName, validateKey, validateMetricValue, validateRunId,
-  validateRunStatus, validateStep, ownEntries,
+  paramValueToString,
+  validateArtifactPath,
+  validateExperimentName,
+  validateKey,
+  validateMetricValue,
+  validateRunId,
+  validateRunStatus,
+  validateStep,
+  ownEntries,
 } from '../../src/core/validation.js';
 import { randomRunName } from '../../src/core/names.js';
 import { decodeNumber, encodeNumber, nonFiniteReplacer } from '../../src/core/number-codec.js';
 
 describe('keys (MLflow rule)', () => {
   it('accepts what MLflow accepts', () => {
-    for (const key of ['loss', 'val loss: top/1', 'a.b', 'f1-score', 'x_y', 'métrique', 'a/b/c']) assert.equal(validateKey('metric', key), key);
+    for (const key of ['loss', 'val loss: top/1', 'a.b', 'f1-score', 'x_y', 'métrique', 'a/b/c'])
+      assert.equal(validateKey('metric', key), key);
   });
   it('rejects bad keys with the key in the message', () => {
     const cases: [unknown, RegExp][] = [
-      ['', /non-empty/], ['a'.repeat(251), /251 characters.*limit is 250/], ['a*b', /"a\*b" is invalid/],
-      ['../x', /normalized relative path/], ['/abs', /normalized/], ['.', /normalized/], ['a//b', /normalized/],
-      ['a/./b', /normalized/], ['a/', /normalized/], [42, /metric key 42/],
+      ['', /non-empty/],
+      ['a'.repeat(251), /251 characters.*limit is 250/],
+      ['a*b', /"a\*b" is invalid/],
+      ['../x', /normalized relative path/],
+      ['/abs', /normalized/],
+      ['.', /normalized/],
+      ['a//b', /normalized/],
+      ['a/./b', /normalized/],
+      ['a/', /normalized/],
+      [42, /metric key 42/],
     ];
     for (const [key, re] of cases) assert.throws(() => validateKey('metric', key), re);
   });
   it('takes every Object.prototype name as a key and leaves Object.prototype alone', () => {
-    for (const key of [...Object.getOwnPropertyNames(Object.prototype), 'prototype']) assert.equal(validateKey('param', key), key);
-    assert.deepEqual(ownEntries('params', JSON.parse('{"__proto__": {"polluted": 1}}')).map(([k]) => k), ['__proto__']);
+    for (const key of [...Object.getOwnPropertyNames(Object.prototype), 'prototype'])
+      assert.equal(validateKey('param', key), key);
+    assert.deepEqual(
+      ownEntries('params', JSON.parse('{"__proto__": {"polluted": 1}}')).map(([k]) => k),
+      ['__proto__'],
+    );
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
   });
 });
@@ -56,7 +75,8 @@ describe('values', () => {
 describe('ids, names, statuses', () => {
   it('uses a strict run id regex', () => {
     assert.equal(validateRunId('abc123'), 'abc123');
-    for (const bad of ['../../etc', 'a/b', '', '-a', 'a b', '%2e%2e']) assert.throws(() => validateRunId(bad), /run id .* is invalid/);
+    for (const bad of ['../../etc', 'a/b', '', '-a', 'a b', '%2e%2e'])
+      assert.throws(() => validateRunId(bad), /run id .* is invalid/);
   });
   it('checks experiment names', () => {
     assert.throws(() => validateExperimentName(''), /non-empty/);
@@ -77,9 +97,19 @@ describe('artifact paths', () => {
   });
   it('refuses every traversal spelling with a clear reason', () => {
     const cases: [string, RegExp][] = [
-      ['../x', /climbs out/], ['a/../../x', /climbs out/], ['%2e%2e/x', /percent-encoded/], ['%252e%252e/x', /percent-encoded/],
-      ['..\\x', /backslash/], ['C:../x', /drive letter/], ['/etc/passwd', /absolute/], ['\\\\host\\share', /backslash/],
-      ['a#/../x', /"#" or "\?"/], ['a?../x', /"#" or "\?"/], ['a\0b', /NUL/], ['a//b', /empty or "."/], ['./a', /empty or "."/],
+      ['../x', /climbs out/],
+      ['a/../../x', /climbs out/],
+      ['%2e%2e/x', /percent-encoded/],
+      ['%252e%252e/x', /percent-encoded/],
+      ['..\\x', /backslash/],
+      ['C:../x', /drive letter/],
+      ['/etc/passwd', /absolute/],
+      ['\\\\host\\share', /backslash/],
+      ['a#/../x', /"#" or "\?"/],
+      ['a?../x', /"#" or "\?"/],
+      ['a\0b', /NUL/],
+      ['a//b', /empty or "."/],
+      ['./a', /empty or "."/],
     ];
     for (const [path, re] of cases) assert.throws(() => validateArtifactPath(path), re, path);
   });

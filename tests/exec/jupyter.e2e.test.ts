@@ -14,7 +14,13 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { CellExecutionError, execNotebook } from '../../src/exec/exec-notebook.js';
 import { startJupyterServer, type JupyterServer } from '../../src/exec/jupyter-server.js';
-import { defaultPython, installKernel, kernelMainPath, uninstallKernel, writeKernelSpec } from '../../src/kernel/kernelspec.js';
+import {
+  defaultPython,
+  installKernel,
+  kernelMainPath,
+  uninstallKernel,
+  writeKernelSpec,
+} from '../../src/kernel/kernelspec.js';
 import { addNotebookCommands } from '../../src/cli/notebook-commands.js';
 import { createCliContext } from '../../src/cli/context.js';
 import type { Notebook } from '../../src/exec/notebook-format.js';
@@ -26,8 +32,16 @@ const PARAMS_NB = 'tests/fixtures/kernel-params.ipynb';
 const FAILING_NB = 'tests/fixtures/kernel-failing.ipynb';
 const readNb = async (file: string): Promise<Notebook> => JSON.parse(await readFile(file, 'utf8')) as Notebook;
 /** What a cell printed: its streams, and its value (execute_result) as a line. */
-const text = (nb: Notebook, i: number): string => (nb.cells[i]!.outputs ?? []).map((o) =>
-  (o.output_type === 'stream' ? o.text : o.output_type === 'execute_result' ? `${String(o.data['text/plain'])}\n` : '')).join('');
+const text = (nb: Notebook, i: number): string =>
+  (nb.cells[i]!.outputs ?? [])
+    .map((o) =>
+      o.output_type === 'stream'
+        ? o.text
+        : o.output_type === 'execute_result'
+          ? `${String(o.data['text/plain'])}\n`
+          : '',
+    )
+    .join('');
 const errorOf = (nb: Notebook, i: number): string =>
   (nb.cells[i]!.outputs ?? []).map((o) => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : '')).join('');
 
@@ -36,7 +50,9 @@ describe('tracklab exec', () => {
     const dir = tempDir();
     const out = join(dir, 'out.ipynb');
     const result = await execNotebook({
-      notebook: PARAMS_NB, out, store: join(dir, 'store'),
+      notebook: PARAMS_NB,
+      out,
+      store: join(dir, 'store'),
       params: ['lr=0.25', 'epochs=2', 'label=tuned', 'layers=[3, 3]'],
     });
     assert.deepEqual(result, { ok: true, out, cellsRun: 4 });
@@ -50,11 +66,19 @@ describe('tracklab exec', () => {
     assert.equal(r.name, 'tuned-run');
     assert.equal(r.status, 'FINISHED');
     assert.deepEqual(r.params, { lr: '0.25', epochs: '2', layers: '[3,3]' });
-    assert.deepEqual((await tracker.getMetricHistory(r.id, 'loss')).map((p) => p.value), [0.25, 0.125]);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(r.id, 'loss')).map((p) => p.value),
+      [0.25, 0.125],
+    );
     assert.equal(r.tags['mlflow.source.type'], 'NOTEBOOK');
     assert.equal(r.tags['mlflow.source.name'], join(process.cwd(), PARAMS_NB));
     assert.equal(r.tags['tracklab.exec.notebook'], join(process.cwd(), PARAMS_NB));
-    assert.deepEqual(JSON.parse(r.tags['tracklab.exec.params']!), { lr: 0.25, epochs: 2, label: 'tuned', layers: [3, 3] });
+    assert.deepEqual(JSON.parse(r.tags['tracklab.exec.params']!), {
+      lr: 0.25,
+      epochs: 2,
+      label: 'tuned',
+      layers: [3, 3],
+    });
     const attached = JSON.parse((await tracker.readArtifact(r.id, 'out.ipynb')).toString()) as Notebook;
     assert.equal(text(attached, 3), 'lr=0.25 epochs=2 label=tuned\n');
     await tracker.close();
@@ -64,9 +88,16 @@ describe('tracklab exec', () => {
     const dir = tempDir();
     const out = join(dir, 'failed.ipynb');
     const program = new Command().exitOverride().option('--store <dir>');
-    addNotebookCommands(program, createCliContext(() => program.opts<{ store?: string }>().store));
-    const error = await program.parseAsync(['node', 'tracklab', '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', out])
-      .then(() => undefined, (e: unknown) => e);
+    addNotebookCommands(
+      program,
+      createCliContext(() => program.opts<{ store?: string }>().store),
+    );
+    const error = await program
+      .parseAsync(['node', 'tracklab', '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', out])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof CellExecutionError, String(error));
     assert.match(error.message, /^tracklab: cell 2 failed: Error: the answer is wrong: 41/);
     assert.equal(error.code, 'EXECUTION_FAILED');
@@ -87,11 +118,17 @@ describe('tracklab exec', () => {
   it('draws %compare charts that survive nbconvert to HTML', async () => {
     const dir = tempDir();
     const out = join(dir, 'compare.ipynb');
-    const result = await execNotebook({ notebook: 'tests/fixtures/kernel-compare.ipynb', out, store: join(dir, 'store') });
+    const result = await execNotebook({
+      notebook: 'tests/fixtures/kernel-compare.ipynb',
+      out,
+      store: join(dir, 'store'),
+    });
     assert.equal(result.ok, true, result.error);
     await run(defaultPython(), ['-m', 'nbconvert', '--to', 'html', '--output-dir', dir, out]);
     const html = await readFile(join(dir, 'compare.html'), 'utf8');
-    const images = [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+    const images = [...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) =>
+      Buffer.from(m[1]!, 'base64').toString('utf8'),
+    );
     assert.ok(images.length >= 1, 'a chart image in the HTML export');
     assert.match(images[0]!, /^<svg[\s\S]*<path[\s\S]*<\/svg>$/, 'with its marks');
     assert.match(images[0]!, /first/);
@@ -104,11 +141,21 @@ describe('tracklab exec', () => {
     assert.ok(Date.now() - t0 < 3000);
   });
 
-  it('the CLI exits with status 9 (EXECUTION_FAILED) on a failing cell and prints the cell\'s error in one line', async () => {
+  it("the CLI exits with status 9 (EXECUTION_FAILED) on a failing cell and prints the cell's error in one line", async () => {
     const cli = 'dist/cli/main.js';
     const dir = tempDir();
-    const err = await run(process.execPath, [cli, '--store', join(dir, 'store'), 'exec', FAILING_NB, '--out', join(dir, 'o.ipynb')])
-      .then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [
+      cli,
+      '--store',
+      join(dir, 'store'),
+      'exec',
+      FAILING_NB,
+      '--out',
+      join(dir, 'o.ipynb'),
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.equal(err?.code, 9);
     assert.match(err.stderr, /^tracklab: cell 2 failed: Error: the answer is wrong: 41$/m);
   });
@@ -122,15 +169,28 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
     dir = mkdtempSync(join(tmpdir(), 'tracklab-jupyter-'));
     await writeKernelSpec(join(dir, 'share', 'jupyter'));
     server = await startJupyterServer({
-      python: defaultPython(), rootDir: process.cwd(),
-      env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter'), JUPYTER_RUNTIME_DIR: join(dir, 'rt'), TRACKLAB_STORE: join(dir, 'store') },
+      python: defaultPython(),
+      rootDir: process.cwd(),
+      env: {
+        ...process.env,
+        JUPYTER_PATH: join(dir, 'share', 'jupyter'),
+        JUPYTER_RUNTIME_DIR: join(dir, 'rt'),
+        TRACKLAB_STORE: join(dir, 'store'),
+      },
     });
   });
-  after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('answers kernel_info, runs magics, completes, and ends an open run KILLED at shutdown', async () => {
     const services = await import('@jupyterlab/services');
-    const serverSettings = services.ServerConnection.makeSettings({ baseUrl: server.url, wsUrl: server.url.replace('http', 'ws'), token: server.token });
+    const serverSettings = services.ServerConnection.makeSettings({
+      baseUrl: server.url,
+      wsUrl: server.url.replace('http', 'ws'),
+      token: server.token,
+    });
     const debug = console.debug;
     console.debug = () => undefined;
     const manager = new services.KernelManager({ serverSettings });
@@ -140,10 +200,13 @@ describe('the tracklab kernel over @jupyterlab/services', () => {
       const info = await kernel.requestKernelInfo();
       assert.equal((info?.content as { implementation: string }).implementation, 'tracklab');
       const streams: string[] = [];
-      const future = kernel.requestExecute({ code: '%experiment live\n%start_run open-run\nconst z = 2\n%log_metric z=z\nz * 21' });
+      const future = kernel.requestExecute({
+        code: '%experiment live\n%start_run open-run\nconst z = 2\n%log_metric z=z\nz * 21',
+      });
       future.onIOPub = (m) => {
         if (m.header.msg_type === 'stream') streams.push((m.content as { text: string }).text);
-        if (m.header.msg_type === 'execute_result') streams.push(`=${(m.content as { data: Record<string, string> }).data['text/plain']}`);
+        if (m.header.msg_type === 'execute_result')
+          streams.push(`=${(m.content as { data: Record<string, string> }).data['text/plain']}`);
       };
       assert.equal((await future.done).content.status, 'ok');
       assert.match(streams.join(''), /started run open-run .*\n=42$/s);
@@ -169,20 +232,39 @@ describe('the plain tslab kernel', () => {
     await mkdir(join(dir, 'node_modules'));
     await symlink(process.cwd(), join(dir, 'node_modules', 'tracklab'));
     const prefix = join(dir, 'prefix');
-    await run(process.execPath, ['node_modules/tslab/bin/tslab', 'install', `--python=${defaultPython()}`,
-      `--binary=${join(process.cwd(), 'node_modules', '.bin', 'tslab')}`, `--prefix=${prefix}`]);
+    await run(process.execPath, [
+      'node_modules/tslab/bin/tslab',
+      'install',
+      `--python=${defaultPython()}`,
+      `--binary=${join(process.cwd(), 'node_modules', '.bin', 'tslab')}`,
+      `--prefix=${prefix}`,
+    ]);
     const notebook = join(dir, 'plain.ipynb');
-    await writeFile(notebook, JSON.stringify({
-      nbformat: 4, nbformat_minor: 5, metadata: {},
-      cells: [{ id: 'a', cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: [
-        "import { Tracker } from 'tracklab';\n",
-        "const tracker = await Tracker.open({ store: './store' });\n",
-        "const run = await tracker.startRun({ experiment: 'plain-tslab', name: 'by-hand' });\n",
-        "run.logMetric('acc', 0.9);\n",
-        'await run.end();\n',
-        '(await tracker.getRun(run.id)).metrics.acc',
-      ] }],
-    }));
+    await writeFile(
+      notebook,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          {
+            id: 'a',
+            cell_type: 'code',
+            metadata: {},
+            execution_count: null,
+            outputs: [],
+            source: [
+              "import { Tracker } from 'tracklab';\n",
+              "const tracker = await Tracker.open({ store: './store' });\n",
+              "const run = await tracker.startRun({ experiment: 'plain-tslab', name: 'by-hand' });\n",
+              "run.logMetric('acc', 0.9);\n",
+              'await run.end();\n',
+              '(await tracker.getRun(run.id)).metrics.acc',
+            ],
+          },
+        ],
+      }),
+    );
     const saved = process.env['JUPYTER_PATH'];
     process.env['JUPYTER_PATH'] = join(prefix, 'share', 'jupyter');
     try {
@@ -205,12 +287,18 @@ describe('kernelspec', () => {
     const prefix = tempDir();
     await installKernel({ prefix });
     const specFile = join(prefix, 'share', 'jupyter', 'kernels', 'tracklab', 'kernel.json');
-    const spec = JSON.parse(await readFile(specFile, 'utf8')) as { argv: string[]; display_name: string; language: string };
+    const spec = JSON.parse(await readFile(specFile, 'utf8')) as {
+      argv: string[];
+      display_name: string;
+      language: string;
+    };
     assert.deepEqual(spec.argv, [process.execPath, kernelMainPath(), '--config-path', '{connection_file}']);
     assert.match(kernelMainPath(), /dist[/\\]kernel[/\\]kernel-main\.js$/);
     assert.equal(spec.display_name, 'TypeScript (tracklab)');
     assert.equal(spec.language, 'typescript');
-    const { stdout } = await run(defaultPython(), ['-m', 'jupyter', 'kernelspec', 'list'], { env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') } });
+    const { stdout } = await run(defaultPython(), ['-m', 'jupyter', 'kernelspec', 'list'], {
+      env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') },
+    });
     assert.match(stdout, /tracklab\s+.*kernels[/\\]tracklab/);
     await uninstallKernel({ prefix });
     assert.equal(existsSync(specFile), false);

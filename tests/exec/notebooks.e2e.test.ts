@@ -20,8 +20,11 @@ describe('example notebooks', () => {
   };
 
   it('notebooks/ holds the three examples', async () => {
-    assert.deepEqual((await readdir('notebooks')).filter((f) => f.endsWith('.ipynb')).sort(),
-      ['01-iris-classifier.ipynb', '02-hyperparameter-sweep.ipynb', '03-register-best-model.ipynb']);
+    assert.deepEqual((await readdir('notebooks')).filter((f) => f.endsWith('.ipynb')).sort(), [
+      '01-iris-classifier.ipynb',
+      '02-hyperparameter-sweep.ipynb',
+      '03-register-best-model.ipynb',
+    ]);
   });
 
   it('01: the classifier logs one tracked run with params, metrics, the model and its source', async () => {
@@ -33,7 +36,8 @@ describe('example notebooks', () => {
     assert.ok((run?.metrics.accuracy ?? 0) > 0.8, `accuracy ${run?.metrics.accuracy}`);
     assert.equal(run?.tags['mlflow.source.type'], 'NOTEBOOK');
     const artifacts = (await tracker.listArtifacts(run!.id)).map((a) => a.path);
-    for (const a of ['model', 'notebook-cell.ts', '01-iris-classifier.ipynb']) assert.ok(artifacts.includes(a), `${a} in ${artifacts.join(', ')}`);
+    for (const a of ['model', 'notebook-cell.ts', '01-iris-classifier.ipynb'])
+      assert.ok(artifacts.includes(a), `${a} in ${artifacts.join(', ')}`);
     await tracker.close();
   });
 

@@ -6,7 +6,8 @@ import type { Notebook } from '../../src/exec/notebook-format.js';
 import { declaredNames, injectParameters, parameterCellSource, parseParameter } from '../../src/exec/parameters.js';
 
 const fixtureSync = (): Notebook => JSON.parse(readFileSync('tests/fixtures/kernel-params.ipynb', 'utf8')) as Notebook;
-const fixture = async (): Promise<Notebook> => JSON.parse(await readFile('tests/fixtures/kernel-params.ipynb', 'utf8')) as Notebook;
+const fixture = async (): Promise<Notebook> =>
+  JSON.parse(await readFile('tests/fixtures/kernel-params.ipynb', 'utf8')) as Notebook;
 
 describe('parameters', () => {
   it('parses values as JSON when they are JSON, else as strings (papermill)', () => {
@@ -22,12 +23,20 @@ describe('parameters', () => {
     assert.throws(() => parseParameter('1x=2'), /not a valid identifier/);
   });
   it('finds top-level let and const names with the TypeScript parser', () => {
-    const d = declaredNames('let a = 1, b: number[] = [2];\nconst c = 3;\n{ let inner = 1; }\nvar v = 1;\nlet { d, e: [f] } = { d: 1, e: [2] };\n%log_param a=a');
-    assert.deepEqual(d, { lets: ['a', 'b', 'd', 'f'], consts: ['c'], types: { a: 'number', b: 'array', c: 'number', v: 'number' } });
+    const d = declaredNames(
+      'let a = 1, b: number[] = [2];\nconst c = 3;\n{ let inner = 1; }\nvar v = 1;\nlet { d, e: [f] } = { d: 1, e: [2] };\n%log_param a=a',
+    );
+    assert.deepEqual(d, {
+      lets: ['a', 'b', 'd', 'f'],
+      consts: ['c'],
+      types: { a: 'number', b: 'array', c: 'number', v: 'number' },
+    });
   });
   it('refuses a value of another type than the parameters cell declares, before anything runs', async () => {
-    assert.throws(() => injectParameters(fixtureSync(), { lr: 'abc' }, 'f.ipynb'),
-      /^TracklabError: tracklab: parameter "lr" is declared as number in the parameters cell, got "abc" \(a string\); pass a number$/);
+    assert.throws(
+      () => injectParameters(fixtureSync(), { lr: 'abc' }, 'f.ipynb'),
+      /^TracklabError: tracklab: parameter "lr" is declared as number in the parameters cell, got "abc" \(a string\); pass a number$/,
+    );
     assert.throws(() => injectParameters(fixtureSync(), { layers: 3 }, 'f.ipynb'), /"layers" is declared as array/);
     assert.throws(() => injectParameters(fixtureSync(), { label: 5 }, 'f.ipynb'), /"label" is declared as string/);
     assert.equal(injectParameters(fixtureSync(), { lr: -1, label: 'x', layers: [] }, 'f.ipynb').cells.length, 4);
@@ -48,9 +57,14 @@ describe('parameters', () => {
     assert.match((twice.cells[1]!.source as string[]).join(''), /lr = 2;/);
   });
   it('refuses undeclared names and consts before anything runs', async () => {
-    await assert.rejects(async () => injectParameters(await fixture(), { nope: 1 }, 'f.ipynb'),
-      /parameter "nope" is not declared in the parameters cell \(it declares with let: lr, epochs, label, layers\)/);
-    await assert.rejects(async () => injectParameters(await fixture(), { fixed: 2 }, 'f.ipynb'), /"fixed" is declared with const/);
+    await assert.rejects(
+      async () => injectParameters(await fixture(), { nope: 1 }, 'f.ipynb'),
+      /parameter "nope" is not declared in the parameters cell \(it declares with let: lr, epochs, label, layers\)/,
+    );
+    await assert.rejects(
+      async () => injectParameters(await fixture(), { fixed: 2 }, 'f.ipynb'),
+      /"fixed" is declared with const/,
+    );
     const noParams: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
     assert.throws(() => injectParameters(noParams, { a: 1 }, 'f.ipynb'), /f.ipynb has no cell tagged "parameters"/);
     assert.equal(injectParameters(noParams, {}, 'f.ipynb').cells.length, 0);

@@ -17,18 +17,35 @@ const suiteInstalled = (): boolean =>
 
 describe('jupyter_kernel_test', () => {
   it('the tracklab kernel passes the conformance suite', async (t) => {
-    if (!suiteInstalled()) return t.skip('python3-jupyter-kernel-test is not installed (scripts/install-system-deps.sh installs it)');
+    if (!suiteInstalled())
+      return t.skip('python3-jupyter-kernel-test is not installed (scripts/install-system-deps.sh installs it)');
     const dir = await tempDir();
     await writeKernelSpec(join(dir, 'share', 'jupyter'));
     const r = spawnSync(PYTHON, ['-m', 'unittest', '-v', 'test_tracklab_kernel'], {
-      cwd: join('tests', 'kernel', 'conformance'), encoding: 'utf8', timeout: 240_000,
-      env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter'), TRACKLAB_STORE: join(dir, 'store'), PYTHONDONTWRITEBYTECODE: '1' },
+      cwd: join('tests', 'kernel', 'conformance'),
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: {
+        ...process.env,
+        JUPYTER_PATH: join(dir, 'share', 'jupyter'),
+        TRACKLAB_STORE: join(dir, 'store'),
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
     });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /^OK/m);
     // history, pager and clear_output are optional parts of the protocol the kernel does not offer
-    for (const name of ['kernel_info', 'execute_stdout', 'execute_stderr', 'error', 'execute_result', 'display_data',
-      'completion', 'is_complete', 'inspect']) {
+    for (const name of [
+      'kernel_info',
+      'execute_stdout',
+      'execute_stderr',
+      'error',
+      'execute_result',
+      'display_data',
+      'completion',
+      'is_complete',
+      'inspect',
+    ]) {
       assert.match(r.stderr, new RegExp(`^test_${name} \\(.*\\) \\.\\.\\. ok$`, 'm'), `test_${name} ran and passed`);
     }
   });

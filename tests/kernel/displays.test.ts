@@ -9,10 +9,24 @@ import { createLiveView } from '../../src/kernel/live-view.js';
 describe('charts', () => {
   it('have no white background, grey text, and legends with whole run names', async () => {
     const long = 'a-rather-long-run-name-from-a-sweep-lr-0.001 (1a2b3c4d)';
-    const svg = await renderSvg(metricLineSpec('loss', [
-      { label: long, points: [{ step: 0, value: 1 }, { step: 1, value: 0.5 }] },
-      { label: 'short (5e6f7a8b)', points: [{ step: 0, value: 2 }, { step: 1, value: 1 }] },
-    ]));
+    const svg = await renderSvg(
+      metricLineSpec('loss', [
+        {
+          label: long,
+          points: [
+            { step: 0, value: 1 },
+            { step: 1, value: 0.5 },
+          ],
+        },
+        {
+          label: 'short (5e6f7a8b)',
+          points: [
+            { step: 0, value: 2 },
+            { step: 1, value: 1 },
+          ],
+        },
+      ]),
+    );
     assert.doesNotMatch(svg, /fill="(white|#fff|#ffffff)"/i, 'no white box behind the chart');
     assert.match(svg, /fill="#888"/);
     assert.ok(svg.includes(long.replace(/&/g, '&amp;')), 'the whole legend label');
@@ -21,7 +35,14 @@ describe('charts', () => {
 
 describe('plain-text fallbacks', () => {
   it('turn an HTML table into lines of text', () => {
-    const html = `<p><b>run &lt;1&gt;</b></p>${table(['metric', 'latest'], [['acc', '0.9'], ['loss', '0.1']], 'Metrics')}`;
+    const html = `<p><b>run &lt;1&gt;</b></p>${table(
+      ['metric', 'latest'],
+      [
+        ['acc', '0.9'],
+        ['loss', '0.1'],
+      ],
+      'Metrics',
+    )}`;
     assert.equal(toPlainText(html), 'run <1>\nMetrics\nmetric  latest\nacc  0.9\nloss  0.1');
   });
 });
@@ -31,7 +52,11 @@ describe('live view', () => {
   it('updates one display in place, at most once per interval, with an HTML table and text', () => {
     let clock = 0;
     const writes: { data: Record<string, string>; id: string; update: boolean }[] = [];
-    const live = createLiveView({ write: (data, id, update) => writes.push({ data, id, update }), intervalMs: 250, now: () => clock });
+    const live = createLiveView({
+      write: (data, id, update) => writes.push({ data, id, update }),
+      intervalMs: 250,
+      now: () => clock,
+    });
     for (let i = 0; i < 10_000; i++) {
       clock = i; // 1 ms per point: 10 s of training
       live.metric(run, 'loss', 1 / (i + 1), i);

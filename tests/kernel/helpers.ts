@@ -7,31 +7,52 @@ import { Tracker } from '../../src/tracker.js';
 
 export { tempDir } from '../helpers.js';
 
-export interface Recorder extends DisplaySink { html_: string[]; svg_: string[]; text_: string[] }
+export interface Recorder extends DisplaySink {
+  html_: string[];
+  svg_: string[];
+  text_: string[];
+}
 
 export function recorder(): Recorder {
   const r: Recorder = {
-    html_: [], svg_: [], text_: [],
-    html: (m) => { r.html_.push(m); }, svg: (m) => { r.svg_.push(m); }, text: (l) => { r.text_.push(l); },
+    html_: [],
+    svg_: [],
+    text_: [],
+    html: (m) => {
+      r.html_.push(m);
+    },
+    svg: (m) => {
+      r.svg_.push(m);
+    },
+    text: (l) => {
+      r.text_.push(l);
+    },
   };
   return r;
 }
 
 export async function newRuntime(store: string, display: DisplaySink = recorder()): Promise<MagicRuntime> {
-  return new MagicRuntime({ display, openTracker: () => Tracker.open({ store, sourceType: 'NOTEBOOK', sourceName: 'test.ipynb' }) });
+  return new MagicRuntime({
+    display,
+    openTracker: () => Tracker.open({ store, sourceType: 'NOTEBOOK', sourceName: 'test.ipynb' }),
+  });
 }
-
 
 let shared: { executor: Executor; errors: ReturnType<typeof createErrorConsole>; stderr: string[] } | undefined;
 
 /** tslab's converter + executor wrapped like the kernel does; one per test process (creating it costs ~1 s). */
-export function kernelExecutor(runtime: MagicRuntime): { execute(src: string): Promise<{ ok: boolean; stderr: string }>; executor: Executor } {
+export function kernelExecutor(runtime: MagicRuntime): {
+  execute(src: string): Promise<{ ok: boolean; stderr: string }>;
+  executor: Executor;
+} {
   (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
   if (!shared) {
     const tslab = loadTslab();
     const node = tslab.createConverter({ isJS: false, isBrowser: false });
     const stderr: string[] = [];
-    const errors = createErrorConsole((t) => { stderr.push(t); });
+    const errors = createErrorConsole((t) => {
+      stderr.push(t);
+    });
     const inner = tslab.createExecutor(process.cwd(), { node, browser: node, close: () => node.close() }, errors);
     shared = { executor: inner, errors, stderr };
   }

@@ -20,27 +20,35 @@ describe('magics in tslab', () => {
     const { k, open } = await setup();
     let r = await k.execute('%experiment loops\n%start_run looped --tag kind=`t-${1 + 1}`');
     assert.equal(r.ok, true, r.stderr);
-    r = await k.execute([
-      'let total1 = 0',
-      '%log_param lr=0.5 layers=[1, 2]',
-      'function record1(v: number, i: number) {',
-      '  if (v > 0)',
-      '    %log_metric v=v --step i',
-      '}',
-      'for (let i = 0; i < 5; i++) {',
-      '  total1 += i',
-      '  record1(i, i)',
-      '  %log_metric total=total1 sq=i*i --step i',
-      '}',
-    ].join('\n'));
+    r = await k.execute(
+      [
+        'let total1 = 0',
+        '%log_param lr=0.5 layers=[1, 2]',
+        'function record1(v: number, i: number) {',
+        '  if (v > 0)',
+        '    %log_metric v=v --step i',
+        '}',
+        'for (let i = 0; i < 5; i++) {',
+        '  total1 += i',
+        '  record1(i, i)',
+        '  %log_metric total=total1 sq=i*i --step i',
+        '}',
+      ].join('\n'),
+    );
     assert.equal(r.ok, true, r.stderr);
     const tracker = await open();
     const [run] = (await tracker.searchRuns({ experiments: ['loops'] })).runs;
     assert.equal(run?.params.lr, '0.5');
     assert.equal(run?.tags.kind, 't-2');
     assert.equal(run?.tags['mlflow.source.type'], 'NOTEBOOK');
-    assert.deepEqual((await tracker.getMetricHistory(run!.id, 'v')).map((p) => p.step), [1, 2, 3, 4]);
-    assert.deepEqual((await tracker.getMetricHistory(run!.id, 'total')).map((p) => p.value), [0, 1, 3, 6, 10]);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run!.id, 'v')).map((p) => p.step),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run!.id, 'total')).map((p) => p.value),
+      [0, 1, 3, 6, 10],
+    );
     assert.equal((await tracker.getMetricHistory(run!.id, 'sq')).at(-1)?.value, 16);
     await tracker.close();
     r = await k.execute('%end_run');
@@ -52,11 +60,18 @@ describe('magics in tslab', () => {
 
   it('logs a model, registers it with a stage and an alias, and builds the report', async () => {
     const { k, display, open } = await setup();
-    let r = await k.execute('%experiment reg\n%start_run with-model\nconst model9 = { w: 2, b: 1 }\n%log_model model9 --flavor json\n%log_metric acc=0.9\n%end_run');
+    let r = await k.execute(
+      '%experiment reg\n%start_run with-model\nconst model9 = { w: 2, b: 1 }\n%log_model model9 --flavor json\n%log_metric acc=0.9\n%end_run',
+    );
     assert.equal(r.ok, true, r.stderr);
     r = await k.execute('%register_model iris-json --best "metrics.acc DESC" --stage Production --alias champion');
     assert.equal(r.ok, true, r.stderr);
-    assert.ok(display.text_.some((t) => /^registered iris-json version 1 from run with-model .*stage Production, alias @champion$/.test(t)), display.text_.join('\n'));
+    assert.ok(
+      display.text_.some((t) =>
+        /^registered iris-json version 1 from run with-model .*stage Production, alias @champion$/.test(t),
+      ),
+      display.text_.join('\n'),
+    );
     const tracker = await open();
     const m = await tracker.getRegisteredModel('iris-json');
     assert.deepEqual([m.versions[0]?.stage, m.aliases], ['Production', { champion: 1 }]);
@@ -68,7 +83,7 @@ describe('magics in tslab', () => {
     assert.match(display.html_.at(-1) ?? '', /^<p>report: \d+ pages, 1 runs, .*open the report<\/a><\/p>$/);
   });
 
-  it('keeps the user\'s line numbers in type errors', async () => {
+  it("keeps the user's line numbers in type errors", async () => {
     const { k } = await setup();
     const r = await k.execute('%lsmagic\n\n%log_metric a=1\nconst wrong2: string = 5;');
     assert.equal(r.ok, false);
@@ -93,7 +108,10 @@ describe('magics in tslab', () => {
     const { k } = await setup();
     const r = await k.execute('let ran4 = 1\n%lg_param a=1');
     assert.equal(r.ok, false);
-    assert.equal(r.stderr, 'tracklab: line 2: unknown magic %lg_param; did you mean %log_param? (%lsmagic lists them all)\n');
+    assert.equal(
+      r.stderr,
+      'tracklab: line 2: unknown magic %lg_param; did you mean %log_param? (%lsmagic lists them all)\n',
+    );
     assert.match((await k.execute('typeof ran4')).stderr, /Cannot find name 'ran4'/);
   });
 
@@ -102,7 +120,10 @@ describe('magics in tslab', () => {
     await k.execute('%experiment nest\n%start_run parent');
     const r = await k.execute('%start_run child');
     assert.equal(r.ok, false);
-    assert.match(r.stderr, /tracklab: line 1: a run is already active \(parent, \w+\); end it with %end_run, or pass --nested/);
+    assert.match(
+      r.stderr,
+      /tracklab: line 1: a run is already active \(parent, \w+\); end it with %end_run, or pass --nested/,
+    );
     assert.equal((await k.execute('%start_run child --nested\n%log_metric c=1\n%end_run\n%end_run')).ok, true);
     const tracker = await open();
     const runs = (await tracker.searchRuns({ experiments: ['nest'] })).runs;
@@ -114,7 +135,10 @@ describe('magics in tslab', () => {
   it('logging without an active run says how to start one', async () => {
     const { k } = await setup();
     const r = await k.execute('%log_metric a=1');
-    assert.match(r.stderr, /tracklab: line 1: %log_metric: no active run; start one with %start_run or make the cell a run with %%track/);
+    assert.match(
+      r.stderr,
+      /tracklab: line 1: %log_metric: no active run; start one with %start_run or make the cell a run with %%track/,
+    );
   });
 
   it('%%track ends the run FINISHED, or FAILED with the error and the source saved', async () => {
@@ -151,7 +175,9 @@ describe('magics in tslab', () => {
   it('escapes user values in displays and renders compare charts as SVG', async () => {
     const { k, display } = await setup();
     await k.execute('%experiment "<b>exp</b>"');
-    await k.execute('%start_run "<img src=x onerror=alert(1)>"\n%set_tag t="</script><script>alert(1)</script>"\n%log_metric m=1 --step 0\n%log_metric m=2 --step 1\n%end_run');
+    await k.execute(
+      '%start_run "<img src=x onerror=alert(1)>"\n%set_tag t="</script><script>alert(1)</script>"\n%log_metric m=1 --step 0\n%log_metric m=2 --step 1\n%end_run',
+    );
     await k.execute('%start_run other\n%log_metric m=3\n%end_run');
     const r = await k.execute('%runs\n%compare "<img src=x onerror=alert(1)>" other');
     assert.equal(r.ok, true, r.stderr);

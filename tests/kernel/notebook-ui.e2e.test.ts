@@ -21,16 +21,32 @@ const CELLS = [
 ];
 
 async function writeNotebook(file: string): Promise<void> {
-  await writeFile(file, JSON.stringify({
-    nbformat: 4, nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
-    cells: CELLS.map((source, i) => ({ id: `c${i}`, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
-  }));
+  await writeFile(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
+      cells: CELLS.map((source, i) => ({
+        id: `c${i}`,
+        cell_type: 'code',
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source,
+      })),
+    }),
+  );
 }
 
 const outputText = (page: Page, i: number): Promise<string> =>
-  page.evaluate((n) => Array.from(document.querySelectorAll('.cell')[n]?.querySelectorAll('.output_area') ?? [])
-    .map((o) => o.textContent ?? '').join('\n'), i);
+  page.evaluate(
+    (n) =>
+      Array.from(document.querySelectorAll('.cell')[n]?.querySelectorAll('.output_area') ?? [])
+        .map((o) => o.textContent ?? '')
+        .join('\n'),
+    i,
+  );
 
 describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/chromium) is not installed' }, () => {
   let dir: string;
@@ -43,8 +59,14 @@ describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/ch
     await writeNotebook(join(dir, 'work', 'student.ipynb'));
     await writeKernelSpec(join(dir, 'share', 'jupyter'));
     server = await startJupyterServer({
-      python: defaultPython(), rootDir: join(dir, 'work'),
-      env: { ...process.env, JUPYTER_PATH: join(dir, 'share', 'jupyter'), JUPYTER_RUNTIME_DIR: join(dir, 'rt'), TRACKLAB_STORE: join(dir, 'store') },
+      python: defaultPython(),
+      rootDir: join(dir, 'work'),
+      env: {
+        ...process.env,
+        JUPYTER_PATH: join(dir, 'share', 'jupyter'),
+        JUPYTER_RUNTIME_DIR: join(dir, 'rt'),
+        TRACKLAB_STORE: join(dir, 'store'),
+      },
     });
     browser = await launch();
   });
@@ -57,32 +79,52 @@ describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/ch
   it('shows one line for %start_run, opens a styled report from %report, and records the notebook file', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/notebooks/student.ipynb?token=${server.token}`);
-    await page.waitForFunction(() => (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } })
-      .Jupyter?.notebook?.kernel?.is_connected() === true, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        (
+          window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }
+        ).Jupyter?.notebook?.kernel?.is_connected() === true,
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.click('#celllink');
     await page.click('#run_all_cells a');
-    await page.waitForFunction(() => (document.querySelectorAll('.cell')[2]?.querySelector('.output_area')?.textContent ?? '') !== '',
-      undefined, { timeout: 120_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        () => (document.querySelectorAll('.cell')[2]?.querySelector('.output_area')?.textContent ?? '') !== '',
+        undefined,
+        { timeout: 120_000 },
+      )
+      .catch(() => undefined);
     const texts = await Promise.all(CELLS.map((_, i) => outputText(page, i)));
     assert.match(texts[2] ?? '', /open the report/, texts.join('\n---\n'));
 
-    assert.match(await outputText(page, 0), /^experiment: ui \(id \d+\)\s*started run baseline \([0-9a-f]{8}\) in experiment ui\s*$/);
+    assert.match(
+      await outputText(page, 0),
+      /^experiment: ui \(id \d+\)\s*started run baseline \([0-9a-f]{8}\) in experiment ui\s*$/,
+    );
     // the live view's last state (latest value, step), then the one-line end of a quiet run
-    assert.match(await outputText(page, 1), /^baseline [0-9a-f]{8}\s*metric\s*latest\s*step\s*acc\s*0\.9\s*2\s*\n+ended run baseline \([0-9a-f]{8}\) FINISHED\s*$/);
+    assert.match(
+      await outputText(page, 1),
+      /^baseline [0-9a-f]{8}\s*metric\s*latest\s*step\s*acc\s*0\.9\s*2\s*\n+ended run baseline \([0-9a-f]{8}\) FINISHED\s*$/,
+    );
 
     const [report] = await Promise.all([page.waitForEvent('popup'), page.click('.cell:nth-child(3) .output_area a')]);
     const w = watch(report, report.url());
     await report.waitForLoadState('load');
     assert.match(report.url(), /^http:\/\/127\.0\.0\.1:\d+\/index\.html$/);
     const styled = await report.evaluate(() => Array.from(document.styleSheets).some((s) => s.cssRules.length > 0));
-    assert.equal(styled, true, 'the site\'s stylesheet applies');
+    assert.equal(styled, true, "the site's stylesheet applies");
     assert.match(await report.title(), /UI test/);
     assert.deepEqual(w.errors, []);
 
     const tracker = await Tracker.open({ store: join(dir, 'store') });
     const [run] = (await tracker.searchRuns({ experiments: ['ui'] })).runs;
     assert.equal(run?.tags['mlflow.source.name'], join(dir, 'work', 'student.ipynb'));
-    assert.deepEqual((await tracker.getMetricHistory(run!.id, 'acc')).map((p) => p.step), [0, 1, 2]);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run!.id, 'acc')).map((p) => p.step),
+      [0, 1, 2],
+    );
     await tracker.close();
   });
 });

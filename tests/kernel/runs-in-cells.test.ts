@@ -27,34 +27,42 @@ async function stdoutOf(f: () => Promise<unknown>): Promise<string> {
     else write(chunk);
     return true;
   }) as typeof process.stdout.write;
-  try { await f(); } finally { process.stdout.write = write; }
+  try {
+    await f();
+  } finally {
+    process.stdout.write = write;
+  }
   return out;
 }
 
 describe('runs in notebook cells', () => {
   it('a cell ending in %start_run shows the start line only, not the run object', async () => {
     const { k, display } = await setup();
-    const out = await stdoutOf(async () => assert.equal((await k.execute('%experiment quiet\n%start_run baseline')).ok, true));
+    const out = await stdoutOf(async () =>
+      assert.equal((await k.execute('%experiment quiet\n%start_run baseline')).ok, true),
+    );
     assert.equal(out, '');
     assert.match(display.text_.at(-1) ?? '', /^started run baseline \([0-9a-f]{8}\) in experiment quiet$/);
-    assert.equal((await stdoutOf(() => k.execute('%end_run'))), '');
+    assert.equal(await stdoutOf(() => k.execute('%end_run')), '');
   });
 
   it('runs started in concurrent async functions keep their own params and metrics', async () => {
     const { k, open } = await setup();
-    const r = await k.execute([
-      '%experiment concurrent',
-      'async function trainOne3(lr: number) {',
-      '  %start_run `lr-${lr}`',
-      '  %log_param lr=lr',
-      '  for (let e = 0; e < 4; e++) {',
-      '    await new Promise((res) => setTimeout(res, lr < 0.25 ? 3 : 5))',
-      '    %log_metric loss=lr*10+e',
-      '  }',
-      '  %end_run',
-      '}',
-      'await Promise.all([trainOne3(0.2), trainOne3(0.3)])',
-    ].join('\n'));
+    const r = await k.execute(
+      [
+        '%experiment concurrent',
+        'async function trainOne3(lr: number) {',
+        '  %start_run `lr-${lr}`',
+        '  %log_param lr=lr',
+        '  for (let e = 0; e < 4; e++) {',
+        '    await new Promise((res) => setTimeout(res, lr < 0.25 ? 3 : 5))',
+        '    %log_metric loss=lr*10+e',
+        '  }',
+        '  %end_run',
+        '}',
+        'await Promise.all([trainOne3(0.2), trainOne3(0.3)])',
+      ].join('\n'),
+    );
     assert.equal(r.ok, true, r.stderr);
     const tracker = await open();
     const runs = (await tracker.searchRuns({ experiments: ['concurrent'] })).runs;
@@ -64,7 +72,10 @@ describe('runs in notebook cells', () => {
       assert.deepEqual(run.params, { lr: String(lr) });
       assert.equal(run.status, 'FINISHED');
       const loss = await tracker.getMetricHistory(run.id, 'loss');
-      assert.deepEqual(loss.map((p) => [p.step, p.value]), [0, 1, 2, 3].map((e) => [e, lr * 10 + e]));
+      assert.deepEqual(
+        loss.map((p) => [p.step, p.value]),
+        [0, 1, 2, 3].map((e) => [e, lr * 10 + e]),
+      );
     }
     await tracker.close();
   });
@@ -72,17 +83,19 @@ describe('runs in notebook cells', () => {
   it('concurrent children nest under the run an earlier cell left open', async () => {
     const { k, open } = await setup();
     assert.equal((await k.execute('%experiment sweep5\n%start_run parent5')).ok, true);
-    const r = await k.execute([
-      'async function child5(i: number) {',
-      '  %start_run `c-${i}` --nested',
-      '  await new Promise((res) => setTimeout(res, 4 - i))',
-      '  %log_metric i=i',
-      '  %end_run --quiet',
-      '}',
-      'await Promise.all([child5(1), child5(2), child5(3)])',
-      '%log_metric done=1',
-      '%end_run',
-    ].join('\n'));
+    const r = await k.execute(
+      [
+        'async function child5(i: number) {',
+        '  %start_run `c-${i}` --nested',
+        '  await new Promise((res) => setTimeout(res, 4 - i))',
+        '  %log_metric i=i',
+        '  %end_run --quiet',
+        '}',
+        'await Promise.all([child5(1), child5(2), child5(3)])',
+        '%log_metric done=1',
+        '%end_run',
+      ].join('\n'),
+    );
     assert.equal(r.ok, true, r.stderr);
     const tracker = await open();
     const runs = (await tracker.searchRuns({ experiments: ['sweep5'] })).runs;
@@ -98,20 +111,35 @@ describe('runs in notebook cells', () => {
 
   it('without --step, each key counts its own steps; an explicit step moves the count on', async () => {
     const { k, open } = await setup();
-    const r = await k.execute([
-      '%experiment steps', '%start_run counted',
-      'for (let i = 0; i < 4; i++) {', '  %log_metric loss=1/(i+1)', '  if (i % 2 === 0)', '    %log_metric acc=i', '}',
-      '%log_metric loss=0.1 --step 10', '%log_metric loss=0.05', '%end_run',
-    ].join('\n'));
+    const r = await k.execute(
+      [
+        '%experiment steps',
+        '%start_run counted',
+        'for (let i = 0; i < 4; i++) {',
+        '  %log_metric loss=1/(i+1)',
+        '  if (i % 2 === 0)',
+        '    %log_metric acc=i',
+        '}',
+        '%log_metric loss=0.1 --step 10',
+        '%log_metric loss=0.05',
+        '%end_run',
+      ].join('\n'),
+    );
     assert.equal(r.ok, true, r.stderr);
     const tracker = await open();
     const [run] = (await tracker.searchRuns({ experiments: ['steps'] })).runs;
-    assert.deepEqual((await tracker.getMetricHistory(run!.id, 'loss')).map((p) => p.step), [0, 1, 2, 3, 10, 11]);
-    assert.deepEqual((await tracker.getMetricHistory(run!.id, 'acc')).map((p) => p.step), [0, 1]);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run!.id, 'loss')).map((p) => p.step),
+      [0, 1, 2, 3, 10, 11],
+    );
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run!.id, 'acc')).map((p) => p.step),
+      [0, 1],
+    );
     await tracker.close();
   });
 
-  it('%%track --experiment holds for its cell only; a nested run stays in its parent\'s experiment', async () => {
+  it("%%track --experiment holds for its cell only; a nested run stays in its parent's experiment", async () => {
     const { k, open } = await setup();
     await k.execute('%experiment main6');
     assert.equal((await k.execute('%%track tracked6 --experiment side6\n%log_metric a=1')).ok, true);
@@ -132,8 +160,14 @@ describe('runs in notebook cells', () => {
   it('%compare and %register_model take the short ids displays show; a name shared by runs is refused', async () => {
     const { k, display, open } = await setup();
     await k.execute('%experiment ids7');
-    for (const [name, v] of [['dup', 1], ['dup', 2], ['solo', 3]] as const) {
-      await k.execute(`%start_run ${name}\n%log_metric m=${v}\nconst model7${v} = { v: ${v} }\n%log_model model7${v} --flavor json\n%end_run`);
+    for (const [name, v] of [
+      ['dup', 1],
+      ['dup', 2],
+      ['solo', 3],
+    ] as const) {
+      await k.execute(
+        `%start_run ${name}\n%log_metric m=${v}\nconst model7${v} = { v: ${v} }\n%log_model model7${v} --flavor json\n%end_run`,
+      );
     }
     const tracker = await open();
     const runs = (await tracker.searchRuns({ experiments: ['ids7'] })).runs;
@@ -143,7 +177,10 @@ describe('runs in notebook cells', () => {
     assert.equal(display.svg_.length, 1);
     r = await k.execute('%compare dup solo');
     assert.equal(r.ok, false);
-    assert.match(r.stderr, /tracklab: line 1: "dup" matches 2 runs: dup [0-9a-f]{8} \(.*\), dup [0-9a-f]{8} .*give the run id/);
+    assert.match(
+      r.stderr,
+      /tracklab: line 1: "dup" matches 2 runs: dup [0-9a-f]{8} \(.*\), dup [0-9a-f]{8} .*give the run id/,
+    );
     r = await k.execute(`%register_model m7 --run ${a}`);
     assert.equal(r.ok, true, r.stderr);
     assert.equal((await tracker.getRegisteredModel('m7')).versions[0]?.runId.slice(0, 8), a);
@@ -152,20 +189,33 @@ describe('runs in notebook cells', () => {
 
   it('%log_params and %log_metrics take an object expression, computed keys included', async () => {
     const { k, open } = await setup();
-    const r = await k.execute([
-      '%experiment dicts', '%start_run d',
-      'const cfg8 = { lr: 0.1, layers: [2, 3], model: "mlp" }', '%log_params cfg8',
-      'for (let e = 0; e < 2; e++) {', '  const loss = 1 - e / 10, acc = e / 2', '  %log_metrics {loss, acc, [`acc_${e}`]: acc} --step e', '}',
-    ].join('\n'));
+    const r = await k.execute(
+      [
+        '%experiment dicts',
+        '%start_run d',
+        'const cfg8 = { lr: 0.1, layers: [2, 3], model: "mlp" }',
+        '%log_params cfg8',
+        'for (let e = 0; e < 2; e++) {',
+        '  const loss = 1 - e / 10, acc = e / 2',
+        '  %log_metrics {loss, acc, [`acc_${e}`]: acc} --step e',
+        '}',
+      ].join('\n'),
+    );
     assert.equal(r.ok, true, r.stderr);
     const bad = await k.execute('%log_params 5');
-    assert.match(bad.stderr, /tracklab: line 1: %log_params: expected an object such as \{loss, acc\} or a config object, got number/);
+    assert.match(
+      bad.stderr,
+      /tracklab: line 1: %log_params: expected an object such as \{loss, acc\} or a config object, got number/,
+    );
     await k.execute('%end_run');
     const tracker = await open();
     const [run] = (await tracker.searchRuns({ experiments: ['dicts'] })).runs;
     assert.deepEqual(run!.params, { lr: '0.1', layers: '[2,3]', model: 'mlp' });
     assert.deepEqual(run!.metrics, { loss: 0.9, acc: 0.5, acc_0: 0, acc_1: 0.5 });
-    assert.deepEqual((await tracker.getMetricHistory(run!.id, 'loss')).map((p) => p.step), [0, 1]);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(run!.id, 'loss')).map((p) => p.step),
+      [0, 1],
+    );
     await tracker.close();
   });
 
@@ -185,7 +235,10 @@ describe('runs in notebook cells', () => {
     const { k, display, store } = await setup();
     await k.execute('%experiment where\n%start_run here\n%store\n%end_run');
     const text = display.text_.find((t) => t.startsWith('store: '));
-    assert.match(text ?? '', new RegExp(`^store: file://${store}.*\\nexperiment: where\\nactive run: here \\([0-9a-f]{8}\\)$`));
+    assert.match(
+      text ?? '',
+      new RegExp(`^store: file://${store}.*\\nexperiment: where\\nactive run: here \\([0-9a-f]{8}\\)$`),
+    );
   });
 
   it('a kernel killed with -9 leaves its run RUNNING; the next kernel ends it KILLED', async () => {
@@ -193,15 +246,19 @@ describe('runs in notebook cells', () => {
     const script = [
       "import { MagicRuntime } from './src/kernel/runtime.ts';",
       "import { Tracker } from './src/tracker.ts';",
-      "const r = new MagicRuntime({ display: { html() {}, svg() {}, text() {} },",
+      'const r = new MagicRuntime({ display: { html() {}, svg() {}, text() {} },',
       `  openTracker: () => Tracker.open({ store: ${JSON.stringify(store)}, sourceType: 'NOTEBOOK' }) });`,
       "await r.experiment(1, 'crash'); r.enter(await r.startRun(2, 'doomed', false)); r.logMetric(3, 'a', 1);",
       'await r.flushAll();',
       "process.stdout.write('ready\\n'); setInterval(() => {}, 1000);",
     ].join('\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((res, rej) => {
-      child.stdout.on('data', (d: Buffer) => { if (String(d).includes('ready')) res(); });
+      child.stdout.on('data', (d: Buffer) => {
+        if (String(d).includes('ready')) res();
+      });
       child.once('exit', (code) => rej(new Error(`the kernel stand-in exited early (${code})`)));
     });
     child.kill('SIGKILL');
@@ -227,7 +284,9 @@ describe('tslab quirks the kernel fixes', () => {
   it('object shorthand of a variable from an earlier cell works', async () => {
     const { k } = await setup();
     assert.equal((await k.execute('let lr15 = 0.1\nconst layers15 = [2]')).ok, true);
-    const r = await k.execute('const cfg15 = { lr15, layers15, n: 1 }\nlet a15 = 0, b15 = 0;\n({ a15, b15 } = { a15: 1, b15: 2 })');
+    const r = await k.execute(
+      'const cfg15 = { lr15, layers15, n: 1 }\nlet a15 = 0, b15 = 0;\n({ a15, b15 } = { a15: 1, b15: 2 })',
+    );
     assert.equal(r.ok, true, r.stderr);
     assert.deepEqual(k.executor.locals['cfg15'], { lr15: 0.1, layers15: [2], n: 1 });
     assert.deepEqual([k.executor.locals['a15'], k.executor.locals['b15']], [1, 2]);

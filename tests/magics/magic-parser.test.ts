@@ -7,7 +7,13 @@ import { splitArgs } from '../../src/magics/split-args.js';
 
 describe('splitArgs', () => {
   it('splits at whitespace outside quotes and brackets', () => {
-    assert.deepEqual(splitArgs('acc=(a / b) note="x y" t=`a ${b + c}` --step i'), ['acc=(a / b)', 'note="x y"', 't=`a ${b + c}`', '--step', 'i']);
+    assert.deepEqual(splitArgs('acc=(a / b) note="x y" t=`a ${b + c}` --step i'), [
+      'acc=(a / b)',
+      'note="x y"',
+      't=`a ${b + c}`',
+      '--step',
+      'i',
+    ]);
     assert.deepEqual(splitArgs("x=f(1, [2, 3], { a: 'b c' })"), ["x=f(1, [2, 3], { a: 'b c' })"]);
   });
   it('drops a trailing comment and semicolons', () => {
@@ -24,26 +30,41 @@ describe('splitArgs', () => {
 describe('parseMagic', () => {
   it('parses key=expr pairs and flags', () => {
     const m = parseMagic('%log_metric acc=correct/total "val loss"=(l + 1) --step epoch');
-    assert.deepEqual(m.assigns, [{ key: 'acc', expr: 'correct/total' }, { key: 'val loss', expr: '(l + 1)' }]);
+    assert.deepEqual(m.assigns, [
+      { key: 'acc', expr: 'correct/total' },
+      { key: 'val loss', expr: '(l + 1)' },
+    ]);
     assert.deepEqual(m.flags.step, ['epoch']);
   });
   it('turns words into string literals and keeps quoted strings and templates', () => {
     assert.deepEqual(parseMagic('%start_run my-run --nested --tag a=1 --tag b=x').positional, ['"my-run"']);
     assert.deepEqual(parseMagic("%experiment 'two words'").positional, ['"two words"']);
     assert.deepEqual(parseMagic('%start_run `lr-${lr}`').positional, ['`lr-${lr}`']);
-    assert.deepEqual(parseMagic('%start_run x --tag a=1 --tag b=x').flagAssigns.tag, [{ key: 'a', expr: '1' }, { key: 'b', expr: 'x' }]);
+    assert.deepEqual(parseMagic('%start_run x --tag a=1 --tag b=x').flagAssigns.tag, [
+      { key: 'a', expr: '1' },
+      { key: 'b', expr: 'x' },
+    ]);
   });
   it('accepts --flag=value', () => {
-    assert.deepEqual(parseMagic('%runs --max-results=5 --order-by="metrics.acc DESC"').literals, { 'max-results': '5', 'order-by': 'metrics.acc DESC' });
+    assert.deepEqual(parseMagic('%runs --max-results=5 --order-by="metrics.acc DESC"').literals, {
+      'max-results': '5',
+      'order-by': 'metrics.acc DESC',
+    });
   });
   it('names the closest magic for a typo', () => {
     assert.throws(() => parseMagic('%log_metrc a=1'), /unknown magic %log_metrc; did you mean %log_metric\?/);
     assert.throws(() => parseMagic('%track'), /did you mean %%track\?/);
     assert.throws(() => parseMagic('%%log_metric a=1'), /unknown magic %%log_metric; did you mean %log_metric\?/);
-    assert.throws(() => parseMagic('%zzzzzzzz'), (e: Error) => !/did you mean/.test(e.message));
+    assert.throws(
+      () => parseMagic('%zzzzzzzz'),
+      (e: Error) => !/did you mean/.test(e.message),
+    );
   });
   it('names the closest option for a typo', () => {
-    assert.throws(() => parseMagic('%runs --experment x'), /%runs: unknown option --experment; did you mean --experiment\?/);
+    assert.throws(
+      () => parseMagic('%runs --experment x'),
+      /%runs: unknown option --experment; did you mean --experiment\?/,
+    );
   });
   it('explains bad arguments in one line', () => {
     assert.throws(() => parseMagic('%log_metric acc'), /expected <key>=<expr>, got "acc"/);
@@ -66,7 +87,8 @@ describe('parseMagic', () => {
     assert.equal(isMagicLine('% y'), false);
   });
   it('every visible magic has usage and help', () => {
-    for (const m of MAGICS) assert.ok(m.usage.startsWith(m.cell ? `%%${m.name}` : `%${m.name}`) && m.help.length > 0, m.name);
+    for (const m of MAGICS)
+      assert.ok(m.usage.startsWith(m.cell ? `%%${m.name}` : `%${m.name}`) && m.help.length > 0, m.name);
   });
 });
 

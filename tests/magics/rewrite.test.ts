@@ -6,7 +6,8 @@ const lines = (s: string): string[] => s.split('\n');
 
 describe('rewriteCell', () => {
   it('keeps one line per magic line, with indentation', () => {
-    const src = 'let x = 1\n%log_param lr=0.1\nfor (let i = 0; i < 3; i++) {\n    %log_metric loss=x/(i + 1) --step i\n}\nx';
+    const src =
+      'let x = 1\n%log_param lr=0.1\nfor (let i = 0; i < 3; i++) {\n    %log_metric loss=x/(i + 1) --step i\n}\nx';
     const out = rewriteCell(src);
     assert.equal(lines(out.code).length, lines(src).length);
     assert.equal(out.magics, 2);
@@ -20,16 +21,22 @@ describe('rewriteCell', () => {
     assert.doesNotMatch(out.code, /await/);
   });
   it('starts every statement with void or await so a line without a semicolon cannot swallow it', () => {
-    for (const line of rewriteCell('a\n%log_metric x=1\nb\n%start_run r\nc\n%end_run').code.split('\n').filter((l) => l.includes('tracklab$'))) {
+    for (const line of rewriteCell('a\n%log_metric x=1\nb\n%start_run r\nc\n%end_run')
+      .code.split('\n')
+      .filter((l) => l.includes('tracklab$'))) {
       assert.match(line, /^(void|await) /);
     }
   });
   it('awaits magics that do I/O', () => {
-    assert.equal(rewriteCell('%start_run `r-${n}` --nested --tag k=v').code,
+    assert.equal(
+      rewriteCell('%start_run `r-${n}` --nested --tag k=v').code,
       'void (globalThis as any).tracklab$.enter(await Promise.resolve(' +
-      '(globalThis as any).tracklab$.startRun(1, `r-${n}`, true, ["k"], [(v)], undefined)));');
-    assert.equal(rewriteCell('%end_run failed').code,
-      'void (globalThis as any).tracklab$.enter(await Promise.resolve((globalThis as any).tracklab$.endRun(1, "FAILED", false)));');
+        '(globalThis as any).tracklab$.startRun(1, `r-${n}`, true, ["k"], [(v)], undefined)));',
+    );
+    assert.equal(
+      rewriteCell('%end_run failed').code,
+      'void (globalThis as any).tracklab$.enter(await Promise.resolve((globalThis as any).tracklab$.endRun(1, "FAILED", false)));',
+    );
     assert.equal(rewriteCell('%runs').code.startsWith('void await Promise.resolve('), true);
   });
   it('gives every statement no value, so a cell ending in a magic displays nothing', () => {
@@ -45,7 +52,8 @@ describe('rewriteCell', () => {
     assert.match(rewriteCell('%set_tag note="a b  c" who=`${u} x`').code, /\[\("a b  c"\), \(`\$\{u\} x`\)\]/);
   });
   it('leaves % lines inside block comments and template literals alone', () => {
-    const src = 'const s = `\n%log_metric a=1\n${x}\n%end_run\n`;\n/* \n%log_metric b=1\n*/\nconst r = /`/;\n%log_metric c=1';
+    const src =
+      'const s = `\n%log_metric a=1\n${x}\n%end_run\n`;\n/* \n%log_metric b=1\n*/\nconst r = /`/;\n%log_metric c=1';
     const out = rewriteCell(src);
     assert.equal(out.magics, 1);
     assert.equal(lines(out.code)[1], '%log_metric a=1');
@@ -59,10 +67,16 @@ describe('rewriteCell', () => {
     assert.throws(() => rewriteCell('let a = 1\n%%track fit'), /line 2: %%track must be the first line of the cell/);
   });
   it('reports the user line of a bad magic', () => {
-    assert.throws(() => rewriteCell('let a = 1\n\n%log_metrc a=1'), (e: Error) => {
-      assert.equal(e.message, 'tracklab: line 3: unknown magic %log_metrc; did you mean %log_metric? (%lsmagic lists them all)');
-      return true;
-    });
+    assert.throws(
+      () => rewriteCell('let a = 1\n\n%log_metrc a=1'),
+      (e: Error) => {
+        assert.equal(
+          e.message,
+          'tracklab: line 3: unknown magic %log_metrc; did you mean %log_metric? (%lsmagic lists them all)',
+        );
+        return true;
+      },
+    );
   });
   it('returns cells without magics unchanged', () => {
     const src = 'const m = 7 % 3;\nm';

@@ -12,7 +12,10 @@ test('iris random forest: log -> register -> promote -> load by alias -> predict
   const test = X.map((_, i) => i).filter((i) => i % 5 === 0);
   const train = X.map((_, i) => i).filter((i) => i % 5 !== 0);
   const rf = new RandomForestClassifier({ nEstimators: 15, maxFeatures: 0.8, seed: 7, noOOB: true });
-  rf.train(train.map((i) => X[i] as number[]), train.map((i) => y[i] as number));
+  rf.train(
+    train.map((i) => X[i] as number[]),
+    train.map((i) => y[i] as number),
+  );
 
   const run = await tracker.startRun({ experiment: 'iris', name: 'rf-15' });
   await run.logParams({ nEstimators: 15, maxFeatures: 0.8 });
@@ -28,7 +31,10 @@ test('iris random forest: log -> register -> promote -> load by alias -> predict
   });
 
   const mv = await tracker.registerModel('iris-rf', logged.uri, { description: 'random forest, 15 trees' });
-  await tracker.transitionStage('iris-rf', mv.version, 'Production', { archiveExisting: true, comment: `accuracy ${accuracy}` });
+  await tracker.transitionStage('iris-rf', mv.version, 'Production', {
+    archiveExisting: true,
+    comment: `accuracy ${accuracy}`,
+  });
   await tracker.setAlias('iris-rf', 'champion', mv.version);
 
   const loaded = await tracker.loadModel<RandomForestClassifier>('models:/iris-rf@champion');
@@ -40,6 +46,9 @@ test('iris random forest: log -> register -> promote -> load by alias -> predict
     assert.deepEqual(again.predict([X[0] as number[]]), [expected[0]]);
   }
   const m = await tracker.getRegisteredModel('iris-rf');
-  assert.deepEqual(m.history.map((h) => h.action), ['create_model', 'register', 'transition', 'set_alias']);
+  assert.deepEqual(
+    m.history.map((h) => h.action),
+    ['create_model', 'register', 'transition', 'set_alias'],
+  );
   assert.equal(m.history[2]?.comment, `accuracy ${accuracy}`);
 });

@@ -13,7 +13,9 @@ import { repoRoot, tempDir } from '../helpers.js';
 function child(store: string, id: string): { code: number | null; err: string } {
   const dir = tempDir();
   const script = join(dir, 'child.mjs');
-  writeFileSync(script, `import { Tracker } from ${JSON.stringify(join(repoRoot, 'dist', 'index.js'))};
+  writeFileSync(
+    script,
+    `import { Tracker } from ${JSON.stringify(join(repoRoot, 'dist', 'index.js'))};
 const t = await Tracker.open({ store: ${JSON.stringify(store)} });
 const a = await t.startRun({ experiment: 'elsewhere', name: 'renamed', tags: { from: 'child' } });
 a.logMetric('m', 1);
@@ -22,7 +24,8 @@ const b = await t.startRun({ experiment: 'elsewhere', name: 'second' });
 await b.end();
 console.log(JSON.stringify([a.id, a.experimentName, b.id, b.experimentName]));
 await t.close();
-`);
+`,
+  );
   const r = spawnSync(process.execPath, [script], { encoding: 'utf8', env: { ...process.env, [RUN_ID_ENV]: id } });
   return { code: r.status, err: r.stderr + r.stdout };
 }

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { repoRoot, tempDir } from '../helpers.js';
 
 const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
 export function sh(cwd: string, cmd: string, args: string[]): string {
@@ -74,11 +76,18 @@ await run.end();
 await tracker.close();
 `;
 
-const cell = (id: string, source: string, tags: string[] = []): object =>
-  ({ id, cell_type: 'code', source, metadata: { tags }, outputs: [], execution_count: null });
+const cell = (id: string, source: string, tags: string[] = []): object => ({
+  id,
+  cell_type: 'code',
+  source,
+  metadata: { tags },
+  outputs: [],
+  execution_count: null,
+});
 
 const NOTEBOOK = {
-  nbformat: 4, nbformat_minor: 5,
+  nbformat: 4,
+  nbformat_minor: 5,
   metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
   cells: [
     cell('c0', 'let lr = 0.1;', ['parameters']),
@@ -103,10 +112,20 @@ function vendorTarball(dir: string): void {
 export function makeProject(): string {
   const dir = tempDir('tracklab-project-');
   vendorTarball(dir);
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({
-    name: 'iris-demo', version: '1.0.0', private: true, type: 'module',
-    dependencies: { 'tiny-offset': 'file:vendor/tiny-offset-1.0.0.tgz' },
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'iris-demo',
+        version: '1.0.0',
+        private: true,
+        type: 'module',
+        dependencies: { 'tiny-offset': 'file:vendor/tiny-offset-1.0.0.tgz' },
+      },
+      null,
+      2,
+    )}\n`,
+  );
   writeFileSync(join(dir, 'MLproject'), MLPROJECT);
   writeFileSync(join(dir, 'train.mjs'), TRAIN);
   writeFileSync(join(dir, 'noisy.mjs'), NOISY);

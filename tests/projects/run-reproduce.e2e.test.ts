@@ -14,13 +14,17 @@ import { distCli, tempDir } from '../helpers.js';
 import { SQLITE_SKIP } from '../sqlite-binding.js';
 import { git, makeProject } from './project-fixture.js';
 
-interface Cli { code: number | null; out: string; err: string }
+interface Cli {
+  code: number | null;
+  out: string;
+  err: string;
+}
 
 function cli(cwd: string, store: string, ...args: string[]): Cli {
   const env = { ...process.env };
   delete env['TRACKLAB_RUN_ID'];
   const r = spawnSync(process.execPath, [distCli, '--store', store, ...args], { cwd, encoding: 'utf8', env });
-  return { code: r.status, out: r.stdout, err: r.stderr + (r.error ? String(r.error) : "") };
+  return { code: r.status, out: r.stdout, err: r.stderr + (r.error ? String(r.error) : '') };
 }
 
 /** `tracklab run` that must succeed; returns the run id it prints. */
@@ -125,7 +129,10 @@ describe('tracklab run and tracklab reproduce', () => {
     assert.doesNotMatch(r.out, /fixed/);
     assert.match(r.out, /^not reproduced: re-run \w+ differed: metric score by /m);
     const original = await withTracker(store, (t) => t.getRun(id));
-    assert.deepEqual(reproductionResult(original.tags)?.differences.map((d) => d.key), ['score']);
+    assert.deepEqual(
+      reproductionResult(original.tags)?.differences.map((d) => d.key),
+      ['score'],
+    );
     noisyId = id;
   });
 
@@ -145,7 +152,7 @@ describe('tracklab run and tracklab reproduce', () => {
     assert.match(after, /<span class="badge status-FINISHED">matched<\/span> \(within rtol 1000000000\)/);
   });
 
-  it('records a dirty tree\'s changes, untracked files too, and applies them when reproducing', async () => {
+  it("records a dirty tree's changes, untracked files too, and applies them when reproducing", async () => {
     const train = join(project, 'train.mjs');
     const committed = readFileSync(train, 'utf8');
     writeFileSync(train, committed.replace('const SCALE = 1;', 'const SCALE = 2;\nconst API_TOKEN = "s3cr3t-value";'));
@@ -170,7 +177,7 @@ describe('tracklab run and tracklab reproduce', () => {
     git(project, 'clean', '-fdq');
   });
 
-  it('passes a failing command\'s exit status on, marks the run FAILED and its re-run failed', async () => {
+  it("passes a failing command's exit status on, marks the run FAILED and its re-run failed", async () => {
     const r = cli(project, store, 'run', 'broken');
     assert.equal(r.code, 3);
     const id = /run (\w+) FAILED; re-create it with/.exec(r.err)?.[1] as string;

@@ -15,13 +15,33 @@ export function extractTs(markdown: string): string {
 test('docs/registry.md examples type-check and run', { timeout: 120_000 }, () => {
   const dir = tempDir('tracklab-docs-');
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const code = extractTs(readFileSync(join(ROOT, 'docs', 'registry.md'), 'utf8'))
-    .replaceAll("from 'tracklab'", `from '${join(ROOT, 'src', 'index.js')}'`);
+  const code = extractTs(readFileSync(join(ROOT, 'docs', 'registry.md'), 'utf8')).replaceAll(
+    "from 'tracklab'",
+    `from '${join(ROOT, 'src', 'index.js')}'`,
+  );
   const file = join(dir, 'registry-docs.mts');
   writeFileSync(file, code);
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--skipLibCheck',
-    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), file],
-  { cwd: dir, encoding: 'utf8' });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(ROOT, 'node_modules', '@types'),
+      file,
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
   const out = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: dir, encoding: 'utf8' });
   assert.match(out, /^runs:\/[0-9a-f]{32}\/model$/m);
   assert.match(out, /^ml-random-forest$/m);

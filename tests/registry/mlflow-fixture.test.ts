@@ -30,15 +30,23 @@ function readMeta(file: string): Record<string, unknown> {
 
 const readTags = (dir: string): Record<string, string> => {
   if (!existsSync(join(dir, 'tags'))) return {};
-  return Object.fromEntries(readdirSync(join(dir, 'tags')).map((k) => [k, readFileSync(join(dir, 'tags', k), 'utf8').trim()]));
+  return Object.fromEntries(
+    readdirSync(join(dir, 'tags')).map((k) => [k, readFileSync(join(dir, 'tags', k), 'utf8').trim()]),
+  );
 };
 
 /** Replays, through tracklab, the operations that produced the fixture. */
 async function replay(tracker: Tracker, source: string): Promise<void> {
-  await tracker.createRegisteredModel('mnist-classifier', { description: 'Digit classifier', tags: { task: 'classification' } });
+  await tracker.createRegisteredModel('mnist-classifier', {
+    description: 'Digit classifier',
+    tags: { task: 'classification' },
+  });
   await tracker.createRegisteredModel('churn-model', { description: 'Customer churn model', tags: { task: 'binary' } });
   for (let v = 1; v <= 3; v++) {
-    await tracker.registerModel('mnist-classifier', source, { tags: { validated: true }, ...(v === 3 ? { description: 'candidate with stronger regularisation' } : {}) });
+    await tracker.registerModel('mnist-classifier', source, {
+      tags: { validated: true },
+      ...(v === 3 ? { description: 'candidate with stronger regularisation' } : {}),
+    });
   }
   await tracker.registerModel('churn-model', source, { description: 'gbt baseline' });
   await tracker.registerModel('churn-model', source, { description: 'gbt baseline', tags: { approval: 'pending' } });
@@ -52,7 +60,7 @@ async function replay(tracker: Tracker, source: string): Promise<void> {
   await tracker.setAlias('churn-model', 'champion', 1);
 }
 
-test('replaying the fixture\'s operations gives MLflow\'s state: stages, archive-existing, aliases, tags, descriptions', async (t) => {
+test("replaying the fixture's operations gives MLflow's state: stages, archive-existing, aliases, tags, descriptions", async (t) => {
   const { tracker } = await openTemp(t);
   await replay(tracker, `runs:/${await runWithModel(tracker)}/model`);
   for (const name of readdirSync(FIXTURE).sort()) {
@@ -61,7 +69,9 @@ test('replaying the fixture\'s operations gives MLflow\'s state: stages, archive
     const ours = await tracker.getRegisteredModel(name);
     assert.equal(ours.description, meta['description']);
     assert.deepEqual(ours.tags, readTags(dir));
-    const aliases = Object.fromEntries(Object.entries(meta['aliases'] as Record<string, string>).map(([a, v]) => [a, Number(v)]));
+    const aliases = Object.fromEntries(
+      Object.entries(meta['aliases'] as Record<string, string>).map(([a, v]) => [a, Number(v)]),
+    );
     assert.deepEqual(ours.aliases, aliases, `${name} aliases`);
     const versionDirs = readdirSync(dir).filter((d) => d.startsWith('version-'));
     assert.equal(ours.versions.length, versionDirs.length);
@@ -72,11 +82,17 @@ test('replaying the fixture\'s operations gives MLflow\'s state: stages, archive
       assert.equal(v.description, vm['description'] ?? '', `${name} ${vd} description`);
       // MLflow's version meta.yaml `aliases` is written at that version's last update and can be stale (churn-model
       // version-1 says [] while aliases/champion holds 1); the aliases/ folder is authoritative.
-      const fromFolder = readdirSync(join(dir, 'aliases')).filter((a) => readFileSync(join(dir, 'aliases', a), 'utf8').trim() === String(vm['version']));
+      const fromFolder = readdirSync(join(dir, 'aliases')).filter(
+        (a) => readFileSync(join(dir, 'aliases', a), 'utf8').trim() === String(vm['version']),
+      );
       assert.deepEqual(v.aliases, fromFolder.sort(), `${name} ${vd} aliases`);
       assert.deepEqual(v.tags, readTags(join(dir, vd)), `${name} ${vd} tags`);
       assert.equal(vm['status'], v.status);
-      assert.match(vm['source'] as string, /^runs:\/[0-9a-f]{32}\/model$/, 'MLflow sources have the runs:/ form tracklab requires');
+      assert.match(
+        vm['source'] as string,
+        /^runs:\/[0-9a-f]{32}\/model$/,
+        'MLflow sources have the runs:/ form tracklab requires',
+      );
     }
   }
 });
@@ -95,9 +111,15 @@ test('models:/ URIs resolve on the replayed registry as MLflow resolves them on 
   const { tracker } = await openTemp(t);
   await replay(tracker, `runs:/${await runWithModel(tracker)}/model`);
   const expect: [string, number][] = [
-    ['models:/mnist-classifier/Production', 2], ['models:/mnist-classifier/Staging', 3], ['models:/mnist-classifier/Archived', 1],
-    ['models:/mnist-classifier/latest', 3], ['models:/mnist-classifier@champion', 2], ['models:/mnist-classifier@challenger', 3],
-    ['models:/churn-model/Production', 1], ['models:/churn-model@champion', 1], ['models:/churn-model/latest', 2],
+    ['models:/mnist-classifier/Production', 2],
+    ['models:/mnist-classifier/Staging', 3],
+    ['models:/mnist-classifier/Archived', 1],
+    ['models:/mnist-classifier/latest', 3],
+    ['models:/mnist-classifier@champion', 2],
+    ['models:/mnist-classifier@challenger', 3],
+    ['models:/churn-model/Production', 1],
+    ['models:/churn-model@champion', 1],
+    ['models:/churn-model/latest', 2],
   ];
   for (const [uri, version] of expect) assert.equal((await tracker.resolveModelUri(uri)).version, version, uri);
 });

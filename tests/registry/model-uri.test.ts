@@ -4,14 +4,25 @@ import { parseModelsUri, parseModelUri, parseRunsUri } from '../../src/registry/
 import { TracklabError } from '../../src/core/errors.js';
 
 const refused = (uri: string, pattern: RegExp): void =>
-  assert.throws(() => parseModelUri(uri), (e: unknown) => e instanceof TracklabError && e.code === 'INVALID_PARAMETER_VALUE' && pattern.test(e.message),
-    `expected ${uri} to be refused with ${pattern}`);
+  assert.throws(
+    () => parseModelUri(uri),
+    (e: unknown) => e instanceof TracklabError && e.code === 'INVALID_PARAMETER_VALUE' && pattern.test(e.message),
+    `expected ${uri} to be refused with ${pattern}`,
+  );
 
 test('models:/ URIs: version, latest, stage (any case) and alias', () => {
   assert.deepEqual(parseModelsUri('models:/iris-rf/3').ref, { kind: 'version', name: 'iris-rf', version: 3 });
   assert.deepEqual(parseModelsUri('models:/iris-rf/latest').ref, { kind: 'latest', name: 'iris-rf' });
-  assert.deepEqual(parseModelsUri('models:/iris-rf/production').ref, { kind: 'stage', name: 'iris-rf', stage: 'Production' });
-  assert.deepEqual(parseModelsUri('models:/iris-rf@champion').ref, { kind: 'alias', name: 'iris-rf', alias: 'champion' });
+  assert.deepEqual(parseModelsUri('models:/iris-rf/production').ref, {
+    kind: 'stage',
+    name: 'iris-rf',
+    stage: 'Production',
+  });
+  assert.deepEqual(parseModelsUri('models:/iris-rf@champion').ref, {
+    kind: 'alias',
+    name: 'iris-rf',
+    alias: 'champion',
+  });
   assert.deepEqual(parseModelsUri('models:/my model/2').ref, { kind: 'version', name: 'my model', version: 2 });
 });
 
@@ -55,6 +66,7 @@ test('sources other than runs:/<id>/<relative path> are refused', () => {
     ['runs:/abc//etc/passwd', /empty or "\." segment|absolute/],
     ['runs:/../../etc/model', /run id "\.\." is invalid/],
     ['runs:/a b/model', /run id "a b" is invalid/],
-  ] as const) refused(uri, why);
+  ] as const)
+    refused(uri, why);
   assert.throws(() => parseRunsUri('models:/x/1'), /only artifacts of a run in this store can be registered/);
 });

@@ -18,7 +18,10 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
   let browser: Browser;
   let out: string;
   let server: { base: string; close: () => Promise<void> };
-  const bases = (): [string, string][] => [['http subpath', server.base], ['file://', `${pathToFileURL(out).href}/`]];
+  const bases = (): [string, string][] => [
+    ['http subpath', server.base],
+    ['file://', `${pathToFileURL(out).href}/`],
+  ];
 
   before(async () => {
     out = path.join(tempDir('tracklab-report-'), 'site');
@@ -44,13 +47,23 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
     assert.deepEqual(w.foreign, [], `${where}: requests to other hosts`);
   };
   const marks = (page: Page, sel: string): Promise<number> =>
-    page.$$eval(`${sel} svg .mark-line path, ${sel} svg .mark-symbol path, ${sel} svg .mark-rect path`, (n) => n.length);
+    page.$$eval(
+      `${sel} svg .mark-line path, ${sel} svg .mark-symbol path, ${sel} svg .mark-rect path`,
+      (n) => n.length,
+    );
 
   test('every page loads clean over http under a subpath and from file://, charts drawn', async () => {
     const pages = [
-      'index.html', 'experiments/1.html', 'experiments/2.html', `runs/${RUN0}.html`, `runs/${HOSTILE1}.html`,
-      `compare.html#runs=${RUN0},${HOSTILE1}`, `models/${modelSlug('iris <classifier>')}.html`,
-      ...readdirSync(path.join(out, 'runs')).filter((f) => f.endsWith('.html')).map((f) => `runs/${f}`),
+      'index.html',
+      'experiments/1.html',
+      'experiments/2.html',
+      `runs/${RUN0}.html`,
+      `runs/${HOSTILE1}.html`,
+      `compare.html#runs=${RUN0},${HOSTILE1}`,
+      `models/${modelSlug('iris <classifier>')}.html`,
+      ...readdirSync(path.join(out, 'runs'))
+        .filter((f) => f.endsWith('.html'))
+        .map((f) => `runs/${f}`),
     ];
     for (const [label, base] of bases()) {
       for (const rel of pages) {
@@ -69,7 +82,8 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
 
   test('sorting by a column with mouse and keyboard, nested runs stay under their parent', async () => {
     const { page, w } = await open(server.base, 'experiments/1.html');
-    const names = (): Promise<string[]> => page.$$eval('#runs tbody tr[data-run] th.name a', (n) => n.map((x) => x.textContent ?? ''));
+    const names = (): Promise<string[]> =>
+      page.$$eval('#runs tbody tr[data-run] th.name a', (n) => n.map((x) => x.textContent ?? ''));
     const acc = page.locator('th button.sort', { hasText: 'acc' });
     const accHeader = page.locator('#runs thead th', { has: page.locator('button.sort', { hasText: 'acc' }) });
     await acc.click();
@@ -86,7 +100,8 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
 
   test('filtering with the searchRuns syntax, and a clear message for a bad filter', async () => {
     const { page, w } = await open(server.base, 'experiments/1.html');
-    const visible = (): Promise<string[]> => page.$$eval('#runs tbody tr[data-run] th.name a', (n) => n.map((x) => x.textContent ?? ''));
+    const visible = (): Promise<string[]> =>
+      page.$$eval('#runs tbody tr[data-run] th.name a', (n) => n.map((x) => x.textContent ?? ''));
     await page.fill('#filter', 'metrics.acc > 0.905 and params.model = "rf"');
     await page.press('#filter', 'Enter');
     assert.deepEqual(await visible(), ['rf-4']);
@@ -149,7 +164,11 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
       const { page, w } = await open(base, `runs/${HOSTILE1}.html`);
       await chartsSettled(page);
       assert.equal(await page.locator('main > h1').evaluate((h) => h.firstChild?.textContent?.trim()), HOSTILE.name);
-      const cell = (key: string) => page.locator('tr', { has: page.locator(`th:text-is("${key}")`) }).locator('td').textContent();
+      const cell = (key: string) =>
+        page
+          .locator('tr', { has: page.locator(`th:text-is("${key}")`) })
+          .locator('td')
+          .textContent();
       assert.equal(await cell('script'), HOSTILE.script);
       assert.equal(await cell('sep'), HOSTILE.lineSep);
       assert.equal(await cell('template'), HOSTILE.template);

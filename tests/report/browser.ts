@@ -11,13 +11,28 @@ export const hasChromium = existsSync(CHROMIUM);
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
-  '.png': 'image/png', '.csv': 'text/csv', '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown',
 };
 
 /** Serves `dir` at http://127.0.0.1:<port><prefix>, like GitHub Pages serves a project site. */
@@ -53,12 +68,20 @@ export interface Watch {
 export function watch(page: Page, base: string): Watch {
   const w: Watch = { errors: [], dialogs: [], foreign: [] };
   const origin = base.startsWith('file:') ? 'file:' : new URL(base).origin;
-  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.errors.push(m.text());
+  });
   page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`));
-  page.on('dialog', (d) => { w.dialogs.push(d.message()); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    w.dialogs.push(d.message());
+    void d.dismiss();
+  });
   page.on('request', (r) => {
     const u = r.url();
-    const ok = origin === 'file:' ? u.startsWith('file:') || u.startsWith('data:') || u.startsWith('blob:') : u.startsWith(origin) || u.startsWith('data:') || u.startsWith('blob:');
+    const ok =
+      origin === 'file:'
+        ? u.startsWith('file:') || u.startsWith('data:') || u.startsWith('blob:')
+        : u.startsWith(origin) || u.startsWith('data:') || u.startsWith('blob:');
     if (!ok) w.foreign.push(u);
   });
   return w;
@@ -69,8 +92,12 @@ export async function chartsSettled(page: Page, selector = '.chart', timeout = 1
   // Experiment-page charts are drawn when their section nears the viewport.
   const lazy = page.locator('section.charts');
   if (await lazy.count()) await lazy.last().scrollIntoViewIfNeeded();
-  await page.waitForFunction((sel) => {
-    const charts = Array.from(document.querySelectorAll(sel)).filter((c) => (c as HTMLElement).offsetParent !== null);
-    return charts.length > 0 && charts.every((c) => c.getAttribute('data-chart'));
-  }, selector, { timeout });
+  await page.waitForFunction(
+    (sel) => {
+      const charts = Array.from(document.querySelectorAll(sel)).filter((c) => (c as HTMLElement).offsetParent !== null);
+      return charts.length > 0 && charts.every((c) => c.getAttribute('data-chart'));
+    },
+    selector,
+    { timeout },
+  );
 }

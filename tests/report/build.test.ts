@@ -14,13 +14,16 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const tmp = (): string => tempDir('tracklab-report-');
 
 function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
+    })
+    .sort();
 }
 
-const snapshot = (dir: string): Map<string, string> => new Map(listFiles(dir).map((f) => [f, readFileSync(path.join(dir, f)).toString('base64')]));
+const snapshot = (dir: string): Map<string, string> =>
+  new Map(listFiles(dir).map((f) => [f, readFileSync(path.join(dir, f)).toString('base64')]));
 
 test('builds every page, .nojekyll, vendored vega, a one-line summary', async () => {
   const out = path.join(tmp(), 'site');
@@ -28,7 +31,18 @@ test('builds every page, .nojekyll, vendored vega, a one-line summary', async ()
   assert.equal(s.runs, 8);
   assert.equal(s.pages, 8 + 2 + 1 + 1 + 1);
   const files = listFiles(out);
-  for (const f of ['.nojekyll', 'index.html', 'compare.html', 'experiments/1.html', 'assets/vega.min.js', 'assets/vega-lite.min.js', 'assets/report.js', 'assets/report.css', MANIFEST]) assert.ok(files.includes(f), f);
+  for (const f of [
+    '.nojekyll',
+    'index.html',
+    'compare.html',
+    'experiments/1.html',
+    'assets/vega.min.js',
+    'assets/vega-lite.min.js',
+    'assets/report.js',
+    'assets/report.css',
+    MANIFEST,
+  ])
+    assert.ok(files.includes(f), f);
   assert.ok(s.bytes > 500_000);
   assert.match(formatSummary(s, path.dirname(out)), /^report: 13 pages, 8 runs, \d+\.\d s, \d+\.\d (MB|KB) -> site$/);
 });
@@ -40,8 +54,10 @@ test('every page has the CSP meta tag, relative links only, no inline script or 
     const html = readFileSync(path.join(out, f), 'utf8');
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#x27;')}">`), f);
     // Resources (src, stylesheet, icon) are relative; only user links (<a href>) may point elsewhere, and only over http(s).
-    for (const [, url] of html.matchAll(/(?:src|<link[^>]*href)="([^"]*)"/g)) assert.ok(!/^(\/|[a-z]+:)/i.test(url!) || url === 'data:,', `${f}: ${url}`);
-    for (const [, url] of html.matchAll(/<a [^>]*href="([^"]*)"/g)) assert.ok(!/^(\/|[a-z]+:)/i.test(url!) || /^https?:\/\//.test(url!), `${f}: ${url}`);
+    for (const [, url] of html.matchAll(/(?:src|<link[^>]*href)="([^"]*)"/g))
+      assert.ok(!/^(\/|[a-z]+:)/i.test(url!) || url === 'data:,', `${f}: ${url}`);
+    for (const [, url] of html.matchAll(/<a [^>]*href="([^"]*)"/g))
+      assert.ok(!/^(\/|[a-z]+:)/i.test(url!) || /^https?:\/\//.test(url!), `${f}: ${url}`);
     assert.ok(!/<script(?![^>]*(src=|type="application\/json"))/.test(html), `${f}: inline script`);
     assert.ok(!/<style|style="/.test(html), `${f}: inline style`);
   }
@@ -76,7 +92,9 @@ test('secrets are redacted in every published file, unless redact is off', async
   assert.ok(readFileSync(path.join(out, 'runs/hostile1aaaaaaaaaaaaaaaaaaaaaaaa.html'), 'utf8').includes('[redacted]'));
   const open = path.join(tmp(), 'site');
   await buildReport({ source: createMemorySource(fixtureData()), out: open, redact: false });
-  assert.ok(readFileSync(path.join(open, 'runs/hostile1aaaaaaaaaaaaaaaaaaaaaaaa.html'), 'utf8').includes('abc123secret'));
+  assert.ok(
+    readFileSync(path.join(open, 'runs/hostile1aaaaaaaaaaaaaaaaaaaaaaaa.html'), 'utf8').includes('abc123secret'),
+  );
 });
 
 test('deterministic: two builds give byte-identical files', async () => {
@@ -94,7 +112,13 @@ test('incremental rebuild after a new run equals a full build and keeps unchange
   const page = path.join(out, 'runs/run1aaaaaaaaaaaaaaaaaaaaaaaaaaa.html');
   utimesSync(page, new Date(T0), new Date(T0)); // a rewrite in the same millisecond would otherwise keep the mtime
   const before = statSync(page).mtimeMs;
-  const extra = { ...data.runs[0]!, id: 'newrunaaaaaaaaaaaaaaaaaaaaaaaaa', name: 'new', startTime: T0 + 999_999, parentRunId: null };
+  const extra = {
+    ...data.runs[0]!,
+    id: 'newrunaaaaaaaaaaaaaaaaaaaaaaaaa',
+    name: 'new',
+    startTime: T0 + 999_999,
+    parentRunId: null,
+  };
   const more = { ...data, runs: [...data.runs, extra] };
   await buildReport({ source: createMemorySource(more), out, incremental: true });
   assert.equal(statSync(page).mtimeMs, before);
@@ -109,8 +133,14 @@ test('incremental rebuild after a new run equals a full build and keeps unchange
 test('refuses to write into a folder it did not create; unknown experiment is a clear error', async () => {
   const out = tmp();
   writeFileSync(path.join(out, 'precious.txt'), 'x');
-  await assert.rejects(buildReport({ source: createMemorySource(fixtureData()), out }), /not empty and was not written by tracklab report/);
-  await assert.rejects(buildReport({ source: createMemorySource(fixtureData()), out: path.join(tmp(), 's'), experiments: ['nope'] }), /no active experiment named "nope"/);
+  await assert.rejects(
+    buildReport({ source: createMemorySource(fixtureData()), out }),
+    /not empty and was not written by tracklab report/,
+  );
+  await assert.rejects(
+    buildReport({ source: createMemorySource(fixtureData()), out: path.join(tmp(), 's'), experiments: ['nope'] }),
+    /no active experiment named "nope"/,
+  );
   const only = path.join(tmp(), 's');
   const s = await buildReport({ source: createMemorySource(fixtureData()), out: only, experiments: ['iris'] });
   assert.equal(s.runs, 6);
@@ -119,7 +149,10 @@ test('refuses to write into a folder it did not create; unknown experiment is a 
 test('the committed page script is the bundle of templates/client', async () => {
   const fresh = await bundleClient(ROOT);
   const committed = readFileSync(path.join(ROOT, 'templates/assets/report.js'), 'utf8');
-  assert.ok(fresh === committed, 'templates/assets/report.js is stale: run `node --import tsx templates/client/build.ts`');
+  assert.ok(
+    fresh === committed,
+    'templates/assets/report.js is stale: run `node --import tsx templates/client/build.ts`',
+  );
 });
 
 test('builds from a real store through the Tracker API', async () => {
@@ -149,14 +182,18 @@ test('builds from a real store through the Tracker API', async () => {
   assert.ok(!readdirSync(path.join(out, 'data/runs')).some((f) => f.endsWith('.csv')));
 });
 
-test('works from the compiled dist/ with another working folder', { skip: !existsSync(path.join(ROOT, 'dist/report/index.js')) && 'dist/ not built' }, async () => {
-  const { execFileSync } = await import('node:child_process');
-  const dir = tmp();
-  mkdirSync(path.join(dir, 'work'));
-  const script = `const r = require(${JSON.stringify(path.join(ROOT, 'dist/report/index.js'))});
+test(
+  'works from the compiled dist/ with another working folder',
+  { skip: !existsSync(path.join(ROOT, 'dist/report/index.js')) && 'dist/ not built' },
+  async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'work'));
+    const script = `const r = require(${JSON.stringify(path.join(ROOT, 'dist/report/index.js'))});
 r.buildReport({ source: r.createMemorySource({ experiments: [], runs: [] }), out: 'site' }).then((s) => console.log(r.formatSummary(s)));`;
-  const outText = execFileSync(process.execPath, ['-e', script], { cwd: path.join(dir, 'work'), encoding: 'utf8' });
-  assert.match(outText, /^report: 2 pages, 0 runs/);
-  assert.ok(existsSync(path.join(dir, 'work/site/assets/vega.min.js')));
-  rmSync(dir, { recursive: true, force: true });
-});
+    const outText = execFileSync(process.execPath, ['-e', script], { cwd: path.join(dir, 'work'), encoding: 'utf8' });
+    assert.match(outText, /^report: 2 pages, 0 runs/);
+    assert.ok(existsSync(path.join(dir, 'work/site/assets/vega.min.js')));
+    rmSync(dir, { recursive: true, force: true });
+  },
+);

@@ -6,7 +6,16 @@ import Ajv from 'ajv';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
 import {
-  barsSpec, chooseDims, historySpec, mostVaryingParam, parallelSpec, runStyle, scatterSpec, singleValueSpec, uniqueLabels, type ChartRun,
+  barsSpec,
+  chooseDims,
+  historySpec,
+  mostVaryingParam,
+  parallelSpec,
+  runStyle,
+  scatterSpec,
+  singleValueSpec,
+  uniqueLabels,
+  type ChartRun,
 } from '../../src/report/chart-specs.js';
 import { toSeries } from '../../src/report/downsample.js';
 import { HOSTILE } from './fixtures.js';
@@ -17,21 +26,47 @@ const ajv = new Ajv.default({ strict: false, allErrors: true });
 const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
 const runs: ChartRun[] = uniqueLabels<ChartRun>([
-  { id: 'a', label: HOSTILE.name, params: { lr: '0.1', model: 'rf', [HOSTILE.metricKeys[1]!]: 'x' }, metrics: { 'val loss: top/1': 0.5, 'a.b': 'NaN' } },
-  { id: 'b', label: HOSTILE.name, params: { lr: '0.01', model: HOSTILE.template }, metrics: { 'val loss: top/1': 0.3, 'a.b': 2 } },
+  {
+    id: 'a',
+    label: HOSTILE.name,
+    params: { lr: '0.1', model: 'rf', [HOSTILE.metricKeys[1]!]: 'x' },
+    metrics: { 'val loss: top/1': 0.5, 'a.b': 'NaN' },
+  },
+  {
+    id: 'b',
+    label: HOSTILE.name,
+    params: { lr: '0.01', model: HOSTILE.template },
+    metrics: { 'val loss: top/1': 0.3, 'a.b': 2 },
+  },
   { id: 'c', label: 'plain', params: { lr: '1' }, metrics: { 'val loss: top/1': 'Infinity', 'a.b': 1 } },
 ]);
 
-const series = toSeries('val loss: top/1', Array.from({ length: 50 }, (_, i) => ({ step: i, timestamp: 1e12 + i, value: i === 7 ? Number.NaN : 1 / (i + 1) })));
+const series = toSeries(
+  'val loss: top/1',
+  Array.from({ length: 50 }, (_, i) => ({ step: i, timestamp: 1e12 + i, value: i === 7 ? Number.NaN : 1 / (i + 1) })),
+);
 
 const styles = [runStyle(0), runStyle(11)];
 const specs = {
-  history: historySpec({ title: 'val loss: top/1', series: [{ label: runs[0]!.label, series, style: styles[0]! }, { label: runs[1]!.label, series, style: styles[1]! }], x: 'step', smoothing: 0.6 }),
+  history: historySpec({
+    title: 'val loss: top/1',
+    series: [
+      { label: runs[0]!.label, series, style: styles[0]! },
+      { label: runs[1]!.label, series, style: styles[1]! },
+    ],
+    x: 'step',
+    smoothing: 0.6,
+  }),
   historyTime: historySpec({ title: 'a.b', series: [{ label: 'r', series }], x: 'time' }),
   historyRelative: historySpec({ title: 'a.b', series: [{ label: 'r', series }], x: 'relative' }),
-  single: singleValueSpec('rmse', [{ label: 'a', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.3 }]) }, { label: 'b', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.2 }]) }]),
+  single: singleValueSpec('rmse', [
+    { label: 'a', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.3 }]) },
+    { label: 'b', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.2 }]) },
+  ]),
   scatterNumeric: scatterSpec(runs, { kind: 'param', key: 'lr' }, { kind: 'metric', key: 'val loss: top/1' }),
-  scatterNominal: scatterSpec(runs, { kind: 'param', key: 'model' }, { kind: 'metric', key: 'a.b' }, undefined, (l) => (l === 'plain' ? '#123456' : undefined)),
+  scatterNominal: scatterSpec(runs, { kind: 'param', key: 'model' }, { kind: 'metric', key: 'a.b' }, undefined, (l) =>
+    l === 'plain' ? '#123456' : undefined,
+  ),
   parallel: parallelSpec(runs, chooseDims(runs)),
   parallelColored: parallelSpec(runs, chooseDims(runs), 720, { colorBy: { kind: 'metric', key: 'a.b' } }),
   bars: barsSpec(runs, 'a.b'),
@@ -50,7 +85,10 @@ for (const [name, spec] of Object.entries(specs)) {
     assert.ok(fields.length > 0);
     for (const f of fields) assert.match(f, /^"field":"[a-z]"$/);
     const compiled = vl.compile(spec).spec;
-    const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), { renderer: 'none', expr: (await import('vega-interpreter')).expressionInterpreter } as never);
+    const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
+      renderer: 'none',
+      expr: (await import('vega-interpreter')).expressionInterpreter,
+    } as never);
     const svg = await view.toSVG();
     view.finalize();
     assert.match(svg, /<path|<circle|<rect/);
@@ -59,16 +97,25 @@ for (const [name, spec] of Object.entries(specs)) {
 }
 
 test('labels are made unique so two runs with one name stay apart', () => {
-  assert.deepEqual(runs.map((r) => r.label), [HOSTILE.name, `${HOSTILE.name} (2)`, 'plain']);
+  assert.deepEqual(
+    runs.map((r) => r.label),
+    [HOSTILE.name, `${HOSTILE.name} (2)`, 'plain'],
+  );
 });
 
 test('non-finite values are not drawn as lines but marked where a run first went non-finite', () => {
   const bars = barsSpec(runs, 'val loss: top/1') as { data: { values: { y: number }[] } };
-  assert.deepEqual(bars.data.values.map((v) => v.y), [0.5, 0.3]);
+  assert.deepEqual(
+    bars.data.values.map((v) => v.y),
+    [0.5, 0.3],
+  );
   const lines = layers(specs.history)[0]!.data!.values;
   assert.ok(lines.every((v) => Number.isFinite(v['y'])));
   const marks = layers(specs.history)[1]!.data!.values;
-  assert.deepEqual(marks.map((m) => m['x']), [7, 7]);
+  assert.deepEqual(
+    marks.map((m) => m['x']),
+    [7, 7],
+  );
   assert.match(String(marks[0]!['v']), /^NaN from step 7 \(1 points\)$/);
 });
 
@@ -78,23 +125,37 @@ test('each run keeps its colour and dash: ten distinct colours, then dashes', ()
   assert.deepEqual(runStyle(0).dash, []);
   assert.equal(runStyle(10).color, runStyle(0).color);
   assert.notDeepEqual(runStyle(10).dash, runStyle(0).dash);
-  const enc = layers(specs.history)[0]!.encoding as { color: { scale: { range: string[] } }; strokeDash: { scale: { range: number[][] } } };
+  const enc = layers(specs.history)[0]!.encoding as {
+    color: { scale: { range: string[] } };
+    strokeDash: { scale: { range: number[][] } };
+  };
   assert.deepEqual(enc.color.scale.range, [styles[0]!.color, styles[1]!.color]);
   assert.deepEqual(enc.strokeDash.scale.range, [styles[0]!.dash, styles[1]!.dash]);
 });
 
 test('parallel coordinates: real tick values per axis, coloured by the main metric, dimension order kept', () => {
   const ticks = layers(specs.parallelColored)[2]!.data!.values;
-  assert.deepEqual(ticks.filter((t) => t['d'] === 'params.lr').map((t) => t['t']), ['0.01', '0.505', '1']);
+  assert.deepEqual(
+    ticks.filter((t) => t['d'] === 'params.lr').map((t) => t['t']),
+    ['0.01', '0.505', '1'],
+  );
   const lines = layers(specs.parallelColored)[1]!;
   assert.equal((lines.encoding as { color: { field: string } }).color.field, 'c');
   const order = [...new Set(layers(specs.parallel)[1]!.data!.values.map((v) => v['d']))];
-  assert.deepEqual(order, chooseDims(runs).map((d) => `${d.kind === 'param' ? 'params' : 'metrics'}.${d.key}`));
+  assert.deepEqual(
+    order,
+    chooseDims(runs).map((d) => `${d.kind === 'param' ? 'params' : 'metrics'}.${d.key}`),
+  );
   assert.equal((layers(specs.parallel)[1]!.encoding as { x: { sort: unknown } }).x.sort, null);
 });
 
 test('the scatter defaults to the param that moves the main metric most', () => {
-  const sweep: ChartRun[] = [0, 1, 2, 3].map((i) => ({ id: String(i), label: String(i), params: { seed: String(i % 2), lr: String(i < 2 ? 0.1 : 0.001) }, metrics: { acc: i < 2 ? 0.5 + i * 0.01 : 0.9 } }));
+  const sweep: ChartRun[] = [0, 1, 2, 3].map((i) => ({
+    id: String(i),
+    label: String(i),
+    params: { seed: String(i % 2), lr: String(i < 2 ? 0.1 : 0.001) },
+    metrics: { acc: i < 2 ? 0.5 + i * 0.01 : 0.9 },
+  }));
   assert.equal(mostVaryingParam(sweep, 'acc'), 'lr');
   assert.equal(mostVaryingParam([], 'acc'), null);
 });

@@ -21,9 +21,15 @@ describe('registry data from the real registry', () => {
     assert.ok(texts.includes('set_alias: alias @champion → version 1'), texts.join(' | '));
     assert.ok(texts.includes('register version 1: stage None'), texts.join(' | '));
     assert.ok(texts.includes('create_model'), texts.join(' | '));
-    assert.ok(texts.every((t) => !t.includes('None → None') && !t.includes('  ')), texts.join(' | '));
+    assert.ok(
+      texts.every((t) => !t.includes('None → None') && !t.includes('  ')),
+      texts.join(' | '),
+    );
     assert.equal(page.history.find((h) => h.text.startsWith('transition'))?.comment, 'ship it');
-    assert.deepEqual(page.versions.map((v) => [v.version, v.stage, v.aliases]), [['1', 'Production', ['champion']]]);
+    assert.deepEqual(
+      page.versions.map((v) => [v.version, v.stage, v.aliases]),
+      [['1', 'Production', ['champion']]],
+    );
     assert.equal(page.versions[0]?.run?.href, `../runs/${run.id}.html`);
   });
 });

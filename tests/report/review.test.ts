@@ -19,7 +19,10 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const data = reviewStore();
 const sweep = data.runs.filter((r) => r.experimentId === SWEEP);
 const PAGES = galleryPages(data);
-const VIEWPORTS = [{ width: 1440, height: 900 }, { width: 390, height: 844 }];
+const VIEWPORTS = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+];
 
 describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' }, () => {
   let browser: Browser;
@@ -50,12 +53,15 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     assert.deepEqual(w.foreign, [], `${where}: requests to other hosts`);
   };
   const settle = async (page: Page, name: string): Promise<void> => {
-    if (name === 'experiment' || name === 'run' || name === 'compare') await chartsSettled(page, '#history-charts .chart');
+    if (name === 'experiment' || name === 'run' || name === 'compare')
+      await chartsSettled(page, '#history-charts .chart');
   };
 
   test('every page type, both sizes, both themes: no sideways scroll, numbers on one line, axe clean', async () => {
     const problems: string[] = [];
-    const check = (ok: boolean, text: string): void => { if (!ok) problems.push(text); };
+    const check = (ok: boolean, text: string): void => {
+      if (!ok) problems.push(text);
+    };
     for (const viewport of VIEWPORTS) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const context = await browser.newContext({ viewport, colorScheme, bypassCSP: true });
@@ -65,22 +71,47 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
           await settle(page, p.name);
           const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           check(wide <= 0, `${where}: page is ${wide}px wider than the viewport`);
-          const multiline = await page.$$eval('td.num', (cells) => cells.filter((c) => {
-            const r = document.createRange();
-            r.selectNodeContents(c);
-            // Boxes of a smaller font on the same line start a few pixels lower; a new line starts a line lower.
-            const tops = Array.from(r.getClientRects()).filter((x) => x.width > 0).map((x) => x.top);
-            return tops.length > 0 && Math.max(...tops) - Math.min(...tops) > 10;
-          }).map((c) => c.textContent));
+          const multiline = await page.$$eval('td.num', (cells) =>
+            cells
+              .filter((c) => {
+                const r = document.createRange();
+                r.selectNodeContents(c);
+                // Boxes of a smaller font on the same line start a few pixels lower; a new line starts a line lower.
+                const tops = Array.from(r.getClientRects())
+                  .filter((x) => x.width > 0)
+                  .map((x) => x.top);
+                return tops.length > 0 && Math.max(...tops) - Math.min(...tops) > 10;
+              })
+              .map((c) => c.textContent),
+          );
           check(multiline.length === 0, `${where}: numeric cells on more than one line: ${multiline.join(' | ')}`);
           await page.addScriptTag({ content: AXE });
           const violations = await page.evaluate(async () => {
-            const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+            const axe = (
+              window as unknown as {
+                axe: {
+                  run: (
+                    o: unknown,
+                  ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+                };
+              }
+            ).axe;
             const result = await axe.run({ resultTypes: ['violations'] });
-            return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+            return result.violations
+              .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+              .map(
+                (v) =>
+                  `${v.id}: ${v.nodes
+                    .slice(0, 3)
+                    .map((n) => n.target.join(' '))
+                    .join(', ')}`,
+              );
           });
           check(violations.length === 0, `${where}: axe critical/serious: ${violations.join(' | ')}`);
-          check(w.errors.length + w.dialogs.length + w.foreign.length === 0, `${where}: ${[...w.errors, ...w.dialogs, ...w.foreign].join(' | ')}`);
+          check(
+            w.errors.length + w.dialogs.length + w.foreign.length === 0,
+            `${where}: ${[...w.errors, ...w.dialogs, ...w.foreign].join(' | ')}`,
+          );
           await page.close();
         }
         await context.close();
@@ -92,12 +123,19 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
   test('the table: header and run name stay in view while scrolling inside the table', async () => {
     const { page, w } = await open(`experiments/${SWEEP}.html`);
     const scroller = page.locator('#runs-scroll');
-    await scroller.evaluate((s) => { s.scrollTop = 600; s.scrollLeft = 400; });
+    await scroller.evaluate((s) => {
+      s.scrollTop = 600;
+      s.scrollLeft = 400;
+    });
     const box = (await scroller.boundingBox())!;
     const head = (await page.locator('#runs thead th[data-col="0"]').boundingBox())!;
     assert.ok(Math.abs(head.y - box.y) <= 2, `header at ${head.y}, container at ${box.y}`);
     assert.ok(Math.abs(head.x - box.x - 32) <= 3, `run column at ${head.x}, container at ${box.x}`);
-    const rowsInView = await page.$$eval('#runs tbody tr', (rows, bottom) => rows.filter((r) => r.getBoundingClientRect().bottom < bottom).length, box.y + box.height);
+    const rowsInView = await page.$$eval(
+      '#runs tbody tr',
+      (rows, bottom) => rows.filter((r) => r.getBoundingClientRect().bottom < bottom).length,
+      box.y + box.height,
+    );
     assert.ok(rowsInView >= 18, `${rowsInView} rows fit at 1440x900`);
     clean(w, 'sticky');
     await page.close();
@@ -110,30 +148,41 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     assert.equal(sweep.find((r) => r.id === bestId)!.status, 'FINISHED');
     await page.locator('#runs th button.sort', { hasText: 'accuracy' }).click();
     assert.equal(await page.getAttribute('#runs thead th[data-col="2"]', 'aria-sort'), 'descending');
-    const ids = (): Promise<string[]> => page.$$eval('#runs tbody tr[data-run]', (n) => n.map((r) => r.getAttribute('data-run') ?? ''));
+    const ids = (): Promise<string[]> =>
+      page.$$eval('#runs tbody tr[data-run]', (n) => n.map((r) => r.getAttribute('data-run') ?? ''));
     const tree = await ids();
-    assert.equal(tree[0], sweep.find((r) => r.id === bestId)!.parentRunId, 'the best run\'s family comes first');
+    assert.equal(tree[0], sweep.find((r) => r.id === bestId)!.parentRunId, "the best run's family comes first");
     assert.equal(tree[1], bestId);
     assert.equal(await page.locator('#runs tbody tr').nth(1).locator('.best-mark').count(), 1);
     await page.check('#flat');
     assert.equal((await ids())[0], bestId);
     await page.locator('#runs th button.sort', { hasText: 'val_loss' }).click();
-    assert.equal(await page.getAttribute('#runs thead th[aria-sort="ascending"]', 'data-col'), await page.locator('#runs thead th', { hasText: 'val_loss' }).getAttribute('data-col'));
+    assert.equal(
+      await page.getAttribute('#runs thead th[aria-sort="ascending"]', 'data-col'),
+      await page.locator('#runs thead th', { hasText: 'val_loss' }).getAttribute('data-col'),
+    );
     clean(w, 'best');
     await page.close();
   });
 
   test('the view lives in the address: reload restores it, Back walks it, selection stays consistent after compare', async () => {
     const { page, w } = await open(`experiments/${SWEEP}.html`);
-    const order = (): Promise<string[]> => page.$$eval('#runs tbody tr[data-run]', (n) => n.slice(0, 8).map((r) => r.getAttribute('data-run') ?? ''));
+    const order = (): Promise<string[]> =>
+      page.$$eval('#runs tbody tr[data-run]', (n) => n.slice(0, 8).map((r) => r.getAttribute('data-run') ?? ''));
     await page.fill('#filter', 'params.optimizer = "adam"');
     await page.press('#filter', 'Enter');
     await page.locator('#runs th button.sort', { hasText: 'accuracy' }).click();
     await page.check('#diff-only');
     await page.selectOption('#group-by', 'param:batch_size');
-    const ticked = await page.$$eval('#runs tbody input.pick', (n) => n.slice(0, 2).map((b) => (b as HTMLInputElement).value));
+    const ticked = await page.$$eval('#runs tbody input.pick', (n) =>
+      n.slice(0, 2).map((b) => (b as HTMLInputElement).value),
+    );
     for (const id of ticked) await page.check(`input.pick[value="${id}"]`);
-    const before = { order: await order(), hash: new URL(page.url()).hash, groups: await page.locator('tr.group-head').count() };
+    const before = {
+      order: await order(),
+      hash: new URL(page.url()).hash,
+      groups: await page.locator('tr.group-head').count(),
+    };
     assert.match(before.hash, /f=.*sort=metric:accuracy&dir=desc&group=param:batch_size&diff=1&sel=/);
     assert.equal(before.groups, 5, 'four batch sizes and the parents without one');
     await page.reload();
@@ -162,7 +211,8 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
 
   test('columns: constant params, system tags and empty columns hidden behind "N more columns"; CSV export', async () => {
     const { page, w } = await open(`experiments/${SWEEP}.html`);
-    const heads = (): Promise<string[]> => page.$$eval('#runs thead th button', (n) => n.map((b) => b.lastChild?.textContent ?? ''));
+    const heads = (): Promise<string[]> =>
+      page.$$eval('#runs thead th button', (n) => n.map((b) => b.lastChild?.textContent ?? ''));
     const shown = await heads();
     assert.deepEqual(shown.slice(0, 3), ['Run', 'Status', 'accuracy']);
     assert.ok(!shown.includes('dataset') && !shown.includes('mlflow.runName'));
@@ -171,10 +221,12 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     await page.click('#reveal-columns');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     const csv = readFileSync((await download.path())!, 'utf8').split('\n');
-    const labels = await page.$$eval('#runs thead th button', (n) => n.map((b) => {
-      const group = b.querySelector('.group')?.textContent;
-      return group ? `${group}s.${b.lastChild?.textContent ?? ''}` : b.lastChild?.textContent ?? '';
-    }));
+    const labels = await page.$$eval('#runs thead th button', (n) =>
+      n.map((b) => {
+        const group = b.querySelector('.group')?.textContent;
+        return group ? `${group}s.${b.lastChild?.textContent ?? ''}` : (b.lastChild?.textContent ?? '');
+      }),
+    );
     assert.equal(csv[0], ['run_id', ...labels].join(','));
     assert.equal(csv.filter(Boolean).length, sweep.length + 1);
     clean(w, 'columns');
@@ -185,9 +237,17 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     const { page, w } = await open(`experiments/${SWEEP}.html`);
     await chartsSettled(page, '#history-charts .chart');
     assert.match((await page.textContent('#curves-note'))!, /^Top 10 of 60 runs by accuracy/);
-    assert.deepEqual(await page.$$eval('#history-charts .chart', (n) => n.map((c) => c.getAttribute('data-metric'))), ['accuracy', 'val_loss']);
-    const strokes = (sel: string): Promise<string[]> => page.$$eval(`${sel} svg .mark-line path`, (n) => [...new Set(n.map((p) => p.getAttribute('stroke') ?? ''))].sort());
-    const legend = await page.$$eval('#history-charts .legend line', (n) => n.map((l) => l.getAttribute('stroke') ?? '').sort());
+    assert.deepEqual(await page.$$eval('#history-charts .chart', (n) => n.map((c) => c.getAttribute('data-metric'))), [
+      'accuracy',
+      'val_loss',
+    ]);
+    const strokes = (sel: string): Promise<string[]> =>
+      page.$$eval(`${sel} svg .mark-line path`, (n) =>
+        [...new Set(n.map((p) => p.getAttribute('stroke') ?? ''))].sort(),
+      );
+    const legend = await page.$$eval('#history-charts .legend line', (n) =>
+      n.map((l) => l.getAttribute('stroke') ?? '').sort(),
+    );
     assert.equal(new Set(legend).size, 10);
     assert.deepEqual(await strokes('[data-metric="accuracy"]'), legend);
     assert.deepEqual(await strokes('[data-metric="val_loss"]'), legend);
@@ -203,7 +263,9 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     const diverged = sweep.find((r) => Number.isNaN(r.metrics['loss']))!;
     const run = await open(`runs/${diverged.id}.html`);
     await chartsSettled(run.page, '#history-charts .chart');
-    const nan = await run.page.$$eval('[data-metric="loss"] svg .mark-symbol path', (n) => n.map((p) => p.getAttribute('fill')));
+    const nan = await run.page.$$eval('[data-metric="loss"] svg .mark-symbol path', (n) =>
+      n.map((p) => p.getAttribute('fill')),
+    );
     assert.deepEqual(nan, ['#e03131'], 'one NaN marker where the loss diverged');
     assert.match((await run.page.textContent('[data-metric="loss"] + details'))!, /NaN from step 101/);
     clean(run.w, 'NaN run');
@@ -221,21 +283,39 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     await page.waitForURL(/base=/);
     await page.check('#compare-diff-only');
     assert.equal(await page.locator('#compare-params tbody tr:not([hidden])', { hasText: 'dataset' }).count(), 0);
-    assert.ok(await page.locator('#compare-metrics tbody tr:not([hidden])').count() >= 3);
-    const before = await page.$$eval('#history-charts svg .mark-line path', (n) => n.map((p) => p.getAttribute('d')).join());
+    assert.ok((await page.locator('#compare-metrics tbody tr:not([hidden])').count()) >= 3);
+    const before = await page.$$eval('#history-charts svg .mark-line path', (n) =>
+      n.map((p) => p.getAttribute('d')).join(),
+    );
     await page.$$eval('#history-charts svg', (n) => n.forEach((svg) => svg.setAttribute('data-probe', '1')));
     await page.locator('#history-smoothing').fill('0.9');
-    await page.waitForFunction((b) => Array.from(document.querySelectorAll('#history-charts svg .mark-line path')).map((p) => p.getAttribute('d')).join() !== b, before);
-    assert.ok(await page.locator('#history-charts svg:not([data-probe])').count() === 0, 'smoothing swaps the points into the drawn charts');
+    await page.waitForFunction(
+      (b) =>
+        Array.from(document.querySelectorAll('#history-charts svg .mark-line path'))
+          .map((p) => p.getAttribute('d'))
+          .join() !== b,
+      before,
+    );
+    assert.ok(
+      (await page.locator('#history-charts svg:not([data-probe])').count()) === 0,
+      'smoothing swaps the points into the drawn charts',
+    );
     clean(w, 'compare');
     await page.close();
   });
 
   test('registry with evidence: names, metrics, compare link; run pages say how they are registered; index stages', async () => {
     const { page, w } = await open('index.html');
-    assert.deepEqual(await page.$$eval('#h-models ~ div .badge', (n) => n.map((b) => b.textContent)), ['Production v2', 'Staging v4', 'Archived v1']);
+    assert.deepEqual(await page.$$eval('#h-models ~ div .badge', (n) => n.map((b) => b.textContent)), [
+      'Production v2',
+      'Staging v4',
+      'Archived v1',
+    ]);
     await page.click('text=mnist-classifier');
-    assert.match((await page.textContent('#versions tbody tr:nth-child(3)'))!, /adam-lr0\.003-bs32-do0\.1.*accuracy 0\.97/s);
+    assert.match(
+      (await page.textContent('#versions tbody tr:nth-child(3)'))!,
+      /adam-lr0\.003-bs32-do0\.1.*accuracy 0\.97/s,
+    );
     assert.equal(await page.locator('#versions code').count(), 0, 'no bare run ids');
     await page.locator('#versions tbody tr:nth-child(3) a').first().click();
     assert.match((await page.textContent('.registered'))!, /mnist-classifier v2 \(Production, @champion\)/);
@@ -267,7 +347,10 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     await page.emulateMedia({ media: 'print' });
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     await chartsSettled(page, '.chart');
-    const empty = await page.$$eval('.chart', (n) => n.filter((c) => !c.querySelector('svg') && !c.querySelector('.single-value')).length);
+    const empty = await page.$$eval(
+      '.chart',
+      (n) => n.filter((c) => !c.querySelector('svg') && !c.querySelector('.single-value')).length,
+    );
     assert.equal(empty, 0);
     clean(w, 'projector');
     await context.close();

@@ -41,11 +41,16 @@ describe('secrets in a built site', () => {
   it('the pattern corpus is recognised, in text, nested JSON and binary bytes', () => {
     for (const [name, secret] of Object.entries(CORPUS)) {
       assert.ok(findSecrets(`x ${secret} y`).length > 0, name);
-      assert.equal(isPublishableBinary(Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(secret), Buffer.from([255])])), false, name);
+      assert.equal(
+        isPublishableBinary(Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(secret), Buffer.from([255])])),
+        false,
+        name,
+      );
     }
     assert.equal(findSecrets('commit 3f2a9c0d1e2b3a4c5d6e7f8091a2b3c4d5e6f708 tokenizer max_tokens').length, 0);
-    assert.deepEqual(redactDeep({ db: { password: 'hunter2', nested: [{ apiKey: 42, note: CORPUS['github'] }] } }),
-      { db: { password: REDACTED, nested: [{ apiKey: REDACTED, note: REDACTED }] } });
+    assert.deepEqual(redactDeep({ db: { password: 'hunter2', nested: [{ apiKey: 42, note: CORPUS['github'] }] } }), {
+      db: { password: REDACTED, nested: [{ apiKey: REDACTED, note: REDACTED }] },
+    });
   });
 
   it('no file or file name of the site holds a corpus secret, wherever it was stored', async () => {
@@ -58,16 +63,31 @@ describe('secrets in a built site', () => {
     await run.setTag('aws_secret_access_key', CORPUS['awsSecret'] as string);
     run.logMetric('loss', 1);
     await run.logText(secrets.join('\n'), 'notes.txt');
-    await run.logDict({ config: { password: 'hunter2', token: CORPUS['slack'], deep: [{ secret: 'x', url: `https://u:${CORPUS['openai']}@h` }] } }, 'config.json');
+    await run.logDict(
+      {
+        config: {
+          password: 'hunter2',
+          token: CORPUS['slack'],
+          deep: [{ secret: 'x', url: `https://u:${CORPUS['openai']}@h` }],
+        },
+      },
+      'config.json',
+    );
     await run.logText('csv,row\n' + secrets.join(',') + '\n', 'data.csv');
     await run.logText('fine', `named-${CORPUS['huggingface']}.txt`);
     const binary = join(tempDir(), 'model.bin');
-    writeFileSync(binary, Buffer.concat([Buffer.from([0, 159, 146, 150]), Buffer.from(CORPUS['gitlab'] as string), Buffer.from([0])]));
+    writeFileSync(
+      binary,
+      Buffer.concat([Buffer.from([0, 159, 146, 150]), Buffer.from(CORPUS['gitlab'] as string), Buffer.from([0])]),
+    );
     await run.logArtifact(binary);
     await run.end();
     const out = join(tempDir(), 'site');
     mkdirSync(out);
-    const result = await buildReport({ store, out }).then(() => 'built', (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
+    const result = await buildReport({ store, out }).then(
+      () => 'built',
+      (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+    );
     assert.ok(result === 'built' || /^INVALID_STATE: .*holding secret patterns, now removed/.test(result), result);
     assert.deepEqual(scan(out), [], `build ${result}`);
   });

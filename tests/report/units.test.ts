@@ -21,7 +21,8 @@ const data = fixtureData();
 const runsOf = (exp: string) => data.runs.filter((r) => r.experimentId === exp);
 
 test('secret keys are whole words: token, password, api key; not tokenizer, author, max_tokens', () => {
-  for (const k of ['hf_token', 'apiKey', 'API_KEY', 'db.password', 'aws_secret_access_key', 'Auth', 'private-key']) assert.ok(isSecretKey(k), k);
+  for (const k of ['hf_token', 'apiKey', 'API_KEY', 'db.password', 'aws_secret_access_key', 'Auth', 'private-key'])
+    assert.ok(isSecretKey(k), k);
   for (const k of ['tokenizer', 'author', 'max_tokens', 'model', 'keys']) assert.ok(!isSecretKey(k), k);
 });
 
@@ -54,7 +55,11 @@ test('LTTB keeps first, last and at most the threshold; smoothing is debiased', 
   assert.equal(keep[0], 0);
   assert.equal(keep[keep.length - 1], 9999);
   assert.deepEqual(smooth([1, 1, null, 1], 0.9), [1, 1, null, 1]);
-  const s = toSeries('k', xs.map((i) => ({ step: i, timestamp: i, value: i === 5 ? Number.NaN : i })), 1000);
+  const s = toSeries(
+    'k',
+    xs.map((i) => ({ step: i, timestamp: i, value: i === 5 ? Number.NaN : i })),
+    1000,
+  );
   assert.equal(s.total, 10_000);
   assert.equal(s.steps.length, 1000);
   assert.ok(s.values.every((v) => v !== null && Number.isFinite(v)));
@@ -80,10 +85,19 @@ test('artifacts: executable types are published as text, unsafe paths not at all
   assert.equal(publishedPath('MLmodel'), 'MLmodel.txt');
   assert.equal(publishedPath('../x'), null);
   assert.equal(publishedPath('a//b'), null);
-  assert.deepEqual(parseDelimited('a,"b ""q"", c"\r\n1,2\n', ',', 10), [['a', 'b "q", c'], ['1', '2']]);
-  assert.equal(makePreview('x.json', '{"$schema":"https://vega.github.io/schema/vega-lite/v6.json","mark":"bar"}')?.kind, 'vega');
+  assert.deepEqual(parseDelimited('a,"b ""q"", c"\r\n1,2\n', ',', 10), [
+    ['a', 'b "q", c'],
+    ['1', '2'],
+  ]);
+  assert.equal(
+    makePreview('x.json', '{"$schema":"https://vega.github.io/schema/vega-lite/v6.json","mark":"bar"}')?.kind,
+    'vega',
+  );
   assert.equal(makePreview('x.json', 'not json')?.kind, 'text');
-  assert.deepEqual(readManifest('model/tracklab-model.json', '{"flavor":"f","signature":{"inputs":[{"name":"a","type":"double"}]}}'), { path: 'model', flavor: 'f', inputs: [{ name: 'a', type: 'double' }], outputs: [] });
+  assert.deepEqual(
+    readManifest('model/tracklab-model.json', '{"flavor":"f","signature":{"inputs":[{"name":"a","type":"double"}]}}'),
+    { path: 'model', flavor: 'f', inputs: [{ name: 'a', type: 'double' }], outputs: [] },
+  );
 });
 
 test('commit links only for known hosts and real hashes', () => {
@@ -110,7 +124,10 @@ test('experiment view model: nested runs under their parent, columns by group, m
   assert.equal(ordered[parentAt + 1]?.run.id.startsWith('child1'), true);
   assert.equal(ordered[parentAt + 1]?.depth, 1);
   const cols = columnsFor(runs);
-  assert.deepEqual(cols.filter((c) => c.group === 'metric').map((c) => c.key), ['acc', 'loss']);
+  assert.deepEqual(
+    cols.filter((c) => c.group === 'metric').map((c) => c.key),
+    ['acc', 'loss'],
+  );
   assert.ok(cols.filter((c) => c.key.startsWith('mlflow.')).every((c) => c.hidden));
   const exp = data.experiments[0]!;
   assert.deepEqual(mainMetric(exp, runs), { key: 'acc', higherIsBetter: true });
@@ -134,17 +151,36 @@ test('index view model links experiments by name and models to their pages', () 
 test('run view model: metrics table, safe tag links, parent link', () => {
   const runs = new Map(data.runs.map((r) => [r.id, r]));
   const hostile = data.runs.find((r) => r.id.startsWith('hostile1'))!;
-  const vm = runPage({ run: hostile, experimentName: 'x', runsById: runs, children: [], artifacts: [], models: [], registered: [] });
+  const vm = runPage({
+    run: hostile,
+    experimentName: 'x',
+    runsById: runs,
+    children: [],
+    artifacts: [],
+    models: [],
+    registered: [],
+  });
   assert.equal(vm.tags.find((t) => t.key === 'link')!.href, null);
   assert.equal(vm.tags.find((t) => t.key === 'home')!.href, 'https://example.com/home');
   assert.ok(!vm.tags.some((t) => t.key === 'mlflow.note.content'));
-  const child = runPage({ run: runs.get('child1aaaaaaaaaaaaaaaaaaaaaaaaaa')!, experimentName: 'iris', runsById: runs, children: [], artifacts: [], models: [], registered: [] });
+  const child = runPage({
+    run: runs.get('child1aaaaaaaaaaaaaaaaaaaaaaaaaa')!,
+    experimentName: 'iris',
+    runsById: runs,
+    children: [],
+    artifacts: [],
+    models: [],
+    registered: [],
+  });
   assert.deepEqual(child.parent, { name: 'rf-0', href: 'run0aaaaaaaaaaaaaaaaaaaaaaaaaaa.html', status: 'FINISHED' });
 });
 
 test('registry view model: versions newest first, aliases, timeline, links only to published runs', () => {
   const vm = modelPage(registryFixture(), new Set(['run2aaaaaaaaaaaaaaaaaaaaaaaaaaa']));
-  assert.deepEqual(vm.versions.map((v) => v.version), ['2', '1']);
+  assert.deepEqual(
+    vm.versions.map((v) => v.version),
+    ['2', '1'],
+  );
   assert.deepEqual(vm.versions[0]!.aliases, ['champion']);
   assert.equal(vm.versions[0]!.run!.href, '../runs/run2aaaaaaaaaaaaaaaaaaaaaaaaaaa.html');
   assert.equal(vm.versions[1]!.run!.href, null);
@@ -154,7 +190,11 @@ test('registry view model: versions newest first, aliases, timeline, links only 
 
 test('encodeHistories: the data-file series equal toSeries; only downsampled histories get a full copy, NaN kept', async () => {
   const { encodeHistories } = await import('../../src/report/encode-histories.js');
-  const points = Array.from({ length: 3000 }, (_, i) => ({ step: 2999 - i, timestamp: 1e12 + i, value: i === 10 ? Number.NaN : Math.sin(i / 50) }));
+  const points = Array.from({ length: 3000 }, (_, i) => ({
+    step: 2999 - i,
+    timestamp: 1e12 + i,
+    value: i === 10 ? Number.NaN : Math.sin(i / 50),
+  }));
   const { series, full } = encodeHistories([{ key: 'val "loss", top/1', points }], 500);
   assert.deepEqual(unpackSeries(JSON.parse(series[0]!)), toSeries('val "loss", top/1', points, 500));
   assert.deepEqual(JSON.parse(series[0]!).nonFinite, [[2989, 'NaN']]);
@@ -176,17 +216,33 @@ test('main metric: a score beats a schedule; an explicit tag wins; losses are mi
   assert.equal(metricKind('epoch'), 'other');
   assert.equal(metricKind('val_loss'), 'loss');
   assert.equal(metricKind('eval/f1'), 'score');
-  const lossOnly = sweep.map((r) => ({ ...r, metrics: { learning_rate: 1, epoch: 3, ...(r.metrics['val_loss'] !== undefined ? { val_loss: r.metrics['val_loss'] } : {}) } }));
+  const lossOnly = sweep.map((r) => ({
+    ...r,
+    metrics: {
+      learning_rate: 1,
+      epoch: 3,
+      ...(r.metrics['val_loss'] !== undefined ? { val_loss: r.metrics['val_loss'] } : {}),
+    },
+  }));
   assert.deepEqual(mainMetric(sweepExp, lossOnly), { key: 'val_loss', higherIsBetter: false });
-  assert.deepEqual(mainMetric({ ...sweepExp, tags: { 'tracklab.report.mainMetric': 'loss:min' } }, sweep), { key: 'loss', higherIsBetter: false });
-  assert.equal(mainMetric(sweepExp, sweep.map((r) => ({ ...r, metrics: { learning_rate: 1 } }))), null);
+  assert.deepEqual(mainMetric({ ...sweepExp, tags: { 'tracklab.report.mainMetric': 'loss:min' } }, sweep), {
+    key: 'loss',
+    higherIsBetter: false,
+  });
+  assert.equal(
+    mainMetric(
+      sweepExp,
+      sweep.map((r) => ({ ...r, metrics: { learning_rate: 1 } })),
+    ),
+    null,
+  );
   assert.equal(companionLoss(sweep, { key: 'accuracy', higherIsBetter: true }), 'val_loss');
 });
 
 test('best counts FINISHED runs only', () => {
   const failed = sweep.find((r) => r.status === 'FAILED')!;
   const top = [...sweep].sort((a, b) => (b.metrics['accuracy'] ?? 0) - (a.metrics['accuracy'] ?? 0))[0]!;
-  assert.equal(top.id, failed.id, 'the fixture\'s FAILED run has the highest accuracy');
+  assert.equal(top.id, failed.id, "the fixture's FAILED run has the highest accuracy");
   const best = bestRun(sweep, { key: 'accuracy', higherIsBetter: true })!;
   assert.equal(best.run.status, 'FINISHED');
   assert.notEqual(best.run.id, failed.id);
@@ -195,7 +251,14 @@ test('best counts FINISHED runs only', () => {
 test('default columns: main metric first, other metrics, varying params; constant, system and empty hidden', () => {
   const cols = columnsFor(sweep, { key: 'accuracy', higherIsBetter: true });
   const shown = cols.filter((c) => !c.hidden).map((c) => `${c.group}:${c.key}`);
-  assert.deepEqual(shown.slice(0, 6), ['attr:name', 'attr:status', 'metric:accuracy', 'metric:learning_rate', 'metric:loss', 'metric:val_loss']);
+  assert.deepEqual(shown.slice(0, 6), [
+    'attr:name',
+    'attr:status',
+    'metric:accuracy',
+    'metric:learning_rate',
+    'metric:loss',
+    'metric:val_loss',
+  ]);
   assert.ok(shown.includes('param:lr') && shown.includes('param:optimizer'));
   const hidden = new Map(cols.filter((c) => c.hidden).map((c) => [c.key, c.why]));
   assert.equal(hidden.get('dataset'), 'same in every run');
@@ -221,17 +284,28 @@ test('sorting families by their best member puts the best FINISHED run in the fi
 });
 
 test('CSV export: run id, labelled columns, exact values, formula-like text quoted', () => {
-  const cols = [{ group: 'attr' as const, key: 'name', label: 'Run' }, { group: 'metric' as const, key: 'accuracy', label: 'accuracy' }, { group: 'param' as const, key: 'f', label: 'f' }];
+  const cols = [
+    { group: 'attr' as const, key: 'name', label: 'Run' },
+    { group: 'metric' as const, key: 'accuracy', label: 'accuracy' },
+    { group: 'param' as const, key: 'f', label: 'f' },
+  ];
   const run = { ...sweep[1]!, name: 'a,b', metrics: { accuracy: -0.5 }, params: { f: '=cmd()' } };
   assert.equal(toCsv(cols, [run]), `run_id,Run,metrics.accuracy,params.f\n${run.id},"a,b",-0.5,"=cmd()"\n`);
 });
 
 test('registry evidence: stages in use, how a run is registered', () => {
   const model = review.models![0]!;
-  assert.deepEqual(stagesInUse(model).map((s) => `${s.stage} ${s.versions}`), ['Production v2', 'Staging v4', 'Archived v1']);
+  assert.deepEqual(
+    stagesInUse(model).map((s) => `${s.stage} ${s.versions}`),
+    ['Production v2', 'Staging v4', 'Archived v1'],
+  );
   const reg = registrations([model]);
   assert.equal(reg.get(model.versions[1]!.runId!)![0]!.text, 'mnist-classifier v2 (Production, @champion)');
-  const vm = modelPage(model, new Set(sweep.map((r) => r.id)), (id) => ({ name: `run ${id.slice(0, 4)}`, status: 'FINISHED', metrics: [{ key: 'accuracy', value: '0.9' }] }));
+  const vm = modelPage(model, new Set(sweep.map((r) => r.id)), (id) => ({
+    name: `run ${id.slice(0, 4)}`,
+    status: 'FINISHED',
+    metrics: [{ key: 'accuracy', value: '0.9' }],
+  }));
   assert.match(vm.compareHref, /^\.\.\/compare\.html#runs=(\w+,){3}\w+$/);
   assert.equal(vm.versions[0]!.run!.name, `run ${model.versions[3]!.runId!.slice(0, 4)}`);
 });
@@ -241,9 +315,16 @@ test('notebooks: markdown rendered without raw HTML, outputs as text or images, 
   assert.equal(nb.cells.length, 4);
   const md = nb.cells[0] as { kind: 'markdown'; html: string };
   assert.ok(md.html.includes('<strong>logs</strong>') && !md.html.includes('<script>'));
-  const code = nb.cells[2] as { kind: 'code'; prompt: string; outputs: { kind: string; text?: string; src?: string }[] };
+  const code = nb.cells[2] as {
+    kind: 'code';
+    prompt: string;
+    outputs: { kind: string; text?: string; src?: string }[];
+  };
   assert.equal(code.prompt, '[2]');
-  assert.deepEqual(code.outputs.map((o) => o.kind), ['html', 'image']);
+  assert.deepEqual(
+    code.outputs.map((o) => o.kind),
+    ['html', 'image'],
+  );
   assert.match(code.outputs[1]!.src!, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
   assert.equal((nb.cells[3] as { outputs: { kind: string }[] }).outputs[0]!.kind, 'error');
   assert.equal(notebookView('not json'), null);

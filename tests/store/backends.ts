@@ -28,7 +28,9 @@ export interface BackendUnderTest {
 /** One MLflow server for the whole test file, started by the first case that needs it. */
 let server: Promise<TestServer> | undefined;
 let namespaces = 0;
-after(async () => { if (server) await (await server).dispose(); });
+after(async () => {
+  if (server) await (await server).dispose();
+});
 
 const restBackend: BackendUnderTest = {
   name: 'mlflow-rest (http:, MLflow 2.12 server)',
@@ -39,29 +41,41 @@ const restBackend: BackendUnderTest = {
   },
   skip: {
     'stores metric history, latest values by (step, timestamp, value), and non-finite values exactly':
-      'an MLflow server keeps only the latest value of each metric, no min/max/count (capabilities.metricSummaries '
-      + 'is false); histories and non-finite values are checked in tests/store/mlflow-rest/tracking.test.ts',
+      'an MLflow server keeps only the latest value of each metric, no min/max/count (capabilities.metricSummaries ' +
+      'is false); histories and non-finite values are checked in tests/store/mlflow-rest/tracking.test.ts',
   },
 };
 
 const ALL_CASES = [
-  'has a Default experiment with id 0', 'creates experiments with unique names, also against deleted ones',
-  'refuses to delete the Default experiment', 'ensureExperiment returns the same experiment every time',
-  'creates, updates and reads a run', 'keeps params immutable: same value is a no-op, another value an error',
-  'overwrites and deletes tags', 'stores metric history, latest values by (step, timestamp, value), and non-finite values exactly',
-  'soft-deletes and restores runs; deleted runs refuse writes and leave listings', 'lists runs of the requested experiments only',
+  'has a Default experiment with id 0',
+  'creates experiments with unique names, also against deleted ones',
+  'refuses to delete the Default experiment',
+  'ensureExperiment returns the same experiment every time',
+  'creates, updates and reads a run',
+  'keeps params immutable: same value is a no-op, another value an error',
+  'overwrites and deletes tags',
+  'stores metric history, latest values by (step, timestamp, value), and non-finite values exactly',
+  'soft-deletes and restores runs; deleted runs refuse writes and leave listings',
+  'lists runs of the requested experiments only',
   'searches runs in the backend: filter, order, pages, views',
-  'refuses a bad filter, order_by, page token or page size with INVALID_PARAMETER_VALUE', 'sets experiment tags',
-  'keeps what another handle changes while the run is being logged', 'reports a missing run as RESOURCE_DOES_NOT_EXIST',
-  'records dataset inputs once per (name, digest)', 'copies, writes, lists and reads artifacts',
+  'refuses a bad filter, order_by, page token or page size with INVALID_PARAMETER_VALUE',
+  'sets experiment tags',
+  'keeps what another handle changes while the run is being logged',
+  'reports a missing run as RESOURCE_DOES_NOT_EXIST',
+  'records dataset inputs once per (name, digest)',
+  'copies, writes, lists and reads artifacts',
 ];
 const REGISTRY_CASES = [
-  'creates models once and reports missing ones', 'numbers versions from 1, creating the model, and never reuses a number',
-  'updates descriptions and tags of models and versions', 'moves stages, archiving the others only for Staging and Production',
+  'creates models once and reports missing ones',
+  'numbers versions from 1, creating the model, and never reuses a number',
+  'updates descriptions and tags of models and versions',
+  'moves stages, archiving the others only for Staging and Production',
   'points an alias at one version, moves it, and drops it with its version',
-  'refuses to delete a model with live versions, then deletes it', 'keeps a history of changes when the backend says it does',
+  'refuses to delete a model with live versions, then deletes it',
+  'keeps a history of changes when the backend says it does',
 ];
-const skipAll = (titles: string[], reason: string): Record<string, string> => Object.fromEntries(titles.map((t) => [t, reason]));
+const skipAll = (titles: string[], reason: string): Record<string, string> =>
+  Object.fromEntries(titles.map((t) => [t, reason]));
 
 export const BACKENDS: BackendUnderTest[] = [
   { name: 'json (file:)', newLocation: () => tempDir(), open: (dir) => openJsonBackend(dir) },
@@ -73,6 +87,7 @@ export const BACKENDS: BackendUnderTest[] = [
     // no case is skipped where better-sqlite3 loads
     ...(SQLITE_SKIP === false ? {} : { skip: skipEveryCase(SQLITE_SKIP), registrySkip: skipEveryCase(SQLITE_SKIP) }),
   },
-  serverSkip === undefined ? restBackend
+  serverSkip === undefined
+    ? restBackend
     : { ...restBackend, skip: skipAll(ALL_CASES, serverSkip), registrySkip: skipAll(REGISTRY_CASES, serverSkip) },
 ];

@@ -14,8 +14,12 @@ function runWriter(args: string[]): Promise<string> {
     const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`writer exited ${code}: ${err}`))));
   });
 }
@@ -23,7 +27,8 @@ function runWriter(args: string[]): Promise<string> {
 /** Every JSON file in the store parses. */
 function assertAllParse(dir: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.json')) JSON.parse(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+    if (entry.isFile() && entry.name.endsWith('.json'))
+      JSON.parse(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
   }
 }
 
@@ -44,8 +49,15 @@ describe('many writer processes', () => {
     const tracker = await Tracker.open({ store });
     const { runs } = await tracker.searchRuns({ maxResults: 1000 });
     assert.equal(runs.length, 80);
-    assert.ok(runs.every((r) => r.status === 'FINISHED' && r.params['i'] !== undefined && r.metrics['acc'] !== undefined));
-    assert.deepEqual((await tracker.listExperiments()).map((e) => e.name).sort(), ['Default', 'exp-0', 'exp-1', 'exp-2']);
+    assert.ok(
+      runs.every((r) => r.status === 'FINISHED' && r.params['i'] !== undefined && r.metrics['acc'] !== undefined),
+    );
+    assert.deepEqual((await tracker.listExperiments()).map((e) => e.name).sort(), [
+      'Default',
+      'exp-0',
+      'exp-1',
+      'exp-2',
+    ]);
     assertAllParse(store);
   });
 
@@ -67,7 +79,9 @@ describe('crashes', () => {
     const store = tempDir();
     const random = seededRandom(t);
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, [WRITER, store, 'metrics', 'crash', '100000000', '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [WRITER, store, 'metrics', 'crash', '100000000', '1000'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let runId = '';
       let acknowledged = 0;
       const killAfter = 5 + Math.floor(random() * 20);
@@ -87,8 +101,14 @@ describe('crashes', () => {
       });
       const tracker = await Tracker.open({ store });
       const history = await tracker.getMetricHistory(runId, 'loss');
-      assert.ok(history.length >= acknowledged, `round ${round}: ${history.length} points on disk, ${acknowledged} acknowledged`);
-      assert.deepEqual(history.slice(0, acknowledged).map((p) => p.step), Array.from({ length: acknowledged }, (_, i) => i + 1));
+      assert.ok(
+        history.length >= acknowledged,
+        `round ${round}: ${history.length} points on disk, ${acknowledged} acknowledged`,
+      );
+      assert.deepEqual(
+        history.slice(0, acknowledged).map((p) => p.step),
+        Array.from({ length: acknowledged }, (_, i) => i + 1),
+      );
       assert.equal((await tracker.getRun(runId)).status, 'RUNNING');
       // the store stays writable after the crash
       await (await tracker.startRun({ experiment: 'crash' })).end();
@@ -96,7 +116,7 @@ describe('crashes', () => {
     }
   });
 
-  it('removes a dead writer\'s temp file and breaks its stale lock', async () => {
+  it("removes a dead writer's temp file and breaks its stale lock", async () => {
     const store = tempDir();
     await (await Tracker.open({ store })).close();
     const temp = join(store, '.experiments.json.999999.0123456789ab.tmp');

@@ -32,17 +32,28 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
     const reason = backend.skip?.[title];
     nodeIt(title, reason === undefined ? {} : { skip: reason }, fn);
   };
-  after(async () => { for (const b of backends) await b.close(); });
+  after(async () => {
+    for (const b of backends) await b.close();
+  });
   const newRun = async (store: TrackingStore, experiment = 'exp') => {
     const exp = await store.ensureExperiment(experiment);
-    return store.createRun({ experimentId: exp.id, name: 'r1', startTime: 1000, user: 'ada', tags: { 'mlflow.runName': 'r1' } });
+    return store.createRun({
+      experimentId: exp.id,
+      name: 'r1',
+      startTime: 1000,
+      user: 'ada',
+      tags: { 'mlflow.runName': 'r1' },
+    });
   };
 
   describe(`TrackingStore contract: ${name}`, () => {
     it('has a Default experiment with id 0', async () => {
       const store = await open();
       const list = await store.listExperiments();
-      assert.deepEqual(list.map((e) => [e.id, e.name]), [['0', 'Default']]);
+      assert.deepEqual(
+        list.map((e) => [e.id, e.name]),
+        [['0', 'Default']],
+      );
     });
 
     it('creates experiments with unique names, also against deleted ones', async () => {
@@ -52,7 +63,10 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       await assert.rejects(store.createExperiment('a'), { code: 'RESOURCE_ALREADY_EXISTS' });
       await store.setExperimentLifecycle(a.id, 'deleted');
       await assert.rejects(store.createExperiment('a'), { code: 'RESOURCE_ALREADY_EXISTS' });
-      assert.deepEqual((await store.listExperiments('DELETED_ONLY')).map((e) => e.name), ['a']);
+      assert.deepEqual(
+        (await store.listExperiments('DELETED_ONLY')).map((e) => e.name),
+        ['a'],
+      );
       await store.setExperimentLifecycle(a.id, 'active');
       assert.equal((await store.getExperimentByName('a'))?.lifecycleStage, 'active');
     });
@@ -117,7 +131,10 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       assert.deepEqual(got.metrics['loss'], { value: 0.5, step: 2, timestamp: 10, min: 0.4, max: 0.9, count: 3 });
       assert.equal(got.metrics['odd']?.value, Number.NEGATIVE_INFINITY);
       const odd = await store.getMetricHistory(run.id, 'odd');
-      assert.deepEqual(odd.map((p) => p.value), [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+      assert.deepEqual(
+        odd.map((p) => p.value),
+        [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      );
       assert.equal((await store.getMetricHistory(run.id, 'loss')).length, 3);
       assert.equal((await store.getAllMetricHistories(run.id)).length, 6);
     });
@@ -140,7 +157,10 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       const a = await newRun(store, 'A');
       await newRun(store, 'B');
       const { runs } = await store.searchRuns({ experimentIds: [a.experimentId], view: 'ALL' });
-      assert.deepEqual(runs.map((r) => r.id), [a.id]);
+      assert.deepEqual(
+        runs.map((r) => r.id),
+        [a.id],
+      );
     });
 
     it('searches runs in the backend: filter, order, pages, views', async () => {
@@ -148,7 +168,13 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       const exp = await store.ensureExperiment('search');
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) {
-        const run = await store.createRun({ experimentId: exp.id, name: `r${i}`, startTime: 1000 + i, user: 'ada', tags: { 'mlflow.runName': `r${i}` } });
+        const run = await store.createRun({
+          experimentId: exp.id,
+          name: `r${i}`,
+          startTime: 1000 + i,
+          user: 'ada',
+          tags: { 'mlflow.runName': `r${i}` },
+        });
         await store.logBatch(run.id, { params: { model: i % 2 === 0 ? 'rf' : 'cnn' }, tags: { team: 'a' } });
         const writer = await store.openRunWriter(run.id);
         writer.appendMetric('acc', i / 10, 0, 5);
@@ -156,26 +182,67 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
         ids.push(run.id);
       }
       const all = await store.searchRuns({ experimentIds: [exp.id] });
-      assert.deepEqual(all.runs.map((r) => r.name), ['r4', 'r3', 'r2', 'r1', 'r0'], 'newest first by default');
-      const rf = await store.searchRuns({ experimentIds: [exp.id], filter: "params.model = 'rf' and metrics.acc > 0.1", orderBy: ['metrics.acc ASC'] });
-      assert.deepEqual(rf.runs.map((r) => r.name), ['r2', 'r4']);
+      assert.deepEqual(
+        all.runs.map((r) => r.name),
+        ['r4', 'r3', 'r2', 'r1', 'r0'],
+        'newest first by default',
+      );
+      const rf = await store.searchRuns({
+        experimentIds: [exp.id],
+        filter: "params.model = 'rf' and metrics.acc > 0.1",
+        orderBy: ['metrics.acc ASC'],
+      });
+      assert.deepEqual(
+        rf.runs.map((r) => r.name),
+        ['r2', 'r4'],
+      );
       assert.equal(rf.runs[0]?.metrics['acc']?.value, 0.2);
-      const first = await store.searchRuns({ experimentIds: [exp.id], orderBy: ['attributes.run_name'], maxResults: 2 });
-      assert.deepEqual(first.runs.map((r) => r.name), ['r0', 'r1']);
+      const first = await store.searchRuns({
+        experimentIds: [exp.id],
+        orderBy: ['attributes.run_name'],
+        maxResults: 2,
+      });
+      assert.deepEqual(
+        first.runs.map((r) => r.name),
+        ['r0', 'r1'],
+      );
       assert.ok(first.nextPageToken);
-      const second = await store.searchRuns({ experimentIds: [exp.id], orderBy: ['attributes.run_name'], maxResults: 2, pageToken: first.nextPageToken });
-      assert.deepEqual(second.runs.map((r) => r.name), ['r2', 'r3']);
+      const second = await store.searchRuns({
+        experimentIds: [exp.id],
+        orderBy: ['attributes.run_name'],
+        maxResults: 2,
+        pageToken: first.nextPageToken,
+      });
+      assert.deepEqual(
+        second.runs.map((r) => r.name),
+        ['r2', 'r3'],
+      );
       await store.setRunLifecycle(ids[0] as string, 'deleted');
       assert.equal((await store.searchRuns({ experimentIds: [exp.id] })).runs.length, 4);
-      assert.deepEqual((await store.searchRuns({ experimentIds: [exp.id], view: 'DELETED_ONLY' })).runs.map((r) => r.id), [ids[0]]);
-      assert.ok(all.runs.every((r) => typeof r.artifactUri === 'string' && r.artifactUri !== ''), 'every run has its artifact URI');
+      assert.deepEqual(
+        (await store.searchRuns({ experimentIds: [exp.id], view: 'DELETED_ONLY' })).runs.map((r) => r.id),
+        [ids[0]],
+      );
+      assert.ok(
+        all.runs.every((r) => typeof r.artifactUri === 'string' && r.artifactUri !== ''),
+        'every run has its artifact URI',
+      );
     });
 
     it('refuses a bad filter, order_by, page token or page size with INVALID_PARAMETER_VALUE', async () => {
       const store = await open();
       const exp = await store.ensureExperiment('bad-search');
-      for (const query of [{ filter: 'metrics.acc >> 1' }, { orderBy: ['nope.x'] }, { pageToken: 'not-a-token' }, { maxResults: 0 }]) {
-        await assert.rejects(store.searchRuns({ experimentIds: [exp.id], ...query }), { code: 'INVALID_PARAMETER_VALUE' }, JSON.stringify(query));
+      for (const query of [
+        { filter: 'metrics.acc >> 1' },
+        { orderBy: ['nope.x'] },
+        { pageToken: 'not-a-token' },
+        { maxResults: 0 },
+      ]) {
+        await assert.rejects(
+          store.searchRuns({ experimentIds: [exp.id], ...query }),
+          { code: 'INVALID_PARAMETER_VALUE' },
+          JSON.stringify(query),
+        );
       }
     });
 
@@ -197,8 +264,11 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       await writer.logBatch({ params: { lr: '0.1' }, tags: { a: '1' } });
       await other.logBatch(run.id, { tags: { reviewer: 'bo' }, params: { x: '1' } });
       assert.equal((await other.getRun(run.id)).tags['reviewer'], 'bo');
-      await assert.rejects(writer.logBatch({ params: { x: '2' } }), { code: 'INVALID_PARAMETER_VALUE' },
-        'the writer sees params another handle logged');
+      await assert.rejects(
+        writer.logBatch({ params: { x: '2' } }),
+        { code: 'INVALID_PARAMETER_VALUE' },
+        'the writer sees params another handle logged',
+      );
       await writer.logBatch({ tags: { b: '2' } });
       await other.setRunLifecycle(run.id, 'deleted');
       await assert.rejects(writer.logBatch({ tags: { c: '3' } }), { code: 'INVALID_STATE' });
@@ -241,9 +311,17 @@ export function trackingStoreContract(name: string, backend: ContractBackend): v
       await store.copyIn(join(local, 'b.txt'), 'more/deep');
       await store.write('notes.md', '# hi');
       const all = await store.list('', true);
-      assert.deepEqual(all.map((e) => [e.path, e.isDir]), [
-        ['more', true], ['more/deep', true], ['more/deep/b.txt', false], ['notes.md', false], ['plots', true], ['plots/a.txt', false],
-      ]);
+      assert.deepEqual(
+        all.map((e) => [e.path, e.isDir]),
+        [
+          ['more', true],
+          ['more/deep', true],
+          ['more/deep/b.txt', false],
+          ['notes.md', false],
+          ['plots', true],
+          ['plots/a.txt', false],
+        ],
+      );
       assert.equal((await store.read('plots/a.txt')).toString(), 'A');
       assert.equal((await store.list('plots', false)).length, 1);
       await assert.rejects(store.read('nope.txt'), { code: 'RESOURCE_DOES_NOT_EXIST' });

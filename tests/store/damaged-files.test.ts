@@ -8,8 +8,10 @@ import { Tracker } from '../../src/index.js';
 import { JsonRegistry } from '../../src/store/json/json-registry.js';
 import { repoRoot, tempDir } from '../helpers.js';
 
-const corruptNaming = (file: string, re: RegExp) => (e: Error & { code?: string }): boolean =>
-  e.code === 'CORRUPT_STORE' && e.message.includes(file) && re.test(e.message);
+const corruptNaming =
+  (file: string, re: RegExp) =>
+  (e: Error & { code?: string }): boolean =>
+    e.code === 'CORRUPT_STORE' && e.message.includes(file) && re.test(e.message);
 
 async function storeWithRun(): Promise<{ store: string; tracker: Tracker; runId: string }> {
   const store = tempDir();
@@ -33,11 +35,20 @@ describe('damaged stores', () => {
   it('a nextId not above every id, a duplicate id or name is refused, and the file is left as it is', async () => {
     const { store, tracker } = await storeWithRun();
     const file = join(store, 'experiments.json');
-    const good = JSON.parse(readFileSync(file, 'utf8')) as { nextId: number; experiments: { id: string; name: string }[] };
+    const good = JSON.parse(readFileSync(file, 'utf8')) as {
+      nextId: number;
+      experiments: { id: string; name: string }[];
+    };
     const cases: [unknown, RegExp][] = [
       [{ ...good, nextId: 1 }, /has nextId 1, not above experiment id 1/],
-      [{ ...good, experiments: [...good.experiments, { ...good.experiments[1], name: 'other' }] }, /holds experiment id "1" twice/],
-      [{ ...good, nextId: 9, experiments: [...good.experiments, { ...good.experiments[1], id: '5' }] }, /holds experiment name "e" twice/],
+      [
+        { ...good, experiments: [...good.experiments, { ...good.experiments[1], name: 'other' }] },
+        /holds experiment id "1" twice/,
+      ],
+      [
+        { ...good, nextId: 9, experiments: [...good.experiments, { ...good.experiments[1], id: '5' }] },
+        /holds experiment name "e" twice/,
+      ],
     ];
     for (const [doc, re] of cases) {
       const text = JSON.stringify(doc);
@@ -57,7 +68,10 @@ describe('damaged stores', () => {
     const file = join(store, 'registry', 'models', 'm.json');
     const text = readFileSync(file, 'utf8').replace('"nextVersion": 3', '"nextVersion": 2');
     writeFileSync(file, text);
-    await assert.rejects(registry.createModelVersion('m', version), corruptNaming(file, /nextVersion 2, not above version 2/));
+    await assert.rejects(
+      registry.createModelVersion('m', version),
+      corruptNaming(file, /nextVersion 2, not above version 2/),
+    );
     assert.equal(readFileSync(file, 'utf8'), text);
   });
 
@@ -73,27 +87,37 @@ describe('damaged stores', () => {
     writeFileSync(file, [...lines.slice(0, 3), 'null', ...lines.slice(3)].join('\n'));
     await assert.rejects(tracker.getMetricHistory(runId, 'm'), corruptNaming(file, /unreadable metric at line 4/));
     writeFileSync(file, [...lines.slice(0, 3), ...lines.slice(4)].join('\n'));
-    await assert.rejects(tracker.getMetricHistory(runId, 'm'), corruptNaming(file, /has 9 points of metric "m", but .* counts 10/));
+    await assert.rejects(
+      tracker.getMetricHistory(runId, 'm'),
+      corruptNaming(file, /has 9 points of metric "m", but .* counts 10/),
+    );
   });
 
   it('a run folder copied under another name is reported, not listed twice', async () => {
     const { store, tracker, runId } = await storeWithRun();
     const copy = join(store, 'runs', 'f'.repeat(32));
     cpSync(join(store, 'runs', runId), copy, { recursive: true });
-    await assert.rejects(tracker.searchRuns(), corruptNaming(join(copy, 'run.jsonl'), new RegExp(`holds run ${runId}, but its folder is named f+`)));
+    await assert.rejects(
+      tracker.searchRuns(),
+      corruptNaming(join(copy, 'run.jsonl'), new RegExp(`holds run ${runId}, but its folder is named f+`)),
+    );
   });
 
-  it('a run folder the user may not read is reported by search, not dropped', { skip: process.getuid?.() !== 0 ? 'needs root to run a reader as another user' : false }, async () => {
-    const { store, runId } = await storeWithRun();
-    const other = await (await Tracker.open({ store })).startRun({ experiment: 'e' });
-    await other.end();
-    spawnSync('chmod', ['-R', 'a+rX', store]);
-    chmodSync(join(store, 'runs', runId), 0o700);
-    const script = `import('${join(repoRoot, 'dist', 'index.js')}').then(async ({ Tracker }) => {
+  it(
+    'a run folder the user may not read is reported by search, not dropped',
+    { skip: process.getuid?.() !== 0 ? 'needs root to run a reader as another user' : false },
+    async () => {
+      const { store, runId } = await storeWithRun();
+      const other = await (await Tracker.open({ store })).startRun({ experiment: 'e' });
+      await other.end();
+      spawnSync('chmod', ['-R', 'a+rX', store]);
+      chmodSync(join(store, 'runs', runId), 0o700);
+      const script = `import('${join(repoRoot, 'dist', 'index.js')}').then(async ({ Tracker }) => {
       const t = await Tracker.open({ store: ${JSON.stringify(store)} });
       await t.searchRuns().then(() => console.log('listed'), (e) => console.log(e.code, e.message));
     })`;
-    const out = spawnSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
-    assert.match(out.stdout, /IO_ERROR .*could not read run log .*run\.jsonl: permission denied/, out.stderr);
-  });
+      const out = spawnSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      assert.match(out.stdout, /IO_ERROR .*could not read run log .*run\.jsonl: permission denied/, out.stderr);
+    },
+  );
 });

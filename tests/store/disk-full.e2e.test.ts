@@ -30,7 +30,11 @@ function mountTmpfs(size: string): string | undefined {
 /** Fills the disk, leaving `spare` bytes free, so the next large write stops part way. Returns a function freeing it. */
 function fillDisk(dir: string, spare: number): () => void {
   writeFileSync(join(dir, 'spare'), Buffer.alloc(spare));
-  try { writeFileSync(join(dir, 'filler'), Buffer.alloc(64 << 20)); } catch { /* stops at the last free block */ }
+  try {
+    writeFileSync(join(dir, 'filler'), Buffer.alloc(64 << 20));
+  } catch {
+    /* stops at the last free block */
+  }
   rmSync(join(dir, 'spare'));
   return () => rmSync(join(dir, 'filler'), { force: true });
 }
@@ -58,7 +62,10 @@ describe('full disk (ENOSPC)', { skip }, () => {
     const free = fillDisk(dir, 8192);
     for (let i = 0; i < 5000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
     await assert.rejects(run.logParam('lr', 0.1), /disk is full/);
-    await assert.rejects(run.end(), (e: Error & { code?: string }) => e.code === 'IO_ERROR' && /disk is full/.test(e.message));
+    await assert.rejects(
+      run.end(),
+      (e: Error & { code?: string }) => e.code === 'IO_ERROR' && /disk is full/.test(e.message),
+    );
     const runDir = join(dir, 'store', 'runs', run.id);
     assertWholeLines(join(runDir, 'metrics.jsonl'));
     assertWholeLines(join(runDir, 'run.jsonl'));
@@ -69,7 +76,10 @@ describe('full disk (ENOSPC)', { skip }, () => {
     assert.equal(stored.status, 'FINISHED');
     assert.deepEqual(stored.params, { before: '1', lr: '0.1' });
     const points = await tracker.getMetricHistory(run.id, 'loss');
-    assert.deepEqual(points.map((p) => p.step), Array.from({ length: 5000 }, (_, i) => i));
+    assert.deepEqual(
+      points.map((p) => p.step),
+      Array.from({ length: 5000 }, (_, i) => i),
+    );
     assert.equal(stored.metricSummaries['loss']?.count, 5000);
   });
 
@@ -96,18 +106,39 @@ describe('full disk (ENOSPC)', { skip }, () => {
     const run = await tracker.startRun({ experiment: 'full' });
     await run.end();
     const registry = new JsonRegistry(store);
-    await registry.createModelVersion('m', { source: 's', runId: run.id, path: 'p', description: '', tags: {}, user: 'u' });
+    await registry.createModelVersion('m', {
+      source: 's',
+      runId: run.id,
+      path: 'p',
+      description: '',
+      tags: {},
+      user: 'u',
+    });
     const model = readFileSync(join(store, 'registry', 'models', 'm.json'), 'utf8');
     const open = await tracker.startRun({ experiment: 'full' });
     const free = fillDisk(dir, 0);
     await assert.rejects(tracker.setTag(run.id, 'big', 'x'.repeat(7000)), /IO_ERROR|disk is full/);
     await assert.rejects(tracker.startRun({ experiment: 'full' }), /disk is full/);
-    await assert.rejects(registry.createModelVersion('m', { source: 's', runId: run.id, path: 'p', description: 'x'.repeat(9000), tags: {}, user: 'u' }), /disk is full/);
+    await assert.rejects(
+      registry.createModelVersion('m', {
+        source: 's',
+        runId: run.id,
+        path: 'p',
+        description: 'x'.repeat(9000),
+        tags: {},
+        user: 'u',
+      }),
+      /disk is full/,
+    );
     await assert.rejects(open.logText('y'.repeat(100_000), 'big.txt'), /disk is full/);
     assert.deepEqual(readdirSync(join(store, 'runs', open.id, 'artifacts')), [], 'a failed artifact write left a file');
     assertWholeLines(join(store, 'runs', run.id, 'run.jsonl'));
     assert.equal(readFileSync(join(store, 'registry', 'models', 'm.json'), 'utf8'), model);
-    assert.deepEqual(readdirSync(join(store, 'runs')).sort(), [run.id, open.id].sort(), 'a failed run creation left a folder');
+    assert.deepEqual(
+      readdirSync(join(store, 'runs')).sort(),
+      [run.id, open.id].sort(),
+      'a failed run creation left a folder',
+    );
     free();
     await tracker.setTag(run.id, 'big', 'x'.repeat(7000));
     assert.equal((await tracker.getRun(run.id)).tags['big']?.length, 7000);

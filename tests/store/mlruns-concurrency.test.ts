@@ -21,11 +21,19 @@ console.log(param);
 
 function worker(root: string, runId: string, who: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WORKER, root, runId, String(who)], { cwd: repoRoot });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', WORKER, root, runId, String(who)],
+      { cwd: repoRoot },
+    );
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
   });
 }

@@ -23,7 +23,12 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
     const tracker = await Tracker.open({ store: dir });
     assert.equal(tracker.backend.kind, 'mlruns');
     const experiments = await tracker.listExperiments();
-    assert.deepEqual(experiments.map((e) => e.name).sort(), ['Default', 'churn-prediction', 'lr-sweep', 'mnist-classifier']);
+    assert.deepEqual(experiments.map((e) => e.name).sort(), [
+      'Default',
+      'churn-prediction',
+      'lr-sweep',
+      'mnist-classifier',
+    ]);
     await tracker.close();
     assert.deepEqual(readdirSync(dir).sort(), before, 'reading an MLflow folder writes nothing into it');
   });
@@ -43,17 +48,26 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
     assert.ok(cnn);
     assert.equal((await tracker.getMetricHistory(cnn.id, 'loss')).length, 50);
     assert.equal(cnn.metricSummaries['loss']?.count, 50);
-    assert.deepEqual(cnn.inputs.map((d) => [d.name, d.digest, d.context]), [['digits-small', '251a14c6', 'training']]);
-    assert.match(cnn.artifactUri ?? '', /^file:\/\/\/srv\/mlflow-real\//, 'the recorded URI is kept as MLflow wrote it');
+    assert.deepEqual(
+      cnn.inputs.map((d) => [d.name, d.digest, d.context]),
+      [['digits-small', '251a14c6', 'training']],
+    );
+    assert.match(
+      cnn.artifactUri ?? '',
+      /^file:\/\/\/srv\/mlflow-real\//,
+      'the recorded URI is kept as MLflow wrote it',
+    );
     await tracker.close();
   });
 
-  it('resolves artifacts recorded as another machine\'s absolute paths inside the store', async () => {
+  it("resolves artifacts recorded as another machine's absolute paths inside the store", async () => {
     const tracker = await Tracker.open({ store: fixtureCopy() });
     const { runs } = await tracker.searchRuns({ filter: "attributes.run_name = 'cnn-00'" });
     const run = runs[0];
     assert.ok(run);
-    const files = (await tracker.listArtifacts(run.id, '', { recursive: true })).filter((e) => !e.isDir).map((e) => e.path);
+    const files = (await tracker.listArtifacts(run.id, '', { recursive: true }))
+      .filter((e) => !e.isDir)
+      .map((e) => e.path);
     assert.ok(files.includes('reports/summary.csv') && files.includes('notes/notes.txt'), files.join(', '));
     assert.ok((await tracker.readArtifact(run.id, 'notes/notes.txt')).length > 0);
     await tracker.close();
@@ -62,10 +76,20 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
   it('reads the registry: versions, stages, aliases, tags and descriptions', async () => {
     const tracker = await Tracker.open({ store: `mlruns:${fixtureCopy()}` });
     const models = await tracker.listRegisteredModels();
-    assert.deepEqual(models.map((m) => m.name), ['churn-model', 'mnist-classifier']);
+    assert.deepEqual(
+      models.map((m) => m.name),
+      ['churn-model', 'mnist-classifier'],
+    );
     const mnist = await tracker.getRegisteredModel('mnist-classifier');
     assert.equal(mnist.description, 'Digit classifier');
-    assert.deepEqual(mnist.versions.map((v) => [v.version, v.stage]), [[1, 'Archived'], [2, 'Production'], [3, 'Staging']]);
+    assert.deepEqual(
+      mnist.versions.map((v) => [v.version, v.stage]),
+      [
+        [1, 'Archived'],
+        [2, 'Production'],
+        [3, 'Staging'],
+      ],
+    );
     assert.deepEqual(mnist.aliases, { champion: 2, challenger: 3 });
     const resolved = await tracker.resolveModelUri('models:/mnist-classifier@champion');
     assert.equal(resolved.version, 2);
@@ -83,7 +107,10 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
     writeFileSync(join(runDir, 'tags', 'mlflow.user'), 'someone-else'); // in place, as MLflow's write_to
     appendFileSync(join(runDir, 'metrics', 'loss'), '1795813800000 0.001 99\n');
     const again = (await tracker.searchRuns({ filter: "attributes.run_name = 'cnn-00'" })).runs[0];
-    assert.deepEqual([again?.tags['mlflow.user'], again?.metrics['loss'], again?.metricSummaries['loss']?.count], ['someone-else', 0.001, 51]);
+    assert.deepEqual(
+      [again?.tags['mlflow.user'], again?.metrics['loss'], again?.metricSummaries['loss']?.count],
+      ['someone-else', 0.001, 51],
+    );
     await tracker.close();
   });
 
@@ -108,17 +135,26 @@ describe('an MLflow 2.12.2 mlruns folder', () => {
   it('tolerates what MLflow 3 adds: logged models in experiments, extra metric columns, a torn last line', async () => {
     const dir = fixtureCopy();
     const backend = await openBackend(dir);
-    const { runs } = await backend.tracking.searchRuns({ experimentIds: (await backend.tracking.listExperiments()).map((e) => e.id), maxResults: 1 });
+    const { runs } = await backend.tracking.searchRuns({
+      experimentIds: (await backend.tracking.listExperiments()).map((e) => e.id),
+      maxResults: 1,
+    });
     const run = runs[0];
     assert.ok(run);
     const expDir = join(dir, run.experimentId);
     cpSync(join(expDir, run.id, 'params'), join(expDir, 'models', 'm-0123abcd', 'params'), { recursive: true });
     writeFileSync(join(expDir, 'models', 'm-0123abcd', 'meta.yaml'), 'model_id: m-0123abcd\nname: model\n');
-    writeFileSync(join(expDir, run.id, 'metrics', 'mlflow3'), '1700000000000 0.5 0 m-0123abcd ds 1234abcd\n1700000000001 0.7 1\n17000000');
+    writeFileSync(
+      join(expDir, run.id, 'metrics', 'mlflow3'),
+      '1700000000000 0.5 0 m-0123abcd ds 1234abcd\n1700000000001 0.7 1\n17000000',
+    );
     const got = await backend.tracking.getRun(run.id);
     assert.deepEqual([got.metrics['mlflow3']?.value, got.metrics['mlflow3']?.count], [0.7, 2]);
     const again = await backend.tracking.searchRuns({ experimentIds: [run.experimentId], view: 'ALL' });
-    assert.ok(again.runs.every((r) => r.id !== 'm-0123abcd'), 'a logged model is not a run');
+    assert.ok(
+      again.runs.every((r) => r.id !== 'm-0123abcd'),
+      'a logged model is not a run',
+    );
     await backend.close();
   });
 });

@@ -45,7 +45,7 @@ describe('openBackend', () => {
     await backend.close();
   });
 
-  it('sees a store another process is creating (runs/ and the description\'s lock, no description yet) as tracklab\'s', () => {
+  it("sees a store another process is creating (runs/ and the description's lock, no description yet) as tracklab's", () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'runs'));
     writeFileSync(join(dir, 'tracklab-store.json.lock'), '');
@@ -57,7 +57,7 @@ describe('openBackend', () => {
   it('opens MLflow folders with the MLflow backend: by content, by name when new, and by mlruns:', async () => {
     const dir = tempDir();
     const fresh = await openBackend('file:./mlruns', dir);
-    assert.equal(fresh.kind, 'mlruns', 'a new folder named mlruns gets MLflow\'s layout');
+    assert.equal(fresh.kind, 'mlruns', "a new folder named mlruns gets MLflow's layout");
     assert.ok(existsSync(join(dir, 'mlruns', '0', 'meta.yaml')) && existsSync(join(dir, 'mlruns', '.trash')));
     await fresh.close();
     mkdirSync(join(dir, 'renamed'));
@@ -74,7 +74,10 @@ describe('openBackend', () => {
   });
 
   it('names the schemes it supports for an unknown one', async () => {
-    await assert.rejects(openBackend('ftp://host/x'), { code: 'INVALID_PARAMETER_VALUE', message: /unsupported scheme "ftp:".*file:/ });
+    await assert.rejects(openBackend('ftp://host/x'), {
+      code: 'INVALID_PARAMETER_VALUE',
+      message: /unsupported scheme "ftp:".*file:/,
+    });
   });
 
   it('opens sqlite: URIs with the MLflow database backend', { skip: SQLITE_SKIP }, async () => {

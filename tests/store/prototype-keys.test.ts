@@ -30,8 +30,14 @@ describe('Object.prototype names as keys', () => {
       assert.equal((await again.getMetricHistory(run.id, name)).length, 1);
     }
     for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) {
-      const { runs } = await again.searchRuns({ filter: `params.\`${name}\` = 'p${NAMES.indexOf(name)}' and metrics.\`${name}\` >= 0` });
-      assert.deepEqual(runs.map((r) => r.id), [run.id], `search by ${name}`);
+      const { runs } = await again.searchRuns({
+        filter: `params.\`${name}\` = 'p${NAMES.indexOf(name)}' and metrics.\`${name}\` >= 0`,
+      });
+      assert.deepEqual(
+        runs.map((r) => r.id),
+        [run.id],
+        `search by ${name}`,
+      );
     }
     const { runs } = await again.searchRuns({ orderBy: ['params.`valueOf` DESC'] });
     assert.equal(runs.length, 1);
@@ -43,7 +49,11 @@ describe('Object.prototype names as keys', () => {
     await again.createRegisteredModel('m', { tags: hostile });
     const model = await (await Tracker.open({ store })).getRegisteredModel('m');
     assert.deepEqual([model.tags['__proto__'], model.tags['constructor'], model.tags['toString']], ['proto', 'c', 's']);
-    assert.deepEqual(NAMES.map((n) => (Object.prototype as Record<string, unknown>)[n]), before, 'Object.prototype changed');
+    assert.deepEqual(
+      NAMES.map((n) => (Object.prototype as Record<string, unknown>)[n]),
+      before,
+      'Object.prototype changed',
+    );
     assert.equal(({} as Record<string, unknown>)['p0'], undefined);
   });
 });
@@ -61,7 +71,8 @@ describe('-0', () => {
     assert.ok(Object.is(point?.value, -0), 'point value');
     assert.ok(Object.is(point?.step, 0), 'a step of -0 is step 0');
     const stored = await again.getRun(run.id);
-    for (const field of ['value', 'min', 'max'] as const) assert.ok(Object.is(stored.metricSummaries['z']?.[field], -0), field);
+    for (const field of ['value', 'min', 'max'] as const)
+      assert.ok(Object.is(stored.metricSummaries['z']?.[field], -0), field);
     assert.ok(Object.is(stored.metrics['z'], -0));
     assert.equal(stored.params['p'], '-0');
     const { runs } = await again.searchRuns({ filter: 'metrics.z = 0' });
@@ -76,7 +87,10 @@ describe('names at the file-name limit', () => {
     const longest = `${'é'.repeat(126)}abc`; // 255 bytes in UTF-8
     await run.logText('x', longest);
     await run.logText('y', `dir/${'a'.repeat(255)}`);
-    await assert.rejects(run.logText('x', `${longest}d`), /a segment is longer than 255 bytes, the limit of file names/);
+    await assert.rejects(
+      run.logText('x', `${longest}d`),
+      /a segment is longer than 255 bytes, the limit of file names/,
+    );
     await run.end();
     assert.equal((await tracker.readArtifact(run.id, longest)).toString(), 'x');
     for (const name of ['m'.repeat(255), 'M'.repeat(254), 'm'.repeat(245)]) {

@@ -12,31 +12,54 @@ const who = { user: 'ada', comment: null };
 
 export function registryStoreContract(backend: BackendUnderTest): void {
   const opened: Backend[] = [];
-  const open = async (): Promise<{ registry: ModelRegistryStore; backend: Backend; version: (n?: string) => NewModelVersion }> => {
+  const open = async (): Promise<{
+    registry: ModelRegistryStore;
+    backend: Backend;
+    version: (n?: string) => NewModelVersion;
+  }> => {
     const b = await backend.open(backend.newLocation());
     opened.push(b);
     assert.ok(b.registry, 'the backend has a registry');
     const exp = await b.tracking.ensureExperiment('models');
-    const run = await b.tracking.createRun({ experimentId: exp.id, name: 'train', startTime: 1, user: 'ada', tags: {} });
-    const version = (path = 'model'): NewModelVersion =>
-      ({ source: `runs:/${run.id}/${path}`, runId: run.id, path, description: '', tags: {}, user: 'ada' });
+    const run = await b.tracking.createRun({
+      experimentId: exp.id,
+      name: 'train',
+      startTime: 1,
+      user: 'ada',
+      tags: {},
+    });
+    const version = (path = 'model'): NewModelVersion => ({
+      source: `runs:/${run.id}/${path}`,
+      runId: run.id,
+      path,
+      description: '',
+      tags: {},
+      user: 'ada',
+    });
     return { registry: b.registry, backend: b, version };
   };
   const it = (title: string, fn: () => Promise<void>): void => {
     const reason = backend.registrySkip?.[title];
     nodeIt(title, reason === undefined ? {} : { skip: reason }, fn);
   };
-  after(async () => { for (const b of opened) await b.close(); });
+  after(async () => {
+    for (const b of opened) await b.close();
+  });
 
   describe(`ModelRegistryStore contract: ${backend.name}`, () => {
     it('creates models once and reports missing ones', async () => {
       const { registry } = await open();
       const m = await registry.createRegisteredModel('iris', { description: 'd', tags: { team: 'a' }, user: 'ada' });
       assert.deepEqual([m.name, m.description, m.tags['team'], m.versions.length], ['iris', 'd', 'a', 0]);
-      await assert.rejects(registry.createRegisteredModel('iris', { description: '', tags: {}, user: 'ada' }), { code: 'RESOURCE_ALREADY_EXISTS' });
+      await assert.rejects(registry.createRegisteredModel('iris', { description: '', tags: {}, user: 'ada' }), {
+        code: 'RESOURCE_ALREADY_EXISTS',
+      });
       await assert.rejects(registry.getRegisteredModel('nope'), { code: 'RESOURCE_DOES_NOT_EXIST' });
       await registry.createRegisteredModel('alpha', { description: '', tags: {}, user: 'ada' });
-      assert.deepEqual((await registry.listRegisteredModels()).map((x) => x.name), ['alpha', 'iris']);
+      assert.deepEqual(
+        (await registry.listRegisteredModels()).map((x) => x.name),
+        ['alpha', 'iris'],
+      );
     });
 
     it('numbers versions from 1, creating the model, and never reuses a number', async () => {
@@ -48,7 +71,10 @@ export function registryStoreContract(backend: BackendUnderTest): void {
       const v3 = await registry.createModelVersion('m', version());
       assert.equal(v3.version, 3);
       const got = await registry.getRegisteredModel('m');
-      assert.deepEqual(got.versions.map((v) => v.version), [1, 3]);
+      assert.deepEqual(
+        got.versions.map((v) => v.version),
+        [1, 3],
+      );
       assert.equal(got.versions[0]?.source, version().source);
       assert.equal(got.versions[0]?.runId, version().runId);
       await assert.rejects(registry.deleteModelVersion('m', 2, who), { code: 'RESOURCE_DOES_NOT_EXIST' });
@@ -63,7 +89,9 @@ export function registryStoreContract(backend: BackendUnderTest): void {
       const got = await registry.getRegisteredModel('m');
       assert.deepEqual([got.description, { ...got.tags }], ['new', { a: '1' }]);
       assert.deepEqual([got.versions[0]?.description, { ...got.versions[0]?.tags }], ['v', { ok: 'yes' }]);
-      await assert.rejects(registry.updateModelVersion('m', 9, { description: 'x' }), { code: 'RESOURCE_DOES_NOT_EXIST' });
+      await assert.rejects(registry.updateModelVersion('m', 9, { description: 'x' }), {
+        code: 'RESOURCE_DOES_NOT_EXIST',
+      });
     });
 
     it('moves stages, archiving the others only for Staging and Production', async () => {
@@ -74,8 +102,12 @@ export function registryStoreContract(backend: BackendUnderTest): void {
       await registry.transitionStage('m', 3, 'Production', { ...who, archiveExisting: true });
       const stages = (await registry.getRegisteredModel('m')).versions.map((v) => v.stage);
       assert.deepEqual(stages, ['Archived', 'Archived', 'Production']);
-      await assert.rejects(registry.transitionStage('m', 1, 'None', { ...who, archiveExisting: true }), { code: 'INVALID_PARAMETER_VALUE' });
-      await assert.rejects(registry.transitionStage('m', 7, 'Staging', { ...who, archiveExisting: false }), { code: 'RESOURCE_DOES_NOT_EXIST' });
+      await assert.rejects(registry.transitionStage('m', 1, 'None', { ...who, archiveExisting: true }), {
+        code: 'INVALID_PARAMETER_VALUE',
+      });
+      await assert.rejects(registry.transitionStage('m', 7, 'Staging', { ...who, archiveExisting: false }), {
+        code: 'RESOURCE_DOES_NOT_EXIST',
+      });
     });
 
     it('points an alias at one version, moves it, and drops it with its version', async () => {
@@ -114,7 +146,10 @@ export function registryStoreContract(backend: BackendUnderTest): void {
         return;
       }
       const last = history[history.length - 1];
-      assert.deepEqual([last?.action, last?.from, last?.to, last?.user, last?.comment], ['transition', 'None', 'Staging', 'bo', 'ok']);
+      assert.deepEqual(
+        [last?.action, last?.from, last?.to, last?.user, last?.comment],
+        ['transition', 'None', 'Staging', 'bo', 'ok'],
+      );
     });
   });
 }

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TracklabError, type ErrorCode } from '../../src/core/errors.js';
 import {
-  addVersion, checkDeletable, checkSameName, deleteAlias, deleteVersion, findVersion, newModelDocument, setAlias, transition,
+  addVersion,
+  checkDeletable,
+  checkSameName,
+  deleteAlias,
+  deleteVersion,
+  findVersion,
+  newModelDocument,
+  setAlias,
+  transition,
 } from '../../src/store/registry-rules.js';
 import type { RegisteredModelRecord } from '../../src/store/registry-store.js';
 
@@ -12,7 +20,11 @@ const alice = { user: 'alice', comment: null };
 function modelWith(versions: number): RegisteredModelRecord {
   const doc = newModelDocument('iris', { description: '', tags: {}, user: 'alice' }, 1);
   for (let i = 0; i < versions; i++) {
-    addVersion(doc, { source: `runs:/r${i}/model`, runId: `r${i}`, path: 'model', description: '', tags: {}, user: 'alice' }, 10 + i);
+    addVersion(
+      doc,
+      { source: `runs:/r${i}/model`, runId: `r${i}`, path: 'model', description: '', tags: {}, user: 'alice' },
+      10 + i,
+    );
   }
   return doc;
 }
@@ -24,28 +36,54 @@ const failsWith = (f: () => unknown, code: ErrorCode, re: RegExp): void => {
 describe('registry document rules', () => {
   it('numbers versions from 1 and records a history entry for the model and each registration', () => {
     const doc = modelWith(2);
-    assert.deepEqual(doc.versions.map((v) => [v.version, v.stage]), [[1, 'None'], [2, 'None']]);
-    assert.deepEqual(doc.history.map((h) => [h.action, h.version]), [['create_model', null], ['register', 1], ['register', 2]]);
+    assert.deepEqual(
+      doc.versions.map((v) => [v.version, v.stage]),
+      [
+        [1, 'None'],
+        [2, 'None'],
+      ],
+    );
+    assert.deepEqual(
+      doc.history.map((h) => [h.action, h.version]),
+      [
+        ['create_model', null],
+        ['register', 1],
+        ['register', 2],
+      ],
+    );
   });
 
   it('never reuses the number of a deleted version', () => {
     const doc = modelWith(2);
     deleteVersion(doc, 2, alice, 20);
-    addVersion(doc, { source: 'runs:/r9/model', runId: 'r9', path: 'model', description: '', tags: {}, user: 'alice' }, 21);
-    assert.deepEqual(doc.versions.map((v) => v.version), [1, 3]);
+    addVersion(
+      doc,
+      { source: 'runs:/r9/model', runId: 'r9', path: 'model', description: '', tags: {}, user: 'alice' },
+      21,
+    );
+    assert.deepEqual(
+      doc.versions.map((v) => v.version),
+      [1, 3],
+    );
   });
 
   it('archives the other versions of the target stage with archive-existing, each with its own history entry', () => {
     const doc = modelWith(3);
     transition(doc, 1, 'Production', { ...alice, archiveExisting: false }, 20);
     transition(doc, 2, 'Production', { ...alice, archiveExisting: true }, 21);
-    assert.deepEqual(doc.versions.map((v) => v.stage), ['Archived', 'Production', 'None']);
+    assert.deepEqual(
+      doc.versions.map((v) => v.stage),
+      ['Archived', 'Production', 'None'],
+    );
     assert.match(doc.history.at(-1)?.comment ?? '', /archived because version 2 moved to Production/);
   });
 
   it('refuses archive-existing when moving to a stage other than Staging or Production', () => {
-    failsWith(() => transition(modelWith(1), 1, 'Archived', { ...alice, archiveExisting: true }, 2), 'INVALID_PARAMETER_VALUE',
-      /archive-existing works only when moving to Staging or Production/);
+    failsWith(
+      () => transition(modelWith(1), 1, 'Archived', { ...alice, archiveExisting: true }, 2),
+      'INVALID_PARAMETER_VALUE',
+      /archive-existing works only when moving to Staging or Production/,
+    );
   });
 
   it('moves an alias to another version and records from and to', () => {
@@ -67,11 +105,19 @@ describe('registry document rules', () => {
   it('names the known versions and aliases when one is missing', () => {
     const doc = modelWith(2);
     failsWith(() => findVersion(doc, 7), 'RESOURCE_DOES_NOT_EXIST', /has no version 7; its versions are: 1, 2/);
-    failsWith(() => deleteAlias(doc, 'gone', alice, 2), 'RESOURCE_DOES_NOT_EXIST', /has no alias "gone"; its aliases are: none/);
+    failsWith(
+      () => deleteAlias(doc, 'gone', alice, 2),
+      'RESOURCE_DOES_NOT_EXIST',
+      /has no alias "gone"; its aliases are: none/,
+    );
   });
 
   it('refuses a name that differs from the stored one only by case', () => {
-    failsWith(() => checkSameName(modelWith(0), 'IRIS'), 'RESOURCE_ALREADY_EXISTS', /clashes with the registered model "iris"/);
+    failsWith(
+      () => checkSameName(modelWith(0), 'IRIS'),
+      'RESOURCE_ALREADY_EXISTS',
+      /clashes with the registered model "iris"/,
+    );
   });
 
   it('refuses to delete a model with versions in Staging or Production', () => {

@@ -24,7 +24,9 @@ function fixtureCopy(): string {
 }
 
 const opened: Backend[] = [];
-after(async () => { for (const b of opened) await b.close(); });
+after(async () => {
+  for (const b of opened) await b.close();
+});
 async function open(uri: string, cwd?: string): Promise<Backend> {
   const b = await openBackend(uri, cwd);
   opened.push(b);
@@ -44,46 +46,102 @@ describe('sqlite backend on an mlflow.db made by MLflow 2.12.2', { skip: SQLITE_
   it('reads experiments, runs, params, tags, metrics, inputs and nested runs', async () => {
     const { tracking } = await open(`sqlite:///${join(fixtureCopy(), 'mlflow.db')}`);
     const exps = await tracking.listExperiments();
-    assert.deepEqual(exps.map((e) => [e.id, e.name]), [['0', 'Default'], ['1', 'iris']]);
+    assert.deepEqual(
+      exps.map((e) => [e.id, e.name]),
+      [
+        ['0', 'Default'],
+        ['1', 'iris'],
+      ],
+    );
     assert.equal(exps[1]?.tags['team'], 'vision');
     const { runs } = await tracking.searchRuns({ experimentIds: ['1'], orderBy: ['attributes.run_name'] });
-    assert.deepEqual(runs.map((r) => [r.name, r.status]), [['child', 'FINISHED'], ['failed', 'FAILED'], ['parent', 'FINISHED']]);
+    assert.deepEqual(
+      runs.map((r) => [r.name, r.status]),
+      [
+        ['child', 'FINISHED'],
+        ['failed', 'FAILED'],
+        ['parent', 'FINISHED'],
+      ],
+    );
     const parent = await tracking.getRun(PARENT);
     assert.deepEqual(parent.params, { lr: '0.1', model: 'rf' });
     assert.deepEqual([parent.tags['stage'], parent.tags['note']], ['dev', 'héllo']);
-    assert.deepEqual(parent.metrics['loss'], { value: 0.2, step: 4, timestamp: 1700000000004, min: 0.2, max: 1, count: 5 });
+    assert.deepEqual(parent.metrics['loss'], {
+      value: 0.2,
+      step: 4,
+      timestamp: 1700000000004,
+      min: 0.2,
+      max: 1,
+      count: 5,
+    });
     assert.deepEqual([parent.metrics['odd']?.value, parent.metrics['odd']?.count], [Infinity, 2]);
     const odd = await tracking.getMetricHistory(PARENT, 'odd');
-    assert.deepEqual(odd.map((p) => [p.value, p.step]), [[Number.NaN, 0], [Infinity, 1]]);
+    assert.deepEqual(
+      odd.map((p) => [p.value, p.step]),
+      [
+        [Number.NaN, 0],
+        [Infinity, 1],
+      ],
+    );
     assert.equal((await tracking.getAllMetricHistories(PARENT)).length, 8);
-    assert.deepEqual(parent.inputs.map((i) => [i.name, i.digest, i.sourceType, i.context]), [['tiny', '3d1e5581', 's3', 'training']]);
+    assert.deepEqual(
+      parent.inputs.map((i) => [i.name, i.digest, i.sourceType, i.context]),
+      [['tiny', '3d1e5581', 's3', 'training']],
+    );
     assert.match(parent.inputs[0]?.source ?? '', /s3:\/\/bucket\/tiny\.csv/);
     assert.equal((await tracking.getRun(CHILD)).tags['mlflow.parentRunId'], PARENT);
     const deleted = await tracking.searchRuns({ experimentIds: ['1'], view: 'DELETED_ONLY' });
-    assert.deepEqual(deleted.runs.map((r) => [r.id, r.lifecycleStage, r.deletedTime !== null]), [[DELETED, 'deleted', true]]);
+    assert.deepEqual(
+      deleted.runs.map((r) => [r.id, r.lifecycleStage, r.deletedTime !== null]),
+      [[DELETED, 'deleted', true]],
+    );
   });
 
   it('searches with MLflow filters in SQL', async () => {
     const { tracking } = await open(`sqlite:///${join(fixtureCopy(), 'mlflow.db')}`);
-    const page = await tracking.searchRuns({ experimentIds: ['1'], filter: 'metrics.acc > 0.6', orderBy: ['metrics.acc DESC'] });
-    assert.deepEqual(page.runs.map((r) => r.name), ['parent', 'child']);
+    const page = await tracking.searchRuns({
+      experimentIds: ['1'],
+      filter: 'metrics.acc > 0.6',
+      orderBy: ['metrics.acc DESC'],
+    });
+    assert.deepEqual(
+      page.runs.map((r) => r.name),
+      ['parent', 'child'],
+    );
     const tagged = await tracking.searchRuns({ experimentIds: ['1'], filter: `tags.mlflow.parentRunId = '${PARENT}'` });
-    assert.deepEqual(tagged.runs.map((r) => r.id), [CHILD]);
+    assert.deepEqual(
+      tagged.runs.map((r) => r.id),
+      [CHILD],
+    );
     const ds = await tracking.searchRuns({ experimentIds: ['1'], filter: "datasets.context = 'training'" });
-    assert.deepEqual(ds.runs.map((r) => r.id), [PARENT]);
+    assert.deepEqual(
+      ds.runs.map((r) => r.id),
+      [PARENT],
+    );
   });
 
   it('reads the registry: versions, stages, aliases, tags; deleted versions stay hidden and unused', async () => {
     const b = await open(`sqlite:///${join(fixtureCopy(), 'mlflow.db')}`);
     const model = await b.registry!.getRegisteredModel('iris-model');
     assert.deepEqual([model.description, model.tags], ['the iris model', { owner: 'ada' }]);
-    assert.deepEqual(model.versions.map((v) => [v.version, v.stage, v.runId, v.path]), [[1, 'Production', PARENT, 'model'], [2, 'Staging', CHILD, 'model']]);
+    assert.deepEqual(
+      model.versions.map((v) => [v.version, v.stage, v.runId, v.path]),
+      [
+        [1, 'Production', PARENT, 'model'],
+        [2, 'Staging', CHILD, 'model'],
+      ],
+    );
     assert.deepEqual(model.versions[0]?.tags, { kind: 'rf' });
     assert.deepEqual(model.aliases, { challenger: 2, champion: 1 });
     assert.equal(model.nextVersion, 4);
     assert.deepEqual(model.history, []);
     const v4 = await b.registry!.createModelVersion('iris-model', {
-      source: `runs:/${PARENT}/model`, runId: PARENT, path: 'model', description: '', tags: {}, user: 'ada',
+      source: `runs:/${PARENT}/model`,
+      runId: PARENT,
+      path: 'model',
+      description: '',
+      tags: {},
+      user: 'ada',
     });
     assert.equal(v4.version, 4, 'the number of the deleted version 3 is not reused');
   });
@@ -93,7 +151,10 @@ describe('sqlite backend on an mlflow.db made by MLflow 2.12.2', { skip: SQLITE_
     const run = await b.tracking.getRun(PARENT);
     assert.match(run.artifactUri ?? '', /^mlflow-artifacts:\/1\//);
     const files = b.artifacts.forRun(run);
-    assert.deepEqual((await files.list('', true)).map((e) => e.path), ['notes', 'notes/hello.txt']);
+    assert.deepEqual(
+      (await files.list('', true)).map((e) => e.path),
+      ['notes', 'notes/hello.txt'],
+    );
     assert.equal((await files.read('notes/hello.txt')).toString(), 'hello artifact');
   });
 
@@ -113,8 +174,10 @@ describe('sqlite backend on an mlflow.db made by MLflow 2.12.2', { skip: SQLITE_
     raw.close();
     const { tracking } = await open(`sqlite:///${join(dir, 'mlflow.db')}`);
     assert.equal((await tracking.getRun(PARENT)).name, 'parent');
-    await assert.rejects(tracking.setExperimentTag('1', 'k', 'v'), (e: Error & { code?: string }) =>
-      e.code === 'INVALID_STATE' && e.message.includes('ffffffffffff'));
+    await assert.rejects(
+      tracking.setExperimentTag('1', 'k', 'v'),
+      (e: Error & { code?: string }) => e.code === 'INVALID_STATE' && e.message.includes('ffffffffffff'),
+    );
   });
 
   it('refuses a SQLite file that is not an MLflow database, and a file that is not SQLite', async () => {

@@ -38,6 +38,8 @@ describe('an mlflow.db made by MLflow imports and reports', { skip: SQLITE_SKIP 
     const summary = await buildReport({ store: `sqlite:///${join(dir, 'mlflow.db')}`, out });
     assert.equal(summary.runs, 3, 'the three active runs');
     assert.ok(existsSync(join(out, 'index.html')));
-    assert.ok(readdirSync(out, { recursive: true }).some((f) => String(f).includes('da15620b15ac477b91e04afdff9c63cd')));
+    assert.ok(
+      readdirSync(out, { recursive: true }).some((f) => String(f).includes('da15620b15ac477b91e04afdff9c63cd')),
+    );
   });
 });

@@ -12,10 +12,13 @@ import { distCli, tempDir } from '../helpers.js';
 
 function cliWithoutBinding(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   // the binding is loaded with a dynamic import, so hide it from ESM resolution
-  writeFileSync(join(cwd, 'hide-hooks.mjs'), `export async function resolve(specifier, context, next) {
+  writeFileSync(
+    join(cwd, 'hide-hooks.mjs'),
+    `export async function resolve(specifier, context, next) {
   if (specifier === 'better-sqlite3') throw new Error("Cannot find module 'better-sqlite3'");
   return next(specifier, context);
-}\n`);
+}\n`,
+  );
   const hide = join(cwd, 'hide-better-sqlite3.mjs');
   writeFileSync(hide, "import { register } from 'node:module';\nregister('./hide-hooks.mjs', import.meta.url);\n");
   const r = spawnSync(process.execPath, ['--import', hide, distCli, ...args], { cwd, encoding: 'utf8' });

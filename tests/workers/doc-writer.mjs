@@ -14,7 +14,14 @@ for (let i = 0; Date.now() < until; i++) {
     const exp = await tracker.createExperiment(name);
     console.log(`exp ${exp.id} ${name}`);
   } else {
-    const v = await registry.createModelVersion('m', { source: 's', runId: 'r', path: 'p', description: '', tags: {}, user: 'u' });
+    const v = await registry.createModelVersion('m', {
+      source: 's',
+      runId: 'r',
+      path: 'p',
+      description: '',
+      tags: {},
+      user: 'u',
+    });
     console.log(`ver ${v.version}`);
   }
 }

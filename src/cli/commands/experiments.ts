@@ -4,7 +4,10 @@ import { formatJson } from '../output.js';
 import { formatTime } from '../../core/format.js';
 import { formatTable } from '../table.js';
 
-export interface ListExperimentsOptions { json?: boolean; all?: boolean }
+export interface ListExperimentsOptions {
+  json?: boolean;
+  all?: boolean;
+}
 
 /** The experiments as a table with their run counts, or as JSON (what `listExperiments` returns). */
 export async function listExperiments(tracker: Tracker, opts: ListExperimentsOptions): Promise<string> {
@@ -14,8 +17,10 @@ export async function listExperiments(tracker: Tracker, opts: ListExperimentsOpt
   for (const run of (await tracker.searchRuns({ maxResults: 50000, experiments: list.map((e) => e.id) })).runs) {
     counts.set(run.experimentId, (counts.get(run.experimentId) ?? 0) + 1);
   }
-  return formatTable(['ID', 'NAME', 'RUNS', 'CREATED', 'STAGE'],
-    list.map((e) => [e.id, e.name, String(counts.get(e.id) ?? 0), formatTime(e.creationTime), e.lifecycleStage]));
+  return formatTable(
+    ['ID', 'NAME', 'RUNS', 'CREATED', 'STAGE'],
+    list.map((e) => [e.id, e.name, String(counts.get(e.id) ?? 0), formatTime(e.creationTime), e.lifecycleStage]),
+  );
 }
 
 /** Soft-deletes an experiment by name or id. */

@@ -7,10 +7,23 @@ import { formatJson } from '../output.js';
 import { formatTime } from '../../core/format.js';
 import { formatTable } from '../table.js';
 
-export interface JsonOption { json?: boolean }
-export interface RegisterModelOptions { run: string; path: string; description?: string; json?: boolean }
-export interface StageOptions { archiveExisting?: boolean; comment?: string }
-export interface AliasOptions { delete?: boolean; comment?: string }
+export interface JsonOption {
+  json?: boolean;
+}
+export interface RegisterModelOptions {
+  run: string;
+  path: string;
+  description?: string;
+  json?: boolean;
+}
+export interface StageOptions {
+  archiveExisting?: boolean;
+  comment?: string;
+}
+export interface AliasOptions {
+  delete?: boolean;
+  comment?: string;
+}
 
 /** Registered models as a table, or JSON (what `listRegisteredModels` returns). */
 export async function listModels(tracker: Tracker, opts: JsonOption): Promise<string> {
@@ -22,7 +35,7 @@ export async function listModels(tracker: Tracker, opts: JsonOption): Promise<st
 export async function showModel(tracker: Tracker, name: string, opts: JsonOption): Promise<string> {
   const model = await tracker.getRegisteredModel(name);
   if (opts.json) return formatJson(model);
-  const note = tracker.capabilities.registryHistory ? '' : '\n\nhistory: — (this store keeps none, like MLflow\'s)';
+  const note = tracker.capabilities.registryHistory ? '' : "\n\nhistory: — (this store keeps none, like MLflow's)";
   return describeModel(model) + note;
 }
 
@@ -34,16 +47,27 @@ export async function registerModel(tracker: Tracker, name: string, opts: Regist
 }
 
 /** Moves a version to another stage. */
-export async function stageModel(tracker: Tracker, name: string, version: string, stage: string, opts: StageOptions): Promise<string> {
+export async function stageModel(
+  tracker: Tracker,
+  name: string,
+  version: string,
+  stage: string,
+  opts: StageOptions,
+): Promise<string> {
   const mv = await tracker.transitionStage(name, version, stage, {
-    archiveExisting: opts.archiveExisting === true, ...(opts.comment === undefined ? {} : { comment: opts.comment }),
+    archiveExisting: opts.archiveExisting === true,
+    ...(opts.comment === undefined ? {} : { comment: opts.comment }),
   });
   return `${mv.name} version ${mv.version} is now in ${mv.stage}`;
 }
 
 /** Points an alias at a version, or removes it. */
 export async function aliasModel(
-  tracker: Tracker, name: string, alias: string, version: string | undefined, opts: AliasOptions,
+  tracker: Tracker,
+  name: string,
+  alias: string,
+  version: string | undefined,
+  opts: AliasOptions,
 ): Promise<string> {
   const comment = opts.comment === undefined ? {} : { comment: opts.comment };
   if (opts.delete) {
@@ -63,10 +87,17 @@ export async function resolveModel(tracker: Tracker, uri: string, opts: JsonOpti
 }
 
 /** The run, experiment, git commit and datasets behind a version. */
-export async function modelLineage(tracker: Tracker, name: string, version: string | undefined, opts: JsonOption): Promise<string> {
+export async function modelLineage(
+  tracker: Tracker,
+  name: string,
+  version: string | undefined,
+  opts: JsonOption,
+): Promise<string> {
   const l = await tracker.lineage(name, version);
   if (opts.json) return formatJson(l);
-  const git = l.git ? `${l.git.commit}${l.git.branch ? ` on ${l.git.branch}` : ''}${l.git.dirty ? ' (dirty)' : ''}` : '-';
+  const git = l.git
+    ? `${l.git.commit}${l.git.branch ? ` on ${l.git.branch}` : ''}${l.git.dirty ? ' (dirty)' : ''}`
+    : '-';
   return [
     `${l.model.name} version ${l.model.version} (${l.model.stage}) <- ${l.model.source}`,
     `  run: ${l.run ? `${l.run.name} (${l.run.id}), ${l.run.status}` : 'missing'}`,
@@ -84,22 +115,46 @@ export async function deleteModelVersion(tracker: Tracker, name: string, version
 
 function modelsTable(list: RegisteredModel[]): string {
   if (list.length === 0) return msg.noModels();
-  return formatTable(['NAME', 'VERSIONS', 'LATEST', 'PRODUCTION', 'STAGING', 'ALIASES', 'UPDATED'], list.map((m) => [
-    m.name, String(m.versions.length), m.latestVersion === null ? '' : String(m.latestVersion),
-    inStage(m, 'Production'), inStage(m, 'Staging'),
-    Object.entries(m.aliases).map(([a, v]) => `@${a}=${v}`).join(' '), formatTime(m.updatedAt),
-  ]));
+  return formatTable(
+    ['NAME', 'VERSIONS', 'LATEST', 'PRODUCTION', 'STAGING', 'ALIASES', 'UPDATED'],
+    list.map((m) => [
+      m.name,
+      String(m.versions.length),
+      m.latestVersion === null ? '' : String(m.latestVersion),
+      inStage(m, 'Production'),
+      inStage(m, 'Staging'),
+      Object.entries(m.aliases)
+        .map(([a, v]) => `@${a}=${v}`)
+        .join(' '),
+      formatTime(m.updatedAt),
+    ]),
+  );
 }
 
 const inStage = (m: RegisteredModel, stage: string): string =>
-  m.versions.filter((v) => v.stage === stage).map((v) => `v${v.version}`).join(' ');
+  m.versions
+    .filter((v) => v.stage === stage)
+    .map((v) => `v${v.version}`)
+    .join(' ');
 
 function describeModel(m: RegisteredModel): string {
   const lines = [`model ${m.name}${m.description ? ` — ${m.description}` : ''}`];
   for (const [k, v] of Object.entries(m.tags)) lines.push(`  tag ${k}: ${v}`);
-  lines.push('', formatTable(['VERSION', 'STAGE', 'ALIASES', 'RUN', 'CREATED', 'DESCRIPTION'], m.versions.map((v) => [
-    String(v.version), v.stage, v.aliases.map((a) => `@${a}`).join(' '), v.runId, formatTime(v.createdAt), v.description,
-  ]), 60));
+  lines.push(
+    '',
+    formatTable(
+      ['VERSION', 'STAGE', 'ALIASES', 'RUN', 'CREATED', 'DESCRIPTION'],
+      m.versions.map((v) => [
+        String(v.version),
+        v.stage,
+        v.aliases.map((a) => `@${a}`).join(' '),
+        v.runId,
+        formatTime(v.createdAt),
+        v.description,
+      ]),
+      60,
+    ),
+  );
   if (m.history.length > 0) lines.push('', 'history', ...m.history.map(historyLine));
   return lines.join('\n');
 }

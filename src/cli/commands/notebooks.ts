@@ -2,7 +2,13 @@
 import { CellExecutionError, execNotebook } from '../../exec/exec-notebook.js';
 import { installKernel, uninstallKernel } from '../../kernel/kernelspec.js';
 
-export interface KernelOptions { prefix?: string; python?: string; name?: string; displayName?: string; replace?: boolean }
+export interface KernelOptions {
+  prefix?: string;
+  python?: string;
+  name?: string;
+  displayName?: string;
+  replace?: boolean;
+}
 export interface ExecCommandOptions {
   param: string[];
   out?: string;
@@ -32,9 +38,15 @@ export async function execCommand(store: string | undefined, notebook: string, o
     process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   }
   const result = await execNotebook({
-    notebook, params: o.param, kernel: o.kernel, timeout: o.timeout,
-    ...(o.out ? { out: o.out } : {}), ...(o.server ? { server: o.server } : {}), ...(o.token ? { token: o.token } : {}),
-    ...(o.python ? { python: o.python } : {}), ...(store ? { store } : {}),
+    notebook,
+    params: o.param,
+    kernel: o.kernel,
+    timeout: o.timeout,
+    ...(o.out ? { out: o.out } : {}),
+    ...(o.server ? { server: o.server } : {}),
+    ...(o.token ? { token: o.token } : {}),
+    ...(o.python ? { python: o.python } : {}),
+    ...(store ? { store } : {}),
     log: (line) => process.stderr.write(`tracklab exec: ${line}\n`),
   });
   if (!result.ok) throw new CellExecutionError(result);

@@ -1,7 +1,13 @@
 /** `tracklab report`: builds the static site. */
 import { buildReport, formatSummary } from '../../report/index.js';
 
-export interface ReportOptions { out: string; title?: string; experiment?: string[]; redact: boolean; full?: boolean }
+export interface ReportOptions {
+  out: string;
+  title?: string;
+  experiment?: string[];
+  redact: boolean;
+  full?: boolean;
+}
 
 /** Builds the site for the store (`store` undefined: the default store) and returns its summary line. */
 export async function report(store: string | undefined, opts: ReportOptions): Promise<string> {

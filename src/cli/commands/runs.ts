@@ -58,23 +58,39 @@ export function runsTable(runs: readonly Run[]): string {
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort().slice(0, 4);
   return formatTable(
     ['RUN ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', ...metricKeys],
-    runs.map((r) => [r.id, r.name, r.experimentName, r.status, formatTime(r.startTime), formatRunDuration(r.startTime, r.endTime),
-      ...metricKeys.map((k) => { const v = r.metrics[k]; return formatNumber(v); })]),
+    runs.map((r) => [
+      r.id,
+      r.name,
+      r.experimentName,
+      r.status,
+      formatTime(r.startTime),
+      formatRunDuration(r.startTime, r.endTime),
+      ...metricKeys.map((k) => {
+        const v = r.metrics[k];
+        return formatNumber(v);
+      }),
+    ]),
   );
 }
 
 function describeRun(run: Run): string {
   const section = (title: string, entries: [string, string][]): string =>
     entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
-  const metrics = Object.entries(run.metricSummaries)
-    .map(([k, s]): [string, string] => [k, `${formatNumber(s.value)} (step ${s.step}, ${s.count} points)`]);
-  return [
-    `run ${run.name} (${run.id})`,
-    `  experiment: ${run.experimentName} (${run.experimentId})`,
-    `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
-    `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
-    `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
-    `  reproduce: ${reproduceCommand(run.id)}`,
-  ].join('\n') + section('params', Object.entries(run.params)) + section('metrics', metrics)
-    + section('tags', Object.entries(run.tags));
+  const metrics = Object.entries(run.metricSummaries).map(([k, s]): [string, string] => [
+    k,
+    `${formatNumber(s.value)} (step ${s.step}, ${s.count} points)`,
+  ]);
+  return (
+    [
+      `run ${run.name} (${run.id})`,
+      `  experiment: ${run.experimentName} (${run.experimentId})`,
+      `  status: ${run.status}${run.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
+      `  started: ${formatTime(run.startTime)}   ended: ${formatTime(run.endTime) || '-'}`,
+      `  user: ${run.user}${run.parentRunId ? `   parent: ${run.parentRunId}` : ''}`,
+      `  reproduce: ${reproduceCommand(run.id)}`,
+    ].join('\n') +
+    section('params', Object.entries(run.params)) +
+    section('metrics', metrics) +
+    section('tags', Object.entries(run.tags))
+  );
 }

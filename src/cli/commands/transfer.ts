@@ -2,8 +2,13 @@
 import { defaultStorePath } from '../../store/resolve-store.js';
 import { formatSummary, transfer, type TransferSummary } from '../../transfer/index.js';
 
-export interface TransferOptions { dryRun?: boolean; json?: boolean }
-export interface ImportOptions extends TransferOptions { into?: string }
+export interface TransferOptions {
+  dryRun?: boolean;
+  json?: boolean;
+}
+export interface ImportOptions extends TransferOptions {
+  into?: string;
+}
 
 /** The store a command works on: --store, else TRACKLAB_STORE, else the default folder. */
 const here = (store: string | undefined): string => store ?? process.env['TRACKLAB_STORE'] ?? defaultStorePath();
@@ -28,7 +33,14 @@ export async function runTransfer(sources: string[], destination: string, opts: 
   try {
     summary = await transfer(sources, destination, {
       dryRun: opts.dryRun === true,
-      ...(bar ? { onProgress: (done: number, total: number) => { if (done === 0) bar.start(total, 0); else bar.update(done); } } : {}),
+      ...(bar
+        ? {
+            onProgress: (done: number, total: number) => {
+              if (done === 0) bar.start(total, 0);
+              else bar.update(done);
+            },
+          }
+        : {}),
     });
   } finally {
     bar?.stop();
@@ -39,6 +51,8 @@ export async function runTransfer(sources: string[], destination: string, opts: 
 
 async function progressBar() {
   const { default: cliProgress } = await import('cli-progress');
-  return new cliProgress.SingleBar({ format: 'copying [{bar}] {value}/{total} runs and model versions', stream: process.stderr },
-    cliProgress.Presets.shades_classic);
+  return new cliProgress.SingleBar(
+    { format: 'copying [{bar}] {value}/{total} runs and model versions', stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
 }

@@ -1,5 +1,12 @@
 import type { DatasetInput, Run } from '../entities.js';
-import { parseFilter, type FilterAst, type FilterClause, type ListClause, type NumberClause, type StringClause } from './filter-parser.js';
+import {
+  parseFilter,
+  type FilterAst,
+  type FilterClause,
+  type ListClause,
+  type NumberClause,
+  type StringClause,
+} from './filter-parser.js';
 import { attributeGetter, datasetGetter } from './keys.js';
 import { compileLike } from './like.js';
 
@@ -55,9 +62,12 @@ function compileClause(clause: FilterClause): RunPredicate {
   }
   const test = stringTest(clause);
   switch (clause.kind) {
-    case 'param': return (run) => isStringAnd(run.params[key], test);
-    case 'tag': return (run) => isStringAnd(run.tags[key], test);
-    case 'dataset': return anyInput(datasetGetter(key), test);
+    case 'param':
+      return (run) => isStringAnd(run.params[key], test);
+    case 'tag':
+      return (run) => isStringAnd(run.tags[key], test);
+    case 'dataset':
+      return anyInput(datasetGetter(key), test);
     default: {
       const get = attributeGetter(key);
       return (run) => isStringAnd(get(run), test);
@@ -79,12 +89,18 @@ function anyInput(get: (input: DatasetInput) => string | undefined, test: (x: st
 
 function numberTest({ comparator, value: v }: NumberClause): (x: number) => boolean {
   switch (comparator) {
-    case '=': return (x) => x === v;
-    case '!=': return (x) => x !== v;
-    case '<': return (x) => x < v;
-    case '<=': return (x) => x <= v;
-    case '>': return (x) => x > v;
-    case '>=': return (x) => x >= v;
+    case '=':
+      return (x) => x === v;
+    case '!=':
+      return (x) => x !== v;
+    case '<':
+      return (x) => x < v;
+    case '<=':
+      return (x) => x <= v;
+    case '>':
+      return (x) => x > v;
+    case '>=':
+      return (x) => x >= v;
   }
 }
 
@@ -95,9 +111,13 @@ function stringTest(clause: StringClause | ListClause): (x: string) => boolean {
   }
   const v = clause.value;
   switch (clause.comparator) {
-    case '=': return (x) => x === v;
-    case '!=': return (x) => x !== v;
-    case 'LIKE': return compileLike(v, false);
-    case 'ILIKE': return compileLike(v, true);
+    case '=':
+      return (x) => x === v;
+    case '!=':
+      return (x) => x !== v;
+    case 'LIKE':
+      return compileLike(v, false);
+    case 'ILIKE':
+      return compileLike(v, true);
   }
 }

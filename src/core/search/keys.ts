@@ -17,11 +17,20 @@ export interface KeyRef {
 
 // A Map, not an object literal, so "constructor.x" is not taken for a prefix.
 const PREFIXES = new Map<string, KeyKind>([
-  ['metric', 'metric'], ['metrics', 'metric'],
-  ['param', 'param'], ['params', 'param'], ['parameter', 'param'], ['parameters', 'param'],
-  ['tag', 'tag'], ['tags', 'tag'],
-  ['attribute', 'attribute'], ['attributes', 'attribute'], ['attr', 'attribute'], ['run', 'attribute'],
-  ['dataset', 'dataset'], ['datasets', 'dataset'],
+  ['metric', 'metric'],
+  ['metrics', 'metric'],
+  ['param', 'param'],
+  ['params', 'param'],
+  ['parameter', 'param'],
+  ['parameters', 'param'],
+  ['tag', 'tag'],
+  ['tags', 'tag'],
+  ['attribute', 'attribute'],
+  ['attributes', 'attribute'],
+  ['attr', 'attribute'],
+  ['run', 'attribute'],
+  ['dataset', 'dataset'],
+  ['datasets', 'dataset'],
 ]);
 
 type AttributeValue = string | number | null | undefined;
@@ -38,7 +47,10 @@ const ATTRIBUTES = new Map<string, (run: Run) => AttributeValue>([
   ['end_time', (r) => r.endTime],
 ]);
 export const ATTRIBUTE_KEYS: readonly string[] = [...ATTRIBUTES.keys()];
-const ATTRIBUTE_ALIASES = new Map([['created', 'start_time'], ['run name', 'run_name']]);
+const ATTRIBUTE_ALIASES = new Map([
+  ['created', 'start_time'],
+  ['run name', 'run_name'],
+]);
 export const NUMERIC_ATTRIBUTES: ReadonlySet<string> = new Set(['start_time', 'end_time']);
 
 const DATASET_FIELDS = new Map<string, (input: DatasetInput) => string | undefined>([
@@ -69,13 +81,19 @@ const LIST_OPS: readonly Comparator[] = [...STRING_OPS, 'IN', 'NOT IN'];
 
 /** Comparators a key accepts, and the rule to show when another one is used. */
 export function comparatorsFor(ref: KeyRef): { ops: readonly Comparator[]; rule: string } {
-  const allow = (who: string, ops: readonly Comparator[], tail = ''): { ops: readonly Comparator[]; rule: string } =>
-    ({ ops, rule: `${who} allow ${ops.join(' ')}${tail}` });
+  const allow = (who: string, ops: readonly Comparator[], tail = ''): { ops: readonly Comparator[]; rule: string } => ({
+    ops,
+    rule: `${who} allow ${ops.join(' ')}${tail}`,
+  });
   switch (ref.kind) {
-    case 'metric': return allow('metrics', NUMERIC_OPS);
-    case 'param': return allow('params', STRING_OPS);
-    case 'tag': return allow('tags', STRING_OPS);
-    case 'dataset': return allow('datasets', LIST_OPS);
+    case 'metric':
+      return allow('metrics', NUMERIC_OPS);
+    case 'param':
+      return allow('params', STRING_OPS);
+    case 'tag':
+      return allow('tags', STRING_OPS);
+    case 'dataset':
+      return allow('datasets', LIST_OPS);
     case 'attribute':
       if (NUMERIC_ATTRIBUTES.has(ref.key)) return allow('start_time and end_time', NUMERIC_OPS);
       if (ref.key === 'run_id') return allow('run_id and datasets', LIST_OPS);

@@ -41,7 +41,10 @@ function parseOrderByEntry(text: string): OrderByClause {
   s.skipSpace();
   if ((direction !== '' && direction !== 'ASC' && direction !== 'DESC') || !s.atEnd()) {
     const hint = spaced ? '' : msg.specialCharsHint;
-    throw s.unexpected(direction === 'ASC' || direction === 'DESC' ? s.pos : at, `ASC, DESC or ${msg.endOf('order_by')}${hint}`);
+    throw s.unexpected(
+      direction === 'ASC' || direction === 'DESC' ? s.pos : at,
+      `ASC, DESC or ${msg.endOf('order_by')}${hint}`,
+    );
   }
   return { kind: ref.kind, key: ref.key, ascending: direction !== 'DESC', text };
 }
@@ -54,11 +57,15 @@ interface SortSpec {
 
 function extractor(c: OrderByClause): (run: Run) => SortValue {
   const { key } = c;
-  const ifType = (v: unknown, type: 'number' | 'string'): SortValue => (typeof v === type ? (v as number | string) : undefined);
+  const ifType = (v: unknown, type: 'number' | 'string'): SortValue =>
+    typeof v === type ? (v as number | string) : undefined;
   switch (c.kind) {
-    case 'metric': return (r) => ifType(r.metrics[key], 'number');
-    case 'param': return (r) => ifType(r.params[key], 'string');
-    case 'tag': return (r) => ifType(r.tags[key], 'string');
+    case 'metric':
+      return (r) => ifType(r.metrics[key], 'number');
+    case 'param':
+      return (r) => ifType(r.params[key], 'string');
+    case 'tag':
+      return (r) => ifType(r.tags[key], 'string');
     case 'attribute': {
       const get = attributeGetter(key);
       return (r) => get(r) ?? undefined;

@@ -2,14 +2,27 @@
  * A run's artifact folder on disk. Every read and every write is checked by real path, so a symlink (the artifacts
  * folder itself, a folder inside it, or an existing file) can never make tracklab read or write outside it.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ArtifactEntry } from '../../core/entities.js';
 import { invalid, ioError, notFound, TracklabError } from '../../core/errors.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 
 export class ArtifactFolder {
-  constructor(readonly root: string, private readonly runId: string) {}
+  constructor(
+    readonly root: string,
+    private readonly runId: string,
+  ) {}
 
   /** Copies a local file or folder (symlinks inside it are copied as their contents) under `dir`. */
   copyIn(localPath: string, dir: string): void {
@@ -17,11 +30,14 @@ export class ArtifactFolder {
     try {
       stats = statSync(localPath);
     } catch (error) {
-      throw invalid(`cannot log artifact ${localPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
+      throw invalid(
+        `cannot log artifact ${localPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`,
+      );
     }
     // resolve() first: the name of "..", "." or "dir/.." is the folder's real name, never a step out of artifacts/
     const name = basename(resolve(localPath));
-    if (name === '') throw invalid(`cannot log artifact ${localPath}: give a file or a folder below the file system root`);
+    if (name === '')
+      throw invalid(`cannot log artifact ${localPath}: give a file or a folder below the file system root`);
     const folder = this.makeFolder(splitPath(dir));
     const target = join(folder, name);
     this.replaceLink(target);
@@ -75,7 +91,8 @@ export class ArtifactFolder {
   list(dir: string, recursive: boolean): ArtifactEntry[] {
     if (!existsSync(this.root)) return [];
     const start = this.contained(dir);
-    if (!statSync(start).isDirectory()) throw invalid(`artifact path "${dir}" of run ${this.runId} is a file, not a folder`);
+    if (!statSync(start).isDirectory())
+      throw invalid(`artifact path "${dir}" of run ${this.runId} is a file, not a folder`);
     const out: ArtifactEntry[] = [];
     const walk = (abs: string): void => {
       for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -106,9 +123,13 @@ export class ArtifactFolder {
   /** Absolute path of an artifact after checking that it exists and really lies inside the run's artifacts. */
   contained(path: string): string {
     const abs = join(this.root, ...splitPath(path));
-    if (!existsSync(abs)) throw notFound(`artifact "${path}" does not exist in run ${this.runId}; list them with tracker.listArtifacts()`);
+    if (!existsSync(abs))
+      throw notFound(`artifact "${path}" does not exist in run ${this.runId}; list them with tracker.listArtifacts()`);
     if (!this.isInside(abs)) {
-      throw new TracklabError('PERMISSION_DENIED', `artifact "${path}" of run ${this.runId} is a symlink that points outside the store; refused`);
+      throw new TracklabError(
+        'PERMISSION_DENIED',
+        `artifact "${path}" of run ${this.runId} is a symlink that points outside the store; refused`,
+      );
     }
     return abs;
   }
@@ -126,6 +147,9 @@ export class ArtifactFolder {
 }
 
 const outside = (runId: string, path: string): TracklabError =>
-  new TracklabError('PERMISSION_DENIED', `artifact folder ${path} of run ${runId} is a symlink that leads outside the run's artifacts; refused`);
+  new TracklabError(
+    'PERMISSION_DENIED',
+    `artifact folder ${path} of run ${runId} is a symlink that leads outside the run's artifacts; refused`,
+  );
 
 const splitPath = (path: string): string[] => (path === '' ? [] : path.split('/'));

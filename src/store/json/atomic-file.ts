@@ -33,7 +33,10 @@ export function tempPathFor(file: string): string {
  * commit (a fence); what it throws is passed on as is.
  */
 export function writeFileAtomicSync(
-  file: string, data: string | Uint8Array, durable: boolean, beforeRename?: () => void,
+  file: string,
+  data: string | Uint8Array,
+  durable: boolean,
+  beforeRename?: () => void,
 ): void {
   const temp = tempPathFor(file);
   let fd: number | undefined;
@@ -83,5 +86,6 @@ export function fsyncDir(dir: string): void {
 
 /** fsync on libuv's thread pool, so several can run at once (one journal commit may serve them all). */
 export const fsyncAsync = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => { fsync(fd, (error) => (error ? reject(error) : resolve())); });
-
+  new Promise((resolve, reject) => {
+    fsync(fd, (error) => (error ? reject(error) : resolve()));
+  });

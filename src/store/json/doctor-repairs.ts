@@ -27,7 +27,11 @@ export function applyRepair(root: string, backup: string, repair: Repair): void 
       backUp(root, backup, repair.file);
       const text = readFileSync(repair.file);
       const fd = openSync(repair.file, 'r+');
-      try { ftruncateSync(fd, text.lastIndexOf(0x0a) + 1); } finally { closeSync(fd); }
+      try {
+        ftruncateSync(fd, text.lastIndexOf(0x0a) + 1);
+      } finally {
+        closeSync(fd);
+      }
       return;
     }
     case 'remove':
@@ -54,10 +58,17 @@ export function rebuildExperiments(root: string): { nextId: number; experiments:
     earliest = Math.min(earliest, run.startTime);
   }
   const numeric = [...ids].filter((id) => /^\d+$/.test(id)).map(Number);
-  if (numeric.length !== ids.size) throw corrupt(join(root, 'runs'), 'has runs with non-numeric experiment ids; rebuild experiments.json by hand');
-  const experiments = numeric.sort((a, b) => a - b).map((n) => ({
-    id: String(n), name: n === 0 ? 'Default' : `recovered-${n}`, lifecycleStage: 'active',
-    creationTime: earliest, lastUpdateTime: Date.now(), tags: {},
-  }));
+  if (numeric.length !== ids.size)
+    throw corrupt(join(root, 'runs'), 'has runs with non-numeric experiment ids; rebuild experiments.json by hand');
+  const experiments = numeric
+    .sort((a, b) => a - b)
+    .map((n) => ({
+      id: String(n),
+      name: n === 0 ? 'Default' : `recovered-${n}`,
+      lifecycleStage: 'active',
+      creationTime: earliest,
+      lastUpdateTime: Date.now(),
+      tags: {},
+    }));
   return { nextId: Math.max(...numeric) + 1, experiments };
 }

@@ -40,7 +40,9 @@ export function checkStore(root: string): Finding[] {
     }
   };
   const meta = join(root, 'tracklab-store.json');
-  check(meta, () => { if (!readJsonDocument(meta, isStoreMeta, 'a store description')) throw missing(meta); });
+  check(meta, () => {
+    if (!readJsonDocument(meta, isStoreMeta, 'a store description')) throw missing(meta);
+  });
   const runIds = existsSync(join(root, 'runs')) ? readdirSync(join(root, 'runs')) : [];
   checkExperiments(root, runIds, check, findings);
   for (const id of runIds) checkRun(root, id, check, findings);
@@ -63,7 +65,11 @@ function checkExperiments(root: string, runIds: string[], check: Check, findings
   const file = join(root, 'experiments.json');
   if (!existsSync(file)) {
     if (runIds.length > 0) {
-      findings.push({ file, problem: 'is missing but the store has runs', repair: { kind: 'rebuild-experiments', file } });
+      findings.push({
+        file,
+        problem: 'is missing but the store has runs',
+        repair: { kind: 'rebuild-experiments', file },
+      });
     }
     return;
   }
@@ -77,20 +83,31 @@ function checkRun(root: string, id: string, check: Check, findings: Finding[]): 
   check(log, () => {
     const folded = readRunLog(log);
     if (folded?.run && folded.run.id !== id) {
-      throw new TracklabError('CORRUPT_STORE', `${log} holds run ${folded.run.id}, but its folder is named ${id} (a copied run folder?)`);
+      throw new TracklabError(
+        'CORRUPT_STORE',
+        `${log} holds run ${folded.run.id}, but its folder is named ${id} (a copied run folder?)`,
+      );
     }
     const points = readMetricLog(series);
     const counts = new Map<string, number>();
     for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
     for (const [key, summary] of Object.entries(folded?.run?.metrics ?? {})) {
       if ((counts.get(key) ?? 0) < summary.count) {
-        throw new TracklabError('CORRUPT_STORE', `${series} has ${counts.get(key) ?? 0} points of metric ${JSON.stringify(key)}, but ${log} counts ${summary.count}`);
+        throw new TracklabError(
+          'CORRUPT_STORE',
+          `${series} has ${counts.get(key) ?? 0} points of metric ${JSON.stringify(key)}, but ${log} counts ${summary.count}`,
+        );
       }
     }
   });
   for (const file of [log, series]) {
     const torn = tornTail(file);
-    if (torn > 0) findings.push({ file, problem: `ends in a torn line of ${torn} bytes (an interrupted write)`, repair: { kind: 'cut-torn-tail', file } });
+    if (torn > 0)
+      findings.push({
+        file,
+        problem: `ends in a torn line of ${torn} bytes (an interrupted write)`,
+        repair: { kind: 'cut-torn-tail', file },
+      });
   }
 }
 
@@ -113,7 +130,11 @@ function findLeftovers(dir: string, findings: Finding[]): void {
     if (pid !== undefined && !processExists(Number(pid))) {
       findings.push({ file, problem: 'is a temp file left by a writer that died', repair: { kind: 'remove', file } });
     } else if (name.endsWith('.lock') && isStaleLock(file)) {
-      findings.push({ file, problem: 'is a stale lock left by a process that is gone', repair: { kind: 'remove', file } });
+      findings.push({
+        file,
+        problem: 'is a stale lock left by a process that is gone',
+        repair: { kind: 'remove', file },
+      });
     }
   }
 }

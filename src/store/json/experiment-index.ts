@@ -22,12 +22,20 @@ export class ExperimentIndex {
    */
   async ensureDefault(hasRuns: () => boolean): Promise<void> {
     if (this.doc.readSync() !== null) return;
-    await updateDocument(this.doc, () => {
-      if (hasRuns()) throw corrupt(this.doc.file, 'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it from the runs');
-      return { nextId: 1, experiments: [] };
-    }, (doc) => {
-      if (!doc.experiments.some((e) => e.id === '0')) doc.experiments.unshift(newExperiment('0', 'Default', {}));
-    });
+    await updateDocument(
+      this.doc,
+      () => {
+        if (hasRuns())
+          throw corrupt(
+            this.doc.file,
+            'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it from the runs',
+          );
+        return { nextId: 1, experiments: [] };
+      },
+      (doc) => {
+        if (!doc.experiments.some((e) => e.id === '0')) doc.experiments.unshift(newExperiment('0', 'Default', {}));
+      },
+    );
   }
 
   private read(): ExperimentsDoc {
@@ -37,27 +45,37 @@ export class ExperimentIndex {
   }
 
   async create(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
-    return updateDocument(this.doc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      const same = doc.experiments.find((e) => e.name === name);
-      if (same) {
-        throw exists(`experiment "${name}" already exists${same.lifecycleStage === 'deleted' ? ' (deleted; restore it with `tracklab experiments restore`)' : ''}`);
-      }
-      const exp = newExperiment(String(doc.nextId++), name, tags);
-      doc.experiments.push(exp);
-      return exp;
-    });
+    return updateDocument(
+      this.doc,
+      () => ({ nextId: 1, experiments: [] }),
+      (doc) => {
+        const same = doc.experiments.find((e) => e.name === name);
+        if (same) {
+          throw exists(
+            `experiment "${name}" already exists${same.lifecycleStage === 'deleted' ? ' (deleted; restore it with `tracklab experiments restore`)' : ''}`,
+          );
+        }
+        const exp = newExperiment(String(doc.nextId++), name, tags);
+        doc.experiments.push(exp);
+        return exp;
+      },
+    );
   }
 
   async ensure(name: string): Promise<Experiment> {
     const found = this.read().experiments.find((e) => e.name === name);
     if (found) return checkActive(found);
-    return updateDocument(this.doc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      const same = doc.experiments.find((e) => e.name === name);
-      if (same) return checkActive(same);
-      const exp = newExperiment(String(doc.nextId++), name, {});
-      doc.experiments.push(exp);
-      return exp;
-    });
+    return updateDocument(
+      this.doc,
+      () => ({ nextId: 1, experiments: [] }),
+      (doc) => {
+        const same = doc.experiments.find((e) => e.name === name);
+        if (same) return checkActive(same);
+        const exp = newExperiment(String(doc.nextId++), name, {});
+        doc.experiments.push(exp);
+        return exp;
+      },
+    );
   }
 
   async get(id: string): Promise<Experiment> {
@@ -76,20 +94,28 @@ export class ExperimentIndex {
 
   async setLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
-    await this.change(id, (e) => { e.lifecycleStage = stage; });
+    await this.change(id, (e) => {
+      e.lifecycleStage = stage;
+    });
   }
 
   async setTag(id: string, key: string, value: string): Promise<void> {
-    await this.change(id, (e) => { e.tags[key] = value; });
+    await this.change(id, (e) => {
+      e.tags[key] = value;
+    });
   }
 
   private async change(id: string, change: (e: Experiment) => void): Promise<void> {
-    await updateDocument(this.doc, () => ({ nextId: 1, experiments: [] }), (doc) => {
-      const exp = doc.experiments.find((e) => e.id === id);
-      if (!exp) throw notFound(`experiment id "${id}" does not exist`);
-      change(exp);
-      exp.lastUpdateTime = Date.now();
-    });
+    await updateDocument(
+      this.doc,
+      () => ({ nextId: 1, experiments: [] }),
+      (doc) => {
+        const exp = doc.experiments.find((e) => e.id === id);
+        if (!exp) throw notFound(`experiment id "${id}" does not exist`);
+        change(exp);
+        exp.lastUpdateTime = Date.now();
+      },
+    );
   }
 }
 
@@ -102,7 +128,8 @@ export function experimentsProblem(doc: ExperimentsDoc): string | undefined {
     if (names.has(e.name)) return `holds experiment name ${JSON.stringify(e.name)} twice`;
     ids.add(e.id);
     names.add(e.name);
-    if (/^\d+$/.test(e.id) && Number(e.id) >= doc.nextId) return `has nextId ${doc.nextId}, not above experiment id ${e.id}`;
+    if (/^\d+$/.test(e.id) && Number(e.id) >= doc.nextId)
+      return `has nextId ${doc.nextId}, not above experiment id ${e.id}`;
   }
   if (!Number.isSafeInteger(doc.nextId) || doc.nextId < 1) return `has an invalid nextId ${doc.nextId}`;
   return undefined;
@@ -110,12 +137,21 @@ export function experimentsProblem(doc: ExperimentsDoc): string | undefined {
 
 function newExperiment(id: string, name: string, tags: Record<string, string>): Experiment {
   const now = Date.now();
-  return { id, name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: Object.assign(Object.create(null) as object, tags) };
+  return {
+    id,
+    name,
+    lifecycleStage: 'active',
+    creationTime: now,
+    lastUpdateTime: now,
+    tags: Object.assign(Object.create(null) as object, tags),
+  };
 }
 
 function checkActive(exp: Experiment): Experiment {
   if (exp.lifecycleStage === 'deleted') {
-    throw badState(`experiment "${exp.name}" is deleted; restore it with \`tracklab experiments restore "${exp.name}"\` or use another name`);
+    throw badState(
+      `experiment "${exp.name}" is deleted; restore it with \`tracklab experiments restore "${exp.name}"\` or use another name`,
+    );
   }
   return exp;
 }

@@ -22,9 +22,17 @@ export async function openJsonBackend(root: string): Promise<Backend> {
     uri: store.uri,
     tracking,
     // created on first use, so a read-only look at a store leaves no registry folder behind
-    get registry() { return (registry ??= new JsonRegistry(root)); },
+    get registry() {
+      return (registry ??= new JsonRegistry(root));
+    },
     artifacts: artifactResolver((run) => artifactDir(root, run.id)),
-    capabilities: { metricSummaries: true, registryHistory: true, datasets: true, localArtifacts: true, concurrentWriters: true },
+    capabilities: {
+      metricSummaries: true,
+      registryHistory: true,
+      datasets: true,
+      localArtifacts: true,
+      concurrentWriters: true,
+    },
     close: () => tracking.close(),
   };
 }
@@ -47,23 +55,55 @@ export class JsonTracking implements TrackingStore {
     return run;
   };
 
-  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> { return this.store.createExperiment(name, tags); }
-  ensureExperiment(name: string): Promise<Experiment> { return this.store.ensureExperiment(name); }
-  getExperiment(id: string): Promise<Experiment> { return this.store.getExperiment(id); }
-  getExperimentByName(name: string): Promise<Experiment | undefined> { return this.store.getExperimentByName(name); }
-  listExperiments(view?: ViewType): Promise<Experiment[]> { return this.store.listExperiments(view); }
-  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> { return this.store.setExperimentLifecycle(id, stage); }
-  setExperimentTag(id: string, key: string, value: string): Promise<void> { return this.store.setExperimentTag(id, key, value); }
+  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> {
+    return this.store.createExperiment(name, tags);
+  }
+  ensureExperiment(name: string): Promise<Experiment> {
+    return this.store.ensureExperiment(name);
+  }
+  getExperiment(id: string): Promise<Experiment> {
+    return this.store.getExperiment(id);
+  }
+  getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return this.store.getExperimentByName(name);
+  }
+  listExperiments(view?: ViewType): Promise<Experiment[]> {
+    return this.store.listExperiments(view);
+  }
+  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    return this.store.setExperimentLifecycle(id, stage);
+  }
+  setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    return this.store.setExperimentTag(id, key, value);
+  }
 
-  async createRun(input: NewRun): Promise<RunRecord> { return this.withUri(await this.store.createRun(input)); }
-  async getRun(id: string): Promise<RunRecord> { return this.withUri(await this.store.getRun(id)); }
-  async updateRun(id: string, update: RunUpdate): Promise<RunRecord> { return this.withUri(await this.store.updateRun(id, update)); }
-  setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> { return this.store.setRunLifecycle(id, stage); }
-  logBatch(id: string, batch: RunBatch): Promise<void> { return this.store.logBatch(id, batch); }
-  deleteTag(id: string, key: string): Promise<void> { return this.store.deleteTag(id, key); }
-  openRunWriter(id: string): Promise<RunWriter> { return this.store.openRunWriter(id); }
-  getMetricHistory(id: string, key: string): Promise<MetricPoint[]> { return this.store.getMetricHistory(id, key); }
-  getAllMetricHistories(id: string): Promise<MetricPoint[]> { return this.store.getAllMetricHistories(id); }
+  async createRun(input: NewRun): Promise<RunRecord> {
+    return this.withUri(await this.store.createRun(input));
+  }
+  async getRun(id: string): Promise<RunRecord> {
+    return this.withUri(await this.store.getRun(id));
+  }
+  async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
+    return this.withUri(await this.store.updateRun(id, update));
+  }
+  setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    return this.store.setRunLifecycle(id, stage);
+  }
+  logBatch(id: string, batch: RunBatch): Promise<void> {
+    return this.store.logBatch(id, batch);
+  }
+  deleteTag(id: string, key: string): Promise<void> {
+    return this.store.deleteTag(id, key);
+  }
+  openRunWriter(id: string): Promise<RunWriter> {
+    return this.store.openRunWriter(id);
+  }
+  getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
+    return this.store.getMetricHistory(id, key);
+  }
+  getAllMetricHistories(id: string): Promise<MetricPoint[]> {
+    return this.store.getAllMetricHistories(id);
+  }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const records = await this.store.listRuns(query.experimentIds, query.view ?? 'ACTIVE_ONLY');
@@ -72,5 +112,7 @@ export class JsonTracking implements TrackingStore {
     return { ...page, runs: page.runs.map((r) => this.withUri({ ...r })) };
   }
 
-  close(): Promise<void> { return this.store.close(); }
+  close(): Promise<void> {
+    return this.store.close();
+  }
 }

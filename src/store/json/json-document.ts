@@ -19,7 +19,7 @@ export class SafeJsonAdapter<T> implements Adapter<T> {
     readonly file: string,
     readonly isShape: ShapeCheck<T>,
     readonly describe: string,
-      /** fsync on every write (shared documents); run documents are synced once, when the run ends */
+    /** fsync on every write (shared documents); run documents are synced once, when the run ends */
     public durable: boolean,
     /** checks across the document (ids unique, counters ahead of them); returns what is wrong */
     readonly problem: Problem<T> = () => undefined,
@@ -40,14 +40,23 @@ export class SafeJsonAdapter<T> implements Adapter<T> {
 }
 
 /** Reads a JSON document; null when the file does not exist; a CORRUPT_STORE error naming the file otherwise. */
-export function readJsonDocument<T>(file: string, isShape: ShapeCheck<T>, describe: string, problem?: Problem<T>): T | null {
+export function readJsonDocument<T>(
+  file: string,
+  isShape: ShapeCheck<T>,
+  describe: string,
+  problem?: Problem<T>,
+): T | null {
   const text = readText(file);
   if (text === null) return null;
   return parseJsonDocument(file, text, isShape, describe, problem);
 }
 
 export function parseJsonDocument<T>(
-  file: string, text: string, isShape: ShapeCheck<T>, describe: string, problem?: Problem<T>,
+  file: string,
+  text: string,
+  isShape: ShapeCheck<T>,
+  describe: string,
+  problem?: Problem<T>,
 ): T {
   if (text.trim() === '') throw corrupt(file, 'is empty');
   let value: unknown;
@@ -92,7 +101,10 @@ class StaleReadError extends Error {}
 
 function changeOnce<T, R>(adapter: SafeJsonAdapter<T>, init: () => T, mutate: (doc: T) => R, lock: LockHandle): R {
   const before = readText(adapter.file);
-  const doc = before === null ? init() : parseJsonDocument(adapter.file, before, adapter.isShape, adapter.describe, adapter.problem);
+  const doc =
+    before === null
+      ? init()
+      : parseJsonDocument(adapter.file, before, adapter.isShape, adapter.describe, adapter.problem);
   const result = mutate(doc);
   const text = `${JSON.stringify(doc, nonFiniteReplacer, 2)}\n`;
   writeFileAtomicSync(adapter.file, text, adapter.durable, () => {

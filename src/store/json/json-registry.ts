@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import type {
-  ModelRegistryStore, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
+  ModelRegistryStore,
+  ModelUpdate,
+  ModelVersionRecord,
+  NewModelVersion,
+  RegisteredModelRecord,
 } from '../registry-store.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { withLock } from './lock.js';
@@ -24,7 +28,10 @@ export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore
   private readonly dir: string;
 
   /** `root` is the tracking store's folder. */
-  constructor(root: string, private readonly now: () => number = Date.now) {
+  constructor(
+    root: string,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     this.dir = join(root, 'registry', 'models');
     try {
@@ -36,7 +43,13 @@ export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore
   }
 
   private adapter(name: string): SafeJsonAdapter<RegisteredModelRecord> {
-    return new SafeJsonAdapter(join(this.dir, modelFileName(name)), isRegisteredModelRecord, MODEL_DOC, true, modelProblem);
+    return new SafeJsonAdapter(
+      join(this.dir, modelFileName(name)),
+      isRegisteredModelRecord,
+      MODEL_DOC,
+      true,
+      modelProblem,
+    );
   }
 
   private read(name: string): RegisteredModelRecord {
@@ -47,15 +60,28 @@ export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore
 
   /** Lock, re-read, change, write; the model must exist. */
   protected override change<R>(name: string, mutate: (doc: RegisteredModelRecord, now: number) => R): Promise<R> {
-    return updateDocument(this.adapter(name), () => { throw missingModel(name); }, (doc) => {
-      if (doc.name !== name) throw missingModel(name, doc.name);
-      return mutate(doc, this.now());
-    });
+    return updateDocument(
+      this.adapter(name),
+      () => {
+        throw missingModel(name);
+      },
+      (doc) => {
+        if (doc.name !== name) throw missingModel(name, doc.name);
+        return mutate(doc, this.now());
+      },
+    );
   }
 
-  async createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord> {
+  async createRegisteredModel(
+    name: string,
+    init: { description: string; tags: Record<string, string>; user: string },
+  ): Promise<RegisteredModelRecord> {
     let fresh: RegisteredModelRecord | undefined;
-    const doc = await updateDocument(this.adapter(name), () => (fresh = rules.newModelDocument(name, init, this.now())), (d) => d);
+    const doc = await updateDocument(
+      this.adapter(name),
+      () => (fresh = rules.newModelDocument(name, init, this.now())),
+      (d) => d,
+    );
     if (doc !== fresh) {
       rules.checkSameName(doc, name);
       throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
@@ -64,7 +90,10 @@ export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore
   }
 
   async updateRegisteredModel(name: string, update: ModelUpdate): Promise<RegisteredModelRecord> {
-    return this.change(name, (doc, now) => { rules.applyUpdate(doc, update, now); return doc; });
+    return this.change(name, (doc, now) => {
+      rules.applyUpdate(doc, update, now);
+      return doc;
+    });
   }
 
   async deleteRegisteredModel(name: string): Promise<void> {
@@ -91,10 +120,14 @@ export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore
   }
 
   async createModelVersion(name: string, input: NewModelVersion): Promise<ModelVersionRecord> {
-    return updateDocument(this.adapter(name), () => rules.newModelDocument(name, { description: '', tags: {}, user: input.user }, this.now()), (doc) => {
-      rules.checkSameName(doc, name);
-      return rules.addVersion(doc, input, this.now());
-    });
+    return updateDocument(
+      this.adapter(name),
+      () => rules.newModelDocument(name, { description: '', tags: {}, user: input.user }, this.now()),
+      (doc) => {
+        rules.checkSameName(doc, name);
+        return rules.addVersion(doc, input, this.now());
+      },
+    );
   }
 }
 
@@ -113,6 +146,9 @@ export function modelFileName(name: string): string {
 }
 
 function missingModel(name: string, stored?: string): Error {
-  const hint = stored !== undefined && stored !== name ? ` (did you mean "${stored}"?)` : '; list models with `tracklab models list`';
+  const hint =
+    stored !== undefined && stored !== name
+      ? ` (did you mean "${stored}"?)`
+      : '; list models with `tracklab models list`';
   return notFound(`registered model "${name}" does not exist${hint}`);
 }

@@ -8,7 +8,17 @@
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
  * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
@@ -56,34 +66,69 @@ export class JsonStore implements TrackingStoreCore {
     }
     const meta = readJsonDocument<StoreMeta>(metaFile, isStoreMeta, 'a store description { layoutVersion }');
     if (meta === null) {
-      await updateDocument(new SafeJsonAdapter<StoreMeta>(metaFile, isStoreMeta, 'store description', true),
-        () => ({ layoutVersion: STORE_LAYOUT_VERSION }), () => undefined);
+      await updateDocument(
+        new SafeJsonAdapter<StoreMeta>(metaFile, isStoreMeta, 'store description', true),
+        () => ({ layoutVersion: STORE_LAYOUT_VERSION }),
+        () => undefined,
+      );
     } else if (meta.layoutVersion !== STORE_LAYOUT_VERSION) {
-      throw badState(`store ${this.root} has layout version ${meta.layoutVersion}, this tracklab reads version ${STORE_LAYOUT_VERSION}; `
-        + (meta.layoutVersion > STORE_LAYOUT_VERSION ? 'upgrade tracklab' : 'migrate it with a matching tracklab release'));
+      throw badState(
+        `store ${this.root} has layout version ${meta.layoutVersion}, this tracklab reads version ${STORE_LAYOUT_VERSION}; ` +
+          (meta.layoutVersion > STORE_LAYOUT_VERSION
+            ? 'upgrade tracklab'
+            : 'migrate it with a matching tracklab release'),
+      );
     }
     await this.experiments.ensureDefault(() => readdirSync(join(this.root, 'runs')).length > 0);
     removeDeadTempFiles(this.root);
   }
 
   // ---- experiments: one shared document (experiment-index.ts) ----
-  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> { return this.experiments.create(name, tags); }
-  ensureExperiment(name: string): Promise<Experiment> { return this.experiments.ensure(name); }
-  async getExperiment(id: string): Promise<Experiment> { return this.experiments.get(id); }
-  async getExperimentByName(name: string): Promise<Experiment | undefined> { return this.experiments.byName(name); }
-  async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> { return this.experiments.list(view); }
-  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> { return this.experiments.setLifecycle(id, stage); }
-  setExperimentTag(id: string, key: string, value: string): Promise<void> { return this.experiments.setTag(id, key, value); }
+  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> {
+    return this.experiments.create(name, tags);
+  }
+  ensureExperiment(name: string): Promise<Experiment> {
+    return this.experiments.ensure(name);
+  }
+  async getExperiment(id: string): Promise<Experiment> {
+    return this.experiments.get(id);
+  }
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return this.experiments.byName(name);
+  }
+  async listExperiments(view: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {
+    return this.experiments.list(view);
+  }
+  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    return this.experiments.setLifecycle(id, stage);
+  }
+  setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    return this.experiments.setTag(id, key, value);
+  }
 
   // ---- runs ----
-  private runDir(id: string): string { return join(this.root, 'runs', id); }
-  private runLog(id: string): string { return join(this.runDir(id), RUN_LOG); }
+  private runDir(id: string): string {
+    return join(this.root, 'runs', id);
+  }
+  private runLog(id: string): string {
+    return join(this.runDir(id), RUN_LOG);
+  }
 
   async createRun(input: NewRun): Promise<RunRecord> {
     const record: RunRecord = {
-      id: input.id ?? randomRunId(), experimentId: input.experimentId, name: input.name, status: 'RUNNING',
-      startTime: input.startTime, endTime: null, lifecycleStage: 'active', deletedTime: null, user: input.user,
-      params: dict({}), tags: dict(input.tags), metrics: dict({}), inputs: [],
+      id: input.id ?? randomRunId(),
+      experimentId: input.experimentId,
+      name: input.name,
+      status: 'RUNNING',
+      startTime: input.startTime,
+      endTime: null,
+      lifecycleStage: 'active',
+      deletedTime: null,
+      user: input.user,
+      params: dict({}),
+      tags: dict(input.tags),
+      metrics: dict({}),
+      inputs: [],
     };
     const text = eventLines([{ op: 'create', run: record }]);
     try {
@@ -94,16 +139,22 @@ export class JsonStore implements TrackingStoreCore {
       rmSync(this.runDir(record.id), { recursive: true, force: true });
       throw ioError('create run', this.runLog(record.id), error);
     }
-    this.justCreated.set(record.id, { run: toRunRecord(structuredClone(record)) as RunRecord, bytes: Buffer.byteLength(text) });
+    this.justCreated.set(record.id, {
+      run: toRunRecord(structuredClone(record)) as RunRecord,
+      bytes: Buffer.byteLength(text),
+    });
     return record;
   }
 
   /** The folded run, or RESOURCE_DOES_NOT_EXIST. */
   private readRun(id: string): { run: RunRecord; lines: number; bytes: number } {
     const folded = readRunLog(this.runLog(id));
-    if (folded === undefined) throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+    if (folded === undefined)
+      throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
     if (folded.run === undefined) {
-      throw badState(`run "${id}" is still being created, or its creation was interrupted (${this.runLog(id)} has no complete first line)`);
+      throw badState(
+        `run "${id}" is still being created, or its creation was interrupted (${this.runLog(id)} has no complete first line)`,
+      );
     }
     checkFolder(folded.run, id, this.runLog(id));
     return folded as { run: RunRecord; lines: number; bytes: number };
@@ -135,7 +186,14 @@ export class JsonStore implements TrackingStoreCore {
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
     this.changeRun(id, (r) => [
       ...(update.status !== undefined || update.endTime !== undefined
-        ? [{ op: 'status', status: update.status ?? r.status, endTime: update.endTime === undefined ? r.endTime : update.endTime } as RunEvent] : []),
+        ? [
+            {
+              op: 'status',
+              status: update.status ?? r.status,
+              endTime: update.endTime === undefined ? r.endTime : update.endTime,
+            } as RunEvent,
+          ]
+        : []),
       ...(update.name !== undefined ? [{ op: 'name', name: update.name } as RunEvent] : []),
     ]);
     return this.readRun(id).run;
@@ -166,7 +224,9 @@ export class JsonStore implements TrackingStoreCore {
     return this.checkedSeries(run, readMetricLog(this.seriesFile(id)), Object.keys(run.metrics));
   }
 
-  private seriesFile(id: string): string { return join(this.runDir(id), 'metrics.jsonl'); }
+  private seriesFile(id: string): string {
+    return join(this.runDir(id), 'metrics.jsonl');
+  }
 
   /**
    * A summary in run.jsonl is written only after its points, so a series with fewer points than the summary counts
@@ -176,10 +236,13 @@ export class JsonStore implements TrackingStoreCore {
     const counts = new Map<string, number>();
     for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
     for (const key of keys) {
-      const expected = Object.hasOwn(run.metrics, key) ? run.metrics[key]?.count ?? 0 : 0;
+      const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
       const found = counts.get(key) ?? 0;
       if (found < expected) {
-        throw corrupt(this.seriesFile(run.id), `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`);
+        throw corrupt(
+          this.seriesFile(run.id),
+          `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`,
+        );
       }
     }
     return points;
@@ -239,7 +302,9 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   // ---- artifacts ----
-  private artifacts(runId: string): ArtifactFolder { return new ArtifactFolder(join(this.runDir(runId), 'artifacts'), runId); }
+  private artifacts(runId: string): ArtifactFolder {
+    return new ArtifactFolder(join(this.runDir(runId), 'artifacts'), runId);
+  }
 
   async logArtifact(runId: string, localPath: string, artifactDir: string): Promise<void> {
     await this.getRun(runId);
@@ -271,7 +336,6 @@ export class JsonStore implements TrackingStoreCore {
   }
 }
 
-
 /** A folder without a run log is not a run (or one being created); a log that cannot be read is reported. */
 function notARun(file: string, error: unknown): undefined {
   const code = (error as NodeJS.ErrnoException).code;
@@ -282,7 +346,10 @@ function notARun(file: string, error: unknown): undefined {
 /** A run folder copied under another name would list the run twice. */
 function checkFolder(run: RunRecord, folder: string, file: string): void {
   if (run.id !== folder) {
-    throw corrupt(file, `holds run ${run.id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`);
+    throw corrupt(
+      file,
+      `holds run ${run.id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`,
+    );
   }
 }
 
@@ -297,7 +364,11 @@ function trackWriter(writer: JsonRunWriter): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const w of liveWriters) {
-      try { w.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
+      try {
+        w.writeOutNow();
+      } catch {
+        /* exiting: nothing more can be done */
+      }
     }
   });
 }

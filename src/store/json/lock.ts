@@ -7,7 +7,17 @@
  * pauses, so it can never resume and commit over a newer document. Holders on other hosts cannot be checked, so their
  * stale locks are taken over; `assertHeld` (the fence, called at commit) then catches a holder whose lock was taken.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ioError, TracklabError } from '../../core/errors.js';
@@ -18,7 +28,11 @@ const REFRESH_MS = 1000;
 const GIVE_UP_MS = 30_000;
 const HOST = hostname();
 
-interface Owner { pid: number; host: string; token: string }
+interface Owner {
+  pid: number;
+  host: string;
+  token: string;
+}
 
 /** A held lock: `assertHeld` before committing, `release` after. */
 export interface LockHandle {
@@ -31,7 +45,10 @@ export interface LockHandle {
 /** Raised by the fence when a holder finds its lock taken over; the write is refused and may be retried from a re-read. */
 export class LockLostError extends TracklabError {
   constructor(file: string) {
-    super('IO_ERROR', `the lock of ${file} was taken over by another process while this one paused; nothing was written`);
+    super(
+      'IO_ERROR',
+      `the lock of ${file} was taken over by another process while this one paused; nothing was written`,
+    );
   }
 }
 
@@ -102,7 +119,11 @@ function takeOver(lockFile: string): void {
     return; // someone else moved or released it
   }
   if (readOwner(aside)?.token !== judged) {
-    try { linkSync(aside, lockFile); } catch { /* the newer holder's fence will notice */ }
+    try {
+      linkSync(aside, lockFile);
+    } catch {
+      /* the newer holder's fence will notice */
+    }
   }
   rmSync(aside, { recursive: true, force: true });
 }
@@ -127,14 +148,20 @@ export async function acquire(file: string): Promise<LockHandle> {
 function gaveUp(file: string, lockFile: string, blocking: { owner: Owner | undefined; alive: boolean }): TracklabError {
   const who = blocking.owner ? `process ${blocking.owner.pid} on ${blocking.owner.host}` : 'another process';
   const why = blocking.alive ? ' and is still running but not progressing (stopped or paused?)' : '';
-  return new TracklabError('IO_ERROR',
-    `could not lock ${file} within ${GIVE_UP_MS / 1000} s; ${who} holds it${why} — retry, or remove ${lockFile} if no tracklab process is running`);
+  return new TracklabError(
+    'IO_ERROR',
+    `could not lock ${file} within ${GIVE_UP_MS / 1000} s; ${who} holds it${why} — retry, or remove ${lockFile} if no tracklab process is running`,
+  );
 }
 
 function handle(lockFile: string, token: string): LockHandle {
   // Keeps the lock fresh while held, so waiters do not judge it stale; unref'd so it never keeps a process alive.
   const timer = setInterval(() => {
-    try { utimesSync(lockFile, new Date(), new Date()); } catch { /* judged at commit by assertHeld */ }
+    try {
+      utimesSync(lockFile, new Date(), new Date());
+    } catch {
+      /* judged at commit by assertHeld */
+    }
   }, REFRESH_MS);
   timer.unref();
   const held = (): boolean => readOwner(lockFile)?.token === token;

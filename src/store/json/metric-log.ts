@@ -13,7 +13,11 @@ import { decodeNumber, numberToJson } from '../../core/number-codec.js';
 const BUFFER_LIMIT = 1 << 20;
 
 /** Per metric key: the start of its JSON lines, its running summary, and whether it changed since last taken. */
-interface KeyState { prefix: string; summary: MetricSummary | undefined; changed: boolean }
+interface KeyState {
+  prefix: string;
+  summary: MetricSummary | undefined;
+  changed: boolean;
+}
 
 export class MetricLog {
   private buffer = '';
@@ -24,7 +28,10 @@ export class MetricLog {
   private timestampTail = '';
 
   /** `summaries` is updated in place (it is the run's own record of latest values). */
-  constructor(readonly file: string, readonly summaries: Record<string, MetricSummary>) {}
+  constructor(
+    readonly file: string,
+    readonly summaries: Record<string, MetricSummary>,
+  ) {}
 
   /** The hot path of logMetric: one map lookup, one string append, a few comparisons. */
   append(key: string, value: number, step: number, timestamp: number): void {
@@ -79,7 +86,10 @@ export class MetricLog {
 
   /** fsync of the series (no-op when nothing was ever written). */
   async sync(): Promise<void> {
-    if (this.fd !== undefined) await fsyncAsync(this.fd).catch((error: unknown) => { throw ioError('sync', this.file, error); });
+    if (this.fd !== undefined)
+      await fsyncAsync(this.fd).catch((error: unknown) => {
+        throw ioError('sync', this.file, error);
+      });
   }
 
   close(): void {
@@ -124,7 +134,10 @@ function fold(s: MetricSummary, value: number, step: number, timestamp: number):
   s.count += 1;
   if (value < s.min || Number.isNaN(s.min)) s.min = value;
   if (value > s.max || Number.isNaN(s.max)) s.max = value;
-  if (step > s.step || (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))) {
+  if (
+    step > s.step ||
+    (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
+  ) {
     s.value = value;
     s.step = step;
     s.timestamp = timestamp;
@@ -173,7 +186,8 @@ function parsePoint(line: string): MetricPoint | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { key, value, step, timestamp } = raw as Record<string, unknown>;
   const v = decodeNumber(value);
-  if (typeof key !== 'string' || v === undefined || !Number.isSafeInteger(step) || !Number.isSafeInteger(timestamp)) return undefined;
+  if (typeof key !== 'string' || v === undefined || !Number.isSafeInteger(step) || !Number.isSafeInteger(timestamp))
+    return undefined;
   if (Object.keys(raw).length !== 4) return undefined;
   return { key, value: v, step: step as number, timestamp: timestamp as number };
 }

@@ -10,7 +10,11 @@ import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { toRunRecord } from './run-events.js';
 
-interface Entry { mtimeMs: number; size: number; record: RunRecord }
+interface Entry {
+  mtimeMs: number;
+  size: number;
+  record: RunRecord;
+}
 
 /** Save after a listing that read at least this many logs. */
 const SAVE_AFTER_MISSES = 200;
@@ -38,7 +42,11 @@ export class RunCache {
     this.misses = 0;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileAtomicSync(this.file, JSON.stringify({ version: 1, runs: Object.fromEntries(this.entries) }, nonFiniteReplacer), false);
+      writeFileAtomicSync(
+        this.file,
+        JSON.stringify({ version: 1, runs: Object.fromEntries(this.entries) }, nonFiniteReplacer),
+        false,
+      );
     } catch {
       // derived data only: the next listing reads the logs again
     }
@@ -55,7 +63,8 @@ export class RunCache {
     if (parsed.version !== 1 || parsed.runs === null || typeof parsed.runs !== 'object') return;
     for (const [id, entry] of Object.entries(parsed.runs)) {
       const record = toRunRecord(entry?.record);
-      if (typeof entry?.mtimeMs === 'number' && typeof entry.size === 'number' && record) this.entries.set(id, { ...entry, record });
+      if (typeof entry?.mtimeMs === 'number' && typeof entry.size === 'number' && record)
+        this.entries.set(id, { ...entry, record });
     }
   }
 }

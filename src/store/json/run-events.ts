@@ -33,8 +33,12 @@ export function dict<T>(v: Record<string, T>): Record<string, T> {
 const OPTIONAL_INPUT_FIELDS = ['schema', 'profile', 'context'] as const;
 
 function isInput(v: unknown): v is DatasetInput {
-  return isObject(v) && ['name', 'digest', 'source'].every((f) => typeof v[f] === 'string')
-    && (v['sourceType'] === undefined || typeof v['sourceType'] === 'string') && OPTIONAL_INPUT_FIELDS.every((f) => v[f] === undefined || typeof v[f] === 'string');
+  return (
+    isObject(v) &&
+    ['name', 'digest', 'source'].every((f) => typeof v[f] === 'string') &&
+    (v['sourceType'] === undefined || typeof v['sourceType'] === 'string') &&
+    OPTIONAL_INPUT_FIELDS.every((f) => v[f] === undefined || typeof v[f] === 'string')
+  );
 }
 
 /** Parses and checks one complete line; throws CORRUPT_STORE naming `file` and `lineNo`. */
@@ -57,14 +61,32 @@ export function parseEvent(line: string, file: string, lineNo: number, first: bo
   throw corrupt(file, `has a malformed "${op}" change at line ${lineNo}: ${line.slice(0, 80)}`);
 }
 
-const KNOWN_OPS = new Set(['create', 'params', 'tags', 'deleteTag', 'inputs', 'metrics', 'status', 'name', 'lifecycle']);
+const KNOWN_OPS = new Set([
+  'create',
+  'params',
+  'tags',
+  'deleteTag',
+  'inputs',
+  'metrics',
+  'status',
+  'name',
+  'lifecycle',
+]);
 
 function checkEvent(v: Record<string, unknown>): RunEvent | undefined {
   switch (v['op']) {
-    case 'create': return checkRun(v['run']);
-    case 'params': { const params = stringDict(v['params']); return params && { op: 'params', params }; }
-    case 'tags': { const tags = stringDict(v['tags']); return tags && { op: 'tags', tags }; }
-    case 'deleteTag': return typeof v['key'] === 'string' ? { op: 'deleteTag', key: v['key'] } : undefined;
+    case 'create':
+      return checkRun(v['run']);
+    case 'params': {
+      const params = stringDict(v['params']);
+      return params && { op: 'params', params };
+    }
+    case 'tags': {
+      const tags = stringDict(v['tags']);
+      return tags && { op: 'tags', tags };
+    }
+    case 'deleteTag':
+      return typeof v['key'] === 'string' ? { op: 'deleteTag', key: v['key'] } : undefined;
     case 'inputs': {
       const inputs = v['inputs'];
       return Array.isArray(inputs) && inputs.every(isInput) ? { op: 'inputs', inputs } : undefined;
@@ -76,14 +98,17 @@ function checkEvent(v: Record<string, unknown>): RunEvent | undefined {
     case 'status': {
       const { status, endTime } = v;
       return RUN_STATUSES.includes(status as RunStatus) && (endTime === null || isTime(endTime))
-        ? { op: 'status', status: status as RunStatus, endTime } : undefined;
+        ? { op: 'status', status: status as RunStatus, endTime }
+        : undefined;
     }
-    case 'name': return typeof v['name'] === 'string' ? { op: 'name', name: v['name'] } : undefined;
+    case 'name':
+      return typeof v['name'] === 'string' ? { op: 'name', name: v['name'] } : undefined;
     case 'lifecycle': {
       const { stage, at } = v;
       return (stage === 'active' || stage === 'deleted') && isTime(at) ? { op: 'lifecycle', stage, at } : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

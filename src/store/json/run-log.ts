@@ -41,7 +41,8 @@ export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
   const events: RunEvent[] = [];
   if (Object.keys(params).length > 0) events.push({ op: 'params', params });
   if (batch.tags && Object.keys(batch.tags).length > 0) events.push({ op: 'tags', tags: dict(batch.tags) });
-  if (batch.inputs && batch.inputs.length > 0) events.push({ op: 'inputs', inputs: batch.inputs.map((i) => ({ ...i })) });
+  if (batch.inputs && batch.inputs.length > 0)
+    events.push({ op: 'inputs', inputs: batch.inputs.map((i) => ({ ...i })) });
   return events;
 }
 
@@ -69,7 +70,11 @@ export function appendEvents(file: string, events: RunEvent[], fd?: number): voi
  * `skipMetrics` is for the run's owner, whose metric summaries in memory are newer than any it has written.
  */
 export function applyLines(
-  start: RunRecord | undefined, text: string, file: string, firstLine: number, skipMetrics: boolean,
+  start: RunRecord | undefined,
+  text: string,
+  file: string,
+  firstLine: number,
+  skipMetrics: boolean,
 ): { run: RunRecord | undefined; lines: number; bytes: number } {
   const end = text.lastIndexOf('\n') + 1; // the part after the last newline is torn or still being written
   const lines = text.slice(0, end).split('\n');
@@ -92,8 +97,12 @@ function applyEvent(run: RunRecord, event: RunEvent): void {
       // first value wins: a later, different value could only come from a race the writer lost
       for (const [k, v] of Object.entries(event.params)) if (!Object.hasOwn(run.params, k)) run.params[k] = v;
       return;
-    case 'tags': for (const [k, v] of Object.entries(event.tags)) run.tags[k] = v; return;
-    case 'deleteTag': delete run.tags[event.key]; return;
+    case 'tags':
+      for (const [k, v] of Object.entries(event.tags)) run.tags[k] = v;
+      return;
+    case 'deleteTag':
+      delete run.tags[event.key];
+      return;
     case 'inputs':
       for (const input of event.inputs) {
         const i = run.inputs.findIndex((x) => x.name === input.name && x.digest === input.digest);
@@ -101,11 +110,23 @@ function applyEvent(run: RunRecord, event: RunEvent): void {
         else run.inputs[i] = input;
       }
       return;
-    case 'metrics': for (const [k, v] of Object.entries(event.metrics)) run.metrics[k] = v; return;
-    case 'status': run.status = event.status; run.endTime = event.endTime; return;
-    case 'name': run.name = event.name; run.tags['mlflow.runName'] = event.name; return;
-    case 'lifecycle': run.lifecycleStage = event.stage; run.deletedTime = event.stage === 'deleted' ? event.at : null; return;
-    case 'create': return;
+    case 'metrics':
+      for (const [k, v] of Object.entries(event.metrics)) run.metrics[k] = v;
+      return;
+    case 'status':
+      run.status = event.status;
+      run.endTime = event.endTime;
+      return;
+    case 'name':
+      run.name = event.name;
+      run.tags['mlflow.runName'] = event.name;
+      return;
+    case 'lifecycle':
+      run.lifecycleStage = event.stage;
+      run.deletedTime = event.stage === 'deleted' ? event.at : null;
+      return;
+    case 'create':
+      return;
   }
 }
 

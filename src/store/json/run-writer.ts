@@ -35,7 +35,9 @@ export class JsonRunWriter implements RunWriter {
     }
   }
 
-  get id(): string { return this.run.id; }
+  get id(): string {
+    return this.run.id;
+  }
 
   appendMetric(key: string, value: number, step: number, timestamp: number): void {
     this.log.append(key, value, step, timestamp);

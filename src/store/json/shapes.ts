@@ -3,8 +3,13 @@ import type { Experiment, MetricSummary, RunRecord } from '../../core/entities.j
 import { RUN_STATUSES } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
 
-export interface StoreMeta { layoutVersion: number }
-export interface ExperimentsDoc { nextId: number; experiments: Experiment[] }
+export interface StoreMeta {
+  layoutVersion: number;
+}
+export interface ExperimentsDoc {
+  nextId: number;
+  experiments: Experiment[];
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isStringRecord = (v: unknown): v is Record<string, string> =>
@@ -15,23 +20,39 @@ export const isStoreMeta = (v: unknown): v is StoreMeta => isObject(v) && typeof
 
 export function isExperiment(v: unknown): v is Experiment {
   if (isObject(v) && isObject(v['tags'])) v['tags'] = Object.assign(Object.create(null) as object, v['tags']);
-  return isObject(v) && typeof v['id'] === 'string' && typeof v['name'] === 'string'
-    && (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted')
-    && isTime(v['creationTime']) && isTime(v['lastUpdateTime']) && isStringRecord(v['tags']);
+  return (
+    isObject(v) &&
+    typeof v['id'] === 'string' &&
+    typeof v['name'] === 'string' &&
+    (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted') &&
+    isTime(v['creationTime']) &&
+    isTime(v['lastUpdateTime']) &&
+    isStringRecord(v['tags'])
+  );
 }
 
 export const isExperimentsDoc = (v: unknown): v is ExperimentsDoc =>
-  isObject(v) && typeof v['nextId'] === 'number' && Array.isArray(v['experiments']) && v['experiments'].every(isExperiment);
+  isObject(v) &&
+  typeof v['nextId'] === 'number' &&
+  Array.isArray(v['experiments']) &&
+  v['experiments'].every(isExperiment);
 
 /** Checks a run document and decodes its metric summaries ("NaN" -> NaN) in place. */
 export function isRunRecord(v: unknown): v is RunRecord {
   if (!isObject(v)) return false;
-  const ok = typeof v['id'] === 'string' && typeof v['experimentId'] === 'string' && typeof v['name'] === 'string'
-    && RUN_STATUSES.includes(v['status'] as never) && isTime(v['startTime'])
-    && (v['endTime'] === null || isTime(v['endTime']))
-    && (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted')
-    && typeof v['user'] === 'string' && isStringRecord(v['params']) && isStringRecord(v['tags'])
-    && isObject(v['metrics']) && Array.isArray(v['inputs']);
+  const ok =
+    typeof v['id'] === 'string' &&
+    typeof v['experimentId'] === 'string' &&
+    typeof v['name'] === 'string' &&
+    RUN_STATUSES.includes(v['status'] as never) &&
+    isTime(v['startTime']) &&
+    (v['endTime'] === null || isTime(v['endTime'])) &&
+    (v['lifecycleStage'] === 'active' || v['lifecycleStage'] === 'deleted') &&
+    typeof v['user'] === 'string' &&
+    isStringRecord(v['params']) &&
+    isStringRecord(v['tags']) &&
+    isObject(v['metrics']) &&
+    Array.isArray(v['inputs']);
   if (!ok) return false;
   v['deletedTime'] ??= null;
   return decodeMetricSummaries(v['metrics']);

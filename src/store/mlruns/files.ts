@@ -32,7 +32,8 @@ export function readYaml(file: string): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   const doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
   const problem = doc.errors[0] ?? doc.warnings[0]; // warnings are unknown tags such as !!python/object: refused
-  if (problem !== undefined) throw corrupt(file, `is not valid YAML for this store (${problem.message.split('\n')[0]})`);
+  if (problem !== undefined)
+    throw corrupt(file, `is not valid YAML for this store (${problem.message.split('\n')[0]})`);
   const value: unknown = doc.toJS({ maxAliasCount: 0 });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw corrupt(file, text.trim() === '' ? 'is empty (a write was interrupted)' : 'does not hold a YAML mapping');
@@ -116,7 +117,9 @@ export function readValues(dir: string): Record<string, string> {
 /** Sub-folders of `dir` (names), or [] when it is missing. */
 export function listDirs(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   } catch (error) {
     if (isMissing(error)) return [];
     throw ioError('list', dir, error);

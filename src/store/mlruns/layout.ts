@@ -26,13 +26,23 @@ export const statusCode = (status: RunStatus): number => STATUS_CODES[status];
 
 export function statusName(code: unknown, file: string): RunStatus {
   if (code === undefined || code === null) return 'RUNNING'; // MLflow's default for a meta.yaml without status
-  const name = typeof code === 'number' ? STATUS_NAMES.get(code) : typeof code === 'string' && code in STATUS_CODES ? code as RunStatus : undefined;
+  const name =
+    typeof code === 'number'
+      ? STATUS_NAMES.get(code)
+      : typeof code === 'string' && code in STATUS_CODES
+        ? (code as RunStatus)
+        : undefined;
   if (name === undefined) throw corrupt(file, `has status ${JSON.stringify(code)}; MLflow's statuses are 1 to 5`);
   return name;
 }
 
 /** An integer field of a meta.yaml (ms timestamps); null/absent give `fallback`. */
-export function intField(meta: Record<string, unknown>, key: string, file: string, fallback: number | null): number | null {
+export function intField(
+  meta: Record<string, unknown>,
+  key: string,
+  file: string,
+  fallback: number | null,
+): number | null {
   const v = meta[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -47,7 +57,11 @@ export function textField(meta: Record<string, unknown>, key: string, file: stri
   throw corrupt(file, `has no ${key}`);
 }
 
-export function experimentFromMeta(meta: Record<string, unknown>, tags: Record<string, string>, file: string): Experiment {
+export function experimentFromMeta(
+  meta: Record<string, unknown>,
+  tags: Record<string, string>,
+  file: string,
+): Experiment {
   const stage = meta['lifecycle_stage'] ?? 'active';
   if (stage !== 'active' && stage !== 'deleted') throw corrupt(file, `has lifecycle_stage ${JSON.stringify(stage)}`);
   const created = intField(meta, 'creation_time', file, 0) ?? 0;
@@ -64,8 +78,12 @@ export function experimentFromMeta(meta: Record<string, unknown>, tags: Record<s
 /** The meta.yaml of an experiment, with MLflow's keys. */
 export function experimentMeta(e: Experiment, artifactLocation: string): Record<string, unknown> {
   return {
-    artifact_location: artifactLocation, creation_time: e.creationTime, experiment_id: e.id,
-    last_update_time: e.lastUpdateTime, lifecycle_stage: e.lifecycleStage, name: e.name,
+    artifact_location: artifactLocation,
+    creation_time: e.creationTime,
+    experiment_id: e.id,
+    last_update_time: e.lastUpdateTime,
+    lifecycle_stage: e.lifecycleStage,
+    name: e.name,
   };
 }
 
@@ -104,10 +122,22 @@ export function runInfoFromMeta(meta: Record<string, unknown>, file: string): Ru
 /** A run's meta.yaml exactly as MLflow 2.x writes it (tags: [] is kept for old readers). */
 export function runMeta(info: RunInfo): Record<string, unknown> {
   return {
-    artifact_uri: info.artifactUri, end_time: info.endTime, entry_point_name: '', experiment_id: info.experimentId,
-    lifecycle_stage: info.lifecycleStage, run_id: info.id, run_name: info.name, run_uuid: info.id, source_name: '',
-    source_type: SOURCE_TYPE_LOCAL, source_version: '', start_time: info.startTime, status: statusCode(info.status),
-    tags: [], user_id: info.user, deleted_time: info.deletedTime,
+    artifact_uri: info.artifactUri,
+    end_time: info.endTime,
+    entry_point_name: '',
+    experiment_id: info.experimentId,
+    lifecycle_stage: info.lifecycleStage,
+    run_id: info.id,
+    run_name: info.name,
+    run_uuid: info.id,
+    source_name: '',
+    source_type: SOURCE_TYPE_LOCAL,
+    source_version: '',
+    start_time: info.startTime,
+    status: statusCode(info.status),
+    tags: [],
+    user_id: info.user,
+    deleted_time: info.deletedTime,
   };
 }
 
@@ -117,8 +147,15 @@ export function formatValue(value: number): string {
   return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
 }
 
-const SPECIAL = new Map([['nan', Number.NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity],
-  ['infinity', Infinity], ['+infinity', Infinity], ['-infinity', -Infinity]]);
+const SPECIAL = new Map([
+  ['nan', Number.NaN],
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['infinity', Infinity],
+  ['+infinity', Infinity],
+  ['-infinity', -Infinity],
+]);
 
 /** `timestamp value [step [MLflow 3 extra columns]]`; undefined for a torn or blank line. */
 export function parseMetricLine(key: string, line: string): MetricPoint | undefined {
@@ -128,7 +165,11 @@ export function parseMetricLine(key: string, line: string): MetricPoint | undefi
   const raw = parts[1] as string;
   const value = SPECIAL.get(raw.toLowerCase()) ?? Number(raw);
   const step = parts.length >= 3 ? Number(parts[2]) : 0;
-  if (!Number.isFinite(timestamp) || !Number.isFinite(step) || (Number.isNaN(value) && SPECIAL.get(raw.toLowerCase()) === undefined)) {
+  if (
+    !Number.isFinite(timestamp) ||
+    !Number.isFinite(step) ||
+    (Number.isNaN(value) && SPECIAL.get(raw.toLowerCase()) === undefined)
+  ) {
     return undefined;
   }
   return { key, value, step, timestamp };
@@ -143,7 +184,8 @@ export function parseMetricFile(key: string, text: string, file: string): Metric
     if (line.trim() === '') continue;
     const point = parseMetricLine(key, line);
     if (point) out.push(point);
-    else if (i < lines.length - 1) throw corrupt(file, `line ${i + 1} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`);
+    else if (i < lines.length - 1)
+      throw corrupt(file, `line ${i + 1} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`);
   }
   return out;
 }
@@ -159,7 +201,10 @@ export function summarize(points: readonly MetricPoint[]): MetricSummary | undef
     s.count += 1;
     if (value < s.min || Number.isNaN(s.min)) s.min = value;
     if (value > s.max || Number.isNaN(s.max)) s.max = value;
-    if (step > s.step || (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))) {
+    if (
+      step > s.step ||
+      (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
+    ) {
       s.value = value;
       s.step = step;
       s.timestamp = timestamp;

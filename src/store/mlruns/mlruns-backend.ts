@@ -28,7 +28,13 @@ export async function openMlrunsBackend(root: string): Promise<Backend> {
     registry: new MlrunsRegistry(root),
     // artifact_uri is an absolute path of the machine that wrote the run; when it is not here, the run's own folder
     artifacts: artifactResolver((run) => join(tracking.runDir(run.id), 'artifacts')),
-    capabilities: { metricSummaries: true, registryHistory: false, datasets: true, localArtifacts: true, concurrentWriters: true },
+    capabilities: {
+      metricSummaries: true,
+      registryHistory: false,
+      datasets: true,
+      localArtifacts: true,
+      concurrentWriters: true,
+    },
     close: () => tracking.close(),
   };
 }

@@ -41,7 +41,10 @@ export class MlrunsExperiments {
 
   get(id: string): Experiment {
     const dir = this.dirOf(id);
-    if (dir === undefined) throw notFound(`experiment id "${id}" does not exist in store ${this.root}; list them with \`tracklab experiments list\``);
+    if (dir === undefined)
+      throw notFound(
+        `experiment id "${id}" does not exist in store ${this.root}; list them with \`tracklab experiments list\``,
+      );
     return this.read(dir);
   }
 
@@ -74,7 +77,9 @@ export class MlrunsExperiments {
     return withLock(this.lockFile, () => {
       const clash = this.byName(name);
       if (clash) {
-        throw exists(`experiment "${name}" already exists${clash.lifecycleStage === 'deleted' ? ' (deleted; restore it or choose another name)' : ''}`);
+        throw exists(
+          `experiment "${name}" already exists${clash.lifecycleStage === 'deleted' ? ' (deleted; restore it or choose another name)' : ''}`,
+        );
       }
       return this.write({ id: this.newId(), name, tags });
     });
@@ -98,7 +103,14 @@ export class MlrunsExperiments {
     const now = Date.now();
     const dir = join(this.root, init.id);
     ensureDir(dir);
-    const e: Experiment = { id: init.id, name: init.name, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: {} };
+    const e: Experiment = {
+      id: init.id,
+      name: init.name,
+      lifecycleStage: 'active',
+      creationTime: now,
+      lastUpdateTime: now,
+      tags: {},
+    };
     writeYaml(join(dir, META), experimentMeta(e, pathToFileURL(dir).href), true);
     for (const [key, value] of Object.entries(init.tags)) this.writeTag(dir, key, value);
     return { ...e, tags: { ...init.tags } };
@@ -118,7 +130,11 @@ export class MlrunsExperiments {
    * Deleting marks the experiment and its active runs deleted and moves the folder into `.trash/`; restoring moves it
    * back and restores the runs deleted with it, as MLflow does. `markRuns` rewrites the runs' meta.yaml.
    */
-  async setLifecycle(id: string, stage: 'active' | 'deleted', markRuns: (dir: string, stage: 'active' | 'deleted', at: number) => void): Promise<void> {
+  async setLifecycle(
+    id: string,
+    stage: 'active' | 'deleted',
+    markRuns: (dir: string, stage: 'active' | 'deleted', at: number) => void,
+  ): Promise<void> {
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
     await withLock(this.lockFile, () => {
       const e = this.get(id);

@@ -16,7 +16,12 @@ import { join } from 'node:path';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import { withLock } from '../json/lock.js';
 import type {
-  ModelRegistryStore, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord,
+  ModelRegistryStore,
+  ModelStage,
+  ModelUpdate,
+  ModelVersionRecord,
+  NewModelVersion,
+  RegisteredModelRecord,
 } from '../registry-store.js';
 import * as rules from '../registry-rules.js';
 import { DocumentRegistry } from '../document-registry.js';
@@ -29,12 +34,17 @@ const STAGES = new Set(['None', 'Staging', 'Production', 'Archived']);
 export class MlrunsRegistry extends DocumentRegistry implements ModelRegistryStore {
   private readonly dir: string;
 
-  constructor(root: string, private readonly now: () => number = Date.now) {
+  constructor(
+    root: string,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
     this.dir = join(root, MODELS);
   }
 
-  private modelDir(name: string): string { return join(this.dir, name); }
+  private modelDir(name: string): string {
+    return join(this.dir, name);
+  }
 
   /** The model as a record (versions oldest first, deleted ones left out), or undefined when it does not exist. */
   private load(name: string): RegisteredModelRecord | undefined {
@@ -56,9 +66,15 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     }
     versions.sort((a, b) => a.version - b.version);
     return {
-      name: textField(meta, 'name', file, name), description: description(meta['description']), tags: readValues(join(dir, 'tags')),
-      createdAt: created, updatedAt: intField(meta, 'last_updated_timestamp', file, created) ?? created,
-      aliases, versions, history: [], nextVersion: highest + 1,
+      name: textField(meta, 'name', file, name),
+      description: description(meta['description']),
+      tags: readValues(join(dir, 'tags')),
+      createdAt: created,
+      updatedAt: intField(meta, 'last_updated_timestamp', file, created) ?? created,
+      aliases,
+      versions,
+      history: [],
+      nextVersion: highest + 1,
     };
   }
 
@@ -71,11 +87,17 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     const created = intField(meta, 'creation_timestamp', file, 0) ?? 0;
     const stage = textField(meta, 'current_stage', file, 'None');
     return {
-      version: Number(textField(meta, 'version', file)), source,
-      runId: textField(meta, 'run_id', file, fromSource?.[1] ?? ''), path: fromSource?.[2] ?? '',
-      stage: (STAGES.has(stage) ? stage : 'None') as ModelStage, status: 'READY', description: description(meta['description']),
-      tags: readValues(join(dir, 'tags')), user: textField(meta, 'user_id', file, ''),
-      createdAt: created, updatedAt: intField(meta, 'last_updated_timestamp', file, created) ?? created,
+      version: Number(textField(meta, 'version', file)),
+      source,
+      runId: textField(meta, 'run_id', file, fromSource?.[1] ?? ''),
+      path: fromSource?.[2] ?? '',
+      stage: (STAGES.has(stage) ? stage : 'None') as ModelStage,
+      status: 'READY',
+      description: description(meta['description']),
+      tags: readValues(join(dir, 'tags')),
+      user: textField(meta, 'user_id', file, ''),
+      createdAt: created,
+      updatedAt: intField(meta, 'last_updated_timestamp', file, created) ?? created,
     };
   }
 
@@ -100,7 +122,9 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
   private writeDiff(before: RegisteredModelRecord | undefined, after: RegisteredModelRecord): void {
     const dir = this.modelDir(after.name);
     writeYaml(join(dir, META), {
-      name: after.name, creation_timestamp: after.createdAt, last_updated_timestamp: after.updatedAt,
+      name: after.name,
+      creation_timestamp: after.createdAt,
+      last_updated_timestamp: after.updatedAt,
       description: after.description === '' ? null : after.description,
       aliases: Object.fromEntries(Object.entries(after.aliases).map(([a, v]) => [a, String(v)])),
     });
@@ -121,10 +145,20 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     const dir = join(this.modelDir(name), `version-${v.version}`);
     ensureDir(dir);
     writeYaml(join(dir, META), {
-      aliases: [], creation_timestamp: v.createdAt, current_stage: deleted ? DELETED : v.stage,
-      description: v.description === '' ? null : v.description, last_updated_timestamp: v.updatedAt, name, run_id: v.runId,
-      run_link: null, source: v.source, status: v.status, status_message: null, storage_location: v.source,
-      user_id: v.user === '' ? null : v.user, version: v.version,
+      aliases: [],
+      creation_timestamp: v.createdAt,
+      current_stage: deleted ? DELETED : v.stage,
+      description: v.description === '' ? null : v.description,
+      last_updated_timestamp: v.updatedAt,
+      name,
+      run_id: v.runId,
+      run_link: null,
+      source: v.source,
+      status: v.status,
+      status_message: null,
+      storage_location: v.source,
+      user_id: v.user === '' ? null : v.user,
+      version: v.version,
     });
   }
 
@@ -140,7 +174,10 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     }
   }
 
-  async createRegisteredModel(name: string, init: { description: string; tags: Record<string, string>; user: string }): Promise<RegisteredModelRecord> {
+  async createRegisteredModel(
+    name: string,
+    init: { description: string; tags: Record<string, string>; user: string },
+  ): Promise<RegisteredModelRecord> {
     if (!this.claim(name) && existsSync(join(this.modelDir(name), META))) {
       throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
     }
@@ -166,7 +203,9 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     });
   }
 
-  async getRegisteredModel(name: string): Promise<RegisteredModelRecord> { return this.read(name); }
+  async getRegisteredModel(name: string): Promise<RegisteredModelRecord> {
+    return this.read(name);
+  }
 
   async listRegisteredModels(): Promise<RegisteredModelRecord[]> {
     const out: RegisteredModelRecord[] = [];
@@ -181,7 +220,10 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     if (this.claim(name) || !existsSync(join(this.modelDir(name), META))) {
       await withLock(join(this.modelDir(name), META), () => {
         if (!existsSync(join(this.modelDir(name), META))) {
-          this.writeDiff(undefined, rules.newModelDocument(name, { description: '', tags: {}, user: input.user }, this.now()));
+          this.writeDiff(
+            undefined,
+            rules.newModelDocument(name, { description: '', tags: {}, user: input.user }, this.now()),
+          );
         }
       });
     }
@@ -195,7 +237,8 @@ const stringValues = (r: Record<string, number>): Record<string, string> =>
 
 /** Makes the one-value files under `dir` hold `after`: writes changed keys, removes dropped ones. */
 function syncValues(dir: string, before: Record<string, string>, after: Record<string, string>): void {
-  for (const [key, value] of Object.entries(after)) if (before[key] !== value) writeValue(join(dir, ...key.split('/')), value);
+  for (const [key, value] of Object.entries(after))
+    if (before[key] !== value) writeValue(join(dir, ...key.split('/')), value);
   for (const key of Object.keys(before)) {
     if (key in after) continue;
     const file = join(dir, ...key.split('/'));

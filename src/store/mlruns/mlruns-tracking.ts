@@ -29,18 +29,33 @@ export class MlrunsTracking implements TrackingStore {
   private readonly writers = new Set<MlrunsRunWriter>();
   private readonly cache: MlrunsRunCache;
 
-  constructor(readonly root: string, readonly uri: string) {
+  constructor(
+    readonly root: string,
+    readonly uri: string,
+  ) {
     this.experiments = new MlrunsExperiments(root);
     this.cache = new MlrunsRunCache(root);
   }
 
   // ---- experiments ----
-  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> { return this.experiments.create(name, tags); }
-  ensureExperiment(name: string): Promise<Experiment> { return this.experiments.ensure(name); }
-  async getExperiment(id: string): Promise<Experiment> { return this.experiments.get(id); }
-  async getExperimentByName(name: string): Promise<Experiment | undefined> { return this.experiments.byName(name); }
-  async listExperiments(view?: ViewType): Promise<Experiment[]> { return this.experiments.list(view); }
-  async setExperimentTag(id: string, key: string, value: string): Promise<void> { this.experiments.setTag(id, key, value); }
+  createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> {
+    return this.experiments.create(name, tags);
+  }
+  ensureExperiment(name: string): Promise<Experiment> {
+    return this.experiments.ensure(name);
+  }
+  async getExperiment(id: string): Promise<Experiment> {
+    return this.experiments.get(id);
+  }
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return this.experiments.byName(name);
+  }
+  async listExperiments(view?: ViewType): Promise<Experiment[]> {
+    return this.experiments.list(view);
+  }
+  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    this.experiments.setTag(id, key, value);
+  }
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     await this.experiments.setLifecycle(id, stage, (dir, to, at) => {
@@ -56,7 +71,9 @@ export class MlrunsTracking implements TrackingStore {
   // ---- runs ----
   /** Run folders of one experiment folder (every sub-folder but tags/, datasets/ and MLflow 3's models/, traces/). */
   runFolders(experimentDir: string): string[] {
-    return listDirs(experimentDir).filter((n) => !NOT_RUNS.has(n) && !n.startsWith('.')).map((n) => join(experimentDir, n));
+    return listDirs(experimentDir)
+      .filter((n) => !NOT_RUNS.has(n) && !n.startsWith('.'))
+      .map((n) => join(experimentDir, n));
   }
 
   /** The folder of run `id`, found under any experiment, active or in the trash. */
@@ -86,13 +103,22 @@ export class MlrunsTracking implements TrackingStore {
 
   async createRun(input: NewRun): Promise<RunRecord> {
     const experiment = this.experiments.get(input.experimentId);
-    if (experiment.lifecycleStage !== 'active') throw badState(`experiment ${experiment.name} is deleted; restore it before starting runs in it`);
+    if (experiment.lifecycleStage !== 'active')
+      throw badState(`experiment ${experiment.name} is deleted; restore it before starting runs in it`);
     const id = input.id ?? crypto.randomUUID().replaceAll('-', '');
     const dir = join(this.experiments.dirOf(input.experimentId) as string, id);
     for (const sub of ['metrics', 'params', 'artifacts']) ensureDir(join(dir, sub));
     const info: RunInfo = {
-      id, experimentId: input.experimentId, name: input.name, status: 'RUNNING', startTime: input.startTime, endTime: null,
-      lifecycleStage: 'active', deletedTime: null, user: input.user, artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
+      id,
+      experimentId: input.experimentId,
+      name: input.name,
+      status: 'RUNNING',
+      startTime: input.startTime,
+      endTime: null,
+      lifecycleStage: 'active',
+      deletedTime: null,
+      user: input.user,
+      artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
     };
     for (const [key, value] of Object.entries(input.tags)) writeValue(join(dir, 'tags', ...key.split('/')), value);
     writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
@@ -133,7 +159,11 @@ export class MlrunsTracking implements TrackingStore {
   }
 
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    await this.changeInfo(id, (info) => ({ ...info, lifecycleStage: stage, deletedTime: stage === 'deleted' ? Date.now() : null }));
+    await this.changeInfo(id, (info) => ({
+      ...info,
+      lifecycleStage: stage,
+      deletedTime: stage === 'deleted' ? Date.now() : null,
+    }));
   }
 
   async logBatch(id: string, batch: RunBatch): Promise<void> {
@@ -149,7 +179,8 @@ export class MlrunsTracking implements TrackingStore {
       const old = createValueOnce(paramFile(key), value); // atomic: another process may have raced us
       if (old !== undefined && old !== value) throw paramChanged(key, id, old, value);
     }
-    for (const [key, value] of Object.entries(batch.tags ?? {})) writeValue(join(dir, 'tags', ...key.split('/')), value);
+    for (const [key, value] of Object.entries(batch.tags ?? {}))
+      writeValue(join(dir, 'tags', ...key.split('/')), value);
     const name = batch.tags?.[TAGS.runName];
     if (name !== undefined && name !== info.name) await this.changeInfo(id, (i) => ({ ...i, name }));
     for (const input of batch.inputs ?? []) writeInput(dir, id, input);
@@ -232,7 +263,11 @@ function trackWriter(writer: MlrunsRunWriter): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const w of liveWriters) {
-      try { w.writeOutNow(); } catch { /* exiting: nothing more can be done */ }
+      try {
+        w.writeOutNow();
+      } catch {
+        /* exiting: nothing more can be done */
+      }
     }
   });
 }

@@ -12,7 +12,11 @@ import type { RunRecord } from '../../core/entities.js';
 import { decodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from '../json/atomic-file.js';
 
-interface Entry { files: string[]; sig: string; record: RunRecord }
+interface Entry {
+  files: string[];
+  sig: string;
+  record: RunRecord;
+}
 
 const SUBFOLDERS = ['params', 'tags', 'metrics', 'inputs'];
 
@@ -23,8 +27,14 @@ export class MlrunsRunCache {
 
   constructor(root: string) {
     try {
-      const base = process.env['TRACKLAB_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'tracklab');
-      this.file = join(base, 'mlruns', `${createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 20)}.json`);
+      const base =
+        process.env['TRACKLAB_CACHE_DIR'] ??
+        join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'tracklab');
+      this.file = join(
+        base,
+        'mlruns',
+        `${createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 20)}.json`,
+      );
     } catch {
       this.file = undefined; // no cache: every search reads the runs
     }
@@ -42,7 +52,9 @@ export class MlrunsRunCache {
         }
         this.entries[dir] = e;
       }
-    } catch { /* missing or damaged: rebuilt as runs are read */ }
+    } catch {
+      /* missing or damaged: rebuilt as runs are read */
+    }
     return this.entries;
   }
 
@@ -65,13 +77,18 @@ export class MlrunsRunCache {
       mkdirSync(join(this.file, '..'), { recursive: true });
       writeFileAtomicSync(this.file, JSON.stringify({ entries: this.entries }, nonFiniteReplacer), false);
       this.changed = 0;
-    } catch { /* a read-only home: searches stay correct, only slower */ }
+    } catch {
+      /* a read-only home: searches stay correct, only slower */
+    }
   }
 }
 
 /** A copy a caller may change without touching the cache. */
 export const copyRecord = (r: RunRecord): RunRecord => ({
-  ...r, params: { ...r.params }, tags: { ...r.tags }, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, { ...m }])),
+  ...r,
+  params: { ...r.params },
+  tags: { ...r.tags },
+  metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, { ...m }])),
   inputs: r.inputs.map((d) => ({ ...d })),
 });
 

@@ -67,8 +67,13 @@ function readInputs(dir: string): DatasetInput[] {
     const tag = tags[CONTEXT_TAG];
     const context = typeof tag === 'string' ? tag : undefined;
     out.push({
-      name: text('name') ?? '', digest: text('digest') ?? '', sourceType: text('source_type') ?? '', source: text('source') ?? '',
-      ...(schema !== undefined ? { schema } : {}), ...(profile !== undefined ? { profile } : {}), ...(context !== undefined ? { context } : {}),
+      name: text('name') ?? '',
+      digest: text('digest') ?? '',
+      sourceType: text('source_type') ?? '',
+      source: text('source') ?? '',
+      ...(schema !== undefined ? { schema } : {}),
+      ...(profile !== undefined ? { profile } : {}),
+      ...(context !== undefined ? { context } : {}),
     });
   }
   return out;
@@ -87,8 +92,12 @@ export function writeInput(runDir: string, runId: string, d: DatasetInput): void
   if (!existsSync(join(datasetDir, META))) {
     ensureDir(datasetDir);
     writeYaml(join(datasetDir, META), {
-      digest: d.digest, name: d.name, source: d.source, source_type: d.sourceType,
-      ...(d.schema !== undefined ? { schema: d.schema } : {}), ...(d.profile !== undefined ? { profile: d.profile } : {}),
+      digest: d.digest,
+      name: d.name,
+      source: d.source,
+      source_type: d.sourceType,
+      ...(d.schema !== undefined ? { schema: d.schema } : {}),
+      ...(d.profile !== undefined ? { profile: d.profile } : {}),
     });
   }
   const inputDir = join(runDir, 'inputs', md5(datasetId, runId));
@@ -96,7 +105,10 @@ export function writeInput(runDir: string, runId: string, d: DatasetInput): void
   ensureDir(inputDir);
   writeYaml(join(inputDir, META), {
     // destination_id holds the dataset id, as MLflow 2.x writes it
-    destination_id: datasetId, destination_type: 'RUN', source_id: datasetId, source_type: 'DATASET',
+    destination_id: datasetId,
+    destination_type: 'RUN',
+    source_id: datasetId,
+    source_type: 'DATASET',
     tags: d.context !== undefined ? { [CONTEXT_TAG]: d.context } : {},
   });
 }

@@ -27,7 +27,12 @@ export class MlrunsRunWriter implements RunWriter {
   private lastTimestamp = -1;
   private timestampText = '';
 
-  constructor(readonly id: string, private readonly dir: string, private readonly host: WriterHost, private readonly onClose: () => void) {}
+  constructor(
+    readonly id: string,
+    private readonly dir: string,
+    private readonly host: WriterHost,
+    private readonly onClose: () => void,
+  ) {}
 
   appendMetric(key: string, value: number, step: number, timestamp: number): void {
     if (timestamp !== this.lastTimestamp) {

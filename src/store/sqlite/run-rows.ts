@@ -18,18 +18,46 @@ export function toStored(value: number): [number, number] {
 }
 
 interface RunRow {
-  run_uuid: string; name: string | null; user_id: string | null; status: string | null; start_time: number | null;
-  end_time: number | null; lifecycle_stage: string | null; artifact_uri: string | null; experiment_id: number;
+  run_uuid: string;
+  name: string | null;
+  user_id: string | null;
+  status: string | null;
+  start_time: number | null;
+  end_time: number | null;
+  lifecycle_stage: string | null;
+  artifact_uri: string | null;
+  experiment_id: number;
   deleted_time: number | null;
 }
-interface KeyValueRow { run_uuid: string; key: string; value: string | null }
-interface LatestRow {
-  run_uuid: string; key: string; value: number; timestamp: number | null; step: number; is_nan: number;
+interface KeyValueRow {
+  run_uuid: string;
+  key: string;
+  value: string | null;
 }
-interface SummaryRow { run_uuid: string; key: string; lo: number | null; hi: number | null; n: number }
+interface LatestRow {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number | null;
+  step: number;
+  is_nan: number;
+}
+interface SummaryRow {
+  run_uuid: string;
+  key: string;
+  lo: number | null;
+  hi: number | null;
+  n: number;
+}
 interface InputRow {
-  run_uuid: string; name: string; digest: string; source_type: string; source: string; schema: string | null;
-  profile: string | null; context: string | null;
+  run_uuid: string;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+  context: string | null;
 }
 
 const IDS = '(SELECT value FROM json_each(?))';
@@ -40,8 +68,12 @@ export function loadRuns(db: SqliteDb, ids: readonly string[]): RunRecord[] {
   const json = JSON.stringify(ids);
   return db.read(() => {
     const records = new Map<string, RunRecord>();
-    const rows = db.stmt(`SELECT run_uuid, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri,
-      experiment_id, deleted_time FROM runs WHERE run_uuid IN ${IDS}`).all(json) as RunRow[];
+    const rows = db
+      .stmt(
+        `SELECT run_uuid, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri,
+      experiment_id, deleted_time FROM runs WHERE run_uuid IN ${IDS}`,
+      )
+      .all(json) as RunRow[];
     for (const row of rows) records.set(row.run_uuid, toRecord(row));
     const get = (id: string): RunRecord => records.get(id) as RunRecord;
     for (const table of ['params', 'tags'] as const) {
@@ -77,16 +109,24 @@ function toRecord(row: RunRow): RunRecord {
 
 /** Latest values from latest_metrics; min, max and count (beyond MLflow) from the history, NaN points left out. */
 function addMetrics(db: SqliteDb, json: string, get: (id: string) => RunRecord): void {
-  const latest = db.stmt(`SELECT run_uuid, "key", value, timestamp, step, is_nan FROM latest_metrics
-    WHERE run_uuid IN ${IDS}`).all(json) as LatestRow[];
+  const latest = db
+    .stmt(
+      `SELECT run_uuid, "key", value, timestamp, step, is_nan FROM latest_metrics
+    WHERE run_uuid IN ${IDS}`,
+    )
+    .all(json) as LatestRow[];
   for (const r of latest) {
     const value = fromStored(r.value, r.is_nan);
     const timestamp = r.timestamp ?? 0;
     get(r.run_uuid).metrics[r.key] = { value, step: r.step, timestamp, min: value, max: value, count: 1 };
   }
-  const summaries = db.stmt(`SELECT run_uuid, "key", MIN(CASE WHEN is_nan = 0 THEN value END) AS lo,
+  const summaries = db
+    .stmt(
+      `SELECT run_uuid, "key", MIN(CASE WHEN is_nan = 0 THEN value END) AS lo,
     MAX(CASE WHEN is_nan = 0 THEN value END) AS hi, COUNT(*) AS n FROM metrics WHERE run_uuid IN ${IDS}
-    GROUP BY run_uuid, "key"`).all(json) as SummaryRow[];
+    GROUP BY run_uuid, "key"`,
+    )
+    .all(json) as SummaryRow[];
   for (const r of summaries) {
     const s: MetricSummary | undefined = get(r.run_uuid).metrics[r.key];
     if (!s) continue;
@@ -118,9 +158,11 @@ const HISTORY_SQL = 'SELECT "key", value, step, timestamp, is_nan FROM metrics W
 /** Every point of a run's metrics (of one key when given), in logging order (rowid), as MLflow stores them. */
 export function loadHistory(db: SqliteDb, runId: string, key?: string): MetricPoint[] {
   // rows as arrays: no object per row before the point is built
-  const rows = (key === undefined
-    ? db.stmt(`${HISTORY_SQL} ORDER BY rowid`, true).all(runId)
-    : db.stmt(`${HISTORY_SQL} AND "key" = ? ORDER BY rowid`, true).all(runId, key)) as PointRow[];
+  const rows = (
+    key === undefined
+      ? db.stmt(`${HISTORY_SQL} ORDER BY rowid`, true).all(runId)
+      : db.stmt(`${HISTORY_SQL} AND "key" = ? ORDER BY rowid`, true).all(runId, key)
+  ) as PointRow[];
   const points = new Array<MetricPoint>(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
     const r = rows[i] as PointRow;

@@ -13,10 +13,15 @@ import type { FilterClause, OrderByClause } from '../../core/search/index.js';
 import { parseFilter } from '../../core/search/index.js';
 
 /** A query's SQL and its parameters, in order. */
-export interface SqlQuery { sql: string; params: unknown[] }
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
 
 const STAGES: Record<ViewType, readonly string[]> = {
-  ACTIVE_ONLY: ['active'], DELETED_ONLY: ['deleted'], ALL: ['active', 'deleted'],
+  ACTIVE_ONLY: ['active'],
+  DELETED_ONLY: ['deleted'],
+  ALL: ['active', 'deleted'],
 };
 
 const ATTRIBUTE_COLUMNS: Record<string, string> = {
@@ -35,12 +40,17 @@ const ATTRIBUTE_COLUMNS: Record<string, string> = {
  * `limit` is one more than the page size, so the caller learns whether a next page exists.
  */
 export function pageQuery(
-  experimentIds: readonly string[], view: ViewType, filter: string, orderBy: readonly OrderByClause[],
-  offset: number, limit: number,
+  experimentIds: readonly string[],
+  view: ViewType,
+  filter: string,
+  orderBy: readonly OrderByClause[],
+  offset: number,
+  limit: number,
 ): SqlQuery | undefined {
   const params: unknown[] = [JSON.stringify(experimentIds.map(Number)), JSON.stringify(STAGES[view])];
   const where = [
-    'r.experiment_id IN (SELECT value FROM json_each(?))', 'r.lifecycle_stage IN (SELECT value FROM json_each(?))',
+    'r.experiment_id IN (SELECT value FROM json_each(?))',
+    'r.lifecycle_stage IN (SELECT value FROM json_each(?))',
   ];
   for (const clause of parseFilter(filter).clauses) {
     const sql = clauseSql(clause, params);
@@ -70,9 +80,8 @@ function clauseSql(clause: FilterClause, params: unknown[]): string | undefined 
       return `${ATTRIBUTE_COLUMNS[clause.key]} ${clause.comparator} ?`;
     }
     params.push(clause.key, v);
-    const test = clause.comparator === '!='
-      ? '(m.is_nan = 1 OR m.value != ?)'
-      : `m.is_nan = 0 AND m.value ${clause.comparator} ?`;
+    const test =
+      clause.comparator === '!=' ? '(m.is_nan = 1 OR m.value != ?)' : `m.is_nan = 0 AND m.value ${clause.comparator} ?`;
     return `EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_uuid = r.run_uuid AND m."key" = ? AND ${test})`;
   }
   if (clause.kind === 'attribute') return stringTest(ATTRIBUTE_COLUMNS[clause.key] as string, clause, params);
@@ -89,9 +98,12 @@ function stringTest(column: string, clause: FilterClause, params: unknown[]): st
   }
   params.push(clause.value);
   switch (clause.comparator) {
-    case 'LIKE': return `tracklab_like(?, ${column}, 0)`;
-    case 'ILIKE': return `tracklab_like(?, ${column}, 1)`;
-    default: return `${column} ${clause.comparator} ?`;
+    case 'LIKE':
+      return `tracklab_like(?, ${column}, 0)`;
+    case 'ILIKE':
+      return `tracklab_like(?, ${column}, 1)`;
+    default:
+      return `${column} ${clause.comparator} ?`;
   }
 }
 
@@ -108,8 +120,10 @@ function orderSql(c: OrderByClause, i: number, joins: string[], order: string[],
   joins.push(`LEFT JOIN ${table} ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}."key" = ?`);
   params.push(c.key);
   if (c.kind === 'metric') {
-    order.push(`(CASE WHEN ${alias}.run_uuid IS NULL THEN 2 WHEN ${alias}.is_nan = 1 THEN 1 ELSE 0 END) ASC`,
-      `${alias}.value ${dir}`);
+    order.push(
+      `(CASE WHEN ${alias}.run_uuid IS NULL THEN 2 WHEN ${alias}.is_nan = 1 THEN 1 ELSE 0 END) ASC`,
+      `${alias}.value ${dir}`,
+    );
   } else {
     order.push(`(${alias}.run_uuid IS NULL) ASC`, `COALESCE(${alias}.value, '') ${dir}`);
   }

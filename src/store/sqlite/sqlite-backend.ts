@@ -22,8 +22,10 @@ import { SqliteTracking } from './sqlite-tracking.js';
 export function sqlitePath(uri: string, cwd: string): string {
   const match = /^sqlite:\/\/\/(.+)$/i.exec(uri.split('?')[0] ?? '');
   if (!match?.[1] || match[1] === ':memory:') {
-    throw invalid(`store URI "${uri}" is not a SQLite database URI; write sqlite:///relative/path.db or `
-      + 'sqlite:////absolute/path.db, as MLflow does');
+    throw invalid(
+      `store URI "${uri}" is not a SQLite database URI; write sqlite:///relative/path.db or ` +
+        'sqlite:////absolute/path.db, as MLflow does',
+    );
   }
   return resolve(cwd, decodeURIComponent(match[1]));
 }
@@ -47,7 +49,11 @@ export async function openSqliteBackend(uri: string, cwd: string): Promise<Backe
     registry: new SqliteRegistry(db),
     artifacts: sqliteArtifacts(folder),
     capabilities: {
-      metricSummaries: true, registryHistory: false, datasets: true, localArtifacts: true, concurrentWriters: true,
+      metricSummaries: true,
+      registryHistory: false,
+      datasets: true,
+      localArtifacts: true,
+      concurrentWriters: true,
     },
     close: () => tracking.close(),
   };

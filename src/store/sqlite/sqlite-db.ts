@@ -27,10 +27,13 @@ async function loadBinding(): Promise<typeof BetterSqlite3> {
     binding = (await import('better-sqlite3')).default;
     return binding;
   } catch (error) {
-    throw new TracklabError('INVALID_STATE', 'the sqlite: backend needs the optional dependency better-sqlite3 12.x, '
-      + `which did not load (${(error as Error).message.split('\n')[0]}); install it with `
-      + '`npm install better-sqlite3@12` (a prebuilt binary for Node 20, or a build that needs python3, make and g++)',
-    { cause: error });
+    throw new TracklabError(
+      'INVALID_STATE',
+      'the sqlite: backend needs the optional dependency better-sqlite3 12.x, ' +
+        `which did not load (${(error as Error).message.split('\n')[0]}); install it with ` +
+        '`npm install better-sqlite3@12` (a prebuilt binary for Node 20, or a build that needs python3, make and g++)',
+      { cause: error },
+    );
   }
 }
 
@@ -40,7 +43,10 @@ export class SqliteDb {
   private readonly cache = new Map<string, Statement>();
   private likes = new Map<string, (value: string) => boolean>();
 
-  private constructor(readonly path: string, readonly db: Database) {
+  private constructor(
+    readonly path: string,
+    readonly db: Database,
+  ) {
     this.revision = readRevision(path, db);
     checkTables(path, db, this.revision);
     db.function('tracklab_like', { deterministic: true }, (pattern, value, ci) => this.like(pattern, value, ci));
@@ -81,9 +87,11 @@ export class SqliteDb {
   /** Runs `fn` in one IMMEDIATE transaction; retried while another writer holds the lock past the busy timeout. */
   write<T>(fn: () => T): T {
     if (!WRITABLE_REVISIONS.includes(this.revision)) {
-      throw badState(`${this.path} has MLflow schema revision ${this.revision}, which tracklab does not write `
-        + `(it writes ${WRITABLE_REVISIONS.join(', ')}, what MLflow 2.12.2 creates); it can still be read, e.g. `
-        + '`tracklab report` or `tracklab import`');
+      throw badState(
+        `${this.path} has MLflow schema revision ${this.revision}, which tracklab does not write ` +
+          `(it writes ${WRITABLE_REVISIONS.join(', ')}, what MLflow 2.12.2 creates); it can still be read, e.g. ` +
+          '`tracklab report` or `tracklab import`',
+      );
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -92,8 +100,12 @@ export class SqliteDb {
         const code = (error as { code?: string }).code ?? '';
         if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw error;
         if (attempt >= WRITE_ATTEMPTS) {
-          throw new TracklabError('IO_ERROR', `${this.path} stayed locked by another process for `
-            + `${(WRITE_ATTEMPTS * BUSY_TIMEOUT_MS) / 1000} s; retry when the other writer is done`, { cause: error });
+          throw new TracklabError(
+            'IO_ERROR',
+            `${this.path} stayed locked by another process for ` +
+              `${(WRITE_ATTEMPTS * BUSY_TIMEOUT_MS) / 1000} s; retry when the other writer is done`,
+            { cause: error },
+          );
         }
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * attempt * (0.5 + Math.random()));
       }
@@ -123,8 +135,10 @@ function createSchema(db: Database, defaultArtifacts: string): void {
   db.transaction(() => {
     db.exec(SCHEMA_SQL);
     db.prepare('INSERT INTO alembic_version (version_num) VALUES (?)').run(CREATED_REVISION);
-    db.prepare(`INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time,
-      last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)`).run(defaultArtifacts, now, now);
+    db.prepare(
+      `INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time,
+      last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)`,
+    ).run(defaultArtifacts, now, now);
   }).immediate();
 }
 
@@ -133,12 +147,19 @@ function readRevision(path: string, db: Database): string {
   try {
     row = db.prepare('SELECT version_num FROM alembic_version').get() as { version_num?: string } | undefined;
   } catch (error) {
-    throw corrupt(path, 'is not an MLflow database (it has no alembic_version table); give the mlflow.db MLflow '
-      + 'made, or a new file name to create one', error);
+    throw corrupt(
+      path,
+      'is not an MLflow database (it has no alembic_version table); give the mlflow.db MLflow ' +
+        'made, or a new file name to create one',
+      error,
+    );
   }
   if (typeof row?.version_num !== 'string') {
-    throw corrupt(path, 'has an empty alembic_version table, so its MLflow schema revision is unknown; run '
-      + '`mlflow db upgrade` on it');
+    throw corrupt(
+      path,
+      'has an empty alembic_version table, so its MLflow schema revision is unknown; run ' +
+        '`mlflow db upgrade` on it',
+    );
   }
   return row.version_num;
 }
@@ -150,7 +171,9 @@ function checkTables(path: string, db: Database, revision: string): void {
     const missing = columns.filter((c) => !have.has(c));
     if (missing.length === 0) continue;
     const known = [...WRITABLE_REVISIONS, ...KNOWN_LATER_REVISIONS].includes(revision) ? 'a' : 'an unknown';
-    throw badState(`${path} (MLflow schema revision ${revision}, ${known} revision) lacks ${table}`
-      + `(${missing.join(', ')}), which tracklab reads; upgrade it with \`mlflow db upgrade sqlite:///${path}\``);
+    throw badState(
+      `${path} (MLflow schema revision ${revision}, ${known} revision) lacks ${table}` +
+        `(${missing.join(', ')}), which tracklab reads; upgrade it with \`mlflow db upgrade sqlite:///${path}\``,
+    );
   }
 }

@@ -6,25 +6,41 @@
 import { exists, notFound } from '../../core/errors.js';
 import { checkArchiveExisting, checkDeletable } from '../registry-rules.js';
 import type {
-  Change, ModelStage, ModelUpdate, ModelVersionRecord, NewModelVersion, RegisteredModelRecord, ModelRegistryStore,
+  Change,
+  ModelStage,
+  ModelUpdate,
+  ModelVersionRecord,
+  NewModelVersion,
+  RegisteredModelRecord,
+  ModelRegistryStore,
 } from '../registry-store.js';
 import type { SqliteDb } from './sqlite-db.js';
 
 const DELETED = 'Deleted_Internal';
 
 interface ModelRow {
-  name: string; creation_time: number | null; last_updated_time: number | null; description: string | null;
+  name: string;
+  creation_time: number | null;
+  last_updated_time: number | null;
+  description: string | null;
 }
 interface VersionRow {
-  version: number; creation_time: number | null; last_updated_time: number | null; description: string | null;
-  user_id: string | null; current_stage: string | null; source: string | null; run_id: string | null;
+  version: number;
+  creation_time: number | null;
+  last_updated_time: number | null;
+  description: string | null;
+  user_id: string | null;
+  current_stage: string | null;
+  source: string | null;
+  run_id: string | null;
 }
 
 export class SqliteRegistry implements ModelRegistryStore {
   constructor(private readonly db: SqliteDb) {}
 
   async createRegisteredModel(
-    name: string, init: { description: string; tags: Record<string, string>; user: string },
+    name: string,
+    init: { description: string; tags: Record<string, string>; user: string },
   ): Promise<RegisteredModelRecord> {
     this.db.write(() => {
       if (this.db.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name)) {
@@ -37,8 +53,12 @@ export class SqliteRegistry implements ModelRegistryStore {
 
   private insertModel(name: string, description: string, tags: Record<string, string>): void {
     const now = Date.now();
-    this.db.stmt(`INSERT INTO registered_models (name, creation_time, last_updated_time, description)
-      VALUES (?, ?, ?, ?)`).run(name, now, now, description);
+    this.db
+      .stmt(
+        `INSERT INTO registered_models (name, creation_time, last_updated_time, description)
+      VALUES (?, ?, ?, ?)`,
+      )
+      .run(name, now, now, description);
     this.setTags('registered_model_tags', [name], tags);
   }
 
@@ -54,7 +74,11 @@ export class SqliteRegistry implements ModelRegistryStore {
     this.db.write(() => {
       checkDeletable(this.read(name));
       const tables = [
-        'model_version_tags', 'model_versions', 'registered_model_aliases', 'registered_model_tags', 'registered_models',
+        'model_version_tags',
+        'model_versions',
+        'registered_model_aliases',
+        'registered_model_tags',
+        'registered_models',
       ];
       for (const table of tables) this.db.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
     });
@@ -74,12 +98,16 @@ export class SqliteRegistry implements ModelRegistryStore {
   async createModelVersion(name: string, input: NewModelVersion): Promise<ModelVersionRecord> {
     const version = this.db.write(() => {
       if (!this.db.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name)) this.insertModel(name, '', {});
-      const { next } = this.db.stmt('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?')
+      const { next } = this.db
+        .stmt('SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?')
         .get(name) as { next: number };
       const now = Date.now();
-      this.db.stmt(`INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id,
+      this.db
+        .stmt(
+          `INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id,
         current_stage, source, run_id, status, status_message, run_link, storage_location)
-        VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, 'READY', '', '', ?)`)
+        VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, 'READY', '', '', ?)`,
+        )
         .run(name, next, now, now, input.description, input.user, input.source, input.runId, input.source);
       this.setTags('model_version_tags', [name, next], input.tags);
       this.db.stmt('UPDATE registered_models SET last_updated_time = ? WHERE name = ?').run(now, name);
@@ -101,24 +129,36 @@ export class SqliteRegistry implements ModelRegistryStore {
       this.findVersion(name, version);
       this.db.stmt('DELETE FROM registered_model_aliases WHERE name = ? AND version = ?').run(name, version);
       this.db.stmt('DELETE FROM model_version_tags WHERE name = ? AND version = ?').run(name, version);
-      this.db.stmt(`UPDATE model_versions SET current_stage = '${DELETED}', source = 'REDACTED-SOURCE-PATH',
+      this.db
+        .stmt(
+          `UPDATE model_versions SET current_stage = '${DELETED}', source = 'REDACTED-SOURCE-PATH',
         run_id = 'REDACTED-RUN-ID', run_link = 'REDACTED-RUN-LINK', status_message = NULL, last_updated_time = ?
-        WHERE name = ? AND version = ?`).run(Date.now(), name, version);
+        WHERE name = ? AND version = ?`,
+        )
+        .run(Date.now(), name, version);
     });
   }
 
   async transitionStage(
-    name: string, version: number, stage: ModelStage, options: Change & { archiveExisting: boolean },
+    name: string,
+    version: number,
+    stage: ModelStage,
+    options: Change & { archiveExisting: boolean },
   ): Promise<ModelVersionRecord> {
     if (options.archiveExisting) checkArchiveExisting(stage);
     this.db.write(() => {
       this.findVersion(name, version);
       const now = Date.now();
       if (options.archiveExisting) {
-        this.db.stmt(`UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ?
-          WHERE name = ? AND version != ? AND current_stage = ?`).run(now, name, version, stage);
+        this.db
+          .stmt(
+            `UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ?
+          WHERE name = ? AND version != ? AND current_stage = ?`,
+          )
+          .run(now, name, version, stage);
       }
-      this.db.stmt('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?')
+      this.db
+        .stmt('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE name = ? AND version = ?')
         .run(stage, now, name, version);
       this.db.stmt('UPDATE registered_models SET last_updated_time = ? WHERE name = ?').run(now, name);
     });
@@ -128,8 +168,12 @@ export class SqliteRegistry implements ModelRegistryStore {
   async setAlias(name: string, alias: string, version: number, _change: Change): Promise<void> {
     this.db.write(() => {
       this.findVersion(name, version);
-      this.db.stmt(`INSERT INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?)
-        ON CONFLICT(name, alias) DO UPDATE SET version = excluded.version`).run(alias, version, name);
+      this.db
+        .stmt(
+          `INSERT INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?)
+        ON CONFLICT(name, alias) DO UPDATE SET version = excluded.version`,
+        )
+        .run(alias, version, name);
     });
   }
 
@@ -137,7 +181,10 @@ export class SqliteRegistry implements ModelRegistryStore {
     this.db.write(() => {
       const doc = this.read(name);
       if (!Object.hasOwn(doc.aliases, alias)) {
-        const known = Object.keys(doc.aliases).map((a) => `@${a}`).join(', ') || 'none';
+        const known =
+          Object.keys(doc.aliases)
+            .map((a) => `@${a}`)
+            .join(', ') || 'none';
         throw notFound(`model "${name}" has no alias "${alias}"; its aliases are: ${known}`);
       }
       this.db.stmt('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?').run(name, alias);
@@ -159,27 +206,41 @@ export class SqliteRegistry implements ModelRegistryStore {
   }
 
   private model(name: string): ModelRow {
-    const row = this.db.stmt(`SELECT name, creation_time, last_updated_time, description FROM registered_models
-      WHERE name = ?`).get(name) as ModelRow | undefined;
+    const row = this.db
+      .stmt(
+        `SELECT name, creation_time, last_updated_time, description FROM registered_models
+      WHERE name = ?`,
+      )
+      .get(name) as ModelRow | undefined;
     if (!row) throw notFound(`no registered model "${name}"; \`tracklab models list\` shows them`);
     return row;
   }
 
   private read(name: string): RegisteredModelRecord {
     const row = this.model(name);
-    const rows = this.db.stmt(`SELECT version, creation_time, last_updated_time, description, user_id, current_stage,
-      source, run_id FROM model_versions WHERE name = ? ORDER BY version`).all(name) as VersionRow[];
+    const rows = this.db
+      .stmt(
+        `SELECT version, creation_time, last_updated_time, description, user_id, current_stage,
+      source, run_id FROM model_versions WHERE name = ? ORDER BY version`,
+      )
+      .all(name) as VersionRow[];
     const tags = this.tags('SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ?');
     const versions = rows.filter((v) => v.current_stage !== DELETED).map((v) => toVersion(v, tags(name, v.version)));
     const aliases: Record<string, number> = {};
-    const aliasRows = this.db.stmt('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias')
+    const aliasRows = this.db
+      .stmt('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias')
       .all(name) as { alias: string; version: number }[];
     for (const a of aliasRows) aliases[a.alias] = a.version;
     return {
-      name: row.name, description: row.description ?? '', createdAt: row.creation_time ?? 0,
+      name: row.name,
+      description: row.description ?? '',
+      createdAt: row.creation_time ?? 0,
       updatedAt: row.last_updated_time ?? 0,
       tags: this.tags('SELECT "key", value FROM registered_model_tags WHERE name = ?')(name),
-      aliases, versions, history: [], nextVersion: (rows[rows.length - 1]?.version ?? 0) + 1,
+      aliases,
+      versions,
+      history: [],
+      nextVersion: (rows[rows.length - 1]?.version ?? 0) + 1,
     };
   }
 
@@ -217,8 +278,16 @@ function toVersion(v: VersionRow, tags: Record<string, string>): ModelVersionRec
   const source = v.source ?? '';
   const path = /^runs:\/[^/]+\/(.*)$/.exec(source)?.[1] ?? '';
   return {
-    version: v.version, source, runId: v.run_id ?? '', path, stage: (v.current_stage ?? 'None') as ModelStage,
-    status: 'READY', description: v.description ?? '', tags, user: v.user_id ?? '', createdAt: v.creation_time ?? 0,
+    version: v.version,
+    source,
+    runId: v.run_id ?? '',
+    path,
+    stage: (v.current_stage ?? 'None') as ModelStage,
+    status: 'READY',
+    description: v.description ?? '',
+    tags,
+    user: v.user_id ?? '',
+    createdAt: v.creation_time ?? 0,
     updatedAt: v.last_updated_time ?? 0,
   };
 }

@@ -15,7 +15,10 @@ type Point = [key: string, value: number, step: number, timestamp: number];
 export class SqliteRunWriter implements RunWriter {
   private buffer: Point[] = [];
 
-  constructor(readonly id: string, private readonly store: SqliteTracking) {}
+  constructor(
+    readonly id: string,
+    private readonly store: SqliteTracking,
+  ) {}
 
   appendMetric(key: string, value: number, step: number, timestamp: number): void {
     this.buffer.push([key, value, step, timestamp]);

@@ -6,8 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetInput, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, exists, invalid, notFound, paramChanged, runDeleted } from '../../core/errors.js';
-import { decodePageToken, encodePageToken, MAX_RESULTS_DEFAULT, MAX_RESULTS_LIMIT, parseFilter, parseOrderBy }
-  from '../../core/search/index.js';
+import {
+  decodePageToken,
+  encodePageToken,
+  MAX_RESULTS_DEFAULT,
+  MAX_RESULTS_LIMIT,
+  parseFilter,
+  parseOrderBy,
+} from '../../core/search/index.js';
 import { msg } from '../../core/search/messages.js';
 import { searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
@@ -18,8 +24,12 @@ import { pageQuery } from './sql-search.js';
 import { SqliteRunWriter } from './sqlite-run-writer.js';
 
 interface ExperimentRow {
-  experiment_id: number; name: string; artifact_location: string | null; lifecycle_stage: string | null;
-  creation_time: number | null; last_update_time: number | null;
+  experiment_id: number;
+  name: string;
+  artifact_location: string | null;
+  lifecycle_stage: string | null;
+  creation_time: number | null;
+  last_update_time: number | null;
 }
 
 const EXPERIMENT_SQL = `SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time
@@ -29,7 +39,9 @@ export class SqliteTracking implements TrackingStore {
   private readonly cache: RunCache;
 
   constructor(
-    readonly uri: string, readonly db: SqliteDb, private readonly newArtifactRoot: (experimentId: string) => string,
+    readonly uri: string,
+    readonly db: SqliteDb,
+    private readonly newArtifactRoot: (experimentId: string) => string,
   ) {
     this.cache = new RunCache(db);
   }
@@ -46,8 +58,8 @@ export class SqliteTracking implements TrackingStore {
 
   async ensureExperiment(name: string): Promise<Experiment> {
     const id = this.db.write(() => {
-      const row = this.db.stmt('SELECT experiment_id FROM experiments WHERE name = ?')
-        .get(name) as { experiment_id: number } | undefined;
+      const row = this.db.stmt('SELECT experiment_id FROM experiments WHERE name = ?').get(name) as
+        { experiment_id: number } | undefined;
       return row ? String(row.experiment_id) : this.insertExperiment(name, {});
     });
     return this.getExperiment(id);
@@ -55,10 +67,15 @@ export class SqliteTracking implements TrackingStore {
 
   private insertExperiment(name: string, tags: Record<string, string>): string {
     const now = Date.now();
-    const { lastInsertRowid } = this.db.stmt(`INSERT INTO experiments (name, lifecycle_stage, creation_time,
-      last_update_time) VALUES (?, 'active', ?, ?)`).run(name, now, now);
+    const { lastInsertRowid } = this.db
+      .stmt(
+        `INSERT INTO experiments (name, lifecycle_stage, creation_time,
+      last_update_time) VALUES (?, 'active', ?, ?)`,
+      )
+      .run(name, now, now);
     const id = String(lastInsertRowid);
-    this.db.stmt('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?')
+    this.db
+      .stmt('UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?')
       .run(this.newArtifactRoot(id), Number(id));
     for (const [key, value] of Object.entries(tags)) this.putExperimentTag(id, key, value);
     return id;
@@ -86,13 +103,17 @@ export class SqliteTracking implements TrackingStore {
       const rows = this.db.stmt(`${EXPERIMENT_SQL} ${tail}`).all(...args) as ExperimentRow[];
       return rows.map((row) => {
         const tags: Record<string, string> = {};
-        const tagRows = this.db.stmt('SELECT "key", value FROM experiment_tags WHERE experiment_id = ?')
+        const tagRows = this.db
+          .stmt('SELECT "key", value FROM experiment_tags WHERE experiment_id = ?')
           .all(row.experiment_id) as { key: string; value: string | null }[];
         for (const t of tagRows) tags[t.key] = t.value ?? '';
         return {
-          id: String(row.experiment_id), name: row.name,
+          id: String(row.experiment_id),
+          name: row.name,
           lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
-          creationTime: row.creation_time ?? 0, lastUpdateTime: row.last_update_time ?? 0, tags,
+          creationTime: row.creation_time ?? 0,
+          lastUpdateTime: row.last_update_time ?? 0,
+          tags,
         } satisfies Experiment;
       });
     });
@@ -103,10 +124,12 @@ export class SqliteTracking implements TrackingStore {
     await this.getExperiment(id);
     const now = Date.now();
     this.db.write(() => {
-      this.db.stmt('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?')
+      this.db
+        .stmt('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?')
         .run(stage, now, Number(id));
       // as MLflow's SQL store: the experiment's runs are deleted and restored with it
-      this.db.stmt('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?')
+      this.db
+        .stmt('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?')
         .run(stage, stage === 'deleted' ? now : null, Number(id));
     });
   }
@@ -117,8 +140,12 @@ export class SqliteTracking implements TrackingStore {
   }
 
   private putExperimentTag(id: string, key: string, value: string): void {
-    this.db.stmt(`INSERT INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?)
-      ON CONFLICT("key", experiment_id) DO UPDATE SET value = excluded.value`).run(key, value, Number(id));
+    this.db
+      .stmt(
+        `INSERT INTO experiment_tags ("key", value, experiment_id) VALUES (?, ?, ?)
+      ON CONFLICT("key", experiment_id) DO UPDATE SET value = excluded.value`,
+      )
+      .run(key, value, Number(id));
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
@@ -127,18 +154,28 @@ export class SqliteTracking implements TrackingStore {
       if (this.db.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(id)) {
         throw exists(`run ${id} already exists in ${this.db.path}`);
       }
-      const exp = this.db.stmt('SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?')
+      const exp = this.db
+        .stmt('SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?')
         .get(Number(input.experimentId)) as { artifact_location: string | null; lifecycle_stage: string } | undefined;
       if (!exp) throw notFound(`no experiment with id "${input.experimentId}" in ${this.db.path}`);
       if (exp.lifecycle_stage === 'deleted') {
         throw badState(`experiment ${input.experimentId} is deleted; restore it before creating runs in it`);
       }
       const root = exp.artifact_location ?? this.newArtifactRoot(input.experimentId);
-      this.db.stmt(`INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status,
+      this.db
+        .stmt(
+          `INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status,
         start_time, end_time, source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
-        VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)`)
-        .run(id, input.name, input.user, input.startTime, `${root.replace(/\/+$/, '')}/${id}/artifacts`,
-          Number(input.experimentId));
+        VALUES (?, ?, 'UNKNOWN', '', '', ?, 'RUNNING', ?, NULL, '', 'active', ?, ?, NULL)`,
+        )
+        .run(
+          id,
+          input.name,
+          input.user,
+          input.startTime,
+          `${root.replace(/\/+$/, '')}/${id}/artifacts`,
+          Number(input.experimentId),
+        );
       this.putTags(id, { 'mlflow.runName': input.name, ...input.tags });
     });
     return this.getRun(id);
@@ -168,7 +205,8 @@ export class SqliteTracking implements TrackingStore {
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     this.db.write(() => {
       this.runStage(id);
-      this.db.stmt('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?')
+      this.db
+        .stmt('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?')
         .run(stage, stage === 'deleted' ? Date.now() : null, id);
     });
   }
@@ -181,8 +219,8 @@ export class SqliteTracking implements TrackingStore {
   writeBatch(id: string, batch: RunBatch): void {
     const experimentId = this.activeRun(id);
     for (const [key, value] of Object.entries(batch.params ?? {})) {
-      const old = this.db.stmt('SELECT value FROM params WHERE run_uuid = ? AND "key" = ?')
-        .get(id, key) as { value: string | null } | undefined;
+      const old = this.db.stmt('SELECT value FROM params WHERE run_uuid = ? AND "key" = ?').get(id, key) as
+        { value: string | null } | undefined;
       if (old === undefined) {
         this.db.stmt('INSERT INTO params ("key", value, run_uuid) VALUES (?, ?, ?)').run(key, value, id);
       } else if ((old.value ?? '') !== value) {
@@ -203,18 +241,37 @@ export class SqliteTracking implements TrackingStore {
   }
 
   private putInput(runId: string, experimentId: number, input: DatasetInput): void {
-    this.db.stmt(`INSERT OR IGNORE INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type,
-      dataset_source, dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      randomUUID().replaceAll('-', ''), experimentId, input.name, input.digest, input.sourceType, input.source,
-      input.schema ?? null, input.profile ?? null);
-    const { dataset_uuid: datasetId } = this.db.stmt(`SELECT dataset_uuid FROM datasets
-      WHERE experiment_id = ? AND name = ? AND digest = ?`)
+    this.db
+      .stmt(
+        `INSERT OR IGNORE INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type,
+      dataset_source, dataset_schema, dataset_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        randomUUID().replaceAll('-', ''),
+        experimentId,
+        input.name,
+        input.digest,
+        input.sourceType,
+        input.source,
+        input.schema ?? null,
+        input.profile ?? null,
+      );
+    const { dataset_uuid: datasetId } = this.db
+      .stmt(
+        `SELECT dataset_uuid FROM datasets
+      WHERE experiment_id = ? AND name = ? AND digest = ?`,
+      )
       .get(experimentId, input.name, input.digest) as { dataset_uuid: string };
     const inputId = randomUUID().replaceAll('-', '');
-    const added = this.db.stmt(`INSERT OR IGNORE INTO inputs (input_uuid, source_type, source_id, destination_type,
-      destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)`).run(inputId, datasetId, runId);
+    const added = this.db
+      .stmt(
+        `INSERT OR IGNORE INTO inputs (input_uuid, source_type, source_id, destination_type,
+      destination_id) VALUES (?, 'DATASET', ?, 'RUN', ?)`,
+      )
+      .run(inputId, datasetId, runId);
     if (added.changes === 1 && input.context !== undefined) {
-      this.db.stmt("INSERT INTO input_tags (input_uuid, name, value) VALUES (?, 'mlflow.data.context', ?)")
+      this.db
+        .stmt("INSERT INTO input_tags (input_uuid, name, value) VALUES (?, 'mlflow.data.context', ?)")
         .run(inputId, input.context);
     }
   }
@@ -274,11 +331,18 @@ export class SqliteTracking implements TrackingStore {
 
   private searchInMemory(query: RunSearch, view: ViewType): RunPage {
     const stages = view === 'ALL' ? ['active', 'deleted'] : [view === 'ACTIVE_ONLY' ? 'active' : 'deleted'];
-    const ids = (this.db.stmt(`SELECT run_uuid AS id FROM runs WHERE experiment_id IN (SELECT value FROM json_each(?))
-      AND lifecycle_stage IN (SELECT value FROM json_each(?))`).all(JSON.stringify(query.experimentIds.map(Number)),
-      JSON.stringify(stages)) as { id: string }[]).map((r) => r.id);
+    const ids = (
+      this.db
+        .stmt(
+          `SELECT run_uuid AS id FROM runs WHERE experiment_id IN (SELECT value FROM json_each(?))
+      AND lifecycle_stage IN (SELECT value FROM json_each(?))`,
+        )
+        .all(JSON.stringify(query.experimentIds.map(Number)), JSON.stringify(stages)) as { id: string }[]
+    ).map((r) => r.id);
     return searchRecords(this.cache.get(ids), query);
   }
 
-  async close(): Promise<void> { this.db.close(); }
+  async close(): Promise<void> {
+    this.db.close();
+  }
 }

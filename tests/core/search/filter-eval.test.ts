@@ -6,22 +6,42 @@ import { ids, makeRun } from './helpers.js';
 
 const runs: Run[] = [
   makeRun({
-    id: 'a1', name: 'alpha', user: 'ada', status: 'FINISHED', startTime: 100, endTime: 200, experimentId: '1',
+    id: 'a1',
+    name: 'alpha',
+    user: 'ada',
+    status: 'FINISHED',
+    startTime: 100,
+    endTime: 200,
+    experimentId: '1',
     metrics: { acc: 0.9, loss: 0.1, 'f1-score': 0.8, 'val.loss': 0.2 },
     params: { lr: '0.01', model: 'CNN-v1', 'a b': 'x' },
     tags: { 'mlflow.runName': 'alpha', team: 'Vision' },
-    inputs: [{ name: 'mnist', digest: 'd1', sourceType: 'local', source: '/d', context: 'training' },
-      { name: 'mnist-test', digest: 'd2', sourceType: 'local', source: '/t', context: 'eval' }],
+    inputs: [
+      { name: 'mnist', digest: 'd1', sourceType: 'local', source: '/d', context: 'training' },
+      { name: 'mnist-test', digest: 'd2', sourceType: 'local', source: '/t', context: 'eval' },
+    ],
   }),
   makeRun({
-    id: 'b2', name: 'beta', user: 'bob', status: 'RUNNING', startTime: 300, endTime: null, experimentId: '1',
+    id: 'b2',
+    name: 'beta',
+    user: 'bob',
+    status: 'RUNNING',
+    startTime: 300,
+    endTime: null,
+    experimentId: '1',
     metrics: { acc: 0.5, loss: Number.NaN },
     params: { lr: '0.1', model: 'cnn.v2' },
     tags: { team: 'nlp' },
     inputs: [{ name: 'imdb', digest: 'd3', sourceType: 'hf', source: 'imdb' }],
   }),
   makeRun({
-    id: 'c3', name: 'gamma run', user: 'cy', status: 'FAILED', startTime: 200, endTime: 250, experimentId: '2',
+    id: 'c3',
+    name: 'gamma run',
+    user: 'cy',
+    status: 'FAILED',
+    startTime: 200,
+    endTime: 250,
+    experimentId: '2',
     metrics: { acc: Number.POSITIVE_INFINITY, loss: Number.NEGATIVE_INFINITY },
     params: { model: 'rnn' },
   }),
@@ -172,15 +192,23 @@ describe('compileLike', () => {
 describe('LIKE matching is linear', () => {
   it('agrees with a regex reference on 3,000 seeded random patterns and values', () => {
     let seed = Number(process.env['TRACKLAB_LIKE_SEED'] ?? 20261205);
-    const random = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
-    const pick = (chars: string, n: number): string => Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = (chars: string, n: number): string =>
+      Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
     for (let i = 0; i < 3000; i++) {
       const pattern = pick('ab%_Aé', Math.floor(random() * 7));
       const value = pick('abAÉé', Math.floor(random() * 8));
       const source = Array.from(pattern, (c) => (c === '%' ? '[^]*' : c === '_' ? '[^]' : c)).join('');
       for (const ignoreCase of [false, true]) {
         const expected = new RegExp(`^${source}$`, ignoreCase ? 'iu' : 'u').test(value);
-        assert.equal(compileLike(pattern, ignoreCase)(value), expected, `${JSON.stringify(pattern)} on ${JSON.stringify(value)}`);
+        assert.equal(
+          compileLike(pattern, ignoreCase)(value),
+          expected,
+          `${JSON.stringify(pattern)} on ${JSON.stringify(value)}`,
+        );
       }
     }
   });

@@ -12,12 +12,20 @@ const only = (text: string): FilterClause => {
 describe('parseFilter: keys', () => {
   it('maps every prefix to its key kind', () => {
     const cases: [string, string][] = [
-      ['metrics.a > 1', 'metric'], ['metric.a > 1', 'metric'],
-      ["params.a = 'x'", 'param'], ["param.a = 'x'", 'param'], ["parameters.a = 'x'", 'param'], ["parameter.a = 'x'", 'param'],
-      ["tags.a = 'x'", 'tag'], ["tag.a = 'x'", 'tag'],
-      ["attributes.status = 'x'", 'attribute'], ["attr.status = 'x'", 'attribute'], ["run.status = 'x'", 'attribute'],
+      ['metrics.a > 1', 'metric'],
+      ['metric.a > 1', 'metric'],
+      ["params.a = 'x'", 'param'],
+      ["param.a = 'x'", 'param'],
+      ["parameters.a = 'x'", 'param'],
+      ["parameter.a = 'x'", 'param'],
+      ["tags.a = 'x'", 'tag'],
+      ["tag.a = 'x'", 'tag'],
+      ["attributes.status = 'x'", 'attribute'],
+      ["attr.status = 'x'", 'attribute'],
+      ["run.status = 'x'", 'attribute'],
       ["status = 'x'", 'attribute'],
-      ["datasets.name = 'x'", 'dataset'], ["dataset.name = 'x'", 'dataset'],
+      ["datasets.name = 'x'", 'dataset'],
+      ["dataset.name = 'x'", 'dataset'],
       ['METRICS.a > 1', 'metric'],
     ];
     for (const [text, kind] of cases) assert.equal(only(text).kind, kind, text);
@@ -58,11 +66,14 @@ describe('parseFilter: values and structure', () => {
 
   it('joins clauses with AND in any case and keeps each clause text and column', () => {
     const { clauses } = parseFilter("metrics.a > 1 and params.b = 'x' AnD tags.c != 'y'");
-    assert.deepEqual(clauses.map((c) => [c.kind, c.comparator, c.column, c.text]), [
-      ['metric', '>', 0, 'metrics.a > 1'],
-      ['param', '=', 18, "params.b = 'x'"],
-      ['tag', '!=', 37, "tags.c != 'y'"],
-    ]);
+    assert.deepEqual(
+      clauses.map((c) => [c.kind, c.comparator, c.column, c.text]),
+      [
+        ['metric', '>', 0, 'metrics.a > 1'],
+        ['param', '=', 18, "params.b = 'x'"],
+        ['tag', '!=', 37, "tags.c != 'y'"],
+      ],
+    );
   });
 
   it('reads comparators without spaces and keywords in any case', () => {
@@ -112,7 +123,7 @@ describe('parseFilter: errors name the bad token, its column and what is allowed
     ["run_id IN ('a', 'b'", 'unexpected end of filter at column 19', '"," or ")"'],
     ['run_id IN ()', 'unexpected ")" at column 11', 'a quoted string'],
     ['run_id IN (1)', 'unexpected "1" at column 11', 'a quoted string'],
-    ["metrics.a == 1", 'unexpected "=" at column 11'],
+    ['metrics.a == 1', 'unexpected "=" at column 11'],
     ["params.a = 'x';", 'unexpected ";" at column 14'],
   ];
   for (const [text, ...fragments] of cases) {

@@ -18,16 +18,32 @@ const order = (...entries: string[]): string[] => ids(sortRuns(runs, parseOrderB
 describe('parseOrderBy', () => {
   it('reads keys as filters do, with ASC (default) or DESC in any case', () => {
     assert.deepEqual(
-      parseOrderBy(['metrics.rmse DESC', 'params.lr', 'attributes.start_time ASC', 'metrics.`f1 score` desc', 'end_time', '  tag.t  asc ']).map(
-        (c) => [c.kind, c.key, c.ascending],
-      ),
-      [['metric', 'rmse', false], ['param', 'lr', true], ['attribute', 'start_time', true], ['metric', 'f1 score', false],
-        ['attribute', 'end_time', true], ['tag', 't', true]],
+      parseOrderBy([
+        'metrics.rmse DESC',
+        'params.lr',
+        'attributes.start_time ASC',
+        'metrics.`f1 score` desc',
+        'end_time',
+        '  tag.t  asc ',
+      ]).map((c) => [c.kind, c.key, c.ascending]),
+      [
+        ['metric', 'rmse', false],
+        ['param', 'lr', true],
+        ['attribute', 'start_time', true],
+        ['metric', 'f1 score', false],
+        ['attribute', 'end_time', true],
+        ['tag', 't', true],
+      ],
     );
   });
 
   const errors: [string[], ...string[]][] = [
-    [['metrics.acc DESCENDING'], 'invalid order_by "metrics.acc DESCENDING"', 'unexpected "DESCENDING" at column 12', 'ASC, DESC'],
+    [
+      ['metrics.acc DESCENDING'],
+      'invalid order_by "metrics.acc DESCENDING"',
+      'unexpected "DESCENDING" at column 12',
+      'ASC, DESC',
+    ],
     [['metrics.acc DESC x'], 'unexpected "x" at column 17'],
     [['metrics.f1-score'], 'unexpected "-score" at column 10', 'backticks'],
     [['datasets.name'], 'datasets.name cannot be used to order runs'],
@@ -76,7 +92,11 @@ describe('sortRuns', () => {
     const before = ids(runs);
     for (const entries of [[], ['metrics.rmse DESC'], ['params.lr', 'run_id DESC'], ['end_time']]) {
       const clauses = parseOrderBy(entries);
-      assert.deepEqual(ids(sortRuns(runs, clauses)), ids([...runs].sort(compareRuns(clauses))), JSON.stringify(entries));
+      assert.deepEqual(
+        ids(sortRuns(runs, clauses)),
+        ids([...runs].sort(compareRuns(clauses))),
+        JSON.stringify(entries),
+      );
     }
     assert.deepEqual(ids(runs), before);
   });

@@ -16,7 +16,7 @@ function manyRuns(n: number): Run[] {
     makeRun({
       id: `r${String(i).padStart(5, '0')}`,
       startTime: 1_000 + (i % 97),
-      metrics: i % 10 === 0 ? {} : { acc: (i * 7919) % 1000 / 1000, loss: i % 13 === 0 ? Number.NaN : 1 / (i + 1) },
+      metrics: i % 10 === 0 ? {} : { acc: ((i * 7919) % 1000) / 1000, loss: i % 13 === 0 ? Number.NaN : 1 / (i + 1) },
       params: { model: i % 3 === 0 ? 'cnn-small' : 'rnn', lr: String(i % 5) },
       tags: { team: i % 2 === 0 ? 'Vision' : 'nlp' },
     }),
@@ -25,7 +25,11 @@ function manyRuns(n: number): Run[] {
 
 describe('searchInMemory', () => {
   it('filters, orders and returns one page', () => {
-    const runs = [makeRun({ id: 'a', metrics: { acc: 0.2 } }), makeRun({ id: 'b', metrics: { acc: 0.9 } }), makeRun({ id: 'c' })];
+    const runs = [
+      makeRun({ id: 'a', metrics: { acc: 0.2 } }),
+      makeRun({ id: 'b', metrics: { acc: 0.9 } }),
+      makeRun({ id: 'c' }),
+    ];
     const page = searchInMemory(runs, { filter: 'metrics.acc > 0.1', orderBy: ['metrics.acc DESC'] });
     assert.deepEqual(ids(page.runs), ['b', 'a']);
     assert.equal('nextPageToken' in page, false);
@@ -48,7 +52,10 @@ describe('searchInMemory', () => {
     assert.equal(pages, 3);
     assert.equal(seen.length, 2_500);
     assert.equal(new Set(seen).size, 2_500);
-    assert.deepEqual(seen, ids(searchInMemory(runs, { orderBy: ['params.lr DESC', 'metrics.acc'], maxResults: 2_500 }).runs));
+    assert.deepEqual(
+      seen,
+      ids(searchInMemory(runs, { orderBy: ['params.lr DESC', 'metrics.acc'], maxResults: 2_500 }).runs),
+    );
   });
 
   it('gives no nextPageToken when the page ends exactly at the last run', () => {
@@ -82,9 +89,21 @@ describe('searchInMemory', () => {
   });
 
   it('rejects malformed page tokens, naming the token', () => {
-    const bad = ['not base64!', btoa('not json'), btoa('{"offset": -1}'), btoa('{"offset": 1.5}'), btoa('{"x": 1}'), btoa('null'), btoa('[1]')];
+    const bad = [
+      'not base64!',
+      btoa('not json'),
+      btoa('{"offset": -1}'),
+      btoa('{"offset": 1.5}'),
+      btoa('{"x": 1}'),
+      btoa('null'),
+      btoa('[1]'),
+    ];
     for (const token of bad) {
-      assertInvalid(() => searchInMemory([], { pageToken: token }), `invalid pageToken ${JSON.stringify(token)}`, 'nextPageToken');
+      assertInvalid(
+        () => searchInMemory([], { pageToken: token }),
+        `invalid pageToken ${JSON.stringify(token)}`,
+        'nextPageToken',
+      );
     }
   });
 
@@ -101,8 +120,12 @@ describe('searchInMemory', () => {
       maxResults: 50_000,
     };
     const found = searchInMemory(runs, options).runs;
-    const naive = runs.filter((r) => (r.metrics['acc'] ?? -1) > 0.2 && (r.params['model'] ?? '').startsWith('cnn')
-      && (r.tags['team'] ?? '').toLowerCase() === 'vision');
+    const naive = runs.filter(
+      (r) =>
+        (r.metrics['acc'] ?? -1) > 0.2 &&
+        (r.params['model'] ?? '').startsWith('cnn') &&
+        (r.tags['team'] ?? '').toLowerCase() === 'vision',
+    );
     assert.ok(found.length > 500, `only ${found.length} matches`);
     assert.deepEqual(new Set(found.map((r) => r.id)), new Set(naive.map((r) => r.id)));
     for (let i = 1; i < found.length; i++) {
