@@ -18,7 +18,7 @@ import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, Tracki
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache, runFiles, signature } from './run-cache.js';
+import { copyRecord, MlrunsRunCache, runFiles, stamp } from './run-cache.js';
 import { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
@@ -241,11 +241,12 @@ export class MlrunsTracking implements TrackingStore {
     const hit = this.cache.get(dir);
     if (hit) return hit;
     const files = runFiles(dir);
-    const sig = signature(dir, files); // taken before reading: a change while reading is seen next time
+    const at = Date.now();
+    const taken = { ...stamp(dir, files), at }; // before reading: a change while reading is seen next time
     const info = readRunInfo(dir);
     if (!info) return undefined;
     const record = readRunFolder(dir, info);
-    this.cache.set(dir, record, files, sig);
+    this.cache.set(dir, record, files, taken);
     return record;
   }
 
