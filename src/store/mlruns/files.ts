@@ -2,7 +2,17 @@
  * File primitives of the MLflow layout: YAML documents (safe schema, no custom tags), one-value files (params, tags,
  * aliases) and key folders where a key "a/b" is the file a/b. Every failure names the file.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { corrupt, ioError } from '../../core/errors.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
@@ -58,6 +68,16 @@ export function writeYaml(file: string, data: Record<string, unknown>, durable =
 export function writeValue(file: string, value: string): void {
   ensureDir(dirname(file));
   writeFileAtomicSync(file, value, false);
+}
+
+/** Writes a one-value file of a run no reader sees yet (its meta.yaml comes last), without temp file + rename. */
+export function writeNewValue(file: string, value: string): void {
+  ensureDir(dirname(file));
+  try {
+    writeFileSync(file, value, 'utf8');
+  } catch (error) {
+    throw ioError('write', file, error);
+  }
 }
 
 /**

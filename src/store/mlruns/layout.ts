@@ -159,6 +159,8 @@ const SPECIAL = new Map([
 
 /** `timestamp value [step [MLflow 3 extra columns]]`; undefined for a torn or blank line. */
 export function parseMetricLine(key: string, line: string): MetricPoint | undefined {
+  const fast = parsePlainLine(key, line);
+  if (fast !== undefined) return fast;
   const parts = line.trim().split(' ');
   if (parts.length < 2 || parts[0] === '') return undefined;
   const timestamp = Number(parts[0]);
@@ -172,6 +174,23 @@ export function parseMetricLine(key: string, line: string): MetricPoint | undefi
   ) {
     return undefined;
   }
+  return { key, value, step, timestamp };
+}
+
+const DIGIT_OR_SIGN = /^[-0-9]/;
+
+/** The common line `timestamp value step` with finite numbers, without splitting; undefined for anything else. */
+function parsePlainLine(key: string, line: string): MetricPoint | undefined {
+  const a = line.indexOf(' ');
+  const b = a > 0 ? line.indexOf(' ', a + 1) : -1;
+  if (b < 0 || line.indexOf(' ', b + 1) >= 0) return undefined;
+  const raw = line.slice(a + 1, b);
+  const rest = line.slice(b + 1);
+  if (!DIGIT_OR_SIGN.test(raw) || !DIGIT_OR_SIGN.test(rest)) return undefined; // Number('') is 0
+  const timestamp = Number(line.slice(0, a));
+  const value = Number(raw);
+  const step = Number(rest);
+  if (!Number.isFinite(timestamp) || !Number.isFinite(value) || !Number.isFinite(step)) return undefined;
   return { key, value, step, timestamp };
 }
 

@@ -15,7 +15,7 @@ import { badState, ioError, notFound, paramChanged, runDeleted } from '../../cor
 import { withLock } from '../json/lock.js';
 import { inRunView, searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeValue } from './files.js';
+import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
 import { copyRecord, MlrunsRunCache, runFiles, stamp } from './run-cache.js';
@@ -120,7 +120,8 @@ export class MlrunsTracking implements TrackingStore {
       user: input.user,
       artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
     };
-    for (const [key, value] of Object.entries(input.tags)) writeValue(join(dir, 'tags', ...key.split('/')), value);
+    // the run is invisible until its meta.yaml exists, so its first tags need no temp file + rename
+    for (const [key, value] of Object.entries(input.tags)) writeNewValue(join(dir, 'tags', ...key.split('/')), value);
     writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
     this.runDirs.set(id, dir);
     const { artifactUri, ...rest } = info;
@@ -154,8 +155,8 @@ export class MlrunsTracking implements TrackingStore {
   }
 
   /** The writer's end: final status and end time, made durable. */
-  async finish(id: string, status: RunStatus, endTime: number): Promise<void> {
-    await this.changeInfo(id, (info) => ({ ...info, status, endTime }), true);
+  async finish(id: string, status: RunStatus, endTime: number, durable = true): Promise<void> {
+    await this.changeInfo(id, (info) => ({ ...info, status, endTime }), durable);
   }
 
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
