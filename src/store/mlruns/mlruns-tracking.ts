@@ -241,12 +241,12 @@ export class MlrunsTracking implements TrackingStore {
   private readCached(dir: string): RunRecord | undefined {
     const hit = this.cache.get(dir);
     if (hit) return hit;
-    const files = runFiles(dir);
+    const { files, listing } = runFiles(dir);
     const at = Date.now();
     const taken = { ...stamp(dir, files), at }; // before reading: a change while reading is seen next time
     const info = readRunInfo(dir);
     if (!info) return undefined;
-    const record = readRunFolder(dir, info);
+    const record = readRunFolder(dir, info, listing);
     this.cache.set(dir, record, files, taken);
     return record;
   }

@@ -21,7 +21,7 @@ interface Entry {
   record: RunRecord;
 }
 
-const SUBFOLDERS = ['params', 'tags', 'metrics', 'inputs'];
+const SUBFOLDERS = ['params', 'tags', 'metrics', 'inputs'] as const;
 
 export class MlrunsRunCache {
   private readonly file: string | undefined;
@@ -99,29 +99,47 @@ export const copyRecord = (r: RunRecord): RunRecord => ({
   inputs: r.inputs.map((d) => ({ ...d })),
 });
 
+/** The keys of a run folder's params, tags and metrics and its input ids, as one listing found them. */
+export interface RunListing {
+  params: string[];
+  tags: string[];
+  metrics: string[];
+  inputs: string[];
+}
+
+const isTemp = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');
+
 /**
  * What a cached run depends on, relative to its folder: meta.yaml, the param/tag/metric/input folders (a new or removed
- * entry changes a folder's mtime) and the tag and metric files (MLflow rewrites tags in place; metrics grow by
- * appends). Param files are written once and inputs only added, so their folders suffice.
+ * entry changes a folder's ctime) and the tag and metric files (MLflow rewrites tags in place; metrics grow by
+ * appends). Param files are written once and inputs only added, so their folders suffice. The same walk gives the
+ * listing the run is then read with, so each folder is listed once.
  */
-export function runFiles(dir: string): string[] {
-  const out = ['meta.yaml'];
-  const walk = (rel: string): void => {
+export function runFiles(dir: string): { files: string[]; listing: RunListing } {
+  const files = ['meta.yaml'];
+  const listing: RunListing = { params: [], tags: [], metrics: [], inputs: [] };
+  const walk = (rel: string, top: 'params' | 'tags' | 'metrics' | 'inputs', prefix: string): void => {
     let entries;
     try {
       entries = readdirSync(`${dir}/${rel}`, { withFileTypes: true });
     } catch {
       return;
     }
-    out.push(rel);
+    files.push(rel);
     for (const e of entries) {
       const child = `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(child);
-      else if (!rel.startsWith('params') && !rel.startsWith('inputs')) out.push(child);
+      if (top === 'inputs') {
+        if (e.isDirectory()) listing.inputs.push(e.name);
+      } else if (e.isDirectory()) {
+        walk(child, top, `${prefix}${e.name}/`);
+      } else if (!isTemp(e.name)) {
+        listing[top].push(`${prefix}${e.name}`);
+        if (top !== 'params') files.push(child);
+      }
     }
   };
-  for (const sub of SUBFOLDERS) walk(sub);
-  return out;
+  for (const sub of SUBFOLDERS) walk(sub, sub, '');
+  return { files, listing };
 }
 
 /** inode, ctime and size of each file; a missing one reads as "-". */
