@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Backend } from '../../src/store/backend.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
-import { parseMetricFile, parseMetricLine } from '../../src/store/mlruns/layout.js';
+import { parseMetricFile, parseMetricLine, summarize, summarizeMetricText } from '../../src/store/mlruns/layout.js';
 import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { tempDir } from '../helpers.js';
 
@@ -72,6 +72,19 @@ describe('mlruns metric lines', () => {
       if (want === undefined) assert.equal(p, undefined, line);
       else assert.deepEqual([p?.timestamp, p?.value, p?.step], want, line);
     }
+  });
+
+  it('summarises a file without building points exactly as from its points', () => {
+    const values = ['0.5', 'nan', '-inf', 'inf', '1e-05', '-0', '3', '2.5'];
+    for (let seed = 1; seed <= 200; seed++) {
+      let x = seed;
+      const next = (n: number): number => (x = (x * 48271) % 2147483647) % n;
+      const lines = Array.from({ length: 1 + next(12) }, () => `${next(5)} ${values[next(values.length)]} ${next(4)}`);
+      const text = lines.join('\n') + (next(2) ? '\n' : next(2) ? '\n1700' : '');
+      assert.deepEqual(summarizeMetricText('m', text, 'f'), summarize(parseMetricFile('m', text, 'f')), text);
+    }
+    assert.equal(summarizeMetricText('m', '', 'f'), undefined);
+    assert.throws(() => summarizeMetricText('m', '1 2 3\nbad\n4 5 6\n', 'f'), { code: 'CORRUPT_STORE' });
   });
 
   it('skips a torn last line and refuses a bad line in the middle', () => {

@@ -209,6 +209,49 @@ export function parseMetricFile(key: string, text: string, file: string): Metric
   return out;
 }
 
+/**
+ * The summary of a metric file's text without building a point per line (a search folds every point of every run);
+ * the same lines are accepted, skipped and refused as by parseMetricFile.
+ */
+export function summarizeMetricText(key: string, text: string, file: string): MetricSummary | undefined {
+  let s: MetricSummary | undefined;
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNo += 1;
+    const line = text.slice(start, end);
+    start = end + 1;
+    const p = parsePlainLine(key, line) ?? (line.trim() === '' ? undefined : parseMetricLine(key, line));
+    if (p === undefined) {
+      if (line.trim() !== '' && end < text.length)
+        throw corrupt(file, `line ${lineNo} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`);
+      continue;
+    }
+    s =
+      s === undefined
+        ? { value: p.value, step: p.step, timestamp: p.timestamp, min: p.value, max: p.value, count: 1 }
+        : fold(s, p.value, p.step, p.timestamp);
+  }
+  return s;
+}
+
+function fold(s: MetricSummary, value: number, step: number, timestamp: number): MetricSummary {
+  s.count += 1;
+  if (value < s.min || Number.isNaN(s.min)) s.min = value;
+  if (value > s.max || Number.isNaN(s.max)) s.max = value;
+  if (
+    step > s.step ||
+    (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
+  ) {
+    s.value = value;
+    s.step = step;
+    s.timestamp = timestamp;
+  }
+  return s;
+}
+
 /** Latest (largest step, timestamp, value, as MLflow), min, max and count of a metric's points. */
 export function summarize(points: readonly MetricPoint[]): MetricSummary | undefined {
   let s: MetricSummary | undefined;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetInput, MetricPoint, MetricSummary, RunRecord } from '../../core/entities.js';
 import { ensureDir, listDirs, listKeys, readTextIfExists, readValues, readYaml, writeYaml } from './files.js';
-import { META, parseMetricFile, runInfoFromMeta, runMeta, summarize, type RunInfo } from './layout.js';
+import { META, parseMetricFile, runInfoFromMeta, runMeta, summarizeMetricText, type RunInfo } from './layout.js';
 
 const CONTEXT_TAG = 'mlflow.data.context';
 
@@ -54,7 +54,9 @@ const valuesOf = (dir: string, keys: string[]): Record<string, string> => {
 export function readRunFolder(dir: string, info: RunInfo, keys?: RunFolderKeys): RunRecord {
   const metrics: Record<string, MetricSummary> = {};
   for (const key of keys?.metrics ?? metricKeys(dir)) {
-    const summary = summarize(readMetric(dir, key));
+    const file = join(dir, 'metrics', ...key.split('/'));
+    const text = readTextIfExists(file);
+    const summary = text === undefined ? undefined : summarizeMetricText(key, text, file);
     if (summary) metrics[key] = summary;
   }
   const { artifactUri, ...rest } = info;
