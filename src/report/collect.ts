@@ -7,11 +7,9 @@
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
 import { textOf } from '../core/format.js';
 
-export interface HistoryPoint {
-  step: number;
-  value: number;
-  timestamp: number;
-}
+import type { HistoryPoint } from '../tracker.js';
+// the report reads metric histories as the tracker returns them
+export type { HistoryPoint } from '../tracker.js';
 
 export interface ModelVersionData {
   version: string;
