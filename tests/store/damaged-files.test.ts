@@ -61,7 +61,7 @@ describe('damaged stores', () => {
     }
   });
 
-  it('a sealed document changed in a way that still parses is refused; re-indenting or unsealing it is not', async () => {
+  it('a sealed document changed so that it still parses is refused; re-indenting or unsealing it is not', async () => {
     const { store, tracker } = await storeWithRun();
     const file = join(store, 'experiments.json');
     const original = readFileSync(file, 'utf8');

@@ -56,7 +56,7 @@ describe('locks held on another host', () => {
     assert.equal((await tracker.createExperiment('after')).name, 'after');
   });
 
-  it('are reported by doctor as needing a person, even with --repair, while dead local holders are cleared', async () => {
+  it('are reported by doctor for a person, even with --repair, while dead local holders are cleared', async () => {
     const dir = tempDir();
     await (await Tracker.open({ store: dir })).close();
     const doc = join(dir, 'experiments.json');

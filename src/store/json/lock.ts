@@ -170,7 +170,7 @@ function gaveUp(file: string, lockFile: string, blocking: Holder, waited: number
   if (blocking.foreign && blocking.stale) {
     return new TracklabError(
       'IO_ERROR',
-      `could not lock ${file} within ${secs}: ${who} holds it and has not refreshed it for over ${STALE_MS / 1000} s. ` +
+      `could not lock ${file} within ${secs}: ${who} holds it and has not refreshed it in ${STALE_MS / 1000} s. ` +
         `tracklab cannot tell from ${HOST} whether that process still runs, so it does not break the lock. ` +
         `If no tracklab process runs on ${blocking.owner?.host}, remove ${lockFile} ` +
         `(or run \`tracklab doctor --repair\` on ${blocking.owner?.host}); then retry`,
