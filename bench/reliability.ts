@@ -118,8 +118,9 @@ const base = baselineDir();
 const now = (await import('../src/index.js')) as unknown as Api;
 const then = (await import(join(base, 'src', 'index.ts'))) as Api;
 const NowRegistry = (await import('../src/store/json/json-registry.js')).JsonRegistry as unknown as RegistryCtor;
-const ThenRegistry = (await import(join(base, 'src', 'store', 'json', 'json-registry.ts')))
-  .JsonRegistry as RegistryCtor;
+const ThenRegistry = (
+  (await import(join(base, 'src', 'store', 'json', 'json-registry.ts'))) as { JsonRegistry: RegistryCtor }
+).JsonRegistry;
 const PAIRS = Number(process.env['TRACKLAB_BENCH_PAIRS'] ?? 9);
 const loadBefore = loadavg();
 // one of each first, so module loading and JIT warm-up fall on neither side

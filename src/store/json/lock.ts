@@ -1,13 +1,13 @@
 /**
  * Cross-process locking around shared documents, held only around the I/O itself (never across user code).
  *
- * The lock is a file `<file>.lock` created exclusively, holding its owner `{ pid, host, token }`; its mtime is refreshed
- * while held. A lock whose mtime is older than the stale timeout is taken over only when its owner is gone: a process on
- * this host that still exists (stopped by SIGSTOP, a closed laptop lid, a long GC pause) keeps its lock however long it
- * pauses, so it can never resume and commit over a newer document. A holder on another host (a store on NFS) cannot be
- * checked for life from here, so its lock is never broken automatically: waiters give up with an error naming the
- * holder and how to clear the lock. `assertHeld` (the fence, called at commit) still catches a holder whose lock was
- * taken over or removed by hand.
+ * The lock is a file `<file>.lock` created exclusively, holding its owner `{ pid, host, token }`; its mtime is
+ * refreshed while held. A lock whose mtime is older than the stale timeout is taken over only when its owner is gone: a
+ * process on this host that still exists (stopped by SIGSTOP, a closed laptop lid, a long GC pause) keeps its lock
+ * however long it pauses, so it can never resume and commit over a newer document. A holder on another host (a store
+ * on NFS) cannot be checked for life from here, so its lock is never broken automatically: waiters give up with an
+ * error naming the holder and how to clear the lock. `assertHeld` (the fence, called at commit) still catches a holder
+ * whose lock was taken over or removed by hand.
  */
 import {
   closeSync,
@@ -49,7 +49,9 @@ export interface LockHandle {
   release(): void;
 }
 
-/** Raised by the fence when a holder finds its lock taken over; the write is refused and may be retried from a re-read. */
+/**
+ * Raised by the fence when a holder finds its lock taken over; the write is refused and may be retried from a re-read.
+ */
 export class LockLostError extends TracklabError {
   constructor(file: string) {
     super(
@@ -146,7 +148,9 @@ function takeOver(lockFile: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** Takes the lock, waiting while another process holds it; any other failure (EPERM, ENOSPC, ...) is reported at once. */
+/**
+ * Takes the lock, waiting while another process holds it; any other failure (EPERM, ENOSPC, ...) is reported at once.
+ */
 export async function acquire(file: string): Promise<LockHandle> {
   const lockFile = `${file}.lock`;
   const owner: Owner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
