@@ -58,6 +58,16 @@ export interface ReportSource {
   /** Undefined when the store has no model registry. */
   listRegisteredModels?(): Promise<RegisteredModelData[]>;
   close?(): Promise<void>;
+  /** What the store cannot give (absent: everything); pages show "—" and a one-line note instead. */
+  capabilities?: SourceCapabilities;
+}
+
+/** The backend capabilities the report reads (store/backend.ts). */
+export interface SourceCapabilities {
+  /** min, max and count of each metric's points */
+  metricSummaries?: boolean;
+  /** a history of stage and alias changes */
+  registryHistory?: boolean;
 }
 
 /** The subset of the Tracker API (issue 2) the report uses. */
@@ -72,6 +82,7 @@ export interface TrackerLike {
   listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   close(): Promise<void>;
+  readonly capabilities?: SourceCapabilities;
 }
 
 interface RegistryLike {
@@ -104,6 +115,10 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     readArtifact: (runId, path) => tracker.readArtifact(runId, path),
     close: () => tracker.close(),
   };
+  if (tracker.capabilities) {
+    const { metricSummaries, registryHistory } = tracker.capabilities;
+    source.capabilities = { metricSummaries, registryHistory };
+  }
   const histories = registry.getMetricHistories;
   if (typeof histories === 'function') source.getMetricHistories = (runId) => histories.call(tracker, runId);
   const list = registry.listRegisteredModels;
