@@ -4,6 +4,7 @@
  * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at once.
  */
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
+import { HistoryWindows, type BulkRead } from './history-windows.js';
 
 export interface HistoryPoint {
   step: number;
@@ -76,6 +77,8 @@ export interface TrackerLike {
 
 interface RegistryLike {
   getMetricHistories?: (runId: string) => Promise<Record<string, HistoryPoint[]>>;
+  bulkHistories?: boolean;
+  getMetricHistoriesBulk?: BulkRead;
   listRegisteredModels?: () => Promise<Array<{ name: string }>>;
   getRegisteredModel?: (name: string) => Promise<unknown>;
 }
@@ -83,6 +86,8 @@ interface RegistryLike {
 /** Adapts a Tracker to a ReportSource; registry pages appear only when the tracker has a registry. */
 export function sourceFromTracker(tracker: TrackerLike): ReportSource {
   const registry = tracker as unknown as RegistryLike;
+  const bulk = registry.getMetricHistoriesBulk;
+  const windows = registry.bulkHistories && bulk ? new HistoryWindows(bulk.bind(tracker)) : undefined;
   const source: ReportSource = {
     listExperiments: () => tracker.listExperiments('ACTIVE_ONLY'),
     listRuns: async (experimentId) => {
@@ -97,6 +102,7 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
         runs.push(...page.runs);
         pageToken = page.nextPageToken;
       } while (pageToken);
+      windows?.add(runs);
       return runs;
     },
     getMetricHistory: (runId, key) => tracker.getMetricHistory(runId, key),
@@ -105,7 +111,9 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     close: () => tracker.close(),
   };
   const histories = registry.getMetricHistories;
-  if (typeof histories === 'function') source.getMetricHistories = (runId) => histories.call(tracker, runId);
+  if (typeof histories === 'function') {
+    source.getMetricHistories = async (runId) => (await windows?.get(runId)) ?? histories.call(tracker, runId);
+  }
   const list = registry.listRegisteredModels;
   const get = registry.getRegisteredModel;
   if (typeof list === 'function' && typeof get === 'function') {

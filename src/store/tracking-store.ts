@@ -44,6 +44,11 @@ export interface TrackingStoreCore {
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
   /** Every point of every metric of a run, in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
+  /**
+   * Optional, for stores behind a network: `keys` of many runs in few requests, by run id, each run's points ordered
+   * as `getAllMetricHistories`. Readers use it when present and read run by run otherwise.
+   */
+  getMetricHistoriesBulk?(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>>;
 
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
  */
 import { randomBytes } from 'node:crypto';
-import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import {
@@ -18,6 +18,7 @@ import {
 } from './convert.js';
 import { splitLogBatches } from './log-batches.js';
 import { ServerUnavailableError, type RestClient } from './rest-client.js';
+import { readHistories } from './rest-histories.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 
@@ -28,6 +29,12 @@ export function asStateError(error: unknown): unknown {
   }
   return error;
 }
+
+/**
+ * How long a looked-up experiment is reused by name. Another client deleting it meanwhile makes the next run's
+ * creation fail with the server's message, as it would without the cache.
+ */
+const EXPERIMENT_TTL_MS = 60_000;
 
 /** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
 function offlineExperiment(name: string): Experiment {
@@ -58,7 +65,20 @@ export class RestTracking implements TrackingStore {
     return this.getExperiment(id);
   }
 
+  /** Experiments by name as recently seen, so starting run after run asks the server for it once. */
+  private readonly known = new Map<string, { experiment: Experiment; at: number }>();
+
   async ensureExperiment(name: string): Promise<Experiment> {
+    const cached = this.known.get(name);
+    if (cached && Date.now() - cached.at < EXPERIMENT_TTL_MS) return cached.experiment;
+    const experiment = await this.lookUpOrCreate(name);
+    if (experiment.lifecycleStage === 'active' && !experiment.id.startsWith('offline:')) {
+      this.known.set(name, { experiment, at: Date.now() });
+    }
+    return experiment;
+  }
+
+  private async lookUpOrCreate(name: string): Promise<Experiment> {
     const found = await this.offlineWhenDown(
       () => this.getExperimentByName(name),
       () => offlineExperiment(name),
@@ -108,6 +128,7 @@ export class RestTracking implements TrackingStore {
   }
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    this.known.clear();
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
     await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', {
       experiment_id: id,
@@ -194,6 +215,13 @@ export class RestTracking implements TrackingStore {
     return this.getRun(id);
   }
 
+  /** Ends a run: the status and end time, without reading the run back (what a writer's `end` needs). */
+  async finishRun(id: string, status: RunStatus, endTime: number): Promise<void> {
+    await this.client.call('POST', 'runs/update', { run_id: id, status, end_time: endTime }).catch((e: unknown) => {
+      throw asStateError(e);
+    });
+  }
+
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     await this.client.call('POST', stage === 'deleted' ? 'runs/delete' : 'runs/restore', { run_id: id });
   }
@@ -246,6 +274,11 @@ export class RestTracking implements TrackingStore {
       token = res.next_page_token || undefined;
     } while (token);
     return points;
+  }
+
+  /** `keys` of many runs in few requests (see rest-histories.ts), by run id. */
+  getMetricHistoriesBulk(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>> {
+    return readHistories(this, runIds, keys);
   }
 
   /** The histories of every metric of the run, fetched concurrently, ordered by timestamp then step. */
