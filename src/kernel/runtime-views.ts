@@ -1,6 +1,6 @@
 /** The store reads behind %runs, %compare, %register_model, %report and the %end_run summary, as HTML / SVG / text. */
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Run } from '../core/entities.js';
+import { summaryKnown, UNKNOWN_SUMMARY, type Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
 import { defaultStorePath } from '../store/resolve-store.js';
 import { lttbIndices } from '../report/downsample.js';
@@ -27,7 +27,12 @@ export function runSummary(run: Run): string {
     `<p><b>${esc(run.name)}</b> <code>${esc(shortId(run.id))}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
-  const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [k, fmt(s.value), s.step, s.count]);
+  const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [
+    k,
+    fmt(s.value),
+    s.step,
+    summaryKnown(s) ? s.count : UNKNOWN_SUMMARY,
+  ]);
   return (
     head +
     `<p>Re-create it: <code>${esc(reproduceCommand(run.id))}</code></p>` +

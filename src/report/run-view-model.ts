@@ -1,6 +1,6 @@
 /** Phase 2 for one run page (and its data file). Pure. */
 import type { Run } from '../core/entities.js';
-import { TAGS } from '../core/entities.js';
+import { summaryKnown, TAGS, UNKNOWN_SUMMARY } from '../core/entities.js';
 import type { ModelManifestView, Preview } from './artifacts.js';
 import { formatBytes, formatDuration, formatNumber, formatTime, isSafeUrl } from './format.js';
 import { renderMarkdown } from './markdown.js';
@@ -84,9 +84,9 @@ export function runPage(input: RunPageInput) {
       return {
         key,
         latest: formatNumber(run.metrics[key] ?? s?.value),
-        min: formatNumber(s?.min),
-        max: formatNumber(s?.max),
-        steps: s ? String(s.count) : '',
+        min: s && !summaryKnown(s) ? UNKNOWN_SUMMARY : formatNumber(s?.min),
+        max: s && !summaryKnown(s) ? UNKNOWN_SUMMARY : formatNumber(s?.max),
+        steps: s ? (summaryKnown(s) ? String(s.count) : UNKNOWN_SUMMARY) : '',
         lastStep: s ? String(s.step) : '',
       };
     }),

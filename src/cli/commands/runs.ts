@@ -1,5 +1,5 @@
 /** `tracklab runs list|show|delete|restore|end`. */
-import type { Run } from '../../core/entities.js';
+import { summaryKnown, type Run } from '../../core/entities.js';
 import type { Tracker } from '../../tracker.js';
 import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
@@ -78,7 +78,7 @@ function describeRun(run: Run): string {
     entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
   const metrics = Object.entries(run.metricSummaries).map(([k, s]): [string, string] => [
     k,
-    `${formatNumber(s.value)} (step ${s.step}, ${s.count} points)`,
+    `${formatNumber(s.value)} (step ${s.step}, ${summaryKnown(s) ? `${s.count} points` : 'latest value only'})`,
   ]);
   return (
     [

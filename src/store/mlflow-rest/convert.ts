@@ -75,10 +75,10 @@ export function toPoint(m: RestMetric): MetricPoint {
   return { key: m.key, value: num(m.value), step: num(m.step), timestamp: num(m.timestamp) };
 }
 
-/** A server keeps only the latest value of a metric: min, max and count are that value and 1 (capability off). */
+/** A server keeps only the latest value of a metric: min, max and count are not known (count 0, see MetricSummary). */
 function summary(m: RestMetric): MetricSummary {
   const value = num(m.value);
-  return { value, step: num(m.step), timestamp: num(m.timestamp), min: value, max: value, count: 1 };
+  return { value, step: num(m.step), timestamp: num(m.timestamp), min: Number.NaN, max: Number.NaN, count: 0 };
 }
 
 export function toDatasetInput(d: RestDatasetInput): DatasetInput {

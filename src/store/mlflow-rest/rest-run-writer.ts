@@ -14,7 +14,7 @@ import type { Spool, SpoolFile } from './spool.js';
 export interface WriterHooks {
   /** the offline queue; without it an unreachable server is an error */
   spool?: Spool;
-  /** runs created offline: their queue, by local run id */
+  /** runs logging to the queue (started offline, or their server went away), by run id */
   offline?: Map<string, SpoolFile>;
 }
 
@@ -31,14 +31,16 @@ export class RestRunWriter implements RunWriter {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
   private readonly inFlight = new Set<Promise<void>>();
-  private queue: SpoolFile | undefined;
 
   constructor(
     private readonly tracking: RestTracking,
     readonly id: string,
     private readonly hooks: WriterHooks,
-  ) {
-    this.queue = hooks.offline?.get(id);
+  ) {}
+
+  /** The run's offline queue once it (its writer or its artifacts) found the server unreachable. */
+  private get queue(): SpoolFile | undefined {
+    return this.hooks.offline?.get(this.id);
   }
 
   /** Whether the run is being logged to the offline queue. */
@@ -114,7 +116,7 @@ export class RestRunWriter implements RunWriter {
     for (const body of splitLogBatches(points)) {
       while (this.inFlight.size >= IN_FLIGHT) await Promise.race(this.inFlight);
       // a request that failed meanwhile may have switched the run to the queue
-      const queue = this.queue as SpoolFile | undefined;
+      const queue = this.hooks.offline?.get(this.id);
       if (queue) {
         queue.append({ op: 'batch', metrics: rows(body) });
         continue;
@@ -147,12 +149,21 @@ export class RestRunWriter implements RunWriter {
 
   /** Switches to the queue on an unreachable server; anything else (a refused value) is the caller's error. */
   private goOffline(error: unknown): void {
-    if (!(error instanceof ServerUnavailableError) || !this.hooks.spool) throw error;
-    if (this.queue) return;
-    this.queue = this.hooks.spool.file(`${Date.now().toString(36).padStart(9, '0')}-${this.id}`);
-    this.queue.append({ op: 'attach', runId: this.id });
-    process.stderr.write(
-      `${error.message}\ntracklab: run ${this.id} keeps logging to the offline queue ${this.queue.path}\n`,
-    );
+    switchToQueue(this.hooks, this.id, error);
   }
+}
+
+/**
+ * The run's queue from now on, shared by its writer and its artifacts: made (starting with the server's run id) the
+ * first time either finds the server unreachable. Anything but an unreachable server is rethrown.
+ */
+export function switchToQueue(hooks: WriterHooks, runId: string, error: unknown): SpoolFile {
+  if (!(error instanceof ServerUnavailableError) || !hooks.spool) throw error;
+  const known = hooks.offline?.get(runId);
+  if (known) return known;
+  const queue = hooks.spool.file(`${Date.now().toString(36).padStart(9, '0')}-${runId}`);
+  queue.append({ op: 'attach', runId });
+  (hooks.offline ??= new Map()).set(runId, queue);
+  process.stderr.write(`${error.message}\ntracklab: run ${runId} keeps logging to the offline queue ${queue.path}\n`);
+  return queue;
 }
