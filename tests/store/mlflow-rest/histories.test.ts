@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Tracker } from '../../../src/index.js';
+import { showRun } from '../../../src/cli/commands/runs.js';
+import { runSummary } from '../../../src/kernel/runtime-views.js';
+import { runPage } from '../../../src/report/run-view-model.js';
 import { serverSkip, startServer, type TestServer } from '../../mlflow/server.js';
 
 describe('MLflow server: bulk metric histories', { skip: serverSkip }, () => {
@@ -42,6 +45,26 @@ describe('MLflow server: bulk metric histories', { skip: serverSkip }, () => {
     }
     assert.equal(got[ids[0] as string]?.['loss']?.length, 12_600);
     assert.equal(got[ids[1] as string]?.['loss']?.length, 12_700);
+  });
+
+  it('shows min, max and count as unknown, since the server keeps only the latest point', async () => {
+    const run = await tracker.getRun(ids[2] as string);
+    const loss = run.metricSummaries['loss'];
+    assert.deepEqual([loss?.value, loss?.step, loss?.count], [1 / 3, 2, 0]);
+    assert.ok(Number.isNaN(loss?.min) && Number.isNaN(loss?.max));
+    assert.match(await showRun(tracker, run.id, {}), /loss: 0\.333\d* \(step 2, latest value only\)/);
+    assert.match(runSummary(run), /loss<\/td><td[^>]*>[^<]+<\/td><td[^>]*>2<\/td><td[^>]*>—<\/td>/);
+    const page = runPage({
+      run,
+      experimentName: 'bulk',
+      runsById: new Map([[run.id, run]]),
+      children: [],
+      artifacts: [],
+      models: [],
+      registered: [],
+    });
+    const row = page.metrics.find((m) => m.key === 'loss');
+    assert.deepEqual([row?.min, row?.max, row?.steps, row?.lastStep], ['—', '—', '—', '2']);
   });
 
   it('falls back to one history at a time on a server without the bulk endpoint', async () => {
