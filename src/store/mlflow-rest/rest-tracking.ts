@@ -2,7 +2,6 @@
  * TrackingStore over MLflow's REST API. Search, filters, ordering and paging are the server's; this class maps
  * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
  */
-import { randomBytes } from 'node:crypto';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
@@ -19,6 +18,7 @@ import {
 import { splitLogBatches } from './log-batches.js';
 import { ServerUnavailableError, type RestClient } from './rest-client.js';
 import { readHistories } from './rest-histories.js';
+import { offlineExperiment, startOfflineRun } from './offline-runs.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 
@@ -35,18 +35,6 @@ export function asStateError(error: unknown): unknown {
  * creation fail with the server's message, as it would without the cache.
  */
 const EXPERIMENT_TTL_MS = 60_000;
-
-/** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
-function offlineExperiment(name: string): Experiment {
-  return {
-    id: `offline:${name}`,
-    name,
-    lifecycleStage: 'active',
-    creationTime: Date.now(),
-    lastUpdateTime: Date.now(),
-    tags: {},
-  };
-}
 
 export class RestTracking implements TrackingStore {
   constructor(
@@ -157,35 +145,7 @@ export class RestTracking implements TrackingStore {
       );
       return toRunRecord(res.run);
     };
-    return this.offlineWhenDown(create, () => this.createOffline(input));
-  }
-
-  private createOffline(input: NewRun): RunRecord {
-    const id = randomBytes(16).toString('hex');
-    const file = (this.hooks.spool as Spool).file(`${Date.now().toString(36).padStart(9, '0')}-${id}`);
-    const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
-    file.append({ op: 'create', experimentName, run: input });
-    (this.hooks.offline ??= new Map()).set(id, file);
-    process.stderr.write(
-      `tracklab: MLflow server ${this.client.shown} is unreachable; run ${id} logs to the offline ` +
-        `queue ${file.path}; replay it with \`tracklab sync --store ${this.client.shown}\`\n`,
-    );
-    return {
-      id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      params: {},
-      tags: { ...input.tags },
-      metrics: {},
-      inputs: [],
-      artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
-    };
+    return this.offlineWhenDown(create, () => startOfflineRun(this.hooks, this.client.shown, input));
   }
 
   private async offlineWhenDown<T>(call: () => Promise<T>, offline: () => T): Promise<T> {
