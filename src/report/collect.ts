@@ -1,7 +1,8 @@
 /**
  * Phase 1 of the report pipeline (collect -> view models -> chart specs -> render -> write): where the data comes from.
  * The builder reads through the small `ReportSource` interface, so tests hand it plain data (`createMemorySource`) and
- * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at once.
+ * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at once;
+ * from a tracking server, a window of runs at a time in bulk requests (history-windows.ts).
  */
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
 import { HistoryWindows, type BulkRead } from './history-windows.js';
