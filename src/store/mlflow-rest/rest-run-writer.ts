@@ -29,7 +29,7 @@ const rows = (body: LogBatchBody): [string, number | string, number, number][] =
 export class RestRunWriter implements RunWriter {
   private buffer: PendingPoint[] = [];
   private chain: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: Error | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -97,7 +97,7 @@ export class RestRunWriter implements RunWriter {
     this.chain = this.chain
       .then(() => this.dispatch(points))
       .catch((error: unknown) => {
-        this.failure ??= error;
+        this.failure ??= error instanceof Error ? error : new Error(`MLflow request failed: ${String(error)}`);
       });
   }
 
@@ -134,7 +134,7 @@ export class RestRunWriter implements RunWriter {
       try {
         this.goOffline(error);
       } catch (refused) {
-        this.failure ??= refused;
+        this.failure ??= refused instanceof Error ? refused : new Error(String(refused));
         return;
       }
       this.queue?.append({ op: 'batch', metrics: rows(body) });
