@@ -375,7 +375,8 @@ export class Tracker {
 
   /** The artifact repository of a run, resolved from its artifact URI. */
   private async artifacts(runId: string): Promise<ArtifactRepository> {
-    return this.backend.artifacts.forRun(await this.store.getRun(validateRunId(runId)));
+    const id = validateRunId(runId);
+    return this.backend.artifacts.forRun(this.store.recentRun?.(id) ?? (await this.store.getRun(id)));
   }
 
   /** Flushes every active run (they stay RUNNING) and closes the store. */

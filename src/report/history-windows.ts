@@ -1,7 +1,8 @@
 /**
  * Metric histories for the report from a store that reads many runs per request (a tracking server): the runs of an
  * experiment are cut into windows in listing order, and the first run asked for loads its whole window in a few bulk
- * requests. Each run's part is handed out once and dropped, so memory holds about one window, not the experiment.
+ * requests, and starts loading the next. Each run's part is handed out once and dropped, so memory holds about two
+ * windows, not the experiment.
  */
 import type { Run } from '../core/entities.js';
 import type { HistoryPoint } from './collect.js';
@@ -11,6 +12,7 @@ export type BulkRead = (runIds: readonly string[], keys: readonly string[]) => P
 
 interface Window {
   runs: readonly Run[];
+  next?: Window;
   loaded?: Promise<Record<string, Histories>>;
   left: number;
 }
@@ -28,10 +30,13 @@ export class HistoryWindows {
 
   /** Records a listing of runs, in the order the report will ask for them. */
   add(runs: readonly Run[]): void {
+    let previous: Window | undefined;
     for (let i = 0; i < runs.length; i += this.size) {
       const window: Window = { runs: runs.slice(i, i + this.size), left: 0 };
       window.left = window.runs.length;
       for (const run of window.runs) this.windowOf.set(run.id, window);
+      if (previous) previous.next = window;
+      previous = window;
     }
   }
 
@@ -41,6 +46,8 @@ export class HistoryWindows {
     if (!window) return undefined;
     this.windowOf.delete(runId);
     window.loaded ??= this.load(window.runs);
+    // the next window loads while this one's pages are written: at most two windows in memory
+    if (window.next) window.next.loaded ??= this.load(window.next.runs);
     const all = await window.loaded;
     const mine = all[runId] ?? {};
     delete all[runId];

@@ -50,6 +50,11 @@ export interface TrackingStoreCore {
    * Optional, for stores behind a network: `keys` of many runs in few requests, by run id, each run's points ordered
    * as `getAllMetricHistories`. Readers use it when present and read run by run otherwise.
    */
+  /**
+   * Optional, for stores behind a network: a run as a recent search returned it, without a request, or undefined.
+   * Only for what never changes in a run (its id and artifact location), e.g. to list artifacts of searched runs.
+   */
+  recentRun?(id: string): RunRecord | undefined;
   getMetricHistoriesBulk?(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>>;
 
   close(): Promise<void>;

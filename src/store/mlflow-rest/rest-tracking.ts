@@ -35,6 +35,8 @@ export function asStateError(error: unknown): unknown {
  * creation fail with the server's message, as it would without the cache.
  */
 const EXPERIMENT_TTL_MS = 60_000;
+/** Searched runs kept for their artifact location. */
+const RECENT_RUNS = 10_000;
 
 export class RestTracking implements TrackingStore {
   constructor(
@@ -262,7 +264,21 @@ export class RestTracking implements TrackingStore {
       ...(query.pageToken ? { page_token: query.pageToken } : {}),
     });
     const runs = (res.runs ?? []).map(toRunRecord);
+    for (const run of runs) this.remember(run);
     return res.next_page_token ? { runs, nextPageToken: res.next_page_token } : { runs };
+  }
+
+  /** Runs from recent searches, for their artifact location (a report lists the artifacts of every run it found). */
+  private readonly recent = new Map<string, RunRecord>();
+
+  recentRun(id: string): RunRecord | undefined {
+    return this.recent.get(id);
+  }
+
+  private remember(run: RunRecord): void {
+    this.recent.delete(run.id);
+    this.recent.set(run.id, run);
+    if (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   async close(): Promise<void> {
