@@ -1,6 +1,6 @@
 /** The store reads behind %runs, %compare, %register_model, %report and the %end_run summary, as HTML / SVG / text. */
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Run } from '../core/entities.js';
+import { summaryKnown, UNKNOWN_SUMMARY, type Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
 import { defaultStorePath } from '../store/resolve-store.js';
 import { lttbIndices } from '../report/downsample.js';
@@ -32,7 +32,7 @@ export function runSummary(run: Run, summaries = true): string {
     k,
     fmt(s.value),
     s.step,
-    summaries ? s.count : '—',
+    summaries && summaryKnown(s) ? s.count : UNKNOWN_SUMMARY,
   ]);
   return (
     head +

@@ -46,6 +46,16 @@ export interface TrackingStoreCore {
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
   /** Every point of every metric of a run, in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
+  /**
+   * Optional, for stores behind a network: `keys` of many runs in few requests, by run id, each run's points ordered
+   * as `getAllMetricHistories`. Readers use it when present and read run by run otherwise.
+   */
+  /**
+   * Optional, for stores behind a network: a run as a recent search returned it, without a request, or undefined.
+   * Only for what never changes in a run (its id and artifact location), e.g. to list artifacts of searched runs.
+   */
+  recentRun?(id: string): RunRecord | undefined;
+  getMetricHistoriesBulk?(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>>;
 
   close(): Promise<void>;
 }
