@@ -131,6 +131,14 @@ export class MagicRuntime {
     }
   }
 
+  /** Points an autolog helper logged to `run` (tfjs callback, ml.js scores): shown in the live view. */
+  showMetrics(run: ActiveRun, metrics: Record<string, number>, step: number): void {
+    const live = this.options.live;
+    if (!live) return;
+    for (const [k, v] of Object.entries(metrics)) live.metric(run, k, v, step);
+    live.poll();
+  }
+
   lsmagic(_line: number): void {
     this.options.display.text(views.lsmagicText());
   }
