@@ -19,12 +19,14 @@ import {
 import { svgAsImage, toPlainText } from './html.js';
 import { createLiveView } from './live-view.js';
 import { findNotebookPath } from './notebook-path.js';
+import { provideOwnPackage } from './own-package.js';
 import { expandShorthand } from './shorthand.js';
 import { createSiteServer } from './site-server.js';
 import {
   createZmqServer,
   loadTslab,
   setDisplayWriter,
+  tslabTypeScript,
   type ConsoleLike,
   type Converter,
   type Executor,
@@ -124,6 +126,7 @@ const chartTitle = (svg: string): string =>
 /** Starts the kernel on a Jupyter connection file. Runs left RUNNING are ended KILLED when the kernel shuts down. */
 export async function startKernel(connectionFile: string): Promise<void> {
   const tslab = loadTslab();
+  provideOwnPackage(process.cwd(), tslabTypeScript());
   const node = tslab.createConverter({ isJS: false, isBrowser: false });
   let browser: Converter | undefined;
   const convs = {
