@@ -57,13 +57,14 @@ export function tfjsCallback(options: TfjsAutologOptions = {}): TfjsCallback {
         paramsLogged.add(run);
       }
     },
-    async onEpochEnd(_epoch, logs) {
-      if (!run || !logs) return;
+    onEpochEnd(_epoch, logs) {
+      if (!run || !logs) return Promise.resolve();
       const step = epochsSeen.get(run) ?? 0;
       epochsSeen.set(run, step + 1);
       const metrics: Record<string, number> = {};
       for (const [k, v] of Object.entries(logs)) if (typeof v === 'number') metrics[prefix + k] = v;
       logStep(run, metrics, step);
+      return Promise.resolve();
     },
     async onTrainEnd() {
       await run?.flush();

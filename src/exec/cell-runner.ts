@@ -74,7 +74,7 @@ const displayMaps = new WeakMap<object, Map<string, DisplayOutput[]>>();
 
 function displaysOf(kernel: object): Map<string, DisplayOutput[]> {
   let map = displayMaps.get(kernel);
-  if (!map) displayMaps.set(kernel, (map = new Map()));
+  if (!map) displayMaps.set(kernel, (map = new Map<string, DisplayOutput[]>()));
   return map;
 }
 

@@ -13,7 +13,7 @@ export type DisplayWriter = (data: Record<string, string>, displayId: string, up
 /** What the runtime tells the live view. */
 export interface LiveView {
   metric(run: ActiveRun, key: string, value: number, step: number): void;
-  /** Draws what changed when the last update is older than the interval (callers logging few points, e.g. per epoch). */
+  /** Draws what changed if the last update is older than the interval (for callers logging per epoch). */
   poll(): void;
   /** Draws what changed since the last update (after every cell). */
   flush(): void;

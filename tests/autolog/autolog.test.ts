@@ -16,12 +16,14 @@ let tracker: Tracker;
 before(async () => {
   tracker = await Tracker.open({ store: join(tempDir(), 'store') });
 });
-after(() => tracker.close());
+after(async () => {
+  await tracker.close();
+});
 
 /** A 4-8-3 dense network for iris, compiled with Adam at the given learning rate. */
 async function irisModel(learningRate: number) {
   const tf = await import('@tensorflow/tfjs');
-  tf.setBackend('cpu');
+  await tf.setBackend('cpu');
   const model = tf.sequential();
   model.add(tf.layers.dense({ inputShape: [4], units: 8, activation: 'relu' }));
   model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
@@ -92,7 +94,7 @@ describe('logEstimator', () => {
         seed: 3,
         noOOB: true,
         treeOptions: { maxDepth: 4 },
-      } as never);
+      });
       await logEstimator(rf, { run });
       rf.train(iris.getNumbers(), iris.getClassesAsNumber());
       const predicted = rf.predict(iris.getNumbers());

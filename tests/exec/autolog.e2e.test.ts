@@ -38,7 +38,7 @@ describe('autolog in a notebook', () => {
 
     const nb = JSON.parse(await readFile(out, 'utf8')) as Notebook;
     const live = (nb.cells[2]!.outputs ?? [])
-      .map((o) => (o.output_type === 'display_data' ? String(o.data?.['text/plain'] ?? '') : ''))
+      .map((o) => (o.output_type === 'display_data' ? ((o.data['text/plain'] as string | undefined) ?? '') : ''))
       .find((t) => t.startsWith('dense-8'));
     assert.ok(live, 'the fit cell has a live display');
     assert.match(live, /val_loss = [\d.]+ at step 7/);
