@@ -58,6 +58,6 @@ export function entriesOf(line: number, magic: string, value: unknown): [string[
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw atLine(line, invalid(msg.notAnObject(magic, value)));
   }
-  const entries = Object.entries(value);
+  const entries = Object.entries(value as Record<string, unknown>);
   return [entries.map(([k]) => k), entries.map(([, v]) => v)];
 }
