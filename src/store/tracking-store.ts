@@ -1,3 +1,4 @@
+import type { SampledHistory } from '../core/history-sample.js';
 import type { DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../core/entities.js';
 
 /**
@@ -42,8 +43,13 @@ export interface TrackingStoreCore {
    */
   openRunWriter(id: string): Promise<RunWriter>;
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
-  /** Every point of every metric of a run, in logging order (one read for reports). */
+  /** Every point of every metric of a run, each key in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
+  /**
+   * One history reduced to at most `maxPoints` buckets (min/max/last each, in step order), through the one shared
+   * downsampling path (src/core/history-sample.ts), so every backend returns the same buckets for the same points.
+   */
+  getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory>;
 
   close(): Promise<void>;
 }

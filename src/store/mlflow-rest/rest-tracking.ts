@@ -2,6 +2,7 @@
  * TrackingStore over MLflow's REST API. Search, filters, ordering and paging are the server's; this class maps
  * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
  */
+import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import { randomBytes } from 'node:crypto';
 import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
@@ -246,6 +247,11 @@ export class RestTracking implements TrackingStore {
       token = res.next_page_token || undefined;
     } while (token);
     return points;
+  }
+
+  /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
+  async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
   /** The histories of every metric of the run, fetched concurrently, ordered by timestamp then step. */
