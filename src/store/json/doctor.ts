@@ -158,9 +158,14 @@ function segmentProblem(dir: string): string | undefined {
 /** Whether the segment holds exactly `points` (the lines it covers), key by key in order; values compared bit for bit. */
 function sameSeries(segment: Segment, points: MetricPoint[]): boolean {
   const next = new Map<string, number>();
+  const columns = new Map<string, ReturnType<Segment['points']>>();
   for (const p of points) {
-    const entry = segment.entry(p.key);
-    const cols = entry && segment.points(entry);
+    let cols = columns.get(p.key);
+    if (!columns.has(p.key)) {
+      const entry = segment.entry(p.key);
+      cols = entry && segment.points(entry);
+      columns.set(p.key, cols);
+    }
     const i = next.get(p.key) ?? 0;
     next.set(p.key, i + 1);
     if (!cols || i >= cols.step.length) return false;
