@@ -1,6 +1,7 @@
 /**
  * Backend benchmarks: search of an mlruns folder against MLflow 2.12.2's own FileStore (cold processes, side by side),
- * and import json -> mlruns -> json of 1,000 runs x 5 metrics x 1,000 steps. Run: npm run build && node --import tsx bench/backends.ts
+ * and import json -> mlruns -> json of 1,000 runs x 5 metrics x 1,000 steps. Run: npm run build && node --import tsx
+ * bench/backends.ts
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

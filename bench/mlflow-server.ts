@@ -1,6 +1,7 @@
 /**
  * tracklab against a real MLflow 2.12 tracking server, side by side with MLflow's own Python client on the same server
- * in the same run. Run: node --import tsx bench/mlflow-server.ts (needs ../shared/mlflow-server or `pip install mlflow`).
+ * in the same run. Run: node --import tsx bench/mlflow-server.ts (needs ../shared/mlflow-server or `pip install
+ * mlflow`).
  */
 import { join } from 'node:path';
 import { Tracker } from '../src/index.js';

@@ -73,8 +73,9 @@ const base = baselineDir();
 const now = (await import('../src/index.js')) as unknown as Api;
 const then = (await import(join(base, 'src', 'index.ts'))) as Api;
 const NowRegistry = (await import('../src/store/json/json-registry.js')).JsonRegistry as unknown as RegistryCtor;
-const ThenRegistry = (await import(join(base, 'src', 'store', 'json', 'json-registry.ts')))
-  .JsonRegistry as RegistryCtor;
+const ThenRegistry = (
+  (await import(join(base, 'src', 'store', 'json', 'json-registry.ts'))) as { JsonRegistry: RegistryCtor }
+).JsonRegistry;
 const runs = { now: [] as number[], then: [] as number[] };
 const regs = { now: [] as number[], then: [] as number[] };
 for (let rep = 0; rep < 5; rep++) {

@@ -191,7 +191,9 @@ export class ActiveRun {
 
   /**
    * Saves a model into this run's artifacts (default folder "model") with a manifest, `tracklab-model.json`.
-   * @example const logged = await run.logModel(rf, { path: 'model', inputExample: X.slice(0, 5) }); // logged.uri === `runs:/${run.id}/model`
+   * @example
+   * const logged = await run.logModel(rf, { path: 'model', inputExample: X.slice(0, 5) });
+   * // logged.uri === `runs:/${run.id}/model`
    */
   async logModel(model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
     this.assertOpen();

@@ -1,6 +1,6 @@
 /**
- * The handle on the run the magics of a notebook log to, for what magics do not cover (notes, dicts, datasets).
- * It reads the kernel's runtime from a global, so the tracklab a notebook imports may be another copy than the kernel's.
+ * The handle on the run the magics of a notebook log to, for what magics do not cover (notes, dicts, datasets). It
+ * reads the kernel's runtime from a global, so the tracklab a notebook imports may be another copy than the kernel's.
  */
 import type { ActiveRun } from './active-run.js';
 import { badState } from './core/errors.js';

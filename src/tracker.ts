@@ -212,7 +212,8 @@ export class Tracker {
 
   /**
    * Searches runs with MLflow's filter and order_by syntax; pages with nextPageToken.
-   * @example await tracker.searchRuns({ experiments: ['iris'], filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'] });
+   * @example
+   * await tracker.searchRuns({ experiments: ['iris'], filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'] });
    */
   async searchRuns(query: SearchRunsQuery = {}): Promise<{ runs: Run[]; nextPageToken?: string }> {
     const experiments = await this.store.listExperiments('ALL');
@@ -391,7 +392,9 @@ export class Tracker {
    * Registers the model logged at `modelUri` (`runs:/<run id>/<path>`) as the next version of `name` (created if
    * missing), in MLflow's argument order. The older order `registerModel(name, modelUri)` still works and warns once:
    * it is recognised by a valid model name first and something that is not one (a URI) second.
-   * @example const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' }); // mv.version === 1
+   * @example
+   * const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' });
+   * // mv.version === 1
    */
   async registerModel(modelUri: string, name: string, options: RegisterOptions = {}): Promise<ModelVersion> {
     if (isModelName(modelUri) && !isModelName(name)) {
@@ -471,14 +474,18 @@ export class Tracker {
   }
 
   /**
-   * Loads a model by `runs:/<run id>/<path>`, `models:/name/3`, `models:/name/latest`, `models:/name/Production` or `models:/name@alias`.
+   * Loads a model by `runs:/<run id>/<path>`, `models:/name/3`, `models:/name/latest`, `models:/name/Production` or
+   * `models:/name@alias`.
    * @example const rf = await tracker.loadModel<RandomForestClassifier>('models:/iris-rf@champion'); rf.predict(X);
    */
   async loadModel<T = unknown>(uri: string): Promise<T> {
     return (await this.models.loadModel(uri)) as T;
   }
 
-  /** The run, experiment, git commit, datasets and history behind a version: lineage('iris-rf', 2) or lineage('models:/iris-rf@champion'). */
+  /**
+   * The run, experiment, git commit, datasets and history behind a version: lineage('iris-rf', 2) or
+   * lineage('models:/iris-rf@champion').
+   */
   async lineage(nameOrUri: string, version?: number | string): Promise<Lineage> {
     return this.models.lineage(nameOrUri, version);
   }

@@ -37,8 +37,8 @@ export const repoRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '
 export const distCli = join(repoRoot, 'dist', 'cli', 'main.js');
 
 /**
- * Random numbers in [0, 1) from a seed that the test prints, for choices such as kill points: a failure is replayed with
- * `TRACKLAB_TEST_SEED=<seed>`. Without the variable each run takes a new seed.
+ * Random numbers in [0, 1) from a seed that the test prints, for choices such as kill points: a failure is replayed
+ * with `TRACKLAB_TEST_SEED=<seed>`. Without the variable each run takes a new seed.
  *
  * @example const random = seededRandom(t); const killAfter = 5 + Math.floor(random() * 20);
  */

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `tracklab` command. It only defines the commands here; each command's module (and the tracker, the report, Jupyter)
- * loads when that command runs, so `--version` and `--help` stay close to a bare Node start.
- * Errors print one line on stderr and exit with the status of their code (README, "Exit statuses"); no stack traces.
+ * The `tracklab` command. It only defines the commands here; each command's module (and the tracker, the report,
+ * Jupyter) loads when that command runs, so `--version` and `--help` stay close to a bare Node start. Errors print one
+ * line on stderr and exit with the status of their code (README, "Exit statuses"); no stack traces.
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_STATUS, TracklabError } from '../core/errors.js';

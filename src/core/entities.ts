@@ -26,7 +26,9 @@ export interface MetricPoint {
   timestamp: number;
 }
 
-/** Running summary of a metric: the latest point (largest step, timestamp, value, as MLflow) plus min, max and count. */
+/**
+ * Running summary of a metric: the latest point (largest step, timestamp, value, as MLflow) plus min, max and count.
+ */
 export interface MetricSummary {
   value: number;
   step: number;

@@ -1,4 +1,6 @@
-/** Where a run comes from: user, script or notebook, git state, runtime versions. Computed once per process and folder. */
+/**
+ * Where a run comes from: user, script or notebook, git state, runtime versions. Computed once per process and folder.
+ */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /** Runs code on a Jupyter kernel through @jupyterlab/services and collects nbformat outputs. */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { Output } from './notebook-format.js';
+import { textOf } from '../core/format.js';
 
 export interface CellRun {
   status: 'ok' | 'error' | 'abort' | 'timeout';
@@ -71,7 +72,7 @@ function toOutput(m: KernelMessage.IIOPubMessage): Output | 'clear' | undefined 
       return {
         output_type: 'stream',
         name: c['name'] === 'stderr' ? 'stderr' : 'stdout',
-        text: String(c['text'] ?? ''),
+        text: textOf(c['text']),
       };
     case 'display_data':
       return {
@@ -89,8 +90,8 @@ function toOutput(m: KernelMessage.IIOPubMessage): Output | 'clear' | undefined 
     case 'error':
       return {
         output_type: 'error',
-        ename: String(c['ename'] ?? 'Error'),
-        evalue: String(c['evalue'] ?? ''),
+        ename: textOf(c['ename'], 'Error'),
+        evalue: textOf(c['evalue']),
         traceback: (c['traceback'] ?? []) as string[],
       };
     case 'clear_output':

@@ -218,7 +218,7 @@ function parseExecContext(text: string | undefined): { notebook: string; params:
 }
 
 function onceShutdown(runtime: MagicRuntime, executor: Executor, closeSite: () => void): () => void {
-  const innerClose = executor.close;
+  const innerClose = executor.close.bind(executor);
   let started = false;
   return () => {
     if (started) return;

@@ -414,6 +414,6 @@ function entriesOf(line: number, magic: string, value: unknown): [string[], unkn
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw atLine(line, invalid(msg.notAnObject(magic, value)));
   }
-  const entries = Object.entries(value);
+  const entries = Object.entries(value as Record<string, unknown>);
   return [entries.map(([k]) => k), entries.map(([, v]) => v)];
 }

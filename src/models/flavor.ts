@@ -39,7 +39,12 @@ const flavors = new Map<string, Flavor<never>>();
 
 /**
  * Adds a flavor, or replaces the one with the same name (so re-running a notebook cell works).
- * @example registerFlavor({ name: 'my-net', save: (m) => ({ files: { 'w.json': JSON.stringify(m.weights) } }), load: async (f) => new Net(JSON.parse(await f.readText('w.json'))) });
+ * @example
+ * registerFlavor({
+ *   name: 'my-net',
+ *   save: (m) => ({ files: { 'w.json': JSON.stringify(m.weights) } }),
+ *   load: async (f) => new Net(JSON.parse(await f.readText('w.json'))),
+ * });
  */
 export function registerFlavor<M>(flavor: Flavor<M>): void {
   if (typeof flavor?.name !== 'string' || !FLAVOR_NAME_RE.test(flavor.name)) {
@@ -50,7 +55,7 @@ export function registerFlavor<M>(flavor: Flavor<M>): void {
   if (typeof flavor.save !== 'function' || typeof flavor.load !== 'function') {
     throw invalid(`flavor "${flavor.name}" needs save(model, options) and load(files, config) functions`);
   }
-  flavors.set(flavor.name, flavor as unknown as Flavor<never>);
+  flavors.set(flavor.name, flavor);
 }
 
 export function getFlavor(name: string): Flavor<unknown> {
@@ -60,7 +65,7 @@ export function getFlavor(name: string): Flavor<unknown> {
       `flavor "${name}" is not registered in this process (known: ${listFlavors().join(', ')}); call registerFlavor({ name: "${name}", save, load }) first`,
     );
   }
-  return flavor as unknown as Flavor<unknown>;
+  return flavor;
 }
 
 export const listFlavors = (): string[] => [...flavors.keys()];
@@ -68,7 +73,7 @@ export const listFlavors = (): string[] => [...flavors.keys()];
 /** The first registered flavor (other than json) whose detect() claims the model, else json. */
 export function detectFlavor(model: unknown): Flavor<unknown> {
   for (const flavor of flavors.values()) {
-    if (flavor.name !== 'json' && flavor.detect?.(model)) return flavor as unknown as Flavor<unknown>;
+    if (flavor.name !== 'json' && flavor.detect?.(model)) return flavor;
   }
   return getFlavor('json');
 }

@@ -50,7 +50,7 @@ export const jsonFlavor: Flavor<unknown> = {
   },
   predict(model, input) {
     const predict = (model as { predict?: unknown } | null)?.predict;
-    return typeof predict === 'function' ? predict.call(model, input) : undefined;
+    return typeof predict === 'function' ? (predict as (x: unknown) => unknown).call(model, input) : undefined;
   },
 };
 

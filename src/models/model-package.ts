@@ -1,6 +1,6 @@
 /**
- * Writing a model folder into a run's artifacts and reading it back:
- * flavor.save -> files -> input example -> signature -> manifest (written last, so a folder with a manifest is complete).
+ * Writing a model folder into a run's artifacts and reading it back: flavor.save -> files -> input example -> signature
+ * -> manifest (written last, so a folder with a manifest is complete).
  */
 import { randomUUID } from 'node:crypto';
 import { corrupt, exists, invalid, notFound, TracklabError } from '../core/errors.js';

@@ -5,6 +5,7 @@
  * only when a model is loaded, so tracklab starts without it.
  */
 import { invalid } from '../core/errors.js';
+import { textOf } from '../core/format.js';
 import { registerFlavor, type Flavor } from './flavor.js';
 
 interface ForestLike {
@@ -31,7 +32,7 @@ export const randomForestFlavor: Flavor<ForestLike> = {
         'the ml-random-forest flavor saves RandomForestClassifier or RandomForestRegression models; use flavor "json" for plain data',
       );
     const json = model.toJSON();
-    if (!json.name || !KINDS.has(String(json.name)))
+    if (!json.name || !KINDS.has(textOf(json.name)))
       throw invalid('the random forest is not trained (toJSON() has no model name); train it before logging');
     return { files: { [DATA_FILE]: JSON.stringify(json) }, config: { data: DATA_FILE, kind: json.name } };
   },

@@ -25,7 +25,9 @@ export interface Signature {
 /**
  * Infers a schema: an array of records (or one record) gives named columns; a matrix gives a tensor [-1, width];
  * an array of scalars gives a tensor [-1].
- * @example inferSchema([{ x: 1.5, label: 'a' }]) // [{ name: 'x', type: 'double', required: true }, { name: 'label', type: 'string', required: true }]
+ * @example
+ * inferSchema([{ x: 1.5, label: 'a' }]);
+ * // [{ name: 'x', type: 'double', required: true }, { name: 'label', type: 'string', required: true }]
  */
 export function inferSchema(example: unknown, what = 'input example'): SchemaItem[] {
   if (Array.isArray(example) && example.length > 0 && example.every(Array.isArray))

@@ -3,6 +3,7 @@
  * (HTML, SVG, XML, JS, or anything unknown) gets a `.txt` suffix, because the site's origin must never serve a page or
  * script a run author wrote. Previews are built from the bytes (pure), for small files only.
  */
+import { textOf } from '../core/format.js';
 import { isVegaLiteSpec } from './chart-specs.js';
 import { notebookView, type NotebookView } from './notebook.js';
 
@@ -195,13 +196,13 @@ export function readManifest(path: string, text: string): ModelManifestView | nu
     const cols = (v: unknown): { name: string; type: string }[] =>
       Array.isArray(v)
         ? v.map((c: { name?: unknown; type?: unknown }) => ({
-            name: String(c?.name ?? ''),
-            type: String(c?.type ?? ''),
+            name: textOf(c?.name),
+            type: textOf(c?.type),
           }))
         : [];
     return {
       path: path.replace(/\/?tracklab-model\.json$/, '') || '.',
-      flavor: String(m.flavor ?? ''),
+      flavor: textOf(m.flavor),
       inputs: cols(m.signature?.inputs),
       outputs: cols(m.signature?.outputs),
     };

@@ -12,7 +12,9 @@ import { lttbIndices, MAX_NON_FINITE, smooth, type Series } from './downsample.j
 /** Points drawn per history chart in total: many overlaid runs share it, so 10 runs x 10k steps stays fast. */
 export const CHART_POINT_BUDGET = 3000;
 
-/** Ten distinct hues per theme (category10, brightened for dark backgrounds); past ten, a dash pattern tells runs apart. */
+/**
+ * Ten distinct hues per theme (category10, brightened for dark backgrounds); past ten, a dash pattern tells runs apart.
+ */
 export const PALETTE = [
   '#1f77b4',
   '#e8590c',
@@ -226,7 +228,7 @@ export function singleValueSpec(title: string, lines: readonly HistoryLine[], wi
         scale: { domain: lines.map((l) => l.label), range: lines.map((l, i) => (l.style ?? runStyle(i)).color) },
       },
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** Colour of each run by label; runs without one are drawn in a neutral grey. */
@@ -302,7 +304,7 @@ export function scatterSpec(
         { field: 'y', type: 'quantitative', title: dimTitle(y), format: NUM },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 const fmt = (v: number): string => String(Number(v.toPrecision(4)));
@@ -446,7 +448,7 @@ export function barsSpec(
         { field: 'y', type: 'quantitative', title: metric, format: NUM },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 /**
@@ -471,7 +473,9 @@ export function rankParams(runs: readonly ChartRun[], metric: string): string[] 
   return spreads.sort((a, b) => b.spread - a.spread || (a.key < b.key ? -1 : 1)).map((s) => s.key);
 }
 
-/** The param that explains most of the metric: scatter plots default to it, so the first chart answers "what mattered?". */
+/**
+ * The param that explains most of the metric: scatter plots default to it, so the first chart answers "what mattered?".
+ */
 export const mostVaryingParam = (runs: readonly ChartRun[], metric: string): string | null =>
   rankParams(runs, metric)[0] ?? null;
 

@@ -1,9 +1,11 @@
 /**
  * Phase 1 of the report pipeline (collect -> view models -> chart specs -> render -> write): where the data comes from.
  * The builder reads through the small `ReportSource` interface, so tests hand it plain data (`createMemorySource`) and
- * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at once.
+ * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at
+ * once.
  */
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
+import { textOf } from '../core/format.js';
 
 export interface HistoryPoint {
   step: number;
@@ -146,8 +148,8 @@ export function normalizeModel(raw: unknown): RegisteredModelData {
 /** The registry writes every history field, with null where it does not apply, and versions as numbers. */
 function normalizeHistoryEntry(raw: unknown): ModelHistoryEntry {
   const h = (raw ?? {}) as Record<string, unknown>;
-  const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-  const entry: ModelHistoryEntry = { at: Number(h['at'] ?? 0), action: String(h['action'] ?? '') };
+  const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : textOf(v));
+  const entry: ModelHistoryEntry = { at: Number(h['at'] ?? 0), action: textOf(h['action']) };
   for (const key of ['user', 'version', 'from', 'to', 'alias', 'comment'] as const) {
     const value = text(h[key]);
     if (value !== undefined) entry[key] = value;

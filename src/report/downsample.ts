@@ -31,7 +31,7 @@ export const DISPLAY_POINTS = 1000;
  */
 export function lttbIndices(xs: readonly number[], ys: readonly (number | null)[], threshold: number): number[] {
   const idx: number[] = [];
-  for (let i = 0; i < ys.length; i++) if (ys[i] !== null && Number.isFinite(ys[i] as number)) idx.push(i);
+  for (let i = 0; i < ys.length; i++) if (ys[i] !== null && Number.isFinite(ys[i])) idx.push(i);
   if (threshold >= idx.length || threshold < 3) return idx;
   const out: number[] = [idx[0] as number];
   const every = (idx.length - 2) / (threshold - 2);

@@ -3,6 +3,7 @@
  * images), code with its execution count, and outputs as text or images. Nothing from the notebook runs under the
  * site's CSP: HTML outputs are shown by their plain-text form, or as their source text, never as markup.
  */
+import { textOf } from '../core/format.js';
 import { renderMarkdown } from './markdown.js';
 
 export type NotebookOutput =
@@ -58,7 +59,7 @@ function output(raw: Record<string, unknown>): NotebookOutput | null {
       return {
         kind: 'text',
         text: cap(joined(raw['text']).replace(ANSI, '')),
-        stream: String(raw['name'] ?? 'stdout'),
+        stream: textOf(raw['name'], 'stdout'),
       };
     case 'error':
       return {
@@ -97,5 +98,5 @@ export function notebookView(text: string): NotebookView | null {
       .filter((o): o is NotebookOutput => o !== null);
     return { kind: 'code', prompt: `[${typeof count === 'number' ? count : ' '}]`, source, outputs };
   });
-  return { language: String(nb.metadata?.kernelspec?.language ?? ''), cells, truncated: nb.cells.length > MAX_CELLS };
+  return { language: textOf(nb.metadata?.kernelspec?.language), cells, truncated: nb.cells.length > MAX_CELLS };
 }

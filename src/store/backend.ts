@@ -27,7 +27,10 @@ export type BackendKind = 'json' | 'mlruns' | 'mlflow-rest' | 'sqlite' | (string
 
 export interface Backend {
   readonly kind: BackendKind;
-  /** the URI the store was opened with, normalised, e.g. `file:///home/me/project/tracklab` or `mlruns:///home/me/mlruns` */
+  /**
+   * the URI the store was opened with, normalised, e.g. `file:///home/me/project/tracklab` or
+   * `mlruns:///home/me/mlruns`
+   */
   readonly uri: string;
   readonly tracking: TrackingStore;
   /** absent when the backend keeps no model registry */

@@ -15,7 +15,9 @@ export interface TrackingStore extends TrackingStoreCore {
   searchRuns(query: RunSearch): Promise<RunPage>;
 }
 
-/** What a tracking backend does besides search; a folder backend implements this and gets search from search-records.ts. */
+/**
+ * What a tracking backend does besides search; a folder backend implements this and gets search from search-records.ts.
+ */
 export interface TrackingStoreCore {
   /** The URI the store was opened with, e.g. `file:///home/me/project/tracklab`. */
   readonly uri: string;

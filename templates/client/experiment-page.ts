@@ -150,8 +150,11 @@ export function initExperimentPage(): (() => void) | null {
     column: (id, on, hiddenByDefault) => {
       const show = new Set(state.show);
       const hide = new Set(state.hide);
-      if (hiddenByDefault) on ? show.add(id) : show.delete(id);
-      else on ? hide.delete(id) : hide.add(id);
+      if (hiddenByDefault) {
+        if (on) show.add(id);
+        else show.delete(id);
+      } else if (on) hide.delete(id);
+      else hide.add(id);
       change({ show, hide });
     },
     revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),

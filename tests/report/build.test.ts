@@ -53,7 +53,8 @@ test('every page has the CSP meta tag, relative links only, no inline script or 
   for (const f of listFiles(out).filter((x) => x.endsWith('.html'))) {
     const html = readFileSync(path.join(out, f), 'utf8');
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#x27;')}">`), f);
-    // Resources (src, stylesheet, icon) are relative; only user links (<a href>) may point elsewhere, and only over http(s).
+    // Resources (src, stylesheet, icon) are relative; only user links (<a href>) may point elsewhere, and only over
+    // http(s).
     for (const [, url] of html.matchAll(/(?:src|<link[^>]*href)="([^"]*)"/g))
       assert.ok(!/^(\/|[a-z]+:)/i.test(url!) || url === 'data:,', `${f}: ${url}`);
     for (const [, url] of html.matchAll(/<a [^>]*href="([^"]*)"/g))

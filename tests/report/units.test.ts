@@ -196,8 +196,9 @@ test('encodeHistories: the data-file series equal toSeries; only downsampled his
     value: i === 10 ? Number.NaN : Math.sin(i / 50),
   }));
   const { series, full } = encodeHistories([{ key: 'val "loss", top/1', points }], 500);
-  assert.deepEqual(unpackSeries(JSON.parse(series[0]!)), toSeries('val "loss", top/1', points, 500));
-  assert.deepEqual(JSON.parse(series[0]!).nonFinite, [[2989, 'NaN']]);
+  const packed = JSON.parse(series[0]!) as Parameters<typeof unpackSeries>[0];
+  assert.deepEqual(unpackSeries(packed), toSeries('val "loss", top/1', points, 500));
+  assert.deepEqual(packed.nonFinite, [[2989, 'NaN']]);
   const all = JSON.parse(full![0]!) as { values: (number | string)[]; steps: unknown };
   assert.deepEqual(all.steps, { a: [0, 1] }, 'evenly spaced steps are two numbers');
   assert.equal(all.values.length, 3000);

@@ -1,7 +1,7 @@
 /**
- * A full disk (ENOSPC on a small tmpfs) at every kind of write: a write that fails leaves each file ending in a complete
- * line, nothing unwritten is lost from memory, and a retry after space is freed stores everything exactly once.
- * Mounting needs root; where mount is refused the tests are skipped with that reason.
+ * A full disk (ENOSPC on a small tmpfs) at every kind of write: a write that fails leaves each file ending in a
+ * complete line, nothing unwritten is lost from memory, and a retry after space is freed stores everything exactly
+ * once. Mounting needs root; where mount is refused the tests are skipped with that reason.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -27,7 +27,9 @@ function mountTmpfs(size: string): string | undefined {
   return dir;
 }
 
-/** Fills the disk, leaving `spare` bytes free, so the next large write stops part way. Returns a function freeing it. */
+/**
+ * Fills the disk, leaving `spare` bytes free, so the next large write stops part way. Returns a function freeing it.
+ */
 function fillDisk(dir: string, spare: number): () => void {
   writeFileSync(join(dir, 'spare'), Buffer.alloc(spare));
   try {

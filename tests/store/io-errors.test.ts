@@ -1,6 +1,6 @@
 /**
- * ENOSPC on a real file system (a tiny tmpfs) and EPERM from an immutable folder: a clear error naming the file, and what was stored is intact.
- * Mounting needs root; where mount is refused the tests are skipped with that reason.
+ * ENOSPC on a real file system (a tiny tmpfs) and EPERM from an immutable folder: a clear error naming the file, and
+ * what was stored is intact. Mounting needs root; where mount is refused the tests are skipped with that reason.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,6 +1,7 @@
 /**
  * lowdb documents made safe for many processes: a lowdb Adapter that refuses corrupt files instead of replacing them,
- * and writes through a unique temp file + fsync + rename; `updateDocument` re-reads and writes under a cross-process lock.
+ * and writes through a unique temp file + fsync + rename; `updateDocument` re-reads and writes under a cross-process
+ * lock.
  */
 import { readFileSync } from 'node:fs';
 import type { Adapter } from 'lowdb';

@@ -1,11 +1,12 @@
 /**
  * Cross-process locking around shared documents, held only around the I/O itself (never across user code).
  *
- * The lock is a file `<file>.lock` created exclusively, holding its owner `{ pid, host, token }`; its mtime is refreshed
- * while held. A lock whose mtime is older than the stale timeout is taken over only when its owner is gone: a process on
- * this host that still exists (stopped by SIGSTOP, a closed laptop lid, a long GC pause) keeps its lock however long it
- * pauses, so it can never resume and commit over a newer document. Holders on other hosts cannot be checked, so their
- * stale locks are taken over; `assertHeld` (the fence, called at commit) then catches a holder whose lock was taken.
+ * The lock is a file `<file>.lock` created exclusively, holding its owner `{ pid, host, token }`; its mtime is
+ * refreshed while held. A lock whose mtime is older than the stale timeout is taken over only when its owner is gone: a
+ * process on this host that still exists (stopped by SIGSTOP, a closed laptop lid, a long GC pause) keeps its lock
+ * however long it pauses, so it can never resume and commit over a newer document. Holders on other hosts cannot be
+ * checked, so their stale locks are taken over; `assertHeld` (the fence, called at commit) then catches a holder whose
+ * lock was taken.
  */
 import {
   closeSync,
@@ -42,7 +43,9 @@ export interface LockHandle {
   release(): void;
 }
 
-/** Raised by the fence when a holder finds its lock taken over; the write is refused and may be retried from a re-read. */
+/**
+ * Raised by the fence when a holder finds its lock taken over; the write is refused and may be retried from a re-read.
+ */
 export class LockLostError extends TracklabError {
   constructor(file: string) {
     super(
@@ -128,7 +131,9 @@ function takeOver(lockFile: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** Takes the lock, waiting while another process holds it; any other failure (EPERM, ENOSPC, ...) is reported at once. */
+/**
+ * Takes the lock, waiting while another process holds it; any other failure (EPERM, ENOSPC, ...) is reported at once.
+ */
 export async function acquire(file: string): Promise<LockHandle> {
   const lockFile = `${file}.lock`;
   const owner: Owner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };

@@ -1,7 +1,8 @@
 /**
  * Folded runs, kept by the size and mtime of their run.jsonl. Run logs only grow, so a changed log always has a new
- * size. The cache is derived data: it is saved to `<store>/.cache/runs.json` after a listing that had to read many logs,
- * so the next cold process stats files instead of opening them; a missing or unreadable cache file is simply rebuilt.
+ * size. The cache is derived data: it is saved to `<store>/.cache/runs.json` after a listing that had to read many
+ * logs, so the next cold process stats files instead of opening them; a missing or unreadable cache file is simply
+ * rebuilt.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The side of a run's files written by the process that logs it. Params, tags and inputs are appended to run.jsonl as
- * they come; metric points go to metrics.jsonl, their latest values to run.jsonl on flush. Before each change the writer
- * reads what other processes appended since (a tag, a delete) so its checks see them.
+ * they come; metric points go to metrics.jsonl, their latest values to run.jsonl on flush. Before each change the
+ * writer reads what other processes appended since (a tag, a delete) so its checks see them.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -24,7 +24,7 @@ const BATCH_POINTS = 1000;
 export class RestRunWriter implements RunWriter {
   private buffer: PendingPoint[] = [];
   private chain: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: Error | undefined;
   private queue: SpoolFile | undefined;
 
   constructor(
@@ -89,7 +89,7 @@ export class RestRunWriter implements RunWriter {
     this.chain = this.chain
       .then(() => this.send(points))
       .catch((error: unknown) => {
-        this.failure ??= error;
+        this.failure ??= error instanceof Error ? error : new Error(`MLflow request failed: ${String(error)}`);
       });
   }
 

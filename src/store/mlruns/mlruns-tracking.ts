@@ -239,7 +239,8 @@ export class MlrunsTracking implements TrackingStore {
     }
     this.cache.save();
     const page = searchRecords(records, query);
-    return { ...page, runs: page.runs.map(copyRecord) }; // only the page is copied; the rest stays shared with the cache
+    // only the page is copied; the rest stays shared with the cache
+    return { ...page, runs: page.runs.map(copyRecord) };
   }
 
   /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */
