@@ -85,12 +85,15 @@ async function readVsMlflow(): Promise<void> {
         join(import.meta.dirname, 'workers', 'mlflow_history.py'),
         'sqlite',
         join(dir, 'mlflow.db'),
-        id,
+        sqliteId,
         'loss',
       ]),
     );
   }
   const ours = rows[0]![1];
+  for (const [name, results] of rows)
+    if (results.some((r) => r['count'] !== n))
+      throw new Error(`${name} read ${results[0]?.['count']} points, not ${n}`);
   console.log(`### Read one ${n.toLocaleString('en-US')}-point history (medians of 3 fresh processes)\n`);
   console.log('| reader | first read (ms) | warm read (ms) | first: x tracklab | warm: x tracklab |');
   console.log('|---|---:|---:|---:|---:|');
