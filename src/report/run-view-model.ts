@@ -1,6 +1,6 @@
 /** Phase 2 for one run page (and its data file). Pure. */
 import type { Run } from '../core/entities.js';
-import { TAGS } from '../core/entities.js';
+import { summaryKnown, TAGS, UNKNOWN_SUMMARY } from '../core/entities.js';
 import type { ModelManifestView, Preview } from './artifacts.js';
 import { formatBytes, formatDuration, formatNumber, formatTime, isSafeUrl } from './format.js';
 import { renderMarkdown } from './markdown.js';
@@ -87,9 +87,9 @@ export function runPage(input: RunPageInput) {
       return {
         key,
         latest: formatNumber(run.metrics[key] ?? s?.value),
-        min: known ? formatNumber(s?.min) : '—',
-        max: known ? formatNumber(s?.max) : '—',
-        steps: !known ? '—' : s ? String(s.count) : '',
+        min: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.min),
+        max: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.max),
+        steps: !known ? UNKNOWN_SUMMARY : s ? (summaryKnown(s) ? String(s.count) : UNKNOWN_SUMMARY) : '',
         lastStep: s ? String(s.step) : '',
       };
     }),

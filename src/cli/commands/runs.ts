@@ -1,5 +1,5 @@
 /** `tracklab runs list|show|delete|restore|end`. */
-import type { Run } from '../../core/entities.js';
+import { summaryKnown, type Run } from '../../core/entities.js';
 import type { Tracker } from '../../tracker.js';
 import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
@@ -79,7 +79,7 @@ function describeRun(run: Run, summaries = true): string {
     entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
   const metrics = Object.entries(run.metricSummaries).map(([k, s]): [string, string] => [
     k,
-    `${formatNumber(s.value)} (step ${s.step}, ${summaries ? s.count : '—'} points)`,
+    `${formatNumber(s.value)} (step ${s.step}, ${summaries && summaryKnown(s) ? `${s.count} points` : 'latest value only'})`,
   ]);
   return (
     [

@@ -10,7 +10,11 @@ import { ioError } from '../../core/errors.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
+import { compactSeries } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, RUN_LOG, type RunEvent } from './run-log.js';
+
+/** Runs that appended at least this many bytes of points (about 4,000) are compacted when they end. */
+export const COMPACT_AT_END_BYTES = 256 << 10;
 
 export class JsonRunWriter implements RunWriter {
   private readonly log: MetricLog;
@@ -78,8 +82,22 @@ export class JsonRunWriter implements RunWriter {
       }
       this.log.close();
       closeSync(this.fd);
+      this.compactIfLarge();
       this.onEnd();
     });
+  }
+
+  /**
+   * A run that logged at least COMPACT_AT_END_BYTES gets its segment now, so its histories read fast from then on;
+   * smaller runs read their lines in a few milliseconds and skip it, which keeps ending many small runs cheap.
+   */
+  private compactIfLarge(): void {
+    if (this.log.bytesWritten < COMPACT_AT_END_BYTES) return;
+    try {
+      compactSeries(this.dir);
+    } catch {
+      // derived data only: the lines stay the truth and a later read or `tracklab compact` retries
+    }
   }
 
   /** Writes buffered points out, then `events` plus the metric summaries that changed, in one append. */
@@ -88,18 +106,26 @@ export class JsonRunWriter implements RunWriter {
     const metrics = this.log.changed();
     if (metrics) events.unshift({ op: 'metrics', metrics });
     if (events.length === 0) return;
-    appendEvents(this.file, events, this.fd);
+    const written = appendEvents(this.file, events, this.fd);
     this.log.markWritten(metrics);
     // apply our own lines through the same fold as everyone else's, in file order
-    this.catchUp();
+    this.catchUp(written);
   }
 
-  /** Folds lines appended since `offset` (by others, and our own just written); our metric lines are skipped. */
-  private catchUp(): void {
+  /**
+   * Folds lines appended since `offset` (by others, and our own just written); our metric lines are skipped. When the
+   * file grew by exactly `ours`, nobody else appended and our own bytes are folded without reading them back.
+   */
+  private catchUp(ours?: Buffer): void {
     const size = fstatSync(this.fd).size;
     if (size <= this.offset) return;
-    const bytes = Buffer.alloc(size - this.offset);
-    readSync(this.fd, bytes, 0, bytes.length, this.offset);
+    let bytes: Buffer;
+    if (ours !== undefined && size === this.offset + ours.length) {
+      bytes = ours;
+    } else {
+      bytes = Buffer.alloc(size - this.offset);
+      readSync(this.fd, bytes, 0, bytes.length, this.offset);
+    }
     const folded = applyLines(this.run, bytes.toString('utf8'), this.file, this.lineCount + 1, true);
     this.offset += folded.bytes;
     this.lineCount += folded.lines;

@@ -7,7 +7,7 @@
  * <root>/.trash/<exp id>/...   deleted experiments, moved there whole
  * <root>/models/<name>/...     the registry (mlruns-registry.ts)
  */
-import type { Experiment, MetricPoint, MetricSummary, RunStatus } from '../../core/entities.js';
+import type { Experiment, MetricPoint, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { corrupt } from '../../core/errors.js';
 
 export const META = 'meta.yaml';
@@ -88,18 +88,10 @@ export function experimentMeta(e: Experiment, artifactLocation: string): Record<
 }
 
 /** What a run's meta.yaml holds, in tracklab's names. */
-export interface RunInfo {
-  id: string;
-  experimentId: string;
-  name: string;
-  status: RunStatus;
-  startTime: number;
-  endTime: number | null;
-  lifecycleStage: 'active' | 'deleted';
-  deletedTime: number | null;
-  user: string;
-  artifactUri: string;
-}
+export type RunInfo = Pick<
+  RunRecord,
+  'id' | 'experimentId' | 'name' | 'status' | 'startTime' | 'endTime' | 'lifecycleStage' | 'deletedTime' | 'user'
+> & { artifactUri: string };
 
 export function runInfoFromMeta(meta: Record<string, unknown>, file: string): RunInfo {
   const stage = meta['lifecycle_stage'] ?? 'active';
