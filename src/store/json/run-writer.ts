@@ -57,9 +57,16 @@ export class JsonRunWriter implements RunWriter {
     });
   }
 
-  end(status: RunStatus, endTime: number): Promise<void> {
+  end(status: RunStatus, endTime: number, options: { durable?: boolean } = {}): Promise<void> {
     return this.serial(async () => {
       this.append([{ op: 'status', status, endTime }]);
+      if (options.durable === false) {
+        this.log.writeOut();
+        this.log.close();
+        closeSync(this.fd);
+        this.onEnd();
+        return;
+      }
       // one journal commit can serve all four: the run's log and series, and the folders that name them
       const dirs = [this.dir, dirname(this.dir)].map((d) => openSync(d, 'r'));
       try {
