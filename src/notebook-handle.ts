@@ -4,6 +4,7 @@
  */
 import type { ActiveRun } from './active-run.js';
 import { badState } from './core/errors.js';
+import { trackerMessages as msg } from './tracker-messages.js';
 
 const RUNTIME_GLOBAL = 'tracklab$';
 
@@ -18,9 +19,8 @@ const RUNTIME_GLOBAL = 'tracklab$';
  */
 export function activeRun(): ActiveRun {
   const runtime = (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] as { activeRun?: ActiveRun } | undefined;
-  if (!runtime)
-    throw badState('activeRun() works in the tracklab kernel only; in scripts keep the run tracker.startRun() returns');
+  if (!runtime) throw badState(msg.notInKernel());
   const run = runtime.activeRun;
-  if (!run) throw badState('no active run; start one with %start_run or make the cell a run with %%track');
+  if (!run) throw badState(msg.noActiveRun());
   return run;
 }

@@ -22,16 +22,17 @@ export function lsmagicText(): string {
 }
 
 /** The %end_run summary: status, duration, params and latest metrics. */
-export function runSummary(run: Run): string {
+export function runSummary(run: Run, summaries = true): string {
   const head =
     `<p><b>${esc(run.name)}</b> <code>${esc(shortId(run.id))}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
+  // a store that keeps only the latest value (an MLflow server) cannot count points: "—"
   const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [
     k,
     fmt(s.value),
     s.step,
-    summaryKnown(s) ? s.count : UNKNOWN_SUMMARY,
+    summaries && summaryKnown(s) ? s.count : UNKNOWN_SUMMARY,
   ]);
   return (
     head +
@@ -283,7 +284,7 @@ export function storeText(
 
 /** The %end_run summary of a run by id. */
 export async function runSummaryOf(tracker: Tracker, id: string): Promise<string> {
-  return runSummary(await tracker.getRun(id));
+  return runSummary(await tracker.getRun(id), tracker.capabilities.metricSummaries);
 }
 
 const canonicalStage = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();

@@ -4,6 +4,7 @@
  * load the same from any store backend.
  */
 import { badState, invalid } from '../core/errors.js';
+import { modelMessages as msg } from './messages.js';
 
 /** The files of a model folder, for a flavor's loader. */
 export interface ModelFiles {
@@ -48,12 +49,10 @@ const flavors = new Map<string, Flavor<never>>();
  */
 export function registerFlavor<M>(flavor: Flavor<M>): void {
   if (typeof flavor?.name !== 'string' || !FLAVOR_NAME_RE.test(flavor.name)) {
-    throw invalid(
-      `flavor name ${JSON.stringify(flavor?.name)} is invalid: use lower-case letters, digits, "_", "-" and "." (e.g. "my-net")`,
-    );
+    throw invalid(msg.flavorNameInvalid(flavor?.name));
   }
   if (typeof flavor.save !== 'function' || typeof flavor.load !== 'function') {
-    throw invalid(`flavor "${flavor.name}" needs save(model, options) and load(files, config) functions`);
+    throw invalid(msg.flavorFunctionsMissing(flavor.name));
   }
   flavors.set(flavor.name, flavor);
 }
@@ -61,9 +60,7 @@ export function registerFlavor<M>(flavor: Flavor<M>): void {
 export function getFlavor(name: string): Flavor<unknown> {
   const flavor = flavors.get(name);
   if (!flavor) {
-    throw badState(
-      `flavor "${name}" is not registered in this process (known: ${listFlavors().join(', ')}); call registerFlavor({ name: "${name}", save, load }) first`,
-    );
+    throw badState(msg.flavorUnknown(name, listFlavors()));
   }
   return flavor;
 }

@@ -190,7 +190,7 @@ export interface ModelManifestView {
   outputs: { name: string; type: string }[];
 }
 
-export function readManifest(path: string, text: string): ModelManifestView | null {
+export function readManifestView(path: string, text: string): ModelManifestView | null {
   try {
     const m = JSON.parse(text) as { flavor?: unknown; signature?: { inputs?: unknown; outputs?: unknown } };
     const cols = (v: unknown): { name: string; type: string }[] =>

@@ -8,11 +8,9 @@ import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
 import { textOf } from '../core/format.js';
 import { HistoryWindows, type BulkRead } from './history-windows.js';
 
-export interface HistoryPoint {
-  step: number;
-  value: number;
-  timestamp: number;
-}
+import type { HistoryPoint } from '../tracker.js';
+// the report reads metric histories as the tracker returns them
+export type { HistoryPoint } from '../tracker.js';
 
 export interface ModelVersionData {
   version: string;
@@ -61,6 +59,16 @@ export interface ReportSource {
   /** Undefined when the store has no model registry. */
   listRegisteredModels?(): Promise<RegisteredModelData[]>;
   close?(): Promise<void>;
+  /** What the store cannot give (absent: everything); pages show "—" and a one-line note instead. */
+  capabilities?: SourceCapabilities;
+}
+
+/** The backend capabilities the report reads (store/backend.ts). */
+export interface SourceCapabilities {
+  /** min, max and count of each metric's points */
+  metricSummaries?: boolean;
+  /** a history of stage and alias changes */
+  registryHistory?: boolean;
 }
 
 /** The subset of the Tracker API (issue 2) the report uses. */
@@ -75,6 +83,7 @@ export interface TrackerLike {
   listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   close(): Promise<void>;
+  readonly capabilities?: SourceCapabilities;
 }
 
 interface RegistryLike {
@@ -112,6 +121,10 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     readArtifact: (runId, path) => tracker.readArtifact(runId, path),
     close: () => tracker.close(),
   };
+  if (tracker.capabilities) {
+    const { metricSummaries, registryHistory } = tracker.capabilities;
+    source.capabilities = { metricSummaries, registryHistory };
+  }
   const histories = registry.getMetricHistories;
   if (typeof histories === 'function') {
     source.getMetricHistories = async (runId) => (await windows?.get(runId)) ?? histories.call(tracker, runId);

@@ -12,14 +12,14 @@ export type NotebookOutput =
   | { kind: 'html'; text: string }
   | { kind: 'error'; text: string };
 
-export type NotebookCell =
+export type NotebookCellView =
   | { kind: 'markdown'; html: string }
   | { kind: 'code'; prompt: string; source: string; outputs: NotebookOutput[] }
   | { kind: 'raw'; source: string };
 
 export interface NotebookView {
   language: string;
-  cells: NotebookCell[];
+  cells: NotebookCellView[];
   truncated: boolean;
 }
 
@@ -88,7 +88,7 @@ export function notebookView(text: string): NotebookView | null {
     return null;
   }
   if (!nb || typeof nb !== 'object' || !Array.isArray(nb.cells)) return null;
-  const cells: NotebookCell[] = nb.cells.slice(0, MAX_CELLS).map((c: Record<string, unknown>) => {
+  const cells: NotebookCellView[] = nb.cells.slice(0, MAX_CELLS).map((c: Record<string, unknown>) => {
     const source = cap(joined(c['source']));
     if (c['cell_type'] === 'markdown') return { kind: 'markdown', html: renderMarkdown(source) };
     if (c['cell_type'] !== 'code') return { kind: 'raw', source };

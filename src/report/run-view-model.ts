@@ -29,6 +29,8 @@ export interface RunPageInput {
   artifacts: readonly ArtifactItem[];
   models: readonly ModelManifestView[];
   registered: readonly { text: string; href: string; stageClass: string }[];
+  /** false when the store keeps only each metric's latest value: min, max and points show "—" */
+  summaries?: boolean;
 }
 
 const KNOWN_HOSTS: Record<string, (path: string, sha: string) => string> = {
@@ -81,12 +83,14 @@ export function runPage(input: RunPageInput) {
       .map((key) => ({ key, value: run.params[key] ?? '' })),
     metrics: metricKeys.map((key) => {
       const s = run.metricSummaries[key];
+      // a store that keeps only the latest value (an MLflow server) says so per run or per summary
+      const known = input.summaries !== false && (!s || summaryKnown(s));
       return {
         key,
         latest: formatNumber(run.metrics[key] ?? s?.value),
-        min: s && !summaryKnown(s) ? UNKNOWN_SUMMARY : formatNumber(s?.min),
-        max: s && !summaryKnown(s) ? UNKNOWN_SUMMARY : formatNumber(s?.max),
-        steps: s ? (summaryKnown(s) ? String(s.count) : UNKNOWN_SUMMARY) : '',
+        min: known ? formatNumber(s?.min) : UNKNOWN_SUMMARY,
+        max: known ? formatNumber(s?.max) : UNKNOWN_SUMMARY,
+        steps: !known ? UNKNOWN_SUMMARY : s ? String(s.count) : '',
         lastStep: s ? String(s.step) : '',
       };
     }),
@@ -97,6 +101,10 @@ export function runPage(input: RunPageInput) {
         const value = tags[key] ?? '';
         return { key, value, href: isSafeUrl(value) ? value : null };
       }),
+    summariesNote:
+      input.summaries === false
+        ? 'Min, max and points: — (this store keeps only the latest value of each metric; the charts show its history).'
+        : '',
     noteHtml: tags[TAGS.note] ? renderMarkdown(tags[TAGS.note] ?? '') : '',
     datasets: run.inputs.map((d) => ({
       name: d.name,

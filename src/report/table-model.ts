@@ -19,7 +19,7 @@ export interface Column {
   why?: string;
 }
 
-export interface Cell {
+export interface TableCell {
   text: string;
   /** full value when `text` is shortened or rounded */
   title?: string;
@@ -84,14 +84,14 @@ export function columnsFor(runs: readonly Run[], main: MainMetric | null = null)
 
 const MAX_CELL = 160;
 
-export function shorten(text: string, max = MAX_CELL): Cell {
+export function shorten(text: string, max = MAX_CELL): TableCell {
   return text.length > max
     ? { text: `${text.slice(0, max - 1)}…`, title: text }
     : { text, ...(text.length > 24 ? { title: text } : {}) };
 }
 
 /** Metric values as they are read in a table: 4 significant digits, the exact value on hover. */
-function metricCell(v: number | undefined): Cell {
+function metricCell(v: number | undefined): TableCell {
   if (v === undefined) return { text: '', numeric: true };
   const text = formatShort(v);
   const full = formatNumber(v);
@@ -99,7 +99,7 @@ function metricCell(v: number | undefined): Cell {
 }
 
 /** One cell's text. `metrics` may be decoded from the page data (non-finite values as numbers). */
-export function cellFor(run: Run, col: Column): Cell {
+export function cellFor(run: Run, col: Column): TableCell {
   switch (col.group) {
     case 'attr':
       if (col.key === 'name') return shorten(run.name || run.id);

@@ -113,6 +113,9 @@ export interface RunWriter {
   logBatch(batch: RunBatch): Promise<void>;
   /** Writes buffered points and the latest metric values out: they survive kill -9 of this process. */
   flush(): Promise<void>;
-  /** Flushes, records the final status and end time, and fsyncs the run: it survives power loss. */
-  end(status: RunStatus, endTime: number): Promise<void>;
+  /**
+   * Flushes, records the final status and end time, and fsyncs the run: it survives power loss. With
+   * `{ durable: false }` the fsync is left to the caller, who makes a whole batch durable at once (Backend.sync).
+   */
+  end(status: RunStatus, endTime: number, options?: { durable?: boolean }): Promise<void>;
 }

@@ -23,7 +23,7 @@ import {
   type TableState,
 } from './runs-table.js';
 
-export function toRun(c: ClientRun): Run {
+export function fromClientRun(c: ClientRun): Run {
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(c.metrics)) metrics[k] = decodeValue(v) ?? Number.NaN;
   return { ...c, metrics, metricSummaries: {} };
@@ -88,7 +88,7 @@ export function initExperimentPage(): (() => void) | null {
   const data = pageData<ExperimentData>();
   const table = byId<HTMLTableElement>('runs');
   if (!data || !table) return null;
-  const runs = data.runs.map(toRun);
+  const runs = data.runs.map(fromClientRun);
   const runById = new Map(runs.map((r) => [r.id, r]));
   const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
   const colors = new Map<string, string>();

@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, formatTime, isSafeUrl } from '../../src/r
 import { lttbIndices, packColumn, smooth, toSeries, unpackColumn, unpackSeries } from '../../src/report/downsample.js';
 import { safeJson } from '../../src/report/safe-json.js';
 import { hrefOf, modelSlug } from '../../src/report/paths.js';
-import { makePreview, parseDelimited, publishedPath, readManifest } from '../../src/report/artifacts.js';
+import { makePreview, parseDelimited, publishedPath, readManifestView } from '../../src/report/artifacts.js';
 import { commitUrl, runPage } from '../../src/report/run-view-model.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { columnsFor, experimentPage, indexPage, mainMetric, orderRuns } from '../../src/report/view-models.js';
@@ -95,7 +95,10 @@ test('artifacts: executable types are published as text, unsafe paths not at all
   );
   assert.equal(makePreview('x.json', 'not json')?.kind, 'text');
   assert.deepEqual(
-    readManifest('model/tracklab-model.json', '{"flavor":"f","signature":{"inputs":[{"name":"a","type":"double"}]}}'),
+    readManifestView(
+      'model/tracklab-model.json',
+      '{"flavor":"f","signature":{"inputs":[{"name":"a","type":"double"}]}}',
+    ),
     { path: 'model', flavor: 'f', inputs: [{ name: 'a', type: 'double' }], outputs: [] },
   );
 });

@@ -4,28 +4,12 @@
  * once. Mounting needs root; where mount is refused the tests are skipped with that reason.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
 import { JsonRegistry } from '../../src/store/json/json-registry.js';
-
-function mountTmpfs(size: string): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'tracklab-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-  after(() => {
-    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
+import { mountTmpfs } from '../helpers.js';
 
 /**
  * Fills the disk, leaving `spare` bytes free, so the next large write stops part way. Returns a function freeing it.
