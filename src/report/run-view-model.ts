@@ -83,14 +83,13 @@ export function runPage(input: RunPageInput) {
       .map((key) => ({ key, value: run.params[key] ?? '' })),
     metrics: metricKeys.map((key) => {
       const s = run.metricSummaries[key];
-      // a store that keeps only the latest value (an MLflow server) says so per run or per summary
-      const known = input.summaries !== false && (!s || summaryKnown(s));
+      const known = input.summaries !== false;
       return {
         key,
         latest: formatNumber(run.metrics[key] ?? s?.value),
-        min: known ? formatNumber(s?.min) : UNKNOWN_SUMMARY,
-        max: known ? formatNumber(s?.max) : UNKNOWN_SUMMARY,
-        steps: !known ? UNKNOWN_SUMMARY : s ? String(s.count) : '',
+        min: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.min),
+        max: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.max),
+        steps: !known ? UNKNOWN_SUMMARY : s ? (summaryKnown(s) ? String(s.count) : UNKNOWN_SUMMARY) : '',
         lastStep: s ? String(s.step) : '',
       };
     }),

@@ -79,7 +79,7 @@ function describeRun(run: Run, summaries = true): string {
     entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
   const metrics = Object.entries(run.metricSummaries).map(([k, s]): [string, string] => [
     k,
-    `${formatNumber(s.value)} (step ${s.step}, ${summaries && summaryKnown(s) ? s.count : '—'} points)`,
+    `${formatNumber(s.value)} (step ${s.step}, ${summaries && summaryKnown(s) ? `${s.count} points` : 'latest value only'})`,
   ]);
   return (
     [

@@ -52,7 +52,7 @@ describe('MLflow server: bulk metric histories', { skip: serverSkip }, () => {
     const loss = run.metricSummaries['loss'];
     assert.deepEqual([loss?.value, loss?.step, loss?.count], [1 / 3, 2, 0]);
     assert.ok(Number.isNaN(loss?.min) && Number.isNaN(loss?.max));
-    assert.match(await showRun(tracker, run.id, {}), /loss: 0\.333\d* \(step 2, — points\)/);
+    assert.match(await showRun(tracker, run.id, {}), /loss: 0\.333\d* \(step 2, latest value only\)/);
     assert.match(runSummary(run), /loss<\/td><td[^>]*>[^<]+<\/td><td[^>]*>2<\/td><td[^>]*>—<\/td>/);
     const page = runPage({
       run,
