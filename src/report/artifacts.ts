@@ -3,7 +3,7 @@
  * (HTML, SVG, XML, JS, or anything unknown) gets a `.txt` suffix, because the site's origin must never serve a page or
  * script a run author wrote. Previews are built from the bytes (pure), for small files only.
  */
-import { isVegaLiteSpec } from './chart-specs.js';
+import { isVegaLiteSpec } from '../charts/index.js';
 import { notebookView, type NotebookView } from './notebook.js';
 
 const SAFE_EXTENSIONS = new Set([

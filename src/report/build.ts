@@ -157,7 +157,7 @@ async function buildSite(
   const childrenOf = new Map<string, Run[]>();
   for (const r of allRuns) {
     if (r.parentRunId && runsById.has(r.parentRunId))
-      childrenOf.set(r.parentRunId, [...(childrenOf.get(r.parentRunId) ?? []), r]);
+      childrenOf.get(r.parentRunId)?.push(r) ?? childrenOf.set(r.parentRunId, [r]);
   }
   for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
 
@@ -309,7 +309,7 @@ function versionRunInfo(
 }
 
 async function writeAssets(writer: SiteWriter, root: string, templatesDir: string): Promise<void> {
-  for (const name of ['report.js', 'report.css']) {
+  for (const name of ['report.js', 'theme.js', 'report.css']) {
     await writer.write(sitePaths.asset(name), await readFile(path.join(templatesDir, 'assets', name)));
   }
   for (const request of VENDOR) {

@@ -200,7 +200,7 @@ export function orderRows(runs: readonly Run[], opts: OrderOptions): Row[] {
   const top: Run[] = [];
   for (const r of runs) {
     if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId))
-      children.set(r.parentRunId, [...(children.get(r.parentRunId) ?? []), r]);
+      children.get(r.parentRunId)?.push(r) ?? children.set(r.parentRunId, [r]);
     else top.push(r);
   }
   const families = top.map((head) => {
@@ -235,7 +235,7 @@ export function groupRows(rows: readonly Row[], by: string): (Row | GroupHead)[]
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const g = groupValue(r.run, by);
-    groups.set(g, [...(groups.get(g) ?? []), { run: r.run, depth: 0 }]);
+    groups.get(g)?.push({ run: r.run, depth: 0 }) ?? groups.set(g, [{ run: r.run, depth: 0 }]);
   }
   const out: (Row | GroupHead)[] = [];
   for (const [group, members] of groups) out.push({ group, count: members.length }, ...members);

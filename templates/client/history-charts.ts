@@ -5,7 +5,7 @@
  */
 import type { Series } from '../../src/report/downsample.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { HISTORY_DATA, historySpec, singleValueSpec, type RunStyle } from '../../src/report/chart-specs.js';
+import { HISTORY_DATA, historySpec, singleValueSpec, type RunStyle } from '../../src/charts/index.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { byId, el } from './dom.js';
 import { draw, fitWidth, replaceData } from './draw.js';
