@@ -22,8 +22,8 @@ const startCharts =
 const afterPaint = (run: () => void) => (): void => {
   requestAnimationFrame(() => setTimeout(run, 0));
 };
+// This script is deferred: DOMContentLoaded comes after the deferred scripts behind it (a run's data file).
 if (startCharts) {
-  if (document.readyState === 'loading')
-    document.addEventListener('DOMContentLoaded', afterPaint(startCharts), { once: true });
-  else afterPaint(startCharts)();
+  if (document.readyState === 'complete') afterPaint(startCharts)();
+  else document.addEventListener('DOMContentLoaded', afterPaint(startCharts), { once: true });
 }
