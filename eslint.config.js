@@ -17,7 +17,22 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'templates/assets/**', 'tmp/**', 'site/**', 'coverage/**'] },
+  {
+    // build output, vendored assets, and the stores, sites and benchmark output that runs leave in the repo folder
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'templates/assets/**',
+      'coverage/**',
+      'tmp/**',
+      'site/**',
+      'tracklab/**',
+      'mlruns/**',
+      'examples/**/mlruns/**',
+      'bench/out/**',
+      '.jupyter/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,8 +41,17 @@ export default tseslint.config(
     },
     rules: {
       // the house limits: lines <= 120 characters, no function over 60 lines
-      'max-len': ['warn', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
+      // A message is kept whole on its line so that grepping for the text a user saw finds it; Prettier wraps the rest.
+      'max-len': [
+        'error',
+        { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true },
+      ],
       'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
+      // Backends implement the Promise-returning store interfaces, some synchronously; `async` keeps their throws
+      // rejections, which is what callers of an async interface handle.
+      '@typescript-eslint/require-await': 'off',
+      // Control characters are matched on purpose: terminal-safe output, ANSI colour codes, unpublishable paths.
+      'no-control-regex': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // node:test's describe/it return promises the runner awaits itself
       '@typescript-eslint/no-floating-promises': [

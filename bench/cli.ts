@@ -1,8 +1,8 @@
 /**
- * CLI start-up: `tracklab --version`, `--help` and `runs list` over 1,000 runs, each against a bare `node -e 0` timed in
- * turn in the same run (A B A B ...), as whole processes. Wall time from spawnSync; CPU (user + sys) of the child from
- * this process's cutime + cstime (/proc/self/stat, Linux; clock ticks of 10 ms, so CPU is quoted as a median of many).
- * Run: npm run build && node --import tsx bench/cli.ts
+ * CLI start-up: `tracklab --version`, `--help` and `runs list` over 1,000 runs, each against a bare `node -e 0` timed
+ * in turn in the same run (A B A B ...), as whole processes. Wall time from spawnSync; CPU (user + sys) of the child
+ * from this process's cutime + cstime (/proc/self/stat, Linux; clock ticks of 10 ms, so CPU is quoted as a median of
+ * many). Run: npm run build && node --import tsx bench/cli.ts
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

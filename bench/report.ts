@@ -4,7 +4,8 @@
  *   incremental rebuild after one new run          < 2 s
  *   experiment page with 1,000 runs: filter + table < 1 s, sort < 150 ms, scroll p95 frame < 50 ms, no task > 200 ms
  *   compare 10 runs x 5 metrics x 10,000 steps     drawn < 1.5 s, a smoothing change < 200 ms
- * Stores are generated once into bench/out/ (git-ignored) with the Tracker API. Run: node --import tsx bench/report.ts [--runs N]
+ * Stores are generated once into bench/out/ (git-ignored) with the Tracker API. Run: node --import tsx bench/report.ts
+ * [--runs N]
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -53,11 +54,14 @@ async function generate(
   return ids;
 }
 
-function buildOnce(
-  store: string,
-  out: string,
-  incremental = false,
-): { ms: number; maxRssMb: number; pages: number; bytes: number } {
+interface BuildResult {
+  ms: number;
+  maxRssMb: number;
+  pages: number;
+  bytes: number;
+}
+
+function buildOnce(store: string, out: string, incremental = false): BuildResult {
   const text = execFileSync(
     process.execPath,
     [
@@ -70,7 +74,7 @@ function buildOnce(
     ],
     { cwd: ROOT, encoding: 'utf8' },
   );
-  return JSON.parse(text.trim().split('\n').pop() as string);
+  return JSON.parse(text.trim().split('\n').pop() as string) as BuildResult;
 }
 
 async function main(): Promise<void> {
@@ -89,7 +93,8 @@ async function main(): Promise<void> {
     full.push(buildOnce(big, site));
     console.error(`full build ${i + 1}: ${JSON.stringify(full[full.length - 1])}`);
   }
-  // Baseline, same run: only reading what a report needs (every run and every metric history), nothing rendered or written.
+  // Baseline, same run: only reading what a report needs (every run and every metric history), nothing rendered or
+  // written.
   const readOnly: number[] = [];
   for (let i = 0; i < (full.length ? REPEAT : 0); i++) {
     const t = performance.now();

@@ -3,8 +3,9 @@
  *   search of 10,000 runs                    >= 5x faster than MLflow's search_runs
  *   reading a 100,000-point metric history   >= 5x faster than MLflow's get_metric_history
  *   report of a 1,000-run mlflow.db          <= 1.5x the same report from tracklab's JSON store
- * Timings are in-process medians after one warm-up call on each side. Databases are made once into bench/out/.
- * Run: node --import tsx bench/sqlite.ts [search|report]   (needs ../shared/mlflow-server or TRACKLAB_MLFLOW_SERVER_DIR for MLflow)
+ * Timings are in-process medians after one warm-up call on each side. Databases are made once into bench/out/. Run:
+ * node --import tsx bench/sqlite.ts [search|report] (needs ../shared/mlflow-server or TRACKLAB_MLFLOW_SERVER_DIR for
+ * MLflow)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -122,24 +123,30 @@ async function searchAndHistory(rows: string[][]): Promise<void> {
   const runId = await makeHistoryDb(historyDb);
   const backend = await openBackend(`sqlite:///${searchDb}`);
   const exp = await backend.tracking.getExperimentByName('bench');
-  const theirs = JSON.parse(runMlflowPython(MLFLOW_TIMING, searchDb, 'search', exp!.id, JSON.stringify(QUERIES)));
+  const theirs = JSON.parse(runMlflowPython(MLFLOW_TIMING, searchDb, 'search', exp!.id, JSON.stringify(QUERIES))) as {
+    ms: number;
+    ids: string[];
+  }[];
   for (const [i, [filter, orderBy]] of QUERIES.entries()) {
     const query = { experimentIds: [exp!.id], filter, orderBy, maxResults: 1000 };
     const ours = await timeOurs(() => backend.tracking.searchRuns(query), 7);
     const same =
       JSON.stringify((await backend.tracking.searchRuns(query)).runs.map((r) => r.id)) ===
-      JSON.stringify(theirs[i].ids);
+      JSON.stringify(theirs[i]!.ids);
     rows.push([
       `search 10,000 runs, first 1,000: \`${filter || '(no filter)'}\` ${orderBy.join(', ')}`,
       `${fmt(ours)} ms`,
-      `${fmt(theirs[i].ms)} ms`,
-      `**${fmt(theirs[i].ms / ours)}x**`,
+      `${fmt(theirs[i]!.ms)} ms`,
+      `**${fmt(theirs[i]!.ms / ours)}x**`,
       same ? 'yes' : 'NO',
     ]);
   }
   await backend.close();
   const history = await openBackend(`sqlite:///${historyDb}`);
-  const theirHistory = JSON.parse(runMlflowPython(MLFLOW_TIMING, historyDb, 'history', runId));
+  const theirHistory = JSON.parse(runMlflowPython(MLFLOW_TIMING, historyDb, 'history', runId)) as {
+    ms: number;
+    points: number;
+  };
   const ours = await timeOurs(() => history.tracking.getMetricHistory(runId, 'loss'), 7);
   const points = (await history.tracking.getMetricHistory(runId, 'loss')).length;
   rows.push([

@@ -9,7 +9,7 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-export async function timeIt(fn: () => unknown | Promise<unknown>): Promise<number> {
+export async function timeIt(fn: () => unknown): Promise<number> {
   const t = performance.now();
   await fn();
   return performance.now() - t;

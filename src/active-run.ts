@@ -4,6 +4,7 @@ import { TAGS } from './core/entities.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badState, invalid, paramChanged, TracklabError } from './core/errors.js';
+import { trackerMessages as msg } from './tracker-messages.js';
 import {
   paramValueToString,
   tagValueToString,
@@ -138,12 +139,10 @@ export class ActiveRun {
   async logInput(dataset: DatasetInput): Promise<void> {
     this.assertOpen();
     if (typeof dataset?.name !== 'string' || dataset.name === '' || dataset.name.length > 500) {
-      throw invalid(`dataset name ${JSON.stringify(dataset?.name)} is invalid: give 1 to 500 characters`);
+      throw invalid(msg.datasetNameInvalid(dataset?.name));
     }
     if (typeof dataset.digest !== 'string' || dataset.digest.length > 36) {
-      throw invalid(
-        `dataset "${dataset.name}" digest ${JSON.stringify(dataset.digest)} is invalid: give a string of at most 36 characters`,
-      );
+      throw invalid(msg.datasetDigestInvalid(dataset.name, dataset.digest));
     }
     await this.writer.logBatch({ inputs: [{ ...dataset }] });
   }
@@ -166,14 +165,12 @@ export class ActiveRun {
     const dir = validateArtifactPath(artifactPath, 'artifact folder');
     let names: string[];
     try {
-      if (!statSync(localDir).isDirectory())
-        throw invalid(`logArtifacts takes a folder; ${localDir} is a file (use logArtifact)`);
+      if (!statSync(localDir).isDirectory()) throw invalid(msg.artifactsNotAFolder(localDir));
       names = readdirSync(localDir).sort();
     } catch (error) {
       if (error instanceof TracklabError) throw error;
-      throw invalid(
-        `cannot log artifacts from ${localDir}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message}`,
-      );
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message;
+      throw invalid(msg.artifactsUnreadable(localDir, reason));
     }
     for (const name of names) await this.artifacts.copyIn(join(localDir, name), dir);
   }
@@ -191,7 +188,9 @@ export class ActiveRun {
 
   /**
    * Saves a model into this run's artifacts (default folder "model") with a manifest, `tracklab-model.json`.
-   * @example const logged = await run.logModel(rf, { path: 'model', inputExample: X.slice(0, 5) }); // logged.uri === `runs:/${run.id}/model`
+   * @example
+   * const logged = await run.logModel(rf, { path: 'model', inputExample: X.slice(0, 5) });
+   * // logged.uri === `runs:/${run.id}/model`
    */
   async logModel(model: unknown, options: LogModelOptions = {}): Promise<LoggedModel> {
     this.assertOpen();
@@ -207,8 +206,7 @@ export class ActiveRun {
   /** Flushes, marks the run ended and fsyncs it (survives power loss). Default status FINISHED. */
   async end(status: RunStatus | Lowercase<RunStatus> = 'FINISHED'): Promise<void> {
     const final = validateRunStatus(status);
-    if (final === 'RUNNING' || final === 'SCHEDULED')
-      throw invalid(`run.end() takes FINISHED, FAILED or KILLED, got "${status}"`);
+    if (final === 'RUNNING' || final === 'SCHEDULED') throw invalid(msg.endStatusInvalid(status));
     if (this.finished) return;
     await this.writePending();
     // no more logging from here; but only a successful end counts, so a failed one (a full disk) can be retried
@@ -235,6 +233,6 @@ export class ActiveRun {
   }
 
   private assertOpen(): void {
-    if (this.ended) throw badState(`run ${this.name} (${this.id}) has ended; start a new run to log more`);
+    if (this.ended) throw badState(msg.runEnded(this.name, this.id));
   }
 }

@@ -45,3 +45,7 @@ export type { ModelManifest } from './models/manifest.js';
 export { inferSchema } from './models/signature.js';
 export type { Signature, SchemaItem, ColumnSpec, TensorSpec } from './models/signature.js';
 export { parseModelUri } from './registry/model-uri.js';
+export { tfjsCallback } from './autolog/tfjs.js';
+export type { TfjsCallback, TfjsAutologOptions, TfjsModelLike } from './autolog/tfjs.js';
+export { logEstimator, logScores } from './autolog/mljs.js';
+export type { AutologOptions } from './autolog/target.js';

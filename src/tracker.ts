@@ -17,18 +17,19 @@ import {
   validateRunName,
   validateRunStatus,
 } from './core/validation.js';
-import { ActiveRun } from './active-run.js';
+import type { ActiveRun } from './active-run.js';
+import { trackerMessages as msg } from './tracker-messages.js';
 import type { ArtifactRepository } from './store/artifact-repository.js';
 import type { Backend, BackendCapabilities } from './store/backend.js';
 import { openBackend } from './store/resolve-store.js';
 import type { TrackingStore } from './store/tracking-store.js';
 import { validateModelName } from './registry/registry-validation.js';
-import {
+import type {
+  Lineage,
+  ModelEdit,
   ModelRegistry,
-  type Lineage,
-  type ModelEdit,
-  type RegisterOptions,
-  type TransitionOptions,
+  RegisterOptions,
+  TransitionOptions,
 } from './registry/model-registry.js';
 import type { ModelVersion, RegisteredModel, ResolvedModelUri } from './registry/views.js';
 
@@ -141,6 +142,7 @@ export class Tracker {
       tags: { ...sourceTags({ ...this.options }), ...tags, [TAGS.runName]: name },
     });
     const writer = await this.store.openRunWriter(record.id);
+    const { ActiveRun } = await import('./active-run.js');
     const run = new ActiveRun(
       this.backend,
       this.backend.artifacts.forRun(record),
@@ -169,9 +171,7 @@ export class Tracker {
     envRunAdopted = true;
     const record = await this.store.getRun(validateRunId(id));
     if (record.status !== 'RUNNING') {
-      throw badState(
-        `${RUN_ID_ENV} names run ${id}, which is ${record.status}; ` + `unset ${RUN_ID_ENV} to start a new run`,
-      );
+      throw badState(msg.envRunNotRunning(RUN_ID_ENV, id, record.status));
     }
     const tags: Record<string, unknown> = { ...options.tags };
     if (options.name !== undefined) {
@@ -181,6 +181,7 @@ export class Tracker {
     const experiment = await this.store.getExperiment(record.experimentId);
     const writer = await this.store.openRunWriter(id);
     const name = options.name ?? record.name;
+    const { ActiveRun } = await import('./active-run.js');
     const run = new ActiveRun(
       this.backend,
       this.backend.artifacts.forRun(record),
@@ -211,7 +212,8 @@ export class Tracker {
 
   /**
    * Searches runs with MLflow's filter and order_by syntax; pages with nextPageToken.
-   * @example await tracker.searchRuns({ experiments: ['iris'], filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'] });
+   * @example
+   * await tracker.searchRuns({ experiments: ['iris'], filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'] });
    */
   async searchRuns(query: SearchRunsQuery = {}): Promise<{ runs: Run[]; nextPageToken?: string }> {
     const experiments = await this.store.listExperiments('ALL');
@@ -245,6 +247,34 @@ export class Tracker {
       (out[key] ??= []).push({ step, value, timestamp });
     }
     return out;
+  }
+
+  /**
+   * The histories of `keys` for many runs: { runId: { key: points } }. Stores behind a network read them in few bulk
+   * requests (`bulkHistories` is true for those); the others read run by run. Keys a run lacks are absent.
+   * @example const h = await tracker.getMetricHistoriesBulk([a.id, b.id], ['loss']); // h[a.id].loss
+   */
+  async getMetricHistoriesBulk(
+    runIds: readonly string[],
+    keys: readonly string[],
+  ): Promise<Record<string, Record<string, HistoryPoint[]>>> {
+    const ids = runIds.map(validateRunId);
+    for (const key of keys) validateKey('metric', key);
+    const out = Object.create(null) as Record<string, Record<string, HistoryPoint[]>>;
+    const wanted = new Set(keys);
+    const bulk = this.store.getMetricHistoriesBulk ? await this.store.getMetricHistoriesBulk(ids, keys) : undefined;
+    for (const id of ids) {
+      const byKey = (out[id] = Object.create(null) as Record<string, HistoryPoint[]>);
+      for (const { key, step, value, timestamp } of bulk?.get(id) ?? (await this.store.getAllMetricHistories(id))) {
+        if (wanted.has(key)) (byKey[key] ??= []).push({ step, value, timestamp });
+      }
+    }
+    return out;
+  }
+
+  /** Whether `getMetricHistoriesBulk` saves requests on this store (a tracking server), so readers should batch. */
+  get bulkHistories(): boolean {
+    return typeof this.store.getMetricHistoriesBulk === 'function';
   }
 
   /**
@@ -299,7 +329,7 @@ export class Tracker {
    */
   async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'KILLED'): Promise<Run> {
     const record = await this.store.getRun(validateRunId(runId));
-    if (record.status !== 'RUNNING') throw badState(`run ${record.name} (${record.id}) is already ${record.status}`);
+    if (record.status !== 'RUNNING') throw badState(msg.alreadyEnded(record.name, record.id, record.status));
     await this.store.updateRun(record.id, { status: validateRunStatus(status), endTime: Date.now() });
     return this.getRun(record.id);
   }
@@ -346,7 +376,8 @@ export class Tracker {
 
   /** The artifact repository of a run, resolved from its artifact URI. */
   private async artifacts(runId: string): Promise<ArtifactRepository> {
-    return this.backend.artifacts.forRun(await this.store.getRun(validateRunId(runId)));
+    const id = validateRunId(runId);
+    return this.backend.artifacts.forRun(this.store.recentRun?.(id) ?? (await this.store.getRun(id)));
   }
 
   /** Flushes every active run (they stay RUNNING) and closes the store. */
@@ -356,15 +387,16 @@ export class Tracker {
   }
 
   // ---- model registry (src/registry) ----
-  /** The model registry beside this store; opened on first use. */
-  get models(): ModelRegistry {
+  /**
+   * The model registry beside this store, opened on first use. Loaded on demand with the model flavors it reads, so
+   * commands that only track or list runs never load them.
+   */
+  private async registry(): Promise<ModelRegistry> {
     if (this.registryService) return this.registryService;
     const registry = this.backend.registry;
-    if (!registry)
-      throw badState(
-        `store ${this.backend.uri} (${this.backend.kind}) keeps no model registry; use a folder store for registered models`,
-      );
-    this.registryService = new ModelRegistry(this.backend, registry, this.options.user);
+    if (!registry) throw badState(msg.noRegistry(this.backend.uri, this.backend.kind));
+    const { ModelRegistry } = await import('./registry/model-registry.js');
+    this.registryService ??= new ModelRegistry(this.backend, registry, this.options.user);
     return this.registryService;
   }
 
@@ -372,51 +404,53 @@ export class Tracker {
    * Registers the model logged at `modelUri` (`runs:/<run id>/<path>`) as the next version of `name` (created if
    * missing), in MLflow's argument order. The older order `registerModel(name, modelUri)` still works and warns once:
    * it is recognised by a valid model name first and something that is not one (a URI) second.
-   * @example const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' }); // mv.version === 1
+   * @example
+   * const mv = await tracker.registerModel(`runs:/${run.id}/model`, 'iris-rf', { description: 'baseline' });
+   * // mv.version === 1
    */
   async registerModel(modelUri: string, name: string, options: RegisterOptions = {}): Promise<ModelVersion> {
     if (isModelName(modelUri) && !isModelName(name)) {
       warnOldOrder();
-      return this.models.registerModel(modelUri, name, options);
+      return (await this.registry()).registerModel(modelUri, name, options);
     }
-    return this.models.registerModel(name, modelUri, options);
+    return (await this.registry()).registerModel(name, modelUri, options);
   }
 
   /** Creates a registered model with no versions yet. */
   async createRegisteredModel(name: string, options: RegisterOptions = {}): Promise<RegisteredModel> {
-    return this.models.createRegisteredModel(name, options);
+    return (await this.registry()).createRegisteredModel(name, options);
   }
 
   /** @example const m = await tracker.getRegisteredModel('iris-rf'); m.aliases.champion // 2 */
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
-    return this.models.getRegisteredModel(name);
+    return (await this.registry()).getRegisteredModel(name);
   }
 
   /** Every registered model, by name, each with its versions, aliases and history. */
   async listRegisteredModels(): Promise<RegisteredModel[]> {
-    return this.models.listRegisteredModels();
+    return (await this.registry()).listRegisteredModels();
   }
 
   async updateRegisteredModel(name: string, edit: ModelEdit): Promise<RegisteredModel> {
-    return this.models.updateRegisteredModel(name, edit);
+    return (await this.registry()).updateRegisteredModel(name, edit);
   }
 
   /** Deletes a model and its versions (refused while a version is in Staging or Production). */
   async deleteRegisteredModel(name: string): Promise<void> {
-    await this.models.deleteRegisteredModel(name);
+    await (await this.registry()).deleteRegisteredModel(name);
   }
 
   async getModelVersion(name: string, version: number | string): Promise<ModelVersion> {
-    return this.models.getModelVersion(name, version);
+    return (await this.registry()).getModelVersion(name, version);
   }
 
   async updateModelVersion(name: string, version: number | string, edit: ModelEdit): Promise<ModelVersion> {
-    return this.models.updateModelVersion(name, version, edit);
+    return (await this.registry()).updateModelVersion(name, version, edit);
   }
 
   /** Deletes a version and the aliases pointing to it; its number is never reused. */
   async deleteModelVersion(name: string, version: number | string, options: { comment?: string } = {}): Promise<void> {
-    await this.models.deleteModelVersion(name, version, options.comment);
+    await (await this.registry()).deleteModelVersion(name, version, options.comment);
   }
 
   /**
@@ -429,7 +463,7 @@ export class Tracker {
     stage: string,
     options: TransitionOptions = {},
   ): Promise<ModelVersion> {
-    return this.models.transitionStage(name, version, stage, options);
+    return (await this.registry()).transitionStage(name, version, stage, options);
   }
 
   /** @example await tracker.setAlias('iris-rf', 'champion', 2); // models:/iris-rf@champion */
@@ -439,29 +473,33 @@ export class Tracker {
     version: number | string,
     options: { comment?: string } = {},
   ): Promise<void> {
-    await this.models.setAlias(name, alias, version, options.comment);
+    await (await this.registry()).setAlias(name, alias, version, options.comment);
   }
 
   async deleteAlias(name: string, alias: string, options: { comment?: string } = {}): Promise<void> {
-    await this.models.deleteAlias(name, alias, options.comment);
+    await (await this.registry()).deleteAlias(name, alias, options.comment);
   }
 
   /** @example await tracker.resolveModelUri('models:/iris-rf@champion') // { name, version, runId, source, path } */
   async resolveModelUri(uri: string): Promise<ResolvedModelUri> {
-    return this.models.resolveModelUri(uri);
+    return (await this.registry()).resolveModelUri(uri);
   }
 
   /**
-   * Loads a model by `runs:/<run id>/<path>`, `models:/name/3`, `models:/name/latest`, `models:/name/Production` or `models:/name@alias`.
+   * Loads a model by `runs:/<run id>/<path>`, `models:/name/3`, `models:/name/latest`, `models:/name/Production` or
+   * `models:/name@alias`.
    * @example const rf = await tracker.loadModel<RandomForestClassifier>('models:/iris-rf@champion'); rf.predict(X);
    */
   async loadModel<T = unknown>(uri: string): Promise<T> {
-    return (await this.models.loadModel(uri)) as T;
+    return (await (await this.registry()).loadModel(uri)) as T;
   }
 
-  /** The run, experiment, git commit, datasets and history behind a version: lineage('iris-rf', 2) or lineage('models:/iris-rf@champion'). */
+  /**
+   * The run, experiment, git commit, datasets and history behind a version: lineage('iris-rf', 2) or
+   * lineage('models:/iris-rf@champion').
+   */
   async lineage(nameOrUri: string, version?: number | string): Promise<Lineage> {
-    return this.models.lineage(nameOrUri, version);
+    return (await this.registry()).lineage(nameOrUri, version);
   }
 
   private async experimentNames(): Promise<Map<string, string>> {
@@ -481,24 +519,20 @@ let warnedOldOrder = false;
 function warnOldOrder(): void {
   if (warnedOldOrder) return;
   warnedOldOrder = true;
-  process.emitWarning(
-    "tracker.registerModel(name, modelUri) is deprecated; use MLflow's order registerModel(modelUri, name)",
-    'DeprecationWarning',
-  );
+  process.emitWarning(msg.oldRegisterOrder(), 'DeprecationWarning');
 }
 /** One adoption per process: later runs of the same script are new runs. */
 let envRunAdopted = false;
 
 function resolveExperiment(experiments: Experiment[], wanted: string): Experiment {
-  if (typeof wanted !== 'string' || wanted === '')
-    throw invalid(`experiment ${JSON.stringify(wanted)} is invalid: give a name or id`);
+  if (typeof wanted !== 'string' || wanted === '') throw invalid(msg.experimentInvalid(wanted));
   const found = experiments.find((e) => e.name === wanted) ?? experiments.find((e) => e.id === wanted);
   if (!found) {
     const known = experiments
       .filter((e) => e.lifecycleStage === 'active')
       .map((e) => `"${e.name}"`)
       .join(', ');
-    throw notFound(`experiment "${wanted}" does not exist; known experiments: ${known || 'none'}`);
+    throw notFound(msg.experimentMissing(wanted, known));
   }
   return found;
 }

@@ -1,4 +1,5 @@
 /** Helpers every test may use: the one temp-folder helper, and where the repository and the built CLI are. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +38,8 @@ export const repoRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '
 export const distCli = join(repoRoot, 'dist', 'cli', 'main.js');
 
 /**
- * Random numbers in [0, 1) from a seed that the test prints, for choices such as kill points: a failure is replayed with
- * `TRACKLAB_TEST_SEED=<seed>`. Without the variable each run takes a new seed.
+ * Random numbers in [0, 1) from a seed that the test prints, for choices such as kill points: a failure is replayed
+ * with `TRACKLAB_TEST_SEED=<seed>`. Without the variable each run takes a new seed.
  *
  * @example const random = seededRandom(t); const killAfter = 5 + Math.floor(random() * 20);
  */
@@ -55,4 +56,23 @@ export function seededRandom(t: { diagnostic(message: string): void }): () => nu
     x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
     return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/**
+ * A tmpfs of `size` (e.g. '2m') mounted on a new temp folder for a disk-full or read-only test, unmounted and removed
+ * after the file's tests; undefined where mounting is not allowed (not root, no tmpfs), so the caller can skip.
+ */
+export function mountTmpfs(size: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'tracklab-mnt-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  after(() => {
+    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
 }

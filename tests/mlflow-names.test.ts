@@ -1,4 +1,7 @@
-/** The API names an MLflow-trained user reaches for: searchExperiments, setExperimentTag, logArtifacts, registerModel(uri, name). */
+/**
+ * The API names an MLflow-trained user reaches for: searchExperiments, setExperimentTag, logArtifacts,
+ * registerModel(uri, name).
+ */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

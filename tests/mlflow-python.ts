@@ -49,3 +49,26 @@ export function mlflowPythonPath(): string {
   if (serverDir === undefined) throw new Error('real MLflow is not available');
   return join(serverDir, 'python.sh');
 }
+
+/** What the interop tests' read-back script prints: a store as MLflow's own client sees it. */
+export interface MlflowReadBack {
+  experiments: [string, string, string | null][];
+  search: string[];
+  runs: Record<
+    string,
+    {
+      id: string;
+      status: string;
+      stage: string;
+      parent: string | null;
+      params: Record<string, string>;
+      metrics: Record<string, number | string>;
+      inputs: unknown[];
+      artifacts: string[];
+    }
+  >;
+  history: [number, number | string][];
+  model: { versions: unknown[][]; aliases: Record<string, unknown>; description: string };
+  champion: number;
+  mlmodel: Record<string, unknown>;
+}

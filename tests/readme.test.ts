@@ -15,7 +15,8 @@ const blocks = docs.flatMap((doc) =>
   })),
 );
 
-// Inside the repository so `import ... from 'tracklab'` resolves to this package by self-reference (package.json "exports").
+// Inside the repository so `import ... from 'tracklab'` resolves to this package by self-reference (package.json
+// "exports").
 const work = join(repoRoot, 'tmp', `docs-examples-${process.pid}`);
 mkdirSync(work, { recursive: true });
 after(() => rmSync(work, { recursive: true, force: true }));

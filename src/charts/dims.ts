@@ -27,7 +27,9 @@ export function rankParams(runs: readonly ChartRun[], metric: string): string[] 
   return spreads.sort((a, b) => b.spread - a.spread || (a.key < b.key ? -1 : 1)).map((s) => s.key);
 }
 
-/** The param that explains most of the metric: scatter plots default to it, so the first chart answers "what mattered?". */
+/**
+ * The param that explains most of the metric: scatter plots default to it, so the first chart answers "what mattered?".
+ */
 export const mostVaryingParam = (runs: readonly ChartRun[], metric: string): string | null =>
   rankParams(runs, metric)[0] ?? null;
 

@@ -1,6 +1,8 @@
 /** Run colours shared by every chart of the report and the notebook displays: one colour per run, then dashes. */
 
-/** Ten distinct hues per theme (category10, brightened for dark backgrounds); past ten, a dash pattern tells runs apart. */
+/**
+ * Ten distinct hues per theme (category10, brightened for dark backgrounds); past ten, a dash pattern tells runs apart.
+ */
 export const PALETTE = [
   '#1f77b4',
   '#e8590c',

@@ -1,7 +1,9 @@
 /** What every command gets from the CLI: the global options and a tracker opened on first use. */
 import type { Tracker } from '../tracker.js';
 
-/** The CLI's side of a command: commands are plain functions of a tracker and typed options that return their output. */
+/**
+ * The CLI's side of a command: commands are plain functions of a tracker and typed options that return their output.
+ */
 export interface CliContext {
   /** the global `--store` option, when given */
   readonly store: string | undefined;

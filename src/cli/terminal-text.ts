@@ -29,7 +29,7 @@ export function escapeJsonControl(json: string): string {
 export function installSafeOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-      write(typeof chunk === 'string' ? escapeControl(chunk) : chunk, ...rest)) as typeof stream.write;
+    stream.write = (chunk: unknown, ...rest: unknown[]) =>
+      write(typeof chunk === 'string' ? escapeControl(chunk) : chunk, ...rest);
   }
 }

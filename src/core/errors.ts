@@ -1,4 +1,7 @@
-/** Error codes follow MLflow's so a REST backend can map them one to one; EXECUTION_FAILED is tracklab's own (a notebook cell failed). */
+/**
+ * Error codes follow MLflow's so a REST backend can map them one to one; EXECUTION_FAILED is tracklab's own (a notebook
+ * cell failed).
+ */
 export type ErrorCode =
   | 'INVALID_PARAMETER_VALUE'
   | 'RESOURCE_DOES_NOT_EXIST'
@@ -25,7 +28,10 @@ export const EXIT_STATUS: Record<ErrorCode, number> = {
  * The one error class of tracklab. Messages name the offending value or file and say what to do.
  *
  * @example
- * throw new TracklabError('INVALID_PARAMETER_VALUE', `tracklab: metric key "${key}" is invalid; use letters, digits, _ - . / : and spaces`);
+ * throw new TracklabError(
+ *   'INVALID_PARAMETER_VALUE',
+ *   `tracklab: metric key "${key}" is invalid; use letters, digits, _ - . / : and spaces`,
+ * );
  */
 export class TracklabError extends Error {
   readonly code: ErrorCode;

@@ -5,6 +5,19 @@
  */
 
 /**
+ * The text of a value read from untyped JSON (a notebook, a Jupyter message, a model file): strings as they are,
+ * numbers and booleans printed, anything else the fallback (never `[object Object]`).
+ *
+ * @example textOf(3) // '3' ; textOf({ a: 1 }, '?') // '?'
+ */
+export function textOf(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+    ? String(value)
+    : fallback;
+}
+
+/**
  * A timestamp in ms as `2024-05-01 12:30:05 UTC`; '' when unknown.
  *
  * @example formatTime(0) // '' ; formatTime(1714566605000) // '2024-05-01 12:30:05 UTC'

@@ -1,8 +1,8 @@
 /**
- * NaN and +-Infinity policy: JSON has no such numbers, so wherever a metric value is written as JSON (the store's files,
- * the CLI's --json) it becomes the string "NaN", "Infinity" or "-Infinity", and reading turns it back into the number.
- * Every value round-trips exactly; finite numbers are written with JavaScript's shortest round-trip form, and -0 as
- * `-0` in text we write ourselves, or the string "-0" where JSON.stringify writes (it would turn -0 into 0).
+ * NaN and +-Infinity policy: JSON has no such numbers, so wherever a metric value is written as JSON (the store's
+ * files, the CLI's --json) it becomes the string "NaN", "Infinity" or "-Infinity", and reading turns it back into the
+ * number. Every value round-trips exactly; finite numbers are written with JavaScript's shortest round-trip form, and
+ * -0 as `-0` in text we write ourselves, or the string "-0" where JSON.stringify writes (it would turn -0 into 0).
  */
 export type EncodedNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
 

@@ -7,8 +7,18 @@ import { TAGS } from './entities.js';
  * @example toRun(record, 'iris').metrics.acc // latest value of "acc"
  */
 export function toRun(record: RunRecord, experimentName: string): Run {
-  // fromEntries defines own properties, so a key such as "__proto__" stays data
-  const metrics = Object.fromEntries(Object.entries(record.metrics).map(([key, s]) => [key, s.value]));
+  return view(record, experimentName, true);
+}
+
+/**
+ * The view a search evaluates: it shares the record's params and tags, which a search only reads, so a listing does
+ * not copy them twice (the runs a search returns are turned into API views with `toRun`).
+ */
+export function searchView(record: RunRecord, experimentName: string): Run {
+  return view(record, experimentName, false);
+}
+
+function view(record: RunRecord, experimentName: string, copy: boolean): Run {
   return {
     id: record.id,
     name: record.name,
@@ -20,10 +30,11 @@ export function toRun(record: RunRecord, experimentName: string): Run {
     lifecycleStage: record.lifecycleStage,
     user: record.user,
     parentRunId: record.tags[TAGS.parentRunId] ?? null,
-    params: { ...record.params },
-    metrics,
+    params: copy ? { ...record.params } : record.params,
+    // fromEntries defines own properties, so a key such as "__proto__" stays data
+    metrics: Object.fromEntries(Object.entries(record.metrics).map(([key, s]) => [key, s.value])),
     metricSummaries: record.metrics,
-    tags: { ...record.tags },
+    tags: copy ? { ...record.tags } : record.tags,
     inputs: record.inputs,
     artifactUri: record.artifactUri ?? '',
   };

@@ -60,7 +60,11 @@ export class CellExecutionError extends TracklabError {
  * throws a TracklabError before anything runs for bad parameters or an unreadable notebook.
  *
  * @example
- * const r = await execNotebook({ notebook: 'notebooks/01-classifier.ipynb', params: ['trees=50'], out: 'tmp/out.ipynb' });
+ * const r = await execNotebook({
+ *   notebook: 'notebooks/01-classifier.ipynb',
+ *   params: ['trees=50'],
+ *   out: 'tmp/out.ipynb',
+ * });
  */
 export async function execNotebook(options: ExecOptions): Promise<ExecResult> {
   const file = resolve(options.notebook);
@@ -131,7 +135,8 @@ function quietServices(log: (line: string) => void): () => void {
   console.debug = () => undefined;
   console.warn = (...args: unknown[]) => {
     const line = args.map(String).join(' ');
-    // the websocket's first handshake with a freshly started kernel always "reconnects" once; not worth a user's attention
+    // the websocket's first handshake with a freshly started kernel always "reconnects" once; not worth a user's
+    // attention
     if (!/^Connection lost, reconnecting in 0 seconds/.test(line)) log(line);
   };
   return () => {

@@ -1,7 +1,7 @@
 /**
- * papermill-style parameters for `tracklab exec`: `-p name=value` values are JSON when they parse as JSON, else strings;
- * they are injected as a cell right after the cell tagged `parameters`, assigning the variables that cell declares with
- * `let`. Checked before anything runs.
+ * papermill-style parameters for `tracklab exec`: `-p name=value` values are JSON when they parse as JSON, else
+ * strings; they are injected as a cell right after the cell tagged `parameters`, assigning the variables that cell
+ * declares with `let`. Checked before anything runs.
  */
 import { randomUUID } from 'node:crypto';
 import { invalid } from '../core/errors.js';

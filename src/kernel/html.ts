@@ -1,6 +1,6 @@
 /**
- * HTML for inline displays. Every user value goes through escapeHtml; nothing user-controlled lands in a tag or attribute
- * name.
+ * HTML for inline displays. Every user value goes through escapeHtml; nothing user-controlled lands in a tag or
+ * attribute name.
  */
 import { escapeHtml as esc } from '../core/html-escape.js';
 

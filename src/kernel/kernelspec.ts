@@ -1,4 +1,6 @@
-/** Registering the `tracklab` kernelspec with Jupyter, and writing one into a private JUPYTER_PATH for `tracklab exec`. */
+/**
+ * Registering the `tracklab` kernelspec with Jupyter, and writing one into a private JUPYTER_PATH for `tracklab exec`.
+ */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

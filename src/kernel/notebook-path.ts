@@ -8,6 +8,7 @@ import { readFile, readlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { textOf } from '../core/format.js';
 
 /** Jupyter's runtime folders, where servers write nbserver-<pid>.json. */
 export function runtimeDirs(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -32,7 +33,7 @@ async function fromServer(connectionFile: string, ppid: number): Promise<string 
     if (!info || typeof info['url'] !== 'string') continue;
     try {
       const res = await fetch(`${info['url']}api/sessions`, {
-        headers: { Authorization: `token ${String(info['token'] ?? '')}` },
+        headers: { Authorization: `token ${textOf(info['token'])}` },
       });
       const sessions = (await res.json()) as {
         path?: string;
@@ -41,7 +42,7 @@ async function fromServer(connectionFile: string, ppid: number): Promise<string 
       }[];
       const mine = sessions.find((s) => s.kernel?.id === id);
       const path = mine?.path ?? mine?.notebook?.path;
-      if (path) return resolve(String(info['root_dir'] ?? info['notebook_dir'] ?? '.'), path);
+      if (path) return resolve(textOf(info['root_dir'] ?? info['notebook_dir'], '.'), path);
     } catch {
       // the server is busy or gone: fall back to the other sources
     }

@@ -64,7 +64,7 @@ export class RunContext {
   /** The step for a point logged without one: one more than the last step of that key in that run. */
   nextStep(run: ActiveRun, key: string, given: number | undefined): number {
     let last = this.steps.get(run);
-    if (!last) this.steps.set(run, (last = new Map()));
+    if (!last) this.steps.set(run, (last = new Map<string, number>()));
     const step = given ?? (last.get(key) ?? -1) + 1;
     if (Number.isSafeInteger(step)) last.set(key, step);
     return step;

@@ -4,6 +4,7 @@
  * load the same from any store backend.
  */
 import { badState, invalid } from '../core/errors.js';
+import { modelMessages as msg } from './messages.js';
 
 /** The files of a model folder, for a flavor's loader. */
 export interface ModelFiles {
@@ -39,28 +40,29 @@ const flavors = new Map<string, Flavor<never>>();
 
 /**
  * Adds a flavor, or replaces the one with the same name (so re-running a notebook cell works).
- * @example registerFlavor({ name: 'my-net', save: (m) => ({ files: { 'w.json': JSON.stringify(m.weights) } }), load: async (f) => new Net(JSON.parse(await f.readText('w.json'))) });
+ * @example
+ * registerFlavor({
+ *   name: 'my-net',
+ *   save: (m) => ({ files: { 'w.json': JSON.stringify(m.weights) } }),
+ *   load: async (f) => new Net(JSON.parse(await f.readText('w.json'))),
+ * });
  */
 export function registerFlavor<M>(flavor: Flavor<M>): void {
   if (typeof flavor?.name !== 'string' || !FLAVOR_NAME_RE.test(flavor.name)) {
-    throw invalid(
-      `flavor name ${JSON.stringify(flavor?.name)} is invalid: use lower-case letters, digits, "_", "-" and "." (e.g. "my-net")`,
-    );
+    throw invalid(msg.flavorNameInvalid(flavor?.name));
   }
   if (typeof flavor.save !== 'function' || typeof flavor.load !== 'function') {
-    throw invalid(`flavor "${flavor.name}" needs save(model, options) and load(files, config) functions`);
+    throw invalid(msg.flavorFunctionsMissing(flavor.name));
   }
-  flavors.set(flavor.name, flavor as unknown as Flavor<never>);
+  flavors.set(flavor.name, flavor);
 }
 
 export function getFlavor(name: string): Flavor<unknown> {
   const flavor = flavors.get(name);
   if (!flavor) {
-    throw badState(
-      `flavor "${name}" is not registered in this process (known: ${listFlavors().join(', ')}); call registerFlavor({ name: "${name}", save, load }) first`,
-    );
+    throw badState(msg.flavorUnknown(name, listFlavors()));
   }
-  return flavor as unknown as Flavor<unknown>;
+  return flavor;
 }
 
 export const listFlavors = (): string[] => [...flavors.keys()];
@@ -68,7 +70,7 @@ export const listFlavors = (): string[] => [...flavors.keys()];
 /** The first registered flavor (other than json) whose detect() claims the model, else json. */
 export function detectFlavor(model: unknown): Flavor<unknown> {
   for (const flavor of flavors.values()) {
-    if (flavor.name !== 'json' && flavor.detect?.(model)) return flavor as unknown as Flavor<unknown>;
+    if (flavor.name !== 'json' && flavor.detect?.(model)) return flavor;
   }
   return getFlavor('json');
 }

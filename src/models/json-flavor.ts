@@ -4,6 +4,7 @@
  * that loads. Without it, loadModel returns the logged data alone.
  */
 import { invalid } from '../core/errors.js';
+import { modelMessages as msg } from './messages.js';
 import { registerFlavor, type Flavor } from './flavor.js';
 
 export type JsonLoader = (data: unknown) => unknown;
@@ -15,7 +16,7 @@ const DATA_FILE = 'model.json';
  */
 export function registerJsonLoader(name: string, loader: JsonLoader): void {
   if (typeof name !== 'string' || name === '' || typeof loader !== 'function') {
-    throw invalid(`registerJsonLoader needs a name and a function (data) => model, got ${JSON.stringify(name)}`);
+    throw invalid(msg.jsonLoaderInvalid(name));
   }
   loaders.set(name, loader);
 }
@@ -25,20 +26,15 @@ export const jsonFlavor: Flavor<unknown> = {
   save(model, options) {
     const fn = functionKey(model);
     if (fn !== undefined && options.loader === undefined) {
-      throw invalid(
-        `model property "${fn}" is a function, which JSON cannot store; register a loader that recreates it with registerJsonLoader("my-model", (data) => ({ ...data, ${fn}: ... })) and log with { loader: "my-model" }`,
-      );
+      throw invalid(msg.jsonFunctionProperty(fn));
     }
     let text: string | undefined;
     try {
       text = JSON.stringify(model);
     } catch (error) {
-      throw invalid(
-        `model cannot be saved by the json flavor: ${(error as Error).message.split('\n')[0]}; give JSON-serializable data or use another flavor`,
-      );
+      throw invalid(msg.jsonUnserializable((error as Error).message.split('\n')[0] ?? ''));
     }
-    if (text === undefined)
-      throw invalid('model cannot be saved by the json flavor: it is not JSON-serializable (a function or undefined)');
+    if (text === undefined) throw invalid(msg.jsonNothingToSave());
     return { files: { [DATA_FILE]: text }, config: { data: DATA_FILE, loader: options.loader ?? null } };
   },
   async load(files, config) {
@@ -50,7 +46,7 @@ export const jsonFlavor: Flavor<unknown> = {
   },
   predict(model, input) {
     const predict = (model as { predict?: unknown } | null)?.predict;
-    return typeof predict === 'function' ? predict.call(model, input) : undefined;
+    return typeof predict === 'function' ? (predict as (x: unknown) => unknown).call(model, input) : undefined;
   },
 };
 

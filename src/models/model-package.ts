@@ -1,9 +1,10 @@
 /**
- * Writing a model folder into a run's artifacts and reading it back:
- * flavor.save -> files -> input example -> signature -> manifest (written last, so a folder with a manifest is complete).
+ * Writing a model folder into a run's artifacts and reading it back: flavor.save -> files -> input example -> signature
+ * -> manifest (written last, so a folder with a manifest is complete).
  */
 import { randomUUID } from 'node:crypto';
 import { corrupt, exists, invalid, notFound, TracklabError } from '../core/errors.js';
+import { modelMessages as msg } from './messages.js';
 import { TAGS } from '../core/entities.js';
 import { ownEntries, validateArtifactPath } from '../core/validation.js';
 import { TRACKLAB_VERSION } from '../core/version.js';
@@ -47,7 +48,7 @@ export async function writeModel(
 ): Promise<LoggedModel> {
   const repo = await runArtifacts(backend, runId);
   const path = validateArtifactPath(options.path ?? 'model', 'model path');
-  if (path === '') throw invalid('model path "" is invalid: give a folder name such as "model"');
+  if (path === '') throw invalid(msg.modelPathEmpty());
   const flavor = options.flavor === undefined ? detectFlavor(model) : getFlavor(options.flavor);
   await refuseExisting(repo, runId, path);
   const saved = await flavor.save(model, options.loader === undefined ? {} : { loader: options.loader });
@@ -96,15 +97,13 @@ async function refuseExisting(repo: ArtifactRepository, runId: string, path: str
     if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') return;
     throw error;
   }
-  throw exists(
-    `run ${runId} already has artifacts at "${path}"; log the model under another path, e.g. { path: "${path}-2" }`,
-  );
+  throw exists(msg.modelPathTaken(runId, path));
 }
 
 function checkFileName(name: string, flavor: string): string {
   const checked = validateArtifactPath(name, `file name from flavor "${flavor}"`);
   if (checked === '' || checked === MANIFEST_FILE || checked === INPUT_EXAMPLE_FILE || checked === 'MLmodel') {
-    throw invalid(`flavor "${flavor}" may not write a file named ${JSON.stringify(name)}; it is reserved`);
+    throw invalid(msg.reservedFile(flavor, name));
   }
   return checked;
 }
@@ -130,7 +129,7 @@ function checkMetadata(metadata: unknown): Record<string, unknown> {
   try {
     return JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>;
   } catch (error) {
-    throw invalid(`model metadata is not JSON-serializable: ${(error as Error).message.split('\n')[0]}`);
+    throw invalid(msg.metadataUnserializable((error as Error).message.split('\n')[0] ?? ''));
   }
 }
 
@@ -163,9 +162,7 @@ export async function readManifest(backend: Backend, runId: string, path: string
     text = (await repo.read(`${path}/${MANIFEST_FILE}`)).toString('utf8');
   } catch (error) {
     if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') {
-      throw notFound(
-        `${runsUri(runId, path)} is not a logged model (no ${MANIFEST_FILE}); log one with run.logModel(model, { path: "${path}" })`,
-      );
+      throw notFound(msg.notALoggedModel(runsUri(runId, path), MANIFEST_FILE, path));
     }
     throw error;
   }
@@ -174,10 +171,9 @@ export async function readManifest(backend: Backend, runId: string, path: string
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corrupt(label, `is not valid JSON (${(error as Error).message.split('\n')[0]})`, error);
+    throw corrupt(label, msg.manifestNotJson((error as Error).message.split('\n')[0] ?? ''), error);
   }
-  if (!isModelManifest(value))
-    throw corrupt(label, 'does not hold a model manifest { flavor, flavors, runId, files, ... }');
+  if (!isModelManifest(value)) throw corrupt(label, msg.manifestShape());
   return value;
 }
 

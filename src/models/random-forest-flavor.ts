@@ -5,6 +5,8 @@
  * only when a model is loaded, so tracklab starts without it.
  */
 import { invalid } from '../core/errors.js';
+import { modelMessages as msg } from './messages.js';
+import { textOf } from '../core/format.js';
 import { registerFlavor, type Flavor } from './flavor.js';
 
 interface ForestLike {
@@ -26,13 +28,9 @@ export const randomForestFlavor: Flavor<ForestLike> = {
   name: 'ml-random-forest',
   detect: isForest,
   save(model) {
-    if (!isForest(model))
-      throw invalid(
-        'the ml-random-forest flavor saves RandomForestClassifier or RandomForestRegression models; use flavor "json" for plain data',
-      );
+    if (!isForest(model)) throw invalid(msg.forestWrongModel());
     const json = model.toJSON();
-    if (!json.name || !KINDS.has(String(json.name)))
-      throw invalid('the random forest is not trained (toJSON() has no model name); train it before logging');
+    if (!json.name || !KINDS.has(textOf(json.name))) throw invalid(msg.forestUntrained());
     return { files: { [DATA_FILE]: JSON.stringify(json) }, config: { data: DATA_FILE, kind: json.name } };
   },
   async load(files, config) {
@@ -42,9 +40,7 @@ export const randomForestFlavor: Flavor<ForestLike> = {
     const lib = await import('ml-random-forest');
     if (json.name === 'RFClassifier') return lib.RandomForestClassifier.load(json as never);
     if (json.name === 'RFRegression') return lib.RandomForestRegression.load(json as never);
-    throw invalid(
-      `model file ${DATA_FILE} holds "${String(json.name)}", not an ml-random-forest model; log it again with the right flavor`,
-    );
+    throw invalid(msg.forestWrongFile(DATA_FILE, textOf(json.name)));
   },
   predict: (model, input) => model.predict(input as number[][]),
 };

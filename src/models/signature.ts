@@ -4,6 +4,7 @@
  * `inferSchema` derives one from an example, pure.
  */
 import { invalid } from '../core/errors.js';
+import { modelMessages as msg } from './messages.js';
 
 export type ColumnType = 'boolean' | 'integer' | 'long' | 'float' | 'double' | 'string' | 'binary' | 'datetime';
 export interface ColumnSpec {
@@ -25,7 +26,9 @@ export interface Signature {
 /**
  * Infers a schema: an array of records (or one record) gives named columns; a matrix gives a tensor [-1, width];
  * an array of scalars gives a tensor [-1].
- * @example inferSchema([{ x: 1.5, label: 'a' }]) // [{ name: 'x', type: 'double', required: true }, { name: 'label', type: 'string', required: true }]
+ * @example
+ * inferSchema([{ x: 1.5, label: 'a' }]);
+ * // [{ name: 'x', type: 'double', required: true }, { name: 'label', type: 'string', required: true }]
  */
 export function inferSchema(example: unknown, what = 'input example'): SchemaItem[] {
   if (Array.isArray(example) && example.length > 0 && example.every(Array.isArray))
@@ -35,9 +38,7 @@ export function inferSchema(example: unknown, what = 'input example'): SchemaIte
   }
   const records = Array.isArray(example) ? example : [example];
   if (records.length === 0 || !records.every(isRecord)) {
-    throw invalid(
-      `${what} cannot give a signature: use an array of records ({ column: value }), a number matrix or an array of numbers`,
-    );
+    throw invalid(msg.noSignatureShape(what));
   }
   const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
   return names.map((name) => {
@@ -49,8 +50,7 @@ export function inferSchema(example: unknown, what = 'input example'): SchemaIte
 
 function matrixSpec(rows: unknown[][], what: string): TensorSpec {
   const width = rows[0]?.length ?? 0;
-  if (rows.some((r) => r.length !== width))
-    throw invalid(`${what} is a matrix with rows of different lengths; give rows of equal length`);
+  if (rows.some((r) => r.length !== width)) throw invalid(msg.raggedMatrix(what));
   return { type: 'tensor', 'tensor-spec': { dtype: dtypeOf(rows.flat(), what), shape: [-1, width] } };
 }
 
@@ -68,7 +68,7 @@ function dtypeOf(values: unknown[], what: string): TensorSpec['tensor-spec']['dt
 }
 
 const failDtype = (what: string, type: string): never => {
-  throw invalid(`${what} holds ${type} values, which a tensor cannot; use records instead`);
+  throw invalid(msg.tensorType(what, type));
 };
 
 function columnType(values: unknown[], what: string): ColumnType {
@@ -77,9 +77,7 @@ function columnType(values: unknown[], what: string): ColumnType {
   if (types.size === 0) return 'string';
   const [only] = types;
   if (types.size > 1 || only === undefined || only === 'unsupported') {
-    throw invalid(
-      `${what} mixes or holds unsupported value types (${[...types].join(', ')}); give values of one type: number, boolean, string, Date or bytes`,
-    );
+    throw invalid(msg.mixedTypes(what, [...types]));
   }
   return only;
 }
@@ -106,9 +104,7 @@ export function checkSignature(signature: unknown): Signature {
     !ok(signature['inputs']) ||
     (signature['outputs'] !== undefined && !ok(signature['outputs']))
   ) {
-    throw invalid(
-      'signature is invalid: give { inputs: [{ name, type }], outputs?: [{ name, type }] }, or an inputExample to infer it from',
-    );
+    throw invalid(msg.signatureInvalid());
   }
   return signature as unknown as Signature;
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { invalid, notFound } from '../core/errors.js';
+import { textOf } from '../core/format.js';
 
 export const PROJECT_FILE = 'MLproject';
 export const PARAMETER_TYPES = ['float', 'int', 'string', 'path', 'uri'] as const;
@@ -137,7 +138,7 @@ function parseParameterSpec(spec: unknown, where: string): ParameterSpec {
   if (value !== undefined && value !== null && typeof value === 'object') {
     throw invalid(`${where} default must be a single value`);
   }
-  return { type: type as ParameterType, ...(value === undefined || value === null ? {} : { default: String(value) }) };
+  return { type: type as ParameterType, ...(value === undefined || value === null ? {} : { default: textOf(value) }) };
 }
 
 function asObject(value: unknown, file: string, what: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
 /**
- * Parsing of model URIs, pure. `runs:/` URIs are parsed in models/runs-uri.ts; `models:/` names a registered version: `models:/name/3`, `models:/name/latest`, `models:/name/<stage>`, `models:/name@alias`.
- * Everything else (`file://`, `http://`, absolute paths, `..`, percent-encoding, `#`, `?`) is refused here, before any
- * store is touched.
+ * Parsing of model URIs, pure. `runs:/` URIs are parsed in models/runs-uri.ts; `models:/` names a registered version:
+ * `models:/name/3`, `models:/name/latest`, `models:/name/<stage>`, `models:/name@alias`. Everything else (`file://`,
+ * `http://`, absolute paths, `..`, percent-encoding, `#`, `?`) is refused here, before any store is touched.
  */
 import { invalid } from '../core/errors.js';
 import { registryMessages as msg } from './messages.js';
@@ -20,7 +20,11 @@ export type ModelsUri = { kind: 'models' } & { ref: ModelRef };
 
 const show = (uri: unknown): string => JSON.stringify(uri);
 
-/** @example parseModelsUri('models:/iris-rf@champion') // { kind: 'models', ref: { kind: 'alias', name: 'iris-rf', alias: 'champion' } } */
+/**
+ * @example
+ * parseModelsUri('models:/iris-rf@champion');
+ * // { kind: 'models', ref: { kind: 'alias', name: 'iris-rf', alias: 'champion' } }
+ */
 export function parseModelsUri(uri: unknown): ModelsUri {
   if (typeof uri !== 'string' || !uri.startsWith('models:/')) throw invalid(msg.badModelsUri(show(uri)));
   const rest = uri.slice('models:/'.length);

@@ -3,6 +3,7 @@
  * (HTML, SVG, XML, JS, or anything unknown) gets a `.txt` suffix, because the site's origin must never serve a page or
  * script a run author wrote. Previews are built from the bytes (pure), for small files only.
  */
+import { textOf } from '../core/format.js';
 import { isVegaLiteSpec } from '../charts/index.js';
 import { notebookView, type NotebookView } from './notebook.js';
 
@@ -189,19 +190,19 @@ export interface ModelManifestView {
   outputs: { name: string; type: string }[];
 }
 
-export function readManifest(path: string, text: string): ModelManifestView | null {
+export function readManifestView(path: string, text: string): ModelManifestView | null {
   try {
     const m = JSON.parse(text) as { flavor?: unknown; signature?: { inputs?: unknown; outputs?: unknown } };
     const cols = (v: unknown): { name: string; type: string }[] =>
       Array.isArray(v)
         ? v.map((c: { name?: unknown; type?: unknown }) => ({
-            name: String(c?.name ?? ''),
-            type: String(c?.type ?? ''),
+            name: textOf(c?.name),
+            type: textOf(c?.type),
           }))
         : [];
     return {
       path: path.replace(/\/?tracklab-model\.json$/, '') || '.',
-      flavor: String(m.flavor ?? ''),
+      flavor: textOf(m.flavor),
       inputs: cols(m.signature?.inputs),
       outputs: cols(m.signature?.outputs),
     };

@@ -156,8 +156,10 @@ async function buildSite(
   const runsById = new Map(allRuns.map((r) => [r.id, r]));
   const childrenOf = new Map<string, Run[]>();
   for (const r of allRuns) {
-    if (r.parentRunId && runsById.has(r.parentRunId))
-      childrenOf.get(r.parentRunId)?.push(r) ?? childrenOf.set(r.parentRunId, [r]);
+    if (!r.parentRunId || !runsById.has(r.parentRunId)) continue;
+    const list = childrenOf.get(r.parentRunId);
+    if (list) list.push(r);
+    else childrenOf.set(r.parentRunId, [r]);
   }
   for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
 
@@ -206,7 +208,11 @@ async function buildSite(
   for (const m of models ?? []) {
     await page(
       sitePaths.model(m.name),
-      renderer.render('model', modelPage(m, published, info), { root: '../', pageTitle: m.name, charts: false }),
+      renderer.render('model', modelPage(m, published, info, source.capabilities?.registryHistory !== false), {
+        root: '../',
+        pageTitle: m.name,
+        charts: false,
+      }),
     );
   }
   await writeAssets(writer, root, templatesDir);

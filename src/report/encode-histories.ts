@@ -27,8 +27,8 @@ function seriesJson(
 }
 
 /**
- * `series[i]` is the JSON text of `toSeries(key, points, max)` with steps and times packed (`unpackSeries` reads it); `full` holds the JSON texts of every point of the
- * histories that were downsampled (null when none was).
+ * `series[i]` is the JSON text of `toSeries(key, points, max)` with steps and times packed (`unpackSeries` reads it);
+ * `full` holds the JSON texts of every point of the histories that were downsampled (null when none was).
  */
 export function encodeHistories(
   histories: readonly { key: string; points: readonly HistoryPoint[] }[],

@@ -1,5 +1,6 @@
 /**
- * Which metric decides "best" on an experiment page, and in which direction. Pure and Node-free (bundled into the page).
+ * Which metric decides "best" on an experiment page, and in which direction. Pure and Node-free (bundled into the
+ * page).
  */
 import type { Experiment, Run } from '../core/entities.js';
 

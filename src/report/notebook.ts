@@ -3,6 +3,7 @@
  * images), code with its execution count, and outputs as text or images. Nothing from the notebook runs under the
  * site's CSP: HTML outputs are shown by their plain-text form, or as their source text, never as markup.
  */
+import { textOf } from '../core/format.js';
 import { renderMarkdown } from './markdown.js';
 
 export type NotebookOutput =
@@ -11,14 +12,14 @@ export type NotebookOutput =
   | { kind: 'html'; text: string }
   | { kind: 'error'; text: string };
 
-export type NotebookCell =
+export type NotebookCellView =
   | { kind: 'markdown'; html: string }
   | { kind: 'code'; prompt: string; source: string; outputs: NotebookOutput[] }
   | { kind: 'raw'; source: string };
 
 export interface NotebookView {
   language: string;
-  cells: NotebookCell[];
+  cells: NotebookCellView[];
   truncated: boolean;
 }
 
@@ -58,7 +59,7 @@ function output(raw: Record<string, unknown>): NotebookOutput | null {
       return {
         kind: 'text',
         text: cap(joined(raw['text']).replace(ANSI, '')),
-        stream: String(raw['name'] ?? 'stdout'),
+        stream: textOf(raw['name'], 'stdout'),
       };
     case 'error':
       return {
@@ -87,7 +88,7 @@ export function notebookView(text: string): NotebookView | null {
     return null;
   }
   if (!nb || typeof nb !== 'object' || !Array.isArray(nb.cells)) return null;
-  const cells: NotebookCell[] = nb.cells.slice(0, MAX_CELLS).map((c: Record<string, unknown>) => {
+  const cells: NotebookCellView[] = nb.cells.slice(0, MAX_CELLS).map((c: Record<string, unknown>) => {
     const source = cap(joined(c['source']));
     if (c['cell_type'] === 'markdown') return { kind: 'markdown', html: renderMarkdown(source) };
     if (c['cell_type'] !== 'code') return { kind: 'raw', source };
@@ -97,5 +98,5 @@ export function notebookView(text: string): NotebookView | null {
       .filter((o): o is NotebookOutput => o !== null);
     return { kind: 'code', prompt: `[${typeof count === 'number' ? count : ' '}]`, source, outputs };
   });
-  return { language: String(nb.metadata?.kernelspec?.language ?? ''), cells, truncated: nb.cells.length > MAX_CELLS };
+  return { language: textOf(nb.metadata?.kernelspec?.language), cells, truncated: nb.cells.length > MAX_CELLS };
 }

@@ -6,7 +6,7 @@ import {
   previewKind,
   publishedPath,
   isTextLike,
-  readManifest,
+  readManifestView,
   type ModelManifestView,
   type Preview,
 } from './artifacts.js';
@@ -110,6 +110,7 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
     artifacts: items,
     models,
     registered: ctx.registered.get(run.id) ?? [],
+    summaries: ctx.source.capabilities?.metricSummaries !== false,
   });
   const html = ctx.renderer.render('run', vm, {
     root: '../',
@@ -167,7 +168,7 @@ async function publishArtifacts(
     if (kind === 'image') preview = { kind: 'image' };
     else if (kind === 'read') preview = makePreview(entry.path, body.toString());
     if (entry.path === 'tracklab-model.json' || entry.path.endsWith('/tracklab-model.json')) {
-      const m = readManifest(entry.path, body.toString());
+      const m = readManifestView(entry.path, body.toString());
       if (m) models.push(m);
     }
     items.push({

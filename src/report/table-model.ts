@@ -19,7 +19,7 @@ export interface Column {
   why?: string;
 }
 
-export interface Cell {
+export interface TableCell {
   text: string;
   /** full value when `text` is shortened or rounded */
   title?: string;
@@ -84,14 +84,14 @@ export function columnsFor(runs: readonly Run[], main: MainMetric | null = null)
 
 const MAX_CELL = 160;
 
-export function shorten(text: string, max = MAX_CELL): Cell {
+export function shorten(text: string, max = MAX_CELL): TableCell {
   return text.length > max
     ? { text: `${text.slice(0, max - 1)}…`, title: text }
     : { text, ...(text.length > 24 ? { title: text } : {}) };
 }
 
 /** Metric values as they are read in a table: 4 significant digits, the exact value on hover. */
-function metricCell(v: number | undefined): Cell {
+function metricCell(v: number | undefined): TableCell {
   if (v === undefined) return { text: '', numeric: true };
   const text = formatShort(v);
   const full = formatNumber(v);
@@ -99,7 +99,7 @@ function metricCell(v: number | undefined): Cell {
 }
 
 /** One cell's text. `metrics` may be decoded from the page data (non-finite values as numbers). */
-export function cellFor(run: Run, col: Column): Cell {
+export function cellFor(run: Run, col: Column): TableCell {
   switch (col.group) {
     case 'attr':
       if (col.key === 'name') return shorten(run.name || run.id);
@@ -199,9 +199,11 @@ export function orderRows(runs: readonly Run[], opts: OrderOptions): Row[] {
   const children = new Map<string, Run[]>();
   const top: Run[] = [];
   for (const r of runs) {
-    if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId))
-      children.get(r.parentRunId)?.push(r) ?? children.set(r.parentRunId, [r]);
-    else top.push(r);
+    if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId)) {
+      const list = children.get(r.parentRunId);
+      if (list) list.push(r);
+      else children.set(r.parentRunId, [r]);
+    } else top.push(r);
   }
   const families = top.map((head) => {
     const kids = (children.get(head.id) ?? []).sort(
@@ -235,7 +237,9 @@ export function groupRows(rows: readonly Row[], by: string): (Row | GroupHead)[]
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const g = groupValue(r.run, by);
-    groups.get(g)?.push({ run: r.run, depth: 0 }) ?? groups.set(g, [{ run: r.run, depth: 0 }]);
+    const list = groups.get(g);
+    if (list) list.push({ run: r.run, depth: 0 });
+    else groups.set(g, [{ run: r.run, depth: 0 }]);
   }
   const out: (Row | GroupHead)[] = [];
   for (const [group, members] of groups) out.push({ group, count: members.length }, ...members);

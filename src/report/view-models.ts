@@ -7,10 +7,10 @@ import { TAGS } from '../core/entities.js';
 import type { RegisteredModelData } from './collect.js';
 import { encodeValue, formatNumber, formatShort, formatTime } from './format.js';
 import { bestRun, companionLoss, mainMetric, type MainMetric } from './main-metric.js';
-import { cellFor, columnsFor, orderRows, type Cell, type Column } from './table-model.js';
+import { cellFor, columnsFor, orderRows, type TableCell, type Column } from './table-model.js';
 import { hrefOf, sitePaths } from './paths.js';
 
-export type { Cell, Column, ColumnGroup } from './table-model.js';
+export type { TableCell, Column, ColumnGroup } from './table-model.js';
 export { columnsFor, isSystemTag, shorten } from './table-model.js';
 export { mainMetric } from './main-metric.js';
 export type { MainMetric } from './main-metric.js';
@@ -24,7 +24,7 @@ export interface RunRow {
   depth: number;
   parentId: string;
   best: boolean;
-  cells: (Cell & { hidden: boolean })[];
+  cells: (TableCell & { hidden: boolean })[];
 }
 
 /** What the page script needs: Run-shaped records (for the searchRuns filter) with non-finite metrics encoded. */

@@ -27,7 +27,10 @@ export type BackendKind = 'json' | 'mlruns' | 'mlflow-rest' | 'sqlite' | (string
 
 export interface Backend {
   readonly kind: BackendKind;
-  /** the URI the store was opened with, normalised, e.g. `file:///home/me/project/tracklab` or `mlruns:///home/me/mlruns` */
+  /**
+   * the URI the store was opened with, normalised, e.g. `file:///home/me/project/tracklab` or
+   * `mlruns:///home/me/mlruns`
+   */
   readonly uri: string;
   readonly tracking: TrackingStore;
   /** absent when the backend keeps no model registry */
@@ -36,6 +39,9 @@ export interface Backend {
   readonly capabilities: BackendCapabilities;
   /** Flushes writers and releases what the backend holds. */
   close(): Promise<void>;
+  /** Makes everything written so far durable at once (after writers ended with `{ durable: false }`); absent when
+   * every write is durable by itself (a server, a database). */
+  sync?(): Promise<void>;
 }
 
 /** The artifact repository of a run of `backend`, looked up by id. */

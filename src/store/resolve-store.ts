@@ -3,12 +3,12 @@
  * first: a tracklab store opens with the JSON backend, an MLflow `mlruns` folder with the MLflow file-store backend,
  * and a non-empty folder that is neither is refused, never taken over.
  *
- * | location                          | backend                                                       |
- * |-----------------------------------|---------------------------------------------------------------|
- * | `./tracklab`, `file:./x`, `file:///abs` | whatever the folder holds; a new or empty folder: JSON, or MLflow when named `mlruns` |
- * | `mlruns:./mlruns`, `mlruns:///abs` | MLflow's file store, created if missing                      |
- * | `sqlite:///rel.db`, `sqlite:////abs.db` | MLflow's SQLite database (better-sqlite3, loaded on first use) |
- * | `http(s)://host:port`             | registered by its backend with `registerBackend`              |
+ * | location                                | backend                                                              |
+ * |-----------------------------------------|----------------------------------------------------------------------|
+ * | `./tracklab`, `file:./x`, `file:///abs` | what the folder holds; a new or empty one: JSON (`mlruns`: MLflow)   |
+ * | `mlruns:./mlruns`, `mlruns:///abs`      | MLflow's file store, created if missing                              |
+ * | `sqlite:///rel.db`, `sqlite:////abs.db` | MLflow's SQLite database (better-sqlite3, loaded on first use)       |
+ * | `http(s)://host:port`                   | registered by its backend with `registerBackend`                     |
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -1,6 +1,6 @@
 /** MLflow's search_runs for backends that hold runs locally: filter, order and page with src/core/search. */
 import type { RunRecord, ViewType } from '../core/entities.js';
-import { toRun } from '../core/run-view.js';
+import { searchView } from '../core/run-view.js';
 import { searchInMemory } from '../core/search/index.js';
 import type { RunPage, RunSearch } from './tracking-store.js';
 
@@ -12,7 +12,7 @@ export function searchRecords(records: Iterable<RunRecord>, query: RunSearch): R
   const back = new Map<object, RunRecord>();
   const views = [];
   for (const record of records) {
-    const view = toRun(record, '');
+    const view = searchView(record, '');
     back.set(view, record);
     views.push(view);
   }

@@ -1,4 +1,6 @@
-/** What an import did (or would do, with --dry-run): counts per kind, conflicts, and what the destination cannot hold. */
+/**
+ * What an import did (or would do, with --dry-run): counts per kind, conflicts, and what the destination cannot hold.
+ */
 
 export interface TransferSummary {
   dryRun: boolean;

@@ -24,7 +24,7 @@ import {
 } from './runs-table.js';
 
 /** A run of the page data as the filter and table functions take it, with the tags all runs share put back. */
-export function toRun(c: ClientRun, commonTags: Record<string, string> = {}): Run {
+export function fromClientRun(c: ClientRun, commonTags: Record<string, string> = {}): Run {
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(c.metrics)) metrics[k] = decodeValue(v) ?? Number.NaN;
   return { ...c, tags: { ...commonTags, ...c.tags }, metrics, metricSummaries: {} };
@@ -89,7 +89,7 @@ export function initExperimentPage(): (() => void) | null {
   const data = pageData<ExperimentData>();
   const table = byId<HTMLTableElement>('runs');
   if (!data || !table) return null;
-  const runs = data.runs.map((r) => toRun(r, data.commonTags));
+  const runs = data.runs.map((r) => fromClientRun(r, data.commonTags));
   const runById = new Map(runs.map((r) => [r.id, r]));
   const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
   const colors = new Map<string, string>();
@@ -151,8 +151,11 @@ export function initExperimentPage(): (() => void) | null {
     column: (id, on, hiddenByDefault) => {
       const show = new Set(state.show);
       const hide = new Set(state.hide);
-      if (hiddenByDefault) on ? show.add(id) : show.delete(id);
-      else on ? hide.delete(id) : hide.add(id);
+      if (hiddenByDefault) {
+        if (on) show.add(id);
+        else show.delete(id);
+      } else if (on) hide.delete(id);
+      else hide.add(id);
       change({ show, hide });
     },
     revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),

@@ -111,7 +111,7 @@ describe('tracklab exec', () => {
     assert.equal(r?.status, 'FAILED');
     assert.equal(r?.metrics.never, undefined);
     assert.match(r?.tags['tracklab.error'] ?? '', /cell 2 failed: Error: the answer is wrong: 41/);
-    assert.ok((await tracker.listArtifacts(r!.id)).some((a) => a.path === 'failed.ipynb'));
+    assert.ok((await tracker.listArtifacts(r.id)).some((a) => a.path === 'failed.ipynb'));
     await tracker.close();
   });
 

@@ -19,7 +19,7 @@ async function nbconvert(
   notebook: string,
   ...flags: string[]
 ): Promise<{ nb: Notebook; store: string; stderr: string }> {
-  const dir = await tempDir();
+  const dir = tempDir();
   const file = join(dir, 'student.ipynb');
   await copyFile(notebook, file);
   await writeKernelSpec(join(dir, 'share', 'jupyter'));

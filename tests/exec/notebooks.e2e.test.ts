@@ -1,4 +1,6 @@
-/** The example notebooks, run headless through a real Jupyter server and the tracklab kernel; then the store is checked. */
+/**
+ * The example notebooks, run headless through a real Jupyter server and the tracklab kernel; then the store is checked.
+ */
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,7 +37,7 @@ describe('example notebooks', () => {
     assert.equal(run?.params.n_estimators, '30');
     assert.ok((run?.metrics.accuracy ?? 0) > 0.8, `accuracy ${run?.metrics.accuracy}`);
     assert.equal(run?.tags['mlflow.source.type'], 'NOTEBOOK');
-    const artifacts = (await tracker.listArtifacts(run!.id)).map((a) => a.path);
+    const artifacts = (await tracker.listArtifacts(run.id)).map((a) => a.path);
     for (const a of ['model', 'notebook-cell.ts', '01-iris-classifier.ipynb'])
       assert.ok(artifacts.includes(a), `${a} in ${artifacts.join(', ')}`);
     await tracker.close();

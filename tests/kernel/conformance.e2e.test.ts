@@ -19,7 +19,7 @@ describe('jupyter_kernel_test', () => {
   it('the tracklab kernel passes the conformance suite', async (t) => {
     if (!suiteInstalled())
       return t.skip('python3-jupyter-kernel-test is not installed (scripts/install-system-deps.sh installs it)');
-    const dir = await tempDir();
+    const dir = tempDir();
     await writeKernelSpec(join(dir, 'share', 'jupyter'));
     const r = spawnSync(PYTHON, ['-m', 'unittest', '-v', 'test_tracklab_kernel'], {
       cwd: join('tests', 'kernel', 'conformance'),

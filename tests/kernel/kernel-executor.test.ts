@@ -42,19 +42,19 @@ describe('magics in tslab', () => {
     assert.equal(run?.tags.kind, 't-2');
     assert.equal(run?.tags['mlflow.source.type'], 'NOTEBOOK');
     assert.deepEqual(
-      (await tracker.getMetricHistory(run!.id, 'v')).map((p) => p.step),
+      (await tracker.getMetricHistory(run.id, 'v')).map((p) => p.step),
       [1, 2, 3, 4],
     );
     assert.deepEqual(
-      (await tracker.getMetricHistory(run!.id, 'total')).map((p) => p.value),
+      (await tracker.getMetricHistory(run.id, 'total')).map((p) => p.value),
       [0, 1, 3, 6, 10],
     );
-    assert.equal((await tracker.getMetricHistory(run!.id, 'sq')).at(-1)?.value, 16);
+    assert.equal((await tracker.getMetricHistory(run.id, 'sq')).at(-1)?.value, 16);
     await tracker.close();
     r = await k.execute('%end_run');
     assert.equal(r.ok, true, r.stderr);
     const t2 = await open();
-    assert.equal((await t2.getRun(run!.id)).status, 'FINISHED');
+    assert.equal((await t2.getRun(run.id)).status, 'FINISHED');
     await t2.close();
   });
 

@@ -1,4 +1,7 @@
-/** `tracklab kernel install` with Jupyter's real kernelspec tool: named kernels, no silent replacement, the JUPYTER_PATH hint. */
+/**
+ * `tracklab kernel install` with Jupyter's real kernelspec tool: named kernels, no silent replacement, the JUPYTER_PATH
+ * hint.
+ */
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

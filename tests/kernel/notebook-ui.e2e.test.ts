@@ -122,7 +122,7 @@ describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/ch
     const [run] = (await tracker.searchRuns({ experiments: ['ui'] })).runs;
     assert.equal(run?.tags['mlflow.source.name'], join(dir, 'work', 'student.ipynb'));
     assert.deepEqual(
-      (await tracker.getMetricHistory(run!.id, 'acc')).map((p) => p.step),
+      (await tracker.getMetricHistory(run.id, 'acc')).map((p) => p.step),
       [0, 1, 2],
     );
     await tracker.close();

@@ -9,7 +9,7 @@ import { closeExecutor, kernelExecutor, newRuntime, recorder, tempDir } from './
 after(closeExecutor);
 
 async function setup() {
-  const store = await tempDir();
+  const store = tempDir();
   const display = recorder();
   const runtime = await newRuntime(store, display);
   const k = kernelExecutor(runtime);
@@ -22,11 +22,11 @@ async function stdoutOf(f: () => Promise<unknown>): Promise<string> {
   const write = process.stdout.write.bind(process.stdout);
   let out = '';
   // the test runner's own reports to its parent are binary; what a cell prints is text
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     if (typeof chunk === 'string') out += chunk;
     else write(chunk);
     return true;
-  }) as typeof process.stdout.write;
+  };
   try {
     await f();
   } finally {
@@ -242,7 +242,7 @@ describe('runs in notebook cells', () => {
   });
 
   it('a kernel killed with -9 leaves its run RUNNING; the next kernel ends it KILLED', async () => {
-    const store = await tempDir();
+    const store = tempDir();
     const script = [
       "import { MagicRuntime } from './src/kernel/runtime.ts';",
       "import { Tracker } from './src/tracker.ts';",
@@ -274,7 +274,7 @@ describe('runs in notebook cells', () => {
     const [run] = (await t.searchRuns({ experiments: ['crash'] })).runs;
     assert.equal(run?.status, 'KILLED');
     assert.equal(run?.metrics.a, 1);
-    await assert.rejects(t.endRun(run!.id), /already KILLED/);
+    await assert.rejects(t.endRun(run.id), /already KILLED/);
     await t.close();
     await runtime.shutdown();
   });

@@ -49,7 +49,7 @@ describe('rewriteCell', () => {
     assert.match(out, /logParams\(1, \["__proto__", "a b: c\/d"\], \[\(1\), \(2\)\]\)/);
   });
   it('passes expressions through untouched, including strings with spaces and templates', () => {
-    assert.match(rewriteCell('%set_tag note="a b  c" who=`${u} x`').code, /\[\("a b  c"\), \(`\$\{u\} x`\)\]/);
+    assert.match(rewriteCell('%set_tag note="a b  c" who=`${u} x`').code, /\[\("a b {2}c"\), \(`\$\{u\} x`\)\]/);
   });
   it('leaves % lines inside block comments and template literals alone', () => {
     const src =

@@ -36,9 +36,9 @@ export function namespaced(backend: Backend, ns: string): Backend {
         return async () =>
           (await target.listRegisteredModels()).filter(mine).map((m: RegisteredModelRecord) => strip(m));
       }
-      const method = target[prop] as (...args: unknown[]) => Promise<unknown>;
+      const method = (target[prop] as (...args: unknown[]) => Promise<unknown>).bind(target);
       return async (name: string, ...rest: unknown[]) => {
-        const out = await method.call(target, add(name), ...rest);
+        const out = await method(add(name), ...rest);
         return out !== null && typeof out === 'object' && 'name' in out && 'versions' in out
           ? strip(out as RegisteredModelRecord)
           : out;

@@ -20,7 +20,7 @@ test('logModel writes the model and a manifest (tracklab-model.json) with an inf
   });
   assert.equal(logged.uri, `runs:/${run.id}/model`);
   const folder = join(dir, 'runs', run.id, 'artifacts', 'model');
-  const manifest = JSON.parse(readFileSync(join(folder, 'tracklab-model.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(folder, 'tracklab-model.json'), 'utf8')) as typeof logged.manifest;
   assert.deepEqual(manifest, logged.manifest);
   assert.equal(manifest.flavor, 'json');
   assert.deepEqual(manifest.flavors, { json: { data: 'model.json', loader: null } });
@@ -43,7 +43,9 @@ test('logModel writes the model and a manifest (tracklab-model.json) with an inf
   assert.equal(manifest.inputExample, 'input_example.json');
   assert.deepEqual(manifest.metadata, { owner: 'ml-team' });
   assert.deepEqual(JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')), model);
-  const history = JSON.parse((await tracker.getRun(run.id)).tags[TAGS.logModelHistory] ?? '[]');
+  const history = JSON.parse((await tracker.getRun(run.id)).tags[TAGS.logModelHistory] ?? '[]') as {
+    artifact_path: string;
+  }[];
   assert.deepEqual(
     history.map((h: { artifact_path: string }) => h.artifact_path),
     ['model'],

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTemp, runWithModel } from './helpers.js';
+import type { RegisteredModel } from '../../src/registry/views.js';
+import type { Lineage } from '../../src/registry/model-registry.js';
 
 const CLI = join(process.cwd(), 'dist', 'cli', 'main.js');
 
@@ -42,7 +44,11 @@ test(
       /registered iris-rf version 1 from runs:\/.*\/model/,
     );
     assert.equal(
-      JSON.parse(ok(dir, 'models', 'register', 'iris-rf', '--run', runId, '--path', 'model', '--json')).version,
+      (
+        JSON.parse(ok(dir, 'models', 'register', 'iris-rf', '--run', runId, '--path', 'model', '--json')) as {
+          version: number;
+        }
+      ).version,
       2,
     );
     assert.match(ok(dir, 'models', 'stage', 'iris-rf', '1', 'production'), /iris-rf version 1 is now in Production/);
@@ -60,19 +66,17 @@ test(
     });
     assert.match(ok(dir, 'models', 'resolve', 'models:/iris-rf/Production'), /-> iris-rf version 2/);
 
-    const shown = JSON.parse(ok(dir, 'models', 'show', 'iris-rf', '--json'));
+    const shown = JSON.parse(ok(dir, 'models', 'show', 'iris-rf', '--json')) as RegisteredModel;
     assert.deepEqual(shown, JSON.parse(JSON.stringify(await tracker.getRegisteredModel('iris-rf'))));
     assert.deepEqual(shown.aliases, { champion: 2 });
     assert.deepEqual(
-      shown.versions.map((v: { version: number; stage: string; aliases: string[] }) => [v.version, v.stage, v.aliases]),
+      shown.versions.map((v) => [v.version, v.stage, v.aliases]),
       [
         [1, 'Archived', []],
         [2, 'Production', ['champion']],
       ],
     );
-    const promo = shown.history.find(
-      (h: { action: string; version: number }) => h.action === 'transition' && h.version === 2,
-    );
+    const promo = shown.history.find((h) => h.action === 'transition' && h.version === 2);
     assert.deepEqual(promo, {
       ...promo,
       user: 'ci-bot',
@@ -86,9 +90,10 @@ test(
       /model iris-rf[\s\S]*VERSION[\s\S]*Production[\s\S]*@champion[\s\S]*history/,
     );
 
-    assert.equal(JSON.parse(ok(dir, 'models', 'list', '--json'))[0].name, 'iris-rf');
+    assert.equal((JSON.parse(ok(dir, 'models', 'list', '--json')) as RegisteredModel[])[0]?.name, 'iris-rf');
     assert.match(ok(dir, 'models', 'list'), /iris-rf\s+2\s+2\s+v2\s+@champion=2/);
-    assert.equal(JSON.parse(ok(dir, 'models', 'lineage', 'models:/iris-rf@champion', '--json')).run.id, runId);
+    const lineage = JSON.parse(ok(dir, 'models', 'lineage', 'models:/iris-rf@champion', '--json')) as Lineage;
+    assert.equal(lineage.run?.id, runId);
     assert.match(ok(dir, 'models', 'lineage', 'iris-rf', '1'), /iris-rf version 1 \(Archived\)/);
     assert.match(ok(dir, 'models', 'delete-version', 'iris-rf', '1'), /deleted iris-rf version 1/);
   },

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openTemp, runWithModel } from './helpers.js';
+import type { RegisteredModelRecord } from '../../src/store/registry-store.js';
 
 const run = promisify(execFile);
 const WORKERS = 6;
@@ -44,10 +45,10 @@ test(
     const folder = join(dir, 'registry', 'models');
     const files = readdirSync(folder);
     assert.deepEqual(files, ['shared-model.json'], 'no temp files or locks left behind');
-    const doc = JSON.parse(readFileSync(join(folder, files[0] as string), 'utf8'));
+    const doc = JSON.parse(readFileSync(join(folder, files[0] as string), 'utf8')) as RegisteredModelRecord;
     assert.equal(doc.versions.length, WORKERS * EACH);
     assert.equal(doc.nextVersion, WORKERS * EACH + 1);
-    assert.equal(doc.history.filter((h: { action: string }) => h.action === 'register').length, WORKERS * EACH);
+    assert.equal(doc.history.filter((h) => h.action === 'register').length, WORKERS * EACH);
     const m = await tracker.getRegisteredModel('shared-model');
     for (let w = 0; w < WORKERS; w++) {
       const mine = m.versions.filter((v) => v.tags['worker'] === `worker${w}`);

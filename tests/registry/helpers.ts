@@ -29,9 +29,9 @@ export async function rejectsWith(promise: Promise<unknown>, code: ErrorCode, pa
   } catch (error) {
     if (!(error instanceof TracklabError)) throw error;
     if (error.code !== code || !pattern.test(error.message)) {
-      throw new Error(`expected ${code} matching ${pattern}, got ${error.code}: ${error.message}`);
+      throw new Error(`expected ${code} matching ${pattern}, got ${error.code}: ${error.message}`, { cause: error });
     }
-    if (error.message.includes('\n')) throw new Error(`error message spans lines: ${error.message}`);
+    if (error.message.includes('\n')) throw new Error(`error message spans lines: ${error.message}`, { cause: error });
     return;
   }
   throw new Error(`expected a rejection with ${code}`);

@@ -54,7 +54,8 @@ test('every page has the CSP meta tag, relative links only, no inline script or 
   for (const f of listFiles(out).filter((x) => x.endsWith('.html'))) {
     const html = readFileSync(path.join(out, f), 'utf8');
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#x27;')}">`), f);
-    // Resources (src, stylesheet, icon) are relative; only user links (<a href>) may point elsewhere, and only over http(s).
+    // Resources (src, stylesheet, icon) are relative; only user links (<a href>) may point elsewhere, and only over
+    // http(s).
     for (const [, url] of html.matchAll(/(?:src|<link[^>]*href)="([^"]*)"/g))
       assert.ok(!/^(\/|[a-z]+:)/i.test(url!) || url === 'data:,', `${f}: ${url}`);
     for (const [, url] of html.matchAll(/<a [^>]*href="([^"]*)"/g))
@@ -203,3 +204,26 @@ r.buildReport({ source: r.createMemorySource({ experiments: [], runs: [] }), out
     rmSync(dir, { recursive: true, force: true });
   },
 );
+
+test('a store without metric summaries or registry history shows "—" and a one-line note, not an empty history', async () => {
+  const data = fixtureData();
+  const model = data.models![0]!;
+  const full = path.join(tmp(), 'full');
+  await buildReport({ source: createMemorySource({ ...data, models: [{ ...model, history: [] }] }), out: full });
+  const modelFile = (dir: string): string =>
+    readFileSync(path.join(dir, 'models', readdirSync(path.join(dir, 'models'))[0]!), 'utf8');
+  assert.match(modelFile(full), /No history recorded\./);
+
+  const out = path.join(tmp(), 'site');
+  const source = createMemorySource({ ...data, models: [{ ...model, history: [] }] });
+  source.capabilities = { metricSummaries: false, registryHistory: false };
+  await buildReport({ source, out });
+  const page = modelFile(out);
+  assert.doesNotMatch(page, /No history recorded/);
+  assert.match(page, /History: — \(this store keeps none/);
+  const run = data.runs.find((r) => Object.keys(r.metricSummaries).length > 0)!;
+  const html = readFileSync(path.join(out, 'runs', `${run.id}.html`), 'utf8');
+  assert.match(html, /Min, max and points: — \(this store keeps only the latest value/);
+  const row = /<tr><th scope="row">[^<]+<\/th>(.*?)<\/tr>/.exec(html.slice(html.indexOf('h-metrics')))?.[1] ?? '';
+  assert.equal((row.match(/<td class="num">—<\/td>/g) ?? []).length, 3, row);
+});

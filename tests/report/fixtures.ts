@@ -1,4 +1,6 @@
-/** Report fixtures built in code: a normal experiment, a hostile one, a registry, all with fixed times (deterministic). */
+/**
+ * Report fixtures built in code: a normal experiment, a hostile one, a registry, all with fixed times (deterministic).
+ */
 import type { Experiment, Run } from '../../src/core/entities.js';
 import type { HistoryPoint, MemoryData, RegisteredModelData } from '../../src/report/collect.js';
 

@@ -1,6 +1,6 @@
 /**
- * A realistic store for review-path tests and screenshots: a 60-run sweep with nested runs and ~25 columns, 4 metrics
- * x 200 steps (one a learning-rate schedule), FAILED/KILLED runs, NaN metrics, a model with 4 versions across stages and
+ * A realistic store for review-path tests and screenshots: a 60-run sweep with nested runs and ~25 columns, 4 metrics x
+ * 200 steps (one a learning-rate schedule), FAILED/KILLED runs, NaN metrics, a model with 4 versions across stages and
  * an executed notebook artifact. Deterministic (fixed times, seeded values), so screenshots and assertions are stable.
  */
 import type { Experiment, Run } from '../../src/core/entities.js';

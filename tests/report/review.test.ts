@@ -220,7 +220,7 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     assert.ok((await heads()).includes('dataset'));
     await page.click('#reveal-columns');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-    const csv = readFileSync((await download.path())!, 'utf8').split('\n');
+    const csv = readFileSync(await download.path(), 'utf8').split('\n');
     const labels = await page.$$eval('#runs thead th button', (n) =>
       n.map((b) => {
         const group = b.querySelector('.group')?.textContent;

@@ -60,7 +60,7 @@ describe('secrets in a built site', () => {
     const run = await tracker.startRun({ experiment: `exp ${CORPUS['awsKeyId']}`, name: `run ${CORPUS['github']}` });
     await run.logParams(Object.fromEntries(secrets.map((s, i) => [`p${i}`, `value ${s}`])));
     await run.logParam(`key_${CORPUS['github']}`, 'x');
-    await run.setTag('aws_secret_access_key', CORPUS['awsSecret'] as string);
+    await run.setTag('aws_secret_access_key', CORPUS['awsSecret']);
     run.logMetric('loss', 1);
     await run.logText(secrets.join('\n'), 'notes.txt');
     await run.logDict(

@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, formatTime, isSafeUrl } from '../../src/r
 import { lttbIndices, packColumn, smooth, toSeries, unpackColumn, unpackSeries } from '../../src/report/downsample.js';
 import { safeJson } from '../../src/report/safe-json.js';
 import { hrefOf, modelSlug } from '../../src/report/paths.js';
-import { makePreview, parseDelimited, publishedPath, readManifest } from '../../src/report/artifacts.js';
+import { makePreview, parseDelimited, publishedPath, readManifestView } from '../../src/report/artifacts.js';
 import { commitUrl, runPage } from '../../src/report/run-view-model.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { columnsFor, experimentPage, indexPage, mainMetric, orderRuns } from '../../src/report/view-models.js';
@@ -95,7 +95,10 @@ test('artifacts: executable types are published as text, unsafe paths not at all
   );
   assert.equal(makePreview('x.json', 'not json')?.kind, 'text');
   assert.deepEqual(
-    readManifest('model/tracklab-model.json', '{"flavor":"f","signature":{"inputs":[{"name":"a","type":"double"}]}}'),
+    readManifestView(
+      'model/tracklab-model.json',
+      '{"flavor":"f","signature":{"inputs":[{"name":"a","type":"double"}]}}',
+    ),
     { path: 'model', flavor: 'f', inputs: [{ name: 'a', type: 'double' }], outputs: [] },
   );
 });
@@ -196,8 +199,9 @@ test('encodeHistories: the data-file series equal toSeries; only downsampled his
     value: i === 10 ? Number.NaN : Math.sin(i / 50),
   }));
   const { series, full } = encodeHistories([{ key: 'val "loss", top/1', points }], 500);
-  assert.deepEqual(unpackSeries(JSON.parse(series[0]!)), toSeries('val "loss", top/1', points, 500));
-  assert.deepEqual(JSON.parse(series[0]!).nonFinite, [[2989, 'NaN']]);
+  const packed = JSON.parse(series[0]!) as Parameters<typeof unpackSeries>[0];
+  assert.deepEqual(unpackSeries(packed), toSeries('val "loss", top/1', points, 500));
+  assert.deepEqual(packed.nonFinite, [[2989, 'NaN']]);
   const all = JSON.parse(full![0]!) as { values: (number | string)[]; steps: unknown };
   assert.deepEqual(all.steps, { a: [0, 1] }, 'evenly spaced steps are two numbers');
   assert.equal(all.values.length, 3000);

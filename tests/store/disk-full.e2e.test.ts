@@ -1,33 +1,19 @@
 /**
- * A full disk (ENOSPC on a small tmpfs) at every kind of write: a write that fails leaves each file ending in a complete
- * line, nothing unwritten is lost from memory, and a retry after space is freed stores everything exactly once.
- * Mounting needs root; where mount is refused the tests are skipped with that reason.
+ * A full disk (ENOSPC on a small tmpfs) at every kind of write: a write that fails leaves each file ending in a
+ * complete line, nothing unwritten is lost from memory, and a retry after space is freed stores everything exactly
+ * once. Mounting needs root; where mount is refused the tests are skipped with that reason.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
 import { JsonRegistry } from '../../src/store/json/json-registry.js';
+import { mountTmpfs } from '../helpers.js';
 
-function mountTmpfs(size: string): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'tracklab-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-  after(() => {
-    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
-
-/** Fills the disk, leaving `spare` bytes free, so the next large write stops part way. Returns a function freeing it. */
+/**
+ * Fills the disk, leaving `spare` bytes free, so the next large write stops part way. Returns a function freeing it.
+ */
 function fillDisk(dir: string, spare: number): () => void {
   writeFileSync(join(dir, 'spare'), Buffer.alloc(spare));
   try {

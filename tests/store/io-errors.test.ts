@@ -1,30 +1,14 @@
 /**
- * ENOSPC on a real file system (a tiny tmpfs) and EPERM from an immutable folder: a clear error naming the file, and what was stored is intact.
- * Mounting needs root; where mount is refused the tests are skipped with that reason.
+ * ENOSPC on a real file system (a tiny tmpfs) and EPERM from an immutable folder: a clear error naming the file, and
+ * what was stored is intact. Mounting needs root; where mount is refused the tests are skipped with that reason.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
-import { tempDir } from '../helpers.js';
-
-function mountTmpfs(size: string): string | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'tracklab-mnt-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-  after(() => {
-    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
+import { mountTmpfs, tempDir } from '../helpers.js';
 
 const probe = mountTmpfs('64k');
 const skip = probe === undefined ? 'mounting a tmpfs needs root (mount was refused here)' : false;

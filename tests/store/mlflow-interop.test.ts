@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/tracker.js';
-import { MLFLOW_SKIP, runMlflowPython } from '../mlflow-python.js';
+import { MLFLOW_SKIP, runMlflowPython, type MlflowReadBack } from '../mlflow-python.js';
 import { tempDir } from '../helpers.js';
 
 const READ_BACK = `
@@ -83,20 +83,20 @@ describe('MLflow 2.12.2 and tracklab share mlruns folders', { skip: MLFLOW_SKIP 
   it('MLflow reads, searches and loads what tracklab wrote', async () => {
     const root = join(tempDir(), 'mlruns');
     const ids = await writeWithTracklab(root);
-    const got = JSON.parse(runMlflowPython(READ_BACK, root));
+    const got = JSON.parse(runMlflowPython(READ_BACK, root)) as MlflowReadBack;
     assert.deepEqual(got.experiments, [
       ['Default', 'active', null],
       ['iris', 'active', 'ada'],
     ]);
     assert.deepEqual(got.search, ['rf-1'], 'rf-2 has acc 0.4 and rf-3 another lr');
-    const rf1 = got.runs['rf-1'];
+    const rf1 = got.runs['rf-1']!;
     assert.equal(rf1.id, ids['rf-1']);
     assert.deepEqual([rf1.status, rf1.stage, rf1.params], ['FINISHED', 'active', { lr: '0.1', depth: '3' }]);
     assert.deepEqual(rf1.metrics, { loss: 'nan', acc: 0.9, 'odd/inf': 'inf' });
     assert.deepEqual(rf1.inputs, [['iris', 'abc123', { 'mlflow.data.context': 'training' }]]);
     assert.deepEqual(rf1.artifacts, ['model', 'notes.md']);
-    assert.equal(got.runs['rf-2'].stage, 'deleted');
-    assert.deepEqual([got.runs['child'].status, got.runs['child'].parent], ['FAILED', ids['rf-1']]);
+    assert.equal(got.runs['rf-2']?.stage, 'deleted');
+    assert.deepEqual([got.runs['child']?.status, got.runs['child']?.parent], ['FAILED', ids['rf-1']]);
     assert.deepEqual(got.history, [
       [0, 1],
       [1, 0.5],
@@ -155,7 +155,7 @@ describe('MLflow 2.12.2 and tracklab share mlruns folders', { skip: MLFLOW_SKIP 
     more.logMetric('acc', 0.99);
     await more.end();
     await tracker.close();
-    const back = JSON.parse(
+    const back: unknown = JSON.parse(
       runMlflowPython(
         `
 import json, sys

@@ -15,7 +15,7 @@ describe('Object.prototype names as keys', () => {
     const expected: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [i, name] of NAMES.entries()) {
       await run.logParam(name, `p${i}`);
-      run.setTag(name, `t${i}`);
+      await run.setTag(name, `t${i}`);
       run.logMetric(name, i, { step: 1 });
       expected[name] = `p${i}`;
     }
@@ -43,12 +43,13 @@ describe('Object.prototype names as keys', () => {
     assert.equal(runs.length, 1);
     // JSON.parse makes "__proto__" an own key, as user data read from a file would be
     const hostile = JSON.parse('{"__proto__": "proto", "constructor": "c", "toString": "s"}') as Record<string, string>;
+    const tagsOf = (tags: Record<string, string>): string[] => Object.keys(hostile).map((k) => tags[k] ?? '');
     await again.createExperiment('tagged', hostile);
     const exp = await (await Tracker.open({ store })).getExperiment('tagged');
-    assert.deepEqual([exp.tags['__proto__'], exp.tags['constructor'], exp.tags['toString']], ['proto', 'c', 's']);
+    assert.deepEqual(tagsOf(exp.tags), ['proto', 'c', 's']);
     await again.createRegisteredModel('m', { tags: hostile });
     const model = await (await Tracker.open({ store })).getRegisteredModel('m');
-    assert.deepEqual([model.tags['__proto__'], model.tags['constructor'], model.tags['toString']], ['proto', 'c', 's']);
+    assert.deepEqual(tagsOf(model.tags), ['proto', 'c', 's']);
     assert.deepEqual(
       NAMES.map((n) => (Object.prototype as Record<string, unknown>)[n]),
       before,

@@ -10,7 +10,7 @@ import { openBackend } from '../../src/store/resolve-store.js';
 import { Tracker } from '../../src/tracker.js';
 import { tempDir } from '../helpers.js';
 import { SQLITE_SKIP } from '../sqlite-binding.js';
-import { MLFLOW_SKIP, mlflowPythonPath, runMlflowPython } from '../mlflow-python.js';
+import { MLFLOW_SKIP, mlflowPythonPath, runMlflowPython, type MlflowReadBack } from '../mlflow-python.js';
 
 const SKIP =
   SQLITE_SKIP !== false
@@ -94,13 +94,13 @@ describe('MLflow 2.12.2 reads the mlflow.db tracklab wrote', { skip: SKIP }, () 
   it('reads, searches and loads runs, metrics, inputs, artifacts and the registry unchanged', async () => {
     const db = join(tempDir(), 'mlflow.db');
     const ids = await writeWithTracklab(db);
-    const got = JSON.parse(runMlflowPython(READ_BACK, db));
+    const got = JSON.parse(runMlflowPython(READ_BACK, db)) as MlflowReadBack;
     assert.deepEqual(got.experiments, [
       ['Default', 'active', null],
       ['iris', 'active', 'ada'],
     ]);
     assert.deepEqual(got.search, ['rf-1'], 'rf-2 has acc 0.4 and rf-3 another lr');
-    const rf1 = got.runs['rf-1'];
+    const rf1 = got.runs['rf-1']!;
     assert.equal(rf1.id, ids['rf-1']);
     assert.deepEqual([rf1.status, rf1.stage, rf1.params], ['FINISHED', 'active', { lr: '0.1', depth: '3' }]);
     assert.deepEqual(
@@ -110,8 +110,8 @@ describe('MLflow 2.12.2 reads the mlflow.db tracklab wrote', { skip: SKIP }, () 
     );
     assert.deepEqual(rf1.inputs, [['iris', 'abc123', { 'mlflow.data.context': 'training' }]]);
     assert.deepEqual(rf1.artifacts, ['model', 'notes.md']);
-    assert.equal(got.runs['rf-2'].stage, 'deleted');
-    assert.deepEqual([got.runs['child'].status, got.runs['child'].parent], ['FAILED', ids['rf-1']]);
+    assert.equal(got.runs['rf-2']?.stage, 'deleted');
+    assert.deepEqual([got.runs['child']?.status, got.runs['child']?.parent], ['FAILED', ids['rf-1']]);
     assert.deepEqual(got.history, [
       [0, 1],
       [1, 0.5],

@@ -99,9 +99,9 @@ function compareValues(a: SortValue, b: SortValue, ascending: boolean): number {
  * A comparator for `Array.prototype.sort` implementing MLflow's run order, tie-breakers included.
  *
  * @example
- * runs.sort(compareRuns(parseOrderBy(['metrics.acc DESC'])));
+ * runs.sort(runComparator(parseOrderBy(['metrics.acc DESC'])));
  */
-export function compareRuns(orderBy: readonly OrderByClause[]): (a: Run, b: Run) => number {
+export function runComparator(orderBy: readonly OrderByClause[]): (a: Run, b: Run) => number {
   const specs = sortSpecs(orderBy);
   return (a, b) => {
     for (const { extract, ascending } of specs) {
@@ -113,7 +113,7 @@ export function compareRuns(orderBy: readonly OrderByClause[]): (a: Run, b: Run)
 }
 
 /**
- * Returns the runs sorted as `compareRuns` would, reading each run's sort keys once rather than per comparison.
+ * Returns the runs sorted as `runComparator` would, reading each run's sort keys once rather than per comparison.
  *
  * @example
  * sortRuns(runs, parseOrderBy(['params.lr', 'metrics.loss']));

@@ -30,8 +30,9 @@ export interface SearchPage {
  * Inputs are all validated before any run is looked at.
  *
  * @example
- * let page = searchInMemory(runs, { filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'], maxResults: 100 });
- * while (page.nextPageToken) page = searchInMemory(runs, { filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'], maxResults: 100, pageToken: page.nextPageToken });
+ * const query = { filter: 'metrics.acc > 0.9', orderBy: ['metrics.acc DESC'], maxResults: 100 };
+ * let page = searchInMemory(runs, query);
+ * while (page.nextPageToken) page = searchInMemory(runs, { ...query, pageToken: page.nextPageToken });
  */
 export function searchInMemory(runs: readonly Run[], options: SearchOptions = {}): SearchPage {
   const maxResults = checkMaxResults(options.maxResults);

@@ -1,9 +1,9 @@
 /**
  * A run is an append-only log of JSON lines, `runs/<id>/run.jsonl`: the first line creates the run, each later line is
- * one change. Every writer (the process logging the run, or any other process tagging or deleting it) appends whole lines
- * with O_APPEND, so no lock is needed and nothing one writer does can overwrite another. Readers fold the lines in order.
- * Only a torn last line (a crash mid-write, or a write in progress) is skipped; any other damage is CORRUPT_STORE naming
- * the line. A run whose first line is incomplete is still being created.
+ * one change. Every writer (the process logging the run, or any other process tagging or deleting it) appends whole
+ * lines with O_APPEND, so no lock is needed and nothing one writer does can overwrite another. Readers fold the lines
+ * in order. Only a torn last line (a crash mid-write, or a write in progress) is skipped; any other damage is
+ * CORRUPT_STORE naming the line. A run whose first line is incomplete is still being created.
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { DatasetInput, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
@@ -49,25 +49,28 @@ export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
 export const eventLines = (events: RunEvent[]): string =>
   events.map((e) => JSON.stringify(e, nonFiniteReplacer)).join('\n') + '\n';
 
-/** Appends events in one write() so they land together; on failure the file is as it was. */
-export function appendEvents(file: string, events: RunEvent[], fd?: number): void {
+/** Appends events in one write() so they land together; on failure the file is as it was. Returns the bytes written. */
+export function appendEvents(file: string, events: RunEvent[], fd?: number): Buffer {
   let handle: number;
   try {
-    handle = fd ?? openSync(file, 'a');
+    // readable too: a failed append reads the file's tail back before cutting it off
+    handle = fd ?? openSync(file, 'a+');
   } catch (error) {
     throw ioError('append to', file, error);
   }
   try {
-    appendAll(handle, Buffer.from(eventLines(events), 'utf8'), file);
+    const bytes = Buffer.from(eventLines(events), 'utf8');
+    appendAll(handle, bytes, file);
+    return bytes;
   } finally {
     if (fd === undefined) closeSync(handle);
   }
 }
 
 /**
- * Applies the complete lines of `text` (which starts at line `firstLine` of the log) to `run`. Returns the run, how many
- * complete lines there were and how many bytes they take, so a reader can continue from there later.
- * `skipMetrics` is for the run's owner, whose metric summaries in memory are newer than any it has written.
+ * Applies the complete lines of `text` (which starts at line `firstLine` of the log) to `run`. Returns the run, how
+ * many complete lines there were and how many bytes they take, so a reader can continue from there later. `skipMetrics`
+ * is for the run's owner, whose metric summaries in memory are newer than any it has written.
  */
 export function applyLines(
   start: RunRecord | undefined,
@@ -130,7 +133,9 @@ function applyEvent(run: RunRecord, event: RunEvent): void {
   }
 }
 
-/** Reads and folds a run log; ENOENT -> undefined (no run), { run: undefined } while its first line is being written. */
+/**
+ * Reads and folds a run log; ENOENT -> undefined (no run), { run: undefined } while its first line is being written.
+ */
 export function readRunLog(file: string): { run: RunRecord | undefined; lines: number; bytes: number } | undefined {
   let text: string;
   try {

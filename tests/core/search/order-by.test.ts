@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Run } from '../../../src/core/entities.js';
-import { compareRuns, parseOrderBy, sortRuns } from '../../../src/core/search/index.js';
+import { runComparator, parseOrderBy, sortRuns } from '../../../src/core/search/index.js';
 import { assertInvalid, ids, makeRun } from './helpers.js';
 
 const runs: Run[] = [
@@ -88,13 +88,13 @@ describe('sortRuns', () => {
     assert.deepEqual(order('params.lr DESC', 'metrics.rmse'), ['d', 'a', 'b', 'e', 'f', 'c']);
   });
 
-  it('agrees with compareRuns and does not change its input', () => {
+  it('agrees with runComparator and does not change its input', () => {
     const before = ids(runs);
     for (const entries of [[], ['metrics.rmse DESC'], ['params.lr', 'run_id DESC'], ['end_time']]) {
       const clauses = parseOrderBy(entries);
       assert.deepEqual(
         ids(sortRuns(runs, clauses)),
-        ids([...runs].sort(compareRuns(clauses))),
+        ids([...runs].sort(runComparator(clauses))),
         JSON.stringify(entries),
       );
     }

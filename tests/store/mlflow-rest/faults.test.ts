@@ -160,12 +160,13 @@ describe('MLflow server faults', { skip: serverSkip }, () => {
       { cwd: repoRoot, env: process.env, stdio: 'inherit' },
     );
     const ackPath = queue.path.replace(/\.jsonl$/, '.ack.json');
-    for (let i = 0; i < 600 && !(existsSync(ackPath) && JSON.parse(readFileSync(ackPath, 'utf8')).done >= 40); i += 1) {
+    const acknowledged = (): number => (JSON.parse(readFileSync(ackPath, 'utf8')) as { done: number }).done;
+    for (let i = 0; i < 600 && !(existsSync(ackPath) && acknowledged() >= 40); i += 1) {
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGKILL');
     await new Promise((done) => child.once('exit', done));
-    const killedAt = JSON.parse(readFileSync(ackPath, 'utf8')).done as number;
+    const killedAt = acknowledged();
     assert.ok(killedAt > 1 && killedAt < 202, `killed half-way (acknowledged ${killedAt} of 202)`);
     const result = await syncOfflineQueue({ store: server.url });
     assert.equal(result.runs, 1);
