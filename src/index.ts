@@ -12,6 +12,8 @@ export type {
 export { ActiveRun } from './active-run.js';
 export { activeRun } from './notebook-handle.js';
 export type { MetricOptions } from './active-run.js';
+export type { SampledHistory, SampledPoint } from './core/history-sample.js';
+export { sampleHistory } from './core/history-sample.js';
 export { TracklabError, EXIT_STATUS } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
 export type {
