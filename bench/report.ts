@@ -8,7 +8,7 @@
  * [--runs N]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Tracker } from '../src/index.js';
 import type { Browser } from 'playwright-core';
@@ -22,6 +22,9 @@ const arg = (name: string, dflt: number): number => {
 };
 const RUNS = arg('runs', 1000);
 const REPEAT = arg('repeat', 3);
+/** `--page experiment` or `--page compare` measures one page only (with `--skip-build`, to iterate on the client). */
+const PAGE_REPEAT = arg('page-repeat', 5);
+const PAGE = process.argv.includes('--page') ? process.argv[process.argv.indexOf('--page') + 1] : '';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function generate(
@@ -108,6 +111,11 @@ async function main(): Promise<void> {
     console.error(`incremental build ${i + 1}: ${incr[incr.length - 1]} ms`);
   }
 
+  if (!full.length) {
+    // The site is reused: give it the current page script and stylesheet, so client changes are what is measured.
+    for (const f of ['report.js', 'report.css'])
+      copyFileSync(path.join(ROOT, 'templates/assets', f), path.join(site, 'assets', f));
+  }
   const cmpStore = path.join(OUT, 'report-compare-store-5');
   const cmpSite = path.join(OUT, 'report-compare-site');
   let cmpIds: string[];
@@ -129,14 +137,15 @@ async function main(): Promise<void> {
     .map((f) => ({ f, size: statSync(path.join(site, 'experiments', f)).size }))
     .sort((a, b) => b.size - a.size)[0]!.f;
   const expBytes = statSync(path.join(site, 'experiments', expPage)).size;
-  const page1k = await experimentPage(browser, `${srv.base}experiments/${expPage}`);
-  const cmp = await comparePage(browser, `${srvCmp.base}compare.html#runs=${cmpIds.join(',')}`);
+  const none = { ready: [], baseline: [], sort: [], scrollP95: [], longest: [], draw: [], smooth: [] };
+  const page1k = PAGE === 'compare' ? none : await experimentPage(browser, `${srv.base}experiments/${expPage}`);
+  const cmp =
+    PAGE === 'experiment' ? none : await comparePage(browser, `${srvCmp.base}compare.html#runs=${cmpIds.join(',')}`);
   await browser.close();
   await srv.close();
   await srvCmp.close();
 
   const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  const m = (ms: number): string => `${Math.round(ms)} ms`;
   console.log(`| report benchmark (median) | result | target |`);
   console.log(`|---|---|---|`);
   if (full.length) {
@@ -148,6 +157,12 @@ async function main(): Promise<void> {
     console.log(`| peak RSS of that build | ${median(full.map((x) => x.maxRssMb))} MB | < 1 GB |`);
     console.log(`| incremental rebuild after one new run | ${f(median(incr))} | < 2 s |`);
   }
+  if (PAGE !== 'compare') printExperiment(page1k, expBytes);
+  if (PAGE !== 'experiment') printCompare(cmp);
+}
+
+function printExperiment(page1k: Awaited<ReturnType<typeof experimentPage>>, expBytes: number): void {
+  const m = (ms: number): string => `${Math.round(ms)} ms`;
   console.log(
     `| experiment page, ${RUNS} runs (${(expBytes / 1024).toFixed(0)} KB HTML): filter applied and table drawn | ${m(median(page1k.ready))} | < 1 s |`,
   );
@@ -157,6 +172,11 @@ async function main(): Promise<void> {
   console.log(`| sort by a metric (click to table drawn) | ${m(median(page1k.sort))} | < 150 ms |`);
   console.log(`| scrolling the table: p95 frame | ${m(median(page1k.scrollP95))} | < 50 ms |`);
   console.log(`| longest task while the page loads and draws its charts | ${m(median(page1k.longest))} | < 200 ms |`);
+}
+
+function printCompare(cmp: Awaited<ReturnType<typeof comparePage>>): void {
+  const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  const m = (ms: number): string => `${Math.round(ms)} ms`;
   console.log(`| compare 10 runs x 5 metrics x 10,000 steps: every chart drawn | ${f(median(cmp.draw))} | < 1.5 s |`);
   console.log(`| a smoothing change redrawn | ${m(median(cmp.smooth))} | < 200 ms |`);
 }
@@ -171,7 +191,7 @@ async function experimentPage(browser: Browser, url: string) {
     scrollP95: [] as number[],
     longest: [] as number[],
   };
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < PAGE_REPEAT; i++) {
     const plain = await browser.newPage({ javaScriptEnabled: false });
     let t = performance.now();
     await plain.goto(url, { waitUntil: 'load' });
@@ -223,7 +243,7 @@ async function experimentPage(browser: Browser, url: string) {
 
 async function comparePage(browser: Browser, url: string) {
   const out = { draw: [] as number[], smooth: [] as number[] };
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < PAGE_REPEAT; i++) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const t = performance.now();
     await page.goto(url, { waitUntil: 'commit' });

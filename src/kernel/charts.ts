@@ -1,48 +1,48 @@
 /**
  * Charts for inline displays, rendered to SVG on the kernel side with vega-lite + vega, so they show in every front end
- * and survive nbconvert. User text (run names, metric keys) is only ever data or a title; fields are synthetic.
+ * and survive nbconvert. The specs are the report's (src/charts): the same colours, non-finite markers and number
+ * formats in a notebook as on the site. User text (run names, metric keys) is only ever data or a title.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { historySpec, runStyle, singleValueSpec, type ChartSeries, type HistoryLine } from '../charts/index.js';
 
 export interface LineSeries {
   label: string;
   points: readonly { step: number; value: number }[];
 }
 
-/** A vega-lite spec: one line per run, step on x. Non-finite values are dropped (vega cannot plot them). */
-export function metricLineSpec(title: string, series: readonly LineSeries[]): TopLevelSpec {
-  const values = series.flatMap((s) =>
-    s.points.filter((p) => Number.isFinite(p.value)).map((p) => ({ x: p.step, y: p.value, r: s.label })),
-  );
+const nonFiniteName = (v: number): string => (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+
+/** A history as the shared specs take it: x by step; NaN and infinities become gaps with a marker. */
+function toChartSeries(points: LineSeries['points']): ChartSeries {
+  const bad = points
+    .filter((p) => !Number.isFinite(p.value))
+    .map((p): [number, string] => [p.step, nonFiniteName(p.value)]);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    width: 420,
-    height: 220,
-    data: { values },
-    mark: { type: 'line', point: values.length <= 60 },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', title: 'step' },
-      y: { field: 'y', type: 'quantitative', title, scale: { zero: false } },
-      color: { field: 'r', type: 'nominal', title: 'run' },
-    },
+    steps: points.map((p) => p.step),
+    t0: 0,
+    times: points.map(() => 0),
+    values: points.map((p) => (Number.isFinite(p.value) ? p.value : null)),
+    total: points.length,
+    ...(bad.length > 0 ? { nonFinite: bad } : {}),
   };
+}
+
+const toLines = (series: readonly LineSeries[]): HistoryLine[] =>
+  series.map((s, i) => ({ label: s.label, series: toChartSeries(s.points), style: runStyle(i) }));
+
+/** One line per run, step on x, a legend of runs; non-finite points are marked, not dropped silently. */
+export function metricLineSpec(title: string, series: readonly LineSeries[]): TopLevelSpec {
+  return historySpec({ title, series: toLines(series), x: 'step', width: 420, height: 220, legend: true });
 }
 
 /** A bar chart of one value per run (for metrics logged once, at a single step). */
 export function metricBarSpec(title: string, bars: readonly { label: string; value: number }[]): TopLevelSpec {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  return singleValueSpec(
     title,
-    width: 420,
-    data: { values: bars.filter((b) => Number.isFinite(b.value)).map((b) => ({ r: b.label, y: b.value })) },
-    mark: 'bar',
-    encoding: {
-      y: { field: 'r', type: 'nominal', title: 'run', sort: null },
-      x: { field: 'y', type: 'quantitative', title },
-      color: { field: 'r', type: 'nominal', legend: null },
-    },
-  };
+    toLines(bars.map((b) => ({ label: b.label, points: [{ step: 0, value: b.value }] }))),
+    420,
+  );
 }
 
 /**
@@ -60,7 +60,10 @@ export const THEME_CONFIG = {
 /** Renders a vega-lite spec to an SVG string (vega and vega-lite are loaded on first use: ~0.2 s). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const themed = { ...spec, config: { ...THEME_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
+  // The specs' own config (fitted axes, no view frame) keeps its layout; colours come from the notebook theme.
+  const own = (spec as { config?: { axis?: object } }).config ?? {};
+  const config = { ...THEME_CONFIG, ...own, axis: { ...THEME_CONFIG.axis, ...own.axis }, view: THEME_CONFIG.view };
+  const themed = { ...spec, config } as TopLevelSpec;
   const view = new vega.View(vega.parse(vl.compile(themed).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

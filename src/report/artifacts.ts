@@ -4,7 +4,7 @@
  * script a run author wrote. Previews are built from the bytes (pure), for small files only.
  */
 import { textOf } from '../core/format.js';
-import { isVegaLiteSpec } from './chart-specs.js';
+import { isVegaLiteSpec } from '../charts/index.js';
 import { notebookView, type NotebookView } from './notebook.js';
 
 const SAFE_EXTENSIONS = new Set([

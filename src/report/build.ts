@@ -156,8 +156,10 @@ async function buildSite(
   const runsById = new Map(allRuns.map((r) => [r.id, r]));
   const childrenOf = new Map<string, Run[]>();
   for (const r of allRuns) {
-    if (r.parentRunId && runsById.has(r.parentRunId))
-      childrenOf.set(r.parentRunId, [...(childrenOf.get(r.parentRunId) ?? []), r]);
+    if (!r.parentRunId || !runsById.has(r.parentRunId)) continue;
+    const list = childrenOf.get(r.parentRunId);
+    if (list) list.push(r);
+    else childrenOf.set(r.parentRunId, [r]);
   }
   for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
 
@@ -313,7 +315,7 @@ function versionRunInfo(
 }
 
 async function writeAssets(writer: SiteWriter, root: string, templatesDir: string): Promise<void> {
-  for (const name of ['report.js', 'report.css']) {
+  for (const name of ['report.js', 'theme.js', 'report.css']) {
     await writer.write(sitePaths.asset(name), await readFile(path.join(templatesDir, 'assets', name)));
   }
   for (const request of VENDOR) {

@@ -2,6 +2,9 @@
  * Long metric histories are downsampled for display (the full data is published as CSV), and smoothed in the page.
  * Pure and Node-free: bundled into the browser too.
  */
+import { lttbIndices, MAX_NON_FINITE } from '../charts/series.js';
+
+export { lttbIndices, MAX_NON_FINITE, smooth } from '../charts/series.js';
 
 /** A metric series in columns: compact in JSON, fast to chart. Non-finite values are null (not drawable). */
 export interface Series {
@@ -18,56 +21,7 @@ export interface Series {
   nonFinite?: [number, string][];
 }
 
-/** Non-finite points listed per series: enough to mark where a run diverged. */
-export const MAX_NON_FINITE = 200;
-
 export const DISPLAY_POINTS = 1000;
-
-/**
- * Largest-Triangle-Three-Buckets over (index-ordered x, y): keeps the shape, first and last point, at most `threshold`
- * points. Null values are dropped first (they cannot be drawn).
- *
- * @example lttbIndices([0, 1, 2, 3], [1, 5, 2, 8], 3) // [0, 1, 3]
- */
-export function lttbIndices(xs: readonly number[], ys: readonly (number | null)[], threshold: number): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < ys.length; i++) if (ys[i] !== null && Number.isFinite(ys[i])) idx.push(i);
-  if (threshold >= idx.length || threshold < 3) return idx;
-  const out: number[] = [idx[0] as number];
-  const every = (idx.length - 2) / (threshold - 2);
-  let a = 0;
-  for (let i = 0; i < threshold - 2; i++) {
-    const start = Math.floor((i + 1) * every) + 1;
-    const end = Math.min(Math.floor((i + 2) * every) + 1, idx.length);
-    let avgX = 0;
-    let avgY = 0;
-    for (let j = start; j < end; j++) {
-      avgX += xs[idx[j] as number] as number;
-      avgY += ys[idx[j] as number] as number;
-    }
-    const n = Math.max(end - start, 1);
-    avgX /= n;
-    avgY /= n;
-    const rangeStart = Math.floor(i * every) + 1;
-    const rangeEnd = Math.floor((i + 1) * every) + 1;
-    const ax = xs[idx[a] as number] as number;
-    const ay = ys[idx[a] as number] as number;
-    let best = -1;
-    let pick = rangeStart;
-    for (let j = rangeStart; j < rangeEnd; j++) {
-      const k = idx[j] as number;
-      const area = Math.abs((ax - avgX) * ((ys[k] as number) - ay) - (ax - (xs[k] as number)) * (avgY - ay));
-      if (area > best) {
-        best = area;
-        pick = j;
-      }
-    }
-    out.push(idx[pick] as number);
-    a = pick;
-  }
-  out.push(idx[idx.length - 1] as number);
-  return out;
-}
 
 /** Builds a display series from history points sorted by step, downsampled to `max` points. */
 export function toSeries(
@@ -93,23 +47,6 @@ export function toSeries(
     total: sorted.length,
     ...(bad.length > 0 ? { nonFinite: bad } : {}),
   };
-}
-
-/**
- * TensorBoard's debiased exponential moving average; `weight` in [0, 1). Nulls stay null.
- *
- * @example smooth([1, 1, 1], 0.6) // [1, 1, 1]
- */
-export function smooth(values: readonly (number | null)[], weight: number): (number | null)[] {
-  if (!(weight > 0)) return [...values];
-  let last = 0;
-  let n = 0;
-  return values.map((v) => {
-    if (v === null) return null;
-    last = last * weight + (1 - weight) * v;
-    n++;
-    return last / (1 - Math.pow(weight, n));
-  });
 }
 
 /**

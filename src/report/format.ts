@@ -6,6 +6,7 @@
 import { formatNumber } from '../core/format.js';
 
 export { formatDuration, formatNumber, formatTime } from '../core/format.js';
+export { decodeValue, encodeValue } from '../charts/values.js';
 
 /**
  * Table and axis form: 4 significant digits, no trailing zeros, exponent only for very small or large values.
@@ -30,21 +31,6 @@ export function formatBytes(bytes: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
-}
-
-/** JSON-safe metric value: non-finite numbers become the strings "NaN", "Infinity", "-Infinity" (tracklab's codec). */
-export function encodeValue(value: number): number | string {
-  if (Number.isFinite(value)) return value;
-  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-}
-
-export function decodeValue(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const n = Number(value);
-    if (value === 'NaN' || !Number.isNaN(n)) return n;
-  }
-  return undefined;
 }
 
 /** Only http(s) URLs become live links. */

@@ -54,7 +54,7 @@ export function createRenderer(templatesDir: string, siteTitle: string, builtAt?
   ]);
   hb.registerPartial('notebook', sources.get('notebook') as string);
   const compile = (name: string): HandlebarsTemplateDelegate =>
-    hb.compile(sources.get(name), { strict: false, preventIndent: true });
+    hb.compile(sources.get(name), { strict: true, preventIndent: true });
   const layout = compile('layout');
   const pages = new Map(PAGE_NAMES.map((p) => [p, compile(p)]));
   const hash = [...sources.values()].join('\u0000');

@@ -199,9 +199,11 @@ export function orderRows(runs: readonly Run[], opts: OrderOptions): Row[] {
   const children = new Map<string, Run[]>();
   const top: Run[] = [];
   for (const r of runs) {
-    if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId))
-      children.set(r.parentRunId, [...(children.get(r.parentRunId) ?? []), r]);
-    else top.push(r);
+    if (r.parentRunId && r.parentRunId !== r.id && ids.has(r.parentRunId)) {
+      const list = children.get(r.parentRunId);
+      if (list) list.push(r);
+      else children.set(r.parentRunId, [r]);
+    } else top.push(r);
   }
   const families = top.map((head) => {
     const kids = (children.get(head.id) ?? []).sort(
@@ -235,7 +237,9 @@ export function groupRows(rows: readonly Row[], by: string): (Row | GroupHead)[]
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const g = groupValue(r.run, by);
-    groups.set(g, [...(groups.get(g) ?? []), { run: r.run, depth: 0 }]);
+    const list = groups.get(g);
+    if (list) list.push({ run: r.run, depth: 0 });
+    else groups.set(g, [{ run: r.run, depth: 0 }]);
   }
   const out: (Row | GroupHead)[] = [];
   for (const [group, members] of groups) out.push({ group, count: members.length }, ...members);

@@ -79,6 +79,28 @@ export interface ExperimentData {
   bestId: string | null;
   /** run id -> data file, for the history charts */
   dataFiles: Record<string, string>;
+  /** tags every run has with the same value (system tags mostly), written once and left out of each run's tags */
+  commonTags: Record<string, string>;
+}
+
+/** Tags all `runs` share with one value; with one run there is nothing to share. */
+function sharedTags(runs: readonly ClientRun[]): Record<string, string> {
+  const [first, ...rest] = runs;
+  if (!first || rest.length === 0) return {};
+  return Object.fromEntries(Object.entries(first.tags).filter(([k, v]) => rest.every((r) => r.tags[k] === v)));
+}
+
+/** The page data's runs with their shared tags written once. */
+function withCommonTags(runs: ClientRun[]): { runs: ClientRun[]; commonTags: Record<string, string> } {
+  const commonTags = sharedTags(runs);
+  const keys = Object.keys(commonTags);
+  if (keys.length === 0) return { runs, commonTags };
+  const slim = runs.map((r) => {
+    const tags = { ...r.tags };
+    for (const k of keys) delete tags[k];
+    return { ...r, tags };
+  });
+  return { runs: slim, commonTags };
 }
 
 export function experimentPage(experiment: Experiment, runs: readonly Run[]): ExperimentPage {
@@ -118,7 +140,7 @@ export function experimentPage(experiment: Experiment, runs: readonly Run[]): Ex
     data: {
       experiment: exp,
       columns,
-      runs: ordered.map(({ run }) => toClientRun(run, root)),
+      ...withCommonTags(ordered.map(({ run }) => toClientRun(run, root))),
       main,
       loss: companionLoss(runs, main),
       bestId: best?.run.id ?? null,

@@ -1,5 +1,6 @@
 /**
- * Bundles the page script into templates/assets/report.js (a classic IIFE: ES modules do not load from file://).
+ * Bundles the page script into templates/assets/report.js (a classic IIFE: ES modules do not load from file://), and
+ * the theme setter that runs before the first paint into templates/assets/theme.js.
  * It includes the searchRuns filter (src/core/search), the chart specs and vega-interpreter; vega and vega-lite are
  * served as their own UMD builds. The bundle is committed, so installing tracklab needs no bundler; a test checks it
  * is up to date. Run: node --import tsx templates/client/build.ts
@@ -8,9 +9,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-export async function bundleClient(root: string): Promise<string> {
+/** Bundles an entry of templates/client: `main` (assets/report.js) or `theme-boot` (assets/theme.js). */
+export async function bundleClient(root: string, entry: 'main' | 'theme-boot' = 'main'): Promise<string> {
   const result = await build({
-    entryPoints: [path.join(root, 'templates/client/main.ts')],
+    entryPoints: [path.join(root, `templates/client/${entry}.ts`)],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -27,7 +29,12 @@ export async function bundleClient(root: string): Promise<string> {
 
 if (process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('templates', 'client', 'build.ts'))) {
   const root = path.resolve(path.dirname(process.argv[1]), '..', '..');
-  const text = await bundleClient(root);
-  writeFileSync(path.join(root, 'templates/assets/report.js'), text);
-  console.log(`templates/assets/report.js: ${text.length} bytes`);
+  for (const [entry, file] of [
+    ['main', 'report.js'],
+    ['theme-boot', 'theme.js'],
+  ] as const) {
+    const text = await bundleClient(root, entry);
+    writeFileSync(path.join(root, 'templates/assets', file), text);
+    console.log(`templates/assets/${file}: ${text.length} bytes`);
+  }
 }

@@ -11,7 +11,7 @@ import {
   runStyle,
   scatterSpec,
   type RunStyle,
-} from '../../src/report/chart-specs.js';
+} from '../../src/charts/index.js';
 import { SAFE_ID } from '../../src/report/paths.js';
 import { byId, el, fillSelect, pageData } from './dom.js';
 import { metricsTable, paramsTable, runsTable, type CompareView } from './compare-tables.js';

@@ -5,7 +5,7 @@
  */
 import { higherIsBetterFor, isSchedule } from '../../src/report/main-metric.js';
 import { decodeValue, formatDuration, formatNumber, formatShort, formatTime } from '../../src/report/format.js';
-import type { RunStyle } from '../../src/report/chart-specs.js';
+import type { RunStyle } from '../../src/charts/index.js';
 import type { RunData } from '../../src/report/run-view-model.js';
 import { el } from './dom.js';
 import { swatch } from './runs-table.js';

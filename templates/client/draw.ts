@@ -5,14 +5,16 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { expressionInterpreter } from 'vega-interpreter';
-import { PALETTE, PALETTE_DARK } from '../../src/report/chart-specs.js';
-import { vegaGlobal, vegaLiteGlobal, type VegaView } from './vega-globals.js';
+import { PALETTE, PALETTE_DARK } from '../../src/charts/index.js';
+import { isDarkTheme } from './theme.js';
+import { vegaGlobal, vegaLiteGlobal, vegaReady, type VegaView } from './vega-globals.js';
 
 const views = new WeakMap<Element, VegaView>();
+const requests = new WeakMap<Element, number>();
+let requested = 0;
 
-/** True when the page shows its dark theme (it follows the system setting). */
-export const isDark = (): boolean =>
-  typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+/** True when the page shows its dark theme (the reader's choice, else the system setting). */
+export const isDark = isDarkTheme;
 
 /** Colors of the current theme (light or dark), read from the page's CSS. */
 function themeConfig(): Record<string, unknown> {
@@ -44,7 +46,16 @@ function blockedLoader() {
   return loader;
 }
 
+/**
+ * Draws `spec` into `el`, replacing its chart. Each chart is compiled and drawn in a task of its own, so a page asking
+ * for several charts at once stays responsive between them; a newer request for the same element wins.
+ */
 export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
+  const mine = ++requested;
+  requests.set(el, mine);
+  await vegaReady();
+  await new Promise((r) => setTimeout(r, 0));
+  if (requests.get(el) !== mine) return;
   views.get(el)?.finalize();
   el.textContent = '';
   el.classList.remove('chart-error');

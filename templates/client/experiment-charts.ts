@@ -15,7 +15,7 @@ import {
   uniqueLabels,
   type ChartRun,
   type Dim,
-} from '../../src/report/chart-specs.js';
+} from '../../src/charts/index.js';
 import { higherIsBetterFor } from '../../src/report/main-metric.js';
 import type { ExperimentData } from '../../src/report/view-models.js';
 import { byId, fillSelect } from './dom.js';

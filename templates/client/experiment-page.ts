@@ -23,10 +23,11 @@ import {
   type TableState,
 } from './runs-table.js';
 
-export function fromClientRun(c: ClientRun): Run {
+/** A run of the page data as the filter and table functions take it, with the tags all runs share put back. */
+export function fromClientRun(c: ClientRun, commonTags: Record<string, string> = {}): Run {
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(c.metrics)) metrics[k] = decodeValue(v) ?? Number.NaN;
-  return { ...c, metrics, metricSummaries: {} };
+  return { ...c, tags: { ...commonTags, ...c.tags }, metrics, metricSummaries: {} };
 }
 
 const ORDER = ['f', 'sort', 'dir', 'group', 'flat', 'diff', 'show', 'hide', 'sel', 'page'];
@@ -88,7 +89,7 @@ export function initExperimentPage(): (() => void) | null {
   const data = pageData<ExperimentData>();
   const table = byId<HTMLTableElement>('runs');
   if (!data || !table) return null;
-  const runs = data.runs.map(fromClientRun);
+  const runs = data.runs.map((r) => fromClientRun(r, data.commonTags));
   const runById = new Map(runs.map((r) => [r.id, r]));
   const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
   const colors = new Map<string, string>();

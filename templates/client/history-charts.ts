@@ -5,7 +5,7 @@
  */
 import type { Series } from '../../src/report/downsample.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { HISTORY_DATA, historySpec, singleValueSpec, type RunStyle } from '../../src/report/chart-specs.js';
+import { HISTORY_DATA, historySpec, singleValueSpec, type RunStyle } from '../../src/charts/index.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { byId, el } from './dom.js';
 import { draw, fitWidth, replaceData } from './draw.js';
@@ -120,9 +120,11 @@ export function historyCharts(
     // Same axis: only the points change, so they are swapped into the drawn charts.
     const swap = drawnX === x;
     drawnX = x;
-    for (const n of nodes) {
+    // Widths read once, before any chart is drawn: reading one after each draw would force a layout per chart.
+    const widths = nodes.map((n) => fitWidth(n.figure, 720));
+    for (const [k, n] of nodes.entries()) {
       if (mine !== generation) return;
-      const width = fitWidth(n.figure, 720);
+      const width = widths[k] as number;
       if (n.single && n.lines.length === 1) {
         const v = n.lines[0]!.series.values.find((y) => y !== null);
         n.chart.replaceChildren(

@@ -1,6 +1,6 @@
 /** The run page: metric histories from the run's data file, the CSV made on request, vega-lite artifacts as charts. */
 import type { TopLevelSpec } from 'vega-lite';
-import { runStyle } from '../../src/report/chart-specs.js';
+import { runStyle } from '../../src/charts/index.js';
 import { byId } from './dom.js';
 import { downloadText, fileSafe } from './download.js';
 import { draw, isDark } from './draw.js';

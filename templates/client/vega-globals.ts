@@ -27,3 +27,28 @@ export interface VegaLiteGlobal {
 
 export const vegaGlobal = (): VegaGlobal | undefined => (globalThis as { vega?: VegaGlobal }).vega;
 export const vegaLiteGlobal = (): VegaLiteGlobal | undefined => (globalThis as { vegaLite?: VegaLiteGlobal }).vegaLite;
+
+let loading: Promise<boolean> | null = null;
+
+/**
+ * Loads vega then vega-lite (preloaded by the page's `<link rel="preload">`) as ordered, non-blocking scripts, once.
+ * The page parses and paints its tables before these 770 KB of script are compiled. Resolves false when they fail.
+ */
+export function vegaReady(): Promise<boolean> {
+  if (vegaGlobal() && vegaLiteGlobal()) return Promise.resolve(true);
+  loading ??= new Promise((resolve) => {
+    const root = document.body.getAttribute('data-root') ?? '';
+    const add = (file: string, last: boolean): void => {
+      const s = document.createElement('script');
+      s.src = `${root}assets/${file}`;
+      // Ordered: vega-lite's UMD build needs the vega global.
+      s.async = false;
+      s.onerror = () => resolve(false);
+      if (last) s.onload = () => resolve(!!(vegaGlobal() && vegaLiteGlobal()));
+      document.head.append(s);
+    };
+    add('vega.min.js', false);
+    add('vega-lite.min.js', true);
+  });
+  return loading;
+}

@@ -39,6 +39,7 @@ test('builds every page, .nojekyll, vendored vega, a one-line summary', async ()
     'assets/vega.min.js',
     'assets/vega-lite.min.js',
     'assets/report.js',
+    'assets/theme.js',
     'assets/report.css',
     MANIFEST,
   ])
@@ -147,13 +148,18 @@ test('refuses to write into a folder it did not create; unknown experiment is a 
   assert.equal(s.runs, 6);
 });
 
-test('the committed page script is the bundle of templates/client', async () => {
-  const fresh = await bundleClient(ROOT);
-  const committed = readFileSync(path.join(ROOT, 'templates/assets/report.js'), 'utf8');
-  assert.ok(
-    fresh === committed,
-    'templates/assets/report.js is stale: run `node --import tsx templates/client/build.ts`',
-  );
+test('the committed page scripts are the bundles of templates/client', async () => {
+  for (const [entry, file] of [
+    ['main', 'report.js'],
+    ['theme-boot', 'theme.js'],
+  ] as const) {
+    const fresh = await bundleClient(ROOT, entry);
+    const committed = readFileSync(path.join(ROOT, 'templates/assets', file), 'utf8');
+    assert.ok(
+      fresh === committed,
+      `templates/assets/${file} is stale: run \`node --import tsx templates/client/build.ts\``,
+    );
+  }
 });
 
 test('builds from a real store through the Tracker API', async () => {

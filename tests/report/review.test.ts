@@ -355,4 +355,32 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     clean(w, 'projector');
     await context.close();
   });
+  test('theme menu: dark chosen on a light system is remembered, set before the first paint, charts redrawn dark', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    const { page, w } = await open(`experiments/${SWEEP}.html`, context);
+    await chartsSettled(page, '#history-charts .chart');
+    const background = (): Promise<string> => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(await background(), 'rgb(255, 255, 255)');
+    const menu = page.getByLabel('Theme');
+    assert.equal(await menu.inputValue(), 'system');
+    await Promise.all([page.waitForEvent('load'), menu.selectOption('dark')]);
+    await chartsSettled(page, '#history-charts .chart');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    assert.equal(await background(), 'rgb(13, 17, 23)');
+    assert.equal(await page.getByLabel('Theme').inputValue(), 'dark');
+    // No flash: the theme script blocks in <head>, so the first paint already has the chosen theme.
+    const boot = await page.$eval(
+      'head script[src$="assets/theme.js"]',
+      (s) => !s.hasAttribute('defer') && !s.hasAttribute('async'),
+    );
+    assert.ok(boot, 'theme.js runs before the body is painted');
+    const other = await context.newPage();
+    await other.goto(server.base + 'index.html');
+    assert.equal(await other.getAttribute('html', 'data-theme'), 'dark', 'remembered on the next page');
+    await other.getByLabel('Theme').selectOption('system');
+    await other.reload();
+    assert.equal(await other.getAttribute('html', 'data-theme'), null);
+    clean(w, 'theme');
+    await context.close();
+  });
 });

@@ -16,9 +16,9 @@ import {
   singleValueSpec,
   uniqueLabels,
   type ChartRun,
-} from '../../src/report/chart-specs.js';
+} from '../../src/charts/index.js';
 import { toSeries } from '../../src/report/downsample.js';
-import { HOSTILE } from './fixtures.js';
+import { HOSTILE } from '../report/fixtures.js';
 
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
