@@ -1,7 +1,7 @@
 /**
  * tracklab against a real MLflow 2.12 tracking server, side by side with MLflow's own Python client on the same server
- * in the same run. Run: node --import tsx bench/mlflow-server.ts (needs ../shared/mlflow-server or `pip install
- * mlflow`).
+ * in the same run. Run: node --import tsx bench/mlflow-server.ts [report|runs|points|offline ...] (all when none is
+ * named; needs ../shared/mlflow-server or `pip install mlflow`).
  */
 import { join } from 'node:path';
 import { Tracker } from '../src/index.js';
@@ -154,6 +154,10 @@ async function offline(): Promise<void> {
   ]);
 }
 
+/** Sections named on the command line (report, runs, points, offline); all when none is. */
+const chosen = process.argv.slice(2);
+const wanted = (section: string): boolean => chosen.length === 0 || chosen.includes(section);
+
 async function main(): Promise<void> {
   if (serverSkip) {
     console.log(`skipped: ${serverSkip}`);
@@ -164,11 +168,11 @@ async function main(): Promise<void> {
     const tracker = await Tracker.open({ store: server.url, user: 'bench' });
     // the report first: its local baseline is a copy of the whole server, and serving a 100,000-point history takes
     // MLflow's server tens of seconds on a loaded machine (see BENCHMARKS.md)
-    await report200(tracker, server.url);
-    await runs100(tracker, server.url);
-    await points100k(tracker, server.url);
+    if (wanted('report')) await report200(tracker, server.url);
+    if (wanted('runs')) await runs100(tracker, server.url);
+    if (wanted('points')) await points100k(tracker, server.url);
     await tracker.close();
-    await offline();
+    if (wanted('offline')) await offline();
   } finally {
     await server.dispose();
   }

@@ -1,11 +1,11 @@
 /**
- * What fencing and the failure handling cost (issue 8). Run: npm run bench -- reliability
+ * What fencing and the failure handling cost. Run: npm run bench -- reliability
  * Each figure is compared with the same work done by tracklab as it was before them (commit BASELINE_COMMIT, checked
  * out once into a temp folder and imported beside the current code), alternating the two in one process.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, median, scratch, timeIt } from './stats.js';
 
@@ -28,13 +28,27 @@ interface RegistryCtor {
   new (root: string): { createModelVersion(name: string, v: unknown): Promise<unknown> };
 }
 
-/** The source tree of the baseline commit, with this checkout's node_modules. */
+/**
+ * The source tree of the baseline commit, with this checkout's node_modules plus the one dependency the baseline had
+ * and this checkout dropped (proper-lockfile, installed once, pinned, into the temp folder).
+ */
 function baselineDir(): string {
   const dir = join(tmpdir(), `tracklab-bench-baseline-${BASELINE_COMMIT}`);
-  if (!existsSync(join(dir, 'src'))) {
-    mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'node_modules', 'proper-lockfile'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
     execSync(`git archive ${BASELINE_COMMIT} src package.json | tar -x -C ${dir}`, { cwd: repo });
-    symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
+    const extra = join(dir, 'extra');
+    execSync(
+      `npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund --prefix ${extra} proper-lockfile@4.1.2`,
+      { stdio: 'ignore' },
+    );
+    for (const from of [join(repo, 'node_modules'), join(extra, 'node_modules')]) {
+      for (const name of readdirSync(from)) {
+        const link = join(dir, 'node_modules', name);
+        if (!existsSync(link)) symlinkSync(join(from, name), link);
+      }
+    }
   }
   return dir;
 }
@@ -69,6 +83,37 @@ async function hundredVersions(api: Api, Registry: RegistryCtor): Promise<number
   return ms;
 }
 
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+/** Wall and CPU (user + system) time of `fn`. */
+async function sample(fn: () => Promise<number>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const wall = await fn();
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
+}
+
+/**
+ * Alternates now and before, each pair in the other order than the last, and keeps each pair's ratio: load from other
+ * processes changes slowly compared with one pair, so it cancels out of the ratio more than out of separate medians.
+ */
+async function pairs(n: number, now: () => Promise<number>, then: () => Promise<number>): Promise<Sample[][]> {
+  const out: Sample[][] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0) {
+      const b = await sample(then);
+      out.push([await sample(now), b]);
+    } else {
+      const a = await sample(now);
+      out.push([a, await sample(then)]);
+    }
+  }
+  return out;
+}
+
 const base = baselineDir();
 const now = (await import('../src/index.js')) as unknown as Api;
 const then = (await import(join(base, 'src', 'index.ts'))) as Api;
@@ -76,18 +121,37 @@ const NowRegistry = (await import('../src/store/json/json-registry.js')).JsonReg
 const ThenRegistry = (
   (await import(join(base, 'src', 'store', 'json', 'json-registry.ts'))) as { JsonRegistry: RegistryCtor }
 ).JsonRegistry;
-const runs = { now: [] as number[], then: [] as number[] };
-const regs = { now: [] as number[], then: [] as number[] };
-for (let rep = 0; rep < 5; rep++) {
-  runs.then.push(await thousandRuns(then));
-  runs.now.push(await thousandRuns(now));
-  regs.then.push(await hundredVersions(then, ThenRegistry));
-  regs.now.push(await hundredVersions(now, NowRegistry));
-}
-const row = (what: string, xs: { now: number[]; then: number[] }, unit: (ms: number) => string): string => {
-  const ratio = median(xs.now) / median(xs.then);
-  return `| ${what} | ${unit(median(xs.now))} | ${unit(median(xs.then))} | **${fmt(ratio, 3)}x** (target <= 1.10x) |`;
+const PAIRS = Number(process.env['TRACKLAB_BENCH_PAIRS'] ?? 9);
+const loadBefore = loadavg();
+// one of each first, so module loading and JIT warm-up fall on neither side
+await thousandRuns(then);
+await thousandRuns(now);
+const runs = await pairs(
+  PAIRS,
+  () => thousandRuns(now),
+  () => thousandRuns(then),
+);
+const regs = await pairs(
+  PAIRS,
+  () => hundredVersions(now, NowRegistry),
+  () => hundredVersions(then, ThenRegistry),
+);
+
+const row = (what: string, xs: Sample[][], unit: (ms: number) => string): string => {
+  const ratio = (k: keyof Sample): number => median(xs.map(([a, b]) => (a as Sample)[k] / (b as Sample)[k]));
+  const nowMs = median(xs.map(([a]) => (a as Sample).wall));
+  const thenMs = median(xs.map(([, b]) => (b as Sample).wall));
+  return (
+    `| ${what} | ${unit(nowMs)} | ${unit(thenMs)} | **${fmt(ratio('wall'), 3)}x** | ${fmt(ratio('cpu'), 3)}x | ` +
+    `${xs.map(([a, b]) => fmt((a as Sample).wall / (b as Sample).wall, 2)).join(', ')} |`
+  );
 };
-console.log('| what (median of 5, alternating) | now | before (same run) | ratio |\n|---|---|---|---|');
+const loads = (xs: number[]): string => xs.map((l) => fmt(l, 1)).join(' ');
+console.log(`load average (1, 5, 15 min) at the start: ${loads(loadBefore)}`);
+console.log(
+  `| what (${PAIRS} alternating pairs) | now, median | before, median | wall ratio, median of pairs (target <= 1.10x) ` +
+    '| CPU ratio, median | each pair (wall) |\n|---|---|---|---|---|---|',
+);
 console.log(row('1,000 runs x (5 params, 5 metrics), ended', runs, (ms) => `${fmt(ms / 1000, 2)} s`));
 console.log(row('100 registrations of one model', regs, (ms) => `${fmt(ms, 0)} ms`));
+console.log(`load average at the end: ${loads(loadavg())}`);

@@ -250,6 +250,34 @@ export class Tracker {
   }
 
   /**
+   * The histories of `keys` for many runs: { runId: { key: points } }. Stores behind a network read them in few bulk
+   * requests (`bulkHistories` is true for those); the others read run by run. Keys a run lacks are absent.
+   * @example const h = await tracker.getMetricHistoriesBulk([a.id, b.id], ['loss']); // h[a.id].loss
+   */
+  async getMetricHistoriesBulk(
+    runIds: readonly string[],
+    keys: readonly string[],
+  ): Promise<Record<string, Record<string, HistoryPoint[]>>> {
+    const ids = runIds.map(validateRunId);
+    for (const key of keys) validateKey('metric', key);
+    const out = Object.create(null) as Record<string, Record<string, HistoryPoint[]>>;
+    const wanted = new Set(keys);
+    const bulk = this.store.getMetricHistoriesBulk ? await this.store.getMetricHistoriesBulk(ids, keys) : undefined;
+    for (const id of ids) {
+      const byKey = (out[id] = Object.create(null) as Record<string, HistoryPoint[]>);
+      for (const { key, step, value, timestamp } of bulk?.get(id) ?? (await this.store.getAllMetricHistories(id))) {
+        if (wanted.has(key)) (byKey[key] ??= []).push({ step, value, timestamp });
+      }
+    }
+    return out;
+  }
+
+  /** Whether `getMetricHistoriesBulk` saves requests on this store (a tracking server), so readers should batch. */
+  get bulkHistories(): boolean {
+    return typeof this.store.getMetricHistoriesBulk === 'function';
+  }
+
+  /**
    * MLflow's search_experiments: filter on name, creation_time, last_update_time and tags, order, and pages.
    * @example await tracker.searchExperiments({ filter: "name LIKE 'iris%' AND tags.team = 'a'", orderBy: ['name'] });
    */
@@ -348,7 +376,8 @@ export class Tracker {
 
   /** The artifact repository of a run, resolved from its artifact URI. */
   private async artifacts(runId: string): Promise<ArtifactRepository> {
-    return this.backend.artifacts.forRun(await this.store.getRun(validateRunId(runId)));
+    const id = validateRunId(runId);
+    return this.backend.artifacts.forRun(this.store.recentRun?.(id) ?? (await this.store.getRun(id)));
   }
 
   /** Flushes every active run (they stay RUNNING) and closes the store. */

@@ -1,8 +1,13 @@
-/** `tracklab doctor [--repair]`: checks every file of the store; exit 0 when healthy, 6 (CORRUPT_STORE) otherwise. */
-import { existsSync } from 'node:fs';
+/**
+ * `tracklab doctor [--repair]`: checks every file of the store; exit 0 when healthy, 6 (CORRUPT_STORE) otherwise.
+ * tracklab's JSON stores get repairs; MLflow's `mlruns` folders and `mlflow.db` files get a read-only check.
+ */
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT_STATUS, invalid, notFound } from '../core/errors.js';
-import { defaultStorePath } from '../store/resolve-store.js';
+import { checkMlflowDb, checkMlruns } from '../store/backend-doctor.js';
+import { defaultStorePath, detectFolder } from '../store/resolve-store.js';
+import { sqlitePath } from '../store/sqlite/sqlite-backend.js';
 import { checkStore, type Finding } from '../store/json/doctor.js';
 import { applyRepair } from '../store/json/doctor-repairs.js';
 
@@ -47,7 +52,7 @@ export function doctorExitStatus(report: DoctorReport): number {
   return report.findings.length === report.repaired.length ? 0 : EXIT_STATUS.CORRUPT_STORE;
 }
 
-function formatReport(report: DoctorReport, repair: boolean): string {
+function formatReport(report: DoctorReport, repair: boolean, readOnly: boolean): string {
   if (report.findings.length === 0) return `store ${report.store} is healthy`;
   const lines = report.findings.map((f) => {
     const state = report.repaired.includes(f)
@@ -59,29 +64,47 @@ function formatReport(report: DoctorReport, repair: boolean): string {
         : 'needs a person';
     return `${f.file}: ${f.problem} [${state}]`;
   });
+  if (readOnly) lines.push('(an MLflow store: checked read-only; tracklab repairs only its own JSON stores)');
   if (report.backup) lines.push(`backup of every changed file: ${report.backup}`);
   for (const { finding, error } of report.failed) lines.push(`could not repair ${finding.file}: ${error}`);
   return lines.join('\n');
 }
 
-/** Resolves the store folder as the other commands do (only local JSON stores can be checked). */
-function storeFolder(location: string | undefined): string {
+type Target = { kind: 'json' | 'mlruns'; path: string } | { kind: 'sqlite'; path: string };
+
+/** Resolves the store as the other commands do: a JSON store or `mlruns` folder, or an MLflow SQLite database. */
+function storeTarget(location: string | undefined): Target {
   const where = location ?? process.env['TRACKLAB_STORE'] ?? defaultStorePath();
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(where) && !where.startsWith('file:')) {
-    throw invalid(`tracklab doctor checks local JSON stores; ${where} is not one`);
+  if (/^sqlite:/i.test(where)) return { kind: 'sqlite', path: sqlitePath(where, process.cwd()) };
+  if (/^mlruns:/i.test(where)) {
+    const rest = where.slice('mlruns:'.length);
+    return { kind: 'mlruns', path: resolve(rest.startsWith('//') ? new URL(`file:${rest}`).pathname : rest) };
   }
-  return resolve(where.startsWith('file:') ? new URL(where).pathname : where);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(where) && !where.startsWith('file:')) {
+    throw invalid(`tracklab doctor checks local stores (a folder, mlruns:PATH or sqlite:///PATH); ${where} is not one`);
+  }
+  const path = resolve(where.startsWith('file:') ? new URL(where).pathname : where);
+  if (existsSync(path) && statSync(path).isFile()) return { kind: 'sqlite', path };
+  return { kind: detectFolder(path) === 'mlruns' ? 'mlruns' : 'json', path };
 }
 
 /**
  * `tracklab doctor [--repair] [--json]` on the store named by `--store` (or the default one): the text to print and the
  * exit status (0 healthy, 6 when damage is left).
  */
-export function doctor(
+export async function doctor(
   store: string | undefined,
   opts: { repair?: boolean; json?: boolean },
-): { text: string; status: number } {
-  const report = runDoctor(storeFolder(store), { repair: opts.repair === true });
-  const text = opts.json ? JSON.stringify(report, null, 2) : formatReport(report, opts.repair === true);
+): Promise<{ text: string; status: number }> {
+  const target = storeTarget(store);
+  let report: DoctorReport;
+  if (target.kind === 'json') {
+    report = runDoctor(target.path, { repair: opts.repair === true });
+  } else {
+    const findings = target.kind === 'mlruns' ? await checkMlruns(target.path) : await checkMlflowDb(target.path);
+    report = { store: target.path, findings, repaired: [], failed: [], backup: null };
+  }
+  const readOnly = target.kind !== 'json';
+  const text = opts.json ? JSON.stringify(report, null, 2) : formatReport(report, opts.repair === true, readOnly);
   return { text, status: doctorExitStatus(report) };
 }

@@ -36,7 +36,9 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
   addProjectCommands(program, context);
   program
     .command('doctor')
-    .description('check every file of the store; --repair fixes what is safe, after a backup')
+    .description(
+      'check every file of the store (also mlruns and mlflow.db); --repair fixes what is safe, after a backup',
+    )
     .option(
       '--repair',
       'cut torn last lines, remove stale locks, dead temp files and a bad cache, rebuild a lost experiment list',
@@ -44,7 +46,7 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
     .option('--json', 'print JSON')
     .action(async (opts: { repair?: boolean; json?: boolean }) => {
       const { doctor } = await import('./doctor-command.js');
-      const { text, status } = doctor(context.store, opts);
+      const { text, status } = await doctor(context.store, opts);
       context.print(text);
       process.exitCode = status;
     });

@@ -28,6 +28,8 @@ export interface MetricPoint {
 
 /**
  * Running summary of a metric: the latest point (largest step, timestamp, value, as MLflow) plus min, max and count.
+ * A backend that keeps only the latest point (an MLflow server: `capabilities.metricSummaries` false) gives count 0
+ * and NaN min and max, meaning "not known"; `summaryKnown` tells them apart and displays show "—".
  */
 export interface MetricSummary {
   value: number;
@@ -37,6 +39,12 @@ export interface MetricSummary {
   max: number;
   count: number;
 }
+
+/** Whether min, max and count of a summary were kept (false for a backend that keeps only the latest point). */
+export const summaryKnown = (s: MetricSummary): boolean => s.count > 0;
+
+/** What displays show for a min, max or count the backend did not keep. */
+export const UNKNOWN_SUMMARY = '—';
 
 /** A dataset input of a run (MLflow log_input). */
 export interface DatasetInput {

@@ -88,13 +88,19 @@ export function fileSha256(file: string): string {
 
 const lockCache = new Map<string, { file: string; sha256: string } | null>();
 
-/** The package-lock.json of the package `cwd` is in, with its hash; null when there is none. */
+/**
+ * The package-lock.json of the package `cwd` is in, with its hash; null when there is none. Looked up once per
+ * process and folder, like the git state: every run's start asks.
+ */
 export function lockfileInfo(cwd: string): { file: string; sha256: string } | null {
-  const root = packageRoot(cwd);
+  const key = resolve(cwd);
+  const known = lockCache.get(key);
+  if (known !== undefined) return known;
+  const root = packageRoot(key);
   const file = root === undefined ? undefined : join(root, 'package-lock.json');
-  if (file === undefined || !existsSync(file)) return null;
-  if (!lockCache.has(file)) lockCache.set(file, { file, sha256: fileSha256(file) });
-  return lockCache.get(file) ?? null;
+  const info = file === undefined || !existsSync(file) ? null : { file, sha256: fileSha256(file) };
+  lockCache.set(key, info);
+  return info;
 }
 
 /** This module's file as the V8 stack trace names it (import.meta is not allowed here). */

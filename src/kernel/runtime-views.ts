@@ -1,6 +1,6 @@
 /** The store reads behind %runs, %compare, %register_model, %report and the %end_run summary, as HTML / SVG / text. */
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Run } from '../core/entities.js';
+import { summaryKnown, UNKNOWN_SUMMARY, type Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
 import { defaultStorePath } from '../store/resolve-store.js';
 import { lttbIndices } from '../report/downsample.js';
@@ -22,12 +22,18 @@ export function lsmagicText(): string {
 }
 
 /** The %end_run summary: status, duration, params and latest metrics. */
-export function runSummary(run: Run): string {
+export function runSummary(run: Run, summaries = true): string {
   const head =
     `<p><b>${esc(run.name)}</b> <code>${esc(shortId(run.id))}</code> ${esc(run.status)} in ${esc(duration(run.startTime, run.endTime))}` +
     ` (experiment ${esc(run.experimentName)})</p>`;
   const params = Object.entries(run.params).map(([k, v]) => [k, v]);
-  const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [k, fmt(s.value), s.step, s.count]);
+  // a store that keeps only the latest value (an MLflow server) cannot count points: "—"
+  const metrics = Object.entries(run.metricSummaries).map(([k, s]) => [
+    k,
+    fmt(s.value),
+    s.step,
+    summaries && summaryKnown(s) ? s.count : UNKNOWN_SUMMARY,
+  ]);
   return (
     head +
     `<p>Re-create it: <code>${esc(reproduceCommand(run.id))}</code></p>` +
@@ -278,7 +284,7 @@ export function storeText(
 
 /** The %end_run summary of a run by id. */
 export async function runSummaryOf(tracker: Tracker, id: string): Promise<string> {
-  return runSummary(await tracker.getRun(id));
+  return runSummary(await tracker.getRun(id), tracker.capabilities.metricSummaries);
 }
 
 const canonicalStage = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();

@@ -203,8 +203,15 @@ export class ModelRegistry {
 
   async loadModel(uri: string): Promise<unknown> {
     const parsed = parseModelUri(uri);
-    const { runId, path } = parsed.kind === 'runs' ? parsed : await this.resolveModelUri(uri);
-    return loadModelFrom(this.backend, runId, path);
+    const resolved = parsed.kind === 'runs' ? parsed : await this.resolveModelUri(uri);
+    if ('source' in resolved && /^models:\/m-/.test(resolved.source)) {
+      throw invalid(
+        `${uri} is version ${resolved.version} of "${resolved.name}", an MLflow 3 logged model (${resolved.source}) ` +
+          "kept outside its run's artifacts; tracklab loads models from runs:/<run id>/<path>: load this one with " +
+          "MLflow 3's client, or register a model folder of the run",
+      );
+    }
+    return loadModelFrom(this.backend, resolved.runId, resolved.path);
   }
 
   /** Version -> run, experiment, git commit, datasets and its history. Accepts (name, version) or a models:/ URI. */

@@ -206,7 +206,11 @@ async function buildSite(
   for (const m of models ?? []) {
     await page(
       sitePaths.model(m.name),
-      renderer.render('model', modelPage(m, published, info), { root: '../', pageTitle: m.name, charts: false }),
+      renderer.render('model', modelPage(m, published, info, source.capabilities?.registryHistory !== false), {
+        root: '../',
+        pageTitle: m.name,
+        charts: false,
+      }),
     );
   }
   await writeAssets(writer, root, templatesDir);

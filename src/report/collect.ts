@@ -2,10 +2,11 @@
  * Phase 1 of the report pipeline (collect -> view models -> chart specs -> render -> write): where the data comes from.
  * The builder reads through the small `ReportSource` interface, so tests hand it plain data (`createMemorySource`) and
  * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at
- * once.
+ * once; from a tracking server, a window of runs at a time in bulk requests (history-windows.ts).
  */
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
 import { textOf } from '../core/format.js';
+import { HistoryWindows, type BulkRead } from './history-windows.js';
 
 import type { HistoryPoint } from '../tracker.js';
 // the report reads metric histories as the tracker returns them
@@ -58,6 +59,16 @@ export interface ReportSource {
   /** Undefined when the store has no model registry. */
   listRegisteredModels?(): Promise<RegisteredModelData[]>;
   close?(): Promise<void>;
+  /** What the store cannot give (absent: everything); pages show "—" and a one-line note instead. */
+  capabilities?: SourceCapabilities;
+}
+
+/** The backend capabilities the report reads (store/backend.ts). */
+export interface SourceCapabilities {
+  /** min, max and count of each metric's points */
+  metricSummaries?: boolean;
+  /** a history of stage and alias changes */
+  registryHistory?: boolean;
 }
 
 /** The subset of the Tracker API (issue 2) the report uses. */
@@ -72,10 +83,13 @@ export interface TrackerLike {
   listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   close(): Promise<void>;
+  readonly capabilities?: SourceCapabilities;
 }
 
 interface RegistryLike {
   getMetricHistories?: (runId: string) => Promise<Record<string, HistoryPoint[]>>;
+  bulkHistories?: boolean;
+  getMetricHistoriesBulk?: BulkRead;
   listRegisteredModels?: () => Promise<Array<{ name: string }>>;
   getRegisteredModel?: (name: string) => Promise<unknown>;
 }
@@ -83,6 +97,8 @@ interface RegistryLike {
 /** Adapts a Tracker to a ReportSource; registry pages appear only when the tracker has a registry. */
 export function sourceFromTracker(tracker: TrackerLike): ReportSource {
   const registry = tracker as unknown as RegistryLike;
+  const bulk = registry.getMetricHistoriesBulk;
+  const windows = registry.bulkHistories && bulk ? new HistoryWindows(bulk.bind(tracker)) : undefined;
   const source: ReportSource = {
     listExperiments: () => tracker.listExperiments('ACTIVE_ONLY'),
     listRuns: async (experimentId) => {
@@ -97,6 +113,7 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
         runs.push(...page.runs);
         pageToken = page.nextPageToken;
       } while (pageToken);
+      windows?.add(runs);
       return runs;
     },
     getMetricHistory: (runId, key) => tracker.getMetricHistory(runId, key),
@@ -104,8 +121,14 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     readArtifact: (runId, path) => tracker.readArtifact(runId, path),
     close: () => tracker.close(),
   };
+  if (tracker.capabilities) {
+    const { metricSummaries, registryHistory } = tracker.capabilities;
+    source.capabilities = { metricSummaries, registryHistory };
+  }
   const histories = registry.getMetricHistories;
-  if (typeof histories === 'function') source.getMetricHistories = (runId) => histories.call(tracker, runId);
+  if (typeof histories === 'function') {
+    source.getMetricHistories = async (runId) => (await windows?.get(runId)) ?? histories.call(tracker, runId);
+  }
   const list = registry.listRegisteredModels;
   const get = registry.getRegisteredModel;
   if (typeof list === 'function' && typeof get === 'function') {

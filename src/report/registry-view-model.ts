@@ -67,6 +67,7 @@ export function modelPage(
   model: RegisteredModelData,
   publishedRuns: ReadonlySet<string>,
   runInfo: (runId: string) => VersionRunInfo | null = () => null,
+  historyKept = true,
 ) {
   const versions = [...model.versions].sort(
     (a, b) => Number(b.version) - Number(a.version) || (a.version < b.version ? 1 : -1),
@@ -109,6 +110,7 @@ export function modelPage(
         .map((key) => ({ key, value: v.tags[key] ?? '' })),
     })),
     compareHref: compareHref(versions.map((v) => v.runId).filter((id): id is string => !!id && publishedRuns.has(id))),
+    historyKept,
     // newest first; entries of one millisecond keep the order they were recorded in, reversed
     history: model.history
       .map((h, i) => ({ h, i }))

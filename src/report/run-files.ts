@@ -110,6 +110,7 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
     artifacts: items,
     models,
     registered: ctx.registered.get(run.id) ?? [],
+    summaries: ctx.source.capabilities?.metricSummaries !== false,
   });
   const html = ctx.renderer.render('run', vm, {
     root: '../',

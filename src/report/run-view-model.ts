@@ -1,6 +1,6 @@
 /** Phase 2 for one run page (and its data file). Pure. */
 import type { Run } from '../core/entities.js';
-import { TAGS } from '../core/entities.js';
+import { summaryKnown, TAGS, UNKNOWN_SUMMARY } from '../core/entities.js';
 import type { ModelManifestView, Preview } from './artifacts.js';
 import { formatBytes, formatDuration, formatNumber, formatTime, isSafeUrl } from './format.js';
 import { renderMarkdown } from './markdown.js';
@@ -29,6 +29,8 @@ export interface RunPageInput {
   artifacts: readonly ArtifactItem[];
   models: readonly ModelManifestView[];
   registered: readonly { text: string; href: string; stageClass: string }[];
+  /** false when the store keeps only each metric's latest value: min, max and points show "—" */
+  summaries?: boolean;
 }
 
 const KNOWN_HOSTS: Record<string, (path: string, sha: string) => string> = {
@@ -81,12 +83,13 @@ export function runPage(input: RunPageInput) {
       .map((key) => ({ key, value: run.params[key] ?? '' })),
     metrics: metricKeys.map((key) => {
       const s = run.metricSummaries[key];
+      const known = input.summaries !== false;
       return {
         key,
         latest: formatNumber(run.metrics[key] ?? s?.value),
-        min: formatNumber(s?.min),
-        max: formatNumber(s?.max),
-        steps: s ? String(s.count) : '',
+        min: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.min),
+        max: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.max),
+        steps: !known ? UNKNOWN_SUMMARY : s ? (summaryKnown(s) ? String(s.count) : UNKNOWN_SUMMARY) : '',
         lastStep: s ? String(s.step) : '',
       };
     }),
@@ -97,6 +100,10 @@ export function runPage(input: RunPageInput) {
         const value = tags[key] ?? '';
         return { key, value, href: isSafeUrl(value) ? value : null };
       }),
+    summariesNote:
+      input.summaries === false
+        ? 'Min, max and points: — (this store keeps only the latest value of each metric; the charts show its history).'
+        : '',
     noteHtml: tags[TAGS.note] ? renderMarkdown(tags[TAGS.note] ?? '') : '',
     datasets: run.inputs.map((d) => ({
       name: d.name,

@@ -77,7 +77,10 @@ export function artifactResolver(fallback: (run: RunRecord) => string): Artifact
       const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(uri)?.[1]?.toLowerCase();
       if (uri === '' || scheme === 'file' || scheme === undefined || scheme.length === 1) {
         const own = localPath(uri);
-        return new LocalArtifactRepository(own !== undefined && existsSync(own) ? own : fallback(run), run.id);
+        const inStore = fallback(run);
+        // the usual case, a run of this very store, needs no look at the disk
+        const usable = own !== undefined && own !== inStore && existsSync(own);
+        return new LocalArtifactRepository(usable ? own : inStore, run.id);
       }
       const factory = SCHEMES.get(`${scheme}:`);
       if (!factory) {

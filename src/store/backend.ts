@@ -39,6 +39,9 @@ export interface Backend {
   readonly capabilities: BackendCapabilities;
   /** Flushes writers and releases what the backend holds. */
   close(): Promise<void>;
+  /** Makes everything written so far durable at once (after writers ended with `{ durable: false }`); absent when
+   * every write is durable by itself (a server, a database). */
+  sync?(): Promise<void>;
 }
 
 /** The artifact repository of a run of `backend`, looked up by id. */

@@ -46,6 +46,16 @@ export interface TrackingStoreCore {
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
   /** Every point of every metric of a run, in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
+  /**
+   * Optional, for stores behind a network: `keys` of many runs in few requests, by run id, each run's points ordered
+   * as `getAllMetricHistories`. Readers use it when present and read run by run otherwise.
+   */
+  /**
+   * Optional, for stores behind a network: a run as a recent search returned it, without a request, or undefined.
+   * Only for what never changes in a run (its id and artifact location), e.g. to list artifacts of searched runs.
+   */
+  recentRun?(id: string): RunRecord | undefined;
+  getMetricHistoriesBulk?(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>>;
 
   close(): Promise<void>;
 }
@@ -103,6 +113,9 @@ export interface RunWriter {
   logBatch(batch: RunBatch): Promise<void>;
   /** Writes buffered points and the latest metric values out: they survive kill -9 of this process. */
   flush(): Promise<void>;
-  /** Flushes, records the final status and end time, and fsyncs the run: it survives power loss. */
-  end(status: RunStatus, endTime: number): Promise<void>;
+  /**
+   * Flushes, records the final status and end time, and fsyncs the run: it survives power loss. With
+   * `{ durable: false }` the fsync is left to the caller, who makes a whole batch durable at once (Backend.sync).
+   */
+  end(status: RunStatus, endTime: number, options?: { durable?: boolean }): Promise<void>;
 }

@@ -151,7 +151,8 @@ async function writeRunData(ctx: TransferContext, run: RunRecord, destId: string
     await writer.flush();
     if (run.status === 'SCHEDULED') await ctx.dest.tracking.updateRun(destId, { status: 'SCHEDULED' });
   } else {
-    await writer.end(run.status, run.endTime ?? run.startTime);
+    // one sync of the whole destination at the end of the import stands for the fsyncs of each run
+    await writer.end(run.status, run.endTime ?? run.startTime, { durable: ctx.dest.sync === undefined });
   }
 }
 

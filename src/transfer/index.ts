@@ -85,6 +85,7 @@ export async function transferBackends(
     await copyExperiments(ctx);
     await copyModels(ctx);
   }
+  if (options.dryRun !== true) await dest.sync?.();
   summary.notHeld = [...new Set(summary.notHeld)];
   return summary;
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
@@ -34,7 +35,7 @@ describe('tracklab doctor', () => {
     const complete = readFileSync(log, 'utf8');
     writeFileSync(log, `${complete}{"op":"tags","ta`);
     utimesSync(log, old, old);
-    writeFileSync(join(dir, 'experiments.json.lock'), JSON.stringify({ pid: 999_999, host: 'h', token: 't' }));
+    writeFileSync(join(dir, 'experiments.json.lock'), JSON.stringify({ pid: 999_999, host: hostname(), token: 't' }));
     utimesSync(join(dir, 'experiments.json.lock'), old, old);
     writeFileSync(join(dir, '.experiments.json.999999.0123456789ab.tmp'), '{');
     rmSync(join(dir, 'experiments.json'));

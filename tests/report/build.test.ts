@@ -198,3 +198,26 @@ r.buildReport({ source: r.createMemorySource({ experiments: [], runs: [] }), out
     rmSync(dir, { recursive: true, force: true });
   },
 );
+
+test('a store without metric summaries or registry history shows "—" and a one-line note, not an empty history', async () => {
+  const data = fixtureData();
+  const model = data.models![0]!;
+  const full = path.join(tmp(), 'full');
+  await buildReport({ source: createMemorySource({ ...data, models: [{ ...model, history: [] }] }), out: full });
+  const modelFile = (dir: string): string =>
+    readFileSync(path.join(dir, 'models', readdirSync(path.join(dir, 'models'))[0]!), 'utf8');
+  assert.match(modelFile(full), /No history recorded\./);
+
+  const out = path.join(tmp(), 'site');
+  const source = createMemorySource({ ...data, models: [{ ...model, history: [] }] });
+  source.capabilities = { metricSummaries: false, registryHistory: false };
+  await buildReport({ source, out });
+  const page = modelFile(out);
+  assert.doesNotMatch(page, /No history recorded/);
+  assert.match(page, /History: — \(this store keeps none/);
+  const run = data.runs.find((r) => Object.keys(r.metricSummaries).length > 0)!;
+  const html = readFileSync(path.join(out, 'runs', `${run.id}.html`), 'utf8');
+  assert.match(html, /Min, max and points: — \(this store keeps only the latest value/);
+  const row = /<tr><th scope="row">[^<]+<\/th>(.*?)<\/tr>/.exec(html.slice(html.indexOf('h-metrics')))?.[1] ?? '';
+  assert.equal((row.match(/<td class="num">—<\/td>/g) ?? []).length, 3, row);
+});

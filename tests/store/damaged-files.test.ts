@@ -38,7 +38,9 @@ describe('damaged stores', () => {
     const good = JSON.parse(readFileSync(file, 'utf8')) as {
       nextId: number;
       experiments: { id: string; name: string }[];
+      checksum?: string;
     };
+    delete good.checksum; // as an older tracklab or a person wrote it: the checks below still apply
     const cases: [unknown, RegExp][] = [
       [{ ...good, nextId: 1 }, /has nextId 1, not above experiment id 1/],
       [
@@ -59,6 +61,34 @@ describe('damaged stores', () => {
     }
   });
 
+  it('a sealed document changed so that it still parses is refused; re-indenting or unsealing it is not', async () => {
+    const { store, tracker } = await storeWithRun();
+    const file = join(store, 'experiments.json');
+    const original = readFileSync(file, 'utf8');
+    assert.match(original, /\n {2}"checksum": "sha256:[0-9a-f]{64}"\n\}\n$/);
+    for (const damaged of [
+      original.replace('"nextId": 2', '"nextId": 3'),
+      original.replace('"name": "e"', '"name": "f"'),
+      original.replace(/"creationTime": (\d)/, (_m, d: string) => `"creationTime": ${(Number(d) + 1) % 10}`),
+    ]) {
+      assert.notEqual(damaged, original);
+      writeFileSync(file, damaged);
+      await assert.rejects(tracker.listExperiments(), corruptNaming(file, /does not match its checksum/));
+      await assert.rejects(tracker.createExperiment('new'), corruptNaming(file, /does not match its checksum/));
+      assert.equal(readFileSync(file, 'utf8'), damaged);
+    }
+    const parsed = JSON.parse(original) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify(parsed, null, 4));
+    assert.deepEqual(
+      (await tracker.listExperiments()).map((e) => e.name),
+      ['Default', 'e'],
+    );
+    delete parsed['checksum'];
+    writeFileSync(file, JSON.stringify({ ...parsed, nextId: 7 }));
+    assert.equal((await tracker.createExperiment('new')).id, '7');
+    assert.match(readFileSync(file, 'utf8'), /"checksum": "sha256:/);
+  });
+
   it('a model whose nextVersion is behind its versions is refused, not renumbered', async () => {
     const { store, runId } = await storeWithRun();
     const registry = new JsonRegistry(store);
@@ -66,7 +96,13 @@ describe('damaged stores', () => {
     await registry.createModelVersion('m', version);
     await registry.createModelVersion('m', version);
     const file = join(store, 'registry', 'models', 'm.json');
-    const text = readFileSync(file, 'utf8').replace('"nextVersion": 3', '"nextVersion": 2');
+    const sealed = readFileSync(file, 'utf8').replace('"nextVersion": 3', '"nextVersion": 2');
+    writeFileSync(file, sealed);
+    await assert.rejects(registry.createModelVersion('m', version), corruptNaming(file, /does not match its checksum/));
+    assert.equal(readFileSync(file, 'utf8'), sealed);
+    // without its checksum (an older tracklab, or a deliberate edit), the counter is still checked
+    const text = sealed.replace(/,\n {2}"checksum": "sha256:[0-9a-f]{64}"/, '');
+    assert.notEqual(text, sealed);
     writeFileSync(file, text);
     await assert.rejects(
       registry.createModelVersion('m', version),

@@ -1,5 +1,5 @@
 /** `tracklab runs list|show|delete|restore|end`. */
-import type { Run } from '../../core/entities.js';
+import { summaryKnown, type Run } from '../../core/entities.js';
 import type { Tracker } from '../../tracker.js';
 import { cliMessages as msg } from '../messages.js';
 import { formatJson } from '../output.js';
@@ -31,7 +31,7 @@ export async function listRuns(tracker: Tracker, opts: ListRunsOptions): Promise
 /** One run: its params, latest metrics and tags, or JSON. */
 export async function showRun(tracker: Tracker, id: string, opts: { json?: boolean }): Promise<string> {
   const run = await tracker.getRun(id);
-  return opts.json ? formatJson(run) : describeRun(run);
+  return opts.json ? formatJson(run) : describeRun(run, tracker.capabilities.metricSummaries);
 }
 
 /** Ends a run its process left RUNNING (a crashed kernel or script). */
@@ -73,12 +73,13 @@ export function runsTable(runs: readonly Run[]): string {
   );
 }
 
-function describeRun(run: Run): string {
+/** `summaries`: the store counts a metric's points (an MLflow server keeps only the latest value: "—"). */
+function describeRun(run: Run, summaries = true): string {
   const section = (title: string, entries: [string, string][]): string =>
     entries.length === 0 ? '' : `\n${title}\n${entries.map(([k, v]) => `  ${k}: ${v}`).join('\n')}`;
   const metrics = Object.entries(run.metricSummaries).map(([k, s]): [string, string] => [
     k,
-    `${formatNumber(s.value)} (step ${s.step}, ${s.count} points)`,
+    `${formatNumber(s.value)} (step ${s.step}, ${summaries && summaryKnown(s) ? `${s.count} points` : 'latest value only'})`,
   ]);
   return (
     [

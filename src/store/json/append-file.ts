@@ -2,34 +2,37 @@
  * Appends that leave a file as it was when they fail: a full disk (ENOSPC) or a quota can stop a write() part way,
  * and a partial line left at the end would glue onto the next append and damage the file in the middle.
  */
-import { fstatSync, ftruncateSync, writeSync } from 'node:fs';
+import { fstatSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { ioError } from '../../core/errors.js';
 
 /**
- * Writes all of `bytes` at the end of the file open (O_APPEND) as `fd`. On failure the file is cut back to its size
- * before the call (when no other process appended meanwhile) and an IO_ERROR naming `file` is thrown; the caller keeps
- * the unwritten data.
+ * Writes all of `bytes` at the end of the file open (O_APPEND) as `fd`. On failure our partial bytes are cut off again
+ * (when they are still the file's tail, i.e. no other process appended after them) and an IO_ERROR naming `file` is
+ * thrown; the caller keeps the unwritten data. Costs nothing over the write itself when it succeeds.
  */
 export function appendAll(fd: number, bytes: Uint8Array, file: string, what = 'append to'): void {
-  let before: number;
-  try {
-    before = fstatSync(fd).size;
-  } catch (error) {
-    throw ioError(what, file, error);
-  }
   let offset = 0;
   try {
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
   } catch (error) {
-    if (offset > 0) cutBack(fd, before, offset);
+    if (offset > 0) cutBack(fd, bytes.subarray(0, offset));
     throw ioError(what, file, error);
   }
 }
 
-/** Removes our partial bytes if they are still the file's tail (another appender may have written after them). */
-function cutBack(fd: number, before: number, written: number): void {
+/**
+ * Removes `written`, the part of our append that reached the file, if the file still ends with exactly those bytes.
+ * With O_APPEND they landed at the end as one piece, so anything appended by another process since comes after them
+ * and the comparison fails: then the file keeps a torn line in the middle only if that process also glued onto it,
+ * which the readers report as damage rather than guess.
+ */
+function cutBack(fd: number, written: Uint8Array): void {
   try {
-    if (fstatSync(fd).size === before + written) ftruncateSync(fd, before);
+    const size = fstatSync(fd).size;
+    if (size < written.length) return;
+    const tail = Buffer.alloc(written.length);
+    if (readSync(fd, tail, 0, tail.length, size - written.length) !== tail.length) return;
+    if (tail.equals(written)) ftruncateSync(fd, size - written.length);
   } catch {
     // the file stays with a torn last line, which readers skip and the next writer cuts off
   }

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, openSync, closeSync, ftruncateSync, readdirSync, rea
 import { dirname, join, relative } from 'node:path';
 import { corrupt } from '../../core/errors.js';
 import { writeFileAtomicSync } from './atomic-file.js';
+import { documentText } from './json-document.js';
 import { readRunLog, RUN_LOG } from './run-log.js';
 
 export type Repair =
@@ -39,7 +40,7 @@ export function applyRepair(root: string, backup: string, repair: Repair): void 
       rmSync(repair.file, { recursive: true, force: true });
       return;
     case 'rebuild-experiments':
-      writeFileAtomicSync(repair.file, `${JSON.stringify(rebuildExperiments(root), null, 2)}\n`, true);
+      writeFileAtomicSync(repair.file, documentText(rebuildExperiments(root)), true);
       return;
   }
 }

@@ -6,6 +6,7 @@
  * reported and left for a person.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TracklabError } from '../../core/errors.js';
 import { TEMP_FILE_RE } from './atomic-file.js';
@@ -129,24 +130,34 @@ function findLeftovers(dir: string, findings: Finding[]): void {
     const pid = TEMP_FILE_RE.exec(name)?.[1];
     if (pid !== undefined && !processExists(Number(pid))) {
       findings.push({ file, problem: 'is a temp file left by a writer that died', repair: { kind: 'remove', file } });
-    } else if (name.endsWith('.lock') && isStaleLock(file)) {
-      findings.push({
-        file,
-        problem: 'is a stale lock left by a process that is gone',
-        repair: { kind: 'remove', file },
-      });
+    } else if (name.endsWith('.lock')) {
+      const finding = staleLock(file);
+      if (finding) findings.push(finding);
     }
   }
 }
 
-function isStaleLock(file: string): boolean {
+/** A lock not refreshed for the stale timeout: removable when its owner is known to be gone, else reported. */
+function staleLock(file: string): Finding | undefined {
+  let owner: { pid?: unknown; host?: unknown };
   try {
-    if (Date.now() - statSync(file).mtimeMs <= STALE_MS) return false;
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
-    return typeof owner.pid !== 'number' || !processExists(owner.pid);
+    if (Date.now() - statSync(file).mtimeMs <= STALE_MS) return undefined;
+    owner = (JSON.parse(readFileSync(file, 'utf8')) ?? {}) as typeof owner;
   } catch {
-    return true; // a lock folder of an older tracklab, or an unreadable owner: judged by age alone
+    owner = {}; // a lock folder of an older tracklab, or an unreadable owner: judged by age alone
   }
+  const { pid, host } = owner;
+  if (typeof host === 'string' && host !== hostname()) {
+    return {
+      file,
+      problem:
+        `is a lock held by process ${String(pid)} on host ${host}, not refreshed for over ${STALE_MS / 1000} s; ` +
+        `whether that process still runs cannot be checked from ${hostname()}: run \`tracklab doctor --repair\` on ` +
+        `${host}, or remove the file if no tracklab process runs there`,
+    };
+  }
+  if (typeof pid === 'number' && processExists(pid)) return undefined;
+  return { file, problem: 'is a stale lock left by a process that is gone', repair: { kind: 'remove', file } };
 }
 
 function checkCache(root: string, findings: Finding[]): void {

@@ -8,6 +8,7 @@ import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/en
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
 import { searchRecords } from '../search-records.js';
+import { syncFolder } from '../sync-folder.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { JsonRegistry } from './json-registry.js';
 import { JsonStore } from './json-store.js';
@@ -34,6 +35,7 @@ export async function openJsonBackend(root: string): Promise<Backend> {
       concurrentWriters: true,
     },
     close: () => tracking.close(),
+    sync: async () => syncFolder(root),
   };
 }
 

@@ -3,6 +3,7 @@
  * and writes through a unique temp file + fsync + rename; `updateDocument` re-reads and writes under a cross-process
  * lock.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Adapter } from 'lowdb';
 import { corrupt, ioError } from '../../core/errors.js';
@@ -36,7 +37,46 @@ export class SafeJsonAdapter<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    writeFileAtomicSync(this.file, `${JSON.stringify(data, nonFiniteReplacer, 2)}\n`, this.durable);
+    writeFileAtomicSync(this.file, documentText(data), this.durable);
+  }
+}
+
+/** The name of the field that seals a document; it is always written last. */
+const CHECKSUM = 'checksum';
+/** The seal as tracklab writes it: the last member of the document. */
+const SEAL_TAIL = /,\n {2}"checksum": "(sha256:[0-9a-f]{64})"\n\}\n?$/;
+
+const digest = (canonical: string): string => `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+
+/**
+ * A document as tracklab writes it: JSON indented by 2, sealed by a `checksum` field over that text without the field,
+ * so a change that still parses (a flipped digit, a swapped line) is caught on read instead of trusted. The text is
+ * what JSON.parse + JSON.stringify(value, null, 2) give back, so re-indenting the file by hand keeps it valid.
+ */
+export function documentText(doc: unknown): string {
+  const body = JSON.stringify(doc, nonFiniteReplacer, 2);
+  if (!body.endsWith('\n}')) return `${body}\n`;
+  return `${body.slice(0, -2)},\n  "${CHECKSUM}": "${digest(body)}"\n}\n`;
+}
+
+/**
+ * Checks and removes the seal of a parsed document. A document without one (written by an older tracklab, or by hand)
+ * is taken as it is. The file's own text is hashed when it is as tracklab wrote it; otherwise (re-indented) the text
+ * is rebuilt from the parsed value.
+ */
+function unseal(file: string, text: string, value: unknown): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, CHECKSUM)) return;
+  const record = value as Record<string, unknown>;
+  const stored = record[CHECKSUM];
+  delete record[CHECKSUM];
+  const tail = SEAL_TAIL.exec(text);
+  if (tail && tail[1] === stored && digest(`${text.slice(0, tail.index)}\n}`) === stored) return;
+  if (stored !== digest(JSON.stringify(record, null, 2))) {
+    throw corrupt(
+      file,
+      'does not match its checksum: it changed after tracklab wrote it (damage, or an edit by hand). Restore it from ' +
+        `a backup; if the edit was deliberate, delete its "${CHECKSUM}" field to accept the file as it now is`,
+    );
   }
 }
 
@@ -66,6 +106,7 @@ export function parseJsonDocument<T>(
   } catch (error) {
     throw corrupt(file, `is not valid JSON (${(error as Error).message})`, error);
   }
+  unseal(file, text, value);
   if (!isShape(value)) throw corrupt(file, `does not hold ${describe}`);
   const wrong = problem?.(value);
   if (wrong !== undefined) throw corrupt(file, wrong);
@@ -107,7 +148,7 @@ function changeOnce<T, R>(adapter: SafeJsonAdapter<T>, init: () => T, mutate: (d
       ? init()
       : parseJsonDocument(adapter.file, before, adapter.isShape, adapter.describe, adapter.problem);
   const result = mutate(doc);
-  const text = `${JSON.stringify(doc, nonFiniteReplacer, 2)}\n`;
+  const text = documentText(doc);
   writeFileAtomicSync(adapter.file, text, adapter.durable, () => {
     lock.assertHeld();
     if (readText(adapter.file) !== before) throw new StaleReadError(`${adapter.file} changed while locked`);

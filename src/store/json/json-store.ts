@@ -31,7 +31,7 @@ import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-docume
 import { readMetricLog } from './metric-log.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
-import { dict, toRunRecord } from './run-events.js';
+import { dict } from './run-events.js';
 import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
@@ -139,10 +139,15 @@ export class JsonStore implements TrackingStoreCore {
       rmSync(this.runDir(record.id), { recursive: true, force: true });
       throw ioError('create run', this.runLog(record.id), error);
     }
-    this.justCreated.set(record.id, {
-      run: toRunRecord(structuredClone(record)) as RunRecord,
-      bytes: Buffer.byteLength(text),
-    });
+    // the writer's own copy: the same values, in its own null-prototype records
+    const copy: RunRecord = {
+      ...record,
+      params: dict<string>({}),
+      tags: dict(record.tags),
+      metrics: dict({}),
+      inputs: [],
+    };
+    this.justCreated.set(record.id, { run: copy, bytes: Buffer.byteLength(text) });
     return record;
   }
 

@@ -4,9 +4,10 @@
  * The lock is a file `<file>.lock` created exclusively, holding its owner `{ pid, host, token }`; its mtime is
  * refreshed while held. A lock whose mtime is older than the stale timeout is taken over only when its owner is gone: a
  * process on this host that still exists (stopped by SIGSTOP, a closed laptop lid, a long GC pause) keeps its lock
- * however long it pauses, so it can never resume and commit over a newer document. Holders on other hosts cannot be
- * checked, so their stale locks are taken over; `assertHeld` (the fence, called at commit) then catches a holder whose
- * lock was taken.
+ * however long it pauses, so it can never resume and commit over a newer document. A holder on another host (a store
+ * on NFS) cannot be checked for life from here, so its lock is never broken automatically: waiters give up with an
+ * error naming the holder and how to clear the lock. `assertHeld` (the fence, called at commit) still catches a holder
+ * whose lock was taken over or removed by hand.
  */
 import {
   closeSync,
@@ -27,6 +28,11 @@ export const STALE_MS = 4000;
 const REFRESH_MS = 1000;
 /** Long enough to outlive a dead holder's stale lock, with a few writers queued ahead of us. */
 const GIVE_UP_MS = 30_000;
+/** How long a writer waits for a lock before giving up: TRACKLAB_LOCK_WAIT_MS, else GIVE_UP_MS. */
+function giveUpMs(): number {
+  const set = Number(process.env['TRACKLAB_LOCK_WAIT_MS']);
+  return Number.isFinite(set) && set > 0 ? set : GIVE_UP_MS;
+}
 const HOST = hostname();
 
 interface Owner {
@@ -98,18 +104,29 @@ function tryCreate(lockFile: string, owner: Owner): boolean {
   return true;
 }
 
-/** What blocks us: undefined when the lock may be taken over (stale and its owner gone), else a description. */
-function holder(lockFile: string): { stale: boolean; owner: Owner | undefined; alive: boolean } | undefined {
+/** Who holds a lock and what can be known of them. */
+interface Holder {
+  stale: boolean;
+  owner: Owner | undefined;
+  /** a process on this host with the owner's pid exists */
+  alive: boolean;
+  /** the owner runs on another host: whether it lives cannot be checked from here */
+  foreign: boolean;
+}
+
+/** What blocks us: undefined when the lock may be taken over (stale, and its owner known to be gone). */
+function holder(lockFile: string): Holder | undefined {
   let mtimeMs: number;
   try {
     mtimeMs = statSync(lockFile).mtimeMs;
   } catch {
-    return { stale: false, owner: undefined, alive: false }; // released meanwhile: try again at once
+    return { stale: false, owner: undefined, alive: false, foreign: false }; // released meanwhile: try again at once
   }
   const owner = readOwner(lockFile);
   const stale = Date.now() - mtimeMs > STALE_MS;
-  const alive = owner !== undefined && owner.host === HOST && processExists(owner.pid);
-  return stale && !alive ? undefined : { stale, owner, alive };
+  const foreign = owner !== undefined && owner.host !== HOST;
+  const alive = owner !== undefined && !foreign && processExists(owner.pid);
+  return stale && !alive && !foreign ? undefined : { stale, owner, alive, foreign };
 }
 
 /** Moves a stale lock aside; if what was moved is no longer the lock we judged (a race), it is put back. */
@@ -138,6 +155,7 @@ export async function acquire(file: string): Promise<LockHandle> {
   const lockFile = `${file}.lock`;
   const owner: Owner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
   const started = Date.now();
+  const limit = giveUpMs();
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(lockFile, owner)) return handle(lockFile, owner.token);
     const blocking = holder(lockFile);
@@ -145,17 +163,27 @@ export async function acquire(file: string): Promise<LockHandle> {
       takeOver(lockFile);
       continue;
     }
-    if (Date.now() - started > GIVE_UP_MS) throw gaveUp(file, lockFile, blocking);
+    if (Date.now() - started > limit) throw gaveUp(file, lockFile, blocking, limit);
     await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
   }
 }
 
-function gaveUp(file: string, lockFile: string, blocking: { owner: Owner | undefined; alive: boolean }): TracklabError {
+function gaveUp(file: string, lockFile: string, blocking: Holder, waited: number): TracklabError {
   const who = blocking.owner ? `process ${blocking.owner.pid} on ${blocking.owner.host}` : 'another process';
+  const secs = `${Math.round(waited / 100) / 10} s`;
+  if (blocking.foreign && blocking.stale) {
+    return new TracklabError(
+      'IO_ERROR',
+      `could not lock ${file} within ${secs}: ${who} holds it and has not refreshed it in ${STALE_MS / 1000} s. ` +
+        `tracklab cannot tell from ${HOST} whether that process still runs, so it does not break the lock. ` +
+        `If no tracklab process runs on ${blocking.owner?.host}, remove ${lockFile} ` +
+        `(or run \`tracklab doctor --repair\` on ${blocking.owner?.host}); then retry`,
+    );
+  }
   const why = blocking.alive ? ' and is still running but not progressing (stopped or paused?)' : '';
   return new TracklabError(
     'IO_ERROR',
-    `could not lock ${file} within ${GIVE_UP_MS / 1000} s; ${who} holds it${why} — retry, or remove ${lockFile} if no tracklab process is running`,
+    `could not lock ${file} within ${secs}; ${who} holds it${why} — retry, or remove ${lockFile} if no tracklab process is running`,
   );
 }
 

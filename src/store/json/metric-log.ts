@@ -2,7 +2,7 @@
  * Append-only metric series: one JSON line per point in `runs/<id>/metrics.jsonl`, written only by the process that
  * owns the run. Only a torn last line (a crash mid-write) is skipped when read; any other damage is CORRUPT_STORE.
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { appendAll, completeLength } from './append-file.js';
 import { fsyncAsync } from './atomic-file.js';
 import type { MetricPoint, MetricSummary } from '../../core/entities.js';
@@ -105,6 +105,12 @@ export class MetricLog {
  * safely be cut off before appending; otherwise the next point would glue onto it.
  */
 function openSeries(file: string): number {
+  try {
+    // a new series (the common case: a run just started) has no tail to check
+    return openSync(file, NEW_SERIES, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('open', file, error);
+  }
   let fd: number;
   try {
     fd = openSync(file, 'a+', 0o644);
@@ -123,6 +129,8 @@ function openSeries(file: string): number {
   }
   return fd;
 }
+
+const NEW_SERIES = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL;
 
 function cutTornTail(fd: number, size: number): void {
   const text = Buffer.alloc(size);

@@ -49,16 +49,19 @@ export function batchEvents(run: RunRecord, batch: RunBatch): RunEvent[] {
 export const eventLines = (events: RunEvent[]): string =>
   events.map((e) => JSON.stringify(e, nonFiniteReplacer)).join('\n') + '\n';
 
-/** Appends events in one write() so they land together; on failure the file is as it was. */
-export function appendEvents(file: string, events: RunEvent[], fd?: number): void {
+/** Appends events in one write() so they land together; on failure the file is as it was. Returns the bytes written. */
+export function appendEvents(file: string, events: RunEvent[], fd?: number): Buffer {
   let handle: number;
   try {
-    handle = fd ?? openSync(file, 'a');
+    // readable too: a failed append reads the file's tail back before cutting it off
+    handle = fd ?? openSync(file, 'a+');
   } catch (error) {
     throw ioError('append to', file, error);
   }
   try {
-    appendAll(handle, Buffer.from(eventLines(events), 'utf8'), file);
+    const bytes = Buffer.from(eventLines(events), 'utf8');
+    appendAll(handle, bytes, file);
+    return bytes;
   } finally {
     if (fd === undefined) closeSync(handle);
   }

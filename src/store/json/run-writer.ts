@@ -57,9 +57,16 @@ export class JsonRunWriter implements RunWriter {
     });
   }
 
-  end(status: RunStatus, endTime: number): Promise<void> {
+  end(status: RunStatus, endTime: number, options: { durable?: boolean } = {}): Promise<void> {
     return this.serial(async () => {
       this.append([{ op: 'status', status, endTime }]);
+      if (options.durable === false) {
+        this.log.writeOut();
+        this.log.close();
+        closeSync(this.fd);
+        this.onEnd();
+        return;
+      }
       // one journal commit can serve all four: the run's log and series, and the folders that name them
       const dirs = [this.dir, dirname(this.dir)].map((d) => openSync(d, 'r'));
       try {
@@ -81,18 +88,26 @@ export class JsonRunWriter implements RunWriter {
     const metrics = this.log.changed();
     if (metrics) events.unshift({ op: 'metrics', metrics });
     if (events.length === 0) return;
-    appendEvents(this.file, events, this.fd);
+    const written = appendEvents(this.file, events, this.fd);
     this.log.markWritten(metrics);
     // apply our own lines through the same fold as everyone else's, in file order
-    this.catchUp();
+    this.catchUp(written);
   }
 
-  /** Folds lines appended since `offset` (by others, and our own just written); our metric lines are skipped. */
-  private catchUp(): void {
+  /**
+   * Folds lines appended since `offset` (by others, and our own just written); our metric lines are skipped. When the
+   * file grew by exactly `ours`, nobody else appended and our own bytes are folded without reading them back.
+   */
+  private catchUp(ours?: Buffer): void {
     const size = fstatSync(this.fd).size;
     if (size <= this.offset) return;
-    const bytes = Buffer.alloc(size - this.offset);
-    readSync(this.fd, bytes, 0, bytes.length, this.offset);
+    let bytes: Buffer;
+    if (ours !== undefined && size === this.offset + ours.length) {
+      bytes = ours;
+    } else {
+      bytes = Buffer.alloc(size - this.offset);
+      readSync(this.fd, bytes, 0, bytes.length, this.offset);
+    }
     const folded = applyLines(this.run, bytes.toString('utf8'), this.file, this.lineCount + 1, true);
     this.offset += folded.bytes;
     this.lineCount += folded.lines;

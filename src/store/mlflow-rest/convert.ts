@@ -75,10 +75,10 @@ export function toPoint(m: RestMetric): MetricPoint {
   return { key: m.key, value: num(m.value), step: num(m.step), timestamp: num(m.timestamp) };
 }
 
-/** A server keeps only the latest value of a metric: min, max and count are that value and 1 (capability off). */
+/** A server keeps only the latest value of a metric: min, max and count are not known (count 0, see MetricSummary). */
 function summary(m: RestMetric): MetricSummary {
   const value = num(m.value);
-  return { value, step: num(m.step), timestamp: num(m.timestamp), min: value, max: value, count: 1 };
+  return { value, step: num(m.step), timestamp: num(m.timestamp), min: Number.NaN, max: Number.NaN, count: 0 };
 }
 
 export function toDatasetInput(d: RestDatasetInput): DatasetInput {
@@ -109,6 +109,23 @@ export function fromDatasetInput(d: DatasetInput): RestDatasetInput {
   };
 }
 
+/**
+ * One summary per key. MLflow 3 lists a key once per dataset or logged model it was logged against (`dataset_name`,
+ * `model_id`); the run's value is then the latest of them, by step, timestamp and value as MLflow orders points.
+ */
+function latestByKey(metrics: readonly RestMetric[]): Record<string, MetricSummary> {
+  const out = Object.create(null) as Record<string, MetricSummary>;
+  for (const m of metrics) {
+    const s = summary(m);
+    const before = out[m.key];
+    if (!before || s.step > before.step || (s.step === before.step && later(s, before))) out[m.key] = s;
+  }
+  return out;
+}
+
+const later = (a: MetricSummary, b: MetricSummary): boolean =>
+  a.timestamp > b.timestamp || (a.timestamp === b.timestamp && a.value > b.value);
+
 export function toRunRecord(r: RestRun): RunRecord {
   const tags = fromKeyValues(r.data?.tags);
   const end = r.info.end_time;
@@ -124,7 +141,7 @@ export function toRunRecord(r: RestRun): RunRecord {
     user: r.info.user_id ?? tags['mlflow.user'] ?? '',
     params: fromKeyValues(r.data?.params),
     tags,
-    metrics: Object.fromEntries((r.data?.metrics ?? []).map((m) => [m.key, summary(m)])),
+    metrics: latestByKey(r.data?.metrics ?? []),
     inputs: (r.inputs?.dataset_inputs ?? []).map(toDatasetInput),
     ...(r.info.artifact_uri ? { artifactUri: r.info.artifact_uri } : {}),
   };

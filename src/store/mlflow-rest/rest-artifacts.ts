@@ -47,6 +47,11 @@ export class ProxiedArtifactRepository implements ArtifactRepository {
     await this.put(path, typeof data === 'string' ? Buffer.from(data) : Buffer.from(data));
   }
 
+  /** Uploads one local file to `path` (a PUT: uploading it again replaces it, so a replay is harmless). */
+  async upload(path: string, localFile: string): Promise<void> {
+    await this.put(path, readFileSync(localFile));
+  }
+
   private async put(path: string, data: Buffer): Promise<void> {
     await this.client.request({ method: 'PUT', path: `${API}/${encodePath(this.full(path))}`, data });
   }

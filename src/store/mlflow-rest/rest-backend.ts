@@ -11,7 +11,9 @@ import { LocalArtifactRepository, type ArtifactRepository, type ArtifactResolver
 import type { Backend } from '../backend.js';
 import { ProxiedArtifactRepository } from './rest-artifacts.js';
 import { RestClient, ServerUnavailableError, type RestOptions } from './rest-client.js';
+import { QueuedArtifactRepository } from './queued-artifacts.js';
 import { RestRegistry } from './rest-registry.js';
+import type { WriterHooks } from './rest-run-writer.js';
 import { RestTracking } from './rest-tracking.js';
 import { Spool, spoolDirFor } from './spool.js';
 import { syncSpool } from './sync.js';
@@ -30,14 +32,15 @@ export async function openRestBackend(uri: string, options: RestBackendOptions =
   const spool = spoolOff
     ? undefined
     : new Spool(typeof options.spoolDir === 'string' ? options.spoolDir : spoolDirFor(client.base, env));
-  const tracking = new RestTracking(client, client.shown, spool ? { spool } : {});
+  const hooks: WriterHooks = spool ? { spool, offline: new Map() } : {};
+  const tracking = new RestTracking(client, client.shown, hooks);
   if (spool && /^(1|true|yes|on)$/i.test(env['TRACKLAB_AUTO_SYNC'] ?? '')) await autoSync(tracking, spool);
   return {
     kind: 'mlflow-rest',
     uri: client.shown,
     tracking,
     registry: new RestRegistry(client),
-    artifacts: restArtifacts(client),
+    artifacts: restArtifacts(client, hooks),
     capabilities: {
       metricSummaries: false,
       registryHistory: true,
@@ -62,11 +65,14 @@ async function autoSync(tracking: RestTracking, spool: Spool): Promise<void> {
 }
 
 /** `mlflow-artifacts:` through the server; `file:` when the server's artifact root is a folder this machine sees. */
-function restArtifacts(client: RestClient): ArtifactResolver {
+function restArtifacts(client: RestClient, hooks: WriterHooks): ArtifactResolver {
   return {
     forRun(run: RunRecord): ArtifactRepository {
       const uri = run.artifactUri ?? '';
-      if (uri.startsWith('mlflow-artifacts:')) return new ProxiedArtifactRepository(client, uri);
+      if (uri.startsWith('mlflow-artifacts:')) {
+        const server = new ProxiedArtifactRepository(client, uri);
+        return hooks.spool ? new QueuedArtifactRepository(server, run.id, hooks) : server;
+      }
       if (uri.startsWith('file:') || uri.startsWith('/')) {
         const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
         if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`))))

@@ -57,7 +57,8 @@ export interface RawResponse {
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
   path: string;
-  query?: Record<string, string | number | undefined>;
+  /** an array repeats the parameter (`run_id=a&run_id=b`) */
+  query?: Record<string, string | number | readonly string[] | undefined>;
   body?: unknown;
   /** raw bytes (artifact uploads) instead of JSON */
   data?: Buffer;
@@ -112,8 +113,12 @@ export class RestClient {
       method === 'GET'
         ? { method, path: `/api/2.0/mlflow/${path}`, query: payload as Record<string, string>, idempotent }
         : { method, path: `/api/2.0/mlflow/${path}`, body: payload ?? {}, idempotent };
-    const res = await this.request(spec);
-    return (res.body.length === 0 ? {} : JSON.parse(res.body.toString('utf8'))) as T;
+    return parseJson<T>(await this.request(spec));
+  }
+
+  /** A GET of one of the server's `/ajax-api/2.0/mlflow/<path>` endpoints (the web UI's, e.g. bulk histories). */
+  async ajax<T>(path: string, query: NonNullable<RequestSpec['query']>): Promise<T> {
+    return parseJson<T>(await this.request({ method: 'GET', path: `/ajax-api/2.0/mlflow/${path}`, query }));
   }
 
   /** Sends with retries; a 4xx answer becomes a TracklabError with MLflow's code and message. */
@@ -163,8 +168,11 @@ export class RestClient {
 
   private once(spec: RequestSpec): Promise<RawResponse> {
     const url = new URL(this.base.href);
-    url.pathname = `${url.pathname}${spec.path}`;
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${spec.path}`;
+    for (const [k, v] of Object.entries(spec.query ?? {})) {
+      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, String(item));
+      else if (v !== undefined) url.searchParams.set(k, String(v));
+    }
     const body = spec.data ?? (spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body)));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.auth) headers['authorization'] = this.auth;
@@ -192,6 +200,22 @@ export class RestClient {
 
   close(): void {
     this.agent.destroy();
+  }
+}
+
+/**
+ * The body as JSON. Endpoints that answer with Flask's own encoder (not protobuf's) write NaN and infinities as bare
+ * words, which JSON.parse refuses: those become the strings protobuf's JSON uses.
+ */
+function parseJson<T>(res: RawResponse): T {
+  if (res.body.length === 0) return {} as T;
+  const text = res.body.toString('utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    const quoted = text.replace(/([:,[]\s*)(-?Infinity|NaN)(?=\s*[,}\]])/g, '$1"$2"');
+    if (quoted === text) throw error;
+    return JSON.parse(quoted) as T;
   }
 }
 

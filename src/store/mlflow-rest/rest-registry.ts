@@ -7,59 +7,16 @@ import { badState, notFound, TracklabError } from '../../core/errors.js';
 import { checkArchiveExisting } from '../registry-rules.js';
 import type {
   Change,
-  HistoryAction,
   ModelRegistryStore,
   ModelStage,
   ModelUpdate,
   ModelVersionRecord,
   NewModelVersion,
   RegisteredModelRecord,
-  RegistryHistoryEntry,
 } from '../registry-store.js';
-import { fromKeyValues, num, toKeyValues, type KeyValue } from './convert.js';
+import { toKeyValues } from './convert.js';
 import type { RestClient } from './rest-client.js';
-
-interface RestModel {
-  name: string;
-  description?: string;
-  creation_timestamp?: number | string;
-  last_updated_timestamp?: number | string;
-  tags?: KeyValue[];
-  aliases?: { alias: string; version: string }[];
-}
-interface RestVersion {
-  name: string;
-  version: string;
-  source?: string;
-  run_id?: string;
-  current_stage?: string;
-  description?: string;
-  tags?: KeyValue[];
-  user_id?: string;
-  creation_timestamp?: number | string;
-  last_updated_timestamp?: number | string;
-}
-
-const HISTORY_PREFIX = 'tracklab.history.';
-let historyCounter = 0;
-
-function toVersion(v: RestVersion): ModelVersionRecord {
-  const source = v.source ?? '';
-  const path = /^runs:\/[^/]+\/(.*)$/.exec(source)?.[1] ?? '';
-  return {
-    version: Number(v.version),
-    source,
-    runId: v.run_id ?? '',
-    path,
-    stage: (v.current_stage ?? 'None') as ModelStage,
-    status: 'READY',
-    description: v.description ?? '',
-    tags: fromKeyValues(v.tags),
-    user: v.user_id ?? '',
-    createdAt: num(v.creation_timestamp),
-    updatedAt: num(v.last_updated_timestamp),
-  };
-}
+import { assemble, recordHistory, toVersion, type RestModel, type RestVersion } from './rest-registry-wire.js';
 
 export class RestRegistry implements ModelRegistryStore {
   constructor(private readonly client: RestClient) {}
@@ -74,7 +31,7 @@ export class RestRegistry implements ModelRegistryStore {
       { name, description: init.description, tags: toKeyValues(init.tags) },
       false,
     );
-    await this.record(name, { user: init.user, comment: null }, 'create_model', {});
+    await recordHistory(this.client, name, { user: init.user, comment: null }, 'create_model', {});
     return this.getRegisteredModel(name);
   }
 
@@ -108,7 +65,7 @@ export class RestRegistry implements ModelRegistryStore {
       'registered-models/get',
       { name },
     );
-    return this.assemble(m, await this.versionsOf(m.name));
+    return assemble(m, await this.versionsOf(m.name));
   }
 
   async listRegisteredModels(): Promise<RegisteredModelRecord[]> {
@@ -123,14 +80,14 @@ export class RestRegistry implements ModelRegistryStore {
       models.push(...(res.registered_models ?? []));
       token = res.next_page_token || undefined;
     } while (token);
-    const records = await Promise.all(models.map(async (m) => this.assemble(m, await this.versionsOf(m.name))));
+    const records = await Promise.all(models.map(async (m) => assemble(m, await this.versionsOf(m.name))));
     return records.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async createModelVersion(name: string, input: NewModelVersion): Promise<ModelVersionRecord> {
     try {
       await this.client.call('POST', 'registered-models/create', { name }, false);
-      await this.record(name, { user: input.user, comment: null }, 'create_model', {});
+      await recordHistory(this.client, name, { user: input.user, comment: null }, 'create_model', {});
     } catch (error) {
       if ((error as TracklabError).code !== 'RESOURCE_ALREADY_EXISTS') throw error;
     }
@@ -147,7 +104,10 @@ export class RestRegistry implements ModelRegistryStore {
       false,
     );
     const created = toVersion(v);
-    await this.record(name, { user: input.user, comment: null }, 'register', { version: created.version, to: 'None' });
+    await recordHistory(this.client, name, { user: input.user, comment: null }, 'register', {
+      version: created.version,
+      to: 'None',
+    });
     return created;
   }
 
@@ -171,7 +131,7 @@ export class RestRegistry implements ModelRegistryStore {
         await this.deleteAlias(name, alias, { user: change.user, comment: `version ${version} deleted` });
     }
     await this.client.call('DELETE', 'model-versions/delete', { name, version: String(version) });
-    await this.record(name, change, 'delete_version', { version, from: target.stage, to: null });
+    await recordHistory(this.client, name, change, 'delete_version', { version, from: target.stage, to: null });
   }
 
   async transitionStage(
@@ -195,9 +155,10 @@ export class RestRegistry implements ModelRegistryStore {
         archive_existing_versions: options.archiveExisting,
       },
     );
-    await this.record(name, options, 'transition', { version, from: before.stage, to: stage });
+    await recordHistory(this.client, name, options, 'transition', { version, from: before.stage, to: stage });
     for (const other of others) {
-      await this.record(
+      await recordHistory(
+        this.client,
         name,
         { user: options.user, comment: `archived because version ${version} moved to ${stage}` },
         'transition',
@@ -211,7 +172,7 @@ export class RestRegistry implements ModelRegistryStore {
     await this.getVersion(name, version);
     const before = (await this.getRegisteredModel(name)).aliases[alias];
     await this.client.call('POST', 'registered-models/alias', { name, alias, version: String(version) });
-    await this.record(name, change, 'set_alias', {
+    await recordHistory(this.client, name, change, 'set_alias', {
       version,
       alias,
       from: before === undefined ? null : String(before),
@@ -230,7 +191,12 @@ export class RestRegistry implements ModelRegistryStore {
       throw notFound(`model "${name}" has no alias "${alias}"; its aliases are: ${known}`);
     }
     await this.client.call('DELETE', 'registered-models/alias', { name, alias });
-    await this.record(name, change, 'delete_alias', { version: before, alias, from: String(before), to: null });
+    await recordHistory(this.client, name, change, 'delete_alias', {
+      version: before,
+      alias,
+      from: String(before),
+      to: null,
+    });
   }
 
   private async getVersion(name: string, version: number): Promise<ModelVersionRecord> {
@@ -264,51 +230,5 @@ export class RestRegistry implements ModelRegistryStore {
       token = res.next_page_token || undefined;
     } while (token);
     return versions.sort((a, b) => a.version - b.version);
-  }
-
-  private assemble(m: RestModel, versions: ModelVersionRecord[]): RegisteredModelRecord {
-    const all = fromKeyValues(m.tags);
-    const tags: Record<string, string> = {};
-    const history: RegistryHistoryEntry[] = [];
-    for (const [key, value] of Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (key.startsWith(HISTORY_PREFIX)) history.push(JSON.parse(value) as RegistryHistoryEntry);
-      else tags[key] = value;
-    }
-    const last = versions.reduce((n, v) => Math.max(n, v.version), 0);
-    return {
-      name: m.name,
-      description: m.description ?? '',
-      tags,
-      history,
-      versions,
-      createdAt: num(m.creation_timestamp),
-      updatedAt: num(m.last_updated_timestamp),
-      aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, Number(a.version)])),
-      nextVersion: last + 1,
-    };
-  }
-
-  /** Adds a history entry as a model tag; keys sort by time, then by a counter for changes of the same millisecond. */
-  private async record(
-    name: string,
-    change: Change,
-    action: HistoryAction,
-    fields: Partial<RegistryHistoryEntry>,
-  ): Promise<void> {
-    const at = Date.now();
-    const entry: RegistryHistoryEntry = {
-      at,
-      user: change.user,
-      action,
-      version: null,
-      from: null,
-      to: null,
-      alias: null,
-      comment: change.comment,
-      ...fields,
-    };
-    historyCounter = (historyCounter + 1) % 1_000_000;
-    const key = `${HISTORY_PREFIX}${String(at).padStart(15, '0')}-${String(historyCounter).padStart(6, '0')}-${process.pid}`;
-    await this.client.call('POST', 'registered-models/set-tag', { name, key, value: JSON.stringify(entry) });
   }
 }

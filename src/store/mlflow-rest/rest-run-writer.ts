@@ -1,12 +1,12 @@
 /**
  * The writer of a run logged to an MLflow server. `appendMetric` only buffers; full batches go out in the background
- * (one request at a time, in order) and the rest on `flush`/`end`. When the server stays unreachable after the
+ * (a bounded number of requests in flight) and the rest on `flush`/`end`. When the server stays unreachable after the
  * client's retries, what was not acknowledged goes to the offline queue and the run keeps logging there.
  */
 import type { RunStatus } from '../../core/entities.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { metricValue } from './convert.js';
-import { splitLogBatches, type PendingPoint } from './log-batches.js';
+import { splitLogBatches, type LogBatchBody, type PendingPoint } from './log-batches.js';
 import { ServerUnavailableError } from './rest-client.js';
 import type { RestTracking } from './rest-tracking.js';
 import type { Spool, SpoolFile } from './spool.js';
@@ -14,25 +14,33 @@ import type { Spool, SpoolFile } from './spool.js';
 export interface WriterHooks {
   /** the offline queue; without it an unreachable server is an error */
   spool?: Spool;
-  /** runs created offline: their queue, by local run id */
+  /** runs logging to the queue (started offline, or their server went away), by run id */
   offline?: Map<string, SpoolFile>;
 }
 
 /** Points sent per background request. */
 const BATCH_POINTS = 1000;
+/** log-batch requests in flight per run (TRACKLAB_HTTP_IN_FLIGHT): hides the round trip without crowding the server */
+const IN_FLIGHT = Math.max(1, Number(process.env['TRACKLAB_HTTP_IN_FLIGHT'] ?? 2) || 2);
+
+const rows = (body: LogBatchBody): [string, number | string, number, number][] =>
+  body.metrics.map((m) => [m.key, m.value, m.step, m.timestamp]);
 
 export class RestRunWriter implements RunWriter {
   private buffer: PendingPoint[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
-  private queue: SpoolFile | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly tracking: RestTracking,
     readonly id: string,
     private readonly hooks: WriterHooks,
-  ) {
-    this.queue = hooks.offline?.get(id);
+  ) {}
+
+  /** The run's offline queue once it (its writer or its artifacts) found the server unreachable. */
+  private get queue(): SpoolFile | undefined {
+    return this.hooks.offline?.get(this.id);
   }
 
   /** Whether the run is being logged to the offline queue. */
@@ -46,7 +54,7 @@ export class RestRunWriter implements RunWriter {
   }
 
   async logBatch(batch: RunBatch): Promise<void> {
-    await this.chain;
+    await this.settle();
     if (!this.queue) {
       try {
         await this.tracking.logBatch(this.id, batch);
@@ -60,7 +68,7 @@ export class RestRunWriter implements RunWriter {
 
   async flush(): Promise<void> {
     this.sendBuffer();
-    await this.chain;
+    await this.settle();
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;
@@ -72,7 +80,7 @@ export class RestRunWriter implements RunWriter {
     await this.flush();
     if (!this.queue) {
       try {
-        await this.tracking.updateRun(this.id, { status, endTime });
+        await this.tracking.finishRun(this.id, status, endTime);
         return;
       } catch (error) {
         this.goOffline(error);
@@ -87,40 +95,75 @@ export class RestRunWriter implements RunWriter {
     const points = this.buffer;
     this.buffer = [];
     this.chain = this.chain
-      .then(() => this.send(points))
+      .then(() => this.dispatch(points))
       .catch((error: unknown) => {
         this.failure ??= error instanceof Error ? error : new Error(`MLflow request failed: ${String(error)}`);
       });
   }
 
-  /** Sends batch after batch; from the first one the server does not take, the rest goes to the queue. */
-  private async send(points: PendingPoint[]): Promise<void> {
-    const batches = this.queue ? [] : splitLogBatches(points);
-    let sent = 0;
-    for (const body of batches) {
-      try {
-        await this.tracking.client.call('POST', 'runs/log-batch', { run_id: this.id, ...body });
-      } catch (error) {
-        this.goOffline(error);
-        break;
+  /**
+   * Starts a request per batch, at most IN_FLIGHT at a time (MLflow keeps a metric's points by key, step, timestamp
+   * and value, so the order requests land in changes nothing stored). Once the server is gone, the rest is queued.
+   */
+  private async dispatch(points: PendingPoint[]): Promise<void> {
+    if (this.queue) {
+      this.queue.append({
+        op: 'batch',
+        metrics: points.map((p) => [p.key, metricValue(p.value), p.step, p.timestamp]),
+      });
+      return;
+    }
+    for (const body of splitLogBatches(points)) {
+      while (this.inFlight.size >= IN_FLIGHT) await Promise.race(this.inFlight);
+      // a request that failed meanwhile may have switched the run to the queue
+      const queue = this.hooks.offline?.get(this.id);
+      if (queue) {
+        queue.append({ op: 'batch', metrics: rows(body) });
+        continue;
       }
-      sent += body.metrics.length;
+      const request: Promise<void> = this.post(body).finally(() => this.inFlight.delete(request));
+      this.inFlight.add(request);
     }
-    if (this.queue && sent < points.length) {
-      const rest = points
-        .slice(sent)
-        .map((p): [string, number | string, number, number] => [p.key, metricValue(p.value), p.step, p.timestamp]);
-      this.queue.append({ op: 'batch', metrics: rest });
+  }
+
+  /** One batch; not taken by an unreachable server, it goes to the queue; refused, it is the caller's error. */
+  private async post(body: LogBatchBody): Promise<void> {
+    try {
+      await this.tracking.client.call('POST', 'runs/log-batch', { run_id: this.id, ...body });
+    } catch (error) {
+      try {
+        this.goOffline(error);
+      } catch (refused) {
+        this.failure ??= refused instanceof Error ? refused : new Error(String(refused));
+        return;
+      }
+      this.queue?.append({ op: 'batch', metrics: rows(body) });
     }
+  }
+
+  /** Waits for every batch handed over so far to be acknowledged or queued. */
+  private async settle(): Promise<void> {
+    await this.chain;
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   /** Switches to the queue on an unreachable server; anything else (a refused value) is the caller's error. */
   private goOffline(error: unknown): void {
-    if (!(error instanceof ServerUnavailableError) || !this.hooks.spool) throw error;
-    this.queue = this.hooks.spool.file(`${Date.now().toString(36).padStart(9, '0')}-${this.id}`);
-    this.queue.append({ op: 'attach', runId: this.id });
-    process.stderr.write(
-      `${error.message}\ntracklab: run ${this.id} keeps logging to the offline queue ${this.queue.path}\n`,
-    );
+    switchToQueue(this.hooks, this.id, error);
   }
+}
+
+/**
+ * The run's queue from now on, shared by its writer and its artifacts: made (starting with the server's run id) the
+ * first time either finds the server unreachable. Anything but an unreachable server is rethrown.
+ */
+export function switchToQueue(hooks: WriterHooks, runId: string, error: unknown): SpoolFile {
+  if (!(error instanceof ServerUnavailableError) || !hooks.spool) throw error;
+  const known = hooks.offline?.get(runId);
+  if (known) return known;
+  const queue = hooks.spool.file(`${Date.now().toString(36).padStart(9, '0')}-${runId}`);
+  queue.append({ op: 'attach', runId });
+  (hooks.offline ??= new Map()).set(runId, queue);
+  process.stderr.write(`${error.message}\ntracklab: run ${runId} keeps logging to the offline queue ${queue.path}\n`);
+  return queue;
 }

@@ -2,8 +2,7 @@
  * TrackingStore over MLflow's REST API. Search, filters, ordering and paging are the server's; this class maps
  * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
  */
-import { randomBytes } from 'node:crypto';
-import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import {
@@ -18,6 +17,8 @@ import {
 } from './convert.js';
 import { splitLogBatches } from './log-batches.js';
 import { ServerUnavailableError, type RestClient } from './rest-client.js';
+import { readHistories } from './rest-histories.js';
+import { offlineExperiment, startOfflineRun } from './offline-runs.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 
@@ -29,17 +30,13 @@ export function asStateError(error: unknown): unknown {
   return error;
 }
 
-/** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
-function offlineExperiment(name: string): Experiment {
-  return {
-    id: `offline:${name}`,
-    name,
-    lifecycleStage: 'active',
-    creationTime: Date.now(),
-    lastUpdateTime: Date.now(),
-    tags: {},
-  };
-}
+/**
+ * How long a looked-up experiment is reused by name. Another client deleting it meanwhile makes the next run's
+ * creation fail with the server's message, as it would without the cache.
+ */
+const EXPERIMENT_TTL_MS = 60_000;
+/** Searched runs kept for their artifact location. */
+const RECENT_RUNS = 10_000;
 
 export class RestTracking implements TrackingStore {
   constructor(
@@ -58,7 +55,20 @@ export class RestTracking implements TrackingStore {
     return this.getExperiment(id);
   }
 
+  /** Experiments by name as recently seen, so starting run after run asks the server for it once. */
+  private readonly known = new Map<string, { experiment: Experiment; at: number }>();
+
   async ensureExperiment(name: string): Promise<Experiment> {
+    const cached = this.known.get(name);
+    if (cached && Date.now() - cached.at < EXPERIMENT_TTL_MS) return cached.experiment;
+    const experiment = await this.lookUpOrCreate(name);
+    if (experiment.lifecycleStage === 'active' && !experiment.id.startsWith('offline:')) {
+      this.known.set(name, { experiment, at: Date.now() });
+    }
+    return experiment;
+  }
+
+  private async lookUpOrCreate(name: string): Promise<Experiment> {
     const found = await this.offlineWhenDown(
       () => this.getExperimentByName(name),
       () => offlineExperiment(name),
@@ -108,6 +118,7 @@ export class RestTracking implements TrackingStore {
   }
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    this.known.clear();
     if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
     await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', {
       experiment_id: id,
@@ -136,35 +147,7 @@ export class RestTracking implements TrackingStore {
       );
       return toRunRecord(res.run);
     };
-    return this.offlineWhenDown(create, () => this.createOffline(input));
-  }
-
-  private createOffline(input: NewRun): RunRecord {
-    const id = randomBytes(16).toString('hex');
-    const file = (this.hooks.spool as Spool).file(`${Date.now().toString(36).padStart(9, '0')}-${id}`);
-    const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
-    file.append({ op: 'create', experimentName, run: input });
-    (this.hooks.offline ??= new Map()).set(id, file);
-    process.stderr.write(
-      `tracklab: MLflow server ${this.client.shown} is unreachable; run ${id} logs to the offline ` +
-        `queue ${file.path}; replay it with \`tracklab sync --store ${this.client.shown}\`\n`,
-    );
-    return {
-      id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      params: {},
-      tags: { ...input.tags },
-      metrics: {},
-      inputs: [],
-      artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
-    };
+    return this.offlineWhenDown(create, () => startOfflineRun(this.hooks, this.client.shown, input));
   }
 
   private async offlineWhenDown<T>(call: () => Promise<T>, offline: () => T): Promise<T> {
@@ -192,6 +175,13 @@ export class RestTracking implements TrackingStore {
         throw asStateError(e);
       });
     return this.getRun(id);
+  }
+
+  /** Ends a run: the status and end time, without reading the run back (what a writer's `end` needs). */
+  async finishRun(id: string, status: RunStatus, endTime: number): Promise<void> {
+    await this.client.call('POST', 'runs/update', { run_id: id, status, end_time: endTime }).catch((e: unknown) => {
+      throw asStateError(e);
+    });
   }
 
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
@@ -248,6 +238,11 @@ export class RestTracking implements TrackingStore {
     return points;
   }
 
+  /** `keys` of many runs in few requests (see rest-histories.ts), by run id. */
+  getMetricHistoriesBulk(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>> {
+    return readHistories(this, runIds, keys);
+  }
+
   /** The histories of every metric of the run, fetched concurrently, ordered by timestamp then step. */
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const keys = Object.keys((await this.getRun(id)).metrics);
@@ -269,7 +264,21 @@ export class RestTracking implements TrackingStore {
       ...(query.pageToken ? { page_token: query.pageToken } : {}),
     });
     const runs = (res.runs ?? []).map(toRunRecord);
+    for (const run of runs) this.remember(run);
     return res.next_page_token ? { runs, nextPageToken: res.next_page_token } : { runs };
+  }
+
+  /** Runs from recent searches, for their artifact location (a report lists the artifacts of every run it found). */
+  private readonly recent = new Map<string, RunRecord>();
+
+  recentRun(id: string): RunRecord | undefined {
+    return this.recent.get(id);
+  }
+
+  private remember(run: RunRecord): void {
+    this.recent.delete(run.id);
+    this.recent.set(run.id, run);
+    if (this.recent.size > RECENT_RUNS) this.recent.delete(this.recent.keys().next().value as string);
   }
 
   async close(): Promise<void> {

@@ -7,8 +7,10 @@
  * value), and runs created from the queue carry the tag `tracklab.spool.id`, looked up before creating: nothing is
  * lost or doubled.
  */
+import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
+  copyFileSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -37,7 +39,9 @@ export type SpoolOp =
       tags?: Record<string, string>;
       inputs?: DatasetInput[];
     }
-  | { op: 'end'; status: RunStatus; endTime: number };
+  | { op: 'end'; status: RunStatus; endTime: number }
+  /** a file for the run's artifacts at `path`, kept in the queue's folder of files as `file` */
+  | { op: 'artifact'; path: string; file: string };
 
 export interface SpoolAck {
   runId: string | null;
@@ -90,6 +94,28 @@ export class SpoolFile {
     }
   }
 
+  /** The folder of the artifacts queued with this run. */
+  get filesDir(): string {
+    return join(this.path, '..', `${this.localId}.files`);
+  }
+
+  /**
+   * Queues an artifact: the bytes (or a copy of the local file, copied by the OS, not read whole) go into the queue's
+   * folder first, then the operation naming them, so a kill in between leaves a stray file, never a missing one.
+   */
+  addArtifact(path: string, source: { data: Uint8Array } | { file: string }): void {
+    const name = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+    const target = join(this.filesDir, name);
+    try {
+      mkdirSync(this.filesDir, { recursive: true });
+      if ('data' in source) writeFileSync(target, source.data);
+      else copyFileSync(source.file, target);
+    } catch (error) {
+      throw ioError('queue an artifact in', target, error);
+    }
+    this.append({ op: 'artifact', path, file: name });
+  }
+
   /** Forces the queue to disk (at the end of a run). */
   sync(): void {
     const fd = openSync(this.path, 'r');
@@ -137,5 +163,6 @@ export class SpoolFile {
   remove(): void {
     rmSync(this.path, { force: true });
     rmSync(this.ackPath, { force: true });
+    rmSync(this.filesDir, { recursive: true, force: true });
   }
 }

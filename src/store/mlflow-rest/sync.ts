@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { badState } from '../../core/errors.js';
 import { toKeyValues } from './convert.js';
 import { splitLogBatches } from './log-batches.js';
+import { ProxiedArtifactRepository } from './rest-artifacts.js';
 import type { RestTracking } from './rest-tracking.js';
 import type { Spool, SpoolAck, SpoolFile, SpoolOp } from './spool.js';
 
@@ -81,6 +82,12 @@ async function apply(tracking: RestTracking, file: SpoolFile, op: SpoolOp, ack: 
   if (runId === null) throw badState(`offline queue ${file.path} starts without its run; remove it by hand`);
   if (op.op === 'end') {
     await tracking.updateRun(runId, { status: op.status, endTime: op.endTime });
+    return;
+  }
+  if (op.op === 'artifact') {
+    const { artifactUri } = await tracking.getRun(runId);
+    const repo = new ProxiedArtifactRepository(tracking.client, artifactUri ?? '');
+    await repo.upload(op.path, join(file.filesDir, op.file));
     return;
   }
   const points = (op.metrics ?? []).map(([key, value, step, timestamp]) => ({

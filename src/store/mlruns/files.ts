@@ -2,11 +2,22 @@
  * File primitives of the MLflow layout: YAML documents (safe schema, no custom tags), one-value files (params, tags,
  * aliases) and key folders where a key "a/b" is the file a/b. Every failure names the file.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseDocument, stringify } from 'yaml';
 import { corrupt, ioError } from '../../core/errors.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
+import { parseFlatMeta } from './meta-yaml.js';
+import { yamlLib } from './yaml-lib.js';
 
 const isMissing = (error: unknown): boolean => {
   const code = (error as NodeJS.ErrnoException).code;
@@ -25,12 +36,15 @@ export function readTextIfExists(file: string): string | undefined {
 
 /**
  * A YAML mapping, or undefined when the file does not exist. Parsed with the core schema only (no custom tags, no
- * code); anything else, an empty file included, is CORRUPT_STORE naming the file.
+ * code); anything else, an empty file included, is CORRUPT_STORE naming the file. The flat `key: value` files MLflow
+ * writes are read without the library (meta-yaml.ts), with the same result.
  */
 export function readYaml(file: string): Record<string, unknown> | undefined {
   const text = readTextIfExists(file);
   if (text === undefined) return undefined;
-  const doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
+  const flat = parseFlatMeta(text);
+  if (flat !== undefined) return flat;
+  const doc = yamlLib().parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
   const problem = doc.errors[0] ?? doc.warnings[0]; // warnings are unknown tags such as !!python/object: refused
   if (problem !== undefined)
     throw corrupt(file, `is not valid YAML for this store (${problem.message.split('\n')[0]})`);
@@ -43,13 +57,27 @@ export function readYaml(file: string): Record<string, unknown> | undefined {
 
 /** Writes a YAML mapping as MLflow does (sorted keys, block style), replacing the file atomically. */
 export function writeYaml(file: string, data: Record<string, unknown>, durable = false): void {
-  writeFileAtomicSync(file, stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' }), durable);
+  writeFileAtomicSync(
+    file,
+    yamlLib().stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' }),
+    durable,
+  );
 }
 
 /** Replaces a one-value file (a tag, an alias) atomically; creates its folder (keys may contain "/"). */
 export function writeValue(file: string, value: string): void {
   ensureDir(dirname(file));
   writeFileAtomicSync(file, value, false);
+}
+
+/** Writes a one-value file of a run no reader sees yet (its meta.yaml comes last), without temp file + rename. */
+export function writeNewValue(file: string, value: string): void {
+  ensureDir(dirname(file));
+  try {
+    writeFileSync(file, value, 'utf8');
+  } catch (error) {
+    throw ioError('write', file, error);
+  }
 }
 
 /**

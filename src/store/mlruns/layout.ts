@@ -152,6 +152,8 @@ const SPECIAL = new Map([
 
 /** `timestamp value [step [MLflow 3 extra columns]]`; undefined for a torn or blank line. */
 export function parseMetricLine(key: string, line: string): MetricPoint | undefined {
+  const fast = parsePlainLine(key, line);
+  if (fast !== undefined) return fast;
   const parts = line.trim().split(' ');
   if (parts.length < 2 || parts[0] === '') return undefined;
   const timestamp = Number(parts[0]);
@@ -168,6 +170,23 @@ export function parseMetricLine(key: string, line: string): MetricPoint | undefi
   return { key, value, step, timestamp };
 }
 
+const DIGIT_OR_SIGN = /^[-0-9]/;
+
+/** The common line `timestamp value step` with finite numbers, without splitting; undefined for anything else. */
+function parsePlainLine(key: string, line: string): MetricPoint | undefined {
+  const a = line.indexOf(' ');
+  const b = a > 0 ? line.indexOf(' ', a + 1) : -1;
+  if (b < 0 || line.indexOf(' ', b + 1) >= 0) return undefined;
+  const raw = line.slice(a + 1, b);
+  const rest = line.slice(b + 1);
+  if (!DIGIT_OR_SIGN.test(raw) || !DIGIT_OR_SIGN.test(rest)) return undefined; // Number('') is 0
+  const timestamp = Number(line.slice(0, a));
+  const value = Number(raw);
+  const step = Number(rest);
+  if (!Number.isFinite(timestamp) || !Number.isFinite(value) || !Number.isFinite(step)) return undefined;
+  return { key, value, step, timestamp };
+}
+
 /** Every point of a metric file; a torn last line (a crash mid-append) is skipped, any other bad line is corruption. */
 export function parseMetricFile(key: string, text: string, file: string): MetricPoint[] {
   const lines = text.split('\n');
@@ -181,6 +200,49 @@ export function parseMetricFile(key: string, text: string, file: string): Metric
       throw corrupt(file, `line ${i + 1} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`);
   }
   return out;
+}
+
+/**
+ * The summary of a metric file's text without building a point per line (a search folds every point of every run);
+ * the same lines are accepted, skipped and refused as by parseMetricFile.
+ */
+export function summarizeMetricText(key: string, text: string, file: string): MetricSummary | undefined {
+  let s: MetricSummary | undefined;
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNo += 1;
+    const line = text.slice(start, end);
+    start = end + 1;
+    const p = parsePlainLine(key, line) ?? (line.trim() === '' ? undefined : parseMetricLine(key, line));
+    if (p === undefined) {
+      if (line.trim() !== '' && end < text.length)
+        throw corrupt(file, `line ${lineNo} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`);
+      continue;
+    }
+    s =
+      s === undefined
+        ? { value: p.value, step: p.step, timestamp: p.timestamp, min: p.value, max: p.value, count: 1 }
+        : fold(s, p.value, p.step, p.timestamp);
+  }
+  return s;
+}
+
+function fold(s: MetricSummary, value: number, step: number, timestamp: number): MetricSummary {
+  s.count += 1;
+  if (value < s.min || Number.isNaN(s.min)) s.min = value;
+  if (value > s.max || Number.isNaN(s.max)) s.max = value;
+  if (
+    step > s.step ||
+    (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
+  ) {
+    s.value = value;
+    s.step = step;
+    s.timestamp = timestamp;
+  }
+  return s;
 }
 
 /** Latest (largest step, timestamp, value, as MLflow), min, max and count of a metric's points. */

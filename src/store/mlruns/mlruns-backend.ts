@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
+import { syncFolder } from '../sync-folder.js';
 import { ensureDir } from './files.js';
 import { TRASH } from './layout.js';
 import { MlrunsRegistry } from './mlruns-registry.js';
@@ -36,5 +37,6 @@ export async function openMlrunsBackend(root: string): Promise<Backend> {
       concurrentWriters: true,
     },
     close: () => tracking.close(),
+    sync: async () => syncFolder(root),
   };
 }

@@ -15,10 +15,10 @@ import { badState, ioError, notFound, paramChanged, runDeleted } from '../../cor
 import { withLock } from '../json/lock.js';
 import { inRunView, searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeValue } from './files.js';
+import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache, runFiles, signature } from './run-cache.js';
+import { copyRecord, MlrunsRunCache, runFiles, stamp } from './run-cache.js';
 import { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
@@ -120,7 +120,8 @@ export class MlrunsTracking implements TrackingStore {
       user: input.user,
       artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
     };
-    for (const [key, value] of Object.entries(input.tags)) writeValue(join(dir, 'tags', ...key.split('/')), value);
+    // the run is invisible until its meta.yaml exists, so its first tags need no temp file + rename
+    for (const [key, value] of Object.entries(input.tags)) writeNewValue(join(dir, 'tags', ...key.split('/')), value);
     writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
     this.runDirs.set(id, dir);
     const { artifactUri, ...rest } = info;
@@ -154,8 +155,8 @@ export class MlrunsTracking implements TrackingStore {
   }
 
   /** The writer's end: final status and end time, made durable. */
-  async finish(id: string, status: RunStatus, endTime: number): Promise<void> {
-    await this.changeInfo(id, (info) => ({ ...info, status, endTime }), true);
+  async finish(id: string, status: RunStatus, endTime: number, durable = true): Promise<void> {
+    await this.changeInfo(id, (info) => ({ ...info, status, endTime }), durable);
   }
 
   async setRunLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
@@ -241,12 +242,13 @@ export class MlrunsTracking implements TrackingStore {
   private readCached(dir: string): RunRecord | undefined {
     const hit = this.cache.get(dir);
     if (hit) return hit;
-    const files = runFiles(dir);
-    const sig = signature(dir, files); // taken before reading: a change while reading is seen next time
+    const { files, listing } = runFiles(dir);
+    const at = Date.now();
+    const taken = { ...stamp(dir, files), at }; // before reading: a change while reading is seen next time
     const info = readRunInfo(dir);
     if (!info) return undefined;
-    const record = readRunFolder(dir, info);
-    this.cache.set(dir, record, files, sig);
+    const record = readRunFolder(dir, info, listing);
+    this.cache.set(dir, record, files, taken);
     return record;
   }
 

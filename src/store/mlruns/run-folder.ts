@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetInput, MetricPoint, MetricSummary, RunRecord } from '../../core/entities.js';
 import { ensureDir, listDirs, listKeys, readTextIfExists, readValues, readYaml, writeYaml } from './files.js';
-import { META, parseMetricFile, runInfoFromMeta, runMeta, summarize, type RunInfo } from './layout.js';
+import { META, parseMetricFile, runInfoFromMeta, runMeta, summarizeMetricText, type RunInfo } from './layout.js';
 
 const CONTEXT_TAG = 'mlflow.data.context';
 
@@ -30,29 +30,51 @@ export function metricKeys(dir: string): string[] {
   return listKeys(join(dir, 'metrics'));
 }
 
-/** The whole run: meta.yaml, params, tags, metric summaries (from every point, as MLflow) and dataset inputs. */
-export function readRunFolder(dir: string, info: RunInfo): RunRecord {
+/** What a listing of the run folder found (run-cache.ts), so a search lists each folder once. */
+export interface RunFolderKeys {
+  params: string[];
+  tags: string[];
+  metrics: string[];
+  inputs: string[];
+}
+
+const valuesOf = (dir: string, keys: string[]): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const text = readTextIfExists(`${dir}/${key}`);
+    if (text !== undefined) out[key] = text;
+  }
+  return out;
+};
+
+/**
+ * The whole run: meta.yaml, params, tags, metric summaries (from every point, as MLflow) and dataset inputs; `keys`
+ * when the folder was just listed.
+ */
+export function readRunFolder(dir: string, info: RunInfo, keys?: RunFolderKeys): RunRecord {
   const metrics: Record<string, MetricSummary> = {};
-  for (const key of metricKeys(dir)) {
-    const summary = summarize(readMetric(dir, key));
+  for (const key of keys?.metrics ?? metricKeys(dir)) {
+    const file = join(dir, 'metrics', ...key.split('/'));
+    const text = readTextIfExists(file);
+    const summary = text === undefined ? undefined : summarizeMetricText(key, text, file);
     if (summary) metrics[key] = summary;
   }
   const { artifactUri, ...rest } = info;
   return {
     ...rest,
-    params: readValues(join(dir, 'params')),
-    tags: readValues(join(dir, 'tags')),
+    params: keys ? valuesOf(`${dir}/params`, keys.params) : readValues(join(dir, 'params')),
+    tags: keys ? valuesOf(`${dir}/tags`, keys.tags) : readValues(join(dir, 'tags')),
     metrics,
-    inputs: readInputs(dir),
+    inputs: readInputs(dir, keys?.inputs),
     artifactUri,
   };
 }
 
 /** Dataset inputs: `inputs/<id>/meta.yaml` points at `<experiment>/datasets/<id>/meta.yaml`. */
-function readInputs(dir: string): DatasetInput[] {
+function readInputs(dir: string, ids?: string[]): DatasetInput[] {
   const inputsDir = join(dir, 'inputs');
   const out: DatasetInput[] = [];
-  for (const id of listDirs(inputsDir).sort()) {
+  for (const id of (ids ?? listDirs(inputsDir)).slice().sort()) {
     const input = readYaml(join(inputsDir, id, META));
     if (input === undefined || input['source_type'] !== 'DATASET' || typeof input['source_id'] !== 'string') continue;
     const dataset = readYaml(join(dirname(dir), 'datasets', input['source_id'], META));

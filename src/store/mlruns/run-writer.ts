@@ -17,7 +17,7 @@ const BUFFER_LIMIT = 1 << 20;
 
 export interface WriterHost {
   logBatch(id: string, batch: RunBatch): Promise<void>;
-  finish(id: string, status: RunStatus, endTime: number): Promise<void>;
+  finish(id: string, status: RunStatus, endTime: number, durable: boolean): Promise<void>;
 }
 
 export class MlrunsRunWriter implements RunWriter {
@@ -76,11 +76,12 @@ export class MlrunsRunWriter implements RunWriter {
     this.writeOutNow();
   }
 
-  async end(status: RunStatus, endTime: number): Promise<void> {
+  async end(status: RunStatus, endTime: number, options: { durable?: boolean } = {}): Promise<void> {
     this.writeOutNow();
-    await Promise.all([...this.fds.values()].map((fd) => fsyncAsync(fd)));
+    const durable = options.durable !== false;
+    if (durable) await Promise.all([...this.fds.values()].map((fd) => fsyncAsync(fd)));
     this.closeFiles();
-    await this.host.finish(this.id, status, endTime);
+    await this.host.finish(this.id, status, endTime, durable);
     this.onClose();
   }
 

@@ -20,7 +20,7 @@ const WRITE_ATTEMPTS = 5;
 let binding: typeof BetterSqlite3 | undefined;
 
 /** Loads better-sqlite3 on first use, so every other backend works on a machine where it did not install. */
-async function loadBinding(): Promise<typeof BetterSqlite3> {
+export async function loadBinding(): Promise<typeof BetterSqlite3> {
   if (binding) return binding;
   try {
     // a dynamic import: notebooks load tracklab through require(), where module-relative URLs are not available

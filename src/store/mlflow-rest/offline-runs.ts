@@ -1,0 +1,50 @@
+/**
+ * Runs started while their MLflow server is unreachable: the run gets a local id and its own queue, whose first
+ * operation creates it on the server at sync time (see sync.ts); its experiment is looked up or created by name then.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Experiment, RunRecord } from '../../core/entities.js';
+import type { NewRun } from '../tracking-store.js';
+import type { WriterHooks } from './rest-run-writer.js';
+import type { Spool } from './spool.js';
+
+/** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
+export function offlineExperiment(name: string): Experiment {
+  return {
+    id: `offline:${name}`,
+    name,
+    lifecycleStage: 'active',
+    creationTime: Date.now(),
+    lastUpdateTime: Date.now(),
+    tags: {},
+  };
+}
+
+/** Starts a run in the offline queue; logging to it goes on there until `tracklab sync`. */
+export function startOfflineRun(hooks: WriterHooks, server: string, input: NewRun): RunRecord {
+  const id = randomBytes(16).toString('hex');
+  const file = (hooks.spool as Spool).file(`${Date.now().toString(36).padStart(9, '0')}-${id}`);
+  const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
+  file.append({ op: 'create', experimentName, run: input });
+  (hooks.offline ??= new Map()).set(id, file);
+  process.stderr.write(
+    `tracklab: MLflow server ${server} is unreachable; run ${id} logs to the offline ` +
+      `queue ${file.path}; replay it with \`tracklab sync --store ${server}\`\n`,
+  );
+  return {
+    id,
+    experimentId: input.experimentId,
+    name: input.name,
+    status: 'RUNNING',
+    startTime: input.startTime,
+    endTime: null,
+    lifecycleStage: 'active',
+    deletedTime: null,
+    user: input.user,
+    params: {},
+    tags: { ...input.tags },
+    metrics: {},
+    inputs: [],
+    artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
+  };
+}
