@@ -231,17 +231,7 @@ export function summarizeMetricText(key: string, text: string, file: string): Me
 }
 
 function fold(s: MetricSummary, value: number, step: number, timestamp: number): MetricSummary {
-  s.count += 1;
-  if (value < s.min || Number.isNaN(s.min)) s.min = value;
-  if (value > s.max || Number.isNaN(s.max)) s.max = value;
-  if (
-    step > s.step ||
-    (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
-  ) {
-    s.value = value;
-    s.step = step;
-    s.timestamp = timestamp;
-  }
+  foldPoint(s, value, step, timestamp);
   return s;
 }
 
