@@ -1,7 +1,8 @@
 /**
  * Magic overhead. (1) What a magic line adds to a cell: the rewrite of a 40-line cell with 4 magic lines vs the same
  * cell without magics, plus one generated runtime call vs the direct API call. (2) `%log_metric` in a 100,000-iteration
- * loop (the generated statement, evaluated as the kernel does) vs `run.logMetric` directly. Prints medians.
+ * loop (the generated statement, evaluated as the kernel does) vs `run.logMetric` directly. (3) `%compare` of two
+ * 100,000-point runs vs reading their histories. Prints medians.
  * Run: node --import tsx bench/magics.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { RUNTIME_GLOBAL } from '../src/magics/codegen.js';
 import { rewriteCell } from '../src/magics/rewrite.js';
 import { MagicRuntime } from '../src/kernel/runtime.js';
 import { createLiveView } from '../src/kernel/live-view.js';
+import { compareRunsHtml } from '../src/kernel/runtime-views.js';
 import { Tracker } from '../src/tracker.js';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -100,6 +102,30 @@ console.log(
 console.log(
   `without --step (steps counted per key): median ${median(timed.auto).toFixed(1)} ms,` +
     ` ${(median(timed.auto) / median(directMs)).toFixed(2)}x the direct call`,
+);
+// (3) %compare of two 100,000-point runs: the display built (downsampled lines) vs reading the two histories alone
+const long: string[] = [];
+for (const name of ['long-a', 'long-b']) {
+  const r = await tracker.startRun({ experiment: 'bench-compare', name });
+  for (let i = 0; i < N; i++) r.logMetric('loss', 1 / (i + 1), { step: i });
+  await r.end();
+  long.push(r.id);
+}
+const compareMs: number[] = [];
+const readMs: number[] = [];
+let displayBytes = 0;
+for (let rep = 0; rep < 5; rep++) {
+  let t = process.hrtime.bigint();
+  for (const id of long) await tracker.getMetricHistory(id, 'loss');
+  readMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  t = process.hrtime.bigint();
+  const out = await compareRunsHtml(tracker, long, ['loss'], 'bench-compare');
+  compareMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  displayBytes = out.html.length + out.svgs.reduce((a, s) => a + s.length, 0);
+}
+console.log(
+  `%compare of two ${N.toLocaleString('en')}-point runs: median ${median(compareMs).toFixed(0)} ms, display ` +
+    `${(displayBytes / 1024).toFixed(1)} KiB; reading the two histories alone: ${median(readMs).toFixed(0)} ms`,
 );
 await tracker.close();
 await rm(dir, { recursive: true, force: true });

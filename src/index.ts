@@ -12,6 +12,8 @@ export type {
 export { ActiveRun } from './active-run.js';
 export { activeRun } from './notebook-handle.js';
 export type { MetricOptions } from './active-run.js';
+export type { SampledHistory, SampledPoint } from './core/history-sample.js';
+export { sampleHistory } from './core/history-sample.js';
 export { TracklabError, EXIT_STATUS } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
 export type {
@@ -45,3 +47,7 @@ export type { ModelManifest } from './models/manifest.js';
 export { inferSchema } from './models/signature.js';
 export type { Signature, SchemaItem, ColumnSpec, TensorSpec } from './models/signature.js';
 export { parseModelUri } from './registry/model-uri.js';
+export { tfjsCallback } from './autolog/tfjs.js';
+export type { TfjsCallback, TfjsAutologOptions, TfjsModelLike } from './autolog/tfjs.js';
+export { logEstimator, logScores } from './autolog/mljs.js';
+export type { AutologOptions } from './autolog/target.js';

@@ -3,6 +3,7 @@ import type { ArtifactEntry, Experiment, Run, ViewType } from './core/entities.j
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun } from './core/run-view.js';
+import { isMaxPoints, type SampledHistory } from './core/history-sample.js';
 import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { RUN_ID_ENV } from './core/reproduction.js';
 import { randomRunName } from './core/names.js';
@@ -234,9 +235,27 @@ export class Tracker {
     return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
   }
 
-  /** @example const h = await tracker.getMetricHistory(run.id, 'loss'); // [{ step, value, timestamp }] */
-  async getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]> {
-    const points = await this.store.getMetricHistory(validateRunId(runId), validateKey('metric', key));
+  /**
+   * Every point of a metric, in logging order; with `maxPoints`, at most that many buckets in step order, each with
+   * its last point, min, max, count and whether it held a NaN (see README, "Metric histories").
+   * @example const h = await tracker.getMetricHistory(run.id, 'loss'); // [{ step, value, timestamp }]
+   * @example const { points } = await tracker.getMetricHistory(run.id, 'loss', { maxPoints: 1000 });
+   */
+  async getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
+  async getMetricHistory(runId: string, key: string, options: { maxPoints: number }): Promise<SampledHistory>;
+  async getMetricHistory(
+    runId: string,
+    key: string,
+    options?: { maxPoints: number },
+  ): Promise<HistoryPoint[] | SampledHistory> {
+    const id = validateRunId(runId);
+    const k = validateKey('metric', key);
+    if (options !== undefined) {
+      if (!isMaxPoints(options.maxPoints))
+        throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
+      return this.store.getSampledHistory(id, k, options.maxPoints);
+    }
+    const points = await this.store.getMetricHistory(id, k);
     return points.map(({ step, value, timestamp }) => ({ step, value, timestamp }));
   }
 

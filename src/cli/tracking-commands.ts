@@ -32,6 +32,14 @@ export function addTrackingCommands(program: Command, ctx: CliContext): void {
       ctx.print(await (await experimentsModule()).restoreExperiment(await ctx.tracker(), name)),
     );
 
+  program
+    .command('compact [runIds...]')
+    .description('write the metric segments of runs (every run when none is named), so histories read fast')
+    .option('--json', 'print JSON')
+    .action(async (ids: string[], opts: { json?: boolean }) =>
+      ctx.print(await (await import('./commands/compact.js')).compactRuns(await ctx.tracker(), ids, opts)),
+    );
+
   const runs = program.command('runs').description('list, show, delete and restore runs');
   runs
     .command('list')

@@ -1,6 +1,6 @@
 /** Runs code on a Jupyter kernel through @jupyterlab/services and collects nbformat outputs. */
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { Output } from './notebook-format.js';
+import type { DataOutput, Output } from './notebook-format.js';
 import { textOf } from '../core/format.js';
 
 export interface CellRun {
@@ -26,10 +26,14 @@ export async function runCode(
   const outputs: Output[] = [];
   let stderr = '';
   const future = kernel.requestExecute({ code, stop_on_error: true, store_history: storeHistory, allow_stdin: false });
+  const displays = displaysOf(kernel);
   future.onIOPub = (m: KernelMessage.IIOPubMessage) => {
+    if (m.header.msg_type === 'update_display_data') return updateDisplay(displays, m);
     const out = toOutput(m);
     if (out === 'clear') outputs.length = 0;
     else if (out) {
+      const id = displayId(m);
+      if (id !== undefined && out.output_type === 'display_data') displays.set(id, [...(displays.get(id) ?? []), out]);
       if (out.output_type === 'stream' && out.name === 'stderr') stderr += out.text;
       appendOutput(outputs, out);
     }
@@ -62,6 +66,31 @@ export async function runCode(
     };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+type DisplayOutput = DataOutput;
+/** Outputs by display id, per kernel connection: an update may come from a later cell, as nbclient allows. */
+const displayMaps = new WeakMap<object, Map<string, DisplayOutput[]>>();
+
+function displaysOf(kernel: object): Map<string, DisplayOutput[]> {
+  let map = displayMaps.get(kernel);
+  if (!map) displayMaps.set(kernel, (map = new Map<string, DisplayOutput[]>()));
+  return map;
+}
+
+function displayId(m: KernelMessage.IIOPubMessage): string | undefined {
+  const id = ((m.content as { transient?: { display_id?: unknown } }).transient ?? {}).display_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** update_display_data replaces the data of every output shown with that display id (the live view of a run). */
+function updateDisplay(displays: Map<string, DisplayOutput[]>, m: KernelMessage.IIOPubMessage): void {
+  const id = displayId(m);
+  const c = m.content as { data?: Record<string, unknown>; metadata?: Record<string, unknown> };
+  for (const out of id === undefined ? [] : (displays.get(id) ?? [])) {
+    out.data = c.data ?? {};
+    out.metadata = c.metadata ?? {};
   }
 }
 

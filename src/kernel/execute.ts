@@ -5,7 +5,12 @@
  * already queued by then are aborted, and only when the failing request asked for it (stop_on_error).
  */
 import { format } from 'node:util';
+import { join } from 'node:path';
 import { TracklabError } from '../core/errors.js';
+import { ownPackageRoot } from './own-package.js';
+
+/** tracklab's own code, wherever the package lives (its folder need not be called tracklab). */
+const OWN_CODE = ['src', 'dist'].map((d) => join(ownPackageRoot(), d, ''));
 
 export interface ExecuteRequest {
   code: string;
@@ -30,8 +35,8 @@ export type ExecuteReply =
 
 /** What the handler needs from the kernel: run a cell (reporting values and errors) and route output to a request. */
 export interface CellEngine {
-  /** Runs the cell; resolves false when it failed. */
-  execute(code: string): Promise<boolean>;
+  /** Runs the cell (numbered `count` in the front end); resolves false when it failed. */
+  execute(code: string, count: number): Promise<boolean>;
   /** Routes stdout, stderr and displays of code running from now on to this request. */
   route(publish: Publish): void;
   /** The failure of the cell that just ran, as the protocol reports it. */
@@ -57,7 +62,7 @@ export function createExecuteHandler(engine: CellEngine): ExecuteHandler {
     if (!silent && req.store_history !== false) count++;
     engine.route(publish);
     if (!silent) publish('execute_input', { code: req.code, execution_count: count });
-    const ok = await engine.execute(req.code);
+    const ok = await engine.execute(req.code, count);
     const result = engine.takeResult();
     if (!ok) {
       const error = engine.takeError();
@@ -86,7 +91,10 @@ export function createExecuteHandler(engine: CellEngine): ExecuteHandler {
  * Collects what tslab's executor reports through its console: errors (runtime errors, compile diagnostics, one-line
  * TracklabErrors) and the cell's last value. `write` also receives the error text (tests read it; %%track records it).
  */
-export function createReportingConsole(write: (text: string) => void = () => undefined) {
+export function createReportingConsole(
+  write: (text: string) => void = () => undefined,
+  mapStack: (stack: string) => string = (s) => s,
+) {
   let errors: unknown[][] = [];
   let text = '';
   let result: unknown;
@@ -99,7 +107,7 @@ export function createReportingConsole(write: (text: string) => void = () => und
     error: (...args: unknown[]) => {
       errors.push(args);
       const [first] = args;
-      const line = args.length === 1 && first instanceof TracklabError ? first.message : format(...args);
+      const line = args.length === 1 && first instanceof TracklabError ? first.message : mapStack(format(...args));
       text += `${line}\n`;
       write(`${line}\n`);
     },
@@ -110,7 +118,7 @@ export function createReportingConsole(write: (text: string) => void = () => und
       return t;
     },
     takeError(): ErrorContent {
-      const e = errorContent(errors);
+      const e = errorContent(errors, mapStack);
       errors = [];
       return e;
     },
@@ -127,13 +135,20 @@ export function createReportingConsole(write: (text: string) => void = () => und
 export type ReportingConsole = ReturnType<typeof createReportingConsole>;
 
 /** The protocol's error fields from what the cell reported: the first runtime error, else the compile diagnostics. */
-export function errorContent(reported: readonly unknown[][]): ErrorContent {
+export function errorContent(
+  reported: readonly unknown[][],
+  mapStack: (stack: string) => string = (s) => s,
+): ErrorContent {
   const thrown = reported.find((args) => args.length === 1)?.[0];
   if (thrown instanceof TracklabError)
     return { ename: 'TracklabError', evalue: thrown.message, traceback: [thrown.message] };
   if (thrown instanceof Error) {
     const head = `${thrown.name}: ${thrown.message}`;
-    return { ename: thrown.name, evalue: thrown.message, traceback: [head, ...userFrames(thrown.stack ?? '')] };
+    return {
+      ename: thrown.name,
+      evalue: thrown.message,
+      traceback: [head, ...userFrames(mapStack(thrown.stack ?? ''))],
+    };
   }
   if (thrown !== undefined)
     return { ename: 'Error', evalue: format(thrown), traceback: [`Uncaught ${format(thrown)}`] };
@@ -142,7 +157,7 @@ export function errorContent(reported: readonly unknown[][]): ErrorContent {
   return { ename: 'TSError', evalue: lines[0]!, traceback: lines };
 }
 
-/** Stack frames worth a notebook user's attention: not Node's, tslab's or tracklab's own. */
+/** Stack frames worth a notebook user's attention: not Node's, tslab's or tracklab's own (cells' are mapped first). */
 function userFrames(stack: string): string[] {
   return stack
     .split('\n')
@@ -151,6 +166,7 @@ function userFrames(stack: string): string[] {
     .filter(
       (l) =>
         l.startsWith('at ') &&
-        !/node:|[/\\]node_modules[/\\]tslab[/\\]|[/\\]tracklab[/\\](dist|src)[/\\]|evalmachine\.<anonymous>/.test(l),
+        !/node:|[/\\]node_modules[/\\]tslab[/\\]|[/\\]tracklab[/\\](dist|src)[/\\]|evalmachine\.<anonymous>/.test(l) &&
+        !OWN_CODE.some((dir) => l.includes(dir)),
     );
 }

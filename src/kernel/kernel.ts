@@ -19,12 +19,15 @@ import {
 import { svgAsImage, toPlainText } from './html.js';
 import { createLiveView } from './live-view.js';
 import { findNotebookPath } from './notebook-path.js';
+import { installCellNames, markLines } from './cell-lines.js';
+import { provideOwnPackage } from './own-package.js';
 import { expandShorthand } from './shorthand.js';
 import { createSiteServer } from './site-server.js';
 import {
   createZmqServer,
   loadTslab,
   setDisplayWriter,
+  tslabTypeScript,
   type ConsoleLike,
   type Converter,
   type Executor,
@@ -35,8 +38,11 @@ import {
 export type { Executor };
 
 /** Prints errors the way a notebook user wants them: a TracklabError as its one line, anything else as tslab does. */
-export function createErrorConsole(write: (text: string) => void): ReportingConsole {
-  return createReportingConsole(write);
+export function createErrorConsole(
+  write: (text: string) => void,
+  mapStack?: (stack: string) => string,
+): ReportingConsole {
+  return createReportingConsole(write, mapStack);
 }
 
 /**
@@ -60,7 +66,7 @@ export function createMagicExecutor(
       }
       let ok = false;
       try {
-        ok = await runtime.cell(() => inner.execute(expandShorthand(rewritten.code)));
+        ok = await runtime.cell(() => inner.execute(markLines(expandShorthand(rewritten.code))));
       } finally {
         const failure = errors.take();
         try {
@@ -124,6 +130,7 @@ const chartTitle = (svg: string): string =>
 /** Starts the kernel on a Jupyter connection file. Runs left RUNNING are ended KILLED when the kernel shuts down. */
 export async function startKernel(connectionFile: string): Promise<void> {
   const tslab = loadTslab();
+  provideOwnPackage(process.cwd(), tslabTypeScript());
   const node = tslab.createConverter({ isJS: false, isBrowser: false });
   let browser: Converter | undefined;
   const convs = {
@@ -150,14 +157,18 @@ export async function startKernel(connectionFile: string): Promise<void> {
   });
   (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = runtime;
   if (execContext) await runtime.execControl(0, { context: execContext });
-  const reporting = createReportingConsole();
+  const names = installCellNames();
+  const reporting = createReportingConsole(undefined, (stack) => names.mapStack(stack));
   const inner = tslab.createExecutor(process.cwd(), convs, reporting);
   const executor = createMagicExecutor(inner, runtime, reporting);
   const shutdown = onceShutdown(runtime, executor, () => site.close());
   executor.close = shutdown;
   const tslabHandler = new tslab.JupyterHandlerImpl(executor, false);
   const exec = createExecuteHandler({
-    execute: (code) => executor.execute(code),
+    execute: (code, count) => {
+      names.next(`In [${count}]`, code);
+      return executor.execute(code);
+    },
     route: (p) => out.route(p),
     takeError: () => reporting.takeError(),
     takeResult: () => reporting.takeResult(),

@@ -13,6 +13,8 @@ export type DisplayWriter = (data: Record<string, string>, displayId: string, up
 /** What the runtime tells the live view. */
 export interface LiveView {
   metric(run: ActiveRun, key: string, value: number, step: number): void;
+  /** Draws what changed if the last update is older than the interval (for callers logging per epoch). */
+  poll(): void;
   /** Draws what changed since the last update (after every cell). */
   flush(): void;
   /** Draws the run's final state and forgets it. */
@@ -69,6 +71,9 @@ export function createLiveView(o: LiveViewOptions): LiveView {
       add(series, value, step);
       s.dirty = true;
       if ((++tick & 63) === 0 && now() - last >= interval) drawDirty();
+    },
+    poll() {
+      if (now() - last >= interval) drawDirty();
     },
     flush: drawDirty,
     ended(run) {

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { summaryKnown, UNKNOWN_SUMMARY, type Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
 import { defaultStorePath } from '../store/resolve-store.js';
-import { lttbIndices } from '../report/downsample.js';
+import type { SampledPoint } from '../core/history-sample.js';
 import { reproduceCommand } from '../core/reproduction.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
@@ -151,8 +151,11 @@ export async function compareRunsHtml(
   for (const key of metricKeys) {
     const series: LineSeries[] = [];
     for (const [i, r] of runs.entries()) {
-      const points = r.metrics[key] === undefined ? [] : await tracker.getMetricHistory(r.id, key);
-      series.push({ label: labels[i]!, points: thin(points) });
+      const sampled =
+        r.metrics[key] === undefined
+          ? []
+          : (await tracker.getMetricHistory(r.id, key, { maxPoints: COMPARE_BUCKETS })).points;
+      series.push({ label: labels[i]!, points: envelope(sampled) });
     }
     const single = series.every((s) => s.points.length <= 1);
     const spec = single
@@ -166,17 +169,21 @@ export async function compareRunsHtml(
   return { html, svgs };
 }
 
-/** At most COMPARE_POINTS points, chosen to keep the line's shape. */
-function thin<P extends { step: number; value: number }>(points: readonly P[]): P[] {
-  if (points.length <= COMPARE_POINTS) return [...points];
-  return lttbIndices(
-    points.map((p) => p.step),
-    points.map((p) => p.value),
-    COMPARE_POINTS,
-  ).map((i) => points[i]!);
+/**
+ * A bucket of many points is drawn as its min and max (in that order), so spikes show however long the series; a
+ * bucket of one point as that point. Non-finite values cannot be drawn and are left out.
+ */
+function envelope(buckets: readonly SampledPoint[]): { step: number; value: number }[] {
+  const out: { step: number; value: number }[] = [];
+  for (const b of buckets) {
+    const values = b.count > 1 && b.min !== b.max ? [b.min, b.max] : [b.value];
+    for (const value of values) if (Number.isFinite(value)) out.push({ step: b.step, value });
+  }
+  return out;
 }
 
-const COMPARE_POINTS = 500;
+/** Buckets read per run and metric: at most two points each are drawn. */
+const COMPARE_BUCKETS = 250;
 
 export interface MagicRegisterOptions {
   run: string | undefined;

@@ -6,66 +6,31 @@
 import type { ActiveRun } from '../active-run.js';
 import type { RunStatus } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
-import { badState, invalid, TracklabError } from '../core/errors.js';
-import type { Tracker } from '../tracker.js';
+import { badState, invalid } from '../core/errors.js';
 import { kernelMessages as msg } from './messages.js';
-import { magicsMessages as magicMsg } from '../magics/messages.js';
 import { RunContext, type Frame } from './run-context.js';
-import { endOrphanedRuns, ownerTags } from './orphans.js';
-import type { LiveView } from './live-view.js';
+import { ownerTags } from './orphans.js';
 import * as views from './runtime-views.js';
-import { magicHelp, type KnownNames } from '../magics/assist.js';
-import { MAGIC_BY_NAME } from '../magics/magic-specs.js';
+import type { KnownNames } from '../magics/assist.js';
+import { DisplayMagics } from './runtime-displays.js';
+import { atLine, entriesOf, EXEC_TAGS, record, type ExecControl, type RuntimeOptions } from './runtime-support.js';
 
-/** Where displays go: tslab's display in the kernel, a recorder in tests. */
-export interface DisplaySink {
-  html(markup: string): void;
-  svg(markup: string): void;
-  text(line: string): void;
-}
+export type { DisplaySink, ExecControl, RuntimeOptions } from './runtime-support.js';
 
-export interface RuntimeOptions {
-  /** Opens the tracker on first use (sourceType NOTEBOOK). */
-  openTracker: () => Promise<Tracker>;
-  display: DisplaySink;
-  /** The notebook's path when known at start (`tracklab exec`). */
-  notebookPath?: string;
-  /** Finds the notebook's path when a run starts (asks the Jupyter server or nbconvert); undefined when unknown. */
-  findNotebookPath?: () => Promise<string | undefined>;
-  /** The updating display of the metrics of the run being logged; none in tests that do not ask for one. */
-  live?: LiveView;
-  /** Links to a built report site (a local server in the kernel); default a relative link. */
-  siteLink?: (siteDir: string) => Promise<string>;
-}
-
-/** What `tracklab exec` sends to the kernel through the hidden %tracklab_exec magic. */
-export type ExecControl =
-  | { context: { notebook: string; params: Record<string, unknown> } }
-  | { end: { ok: boolean; error?: string } }
-  | { attach: string };
-
-const EXEC_TAGS = {
-  notebook: 'tracklab.exec.notebook',
-  params: 'tracklab.exec.params',
-  error: 'tracklab.error',
-} as const;
-
-export class MagicRuntime {
-  private tracker: Tracker | undefined;
-  private experimentName: string | undefined;
+export class MagicRuntime extends DisplayMagics {
   private readonly ctx = new RunContext();
   private trackRun: { run: ActiveRun; experiment: string | undefined } | undefined;
-  private lastRunId: string | undefined;
   private notebookPath: string | undefined;
   private names: KnownNames = { experiments: [], runs: [] };
   private exec: { params: Record<string, unknown>; runIds: string[] } | undefined;
 
-  constructor(private readonly options: RuntimeOptions) {
+  constructor(options: RuntimeOptions) {
+    super(options);
     this.notebookPath = options.notebookPath;
   }
 
   /** The run a magic at this point would log to (the handle `activeRun()` of the tracklab package returns). */
-  get activeRun(): ActiveRun | undefined {
+  override get activeRun(): ActiveRun | undefined {
     return this.ctx.current();
   }
 
@@ -131,14 +96,12 @@ export class MagicRuntime {
     }
   }
 
-  lsmagic(_line: number): void {
-    this.options.display.text(views.lsmagicText());
-  }
-
-  /** `%name?` and `%name --help`. */
-  help(_line: number, name: string): void {
-    const spec = MAGIC_BY_NAME.get(name);
-    if (spec) this.options.display.text(magicHelp(spec));
+  /** Points an autolog helper logged to `run` (tfjs callback, ml.js scores): shown in the live view. */
+  showMetrics(run: ActiveRun, metrics: Record<string, number>, step: number): void {
+    const live = this.options.live;
+    if (!live) return;
+    for (const [k, v] of Object.entries(metrics)) live.metric(run, k, v, step);
+    live.poll();
   }
 
   /** Experiment and run names for tab completion, as of the last refresh (after each cell). */
@@ -233,51 +196,6 @@ export class MagicRuntime {
     });
   }
 
-  // ---- displays --------------------------------------------------------------------------------------------------
-
-  async runs(
-    line: number,
-    experiments: string[] | undefined,
-    filter: string | undefined,
-    orderBy: string[] | undefined,
-    maxResults: number | undefined,
-  ): Promise<void> {
-    await this.at(line, async () => {
-      const q = { experiments, filter, orderBy, maxResults, defaultExperiment: this.experimentName };
-      this.options.display.html(await views.runsHtml(await this.open(), q));
-    });
-  }
-
-  async compare(line: number, refs: string[], metrics: string[] | undefined): Promise<void> {
-    await this.at(line, async () => {
-      const out = await views.compareRunsHtml(await this.open(), refs, metrics, this.experimentName);
-      this.options.display.html(out.html);
-      for (const svg of out.svgs) this.options.display.svg(svg);
-    });
-  }
-
-  async registerModel(line: number, name: string, o: views.MagicRegisterOptions): Promise<void> {
-    await this.at(line, async () => {
-      const opts = { ...o, experiment: o.experiment ?? this.experimentName, defaultRunId: this.lastRunId };
-      this.options.display.text(await views.registerModelFromMagic(await this.open(), name, opts));
-    });
-  }
-
-  async report(line: number, o: views.ReportOptions): Promise<void> {
-    await this.at(line, async () => {
-      const built = await views.buildReport(await this.open(), o);
-      const href = this.options.siteLink ? await this.options.siteLink(built.dir) : built.href;
-      this.options.display.html(views.reportLink(built.summary, href));
-    });
-  }
-
-  async storeInfo(line: number): Promise<void> {
-    await this.at(line, async () => {
-      const tracker = await this.open();
-      this.options.display.text(views.storeText(tracker.storeUri, this.experimentName, this.activeRun));
-    });
-  }
-
   // ---- kernel and runner hooks -----------------------------------------------------------------------------------
 
   /** Runs one cell's code (the kernel wraps tslab's execute in it). */
@@ -318,15 +236,6 @@ export class MagicRuntime {
   }
 
   // ---- internals -------------------------------------------------------------------------------------------------
-
-  private async open(): Promise<Tracker> {
-    if (!this.tracker) {
-      this.tracker = await this.options.openTracker();
-      const ended = await endOrphanedRuns(this.tracker);
-      if (ended.length > 0) this.options.display.text(msg.orphansEnded(ended));
-    }
-    return this.tracker;
-  }
 
   private async start(
     name: string | undefined,
@@ -384,36 +293,4 @@ export class MagicRuntime {
   private noRun(line: number, magic: string): never {
     throw atLine(line, badState(msg.noActiveRun(magic)));
   }
-
-  private async at<T>(line: number, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      throw atLine(line, e);
-    }
-  }
-}
-
-/** The error as a one-line TracklabError that names the cell line; other errors pass through unchanged. */
-function atLine(line: number, e: unknown): unknown {
-  if (!(e instanceof TracklabError) || /^tracklab: line \d+: /.test(e.message)) return e;
-  return new TracklabError(e.code, magicMsg.atLine(line, e.message), { cause: e });
-}
-
-/** Pairs as a null-prototype record, so a key such as "__proto__" stays a key and reaches validation. */
-function record(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
-  keys.forEach((k, i) => {
-    out[k] = values[i];
-  });
-  if (Object.keys(out).length !== keys.length) throw invalid('duplicate keys in one magic line');
-  return out;
-}
-
-function entriesOf(line: number, magic: string, value: unknown): [string[], unknown[]] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw atLine(line, invalid(msg.notAnObject(magic, value)));
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  return [entries.map(([k]) => k), entries.map(([, v]) => v)];
 }

@@ -115,7 +115,7 @@ export function loadTslab(): Tslab {
   };
 }
 
-type TypeScriptApi = typeof import('typescript');
+export type TypeScriptApi = typeof import('typescript');
 let typescript: TypeScriptApi | undefined;
 
 /** The TypeScript compiler tslab ships (the one cells are type-checked with), loaded once. */

@@ -1,3 +1,4 @@
+import type { SampledHistory } from '../core/history-sample.js';
 import type { DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../core/entities.js';
 
 /**
@@ -44,18 +45,23 @@ export interface TrackingStoreCore {
    */
   openRunWriter(id: string): Promise<RunWriter>;
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
-  /** Every point of every metric of a run, in logging order (one read for reports). */
+  /** Every point of every metric of a run, each key in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
   /**
    * Optional, for stores behind a network: `keys` of many runs in few requests, by run id, each run's points ordered
    * as `getAllMetricHistories`. Readers use it when present and read run by run otherwise.
    */
+  getMetricHistoriesBulk?(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>>;
   /**
    * Optional, for stores behind a network: a run as a recent search returned it, without a request, or undefined.
    * Only for what never changes in a run (its id and artifact location), e.g. to list artifacts of searched runs.
    */
   recentRun?(id: string): RunRecord | undefined;
-  getMetricHistoriesBulk?(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>>;
+  /**
+   * One history reduced to at most `maxPoints` buckets (min/max/last each, in step order), through the one shared
+   * downsampling path (src/core/history-sample.ts), so every backend returns the same buckets for the same points.
+   */
+  getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory>;
 
   close(): Promise<void>;
 }

@@ -12,7 +12,10 @@ import { TracklabError } from '../../core/errors.js';
 import { TEMP_FILE_RE } from './atomic-file.js';
 import { readJsonDocument } from './json-document.js';
 import { experimentsProblem } from './experiment-index.js';
-import { readMetricLog } from './metric-log.js';
+import { readMetricLines, readMetricLog } from './metric-lines.js';
+import type { MetricPoint } from '../../core/entities.js';
+import { Segment, SEGMENT_FILE, SEGMENTS_SUPPORTED } from './metric-segment.js';
+import { openSegment } from './metric-series.js';
 import { processExists, STALE_MS } from './lock.js';
 import { readRunLog, RUN_LOG } from './run-log.js';
 import { isExperimentsDoc, isStoreMeta } from './shapes.js';
@@ -101,6 +104,8 @@ function checkRun(root: string, id: string, check: Check, findings: Finding[]): 
       }
     }
   });
+  checkSegment(dir, findings);
+  findLeftovers(dir, findings);
   for (const file of [log, series]) {
     const torn = tornTail(file);
     if (torn > 0)
@@ -110,6 +115,65 @@ function checkRun(root: string, id: string, check: Check, findings: Finding[]): 
         repair: { kind: 'cut-torn-tail', file },
       });
   }
+}
+
+/**
+ * A segment is derived from metrics.jsonl, and readers ignore one that fails a check; doctor names it so it can be
+ * removed (`tracklab compact` writes it again).
+ */
+function checkSegment(dir: string, findings: Finding[]): void {
+  const file = join(dir, SEGMENT_FILE);
+  if (!existsSync(file) || !SEGMENTS_SUPPORTED) return;
+  const problem = segmentProblem(dir);
+  if (problem !== undefined)
+    findings.push({
+      file,
+      problem: `${problem}; readers ignore it and use metrics.jsonl`,
+      repair: { kind: 'remove', file },
+    });
+}
+
+function segmentProblem(dir: string): string | undefined {
+  const segment = Segment.open(join(dir, SEGMENT_FILE));
+  if (segment === undefined) return 'is a metric segment with a damaged header (bad checksum)';
+  try {
+    const bad = segment.verify();
+    if (bad !== undefined) return `is a metric segment whose ${bad.replace(/^the /, '')} (bad checksum)`;
+  } finally {
+    segment.close();
+  }
+  const matching = openSegment(dir);
+  if (matching === undefined) return 'is a metric segment that does not match metrics.jsonl';
+  try {
+    const { points } = readMetricLines(join(dir, 'metrics.jsonl'), 0);
+    const held = points.slice(
+      0,
+      matching.header.series.reduce((n, e) => n + e[1], 0),
+    );
+    return sameSeries(matching, held) ? undefined : 'is a metric segment whose points differ from metrics.jsonl';
+  } finally {
+    matching.close();
+  }
+}
+
+/** Whether the segment holds exactly `points` (the lines it covers), key by key in order; values compared bit for bit. */
+function sameSeries(segment: Segment, points: MetricPoint[]): boolean {
+  const next = new Map<string, number>();
+  const columns = new Map<string, ReturnType<Segment['points']>>();
+  for (const p of points) {
+    let cols = columns.get(p.key);
+    if (!columns.has(p.key)) {
+      const entry = segment.entry(p.key);
+      cols = entry && segment.points(entry);
+      columns.set(p.key, cols);
+    }
+    const i = next.get(p.key) ?? 0;
+    next.set(p.key, i + 1);
+    if (!cols || i >= cols.step.length) return false;
+    if (!Object.is(cols.value[i], p.value) || cols.step[i] !== p.step || cols.timestamp[i] !== p.timestamp)
+      return false;
+  }
+  return true;
 }
 
 /** Bytes after the last newline of a file that has settled; 0 when none (or when it may still be being written). */

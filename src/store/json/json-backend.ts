@@ -2,6 +2,7 @@
  * Assembles tracklab's JSON folder store into a Backend: the JsonStore for tracking (plus search and artifact URIs),
  * the JsonRegistry beside it, and artifacts under `runs/<id>/artifacts`.
  */
+import type { SampledHistory } from '../../core/history-sample.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
@@ -105,6 +106,9 @@ export class JsonTracking implements TrackingStore {
   }
   getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     return this.store.getAllMetricHistories(id);
+  }
+  getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    return this.store.getSampledHistory(id, key, maxPoints);
   }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {

@@ -5,6 +5,7 @@
  * <root>/experiments.json             shared: every experiment; changed only under its lock (experiment-index.ts)
  * <root>/runs/<run id>/run.jsonl      the run as an append-only log of changes, from any process (run-log.ts)
  * <root>/runs/<run id>/metrics.jsonl  append-only points, written by the process that logs the run (metric-log.ts)
+ * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived (metric-series.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
  * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
@@ -24,17 +25,21 @@ import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
+import type { SampledHistory } from '../../core/history-sample.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import { readMetricLog } from './metric-log.js';
+import { compactSeries, readHistory, sampleStoredHistory, uncoveredBytes, type Compaction } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { dict } from './run-events.js';
 import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
+
+/** A read compacts first when this many bytes of metrics.jsonl are not in the segment. */
+const COMPACT_ON_READ_BYTES = 1 << 20;
 
 export class JsonStore implements TrackingStoreCore {
   readonly uri: string;
@@ -221,12 +226,46 @@ export class JsonStore implements TrackingStoreCore {
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    return this.checkedSeries(run, readMetricLog(this.seriesFile(id), key), [key]);
+    this.compactIfLarge(id);
+    return this.checkedSeries(run, readHistory(this.runDir(id), key), [key]);
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    return this.checkedSeries(run, readMetricLog(this.seriesFile(id)), Object.keys(run.metrics));
+    this.compactIfLarge(id);
+    return this.checkedSeries(run, readHistory(this.runDir(id)), Object.keys(run.metrics));
+  }
+
+  async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    const run = await this.getRun(id);
+    this.compactIfLarge(id);
+    const sampled = sampleStoredHistory(this.runDir(id), key, maxPoints);
+    const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
+    if (sampled.total < expected) this.checkedSeries(run, [], [key]);
+    return sampled;
+  }
+
+  /**
+   * Writes the run's histories into its segment (metric-series.ts); a no-op when it already covers every point.
+   * Returns the points it holds.
+   */
+  async compactRun(id: string): Promise<Compaction> {
+    await this.getRun(id);
+    return compactSeries(this.runDir(id));
+  }
+
+  /**
+   * A history read more than once should not parse megabytes of JSON each time: a read that finds at least
+   * COMPACT_ON_READ_BYTES not in the segment compacts first. Best effort: a read-only store is read from the lines.
+   */
+  private compactIfLarge(id: string): void {
+    const dir = this.runDir(id);
+    if (uncoveredBytes(dir) < COMPACT_ON_READ_BYTES) return;
+    try {
+      compactSeries(dir);
+    } catch {
+      // derived data only: the lines stay the truth
+    }
   }
 
   private seriesFile(id: string): string {

@@ -2,12 +2,12 @@
  * Append-only metric series: one JSON line per point in `runs/<id>/metrics.jsonl`, written only by the process that
  * owns the run. Only a torn last line (a crash mid-write) is skipped when read; any other damage is CORRUPT_STORE.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { appendAll, completeLength } from './append-file.js';
 import { fsyncAsync } from './atomic-file.js';
-import type { MetricPoint, MetricSummary } from '../../core/entities.js';
-import { corrupt, ioError } from '../../core/errors.js';
-import { decodeNumber, numberToJson } from '../../core/number-codec.js';
+import type { MetricSummary } from '../../core/entities.js';
+import { ioError } from '../../core/errors.js';
+import { numberToJson } from '../../core/number-codec.js';
 import { foldPoint } from '../../core/metric-summary.js';
 
 /** Flush to the file once this many characters are buffered, so memory stays bounded however long a loop logs. */
@@ -27,6 +27,8 @@ export class MetricLog {
   /** the end of the last line, reused while the timestamp (ms) stays the same: thousands of points share one */
   private lastTimestamp = -1;
   private timestampTail = '';
+  /** bytes this log appended to the file */
+  bytesWritten = 0;
 
   /** `summaries` is updated in place (it is the run's own record of latest values). */
   constructor(
@@ -81,7 +83,9 @@ export class MetricLog {
     if (this.buffer === '') return;
     if (this.fd === undefined) this.fd = openSeries(this.file);
     // on failure the buffer is kept and the file cut back, so a retry writes every point exactly once
-    appendAll(this.fd, Buffer.from(this.buffer, 'utf8'), this.file, 'append metrics to');
+    const bytes = Buffer.from(this.buffer, 'utf8');
+    appendAll(this.fd, bytes, this.file, 'append metrics to');
+    this.bytesWritten += bytes.length;
     this.buffer = '';
   }
 
@@ -136,52 +140,4 @@ function cutTornTail(fd: number, size: number): void {
   const text = Buffer.alloc(size);
   readSync(fd, text, 0, size, 0);
   ftruncateSync(fd, completeLength(text));
-}
-
-/** Reads every point of a metrics file, optionally of one key. Missing file = no points. */
-export function readMetricLog(file: string, onlyKey?: string): MetricPoint[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw ioError('read', file, error);
-  }
-  const prefix = onlyKey === undefined ? undefined : `{"key":${JSON.stringify(onlyKey)},`;
-  const points: MetricPoint[] = [];
-  let start = 0;
-  let lineNo = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    const torn = end === -1;
-    if (torn) end = text.length;
-    lineNo += 1;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (torn) break; // the last line cut short by a crash, or still being written
-    if (prefix !== undefined && !line.startsWith(prefix)) {
-      // another key's point: not parsed, but a line that is plainly not one is still damage
-      if (line.startsWith('{"key":') && line.endsWith('}')) continue;
-    }
-    const point = parsePoint(line);
-    if (point === undefined) throw corrupt(file, `has an unreadable metric at line ${lineNo}: ${line.slice(0, 80)}`);
-    if (prefix === undefined || point.key === onlyKey) points.push(point);
-  }
-  return points;
-}
-
-function parsePoint(line: string): MetricPoint | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const { key, value, step, timestamp } = raw as Record<string, unknown>;
-  const v = decodeNumber(value);
-  if (typeof key !== 'string' || v === undefined || !Number.isSafeInteger(step) || !Number.isSafeInteger(timestamp))
-    return undefined;
-  if (Object.keys(raw).length !== 4) return undefined;
-  return { key, value: v, step: step as number, timestamp: timestamp as number };
 }

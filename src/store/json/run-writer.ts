@@ -10,7 +10,11 @@ import { ioError } from '../../core/errors.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
+import { compactSeries } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, RUN_LOG, type RunEvent } from './run-log.js';
+
+/** Runs that appended at least this many bytes of points (about 4,000) are compacted when they end. */
+export const COMPACT_AT_END_BYTES = 256 << 10;
 
 export class JsonRunWriter implements RunWriter {
   private readonly log: MetricLog;
@@ -78,8 +82,22 @@ export class JsonRunWriter implements RunWriter {
       }
       this.log.close();
       closeSync(this.fd);
+      this.compactIfLarge();
       this.onEnd();
     });
+  }
+
+  /**
+   * A run that logged at least COMPACT_AT_END_BYTES gets its segment now, so its histories read fast from then on;
+   * smaller runs read their lines in a few milliseconds and skip it, which keeps ending many small runs cheap.
+   */
+  private compactIfLarge(): void {
+    if (this.log.bytesWritten < COMPACT_AT_END_BYTES) return;
+    try {
+      compactSeries(this.dir);
+    } catch {
+      // derived data only: the lines stay the truth and a later read or `tracklab compact` retries
+    }
   }
 
   /** Writes buffered points out, then `events` plus the metric summaries that changed, in one append. */

@@ -2,6 +2,7 @@
  * TrackingStore over MLflow's REST API. Search, filters, ordering and paging are the server's; this class maps
  * shapes and error codes only. Run writers buffer metric points and send them in `runs/log-batch` requests.
  */
+import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
@@ -241,6 +242,11 @@ export class RestTracking implements TrackingStore {
   /** `keys` of many runs in few requests (see rest-histories.ts), by run id. */
   getMetricHistoriesBulk(runIds: readonly string[], keys: readonly string[]): Promise<Map<string, MetricPoint[]>> {
     return readHistories(this, runIds, keys);
+  }
+
+  /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
+  async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
   /** The histories of every metric of the run, fetched concurrently, ordered by timestamp then step. */

@@ -7,6 +7,7 @@
  * changes of a run take the run's lock (`<run>/meta.yaml.lock`, a folder MLflow ignores). Limits: experiment creation
  * is serialised per machine only (its lock cannot live inside the store), and MLflow itself writes without locks.
  */
+import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
@@ -211,6 +212,11 @@ export class MlrunsTracking implements TrackingStore {
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     return readMetric(this.runDir(id), key);
+  }
+
+  /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
+  async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {

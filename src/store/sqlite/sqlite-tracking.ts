@@ -3,6 +3,7 @@
  * unchanged: runs with source_type UNKNOWN, metrics with is_nan and +-DBL_MAX for +-Infinity, latest_metrics kept by
  * (step, timestamp, value), datasets once per (experiment, name, digest), soft deletes with deleted_time.
  */
+import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import { randomUUID } from 'node:crypto';
 import type { DatasetInput, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, exists, invalid, notFound, paramChanged, runDeleted } from '../../core/errors.js';
@@ -306,6 +307,11 @@ export class SqliteTracking implements TrackingStore {
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     this.runStage(id);
     return loadHistory(this.db, id, key);
+  }
+
+  /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
+  async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {

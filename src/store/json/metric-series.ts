@@ -1,0 +1,235 @@
+/**
+ * A run's histories as readers see them: the segment (metrics.seg, when present and intact) plus the JSON lines
+ * written after the byte it covers; without a usable segment, the JSON lines alone. Compaction folds the lines into a
+ * new segment, written to a temp file and renamed, so a compaction killed at any point leaves the old segment (or none)
+ * and metrics.jsonl untouched.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MetricPoint } from '../../core/entities.js';
+import {
+  computeLevels,
+  fromLevels,
+  pointBuckets,
+  sampleColumns,
+  sortByStep,
+  type SampledHistory,
+} from '../../core/history-sample.js';
+import { writeFileAtomicSync } from './atomic-file.js';
+import { readMetricLines, readMetricLog, visitMetricLines } from './metric-lines.js';
+import { encodeSegment, PROBE_BYTES, Segment, SEGMENT_FILE, SEGMENTS_SUPPORTED } from './metric-segment.js';
+
+export const SERIES_FILE = 'metrics.jsonl';
+
+/** The segment of the run in `dir` if it matches metrics.jsonl (covered range present and the same bytes). */
+export function openSegment(dir: string): Segment | undefined {
+  const segment = Segment.open(join(dir, SEGMENT_FILE));
+  if (segment === undefined) return undefined;
+  if (probe(join(dir, SERIES_FILE), segment.header.covered) === segment.header.probe) return segment;
+  segment.close();
+  return undefined;
+}
+
+/**
+ * The base64 of the first and last PROBE_BYTES bytes before `covered` (they recognise the same file: it only grows;
+ * doctor compares every point); '' when the file is shorter.
+ */
+function probe(file: string, covered: number): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const length = Math.min(PROBE_BYTES, covered);
+    const head = Buffer.alloc(length);
+    const tail = Buffer.alloc(length);
+    const ok =
+      readSync(fd, head, 0, length, 0) === length && readSync(fd, tail, 0, length, covered - length) === length;
+    return ok ? Buffer.concat([head, tail]).toString('base64') : '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Every point of the run in `dir` (of one key when given): per key in logging order, the segment's keys first, then
+ * the points logged after it.
+ */
+export function readHistory(dir: string, onlyKey?: string): MetricPoint[] {
+  const file = join(dir, SERIES_FILE);
+  const segment = openSegment(dir);
+  if (segment === undefined) return readMetricLog(file, onlyKey);
+  try {
+    const out: MetricPoint[] = [];
+    for (const entry of segment.header.series) {
+      if (onlyKey !== undefined && entry[0] !== onlyKey) continue;
+      const cols = segment.points(entry);
+      if (cols === undefined) return readMetricLog(file, onlyKey);
+      for (let i = 0; i < cols.step.length; i++)
+        out.push({ key: entry[0], value: cols.value[i]!, step: cols.step[i]!, timestamp: cols.timestamp[i]! });
+    }
+    for (const p of readMetricLines(file, segment.header.covered, onlyKey).points) out.push(p);
+    return out;
+  } finally {
+    segment.close();
+  }
+}
+
+/**
+ * One history of the run in `dir` reduced to at most `maxPoints` (history-sample.ts): from the segment's precomputed
+ * levels when no point of the key came after it, else from the points in memory.
+ */
+export function sampleStoredHistory(dir: string, key: string, maxPoints: number): SampledHistory {
+  const segment = openSegment(dir);
+  if (segment !== undefined) {
+    try {
+      const sampled = sampleSegment(segment, join(dir, SERIES_FILE), key, maxPoints);
+      if (sampled !== undefined) return sampled;
+    } finally {
+      segment.close();
+    }
+  }
+  return sampleColumns(toColumns(readHistory(dir, key)), maxPoints);
+}
+
+function sampleSegment(segment: Segment, file: string, key: string, maxPoints: number): SampledHistory | undefined {
+  const entry = segment.entry(key);
+  const tail = readMetricLines(file, segment.header.covered, key).points;
+  if (entry === undefined || tail.length > 0) return undefined;
+  const total = entry[1];
+  const points = (): ReturnType<typeof pointBuckets> => {
+    const cols = segment.points(entry);
+    if (cols === undefined) throw new DamagedBlock();
+    return pointBuckets(sortByStep(cols));
+  };
+  try {
+    if (total <= maxPoints) return { total, exact: true, points: sampleColumns(points(), maxPoints).points };
+    const levels = entry[4].map((_, i) => segment.level(entry, i));
+    if (levels.some((l) => l === undefined)) return undefined;
+    return fromLevels(total, levels as NonNullable<(typeof levels)[number]>[], maxPoints, points);
+  } catch (error) {
+    if (error instanceof DamagedBlock) return undefined;
+    throw error;
+  }
+}
+
+class DamagedBlock extends Error {}
+
+function toColumns(points: readonly MetricPoint[]): {
+  step: Float64Array;
+  value: Float64Array;
+  timestamp: Float64Array;
+} {
+  return {
+    step: Float64Array.from(points, (p) => p.step),
+    value: Float64Array.from(points, (p) => p.value),
+    timestamp: Float64Array.from(points, (p) => p.timestamp),
+  };
+}
+
+/** What a compaction did: the points the segment holds and the bytes of metrics.jsonl it covers. */
+export interface Compaction {
+  points: number;
+  covered: number;
+  /** false when the segment already covered every complete line */
+  written: boolean;
+}
+
+/**
+ * Writes the segment of the run in `dir`: the current segment's points (when intact) plus the lines after it, with
+ * their levels. Atomic (temp file + rename); metrics.jsonl is only read.
+ */
+export function compactSeries(dir: string): Compaction {
+  const file = join(dir, SERIES_FILE);
+  const builder = new ColumnsBuilder();
+  const segment = SEGMENTS_SUPPORTED ? openSegment(dir) : undefined;
+  let from = 0;
+  if (segment !== undefined) {
+    try {
+      from = builder.addSegment(segment) ? segment.header.covered : 0;
+    } finally {
+      segment.close();
+    }
+  }
+  if (from === 0) builder.clear();
+  const covered = visitMetricLines(file, from, undefined, (p) => builder.add(p));
+  if (!SEGMENTS_SUPPORTED || (segment !== undefined && covered === from) || builder.size === 0)
+    return { points: builder.size, covered, written: false };
+  const series = builder
+    .series()
+    .map(({ key, points }) => ({ key, points, levels: computeLevels(sortByStep(points)) }));
+  writeFileAtomicSync(join(dir, SEGMENT_FILE), encodeSegment(covered, probe(file, covered), series), false);
+  return { points: builder.size, covered, written: true };
+}
+
+/** Bytes of metrics.jsonl not yet in the segment (all of it without one). */
+export function uncoveredBytes(dir: string): number {
+  let size: number;
+  try {
+    size = statSync(join(dir, SERIES_FILE)).size;
+  } catch {
+    return 0;
+  }
+  const segment = openSegment(dir);
+  segment?.close();
+  return size - (segment?.header.covered ?? 0);
+}
+
+/** Growable float64 columns per key, in first-seen key order. */
+class ColumnsBuilder {
+  private keys = new Map<string, { n: number; step: Float64Array; value: Float64Array; timestamp: Float64Array }>();
+  size = 0;
+
+  clear(): void {
+    this.keys.clear();
+    this.size = 0;
+  }
+
+  /** Adds a segment's points; false when a block is damaged (then nothing of it is kept). */
+  addSegment(segment: Segment): boolean {
+    for (const entry of segment.header.series) {
+      const cols = segment.points(entry);
+      if (cols === undefined) return false;
+      const n = cols.step.length;
+      this.keys.set(entry[0], { n, step: cols.step, value: cols.value, timestamp: cols.timestamp });
+      this.size += n;
+    }
+    return true;
+  }
+
+  add(p: MetricPoint): void {
+    let c = this.keys.get(p.key);
+    if (c === undefined) {
+      c = { n: 0, step: new Float64Array(64), value: new Float64Array(64), timestamp: new Float64Array(64) };
+      this.keys.set(p.key, c);
+    }
+    if (c.n === c.step.length) {
+      const grow = (a: Float64Array): Float64Array => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      c.step = grow(c.step);
+      c.value = grow(c.value);
+      c.timestamp = grow(c.timestamp);
+    }
+    c.step[c.n] = p.step;
+    c.value[c.n] = p.value;
+    c.timestamp[c.n] = p.timestamp;
+    c.n += 1;
+    this.size += 1;
+  }
+
+  series(): { key: string; points: { step: Float64Array; value: Float64Array; timestamp: Float64Array } }[] {
+    return [...this.keys].map(([key, c]) => ({
+      key,
+      points: {
+        step: c.step.subarray(0, c.n),
+        value: c.value.subarray(0, c.n),
+        timestamp: c.timestamp.subarray(0, c.n),
+      },
+    }));
+  }
+}
