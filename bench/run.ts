@@ -1,7 +1,8 @@
 /**
  * Runs every benchmark script one after another (each in its own process, so one's memory does not skew the next) and
  * prints their markdown tables.
- * Usage: npm run bench [-- tracking|registry|report|magics|cli|projects|reliability|backends|sqlite|mlflow-server|histories]
+ * Usage: npm run bench [-- <name>], the name one of tracking, registry, report, magics, cli, projects, reliability,
+ * backends, sqlite, mlflow-server, histories
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * Downsampling of metric histories, shared by every backend, the kernel and the report. A history sorted by step
- * (stable, so repeated steps keep their logging order) is cut into consecutive buckets; each bucket keeps its last point
- * (step, value, timestamp), the min and max of its values (NaN ignored) and whether it held a NaN, so peaks and
+ * (stable, so repeated steps keep their logging order) is cut into consecutive buckets; each bucket keeps its last
+ * point (step, value, timestamp), the min and max of its values (NaN ignored) and whether it held a NaN, so peaks and
  * divergences survive however far a series is reduced. Two levels are precomputed where stores can keep them
  * (LEVEL_SIZES); any other size is merged down from the coarsest level that still has enough buckets, so a store's
  * precomputed levels and this in-memory path return identical results.

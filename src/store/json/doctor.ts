@@ -156,7 +156,9 @@ function segmentProblem(dir: string): string | undefined {
   }
 }
 
-/** Whether the segment holds exactly `points` (the lines it covers), key by key in order; values compared bit for bit. */
+/**
+ * Whether the segment holds exactly `points` (the lines it covers), key by key in order; values compared bit for bit.
+ */
 function sameSeries(segment: Segment, points: MetricPoint[]): boolean {
   const next = new Map<string, number>();
   const columns = new Map<string, ReturnType<Segment['points']>>();

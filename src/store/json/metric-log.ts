@@ -8,6 +8,7 @@ import { fsyncAsync } from './atomic-file.js';
 import type { MetricSummary } from '../../core/entities.js';
 import { ioError } from '../../core/errors.js';
 import { numberToJson } from '../../core/number-codec.js';
+import { foldPoint } from '../../core/metric-summary.js';
 
 /** Flush to the file once this many characters are buffered, so memory stays bounded however long a loop logs. */
 const BUFFER_LIMIT = 1 << 20;
@@ -53,7 +54,7 @@ export class MetricLog {
       state.summary = { value, step, timestamp, min: value, max: value, count: 1 };
       this.summaries[key] = state.summary;
     } else {
-      fold(s, value, step, timestamp);
+      foldPoint(s, value, step, timestamp);
     }
     state.changed = true;
     if (this.buffer.length >= BUFFER_LIMIT) this.writeOut();
@@ -139,19 +140,4 @@ function cutTornTail(fd: number, size: number): void {
   const text = Buffer.alloc(size);
   readSync(fd, text, 0, size, 0);
   ftruncateSync(fd, completeLength(text));
-}
-
-/** Folds one point into a summary. "Latest" is the point with the largest (step, timestamp, value), as in MLflow. */
-function fold(s: MetricSummary, value: number, step: number, timestamp: number): void {
-  s.count += 1;
-  if (value < s.min || Number.isNaN(s.min)) s.min = value;
-  if (value > s.max || Number.isNaN(s.max)) s.max = value;
-  if (
-    step > s.step ||
-    (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
-  ) {
-    s.value = value;
-    s.step = step;
-    s.timestamp = timestamp;
-  }
 }

@@ -9,6 +9,7 @@
  */
 import type { Experiment, MetricPoint, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { corrupt } from '../../core/errors.js';
+import { foldPoint } from '../../core/metric-summary.js';
 
 export const META = 'meta.yaml';
 export const TRASH = '.trash';
@@ -230,17 +231,7 @@ export function summarizeMetricText(key: string, text: string, file: string): Me
 }
 
 function fold(s: MetricSummary, value: number, step: number, timestamp: number): MetricSummary {
-  s.count += 1;
-  if (value < s.min || Number.isNaN(s.min)) s.min = value;
-  if (value > s.max || Number.isNaN(s.max)) s.max = value;
-  if (
-    step > s.step ||
-    (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
-  ) {
-    s.value = value;
-    s.step = step;
-    s.timestamp = timestamp;
-  }
+  foldPoint(s, value, step, timestamp);
   return s;
 }
 
@@ -252,17 +243,7 @@ export function summarize(points: readonly MetricPoint[]): MetricSummary | undef
       s = { value, step, timestamp, min: value, max: value, count: 1 };
       continue;
     }
-    s.count += 1;
-    if (value < s.min || Number.isNaN(s.min)) s.min = value;
-    if (value > s.max || Number.isNaN(s.max)) s.max = value;
-    if (
-      step > s.step ||
-      (step === s.step && (timestamp > s.timestamp || (timestamp === s.timestamp && value > s.value)))
-    ) {
-      s.value = value;
-      s.step = step;
-      s.timestamp = timestamp;
-    }
+    foldPoint(s, value, step, timestamp);
   }
   return s;
 }
