@@ -56,6 +56,7 @@ export function buildProgram(ctx?: CliContext): { program: Command; ctx: CliCont
 /** Runs the CLI on `argv` (process.argv shape) and resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
   installSafeOutput();
+  stopQuietlyWhenReaderCloses();
   const { program, ctx } = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -67,6 +68,17 @@ export async function main(argv: string[]): Promise<number> {
       process.exitCode = exitStatus(error);
     });
   }
+}
+
+/**
+ * `tracklab runs list | head`: once the reader has closed the pipe nothing more can be shown, so stop as
+ * `git log | head` does, without a stack trace. Commands that write to the store have done so before they print.
+ */
+function stopQuietlyWhenReaderCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
 }
 
 /** Prints the error's one line (commander printed its own) and returns the exit status for it. */
