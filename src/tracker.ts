@@ -143,7 +143,7 @@ export class Tracker {
       tags: { ...sourceTags({ ...this.options }), ...tags, [TAGS.runName]: name },
     });
     const writer = await this.store.openRunWriter(record.id);
-    const { ActiveRun } = await import('./active-run.js');
+    const { ActiveRun } = await loadActiveRun();
     const run = new ActiveRun(
       this.backend,
       this.backend.artifacts.forRun(record),
@@ -182,7 +182,7 @@ export class Tracker {
     const experiment = await this.store.getExperiment(record.experimentId);
     const writer = await this.store.openRunWriter(id);
     const name = options.name ?? record.name;
-    const { ActiveRun } = await import('./active-run.js');
+    const { ActiveRun } = await loadActiveRun();
     const run = new ActiveRun(
       this.backend,
       this.backend.artifacts.forRun(record),
@@ -540,6 +540,14 @@ function warnOldOrder(): void {
   warnedOldOrder = true;
   process.emitWarning(msg.oldRegisterOrder(), 'DeprecationWarning');
 }
+
+/**
+ * ActiveRun loads with the first run started, so commands that only read (`runs list`) never load it. The promise is
+ * kept: an `import()` per run costs a module resolution every time (and a loader round trip under tsx).
+ */
+let activeRunModule: Promise<typeof import('./active-run.js')> | undefined;
+const loadActiveRun = (): Promise<typeof import('./active-run.js')> => (activeRunModule ??= import('./active-run.js'));
+
 /** One adoption per process: later runs of the same script are new runs. */
 let envRunAdopted = false;
 
