@@ -4,25 +4,16 @@
  * bench/backends.ts
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tracker } from '../src/index.js';
 import { openMlrunsBackend } from '../src/store/mlruns/mlruns-backend.js';
-import { fmt, median, scratch } from './stats.js';
+import { fmt, median, mlflowPython, scratch } from './stats.js';
 
 const rows: string[][] = [];
 const report = (what: string, value: string, target: string, baseline: string): void => {
   rows.push([what, value, target, baseline]);
 };
-const repo = join(import.meta.dirname, '..');
-const python = [
-  process.env['TRACKLAB_MLFLOW_SERVER_DIR'],
-  join(repo, '..', 'shared', 'mlflow-server'),
-  join(repo, '..', '..', 'shared', 'mlflow-server'),
-]
-  .filter((d): d is string => d !== undefined)
-  .map((d) => join(d, 'python.sh'))
-  .find((p) => existsSync(p));
+const python = mlflowPython();
 
 /** 1,000 runs in one experiment: 3 params, 2 tags, acc and loss at 10 steps each. */
 async function makeMlruns(dir: string, runs: number): Promise<void> {

@@ -4,22 +4,13 @@
  * Sizes: HISTORY_POINTS (default 100,000), LONG_POINTS (default 2,000,000), COMPACT_POINTS (default 1,000,000).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tracker } from '../src/index.js';
 import { openBackend } from '../src/store/resolve-store.js';
 import { JsonStore } from '../src/store/json/json-store.js';
-import { fmt, median, scratch } from './stats.js';
+import { fmt, median, mlflowPython, scratch } from './stats.js';
 
-const repo = join(import.meta.dirname, '..');
-const python = [
-  process.env['TRACKLAB_MLFLOW_SERVER_DIR'],
-  join(repo, '..', 'shared', 'mlflow-server'),
-  join(repo, '..', '..', 'shared', 'mlflow-server'),
-]
-  .filter((d): d is string => d !== undefined)
-  .map((d) => join(d, 'python.sh'))
-  .find((p) => existsSync(p));
+const python = mlflowPython();
 const size = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
 /** Logs `n` points of 'loss' into a new run of the store at `location`; returns the run id. */

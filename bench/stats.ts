@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmark scripts. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,3 +23,19 @@ export function scratch(prefix: string): { dir: string; done: () => void } {
 
 export const fmt = (n: number, digits = 1): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * Python with MLflow importable (../shared/mlflow-server/python.sh beside the checkout or a worktree, or
+ * $TRACKLAB_MLFLOW_SERVER_DIR), or undefined: suites then measure tracklab alone and say so.
+ */
+export function mlflowPython(): string | undefined {
+  const repo = join(import.meta.dirname, '..');
+  return [
+    process.env['TRACKLAB_MLFLOW_SERVER_DIR'],
+    join(repo, '..', 'shared', 'mlflow-server'),
+    join(repo, '..', '..', 'shared', 'mlflow-server'),
+  ]
+    .filter((d): d is string => d !== undefined)
+    .map((d) => join(d, 'python.sh'))
+    .find((p) => existsSync(p));
+}
