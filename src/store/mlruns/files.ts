@@ -16,7 +16,7 @@ import {
 import { dirname, join } from 'node:path';
 import { corrupt, ioError } from '../../core/errors.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
-import { parseFlatMeta } from './meta-yaml.js';
+import { parseFlatMeta, stringifyFlatMeta } from './meta-yaml.js';
 import { yamlLib } from './yaml-lib.js';
 
 const isMissing = (error: unknown): boolean => {
@@ -55,13 +55,14 @@ export function readYaml(file: string): Record<string, unknown> | undefined {
   return value as Record<string, unknown>;
 }
 
-/** Writes a YAML mapping as MLflow does (sorted keys, block style), replacing the file atomically. */
+/**
+ * Writes a YAML mapping as MLflow does (sorted keys, block style), replacing the file atomically. Flat files of plain
+ * scalars are written without the library, in the very text it would write (meta-yaml.ts).
+ */
 export function writeYaml(file: string, data: Record<string, unknown>, durable = false): void {
-  writeFileAtomicSync(
-    file,
-    yamlLib().stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' }),
-    durable,
-  );
+  const text =
+    stringifyFlatMeta(data) ?? yamlLib().stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' });
+  writeFileAtomicSync(file, text, durable);
 }
 
 /** Replaces a one-value file (a tag, an alias) atomically; creates its folder (keys may contain "/"). */
