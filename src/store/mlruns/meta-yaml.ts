@@ -58,7 +58,7 @@ export function parseFlatMeta(text: string): Record<string, unknown> | undefined
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Strings the library writes plain for certain: no indicator first, nothing it reads as another type. */
-const PLAIN_TEXT = /^[A-Za-z_/][A-Za-z0-9_./:=+@~,() -]*$/;
+const PLAIN_TEXT = /^[A-Za-z0-9_/][A-Za-z0-9_./:=+@~,() -]*$/;
 /** Strings the core schema reads as another type, which the library then writes in double quotes. */
 const CORE_NOT_STRING = /^(?:-?[0-9]+|~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
 
