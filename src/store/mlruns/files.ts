@@ -65,20 +65,35 @@ export function writeYaml(file: string, data: Record<string, unknown>, durable =
   writeFileAtomicSync(file, text, durable);
 }
 
+/**
+ * Runs `write` for `file`, creating the file's folder first only when the write finds it missing: the folder nearly
+ * always exists, and an import writes thousands of values.
+ */
+function inFolder<T>(file: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  ensureDir(dirname(file));
+  return write();
+}
+
 /** Replaces a one-value file (a tag, an alias) atomically; creates its folder (keys may contain "/"). */
 export function writeValue(file: string, value: string): void {
-  ensureDir(dirname(file));
-  writeFileAtomicSync(file, value, false);
+  inFolder(file, () => writeFileAtomicSync(file, value, false));
 }
 
 /** Writes a one-value file of a run no reader sees yet (its meta.yaml comes last), without temp file + rename. */
 export function writeNewValue(file: string, value: string): void {
-  ensureDir(dirname(file));
-  try {
-    writeFileSync(file, value, 'utf8');
-  } catch (error) {
-    throw ioError('write', file, error);
-  }
+  inFolder(file, () => {
+    try {
+      writeFileSync(file, value, 'utf8');
+    } catch (error) {
+      throw ioError('write', file, error);
+    }
+  });
 }
 
 /**
@@ -86,7 +101,10 @@ export function writeNewValue(file: string, value: string): void {
  * returns undefined; when it exists, returns what it holds. Params use this: the first value wins, across processes.
  */
 export function createValueOnce(file: string, value: string): string | undefined {
-  ensureDir(dirname(file));
+  return inFolder(file, () => createOnce(file, value));
+}
+
+function createOnce(file: string, value: string): string | undefined {
   const temp = tempPathFor(file);
   try {
     const fd = openSync(temp, 'wx', 0o644);
