@@ -67,7 +67,7 @@ function flatScalar(value: unknown): string | undefined {
   if (typeof value === 'number')
     return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
   if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
-  if (typeof value === 'object') return Object.keys(value as object).length === 0 ? '{}' : undefined;
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? '{}' : undefined;
   if (typeof value !== 'string') return undefined;
   if (value === '' || CORE_NOT_STRING.test(value)) return `"${value}"`;
   if (!PLAIN_TEXT.test(value) || NOT_A_STRING.test(value) || value.endsWith(' ') || value.endsWith(':'))

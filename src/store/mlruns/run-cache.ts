@@ -157,9 +157,9 @@ export function pruneStaleCaches(folder: string, now = Date.now()): number {
 /** The store path on a cache file's first line; undefined for a file of another format. */
 function storeOf(file: string): string | undefined {
   const head = Buffer.alloc(8192);
-  let n = 0;
   try {
     const fd = openSync(file, 'r');
+    let n: number;
     try {
       n = readSync(fd, head, 0, head.length, 0);
     } finally {
