@@ -139,10 +139,15 @@ export async function reportTransfer(url: string, name: string, keys: string[], 
 
 /**
  * Milliseconds the trivial client takes to make `runs` ended runs with 5 params and 5 metrics, in the requests
- * tracklab sends (`split`: create, params, metrics, update) or in MLflow's Python client's three (create, one
- * log-batch, update): the server's cost of each plan, with no client work.
+ * tracklab sends (`split`: create with `tags`, params, metrics, update) or in MLflow's Python client's three (create,
+ * one log-batch, update): the server's cost of each plan, with no client work.
  */
-export async function runsFloor(url: string, runs: number, split: boolean): Promise<number> {
+export async function runsFloor(
+  url: string,
+  runs: number,
+  split: boolean,
+  tags: Record<string, string> = {},
+): Promise<number> {
   const raw = new RawClient(url);
   try {
     const exp = await raw.post<{ experiment_id: string }>('experiments/create', { name: `raw-runs-${Date.now()}` });
@@ -152,6 +157,7 @@ export async function runsFloor(url: string, runs: number, split: boolean): Prom
       const created = await raw.post<{ run: { info: { run_id: string } } }>('runs/create', {
         experiment_id: exp.experiment_id,
         start_time: Date.now(),
+        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
       });
       const runId = created.run.info.run_id;
       const now = Date.now();

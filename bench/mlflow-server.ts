@@ -75,6 +75,9 @@ c.set_terminated(r.info.run_id)`,
 async function runs100(tracker: Tracker, url: string): Promise<void> {
   const ts: number[] = [];
   const ps: number[] = [];
+  const floorTracklab: number[] = [];
+  const floorPython: number[] = [];
+  let tags: Record<string, string> = {};
   for (let rep = 0; rep < REPS; rep += 1) {
     ts.push(
       await timeIt(async () => {
@@ -83,6 +86,7 @@ async function runs100(tracker: Tracker, url: string): Promise<void> {
           await run.logParams({ a: 1, b: 2, c: 3, d: 4, e: 5 });
           run.logMetrics({ m1: 1, m2: 2, m3: 3, m4: 4, m5: 5 });
           await run.end();
+          if (r === 0) tags = (await tracker.getRun(run.id)).tags;
         }
       }),
     );
@@ -96,21 +100,22 @@ async function runs100(tracker: Tracker, url: string): Promise<void> {
     c.set_terminated(r.info.run_id)`,
       ),
     );
+    // the same two plans from the trivial client, in the same rep (the load moves between reps)
+    floorTracklab.push(await runsFloor(url, 100, true, tags));
+    floorPython.push(await runsFloor(url, 100, false));
   }
-  const split = median([await runsFloor(url, 100, true), await runsFloor(url, 100, true)]);
-  const joined = median([await runsFloor(url, 100, false), await runsFloor(url, 100, false)]);
-  const t = median(ts);
-  const p = median(ps);
-  rows.push([
-    'the server alone: 100 such runs from a trivial client',
-    `tracklab's 4 requests per run (params acknowledged by logParams): ${fmt(split / 1000, 2)} s`,
-    `Python's 3 (params and metrics in one log_batch): ${fmt(joined / 1000, 2)} s; ` +
-      `**ratio ${fmt(split / joined, 2)}x** (the floor of tracklab / Python)`,
-  ]);
+  const [t, p, ft, fp] = [median(ts), median(ps), median(floorTracklab), median(floorPython)];
   rows.push([
     '100 runs x (5 params, 5 metrics), ended',
     `**${fmt(t / 1000, 2)} s**`,
     `Python MlflowClient (create_run, log_batch, set_terminated): ${fmt(p / 1000, 2)} s; **ratio ${fmt(t / p, 2)}x** (target <= 1)`,
+  ]);
+  rows.push([
+    'the server alone: 100 such runs from a trivial client',
+    `tracklab's requests (create with its ${Object.keys(tags).length} source tags, params acknowledged by ` +
+      `logParams, metrics, update): ${fmt(ft / 1000, 2)} s; tracklab is ${fmt(t / ft, 2)}x this`,
+    `Python's (create without tags, one log_batch, update): ${fmt(fp / 1000, 2)} s; ` +
+      `**ratio ${fmt(ft / fp, 2)}x** (the server's part of tracklab / Python)`,
   ]);
 }
 
