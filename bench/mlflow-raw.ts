@@ -35,7 +35,7 @@ export class RawClient {
   async post<T>(path: string, body: Json): Promise<T> {
     return JSON.parse(
       (await this.send('POST', `/api/2.0/mlflow/${path}`, Buffer.from(JSON.stringify(body)))).toString(),
-    );
+    ) as T;
   }
 
   close(): void {

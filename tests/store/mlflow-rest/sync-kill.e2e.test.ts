@@ -93,7 +93,10 @@ describe('tracklab sync killed with SIGKILL while it uploads artifacts', { skip:
       if (await syncUntil(() => progress() >= threshold)) killedAt.push(progress());
     }
     t.diagnostic(`killed at ${killedAt.join(', ')} of ${total} operations`);
-    assert.ok(killedAt.length >= 2 && (killedAt[0] ?? total) < total, `killed half-way: ${killedAt} of ${total}`);
+    assert.ok(
+      killedAt.length >= 2 && (killedAt[0] ?? total) < total,
+      `killed half-way: ${killedAt.join(', ')} of ${total}`,
+    );
     const last = spawnSync(process.execPath, [distCli, '--store', server.url, 'sync'], { encoding: 'utf8' });
     assert.equal(last.status, 0, last.stderr);
     assert.match(last.stdout, new RegExp(`runs complete, 0 still open\\n  ${bornId} -> `));
