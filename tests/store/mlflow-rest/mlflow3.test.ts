@@ -57,6 +57,7 @@ describe('an MLflow 3.x server', () => {
       [
         [1, 'models:/m-7c1e2f', RUN],
         [2, 'models:/m-9a8b7c', RUN],
+        [3, 'models:/m-0ld5e4', RUN],
       ],
     );
     asked.length = 0;
@@ -77,6 +78,16 @@ describe('an MLflow 3.x server', () => {
         /^tracklab: models:\/m-9a8b7c is an MLflow logged model without tracklab-model\.json/,
       );
       assert.match(error.message, /load it with MLflow's client/);
+      return true;
+    });
+  });
+
+  it('says in one line that a server without logged models cannot load one', async () => {
+    await assert.rejects(tracker.loadModel('models:/clf/3'), (error: unknown) => {
+      assert.ok(error instanceof TracklabError);
+      assert.equal(error.code, 'RESOURCE_DOES_NOT_EXIST');
+      assert.match(error.message, /models:\/m-0ld5e4 is an MLflow 3 logged model, and MLflow server \S+ has no logged/);
+      assert.equal(error.message.split('\n').length, 1);
       return true;
     });
   });
