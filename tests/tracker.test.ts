@@ -56,6 +56,10 @@ describe('Tracker API', () => {
       { step: 1, value: 0.31, timestamp: (await tracker.getMetricHistory(run.id, 'loss'))[0]?.timestamp },
       { step: 2, value: 0.3, timestamp: (await tracker.getMetricHistory(run.id, 'loss'))[1]?.timestamp },
     ]);
+    const cols = await tracker.getMetricColumns(run.id, 'loss');
+    assert.deepEqual([...cols.steps], [1, 2]);
+    assert.deepEqual([...cols.values], [0.31, 0.3]);
+    assert.ok(cols.timestamps instanceof Float64Array && cols.timestamps.length === 2);
     assert.equal((await tracker.readArtifact(run.id, 'notes.md')).toString(), '# notes');
     await tracker.close();
   });
@@ -360,5 +364,6 @@ describe('corrupt store files', () => {
     assert.equal((await tracker.getMetricHistory(run.id, 'm')).length, 2);
     writeFileSync(file, `{"key":"m","value":"oops","step":0,"timestamp":1}\n${good}`);
     await assert.rejects(tracker.getMetricHistory(run.id, 'm'), /metrics\.jsonl has an unreadable metric at line 1/);
+    await assert.rejects(tracker.getMetricColumns(run.id, 'm'), /metrics\.jsonl has an unreadable metric at line 1/);
   });
 });
