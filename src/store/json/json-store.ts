@@ -8,7 +8,7 @@
  * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived
  *                                     (metric-series.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
- * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
+ * <root>/.cache/runs.json, runs.delta folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
 import {
   closeSync,
@@ -318,11 +318,12 @@ export class JsonStore implements TrackingStoreCore {
   async listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]> {
     const wanted = new Set(experimentIds);
     const out: RunRecord[] = [];
-    for (const id of readdirSync(join(this.root, 'runs'))) {
+    const ids = readdirSync(join(this.root, 'runs'));
+    for (const id of ids) {
       const record = this.readRunCached(id);
       if (record && wanted.has(record.experimentId) && inView(record.lifecycleStage, view)) out.push(record);
     }
-    this.runCache.saveIfWorthIt();
+    this.runCache.save(ids);
     return out;
   }
 
