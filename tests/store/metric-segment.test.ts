@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sampleHistory } from '../../src/core/history-sample.js';
+import { mergeBuckets, mergePoints, pointBuckets, sampleHistory, sortByStep } from '../../src/core/history-sample.js';
 import type { MetricPoint } from '../../src/core/entities.js';
 import { checkStore } from '../../src/store/json/doctor.js';
 import { JsonStore } from '../../src/store/json/json-store.js';
@@ -110,6 +110,20 @@ test('sampled reads from the segment levels equal the in-memory path for any max
     );
   }
   await store.close();
+});
+
+test('a level made from the values equals merging one-point buckets (NaN, infinities, -0, any width)', (t) => {
+  const random = seededRandom(t);
+  for (let round = 0; round < 20; round++) {
+    const logged = randomSeries(random, 1 + Math.floor(random() * 5000), ['loss']);
+    const sorted = sortByStep({
+      step: logged.map((p) => p.step),
+      value: logged.map((p) => p.value),
+      timestamp: logged.map((p) => p.timestamp),
+    });
+    for (const max of [1, 7, 1000, 1 + Math.floor(random() * 6000)])
+      assert.deepEqual(mergePoints(sorted, max), mergeBuckets(pointBuckets(sorted), max), `${logged.length} to ${max}`);
+  }
 });
 
 test('downsampling keeps the peak, the trough and every NaN bucket', (t) => {
