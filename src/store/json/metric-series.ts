@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricColumns, MetricPoint } from '../../core/entities.js';
 import {
+  chooseLevel,
   computeLevels,
   fromLevels,
   pointBuckets,
@@ -132,9 +133,14 @@ function sampleSegment(segment: Segment, file: string, key: string, maxPoints: n
   };
   try {
     if (total <= maxPoints) return { total, exact: true, points: sampleColumns(points(), maxPoints).points };
-    const levels = entry[4].map((_, i) => segment.level(entry, i));
-    if (levels.some((l) => l === undefined)) return undefined;
-    return fromLevels(total, levels as NonNullable<(typeof levels)[number]>[], maxPoints, points);
+    // only the level the read starts from is read (and checked)
+    const chosen = chooseLevel(
+      entry[4].map((l) => l[0]),
+      maxPoints,
+    );
+    const level = chosen === -1 ? undefined : segment.level(entry, chosen);
+    if (chosen !== -1 && level === undefined) return undefined;
+    return fromLevels(total, level === undefined ? [] : [level], maxPoints, points);
   } catch (error) {
     if (error instanceof DamagedBlock) return undefined;
     throw error;
