@@ -351,6 +351,27 @@ describe('corrupt store files', () => {
     assert.equal((await tracker.searchRuns()).runs.length, 0);
   });
 
+  it('reads columns from a store that keeps no columns (an mlruns folder) with the same points', async () => {
+    const tracker = await Tracker.open({ store: `mlruns:${tempDir()}` });
+    const run = await tracker.startRun();
+    for (const [step, value] of [
+      [3, 0.5],
+      [1, Number.NaN],
+      [2, -0],
+      [2, Infinity],
+    ] as const)
+      run.logMetric('m', value, { step });
+    await run.end();
+    const points = await tracker.getMetricHistory(run.id, 'm');
+    const cols = await tracker.getMetricColumns(run.id, 'm');
+    assert.equal(points.length, 4);
+    assert.deepEqual(
+      Array.from(cols.steps, (step, i) => ({ step, value: cols.values[i], timestamp: cols.timestamps[i] })),
+      points,
+    );
+    await tracker.close();
+  });
+
   it('skips a torn last metric line but reports damage in the middle', async () => {
     const dir = tempDir();
     const tracker = await Tracker.open({ store: dir });
