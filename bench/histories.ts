@@ -178,15 +178,18 @@ async function compaction(): Promise<void> {
     if (baseline) theirs.push(logPoints(baseline, n));
   }
   const l = median(ours.map((r) => r['logMs']!));
-  const c = median(ours.map((r) => r['endMs']!));
+  const c = median(ours.map((r) => r['compactMs']!));
+  const d = median(ours.map((r) => r['directMs']!));
   console.log(`\n### Compaction of ${n.toLocaleString('en-US')} points, and logging (medians of 3 processes)\n`);
-  console.log('| step | ms | ratio |\n|---|---:|---:|');
-  console.log(`| logging the points (appendMetric + flush: the JSON lines written) | ${fmt(l)} | 1.00 |`);
-  console.log(`| run end: compacting them (read lines, write segment + levels) | ${fmt(c)} | **${fmt(c / l, 2)}x** |`);
+  console.log('| step | ms | compaction / this |\n|---|---:|---:|');
+  console.log(`| the same bytes (metrics.jsonl) built and written directly | ${fmt(d)} | **${fmt(c / d, 2)}x** |`);
+  console.log(`| logging the points (appendMetric + flush) | ${fmt(l)} | ${fmt(c / l, 2)}x |`);
+  console.log(`| compacting them (read lines, write segment + levels) | ${fmt(c)} | 1.00x |`);
   if (baseline) {
     const b = median(theirs.map((r) => r['logMs']!));
-    console.log(`| logging the same points with ${baseline} | ${fmt(b)} | this checkout: **${fmt(l / b, 2)}x** |`);
-    console.log(`| run end with ${baseline} | ${fmt(median(theirs.map((r) => r['endMs']!)))} | - |`);
+    console.log(`\nLogging with this checkout / with ${baseline}, same points, same run: **${fmt(l / b, 2)}x** `);
+    const bc = median(theirs.map((r) => r['compactMs']!));
+    console.log(`(${fmt(l)} / ${fmt(b)} ms); compaction there: ${fmt(bc)} ms.`);
   }
 }
 
