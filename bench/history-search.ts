@@ -1,11 +1,13 @@
 /**
  * Cold search over many runs of the JSON store (fresh process, import included): with no cache file, with the cache,
  * and right after one new run (the cache grows by one line; its base is not rewritten). The store of SEARCH_RUNS runs
- * (default 10,000) is built once and kept in bench/out; each measurement works on a copy.
+ * (default 10,000) is built once and kept in bench/out; each measurement works on a copy. With BASELINE_CHECKOUT (a
+ * built checkout, e.g. main), the same searches through its package on another copy, in the same run.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Tracker } from '../src/index.js';
 import { fmt, median, scratch } from './stats.js';
 
@@ -41,9 +43,9 @@ interface Timed {
   wallMs: number;
 }
 
-function search(store: string): Timed {
+function search(store: string, dist?: string): Timed {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [WORKER, store], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [WORKER, store, ...(dist ? [dist] : [])], { encoding: 'utf8' });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`search failed: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Timed, 'wallMs'>), wallMs };
@@ -75,6 +77,19 @@ export async function searchCold(): Promise<void> {
     oneNew.push(search(store));
   }
   const rewritten = statSync(join(cache, 'runs.json')).ino !== base;
+  // the same searches with another checkout's build (its own cache format), on a copy: a baseline from this run
+  const other = process.env['BASELINE_CHECKOUT'];
+  const theirs = { none: [] as Timed[], warm: [] as Timed[] };
+  if (other) {
+    const dist = pathToFileURL(join(other, 'dist', 'index.js')).href;
+    const copy = join(dir, 'baseline');
+    cpSync(kept, copy, { recursive: true });
+    for (let i = 0; i < 5; i++) {
+      rmSync(join(copy, '.cache'), { recursive: true, force: true });
+      theirs.none.push(search(copy, dist));
+    }
+    for (let i = 0; i < 5; i++) theirs.warm.push(search(copy, dist));
+  }
   const empty: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -89,6 +104,10 @@ export async function searchCold(): Promise<void> {
   console.log(row('no cache file (the search writes it)', none, '< 400 ms'));
   console.log(row('with the cache file', warm, '< 250 ms'));
   console.log(row('one new run since the cache (appended to it)', oneNew, '-'));
+  if (other) {
+    console.log(row(`baseline ${other}: no cache file`, theirs.none, '-'));
+    console.log(row(`baseline ${other}: with its cache file`, theirs.warm, '-'));
+  }
   const baseNote = `the cache's base rewritten by the new runs: ${rewritten ? 'yes (unexpected)' : 'no'}`;
   console.log(`\nEmpty \`node -e 0\` process: ${fmt(median(empty), 0)} ms; ${baseNote}.`);
 }

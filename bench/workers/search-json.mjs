@@ -1,7 +1,7 @@
-// One cold search of a tracklab JSON store through the built package: prints { count, inProcessMs }, the time from
-// before the import to the result (import + open + search).
+// One cold search of a tracklab JSON store through the built package (this checkout's, or the dist/index.js given):
+// prints { count, inProcessMs }, the time from before the import to the result (import + open + search).
 const t0 = performance.now();
-const { Tracker } = await import('../../dist/index.js');
+const { Tracker } = await import(process.argv[3] ?? '../../dist/index.js');
 const tracker = await Tracker.open({ store: process.argv[2] });
 const { runs } = await tracker.searchRuns({
   experiments: ['search'],
