@@ -1,5 +1,5 @@
 // A process that writes runs, or searches them from a fresh Tracker each time, for the run cache tests. Usage:
-//   node cache-churn.mjs <store> write <runs> <rounds>   each round logs n = round into every run of its own and flushes
+//   node cache-churn.mjs <store> write <runs> <rounds>   each round logs n = round into each of its runs, flushed
 //   node cache-churn.mjs <store> read <searches>         prints one JSON line per search: { runId: latest n }
 import { Tracker } from '../../dist/index.js';
 
