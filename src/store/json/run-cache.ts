@@ -5,8 +5,8 @@
  *
  * - `runs.json`, the base: a header line `{version, crc32, gen}` and a body line with the folded runs. A body that
  *   still has its checksum is read without checking each record again (the costliest part of a cold listing); any
- *   other body, damaged or edited, is dropped. It is written (temp file + rename) after a listing that read many logs, and
- *   rewritten when the delta has grown to a quarter of it, never for a few new runs.
+ *   other body, damaged or edited, is dropped. It is written (temp file + rename) after a listing that read many
+ *   logs, and rewritten when the delta has grown to a quarter of it, never for a few new runs.
  * - `runs.delta`, appended by any process after a listing that had to read logs: one line per run,
  *   `<gen> <crc32> <[id, entry]>`. Lines of another base (`gen`), torn or damaged lines are skipped; later lines win.
  *
