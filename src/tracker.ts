@@ -1,5 +1,5 @@
 /** The public entry point: open a store, start runs, read and search them. */
-import type { ArtifactEntry, Experiment, Run, ViewType } from './core/entities.js';
+import type { ArtifactEntry, Experiment, MetricColumns, Run, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun } from './core/run-view.js';
@@ -255,8 +255,32 @@ export class Tracker {
         throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
       return this.store.getSampledHistory(id, k, options.maxPoints);
     }
+    if (this.store.getMetricColumns) {
+      // one object per point, made from the columns (not a store object and then a copy)
+      const { steps, values, timestamps } = await this.store.getMetricColumns(id, k);
+      const out = new Array<HistoryPoint>(steps.length);
+      for (let i = 0; i < out.length; i++) out[i] = { step: steps[i]!, value: values[i]!, timestamp: timestamps[i]! };
+      return out;
+    }
     const points = await this.store.getMetricHistory(id, k);
     return points.map(({ step, value, timestamp }) => ({ step, value, timestamp }));
+  }
+
+  /**
+   * Every point of a metric, in logging order, as three columns: what to read when a history is long and the caller
+   * computes on it or draws it, since no object is made per point.
+   * @example const { steps, values } = await tracker.getMetricColumns(run.id, 'loss'); // Float64Array each
+   */
+  async getMetricColumns(runId: string, key: string): Promise<MetricColumns> {
+    const id = validateRunId(runId);
+    const k = validateKey('metric', key);
+    if (this.store.getMetricColumns) return this.store.getMetricColumns(id, k);
+    const points = await this.store.getMetricHistory(id, k);
+    return {
+      steps: Float64Array.from(points, (p) => p.step),
+      values: Float64Array.from(points, (p) => p.value),
+      timestamps: Float64Array.from(points, (p) => p.timestamp),
+    };
   }
 
   /** Every metric history of a run in one read: { key: [{ step, value, timestamp }] }. */

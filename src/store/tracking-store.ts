@@ -1,5 +1,13 @@
 import type { SampledHistory } from '../core/history-sample.js';
-import type { DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../core/entities.js';
+import type {
+  DatasetInput,
+  Experiment,
+  MetricColumns,
+  MetricPoint,
+  RunRecord,
+  RunStatus,
+  ViewType,
+} from '../core/entities.js';
 
 /**
  * The one interface every tracking backend implements (tracklab's JSON folder, an MLflow `mlruns` folder, an MLflow
@@ -45,6 +53,11 @@ export interface TrackingStoreCore {
    */
   openRunWriter(id: string): Promise<RunWriter>;
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
+  /**
+   * Optional: one history in columns, the same points as `getMetricHistory` without an object per point. Stores that
+   * keep columns (tracklab's JSON store) implement it; readers convert `getMetricHistory` otherwise.
+   */
+  getMetricColumns?(id: string, key: string): Promise<MetricColumns>;
   /** Every point of every metric of a run, each key in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
   /**

@@ -5,7 +5,7 @@
 import type { SampledHistory } from '../../core/history-sample.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import type { Experiment, MetricColumns, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
 import { searchRecords } from '../search-records.js';
@@ -103,6 +103,9 @@ export class JsonTracking implements TrackingStore {
   }
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     return this.store.getMetricHistory(id, key);
+  }
+  getMetricColumns(id: string, key: string): Promise<MetricColumns> {
+    return this.store.getMetricColumns(id, key);
   }
   getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     return this.store.getAllMetricHistories(id);
