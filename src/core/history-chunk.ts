@@ -1,0 +1,167 @@
+/**
+ * A history in a compact binary form, for publishing (the report's data files) and anywhere else columns travel as
+ * bytes. Pure and Node-free: the report's page script decodes what the build encodes with the same module.
+ *
+ *   u8 version (1), u8 flags, varint n, then the columns step, timestamp, value, and min and max when flag 1 is set
+ *
+ * A column of whole numbers (steps, millisecond timestamps) is written as zigzag varints of the differences between
+ * neighbours (flag 2 for step, 4 for timestamp): a fixed logging interval costs one byte a point. Any other column is
+ * float64, split into eight planes of one byte per value (all first bytes, then all second bytes...), so a compressor
+ * finds the sign, exponent and leading mantissa bytes, which neighbours share, next to each other. Every float64,
+ * NaN, ±Infinity and -0 included, reads back bit for bit.
+ */
+
+/** Columns of one history (or of its buckets, with min and max), in step order. */
+export interface ChunkColumns {
+  step: Float64Array;
+  timestamp: Float64Array;
+  value: Float64Array;
+  min?: Float64Array;
+  max?: Float64Array;
+}
+
+const VERSION = 1;
+const HAS_RANGE = 1;
+const STEP_INTS = 2;
+const TIME_INTS = 4;
+/** Whole numbers up to 2^50 are varint-coded: their differences and zigzag stay exact doubles. */
+const INT_LIMIT = 2 ** 50;
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+function wholeNumbers(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (!Number.isInteger(x) || Math.abs(x) > INT_LIMIT || Object.is(x, -0)) return false;
+  }
+  return true;
+}
+
+class ByteWriter {
+  bytes = new Uint8Array(1024);
+  at = 0;
+
+  ensure(more: number): void {
+    if (this.at + more <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + more));
+    grown.set(this.bytes.subarray(0, this.at));
+    this.bytes = grown;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.bytes[this.at++] = b;
+  }
+
+  /** An unsigned whole number below 2^53, seven bits a byte. */
+  varint(x: number): void {
+    this.ensure(8);
+    while (x >= 128) {
+      this.bytes[this.at++] = (x % 128) | 128;
+      x = Math.floor(x / 128);
+    }
+    this.bytes[this.at++] = x;
+  }
+
+  deltas(xs: Float64Array): void {
+    let previous = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const d = xs[i]! - previous;
+      previous = xs[i]!;
+      this.varint(d >= 0 ? d * 2 : -d * 2 - 1);
+    }
+  }
+
+  planes(xs: Float64Array): void {
+    const n = xs.length;
+    this.ensure(n * 8);
+    const raw = new Uint8Array(xs.buffer, xs.byteOffset, n * 8);
+    for (let k = 0; k < 8; k++) {
+      const from = LITTLE_ENDIAN ? 7 - k : k; // most significant byte first
+      const base = this.at + k * n;
+      for (let i = 0; i < n; i++) this.bytes[base + i] = raw[i * 8 + from]!;
+    }
+    this.at += n * 8;
+  }
+}
+
+/** The bytes of `cols` (uncompressed; see the module comment). */
+export function packChunk(cols: ChunkColumns): Uint8Array {
+  const n = cols.step.length;
+  const range = cols.min !== undefined && cols.max !== undefined;
+  const stepInts = wholeNumbers(cols.step);
+  const timeInts = wholeNumbers(cols.timestamp);
+  const w = new ByteWriter();
+  w.byte(VERSION);
+  w.byte((range ? HAS_RANGE : 0) | (stepInts ? STEP_INTS : 0) | (timeInts ? TIME_INTS : 0));
+  w.varint(n);
+  if (stepInts) w.deltas(cols.step);
+  else w.planes(cols.step);
+  if (timeInts) w.deltas(cols.timestamp);
+  else w.planes(cols.timestamp);
+  w.planes(cols.value);
+  if (range) {
+    w.planes(cols.min!);
+    w.planes(cols.max!);
+  }
+  return w.bytes.slice(0, w.at);
+}
+
+class ByteReader {
+  at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  byte(): number {
+    if (this.at >= this.bytes.length) throw new RangeError('history chunk: truncated');
+    return this.bytes[this.at++]!;
+  }
+
+  varint(): number {
+    let x = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      x += (b & 127) * scale;
+      if (b < 128) return x;
+      scale *= 128;
+    }
+  }
+
+  deltas(n: number): Float64Array {
+    const out = new Float64Array(n);
+    let previous = 0;
+    for (let i = 0; i < n; i++) {
+      const z = this.varint();
+      previous += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      out[i] = previous;
+    }
+    return out;
+  }
+
+  planes(n: number): Float64Array {
+    if (this.at + n * 8 > this.bytes.length) throw new RangeError('history chunk: truncated');
+    const out = new Float64Array(n);
+    const raw = new Uint8Array(out.buffer);
+    for (let k = 0; k < 8; k++) {
+      const to = LITTLE_ENDIAN ? 7 - k : k;
+      const base = this.at + k * n;
+      for (let i = 0; i < n; i++) raw[i * 8 + to] = this.bytes[base + i]!;
+    }
+    this.at += n * 8;
+    return out;
+  }
+}
+
+/** Reads what packChunk wrote; throws a RangeError on bytes it did not write. */
+export function unpackChunk(bytes: Uint8Array): ChunkColumns {
+  const r = new ByteReader(bytes);
+  const version = r.byte();
+  if (version !== VERSION) throw new RangeError(`history chunk: unknown version ${version}`);
+  const flags = r.byte();
+  const n = r.varint();
+  const step = flags & STEP_INTS ? r.deltas(n) : r.planes(n);
+  const timestamp = flags & TIME_INTS ? r.deltas(n) : r.planes(n);
+  const value = r.planes(n);
+  if (!(flags & HAS_RANGE)) return { step, timestamp, value };
+  const min = r.planes(n);
+  return { step, timestamp, value, min, max: r.planes(n) };
+}

@@ -1,0 +1,102 @@
+/**
+ * A run's metric histories as the site publishes them: each history once, as compressed binary chunks
+ * (core/history-chunk.ts, deflated, as the text of a script: core/script-text.ts) that a page loads only when it draws
+ * that metric. The chunk drawn is read through the stores' sampling path (at most `maxPoints` buckets with their min
+ * and max, from a segment's precomputed levels where there is one), so drawing never needs a full history; a history
+ * longer than that also gets a full-resolution chunk, which a page loads only when a user downloads the CSV.
+ */
+import { deflateSync } from 'node:zlib';
+import { packChunk, type ChunkColumns } from '../core/history-chunk.js';
+import { sampleHistory, type SampledHistory } from '../core/history-sample.js';
+import { bytesToScriptText } from '../core/script-text.js';
+import type { HistoryPoint, ReportSource } from './collect.js';
+import { safeJson } from './safe-json.js';
+
+/** One published history, as a run's data file lists it. Chunk paths are relative to the data file's folder. */
+export interface HistoryRef {
+  key: string;
+  /** points logged */
+  total: number;
+  /** true when the drawn chunk holds every point (then there is no full chunk) */
+  exact: boolean;
+  /** points (exact) or buckets in the drawn chunk */
+  points: number;
+  draw: string;
+  /** the full-resolution chunk; '' when `exact` */
+  full: string;
+}
+
+/** A chunk file: `tracklabHistory(name, byteLength, "text")`, `name` being its path without `.js`. */
+export interface ChunkFile {
+  /** path relative to the run data file's folder */
+  rel: string;
+  bytes: Uint8Array;
+}
+
+const HEAD = Buffer.from('tracklabHistory(');
+const TAIL = Buffer.from('");\n');
+
+/** The script file of a chunk named `name` holding `cols`. */
+export function chunkScript(name: string, cols: ChunkColumns): Uint8Array {
+  const packed = deflateSync(packChunk(cols));
+  const text = bytesToScriptText(packed);
+  return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${packed.length},"`), text, TAIL]);
+}
+
+function pointColumns(points: readonly HistoryPoint[]): ChunkColumns {
+  return {
+    step: Float64Array.from(points, (p) => p.step),
+    timestamp: Float64Array.from(points, (p) => p.timestamp),
+    value: Float64Array.from(points, (p) => p.value),
+  };
+}
+
+function sampleColumns(sampled: SampledHistory): ChunkColumns {
+  const cols = pointColumns(sampled.points);
+  if (sampled.exact) return cols;
+  return {
+    ...cols,
+    min: Float64Array.from(sampled.points, (p) => p.min),
+    max: Float64Array.from(sampled.points, (p) => p.max),
+  };
+}
+
+/** Sorted by step, stable: the order of the points in an exact sample and in the CSV. */
+const byStep = (points: readonly HistoryPoint[]): HistoryPoint[] => [...points].sort((a, b) => a.step - b.step);
+
+/** Reads and encodes the histories `keys` of a run; each chunk's path starts with the run's id. */
+export async function publishHistories(
+  source: ReportSource,
+  runId: string,
+  keys: readonly string[],
+  maxPoints: number,
+): Promise<{ refs: HistoryRef[]; files: ChunkFile[] }> {
+  const refs: HistoryRef[] = [];
+  const files: ChunkFile[] = [];
+  // A store that reads many runs per request hands out whole histories: they are sampled here, by the same path.
+  const all = source.getMetricHistories ? await source.getMetricHistories(runId) : undefined;
+  for (const [i, key] of keys.entries()) {
+    const sampled = all
+      ? sampleHistory(all[key] ?? [], maxPoints)
+      : source.getSampledHistory
+        ? await source.getSampledHistory(runId, key, maxPoints)
+        : sampleHistory(await source.getMetricHistory(runId, key), maxPoints);
+    const draw = `${runId}/h${i}`;
+    files.push({ rel: `${draw}.js`, bytes: chunkScript(draw, sampleColumns(sampled)) });
+    let full = '';
+    if (!sampled.exact) {
+      full = `${runId}/f${i}`;
+      const points = all?.[key] ?? (await source.getMetricHistory(runId, key));
+      files.push({ rel: `${full}.js`, bytes: chunkScript(full, pointColumns(byStep(points))) });
+    }
+    refs.push({
+      key,
+      total: sampled.total,
+      exact: sampled.exact,
+      points: sampled.points.length,
+      draw: `${draw}.js`,
+      full: full ? `${full}.js` : '',
+    });
+  }
+  return { refs, files };
+}

@@ -1,0 +1,105 @@
+/**
+ * Loads a run's published history chunks (src/report/publish-histories.ts). Each chunk is a classic script calling
+ * `tracklabHistory(name, byteLength, "text")`, because fetch() cannot read file://; its text is deflated binary
+ * columns (src/core/history-chunk.ts) written 7 bits a character (src/core/script-text.ts). A page loads only the
+ * chunks of the metrics it draws; the full-resolution chunks only when a user asks for the CSV.
+ */
+import { unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
+import { scriptTextToBytes } from '../../src/core/script-text.js';
+import { MAX_NON_FINITE, type Series } from '../../src/report/downsample.js';
+import type { HistoryRef } from '../../src/report/publish-histories.js';
+
+type Chunk = Promise<ChunkColumns>;
+const chunks = new Map<string, Chunk>();
+const arrived = new Map<string, (raw: [number, string]) => void>();
+
+/** Inflates zlib bytes with the browser's own decompressor (no library in the page). */
+export async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** Decodes a chunk script's arguments into its columns. */
+export async function decodeChunk(byteLength: number, text: string): Promise<ChunkColumns> {
+  return unpackChunk(await inflate(scriptTextToBytes(text, byteLength)));
+}
+
+/** Installs the global the chunk scripts call. */
+export function installHistoryHook(): void {
+  (globalThis as { tracklabHistory?: (name: string, n: number, text: string) => void }).tracklabHistory = (
+    name,
+    n,
+    text,
+  ) => {
+    arrived.get(name)?.([n, text]);
+    arrived.delete(name);
+  };
+}
+
+/** The columns of the chunk at `base + rel` (`rel` as a run's data file lists it), loaded once per page. */
+export function loadChunk(base: string, rel: string): Chunk {
+  const name = rel.replace(/\.js$/, '');
+  let chunk = chunks.get(name);
+  if (!chunk) {
+    chunk = new Promise<[number, string]>((resolve, reject) => {
+      arrived.set(name, resolve);
+      const s = document.createElement('script');
+      s.src = base + rel;
+      s.async = true;
+      s.onerror = () => reject(new Error(`could not load ${base + rel}`));
+      s.onload = () => s.remove();
+      document.head.append(s);
+    }).then(([n, text]) => decodeChunk(n, text));
+    chunks.set(name, chunk);
+  }
+  return chunk;
+}
+
+const drawable = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** A chart's series from a drawn chunk. */
+export function toChartSeries(ref: HistoryRef, cols: ChunkColumns): Series {
+  const t0 = cols.timestamp[0] ?? 0;
+  const nonFinite: [number, string][] = [];
+  for (let i = 0; i < cols.value.length && nonFinite.length < MAX_NON_FINITE; i++)
+    if (!Number.isFinite(cols.value[i]!)) nonFinite.push([cols.step[i]!, String(cols.value[i])]);
+  return {
+    key: ref.key,
+    steps: Array.from(cols.step),
+    t0,
+    times: Array.from(cols.timestamp, (t) => t - t0),
+    values: Array.from(cols.value, drawable),
+    total: ref.total,
+    ...(nonFinite.length > 0 ? { nonFinite } : {}),
+    ...(cols.min && cols.max ? { min: Array.from(cols.min, drawable), max: Array.from(cols.max, drawable) } : {}),
+  };
+}
+
+/** The chart series of `refs` (all, or those whose key is in `keys`); `base` is the run data file's folder. */
+export async function loadSeries(
+  base: string,
+  refs: readonly HistoryRef[],
+  keys?: readonly string[],
+): Promise<Series[]> {
+  const wanted = keys ? refs.filter((r) => keys.includes(r.key)) : refs;
+  return Promise.all(wanted.map(async (r) => toChartSeries(r, await loadChunk(base, r.draw))));
+}
+
+/** Every point of every history, as CSV: `key,step,timestamp,value`, NaN, ±Infinity and -0 spelled out. */
+export async function historiesCsv(base: string, refs: readonly HistoryRef[]): Promise<string> {
+  const all = await Promise.all(refs.map((r) => loadChunk(base, r.exact ? r.draw : r.full)));
+  return columnsCsv(refs.map((r, i) => ({ key: r.key, cols: all[i]! })));
+}
+
+/** The CSV of columns (exported for tests). */
+export function columnsCsv(histories: readonly { key: string; cols: ChunkColumns }[]): string {
+  const q = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const num = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+  const lines = ['key,step,timestamp,value'];
+  for (const { key, cols } of histories) {
+    const k = q(key);
+    for (let i = 0; i < cols.step.length; i++)
+      lines.push(`${k},${num(cols.step[i]!)},${num(cols.timestamp[i]!)},${num(cols.value[i]!)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
