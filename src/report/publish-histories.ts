@@ -7,7 +7,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { packChunk, type ChunkColumns } from '../core/history-chunk.js';
-import { sampleHistory, type SampledHistory } from '../core/history-sample.js';
+import { columnsOfSample, sampleHistory, type SampledColumns } from '../core/history-sample.js';
 import { bytesToScriptText } from '../core/script-text.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
 import { safeJson } from './safe-json.js';
@@ -51,18 +51,35 @@ function pointColumns(points: readonly HistoryPoint[]): ChunkColumns {
   };
 }
 
-function sampleColumns(sampled: SampledHistory): ChunkColumns {
-  const cols = pointColumns(sampled.points);
-  if (sampled.exact) return cols;
-  return {
-    ...cols,
-    min: Float64Array.from(sampled.points, (p) => p.min),
-    max: Float64Array.from(sampled.points, (p) => p.max),
-  };
-}
-
 /** Sorted by step, stable: the order of the points in an exact sample and in the CSV. */
 const byStep = (points: readonly HistoryPoint[]): HistoryPoint[] => [...points].sort((a, b) => a.step - b.step);
+
+/**
+ * How a run's histories are sampled: in one read where the source can; from a bulk read (a tracking server) by the
+ * same in-memory path; else one key at a time.
+ */
+async function sampler(
+  source: ReportSource,
+  runId: string,
+  keys: readonly string[],
+  maxPoints: number,
+): Promise<{ sample: (key: string) => Promise<SampledColumns>; full: (key: string) => Promise<HistoryPoint[]> }> {
+  const all = source.getMetricHistories ? await source.getMetricHistories(runId) : undefined;
+  if (all) {
+    return {
+      sample: async (key) => columnsOfSample(sampleHistory(all[key] ?? [], maxPoints)),
+      full: async (key) => all[key] ?? [],
+    };
+  }
+  const full = (key: string): Promise<HistoryPoint[]> => source.getMetricHistory(runId, key);
+  if (source.getSampledHistories) {
+    const got = await source.getSampledHistories(runId, keys, maxPoints);
+    return { sample: async (key) => got[key] ?? columnsOfSample(sampleHistory([], maxPoints)), full };
+  }
+  const read = source.getSampledHistory?.bind(source);
+  if (read) return { sample: async (key) => columnsOfSample(await read(runId, key, maxPoints)), full };
+  return { sample: async (key) => columnsOfSample(sampleHistory(await full(key), maxPoints)), full };
+}
 
 /** Reads and encodes the histories `keys` of a run; each chunk's path starts with the run's id. */
 export async function publishHistories(
@@ -73,27 +90,22 @@ export async function publishHistories(
 ): Promise<{ refs: HistoryRef[]; files: ChunkFile[] }> {
   const refs: HistoryRef[] = [];
   const files: ChunkFile[] = [];
-  // A store that reads many runs per request hands out whole histories: they are sampled here, by the same path.
-  const all = source.getMetricHistories ? await source.getMetricHistories(runId) : undefined;
+  const read = await sampler(source, runId, keys, maxPoints);
   for (const [i, key] of keys.entries()) {
-    const sampled = all
-      ? sampleHistory(all[key] ?? [], maxPoints)
-      : source.getSampledHistory
-        ? await source.getSampledHistory(runId, key, maxPoints)
-        : sampleHistory(await source.getMetricHistory(runId, key), maxPoints);
+    const sampled = await read.sample(key);
     const draw = `${runId}/h${i}`;
-    files.push({ rel: `${draw}.js`, bytes: chunkScript(draw, sampleColumns(sampled)) });
+    files.push({ rel: `${draw}.js`, bytes: chunkScript(draw, sampled) });
     let full = '';
     if (!sampled.exact) {
       full = `${runId}/f${i}`;
-      const points = all?.[key] ?? (await source.getMetricHistory(runId, key));
+      const points = await read.full(key);
       files.push({ rel: `${full}.js`, bytes: chunkScript(full, pointColumns(byStep(points))) });
     }
     refs.push({
       key,
       total: sampled.total,
       exact: sampled.exact,
-      points: sampled.points.length,
+      points: sampled.step.length,
       draw: `${draw}.js`,
       full: full ? `${full}.js` : '',
     });

@@ -26,12 +26,19 @@ import { pathToFileURL } from 'node:url';
 import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
-import type { SampledHistory } from '../../core/history-sample.js';
+import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import { compactSeries, readHistory, sampleStoredHistory, uncoveredBytes, type Compaction } from './metric-series.js';
+import {
+  compactSeries,
+  readHistory,
+  sampleStoredHistories,
+  sampleStoredHistory,
+  uncoveredBytes,
+  type Compaction,
+} from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { dict } from './run-events.js';
@@ -243,6 +250,22 @@ export class JsonStore implements TrackingStoreCore {
     const sampled = sampleStoredHistory(this.runDir(id), key, maxPoints);
     const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
     if (sampled.total < expected) this.checkedSeries(run, [], [key]);
+    return sampled;
+  }
+
+  /** getSampledHistory of several keys in one read, in columns. */
+  async getSampledHistories(
+    id: string,
+    keys: readonly string[],
+    maxPoints: number,
+  ): Promise<Map<string, SampledColumns>> {
+    const run = await this.getRun(id);
+    this.compactIfLarge(id);
+    const sampled = sampleStoredHistories(this.runDir(id), keys, maxPoints);
+    for (const [key, s] of sampled) {
+      const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
+      if (s.total < expected) this.checkedSeries(run, [], [key]);
+    }
     return sampled;
   }
 

@@ -12,7 +12,10 @@ import {
   fromLevels,
   pointBuckets,
   sampleColumns,
+  sampleToColumns,
+  columnsOfSample,
   sortByStep,
+  type SampledColumns,
   type SampledHistory,
 } from '../../core/history-sample.js';
 import { writeFileAtomicSync } from './atomic-file.js';
@@ -116,6 +119,42 @@ function sampleSegment(segment: Segment, file: string, key: string, maxPoints: n
 }
 
 class DamagedBlock extends Error {}
+
+/**
+ * Several histories of the run in `dir`, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns:
+ * the segment is opened and the lines after it are read once for all of them.
+ */
+export function sampleStoredHistories(
+  dir: string,
+  keys: readonly string[],
+  maxPoints: number,
+): Map<string, SampledColumns> {
+  const out = new Map<string, SampledColumns>();
+  const file = join(dir, SERIES_FILE);
+  const segment = openSegment(dir);
+  const tail = readMetricLines(file, segment?.header.covered ?? 0).points;
+  const tailKeys = new Set(tail.map((p) => p.key));
+  try {
+    for (const key of keys) {
+      const entry = segment?.entry(key);
+      let sampled: SampledColumns | undefined;
+      if (segment !== undefined && entry !== undefined && !tailKeys.has(key)) {
+        if (entry[1] <= maxPoints) {
+          const cols = segment.points(entry);
+          if (cols !== undefined) sampled = sampleToColumns(cols, maxPoints);
+        } else {
+          const fromSegment = sampleSegment(segment, file, key, maxPoints);
+          if (fromSegment !== undefined) sampled = columnsOfSample(fromSegment);
+        }
+      }
+      if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
+      out.set(key, sampled ?? sampleToColumns(toColumns(readHistory(dir, key)), maxPoints));
+    }
+  } finally {
+    segment?.close();
+  }
+  return out;
+}
 
 function toColumns(points: readonly MetricPoint[]): {
   step: Float64Array;
