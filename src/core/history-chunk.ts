@@ -2,7 +2,8 @@
  * A history in a compact binary form, for publishing (the report's data files) and anywhere else columns travel as
  * bytes. Pure and Node-free: the report's page script decodes what the build encodes with the same module.
  *
- *   u8 version (1), u8 flags, varint n, then the columns step, timestamp, value, and min and max when flag 1 is set
+ *   u8 version (1), u8 flags, varint n, the whole-number columns, then the float64 columns (step, timestamp, value,
+ *   and min and max when flag 1 is set) as byte planes: the two leading planes of each, then the six others of each
  *
  * A column of whole numbers (steps, millisecond timestamps) is written as zigzag varints of the differences between
  * neighbours (flag 2 for step, 4 for timestamp): a fixed logging interval costs one byte a point. Any other column is
@@ -71,21 +72,35 @@ class ByteWriter {
     }
   }
 
-  planes(xs: Float64Array): void {
+  /** Byte planes `first` to `last` (0: the most significant byte) of a float64 column. */
+  planes(xs: Float64Array, first: number, last: number): void {
     const n = xs.length;
-    this.ensure(n * 8);
+    this.ensure(n * (last - first + 1));
     const raw = new Uint8Array(xs.buffer, xs.byteOffset, n * 8);
-    for (let k = 0; k < 8; k++) {
-      const from = LITTLE_ENDIAN ? 7 - k : k; // most significant byte first
-      const base = this.at + k * n;
-      for (let i = 0; i < n; i++) this.bytes[base + i] = raw[i * 8 + from]!;
+    for (let k = first; k <= last; k++) {
+      const from = LITTLE_ENDIAN ? 7 - k : k;
+      for (let i = 0; i < n; i++) this.bytes[this.at + i] = raw[i * 8 + from]!;
+      this.at += n;
     }
-    this.at += n * 8;
   }
 }
 
-/** The bytes of `cols` (uncompressed; see the module comment). */
-export function packChunk(cols: ChunkColumns): Uint8Array {
+/** The float64 columns of a chunk, in the order they are written. */
+function floatColumns(cols: ChunkColumns, stepInts: boolean, timeInts: boolean, range: boolean): Float64Array[] {
+  return [
+    ...(stepInts ? [] : [cols.step]),
+    ...(timeInts ? [] : [cols.timestamp]),
+    cols.value,
+    ...(range ? [cols.min!, cols.max!] : []),
+  ];
+}
+
+/**
+ * The bytes of `cols` (uncompressed; see the module comment). `split` is where the low six byte planes of the float
+ * columns start: what precedes it compresses well; what follows is mostly noise for measured values, so a writer may
+ * store it as it is (publish-histories.ts does when it looks random).
+ */
+export function packChunk(cols: ChunkColumns): { bytes: Uint8Array; split: number } {
   const n = cols.step.length;
   const range = cols.min !== undefined && cols.max !== undefined;
   const stepInts = wholeNumbers(cols.step);
@@ -95,15 +110,12 @@ export function packChunk(cols: ChunkColumns): Uint8Array {
   w.byte((range ? HAS_RANGE : 0) | (stepInts ? STEP_INTS : 0) | (timeInts ? TIME_INTS : 0));
   w.varint(n);
   if (stepInts) w.deltas(cols.step);
-  else w.planes(cols.step);
   if (timeInts) w.deltas(cols.timestamp);
-  else w.planes(cols.timestamp);
-  w.planes(cols.value);
-  if (range) {
-    w.planes(cols.min!);
-    w.planes(cols.max!);
-  }
-  return w.bytes.slice(0, w.at);
+  const floats = floatColumns(cols, stepInts, timeInts, range);
+  for (const xs of floats) w.planes(xs, 0, 1);
+  const split = w.at;
+  for (const xs of floats) w.planes(xs, 2, 7);
+  return { bytes: w.bytes.slice(0, w.at), split };
 }
 
 class ByteReader {
@@ -137,17 +149,15 @@ class ByteReader {
     return out;
   }
 
-  planes(n: number): Float64Array {
-    if (this.at + n * 8 > this.bytes.length) throw new RangeError('history chunk: truncated');
-    const out = new Float64Array(n);
+  planes(out: Float64Array, first: number, last: number): void {
+    const n = out.length;
+    if (this.at + n * (last - first + 1) > this.bytes.length) throw new RangeError('history chunk: truncated');
     const raw = new Uint8Array(out.buffer);
-    for (let k = 0; k < 8; k++) {
+    for (let k = first; k <= last; k++) {
       const to = LITTLE_ENDIAN ? 7 - k : k;
-      const base = this.at + k * n;
-      for (let i = 0; i < n; i++) raw[i * 8 + to] = this.bytes[base + i]!;
+      for (let i = 0; i < n; i++) raw[i * 8 + to] = this.bytes[this.at + i]!;
+      this.at += n;
     }
-    this.at += n * 8;
-    return out;
   }
 }
 
@@ -158,10 +168,15 @@ export function unpackChunk(bytes: Uint8Array): ChunkColumns {
   if (version !== VERSION) throw new RangeError(`history chunk: unknown version ${version}`);
   const flags = r.byte();
   const n = r.varint();
-  const step = flags & STEP_INTS ? r.deltas(n) : r.planes(n);
-  const timestamp = flags & TIME_INTS ? r.deltas(n) : r.planes(n);
-  const value = r.planes(n);
-  if (!(flags & HAS_RANGE)) return { step, timestamp, value };
-  const min = r.planes(n);
-  return { step, timestamp, value, min, max: r.planes(n) };
+  const range = (flags & HAS_RANGE) !== 0;
+  const cols: ChunkColumns = {
+    step: flags & STEP_INTS ? r.deltas(n) : new Float64Array(n),
+    timestamp: flags & TIME_INTS ? r.deltas(n) : new Float64Array(n),
+    value: new Float64Array(n),
+    ...(range ? { min: new Float64Array(n), max: new Float64Array(n) } : {}),
+  };
+  const floats = floatColumns(cols, (flags & STEP_INTS) !== 0, (flags & TIME_INTS) !== 0, range);
+  for (const xs of floats) r.planes(xs, 0, 1);
+  for (const xs of floats) r.planes(xs, 2, 7);
+  return cols;
 }

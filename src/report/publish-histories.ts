@@ -26,7 +26,7 @@ export interface HistoryRef {
   full: string;
 }
 
-/** A chunk file: `tracklabHistory(name, byteLength, "text")`, `name` being its path without `.js`. */
+/** A chunk file: `tracklabHistory(name, layout, "text")` (see chunkScript), `name` being its path without `.js`. */
 export interface ChunkFile {
   /** path relative to the run data file's folder */
   rel: string;
@@ -36,11 +36,32 @@ export interface ChunkFile {
 const HEAD = Buffer.from('tracklabHistory(');
 const TAIL = Buffer.from('");\n');
 
-/** The script file of a chunk named `name` holding `cols`. */
+/** Shannon entropy of the bytes, in bits a byte: near 8 for noise, which deflate cannot shrink. */
+function entropy(bytes: Uint8Array): number {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < bytes.length; i++) counts[bytes[i]!]! += 1;
+  let bits = 0;
+  for (const c of counts) if (c > 0) bits -= (c / bytes.length) * Math.log2(c / bytes.length);
+  return bits;
+}
+
+/** Low planes this close to random bytes are stored as they are: deflate would spend most of the time for ~nothing. */
+const RANDOM_BITS = 7.5;
+
+/**
+ * The script file of a chunk named `name` holding `cols`: `tracklabHistory(name, [head, tail, deflated], "text")`,
+ * where the text holds `head` bytes of deflated leading planes, then `tail` bytes of the low planes, deflated when
+ * `deflated` is 1 (history-data.ts reads it).
+ */
 export function chunkScript(name: string, cols: ChunkColumns): Uint8Array {
-  const packed = deflateSync(packChunk(cols));
-  const text = bytesToScriptText(packed);
-  return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${packed.length},"`), text, TAIL]);
+  const { bytes, split } = packChunk(cols);
+  const head = deflateSync(bytes.subarray(0, split));
+  const low = bytes.subarray(split);
+  const deflated = low.length > 0 && entropy(low) < RANDOM_BITS;
+  const tail = deflated ? deflateSync(low) : low;
+  const text = bytesToScriptText(Buffer.concat([head, tail]));
+  const layout = `[${head.length},${tail.length},${deflated ? 1 : 0}]`;
+  return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${layout},"`), text, TAIL]);
 }
 
 function pointColumns(points: readonly HistoryPoint[]): ChunkColumns {

@@ -1,7 +1,8 @@
 /**
  * Loads a run's published history chunks (src/report/publish-histories.ts). Each chunk is a classic script calling
- * `tracklabHistory(name, byteLength, "text")`, because fetch() cannot read file://; its text is deflated binary
- * columns (src/core/history-chunk.ts) written 7 bits a character (src/core/script-text.ts). A page loads only the
+ * `tracklabHistory(name, [head, tail, deflated], "text")`, because fetch() cannot read file://; its text is binary
+ * columns (src/core/history-chunk.ts), deflated (the low byte planes only when they were not noise), written 7 bits a
+ * character (src/core/script-text.ts). A page loads only the
  * chunks of the metrics it draws; the full-resolution chunks only when a user asks for the CSV.
  */
 import { unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
@@ -11,7 +12,9 @@ import type { HistoryRef } from '../../src/report/publish-histories.js';
 
 type Chunk = Promise<ChunkColumns>;
 const chunks = new Map<string, Chunk>();
-const arrived = new Map<string, (raw: [number, string]) => void>();
+/** Byte lengths of the deflated leading planes and of the low planes, and whether the low planes are deflated. */
+export type ChunkLayout = [head: number, tail: number, deflated: 0 | 1];
+const arrived = new Map<string, (raw: [ChunkLayout, string]) => void>();
 
 /** Inflates zlib bytes with the browser's own decompressor (no library in the page). */
 export async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
@@ -20,18 +23,24 @@ export async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Decodes a chunk script's arguments into its columns. */
-export async function decodeChunk(byteLength: number, text: string): Promise<ChunkColumns> {
-  return unpackChunk(await inflate(scriptTextToBytes(text, byteLength)));
+export async function decodeChunk([head, tail, deflated]: ChunkLayout, text: string): Promise<ChunkColumns> {
+  const bytes = scriptTextToBytes(text, head + tail);
+  const lead = await inflate(bytes.subarray(0, head));
+  const low = deflated ? await inflate(bytes.subarray(head)) : bytes.subarray(head);
+  const all = new Uint8Array(lead.length + low.length);
+  all.set(lead);
+  all.set(low, lead.length);
+  return unpackChunk(all);
 }
 
 /** Installs the global the chunk scripts call. */
 export function installHistoryHook(): void {
-  (globalThis as { tracklabHistory?: (name: string, n: number, text: string) => void }).tracklabHistory = (
+  (globalThis as { tracklabHistory?: (name: string, layout: ChunkLayout, text: string) => void }).tracklabHistory = (
     name,
-    n,
+    layout,
     text,
   ) => {
-    arrived.get(name)?.([n, text]);
+    arrived.get(name)?.([layout, text]);
     arrived.delete(name);
   };
 }
@@ -41,7 +50,7 @@ export function loadChunk(base: string, rel: string): Chunk {
   const name = rel.replace(/\.js$/, '');
   let chunk = chunks.get(name);
   if (!chunk) {
-    chunk = new Promise<[number, string]>((resolve, reject) => {
+    chunk = new Promise<[ChunkLayout, string]>((resolve, reject) => {
       arrived.set(name, resolve);
       const s = document.createElement('script');
       s.src = base + rel;
@@ -49,7 +58,7 @@ export function loadChunk(base: string, rel: string): Chunk {
       s.onerror = () => reject(new Error(`could not load ${base + rel}`));
       s.onload = () => s.remove();
       document.head.append(s);
-    }).then(([n, text]) => decodeChunk(n, text));
+    }).then(([layout, text]) => decodeChunk(layout, text));
     chunks.set(name, chunk);
   }
   return chunk;

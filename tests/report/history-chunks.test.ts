@@ -10,7 +10,7 @@ import { sampleHistory } from '../../src/core/history-sample.js';
 import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
 import { createMemorySource } from '../../src/report/collect.js';
 import { chunkScript, publishHistories } from '../../src/report/publish-histories.js';
-import { columnsCsv, decodeChunk } from '../../templates/client/history-data.js';
+import { columnsCsv, decodeChunk, type ChunkLayout } from '../../templates/client/history-data.js';
 
 /** Seeded PRNG (mulberry32), so a failure names a reproducible case. */
 function rng(seed: number): () => number {
@@ -53,10 +53,10 @@ function assertSameColumns(actual: ChunkColumns, expected: ChunkColumns, label: 
 test('history chunk: columns read back bit for bit, NaN, ±Infinity, -0, fractional and unordered steps', () => {
   for (let seed = 1; seed <= 40; seed++) {
     const cols = randomColumns(seed, Math.floor(rng(seed)() * 3000), seed % 3 === 0);
-    assertSameColumns(unpackChunk(packChunk(cols)), cols, `seed ${seed}`);
+    assertSameColumns(unpackChunk(packChunk(cols).bytes), cols, `seed ${seed}`);
   }
-  assertSameColumns(unpackChunk(packChunk(randomColumns(2, 0, true))), randomColumns(2, 0, true), 'empty');
-  assert.throws(() => unpackChunk(packChunk(randomColumns(3, 100, false)).subarray(0, 50)), /truncated/);
+  assertSameColumns(unpackChunk(packChunk(randomColumns(2, 0, true)).bytes), randomColumns(2, 0, true), 'empty');
+  assert.throws(() => unpackChunk(packChunk(randomColumns(3, 100, false)).bytes.subarray(0, 50)), /truncated/);
 });
 
 test('script text: any bytes read back, and the text holds no NUL, line break, quote or backslash', () => {
@@ -76,13 +76,13 @@ test('script text: any bytes read back, and the text holds no NUL, line break, q
 });
 
 /** Runs a chunk script as the page does and decodes what it hands over. */
-async function runChunkScript(script: Uint8Array): Promise<{ name: string; cols: ChunkColumns }> {
-  let call: [string, number, string] | undefined;
-  new Function('tracklabHistory', new TextDecoder().decode(script))((...args: [string, number, string]) => {
+async function runChunkScript(script: Uint8Array): Promise<{ name: string; cols: ChunkColumns; layout: ChunkLayout }> {
+  let call: [string, ChunkLayout, string] | undefined;
+  new Function('tracklabHistory', new TextDecoder().decode(script))((...args: [string, ChunkLayout, string]) => {
     call = args;
   });
   assert.ok(call, 'the script calls tracklabHistory');
-  return { name: call[0], cols: await decodeChunk(call[1], call[2]) };
+  return { name: call[0], cols: await decodeChunk(call[1], call[2]), layout: call[1] };
 }
 
 test('chunk script: the page decodes exactly what the build encoded', async () => {
@@ -91,6 +91,17 @@ test('chunk script: the page decodes exactly what the build encoded', async () =
     const { name, cols: back } = await runChunkScript(chunkScript('run1/h0', cols));
     assert.equal(name, 'run1/h0');
     assertSameColumns(back, cols, `seed ${seed}`);
+  }
+  // Low byte planes: noise is stored as it is; float32 values (zero low bytes) are deflated.
+  const noisy = randomColumns(2, 2000, false);
+  const single = { ...noisy, value: noisy.value.map((v) => Math.fround(v)) };
+  for (const [cols, deflated] of [
+    [noisy, 0],
+    [single, 1],
+  ] as const) {
+    const { cols: back, layout } = await runChunkScript(chunkScript('r/h1', cols));
+    assert.equal(layout[2], deflated);
+    assertSameColumns(back, cols, `deflated ${deflated}`);
   }
 });
 
