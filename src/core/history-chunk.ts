@@ -56,6 +56,10 @@ class ByteWriter {
   /** An unsigned whole number below 2^53, seven bits a byte. */
   varint(x: number): void {
     this.ensure(8);
+    if (x < 128) {
+      this.bytes[this.at++] = x;
+      return;
+    }
     while (x >= 128) {
       this.bytes[this.at++] = (x % 128) | 128;
       x = Math.floor(x / 128);
@@ -64,6 +68,7 @@ class ByteWriter {
   }
 
   deltas(xs: Float64Array): void {
+    this.ensure(xs.length * 8);
     let previous = 0;
     for (let i = 0; i < xs.length; i++) {
       const d = xs[i]! - previous;

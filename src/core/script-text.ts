@@ -19,33 +19,32 @@ const FIRST_ESCAPE = 0x80;
  */
 export function bytesToScriptText(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil((bytes.length * 8) / 7) + 2);
+  const groups = Math.ceil((bytes.length * 8) / 7);
   let o = 0;
   let acc = 0;
   let bits = 0;
   let i = 0;
-  const group = (): number => {
+  let pending = -1; // an escaped group waiting for the group after it
+  for (let g = 0; g < groups; g++) {
     if (bits < 7) {
-      if (i < bytes.length) {
-        acc = ((acc << 8) | bytes[i++]!) & 0x7fff;
-        bits += 8;
-      } else if (bits === 0) {
-        return -1;
-      } else {
-        const last = (acc << (7 - bits)) & 127;
-        bits = 0;
-        return last;
-      }
+      acc = ((acc << 8) | (i < bytes.length ? bytes[i++]! : 0)) & 0x7fff;
+      bits += 8;
     }
     bits -= 7;
-    return (acc >> bits) & 127;
-  };
-  for (let g = group(); g >= 0; g = group()) {
-    const escape = INDEX[g]!;
-    if (escape < 0) {
-      out[o++] = g;
-      continue;
+    const group = (acc >> bits) & 127;
+    if (pending >= 0) {
+      const code = FIRST_ESCAPE + pending * 128 + group;
+      out[o++] = 0xc0 | (code >> 6);
+      out[o++] = 0x80 | (code & 63);
+      pending = -1;
+    } else if (INDEX[group]! >= 0) {
+      pending = INDEX[group]!;
+    } else {
+      out[o++] = group;
     }
-    const code = FIRST_ESCAPE + escape * 128 + Math.max(group(), 0);
+  }
+  if (pending >= 0) {
+    const code = FIRST_ESCAPE + pending * 128;
     out[o++] = 0xc0 | (code >> 6);
     out[o++] = 0x80 | (code & 63);
   }

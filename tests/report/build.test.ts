@@ -186,8 +186,13 @@ test('builds from a real store through the Tracker API', async () => {
   // Each history is published once, as a chunk the data file lists (the CSV is made in the page on request).
   const dataFile = readFileSync(path.join(out, `data/runs/${parent.id}.js`), 'utf8');
   assert.match(dataFile, /"histories":\[\{"key":"val loss: top\/1","total":5,"exact":true,"points":5,/);
-  assert.match(readFileSync(path.join(out, `data/runs/${parent.id}/h0.js`), 'utf8'), /^tracklabHistory\("/);
-  assert.deepEqual(readdirSync(path.join(out, 'data/runs', parent.id)), ['h0.js']);
+  assert.match(readFileSync(path.join(out, `data/runs/${parent.id}.h0.js`), 'utf8'), /^tracklabHistory\("/);
+  assert.deepEqual(
+    readdirSync(path.join(out, 'data/runs'))
+      .filter((f) => f.startsWith(parent.id))
+      .sort(),
+    [`${parent.id}.h0.js`, `${parent.id}.js`],
+  );
   assert.ok(!readdirSync(path.join(out, 'data/runs')).some((f) => f.endsWith('.csv')));
 });
 

@@ -119,20 +119,20 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
   assert.deepEqual(
     refs.map((r) => [r.key, r.total, r.exact, r.points, r.draw, r.full]),
     [
-      ['a,"b"', 300, true, 300, 'r1/h0.js', ''],
-      ['long', 5000, false, 1000, 'r1/h1.js', 'r1/f1.js'],
+      ['a,"b"', 300, true, 300, 'r1.h0.js', ''],
+      ['long', 5000, false, 1000, 'r1.h1.js', 'r1.f1.js'],
     ],
   );
   assert.deepEqual(
     files.map((f) => f.rel),
-    ['r1/h0.js', 'r1/h1.js', 'r1/f1.js'],
+    ['r1.h0.js', 'r1.h1.js', 'r1.f1.js'],
   );
   const decoded = new Map<string, ChunkColumns>();
   for (const f of files) {
     const { name, cols } = await runChunkScript(f.bytes);
     decoded.set(`${name}.js`, cols);
   }
-  const drawn = decoded.get('r1/h1.js')!;
+  const drawn = decoded.get('r1.h1.js')!;
   const sampled = sampleHistory(long, 1000).points;
   assert.deepEqual(
     Array.from(drawn.max!),
@@ -144,8 +144,8 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
     sampled.map((p) => p.step),
   );
   const csv = columnsCsv([
-    { key: 'a,"b"', cols: decoded.get('r1/h0.js')! },
-    { key: 'long', cols: decoded.get('r1/f1.js')! },
+    { key: 'a,"b"', cols: decoded.get('r1.h0.js')! },
+    { key: 'long', cols: decoded.get('r1.f1.js')! },
   ]);
   const text = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
   const expected = [

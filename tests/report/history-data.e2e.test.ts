@@ -60,7 +60,7 @@ describe('history data in Chromium', { skip: !hasChromium && 'no /usr/bin/chromi
     const chunks: string[] = [];
     page.on('request', (r) => {
       const m = /data\/runs\/(.+)\.js$/.exec(r.url());
-      if (m && m[1]!.includes('/')) chunks.push(m[1]!);
+      if (m && /\.[hf]\d+$/.test(m[1]!)) chunks.push(m[1]!);
     });
     await page.goto(url);
     return { page, chunks };
@@ -85,10 +85,10 @@ describe('history data in Chromium', { skip: !hasChromium && 'no /usr/bin/chromi
         'loss',
         'lr, "warm"',
       ]);
-      assert.deepEqual(chunks.sort(), [`${LONG}/h0`, `${LONG}/h1`, `${LONG}/h2`], `${base}: no full chunk to draw`);
+      assert.deepEqual(chunks.sort(), [`${LONG}.h0`, `${LONG}.h1`, `${LONG}.h2`], `${base}: no full chunk to draw`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
       assert.equal(readFileSync(await download.path(), 'utf8'), expectedCsv(), base);
-      assert.ok(chunks.includes(`${LONG}/f0`), 'the full chunk loads for the CSV');
+      assert.ok(chunks.includes(`${LONG}.f0`), 'the full chunk loads for the CSV');
       await page.context().close();
     }
   });
@@ -100,7 +100,7 @@ describe('history data in Chromium', { skip: !hasChromium && 'no /usr/bin/chromi
       n.map((c) => c.getAttribute('data-metric')),
     );
     assert.ok(drawn.length > 0 && drawn.length < 3, `draws ${drawn.join(', ')}`);
-    const files = new Set(chunks.map((c) => c.split('/')[1]));
+    const files = new Set(chunks.map((c) => c.split('.').pop()));
     assert.ok(chunks.length > 0 && ![...files].some((f) => f!.startsWith('f')), `loaded ${chunks.join(', ')}`);
     const longRefs = JSON.parse(readFileSync(path.join(out, `data/runs/${LONG}.js`), 'utf8').slice(16, -3)).histories;
     const wanted = longRefs.filter((r: { key: string }) => drawn.includes(r.key)).map((r: { draw: string }) => r.draw);

@@ -122,17 +122,19 @@ class DamagedBlock extends Error {}
 
 /**
  * Several histories of the run in `dir`, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns:
- * the segment is opened and the lines after it are read once for all of them.
+ * the segment is opened and the lines after it are read once for all of them. `uncovered`: bytes of lines read
+ * after the segment.
  */
 export function sampleStoredHistories(
   dir: string,
   keys: readonly string[],
   maxPoints: number,
-): Map<string, SampledColumns> {
+): { sampled: Map<string, SampledColumns>; uncovered: number } {
   const out = new Map<string, SampledColumns>();
   const file = join(dir, SERIES_FILE);
   const segment = openSegment(dir);
-  const tail = readMetricLines(file, segment?.header.covered ?? 0).points;
+  const covered = segment?.header.covered ?? 0;
+  const { points: tail, end } = readMetricLines(file, covered);
   const tailKeys = new Set(tail.map((p) => p.key));
   try {
     for (const key of keys) {
@@ -153,7 +155,7 @@ export function sampleStoredHistories(
   } finally {
     segment?.close();
   }
-  return out;
+  return { sampled: out, uncovered: end - covered };
 }
 
 function toColumns(points: readonly MetricPoint[]): {
