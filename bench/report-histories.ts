@@ -2,7 +2,8 @@
  * The history part of a report build, today's path against the one before chunks, in the same run (alternating
  * pairs, medians): read every history of 1,000 runs x 5 metrics x 1,000 steps, encode it as the site publishes it and
  * write the files. Before: full histories read, downsampled in the report, numbers as text in each run's data file.
- * Now: the stores' sampling path, one deflated binary chunk per history (src/report/publish-histories.ts).
+ * Now: the stores' sampling path, one binary chunk per history, the drawn ones in the run's data file
+ * (src/report/publish-histories.ts).
  * Run: node --import tsx bench/report-histories.ts [--runs N] [--pairs N]
  */
 import { existsSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tracker } from '../src/index.js';
 import { sourceFromTracker } from '../src/report/collect.js';
-import { publishHistories } from '../src/report/publish-histories.js';
+import { publishHistories, runDataScript } from '../src/report/publish-histories.js';
 import { encodeHistories } from './baseline/encode-histories-v1.js';
 import { generate } from './report-store.js';
 import { median } from './stats.js';
@@ -72,9 +73,9 @@ const before = (store: string, out: string): Promise<Phase> =>
 /** Today's path. */
 const now = (store: string, out: string): Promise<Phase> =>
   phase(store, out, async (tracker, id, keys, put) => {
-    const { refs, files } = await publishHistories(sourceFromTracker(tracker), id, keys, DISPLAY);
+    const { refs, drawn, files } = await publishHistories(sourceFromTracker(tracker), id, keys, DISPLAY);
     for (const f of files) await put(f.rel, f.bytes);
-    await put(`${id}.js`, `tracklabRunData(${JSON.stringify({ id, histories: refs })});\n`);
+    await put(`${id}.js`, runDataScript({ id, histories: refs }, drawn));
   });
 
 async function main(): Promise<void> {

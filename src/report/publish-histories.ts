@@ -1,9 +1,10 @@
 /**
  * A run's metric histories as the site publishes them: each history once, as compressed binary chunks
- * (core/history-chunk.ts, deflated, as the text of a script: core/script-text.ts) that a page loads only when it draws
- * that metric. The chunk drawn is read through the stores' sampling path (at most `maxPoints` buckets with their min
- * and max, from a segment's precomputed levels where there is one), so drawing never needs a full history; a history
- * longer than that also gets a full-resolution chunk, which a page loads only when a user downloads the CSV.
+ * (core/history-chunk.ts, deflated, as the text of a script: core/script-text.ts). The chunk drawn is read through the
+ * stores' sampling path (at most `maxPoints` buckets with their min and max, from a segment's precomputed levels where
+ * there is one), so drawing never needs a full history; the drawn chunks travel in the run's data file (one file a
+ * run: a file per metric cost the build more than the page saved) and a page decodes only those it draws. A history
+ * longer than `maxPoints` also gets a full-resolution chunk file, which a page loads only when a user asks for the CSV.
  */
 import { deflateSync } from 'node:zlib';
 import { packChunk, type ChunkColumns } from '../core/history-chunk.js';
@@ -12,7 +13,13 @@ import { bytesToScriptText } from '../core/script-text.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
 import { safeJson } from './safe-json.js';
 
-/** One published history, as a run's data file lists it. Chunk paths are relative to the data file's folder. */
+/**
+ * Byte lengths of a chunk's deflated leading planes and of its low planes, and whether the low planes are deflated
+ * (they are stored as they are when they look like noise).
+ */
+export type ChunkLayout = [head: number, tail: number, deflated: 0 | 1];
+
+/** One published history, as a run's data file lists it (its drawn chunk's text is the data file's i-th string). */
 export interface HistoryRef {
   key: string;
   /** points logged */
@@ -21,8 +28,8 @@ export interface HistoryRef {
   exact: boolean;
   /** points (exact) or buckets in the drawn chunk */
   points: number;
-  draw: string;
-  /** the full-resolution chunk; '' when `exact` */
+  layout: ChunkLayout;
+  /** the full-resolution chunk file, relative to the data file's folder; '' when `exact` */
   full: string;
 }
 
@@ -31,6 +38,12 @@ export interface ChunkFile {
   /** path relative to the run data file's folder */
   rel: string;
   bytes: Uint8Array;
+}
+
+/** A chunk as the text of a string literal (UTF-8 bytes, without quotes) and the layout that reads it. */
+export interface EncodedChunk {
+  layout: ChunkLayout;
+  text: Uint8Array;
 }
 
 const HEAD = Buffer.from('tracklabHistory(');
@@ -49,20 +62,28 @@ function entropy(bytes: Uint8Array): number {
 /** Low planes this close to random bytes are stored as they are: deflate would spend most of the time for ~nothing. */
 const RANDOM_BITS = 7.5;
 
-/**
- * The script file of a chunk named `name` holding `cols`: `tracklabHistory(name, [head, tail, deflated], "text")`,
- * where the text holds `head` bytes of deflated leading planes, then `tail` bytes of the low planes, deflated when
- * `deflated` is 1 (history-data.ts reads it).
- */
-export function chunkScript(name: string, cols: ChunkColumns): Uint8Array {
+/** Packs, compresses and writes `cols` as string-literal text (history-data.ts `decodeChunk` reads it). */
+export function encodeChunk(cols: ChunkColumns): EncodedChunk {
   const { bytes, split } = packChunk(cols);
   const head = deflateSync(bytes.subarray(0, split));
   const low = bytes.subarray(split);
   const deflated = low.length > 0 && entropy(low) < RANDOM_BITS;
   const tail = deflated ? deflateSync(low) : low;
-  const text = bytesToScriptText(Buffer.concat([head, tail]));
-  const layout = `[${head.length},${tail.length},${deflated ? 1 : 0}]`;
-  return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${layout},"`), text, TAIL]);
+  return { layout: [head.length, tail.length, deflated ? 1 : 0], text: bytesToScriptText(Buffer.concat([head, tail])) };
+}
+
+/** The script file of a chunk named `name` holding `cols`: `tracklabHistory(name, layout, "text")`. */
+export function chunkScript(name: string, cols: ChunkColumns): Uint8Array {
+  const { layout, text } = encodeChunk(cols);
+  return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${JSON.stringify(layout)},"`), text, TAIL]);
+}
+
+/** A run's data file: `tracklabRunData(data, ["drawn chunk text", ...])`, the strings in `data.histories` order. */
+export function runDataScript(data: unknown, drawn: readonly EncodedChunk[]): Uint8Array {
+  const parts: Uint8Array[] = [Buffer.from(`tracklabRunData(${safeJson(data)},[`)];
+  drawn.forEach((d, i) => parts.push(Buffer.from(i === 0 ? '"' : ',"'), d.text, Buffer.from('"')));
+  parts.push(Buffer.from(']);\n'));
+  return Buffer.concat(parts);
 }
 
 function pointColumns(points: readonly HistoryPoint[]): ChunkColumns {
@@ -103,20 +124,21 @@ async function sampler(
   return { sample: async (key) => columnsOfSample(sampleHistory(await full(key), maxPoints)), full };
 }
 
-/** Reads and encodes the histories `keys` of a run; each chunk's path starts with the run's id. */
+/** Reads and encodes the histories `keys` of a run; each chunk file's path starts with the run's id. */
 export async function publishHistories(
   source: ReportSource,
   runId: string,
   keys: readonly string[],
   maxPoints: number,
-): Promise<{ refs: HistoryRef[]; files: ChunkFile[] }> {
+): Promise<{ refs: HistoryRef[]; drawn: EncodedChunk[]; files: ChunkFile[] }> {
   const refs: HistoryRef[] = [];
+  const drawn: EncodedChunk[] = [];
   const files: ChunkFile[] = [];
   const read = await sampler(source, runId, keys, maxPoints);
   for (const [i, key] of keys.entries()) {
     const sampled = await read.sample(key);
-    const draw = `${runId}.h${i}`;
-    files.push({ rel: `${draw}.js`, bytes: chunkScript(draw, sampled) });
+    const chunk = encodeChunk(sampled);
+    drawn.push(chunk);
     let full = '';
     if (!sampled.exact) {
       full = `${runId}.f${i}`;
@@ -128,9 +150,9 @@ export async function publishHistories(
       total: sampled.total,
       exact: sampled.exact,
       points: sampled.step.length,
-      draw: `${draw}.js`,
+      layout: chunk.layout,
       full: full ? `${full}.js` : '',
     });
   }
-  return { refs, files };
+  return { refs, drawn, files };
 }

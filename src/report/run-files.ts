@@ -13,7 +13,7 @@ import {
 import type { ReportSource } from './collect.js';
 import { formatBytes } from './format.js';
 import { hrefOf, sitePaths } from './paths.js';
-import { publishHistories } from './publish-histories.js';
+import { publishHistories, runDataScript } from './publish-histories.js';
 import { redactText } from './redact.js';
 import type { Renderer } from './render.js';
 import { runPage, type ArtifactItem, type PublishedRunData } from './run-view-model.js';
@@ -79,7 +79,7 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, encodeValue(v)])),
     histories: histories.refs,
   };
-  await put(sitePaths.runData(run.id), `tracklabRunData(${safeJson(data)});\n`);
+  await put(sitePaths.runData(run.id), runDataScript(data, histories.drawn));
   const { items, models } = await publishArtifacts(ctx, run, listing, put);
   const vm = runPage({
     run,

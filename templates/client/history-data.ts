@@ -8,12 +8,10 @@
 import { unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
 import { scriptTextToBytes } from '../../src/core/script-text.js';
 import { MAX_NON_FINITE, type Series } from '../../src/report/downsample.js';
-import type { HistoryRef } from '../../src/report/publish-histories.js';
+import type { ChunkLayout, HistoryRef } from '../../src/report/publish-histories.js';
 
 type Chunk = Promise<ChunkColumns>;
 const chunks = new Map<string, Chunk>();
-/** Byte lengths of the deflated leading planes and of the low planes, and whether the low planes are deflated. */
-export type ChunkLayout = [head: number, tail: number, deflated: 0 | 1];
 const arrived = new Map<string, (raw: [ChunkLayout, string]) => void>();
 
 /** Inflates zlib bytes with the browser's own decompressor (no library in the page). */
@@ -84,20 +82,39 @@ export function toChartSeries(ref: HistoryRef, cols: ChunkColumns): Series {
   };
 }
 
-/** The chart series of `refs` (all, or those whose key is in `keys`); `base` is the run data file's folder. */
-export async function loadSeries(
-  base: string,
-  refs: readonly HistoryRef[],
-  keys?: readonly string[],
-): Promise<Series[]> {
-  const wanted = keys ? refs.filter((r) => keys.includes(r.key)) : refs;
-  return Promise.all(wanted.map(async (r) => toChartSeries(r, await loadChunk(base, r.draw))));
+/** A run's histories as its data file holds them: the list, and the drawn chunks' texts in the same order. */
+export interface RunHistories {
+  id: string;
+  refs: readonly HistoryRef[];
+  texts: readonly string[];
 }
 
-/** Every point of every history, as CSV: `key,step,timestamp,value`, NaN, ±Infinity and -0 spelled out. */
-export async function historiesCsv(base: string, refs: readonly HistoryRef[]): Promise<string> {
-  const all = await Promise.all(refs.map((r) => loadChunk(base, r.exact ? r.draw : r.full)));
-  return columnsCsv(refs.map((r, i) => ({ key: r.key, cols: all[i]! })));
+const drawnChunks = new Map<string, Chunk>();
+
+/** The columns of the i-th drawn chunk of a run, decoded once per page. */
+function drawnChunk(run: RunHistories, i: number): Chunk {
+  const name = `${run.id}\n${i}`;
+  let chunk = drawnChunks.get(name);
+  if (!chunk) {
+    chunk = decodeChunk(run.refs[i]!.layout, run.texts[i] ?? '');
+    drawnChunks.set(name, chunk);
+  }
+  return chunk;
+}
+
+/** The chart series of a run's histories (all, or those whose key is in `keys`). */
+export async function loadSeries(run: RunHistories, keys?: readonly string[]): Promise<Series[]> {
+  const wanted = run.refs.map((r, i) => ({ r, i })).filter(({ r }) => !keys || keys.includes(r.key));
+  return Promise.all(wanted.map(async ({ r, i }) => toChartSeries(r, await drawnChunk(run, i))));
+}
+
+/**
+ * Every point of every history, as CSV: `key,step,timestamp,value`, NaN, ±Infinity and -0 spelled out. `base` is the
+ * run data file's folder, where the full-resolution chunks are.
+ */
+export async function historiesCsv(run: RunHistories, base: string): Promise<string> {
+  const all = await Promise.all(run.refs.map((r, i) => (r.exact ? drawnChunk(run, i) : loadChunk(base, r.full))));
+  return columnsCsv(run.refs.map((r, i) => ({ key: r.key, cols: all[i]! })));
 }
 
 /** The CSV of columns (exported for tests). */

@@ -1,24 +1,33 @@
 /**
- * Each run's data is a classic script `data/runs/<id>.js` calling `tracklabRunData({...})`: scripts load from file://
- * where fetch() cannot, and a page loads only the runs it shows. The file lists the run's history chunks, which
- * history-data.ts loads for the metrics a page draws.
+ * Each run's data is a classic script `data/runs/<id>.js` calling `tracklabRunData({...}, [drawn chunks])`: scripts
+ * load from file:// where fetch() cannot, and a page loads only the runs it shows. history-data.ts decodes the drawn
+ * chunks of the metrics a page draws.
  */
 import type { PublishedRunData, RunData } from '../../src/report/run-view-model.js';
-import { historiesCsv, installHistoryHook, loadSeries } from './history-data.js';
+import { historiesCsv, installHistoryHook, loadSeries, type RunHistories } from './history-data.js';
 
-const loaded = new Map<string, PublishedRunData>();
-const waiting = new Map<string, (d: PublishedRunData) => void>();
+interface Published {
+  data: PublishedRunData;
+  histories: RunHistories;
+}
+
+const loaded = new Map<string, Published>();
+const waiting = new Map<string, (d: Published) => void>();
 
 export function installRunDataHook(): void {
   installHistoryHook();
-  (globalThis as { tracklabRunData?: (d: PublishedRunData) => void }).tracklabRunData = (d) => {
-    loaded.set(d.id, d);
-    waiting.get(d.id)?.(d);
-    waiting.delete(d.id);
+  (globalThis as { tracklabRunData?: (d: PublishedRunData, texts: string[]) => void }).tracklabRunData = (
+    data,
+    texts,
+  ) => {
+    const d = { data, histories: { id: data.id, refs: data.histories, texts } };
+    loaded.set(data.id, d);
+    waiting.get(data.id)?.(d);
+    waiting.delete(data.id);
   };
 }
 
-function loadPublished(id: string, src: string): Promise<PublishedRunData> {
+function loadPublished(id: string, src: string): Promise<Published> {
   const have = loaded.get(id);
   if (have) return Promise.resolve(have);
   return new Promise((resolve, reject) => {
@@ -44,11 +53,12 @@ const folderOf = (src: string): string => src.slice(0, src.lastIndexOf('/') + 1)
  * all) at display size.
  */
 export async function loadRunData(id: string, src: string, keys?: readonly string[]): Promise<RunData> {
-  const { histories, ...run } = await loadPublished(id, src);
-  return { ...run, series: await loadSeries(folderOf(src), histories, keys) };
+  const { data, histories } = await loadPublished(id, src);
+  const { histories: _refs, ...run } = data;
+  return { ...run, series: await loadSeries(histories, keys) };
 }
 
 /** Every point of the run's histories as CSV, built in the page (the full-resolution chunks load on demand). */
 export async function runCsv(id: string, src: string): Promise<string> {
-  return historiesCsv(folderOf(src), (await loadPublished(id, src)).histories);
+  return historiesCsv((await loadPublished(id, src)).histories, folderOf(src));
 }

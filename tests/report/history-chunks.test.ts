@@ -9,8 +9,14 @@ import { packChunk, unpackChunk, type ChunkColumns } from '../../src/core/histor
 import { sampleHistory } from '../../src/core/history-sample.js';
 import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
 import { createMemorySource } from '../../src/report/collect.js';
-import { chunkScript, publishHistories } from '../../src/report/publish-histories.js';
-import { columnsCsv, decodeChunk, type ChunkLayout } from '../../templates/client/history-data.js';
+import {
+  chunkScript,
+  publishHistories,
+  runDataScript,
+  type ChunkLayout,
+  type HistoryRef,
+} from '../../src/report/publish-histories.js';
+import { columnsCsv, decodeChunk } from '../../templates/client/history-data.js';
 
 /** Seeded PRNG (mulberry32), so a failure names a reproducible case. */
 function rng(seed: number): () => number {
@@ -115,24 +121,31 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
   const long = logged(5000, 0);
   const short = logged(300, 1);
   const source = createMemorySource({ experiments: [], runs: [], histories: { r1: { long, 'a,"b"': short } } });
-  const { refs, files } = await publishHistories(source, 'r1', ['a,"b"', 'long'], 1000);
+  const { refs, drawn: chunks, files } = await publishHistories(source, 'r1', ['a,"b"', 'long'], 1000);
   assert.deepEqual(
-    refs.map((r) => [r.key, r.total, r.exact, r.points, r.draw, r.full]),
+    refs.map((r) => [r.key, r.total, r.exact, r.points, r.full]),
     [
-      ['a,"b"', 300, true, 300, 'r1.h0.js', ''],
-      ['long', 5000, false, 1000, 'r1.h1.js', 'r1.f1.js'],
+      ['a,"b"', 300, true, 300, ''],
+      ['long', 5000, false, 1000, 'r1.f1.js'],
     ],
   );
   assert.deepEqual(
     files.map((f) => f.rel),
-    ['r1.h0.js', 'r1.h1.js', 'r1.f1.js'],
+    ['r1.f1.js'],
   );
+  // The data file, run as the page runs it: the drawn chunks' texts follow the data, in its histories' order.
+  let call: [{ histories: HistoryRef[] }, string[]] | undefined;
+  const script = new TextDecoder().decode(runDataScript({ id: 'r1', histories: refs }, chunks));
+  new Function('tracklabRunData', script)((...args: NonNullable<typeof call>) => (call = args));
+  assert.ok(call);
+  const [data, texts] = call;
   const decoded = new Map<string, ChunkColumns>();
+  for (const [i, ref] of data.histories.entries()) decoded.set(`h${i}`, await decodeChunk(ref.layout, texts[i]!));
   for (const f of files) {
     const { name, cols } = await runChunkScript(f.bytes);
     decoded.set(`${name}.js`, cols);
   }
-  const drawn = decoded.get('r1.h1.js')!;
+  const drawn = decoded.get('h1')!;
   const sampled = sampleHistory(long, 1000).points;
   assert.deepEqual(
     Array.from(drawn.max!),
@@ -144,7 +157,7 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
     sampled.map((p) => p.step),
   );
   const csv = columnsCsv([
-    { key: 'a,"b"', cols: decoded.get('r1.h0.js')! },
+    { key: 'a,"b"', cols: decoded.get('h0')! },
     { key: 'long', cols: decoded.get('r1.f1.js')! },
   ]);
   const text = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));

@@ -103,8 +103,8 @@ function assertSameColumns(actual: SampledColumns | undefined, expected: Sampled
   assert.equal(actual.total, expected.total, `${what}: total`);
   assert.equal(actual.exact, expected.exact, `${what}: exact`);
   for (const name of ['step', 'value', 'timestamp', 'min', 'max'] as const) {
-    const a = actual[name];
-    const e = expected[name];
+    const a: Float64Array | undefined = actual[name];
+    const e: Float64Array | undefined = expected[name];
     assert.equal(a === undefined, e === undefined, `${what}: ${name} present`);
     if (a && e) assert.ok(Buffer.from(a.buffer).equals(Buffer.from(e.buffer)), `${what}: ${name}`);
   }
