@@ -1,9 +1,10 @@
 /**
- * Loads a run's published history chunks (src/report/publish-histories.ts). Each chunk is a classic script calling
- * `tracklabHistory(name, [head, tail, deflated], "text")`, because fetch() cannot read file://; its text is binary
- * columns (src/core/history-chunk.ts), deflated (the low byte planes only when they were not noise), written 7 bits a
- * character (src/core/script-text.ts). A page loads only the
- * chunks of the metrics it draws; the full-resolution chunks only when a user asks for the CSV.
+ * Decodes a run's published histories (src/report/publish-histories.ts). A chunk's text is binary columns
+ * (src/core/history-chunk.ts), deflated (the low byte planes only when they were not noise), written 7 bits a character
+ * (src/core/script-text.ts). The drawn chunks come with the run's data file and are decoded only for the metrics a
+ * page draws; a full-resolution chunk is a classic script calling `tracklabHistory(name, layout, "text")` (fetch()
+ * cannot read file://), loaded only when a user asks for the CSV. The page uses installHistoryHook, loadSeries and
+ * historiesCsv; decodeChunk and columnsCsv are exported for tests.
  */
 import { unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
 import { scriptTextToBytes } from '../../src/core/script-text.js';
@@ -15,7 +16,7 @@ const chunks = new Map<string, Chunk>();
 const arrived = new Map<string, (raw: [ChunkLayout, string]) => void>();
 
 /** Inflates zlib bytes with the browser's own decompressor (no library in the page). */
-export async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
+async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -44,7 +45,7 @@ export function installHistoryHook(): void {
 }
 
 /** The columns of the chunk at `base + rel` (`rel` as a run's data file lists it), loaded once per page. */
-export function loadChunk(base: string, rel: string): Chunk {
+function loadChunk(base: string, rel: string): Chunk {
   const name = rel.replace(/\.js$/, '');
   let chunk = chunks.get(name);
   if (!chunk) {
@@ -65,7 +66,7 @@ export function loadChunk(base: string, rel: string): Chunk {
 const drawable = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** A chart's series from a drawn chunk. */
-export function toChartSeries(ref: HistoryRef, cols: ChunkColumns): Series {
+function toChartSeries(ref: HistoryRef, cols: ChunkColumns): Series {
   const t0 = cols.timestamp[0] ?? 0;
   const nonFinite: [number, string][] = [];
   for (let i = 0; i < cols.value.length && nonFinite.length < MAX_NON_FINITE; i++)
