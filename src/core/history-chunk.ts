@@ -6,7 +6,8 @@
  *   and min and max when flag 1 is set) as byte planes: the two leading planes of each, then the six others of each
  *
  * A column of whole numbers (steps, millisecond timestamps) is written as zigzag varints of the differences between
- * neighbours (flag 2 for step, 4 for timestamp): a fixed logging interval costs one byte a point. Any other column is
+ * neighbours (flag 2 for step, 4 for timestamp), or, when evenly spaced (flags 8 and 16), as its first value and the
+ * spacing. Any other column is
  * float64, split into eight planes of one byte per value (all first bytes, then all second bytes...), so a compressor
  * finds the sign, exponent and leading mantissa bytes, which neighbours share, next to each other. Every float64,
  * NaN, ±Infinity and -0 included, reads back bit for bit.
@@ -25,9 +26,19 @@ const VERSION = 1;
 const HAS_RANGE = 1;
 const STEP_INTS = 2;
 const TIME_INTS = 4;
+/** With STEP_INTS or TIME_INTS: the column is evenly spaced, written as its first value and the spacing. */
+const STEP_EVEN = 8;
+const TIME_EVEN = 16;
 /** Whole numbers up to 2^50 are varint-coded: their differences and zigzag stay exact doubles. */
 const INT_LIMIT = 2 ** 50;
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+function evenlySpaced(xs: Float64Array): boolean {
+  if (xs.length < 2) return false;
+  const by = xs[1]! - xs[0]!;
+  for (let i = 2; i < xs.length; i++) if (xs[i]! - xs[i - 1]! !== by) return false;
+  return true;
+}
 
 function wholeNumbers(xs: Float64Array): boolean {
   for (let i = 0; i < xs.length; i++) {
@@ -65,6 +76,17 @@ class ByteWriter {
       x = Math.floor(x / 128);
     }
     this.bytes[this.at++] = x;
+  }
+
+  zigzag(x: number): void {
+    this.varint(x >= 0 ? x * 2 : -x * 2 - 1);
+  }
+
+  /** A whole-number column: first value and spacing when `even`, else every difference. */
+  whole(xs: Float64Array, even: boolean): void {
+    if (!even) return this.deltas(xs);
+    this.zigzag(xs[0]!);
+    this.zigzag(xs[1]! - xs[0]!);
   }
 
   deltas(xs: Float64Array): void {
@@ -112,10 +134,18 @@ export function packChunk(cols: ChunkColumns): { bytes: Uint8Array; split: numbe
   const timeInts = wholeNumbers(cols.timestamp);
   const w = new ByteWriter();
   w.byte(VERSION);
-  w.byte((range ? HAS_RANGE : 0) | (stepInts ? STEP_INTS : 0) | (timeInts ? TIME_INTS : 0));
+  const stepEven = stepInts && evenlySpaced(cols.step);
+  const timeEven = timeInts && evenlySpaced(cols.timestamp);
+  w.byte(
+    (range ? HAS_RANGE : 0) |
+      (stepInts ? STEP_INTS : 0) |
+      (timeInts ? TIME_INTS : 0) |
+      (stepEven ? STEP_EVEN : 0) |
+      (timeEven ? TIME_EVEN : 0),
+  );
   w.varint(n);
-  if (stepInts) w.deltas(cols.step);
-  if (timeInts) w.deltas(cols.timestamp);
+  if (stepInts) w.whole(cols.step, stepEven);
+  if (timeInts) w.whole(cols.timestamp, timeEven);
   const floats = floatColumns(cols, stepInts, timeInts, range);
   for (const xs of floats) w.planes(xs, 0, 1);
   const split = w.at;
@@ -141,6 +171,18 @@ class ByteReader {
       if (b < 128) return x;
       scale *= 128;
     }
+  }
+
+  zigzag(): number {
+    const z = this.varint();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+
+  whole(n: number, even: boolean): Float64Array {
+    if (!even) return this.deltas(n);
+    const first = this.zigzag();
+    const by = this.zigzag();
+    return Float64Array.from({ length: n }, (_, i) => first + i * by);
   }
 
   deltas(n: number): Float64Array {
@@ -175,8 +217,8 @@ export function unpackChunk(bytes: Uint8Array): ChunkColumns {
   const n = r.varint();
   const range = (flags & HAS_RANGE) !== 0;
   const cols: ChunkColumns = {
-    step: flags & STEP_INTS ? r.deltas(n) : new Float64Array(n),
-    timestamp: flags & TIME_INTS ? r.deltas(n) : new Float64Array(n),
+    step: flags & STEP_INTS ? r.whole(n, (flags & STEP_EVEN) !== 0) : new Float64Array(n),
+    timestamp: flags & TIME_INTS ? r.whole(n, (flags & TIME_EVEN) !== 0) : new Float64Array(n),
     value: new Float64Array(n),
     ...(range ? { min: new Float64Array(n), max: new Float64Array(n) } : {}),
   };

@@ -62,6 +62,14 @@ test('history chunk: columns read back bit for bit, NaN, ±Infinity, -0, fractio
     assertSameColumns(unpackChunk(packChunk(cols).bytes), cols, `seed ${seed}`);
   }
   assertSameColumns(unpackChunk(packChunk(randomColumns(2, 0, true)).bytes), randomColumns(2, 0, true), 'empty');
+  for (const n of [1, 2, 3, 1000]) {
+    const even = randomColumns(5, n, false);
+    const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
+    const cols = { ...even, step: col((i) => 5 - i * 3), timestamp: col((i) => 1.7e12 + i * 1000) };
+    const packed = packChunk(cols).bytes;
+    assertSameColumns(unpackChunk(packed), cols, `evenly spaced, ${n}`);
+    assert.ok(packed.length < 20 + n * 8, 'evenly spaced columns cost a few bytes');
+  }
   assert.throws(() => unpackChunk(packChunk(randomColumns(3, 100, false)).bytes.subarray(0, 50)), /truncated/);
 });
 
