@@ -177,3 +177,29 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
   assert.equal(csv, `${expected.join('\n')}\n`);
   assert.ok(csv.includes('long,1,1000000000001,-0') && csv.includes(',NaN\n') && csv.includes(',Infinity\n'));
 });
+
+test('publishHistories: a bulk-reading source is sampled in memory by the same path; a run outside it reads per key', async () => {
+  const points = Array.from({ length: 3000 }, (_, i) => ({ step: i, timestamp: i, value: Math.cos(i) }));
+  const calls: string[] = [];
+  const source = createMemorySource({ experiments: [], runs: [], histories: { solo: { loss: points } } });
+  const bulk = {
+    ...source,
+    getMetricHistories: async (runId: string) => (runId === 'bulk' ? { loss: points } : undefined),
+    getMetricHistory: async (runId: string, key: string) => {
+      calls.push(`full ${runId}`);
+      return source.getMetricHistory(runId, key);
+    },
+    getSampledHistories: async (runId: string, keys: readonly string[], maxPoints: number) => {
+      calls.push(`sampled ${runId}`);
+      return source.getSampledHistories!(runId, keys, maxPoints);
+    },
+  };
+  const a = await publishHistories(bulk, 'bulk', ['loss'], 500);
+  assert.deepEqual(calls, [], 'the bulk read serves both the drawn and the full chunk');
+  const b = await publishHistories(bulk, 'solo', ['loss'], 500);
+  assert.deepEqual(calls, ['sampled solo', 'full solo']);
+  assert.deepEqual(a.refs, [{ ...b.refs[0]!, full: 'bulk.f0.js' }]);
+  assert.deepEqual(Buffer.from(a.drawn[0]!.text), Buffer.from(b.drawn[0]!.text), 'the same drawn chunk');
+  const sampled = sampleHistory(points, 500);
+  assert.equal(a.refs[0]!.points, sampled.points.length);
+});
