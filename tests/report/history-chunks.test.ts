@@ -1,10 +1,11 @@
 /**
  * Published history chunks: the binary columns, the script text and the whole chain the page runs (script call ->
- * text -> inflate -> columns) return exactly what was logged, NaN, ±Infinity and -0 included; the drawn chunk comes from
- * the sampling path, and the CSV the page builds equals the logged values.
+ * text -> inflate -> columns) return exactly what was logged, NaN, ±Infinity and -0 included; the drawn chunk comes
+ * from the sampling path, and the CSV the page builds equals the logged values.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import { packChunk, unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
 import { sampleHistory } from '../../src/core/history-sample.js';
 import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
@@ -92,8 +93,8 @@ test('script text: any bytes read back, and the text holds no NUL, line break, q
 /** Runs a chunk script as the page does and decodes what it hands over. */
 async function runChunkScript(script: Uint8Array): Promise<{ name: string; cols: ChunkColumns; layout: ChunkLayout }> {
   let call: [string, ChunkLayout, string] | undefined;
-  new Function('tracklabHistory', new TextDecoder().decode(script))((...args: [string, ChunkLayout, string]) => {
-    call = args;
+  runInNewContext(new TextDecoder().decode(script), {
+    tracklabHistory: (...args: [string, ChunkLayout, string]) => (call = args),
   });
   assert.ok(call, 'the script calls tracklabHistory');
   return { name: call[0], cols: await decodeChunk(call[1], call[2]), layout: call[1] };
@@ -144,7 +145,7 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
   // The data file, run as the page runs it: the drawn chunks' texts follow the data, in its histories' order.
   let call: [{ histories: HistoryRef[] }, string[]] | undefined;
   const script = new TextDecoder().decode(runDataScript({ id: 'r1', histories: refs }, chunks));
-  new Function('tracklabRunData', script)((...args: NonNullable<typeof call>) => (call = args));
+  runInNewContext(script, { tracklabRunData: (...args: NonNullable<typeof call>) => (call = args) });
   assert.ok(call);
   const [data, texts] = call;
   const decoded = new Map<string, ChunkColumns>();

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
 import type { Browser, Page } from 'playwright-core';
 import { buildReport, createMemorySource } from '../../src/report/index.js';
 import type { HistoryPoint } from '../../src/report/collect.js';
@@ -31,7 +32,7 @@ const long: Record<string, HistoryPoint[]> = {
 function refsOf(out: string, id: string): { key: string; exact: boolean; points: number; full: string }[] {
   let refs: { key: string; exact: boolean; points: number; full: string }[] = [];
   const script = readFileSync(path.join(out, `data/runs/${id}.js`), 'utf8');
-  new Function('tracklabRunData', script)((d: { histories: typeof refs }) => (refs = d.histories));
+  runInNewContext(script, { tracklabRunData: (d: { histories: typeof refs }) => (refs = d.histories) });
   return refs;
 }
 
