@@ -32,7 +32,10 @@ const long: Record<string, HistoryPoint[]> = {
 function refsOf(out: string, id: string): { key: string; exact: boolean; points: number; full: string }[] {
   let refs: { key: string; exact: boolean; points: number; full: string }[] = [];
   const script = readFileSync(path.join(out, `data/runs/${id}.js`), 'utf8');
-  runInNewContext(script, { tracklabRunData: (d: { histories: typeof refs }) => (refs = d.histories) });
+  // copied out of the script's context, so deepEqual compares plain values
+  runInNewContext(script, {
+    tracklabRunData: (d: { histories: typeof refs }) => (refs = structuredClone(d.histories)),
+  });
   return refs;
 }
 
