@@ -3,7 +3,7 @@ import type { ArtifactEntry, Experiment, MetricColumns, Run, ViewType } from './
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun } from './core/run-view.js';
-import { isMaxPoints, type SampledHistory } from './core/history-sample.js';
+import { columnsOfSample, isMaxPoints, type SampledColumns, type SampledHistory } from './core/history-sample.js';
 import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { RUN_ID_ENV } from './core/reproduction.js';
 import { randomRunName } from './core/names.js';
@@ -281,6 +281,29 @@ export class Tracker {
       values: Float64Array.from(points, (p) => p.value),
       timestamps: Float64Array.from(points, (p) => p.timestamp),
     };
+  }
+
+  /**
+   * getMetricHistory with `maxPoints` for several metrics of a run, in columns (Float64Arrays; min and max only when
+   * downsampled): { key: { total, exact, step, value, timestamp, min?, max? } }. One read on stores that can.
+   * @example const { loss } = await tracker.getSampledHistories(run.id, ['loss'], { maxPoints: 1000 });
+   */
+  async getSampledHistories(
+    runId: string,
+    keys: readonly string[],
+    options: { maxPoints: number },
+  ): Promise<Record<string, SampledColumns>> {
+    const id = validateRunId(runId);
+    for (const key of keys) validateKey('metric', key);
+    if (!isMaxPoints(options.maxPoints))
+      throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
+    const out = Object.create(null) as Record<string, SampledColumns>;
+    if (this.store.getSampledHistories) {
+      for (const [key, s] of await this.store.getSampledHistories(id, keys, options.maxPoints)) out[key] = s;
+      return out;
+    }
+    for (const key of keys) out[key] = columnsOfSample(await this.store.getSampledHistory(id, key, options.maxPoints));
+    return out;
   }
 
   /** Every metric history of a run in one read: { key: [{ step, value, timestamp }] }. */

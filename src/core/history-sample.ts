@@ -259,3 +259,36 @@ export function fromLevels(
   const merged = source.step.length > maxPoints ? mergeBuckets(source, maxPoints) : source;
   return { total, exact: false, points: toSampledPoints(merged) };
 }
+
+/** A sampled history in columns: every point when `exact` (sorted by step), else buckets with their min and max. */
+export interface SampledColumns {
+  total: number;
+  exact: boolean;
+  step: Float64Array;
+  value: Float64Array;
+  timestamp: Float64Array;
+  /** only when not exact */
+  min?: Float64Array;
+  max?: Float64Array;
+}
+
+/** The columns of a SampledHistory. */
+export function columnsOfSample(s: SampledHistory): SampledColumns {
+  const col = (f: (p: SampledPoint) => number): Float64Array => Float64Array.from(s.points, f);
+  const cols = { total: s.total, exact: s.exact, step: col((p) => p.step), value: col((p) => p.value) };
+  const timestamp = col((p) => p.timestamp);
+  return s.exact ? { ...cols, timestamp } : { ...cols, timestamp, min: col((p) => p.min), max: col((p) => p.max) };
+}
+
+/**
+ * sampleColumns, in columns: the same buckets, without an object per point when every point is returned.
+ *
+ * @example sampleToColumns({ step: [1, 0], value: [2, 3], timestamp: [5, 6] }, 10).step // Float64Array [0, 1]
+ */
+export function sampleToColumns(cols: PointColumns, maxPoints: number): SampledColumns {
+  const total = cols.step.length;
+  if (total > maxPoints) return columnsOfSample(sampleColumns(cols, maxPoints));
+  const sorted = sortByStep(cols);
+  const f = (xs: ArrayLike<number>): Float64Array => (xs instanceof Float64Array ? xs : Float64Array.from(xs));
+  return { total, exact: true, step: f(sorted.step), value: f(sorted.value), timestamp: f(sorted.timestamp) };
+}

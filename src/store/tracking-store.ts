@@ -1,4 +1,4 @@
-import type { SampledHistory } from '../core/history-sample.js';
+import type { SampledColumns, SampledHistory } from '../core/history-sample.js';
 import type {
   DatasetInput,
   Experiment,
@@ -75,6 +75,8 @@ export interface TrackingStoreCore {
    * downsampling path (src/core/history-sample.ts), so every backend returns the same buckets for the same points.
    */
   getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory>;
+  /** Optional: getSampledHistory of several keys in one read, in columns (absent: one read per key). */
+  getSampledHistories?(id: string, keys: readonly string[], maxPoints: number): Promise<Map<string, SampledColumns>>;
 
   close(): Promise<void>;
 }

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mergeBuckets, mergePoints, pointBuckets, sampleHistory, sortByStep } from '../../src/core/history-sample.js';
+import {
+  columnsOfSample,
+  mergeBuckets,
+  mergePoints,
+  pointBuckets,
+  sampleHistory,
+  sortByStep,
+  type SampledColumns,
+} from '../../src/core/history-sample.js';
 import type { MetricPoint } from '../../src/core/entities.js';
 import { checkStore } from '../../src/store/json/doctor.js';
 import { JsonStore } from '../../src/store/json/json-store.js';
@@ -124,6 +132,48 @@ test('a level made from the values equals merging one-point buckets (NaN, infini
     for (const max of [1, 7, 1000, 1 + Math.floor(random() * 6000)])
       assert.deepEqual(mergePoints(sorted, max), mergeBuckets(pointBuckets(sorted), max), `${logged.length} to ${max}`);
   }
+});
+
+/** Columns equal bit for bit (NaN and -0 included). */
+function assertSameSampled(actual: SampledColumns | undefined, expected: SampledColumns, what: string): void {
+  assert.ok(actual, `${what}: missing`);
+  assert.equal(actual.total, expected.total, `${what}: total`);
+  assert.equal(actual.exact, expected.exact, `${what}: exact`);
+  for (const name of ['step', 'value', 'timestamp', 'min', 'max'] as const) {
+    const a: Float64Array | undefined = actual[name];
+    const e: Float64Array | undefined = expected[name];
+    assert.equal(a === undefined, e === undefined, `${what}: ${name} present`);
+    if (a && e) assert.ok(Buffer.from(a.buffer).equals(Buffer.from(e.buffer)), `${what}: ${name}`);
+  }
+}
+
+test('several keys sampled in one read equal the one-key path: lines only, segment + tail, segment', async (t) => {
+  const random = seededRandom(t);
+  const { store, id } = await storeWithRun();
+  const keys = ['loss', 'acc', 'a "quoted" key'];
+  const logged = randomSeries(random, 9000, keys);
+  const writer = await store.openRunWriter(id);
+  const check = async (what: string, points: MetricPoint[]): Promise<void> => {
+    for (const maxPoints of [7, 1000, 5000]) {
+      const sampled = await store.getSampledHistories(id, [...keys, 'absent'], maxPoints);
+      for (const key of keys) {
+        const expected = columnsOfSample(sampleHistory(byKey(points, key), maxPoints));
+        assertSameSampled(sampled.get(key), expected, `${what}, ${key}, maxPoints ${maxPoints}`);
+      }
+      assert.equal(sampled.get('absent')?.total, 0);
+    }
+  };
+  for (const p of logged.slice(0, 3000)) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+  await writer.flush();
+  await check('lines only', logged.slice(0, 3000));
+  await store.compactRun(id);
+  for (const p of logged.slice(3000)) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+  await writer.flush();
+  await check('segment + tail', logged);
+  await writer.end('FINISHED', 2);
+  await store.compactRun(id);
+  await check('segment', logged);
+  await store.close();
 });
 
 test('downsampling keeps the peak, the trough and every NaN bucket', (t) => {

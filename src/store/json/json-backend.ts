@@ -2,7 +2,7 @@
  * Assembles tracklab's JSON folder store into a Backend: the JsonStore for tracking (plus search and artifact URIs),
  * the JsonRegistry beside it, and artifacts under `runs/<id>/artifacts`.
  */
-import type { SampledHistory } from '../../core/history-sample.js';
+import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Experiment, MetricColumns, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
@@ -112,6 +112,10 @@ export class JsonTracking implements TrackingStore {
   }
   getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
     return this.store.getSampledHistory(id, key, maxPoints);
+  }
+
+  getSampledHistories(id: string, keys: readonly string[], maxPoints: number): Promise<Map<string, SampledColumns>> {
+    return this.store.getSampledHistories(id, keys, maxPoints);
   }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {

@@ -33,7 +33,7 @@ import type {
 } from '../../core/entities.js';
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
-import type { SampledHistory } from '../../core/history-sample.js';
+import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
@@ -42,6 +42,7 @@ import {
   compactSeries,
   readColumns,
   readHistory,
+  sampleStoredHistories,
   sampleStoredHistory,
   uncoveredBytes,
   type Compaction,
@@ -264,6 +265,23 @@ export class JsonStore implements TrackingStoreCore {
     this.compactIfLarge(id);
     const sampled = sampleStoredHistory(this.runDir(id), key, maxPoints);
     this.checkCount(run, key, sampled.total);
+    return sampled;
+  }
+
+  /** getSampledHistory of several keys in one read, in columns. */
+  async getSampledHistories(
+    id: string,
+    keys: readonly string[],
+    maxPoints: number,
+  ): Promise<Map<string, SampledColumns>> {
+    const run = await this.getRun(id);
+    const { sampled, uncovered } = sampleStoredHistories(this.runDir(id), keys, maxPoints);
+    // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
+    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(id);
+    for (const [key, s] of sampled) {
+      const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
+      if (s.total < expected) this.checkedSeries(run, [], [key]);
+    }
     return sampled;
   }
 

@@ -13,7 +13,10 @@ import {
   fromLevels,
   pointBuckets,
   sampleColumns,
+  sampleToColumns,
+  columnsOfSample,
   sortByStep,
+  type SampledColumns,
   type SampledHistory,
 } from '../../core/history-sample.js';
 import { writeFileAtomicSync } from './atomic-file.js';
@@ -148,6 +151,44 @@ function sampleSegment(segment: Segment, file: string, key: string, maxPoints: n
 }
 
 class DamagedBlock extends Error {}
+
+/**
+ * Several histories of the run in `dir`, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns:
+ * the segment is opened and the lines after it are read once for all of them. `uncovered`: bytes of lines read
+ * after the segment.
+ */
+export function sampleStoredHistories(
+  dir: string,
+  keys: readonly string[],
+  maxPoints: number,
+): { sampled: Map<string, SampledColumns>; uncovered: number } {
+  const out = new Map<string, SampledColumns>();
+  const file = join(dir, SERIES_FILE);
+  const segment = openSegment(dir);
+  const covered = segment?.header.covered ?? 0;
+  const { points: tail, end } = readMetricLines(file, covered);
+  const tailKeys = new Set(tail.map((p) => p.key));
+  try {
+    for (const key of keys) {
+      const entry = segment?.entry(key);
+      let sampled: SampledColumns | undefined;
+      if (segment !== undefined && entry !== undefined && !tailKeys.has(key)) {
+        if (entry[1] <= maxPoints) {
+          const cols = segment.points(entry);
+          if (cols !== undefined) sampled = sampleToColumns(cols, maxPoints);
+        } else {
+          const fromSegment = sampleSegment(segment, file, key, maxPoints);
+          if (fromSegment !== undefined) sampled = columnsOfSample(fromSegment);
+        }
+      }
+      if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
+      out.set(key, sampled ?? sampleToColumns(toColumns(readHistory(dir, key)), maxPoints));
+    }
+  } finally {
+    segment?.close();
+  }
+  return { sampled: out, uncovered: end - covered };
+}
 
 function toColumns(points: readonly MetricPoint[]): {
   step: Float64Array;
