@@ -7,7 +7,7 @@
 import type { HistoryMark, HistoryPoint, HistoryX, RunStyle } from '../../src/charts/index.js';
 
 /** Room the y axis' labels take to the left of the plot, in pixels. */
-const Y_AXIS_ROOM = 64;
+const Y_AXIS_ROOM = 50;
 const X_TITLE = { step: 'step', time: 'time (UTC)', relative: 'seconds since start' } as const;
 
 export interface PathFrame {
