@@ -5,7 +5,7 @@
  *   experiment page with 1,000 runs: filter + table < 1 s, sort < 150 ms, scroll p95 frame < 50 ms, no task > 200 ms
  *   compare 10 runs x 5 metrics x 10,000 steps     drawn < 1.5 s, a smoothing change < 200 ms
  * Stores are generated once into bench/out/ (git-ignored) with the Tracker API. Run: node --import tsx bench/report.ts
- * [--runs N]
+ * [--runs N] [--repeat N] [--page-repeat N] [--skip-build] [--page experiment|compare] [--baseline COMMIT]
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -26,6 +26,11 @@ const REPEAT = arg('repeat', 3);
 /** `--page experiment` or `--page compare` measures one page only (with `--skip-build`, to iterate on the client). */
 const PAGE_REPEAT = arg('page-repeat', 5);
 const PAGE = process.argv.includes('--page') ? process.argv[process.argv.indexOf('--page') + 1] : '';
+/**
+ * `--baseline <commit>` also measures each page with that commit's page script and stylesheet, alternating with the
+ * current ones in the same browser: the same-run baseline of the browser figures.
+ */
+const BASELINE = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : '';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface BuildResult {
@@ -105,19 +110,33 @@ async function main(): Promise<void> {
   const browser = await launch();
   const srv = await serve(site, '/bench/');
   const srvCmp = await serve(cmpSite, '/cmp/');
+  const base = BASELINE ? await baselineSites(site, cmpSite) : null;
   const { readdirSync, statSync } = await import('node:fs');
   // The bench experiment is the biggest page (the store also holds an empty Default experiment).
   const expPage = readdirSync(path.join(site, 'experiments'))
     .map((f) => ({ f, size: statSync(path.join(site, 'experiments', f)).size }))
     .sort((a, b) => b.size - a.size)[0]!.f;
   const expBytes = statSync(path.join(site, 'experiments', expPage)).size;
-  const none = { ready: [], baseline: [], sort: [], scrollP95: [], longest: [], draw: [], smooth: [] };
-  const page1k = PAGE === 'compare' ? none : await experimentPage(browser, `${srv.base}experiments/${expPage}`);
-  const cmp =
-    PAGE === 'experiment' ? none : await comparePage(browser, `${srvCmp.base}compare.html#runs=${cmpIds.join(',')}`);
+  const cmpHash = `compare.html#runs=${cmpIds.join(',')}`;
+  const page1k = emptyExperiment();
+  const cmp = emptyCompare();
+  const page1kBase = emptyExperiment();
+  const cmpBase = emptyCompare();
+  // Current and baseline alternate, so a change in the machine's load falls on both.
+  for (let i = 0; i < PAGE_REPEAT; i++) {
+    if (PAGE !== 'compare') {
+      merge(page1k, await experimentPage(browser, `${srv.base}experiments/${expPage}`));
+      if (base) merge(page1kBase, await experimentPage(browser, `${base.exp}experiments/${expPage}`));
+    }
+    if (PAGE !== 'experiment') {
+      merge(cmp, await comparePage(browser, `${srvCmp.base}${cmpHash}`));
+      if (base) merge(cmpBase, await comparePage(browser, `${base.cmp}${cmpHash}`));
+    }
+  }
   await browser.close();
   await srv.close();
   await srvCmp.close();
+  await base?.close();
 
   const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   console.log(`| report benchmark (median) | result | target |`);
@@ -133,6 +152,52 @@ async function main(): Promise<void> {
   }
   if (PAGE !== 'compare') printExperiment(page1k, expBytes);
   if (PAGE !== 'experiment') printCompare(cmp);
+  if (base) {
+    console.log(`| **baseline, same run: page script and stylesheet of ${BASELINE}** | | |`);
+    if (PAGE !== 'compare') printExperiment(page1kBase, expBytes);
+    if (PAGE !== 'experiment') printCompare(cmpBase);
+  }
+}
+
+const emptyExperiment = () => ({
+  ready: [] as number[],
+  baseline: [] as number[],
+  sort: [] as number[],
+  scrollP95: [] as number[],
+  longest: [] as number[],
+});
+const emptyCompare = () => ({ draw: [] as number[], smooth: [] as number[] });
+
+function merge<T extends Record<string, number[]>>(into: T, from: T): void {
+  for (const k of Object.keys(into)) into[k]!.push(...from[k]!);
+}
+
+/** Copies of both sites with the baseline commit's page script and stylesheet, served like the current ones. */
+async function baselineSites(site: string, cmpSite: string) {
+  const { cpSync, writeFileSync } = await import('node:fs');
+  const copies = [path.join(OUT, 'report-site-baseline'), path.join(OUT, 'report-compare-site-baseline')];
+  for (const [from, to] of [
+    [site, copies[0]!],
+    [cmpSite, copies[1]!],
+  ] as const) {
+    rmSync(to, { recursive: true, force: true });
+    cpSync(from, to, { recursive: true });
+    for (const f of ['report.js', 'report.css'])
+      writeFileSync(
+        path.join(to, 'assets', f),
+        execFileSync('git', ['show', `${BASELINE}:templates/assets/${f}`], { cwd: ROOT, maxBuffer: 1 << 26 }),
+      );
+  }
+  const exp = await serve(copies[0]!, '/bench/');
+  const cmp = await serve(copies[1]!, '/cmp/');
+  return {
+    exp: exp.base,
+    cmp: cmp.base,
+    close: async () => {
+      await exp.close();
+      await cmp.close();
+    },
+  };
 }
 
 function printExperiment(page1k: Awaited<ReturnType<typeof experimentPage>>, expBytes: number): void {
@@ -158,14 +223,8 @@ function printCompare(cmp: Awaited<ReturnType<typeof comparePage>>): void {
 const LONG_TASKS = `window.__longest = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });`;
 
 async function experimentPage(browser: Browser, url: string) {
-  const out = {
-    ready: [] as number[],
-    baseline: [] as number[],
-    sort: [] as number[],
-    scrollP95: [] as number[],
-    longest: [] as number[],
-  };
-  for (let i = 0; i < PAGE_REPEAT; i++) {
+  const out = emptyExperiment();
+  {
     const plain = await browser.newPage({ javaScriptEnabled: false });
     let t = performance.now();
     await plain.goto(url, { waitUntil: 'load' });
@@ -216,8 +275,8 @@ async function experimentPage(browser: Browser, url: string) {
 }
 
 async function comparePage(browser: Browser, url: string) {
-  const out = { draw: [] as number[], smooth: [] as number[] };
-  for (let i = 0; i < PAGE_REPEAT; i++) {
+  const out = emptyCompare();
+  {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const t = performance.now();
     await page.goto(url, { waitUntil: 'commit' });

@@ -24,61 +24,104 @@ function xOf(series: ChartSeries, i: number, x: 'step' | 'time' | 'relative'): n
 
 /** The name of a history chart's line data. */
 export const HISTORY_DATA = 'lines';
+/** The name of a history chart's non-finite markers. */
+export const HISTORY_BAD_DATA = 'bad';
 
 const X_TITLE = { step: 'step', time: 'time (UTC)', relative: 'seconds since start' } as const;
 
+export type HistoryX = 'step' | 'time' | 'relative';
+export interface HistoryPoint {
+  x: number;
+  y: number;
+  r: string;
+}
+export interface HistoryMark {
+  x: number;
+  r: string;
+  v: string;
+}
+
 /**
- * One metric's history for one or more runs: x is step, wall time or relative time, optional smoothing. Each run keeps
- * the colour and dash it has on every chart of the page; NaN and infinite points are marked with a red cross at the
- * top edge, so a divergence is seen, not silently skipped.
+ * The points a history chart draws: each run smoothed on every point, then thinned to its share of `budget`; and one
+ * mark per run where it first went non-finite, with how many such points it has.
  */
-export function historySpec(opts: {
-  title: string;
-  series: HistoryLine[];
-  x: 'step' | 'time' | 'relative';
-  smoothing?: number;
-  /** total points drawn (default CHART_POINT_BUDGET) */
-  budget?: number;
-  width?: number;
-  height?: number;
-  /** a legend of runs inside the chart (pages draw their own, shared by all charts) */
-  legend?: boolean;
-}): TopLevelSpec {
-  const values: { x: number; y: number; r: string }[] = [];
-  const bad: { x: number; r: string; v: string }[] = [];
-  const perSeries = Math.max(200, Math.floor((opts.budget ?? CHART_POINT_BUDGET) / Math.max(1, opts.series.length)));
-  for (const { label, series } of opts.series) {
-    // Smooth on every point, then thin out what is drawn.
-    const ys = smooth(series.values, opts.smoothing ?? 0);
+export function historyPoints(
+  lines: readonly HistoryLine[],
+  x: HistoryX,
+  smoothing = 0,
+  budget = CHART_POINT_BUDGET,
+): { values: HistoryPoint[]; bad: HistoryMark[] } {
+  const values: HistoryPoint[] = [];
+  const bad: HistoryMark[] = [];
+  const perSeries = Math.max(200, Math.floor(budget / Math.max(1, lines.length)));
+  for (const { label, series } of lines) {
+    const ys = smooth(series.values, smoothing);
     for (const i of lttbIndices(series.steps, ys, perSeries))
-      values.push({ x: xOf(series, i, opts.x), y: ys[i] as number, r: label });
-    // One mark where a run first went non-finite, with how many such points it has.
+      values.push({ x: xOf(series, i, x), y: ys[i] as number, r: label });
     const first = series.nonFinite?.[0];
     if (first) {
       const n = series.nonFinite!.length;
       const i = series.steps.findIndex((s) => s >= first[0]);
-      const x = opts.x === 'step' ? first[0] : xOf(series, Math.max(0, i < 0 ? series.steps.length - 1 : i), opts.x);
-      bad.push({ x, r: label, v: `${first[1]} from step ${first[0]} (${n}${n >= MAX_NON_FINITE ? '+' : ''} points)` });
+      const at = x === 'step' ? first[0] : xOf(series, Math.max(0, i < 0 ? series.steps.length - 1 : i), x);
+      bad.push({
+        x: at,
+        r: label,
+        v: `${first[1]} from step ${first[0]} (${n}${n >= MAX_NON_FINITE ? '+' : ''} points)`,
+      });
     }
   }
-  const labels = opts.series.map((s) => s.label);
-  const styles = opts.series.map((s, i) => s.style ?? runStyle(i));
+  return { values, bad };
+}
+
+/** What frames a history chart, without its points: charts with equal frames can share one compiled spec. */
+export interface HistoryFrame {
+  /** chart title; null leaves it to the page (an HTML caption) */
+  title: string | null;
+  /** the runs, in legend order, with their colour and dash */
+  runs: readonly { label: string; style?: RunStyle }[];
+  x: HistoryX;
+  width?: number;
+  height?: number;
+  /** a legend of runs inside the chart (pages draw their own, shared by all charts) */
+  legend?: boolean;
+  /**
+   * vega's per-point tooltip (default true). Pages that show their own hover read-out turn it off: vega evaluates the
+   * tooltip of every point as it draws, which is most of a chart's drawing time under the page's expression interpreter.
+   */
+  tooltip?: boolean;
+}
+
+/**
+ * The spec of a history chart whose data sets (`HISTORY_DATA`, `HISTORY_BAD_DATA`) hold `values` and `bad`; with empty
+ * arrays it is a frame to fill in a drawn view.
+ */
+export function historyFrameSpec(frame: HistoryFrame, values: HistoryPoint[] = [], bad: HistoryMark[] = []) {
+  const labels = frame.runs.map((s) => s.label);
+  const styles = frame.runs.map((s, i) => s.style ?? runStyle(i));
   const x =
-    opts.x === 'time'
+    frame.x === 'time'
       ? { field: 'x', type: 'temporal' as const, title: X_TITLE.time, scale: { type: 'utc' as const } }
-      : { field: 'x', type: 'quantitative' as const, title: X_TITLE[opts.x], axis: { format: '~s' } };
+      : { field: 'x', type: 'quantitative' as const, title: X_TITLE[frame.x], axis: { format: '~s' } };
+  const tip = frame.tooltip ?? true;
+  const lineTooltip = [
+    { field: 'r', type: 'nominal', title: 'run' },
+    { field: 'x', type: frame.x === 'time' ? 'temporal' : 'quantitative', title: X_TITLE[frame.x] },
+    { field: 'y', type: 'quantitative', title: frame.title ?? 'value', format: NUM },
+  ];
   const layers: unknown[] = [
     {
       // Named so a smoothing change can replace the points in the drawn view instead of compiling the chart again.
-      data: { name: HISTORY_DATA, values },
-      mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.75 },
+      // The points are numbers already (no parsing), all finite (nothing to break a path at), and a line is one
+      // path, so a text description per point would only cost time: the figure carries the chart's text alternative.
+      data: { name: HISTORY_DATA, values, format: { parse: null } },
+      mark: { type: 'line', interpolate: 'linear', strokeWidth: 1.75, aria: false, invalid: 'filter' },
       encoding: {
         x,
         y: { field: 'y', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: NUM } },
         color: {
           field: 'r',
           type: 'nominal',
-          legend: opts.legend ? { title: 'run', orient: 'bottom', direction: 'vertical' } : null,
+          legend: frame.legend ? { title: 'run', orient: 'bottom', direction: 'vertical' } : null,
           scale: { domain: labels, range: styles.map((s) => s.color) },
         },
         strokeDash: {
@@ -87,17 +130,14 @@ export function historySpec(opts: {
           legend: null,
           scale: { domain: labels, range: styles.map((s) => s.dash) },
         },
-        tooltip: [
-          { field: 'r', type: 'nominal', title: 'run' },
-          { field: 'x', type: opts.x === 'time' ? 'temporal' : 'quantitative', title: X_TITLE[opts.x] },
-          { field: 'y', type: 'quantitative', title: opts.title, format: NUM },
-        ],
+        ...(tip ? { tooltip: lineTooltip } : {}),
       },
     },
   ];
-  if (bad.length > 0) {
+  // A divergence is seen, not silently skipped: a red mark at the top edge where a run first went non-finite.
+  if (bad.length > 0 || !tip) {
     layers.push({
-      data: { values: bad },
+      data: { name: HISTORY_BAD_DATA, values: bad, format: { parse: null } },
       mark: { type: 'point', shape: 'triangle-down', size: 90, filled: true, color: '#e03131', opacity: 1 },
       encoding: {
         x,
@@ -110,10 +150,41 @@ export function historySpec(opts: {
     });
   }
   return {
-    ...base(opts.width ?? 420, opts.height ?? 200),
-    title: { text: opts.title, anchor: 'start', fontSize: 13 },
+    ...base(frame.width ?? 420, frame.height ?? 200),
+    ...(frame.title === null ? {} : { title: { text: frame.title, anchor: 'start' as const, fontSize: 13 } }),
     layer: layers,
   } as TopLevelSpec;
+}
+
+/**
+ * One metric's history for one or more runs: x is step, wall time or relative time, optional smoothing. Each run keeps
+ * the colour and dash it has on every chart of the page; NaN and infinite points are marked with a red cross at the
+ * top edge, so a divergence is seen, not silently skipped.
+ */
+export function historySpec(opts: {
+  title: string;
+  series: HistoryLine[];
+  x: HistoryX;
+  smoothing?: number;
+  /** total points drawn (default CHART_POINT_BUDGET) */
+  budget?: number;
+  width?: number;
+  height?: number;
+  legend?: boolean;
+}): TopLevelSpec {
+  const { values, bad } = historyPoints(opts.series, opts.x, opts.smoothing ?? 0, opts.budget);
+  return historyFrameSpec(
+    {
+      title: opts.title,
+      runs: opts.series,
+      x: opts.x,
+      width: opts.width,
+      height: opts.height,
+      legend: opts.legend,
+    },
+    values,
+    bad,
+  );
 }
 
 /** A metric logged once per run: one bar per run, in the runs' colours (a line chart of one point says nothing). */

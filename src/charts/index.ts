@@ -7,7 +7,20 @@
  */
 export { dimTitle, dimValue, uniqueLabels, type ChartRun, type Dim } from './common.js';
 export { chooseDims, isVegaLiteSpec, mostVaryingParam, rankParams } from './dims.js';
-export { CHART_POINT_BUDGET, HISTORY_DATA, historySpec, singleValueSpec, type HistoryLine } from './history-spec.js';
+export {
+  CHART_POINT_BUDGET,
+  HISTORY_BAD_DATA,
+  HISTORY_DATA,
+  historyFrameSpec,
+  historyPoints,
+  historySpec,
+  singleValueSpec,
+  type HistoryFrame,
+  type HistoryLine,
+  type HistoryMark,
+  type HistoryPoint,
+  type HistoryX,
+} from './history-spec.js';
 export { DASHES, PALETTE, PALETTE_DARK, runStyle, type RunStyle } from './palette.js';
 export { barsSpec, parallelSpec, scatterSpec, type ColorOf } from './run-charts.js';
 export { lttbIndices, MAX_NON_FINITE, smooth, type ChartSeries } from './series.js';

@@ -19,7 +19,7 @@ import { companionLoss, mainMetric } from './main-metric.js';
 import { modelPage, registrations, type VersionRunInfo } from './registry-view-model.js';
 import { createRenderer, type Renderer } from './render.js';
 import { runKey, writeRunFiles, type RunContext } from './run-files.js';
-import { comparePage, experimentPage, indexPage } from './view-models.js';
+import { comparePage, experimentPage, indexPage, type ExperimentData } from './view-models.js';
 import { createSiteWriter, type Manifest, type SiteWriter } from './write.js';
 
 export interface BuildOptions {
@@ -183,7 +183,7 @@ async function buildSite(
     const vm = experimentPage(experiment, runs);
     await page(
       sitePaths.experiment(experiment.id),
-      renderer.render('experiment', vm, { root: '../', pageTitle: experiment.name, charts: true }),
+      renderer.render('experiment', vm, { root: '../', pageTitle: experiment.name, charts: drawsCurves(vm.data) }),
     );
   }
   const idx = indexPage(experiments, models ?? []);
@@ -200,7 +200,8 @@ async function buildSite(
     renderer.render(
       'compare',
       { data: comparePage(experiments) },
-      { root: '', pageTitle: 'Compare runs', charts: true },
+      // Its runs are in the address: the page script loads vega when there are runs to draw.
+      { root: '', pageTitle: 'Compare runs', charts: false },
     ),
   );
   const published = new Set(runsById.keys());
@@ -322,4 +323,12 @@ async function writeAssets(writer: SiteWriter, root: string, templatesDir: strin
     const file = dependencyFile(root, request);
     await writer.write(sitePaths.asset(path.basename(file)), await readFile(file));
   }
+}
+
+/**
+ * True when the experiment page draws history curves as soon as it opens, so vega is worth preloading: a preload the
+ * page does not use makes Chromium log a warning.
+ */
+function drawsCurves(data: ExperimentData): boolean {
+  return data.main !== null && Object.keys(data.dataFiles).length > 0;
 }

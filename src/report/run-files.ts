@@ -94,7 +94,7 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
   const html = ctx.renderer.render('run', vm, {
     root: '../',
     pageTitle: run.name,
-    charts: true,
+    charts: hasCurves(run),
     dataScripts: [vm.dataHref],
   });
   await put(sitePaths.run(run.id), html);
@@ -159,4 +159,9 @@ async function publishArtifacts(
     });
   }
   return { items, models };
+}
+
+/** A run page draws curves (and so preloads vega) when a metric has more than one point, or may have. */
+function hasCurves(run: Run): boolean {
+  return Object.values(run.metricSummaries).some((m) => m.count !== 1);
 }

@@ -16,10 +16,11 @@ import { SAFE_ID } from '../../src/report/paths.js';
 import { byId, el, fillSelect, pageData } from './dom.js';
 import { metricsTable, paramsTable, runsTable, type CompareView } from './compare-tables.js';
 import { draw, fitWidth, isDark } from './draw.js';
-import { dimFromValue, dimOptions, dimToValue, toChartRuns } from './experiment-charts.js';
+import { dimFromValue, dimOptions, dimToValue, toChartRuns, whenVisible } from './experiment-charts.js';
 import { formatHash, readHash } from './hash-state.js';
 import { historyCharts, type Line } from './history-charts.js';
 import { loadRunData } from './run-data.js';
+import { vegaReady } from './vega-globals.js';
 
 interface IndexEntry {
   id: string;
@@ -94,6 +95,8 @@ export function initComparePage(): () => void {
       return;
     }
     if (status) status.textContent = `Loading ${known.length} runs…`;
+    // vega downloads while the runs' data files do (the page has no preload: its runs are known only now).
+    void vegaReady();
     const runs = await Promise.all(known.map((id) => loadRunData(id, (index.get(id) as IndexEntry).data)));
     if (mine !== generation) return;
     if (status)
@@ -190,7 +193,10 @@ function renderCharts(runs: RunData[], styles: RunStyle[]): void {
   };
   if (xs) xs.onchange = scatter;
   if (ys) ys.onchange = scatter;
-  scatter();
   const par = byId('chart-parallel');
-  if (par) void draw(par, parallelSpec(chartRuns, chooseDims(chartRuns), fitWidth(par, 1400), { colorOf }));
+  // Below the histories: drawn when they near the viewport (or before printing), after the charts above them.
+  whenVisible(byId('chart-scatter'), () => {
+    scatter();
+    if (par) void draw(par, parallelSpec(chartRuns, chooseDims(chartRuns), fitWidth(par, 1400), { colorOf }));
+  });
 }

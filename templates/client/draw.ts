@@ -4,10 +4,10 @@
  * The loader refuses every URL: a chart (including a user's vega-lite artifact) cannot make the page fetch anything.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { expressionInterpreter } from 'vega-interpreter';
+import { fastInterpreter } from './fast-expr.js';
 import { PALETTE, PALETTE_DARK } from '../../src/charts/index.js';
 import { isDarkTheme } from './theme.js';
-import { vegaGlobal, vegaLiteGlobal, vegaReady, type VegaView } from './vega-globals.js';
+import { vegaGlobal, vegaLiteGlobal, vegaLiteReady, vegaReady, type VegaView } from './vega-globals.js';
 
 const views = new WeakMap<Element, VegaView>();
 const requests = new WeakMap<Element, number>();
@@ -46,44 +46,75 @@ function blockedLoader() {
   return loader;
 }
 
-/**
- * Draws `spec` into `el`, replacing its chart. Each chart is compiled and drawn in a task of its own, so a page asking
- * for several charts at once stays responsive between them; a newer request for the same element wins.
- */
-export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
+function vegaLiteLogger(el: Element) {
+  const log = quiet(el);
+  const logger = {
+    level: () => logger,
+    error: log.bind(null, 'error', 0),
+    warn: log.bind(null, 'warn', 0),
+    info: () => logger,
+    debug: () => logger,
+  };
+  return logger;
+}
+
+/** vega-lite compiled and vega parsed: what `new vega.View` takes. */
+function parseSpec(el: Element, spec: TopLevelSpec): unknown {
+  const compiled = vegaLiteGlobal()!.compile(spec, { config: themeConfig(), logger: vegaLiteLogger(el) }).spec;
+  return vegaGlobal()!.parse(compiled, undefined, { ast: true });
+}
+
+/** Parsed specs shared by charts with one frame (same axes, runs and size), keyed by the caller and the theme. */
+const shared = new Map<string, unknown>();
+const SHARED_MAX = 8;
+
+function sharedRuntime(key: string, frame: () => unknown): unknown {
+  const k = `${isDark() ? 'dark' : 'light'}\n${key}`;
+  let runtime = shared.get(k);
+  if (runtime === undefined) {
+    runtime = vegaGlobal()!.parse(frame(), themeConfig(), { ast: true });
+    if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
+    shared.set(k, runtime);
+  }
+  return runtime;
+}
+
+/** Waits for vega and a task of its own; false when a newer request for `el` came meanwhile. */
+async function turn(el: HTMLElement, lite: boolean): Promise<boolean> {
   const mine = ++requested;
   requests.set(el, mine);
-  await vegaReady();
+  await (lite ? vegaLiteReady() : vegaReady());
   await new Promise((r) => setTimeout(r, 0));
-  if (requests.get(el) !== mine) return;
+  return requests.get(el) === mine;
+}
+
+/** Data sets (points by name) and signal values put into a view before it runs. */
+export interface ViewInput {
+  data: Record<string, unknown[]>;
+  signals?: Record<string, unknown>;
+}
+
+async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput = { data: {} }): Promise<void> {
   views.get(el)?.finalize();
+  views.delete(el);
   el.textContent = '';
   el.classList.remove('chart-error');
   const vega = vegaGlobal();
-  const vl = vegaLiteGlobal();
-  if (!vega || !vl) {
+  if (!vega) {
     el.textContent = 'Charts are unavailable (vega did not load).';
     return;
   }
   try {
-    const log = quiet(el);
-    const logger = {
-      level: () => logger,
-      error: log.bind(null, 'error', 0),
-      warn: log.bind(null, 'warn', 0),
-      info: () => logger,
-      debug: () => logger,
-    };
-    const compiled = vl.compile(spec, { config: themeConfig(), logger }).spec;
-    const runtime = vega.parse(compiled, undefined, { ast: true });
-    const view = new vega.View(runtime, {
-      expr: expressionInterpreter,
+    const view = new vega.View(runtime(), {
+      expr: fastInterpreter,
       renderer: 'svg',
       container: el,
       hover: true,
       loader: blockedLoader(),
       logger: vega.logger(vega.Warn, 'warn', quiet(el)),
     });
+    for (const [name, values] of Object.entries(input.data)) view.change(name, vega.changeset().insert(values));
+    for (const [name, value] of Object.entries(input.signals ?? {})) view.signal(name, value);
     views.set(el, view);
     await view.runAsync();
     el.setAttribute('data-chart', 'drawn');
@@ -94,27 +125,50 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
   }
 }
 
+/**
+ * Draws `spec` into `el`, replacing its chart. Each chart is compiled and drawn in a task of its own, so a page asking
+ * for several charts at once stays responsive between them; a newer request for the same element wins.
+ */
+export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
+  if (!(await turn(el, true))) return;
+  if (vegaLiteGlobal()) await mount(el, () => parseSpec(el, spec));
+  else el.textContent = 'Charts are unavailable (vega-lite did not load).';
+}
+
+/**
+ * Draws a chart whose vega spec (`frame`, with empty data sets) is shared by every chart drawn with the same `key`:
+ * vega parses it once, and each chart only gets its own data and signal values.
+ */
+export async function drawFramed(el: HTMLElement, key: string, frame: () => unknown, input: ViewInput): Promise<void> {
+  if (await turn(el, false)) await mount(el, () => sharedRuntime(key, frame), input);
+}
+
+/** The vega view drawn in `el`, if any. */
+export const viewOf = (el: Element): VegaView | undefined =>
+  el.getAttribute('data-chart') === 'drawn' ? views.get(el) : undefined;
+
 /** The width a chart gets inside `el` (specs use `autosize: fit`, so axes and labels are inside it). */
 export const fitWidth = (el: HTMLElement, max: number): number => Math.max(220, Math.min(max, el.clientWidth || max));
 
 /**
- * Replaces the points of a named data set in a chart already drawn (no compile, no parse): what a smoothing change
- * needs. Returns false when the chart is not drawn, so the caller draws it.
+ * Replaces the points of named data sets (and sets signals) in a chart already drawn (no compile, no parse): what a
+ * smoothing change needs. Returns false when the chart is not drawn, so the caller draws it.
  */
-export async function replaceData(el: HTMLElement, name: string, values: unknown[]): Promise<boolean> {
+export async function replaceData(el: HTMLElement, input: ViewInput): Promise<boolean> {
   const view = views.get(el);
   const vega = vegaGlobal();
   if (!view || !vega || el.getAttribute('data-chart') !== 'drawn') return false;
   try {
-    await view
-      .change(
+    for (const [name, values] of Object.entries(input.data))
+      view.change(
         name,
         vega
           .changeset()
           .remove(() => true)
           .insert(values),
-      )
-      .runAsync();
+      );
+    for (const [name, value] of Object.entries(input.signals ?? {})) view.signal(name, value);
+    await view.runAsync();
     return true;
   } catch {
     return false;

@@ -248,14 +248,21 @@ function otherCharts(
   };
 }
 
-function whenVisible(node: Element | null, run: () => void): void {
+/** Runs `run` once when `node` nears the viewport, or before the page is printed. */
+export function whenVisible(node: Element | null, run: () => void): void {
   if (!node || typeof IntersectionObserver === 'undefined') return void run();
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    io.disconnect();
+    window.removeEventListener('beforeprint', once);
+    run();
+  };
+  window.addEventListener('beforeprint', once);
   const io = new IntersectionObserver(
     (entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        io.disconnect();
-        run();
-      }
+      if (entries.some((e) => e.isIntersecting)) once();
     },
     { rootMargin: '400px' },
   );

@@ -4,11 +4,12 @@
  * a metric logged once per run is a bar or a value, not an empty line; each chart has a data summary as text.
  */
 import type { Series } from '../../src/report/downsample.js';
-import type { TopLevelSpec } from 'vega-lite';
-import { HISTORY_DATA, historySpec, singleValueSpec, type RunStyle } from '../../src/charts/index.js';
+import { historyPoints, singleValueSpec, type RunStyle } from '../../src/charts/index.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
+import { attachHover, hoverLines, type HoverState } from './chart-hover.js';
 import { byId, el } from './dom.js';
-import { draw, fitWidth, replaceData } from './draw.js';
+import { draw, drawFramed, fitWidth, replaceData } from './draw.js';
+import { pathData, pathFrameSpec, type PathFrame } from './history-vega.js';
 
 export interface Line {
   label: string;
@@ -68,6 +69,21 @@ function summaryTable(lines: readonly Line[]): HTMLDetailsElement {
   );
 }
 
+/** A metric logged once per run: the value itself for one run, else one bar per run. */
+async function drawSingle(n: { key: string; chart: HTMLElement; lines: Line[] }, width: number): Promise<void> {
+  if (n.lines.length !== 1) return draw(n.chart, singleValueSpec(n.key, n.lines, width));
+  const v = n.lines[0]!.series.values.find((y) => y !== null);
+  n.chart.replaceChildren(
+    el(
+      'div',
+      { class: 'single-value' },
+      el('span', { class: 'k' }, n.key),
+      el('span', { class: 'v', title: formatNumber(v ?? undefined) }, formatShort(v ?? undefined)),
+    ),
+  );
+  n.chart.setAttribute('data-chart', 'drawn');
+}
+
 const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /** Draws one chart per metric key into `box`; returns a redraw function bound to the page's controls. */
@@ -101,52 +117,42 @@ export function historyCharts(
       role: 'img',
       'aria-label': `${key}: history of ${lines.length} runs; data table below`,
     });
-    return {
-      key,
-      chart,
-      lines,
-      single: lines.every((l) => l.series.total <= 1),
-      figure: el('figure', {}, chart, summaryTable(lines)),
-    };
+    const single = lines.every((l) => l.series.total <= 1);
+    // Line charts share one compiled spec, so their title is the figure's caption (bars and values carry their own).
+    const caption = single ? [] : [el('figcaption', { class: 'chart-title' }, key)];
+    const figure = el('figure', {}, ...caption, chart, summaryTable(lines));
+    const node = { key, chart, lines, single, figure, hover: null as HoverState | null, frameKey: '' };
+    if (!node.single) attachHover(figure, chart, () => node.hover);
+    return node;
   });
   box.replaceChildren(...legend.map((l) => el('div', { class: 'legend-row' }, l)), ...nodes.map((n) => n.figure));
+  const colorOf = (label: string): string => runs.get(label)?.style.color ?? 'currentColor';
   let generation = 0;
-  let drawnX = '';
   const redraw = async (): Promise<void> => {
     const mine = ++generation;
     const x = xSel?.value === 'time' ? 'time' : xSel?.value === 'relative' ? 'relative' : 'step';
     const smoothing = Number(slider?.value ?? 0);
     if (shown) shown.textContent = smoothing.toFixed(2);
-    // Same axis: only the points change, so they are swapped into the drawn charts.
-    const swap = drawnX === x;
-    drawnX = x;
     // Widths read once, before any chart is drawn: reading one after each draw would force a layout per chart.
     const widths = nodes.map((n) => fitWidth(n.figure, 720));
     for (const [k, n] of nodes.entries()) {
       if (mine !== generation) return;
       const width = widths[k] as number;
-      if (n.single && n.lines.length === 1) {
-        const v = n.lines[0]!.series.values.find((y) => y !== null);
-        n.chart.replaceChildren(
-          el(
-            'div',
-            { class: 'single-value' },
-            el('span', { class: 'k' }, n.key),
-            el('span', { class: 'v', title: formatNumber(v ?? undefined) }, formatShort(v ?? undefined)),
-          ),
-        );
-        n.chart.setAttribute('data-chart', 'drawn');
-        continue;
-      }
       if (n.single) {
-        if (!swap) await draw(n.chart, singleValueSpec(n.key, n.lines, width));
+        // Bars and values do not change with the axis or smoothing.
+        if (n.frameKey !== `single ${width}`) await drawSingle(n, width);
+        n.frameKey = `single ${width}`;
         continue;
       }
-      const spec = historySpec({ title: n.key, series: n.lines, x, smoothing, width }) as {
-        layer: { data: { values: unknown[] } }[];
-      };
-      if (!(swap && (await replaceData(n.chart, HISTORY_DATA, spec.layer[0]!.data.values))))
-        await draw(n.chart, spec as unknown as TopLevelSpec);
+      const { values, bad } = historyPoints(n.lines, x, smoothing);
+      const frame: PathFrame = { x, width, height: 180 };
+      const input = pathData(values, bad, frame, (label) => runs.get(label)?.style);
+      // The same frame (axis and size): only the paths and domains change, so they are swapped into the drawn chart.
+      const key = JSON.stringify(frame);
+      if (!(key === n.frameKey && (await replaceData(n.chart, input))))
+        await drawFramed(n.chart, key, () => pathFrameSpec(frame), input);
+      n.frameKey = key;
+      n.hover = { lines: hoverLines(values, colorOf), x };
       await yieldToPage();
     }
     // Tests and benchmarks wait for this: every chart of the latest request is drawn.

@@ -5,6 +5,16 @@ export interface VegaView {
   runAsync(): Promise<unknown>;
   finalize(): void;
   change(name: string, changes: unknown): VegaView;
+  signal(name: string, value: unknown): VegaView;
+  /** Pixels from the top left of the view to the plot's origin. */
+  origin(): [number, number];
+  scale(name: string): VegaScale | undefined;
+}
+
+export interface VegaScale {
+  (value: number): number;
+  invert(px: number): number | Date;
+  range(): number[];
 }
 
 export interface VegaLoader {
@@ -18,7 +28,12 @@ export interface VegaGlobal {
   loader(): VegaLoader;
   logger(level: number, method?: string, handler?: (method: string, level: number, input: unknown[]) => void): unknown;
   Warn: number;
-  changeset(): { remove(pred: () => boolean): { insert(values: unknown[]): unknown } };
+  changeset(): VegaChangeset;
+}
+
+export interface VegaChangeset {
+  remove(pred: () => boolean): VegaChangeset;
+  insert(values: unknown[]): VegaChangeset;
 }
 
 export interface VegaLiteGlobal {
@@ -28,27 +43,37 @@ export interface VegaLiteGlobal {
 export const vegaGlobal = (): VegaGlobal | undefined => (globalThis as { vega?: VegaGlobal }).vega;
 export const vegaLiteGlobal = (): VegaLiteGlobal | undefined => (globalThis as { vegaLite?: VegaLiteGlobal }).vegaLite;
 
-let loading: Promise<boolean> | null = null;
+const loading = new Map<string, Promise<boolean>>();
 
-/**
- * Loads vega then vega-lite (preloaded by the page's `<link rel="preload">`) as ordered, non-blocking scripts, once.
- * The page parses and paints its tables before these 770 KB of script are compiled. Resolves false when they fail.
- */
-export function vegaReady(): Promise<boolean> {
-  if (vegaGlobal() && vegaLiteGlobal()) return Promise.resolve(true);
-  loading ??= new Promise((resolve) => {
-    const root = document.body.getAttribute('data-root') ?? '';
-    const add = (file: string, last: boolean): void => {
+function loadScript(file: string): Promise<boolean> {
+  let p = loading.get(file);
+  if (!p) {
+    p = new Promise((resolve) => {
+      const root = document.body.getAttribute('data-root') ?? '';
       const s = document.createElement('script');
       s.src = `${root}assets/${file}`;
-      // Ordered: vega-lite's UMD build needs the vega global.
-      s.async = false;
+      s.async = true;
       s.onerror = () => resolve(false);
-      if (last) s.onload = () => resolve(!!(vegaGlobal() && vegaLiteGlobal()));
+      s.onload = () => resolve(true);
       document.head.append(s);
-    };
-    add('vega.min.js', false);
-    add('vega-lite.min.js', true);
-  });
-  return loading;
+    });
+    loading.set(file, p);
+  }
+  return p;
+}
+
+/**
+ * Loads vega (preloaded by the page's `<link rel="preload">` where a chart is drawn at once), once, as a non-blocking
+ * script: the page parses and paints its tables before its 500 KB are compiled. Resolves false when it fails.
+ */
+export function vegaReady(): Promise<boolean> {
+  if (vegaGlobal()) return Promise.resolve(true);
+  return loadScript('vega.min.js').then(() => !!vegaGlobal());
+}
+
+/** Loads vega, then vega-lite (its UMD build needs the vega global): only charts written in vega-lite need it. */
+export async function vegaLiteReady(): Promise<boolean> {
+  if (vegaGlobal() && vegaLiteGlobal()) return true;
+  if (!(await vegaReady())) return false;
+  return loadScript('vega-lite.min.js').then(() => !!vegaLiteGlobal());
 }

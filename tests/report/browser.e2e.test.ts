@@ -48,7 +48,7 @@ describe('report in Chromium', { skip: !hasChromium && 'no /usr/bin/chromium' },
   };
   const marks = (page: Page, sel: string): Promise<number> =>
     page.$$eval(
-      `${sel} svg .mark-line path, ${sel} svg .mark-symbol path, ${sel} svg .mark-rect path`,
+      `${sel} svg .mark-line path, ${sel} svg .mark-path path, ${sel} svg .mark-symbol path, ${sel} svg .mark-rect path`,
       (n) => n.length,
     );
 

@@ -60,16 +60,19 @@ export async function serve(dir: string, prefix = '/proj/'): Promise<{ base: str
 
 export interface Watch {
   errors: string[];
+  /** console warnings, e.g. Chromium's about a preloaded file the page did not use */
+  warnings: string[];
   dialogs: string[];
   foreign: string[];
 }
 
 /** Records console errors, page errors, CSP violations, dialogs and requests leaving the site's origin. */
 export function watch(page: Page, base: string): Watch {
-  const w: Watch = { errors: [], dialogs: [], foreign: [] };
+  const w: Watch = { errors: [], warnings: [], dialogs: [], foreign: [] };
   const origin = base.startsWith('file:') ? 'file:' : new URL(base).origin;
   page.on('console', (m) => {
     if (m.type() === 'error') w.errors.push(m.text());
+    if (m.type() === 'warning') w.warnings.push(m.text());
   });
   page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`));
   page.on('dialog', (d) => {
@@ -89,8 +92,8 @@ export function watch(page: Page, base: string): Watch {
 
 /** Waits until every chart container on the page is drawn or failed. */
 export async function chartsSettled(page: Page, selector = '.chart', timeout = 15000): Promise<void> {
-  // Experiment-page charts are drawn when their section nears the viewport.
-  const lazy = page.locator('section.charts');
+  // Charts below the first screen are drawn when they near the viewport.
+  const lazy = page.locator('section.charts, #chart-parallel');
   if (await lazy.count()) await lazy.last().scrollIntoViewIfNeeded();
   await page.waitForFunction(
     (sel) => {

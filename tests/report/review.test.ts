@@ -242,7 +242,7 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
       'val_loss',
     ]);
     const strokes = (sel: string): Promise<string[]> =>
-      page.$$eval(`${sel} svg .mark-line path`, (n) =>
+      page.$$eval(`${sel} svg .mark-path path`, (n) =>
         [...new Set(n.map((p) => p.getAttribute('stroke') ?? ''))].sort(),
       );
     const legend = await page.$$eval('#history-charts .legend line', (n) =>
@@ -284,14 +284,14 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     await page.check('#compare-diff-only');
     assert.equal(await page.locator('#compare-params tbody tr:not([hidden])', { hasText: 'dataset' }).count(), 0);
     assert.ok((await page.locator('#compare-metrics tbody tr:not([hidden])').count()) >= 3);
-    const before = await page.$$eval('#history-charts svg .mark-line path', (n) =>
+    const before = await page.$$eval('#history-charts svg .mark-path path', (n) =>
       n.map((p) => p.getAttribute('d')).join(),
     );
     await page.$$eval('#history-charts svg', (n) => n.forEach((svg) => svg.setAttribute('data-probe', '1')));
     await page.locator('#history-smoothing').fill('0.9');
     await page.waitForFunction(
       (b) =>
-        Array.from(document.querySelectorAll('#history-charts svg .mark-line path'))
+        Array.from(document.querySelectorAll('#history-charts svg .mark-path path'))
           .map((p) => p.getAttribute('d'))
           .join() !== b,
       before,
@@ -302,6 +302,48 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     );
     clean(w, 'compare');
     await page.close();
+  });
+
+  test('charts: the pointer over a curve reads out each run at the nearest step, best first', async () => {
+    const { page, w } = await open(PAGES.find((p) => p.name === 'compare')!.rel);
+    await chartsSettled(page, '#history-charts .chart');
+    const figure = page.locator('#history-charts figure', { has: page.locator('.mark-path') }).first();
+    await figure.scrollIntoViewIfNeeded();
+    const svg = (await figure.locator('svg').boundingBox())!;
+    await page.mouse.move(svg.x + svg.width * 0.6, svg.y + svg.height * 0.4);
+    const tip = figure.locator('.chart-tip');
+    await tip.waitFor({ state: 'visible' });
+    assert.match((await tip.locator('.chart-tip-x').textContent())!, /^step \d/);
+    const rows = await tip.locator('.chart-tip-row').allTextContents();
+    const legend = await page.locator('#history-charts .legend li').count();
+    assert.ok(rows.length >= 2 && rows.length <= legend, rows.join(' | '));
+    const values = await tip
+      .locator('.chart-tip-row')
+      .evaluateAll((n) => n.map((r) => Number(r.lastChild?.textContent ?? 'NaN')));
+    assert.deepEqual(
+      values,
+      [...values].sort((a, b) => b - a),
+      'best (highest) first',
+    );
+    assert.equal(await figure.locator('.chart-rule').isVisible(), true);
+    await page.mouse.move(0, 0);
+    await tip.waitFor({ state: 'hidden' });
+    clean(w, 'hover');
+    await page.close();
+  });
+
+  test('no page preloads a file it does not use (Chromium warns a few seconds after load)', async () => {
+    const pages = [...PAGES.map((p) => p.rel), 'compare.html'];
+    const opened = await Promise.all(pages.map((rel) => open(rel)));
+    await new Promise((r) => setTimeout(r, 4500));
+    for (const [i, { page, w }] of opened.entries()) {
+      assert.deepEqual(
+        w.warnings.filter((m) => /preload/i.test(m)),
+        [],
+        pages[i],
+      );
+      await page.close();
+    }
   });
 
   test('registry with evidence: names, metrics, compare link; run pages say how they are registered; index stages', async () => {
