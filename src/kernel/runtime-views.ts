@@ -13,6 +13,7 @@ import { escapeHtml as esc } from '../core/html-escape.js';
 import { table } from './html.js';
 import { MAGICS } from '../magics/magic-specs.js';
 import { kernelMessages as msg } from './messages.js';
+import { childrenByParent, childrenCell, childrenTableHtml } from './children-summary.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
@@ -63,12 +64,19 @@ export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> 
   if (all.length === 0) return '<p>No runs match.</p>';
   const runs = all.slice(0, q.maxResults ?? 50);
   const names = new Map(all.map((r) => [r.id, r.name]));
+  // a parent counts all its children, also those the filter leaves out
+  const everyRun = q.filter
+    ? (await tracker.searchRuns({ ...(experiments ? { experiments } : {}), maxResults: 50000 })).runs
+    : all;
+  const children = childrenByParent(everyRun);
+  const withChildren = runs.some((r) => children.has(r.id));
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
   const rows = runs.map((r) => [
     r.name,
     { html: `<code>${esc(shortId(r.id))}</code>` },
     r.parentRunId ? (names.get(r.parentRunId) ?? shortId(r.parentRunId)) : '',
+    ...(withChildren ? [childrenCell(children.get(r.id), q.orderBy)] : []),
     r.experimentName,
     r.status,
     time(r.startTime),
@@ -80,6 +88,7 @@ export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> 
     'run',
     'id',
     'parent',
+    ...(withChildren ? ['children'] : []),
     'experiment',
     'status',
     'started',
@@ -289,9 +298,12 @@ export function storeText(
   ].join('\n');
 }
 
-/** The %end_run summary of a run by id. */
+/** The %end_run summary of a run by id; a parent's adds its children, best first. */
 export async function runSummaryOf(tracker: Tracker, id: string): Promise<string> {
-  return runSummary(await tracker.getRun(id), tracker.capabilities.metricSummaries);
+  const run = await tracker.getRun(id);
+  const filter = `tags.\`mlflow.parentRunId\` = '${run.id}'`;
+  const { runs: children } = await tracker.searchRuns({ experiments: [run.experimentId], filter, maxResults: 50000 });
+  return runSummary(run, tracker.capabilities.metricSummaries) + childrenTableHtml(children, shortId);
 }
 
 const canonicalStage = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
