@@ -166,9 +166,9 @@ export class MagicRuntime extends DisplayMagics {
     const status: RunStatus = ok ? 'FINISHED' : 'FAILED';
     // children the cell left open end with it
     for (const child of this.ctx.alive().filter((r) => r !== run && r.id !== run.id)) {
-      if (await this.isDescendant(child, run.id)) await this.finish(child, status, false);
+      if (await this.isDescendant(child, run.id)) await this.finish(child, status, 'none');
     }
-    await this.finish(run, status, true);
+    await this.finish(run, status, 'summary');
   }
 
   /** Ends the current run; returns the frame the calling context continues with. */
@@ -177,8 +177,7 @@ export class MagicRuntime extends DisplayMagics {
       const run = this.ctx.current();
       if (!run) throw badState(msg.noRunToEnd());
       const next = this.ctx.afterEnd();
-      await this.finish(run, status, !quiet);
-      if (quiet) this.options.display.text(`ended run ${run.name} (${run.id.slice(0, 8)}) ${status}`);
+      await this.finish(run, status, quiet ? 'line' : 'summary');
       return next;
     });
   }
@@ -213,7 +212,7 @@ export class MagicRuntime extends DisplayMagics {
 
   /** Ends every open run (KILLED when the kernel shuts down) and closes the store. */
   async shutdown(status: RunStatus = 'KILLED'): Promise<void> {
-    for (const run of this.ctx.alive().reverse()) await this.finish(run, status, false);
+    for (const run of this.ctx.alive().reverse()) await this.finish(run, status, 'none');
     await this.tracker?.close();
     this.tracker = undefined;
   }
@@ -226,7 +225,7 @@ export class MagicRuntime extends DisplayMagics {
       } else if ('end' in control) {
         for (const run of this.ctx.alive().reverse()) {
           if (!control.end.ok && control.end.error) await run.setTag(EXEC_TAGS.error, control.end.error.slice(0, 8000));
-          await this.finish(run, control.end.ok ? 'FINISHED' : 'FAILED', false);
+          await this.finish(run, control.end.ok ? 'FINISHED' : 'FAILED', 'none');
         }
       } else {
         const tracker = await this.open();
@@ -273,11 +272,14 @@ export class MagicRuntime extends DisplayMagics {
     return tags;
   }
 
-  private async finish(run: ActiveRun, status: RunStatus, show: boolean): Promise<void> {
+  /** Ends the run and shows its summary, or one line (which replaces its live view when it has one), or nothing. */
+  private async finish(run: ActiveRun, status: RunStatus, show: 'summary' | 'line' | 'none'): Promise<void> {
     if (run.isEnded) return;
     await run.end(status);
-    this.options.live?.ended(run);
-    if (show && this.tracker) this.options.display.html(await views.runSummaryOf(this.tracker, run.id));
+    const line = show === 'line' ? msg.endedQuietly(run, status) : undefined;
+    const replaced = this.options.live?.ended(run, line) ?? false;
+    if (line !== undefined && !replaced) this.options.display.text(line);
+    if (show === 'summary' && this.tracker) this.options.display.html(await views.runSummaryOf(this.tracker, run.id));
   }
 
   private async isDescendant(run: ActiveRun, ancestorId: string): Promise<boolean> {
