@@ -1,13 +1,10 @@
-/** The store reads behind %runs, %compare, %register_model, %report and the %end_run summary, as HTML / SVG / text. */
-import { dirname, join, relative, resolve } from 'node:path';
+/** The store reads behind %runs, %compare, %register_model and the %end_run summary, as HTML / SVG / text. */
 import { summaryKnown, UNKNOWN_SUMMARY, type Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
-import { defaultStorePath } from '../store/resolve-store.js';
 import type { SampledPoint } from '../core/history-sample.js';
 import { reproduceCommand } from '../core/reproduction.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
-import { buildReport as buildSite, formatSummary } from '../report/index.js';
 import { formatNumber as fmt, formatRunDuration as duration, formatTime as time } from '../core/format.js';
 import { escapeHtml as esc } from '../core/html-escape.js';
 import { table } from './html.js';
@@ -252,37 +249,6 @@ async function bestRun(
     if ((await tracker.listArtifacts(run.id)).some((a) => a.path === top)) return run;
   }
   return undefined;
-}
-
-export interface ReportOptions {
-  out: string | undefined;
-  experiment: string | undefined;
-  title: string | undefined;
-}
-
-/** Where %report writes by default: `site/` in the project folder (beside the default store), as the CLI does. */
-export const defaultSiteDir = (): string => join(dirname(defaultStorePath()), 'site');
-
-/** %report: builds the static site (incrementally). */
-export async function buildReport(
-  tracker: Tracker,
-  o: ReportOptions,
-): Promise<{ dir: string; href: string; summary: string }> {
-  const dir = resolve(o.out ?? defaultSiteDir());
-  const summary = await buildSite({
-    store: tracker.storeUri,
-    out: dir,
-    incremental: true,
-    ...(o.experiment === undefined ? {} : { experiments: [o.experiment] }),
-    ...(o.title === undefined ? {} : { title: o.title }),
-  });
-  const href = relative(process.cwd(), resolve(dir, 'index.html')).split('\\').join('/');
-  return { dir, href, summary: formatSummary(summary) };
-}
-
-/** The line %report shows: the summary and a link that opens the site in a new tab. */
-export function reportLink(summary: string, href: string): string {
-  return `<p>${esc(summary)}: <a href="${esc(encodeURI(href))}" target="_blank" rel="noopener">open the report</a></p>`;
 }
 
 /** %store: which store, experiment and run the magics use. */

@@ -11,6 +11,7 @@ import { kernelMessages as msg } from './messages.js';
 import { RunContext, type Frame } from './run-context.js';
 import { ownerTags } from './orphans.js';
 import * as views from './runtime-views.js';
+import * as reports from './report-views.js';
 import type { KnownNames } from '../magics/assist.js';
 import { DisplayMagics } from './runtime-displays.js';
 import { atLine, entriesOf, EXEC_TAGS, record, type ExecControl, type RuntimeOptions } from './runtime-support.js';
@@ -279,7 +280,10 @@ export class MagicRuntime extends DisplayMagics {
     const line = show === 'line' ? msg.endedQuietly(run, status) : undefined;
     const replaced = this.options.live?.ended(run, line) ?? false;
     if (line !== undefined && !replaced) this.options.display.text(line);
-    if (show === 'summary' && this.tracker) this.options.display.html(await views.runSummaryOf(this.tracker, run.id));
+    if (show !== 'summary' || !this.tracker) return;
+    const page = this.site && reports.runPageHref(this.site.dir, this.site.href, run.id);
+    const link = page === undefined ? '' : reports.runPageLink(page);
+    this.options.display.html((await views.runSummaryOf(this.tracker, run.id)) + link);
   }
 
   private async isDescendant(run: ActiveRun, ancestorId: string): Promise<boolean> {

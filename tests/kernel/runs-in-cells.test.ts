@@ -1,6 +1,7 @@
 /** How runs behave across cells, async functions and experiments, through tslab's real executor and a temp store. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { activeRun } from '../../src/notebook-handle.js';
 import { Tracker } from '../../src/tracker.js';
@@ -281,6 +282,30 @@ describe('runs in notebook cells', () => {
       row ?? '',
       /^grid {2}[0-9a-f]{8} {4}3 \(best: highest loss 0\.6 in lr-0\.3\) {2}sweep-summary {2}FINISHED/,
     );
+  });
+
+  it("%report links the last run's page, and a run's summary links its page once a report has one", async () => {
+    const { k, display, open } = await setup();
+    const site = join(tempDir(), 'site');
+    const links = (html: string | undefined) =>
+      [...(html ?? '').matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [resolve(m[1]!), m[2]]);
+    let r = await k.execute(
+      `%experiment pages\n%start_run first\n%log_metric m=1\n%report --out ${JSON.stringify(site)}`,
+    );
+    assert.equal(r.ok, true, r.stderr);
+    const tracker = await open();
+    const [run] = (await tracker.searchRuns({ experiments: ['pages'] })).runs;
+    await tracker.close();
+    const page = join(site, 'runs', `${run!.id}.html`);
+    assert.deepEqual(links(display.html_.at(-1)), [
+      [join(site, 'index.html'), 'open the report'],
+      [page, 'view run first'],
+    ]);
+    r = await k.execute('%end_run');
+    assert.equal(r.ok, true, r.stderr);
+    assert.deepEqual(links(display.html_.at(-1)), [[page, 'view run in the report']]);
+    await k.execute('%start_run second\n%end_run');
+    assert.deepEqual(links(display.html_.at(-1)), [], 'no link to a page the report does not have');
   });
 
   it('a kernel killed with -9 leaves its run RUNNING; the next kernel ends it KILLED', async () => {
