@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Tracker } from '../src/index.js';
+import { generate } from './report-store.js';
 import type { Browser } from 'playwright-core';
 import { serve, launch, chartsSettled } from '../tests/report/browser.js';
 
@@ -26,33 +27,6 @@ const REPEAT = arg('repeat', 3);
 const PAGE_REPEAT = arg('page-repeat', 5);
 const PAGE = process.argv.includes('--page') ? process.argv[process.argv.indexOf('--page') + 1] : '';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-async function generate(
-  store: string,
-  runs: number,
-  metrics: number,
-  steps: number,
-  experiment: string,
-): Promise<string[]> {
-  const tracker = await Tracker.open({ store });
-  const ids: string[] = [];
-  const t0 = Date.UTC(2024, 0, 1);
-  for (let r = 0; r < runs; r++) {
-    const run = await tracker.startRun({ experiment, name: `run-${r}`, tags: { team: r % 2 ? 'a' : 'b' } });
-    await run.logParams({ model: ['rf', 'knn', 'logreg'][r % 3], lr: 10 ** -(r % 4), depth: r % 7, seed: 42 });
-    for (let m = 0; m < metrics; m++) {
-      for (let s = 0; s < steps; s++)
-        run.logMetric(`m${m}`, Math.exp(-s / (steps / 3)) + 0.01 * ((r * 7 + s * 13 + m) % 10), {
-          step: s,
-          timestamp: t0 + s * 1000,
-        });
-    }
-    await run.end('FINISHED');
-    ids.push(run.id);
-  }
-  await tracker.close();
-  return ids;
-}
 
 interface BuildResult {
   ms: number;

@@ -2,7 +2,7 @@
  * Runs every benchmark script one after another (each in its own process, so one's memory does not skew the next) and
  * prints their markdown tables.
  * Usage: npm run bench [-- <name>], the name one of tracking, registry, report, magics, cli, projects, reliability,
- * backends, sqlite, mlflow-server, histories
+ * backends, sqlite, mlflow-server, histories, report-histories
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +20,7 @@ const suites = [
   'sqlite',
   'mlflow-server',
   'histories',
+  'report-histories',
 ];
 const only = process.argv[2];
 let failed = false;

@@ -21,6 +21,7 @@ export type {
   DatasetInput,
   Experiment,
   LifecycleStage,
+  MetricColumns,
   MetricPoint,
   MetricSummary,
   Run,

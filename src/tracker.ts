@@ -1,9 +1,9 @@
 /** The public entry point: open a store, start runs, read and search them. */
-import type { ArtifactEntry, Experiment, Run, ViewType } from './core/entities.js';
+import type { ArtifactEntry, Experiment, MetricColumns, Run, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun } from './core/run-view.js';
-import { isMaxPoints, type SampledHistory } from './core/history-sample.js';
+import { columnsOfSample, isMaxPoints, type SampledColumns, type SampledHistory } from './core/history-sample.js';
 import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { RUN_ID_ENV } from './core/reproduction.js';
 import { randomRunName } from './core/names.js';
@@ -255,8 +255,55 @@ export class Tracker {
         throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
       return this.store.getSampledHistory(id, k, options.maxPoints);
     }
+    if (this.store.getMetricColumns) {
+      // one object per point, made from the columns (not a store object and then a copy)
+      const { steps, values, timestamps } = await this.store.getMetricColumns(id, k);
+      const out = new Array<HistoryPoint>(steps.length);
+      for (let i = 0; i < out.length; i++) out[i] = { step: steps[i]!, value: values[i]!, timestamp: timestamps[i]! };
+      return out;
+    }
     const points = await this.store.getMetricHistory(id, k);
     return points.map(({ step, value, timestamp }) => ({ step, value, timestamp }));
+  }
+
+  /**
+   * Every point of a metric, in logging order, as three columns: what to read when a history is long and the caller
+   * computes on it or draws it, since no object is made per point.
+   * @example const { steps, values } = await tracker.getMetricColumns(run.id, 'loss'); // Float64Array each
+   */
+  async getMetricColumns(runId: string, key: string): Promise<MetricColumns> {
+    const id = validateRunId(runId);
+    const k = validateKey('metric', key);
+    if (this.store.getMetricColumns) return this.store.getMetricColumns(id, k);
+    const points = await this.store.getMetricHistory(id, k);
+    return {
+      steps: Float64Array.from(points, (p) => p.step),
+      values: Float64Array.from(points, (p) => p.value),
+      timestamps: Float64Array.from(points, (p) => p.timestamp),
+    };
+  }
+
+  /**
+   * getMetricHistory with `maxPoints` for several metrics of a run, in columns (Float64Arrays; min and max only when
+   * downsampled): { key: { total, exact, step, value, timestamp, min?, max? } }. One read on stores that can.
+   * @example const { loss } = await tracker.getSampledHistories(run.id, ['loss'], { maxPoints: 1000 });
+   */
+  async getSampledHistories(
+    runId: string,
+    keys: readonly string[],
+    options: { maxPoints: number },
+  ): Promise<Record<string, SampledColumns>> {
+    const id = validateRunId(runId);
+    for (const key of keys) validateKey('metric', key);
+    if (!isMaxPoints(options.maxPoints))
+      throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
+    const out = Object.create(null) as Record<string, SampledColumns>;
+    if (this.store.getSampledHistories) {
+      for (const [key, s] of await this.store.getSampledHistories(id, keys, options.maxPoints)) out[key] = s;
+      return out;
+    }
+    for (const key of keys) out[key] = columnsOfSample(await this.store.getSampledHistory(id, key, options.maxPoints));
+    return out;
   }
 
   /** Every metric history of a run in one read: { key: [{ step, value, timestamp }] }. */

@@ -56,6 +56,10 @@ describe('Tracker API', () => {
       { step: 1, value: 0.31, timestamp: (await tracker.getMetricHistory(run.id, 'loss'))[0]?.timestamp },
       { step: 2, value: 0.3, timestamp: (await tracker.getMetricHistory(run.id, 'loss'))[1]?.timestamp },
     ]);
+    const cols = await tracker.getMetricColumns(run.id, 'loss');
+    assert.deepEqual([...cols.steps], [1, 2]);
+    assert.deepEqual([...cols.values], [0.31, 0.3]);
+    assert.ok(cols.timestamps instanceof Float64Array && cols.timestamps.length === 2);
     assert.equal((await tracker.readArtifact(run.id, 'notes.md')).toString(), '# notes');
     await tracker.close();
   });
@@ -347,6 +351,27 @@ describe('corrupt store files', () => {
     assert.equal((await tracker.searchRuns()).runs.length, 0);
   });
 
+  it('reads columns from a store that keeps no columns (an mlruns folder) with the same points', async () => {
+    const tracker = await Tracker.open({ store: `mlruns:${tempDir()}` });
+    const run = await tracker.startRun();
+    for (const [step, value] of [
+      [3, 0.5],
+      [1, Number.NaN],
+      [2, -0],
+      [2, Infinity],
+    ] as const)
+      run.logMetric('m', value, { step });
+    await run.end();
+    const points = await tracker.getMetricHistory(run.id, 'm');
+    const cols = await tracker.getMetricColumns(run.id, 'm');
+    assert.equal(points.length, 4);
+    assert.deepEqual(
+      Array.from(cols.steps, (step, i) => ({ step, value: cols.values[i], timestamp: cols.timestamps[i] })),
+      points,
+    );
+    await tracker.close();
+  });
+
   it('skips a torn last metric line but reports damage in the middle', async () => {
     const dir = tempDir();
     const tracker = await Tracker.open({ store: dir });
@@ -360,5 +385,6 @@ describe('corrupt store files', () => {
     assert.equal((await tracker.getMetricHistory(run.id, 'm')).length, 2);
     writeFileSync(file, `{"key":"m","value":"oops","step":0,"timestamp":1}\n${good}`);
     await assert.rejects(tracker.getMetricHistory(run.id, 'm'), /metrics\.jsonl has an unreadable metric at line 1/);
+    await assert.rejects(tracker.getMetricColumns(run.id, 'm'), /metrics\.jsonl has an unreadable metric at line 1/);
   });
 });

@@ -27,6 +27,16 @@ export interface MetricPoint {
 }
 
 /**
+ * One metric history in columns, in logging order: what large reads return instead of one object per point
+ * (a 100k-point history is three arrays, not 100k objects).
+ */
+export interface MetricColumns {
+  steps: Float64Array;
+  values: Float64Array;
+  timestamps: Float64Array;
+}
+
+/**
  * Running summary of a metric: the latest point (largest step, timestamp, value, as MLflow) plus min, max and count.
  * A backend that keeps only the latest point (an MLflow server: `capabilities.metricSummaries` false) gives count 0
  * and NaN min and max, meaning "not known"; `summaryKnown` tells them apart and displays show "—".

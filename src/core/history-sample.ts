@@ -70,7 +70,8 @@ export function sortByStep(cols: PointColumns): PointColumns {
 /** Every point as a bucket of one (sorted columns in, buckets out). */
 export function pointBuckets(cols: PointColumns): BucketColumns {
   const value = Float64Array.from(cols.value);
-  const nan = value.map((v) => (Number.isNaN(v) ? 1 : 0));
+  const nan = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) if (value[i] !== value[i]) nan[i] = 1;
   return {
     step: Float64Array.from(cols.step),
     value,
@@ -115,6 +116,43 @@ export function mergeBuckets(b: BucketColumns, max: number): BucketColumns {
   return out;
 }
 
+/**
+ * mergeBuckets(pointBuckets(sorted), max) without the per-point bucket columns: a level of a 1M-point series is made
+ * from the values directly.
+ */
+export function mergePoints(sorted: PointColumns, max: number): BucketColumns {
+  const { step, value, timestamp } = sorted;
+  const n = step.length;
+  const width = Math.max(1, Math.ceil(n / max));
+  const size = Math.ceil(n / width);
+  const out = emptyBuckets(size);
+  for (let o = 0; o < size; o++) {
+    const from = o * width;
+    const to = Math.min(n, from + width);
+    let min = Number.NaN;
+    let max = Number.NaN;
+    let nan = 0;
+    for (let i = from; i < to; i++) {
+      const v = value[i]!;
+      if (v !== v)
+        nan = 1; // NaN
+      else {
+        if (v < min || min !== min) min = v;
+        if (v > max || max !== max) max = v;
+      }
+    }
+    const last = to - 1;
+    out.step[o] = step[last]!;
+    out.value[o] = value[last]!;
+    out.timestamp[o] = timestamp[last]!;
+    out.min[o] = min;
+    out.max[o] = max;
+    out.count[o] = to - from;
+    out.nan[o] = nan;
+  }
+  return out;
+}
+
 function emptyBuckets(size: number): BucketColumns {
   const col = (): Float64Array => new Float64Array(size);
   return { step: col(), value: col(), timestamp: col(), min: col(), max: col(), count: col(), nan: col() };
@@ -129,7 +167,7 @@ export function computeLevels(sorted: PointColumns): BucketColumns[] {
   let source: BucketColumns | undefined;
   for (const size of LEVEL_SIZES) {
     if (sorted.step.length <= size) continue;
-    source = mergeBuckets(source ?? pointBuckets(sorted), size);
+    source = source === undefined ? mergePoints(sorted, size) : mergeBuckets(source, size);
     levels.push(source);
   }
   return levels;
@@ -197,7 +235,7 @@ export function sampleColumns(cols: PointColumns, maxPoints: number): SampledHis
   for (const size of LEVEL_SIZES) {
     if (size < maxPoints) break; // coarser levels have fewer buckets than asked for: never chosen
     if (total <= size) continue;
-    source = mergeBuckets(source ?? pointBuckets(sorted), size);
+    source = source === undefined ? mergePoints(sorted, size) : mergeBuckets(source, size);
     levels.push(source);
   }
   return fromLevels(total, levels, maxPoints, () => pointBuckets(sorted));
@@ -220,4 +258,37 @@ export function fromLevels(
   const source = i === -1 ? points() : levels[i]!;
   const merged = source.step.length > maxPoints ? mergeBuckets(source, maxPoints) : source;
   return { total, exact: false, points: toSampledPoints(merged) };
+}
+
+/** A sampled history in columns: every point when `exact` (sorted by step), else buckets with their min and max. */
+export interface SampledColumns {
+  total: number;
+  exact: boolean;
+  step: Float64Array;
+  value: Float64Array;
+  timestamp: Float64Array;
+  /** only when not exact */
+  min?: Float64Array;
+  max?: Float64Array;
+}
+
+/** The columns of a SampledHistory. */
+export function columnsOfSample(s: SampledHistory): SampledColumns {
+  const col = (f: (p: SampledPoint) => number): Float64Array => Float64Array.from(s.points, f);
+  const cols = { total: s.total, exact: s.exact, step: col((p) => p.step), value: col((p) => p.value) };
+  const timestamp = col((p) => p.timestamp);
+  return s.exact ? { ...cols, timestamp } : { ...cols, timestamp, min: col((p) => p.min), max: col((p) => p.max) };
+}
+
+/**
+ * sampleColumns, in columns: the same buckets, without an object per point when every point is returned.
+ *
+ * @example sampleToColumns({ step: [1, 0], value: [2, 3], timestamp: [5, 6] }, 10).step // Float64Array [0, 1]
+ */
+export function sampleToColumns(cols: PointColumns, maxPoints: number): SampledColumns {
+  const total = cols.step.length;
+  if (total > maxPoints) return columnsOfSample(sampleColumns(cols, maxPoints));
+  const sorted = sortByStep(cols);
+  const f = (xs: ArrayLike<number>): Float64Array => (xs instanceof Float64Array ? xs : Float64Array.from(xs));
+  return { total, exact: true, step: f(sorted.step), value: f(sorted.value), timestamp: f(sorted.timestamp) };
 }

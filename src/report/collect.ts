@@ -2,10 +2,12 @@
  * Phase 1 of the report pipeline (collect -> view models -> chart specs -> render -> write): where the data comes from.
  * The builder reads through the small `ReportSource` interface, so tests hand it plain data (`createMemorySource`) and
  * the real build hands it a Tracker (`sourceFromTracker`). Metric histories are read one run at a time, never all at
- * once; from a tracking server, a window of runs at a time in bulk requests (history-windows.ts).
+ * once, through the stores' sampling path (`getSampledHistory`); from a tracking server, a window of runs at a time in
+ * bulk requests (history-windows.ts).
  */
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
 import { textOf } from '../core/format.js';
+import { sampleHistory, sampleToColumns, type SampledColumns, type SampledHistory } from '../core/history-sample.js';
 import { HistoryWindows, type BulkRead } from './history-windows.js';
 
 import type { HistoryPoint } from '../tracker.js';
@@ -52,8 +54,16 @@ export interface ReportSource {
   /** All active runs of one experiment, in any order. */
   listRuns(experimentId: string): Promise<Run[]>;
   getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
-  /** Optional fast path: every history of a run in one read. */
-  getMetricHistories?(runId: string): Promise<Record<string, HistoryPoint[]>>;
+  /** At most `maxPoints` buckets of a history (core/history-sample.ts); absent: sampled from getMetricHistory. */
+  getSampledHistory?(runId: string, key: string, maxPoints: number): Promise<SampledHistory>;
+  /** Optional fast path: the sampled histories of several keys of a run in one read, in columns. */
+  getSampledHistories?(
+    runId: string,
+    keys: readonly string[],
+    maxPoints: number,
+  ): Promise<Record<string, SampledColumns>>;
+  /** For stores that read many runs per request: every history of a run from a bulk read (undefined: read per key). */
+  getMetricHistories?(runId: string): Promise<Record<string, HistoryPoint[]> | undefined>;
   listArtifacts(runId: string): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   /** Undefined when the store has no model registry. */
@@ -80,6 +90,12 @@ export interface TrackerLike {
     pageToken?: string;
   }): Promise<{ runs: Run[]; nextPageToken?: string | undefined }>;
   getMetricHistory(runId: string, key: string): Promise<HistoryPoint[]>;
+  getMetricHistory(runId: string, key: string, options: { maxPoints: number }): Promise<SampledHistory>;
+  getSampledHistories?(
+    runId: string,
+    keys: readonly string[],
+    options: { maxPoints: number },
+  ): Promise<Record<string, SampledColumns>>;
   listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   close(): Promise<void>;
@@ -87,7 +103,6 @@ export interface TrackerLike {
 }
 
 interface RegistryLike {
-  getMetricHistories?: (runId: string) => Promise<Record<string, HistoryPoint[]>>;
   bulkHistories?: boolean;
   getMetricHistoriesBulk?: BulkRead;
   listRegisteredModels?: () => Promise<Array<{ name: string }>>;
@@ -117,6 +132,7 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
       return runs;
     },
     getMetricHistory: (runId, key) => tracker.getMetricHistory(runId, key),
+    getSampledHistory: (runId, key, maxPoints) => tracker.getMetricHistory(runId, key, { maxPoints }),
     listArtifacts: (runId) => tracker.listArtifacts(runId, undefined, { recursive: true }),
     readArtifact: (runId, path) => tracker.readArtifact(runId, path),
     close: () => tracker.close(),
@@ -125,10 +141,10 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     const { metricSummaries, registryHistory } = tracker.capabilities;
     source.capabilities = { metricSummaries, registryHistory };
   }
-  const histories = registry.getMetricHistories;
-  if (typeof histories === 'function') {
-    source.getMetricHistories = async (runId) => (await windows?.get(runId)) ?? histories.call(tracker, runId);
-  }
+  if (windows) source.getMetricHistories = (runId) => windows.get(runId);
+  const sampled = tracker.getSampledHistories;
+  if (typeof sampled === 'function')
+    source.getSampledHistories = (runId, keys, maxPoints) => sampled.call(tracker, runId, keys, { maxPoints });
   const list = registry.listRegisteredModels;
   const get = registry.getRegisteredModel;
   if (typeof list === 'function' && typeof get === 'function') {
@@ -194,6 +210,11 @@ export function createMemorySource(data: MemoryData): ReportSource {
     listExperiments: async () => data.experiments,
     listRuns: async (id) => data.runs.filter((r) => r.experimentId === id),
     getMetricHistory: async (runId, key) => data.histories?.[runId]?.[key] ?? [],
+    getSampledHistory: async (runId, key, maxPoints) => sampleHistory(data.histories?.[runId]?.[key] ?? [], maxPoints),
+    getSampledHistories: async (runId, keys, maxPoints) =>
+      Object.fromEntries(
+        keys.map((key) => [key, sampleToColumns(pointsToColumns(data.histories?.[runId]?.[key] ?? []), maxPoints)]),
+      ),
     listArtifacts: async (runId) => listMemoryArtifacts(files(runId)),
     readArtifact: async (runId, path) => {
       const body = files(runId)[path];
@@ -206,6 +227,14 @@ export function createMemorySource(data: MemoryData): ReportSource {
     source.listRegisteredModels = async () => models;
   }
   return source;
+}
+
+function pointsToColumns(points: readonly HistoryPoint[]): { step: number[]; value: number[]; timestamp: number[] } {
+  return {
+    step: points.map((p) => p.step),
+    value: points.map((p) => p.value),
+    timestamp: points.map((p) => p.timestamp),
+  };
 }
 
 function listMemoryArtifacts(files: Record<string, string | Uint8Array>): ArtifactEntry[] {

@@ -1,5 +1,6 @@
 /**
- * Long metric histories are downsampled for display (the full data is published as CSV), and smoothed in the page.
+ * A metric history as charts draw it (columns), and smoothing. Histories are downsampled by the stores' sampling path
+ * (core/history-sample.ts) before they are published; `toSeries` builds a series from points held in memory.
  * Pure and Node-free: bundled into the browser too.
  */
 import { lttbIndices, MAX_NON_FINITE } from '../charts/series.js';
@@ -19,6 +20,9 @@ export interface Series {
   total: number;
   /** steps whose value was NaN or infinite, with that value's name (at most MAX_NON_FINITE); absent when none */
   nonFinite?: [number, string][];
+  /** when each point stands for a bucket of a downsampled history: the bucket's smallest and largest value */
+  min?: (number | null)[];
+  max?: (number | null)[];
 }
 
 export const DISPLAY_POINTS = 1000;

@@ -9,8 +9,8 @@ export const sitePaths = {
   experiment: (id: string): string => `experiments/${id}.html`,
   run: (id: string): string => `runs/${id}.html`,
   runData: (id: string): string => `data/runs/${id}.js`,
-  /** full-resolution histories, only for runs whose histories were downsampled for drawing */
-  runFull: (id: string): string => `data/runs/${id}.full.js`,
+  /** a history chunk (publish-histories.ts); `rel` is relative to the run data files' folder */
+  runChunk: (rel: string): string => `data/runs/${rel}`,
   artifact: (runId: string, publishedPath: string): string => `runs/${runId}/artifacts/${publishedPath}`,
   model: (name: string): string => `models/${modelSlug(name)}.html`,
   asset: (name: string): string => `assets/${name}`,

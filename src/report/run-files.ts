@@ -1,4 +1,4 @@
-/** Builds and writes everything that belongs to one run: its page, data file, CSV and published artifacts. */
+/** Builds and writes everything that belongs to one run: its page, data file, history chunks and artifacts. */
 import { createHash } from 'node:crypto';
 import type { ArtifactEntry, Run } from '../core/entities.js';
 import {
@@ -10,13 +10,13 @@ import {
   type ModelManifestView,
   type Preview,
 } from './artifacts.js';
-import type { HistoryPoint, ReportSource } from './collect.js';
-import { encodeHistories } from './encode-histories.js';
+import type { ReportSource } from './collect.js';
 import { formatBytes } from './format.js';
 import { hrefOf, sitePaths } from './paths.js';
+import { publishHistories, runDataScript } from './publish-histories.js';
 import { redactText } from './redact.js';
 import type { Renderer } from './render.js';
-import { runPage, type ArtifactItem, type RunData } from './run-view-model.js';
+import { runPage, type ArtifactItem, type PublishedRunData } from './run-view-model.js';
 import { safeJson } from './safe-json.js';
 import { encodeValue } from './format.js';
 import type { SiteWriter } from './write.js';
@@ -54,20 +54,6 @@ export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEn
   return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
 
-async function readHistories(
-  source: ReportSource,
-  runId: string,
-  keys: readonly string[],
-): Promise<{ key: string; points: HistoryPoint[] }[]> {
-  if (source.getMetricHistories) {
-    const all = await source.getMetricHistories(runId);
-    return keys.map((key) => ({ key, points: all[key] ?? [] }));
-  }
-  const out = [];
-  for (const key of keys) out.push({ key, points: await source.getMetricHistory(runId, key) });
-  return out;
-}
-
 /** Writes the run's files and returns their site paths. */
 export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly ArtifactEntry[]): Promise<string[]> {
   const files: string[] = [];
@@ -76,12 +62,10 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
     files.push(rel);
   };
   const keys = Object.keys(run.metricSummaries).sort();
-  const histories = await readHistories(ctx.source, run.id, keys);
-  const encoded = encodeHistories(histories, ctx.displayPoints);
-  if (encoded.full)
-    await put(sitePaths.runFull(run.id), `tracklabRunHistory(${safeJson(run.id)},[${encoded.full.join(',')}]);\n`);
+  const histories = await publishHistories(ctx.source, run.id, keys, ctx.displayPoints);
+  for (const file of histories.files) await put(sitePaths.runChunk(file.rel), file.bytes);
   const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
-  const data: Omit<RunData, 'series'> = {
+  const data: PublishedRunData = {
     id: run.id,
     name: run.name,
     experiment: ctx.experimentName,
@@ -93,14 +77,9 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
     parent: parent ? { id: parent.id, name: parent.name || parent.id } : null,
     params: run.params,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, encodeValue(v)])),
-    full: encoded.full ? hrefOf(sitePaths.runFull(run.id)) : '',
+    histories: histories.refs,
   };
-  // RunData as JSON: the series texts are spliced in (encoded once, above).
-  const head = safeJson(data);
-  await put(
-    sitePaths.runData(run.id),
-    `tracklabRunData(${head.slice(0, -1)},"series":[${encoded.series.join(',')}]});\n`,
-  );
+  await put(sitePaths.runData(run.id), runDataScript(data, histories.drawn));
   const { items, models } = await publishArtifacts(ctx, run, listing, put);
   const vm = runPage({
     run,

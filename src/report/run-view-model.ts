@@ -6,6 +6,7 @@ import { formatBytes, formatDuration, formatNumber, formatTime, isSafeUrl } from
 import { renderMarkdown } from './markdown.js';
 import { hrefOf, sitePaths } from './paths.js';
 import type { Series } from './downsample.js';
+import type { HistoryRef } from './publish-histories.js';
 import { runUser } from './view-models.js';
 import { reproductionView } from './reproduction-view.js';
 
@@ -142,7 +143,9 @@ export interface RunData {
   user: string;
   parent: { id: string; name: string } | null;
   metrics: Record<string, number | string>;
+  /** the histories the page loaded (history-data.ts): those it draws, at most the display size each */
   series: Series[];
-  /** data file with every point, when `series` was downsampled; '' otherwise */
-  full: string;
 }
+
+/** A run's data file (`data/runs/<id>.js`): the run, and where each of its history chunks is. */
+export type PublishedRunData = Omit<RunData, 'series'> & { histories: HistoryRef[] };

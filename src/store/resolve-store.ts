@@ -15,14 +15,18 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
 import type { Backend } from './backend.js';
-import { openJsonBackend } from './json/json-backend.js';
 import { isMlrunsFolder } from './mlruns/detect.js';
 import type { TrackingStore } from './tracking-store.js';
 
 /** Opens the backend for a location whose scheme matched; `cwd` resolves relative paths. */
 export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;
 
-/** Loaded on first use, so processes that only touch JSON stores never load the YAML library or the SQLite code. */
+/**
+ * Loaded on first use, so processes that only touch JSON stores never load the YAML library or the SQLite code, and a
+ * cold search of an mlruns folder loads none of the JSON store.
+ */
+const openJsonBackend = async (root: string): Promise<Backend> =>
+  (await import('./json/json-backend.js')).openJsonBackend(root);
 const openMlrunsBackend = async (root: string): Promise<Backend> =>
   (await import('./mlruns/mlruns-backend.js')).openMlrunsBackend(root);
 const openSqliteBackend = async (uri: string, cwd: string): Promise<Backend> =>

@@ -1,5 +1,13 @@
-import type { SampledHistory } from '../core/history-sample.js';
-import type { DatasetInput, Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../core/entities.js';
+import type { SampledColumns, SampledHistory } from '../core/history-sample.js';
+import type {
+  DatasetInput,
+  Experiment,
+  MetricColumns,
+  MetricPoint,
+  RunRecord,
+  RunStatus,
+  ViewType,
+} from '../core/entities.js';
 
 /**
  * The one interface every tracking backend implements (tracklab's JSON folder, an MLflow `mlruns` folder, an MLflow
@@ -45,6 +53,11 @@ export interface TrackingStoreCore {
    */
   openRunWriter(id: string): Promise<RunWriter>;
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]>;
+  /**
+   * Optional: one history in columns, the same points as `getMetricHistory` without an object per point. Stores that
+   * keep columns (tracklab's JSON store) implement it; readers convert `getMetricHistory` otherwise.
+   */
+  getMetricColumns?(id: string, key: string): Promise<MetricColumns>;
   /** Every point of every metric of a run, each key in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
   /**
@@ -62,6 +75,8 @@ export interface TrackingStoreCore {
    * downsampling path (src/core/history-sample.ts), so every backend returns the same buckets for the same points.
    */
   getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory>;
+  /** Optional: getSampledHistory of several keys in one read, in columns (absent: one read per key). */
+  getSampledHistories?(id: string, keys: readonly string[], maxPoints: number): Promise<Map<string, SampledColumns>>;
 
   close(): Promise<void>;
 }

@@ -126,12 +126,12 @@ function curveSection(
           ? `Top ${top.length} of ${of} by ${main.key} (${main.higherIsBetter ? 'highest' : 'lowest'} first).`
           : `All ${top.length} runs with ${main.key}, best first.`;
     }
+    const keys = [main.key, ...(data.loss ? [data.loss] : [])];
     const loaded = await Promise.all(
-      top.map((r) => loadRunData(r.id, data.dataFiles[r.id] as string).catch(() => null)),
+      top.map((r) => loadRunData(r.id, data.dataFiles[r.id] as string, keys).catch(() => null)),
     );
     if (mine !== generation) return;
     const byKey = new Map<string, Line[]>();
-    const keys = [main.key, ...(data.loss ? [data.loss] : [])];
     loaded.forEach((d, i) => {
       if (!d) return;
       for (const s of d.series) {

@@ -1,47 +1,33 @@
 /**
- * Each run's chart data is a classic script `data/runs/<id>.js` calling `tracklabRunData({...})`: scripts load from
- * file:// where fetch() cannot, and a page loads only the runs it shows. Runs whose histories were downsampled for
- * drawing also have `<id>.full.js` (`tracklabRunHistory(id, series)`), loaded only when a user downloads the CSV.
+ * Each run's data is a classic script `data/runs/<id>.js` calling `tracklabRunData({...}, [drawn chunks])`: scripts
+ * load from file:// where fetch() cannot, and a page loads only the runs it shows. history-data.ts decodes the drawn
+ * chunks of the metrics a page draws.
  */
-import { unpackSeries, type PackedSeries, type Series } from '../../src/report/downsample.js';
-import type { RunData } from '../../src/report/run-view-model.js';
+import type { PublishedRunData, RunData } from '../../src/report/run-view-model.js';
+import { historiesCsv, installHistoryHook, loadSeries, type RunHistories } from './history-data.js';
 
-const loaded = new Map<string, RunData>();
-const waiting = new Map<string, (d: RunData) => void>();
-const fullLoaded = new Map<string, Series[]>();
-const fullWaiting = new Map<string, (s: Series[]) => void>();
+interface Published {
+  data: PublishedRunData;
+  histories: RunHistories;
+}
+
+const loaded = new Map<string, Published>();
+const waiting = new Map<string, (d: Published) => void>();
 
 export function installRunDataHook(): void {
-  const g = globalThis as {
-    tracklabRunData?: (d: RunData) => void;
-    tracklabRunHistory?: (id: string, s: Series[]) => void;
-  };
-  g.tracklabRunData = (raw) => {
-    const d = { ...raw, series: (raw.series as unknown as PackedSeries[]).map(unpackSeries) };
-    loaded.set(d.id, d);
-    waiting.get(d.id)?.(d);
-    waiting.delete(d.id);
-  };
-  g.tracklabRunHistory = (id, packed) => {
-    const series = (packed as unknown as PackedSeries[]).map(unpackSeries);
-    fullLoaded.set(id, series);
-    fullWaiting.get(id)?.(series);
-    fullWaiting.delete(id);
+  installHistoryHook();
+  (globalThis as { tracklabRunData?: (d: PublishedRunData, texts: string[]) => void }).tracklabRunData = (
+    data,
+    texts,
+  ) => {
+    const d = { data, histories: { id: data.id, refs: data.histories, texts } };
+    loaded.set(data.id, d);
+    waiting.get(data.id)?.(d);
+    waiting.delete(data.id);
   };
 }
 
-export const runDataNow = (id: string): RunData | undefined => loaded.get(id);
-
-function addScript(src: string, reject: (e: Error) => void): void {
-  const s = document.createElement('script');
-  s.src = src;
-  s.async = true;
-  s.onerror = () => reject(new Error(`could not load ${src}`));
-  document.head.append(s);
-}
-
-/** Loads a run's data file (a same-site script, allowed by `script-src 'self'`). */
-export function loadRunData(id: string, src: string): Promise<RunData> {
+function loadPublished(id: string, src: string): Promise<Published> {
   const have = loaded.get(id);
   if (have) return Promise.resolve(have);
   return new Promise((resolve, reject) => {
@@ -50,31 +36,29 @@ export function loadRunData(id: string, src: string): Promise<RunData> {
       before?.(d);
       resolve(d);
     });
-    if (!before) addScript(src, reject);
+    if (before) return;
+    const s = document.createElement('script');
+    s.src = src;
+    s.async = true;
+    s.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(s);
   });
 }
 
-/** Every point of a run's histories: the data file's series, or the full file when they were downsampled. */
-export function loadFullHistories(data: RunData, root: string): Promise<Series[]> {
-  if (!data.full) return Promise.resolve(data.series);
-  const have = fullLoaded.get(data.id);
-  if (have) return Promise.resolve(have);
-  return new Promise((resolve, reject) => {
-    fullWaiting.set(data.id, resolve);
-    addScript(root + data.full, reject);
-  });
+/** The folder of a data file's URL: chunk paths are relative to it. */
+const folderOf = (src: string): string => src.slice(0, src.lastIndexOf('/') + 1);
+
+/**
+ * Loads a run's data file (a same-site script, allowed by `script-src 'self'`) and the histories of `keys` (default:
+ * all) at display size.
+ */
+export async function loadRunData(id: string, src: string, keys?: readonly string[]): Promise<RunData> {
+  const { data, histories } = await loadPublished(id, src);
+  const { histories: _refs, ...run } = data;
+  return { ...run, series: await loadSeries(histories, keys) };
 }
 
-/** The CSV of histories: `key,step,timestamp,value`, every point, NaN and infinities spelled out. */
-export function historiesCsv(series: readonly Series[]): string {
-  const q = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = ['key,step,timestamp,value'];
-  for (const s of series) {
-    const k = q(s.key);
-    for (let i = 0; i < s.steps.length; i++) {
-      const v = s.values[i] as number | string | null;
-      lines.push(`${k},${s.steps[i]},${s.t0 + (s.times[i] as number)},${v === null ? 'NaN' : v}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+/** Every point of the run's histories as CSV, built in the page (the full-resolution chunks load on demand). */
+export async function runCsv(id: string, src: string): Promise<string> {
+  return historiesCsv((await loadPublished(id, src)).histories, folderOf(src));
 }

@@ -5,26 +5,28 @@ import { byId } from './dom.js';
 import { downloadText, fileSafe } from './download.js';
 import { draw, isDark } from './draw.js';
 import { historyCharts, type Line } from './history-charts.js';
-import { historiesCsv, loadFullHistories, runDataNow } from './run-data.js';
+import { loadRunData, runCsv } from './run-data.js';
+
+/** The run's history charts (from its data file, already loaded by the page) and the CSV button. */
+async function drawHistories(id: string, src: string, box: HTMLElement): Promise<void> {
+  const data = await loadRunData(id, src);
+  const style = runStyle(0, isDark());
+  const byKey = new Map<string, Line[]>(data.series.map((s) => [s.key, [{ label: data.name, series: s, style }]]));
+  void historyCharts(box, byKey);
+  const button = byId<HTMLButtonElement>('download-csv');
+  if (button && data.series.length > 0) {
+    button.hidden = false;
+    button.onclick = () =>
+      void runCsv(id, src).then((csv) => downloadText(`${fileSafe(data.name || data.id)}-metrics.csv`, csv));
+  }
+}
 
 export function initRunPage(): () => void {
   return () => {
     const id = document.querySelector('dl.overview code')?.textContent ?? '';
-    const data = runDataNow(id);
+    const src = `../data/runs/${encodeURIComponent(id)}.js`;
     const box = byId('history-charts');
-    if (data && box) {
-      const style = runStyle(0, isDark());
-      const byKey = new Map<string, Line[]>(data.series.map((s) => [s.key, [{ label: data.name, series: s, style }]]));
-      void historyCharts(box, byKey);
-      const button = byId<HTMLButtonElement>('download-csv');
-      if (button && data.series.length > 0) {
-        button.hidden = false;
-        button.onclick = () =>
-          void loadFullHistories(data, '../').then((series) =>
-            downloadText(`${fileSafe(data.name || data.id)}-metrics.csv`, historiesCsv(series)),
-          );
-      }
-    }
+    if (id && box) void drawHistories(id, src, box);
     for (const script of Array.from(document.querySelectorAll('script.vega-spec'))) {
       const target = script.previousElementSibling as HTMLElement | null;
       if (!target) continue;

@@ -183,9 +183,13 @@ test('builds from a real store through the Tracker API', async () => {
   assert.ok(html.includes('val loss: top/1'));
   assert.ok(html.includes('notes/readme.txt'));
   assert.ok(html.includes('>child</a>'));
-  // Each history is published once: in the run's data file (the CSV is made in the page on request).
+  // Each history is published once: a short one as a chunk in the run's data file (the CSV is made in the page).
   const dataFile = readFileSync(path.join(out, `data/runs/${parent.id}.js`), 'utf8');
-  assert.match(dataFile, /"steps":\{"a":\[0,1\]\},.*"values":\[1,0.5,/);
+  assert.match(dataFile, /"histories":\[\{"key":"val loss: top\/1","total":5,"exact":true,"points":5,/);
+  assert.deepEqual(
+    readdirSync(path.join(out, 'data/runs')).filter((f) => f.startsWith(parent.id)),
+    [`${parent.id}.js`],
+  );
   assert.ok(!readdirSync(path.join(out, 'data/runs')).some((f) => f.endsWith('.csv')));
 });
 

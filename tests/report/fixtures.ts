@@ -37,7 +37,8 @@ function history(n: number, f: (i: number) => number, t0: number): HistoryPoint[
   return Array.from({ length: n }, (_, i) => ({ step: i, value: f(i), timestamp: t0 + i * 1000 }));
 }
 
-function run(
+/** A run whose summaries agree with `histories`. */
+export function run(
   partial: Partial<Run> & { id: string; experimentId: string; experimentName: string },
   histories: Record<string, HistoryPoint[]>,
 ): Run {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSecretKey, redactRun, redactText, REDACTED } from '../../src/report/redact.js';
 import { formatDuration, formatNumber, formatTime, isSafeUrl } from '../../src/report/format.js';
-import { lttbIndices, packColumn, smooth, toSeries, unpackColumn, unpackSeries } from '../../src/report/downsample.js';
+import { lttbIndices, packColumn, smooth, toSeries, unpackColumn } from '../../src/report/downsample.js';
 import { safeJson } from '../../src/report/safe-json.js';
 import { hrefOf, modelSlug } from '../../src/report/paths.js';
 import { makePreview, parseDelimited, publishedPath, readManifestView } from '../../src/report/artifacts.js';
@@ -189,25 +189,6 @@ test('registry view model: versions newest first, aliases, timeline, links only 
   assert.equal(vm.versions[1]!.run!.href, null);
   assert.equal(vm.history[0]!.text, 'set_alias version 2: alias @champion');
   assert.equal(vm.history[1]!.text, 'transition_stage version 2: None → Production');
-});
-
-test('encodeHistories: the data-file series equal toSeries; only downsampled histories get a full copy, NaN kept', async () => {
-  const { encodeHistories } = await import('../../src/report/encode-histories.js');
-  const points = Array.from({ length: 3000 }, (_, i) => ({
-    step: 2999 - i,
-    timestamp: 1e12 + i,
-    value: i === 10 ? Number.NaN : Math.sin(i / 50),
-  }));
-  const { series, full } = encodeHistories([{ key: 'val "loss", top/1', points }], 500);
-  const packed = JSON.parse(series[0]!) as Parameters<typeof unpackSeries>[0];
-  assert.deepEqual(unpackSeries(packed), toSeries('val "loss", top/1', points, 500));
-  assert.deepEqual(packed.nonFinite, [[2989, 'NaN']]);
-  const all = JSON.parse(full![0]!) as { values: (number | string)[]; steps: unknown };
-  assert.deepEqual(all.steps, { a: [0, 1] }, 'evenly spaced steps are two numbers');
-  assert.equal(all.values.length, 3000);
-  assert.ok(all.values.includes('NaN'));
-  const short = encodeHistories([{ key: 'a', points: points.slice(0, 100) }], 500);
-  assert.equal(short.full, null);
 });
 
 const review = reviewStore();

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Backend } from '../../src/store/backend.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
-import { parseMetricFile, parseMetricLine, summarize, summarizeMetricText } from '../../src/store/mlruns/layout.js';
+import { summarize } from '../../src/store/mlruns/layout.js';
+import { parseMetricFile, parseMetricLine, summarizeMetricText } from '../../src/store/mlruns/metric-file.js';
 import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { tempDir } from '../helpers.js';
 
@@ -67,6 +68,12 @@ describe('mlruns metric lines', () => {
       ['1', undefined],
       ['x 2 3', undefined],
       ['1 2 x', undefined],
+      ['1.5 2 3', [1.5, 2, 3]],
+      ['12345678901234567 2 3', [12345678901234568, 2, 3]],
+      ['1 2 -0', [1, 2, -0]],
+      ['1 2 ', [1, 2, 0]],
+      [' 1 2 3', [1, 2, 3]],
+      ['1 0x10 3', [1, 16, 3]],
     ];
     for (const [line, want] of cases) {
       const p = parseMetricLine('m', line);

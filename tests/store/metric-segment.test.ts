@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sampleHistory } from '../../src/core/history-sample.js';
+import {
+  columnsOfSample,
+  mergeBuckets,
+  mergePoints,
+  pointBuckets,
+  sampleHistory,
+  sortByStep,
+  type SampledColumns,
+} from '../../src/core/history-sample.js';
 import type { MetricPoint } from '../../src/core/entities.js';
 import { checkStore } from '../../src/store/json/doctor.js';
 import { JsonStore } from '../../src/store/json/json-store.js';
@@ -38,6 +46,14 @@ function assertSamePoints(actual: MetricPoint[], expected: MetricPoint[], what: 
   }
 }
 
+/** The column read of `key` holds the same points as the object read, in the same order. */
+async function assertSameColumns(store: JsonStore, id: string, key: string, expected: MetricPoint[], what: string) {
+  const { steps, values, timestamps } = await store.getMetricColumns(id, key);
+  assert.ok(steps.length === values.length && values.length === timestamps.length, `${what}: column lengths`);
+  const points = Array.from(steps, (step, i) => ({ key, value: values[i]!, step, timestamp: timestamps[i]! }));
+  assertSamePoints(points, expected, `${what} (columns)`);
+}
+
 const byKey = (points: MetricPoint[], key: string): MetricPoint[] => points.filter((p) => p.key === key);
 
 async function storeWithRun(): Promise<{ store: JsonStore; id: string; dir: string }> {
@@ -57,8 +73,10 @@ test('readers return exactly what was logged: lines only, segment only, segment 
     const writer = await store.openRunWriter(id);
     for (const p of logged.slice(0, cut)) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
     await writer.flush();
-    for (const key of keys)
+    for (const key of keys) {
       assertSamePoints(await store.getMetricHistory(id, key), byKey(logged.slice(0, cut), key), 'lines');
+      await assertSameColumns(store, id, key, byKey(logged.slice(0, cut), key), 'lines');
+    }
     const compaction = await store.compactRun(id);
     assert.equal(compaction.points, cut);
     assert.equal(existsSync(join(dir, SEGMENT_FILE)), cut > 0);
@@ -66,13 +84,18 @@ test('readers return exactly what was logged: lines only, segment only, segment 
     await writer.flush();
     for (const key of keys) {
       assertSamePoints(await store.getMetricHistory(id, key), byKey(logged, key), `segment + tail, key ${key}`);
+      await assertSameColumns(store, id, key, byKey(logged, key), `segment + tail, key ${key}`);
     }
     const all = await store.getAllMetricHistories(id);
     for (const key of keys) assertSamePoints(byKey(all, key), byKey(logged, key), 'all histories');
     await writer.end('FINISHED', 2);
     assert.equal((await store.compactRun(id)).written, true);
     assert.equal((await store.compactRun(id)).written, false, 'a second compaction has nothing to add');
-    for (const key of keys) assertSamePoints(await store.getMetricHistory(id, key), byKey(logged, key), 'segment');
+    for (const key of keys) {
+      assertSamePoints(await store.getMetricHistory(id, key), byKey(logged, key), 'segment');
+      await assertSameColumns(store, id, key, byKey(logged, key), 'segment');
+    }
+    await assertSameColumns(store, id, 'never logged', [], 'a key without points');
     await store.close();
   }
 });
@@ -94,6 +117,62 @@ test('sampled reads from the segment levels equal the in-memory path for any max
       logged.length,
     );
   }
+  await store.close();
+});
+
+test('a level made from the values equals merging one-point buckets (NaN, infinities, -0, any width)', (t) => {
+  const random = seededRandom(t);
+  for (let round = 0; round < 20; round++) {
+    const logged = randomSeries(random, 1 + Math.floor(random() * 5000), ['loss']);
+    const sorted = sortByStep({
+      step: logged.map((p) => p.step),
+      value: logged.map((p) => p.value),
+      timestamp: logged.map((p) => p.timestamp),
+    });
+    for (const max of [1, 7, 1000, 1 + Math.floor(random() * 6000)])
+      assert.deepEqual(mergePoints(sorted, max), mergeBuckets(pointBuckets(sorted), max), `${logged.length} to ${max}`);
+  }
+});
+
+/** Columns equal bit for bit (NaN and -0 included). */
+function assertSameSampled(actual: SampledColumns | undefined, expected: SampledColumns, what: string): void {
+  assert.ok(actual, `${what}: missing`);
+  assert.equal(actual.total, expected.total, `${what}: total`);
+  assert.equal(actual.exact, expected.exact, `${what}: exact`);
+  for (const name of ['step', 'value', 'timestamp', 'min', 'max'] as const) {
+    const a: Float64Array | undefined = actual[name];
+    const e: Float64Array | undefined = expected[name];
+    assert.equal(a === undefined, e === undefined, `${what}: ${name} present`);
+    if (a && e) assert.ok(Buffer.from(a.buffer).equals(Buffer.from(e.buffer)), `${what}: ${name}`);
+  }
+}
+
+test('several keys sampled in one read equal the one-key path: lines only, segment + tail, segment', async (t) => {
+  const random = seededRandom(t);
+  const { store, id } = await storeWithRun();
+  const keys = ['loss', 'acc', 'a "quoted" key'];
+  const logged = randomSeries(random, 9000, keys);
+  const writer = await store.openRunWriter(id);
+  const check = async (what: string, points: MetricPoint[]): Promise<void> => {
+    for (const maxPoints of [7, 1000, 5000]) {
+      const sampled = await store.getSampledHistories(id, [...keys, 'absent'], maxPoints);
+      for (const key of keys) {
+        const expected = columnsOfSample(sampleHistory(byKey(points, key), maxPoints));
+        assertSameSampled(sampled.get(key), expected, `${what}, ${key}, maxPoints ${maxPoints}`);
+      }
+      assert.equal(sampled.get('absent')?.total, 0);
+    }
+  };
+  for (const p of logged.slice(0, 3000)) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+  await writer.flush();
+  await check('lines only', logged.slice(0, 3000));
+  await store.compactRun(id);
+  for (const p of logged.slice(3000)) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+  await writer.flush();
+  await check('segment + tail', logged);
+  await writer.end('FINISHED', 2);
+  await store.compactRun(id);
+  await check('segment', logged);
   await store.close();
 });
 
@@ -130,6 +209,7 @@ test('a damaged segment is ignored (the lines are the truth) and doctor names it
   bytes[at] = bytes[at]! ^ 0xff;
   writeFileSync(file, bytes);
   assertSamePoints(await store.getMetricHistory(id, 'loss'), logged, 'after damage');
+  await assertSameColumns(store, id, 'loss', logged, 'after damage');
   assert.deepEqual(await store.getSampledHistory(id, 'loss', 100), sampleHistory(logged, 100));
   const findings = checkStore(join(dir, '..', '..')).filter((f) => f.file === file);
   assert.equal(findings.length, 1);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseDocument } from 'yaml';
-import { parseFlatMeta } from '../../src/store/mlruns/meta-yaml.js';
+import { parseDocument, stringify } from 'yaml';
+import { parseFlatMeta, stringifyFlatMeta } from '../../src/store/mlruns/meta-yaml.js';
 import { repoRoot } from '../helpers.js';
 
 const library = (text: string): unknown =>
@@ -108,5 +108,84 @@ describe('flat meta.yaml reader', () => {
       '- a\n',
     ])
       assert.equal(parseFlatMeta(text), undefined, JSON.stringify(text));
+  });
+
+  it('writes flat mappings in the very text the library writes, and declines the rest', () => {
+    const strings = [
+      '',
+      '0',
+      '12',
+      '-3',
+      '007',
+      '1.5',
+      '1e5',
+      '.5',
+      'null',
+      'Null',
+      '~',
+      'true',
+      'FALSE',
+      'yes',
+      'off',
+      '.inf',
+      'r46',
+      'my run',
+      'a  b',
+      'x (y)',
+      'a,b',
+      'x=1',
+      '~x',
+      'a@b',
+      '/abs/p',
+      '_x',
+      'a+b',
+      'a: b',
+      'a #c',
+      'a:',
+      'a ',
+      ' a',
+      '-a',
+      'a\nb',
+      "it's",
+      'say "hi"',
+      'back\\slash',
+      'é',
+      'tab\there',
+      '2024-01-02',
+      '12:30',
+      '1_000',
+      'file:///tmp/x y/artifacts',
+      'mlflow-artifacts:/0/abc/artifacts',
+      '00f7fe20bd434a91937a9532cca384b7',
+      '2127505770610622617',
+      '- a',
+      '[1]',
+      '{a: 1}',
+      '&x',
+      '*x',
+      '!x',
+      '%x',
+      '@x',
+      '`x',
+      '|',
+      '>',
+      '?',
+      '? a',
+    ];
+    const values: unknown[] = [...strings, null, 0, 7, -12, 1.5, -0, 2 ** 60, [], {}, ['a'], { a: 1 }, true];
+    const options = { sortMapEntries: true, lineWidth: 0, nullStr: 'null' } as const;
+    let fast = 0;
+    for (const value of values) {
+      const data = { b_key: value, a: 'first', z: null, tags: [] };
+      const text = stringifyFlatMeta(data);
+      if (text === undefined) continue;
+      fast += 1;
+      assert.equal(text, stringify(data, options), JSON.stringify(value));
+      assert.deepEqual(parseFlatMeta(text) ?? library(text), library(stringify(data, options)));
+    }
+    assert.ok(fast >= 25, `${fast} written without the library`);
+    for (const value of ['a: b', 'a\nb', 'é', 1.5, ['a'], { a: 1 }, true, "it's"])
+      assert.equal(stringifyFlatMeta({ k: value }), undefined, JSON.stringify(value));
+    assert.equal(stringifyFlatMeta({ 'a b': 1 }), undefined);
   });
 });

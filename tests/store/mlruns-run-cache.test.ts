@@ -3,20 +3,23 @@
  * rewrites files in place, including a rewrite of the same size right after the run was read.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Tracker } from '../../src/tracker.js';
-import { RACY_MS } from '../../src/store/mlruns/run-cache.js';
+import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
+import { PRUNE_EVERY_MS, pruneStaleCaches, RACY_MS } from '../../src/store/mlruns/run-cache.js';
 import { repoRoot, tempDir } from '../helpers.js';
 
-type Entries = Record<string, { record: { tags: Record<string, string> } }>;
+type Entries = Record<string, { r: { tags: Record<string, string> } }>;
+/** The cached runs by `<experiment>/<run>` (the file's second line). */
 const cacheEntries = (cacheDir: string): Entries => {
   const dir = join(cacheDir, 'mlruns');
-  const files = readdirSync(dir);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1, 'one cache file per store');
-  return (JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as { entries: Entries }).entries;
+  const text = readFileSync(join(dir, files[0]!), 'utf8');
+  return (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { runs: Entries }).runs;
 };
 
 describe('mlruns run cache', () => {
@@ -38,19 +41,90 @@ describe('mlruns run cache', () => {
       await sleep(RACY_MS + 100);
       await search();
       const runDir = join(dir, first.experimentId, first.id);
+      const key = `${first.experimentId}/${first.id}`;
       const tag = join(runDir, 'tags', 'mlflow.user');
       const old = readFileSync(tag, 'utf8');
-      assert.equal(cacheEntries(cacheDir)[runDir]?.record.tags['mlflow.user'], old, 'cached once older than RACY_MS');
+      assert.equal(cacheEntries(cacheDir)[key]?.r.tags['mlflow.user'], old, 'cached once older than RACY_MS');
       assert.deepEqual(readdirSync(dir).sort(), before, 'nothing is written into the MLflow folder');
 
       const changed = 'x'.repeat(old.length);
       writeFileSync(tag, changed); // in place and the same size, as MLflow's write_to may do
       assert.equal((await search()).tags['mlflow.user'], changed);
       // read again, but not cached: a second change within the same tick of the file clock would go unseen
-      assert.equal(cacheEntries(cacheDir)[runDir]?.record.tags['mlflow.user'], old);
+      assert.equal(cacheEntries(cacheDir)[key]?.r.tags['mlflow.user'], old);
       await sleep(RACY_MS + 100);
       assert.equal((await search()).tags['mlflow.user'], changed);
-      assert.equal(cacheEntries(cacheDir)[runDir]?.record.tags['mlflow.user'], changed);
+      assert.equal(cacheEntries(cacheDir)[key]?.r.tags['mlflow.user'], changed);
+    } finally {
+      delete process.env['TRACKLAB_CACHE_DIR'];
+    }
+  });
+
+  it('sees inputs logged after a run was cached and forgets runs whose folder is gone', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
+    try {
+      const dir = join(tempDir(), 'mlruns');
+      cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+      await sleep(RACY_MS + 100);
+      const search = async () => {
+        const backend = await openMlrunsBackend(dir);
+        const ids = (await backend.tracking.listExperiments()).map((e) => e.id);
+        const page = await backend.tracking.searchRuns({ experimentIds: ids, maxResults: 1000 });
+        await backend.close();
+        return page.runs;
+      };
+      const runs = await search();
+      const plain = runs.find((r) => r.inputs.length === 0 && existsSync(join(dir, r.experimentId, r.id)));
+      assert.ok(plain, 'the fixture has a run without dataset inputs');
+      const key = `${plain.experimentId}/${plain.id}`;
+      assert.ok(cacheEntries(cacheDir)[key], 'cached');
+
+      const backend = await openMlrunsBackend(dir);
+      const input = { name: 'train', digest: 'abc123', sourceType: 'local', source: '/data/train.csv' };
+      await backend.tracking.logBatch(plain.id, { inputs: [input] }); // creates the run's inputs/ folder
+      await backend.close();
+      const again = (await search()).find((r) => r.id === plain.id);
+      assert.equal(again?.inputs[0]?.digest, 'abc123', 'a new inputs/ folder is a change');
+
+      const gone = runs.find((r) => r.id !== plain.id && existsSync(join(dir, r.experimentId, r.id)));
+      assert.ok(gone);
+      rmSync(join(dir, gone.experimentId, gone.id), { recursive: true });
+      const after = await search();
+      assert.equal(after.length, runs.length - 1);
+      assert.equal(cacheEntries(cacheDir)[`${gone.experimentId}/${gone.id}`], undefined, 'its entry is dropped');
+    } finally {
+      delete process.env['TRACKLAB_CACHE_DIR'];
+    }
+  });
+
+  it('prunes the cache files of deleted stores when a cache is written, at most once a day', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
+    try {
+      const stores = ['a', 'b'].map((name) => join(tempDir(), name, 'mlruns'));
+      for (const dir of stores)
+        cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+      await sleep(RACY_MS + 100);
+      const search = async (dir: string) => {
+        const tracker = await Tracker.open({ store: dir });
+        await tracker.searchRuns({});
+        await tracker.close();
+      };
+      const folder = join(cacheDir, 'mlruns');
+      const caches = () => readdirSync(folder).filter((f) => f.endsWith('.json'));
+      await search(stores[0]!);
+      assert.equal(caches().length, 1);
+      writeFileSync(join(folder, 'old-format.json'), '{"entries":{}}');
+      rmSync(join(stores[0]!, '..'), { recursive: true });
+      assert.equal(pruneStaleCaches(folder), 0, 'pruned just now: not looked at again today');
+
+      const past = (Date.now() - PRUNE_EVERY_MS - 60_000) / 1000;
+      utimesSync(join(folder, '.pruned'), past, past);
+      await search(stores[1]!); // writes its own cache, and prunes
+      assert.equal(caches().length, 1, 'only the cache of the store that still exists is left');
+      const text = readFileSync(join(folder, caches()[0]!), 'utf8');
+      assert.equal(JSON.parse(text.split('\n', 1)[0]!), stores[1]);
     } finally {
       delete process.env['TRACKLAB_CACHE_DIR'];
     }

@@ -18,6 +18,7 @@ import { Segment, SEGMENT_FILE, SEGMENTS_SUPPORTED } from './metric-segment.js';
 import { openSegment } from './metric-series.js';
 import { processExists, STALE_MS } from './lock.js';
 import { readRunLog, RUN_LOG } from './run-log.js';
+import { RunCache } from './run-cache.js';
 import { isExperimentsDoc, isStoreMeta } from './shapes.js';
 import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 import type { Repair } from './doctor-repairs.js';
@@ -229,9 +230,6 @@ function staleLock(file: string): Finding | undefined {
 function checkCache(root: string, findings: Finding[]): void {
   const file = join(root, '.cache', 'runs.json');
   if (!existsSync(file)) return;
-  try {
-    JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
+  if (!RunCache.readable(file))
     findings.push({ file, problem: 'is an unreadable run cache (derived data)', repair: { kind: 'remove', file } });
-  }
 }

@@ -2,10 +2,10 @@
  * Assembles tracklab's JSON folder store into a Backend: the JsonStore for tracking (plus search and artifact URIs),
  * the JsonRegistry beside it, and artifacts under `runs/<id>/artifacts`.
  */
-import type { SampledHistory } from '../../core/history-sample.js';
+import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import type { Experiment, MetricColumns, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
 import { searchRecords } from '../search-records.js';
@@ -104,11 +104,18 @@ export class JsonTracking implements TrackingStore {
   getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     return this.store.getMetricHistory(id, key);
   }
+  getMetricColumns(id: string, key: string): Promise<MetricColumns> {
+    return this.store.getMetricColumns(id, key);
+  }
   getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     return this.store.getAllMetricHistories(id);
   }
   getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
     return this.store.getSampledHistory(id, key, maxPoints);
+  }
+
+  getSampledHistories(id: string, keys: readonly string[], maxPoints: number): Promise<Map<string, SampledColumns>> {
+    return this.store.getSampledHistories(id, keys, maxPoints);
   }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {

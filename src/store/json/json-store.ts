@@ -8,7 +8,7 @@
  * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived
  *                                     (metric-series.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
- * <root>/.cache/runs.json             folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
+ * <root>/.cache/runs.json, runs.delta folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
 import {
   closeSync,
@@ -23,15 +23,30 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ArtifactEntry, Experiment, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
+import type {
+  ArtifactEntry,
+  Experiment,
+  MetricColumns,
+  MetricPoint,
+  RunRecord,
+  ViewType,
+} from '../../core/entities.js';
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
-import type { SampledHistory } from '../../core/history-sample.js';
+import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import { compactSeries, readHistory, sampleStoredHistory, uncoveredBytes, type Compaction } from './metric-series.js';
+import {
+  compactSeries,
+  readColumns,
+  readHistory,
+  sampleStoredHistories,
+  sampleStoredHistory,
+  uncoveredBytes,
+  type Compaction,
+} from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { dict } from './run-events.js';
@@ -231,6 +246,14 @@ export class JsonStore implements TrackingStoreCore {
     return this.checkedSeries(run, readHistory(this.runDir(id), key), [key]);
   }
 
+  async getMetricColumns(id: string, key: string): Promise<MetricColumns> {
+    const run = await this.getRun(id);
+    this.compactIfLarge(id);
+    const cols = readColumns(this.runDir(id), key);
+    this.checkCount(run, key, cols.steps.length);
+    return cols;
+  }
+
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
     this.compactIfLarge(id);
@@ -241,8 +264,24 @@ export class JsonStore implements TrackingStoreCore {
     const run = await this.getRun(id);
     this.compactIfLarge(id);
     const sampled = sampleStoredHistory(this.runDir(id), key, maxPoints);
-    const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
-    if (sampled.total < expected) this.checkedSeries(run, [], [key]);
+    this.checkCount(run, key, sampled.total);
+    return sampled;
+  }
+
+  /** getSampledHistory of several keys in one read, in columns. */
+  async getSampledHistories(
+    id: string,
+    keys: readonly string[],
+    maxPoints: number,
+  ): Promise<Map<string, SampledColumns>> {
+    const run = await this.getRun(id);
+    const { sampled, uncovered } = sampleStoredHistories(this.runDir(id), keys, maxPoints);
+    // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
+    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(id);
+    for (const [key, s] of sampled) {
+      const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
+      if (s.total < expected) this.checkedSeries(run, [], [key]);
+    }
     return sampled;
   }
 
@@ -280,27 +319,29 @@ export class JsonStore implements TrackingStoreCore {
   private checkedSeries(run: RunRecord, points: MetricPoint[], keys: string[]): MetricPoint[] {
     const counts = new Map<string, number>();
     for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
-    for (const key of keys) {
-      const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
-      const found = counts.get(key) ?? 0;
-      if (found < expected) {
-        throw corrupt(
-          this.seriesFile(run.id),
-          `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`,
-        );
-      }
-    }
+    for (const key of keys) this.checkCount(run, key, counts.get(key) ?? 0);
     return points;
+  }
+
+  private checkCount(run: RunRecord, key: string, found: number): void {
+    const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
+    if (found < expected) {
+      throw corrupt(
+        this.seriesFile(run.id),
+        `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`,
+      );
+    }
   }
 
   async listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]> {
     const wanted = new Set(experimentIds);
     const out: RunRecord[] = [];
-    for (const id of readdirSync(join(this.root, 'runs'))) {
+    const ids = readdirSync(join(this.root, 'runs'));
+    for (const id of ids) {
       const record = this.readRunCached(id);
       if (record && wanted.has(record.experimentId) && inView(record.lifecycleStage, view)) out.push(record);
     }
-    this.runCache.saveIfWorthIt();
+    this.runCache.save(ids);
     return out;
   }
 

@@ -51,16 +51,18 @@ export function visitMetricLines(
     const size = fstatSync(fd).size;
     const reader = new LineReader(file, from, onlyKey, visit);
     let position = from;
-    let carry = Buffer.alloc(0);
+    let buffer = Buffer.allocUnsafe(Math.max(0, Math.min(CHUNK, size - from)));
+    let kept = 0; // bytes of an unfinished line at the start of `buffer`
     while (position < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - position));
-      const n = readSync(fd, chunk, 0, chunk.length, position);
+      if (kept === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.max(kept, 1 << 16))]);
+      const n = readSync(fd, buffer, kept, Math.min(buffer.length - kept, size - position), position);
       if (n === 0) break;
       position += n;
-      const bytes = carry.length === 0 ? chunk.subarray(0, n) : Buffer.concat([carry, chunk.subarray(0, n)]);
-      const complete = bytes.lastIndexOf(0x0a) + 1;
-      reader.parse(bytes.toString('utf8', 0, complete), complete);
-      carry = Buffer.from(bytes.subarray(complete));
+      const filled = kept + n;
+      const complete = buffer.lastIndexOf(0x0a, filled - 1) + 1;
+      reader.parse(buffer.toString('utf8', 0, complete), complete);
+      // the unfinished line moves to the front, so the next read continues it without copying the chunk
+      kept = buffer.copy(buffer, 0, complete, filled);
     }
     return reader.end;
   } catch (error) {

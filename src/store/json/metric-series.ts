@@ -6,13 +6,17 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricPoint } from '../../core/entities.js';
+import type { MetricColumns, MetricPoint } from '../../core/entities.js';
 import {
+  chooseLevel,
   computeLevels,
   fromLevels,
   pointBuckets,
   sampleColumns,
+  sampleToColumns,
+  columnsOfSample,
   sortByStep,
+  type SampledColumns,
   type SampledHistory,
 } from '../../core/history-sample.js';
 import { writeFileAtomicSync } from './atomic-file.js';
@@ -78,6 +82,32 @@ export function readHistory(dir: string, onlyKey?: string): MetricPoint[] {
 }
 
 /**
+ * One history of the run in `dir` in columns, in logging order: the segment's block as read (no object per point),
+ * then the points logged after it. Same points as readHistory(dir, key).
+ */
+export function readColumns(dir: string, key: string): MetricColumns {
+  const file = join(dir, SERIES_FILE);
+  const segment = openSegment(dir);
+  const builder = new ColumnsBuilder();
+  let from = 0;
+  if (segment !== undefined) {
+    try {
+      const entry = segment.entry(key);
+      const cols = entry && segment.points(entry);
+      if (cols !== undefined) builder.set(key, cols);
+      // a damaged block: its points are read from the lines instead
+      if (entry === undefined || cols !== undefined) from = segment.header.covered;
+    } finally {
+      segment.close();
+    }
+  }
+  visitMetricLines(file, from, key, (p) => builder.add(p));
+  const cols = builder.series()[0]?.points;
+  const empty = new Float64Array(0);
+  return { steps: cols?.step ?? empty, values: cols?.value ?? empty, timestamps: cols?.timestamp ?? empty };
+}
+
+/**
  * One history of the run in `dir` reduced to at most `maxPoints` (history-sample.ts): from the segment's precomputed
  * levels when no point of the key came after it, else from the points in memory.
  */
@@ -106,9 +136,14 @@ function sampleSegment(segment: Segment, file: string, key: string, maxPoints: n
   };
   try {
     if (total <= maxPoints) return { total, exact: true, points: sampleColumns(points(), maxPoints).points };
-    const levels = entry[4].map((_, i) => segment.level(entry, i));
-    if (levels.some((l) => l === undefined)) return undefined;
-    return fromLevels(total, levels as NonNullable<(typeof levels)[number]>[], maxPoints, points);
+    // only the level the read starts from is read (and checked)
+    const chosen = chooseLevel(
+      entry[4].map((l) => l[0]),
+      maxPoints,
+    );
+    const level = chosen === -1 ? undefined : segment.level(entry, chosen);
+    if (chosen !== -1 && level === undefined) return undefined;
+    return fromLevels(total, level === undefined ? [] : [level], maxPoints, points);
   } catch (error) {
     if (error instanceof DamagedBlock) return undefined;
     throw error;
@@ -116,6 +151,44 @@ function sampleSegment(segment: Segment, file: string, key: string, maxPoints: n
 }
 
 class DamagedBlock extends Error {}
+
+/**
+ * Several histories of the run in `dir`, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns:
+ * the segment is opened and the lines after it are read once for all of them. `uncovered`: bytes of lines read
+ * after the segment.
+ */
+export function sampleStoredHistories(
+  dir: string,
+  keys: readonly string[],
+  maxPoints: number,
+): { sampled: Map<string, SampledColumns>; uncovered: number } {
+  const out = new Map<string, SampledColumns>();
+  const file = join(dir, SERIES_FILE);
+  const segment = openSegment(dir);
+  const covered = segment?.header.covered ?? 0;
+  const { points: tail, end } = readMetricLines(file, covered);
+  const tailKeys = new Set(tail.map((p) => p.key));
+  try {
+    for (const key of keys) {
+      const entry = segment?.entry(key);
+      let sampled: SampledColumns | undefined;
+      if (segment !== undefined && entry !== undefined && !tailKeys.has(key)) {
+        if (entry[1] <= maxPoints) {
+          const cols = segment.points(entry);
+          if (cols !== undefined) sampled = sampleToColumns(cols, maxPoints);
+        } else {
+          const fromSegment = sampleSegment(segment, file, key, maxPoints);
+          if (fromSegment !== undefined) sampled = columnsOfSample(fromSegment);
+        }
+      }
+      if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
+      out.set(key, sampled ?? sampleToColumns(toColumns(readHistory(dir, key)), maxPoints));
+    }
+  } finally {
+    segment?.close();
+  }
+  return { sampled: out, uncovered: end - covered };
+}
 
 function toColumns(points: readonly MetricPoint[]): {
   step: Float64Array;
@@ -192,11 +265,16 @@ class ColumnsBuilder {
     for (const entry of segment.header.series) {
       const cols = segment.points(entry);
       if (cols === undefined) return false;
-      const n = cols.step.length;
-      this.keys.set(entry[0], { n, step: cols.step, value: cols.value, timestamp: cols.timestamp });
-      this.size += n;
+      this.set(entry[0], cols);
     }
     return true;
+  }
+
+  /** Takes `cols` (not copied) as the first points of `key`. */
+  set(key: string, cols: { step: Float64Array; value: Float64Array; timestamp: Float64Array }): void {
+    const n = cols.step.length;
+    this.keys.set(key, { n, step: cols.step, value: cols.value, timestamp: cols.timestamp });
+    this.size += n;
   }
 
   add(p: MetricPoint): void {

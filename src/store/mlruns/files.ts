@@ -16,7 +16,7 @@ import {
 import { dirname, join } from 'node:path';
 import { corrupt, ioError } from '../../core/errors.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
-import { parseFlatMeta } from './meta-yaml.js';
+import { parseFlatMeta, stringifyFlatMeta } from './meta-yaml.js';
 import { yamlLib } from './yaml-lib.js';
 
 const isMissing = (error: unknown): boolean => {
@@ -55,29 +55,45 @@ export function readYaml(file: string): Record<string, unknown> | undefined {
   return value as Record<string, unknown>;
 }
 
-/** Writes a YAML mapping as MLflow does (sorted keys, block style), replacing the file atomically. */
+/**
+ * Writes a YAML mapping as MLflow does (sorted keys, block style), replacing the file atomically. Flat files of plain
+ * scalars are written without the library, in the very text it would write (meta-yaml.ts).
+ */
 export function writeYaml(file: string, data: Record<string, unknown>, durable = false): void {
-  writeFileAtomicSync(
-    file,
-    yamlLib().stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' }),
-    durable,
-  );
+  const text =
+    stringifyFlatMeta(data) ?? yamlLib().stringify(data, { sortMapEntries: true, lineWidth: 0, nullStr: 'null' });
+  writeFileAtomicSync(file, text, durable);
+}
+
+/**
+ * Runs `write` for `file`, creating the file's folder first only when the write finds it missing: the folder nearly
+ * always exists, and an import writes thousands of values.
+ */
+function inFolder<T>(file: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  ensureDir(dirname(file));
+  return write();
 }
 
 /** Replaces a one-value file (a tag, an alias) atomically; creates its folder (keys may contain "/"). */
 export function writeValue(file: string, value: string): void {
-  ensureDir(dirname(file));
-  writeFileAtomicSync(file, value, false);
+  inFolder(file, () => writeFileAtomicSync(file, value, false));
 }
 
 /** Writes a one-value file of a run no reader sees yet (its meta.yaml comes last), without temp file + rename. */
 export function writeNewValue(file: string, value: string): void {
-  ensureDir(dirname(file));
-  try {
-    writeFileSync(file, value, 'utf8');
-  } catch (error) {
-    throw ioError('write', file, error);
-  }
+  inFolder(file, () => {
+    try {
+      writeFileSync(file, value, 'utf8');
+    } catch (error) {
+      throw ioError('write', file, error);
+    }
+  });
 }
 
 /**
@@ -85,7 +101,10 @@ export function writeNewValue(file: string, value: string): void {
  * returns undefined; when it exists, returns what it holds. Params use this: the first value wins, across processes.
  */
 export function createValueOnce(file: string, value: string): string | undefined {
-  ensureDir(dirname(file));
+  return inFolder(file, () => createOnce(file, value));
+}
+
+function createOnce(file: string, value: string): string | undefined {
   const temp = tempPathFor(file);
   try {
     const fd = openSync(temp, 'wx', 0o644);

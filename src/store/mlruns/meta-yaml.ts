@@ -55,3 +55,40 @@ export function parseFlatMeta(text: string): Record<string, unknown> | undefined
   }
   return keys === 0 ? undefined : { ...out };
 }
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Strings the library writes plain for certain: no indicator first, nothing it reads as another type. */
+const PLAIN_TEXT = /^[A-Za-z0-9_/][A-Za-z0-9_./:=+@~,() -]*$/;
+/** Strings the core schema reads as another type, which the library then writes in double quotes. */
+const CORE_NOT_STRING = /^(?:-?[0-9]+|~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+
+function flatScalar(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? '{}' : undefined;
+  if (typeof value !== 'string') return undefined;
+  if (value === '' || CORE_NOT_STRING.test(value)) return `"${value}"`;
+  if (!PLAIN_TEXT.test(value) || NOT_A_STRING.test(value) || value.endsWith(' ') || value.endsWith(':'))
+    return undefined;
+  return value.includes(': ') || value.includes(' #') ? undefined : value;
+}
+
+/**
+ * The text the YAML library writes for a flat mapping of plain scalars (sorted keys, block style), built without it:
+ * run and experiment meta.yaml files are written thousands of times by an import. Undefined for anything whose form
+ * is not certain, which the caller then writes with the library.
+ */
+export function stringifyFlatMeta(data: Record<string, unknown>): string | undefined {
+  let out = '';
+  for (const key of Object.keys(data).sort()) {
+    if (!PLAIN_KEY.test(key) || CORE_NOT_STRING.test(key) || NOT_A_STRING.test(key)) return undefined;
+    const value = data[key];
+    if (value === undefined) continue;
+    const text = flatScalar(value);
+    if (text === undefined) return undefined;
+    out += `${key}: ${text}\n`;
+  }
+  return out === '' ? undefined : out;
+}

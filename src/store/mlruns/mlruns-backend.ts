@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
-import { syncFolder } from '../sync-folder.js';
 import { ensureDir } from './files.js';
 import { TRASH } from './layout.js';
 import { MlrunsRegistry } from './mlruns-registry.js';
@@ -37,6 +36,6 @@ export async function openMlrunsBackend(root: string): Promise<Backend> {
       concurrentWriters: true,
     },
     close: () => tracking.close(),
-    sync: async () => syncFolder(root),
+    sync: async () => (await import('../sync-folder.js')).syncFolder(root), // child_process: only when asked
   };
 }

@@ -74,7 +74,7 @@ export class MlrunsTracking implements TrackingStore {
   runFolders(experimentDir: string): string[] {
     return listDirs(experimentDir)
       .filter((n) => !NOT_RUNS.has(n) && !n.startsWith('.'))
-      .map((n) => join(experimentDir, n));
+      .map((n) => `${experimentDir}/${n}`); // no join: listed names are plain, and a search makes thousands
   }
 
   /** The folder of run `id`, found under any experiment, active or in the trash. */
@@ -237,6 +237,7 @@ export class MlrunsTracking implements TrackingStore {
         this.runDirs.set(record.id, dir);
         records.push(record);
       }
+      this.cache.listedAll(expDir);
     }
     this.cache.save();
     const page = searchRecords(records, query);

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetInput, MetricPoint, MetricSummary, RunRecord } from '../../core/entities.js';
 import { ensureDir, listDirs, listKeys, readTextIfExists, readValues, readYaml, writeYaml } from './files.js';
-import { META, parseMetricFile, runInfoFromMeta, runMeta, summarizeMetricText, type RunInfo } from './layout.js';
+import { META, runInfoFromMeta, runMeta, type RunInfo } from './layout.js';
+import { parseMetricFile, summarizeMetricText } from './metric-file.js';
 
 const CONTEXT_TAG = 'mlflow.data.context';
 

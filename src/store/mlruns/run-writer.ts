@@ -11,7 +11,7 @@ import { ioError } from '../../core/errors.js';
 import { fsyncAsync } from '../json/atomic-file.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { ensureDir } from './files.js';
-import { formatValue } from './layout.js';
+import { formatValue } from './metric-file.js';
 
 const BUFFER_LIMIT = 1 << 20;
 

@@ -1,13 +1,14 @@
 /**
+ * The report's history encoding before chunks (kept as the same-run baseline of bench/report-histories.ts).
  * Encodes a run's metric histories for the site, each history once: the data file carries a series of at most `max`
  * points per metric (every point when the history is that short), and only histories longer than that also get a
  * full-resolution series, in a second file the page loads when a user downloads the CSV. Number -> text is the
  * hottest step of a large build, so each value's text is computed once (JSON.stringify's shortest round-trip form).
  */
-import type { HistoryPoint } from './collect.js';
-import { lttbIndices } from './downsample.js';
-import { MAX_NON_FINITE, packColumn } from './downsample.js';
-import { safeJson } from './safe-json.js';
+import type { HistoryPoint } from '../../src/report/collect.js';
+import { lttbIndices } from '../../src/report/downsample.js';
+import { MAX_NON_FINITE, packColumn } from '../../src/report/downsample.js';
+import { safeJson } from '../../src/report/safe-json.js';
 
 function seriesJson(
   key: string,

@@ -1,0 +1,114 @@
+/**
+ * The history part of a report build, today's path against the one before chunks, in the same run (alternating
+ * pairs, medians): read every history of 1,000 runs x 5 metrics x 1,000 steps, encode it as the site publishes it and
+ * write the files. Before: full histories read, downsampled in the report, numbers as text in each run's data file.
+ * Now: the stores' sampling path, one binary chunk per history, the drawn ones in the run's data file
+ * (src/report/publish-histories.ts).
+ * Run: node --import tsx bench/report-histories.ts [--runs N] [--pairs N]
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Tracker } from '../src/index.js';
+import { sourceFromTracker } from '../src/report/collect.js';
+import { publishHistories, runDataScript } from '../src/report/publish-histories.js';
+import { encodeHistories } from './baseline/encode-histories-v1.js';
+import { generate } from './report-store.js';
+import { median } from './stats.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, 'bench', 'out');
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const RUNS = arg('runs', 1000);
+const PAIRS = arg('pairs', 5);
+const DISPLAY = 1000;
+
+interface Phase {
+  ms: number;
+  bytes: number;
+}
+
+type Put = (rel: string, data: string | Uint8Array) => Promise<void>;
+
+async function phase(
+  store: string,
+  out: string,
+  each: (t: Tracker, id: string, keys: string[], put: Put) => Promise<void>,
+) {
+  rmSync(out, { recursive: true, force: true });
+  let bytes = 0;
+  const dirs = new Set<string>();
+  const put: Put = async (rel, data) => {
+    const file = path.join(out, rel);
+    if (!dirs.has(path.dirname(file))) {
+      await mkdir(path.dirname(file), { recursive: true });
+      dirs.add(path.dirname(file));
+    }
+    await writeFile(file, data);
+    bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  };
+  const t = performance.now();
+  const tracker = await Tracker.open({ store });
+  const { runs } = await tracker.searchRuns({ maxResults: 50_000 });
+  for (const r of runs) await each(tracker, r.id, Object.keys(r.metricSummaries).sort(), put);
+  await tracker.close();
+  return { ms: performance.now() - t, bytes } satisfies Phase;
+}
+
+/** The path before chunks: full histories, downsampled and written as text by the report. */
+const before = (store: string, out: string): Promise<Phase> =>
+  phase(store, out, async (tracker, id, keys, put) => {
+    const all = await tracker.getMetricHistories(id);
+    const { series, full } = encodeHistories(
+      keys.map((key) => ({ key, points: all[key] ?? [] })),
+      DISPLAY,
+    );
+    if (full) await put(`${id}.full.js`, `tracklabRunHistory(${JSON.stringify(id)},[${full.join(',')}]);\n`);
+    await put(`${id}.js`, `tracklabRunData({"id":${JSON.stringify(id)},"series":[${series.join(',')}]});\n`);
+  });
+
+/** Today's path. */
+const now = (store: string, out: string): Promise<Phase> =>
+  phase(store, out, async (tracker, id, keys, put) => {
+    const { refs, drawn, files } = await publishHistories(sourceFromTracker(tracker), id, keys, DISPLAY);
+    for (const f of files) await put(f.rel, f.bytes);
+    await put(`${id}.js`, runDataScript({ id, histories: refs }, drawn));
+  });
+
+async function main(): Promise<void> {
+  const store = path.join(OUT, `report-store-${RUNS}`);
+  if (!existsSync(store)) await generate(store, RUNS, 5, 1000, 'bench');
+  const old: Phase[] = [];
+  const cur: Phase[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const [a, b] = i % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
+    const run = (which: string): Promise<Phase> =>
+      which === 'old' ? before(store, path.join(OUT, 'hist-old')) : now(store, path.join(OUT, 'hist-new'));
+    const first = await run(a);
+    const second = await run(b);
+    const [o, n] = a === 'old' ? [first, second] : [second, first];
+    old.push(o);
+    cur.push(n);
+    ratios.push(n.ms / o.ms);
+    console.error(`pair ${i + 1}: before ${o.ms.toFixed(0)} ms, now ${n.ms.toFixed(0)} ms`);
+  }
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB (${(b / 1e6).toFixed(1)} MB)`;
+  console.log(`| history part of the build, ${RUNS} runs x 5 metrics x 1,000 steps (median of ${PAIRS}) | result |`);
+  console.log('|---|---|');
+  console.log(
+    `| before chunks: read full, downsample, write text | ${(median(old.map((x) => x.ms)) / 1000).toFixed(2)} s |`,
+  );
+  console.log(`| now: sampling path, binary chunks | ${(median(cur.map((x) => x.ms)) / 1000).toFixed(2)} s |`);
+  console.log(
+    `| now / before (median of per-pair ratios) | **${(median(ratios) * 100).toFixed(1)}%** (target < 25%) |`,
+  );
+  console.log(`| histories published before | ${mib(old[0]!.bytes)} |`);
+  console.log(`| histories published now | **${mib(cur[0]!.bytes)}** (target < 40 MB) |`);
+  console.log(`| load average at the end | ${(await import('node:os')).loadavg()[0]!.toFixed(1)} |`);
+}
+
+await main();

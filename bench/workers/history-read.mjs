@@ -1,0 +1,30 @@
+// Reads one metric history in a fresh process through tracklab's built package (what users run).
+// Usage: node history-read.mjs <store> <run id> <key> <columns|objects|sampled> [once]
+// Prints { count, importMs, firstMs, warmMs?, sampledMs? }: firstMs is the first read after Tracker.open, warmMs the
+// median of 5 more; with `once` the process reads once and exits (the parent times the whole process).
+const [store, runId, key, mode, once] = process.argv.slice(2);
+const t0 = performance.now();
+const { Tracker } = await import('../../dist/index.js');
+const importMs = performance.now() - t0;
+const tracker = await Tracker.open({ store });
+const read = () =>
+  mode === 'columns'
+    ? tracker.getMetricColumns(runId, key).then((c) => c.steps.length)
+    : mode === 'objects'
+      ? tracker.getMetricHistory(runId, key).then((p) => p.length)
+      : tracker.getMetricHistory(runId, key, { maxPoints: 1000 }).then((s) => s.total);
+const mid = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let t = performance.now();
+const count = await read();
+const out = { count, importMs, firstMs: performance.now() - t };
+if (once !== 'once') {
+  const warm = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    await read();
+    warm.push(performance.now() - t);
+  }
+  out.warmMs = mid(warm);
+}
+console.log(JSON.stringify(out));
+await tracker.close();

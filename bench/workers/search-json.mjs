@@ -1,0 +1,13 @@
+// One cold search of a tracklab JSON store through the built package (this checkout's, or the dist/index.js given):
+// prints { count, inProcessMs }, the time from before the import to the result (import + open + search).
+const t0 = performance.now();
+const { Tracker } = await import(process.argv[3] ?? '../../dist/index.js');
+const tracker = await Tracker.open({ store: process.argv[2] });
+const { runs } = await tracker.searchRuns({
+  experiments: ['search'],
+  filter: 'metrics.acc > 0.5',
+  orderBy: ['metrics.acc DESC'],
+  maxResults: 50000,
+});
+const inProcessMs = performance.now() - t0;
+console.log(JSON.stringify({ count: runs.length, inProcessMs }));

@@ -1,0 +1,206 @@
+/**
+ * Published history chunks: the binary columns, the script text and the whole chain the page runs (script call ->
+ * text -> inflate -> columns) return exactly what was logged, NaN, ±Infinity and -0 included; the drawn chunk comes
+ * from the sampling path, and the CSV the page builds equals the logged values.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runInNewContext } from 'node:vm';
+import { packChunk, unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
+import { sampleHistory } from '../../src/core/history-sample.js';
+import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
+import { createMemorySource } from '../../src/report/collect.js';
+import {
+  chunkScript,
+  publishHistories,
+  runDataScript,
+  type ChunkLayout,
+  type HistoryRef,
+} from '../../src/report/publish-histories.js';
+import { columnsCsv, decodeChunk } from '../../templates/client/history-data.js';
+
+/** Seeded PRNG (mulberry32), so a failure names a reproducible case. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SPECIAL = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, Number.MIN_VALUE, 1e308];
+
+function randomColumns(seed: number, n: number, range: boolean): ChunkColumns {
+  const r = rng(seed);
+  const value = (): number => (r() < 0.1 ? SPECIAL[Math.floor(r() * SPECIAL.length)]! : (r() - 0.5) * 10 ** (r() * 12));
+  const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
+  const integral = seed % 2 === 0;
+  const cols: ChunkColumns = {
+    // repeated, out-of-order and (for odd seeds) fractional or -0 steps
+    step: col((i) => (integral ? Math.floor(i / 2) - (r() < 0.05 ? 7 : 0) : r() < 0.1 ? -0 : i + r())),
+    timestamp: col((i) => 1.7e12 + i * 1000 + Math.floor(r() * 50)),
+    value: col(value),
+  };
+  return range ? { ...cols, min: col(value), max: col(value) } : cols;
+}
+
+function assertSameColumns(actual: ChunkColumns, expected: ChunkColumns, label: string): void {
+  for (const name of ['step', 'timestamp', 'value', 'min', 'max'] as const) {
+    const a = actual[name];
+    const e = expected[name];
+    assert.equal(a?.length, e?.length, `${label}: ${name} length`);
+    if (!a || !e) continue;
+    for (let i = 0; i < e.length; i++) assert.ok(Object.is(a[i], e[i]), `${label}: ${name}[${i}] ${a[i]} != ${e[i]}`);
+  }
+}
+
+test('history chunk: columns read back bit for bit, NaN, ±Infinity, -0, fractional and unordered steps', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const cols = randomColumns(seed, Math.floor(rng(seed)() * 3000), seed % 3 === 0);
+    assertSameColumns(unpackChunk(packChunk(cols).bytes), cols, `seed ${seed}`);
+  }
+  assertSameColumns(unpackChunk(packChunk(randomColumns(2, 0, true)).bytes), randomColumns(2, 0, true), 'empty');
+  for (const n of [1, 2, 3, 1000]) {
+    const even = randomColumns(5, n, false);
+    const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
+    const cols = { ...even, step: col((i) => 5 - i * 3), timestamp: col((i) => 1.7e12 + i * 1000) };
+    const packed = packChunk(cols).bytes;
+    assertSameColumns(unpackChunk(packed), cols, `evenly spaced, ${n}`);
+    assert.ok(packed.length < 20 + n * 8, 'evenly spaced columns cost a few bytes');
+  }
+  assert.throws(() => unpackChunk(packChunk(randomColumns(3, 100, false)).bytes.subarray(0, 50)), /truncated/);
+});
+
+test('script text: any bytes read back, and the text holds no NUL, line break, quote or backslash', () => {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = rng(seed);
+    const bytes = Uint8Array.from({ length: seed * 37 }, () =>
+      r() < 0.3 ? [0, 10, 13, 34, 92][seed % 5]! : r() * 256,
+    );
+    const utf8 = bytesToScriptText(bytes);
+    const text = decoder.decode(utf8);
+    assert.doesNotMatch(text, /[\0\n\r"\\\u2028\u2029]/);
+    assert.deepEqual(scriptTextToBytes(text, bytes.length), bytes, `seed ${seed}`);
+    assert.ok(utf8.length <= Math.ceil((bytes.length * 8) / 7) + 2, 'at most 8/7 of the bytes');
+  }
+  assert.throws(() => scriptTextToBytes('\u0400', 1), /unexpected character/);
+});
+
+/** Runs a chunk script as the page does and decodes what it hands over. */
+async function runChunkScript(script: Uint8Array): Promise<{ name: string; cols: ChunkColumns; layout: ChunkLayout }> {
+  let call: [string, ChunkLayout, string] | undefined;
+  runInNewContext(new TextDecoder().decode(script), {
+    tracklabHistory: (...args: [string, ChunkLayout, string]) => (call = args),
+  });
+  assert.ok(call, 'the script calls tracklabHistory');
+  return { name: call[0], cols: await decodeChunk(call[1], call[2]), layout: call[1] };
+}
+
+test('chunk script: the page decodes exactly what the build encoded', async () => {
+  for (let seed = 1; seed <= 12; seed++) {
+    const cols = randomColumns(seed, 500 + seed * 100, seed % 2 === 1);
+    const { name, cols: back } = await runChunkScript(chunkScript('run1/h0', cols));
+    assert.equal(name, 'run1/h0');
+    assertSameColumns(back, cols, `seed ${seed}`);
+  }
+  // Low byte planes: noise is stored as it is; float32 values (zero low bytes) are deflated.
+  const noisy = randomColumns(2, 2000, false);
+  const single = { ...noisy, value: noisy.value.map((v) => Math.fround(v)) };
+  for (const [cols, deflated] of [
+    [noisy, 0],
+    [single, 1],
+  ] as const) {
+    const { cols: back, layout } = await runChunkScript(chunkScript('r/h1', cols));
+    assert.equal(layout[2], deflated);
+    assertSameColumns(back, cols, `deflated ${deflated}`);
+  }
+});
+
+test('publishHistories: drawn chunks from the sampling path, a full chunk only when downsampled, CSV exact', async () => {
+  const logged = (n: number, shift: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      step: i,
+      timestamp: 1e12 + i,
+      value: [Number.NaN, -0, Number.POSITIVE_INFINITY][i % 997] ?? Math.sin(i / 50) + shift,
+    }));
+  const long = logged(5000, 0);
+  const short = logged(300, 1);
+  const source = createMemorySource({ experiments: [], runs: [], histories: { r1: { long, 'a,"b"': short } } });
+  const { refs, drawn: chunks, files } = await publishHistories(source, 'r1', ['a,"b"', 'long'], 1000);
+  assert.deepEqual(
+    refs.map((r) => [r.key, r.total, r.exact, r.points, r.full]),
+    [
+      ['a,"b"', 300, true, 300, ''],
+      ['long', 5000, false, 1000, 'r1.f1.js'],
+    ],
+  );
+  assert.deepEqual(
+    files.map((f) => f.rel),
+    ['r1.f1.js'],
+  );
+  // The data file, run as the page runs it: the drawn chunks' texts follow the data, in its histories' order.
+  let call: [{ histories: HistoryRef[] }, string[]] | undefined;
+  const script = new TextDecoder().decode(runDataScript({ id: 'r1', histories: refs }, chunks));
+  runInNewContext(script, { tracklabRunData: (...args: NonNullable<typeof call>) => (call = args) });
+  assert.ok(call);
+  const [data, texts] = call;
+  const decoded = new Map<string, ChunkColumns>();
+  for (const [i, ref] of data.histories.entries()) decoded.set(`h${i}`, await decodeChunk(ref.layout, texts[i]!));
+  for (const f of files) {
+    const { name, cols } = await runChunkScript(f.bytes);
+    decoded.set(`${name}.js`, cols);
+  }
+  const drawn = decoded.get('h1')!;
+  const sampled = sampleHistory(long, 1000).points;
+  assert.deepEqual(
+    Array.from(drawn.max!),
+    sampled.map((p) => p.max),
+    'bucket maxima kept: peaks survive',
+  );
+  assert.deepEqual(
+    Array.from(drawn.step),
+    sampled.map((p) => p.step),
+  );
+  const csv = columnsCsv([
+    { key: 'a,"b"', cols: decoded.get('h0')! },
+    { key: 'long', cols: decoded.get('r1.f1.js')! },
+  ]);
+  const text = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+  const expected = [
+    'key,step,timestamp,value',
+    ...short.map((p) => `"a,""b""",${p.step},${p.timestamp},${text(p.value)}`),
+    ...long.map((p) => `long,${p.step},${p.timestamp},${text(p.value)}`),
+  ];
+  assert.equal(csv, `${expected.join('\n')}\n`);
+  assert.ok(csv.includes('long,1,1000000000001,-0') && csv.includes(',NaN\n') && csv.includes(',Infinity\n'));
+});
+
+test('publishHistories: a bulk-reading source is sampled in memory by the same path; a run outside it reads per key', async () => {
+  const points = Array.from({ length: 3000 }, (_, i) => ({ step: i, timestamp: i, value: Math.cos(i) }));
+  const calls: string[] = [];
+  const source = createMemorySource({ experiments: [], runs: [], histories: { solo: { loss: points } } });
+  const bulk = {
+    ...source,
+    getMetricHistories: async (runId: string) => (runId === 'bulk' ? { loss: points } : undefined),
+    getMetricHistory: async (runId: string, key: string) => {
+      calls.push(`full ${runId}`);
+      return source.getMetricHistory(runId, key);
+    },
+    getSampledHistories: async (runId: string, keys: readonly string[], maxPoints: number) => {
+      calls.push(`sampled ${runId}`);
+      return source.getSampledHistories!(runId, keys, maxPoints);
+    },
+  };
+  const a = await publishHistories(bulk, 'bulk', ['loss'], 500);
+  assert.deepEqual(calls, [], 'the bulk read serves both the drawn and the full chunk');
+  const b = await publishHistories(bulk, 'solo', ['loss'], 500);
+  assert.deepEqual(calls, ['sampled solo', 'full solo']);
+  assert.deepEqual(a.refs, [{ ...b.refs[0]!, full: 'bulk.f0.js' }]);
+  assert.deepEqual(Buffer.from(a.drawn[0]!.text), Buffer.from(b.drawn[0]!.text), 'the same drawn chunk');
+  const sampled = sampleHistory(points, 500);
+  assert.equal(a.refs[0]!.points, sampled.points.length);
+});

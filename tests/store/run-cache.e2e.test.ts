@@ -1,0 +1,117 @@
+/** The folded-run cache of the JSON store across real processes: grown run by run, correct while others write. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Tracker } from '../../src/index.js';
+import { repoRoot, tempDir } from '../helpers.js';
+
+const WORKER = join(repoRoot, 'tests', 'workers', 'cache-churn.mjs');
+
+function worker(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}: ${err}`))));
+  });
+}
+
+/** A search in a fresh process: { runId: latest n }. */
+async function coldSearch(store: string): Promise<Record<string, number>> {
+  return JSON.parse((await worker([store, 'read', '1'])).trim()) as Record<string, number>;
+}
+
+async function addRuns(store: string, count: number, n: number): Promise<string[]> {
+  const tracker = await Tracker.open({ store });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const run = await tracker.startRun({ experiment: 'churn' });
+    run.logMetric('n', n);
+    await run.end();
+    ids.push(run.id);
+  }
+  await tracker.close();
+  return ids;
+}
+
+describe('run cache of the JSON store', () => {
+  it('grows by appending the runs a search had to read, and rewrites its base only when the additions are large', async () => {
+    const store = tempDir();
+    await addRuns(store, 250, 1);
+    const base = join(store, '.cache', 'runs.json');
+    const delta = join(store, '.cache', 'runs.delta');
+    assert.equal(Object.keys(await coldSearch(store)).length, 250);
+    assert.ok(existsSync(base), 'the first search of many runs writes the base');
+    const written = statSync(base);
+    const [added] = await addRuns(store, 1, 7);
+    const found = await coldSearch(store);
+    assert.equal(found[added!], 7, 'the new run is found');
+    assert.equal(Object.keys(found).length, 251);
+    assert.equal(statSync(base).mtimeMs, written.mtimeMs, 'one new run does not rewrite the base');
+    assert.equal(statSync(base).ino, written.ino);
+    assert.equal(readFileSync(delta, 'utf8').trim().split('\n').length, 1, 'it is appended to the delta');
+    assert.equal(Object.keys(await coldSearch(store)).length, 251);
+    assert.equal(readFileSync(delta, 'utf8').trim().split('\n').length, 1, 'a search that read no log saves nothing');
+
+    const tracker = await Tracker.open({ store });
+    await tracker.setTag(added!, 'late', 'yes'); // the log grows: the cached entry no longer matches it
+    await tracker.close();
+    assert.equal((await coldSearch(store))[added!], 7);
+    assert.equal(readFileSync(delta, 'utf8').trim().split('\n').length, 2, 'the changed run is appended again');
+
+    await addRuns(store, 400, 3);
+    assert.equal(Object.keys(await coldSearch(store)).length, 651);
+    assert.notEqual(statSync(base).ino, written.ino, 'many additions are folded into a new base');
+    assert.equal(existsSync(delta), false, 'and the delta starts over');
+    assert.equal(Object.keys(await coldSearch(store)).length, 651);
+  });
+
+  it('damaged or foreign delta lines are skipped: those runs are read from their logs', async () => {
+    const store = tempDir();
+    await addRuns(store, 220, 1);
+    await coldSearch(store);
+    const [added] = await addRuns(store, 1, 9);
+    await coldSearch(store);
+    const delta = join(store, '.cache', 'runs.delta');
+    const line = readFileSync(delta, 'utf8');
+    // a changed value with the old checksum, a torn line, a line of another base
+    writeFileSync(delta, `${line.replace('"value":9', '"value":8')}${line.slice(0, 40)}\nffffffffffff 0 ["x",{}]\n`);
+    const found = await coldSearch(store);
+    assert.equal(found[added!], 9);
+    assert.equal(Object.keys(found).length, 221);
+  });
+
+  it('searches from fresh processes stay correct while other processes write', async () => {
+    const store = tempDir();
+    await addRuns(store, 300, 0); // enough for a base, so readers use and extend the cache from the start
+    await coldSearch(store);
+    const writers = Array.from({ length: 3 }, () => worker([store, 'write', '20', '15']));
+    const readers = Array.from({ length: 2 }, () => worker([store, 'read', '12']));
+    const outputs = await Promise.all(readers);
+    await Promise.all(writers);
+    for (const out of outputs) {
+      // a stale cached entry would show a run going back to an older n
+      const latest = new Map<string, number>();
+      for (const line of out.trim().split('\n')) {
+        for (const [id, n] of Object.entries(JSON.parse(line) as Record<string, number>)) {
+          assert.ok(n >= (latest.get(id) ?? 0), `run ${id} went back from n = ${latest.get(id)} to ${n}`);
+          latest.set(id, n);
+        }
+      }
+    }
+    const tracker = await Tracker.open({ store });
+    const truth = new Map<string, number>();
+    for (const id of Object.keys(await coldSearch(store))) {
+      truth.set(id, (await tracker.getRun(id)).metrics['n'] ?? 0); // getRun folds the log itself
+    }
+    await tracker.close();
+    const final = await coldSearch(store);
+    assert.equal(Object.keys(final).length, 360);
+    for (const [id, n] of truth) assert.equal(final[id], n, `run ${id}`);
+    assert.ok(Object.values(final).filter((n) => n === 15).length === 60, 'every writer run has its last point');
+  });
+});
