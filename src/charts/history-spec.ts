@@ -194,7 +194,8 @@ export function singleValueSpec(title: string, lines: readonly HistoryLine[], wi
     return v === undefined || v === null ? [] : [{ r: l.label, y: v }];
   });
   return {
-    ...base(width, Math.max(40, values.length * 20)),
+    // the fitted height holds the title and the x axis too (~45 px): 20 px per bar on top of that
+    ...base(width, 45 + Math.max(1, values.length) * 20),
     title: { text: title, anchor: 'start', fontSize: 13 },
     data: { values },
     mark: { type: 'bar', tooltip: true },

@@ -8,15 +8,19 @@ export type HtmlCell = string | number | null | undefined | { html: string };
 
 const cell = (c: HtmlCell): string => (c !== null && typeof c === 'object' ? c.html : esc(c ?? ''));
 
+// cells do not wrap (a run name or a date broken over four lines is hard to read); a wide table scrolls instead
+const TD = 'text-align:left;white-space:nowrap';
+
 /** A table; cells are escaped unless given as `{ html }` (already safe markup built here). */
 export function table(headers: readonly string[], rows: readonly (readonly HtmlCell[])[], caption?: string): string {
-  const head = `<tr>${headers.map((h) => `<th style="text-align:left">${esc(h)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${cell(c)}</td>`).join('')}</tr>`)
-    .join('');
+  const head = `<tr>${headers.map((h) => `<th style="${TD}">${esc(h)}</th>`).join('')}</tr>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td style="${TD}">${cell(c)}</td>`).join('')}</tr>`).join('');
   const cap =
     caption === undefined ? '' : `<caption style="text-align:left;font-weight:bold">${esc(caption)}</caption>`;
-  return `<table class="tracklab">${cap}<thead>${head}</thead><tbody>${body}</tbody></table>`;
+  return (
+    `<div style="overflow-x:auto"><table class="tracklab">${cap}<thead>${head}</thead>` +
+    `<tbody>${body}</tbody></table></div>`
+  );
 }
 
 /**

@@ -17,8 +17,12 @@ export interface LiveView {
   poll(): void;
   /** Draws what changed since the last update (after every cell). */
   flush(): void;
-  /** Draws the run's final state and forgets it. */
-  ended(run: ActiveRun): void;
+  /**
+   * Draws the run's final state and forgets it. With `line` (a quiet end), a run that logged metrics is shown as
+   * that one line with its latest values, in place of its live view; returns whether it did (else the caller shows
+   * the line).
+   */
+  ended(run: ActiveRun, line?: string): boolean;
 }
 
 const KEEP = 120; // points kept per key for the sparkline; older ones are thinned to every other point
@@ -76,10 +80,16 @@ export function createLiveView(o: LiveViewOptions): LiveView {
       if (now() - last >= interval) drawDirty();
     },
     flush: drawDirty,
-    ended(run) {
+    ended(run, line) {
       const s = states.get(run);
-      if (s?.dirty) draw(s);
       states.delete(run);
+      if (!s) return false;
+      if (line === undefined) {
+        if (s.dirty) draw(s);
+        return false;
+      }
+      o.write(endedData(s, line), `tracklab-live-${s.run.id}`, s.shown);
+      return true;
     },
   };
 }
@@ -112,6 +122,17 @@ function liveData(s: RunState): Record<string, string> {
     ...[...s.series].map(([k, v]) => `  ${k} = ${fmt(v.latest)} at step ${v.step}`),
   ].join('\n');
   return { 'text/html': html, 'text/plain': text };
+}
+
+/** A quietly ended run's display: the end line and each key's latest value, on one line. */
+function endedData(s: RunState, line: string): Record<string, string> {
+  const values = [...s.series].map(([k, v]) => [k, fmt(v.latest)] as const);
+  const html = values.map(([k, v]) => `${esc(k)} <b>${esc(v)}</b>`).join(', ');
+  const text = values.map(([k, v]) => `${k} = ${v}`).join(', ');
+  return {
+    'text/html': `<div class="tracklab-live"><p>${esc(line)}${html ? `: ${html}` : ''}</p></div>`,
+    'text/plain': `${line}${text ? `: ${text}` : ''}`,
+  };
 }
 
 /** A 120x24 polyline in currentColor, so it follows the front end's light or dark theme. */

@@ -14,6 +14,8 @@ export const kernelMessages = {
   started: (run: { name: string; id: string; experimentName: string }, parent: { name: string } | undefined) =>
     `started run ${run.name} (${run.id.slice(0, 8)}) in experiment ${run.experimentName}` +
     `${parent ? `, child of ${parent.name}` : ''}`,
+  endedQuietly: (run: { name: string; id: string }, status: string) =>
+    `ended run ${run.name} (${run.id.slice(0, 8)}) ${status}`,
   nestedElsewhere: (asked: string, parent: string) =>
     `a nested run goes in its parent's experiment ${q(parent)}, not ${q(asked)}; drop --experiment or end the parent first`,
   notAnObject: (magic: string, value: unknown) =>

@@ -7,6 +7,7 @@ import type { Tracker } from '../tracker.js';
 import { kernelMessages as msg } from './messages.js';
 import { endOrphanedRuns } from './orphans.js';
 import * as views from './runtime-views.js';
+import * as reports from './report-views.js';
 import { magicHelp } from '../magics/assist.js';
 import { MAGIC_BY_NAME } from '../magics/magic-specs.js';
 import { atLine, type RuntimeOptions } from './runtime-support.js';
@@ -15,6 +16,8 @@ export abstract class DisplayMagics {
   protected tracker: Tracker | undefined;
   protected experimentName: string | undefined;
   protected lastRunId: string | undefined;
+  /** the report %report built last: its folder and the address of its index page */
+  protected site: { dir: string; href: string } | undefined;
 
   constructor(protected readonly options: RuntimeOptions) {}
 
@@ -59,11 +62,17 @@ export abstract class DisplayMagics {
     });
   }
 
-  async report(line: number, o: views.ReportOptions): Promise<void> {
+  async report(line: number, o: reports.MagicReportOptions): Promise<void> {
     await this.at(line, async () => {
-      const built = await views.buildReport(await this.open(), o);
+      const tracker = await this.open();
+      const built = await reports.buildReportFromMagic(tracker, o);
       const href = this.options.siteLink ? await this.options.siteLink(built.dir) : built.href;
-      this.options.display.html(views.reportLink(built.summary, href));
+      this.site = { dir: built.dir, href };
+      const id = this.lastRunId;
+      const page = id === undefined ? undefined : reports.runPageHref(built.dir, href, id);
+      const run =
+        page === undefined || id === undefined ? undefined : { name: (await tracker.getRun(id)).name, href: page };
+      this.options.display.html(reports.reportLink(built.summary, href, run));
     });
   }
 

@@ -1,18 +1,16 @@
-/** The store reads behind %runs, %compare, %register_model, %report and the %end_run summary, as HTML / SVG / text. */
-import { dirname, join, relative, resolve } from 'node:path';
+/** The store reads behind %runs, %compare, %register_model and the %end_run summary, as HTML / SVG / text. */
 import { summaryKnown, UNKNOWN_SUMMARY, type Run } from '../core/entities.js';
 import { invalid, notFound, TracklabError } from '../core/errors.js';
-import { defaultStorePath } from '../store/resolve-store.js';
 import type { SampledPoint } from '../core/history-sample.js';
 import { reproduceCommand } from '../core/reproduction.js';
 import type { Tracker } from '../tracker.js';
 import { metricBarSpec, metricLineSpec, renderSvg, type LineSeries } from './charts.js';
-import { buildReport as buildSite, formatSummary } from '../report/index.js';
 import { formatNumber as fmt, formatRunDuration as duration, formatTime as time } from '../core/format.js';
 import { escapeHtml as esc } from '../core/html-escape.js';
 import { table } from './html.js';
 import { MAGICS } from '../magics/magic-specs.js';
 import { kernelMessages as msg } from './messages.js';
+import { childrenByParent, childrenCell, childrenTableHtml } from './children-summary.js';
 
 /** One line of help per magic. */
 export function lsmagicText(): string {
@@ -63,12 +61,19 @@ export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> 
   if (all.length === 0) return '<p>No runs match.</p>';
   const runs = all.slice(0, q.maxResults ?? 50);
   const names = new Map(all.map((r) => [r.id, r.name]));
+  // a parent counts all its children, also those the filter leaves out
+  const everyRun = q.filter
+    ? (await tracker.searchRuns({ ...(experiments ? { experiments } : {}), maxResults: 50000 })).runs
+    : all;
+  const children = childrenByParent(everyRun);
+  const withChildren = runs.some((r) => children.has(r.id));
   const paramKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   const metricKeys = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
   const rows = runs.map((r) => [
     r.name,
     { html: `<code>${esc(shortId(r.id))}</code>` },
     r.parentRunId ? (names.get(r.parentRunId) ?? shortId(r.parentRunId)) : '',
+    ...(withChildren ? [childrenCell(children.get(r.id), q.orderBy)] : []),
     r.experimentName,
     r.status,
     time(r.startTime),
@@ -80,6 +85,7 @@ export async function runsHtml(tracker: Tracker, q: RunsQuery): Promise<string> 
     'run',
     'id',
     'parent',
+    ...(withChildren ? ['children'] : []),
     'experiment',
     'status',
     'started',
@@ -245,37 +251,6 @@ async function bestRun(
   return undefined;
 }
 
-export interface ReportOptions {
-  out: string | undefined;
-  experiment: string | undefined;
-  title: string | undefined;
-}
-
-/** Where %report writes by default: `site/` in the project folder (beside the default store), as the CLI does. */
-export const defaultSiteDir = (): string => join(dirname(defaultStorePath()), 'site');
-
-/** %report: builds the static site (incrementally). */
-export async function buildReport(
-  tracker: Tracker,
-  o: ReportOptions,
-): Promise<{ dir: string; href: string; summary: string }> {
-  const dir = resolve(o.out ?? defaultSiteDir());
-  const summary = await buildSite({
-    store: tracker.storeUri,
-    out: dir,
-    incremental: true,
-    ...(o.experiment === undefined ? {} : { experiments: [o.experiment] }),
-    ...(o.title === undefined ? {} : { title: o.title }),
-  });
-  const href = relative(process.cwd(), resolve(dir, 'index.html')).split('\\').join('/');
-  return { dir, href, summary: formatSummary(summary) };
-}
-
-/** The line %report shows: the summary and a link that opens the site in a new tab. */
-export function reportLink(summary: string, href: string): string {
-  return `<p>${esc(summary)}: <a href="${esc(encodeURI(href))}" target="_blank" rel="noopener">open the report</a></p>`;
-}
-
 /** %store: which store, experiment and run the magics use. */
 export function storeText(
   uri: string,
@@ -289,9 +264,12 @@ export function storeText(
   ].join('\n');
 }
 
-/** The %end_run summary of a run by id. */
+/** The %end_run summary of a run by id; a parent's adds its children, best first. */
 export async function runSummaryOf(tracker: Tracker, id: string): Promise<string> {
-  return runSummary(await tracker.getRun(id), tracker.capabilities.metricSummaries);
+  const run = await tracker.getRun(id);
+  const filter = `tags.\`mlflow.parentRunId\` = '${run.id}'`;
+  const { runs: children } = await tracker.searchRuns({ experiments: [run.experimentId], filter, maxResults: 50000 });
+  return runSummary(run, tracker.capabilities.metricSummaries) + childrenTableHtml(children, shortId);
 }
 
 const canonicalStage = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();

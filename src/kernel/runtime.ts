@@ -11,6 +11,7 @@ import { kernelMessages as msg } from './messages.js';
 import { RunContext, type Frame } from './run-context.js';
 import { ownerTags } from './orphans.js';
 import * as views from './runtime-views.js';
+import * as reports from './report-views.js';
 import type { KnownNames } from '../magics/assist.js';
 import { DisplayMagics } from './runtime-displays.js';
 import { atLine, entriesOf, EXEC_TAGS, record, type ExecControl, type RuntimeOptions } from './runtime-support.js';
@@ -166,9 +167,9 @@ export class MagicRuntime extends DisplayMagics {
     const status: RunStatus = ok ? 'FINISHED' : 'FAILED';
     // children the cell left open end with it
     for (const child of this.ctx.alive().filter((r) => r !== run && r.id !== run.id)) {
-      if (await this.isDescendant(child, run.id)) await this.finish(child, status, false);
+      if (await this.isDescendant(child, run.id)) await this.finish(child, status, 'none');
     }
-    await this.finish(run, status, true);
+    await this.finish(run, status, 'summary');
   }
 
   /** Ends the current run; returns the frame the calling context continues with. */
@@ -177,8 +178,7 @@ export class MagicRuntime extends DisplayMagics {
       const run = this.ctx.current();
       if (!run) throw badState(msg.noRunToEnd());
       const next = this.ctx.afterEnd();
-      await this.finish(run, status, !quiet);
-      if (quiet) this.options.display.text(`ended run ${run.name} (${run.id.slice(0, 8)}) ${status}`);
+      await this.finish(run, status, quiet ? 'line' : 'summary');
       return next;
     });
   }
@@ -213,7 +213,7 @@ export class MagicRuntime extends DisplayMagics {
 
   /** Ends every open run (KILLED when the kernel shuts down) and closes the store. */
   async shutdown(status: RunStatus = 'KILLED'): Promise<void> {
-    for (const run of this.ctx.alive().reverse()) await this.finish(run, status, false);
+    for (const run of this.ctx.alive().reverse()) await this.finish(run, status, 'none');
     await this.tracker?.close();
     this.tracker = undefined;
   }
@@ -226,7 +226,7 @@ export class MagicRuntime extends DisplayMagics {
       } else if ('end' in control) {
         for (const run of this.ctx.alive().reverse()) {
           if (!control.end.ok && control.end.error) await run.setTag(EXEC_TAGS.error, control.end.error.slice(0, 8000));
-          await this.finish(run, control.end.ok ? 'FINISHED' : 'FAILED', false);
+          await this.finish(run, control.end.ok ? 'FINISHED' : 'FAILED', 'none');
         }
       } else {
         const tracker = await this.open();
@@ -273,11 +273,17 @@ export class MagicRuntime extends DisplayMagics {
     return tags;
   }
 
-  private async finish(run: ActiveRun, status: RunStatus, show: boolean): Promise<void> {
+  /** Ends the run and shows its summary, or one line (which replaces its live view when it has one), or nothing. */
+  private async finish(run: ActiveRun, status: RunStatus, show: 'summary' | 'line' | 'none'): Promise<void> {
     if (run.isEnded) return;
     await run.end(status);
-    this.options.live?.ended(run);
-    if (show && this.tracker) this.options.display.html(await views.runSummaryOf(this.tracker, run.id));
+    const line = show === 'line' ? msg.endedQuietly(run, status) : undefined;
+    const replaced = this.options.live?.ended(run, line) ?? false;
+    if (line !== undefined && !replaced) this.options.display.text(line);
+    if (show !== 'summary' || !this.tracker) return;
+    const page = this.site && reports.runPageHref(this.site.dir, this.site.href, run.id);
+    const link = page === undefined ? '' : reports.runPageLink(page);
+    this.options.display.html((await views.runSummaryOf(this.tracker, run.id)) + link);
   }
 
   private async isDescendant(run: ActiveRun, ancestorId: string): Promise<boolean> {

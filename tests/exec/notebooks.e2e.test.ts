@@ -2,12 +2,19 @@
  * The example notebooks, run headless through a real Jupyter server and the tracklab kernel; then the store is checked.
  */
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execNotebook } from '../../src/exec/exec-notebook.js';
+import type { Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
 import { tempDir } from '../helpers.js';
+
+/** A display's text/plain fallback (one string, or the lines nbformat allows). */
+const plainOf = (o: object): string => {
+  const plain = (o as { data?: Record<string, string | string[]> }).data?.['text/plain'] ?? '';
+  return typeof plain === 'string' ? plain : plain.join('');
+};
 
 describe('example notebooks', () => {
   let dir: string;
@@ -56,6 +63,18 @@ describe('example notebooks', () => {
     assert.equal(children.find((r) => r.name === parent.tags.best_run)?.metrics.accuracy, top);
     assert.equal(parent.metrics.best_accuracy, top);
     await tracker.close();
+
+    // the children end quietly; the parent's summary and its %runs row speak for them
+    const nb = JSON.parse(await readFile(join(dir, '02-hyperparameter-sweep.ipynb'), 'utf8')) as Notebook;
+    const shown = (marker: string): string => {
+      const c = nb.cells.find((x) => x.cell_type === 'code' && [x.source].flat().join('').includes(marker));
+      return (c?.outputs ?? []).map((o) => ('text' in o ? [o.text].flat().join('') : plainOf(o))).join('\n');
+    };
+    const sweep = shown('%end_run --quiet');
+    assert.equal(sweep.match(/ended run rf-/g)?.length, 4, sweep);
+    const bestName = children.find((r) => r.metrics.accuracy === top)!.name;
+    assert.match(sweep, new RegExp(`4 child runs \\(4 FINISHED\\); best: highest accuracy [\\d.]+ in ${bestName}`));
+    assert.match(shown('%runs'), new RegExp(`^sweep .* 4 \\(best: highest accuracy [\\d.]+ in ${bestName}\\)`, 'm'));
   });
 
   it('03: the best model is registered, in Production, with the champion alias', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ActiveRun } from '../../src/active-run.js';
-import { metricLineSpec, renderSvg } from '../../src/kernel/charts.js';
+import { metricBarSpec, metricLineSpec, renderSvg } from '../../src/kernel/charts.js';
 import { toPlainText, table } from '../../src/kernel/html.js';
 import { createLiveView } from '../../src/kernel/live-view.js';
 
@@ -30,6 +30,18 @@ describe('charts', () => {
     assert.doesNotMatch(svg, /fill="(white|#fff|#ffffff)"/i, 'no white box behind the chart');
     assert.match(svg, /fill="#888"/);
     assert.ok(svg.includes(long.replace(/&/g, '&amp;')), 'the whole legend label');
+  });
+});
+
+describe('bar charts of metrics logged once', () => {
+  it('draw each bar about 20 px tall, below the title and above the axis', async () => {
+    const bars = [1, 0.9, 0.5].map((value, i) => ({ label: `run-${i} (0000000${i})`, value }));
+    const svg = await renderSvg(metricBarSpec('accuracy', bars));
+    const heights = [...svg.matchAll(/aria-roledescription="bar" d="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)h/g)].map((m) =>
+      Number(m[1]),
+    );
+    assert.equal(heights.length, 3);
+    for (const h of heights) assert.ok(h >= 15, `bar ${h} px tall`);
   });
 });
 
@@ -71,5 +83,32 @@ describe('live view', () => {
     const n = writes.length;
     live.flush();
     assert.equal(writes.length, n, 'nothing new, nothing sent');
+  });
+
+  it('turns a quietly ended run into one line with its latest values, in place', () => {
+    const writes: { data: Record<string, string>; id: string; update: boolean }[] = [];
+    const live = createLiveView({ write: (data, id, update) => writes.push({ data, id, update }), now: () => 0 });
+    live.metric(run, 'acc', 0.5, 0);
+    live.flush();
+    live.metric(run, 'acc', 0.75, 1);
+    live.metric(run, 'loss', 0.2, 0);
+    assert.equal(live.ended(run, 'ended run fit (abcdef01) FINISHED'), true);
+    assert.deepEqual(
+      writes.map((w) => [w.id, w.update]),
+      [
+        ['tracklab-live-abcdef0123456789', false],
+        ['tracklab-live-abcdef0123456789', true],
+      ],
+    );
+    assert.equal(writes[1]!.data['text/plain'], 'ended run fit (abcdef01) FINISHED: acc = 0.75, loss = 0.2');
+    assert.equal(
+      writes[1]!.data['text/html'],
+      '<div class="tracklab-live"><p>ended run fit (abcdef01) FINISHED: acc <b>0.75</b>, loss <b>0.2</b></p></div>',
+    );
+    const other = { id: 'ffff', name: 'quiet', isEnded: false } as unknown as ActiveRun;
+    assert.equal(live.ended(other, 'ended run quiet (ffff) FINISHED'), false, 'no metrics, no display: caller says it');
+    live.metric(other, 'x', 1, 0);
+    assert.equal(live.ended(other, 'ended run quiet (ffff) FINISHED'), true);
+    assert.equal(writes.at(-1)!.update, false, 'a run never drawn gets its line as a new display');
   });
 });

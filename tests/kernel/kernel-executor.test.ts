@@ -80,7 +80,10 @@ describe('magics in tslab', () => {
     const site = tempDir();
     r = await k.execute(`%report --out ${JSON.stringify(`${site}/site`)}`);
     assert.equal(r.ok, true, r.stderr);
-    assert.match(display.html_.at(-1) ?? '', /^<p>report: \d+ pages, 1 runs, .*open the report<\/a><\/p>$/);
+    assert.match(
+      display.html_.at(-1) ?? '',
+      /^<p>report: \d+ pages, 1 runs, .*open the report<\/a> · <a [^>]*>view run with-model<\/a><\/p>$/,
+    );
   });
 
   it("keeps the user's line numbers in type errors", async () => {

@@ -1,9 +1,11 @@
 /** How runs behave across cells, async functions and experiments, through tslab's real executor and a temp store. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { activeRun } from '../../src/notebook-handle.js';
 import { Tracker } from '../../src/tracker.js';
+import { toPlainText } from '../../src/kernel/html.js';
 import { closeExecutor, kernelExecutor, newRuntime, recorder, tempDir } from './helpers.js';
 
 after(closeExecutor);
@@ -239,6 +241,71 @@ describe('runs in notebook cells', () => {
       text ?? '',
       new RegExp(`^store: file://${store}.*\\nexperiment: where\\nactive run: here \\([0-9a-f]{8}\\)$`),
     );
+  });
+
+  it("a parent's %end_run summarises its children, best first; %runs counts them in the parent's row", async () => {
+    const { k, display } = await setup();
+    const sweep = [
+      '%experiment sweep-summary\n%start_run grid',
+      'for (const lr of [0.3, 0.1, 0.2]) {',
+      '  %start_run `lr-${lr}` --nested',
+      '  %log_param lr=lr seed=1',
+      '  %log_metric loss=lr*2',
+      '  %end_run --quiet',
+      '}',
+      '%end_run',
+    ].join('\n');
+    const r = await k.execute(sweep);
+    assert.equal(r.ok, true, r.stderr);
+    assert.deepEqual(
+      display.text_.filter((t) => t.startsWith('ended run')).map((t) => t.replace(/\([0-9a-f]{8}\)/, '(id)')),
+      ['ended run lr-0.3 (id) FINISHED', 'ended run lr-0.1 (id) FINISHED', 'ended run lr-0.2 (id) FINISHED'],
+    );
+    assert.equal(display.html_.length, 1, 'one summary for the whole sweep');
+    const summary = toPlainText(display.html_[0]!).split('\n');
+    const at = summary.indexOf('3 child runs (3 FINISHED); best: lowest loss 0.2 in lr-0.1');
+    assert.ok(at > 0, summary.join('\n'));
+    assert.deepEqual(
+      summary.slice(at + 1).map((l) => l.replace(/ [0-9a-f]{8} /, ' id ')),
+      [
+        'child  id  status  loss  params.lr',
+        'lr-0.1  id  FINISHED  0.2  0.1',
+        'lr-0.2  id  FINISHED  0.4  0.2',
+        'lr-0.3  id  FINISHED  0.6  0.3',
+      ],
+    );
+    await k.execute('%runs --filter "params.lr = \'0.3\'"\n%runs --order-by "metrics.loss DESC"');
+    const [filtered, ordered] = display.html_.slice(1).map((h) => toPlainText(h).split('\n'));
+    assert.deepEqual(filtered![1]!.split('  ').slice(0, 3), ['run', 'id', 'parent'], 'no children column');
+    const row = ordered!.find((l) => l.startsWith('grid '));
+    assert.match(
+      row ?? '',
+      /^grid {2}[0-9a-f]{8} {4}3 \(best: highest loss 0\.6 in lr-0\.3\) {2}sweep-summary {2}FINISHED/,
+    );
+  });
+
+  it("%report links the last run's page, and a run's summary links its page once a report has one", async () => {
+    const { k, display, open } = await setup();
+    const site = join(tempDir(), 'site');
+    const links = (html: string | undefined) =>
+      [...(html ?? '').matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [resolve(m[1]!), m[2]]);
+    let r = await k.execute(
+      `%experiment pages\n%start_run first\n%log_metric m=1\n%report --out ${JSON.stringify(site)}`,
+    );
+    assert.equal(r.ok, true, r.stderr);
+    const tracker = await open();
+    const [run] = (await tracker.searchRuns({ experiments: ['pages'] })).runs;
+    await tracker.close();
+    const page = join(site, 'runs', `${run!.id}.html`);
+    assert.deepEqual(links(display.html_.at(-1)), [
+      [join(site, 'index.html'), 'open the report'],
+      [page, 'view run first'],
+    ]);
+    r = await k.execute('%end_run');
+    assert.equal(r.ok, true, r.stderr);
+    assert.deepEqual(links(display.html_.at(-1)), [[page, 'view run in the report']]);
+    await k.execute('%start_run second\n%end_run');
+    assert.deepEqual(links(display.html_.at(-1)), [], 'no link to a page the report does not have');
   });
 
   it('a kernel killed with -9 leaves its run RUNNING; the next kernel ends it KILLED', async () => {
