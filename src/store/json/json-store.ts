@@ -38,6 +38,7 @@ import { dict } from './run-events.js';
 import { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
+import { storeMessages } from '../messages.js';
 
 /** A read compacts first when this many bytes of metrics.jsonl are not in the segment. */
 const COMPACT_ON_READ_BYTES = 1 << 20;
@@ -78,12 +79,7 @@ export class JsonStore implements TrackingStoreCore {
         () => undefined,
       );
     } else if (meta.layoutVersion !== STORE_LAYOUT_VERSION) {
-      throw badState(
-        `store ${this.root} has layout version ${meta.layoutVersion}, this tracklab reads version ${STORE_LAYOUT_VERSION}; ` +
-          (meta.layoutVersion > STORE_LAYOUT_VERSION
-            ? 'upgrade tracklab'
-            : 'migrate it with a matching tracklab release'),
-      );
+      throw badState(storeMessages.layoutVersion(this.root, meta.layoutVersion, STORE_LAYOUT_VERSION));
     }
     await this.experiments.ensureDefault(() => readdirSync(join(this.root, 'runs')).length > 0);
     removeDeadTempFiles(this.root);
@@ -160,12 +156,9 @@ export class JsonStore implements TrackingStoreCore {
   /** The folded run, or RESOURCE_DOES_NOT_EXIST. */
   private readRun(id: string): { run: RunRecord; lines: number; bytes: number } {
     const folded = readRunLog(this.runLog(id));
-    if (folded === undefined)
-      throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+    if (folded === undefined) throw notFound(storeMessages.runMissing(id, this.root));
     if (folded.run === undefined) {
-      throw badState(
-        `run "${id}" is still being created, or its creation was interrupted (${this.runLog(id)} has no complete first line)`,
-      );
+      throw badState(storeMessages.runBeingCreated(id, this.runLog(id), 'has no complete first line'));
     }
     checkFolder(folded.run, id, this.runLog(id));
     return folded as { run: RunRecord; lines: number; bytes: number };
@@ -220,7 +213,7 @@ export class JsonStore implements TrackingStoreCore {
 
   async deleteTag(id: string, key: string): Promise<void> {
     this.changeRun(id, (r) => {
-      if (!Object.hasOwn(r.tags, key)) throw notFound(`run ${id} has no tag "${key}"`);
+      if (!Object.hasOwn(r.tags, key)) throw notFound(storeMessages.tagMissing(id, key));
       return [{ op: 'deleteTag', key }];
     });
   }

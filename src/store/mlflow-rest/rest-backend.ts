@@ -17,6 +17,7 @@ import type { WriterHooks } from './rest-run-writer.js';
 import { RestTracking } from './rest-tracking.js';
 import { Spool, spoolDirFor } from './spool.js';
 import { syncSpool } from './sync.js';
+import { storeMessages } from '../messages.js';
 
 export interface RestBackendOptions extends RestOptions {
   /** the offline queue's folder; default TRACKLAB_SPOOL_DIR or ~/.tracklab/spool/<host_port>; false: no queue */
@@ -78,10 +79,7 @@ function restArtifacts(client: RestClient, hooks: WriterHooks): ArtifactResolver
         if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`))))
           return new LocalArtifactRepository(path, run.id);
       }
-      throw invalid(
-        `run ${run.id} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow ` +
-          'server with --serve-artifacts (the default in MLflow 2) so artifacts go through it',
-      );
+      throw invalid(storeMessages.artifactsUnreachable(run.id, uri));
     },
   };
 }

@@ -5,6 +5,8 @@
 import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
+import { msg } from '../../core/search/messages.js';
+import { MAX_RESULTS_LIMIT } from '../../core/search/search.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import {
   fromDatasetInput,
@@ -22,6 +24,7 @@ import { readHistories } from './rest-histories.js';
 import { offlineExperiment, startOfflineRun } from './offline-runs.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
+import { storeMessages } from '../messages.js';
 
 /** MLflow refuses writes to a deleted run with INVALID_PARAMETER_VALUE; tracklab's contract says INVALID_STATE. */
 export function asStateError(error: unknown): unknown {
@@ -120,7 +123,7 @@ export class RestTracking implements TrackingStore {
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     this.known.clear();
-    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    if (id === '0' && stage === 'deleted') throw invalid(storeMessages.defaultExperimentUndeletable());
     await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', {
       experiment_id: id,
     });
@@ -258,8 +261,8 @@ export class RestTracking implements TrackingStore {
 
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const max = query.maxResults ?? 1000;
-    if (!Number.isInteger(max) || max < 1 || max > 50000) {
-      throw invalid(`maxResults must be an integer from 1 to 50000, got ${max}`);
+    if (!Number.isInteger(max) || max < 1 || max > MAX_RESULTS_LIMIT) {
+      throw invalid(msg.maxResults(max, MAX_RESULTS_LIMIT));
     }
     const res = await this.client.call<{ runs?: RestRun[]; next_page_token?: string }>('POST', 'runs/search', {
       experiment_ids: query.experimentIds,
