@@ -59,9 +59,9 @@ export abstract class DisplayMagics {
     });
   }
 
-  async report(line: number, o: views.ReportOptions): Promise<void> {
+  async report(line: number, o: views.NotebookReportOptions): Promise<void> {
     await this.at(line, async () => {
-      const built = await views.buildReport(await this.open(), o);
+      const built = await views.buildNotebookReport(await this.open(), o);
       const href = this.options.siteLink ? await this.options.siteLink(built.dir) : built.href;
       this.options.display.html(views.reportLink(built.summary, href));
     });

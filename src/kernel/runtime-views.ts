@@ -245,7 +245,7 @@ async function bestRun(
   return undefined;
 }
 
-export interface ReportOptions {
+export interface NotebookReportOptions {
   out: string | undefined;
   experiment: string | undefined;
   title: string | undefined;
@@ -255,9 +255,9 @@ export interface ReportOptions {
 export const defaultSiteDir = (): string => join(dirname(defaultStorePath()), 'site');
 
 /** %report: builds the static site (incrementally). */
-export async function buildReport(
+export async function buildNotebookReport(
   tracker: Tracker,
-  o: ReportOptions,
+  o: NotebookReportOptions,
 ): Promise<{ dir: string; href: string; summary: string }> {
   const dir = resolve(o.out ?? defaultSiteDir());
   const summary = await buildSite({

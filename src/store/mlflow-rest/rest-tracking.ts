@@ -13,7 +13,7 @@ import {
   toExperiment,
   toKeyValues,
   toPoint,
-  toRunRecord,
+  fromRestRun,
   type RestExperiment,
   type RestMetric,
   type RestRun,
@@ -149,7 +149,7 @@ export class RestTracking implements TrackingStore {
         },
         false,
       );
-      return toRunRecord(res.run);
+      return fromRestRun(res.run);
     };
     return this.offlineWhenDown(create, () => startOfflineRun(this.hooks, this.client.shown, input));
   }
@@ -164,7 +164,7 @@ export class RestTracking implements TrackingStore {
   }
 
   async getRun(id: string): Promise<RunRecord> {
-    return toRunRecord((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
+    return fromRestRun((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
@@ -272,7 +272,7 @@ export class RestTracking implements TrackingStore {
       order_by: query.orderBy ?? [],
       ...(query.pageToken ? { page_token: query.pageToken } : {}),
     });
-    const runs = (res.runs ?? []).map(toRunRecord);
+    const runs = (res.runs ?? []).map(fromRestRun);
     for (const run of runs) this.remember(run);
     return res.next_page_token ? { runs, nextPageToken: res.next_page_token } : { runs };
   }

@@ -18,7 +18,7 @@ import {
 import { msg } from '../../core/search/messages.js';
 import { searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { RunCache } from './run-cache.js';
+import { SqliteRunCache } from './run-cache.js';
 import { loadHistory } from './run-rows.js';
 import { SqliteDb } from './sqlite-db.js';
 import { pageQuery } from './sql-search.js';
@@ -38,14 +38,14 @@ const EXPERIMENT_SQL = `SELECT experiment_id, name, artifact_location, lifecycle
   FROM experiments`;
 
 export class SqliteTracking implements TrackingStore {
-  private readonly cache: RunCache;
+  private readonly cache: SqliteRunCache;
 
   constructor(
     readonly uri: string,
     readonly db: SqliteDb,
     private readonly newArtifactRoot: (experimentId: string) => string,
   ) {
-    this.cache = new RunCache(db);
+    this.cache = new SqliteRunCache(db);
   }
 
   async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
