@@ -28,14 +28,14 @@ import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledHistory } from '../../core/history-sample.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
-import { ArtifactFolder } from './artifacts.js';
+import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import { compactSeries, readHistory, sampleStoredHistory, uncoveredBytes, type Compaction } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { dict } from './run-events.js';
-import { JsonRunWriter } from './run-writer.js';
+import type { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
 import { storeMessages } from '../messages.js';
@@ -169,6 +169,7 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   async openRunWriter(id: string): Promise<RunWriter> {
+    const { JsonRunWriter } = await runWriterModule(); // before reading the log, so nothing happens in between
     const fresh = this.justCreated.get(id);
     this.justCreated.delete(id);
     const { run, lines, bytes } = fresh ? { ...fresh, lines: 1 } : this.readRun(id);
@@ -340,33 +341,34 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   // ---- artifacts ----
-  private artifacts(runId: string): ArtifactFolder {
+  private async artifacts(runId: string): Promise<ArtifactFolder> {
+    const { ArtifactFolder } = await (artifactsImport ??= import('./artifacts.js'));
     return new ArtifactFolder(join(this.runDir(runId), 'artifacts'), runId);
   }
 
   async logArtifact(runId: string, localPath: string, artifactDir: string): Promise<void> {
     await this.getRun(runId);
-    this.artifacts(runId).copyIn(localPath, artifactDir);
+    (await this.artifacts(runId)).copyIn(localPath, artifactDir);
   }
 
   async writeArtifact(runId: string, artifactPath: string, data: string | Uint8Array): Promise<void> {
     await this.getRun(runId);
-    this.artifacts(runId).write(artifactPath, data);
+    (await this.artifacts(runId)).write(artifactPath, data);
   }
 
   async listArtifacts(runId: string, dir = '', recursive = false): Promise<ArtifactEntry[]> {
     await this.getRun(runId);
-    return this.artifacts(runId).list(dir, recursive);
+    return (await this.artifacts(runId)).list(dir, recursive);
   }
 
   async readArtifact(runId: string, artifactPath: string): Promise<Buffer> {
     await this.getRun(runId);
-    return this.artifacts(runId).read(artifactPath);
+    return (await this.artifacts(runId)).read(artifactPath);
   }
 
   async artifactLocalPath(runId: string, artifactPath: string): Promise<string | undefined> {
     await this.getRun(runId);
-    return this.artifacts(runId).contained(artifactPath);
+    return (await this.artifacts(runId)).contained(artifactPath);
   }
 
   async close(): Promise<void> {
@@ -390,6 +392,13 @@ function checkFolder(run: RunRecord, folder: string, file: string): void {
     );
   }
 }
+
+// loaded on first write, so a listing does not load the writer and metric-log modules; the promise is kept, since an
+// import() per run costs more than the write
+let artifactsImport: Promise<typeof import('./artifacts.js')> | undefined;
+let runWriterImport: Promise<typeof import('./run-writer.js')> | undefined;
+const runWriterModule = (): Promise<typeof import('./run-writer.js')> =>
+  (runWriterImport ??= import('./run-writer.js'));
 
 const randomRunId = (): string => crypto.randomUUID().replaceAll('-', '');
 
