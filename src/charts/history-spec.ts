@@ -28,6 +28,35 @@ export const HISTORY_DATA = 'lines';
 const X_TITLE = { step: 'step', time: 'time (UTC)', relative: 'seconds since start' } as const;
 
 /**
+ * The drawn points of every run (smoothed, then thinned to the budget) and one mark per run where it first went
+ * non-finite, with how many such points it has.
+ */
+function historyPoints(
+  lines: readonly HistoryLine[],
+  xKind: 'step' | 'time' | 'relative',
+  smoothing: number,
+  budget = CHART_POINT_BUDGET,
+): { values: { x: number; y: number; r: string }[]; bad: { x: number; r: string; v: string }[] } {
+  const values: { x: number; y: number; r: string }[] = [];
+  const bad: { x: number; r: string; v: string }[] = [];
+  const perSeries = Math.max(200, Math.floor(budget / Math.max(1, lines.length)));
+  for (const { label, series } of lines) {
+    // Smooth on every point, then thin out what is drawn.
+    const ys = smooth(series.values, smoothing);
+    for (const i of lttbIndices(series.steps, ys, perSeries))
+      values.push({ x: xOf(series, i, xKind), y: ys[i] as number, r: label });
+    const first = series.nonFinite?.[0];
+    if (first) {
+      const n = series.nonFinite!.length;
+      const i = series.steps.findIndex((s) => s >= first[0]);
+      const x = xKind === 'step' ? first[0] : xOf(series, Math.max(0, i < 0 ? series.steps.length - 1 : i), xKind);
+      bad.push({ x, r: label, v: `${first[1]} from step ${first[0]} (${n}${n >= MAX_NON_FINITE ? '+' : ''} points)` });
+    }
+  }
+  return { values, bad };
+}
+
+/**
  * One metric's history for one or more runs: x is step, wall time or relative time, optional smoothing. Each run keeps
  * the colour and dash it has on every chart of the page; NaN and infinite points are marked with a red cross at the
  * top edge, so a divergence is seen, not silently skipped.
@@ -44,23 +73,7 @@ export function historySpec(opts: {
   /** a legend of runs inside the chart (pages draw their own, shared by all charts) */
   legend?: boolean;
 }): TopLevelSpec {
-  const values: { x: number; y: number; r: string }[] = [];
-  const bad: { x: number; r: string; v: string }[] = [];
-  const perSeries = Math.max(200, Math.floor((opts.budget ?? CHART_POINT_BUDGET) / Math.max(1, opts.series.length)));
-  for (const { label, series } of opts.series) {
-    // Smooth on every point, then thin out what is drawn.
-    const ys = smooth(series.values, opts.smoothing ?? 0);
-    for (const i of lttbIndices(series.steps, ys, perSeries))
-      values.push({ x: xOf(series, i, opts.x), y: ys[i] as number, r: label });
-    // One mark where a run first went non-finite, with how many such points it has.
-    const first = series.nonFinite?.[0];
-    if (first) {
-      const n = series.nonFinite!.length;
-      const i = series.steps.findIndex((s) => s >= first[0]);
-      const x = opts.x === 'step' ? first[0] : xOf(series, Math.max(0, i < 0 ? series.steps.length - 1 : i), opts.x);
-      bad.push({ x, r: label, v: `${first[1]} from step ${first[0]} (${n}${n >= MAX_NON_FINITE ? '+' : ''} points)` });
-    }
-  }
+  const { values, bad } = historyPoints(opts.series, opts.x, opts.smoothing ?? 0, opts.budget);
   const labels = opts.series.map((s) => s.label);
   const styles = opts.series.map((s, i) => s.style ?? runStyle(i));
   const x =
@@ -95,20 +108,7 @@ export function historySpec(opts: {
       },
     },
   ];
-  if (bad.length > 0) {
-    layers.push({
-      data: { values: bad },
-      mark: { type: 'point', shape: 'triangle-down', size: 90, filled: true, color: '#e03131', opacity: 1 },
-      encoding: {
-        x,
-        y: { value: 5 },
-        tooltip: [
-          { field: 'r', type: 'nominal', title: 'run' },
-          { field: 'v', type: 'nominal', title: 'not a number' },
-        ],
-      },
-    });
-  }
+  if (bad.length > 0) layers.push(nonFiniteLayer(bad, x));
   return {
     ...base(opts.width ?? 420, opts.height ?? 200),
     title: { text: opts.title, anchor: 'start', fontSize: 13 },
@@ -136,6 +136,22 @@ export function singleValueSpec(title: string, lines: readonly HistoryLine[], wi
         legend: null,
         scale: { domain: lines.map((l) => l.label), range: lines.map((l, i) => (l.style ?? runStyle(i)).color) },
       },
+    },
+  };
+}
+
+/** Red marks at the top edge where runs first went non-finite. */
+function nonFiniteLayer(bad: { x: number; r: string; v: string }[], x: object): unknown {
+  return {
+    data: { values: bad },
+    mark: { type: 'point', shape: 'triangle-down', size: 90, filled: true, color: '#e03131', opacity: 1 },
+    encoding: {
+      x,
+      y: { value: 5 },
+      tooltip: [
+        { field: 'r', type: 'nominal', title: 'run' },
+        { field: 'v', type: 'nominal', title: 'not a number' },
+      ],
     },
   };
 }
