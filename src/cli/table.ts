@@ -1,6 +1,6 @@
 import { escapeControl } from './terminal-text.js';
 
-// tab, newline and every character escapeControl rewrites: most cells hold none, and one test is cheaper than two replaces
+// tab, newline and every character escapeControl rewrites: most cells hold none, and a test costs less than 2 replaces
 const SPECIAL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** A plain text table for terminals: columns padded to their widest cell, long cells cut with an ellipsis. */
