@@ -34,6 +34,9 @@ export const modelMessages = {
   metadataUnserializable: (reason: string) => `model metadata is not JSON-serializable: ${reason}`,
   notALoggedModel: (uri: string, manifest: string, path: string) =>
     `${uri} is not a logged model (no ${manifest}); log one with run.logModel(model, { path: "${path}" })`,
+  notATracklabLoggedModel: (uri: string, manifest: string) =>
+    `${uri} is an MLflow logged model without ${manifest}: it was saved by MLflow's own client in an MLflow flavor ` +
+    "(its MLmodel file names it), which tracklab does not load; load it with MLflow's client",
   manifestNotJson: (reason: string) => `is not valid JSON (${reason})`,
   manifestShape: () => 'does not hold a model manifest { flavor, flavors, runId, files, ... }',
   sourceNotRuns: (uri: unknown) =>

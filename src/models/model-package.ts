@@ -157,32 +157,61 @@ async function recordOnRun(backend: Backend, runId: string, m: ModelManifest): P
 /** The manifest of the model at runs:/<runId>/<path>; a clear error when there is none or it is damaged. */
 export async function readManifest(backend: Backend, runId: string, path: string): Promise<ModelManifest> {
   const repo = await runArtifacts(backend, runId); // "run does not exist" rather than "not a model"
+  return readManifestIn(
+    repo,
+    path,
+    runsUri(runId, path),
+    msg.notALoggedModel(runsUri(runId, path), MANIFEST_FILE, path),
+  );
+}
+
+/** The manifest in `path` of `repo` (`label` names the model in errors; `missing` is the error when it has none). */
+async function readManifestIn(
+  repo: ArtifactRepository,
+  path: string,
+  label: string,
+  missing: string,
+): Promise<ModelManifest> {
+  const file = path === '' ? MANIFEST_FILE : `${path}/${MANIFEST_FILE}`;
   let text: string;
   try {
-    text = (await repo.read(`${path}/${MANIFEST_FILE}`)).toString('utf8');
+    text = (await repo.read(file)).toString('utf8');
   } catch (error) {
-    if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') {
-      throw notFound(msg.notALoggedModel(runsUri(runId, path), MANIFEST_FILE, path));
-    }
+    if (error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST') throw notFound(missing);
     throw error;
   }
-  const label = `${runsUri(runId, path)}/${MANIFEST_FILE}`;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corrupt(label, msg.manifestNotJson((error as Error).message.split('\n')[0] ?? ''), error);
+    throw corrupt(
+      `${label}/${MANIFEST_FILE}`,
+      msg.manifestNotJson((error as Error).message.split('\n')[0] ?? ''),
+      error,
+    );
   }
-  if (!isModelManifest(value)) throw corrupt(label, msg.manifestShape());
+  if (!isModelManifest(value)) throw corrupt(`${label}/${MANIFEST_FILE}`, msg.manifestShape());
   return value;
 }
 
 /** Loads the model at runs:/<runId>/<path> with its flavor's loader. */
 export async function loadModelFrom(backend: Backend, runId: string, path: string): Promise<unknown> {
   const manifest = await readManifest(backend, runId, path);
+  return loadWith(manifest, await runArtifacts(backend, runId), `${path}/`);
+}
+
+/**
+ * Loads an MLflow 3 logged model (`models:/m-…`) whose files are the root of `repo`, when tracklab saved it (its
+ * manifest is there); one saved by MLflow's own client in an MLflow flavor gets a clear error.
+ */
+export async function loadLoggedModel(repo: ArtifactRepository, uri: string): Promise<unknown> {
+  const manifest = await readManifestIn(repo, '', uri, msg.notATracklabLoggedModel(uri, MANIFEST_FILE));
+  return loadWith(manifest, repo, '');
+}
+
+async function loadWith(manifest: ModelManifest, repo: ArtifactRepository, prefix: string): Promise<unknown> {
   const flavor = getFlavor(manifest.flavor);
-  const repo = await runArtifacts(backend, runId);
-  const read = (name: string): Promise<Buffer> => repo.read(`${path}/${validateArtifactPath(name, 'model file')}`);
+  const read = (name: string): Promise<Buffer> => repo.read(`${prefix}${validateArtifactPath(name, 'model file')}`);
   const files: ModelFiles = { read, readText: async (name) => (await read(name)).toString('utf8') };
   return flavor.load(files, manifest.flavors[manifest.flavor] ?? {});
 }

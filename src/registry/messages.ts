@@ -8,6 +8,9 @@ const MODELS_HINT =
   'give models:/<name>/<version>, models:/<name>/latest, models:/<name>/<stage> or models:/<name>@<alias>';
 
 export const registryMessages = {
+  noLoggedModels: (uri: string, version: number, name: string, source: string) =>
+    `${uri} is version ${version} of ${q(name)}, an MLflow 3 logged model (${source}) kept outside its run's ` +
+    'artifacts, and this store has no logged models; open the MLflow 3 server that logged it with --store http://...',
   sourceRunMissing: (source: string, runId: string, store: string) =>
     `model source ${q(source)} is refused: run ${runId} does not exist in store ${store}; copy a run id from \`tracklab runs list\``,
   sourceRunDeleted: (source: string, runId: string) =>

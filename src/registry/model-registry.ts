@@ -7,7 +7,7 @@ import { TAGS } from '../core/entities.js';
 import { registryMessages as msg } from './messages.js';
 import { badState, invalid, notFound, TracklabError } from '../core/errors.js';
 import { MANIFEST_FILE } from '../models/manifest.js';
-import { loadModelFrom } from '../models/model-package.js';
+import { loadLoggedModel, loadModelFrom } from '../models/model-package.js';
 import { runsUri } from '../models/runs-uri.js';
 import { parseModelsUri, parseModelUri, parseRunsUri, type ModelRef } from './model-uri.js';
 import type { ModelRegistryStore, RegisteredModelRecord, RegistryHistoryEntry } from '../store/registry-store.js';
@@ -204,12 +204,12 @@ export class ModelRegistry {
   async loadModel(uri: string): Promise<unknown> {
     const parsed = parseModelUri(uri);
     const resolved = parsed.kind === 'runs' ? parsed : await this.resolveModelUri(uri);
-    if ('source' in resolved && /^models:\/m-/.test(resolved.source)) {
-      throw invalid(
-        `${uri} is version ${resolved.version} of "${resolved.name}", an MLflow 3 logged model (${resolved.source}) ` +
-          "kept outside its run's artifacts; tracklab loads models from runs:/<run id>/<path>: load this one with " +
-          "MLflow 3's client, or register a model folder of the run",
-      );
+    const loggedModel = 'source' in resolved ? /^models:\/(m-[^/]+)$/.exec(resolved.source)?.[1] : undefined;
+    if (loggedModel !== undefined && 'source' in resolved) {
+      // an MLflow 3 version whose source is a logged model: its files are the model's, not its run's
+      const repo = this.backend.artifacts.forLoggedModel?.(loggedModel);
+      if (!repo) throw invalid(msg.noLoggedModels(uri, resolved.version, resolved.name, resolved.source));
+      return loadLoggedModel(await repo, resolved.source);
     }
     return loadModelFrom(this.backend, resolved.runId, resolved.path);
   }

@@ -26,6 +26,11 @@ export interface ArtifactRepository {
 /** How a backend finds the repository of a run (it may know fallbacks the URI alone does not). */
 export interface ArtifactResolver {
   forRun(run: RunRecord): ArtifactRepository;
+  /**
+   * The files of an MLflow 3 logged model (`models:/m-…`), kept outside any run's artifacts; absent when the backend
+   * has no logged models.
+   */
+  forLoggedModel?(modelId: string): Promise<ArtifactRepository>;
 }
 
 type Factory = (uri: string, run: RunRecord) => ArtifactRepository;

@@ -39,9 +39,9 @@ export const storeMessages = {
     `artifact ${q(path)} of run ${runId} is a symlink that points outside the store; refused`,
   artifactFolderLinkOutside: (path: string, runId: string) =>
     `artifact folder ${path} of run ${runId} is a symlink that leads outside the run's artifacts; refused`,
-  artifactsUnreachable: (runId: string, uri: string) =>
-    `run ${runId} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow ` +
-    'server with --serve-artifacts (the default in MLflow 2) so artifacts go through it',
+  artifactsUnreachable: (owner: string, uri: string) =>
+    `${owner} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow ` +
+    'server with --serve-artifacts (the default in MLflow 2 and 3) so artifacts go through it',
   artifactSchemeUnknown: (runId: string, uri: string, scheme: string, known: readonly string[]) =>
     `run ${runId} keeps its artifacts at ${uri}, whose scheme "${scheme}:" this tracklab cannot read; ` +
     `supported: ${known.join(', ')}`,

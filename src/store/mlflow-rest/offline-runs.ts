@@ -31,6 +31,17 @@ export function startOfflineRun(hooks: WriterHooks, server: string, input: NewRu
     `tracklab: MLflow server ${server} is unreachable; run ${id} logs to the offline ` +
       `queue ${file.path}; replay it with \`tracklab sync --store ${server}\`\n`,
   );
+  return offlineRecord(id, input);
+}
+
+/** The run `id` as its queue started it, when it was started offline and is not synced yet. */
+export function queuedOfflineRun(hooks: WriterHooks, id: string): RunRecord | undefined {
+  const file = hooks.offline?.get(id) ?? hooks.spool?.forRun(id);
+  const create = file?.firstOp();
+  return create?.op === 'create' ? offlineRecord(id, create.run) : undefined;
+}
+
+function offlineRecord(id: string, input: NewRun): RunRecord {
   return {
     id,
     experimentId: input.experimentId,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunRecord } from '../../core/entities.js';
-import { invalid, type TracklabError } from '../../core/errors.js';
+import { badState, invalid, notFound, TracklabError } from '../../core/errors.js';
 import { LocalArtifactRepository, type ArtifactRepository, type ArtifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
 import { ProxiedArtifactRepository } from './rest-artifacts.js';
@@ -74,12 +74,49 @@ function restArtifacts(client: RestClient, hooks: WriterHooks): ArtifactResolver
         const server = new ProxiedArtifactRepository(client, uri);
         return hooks.spool ? new QueuedArtifactRepository(server, run.id, hooks) : server;
       }
-      if (uri.startsWith('file:') || uri.startsWith('/')) {
-        const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-        if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`))))
-          return new LocalArtifactRepository(path, run.id);
-      }
-      throw invalid(storeMessages.artifactsUnreachable(run.id, uri));
+      return reachable(client, uri, run.id, `run ${run.id}`);
     },
+    forLoggedModel: (modelId) => loggedModelArtifacts(client, modelId),
   };
+}
+
+/** The files at `uri` when it is the server's proxy or a folder this machine sees; else a clear error. */
+function reachable(client: RestClient, uri: string, id: string, owner: string): ArtifactRepository {
+  if (uri.startsWith('mlflow-artifacts:')) return new ProxiedArtifactRepository(client, uri);
+  if (uri.startsWith('file:') || uri.startsWith('/')) {
+    const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    if (existsSync(path) || existsSync(fileURLToPath(new URL('.', `file://${path}/`)))) {
+      return new LocalArtifactRepository(path, id);
+    }
+  }
+  throw invalid(storeMessages.artifactsUnreachable(owner, uri));
+}
+
+/**
+ * An MLflow 3 logged model's files: its artifact location from `GET logged-models/<id>` (MLflow 3's REST API), read
+ * through the server's proxy. A server without logged models (MLflow 2.x) gets one clear error.
+ */
+async function loggedModelArtifacts(client: RestClient, modelId: string): Promise<ArtifactRepository> {
+  let answer: { model?: { info?: { artifact_uri?: string; status?: string } } };
+  try {
+    answer = await client.call('GET', `logged-models/${encodeURIComponent(modelId)}`);
+  } catch (error) {
+    if (error instanceof TracklabError && /does not offer/.test(error.message)) {
+      throw notFound(
+        `models:/${modelId} is an MLflow 3 logged model, and MLflow server ${client.shown} has no logged models ` +
+          '(it is MLflow 2.x, or older); load it from the server that logged it',
+      );
+    }
+    throw error;
+  }
+  const info = answer.model?.info ?? {};
+  if (!info.artifact_uri)
+    throw notFound(`MLflow server ${client.shown} gave no artifact location for models:/${modelId}`);
+  if (info.status !== undefined && info.status !== 'LOGGED_MODEL_READY') {
+    throw badState(
+      `models:/${modelId} is not ready to load (its status is ${info.status}); wait for its upload to finish, or ` +
+        'log it again',
+    );
+  }
+  return reachable(client, info.artifact_uri, modelId, `models:/${modelId}`);
 }

@@ -21,7 +21,7 @@ import {
 import { splitLogBatches } from './log-batches.js';
 import { ServerUnavailableError, type RestClient } from './rest-client.js';
 import { readHistories } from './rest-histories.js';
-import { offlineExperiment, startOfflineRun } from './offline-runs.js';
+import { offlineExperiment, queuedOfflineRun, startOfflineRun } from './offline-runs.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 import { storeMessages } from '../messages.js';
@@ -151,7 +151,9 @@ export class RestTracking implements TrackingStore {
       );
       return fromRestRun(res.run);
     };
-    return this.offlineWhenDown(create, () => startOfflineRun(this.hooks, this.client.shown, input));
+    const run = await this.offlineWhenDown(create, () => startOfflineRun(this.hooks, this.client.shown, input));
+    this.remember(run); // its artifacts are listed without asking the server (which may be down) for the run
+    return run;
   }
 
   private async offlineWhenDown<T>(call: () => Promise<T>, offline: () => T): Promise<T> {
@@ -163,8 +165,19 @@ export class RestTracking implements TrackingStore {
     }
   }
 
+  /** A run started offline (by any process) and not yet synced is read from its queue: the server has no such run. */
   async getRun(id: string): Promise<RunRecord> {
-    return fromRestRun((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
+    const startedHere = this.hooks.offline?.has(id) === true ? queuedOfflineRun(this.hooks, id) : undefined;
+    if (startedHere) return startedHere;
+    try {
+      return fromRestRun((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
+    } catch (error) {
+      const unknown =
+        error instanceof ServerUnavailableError || (error as TracklabError).code === 'RESOURCE_DOES_NOT_EXIST';
+      const queued = unknown ? queuedOfflineRun(this.hooks, id) : undefined;
+      if (queued) return queued;
+      throw error;
+    }
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {

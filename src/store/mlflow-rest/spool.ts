@@ -18,6 +18,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -60,6 +61,11 @@ export class Spool {
   /** Starts (or continues) the queue of one run. */
   file(localId: string): SpoolFile {
     return new SpoolFile(this.dir, localId);
+  }
+
+  /** The queue of run `runId` (a server run id, or the local id of a run started offline), if it has one. */
+  forRun(runId: string): SpoolFile | undefined {
+    return this.pending().find((f) => f.localId.endsWith(`-${runId}`));
   }
 
   /** Runs with queued operations, oldest file name first. */
@@ -114,6 +120,44 @@ export class SpoolFile {
       throw ioError('queue an artifact in', target, error);
     }
     this.append({ op: 'artifact', path, file: name });
+  }
+
+  /** The files queued for the run's artifacts by artifact path, the latest queued for a path winning. */
+  queuedArtifacts(): Map<string, string> {
+    const files = new Map<string, string>();
+    if (!existsSync(this.path)) return files;
+    // only artifact lines are parsed: the rest may be millions of metric points
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
+      if (!line.startsWith('{"op":"artifact"')) continue;
+      try {
+        const op = JSON.parse(line) as Extract<SpoolOp, { op: 'artifact' }>;
+        files.set(op.path, join(this.filesDir, op.file));
+      } catch {
+        break; // torn by a kill while it was written, as in read()
+      }
+    }
+    return files;
+  }
+
+  /** The first operation alone (a queue may hold millions of points); undefined for an empty or missing queue. */
+  firstOp(): SpoolOp | undefined {
+    if (!existsSync(this.path)) return undefined;
+    const fd = openSync(this.path, 'r');
+    try {
+      const head = Buffer.alloc(256 * 1024);
+      const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+      const end = text.indexOf('\n');
+      return end < 0 ? undefined : (JSON.parse(text.slice(0, end)) as SpoolOp);
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Whether the run was started while its server was unreachable (the server knows nothing of it before sync). */
+  get bornOffline(): boolean {
+    return this.firstOp()?.op === 'create';
   }
 
   /** Forces the queue to disk (at the end of a run). */

@@ -1,7 +1,8 @@
 /**
  * MLflow 3.x answers, as its protos shape them (tests/fixtures/mlflow-3; no 3.x server runs here): fields 2.x lacks are
  * read or ignored, metrics listed once per dataset or logged model give the latest value, and a version that is a
- * logged model gets one clear error on load instead of a failed artifact read.
+ * logged model loads from the logged model's own files (GET logged-models/<id>, then the artifact proxy); one that
+ * MLflow's Python client saved in an MLflow flavor, or a store without logged models, gets one clear error.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ describe('an MLflow 3.x server', () => {
       asked.push(key);
       const body = answers[key];
       if (body === undefined) res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+      else if (typeof body === 'string') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -48,19 +50,46 @@ describe('an MLflow 3.x server', () => {
     assert.deepEqual(run.inputs, []);
   });
 
-  it('reads a registered model whose version is a logged model, and refuses to load it with one clear error', async () => {
+  it("loads a registered version whose source is a logged model from the logged model's files", async () => {
     const model = await tracker.getRegisteredModel('clf');
     assert.deepEqual(
       model.versions.map((v) => [v.version, v.source, v.runId]),
-      [[1, 'models:/m-7c1e2f', RUN]],
+      [
+        [1, 'models:/m-7c1e2f', RUN],
+        [2, 'models:/m-9a8b7c', RUN],
+        [3, 'models:/m-0ld5e4', RUN],
+      ],
     );
-    await assert.rejects(tracker.loadModel('models:/clf@champion'), (error: unknown) => {
+    asked.length = 0;
+    assert.deepEqual(await tracker.loadModel('models:/clf@champion'), { w: 2, b: 1 });
+    assert.ok(asked.includes('GET /api/2.0/mlflow/logged-models/m-7c1e2f'), 'its location came from the server');
+    assert.ok(
+      asked.includes('GET /api/2.0/mlflow-artifacts/artifacts/1/models/m-7c1e2f/artifacts/model.json'),
+      "read from the logged model's folder, not the run's",
+    );
+  });
+
+  it('refuses, in one clear error, a logged model saved in an MLflow flavor by MLflow Python', async () => {
+    await assert.rejects(tracker.loadModel('models:/clf/2'), (error: unknown) => {
       assert.ok(error instanceof TracklabError);
-      assert.equal(error.code, 'INVALID_PARAMETER_VALUE');
-      assert.match(error.message, /MLflow 3 logged model \(models:\/m-7c1e2f\).*runs:\/<run id>\/<path>/);
+      assert.equal(error.code, 'RESOURCE_DOES_NOT_EXIST');
+      assert.match(
+        error.message,
+        /^tracklab: models:\/m-9a8b7c is an MLflow logged model without tracklab-model\.json/,
+      );
+      assert.match(error.message, /load it with MLflow's client/);
       return true;
     });
-    assert.ok(!asked.some((a) => a.includes('artifacts')), 'no artifact read was attempted');
+  });
+
+  it('says in one line that a server without logged models cannot load one', async () => {
+    await assert.rejects(tracker.loadModel('models:/clf/3'), (error: unknown) => {
+      assert.ok(error instanceof TracklabError);
+      assert.equal(error.code, 'RESOURCE_DOES_NOT_EXIST');
+      assert.match(error.message, /models:\/m-0ld5e4 is an MLflow 3 logged model, and MLflow server \S+ has no logged/);
+      assert.equal(error.message.split('\n').length, 1);
+      return true;
+    });
   });
 
   it('says in one line that an endpoint the server lacks is unavailable', async () => {

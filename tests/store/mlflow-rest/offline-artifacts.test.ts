@@ -34,6 +34,22 @@ describe('MLflow server: artifacts in the offline queue', { skip: serverSkip }, 
     await run.logArtifact(join(local, 'model.bin'), 'model');
     await run.logArtifacts(local, 'all');
     writeFileSync(join(local, 'model.bin'), 'changed after logging'); // the queue holds a copy
+    const queuedOnly = await tracker.listArtifacts(run.id, '', { recursive: true });
+    assert.deepEqual(
+      queuedOnly.map((e) => [e.path, e.isDir, e.size]),
+      [
+        ['all', true, 0],
+        ['all/model.bin', false, 300_000],
+        ['all/plots', true, 0],
+        ['all/plots/a.txt', false, 6],
+        ['model', true, 0],
+        ['model/model.bin', false, 300_000],
+        ['notes', true, 0],
+        ['notes/during.txt', false, 17],
+      ],
+      'with the server down, the queued files are listed',
+    );
+    assert.equal((await tracker.readArtifact(run.id, 'notes/during.txt')).toString(), 'during the outage');
     await run.end();
     await tracker.close();
     assert.ok(
@@ -41,6 +57,21 @@ describe('MLflow server: artifacts in the offline queue', { skip: serverSkip }, 
       'the files were copied into the queue',
     );
     await server.start();
+    const before = await Tracker.open({ store: server.url });
+    assert.deepEqual(
+      (await before.listArtifacts(run.id, 'notes')).map((e) => e.path),
+      ['notes/before.txt', 'notes/during.txt'],
+      "before the sync, the server's files and the queued ones are listed together",
+    );
+    assert.deepEqual(
+      (await before.listArtifacts(run.id)).map((e) => [e.path, e.isDir]),
+      [
+        ['all', true],
+        ['model', true],
+        ['notes', true],
+      ],
+    );
+    await before.close();
     const result = await syncOfflineQueue({ store: server.url });
     assert.deepEqual([result.runs, result.open], [1, 0]);
     const check = await Tracker.open({ store: server.url });
@@ -74,6 +105,13 @@ describe('MLflow server: artifacts in the offline queue', { skip: serverSkip }, 
     await run.logText('{"a": 1}', 'config.json');
     await run.end();
     await tracker.close();
+    const elsewhere = await Tracker.open({ store: server.url }); // as another process would, from the queue on disk
+    assert.deepEqual(
+      (await elsewhere.listArtifacts(run.id)).map((e) => [e.path, e.size]),
+      [['config.json', 8]],
+    );
+    assert.equal((await elsewhere.readArtifact(run.id, 'config.json')).toString(), '{"a": 1}');
+    await elsewhere.close();
     await server.start();
     const result = await syncOfflineQueue({ store: server.url });
     assert.equal(result.runs, 1);
