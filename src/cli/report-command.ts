@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { collect } from './options.js';
-import type { ReportOptions } from './commands/report.js';
+import type { ReportCommandOptions } from './commands/report.js';
 
 /** Adds `tracklab report`. */
 export function addReportCommand(program: Command, ctx: CliContext): void {
@@ -14,7 +14,7 @@ export function addReportCommand(program: Command, ctx: CliContext): void {
     .option('--experiment <name>', 'only this experiment (repeatable; default all)', collect)
     .option('--no-redact', 'publish secret-looking values as they are')
     .option('--full', 'rebuild every page instead of reusing unchanged runs')
-    .action(async (opts: ReportOptions) =>
+    .action(async (opts: ReportCommandOptions) =>
       ctx.print(await (await import('./commands/report.js')).report(ctx.store, opts)),
     );
 }

@@ -8,8 +8,20 @@ import type { ListRunsOptions } from './commands/runs.js';
 const experimentsModule = () => import('./commands/experiments.js');
 const runsModule = () => import('./commands/runs.js');
 
-/** Adds `tracklab experiments list|delete|restore` and `tracklab runs list|show|delete|restore`. */
+/** Adds `tracklab experiments list|delete|restore`, `tracklab compact` and `tracklab runs list|show|delete|...`. */
 export function addTrackingCommands(program: Command, ctx: CliContext): void {
+  addExperimentCommands(program, ctx);
+  program
+    .command('compact [runIds...]')
+    .description('write the metric segments of runs (every run when none is named), so histories read fast')
+    .option('--json', 'print JSON')
+    .action(async (ids: string[], opts: { json?: boolean }) =>
+      ctx.print(await (await import('./commands/compact.js')).compactRuns(await ctx.tracker(), ids, opts)),
+    );
+  addRunCommands(program, ctx);
+}
+
+function addExperimentCommands(program: Command, ctx: CliContext): void {
   const experiments = program.command('experiments').description('list, delete and restore experiments');
   experiments
     .command('list')
@@ -31,15 +43,9 @@ export function addTrackingCommands(program: Command, ctx: CliContext): void {
     .action(async (name: string) =>
       ctx.print(await (await experimentsModule()).restoreExperiment(await ctx.tracker(), name)),
     );
+}
 
-  program
-    .command('compact [runIds...]')
-    .description('write the metric segments of runs (every run when none is named), so histories read fast')
-    .option('--json', 'print JSON')
-    .action(async (ids: string[], opts: { json?: boolean }) =>
-      ctx.print(await (await import('./commands/compact.js')).compactRuns(await ctx.tracker(), ids, opts)),
-    );
-
+function addRunCommands(program: Command, ctx: CliContext): void {
   const runs = program.command('runs').description('list, show, delete and restore runs');
   runs
     .command('list')

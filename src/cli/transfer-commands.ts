@@ -1,7 +1,7 @@
 /** The `import` and `export` commands: definitions only; src/cli/commands/transfer.ts loads when one runs. */
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import type { ImportOptions, TransferOptions } from './commands/transfer.js';
+import type { ImportOptions, TransferCommandOptions } from './commands/transfer.js';
 
 const transfer = () => import('./commands/transfer.js');
 
@@ -23,7 +23,7 @@ export function addTransferCommands(program: Command, ctx: CliContext): void {
     .argument('<destination>', "store folder or URI; a new folder named mlruns, or mlruns:PATH, gets MLflow's layout")
     .option('--dry-run', 'count what would be copied; write nothing')
     .option('--json', 'print the summary as JSON')
-    .action(async (destination: string, opts: TransferOptions) =>
+    .action(async (destination: string, opts: TransferCommandOptions) =>
       ctx.print(await (await transfer()).exportStore(ctx.store, destination, opts)),
     );
 }

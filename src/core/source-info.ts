@@ -74,7 +74,7 @@ export function defaultSourceName(): string {
 }
 
 /** The nearest folder at or above `cwd` holding a package.json, or undefined. */
-export function packageRoot(cwd: string): string | undefined {
+function packageRoot(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return undefined;

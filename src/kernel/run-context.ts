@@ -6,13 +6,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ActiveRun } from '../active-run.js';
 
 /** A run and the frame that was current when it started. Immutable: a context's frame is replaced, not changed. */
-export interface Frame {
+export interface RunFrame {
   readonly run: ActiveRun;
-  readonly parent: Frame | undefined;
+  readonly parent: RunFrame | undefined;
 }
 
 export class RunContext {
-  private readonly als = new AsyncLocalStorage<Frame | undefined>();
+  private readonly als = new AsyncLocalStorage<RunFrame | undefined>();
   /** Runs left open by earlier cells, in start order. */
   private readonly kernelRuns: ActiveRun[] = [];
   /** Runs started during the current cell. */
@@ -41,18 +41,18 @@ export class RunContext {
   }
 
   /** The frame of a newly started run, child of the current context's frame. */
-  started(run: ActiveRun): Frame {
+  started(run: ActiveRun): RunFrame {
     this.cellRuns.push(run);
     return { run, parent: this.frame() };
   }
 
   /** The frame to continue with once the current run ends. */
-  afterEnd(): Frame | undefined {
+  afterEnd(): RunFrame | undefined {
     return this.frame()?.parent;
   }
 
   /** Switches the calling async context (and what it starts later) to `frame`. */
-  enter(frame: Frame | undefined): void {
+  enter(frame: RunFrame | undefined): void {
     this.als.enterWith(frame);
   }
 
@@ -70,7 +70,7 @@ export class RunContext {
     return step;
   }
 
-  private frame(): Frame | undefined {
+  private frame(): RunFrame | undefined {
     let f = this.als.getStore();
     while (f && f.run.isEnded) f = f.parent;
     return f;

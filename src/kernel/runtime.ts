@@ -8,7 +8,7 @@ import type { RunStatus } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import { badState, invalid } from '../core/errors.js';
 import { kernelMessages as msg } from './messages.js';
-import { RunContext, type Frame } from './run-context.js';
+import { RunContext, type RunFrame } from './run-context.js';
 import { ownerTags } from './orphans.js';
 import * as views from './runtime-views.js';
 import * as reports from './report-views.js';
@@ -111,7 +111,7 @@ export class MagicRuntime extends DisplayMagics {
   }
 
   /** Called by the generated code after %start_run / %end_run, in the caller's async context. */
-  enter(frame: Frame | undefined): void {
+  enter(frame: RunFrame | undefined): void {
     this.ctx.enter(frame);
   }
 
@@ -132,7 +132,7 @@ export class MagicRuntime extends DisplayMagics {
     tagKeys: string[] = [],
     tagValues: unknown[] = [],
     experiment?: string,
-  ): Promise<Frame> {
+  ): Promise<RunFrame> {
     return this.at(line, async () =>
       this.ctx.started(await this.start(name, nested, record(tagKeys, tagValues), experiment)),
     );
@@ -144,7 +144,7 @@ export class MagicRuntime extends DisplayMagics {
     name: string | undefined,
     experiment: string | undefined,
     nested: boolean,
-  ): Promise<Frame> {
+  ): Promise<RunFrame> {
     return this.at(line, async () => {
       const run = await this.start(name, nested, {}, experiment);
       this.trackRun = { run, experiment };
@@ -173,7 +173,7 @@ export class MagicRuntime extends DisplayMagics {
   }
 
   /** Ends the current run; returns the frame the calling context continues with. */
-  async endRun(line: number, status: RunStatus, quiet = false): Promise<Frame | undefined> {
+  async endRun(line: number, status: RunStatus, quiet = false): Promise<RunFrame | undefined> {
     return this.at(line, async () => {
       const run = this.ctx.current();
       if (!run) throw badState(msg.noRunToEnd());

@@ -36,78 +36,87 @@ const REGEX_AFTER = new Set([
   '^',
 ]);
 
+/** Where the scan stands between characters. */
+interface ScanState {
+  /** each entry is the mode to return to when a `}` closes a `${` */
+  stack: Mode[];
+  /** open `{` per nesting level of `${` */
+  braces: number[];
+  mode: Mode;
+  /** the last significant character in code ('w' for a word character), which tells a regex from a division */
+  prev: string;
+}
+
 export function createLineScanner(): LineScanner {
-  // Each entry of `stack` is the mode to return to when a `}` closes a `${`.
-  const stack: Mode[] = [];
-  let braces: number[] = [0];
-  let mode: Mode = 'code';
-  let prev = '';
-
-  function feed(line: string): void {
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      const n = line[i + 1];
-      if (mode === 'comment') {
-        if (c === '*' && n === '/') {
-          mode = 'code';
-          i++;
-        }
-        continue;
-      }
-      if (mode === 'template') {
-        if (c === '\\') i++;
-        else if (c === '`') {
-          mode = 'code';
-          prev = '`';
-        } else if (c === '$' && n === '{') {
-          stack.push('template');
-          braces.push(0);
-          mode = 'code';
-          i++;
-          prev = '{';
-        }
-        continue;
-      }
-      if (c === '/' && n === '/') return;
-      if (c === '/' && n === '*') {
-        mode = 'comment';
-        i++;
-        continue;
-      }
-      if (c === '`') {
-        mode = 'template';
-        continue;
-      }
-      if (c === '"' || c === "'") {
-        i = skipString(line, i);
-        prev = c;
-        continue;
-      }
-      if (c === '/' && REGEX_AFTER.has(prev)) {
-        i = skipRegex(line, i);
-        prev = '/';
-        continue;
-      }
-      if (c === '{') braces[braces.length - 1]!++;
-      if (c === '}') {
-        if (braces[braces.length - 1] === 0 && stack.length > 0) {
-          braces.pop();
-          mode = stack.pop()!;
-          continue;
-        }
-        braces[braces.length - 1] = Math.max(0, braces[braces.length - 1]! - 1);
-      }
-      if (!/\s/.test(c)) prev = /[\w$]/.test(c) ? 'w' : c;
-    }
-    if (braces.length === 0) braces = [0];
-  }
-
+  const state: ScanState = { stack: [], braces: [0], mode: 'code', prev: '' };
   return {
     get atCode() {
-      return mode === 'code';
+      return state.mode === 'code';
     },
-    feed,
+    feed(line: string): void {
+      for (let i = 0; i < line.length; i++) {
+        const step = state.mode === 'comment' ? inComment : state.mode === 'template' ? inTemplate : inCode;
+        i = step(state, line, i);
+      }
+      if (state.braces.length === 0) state.braces = [0];
+    },
   };
+}
+
+/** Each step reads the character at `i` (and maybe the next) and returns the index of the last one it used. */
+function inComment(s: ScanState, line: string, i: number): number {
+  if (line[i] !== '*' || line[i + 1] !== '/') return i;
+  s.mode = 'code';
+  return i + 1;
+}
+
+function inTemplate(s: ScanState, line: string, i: number): number {
+  const c = line[i];
+  if (c === '\\') return i + 1;
+  if (c === '`') {
+    s.mode = 'code';
+    s.prev = '`';
+  } else if (c === '$' && line[i + 1] === '{') {
+    s.stack.push('template');
+    s.braces.push(0);
+    s.mode = 'code';
+    s.prev = '{';
+    return i + 1;
+  }
+  return i;
+}
+
+function inCode(s: ScanState, line: string, i: number): number {
+  const c = line[i]!;
+  const n = line[i + 1];
+  if (c === '/' && n === '/') return line.length; // the rest of the line is a comment
+  if (c === '/' && n === '*') {
+    s.mode = 'comment';
+    return i + 1;
+  }
+  if (c === '`') {
+    s.mode = 'template';
+    return i;
+  }
+  if (c === '"' || c === "'") {
+    s.prev = c;
+    return skipString(line, i);
+  }
+  if (c === '/' && REGEX_AFTER.has(s.prev)) {
+    s.prev = '/';
+    return skipRegex(line, i);
+  }
+  if (c === '{') s.braces[s.braces.length - 1]!++;
+  if (c === '}') {
+    if (s.braces[s.braces.length - 1] === 0 && s.stack.length > 0) {
+      s.braces.pop();
+      s.mode = s.stack.pop()!;
+      return i;
+    }
+    s.braces[s.braces.length - 1] = Math.max(0, s.braces[s.braces.length - 1]! - 1);
+  }
+  if (!/\s/.test(c)) s.prev = /[\w$]/.test(c) ? 'w' : c;
+  return i;
 }
 
 function skipString(line: string, i: number): number {

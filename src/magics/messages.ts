@@ -6,6 +6,7 @@ const q = (s: string): string => JSON.stringify(s);
 const didYouMean = (best: string | undefined): string => (best ? `; did you mean ${best}?` : '');
 
 export const magicsMessages = {
+  noCodeGenerator: (name: string) => `no code generator for %${name}`,
   unknownMagic: (name: string, best: string | undefined) =>
     `unknown magic ${name}${didYouMean(best)} (%lsmagic lists them all)`,
   cellMagicNotFirst: (name: string) => `${name} must be the first line of the cell`,

@@ -18,7 +18,7 @@ import { formatShort } from './format.js';
 import { companionLoss, mainMetric } from './main-metric.js';
 import { modelPage, registrations, type VersionRunInfo } from './registry-view-model.js';
 import { createRenderer, type Renderer } from './render.js';
-import { runKey, writeRunFiles, type RunContext } from './run-files.js';
+import { runKey, writeRunFiles, type RunFilesContext } from './run-files.js';
 import { comparePage, experimentPage, indexPage, type ExperimentData } from './view-models.js';
 import { createSiteWriter, type Manifest, type SiteWriter } from './write.js';
 
@@ -231,7 +231,7 @@ async function writeAllRuns(
     renderer: Renderer;
     runsById: Map<string, Run>;
     childrenOf: Map<string, Run[]>;
-    registered: RunContext['registered'];
+    registered: RunFilesContext['registered'];
     redact: boolean;
     options: BuildOptions;
   },
@@ -253,7 +253,7 @@ async function writeAllRuns(
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const { run, experimentName } = jobs[next++] as (typeof jobs)[number];
-      const ctx: RunContext = {
+      const ctx: RunFilesContext = {
         source: env.source,
         writer,
         renderer: env.renderer,

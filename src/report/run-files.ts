@@ -21,7 +21,7 @@ import { safeJson } from './safe-json.js';
 import { encodeValue } from './format.js';
 import type { SiteWriter } from './write.js';
 
-export interface RunContext {
+export interface RunFilesContext {
   source: ReportSource;
   writer: SiteWriter;
   renderer: Renderer;
@@ -36,7 +36,7 @@ export interface RunContext {
 }
 
 /** The incremental-build key: changes whenever anything shown on the run's page would change. */
-export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEntry[]): string {
+export function runKey(ctx: RunFilesContext, run: Run, artifacts: readonly ArtifactEntry[]): string {
   const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
   const children = (ctx.childrenOf.get(run.id) ?? []).map((c) => [c.id, c.name, c.status]);
   const input = safeJson([
@@ -55,7 +55,11 @@ export function runKey(ctx: RunContext, run: Run, artifacts: readonly ArtifactEn
 }
 
 /** Writes the run's files and returns their site paths. */
-export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly ArtifactEntry[]): Promise<string[]> {
+export async function writeRunFiles(
+  ctx: RunFilesContext,
+  run: Run,
+  listing: readonly ArtifactEntry[],
+): Promise<string[]> {
   const files: string[] = [];
   const put = async (rel: string, data: string | Uint8Array): Promise<void> => {
     await ctx.writer.write(rel, data);
@@ -102,7 +106,7 @@ export async function writeRunFiles(ctx: RunContext, run: Run, listing: readonly
 }
 
 async function publishArtifacts(
-  ctx: RunContext,
+  ctx: RunFilesContext,
   run: Run,
   listing: readonly ArtifactEntry[],
   put: (rel: string, data: string | Uint8Array) => Promise<void>,

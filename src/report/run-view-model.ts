@@ -128,7 +128,7 @@ export function runPage(input: RunPageInput) {
   };
 }
 
-export type RunPage = ReturnType<typeof runPage>;
+export type RunPageView = ReturnType<typeof runPage>;
 
 /** The run's data file: what the run page and the compare page chart. */
 export interface RunData {

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArtifactEntry, RunRecord } from '../core/entities.js';
 import { invalid } from '../core/errors.js';
 import { ArtifactFolder } from './json/artifacts.js';
+import { storeMessages } from './messages.js';
 
 /** The files of one run. Paths are validated, '/'-separated and relative to the run's artifact root. */
 export interface ArtifactRepository {
@@ -89,10 +90,7 @@ export function artifactResolver(fallback: (run: RunRecord) => string): Artifact
       }
       const factory = SCHEMES.get(`${scheme}:`);
       if (!factory) {
-        throw invalid(
-          `run ${run.id} keeps its artifacts at ${uri}, whose scheme "${scheme}:" this tracklab cannot read; ` +
-            `supported: file:${[...SCHEMES.keys()].map((s) => `, ${s}`).join('')}`,
-        );
+        throw invalid(storeMessages.artifactSchemeUnknown(run.id, uri, scheme, ['file:', ...SCHEMES.keys()]));
       }
       return factory(uri, run);
     },

@@ -15,6 +15,7 @@ import type {
   NewModelVersion,
   RegisteredModelRecord,
 } from './registry-store.js';
+import { storeMessages } from './messages.js';
 
 export function newModelDocument(
   name: string,
@@ -39,9 +40,7 @@ export function newModelDocument(
 /** Names are unique ignoring case (they share a file on case-insensitive disks); the stored spelling wins. */
 export function checkSameName(doc: RegisteredModelRecord, name: string): void {
   if (doc.name !== name) {
-    throw exists(
-      `model name "${name}" clashes with the registered model "${doc.name}" (names are unique ignoring case); use "${doc.name}" or another name`,
-    );
+    throw exists(storeMessages.modelNameClash(name, doc.name));
   }
 }
 
@@ -68,8 +67,13 @@ export function addVersion(doc: RegisteredModelRecord, input: NewModelVersion, n
 export function findVersion(doc: RegisteredModelRecord, version: number): ModelVersionRecord {
   const found = doc.versions.find((v) => v.version === version);
   if (!found) {
-    const known = doc.versions.map((v) => v.version).join(', ') || 'none';
-    throw notFound(`model "${doc.name}" has no version ${version}; its versions are: ${known}`);
+    throw notFound(
+      storeMessages.noSuchVersion(
+        doc.name,
+        version,
+        doc.versions.map((v) => v.version),
+      ),
+    );
   }
   return found;
 }
@@ -119,7 +123,7 @@ export function transition(
 /** MLflow's rule: archive_existing_versions only with Staging or Production. */
 export function checkArchiveExisting(stage: ModelStage): void {
   if (stage !== 'Staging' && stage !== 'Production') {
-    throw invalid(`archive-existing works only when moving to Staging or Production, not "${stage}"; drop the option`);
+    throw invalid(storeMessages.archiveNeedsLiveStage(stage));
   }
 }
 
@@ -145,11 +149,7 @@ export function setAlias(
 export function deleteAlias(doc: RegisteredModelRecord, alias: string, change: Change, now: number): void {
   const before = Object.hasOwn(doc.aliases, alias) ? doc.aliases[alias] : undefined;
   if (before === undefined) {
-    const known =
-      Object.keys(doc.aliases)
-        .map((a) => `@${a}`)
-        .join(', ') || 'none';
-    throw notFound(`model "${doc.name}" has no alias "${alias}"; its aliases are: ${known}`);
+    throw notFound(storeMessages.noSuchAlias(doc.name, alias, Object.keys(doc.aliases)));
   }
   delete doc.aliases[alias];
   doc.updatedAt = now;
@@ -170,7 +170,10 @@ export function checkDeletable(doc: RegisteredModelRecord): void {
   const live = doc.versions.filter((v) => v.stage === 'Production' || v.stage === 'Staging');
   if (live.length > 0) {
     throw badState(
-      `model "${doc.name}" has versions in ${live.map((v) => `${v.stage} (v${v.version})`).join(', ')}; archive them before deleting the model`,
+      storeMessages.liveVersions(
+        doc.name,
+        live.map((v) => `${v.stage} (v${v.version})`),
+      ),
     );
   }
 }

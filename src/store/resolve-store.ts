@@ -17,6 +17,7 @@ import { invalid } from '../core/errors.js';
 import type { Backend } from './backend.js';
 import { isMlrunsFolder } from './mlruns/detect.js';
 import type { TrackingStore } from './tracking-store.js';
+import { storeMessages } from './messages.js';
 
 /** Opens the backend for a location whose scheme matched; `cwd` resolves relative paths. */
 export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;
@@ -108,11 +109,7 @@ async function openFolder(path: string): Promise<Backend> {
     .filter((n) => !n.startsWith('.'))
     .slice(0, 5)
     .join(', ');
-  throw invalid(
-    `folder ${path} is neither a tracklab store (no tracklab-store.json) nor an MLflow store (no meta.yaml ` +
-      `experiments) and is not empty (${shown}${readdirSync(path).length > 5 ? ', ...' : ''}); tracklab does not take it over: ` +
-      'give an empty or new folder with --store, or an MLflow folder as mlruns:PATH',
-  );
+  throw invalid(storeMessages.notAStore(path, `${shown}${readdirSync(path).length > 5 ? ', ...' : ''}`));
 }
 
 /** `file:///abs` (a URL) or `file:./rel` and `file:/abs` (as MLflow users write them). */

@@ -13,7 +13,7 @@ import { copyExperiments, runsOf, type TransferContext } from './copy-runs.js';
 import { copyModels } from './copy-models.js';
 import { emptySummary, type TransferSummary } from './summary.js';
 
-export { formatSummary, type TransferSummary } from './summary.js';
+export { formatTransferSummary, type TransferSummary } from './summary.js';
 
 export interface TransferOptions {
   dryRun?: boolean;

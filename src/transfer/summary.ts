@@ -46,7 +46,7 @@ export function emptySummary(sources: string[], destination: string, dryRun: boo
 }
 
 /** The summary as the CLI prints it. */
-export function formatSummary(s: TransferSummary): string {
+export function formatTransferSummary(s: TransferSummary): string {
   const would = s.dryRun ? 'would copy' : 'copied';
   const lines = [
     `${s.dryRun ? 'dry run: nothing written. ' : ''}${s.sources.join(', ')} -> ${s.destination}`,

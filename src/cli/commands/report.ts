@@ -1,7 +1,7 @@
 /** `tracklab report`: builds the static site. */
 import { buildReport, formatSummary } from '../../report/index.js';
 
-export interface ReportOptions {
+export interface ReportCommandOptions {
   out: string;
   title?: string;
   experiment?: string[];
@@ -10,7 +10,7 @@ export interface ReportOptions {
 }
 
 /** Builds the site for the store (`store` undefined: the default store) and returns its summary line. */
-export async function report(store: string | undefined, opts: ReportOptions): Promise<string> {
+export async function report(store: string | undefined, opts: ReportCommandOptions): Promise<string> {
   const summary = await buildReport({
     ...(store ? { store } : {}),
     out: opts.out,

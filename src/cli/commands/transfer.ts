@@ -1,12 +1,12 @@
 /** `tracklab import` and `tracklab export`: copy data between any two stores, with a progress bar and a summary. */
 import { defaultStorePath } from '../../store/resolve-store.js';
-import { formatSummary, transfer, type TransferSummary } from '../../transfer/index.js';
+import { formatTransferSummary, transfer, type TransferSummary } from '../../transfer/index.js';
 
-export interface TransferOptions {
+export interface TransferCommandOptions {
   dryRun?: boolean;
   json?: boolean;
 }
-export interface ImportOptions extends TransferOptions {
+export interface ImportOptions extends TransferCommandOptions {
   into?: string;
 }
 
@@ -19,7 +19,11 @@ export function importStores(store: string | undefined, sources: string[], opts:
 }
 
 /** `tracklab export DST`: copies the current store into DST. */
-export function exportStore(store: string | undefined, destination: string, opts: TransferOptions): Promise<string> {
+export function exportStore(
+  store: string | undefined,
+  destination: string,
+  opts: TransferCommandOptions,
+): Promise<string> {
   return runTransfer([here(store)], destination, opts);
 }
 
@@ -27,7 +31,11 @@ export function exportStore(store: string | undefined, destination: string, opts
  * Copies `sources` into `destination` and returns the summary (text or JSON). Sets exit status 5 when a copy reads
  * back different from its source. A progress bar goes to stderr when it is a terminal.
  */
-export async function runTransfer(sources: string[], destination: string, opts: TransferOptions): Promise<string> {
+export async function runTransfer(
+  sources: string[],
+  destination: string,
+  opts: TransferCommandOptions,
+): Promise<string> {
   const bar = process.stderr.isTTY === true && opts.json !== true ? await progressBar() : undefined;
   let summary: TransferSummary;
   try {
@@ -46,7 +54,7 @@ export async function runTransfer(sources: string[], destination: string, opts: 
     bar?.stop();
   }
   if (summary.verified.mismatches.length > 0) process.exitCode = 5;
-  return opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary);
+  return opts.json ? JSON.stringify(summary, null, 2) : formatTransferSummary(summary);
 }
 
 async function progressBar() {

@@ -17,6 +17,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ArtifactEntry } from '../../core/entities.js';
 import { invalid, ioError, notFound, TracklabError } from '../../core/errors.js';
 import { writeFileAtomicSync } from './atomic-file.js';
+import { storeMessages } from '../messages.js';
 
 export class ArtifactFolder {
   constructor(
@@ -30,14 +31,15 @@ export class ArtifactFolder {
     try {
       stats = statSync(localPath);
     } catch (error) {
-      throw invalid(
-        `cannot log artifact ${localPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`,
-      );
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message;
+      throw new TracklabError('INVALID_PARAMETER_VALUE', storeMessages.artifactSourceUnreadable(localPath, reason), {
+        cause: error,
+      });
     }
     // resolve() first: the name of "..", "." or "dir/.." is the folder's real name, never a step out of artifacts/
     const name = basename(resolve(localPath));
-    if (name === '')
-      throw invalid(`cannot log artifact ${localPath}: give a file or a folder below the file system root`);
+    if (name === '') throw invalid(storeMessages.artifactSourceIsRoot(localPath));
     const folder = this.makeFolder(splitPath(dir));
     const target = join(folder, name);
     this.replaceLink(target);
@@ -50,7 +52,7 @@ export class ArtifactFolder {
 
   write(path: string, data: string | Uint8Array): void {
     const parts = splitPath(path);
-    if (parts.length === 0) throw invalid('artifact path "" is invalid: give a file name such as "notes.md"');
+    if (parts.length === 0) throw invalid(storeMessages.artifactPathEmpty());
     const dir = this.makeFolder(parts.slice(0, -1));
     writeFileAtomicSync(join(dir, parts[parts.length - 1] as string), data, false);
   }
@@ -91,8 +93,7 @@ export class ArtifactFolder {
   list(dir: string, recursive: boolean): ArtifactEntry[] {
     if (!existsSync(this.root)) return [];
     const start = this.contained(dir);
-    if (!statSync(start).isDirectory())
-      throw invalid(`artifact path "${dir}" of run ${this.runId} is a file, not a folder`);
+    if (!statSync(start).isDirectory()) throw invalid(storeMessages.artifactNotAFolder(dir, this.runId));
     const out: ArtifactEntry[] = [];
     const walk = (abs: string): void => {
       for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -123,13 +124,9 @@ export class ArtifactFolder {
   /** Absolute path of an artifact after checking that it exists and really lies inside the run's artifacts. */
   contained(path: string): string {
     const abs = join(this.root, ...splitPath(path));
-    if (!existsSync(abs))
-      throw notFound(`artifact "${path}" does not exist in run ${this.runId}; list them with tracker.listArtifacts()`);
+    if (!existsSync(abs)) throw notFound(storeMessages.artifactMissing(path, `run ${this.runId}`));
     if (!this.isInside(abs)) {
-      throw new TracklabError(
-        'PERMISSION_DENIED',
-        `artifact "${path}" of run ${this.runId} is a symlink that points outside the store; refused`,
-      );
+      throw new TracklabError('PERMISSION_DENIED', storeMessages.artifactLinkOutside(path, this.runId));
     }
     return abs;
   }
@@ -147,9 +144,6 @@ export class ArtifactFolder {
 }
 
 const outside = (runId: string, path: string): TracklabError =>
-  new TracklabError(
-    'PERMISSION_DENIED',
-    `artifact folder ${path} of run ${runId} is a symlink that leads outside the run's artifacts; refused`,
-  );
+  new TracklabError('PERMISSION_DENIED', storeMessages.artifactFolderLinkOutside(path, runId));
 
 const splitPath = (path: string): string[] => (path === '' ? [] : path.split('/'));

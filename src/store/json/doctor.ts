@@ -22,6 +22,7 @@ import { RunCache } from './run-cache.js';
 import { isExperimentsDoc, isStoreMeta } from './shapes.js';
 import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 import type { Repair } from './doctor-repairs.js';
+import { storeMessages } from '../messages.js';
 
 /** One finding: the file, what is wrong, and the safe repair if there is one. */
 export interface Finding {
@@ -64,7 +65,7 @@ export function checkStore(root: string): Finding[] {
 
 type Check = (file: string, read: () => void) => void;
 
-const missing = (file: string): TracklabError => new TracklabError('CORRUPT_STORE', `${file} is missing`);
+const missing = (file: string): TracklabError => new TracklabError('CORRUPT_STORE', storeMessages.fileMissing(file));
 
 function checkExperiments(root: string, runIds: string[], check: Check, findings: Finding[]): void {
   const file = join(root, 'experiments.json');
@@ -88,20 +89,15 @@ function checkRun(root: string, id: string, check: Check, findings: Finding[]): 
   check(log, () => {
     const folded = readRunLog(log);
     if (folded?.run && folded.run.id !== id) {
-      throw new TracklabError(
-        'CORRUPT_STORE',
-        `${log} holds run ${folded.run.id}, but its folder is named ${id} (a copied run folder?)`,
-      );
+      throw new TracklabError('CORRUPT_STORE', storeMessages.runFolderMisnamed(log, folded.run.id, id));
     }
     const points = readMetricLog(series);
     const counts = new Map<string, number>();
     for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
     for (const [key, summary] of Object.entries(folded?.run?.metrics ?? {})) {
       if ((counts.get(key) ?? 0) < summary.count) {
-        throw new TracklabError(
-          'CORRUPT_STORE',
-          `${series} has ${counts.get(key) ?? 0} points of metric ${JSON.stringify(key)}, but ${log} counts ${summary.count}`,
-        );
+        const have = counts.get(key) ?? 0;
+        throw new TracklabError('CORRUPT_STORE', storeMessages.seriesShort(series, key, have, log, summary.count));
       }
     }
   });

@@ -2,10 +2,12 @@
  * The experiments of a JSON store: one shared lowdb document, `experiments.json`, read without a lock and changed only
  * under its cross-process lock (re-read, change, temp file + fsync + rename). Ids count up from 1; 0 is "Default".
  */
+import { dirname } from 'node:path';
 import type { Experiment, ViewType } from '../../core/entities.js';
 import { badState, corrupt, exists, invalid, notFound } from '../../core/errors.js';
 import { SafeJsonAdapter, updateDocument } from './json-document.js';
 import { isExperimentsDoc, type ExperimentsDoc } from './shapes.js';
+import { storeMessages } from '../messages.js';
 
 const EXPERIMENTS_DOC = 'an experiment list { nextId, experiments: [...] }';
 
@@ -51,9 +53,7 @@ export class ExperimentIndex {
       (doc) => {
         const same = doc.experiments.find((e) => e.name === name);
         if (same) {
-          throw exists(
-            `experiment "${name}" already exists${same.lifecycleStage === 'deleted' ? ' (deleted; restore it with `tracklab experiments restore`)' : ''}`,
-          );
+          throw exists(storeMessages.experimentExists(name, same.lifecycleStage === 'deleted'));
         }
         const exp = newExperiment(String(doc.nextId++), name, tags);
         doc.experiments.push(exp);
@@ -80,7 +80,7 @@ export class ExperimentIndex {
 
   async get(id: string): Promise<Experiment> {
     const exp = this.read().experiments.find((e) => e.id === id);
-    if (!exp) throw notFound(`experiment id "${id}" does not exist; see \`tracklab experiments list\``);
+    if (!exp) throw notFound(storeMessages.experimentMissing(id, dirname(this.doc.file)));
     return exp;
   }
 
@@ -93,7 +93,7 @@ export class ExperimentIndex {
   }
 
   async setLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    if (id === '0' && stage === 'deleted') throw invalid(storeMessages.defaultExperimentUndeletable());
     await this.change(id, (e) => {
       e.lifecycleStage = stage;
     });
@@ -111,7 +111,7 @@ export class ExperimentIndex {
       () => ({ nextId: 1, experiments: [] }),
       (doc) => {
         const exp = doc.experiments.find((e) => e.id === id);
-        if (!exp) throw notFound(`experiment id "${id}" does not exist`);
+        if (!exp) throw notFound(storeMessages.experimentMissing(id, dirname(this.doc.file)));
         change(exp);
         exp.lastUpdateTime = Date.now();
       },
@@ -149,9 +149,7 @@ function newExperiment(id: string, name: string, tags: Record<string, string>): 
 
 function checkActive(exp: Experiment): Experiment {
   if (exp.lifecycleStage === 'deleted') {
-    throw badState(
-      `experiment "${exp.name}" is deleted; restore it with \`tracklab experiments restore "${exp.name}"\` or use another name`,
-    );
+    throw badState(storeMessages.experimentDeleted(exp.name));
   }
   return exp;
 }

@@ -9,23 +9,24 @@ import type { Experiment, MetricColumns, MetricPoint, RunRecord, ViewType } from
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
 import { searchRecords } from '../search-records.js';
-import { syncFolder } from '../sync-folder.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { JsonRegistry } from './json-registry.js';
+import { lazyRegistry } from '../lazy-registry.js';
+import type { ModelRegistryStore } from '../registry-store.js';
 import { JsonStore } from './json-store.js';
 
 /** Opens (creating if needed) the JSON store in folder `root` as a Backend. */
 export async function openJsonBackend(root: string): Promise<Backend> {
   const store = await JsonStore.open(root);
   const tracking = new JsonTracking(store);
-  let registry: JsonRegistry | undefined;
+  let registry: ModelRegistryStore | undefined;
   return {
     kind: 'json',
     uri: store.uri,
     tracking,
-    // created on first use, so a read-only look at a store leaves no registry folder behind
+    // created on first use, so a read-only look at a store leaves no registry folder behind, and loaded on first use,
+    // so listing runs does not load the registry's modules
     get registry() {
-      return (registry ??= new JsonRegistry(root));
+      return (registry ??= lazyRegistry(async () => new (await import('./json-registry.js')).JsonRegistry(root)));
     },
     artifacts: artifactResolver((run) => artifactDir(root, run.id)),
     capabilities: {
@@ -36,7 +37,7 @@ export async function openJsonBackend(root: string): Promise<Backend> {
       concurrentWriters: true,
     },
     close: () => tracking.close(),
-    sync: async () => syncFolder(root),
+    sync: async () => (await import('../sync-folder.js')).syncFolder(root),
   };
 }
 

@@ -23,6 +23,7 @@ import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-docume
 import * as rules from '../registry-rules.js';
 import { DocumentRegistry } from '../document-registry.js';
 import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
+import { storeMessages } from '../messages.js';
 
 export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore {
   private readonly dir: string;
@@ -84,7 +85,7 @@ export class JsonRegistry extends DocumentRegistry implements ModelRegistryStore
     );
     if (doc !== fresh) {
       rules.checkSameName(doc, name);
-      throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
+      throw exists(storeMessages.modelExists(name));
     }
     return doc;
   }
@@ -146,9 +147,6 @@ export function modelFileName(name: string): string {
 }
 
 function missingModel(name: string, stored?: string): Error {
-  const hint =
-    stored !== undefined && stored !== name
-      ? ` (did you mean "${stored}"?)`
-      : '; list models with `tracklab models list`';
-  return notFound(`registered model "${name}" does not exist${hint}`);
+  const hint = stored !== undefined && stored !== name ? `did you mean "${stored}"?` : storeMessages.listModelsHint();
+  return notFound(storeMessages.modelMissing(name, hint));
 }

@@ -35,7 +35,7 @@ import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
-import { ArtifactFolder } from './artifacts.js';
+import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import {
@@ -50,9 +50,10 @@ import {
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { RunCache } from './run-cache.js';
 import { dict } from './run-events.js';
-import { JsonRunWriter } from './run-writer.js';
+import type { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex, inView } from './experiment-index.js';
+import { storeMessages } from '../messages.js';
 
 /** A read compacts first when this many bytes of metrics.jsonl are not in the segment. */
 const COMPACT_ON_READ_BYTES = 1 << 20;
@@ -93,12 +94,7 @@ export class JsonStore implements TrackingStoreCore {
         () => undefined,
       );
     } else if (meta.layoutVersion !== STORE_LAYOUT_VERSION) {
-      throw badState(
-        `store ${this.root} has layout version ${meta.layoutVersion}, this tracklab reads version ${STORE_LAYOUT_VERSION}; ` +
-          (meta.layoutVersion > STORE_LAYOUT_VERSION
-            ? 'upgrade tracklab'
-            : 'migrate it with a matching tracklab release'),
-      );
+      throw badState(storeMessages.layoutVersion(this.root, meta.layoutVersion, STORE_LAYOUT_VERSION));
     }
     await this.experiments.ensureDefault(() => readdirSync(join(this.root, 'runs')).length > 0);
     removeDeadTempFiles(this.root);
@@ -175,12 +171,9 @@ export class JsonStore implements TrackingStoreCore {
   /** The folded run, or RESOURCE_DOES_NOT_EXIST. */
   private readRun(id: string): { run: RunRecord; lines: number; bytes: number } {
     const folded = readRunLog(this.runLog(id));
-    if (folded === undefined)
-      throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+    if (folded === undefined) throw notFound(storeMessages.runMissing(id, this.root));
     if (folded.run === undefined) {
-      throw badState(
-        `run "${id}" is still being created, or its creation was interrupted (${this.runLog(id)} has no complete first line)`,
-      );
+      throw badState(storeMessages.runBeingCreated(id, this.runLog(id), 'has no complete first line'));
     }
     checkFolder(folded.run, id, this.runLog(id));
     return folded as { run: RunRecord; lines: number; bytes: number };
@@ -191,6 +184,7 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   async openRunWriter(id: string): Promise<RunWriter> {
+    const { JsonRunWriter } = await runWriterModule(); // before reading the log, so nothing happens in between
     const fresh = this.justCreated.get(id);
     this.justCreated.delete(id);
     const { run, lines, bytes } = fresh ? { ...fresh, lines: 1 } : this.readRun(id);
@@ -235,7 +229,7 @@ export class JsonStore implements TrackingStoreCore {
 
   async deleteTag(id: string, key: string): Promise<void> {
     this.changeRun(id, (r) => {
-      if (!Object.hasOwn(r.tags, key)) throw notFound(`run ${id} has no tag "${key}"`);
+      if (!Object.hasOwn(r.tags, key)) throw notFound(storeMessages.tagMissing(id, key));
       return [{ op: 'deleteTag', key }];
     });
   }
@@ -388,33 +382,34 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   // ---- artifacts ----
-  private artifacts(runId: string): ArtifactFolder {
+  private async artifacts(runId: string): Promise<ArtifactFolder> {
+    const { ArtifactFolder } = await (artifactsImport ??= import('./artifacts.js'));
     return new ArtifactFolder(join(this.runDir(runId), 'artifacts'), runId);
   }
 
   async logArtifact(runId: string, localPath: string, artifactDir: string): Promise<void> {
     await this.getRun(runId);
-    this.artifacts(runId).copyIn(localPath, artifactDir);
+    (await this.artifacts(runId)).copyIn(localPath, artifactDir);
   }
 
   async writeArtifact(runId: string, artifactPath: string, data: string | Uint8Array): Promise<void> {
     await this.getRun(runId);
-    this.artifacts(runId).write(artifactPath, data);
+    (await this.artifacts(runId)).write(artifactPath, data);
   }
 
   async listArtifacts(runId: string, dir = '', recursive = false): Promise<ArtifactEntry[]> {
     await this.getRun(runId);
-    return this.artifacts(runId).list(dir, recursive);
+    return (await this.artifacts(runId)).list(dir, recursive);
   }
 
   async readArtifact(runId: string, artifactPath: string): Promise<Buffer> {
     await this.getRun(runId);
-    return this.artifacts(runId).read(artifactPath);
+    return (await this.artifacts(runId)).read(artifactPath);
   }
 
   async artifactLocalPath(runId: string, artifactPath: string): Promise<string | undefined> {
     await this.getRun(runId);
-    return this.artifacts(runId).contained(artifactPath);
+    return (await this.artifacts(runId)).contained(artifactPath);
   }
 
   async close(): Promise<void> {
@@ -438,6 +433,13 @@ function checkFolder(run: RunRecord, folder: string, file: string): void {
     );
   }
 }
+
+// loaded on first write, so a listing does not load the writer and metric-log modules; the promise is kept, since an
+// import() per run costs more than the write
+let artifactsImport: Promise<typeof import('./artifacts.js')> | undefined;
+let runWriterImport: Promise<typeof import('./run-writer.js')> | undefined;
+const runWriterModule = (): Promise<typeof import('./run-writer.js')> =>
+  (runWriterImport ??= import('./run-writer.js'));
 
 const randomRunId = (): string => crypto.randomUUID().replaceAll('-', '');
 

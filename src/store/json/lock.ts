@@ -23,6 +23,7 @@ import {
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ioError, TracklabError } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 
 export const STALE_MS = 4000;
 const REFRESH_MS = 1000;
@@ -172,19 +173,13 @@ function gaveUp(file: string, lockFile: string, blocking: Holder, waited: number
   const who = blocking.owner ? `process ${blocking.owner.pid} on ${blocking.owner.host}` : 'another process';
   const secs = `${Math.round(waited / 100) / 10} s`;
   if (blocking.foreign && blocking.stale) {
+    const host = blocking.owner?.host ?? 'its host';
     return new TracklabError(
       'IO_ERROR',
-      `could not lock ${file} within ${secs}: ${who} holds it and has not refreshed it in ${STALE_MS / 1000} s. ` +
-        `tracklab cannot tell from ${HOST} whether that process still runs, so it does not break the lock. ` +
-        `If no tracklab process runs on ${blocking.owner?.host}, remove ${lockFile} ` +
-        `(or run \`tracklab doctor --repair\` on ${blocking.owner?.host}); then retry`,
+      storeMessages.lockStaleForeign(file, lockFile, secs, who, STALE_MS / 1000, HOST, host),
     );
   }
-  const why = blocking.alive ? ' and is still running but not progressing (stopped or paused?)' : '';
-  return new TracklabError(
-    'IO_ERROR',
-    `could not lock ${file} within ${secs}; ${who} holds it${why} — retry, or remove ${lockFile} if no tracklab process is running`,
-  );
+  return new TracklabError('IO_ERROR', storeMessages.lockHeld(file, secs, who, blocking.alive, lockFile));
 }
 
 function handle(lockFile: string, token: string): LockHandle {

@@ -126,7 +126,7 @@ function latestByKey(metrics: readonly RestMetric[]): Record<string, MetricSumma
 const later = (a: MetricSummary, b: MetricSummary): boolean =>
   a.timestamp > b.timestamp || (a.timestamp === b.timestamp && a.value > b.value);
 
-export function toRunRecord(r: RestRun): RunRecord {
+export function fromRestRun(r: RestRun): RunRecord {
   const tags = fromKeyValues(r.data?.tags);
   const end = r.info.end_time;
   return {

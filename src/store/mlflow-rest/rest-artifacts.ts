@@ -8,6 +8,7 @@ import type { ArtifactEntry } from '../../core/entities.js';
 import { invalid, notFound, TracklabError } from '../../core/errors.js';
 import type { ArtifactRepository } from '../artifact-repository.js';
 import type { RestClient } from './rest-client.js';
+import { storeMessages } from '../messages.js';
 
 const API = '/api/2.0/mlflow-artifacts/artifacts';
 
@@ -74,15 +75,14 @@ export class ProxiedArtifactRepository implements ArtifactRepository {
   }
 
   async read(path: string): Promise<Buffer> {
-    if (path === '' || path.split('/').includes('..'))
-      throw invalid(`artifact path "${path}" is not a file path inside the run`);
+    if (path === '' || path.split('/').includes('..')) throw invalid(storeMessages.artifactPathOutside(path));
     const spec = { method: 'GET', path: `${API}/${encodePath(this.full(path))}` } as const;
     try {
       return (await this.client.request({ ...spec, retries: 0 })).body;
     } catch (error) {
       // MLflow 2.x answers a missing file with HTTP 500: look before retrying
       if (!(error instanceof TracklabError) || !(await this.exists(path))) {
-        throw notFound(`artifact "${path}" does not exist in ${this.uri}`);
+        throw notFound(storeMessages.artifactMissing(path, this.uri));
       }
       return (await this.client.request(spec)).body;
     }

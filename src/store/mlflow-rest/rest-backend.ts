@@ -17,6 +17,7 @@ import type { WriterHooks } from './rest-run-writer.js';
 import { RestTracking } from './rest-tracking.js';
 import { Spool, spoolDirFor } from './spool.js';
 import { syncSpool } from './sync.js';
+import { storeMessages } from '../messages.js';
 
 export interface RestBackendOptions extends RestOptions {
   /** the offline queue's folder; default TRACKLAB_SPOOL_DIR or ~/.tracklab/spool/<host_port>; false: no queue */
@@ -88,10 +89,7 @@ function reachable(client: RestClient, uri: string, id: string, owner: string): 
       return new LocalArtifactRepository(path, id);
     }
   }
-  throw invalid(
-    `${owner} keeps its artifacts at ${uri}, which tracklab cannot reach from here; start the MLflow ` +
-      'server with --serve-artifacts (the default in MLflow 2 and 3) so artifacts go through it',
-  );
+  throw invalid(storeMessages.artifactsUnreachable(owner, uri));
 }
 
 /**

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { TracklabError, type ErrorCode } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 
 export interface RestOptions {
   /** per request, ms (TRACKLAB_HTTP_TIMEOUT_MS, default 30 s) */
@@ -156,14 +157,12 @@ export class RestClient {
     }
     const code = errorCode(parsed.error_code, res.status);
     if (res.status === 404 && parsed.error_code === undefined) {
-      return new TracklabError(
-        code,
-        `MLflow server ${this.shown} does not offer ${spec.path} (HTTP 404); ` +
-          'it may be an older or newer MLflow without this feature',
-      );
+      return new TracklabError(code, storeMessages.serverLacksEndpoint(this.shown, spec.path));
     }
-    const text = parsed.message ?? `HTTP ${res.status}`;
-    return new TracklabError(code, `MLflow server: ${text}${parsed.error_code ? ` (${parsed.error_code})` : ''}`);
+    return new TracklabError(
+      code,
+      storeMessages.serverError(parsed.message ?? `HTTP ${res.status}`, parsed.error_code),
+    );
   }
 
   private once(spec: RequestSpec): Promise<RawResponse> {

@@ -17,6 +17,7 @@ import type {
 import { toKeyValues } from './convert.js';
 import type { RestClient } from './rest-client.js';
 import { assemble, recordHistory, toVersion, type RestModel, type RestVersion } from './rest-registry-wire.js';
+import { storeMessages } from '../messages.js';
 
 export class RestRegistry implements ModelRegistryStore {
   constructor(private readonly client: RestClient) {}
@@ -52,8 +53,10 @@ export class RestRegistry implements ModelRegistryStore {
     );
     if (live.length > 0) {
       throw badState(
-        `model "${name}" has versions in Staging or Production (${live.map((v) => v.version).join(', ')}); ` +
-          'archive them before deleting the model',
+        storeMessages.liveVersions(
+          name,
+          live.map((v) => `${v.stage} (v${v.version})`),
+        ),
       );
     }
     await this.client.call('DELETE', 'registered-models/delete', { name });
@@ -184,11 +187,7 @@ export class RestRegistry implements ModelRegistryStore {
     const model = await this.getRegisteredModel(name);
     const before = Object.hasOwn(model.aliases, alias) ? model.aliases[alias] : undefined;
     if (before === undefined) {
-      const known =
-        Object.keys(model.aliases)
-          .map((a) => `@${a}`)
-          .join(', ') || 'none';
-      throw notFound(`model "${name}" has no alias "${alias}"; its aliases are: ${known}`);
+      throw notFound(storeMessages.noSuchAlias(name, alias, Object.keys(model.aliases)));
     }
     await this.client.call('DELETE', 'registered-models/alias', { name, alias });
     await recordHistory(this.client, name, change, 'delete_alias', {
@@ -209,7 +208,7 @@ export class RestRegistry implements ModelRegistryStore {
     } catch (error) {
       if ((error as TracklabError).code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
       await this.getRegisteredModel(name); // a missing model says so
-      throw notFound(`model "${name}" has no version ${version}`);
+      throw notFound(storeMessages.noSuchVersion(name, version, undefined));
     }
   }
 

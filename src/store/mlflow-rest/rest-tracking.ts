@@ -5,13 +5,15 @@
 import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { badState, invalid, TracklabError } from '../../core/errors.js';
+import { msg } from '../../core/search/messages.js';
+import { MAX_RESULTS_LIMIT } from '../../core/search/search.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import {
   fromDatasetInput,
   toExperiment,
   toKeyValues,
   toPoint,
-  toRunRecord,
+  fromRestRun,
   type RestExperiment,
   type RestMetric,
   type RestRun,
@@ -22,6 +24,7 @@ import { readHistories } from './rest-histories.js';
 import { offlineExperiment, queuedOfflineRun, startOfflineRun } from './offline-runs.js';
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
+import { storeMessages } from '../messages.js';
 
 /** MLflow refuses writes to a deleted run with INVALID_PARAMETER_VALUE; tracklab's contract says INVALID_STATE. */
 export function asStateError(error: unknown): unknown {
@@ -120,7 +123,7 @@ export class RestTracking implements TrackingStore {
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
     this.known.clear();
-    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    if (id === '0' && stage === 'deleted') throw invalid(storeMessages.defaultExperimentUndeletable());
     await this.client.call('POST', stage === 'deleted' ? 'experiments/delete' : 'experiments/restore', {
       experiment_id: id,
     });
@@ -146,7 +149,7 @@ export class RestTracking implements TrackingStore {
         },
         false,
       );
-      return toRunRecord(res.run);
+      return fromRestRun(res.run);
     };
     const run = await this.offlineWhenDown(create, () => startOfflineRun(this.hooks, this.client.shown, input));
     this.remember(run); // its artifacts are listed without asking the server (which may be down) for the run
@@ -167,7 +170,7 @@ export class RestTracking implements TrackingStore {
     const startedHere = this.hooks.offline?.has(id) === true ? queuedOfflineRun(this.hooks, id) : undefined;
     if (startedHere) return startedHere;
     try {
-      return toRunRecord((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
+      return fromRestRun((await this.client.call<{ run: RestRun }>('GET', 'runs/get', { run_id: id })).run);
     } catch (error) {
       const unknown =
         error instanceof ServerUnavailableError || (error as TracklabError).code === 'RESOURCE_DOES_NOT_EXIST';
@@ -271,8 +274,8 @@ export class RestTracking implements TrackingStore {
 
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const max = query.maxResults ?? 1000;
-    if (!Number.isInteger(max) || max < 1 || max > 50000) {
-      throw invalid(`maxResults must be an integer from 1 to 50000, got ${max}`);
+    if (!Number.isInteger(max) || max < 1 || max > MAX_RESULTS_LIMIT) {
+      throw invalid(msg.maxResults(max, MAX_RESULTS_LIMIT));
     }
     const res = await this.client.call<{ runs?: RestRun[]; next_page_token?: string }>('POST', 'runs/search', {
       experiment_ids: query.experimentIds,
@@ -282,7 +285,7 @@ export class RestTracking implements TrackingStore {
       order_by: query.orderBy ?? [],
       ...(query.pageToken ? { page_token: query.pageToken } : {}),
     });
-    const runs = (res.runs ?? []).map(toRunRecord);
+    const runs = (res.runs ?? []).map(fromRestRun);
     for (const run of runs) this.remember(run);
     return res.next_page_token ? { runs, nextPageToken: res.next_page_token } : { runs };
   }

@@ -9,7 +9,7 @@ import type { SqliteDb } from './sqlite-db.js';
 
 const MAX_CACHED = 20_000;
 
-export class RunCache {
+export class SqliteRunCache {
   private runs = new Map<string, RunRecord>();
   private stamp = '';
 

@@ -17,15 +17,13 @@ import type { Backend } from '../backend.js';
 import { SqliteDb } from './sqlite-db.js';
 import { SqliteRegistry } from './sqlite-registry.js';
 import { SqliteTracking } from './sqlite-tracking.js';
+import { storeMessages } from '../messages.js';
 
 /** The database path of a `sqlite:` URI; `cwd` resolves relative ones. */
 export function sqlitePath(uri: string, cwd: string): string {
   const match = /^sqlite:\/\/\/(.+)$/i.exec(uri.split('?')[0] ?? '');
   if (!match?.[1] || match[1] === ':memory:') {
-    throw invalid(
-      `store URI "${uri}" is not a SQLite database URI; write sqlite:///relative/path.db or ` +
-        'sqlite:////absolute/path.db, as MLflow does',
-    );
+    throw invalid(storeMessages.notASqliteUri(uri));
   }
   return resolve(cwd, decodeURIComponent(match[1]));
 }
@@ -76,7 +74,7 @@ function sqliteArtifacts(folder: string): ArtifactResolver {
       if (proxied) {
         const parts = proxied[1]!.split('/').filter((p) => p !== '');
         if (parts.includes('..')) {
-          throw invalid(`run ${run.id} has artifact URI ${uri}, which leaves its artifacts folder`);
+          throw invalid(storeMessages.artifactUriOutside(run.id, uri));
         }
         return new LocalArtifactRepository(join(proxiedArtifactsRoot(folder), ...parts), run.id);
       }

@@ -9,6 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { TracklabError, badState, corrupt } from '../../core/errors.js';
 import { compileLike } from '../../core/search/index.js';
 import { CREATED_REVISION, KNOWN_LATER_REVISIONS, REQUIRED_COLUMNS, SCHEMA_SQL, WRITABLE_REVISIONS } from './schema.js';
+import { storeMessages } from '../messages.js';
 
 export type Database = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;
@@ -29,9 +30,7 @@ export async function loadBinding(): Promise<typeof BetterSqlite3> {
   } catch (error) {
     throw new TracklabError(
       'INVALID_STATE',
-      'the sqlite: backend needs the optional dependency better-sqlite3 12.x, ' +
-        `which did not load (${(error as Error).message.split('\n')[0]}); install it with ` +
-        '`npm install better-sqlite3@12` (a prebuilt binary for Node 20, or a build that needs python3, make and g++)',
+      storeMessages.sqliteMissing((error as Error).message.split('\n')[0] ?? ''),
       { cause: error },
     );
   }
@@ -87,11 +86,7 @@ export class SqliteDb {
   /** Runs `fn` in one IMMEDIATE transaction; retried while another writer holds the lock past the busy timeout. */
   write<T>(fn: () => T): T {
     if (!WRITABLE_REVISIONS.includes(this.revision)) {
-      throw badState(
-        `${this.path} has MLflow schema revision ${this.revision}, which tracklab does not write ` +
-          `(it writes ${WRITABLE_REVISIONS.join(', ')}, what MLflow 2.12.2 creates); it can still be read, e.g. ` +
-          '`tracklab report` or `tracklab import`',
-      );
+      throw badState(storeMessages.sqliteReadOnlyRevision(this.path, this.revision, WRITABLE_REVISIONS));
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -102,8 +97,7 @@ export class SqliteDb {
         if (attempt >= WRITE_ATTEMPTS) {
           throw new TracklabError(
             'IO_ERROR',
-            `${this.path} stayed locked by another process for ` +
-              `${(WRITE_ATTEMPTS * BUSY_TIMEOUT_MS) / 1000} s; retry when the other writer is done`,
+            storeMessages.sqliteBusy(this.path, (WRITE_ATTEMPTS * BUSY_TIMEOUT_MS) / 1000),
             { cause: error },
           );
         }
@@ -170,10 +164,7 @@ function checkTables(path: string, db: Database, revision: string): void {
     const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     const missing = columns.filter((c) => !have.has(c));
     if (missing.length === 0) continue;
-    const known = [...WRITABLE_REVISIONS, ...KNOWN_LATER_REVISIONS].includes(revision) ? 'a' : 'an unknown';
-    throw badState(
-      `${path} (MLflow schema revision ${revision}, ${known} revision) lacks ${table}` +
-        `(${missing.join(', ')}), which tracklab reads; upgrade it with \`mlflow db upgrade sqlite:///${path}\``,
-    );
+    const known = [...WRITABLE_REVISIONS, ...KNOWN_LATER_REVISIONS].includes(revision);
+    throw badState(storeMessages.sqliteTablesMissing(path, revision, known, table, missing));
   }
 }

@@ -15,6 +15,7 @@ import type {
   ModelRegistryStore,
 } from '../registry-store.js';
 import type { SqliteDb } from './sqlite-db.js';
+import { storeMessages } from '../messages.js';
 
 const DELETED = 'Deleted_Internal';
 
@@ -44,7 +45,7 @@ export class SqliteRegistry implements ModelRegistryStore {
   ): Promise<RegisteredModelRecord> {
     this.db.write(() => {
       if (this.db.stmt('SELECT 1 FROM registered_models WHERE name = ?').get(name)) {
-        throw exists(`registered model "${name}" already exists`);
+        throw exists(storeMessages.modelExists(name));
       }
       this.insertModel(name, init.description, init.tags);
     });
@@ -181,11 +182,7 @@ export class SqliteRegistry implements ModelRegistryStore {
     this.db.write(() => {
       const doc = this.read(name);
       if (!Object.hasOwn(doc.aliases, alias)) {
-        const known =
-          Object.keys(doc.aliases)
-            .map((a) => `@${a}`)
-            .join(', ') || 'none';
-        throw notFound(`model "${name}" has no alias "${alias}"; its aliases are: ${known}`);
+        throw notFound(storeMessages.noSuchAlias(name, alias, Object.keys(doc.aliases)));
       }
       this.db.stmt('DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?').run(name, alias);
     });
@@ -199,8 +196,13 @@ export class SqliteRegistry implements ModelRegistryStore {
     const doc = this.read(name);
     const found = doc.versions.find((v) => v.version === version);
     if (!found) {
-      const known = doc.versions.map((v) => v.version).join(', ') || 'none';
-      throw notFound(`model "${name}" has no version ${version}; its versions are: ${known}`);
+      throw notFound(
+        storeMessages.noSuchVersion(
+          name,
+          version,
+          doc.versions.map((v) => v.version),
+        ),
+      );
     }
     return found;
   }
@@ -212,7 +214,7 @@ export class SqliteRegistry implements ModelRegistryStore {
       WHERE name = ?`,
       )
       .get(name) as ModelRow | undefined;
-    if (!row) throw notFound(`no registered model "${name}"; \`tracklab models list\` shows them`);
+    if (!row) throw notFound(storeMessages.modelMissing(name, storeMessages.listModelsHint()));
     return row;
   }
 

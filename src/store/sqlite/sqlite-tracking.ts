@@ -18,11 +18,12 @@ import {
 import { msg } from '../../core/search/messages.js';
 import { searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { RunCache } from './run-cache.js';
+import { SqliteRunCache } from './run-cache.js';
 import { loadHistory } from './run-rows.js';
 import { SqliteDb } from './sqlite-db.js';
 import { pageQuery } from './sql-search.js';
 import { SqliteRunWriter } from './sqlite-run-writer.js';
+import { storeMessages } from '../messages.js';
 
 interface ExperimentRow {
   experiment_id: number;
@@ -37,20 +38,20 @@ const EXPERIMENT_SQL = `SELECT experiment_id, name, artifact_location, lifecycle
   FROM experiments`;
 
 export class SqliteTracking implements TrackingStore {
-  private readonly cache: RunCache;
+  private readonly cache: SqliteRunCache;
 
   constructor(
     readonly uri: string,
     readonly db: SqliteDb,
     private readonly newArtifactRoot: (experimentId: string) => string,
   ) {
-    this.cache = new RunCache(db);
+    this.cache = new SqliteRunCache(db);
   }
 
   async createExperiment(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
     const id = this.db.write(() => {
       if (this.db.stmt('SELECT 1 FROM experiments WHERE name = ?').get(name)) {
-        throw exists(`experiment "${name}" already exists (perhaps deleted: restore it or pick another name)`);
+        throw exists(storeMessages.experimentExists(name, true));
       }
       return this.insertExperiment(name, tags);
     });
@@ -85,7 +86,7 @@ export class SqliteTracking implements TrackingStore {
   async getExperiment(id: string): Promise<Experiment> {
     const found = /^\d+$/.test(id) ? this.experiments('WHERE experiment_id = ?', Number(id))[0] : undefined;
     if (!found) {
-      throw notFound(`no experiment with id "${id}" in ${this.db.path}; \`tracklab experiments list\` shows them`);
+      throw notFound(storeMessages.experimentMissing(id, this.db.path));
     }
     return found;
   }
@@ -121,7 +122,7 @@ export class SqliteTracking implements TrackingStore {
   }
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    if (id === '0' && stage === 'deleted') throw invalid(storeMessages.defaultExperimentUndeletable());
     await this.getExperiment(id);
     const now = Date.now();
     this.db.write(() => {
@@ -153,14 +154,14 @@ export class SqliteTracking implements TrackingStore {
     const id = input.id ?? randomUUID().replaceAll('-', '');
     this.db.write(() => {
       if (this.db.stmt('SELECT 1 FROM runs WHERE run_uuid = ?').get(id)) {
-        throw exists(`run ${id} already exists in ${this.db.path}`);
+        throw exists(storeMessages.runExists(id, this.db.path));
       }
       const exp = this.db
         .stmt('SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = ?')
         .get(Number(input.experimentId)) as { artifact_location: string | null; lifecycle_stage: string } | undefined;
-      if (!exp) throw notFound(`no experiment with id "${input.experimentId}" in ${this.db.path}`);
+      if (!exp) throw notFound(storeMessages.experimentMissing(input.experimentId, this.db.path));
       if (exp.lifecycle_stage === 'deleted') {
-        throw badState(`experiment ${input.experimentId} is deleted; restore it before creating runs in it`);
+        throw badState(storeMessages.experimentDeletedNoRuns(input.experimentId));
       }
       const root = exp.artifact_location ?? this.newArtifactRoot(input.experimentId);
       this.db
@@ -184,7 +185,7 @@ export class SqliteTracking implements TrackingStore {
 
   async getRun(id: string): Promise<RunRecord> {
     const run = this.cache.get([id])[0];
-    if (!run) throw notFound(`no run with id "${id}" in ${this.db.path}; \`tracklab runs list\` shows them`);
+    if (!run) throw notFound(storeMessages.runMissing(id, this.db.path));
     return run;
   }
 
@@ -281,7 +282,7 @@ export class SqliteTracking implements TrackingStore {
     this.db.write(() => {
       this.activeRun(id);
       const { changes } = this.db.stmt('DELETE FROM tags WHERE run_uuid = ? AND "key" = ?').run(id, key);
-      if (changes === 0) throw notFound(`run ${id} has no tag "${key}"`);
+      if (changes === 0) throw notFound(storeMessages.tagMissing(id, key));
     });
   }
 
@@ -295,7 +296,7 @@ export class SqliteTracking implements TrackingStore {
   private runStage(id: string): { lifecycle_stage: string; experiment_id: number } {
     const row = this.db.stmt('SELECT lifecycle_stage, experiment_id FROM runs WHERE run_uuid = ?').get(id) as
       { lifecycle_stage: string; experiment_id: number } | undefined;
-    if (!row) throw notFound(`no run with id "${id}" in ${this.db.path}`);
+    if (!row) throw notFound(storeMessages.runMissing(id, this.db.path));
     return row;
   }
 

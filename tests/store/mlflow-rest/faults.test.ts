@@ -8,27 +8,21 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Tracker } from '../../../src/index.js';
 import { syncOfflineQueue } from '../../../src/cli/commands/sync.js';
 import { Spool } from '../../../src/store/mlflow-rest/spool.js';
 import { SPOOL_ID_TAG } from '../../../src/store/mlflow-rest/sync.js';
-import { repoRoot, tempDir } from '../../helpers.js';
-import { serverSkip, startServer, type TestServer } from '../../mlflow/server.js';
+import { repoRoot } from '../../helpers.js';
+import { serverSkip, type TestServer } from '../../mlflow/server.js';
+import { serverWithSpool } from './server-with-spool.js';
 
 describe('MLflow server faults', { skip: serverSkip }, () => {
   let server: TestServer;
   let spoolRoot: string;
-  const saved = { ...process.env };
-  before(async () => {
-    server = await startServer();
-    spoolRoot = tempDir();
-    process.env['TRACKLAB_SPOOL_DIR'] = spoolRoot;
-    process.env['TRACKLAB_HTTP_RETRIES'] = '2';
-  });
-  after(async () => {
-    process.env = saved;
-    await server?.dispose();
+  serverWithSpool(2, (s, dir) => {
+    server = s;
+    spoolRoot = dir;
   });
   const distinctSteps = async (t: Tracker, runId: string, key: string): Promise<[number, number]> => {
     const points = await t.getMetricHistory(runId, key);

@@ -5,25 +5,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Tracker } from '../../../src/index.js';
 import { syncOfflineQueue } from '../../../src/cli/commands/sync.js';
 import { tempDir } from '../../helpers.js';
-import { serverSkip, startServer, type TestServer } from '../../mlflow/server.js';
+import { serverSkip, type TestServer } from '../../mlflow/server.js';
+import { serverWithSpool } from './server-with-spool.js';
 
 describe('MLflow server: artifacts in the offline queue', { skip: serverSkip }, () => {
   let server: TestServer;
   let spoolRoot: string;
-  const saved = { ...process.env };
-  before(async () => {
-    server = await startServer();
-    spoolRoot = tempDir();
-    process.env['TRACKLAB_SPOOL_DIR'] = spoolRoot;
-    process.env['TRACKLAB_HTTP_RETRIES'] = '1';
-  });
-  after(async () => {
-    process.env = saved;
-    await server?.dispose();
+  serverWithSpool(1, (s, dir) => {
+    server = s;
+    spoolRoot = dir;
   });
   const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : []);
 
