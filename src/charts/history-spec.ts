@@ -30,7 +30,7 @@ export const HISTORY_BAD_DATA = 'bad';
 const X_TITLE = { step: 'step', time: 'time (UTC)', relative: 'seconds since start' } as const;
 
 export type HistoryX = 'step' | 'time' | 'relative';
-export interface HistoryPoint {
+export interface HistoryChartPoint {
   x: number;
   y: number;
   r: string;
@@ -50,8 +50,8 @@ export function historyPoints(
   x: HistoryX,
   smoothing = 0,
   budget = CHART_POINT_BUDGET,
-): { values: HistoryPoint[]; bad: HistoryMark[] } {
-  const values: HistoryPoint[] = [];
+): { values: HistoryChartPoint[]; bad: HistoryMark[] } {
+  const values: HistoryChartPoint[] = [];
   const bad: HistoryMark[] = [];
   const perSeries = Math.max(200, Math.floor(budget / Math.max(1, lines.length)));
   for (const { label, series } of lines) {
@@ -86,7 +86,7 @@ export interface HistoryFrame {
   legend?: boolean;
   /**
    * vega's per-point tooltip (default true). Pages that show their own hover read-out turn it off: vega evaluates the
-   * tooltip of every point as it draws, which is most of a chart's drawing time under the page's expression interpreter.
+   * tooltip of every point as it draws: most of a chart's drawing time under the page's expression interpreter.
    */
   tooltip?: boolean;
 }
@@ -95,7 +95,7 @@ export interface HistoryFrame {
  * The spec of a history chart whose data sets (`HISTORY_DATA`, `HISTORY_BAD_DATA`) hold `values` and `bad`; with empty
  * arrays it is a frame to fill in a drawn view.
  */
-export function historyFrameSpec(frame: HistoryFrame, values: HistoryPoint[] = [], bad: HistoryMark[] = []) {
+export function historyFrameSpec(frame: HistoryFrame, values: HistoryChartPoint[] = [], bad: HistoryMark[] = []) {
   const labels = frame.runs.map((s) => s.label);
   const styles = frame.runs.map((s, i) => s.style ?? runStyle(i));
   const x =

@@ -18,7 +18,7 @@ export {
   type HistoryFrame,
   type HistoryLine,
   type HistoryMark,
-  type HistoryPoint,
+  type HistoryChartPoint,
   type HistoryX,
 } from './history-spec.js';
 export { DASHES, PALETTE, PALETTE_DARK, runStyle, type RunStyle } from './palette.js';

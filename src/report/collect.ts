@@ -142,9 +142,8 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
     source.capabilities = { metricSummaries, registryHistory };
   }
   if (windows) source.getMetricHistories = (runId) => windows.get(runId);
-  const sampled = tracker.getSampledHistories;
-  if (typeof sampled === 'function')
-    source.getSampledHistories = (runId, keys, maxPoints) => sampled.call(tracker, runId, keys, { maxPoints });
+  if (tracker.getSampledHistories)
+    source.getSampledHistories = (runId, keys, maxPoints) => tracker.getSampledHistories!(runId, keys, { maxPoints });
   const list = registry.listRegisteredModels;
   const get = registry.getRegisteredModel;
   if (typeof list === 'function' && typeof get === 'function') {

@@ -2,7 +2,7 @@
  * The read-out of a history chart under the pointer: a vertical rule at the nearest drawn x and every run's value
  * there, best first. Found by a binary search in the drawn points, so vega evaluates no tooltip per point.
  */
-import type { HistoryPoint, HistoryX } from '../../src/charts/index.js';
+import type { HistoryChartPoint, HistoryX } from '../../src/charts/index.js';
 import { formatShort } from '../../src/report/format.js';
 import { el } from './dom.js';
 import { viewOf } from './draw.js';
@@ -21,7 +21,7 @@ export interface HoverState {
 }
 
 /** Groups drawn points by run (they come run by run, each in x order). */
-export function hoverLines(points: readonly HistoryPoint[], colorOf: (label: string) => string): HoverLine[] {
+export function hoverLines(points: readonly HistoryChartPoint[], colorOf: (label: string) => string): HoverLine[] {
   const by = new Map<string, HoverLine>();
   for (const p of points) {
     let line = by.get(p.r);

@@ -232,13 +232,13 @@ export const fastInterpreter = {
   ...expressionInterpreter,
   parameter(ctx: Ctx, expr: { ast: Node }) {
     const c = compile(expr.ast, ctx.functions);
-    return c ?? expressionInterpreter.parameter(ctx, expr);
+    return c ?? (expressionInterpreter.parameter(ctx, expr) as unknown);
   },
   encode(ctx: Ctx, encode: Encode) {
     const names = Object.keys(encode.channels);
     const compiled = names.map((k) => compile(encode.channels[k]!.ast, ctx.functions));
     if (names.some((k) => SPATIAL.includes(k)) || compiled.some((c) => c === null))
-      return expressionInterpreter.encode(ctx, encode);
+      return expressionInterpreter.encode(ctx, encode) as unknown;
     const fns = compiled as Compiled[];
     return (
       item: Record<string, unknown> & { datum: Record<string, unknown> },

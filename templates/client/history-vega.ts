@@ -4,7 +4,7 @@
  * dozen data tuples instead of thousands of points to ingest, facet and encode, so charts draw and a smoothing change
  * redraws in a fraction of the time. The kernel's charts keep the plain vega-lite spec (src/charts/history-spec.ts).
  */
-import type { HistoryMark, HistoryPoint, HistoryX, RunStyle } from '../../src/charts/index.js';
+import type { HistoryMark, HistoryChartPoint, HistoryX, RunStyle } from '../../src/charts/index.js';
 
 /** Room the y axis' labels take to the left of the plot, in pixels. */
 const Y_AXIS_ROOM = 50;
@@ -115,7 +115,7 @@ const extent = (xs: Iterable<number>): [number, number] => {
 };
 
 /** Domains with some air: a flat line sits mid-height, a curve does not touch the plot's top and bottom. */
-function domains(points: readonly HistoryPoint[], bad: readonly HistoryMark[]) {
+function domains(points: readonly HistoryChartPoint[], bad: readonly HistoryMark[]) {
   const [x0, x1] = extent([...points.map((p) => p.x), ...bad.map((b) => b.x)]);
   const [y0, y1] = extent(points.map((p) => p.y));
   const pad = y1 > y0 ? (y1 - y0) * 0.04 : Math.abs(y0) * 0.05 || 1;
@@ -124,7 +124,7 @@ function domains(points: readonly HistoryPoint[], bad: readonly HistoryMark[]) {
 
 /** Each run's path in plot pixels (points come run by run, each in x order), and the domains the axes show. */
 export function pathData(
-  points: readonly HistoryPoint[],
+  points: readonly HistoryChartPoint[],
   bad: readonly HistoryMark[],
   frame: PathFrame,
   styleOf: (label: string) => RunStyle | undefined,
@@ -137,7 +137,7 @@ export function pathData(
   const lines: PathTuple[] = [];
   let parts: string[] = [];
   for (let i = 0; i < points.length; i++) {
-    const p = points[i] as HistoryPoint;
+    const p = points[i] as HistoryChartPoint;
     parts.push(
       `${parts.length ? 'L' : 'M'}${((p.x - x0) * kx).toFixed(1)},${(frame.height - (p.y - y0) * ky).toFixed(1)}`,
     );

@@ -31,9 +31,9 @@ test('compiled expressions give what vega-interpreter gives', () => {
     'datum.x % 2 == 1 && datum.x != "3" === false',
   ];
   for (const code of codes) {
-    const c = compile(ast(code), fns as never);
+    const c = compile(ast(code), fns);
     assert.ok(c, `compiled: ${code}`);
-    assert.deepEqual(c(datum as never, { $w: 7 } as never), interpreted(code, datum, { $w: 7 }), code);
+    assert.deepEqual(c(datum as never, { $w: 7 }), interpreted(code, datum, { $w: 7 }), code);
   }
 });
 
@@ -47,14 +47,14 @@ test('what the fast path does not cover, or refuses, is left to vega-interpreter
     'upper(datum.r)',
   ])
     assert.equal(compile(ast(code), fns as never), null, code);
-  const dangerous = compile(ast('datum[datum.k]'), fns as never)!;
-  assert.equal(dangerous({ k: '__proto__' } as never, {} as never), undefined);
-  assert.equal(dangerous({ k: 'f', f: Function } as never, {} as never), undefined);
+  const dangerous = compile(ast('datum[datum.k]'), fns)!;
+  assert.equal(dangerous({ k: '__proto__' }, {}), undefined);
+  assert.equal(dangerous({ k: 'f', f: Function }, {}), undefined);
 });
 
 test('an encoder sets every channel and reports a change only when a value changed', () => {
   const enc = fastInterpreter.encode(
-    { functions: fns as never },
+    { functions: fns },
     {
       marktype: 'symbol',
       channels: { x: { ast: ast('scale("x", datum.x)') }, size: { ast: ast('90') } },
