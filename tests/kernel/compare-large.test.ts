@@ -27,7 +27,8 @@ describe('%compare of long runs', () => {
     const svg = out.svgs[0]!;
     const bytes = out.html.length + svg.length;
     assert.ok(bytes < 150_000, `display of ${bytes} bytes`);
-    const paths = [...svg.matchAll(/<path[^>]*aria-label="[^"]*"[^>]*d="M([^"]+)"/g)];
+    // each run's line is one path in a line mark group (the marks carry no per-point text)
+    const paths = [...svg.matchAll(/<g class="mark-line[^>]*><path[^>]*?d="M([^"]+)"/g)];
     assert.ok(svg.includes('long-a') && svg.includes('long-b'), 'both runs in the legend');
     const segments = paths.map((m) => m[1]!.split('L').length);
     assert.ok(segments.length >= 2, `lines drawn: ${segments.join(', ')}`);
