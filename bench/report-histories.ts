@@ -14,14 +14,11 @@ import { sourceFromTracker } from '../src/report/collect.js';
 import { publishHistories, runDataScript } from '../src/report/publish-histories.js';
 import { encodeHistories } from './baseline/encode-histories-v1.js';
 import { generate } from './report-store.js';
-import { median } from './stats.js';
+import { median, numberArg } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench', 'out');
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const RUNS = arg('runs', 1000);
 const PAIRS = arg('pairs', 5);
 const DISPLAY = 1000;

@@ -15,12 +15,11 @@ import { generate } from './report-store.js';
 import type { Browser } from 'playwright-core';
 import { serve, launch, chartsSettled } from '../tests/report/browser.js';
 
+import { numberArg } from './stats.js';
+
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench', 'out');
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const RUNS = arg('runs', 1000);
 const REPEAT = arg('repeat', 3);
 /** `--page experiment` or `--page compare` measures one page only (with `--skip-build`, to iterate on the client). */

@@ -39,3 +39,9 @@ export function mlflowPython(): string | undefined {
     .map((d) => join(d, 'python.sh'))
     .find((p) => existsSync(p));
 }
+
+/** A numeric command-line option `--name N` of a bench script, or `dflt` when it is not given. */
+export function numberArg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
