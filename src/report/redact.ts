@@ -104,14 +104,18 @@ export function isPublishableBinary(bytes: Uint8Array): boolean {
   return findSecrets(Buffer.from(bytes).toString('latin1')).length === 0;
 }
 
-/** Every file and file name under `dir` that still holds a secret pattern. */
-export function scanSite(dir: string): { path: string; secrets: string[] }[] {
+/** Every file and file name under `dir` (or only the files `only`, relative to it) still holding a secret pattern. */
+export function scanSite(dir: string, only?: readonly string[]): { path: string; secrets: string[] }[] {
   const out: { path: string; secrets: string[] }[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const full = join(entry.parentPath, entry.name);
-    const rel = relative(dir, full);
+  const entries = only
+    ? only.map((rel) => ({ rel, isFile: true }))
+    : readdirSync(dir, { withFileTypes: true, recursive: true }).map((e) => ({
+        rel: relative(dir, join(e.parentPath, e.name)),
+        isFile: e.isFile(),
+      }));
+  for (const { rel, isFile } of entries) {
     const inName = findSecrets(rel);
-    const inBody = entry.isFile() ? findSecrets(readFileSync(full).toString('latin1')) : [];
+    const inBody = isFile ? findSecrets(readFileSync(join(dir, rel)).toString('latin1')) : [];
     if (inName.length + inBody.length > 0) out.push({ path: rel, secrets: [...inName, ...inBody] });
   }
   return out;
@@ -121,8 +125,8 @@ export function scanSite(dir: string): { path: string; secrets: string[] }[] {
  * The last line of the build: when a file or file name of the site in `dir` still holds a known secret pattern, those
  * files are removed and the build fails (INVALID_STATE), naming each one.
  */
-export function assertNoSecrets(dir: string): void {
-  const found = scanSite(dir);
+export function assertNoSecrets(dir: string, only?: readonly string[]): void {
+  const found = scanSite(dir, only);
   if (found.length === 0) return;
   for (const f of found) rmSync(join(dir, f.path), { recursive: true, force: true });
   const list = found

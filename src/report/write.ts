@@ -15,6 +15,8 @@ export interface Manifest {
   /** per run: fingerprint and the files the run produced */
   runs: Record<string, { key: string; files: string[] }>;
   files: string[];
+  /** true when every file listed was scanned for secret patterns by the build that wrote it or an earlier one */
+  scanned?: boolean;
 }
 
 export interface SiteWriter {
@@ -24,8 +26,13 @@ export interface SiteWriter {
   /** records a file kept from the previous build (incremental) */
   keep(rel: string): void;
   has(rel: string): boolean;
-  /** removes files of the previous build that were not written or kept, writes the manifest; returns total bytes */
-  finish(runs: Manifest['runs']): Promise<{ files: number; bytes: number }>;
+  /** the files this build wrote (not those kept from the previous build) */
+  written(): string[];
+  /**
+   * removes files of the previous build that were not written or kept, writes the manifest (`scanned`: whether the
+   * build checks its files for secrets); returns total bytes
+   */
+  finish(runs: Manifest['runs'], scanned?: boolean): Promise<{ files: number; bytes: number }>;
 }
 
 function checkRel(rel: string): void {
@@ -84,14 +91,15 @@ export async function createSiteWriter(out: string): Promise<SiteWriter> {
       sizes.set(rel, 0);
     },
     has: (rel) => sizes.has(rel),
-    async finish(runs) {
+    written: () => [...sizes].filter(([, size]) => size > 0).map(([rel]) => rel),
+    async finish(runs, scanned = false) {
       for (const rel of previous?.files ?? []) {
         if (!sizes.has(rel) && !rel.split('/').includes('..')) await rm(path.join(out, rel), { force: true });
       }
       const files = [...sizes.keys()].sort();
       const sortedRuns: Manifest['runs'] = {};
       for (const id of Object.keys(runs).sort()) sortedRuns[id] = runs[id] as Manifest['runs'][string];
-      const manifest: Manifest = { version: 1, runs: sortedRuns, files };
+      const manifest: Manifest = { version: 1, runs: sortedRuns, files, ...(scanned ? { scanned } : {}) };
       await writeFile(path.join(out, MANIFEST), `${JSON.stringify(manifest)}\n`);
       let bytes = 0;
       for (const [rel, size] of sizes) bytes += size > 0 ? size : await fileSize(path.join(out, rel));

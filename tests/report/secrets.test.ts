@@ -8,7 +8,8 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
 import { buildReport } from '../../src/report/index.js';
-import { findSecrets, isPublishableBinary, redactDeep, REDACTED } from '../../src/report/redact.js';
+import { findSecrets, isPublishableBinary, redactDeep, REDACTED, scanSite } from '../../src/report/redact.js';
+import { MANIFEST } from '../../src/report/write.js';
 import { tempDir } from '../helpers.js';
 
 // Assembled at run time so this file itself holds no token-shaped string.
@@ -90,5 +91,33 @@ describe('secrets in a built site', () => {
     );
     assert.ok(result === 'built' || /^INVALID_STATE: .*holding secret patterns, now removed/.test(result), result);
     assert.deepEqual(scan(out), [], `build ${result}`);
+  });
+});
+
+describe('the last-line scan of a rebuilt site', () => {
+  it('scans only the files named, and a redacted build marks its manifest as scanned', async () => {
+    const dir = tempDir();
+    const key = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
+    writeFileSync(join(dir, 'kept.txt'), `aws ${key}`);
+    writeFileSync(join(dir, 'new.txt'), 'nothing here');
+    assert.deepEqual(
+      scanSite(dir).map((f) => f.path),
+      ['kept.txt'],
+    );
+    assert.deepEqual(scanSite(dir, ['new.txt']), []);
+    assert.equal(scanSite(dir, ['kept.txt']).length, 1);
+
+    const store = join(tempDir(), 'store');
+    const tracker = await Tracker.open({ store });
+    const run = await tracker.startRun({ experiment: 'scan', name: 'a' });
+    run.logMetric('loss', 1);
+    await run.end();
+    await tracker.close();
+    const out = join(tempDir(), 'site');
+    const manifest = () => JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { scanned?: boolean };
+    await buildReport({ store, out, redact: false });
+    assert.equal(manifest().scanned, undefined, 'a build without redaction vouches for nothing');
+    await buildReport({ store, out, incremental: true });
+    assert.equal(manifest().scanned, true);
   });
 });
