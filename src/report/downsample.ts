@@ -3,23 +3,13 @@
  * (core/history-sample.ts) before they are published; `toSeries` builds a series from points held in memory.
  * Pure and Node-free: bundled into the browser too.
  */
-import { lttbIndices, MAX_NON_FINITE } from '../charts/series.js';
+import { lttbIndices, MAX_NON_FINITE, type ChartSeries } from '../charts/series.js';
 
 export { lttbIndices, MAX_NON_FINITE, smooth } from '../charts/series.js';
 
-/** A metric series in columns: compact in JSON, fast to chart. Non-finite values are null (not drawable). */
-export interface Series {
+/** A metric series in columns, as published: the charts' series plus its key and, when downsampled, bucket bounds. */
+export interface Series extends ChartSeries {
   key: string;
-  steps: number[];
-  /** wall time of the first point, ms since the epoch */
-  t0: number;
-  /** ms after t0 (small numbers keep data files small) */
-  times: number[];
-  values: (number | null)[];
-  /** number of points before downsampling */
-  total: number;
-  /** steps whose value was NaN or infinite, with that value's name (at most MAX_NON_FINITE); absent when none */
-  nonFinite?: [number, string][];
   /** when each point stands for a bucket of a downsampled history: the bucket's smallest and largest value */
   min?: (number | null)[];
   max?: (number | null)[];
