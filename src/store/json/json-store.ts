@@ -320,10 +320,7 @@ export class JsonStore implements TrackingStoreCore {
   private checkCount(run: RunRecord, key: string, found: number): void {
     const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
     if (found < expected) {
-      throw corrupt(
-        this.seriesFile(run.id),
-        `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`,
-      );
+      throw corrupt(this.seriesFile(run.id), storeMessages.seriesShortOf(key, found, this.runLog(run.id), expected));
     }
   }
 
@@ -427,10 +424,7 @@ function notARun(file: string, error: unknown): undefined {
 /** A run folder copied under another name would list the run twice. */
 function checkFolder(run: RunRecord, folder: string, file: string): void {
   if (run.id !== folder) {
-    throw corrupt(
-      file,
-      `holds run ${run.id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`,
-    );
+    throw corrupt(file, storeMessages.runInWrongFolder(run.id, folder));
   }
 }
 
