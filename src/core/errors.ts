@@ -27,13 +27,11 @@ export const EXIT_STATUS: Record<ErrorCode, number> = {
 };
 
 /**
- * The one error class of tracklab. Messages name the offending value or file and say what to do.
+ * The one error class of tracklab. Messages name the offending value or file and say what to do; their texts live in
+ * each area's catalogue (`messages.ts`), and tests/message-catalogues.test.ts fails on a text written at a throw site.
  *
  * @example
- * throw new TracklabError(
- *   'INVALID_PARAMETER_VALUE',
- *   `tracklab: metric key "${key}" is invalid; use letters, digits, _ - . / : and spaces`,
- * );
+ * throw new TracklabError('INVALID_PARAMETER_VALUE', coreMessages.keyCharacters('metric', key));
  */
 export class TracklabError extends Error {
   readonly code: ErrorCode;
