@@ -34,6 +34,7 @@ import type {
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
+import { newRunRecord } from '../tracking-store.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
@@ -132,21 +133,8 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const record: RunRecord = {
-      id: input.id ?? randomRunId(),
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      params: dict({}),
-      tags: dict(input.tags),
-      metrics: dict({}),
-      inputs: [],
-    };
+    const own: Partial<RunRecord> = { params: dict({}), tags: dict(input.tags), metrics: dict({}) };
+    const record = newRunRecord(input.id ?? randomRunId(), input, own);
     const text = eventLines([{ op: 'create', run: record }]);
     try {
       mkdirSync(this.runDir(record.id));

@@ -16,6 +16,7 @@ import { badState, ioError, notFound, paramChanged, runDeleted } from '../../cor
 import { storeMessages } from '../messages.js';
 import { withLock } from '../json/lock.js';
 import { inRunView, searchRecords } from '../search-records.js';
+import { newRunRecord } from '../tracking-store.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
@@ -109,24 +110,13 @@ export class MlrunsTracking implements TrackingStore {
     const id = input.id ?? crypto.randomUUID().replaceAll('-', '');
     const dir = join(this.experiments.dirOf(input.experimentId) as string, id);
     for (const sub of ['metrics', 'params', 'artifacts']) ensureDir(join(dir, sub));
-    const info: RunInfo = {
-      id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
-    };
+    const artifactUri = pathToFileURL(join(dir, 'artifacts')).href;
+    const record = newRunRecord(id, input, { artifactUri });
     // the run is invisible until its meta.yaml exists, so its first tags need no temp file + rename
     for (const [key, value] of Object.entries(input.tags)) writeNewValue(join(dir, 'tags', ...key.split('/')), value);
-    writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
+    writeRunInfo(dir, { ...record, artifactUri }); // last: a run folder with a meta.yaml is complete
     this.runDirs.set(id, dir);
-    const { artifactUri, ...rest } = info;
-    return { ...rest, params: {}, tags: { ...input.tags }, metrics: {}, inputs: [], artifactUri };
+    return record;
   }
 
   async getRun(id: string): Promise<RunRecord> {
