@@ -36,8 +36,7 @@ export const coreMessages = {
 
   // ids, names and statuses
   runIdInvalid: (id: unknown) =>
-    `run id ${show(id)} is invalid: run ids are letters, digits, "_" and "-" (e.g. 3f2a9c...); ` +
-    'copy it from `tracklab runs list`',
+    `run id ${show(id)} is invalid: run ids are letters, digits, "_" and "-" (e.g. 3f2a9c...); copy it from \`tracklab runs list\``,
   experimentIdInvalid: (id: unknown) =>
     `experiment id ${show(id)} is invalid: experiment ids are letters, digits, "_" and "-"`,
   nameEmpty: (what: 'experiment' | 'run', name: unknown) =>
@@ -56,8 +55,7 @@ export const coreMessages = {
   corrupt: (file: string, what: string) =>
     `store file ${file} ${what}; fix or restore it by hand (tracklab never overwrites it)`,
   paramChanged: (key: string, runId: string, old: string, value: string) =>
-    `changing param values is not allowed: param "${key}" of run ${runId} is "${old}", got "${value}"; ` +
-    'log it under another key or start a new run',
+    `changing param values is not allowed: param "${key}" of run ${runId} is "${old}", got "${value}"; log it under another key or start a new run`,
   runDeleted: (runId: string) =>
     `run ${runId} is deleted; restore it with \`tracklab runs restore ${runId}\` before logging to it`,
   ioFailed: (op: string, file: string, hint: string) =>

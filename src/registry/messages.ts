@@ -43,8 +43,7 @@ export const registryMessages = {
 
   // input validation
   modelNameInvalid: (name: unknown) =>
-    `model name ${show(name)} is invalid: use 1 to 255 letters, digits, "_", "-", "." or spaces, ` +
-    'starting with a letter or digit (e.g. "iris-rf")',
+    `model name ${show(name)} is invalid: use 1 to 255 letters, digits, "_", "-", "." or spaces, starting with a letter or digit (e.g. "iris-rf")`,
   versionInvalid: (version: unknown) =>
     `model version ${show(version)} is invalid: versions are whole numbers counting from 1`,
   stageInvalid: (stage: unknown) => `stage ${show(stage)} is invalid; use one of ${MODEL_STAGES.join(', ')} (any case)`,

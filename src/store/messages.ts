@@ -127,8 +127,7 @@ export const storeMessages = {
   runInWrongFolder: (id: string, folder: string) =>
     `holds run ${id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`,
   experimentsIndexMissing: () =>
-    'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it ' +
-    'from the runs',
+    'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it from the runs',
   experimentIdsNotNumeric: () => 'has runs with non-numeric experiment ids; rebuild experiments.json by hand',
   sqliteUnopenable: (reason: string) => `cannot be opened as a SQLite database (${reason})`,
   sqliteNotMlflow: () =>
