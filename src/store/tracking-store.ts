@@ -114,6 +114,32 @@ export interface NewRun {
   tags: Record<string, string>;
 }
 
+/**
+ * The record of a run just started: RUNNING, active, with `input`'s tags and nothing logged. Every backend starts runs
+ * from it, so a new run looks the same whichever store holds it; `own` replaces fields the backend keeps its own way
+ * (its artifact URI, null-prototype records).
+ *
+ * @example newRunRecord('3f2a...', input, { artifactUri: 'file:///tmp/mlruns/0/3f2a.../artifacts' })
+ */
+export function newRunRecord(id: string, input: NewRun, own: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id,
+    experimentId: input.experimentId,
+    name: input.name,
+    status: 'RUNNING',
+    startTime: input.startTime,
+    endTime: null,
+    lifecycleStage: 'active',
+    deletedTime: null,
+    user: input.user,
+    params: {},
+    tags: { ...input.tags },
+    metrics: {},
+    inputs: [],
+    ...own,
+  };
+}
+
 export interface RunUpdate {
   status?: RunStatus;
   endTime?: number | null;

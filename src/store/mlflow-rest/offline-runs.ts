@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Experiment, RunRecord } from '../../core/entities.js';
-import type { NewRun } from '../tracking-store.js';
+import { newRunRecord, type NewRun } from '../tracking-store.js';
 import type { WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 
@@ -42,20 +42,5 @@ export function queuedOfflineRun(hooks: WriterHooks, id: string): RunRecord | un
 }
 
 function offlineRecord(id: string, input: NewRun): RunRecord {
-  return {
-    id,
-    experimentId: input.experimentId,
-    name: input.name,
-    status: 'RUNNING',
-    startTime: input.startTime,
-    endTime: null,
-    lifecycleStage: 'active',
-    deletedTime: null,
-    user: input.user,
-    params: {},
-    tags: { ...input.tags },
-    metrics: {},
-    inputs: [],
-    artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
-  };
+  return newRunRecord(id, input, { artifactUri: `mlflow-artifacts:/offline/${id}/artifacts` });
 }
