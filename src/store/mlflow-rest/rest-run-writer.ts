@@ -10,6 +10,7 @@ import { splitLogBatches, type LogBatchBody, type PendingPoint } from './log-bat
 import { ServerUnavailableError } from './rest-client.js';
 import type { RestTracking } from './rest-tracking.js';
 import type { Spool, SpoolFile, SpoolOp } from './spool.js';
+import { serverMessages as msg } from './server-messages.js';
 
 export interface WriterHooks {
   /** the offline queue; without it an unreachable server is an error */
@@ -127,7 +128,7 @@ export class RestRunWriter implements RunWriter {
     this.chain = this.chain
       .then(() => this.dispatch(bodies))
       .catch((error: unknown) => {
-        this.failure ??= error instanceof Error ? error : new Error(`MLflow request failed: ${String(error)}`);
+        this.failure ??= error instanceof Error ? error : new Error(msg.requestFailed(String(error)));
       });
   }
 
@@ -194,6 +195,6 @@ export function switchToQueue(hooks: WriterHooks, runId: string, error: unknown)
   const queue = hooks.spool.file(`${Date.now().toString(36).padStart(9, '0')}-${runId}`);
   queue.append({ op: 'attach', runId });
   (hooks.offline ??= new Map()).set(runId, queue);
-  process.stderr.write(`${error.message}\ntracklab: run ${runId} keeps logging to the offline queue ${queue.path}\n`);
+  process.stderr.write(`${error.message}\n${msg.runSwitchedToQueue(runId, queue.path)}\n`);
   return queue;
 }

@@ -27,7 +27,6 @@ import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 import { storeMessages } from '../messages.js';
 
-
 /**
  * How long a looked-up experiment is reused by name. Another client deleting it meanwhile makes the next run's
  * creation fail with the server's message, as it would without the cache.
