@@ -5,7 +5,8 @@
 export const serverMessages = {
   // the server
   serverUnavailable: (server: string, detail: string) =>
-    `MLflow server ${server} is unavailable (${detail}); check that it runs, or log offline and \`tracklab sync\` later`,
+    `MLflow server ${server} is unavailable (${detail}); check that it runs, or log offline and ` +
+    '`tracklab sync` later',
   requestFailed: (detail: string) => `MLflow request failed: ${detail}`,
 
   // the offline queue (notices on stderr, then errors)
