@@ -158,6 +158,12 @@ export interface RunWriter {
   appendMetric(key: string, value: number, step: number, timestamp: number): void;
   /** Params (immutable: a different value is an error), tags and inputs, written before this resolves. */
   logBatch(batch: RunBatch): Promise<void>;
+  /**
+   * Write-behind for stores where every write is a round trip (a server): validated params and tags go out with the
+   * run's next request (its metric points, a short timer, `flush` or `end`), which then throws a refusal. Stores
+   * without it write params and tags through `logBatch`.
+   */
+  queueBatch?(batch: Pick<RunBatch, 'params' | 'tags'>): void;
   /** Writes buffered points and the latest metric values out: they survive kill -9 of this process. */
   flush(): Promise<void>;
   /**
