@@ -33,7 +33,6 @@ const ALLOWED: readonly { file: string; starts: string; why: string }[] = [
     starts: "'timeout'",
     why: 'caught: becomes a retry or a clear error',
   },
-  // MLflow-server texts still to move into store/messages.ts
   { file: 'src/report/build.ts', starts: '`tracklab: no active experiment', why: 'to use reportMessages.noExperiment' },
 ];
 
