@@ -19,7 +19,9 @@ import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, Tracki
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache, runFiles, stamp } from './run-cache.js';
+import { copyRecord, MlrunsRunCache } from './run-cache.js';
+import { runFiles, stamp } from './run-signature.js';
+import { exclusionFiles } from './run-exclusion.js';
 import { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
@@ -228,10 +230,12 @@ export class MlrunsTracking implements TrackingStore {
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const view = query.view ?? 'ACTIVE_ONLY';
     const records: RunRecord[] = [];
+    const excluding = exclusionFiles(query.filter);
     for (const experimentId of query.experimentIds) {
       const expDir = this.experiments.dirOf(experimentId);
       if (expDir === undefined) continue;
       for (const dir of this.runFolders(expDir)) {
+        if (excluding && this.stillExcluded(dir, excluding)) continue;
         const record = this.readCached(dir);
         if (!record || record.experimentId !== experimentId || !inRunView(record.lifecycleStage, view)) continue;
         this.runDirs.set(record.id, dir);
@@ -243,6 +247,13 @@ export class MlrunsTracking implements TrackingStore {
     const page = searchRecords(records, query);
     // only the page is copied; the rest stays shared with the cache
     return { ...page, runs: page.runs.map(copyRecord) };
+  }
+
+  /** Whether the cached run of `dir` fails the filter and the files that make it fail are unchanged. */
+  private stillExcluded(dir: string, excluding: (run: RunRecord) => readonly string[] | undefined): boolean {
+    const cached = this.cache.peek(dir);
+    const files = cached && excluding(cached);
+    return files !== undefined && this.cache.unchangedFiles(dir, files);
   }
 
   /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */
