@@ -7,7 +7,7 @@
  * changes of a run take the run's lock (`<run>/meta.yaml.lock`, a folder MLflow ignores). Limits: experiment creation
  * is serialised per machine only (its lock cannot live inside the store), and MLflow itself writes without locks.
  */
-import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
+import type { SampledHistory } from '../../core/history-sample.js';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
@@ -22,7 +22,7 @@ import { MlrunsExperiments } from './mlruns-experiments.js';
 import { copyRecord, MlrunsRunCache } from './run-cache.js';
 import { runFiles, stamp } from './run-signature.js';
 import { exclusionFiles } from './run-exclusion.js';
-import { MlrunsRunWriter } from './run-writer.js';
+import type { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
 
@@ -203,6 +203,7 @@ export class MlrunsTracking implements TrackingStore {
 
   async openRunWriter(id: string): Promise<RunWriter> {
     const dir = this.runDir(id);
+    const { MlrunsRunWriter } = await import('./run-writer.js'); // not loaded by a process that only reads
     const writer: MlrunsRunWriter = new MlrunsRunWriter(id, dir, this, () => {
       this.writers.delete(writer);
       liveWriters.delete(writer);
@@ -218,6 +219,7 @@ export class MlrunsTracking implements TrackingStore {
 
   /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    const { sampleHistory } = await import('../../core/history-sample.js');
     return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
