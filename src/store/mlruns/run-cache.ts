@@ -194,7 +194,7 @@ export class MlrunsRunCache {
     const e = this.load().get(this.key(dir));
     if (e === undefined) return false;
     let byNames = this.indexCache.get(e.f);
-    if (byNames === undefined) this.indexCache.set(e.f, (byNames = new Map()));
+    if (byNames === undefined) this.indexCache.set(e.f, (byNames = new Map<readonly string[], number[]>()));
     let indices = byNames.get(names);
     if (indices === undefined) {
       indices = names.map((n) => e.f.indexOf(n)).filter((i) => i >= 0);
