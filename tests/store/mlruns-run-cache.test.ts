@@ -101,6 +101,36 @@ describe('mlruns run cache', () => {
     }
   });
 
+  it('drops a damaged cache of the right JSON but another shape instead of trusting it', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
+    try {
+      const dir = join(tempDir(), 'mlruns');
+      cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+      await sleep(RACY_MS + 100);
+      const users = async () => {
+        const tracker = await Tracker.open({ store: dir });
+        const runs = (await tracker.searchRuns({})).runs.map((r) => r.tags['mlflow.user']);
+        await tracker.close();
+        return runs;
+      };
+      const truth = await users();
+      const folder = join(cacheDir, 'mlruns');
+      const file = join(
+        folder,
+        readdirSync(folder).find((f) => f.endsWith('.json'))!,
+      );
+      const [head, body] = readFileSync(file, 'utf8').split('\n') as [string, string];
+      const stored = JSON.parse(body) as { lists: unknown[]; r: { tags: Record<string, string> }[] };
+      for (const r of stored.r) r.tags['mlflow.user'] = 'stale';
+      stored.lists = stored.lists.map(() => 0); // file lists that are numbers: nothing would be checked
+      writeFileSync(file, `${head}\n${JSON.stringify(stored)}`);
+      assert.deepEqual(await users(), truth);
+    } finally {
+      delete process.env['TRACKLAB_CACHE_DIR'];
+    }
+  });
+
   it('prunes the cache files of deleted stores when a cache is written, at most once a day', async () => {
     const cacheDir = join(tempDir(), 'cache');
     process.env['TRACKLAB_CACHE_DIR'] = cacheDir;

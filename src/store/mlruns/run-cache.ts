@@ -114,16 +114,21 @@ function toStored(entries: Map<string, Entry>): Stored {
   return out;
 }
 
+/** Whether parsed JSON has the columns of this version (a damaged file of another shape is dropped, never trusted). */
+function isStored(x: Partial<Stored>): x is Stored {
+  return x.v === VERSION && [x.lists, x.keys, x.l, x.s, x.r].every(Array.isArray) && typeof x.base === 'string';
+}
+
 function fromStored(text: string): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   const stored = JSON.parse(text) as Partial<Stored>;
-  if (stored.v !== VERSION) return entries;
-  const { lists = [], keys = [], l = [], s = [], base = '', r = [] } = stored;
+  if (!isStored(stored)) return entries;
+  const { lists, keys, l, s, base, r } = stored;
   for (let i = 0, o = 0; i < keys.length; i++) {
     const f = lists[l[i] as number];
     const rec = r[i];
-    const key = keys[i] as string;
-    if (f === undefined || rec === undefined) return new Map(); // damaged: rebuilt as runs are read
+    const key = keys[i];
+    if (!Array.isArray(f) || typeof rec !== 'object' || rec === null || typeof key !== 'string') return new Map();
     entries.set(key, { f, s, o, r: unpack(key, rec, base) });
     o += f.length * 3;
   }
