@@ -7,7 +7,7 @@
  * changes of a run take the run's lock (`<run>/meta.yaml.lock`, a folder MLflow ignores). Limits: experiment creation
  * is serialised per machine only (its lock cannot live inside the store), and MLflow itself writes without locks.
  */
-import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
+import type { SampledHistory } from '../../core/history-sample.js';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
@@ -21,8 +21,10 @@ import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, Tracki
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache, runFiles, stamp } from './run-cache.js';
-import { MlrunsRunWriter } from './run-writer.js';
+import { copyRecord, MlrunsRunCache } from './run-cache.js';
+import { runFiles, stamp } from './run-signature.js';
+import { exclusionFiles } from './run-exclusion.js';
+import type { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
 
@@ -191,6 +193,7 @@ export class MlrunsTracking implements TrackingStore {
 
   async openRunWriter(id: string): Promise<RunWriter> {
     const dir = this.runDir(id);
+    const { MlrunsRunWriter } = await import('./run-writer.js'); // not loaded by a process that only reads
     const writer: MlrunsRunWriter = new MlrunsRunWriter(id, dir, this, () => {
       this.writers.delete(writer);
       liveWriters.delete(writer);
@@ -206,6 +209,7 @@ export class MlrunsTracking implements TrackingStore {
 
   /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    const { sampleHistory } = await import('../../core/history-sample.js');
     return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
@@ -218,10 +222,12 @@ export class MlrunsTracking implements TrackingStore {
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const view = query.view ?? 'ACTIVE_ONLY';
     const records: RunRecord[] = [];
+    const excluding = exclusionFiles(query.filter);
     for (const experimentId of query.experimentIds) {
       const expDir = this.experiments.dirOf(experimentId);
       if (expDir === undefined) continue;
       for (const dir of this.runFolders(expDir)) {
+        if (excluding && this.stillExcluded(dir, excluding)) continue;
         const record = this.readCached(dir);
         if (!record || record.experimentId !== experimentId || !inRunView(record.lifecycleStage, view)) continue;
         this.runDirs.set(record.id, dir);
@@ -233,6 +239,13 @@ export class MlrunsTracking implements TrackingStore {
     const page = searchRecords(records, query);
     // only the page is copied; the rest stays shared with the cache
     return { ...page, runs: page.runs.map(copyRecord) };
+  }
+
+  /** Whether the cached run of `dir` fails the filter and the files that make it fail are unchanged. */
+  private stillExcluded(dir: string, excluding: (run: RunRecord) => readonly string[] | undefined): boolean {
+    const cached = this.cache.peek(dir);
+    const files = cached && excluding(cached);
+    return files !== undefined && this.cache.unchangedFiles(dir, files);
   }
 
   /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */
