@@ -97,6 +97,8 @@ async function turn(el: HTMLElement, lite: boolean): Promise<boolean> {
 export interface ViewInput {
   data: Record<string, unknown[]>;
   signals?: Record<string, unknown>;
+  /** the chart's text alternative: vega makes it the container's aria-label */
+  description?: string;
 }
 
 async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput = { data: {} }): Promise<boolean> {
@@ -120,6 +122,7 @@ async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput =
     });
     for (const [name, values] of Object.entries(input.data)) view.change(name, vega.changeset().insert(values));
     for (const [name, value] of Object.entries(input.signals ?? {})) view.signal(name, value);
+    if (input.description) view.description(input.description);
     views.set(el, view);
     await view.runAsync();
     el.setAttribute('data-chart', 'drawn');
@@ -193,6 +196,7 @@ export async function replaceData(el: HTMLElement, input: ViewInput): Promise<bo
           .insert(values),
       );
     for (const [name, value] of Object.entries(input.signals ?? {})) view.signal(name, value);
+    if (input.description) view.description(input.description);
     await view.runAsync();
     return true;
   } catch {

@@ -140,7 +140,8 @@ async function drawNode(n: ChartNode, x: HistoryX, smoothing: number, width: num
   const budget = Math.max(200, Math.floor(CHART_POINT_BUDGET / Math.max(1, n.lines.length)));
   const bands = n.lines.flatMap((l) => historyBand(l.label, l.series, x, budget) ?? []);
   const frame: PathFrame = { x, width, height: 180 };
-  const input = pathData(values, bad, frame, (label) => runs.get(label)?.style, bands);
+  const description = `${n.key}: history of ${n.lines.length} runs; data table below`;
+  const input = { ...pathData(values, bad, frame, (label) => runs.get(label)?.style, bands), description };
   const key = JSON.stringify(frame);
   if (!(key === n.frameKey && (await replaceData(n.chart, input))))
     await drawFramed(n.chart, key, () => pathFrameSpec(frame), input);

@@ -8,6 +8,7 @@ import {
   dimTitle,
   parallelData,
   scatterData,
+  shortValue,
   type ChartRun,
   type ColorOf,
   type Dim,
@@ -18,15 +19,12 @@ import { parallelFrameSpec, parallelInput, type ParallelFrame } from './parallel
 import { attachPointHover, type HoverDot } from './point-hover.js';
 import { scatterFrameSpec, scatterInput, type ScatterFrame } from './scatter-vega.js';
 
-/** A chart's text alternative: the container is an image with a summary of what it shows. */
-function describe(node: HTMLElement, text: string): void {
-  node.setAttribute('role', 'img');
-  node.setAttribute('aria-label', text);
-}
-
 const dotsOf = new WeakMap<HTMLElement, HoverDot[]>();
 
-/** A scatter of `y` against `x`, one point per run; the pointer reads out the nearest run. */
+/**
+ * A scatter of `y` against `x`, one point per run; the pointer reads out the nearest run. Each chart's description
+ * (its text alternative) says what it shows.
+ */
 export async function drawScatter(
   node: HTMLElement,
   runs: readonly ChartRun[],
@@ -40,8 +38,8 @@ export async function drawScatter(
   const figure = node.closest('figure');
   if (!dotsOf.has(node) && figure) attachPointHover(figure, node, () => dotsOf.get(node) ?? []);
   dotsOf.set(node, dots);
-  describe(node, `Scatter of ${data.points.length} runs: ${yTitle} against ${xTitle}.`);
-  await drawInFrame(node, `scatter ${JSON.stringify(frame)}`, () => scatterFrameSpec(frame), input);
+  const description = `Scatter of ${data.points.length} runs: ${yTitle} against ${xTitle}.`;
+  await drawInFrame(node, `scatter ${JSON.stringify(frame)}`, () => scatterFrameSpec(frame), { ...input, description });
 }
 
 /** Parallel coordinates of `dims`, coloured by `colorBy` (a viridis scale with its legend) or by run colour. */
@@ -60,8 +58,8 @@ export async function drawParallel(
     ...(color.by ? { colorTitle: dimTitle(color.by) } : {}),
   };
   const by = color.by ? `, coloured by ${dimTitle(color.by)}` : '';
-  describe(node, `Parallel coordinates of ${runs.length} runs across ${dims.map(dimTitle).join(', ')}${by}.`);
-  const input = parallelInput(data, frame, color.of);
+  const description = `Parallel coordinates of ${runs.length} runs across ${dims.map(dimTitle).join(', ')}${by}.`;
+  const input = { ...parallelInput(data, frame, color.of), description };
   await drawInFrame(node, `parallel ${JSON.stringify(frame)}`, () => parallelFrameSpec(frame), input);
 }
 
@@ -74,8 +72,8 @@ export async function drawBars(
 ): Promise<void> {
   const values = barValues(runs, metric, { higherIsBetter: opts.higherIsBetter });
   const frame: BarsFrame = { width: fitWidth(node, 560), rows: values.length, metric };
-  const best = values[0] ? ` Best: ${values[0].r} (${values[0].y}).` : '';
-  describe(node, `Latest ${metric} of ${values.length} runs, best first.${best}`);
-  const input = barsInput(values, metric, opts.colorOf);
+  const best = values[0] ? ` Best: ${values[0].r} (${shortValue(values[0].y)}).` : '';
+  const description = `Latest ${metric} of ${values.length} runs, best first.${best}`;
+  const input = { ...barsInput(values, metric, opts.colorOf), description };
   await drawInFrame(node, `bars ${JSON.stringify(frame)}`, () => barsFrameSpec(frame), input);
 }
