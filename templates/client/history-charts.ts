@@ -102,6 +102,8 @@ interface ChartNode {
   hover: HoverState | null;
   /** the frame drawn (axis and size): a redraw in the same frame swaps the data in */
   frameKey: string;
+  /** the domains drawn: bands do not change with smoothing, so they stay while the domains do */
+  domains: string;
 }
 
 /** A metric's figure: caption, chart, the pointer read-out and the data table. */
@@ -116,7 +118,7 @@ function chartNode(key: string, lines: Line[]): ChartNode {
   // Line charts share one compiled spec, so their title is the figure's caption (bars and values carry their own).
   const caption = single ? [] : [el('figcaption', { class: 'chart-title' }, key)];
   const figure = el('figure', {}, ...caption, chart, summaryTable(lines));
-  const node: ChartNode = { key, chart, lines, single, figure, hover: null, frameKey: '' };
+  const node: ChartNode = { key, chart, lines, single, figure, hover: null, frameKey: '', domains: '' };
   if (!single) attachHover(figure, chart, () => node.hover);
   return node;
 }
@@ -143,9 +145,14 @@ async function drawNode(n: ChartNode, x: HistoryX, smoothing: number, width: num
   const description = `${n.key}: history of ${n.lines.length} runs; data table below`;
   const input = { ...pathData(values, bad, frame, (label) => runs.get(label)?.style, bands), description };
   const key = JSON.stringify(frame);
-  if (!(key === n.frameKey && (await replaceData(n.chart, input))))
+  const domains = JSON.stringify(input.signals);
+  // The same frame (axis and size): only the paths change, and the bands only when the domains do.
+  const { bands: _same, ...changed } = input.data;
+  const swap = { ...input, data: domains === n.domains ? changed : input.data };
+  if (!(key === n.frameKey && (await replaceData(n.chart, swap))))
     await drawFramed(n.chart, key, () => pathFrameSpec(frame), input);
   n.frameKey = key;
+  n.domains = domains;
   n.hover = { lines: hoverLines(values, (label) => runs.get(label)?.style.color ?? 'currentColor'), x };
 }
 
