@@ -33,14 +33,6 @@ const ALLOWED: readonly { file: string; starts: string; why: string }[] = [
     starts: "'timeout'",
     why: 'caught: becomes a retry or a clear error',
   },
-  // MLflow-server texts still to move into store/messages.ts
-  { file: 'src/store/mlflow-rest/rest-backend.ts', starts: '`models:/${modelId} is an MLflow 3', why: 'to move' },
-  { file: 'src/store/mlflow-rest/rest-backend.ts', starts: '`MLflow server ${client.shown} gave no', why: 'to move' },
-  { file: 'src/store/mlflow-rest/rest-backend.ts', starts: '`models:/${modelId} is not ready', why: 'to move' },
-  { file: 'src/store/mlflow-rest/rest-run-writer.ts', starts: '`MLflow request failed', why: 'to move' },
-  { file: 'src/store/mlflow-rest/sync.ts', starts: '`offline queue ${file.path}', why: 'to move' },
-  { file: 'src/store/mlflow-rest/sync.ts', starts: '`another tracklab sync', why: 'to move' },
-  { file: 'src/store/mlflow-rest/sync.ts', starts: '`could not lock the offline queue', why: 'to move' },
   { file: 'src/report/build.ts', starts: '`tracklab: no active experiment', why: 'to use reportMessages.noExperiment' },
 ];
 
