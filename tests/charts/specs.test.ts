@@ -6,13 +6,10 @@ import Ajv from 'ajv';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
 import {
-  barsSpec,
-  chooseDims,
+  barValues,
   historySpec,
   mostVaryingParam,
-  parallelSpec,
   runStyle,
-  scatterSpec,
   singleValueSpec,
   uniqueLabels,
   type ChartRun,
@@ -63,13 +60,6 @@ const specs = {
     { label: 'a', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.3 }]) },
     { label: 'b', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.2 }]) },
   ]),
-  scatterNumeric: scatterSpec(runs, { kind: 'param', key: 'lr' }, { kind: 'metric', key: 'val loss: top/1' }),
-  scatterNominal: scatterSpec(runs, { kind: 'param', key: 'model' }, { kind: 'metric', key: 'a.b' }, undefined, (l) =>
-    l === 'plain' ? '#123456' : undefined,
-  ),
-  parallel: parallelSpec(runs, chooseDims(runs)),
-  parallelColored: parallelSpec(runs, chooseDims(runs), 720, { colorBy: { kind: 'metric', key: 'a.b' } }),
-  bars: barsSpec(runs, 'a.b'),
 };
 
 type Spec = { data?: { values: Record<string, unknown>[] }; layer?: Spec[]; encoding?: unknown };
@@ -104,9 +94,8 @@ test('labels are made unique so two runs with one name stay apart', () => {
 });
 
 test('non-finite values are not drawn as lines but marked where a run first went non-finite', () => {
-  const bars = barsSpec(runs, 'val loss: top/1') as { data: { values: { y: number }[] } };
   assert.deepEqual(
-    bars.data.values.map((v) => v.y),
+    barValues(runs, 'val loss: top/1').map((v) => v.y),
     [0.5, 0.3],
   );
   const lines = layers(specs.history)[0]!.data!.values;
@@ -131,22 +120,6 @@ test('each run keeps its colour and dash: ten distinct colours, then dashes', ()
   };
   assert.deepEqual(enc.color.scale.range, [styles[0]!.color, styles[1]!.color]);
   assert.deepEqual(enc.strokeDash.scale.range, [styles[0]!.dash, styles[1]!.dash]);
-});
-
-test('parallel coordinates: real tick values per axis, coloured by the main metric, dimension order kept', () => {
-  const ticks = layers(specs.parallelColored)[2]!.data!.values;
-  assert.deepEqual(
-    ticks.filter((t) => t['d'] === 'params.lr').map((t) => t['t']),
-    ['0.01', '0.505', '1'],
-  );
-  const lines = layers(specs.parallelColored)[1]!;
-  assert.equal((lines.encoding as { color: { field: string } }).color.field, 'c');
-  const order = [...new Set(layers(specs.parallel)[1]!.data!.values.map((v) => v['d']))];
-  assert.deepEqual(
-    order,
-    chooseDims(runs).map((d) => `${d.kind === 'param' ? 'params' : 'metrics'}.${d.key}`),
-  );
-  assert.equal((layers(specs.parallel)[1]!.encoding as { x: { sort: unknown } }).x.sort, null);
 });
 
 test('the scatter defaults to the param that moves the main metric most', () => {
