@@ -2,9 +2,9 @@
  * The history part of a report build, today's path against the one before chunks, in the same run (alternating
  * pairs, medians): read every history of 1,000 runs x 5 metrics x 1,000 steps, encode it as the site publishes it and
  * write the files. Before: full histories read, downsampled in the report, numbers as text in each run's data file.
- * Now: the stores' sampling path, one binary chunk per history, the drawn ones in the run's data file
+ * Now: the stores' sampling path, one binary chunk per history, the drawn ones packed in the run's data file
  * (src/report/publish-histories.ts).
- * Run: node --import tsx bench/report-histories.ts [--runs N] [--pairs N]
+ * Run: node --expose-gc --import tsx bench/report-histories.ts [--runs N] [--pairs N]
  */
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -49,6 +49,8 @@ async function phase(
     await writeFile(file, data);
     bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   };
+  // each phase starts with a clean heap: the garbage of the one before is not charged to it
+  (globalThis as { gc?: () => void }).gc?.();
   const t = performance.now();
   const cpu = process.cpuUsage();
   const tracker = await Tracker.open({ store });
