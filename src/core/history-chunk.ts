@@ -241,7 +241,9 @@ class ByteReader {
     if (!even) return this.deltas(n);
     const first = this.zigzag();
     const by = this.zigzag();
-    return Float64Array.from({ length: n }, (_, i) => first + i * by);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = first + i * by;
+    return out;
   }
 
   deltas(n: number): Float64Array {
