@@ -131,9 +131,9 @@ export function drawnChunk(run: RunHistories, i: number): Chunk {
     if (!pack) packs.set(run.id, (pack = inflatePack(run)));
     chunk = pack.then(({ heads, lows, headAt, lowAt }) => {
       const [head, low, packed] = run.refs[i]!.layout;
-      const lead = heads.subarray(headAt[i]!, headAt[i]! + head);
+      const [h, l] = [headAt[i] ?? 0, lowAt[i] ?? 0];
       const own = (): Uint8Array => scriptTextToBytes(run.texts[i + 1] ?? '', low);
-      return unpackChunk(lead, packed === 1 ? lows.subarray(lowAt[i]!, lowAt[i]! + low) : own());
+      return unpackChunk(heads.subarray(h, h + head), packed === 1 ? lows.subarray(l, l + low) : own());
     });
     drawnChunks.set(name, chunk);
   }
