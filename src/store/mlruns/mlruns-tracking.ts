@@ -13,8 +13,10 @@ import { join } from 'node:path';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { TAGS } from '../../core/entities.js';
 import { badState, ioError, notFound, paramChanged, runDeleted } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { withLock } from '../json/lock.js';
 import { inRunView, searchRecords } from '../search-records.js';
+import { newRunRecord } from '../tracking-store.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
@@ -92,41 +94,29 @@ export class MlrunsTracking implements TrackingStore {
         }
       }
     }
-    throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+    throw notFound(storeMessages.runMissing(id, this.root));
   }
 
   private info(id: string): { dir: string; info: RunInfo } {
     const dir = this.runDir(id);
     const info = readRunInfo(dir);
-    if (!info) throw badState(`run "${id}" is still being created (${join(dir, META)} is missing)`);
+    if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
     return { dir, info };
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
     const experiment = this.experiments.get(input.experimentId);
-    if (experiment.lifecycleStage !== 'active')
-      throw badState(`experiment ${experiment.name} is deleted; restore it before starting runs in it`);
+    if (experiment.lifecycleStage !== 'active') throw badState(storeMessages.experimentDeletedNoRuns(experiment.name));
     const id = input.id ?? crypto.randomUUID().replaceAll('-', '');
     const dir = join(this.experiments.dirOf(input.experimentId) as string, id);
     for (const sub of ['metrics', 'params', 'artifacts']) ensureDir(join(dir, sub));
-    const info: RunInfo = {
-      id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
-    };
+    const artifactUri = pathToFileURL(join(dir, 'artifacts')).href;
+    const record = newRunRecord(id, input, { artifactUri });
     // the run is invisible until its meta.yaml exists, so its first tags need no temp file + rename
     for (const [key, value] of Object.entries(input.tags)) writeNewValue(join(dir, 'tags', ...key.split('/')), value);
-    writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
+    writeRunInfo(dir, { ...record, artifactUri }); // last: a run folder with a meta.yaml is complete
     this.runDirs.set(id, dir);
-    const { artifactUri, ...rest } = info;
-    return { ...rest, params: {}, tags: { ...input.tags }, metrics: {}, inputs: [], artifactUri };
+    return record;
   }
 
   async getRun(id: string): Promise<RunRecord> {
@@ -139,7 +129,7 @@ export class MlrunsTracking implements TrackingStore {
     const dir = this.runDir(id);
     await withLock(join(dir, META), () => {
       const info = readRunInfo(dir);
-      if (!info) throw badState(`run "${id}" is still being created (${join(dir, META)} is missing)`);
+      if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
       writeRunInfo(dir, change(info), durable);
     });
   }
@@ -191,7 +181,7 @@ export class MlrunsTracking implements TrackingStore {
   async deleteTag(id: string, key: string): Promise<void> {
     const { dir } = this.info(id);
     const file = join(dir, 'tags', ...key.split('/'));
-    if (readTextIfExists(file) === undefined) throw notFound(`run ${id} has no tag "${key}"`);
+    if (readTextIfExists(file) === undefined) throw notFound(storeMessages.tagMissing(id, key));
     try {
       rmSync(file);
     } catch (error) {
