@@ -37,7 +37,7 @@ function refsOf(out: string, id: string): { key: string; exact: boolean; points:
   const script = readFileSync(path.join(out, `data/runs/${id}.js`), 'utf8');
   // copied out of the script's context, so deepEqual compares plain values
   runInNewContext(script, {
-    tracklabRunData: (d: { histories: typeof refs }) => (refs = structuredClone(d.histories)),
+    tracklabRunData: (d: { histories: { refs: typeof refs } }) => (refs = structuredClone(d.histories.refs)),
   });
   return refs;
 }
