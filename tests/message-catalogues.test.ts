@@ -34,7 +34,6 @@ const ALLOWED: readonly { file: string; starts: string; why: string }[] = [
     starts: "'timeout'",
     why: 'caught: becomes a retry or a clear error',
   },
-  { file: 'src/report/build.ts', starts: '`tracklab: no active experiment', why: 'to use reportMessages.noExperiment' },
 ];
 
 /** The error-making helpers of core/errors.ts and which argument holds their text. */

@@ -20,6 +20,7 @@ import { modelPage, registrations, type VersionRunInfo } from './registry-view-m
 import { createRenderer, type Renderer } from './render.js';
 import { runKey, writeRunFiles, type RunFilesContext } from './run-files.js';
 import { comparePage, experimentPage, indexPage, type ExperimentData } from './view-models.js';
+import { reportMessages as msg } from './messages.js';
 import { createSiteWriter, type Manifest, type SiteWriter } from './write.js';
 
 export interface BuildOptions {
@@ -102,11 +103,7 @@ async function loadExperiments(
     chosen = [];
     for (const w of wanted) {
       const hit = all.find((e) => e.name === w) ?? all.find((e) => e.id === w);
-      if (!hit)
-        throw new TracklabError(
-          'RESOURCE_DOES_NOT_EXIST',
-          `tracklab: no active experiment named "${w}"; list them with \`tracklab experiments\``,
-        );
+      if (!hit) throw new TracklabError('RESOURCE_DOES_NOT_EXIST', msg.noExperiment(w));
       if (!chosen.includes(hit)) chosen.push(hit);
     }
   }
