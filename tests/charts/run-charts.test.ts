@@ -7,7 +7,6 @@ import {
   OTHER_COLOR,
   parallelData,
   scatterData,
-  uniqueLabels,
   type ChartRun,
 } from '../../src/charts/index.js';
 import { barsFrameSpec, barsInput } from '../../templates/client/bars-vega.js';
@@ -16,22 +15,9 @@ import { parallelFrameSpec, parallelInput, type ParallelFrame } from '../../temp
 import { nearestDot } from '../../templates/client/point-hover.js';
 import { scatterFrameSpec, scatterInput, type ScatterFrame } from '../../templates/client/scatter-vega.js';
 import { HOSTILE } from '../report/fixtures.js';
+import { hostileChartRuns } from './chart-runs.js';
 
-const runs: ChartRun[] = uniqueLabels<ChartRun>([
-  {
-    id: 'a',
-    label: HOSTILE.name,
-    params: { lr: '0.1', model: 'rf', [HOSTILE.metricKeys[1]!]: 'x' },
-    metrics: { 'val loss: top/1': 0.5, 'a.b': 'NaN' },
-  },
-  {
-    id: 'b',
-    label: HOSTILE.name,
-    params: { lr: '0.01', model: HOSTILE.template },
-    metrics: { 'val loss: top/1': 0.3, 'a.b': 2 },
-  },
-  { id: 'c', label: 'plain', params: { lr: '1' }, metrics: { 'val loss: top/1': 'Infinity', 'a.b': 1 } },
-]);
+const runs: ChartRun[] = hostileChartRuns();
 const loss = { kind: 'metric', key: 'val loss: top/1' } as const;
 const ab = { kind: 'metric', key: 'a.b' } as const;
 

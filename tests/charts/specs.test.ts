@@ -11,32 +11,18 @@ import {
   mostVaryingParam,
   runStyle,
   singleValueSpec,
-  uniqueLabels,
   type ChartRun,
 } from '../../src/charts/index.js';
 import { toSeries } from '../../src/report/downsample.js';
 import { HOSTILE } from '../report/fixtures.js';
+import { hostileChartRuns } from './chart-runs.js';
 
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
 const ajv = new Ajv.default({ strict: false, allErrors: true });
 const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
-const runs: ChartRun[] = uniqueLabels<ChartRun>([
-  {
-    id: 'a',
-    label: HOSTILE.name,
-    params: { lr: '0.1', model: 'rf', [HOSTILE.metricKeys[1]!]: 'x' },
-    metrics: { 'val loss: top/1': 0.5, 'a.b': 'NaN' },
-  },
-  {
-    id: 'b',
-    label: HOSTILE.name,
-    params: { lr: '0.01', model: HOSTILE.template },
-    metrics: { 'val loss: top/1': 0.3, 'a.b': 2 },
-  },
-  { id: 'c', label: 'plain', params: { lr: '1' }, metrics: { 'val loss: top/1': 'Infinity', 'a.b': 1 } },
-]);
+const runs: ChartRun[] = hostileChartRuns();
 
 const series = toSeries(
   'val loss: top/1',
