@@ -126,9 +126,15 @@ export class Segment {
     return this.header.series.find((s) => s[0] === key);
   }
 
-  /** The points of a series (logging order); undefined when its block fails its check. */
-  points(entry: SeriesEntry): { step: Float64Array; value: Float64Array; timestamp: Float64Array } | undefined {
-    const cols = this.columns(entry[2], entry[1], 3, entry[3]);
+  /**
+   * The points of a series (logging order); undefined when its block fails its check. A block read from the file goes
+   * into `scratch(n)` (at least n floats) when given, for a caller that is done with the columns before the next read.
+   */
+  points(
+    entry: SeriesEntry,
+    scratch?: (floats: number) => Float64Array,
+  ): { step: Float64Array; value: Float64Array; timestamp: Float64Array } | undefined {
+    const cols = this.columns(entry[2], entry[1], 3, entry[3], scratch);
     return cols && { step: cols[0]!, value: cols[1]!, timestamp: cols[2]! };
   }
 
@@ -155,7 +161,13 @@ export class Segment {
     if (this.whole === undefined) closeSync(this.fd);
   }
 
-  private columns(at: number, length: number, count: number, crc: number): Float64Array[] | undefined {
+  private columns(
+    at: number,
+    length: number,
+    count: number,
+    crc: number,
+    scratch?: (floats: number) => Float64Array,
+  ): Float64Array[] | undefined {
     const start = this.dataStart + at;
     const bytes = length * 8 * count;
     if (!Number.isSafeInteger(start) || start + bytes > this.size) return undefined;
@@ -166,8 +178,8 @@ export class Segment {
         (_, j) => new Float64Array(this.whole!.buffer, start + j * length * 8, length),
       );
     }
-    const all = new Float64Array(length * count);
-    const view = new Uint8Array(all.buffer);
+    const all = scratch ? scratch(length * count).subarray(0, length * count) : new Float64Array(length * count);
+    const view = new Uint8Array(all.buffer, all.byteOffset, bytes);
     if (readInto(this.fd, view, start) !== bytes || crc32(view) !== crc) return undefined;
     return Array.from({ length: count }, (_, j) => all.subarray(j * length, (j + 1) * length));
   }
