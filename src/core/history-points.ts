@@ -25,10 +25,21 @@ export function toHistoryPoints(
   timestamps: ArrayLike<number>,
 ): HistoryPoint[] {
   const out = new Array<HistoryPoint>(steps.length);
-  for (let i = 0; i < out.length; i++) {
+  fillHistoryPoints(out, 0, steps, values, timestamps);
+  return out;
+}
+
+/** The points of three columns as objects, written to `out` from index `at` on. */
+export function fillHistoryPoints(
+  out: HistoryPoint[],
+  at: number,
+  steps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  timestamps: ArrayLike<number>,
+): void {
+  for (let i = 0, j = at; i < steps.length; i++, j++) {
     const s = steps[i]!;
     // the same literal as toHistoryPoint, written out: a call per point costs before the loop is optimised
-    out[i] = { step: (s | 0) === s && !Object.is(s, -0) ? s | 0 : s, value: values[i]!, timestamp: timestamps[i]! };
+    out[j] = { step: (s | 0) === s && !Object.is(s, -0) ? s | 0 : s, value: values[i]!, timestamp: timestamps[i]! };
   }
-  return out;
 }

@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricColumns, MetricPoint } from '../../core/entities.js';
-import { toHistoryPoint, toHistoryPoints, type HistoryPoint } from '../../core/history-points.js';
+import { fillHistoryPoints, toHistoryPoint, type HistoryPoint } from '../../core/history-points.js';
 import {
   chooseLevel,
   computeLevels,
@@ -117,24 +117,9 @@ export function readColumns(dir: string, key: string): MetricColumns {
   return { steps: cols?.step ?? empty, values: cols?.value ?? empty, timestamps: cols?.timestamp ?? empty };
 }
 
-/** Floats of the block buffer kept between object reads (4 MB): larger blocks get a buffer of their own. */
-const SCRATCH_FLOATS = 1 << 19;
-let scratch = new Float64Array(0);
-
-/**
- * A buffer of at least `floats` floats whose contents the caller is done with before the next call: fresh memory costs
- * a page fault per 4 KB when the read fills it, more than the read itself.
- */
-function scratchFloats(floats: number): Float64Array {
-  if (floats > SCRATCH_FLOATS) return new Float64Array(floats);
-  if (scratch.length < floats)
-    scratch = new Float64Array(Math.min(SCRATCH_FLOATS, Math.max(floats, 2 * scratch.length)));
-  return scratch;
-}
-
 /**
  * One history of the run in `dir` as `{ step, value, timestamp }` objects, in logging order, made in one pass from
- * the segment's block (read into a reused buffer) and then from the lines after it. Same points as readColumns.
+ * the segment's block (streamed through a small buffer) and then from the lines after it. Same points as readColumns.
  */
 export function readHistoryPoints(dir: string, key: string): HistoryPoint[] {
   const file = join(dir, SERIES_FILE);
@@ -144,10 +129,17 @@ export function readHistoryPoints(dir: string, key: string): HistoryPoint[] {
   if (segment !== undefined) {
     try {
       const entry = segment.entry(key);
-      const cols = entry && segment.points(entry, scratchFloats);
-      if (cols !== undefined) out = toHistoryPoints(cols.step, cols.value, cols.timestamp);
+      let at = 0;
+      if (entry !== undefined) out = new Array<HistoryPoint>(entry[1]);
+      const intact =
+        entry !== undefined &&
+        segment.visitPoints(entry, (steps, values, timestamps) => {
+          fillHistoryPoints(out, at, steps, values, timestamps);
+          at += steps.length;
+        });
       // a damaged block: its points are read from the lines instead
-      if (entry === undefined || cols !== undefined) from = segment.header.covered;
+      if (entry !== undefined && !intact) out = [];
+      if (entry === undefined || intact) from = segment.header.covered;
     } finally {
       segment.close();
     }
