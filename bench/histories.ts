@@ -76,6 +76,7 @@ function readers(dir: string, id: string, sqliteId: string): [string, (once: str
   const list: [string, (once: string[]) => [string, string[]]][] = [
     ['tracklab, columns (`getMetricColumns`)', ours('columns')],
     ['tracklab, objects (`getMetricHistory`)', ours('objects')],
+    ['floor: the same objects from columns in memory, no store', ours('floor')],
   ];
   if (!python) return list;
   const theirs = (kind: string, where: string, runId: string) => (once: string[]) =>
@@ -134,10 +135,10 @@ async function readVsMlflow(): Promise<void> {
 
 /** The read targets: each tracklab read against each MLflow store, first and warm (MLflow's time / tracklab's). */
 function targetRatios(rows: [string, number, number][]): void {
-  const [columns, objects, file, sqlite] = rows as [[string, number, number], ...[string, number, number][]];
+  const [columns, objects, floor, file, sqlite] = rows as [[string, number, number], ...[string, number, number][]];
   console.log('\n| tracklab read | vs MLflow file store, first / warm | vs MLflow sqlite, first / warm |');
   console.log('|---|---:|---:|');
-  for (const [name, first, warm] of [columns, objects!]) {
+  for (const [name, first, warm] of [columns, objects!, floor!]) {
     const x = (other: [string, number, number]): string => `${fmt(other[1] / first)}x / ${fmt(other[2] / warm)}x`;
     console.log(`| ${name} | ${x(file!)} | ${x(sqlite!)} |`);
   }
