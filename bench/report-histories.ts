@@ -10,11 +10,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tracker } from '../src/index.js';
-import type { ChunkColumns } from '../src/core/history-chunk.js';
-import { ENCODER_THREAD_RUNS, RUN_CONCURRENCY } from '../src/report/build.js';
+import { RUN_CONCURRENCY } from '../src/report/build.js';
 import { sourceFromTracker } from '../src/report/collect.js';
-import { inThreadEncoder, workerEncoder, type DrawnEncoder } from '../src/report/history-encoder.js';
-import { publishHistories, runDataScript, type DrawnPack } from '../src/report/publish-histories.js';
+import { publishHistories, runDataScript } from '../src/report/publish-histories.js';
 import { encodeHistories } from './baseline/encode-histories-v1.js';
 import { generate } from './report-store.js';
 import { median, numberArg } from './stats.js';
@@ -41,7 +39,6 @@ async function phase(
   store: string,
   out: string,
   each: (t: Tracker, id: string, keys: string[], put: Put) => Promise<void>,
-  finish?: () => Promise<void>,
 ) {
   rmSync(out, { recursive: true, force: true });
   let bytes = 0;
@@ -69,7 +66,6 @@ async function phase(
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   await tracker.close();
-  await finish?.();
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - t, cpu: (used.user + used.system) / 1000, bytes } satisfies Phase;
 }
@@ -86,26 +82,13 @@ const before = (store: string, out: string): Promise<Phase> =>
     await put(`${id}.js`, `tracklabRunData({"id":${JSON.stringify(id)},"series":[${series.join(',')}]});\n`);
   });
 
-/** Today's path: chunks encoded in a worker thread from ENCODER_THREAD_RUNS runs on, as the build does. */
-async function now(store: string, out: string): Promise<Phase> {
-  let encoder: DrawnEncoder | undefined;
-  const encode = (chunks: ChunkColumns[]): Promise<DrawnPack> => encoder!.encode(chunks);
-  return phase(
-    store,
-    out,
-    async (tracker, id, keys, put) => {
-      encoder ??= RUNS >= ENCODER_THREAD_RUNS ? workerEncoder() : inThreadEncoder();
-      const { published, texts, files } = await publishHistories(sourceFromTracker(tracker), id, keys, DISPLAY, encode);
-      for (const f of files) await put(f.rel, f.bytes);
-      await put(`${id}.js`, runDataScript({ id, histories: published }, texts));
-    },
-    async () => {
-      const { worker, here } = encoder?.counts() ?? { worker: 0, here: 0 };
-      console.error(`  runs encoded in the worker thread / here: ${worker} / ${here}`);
-      await encoder?.close();
-    },
-  );
-}
+/** Today's path. */
+const now = (store: string, out: string): Promise<Phase> =>
+  phase(store, out, async (tracker, id, keys, put) => {
+    const { published, texts, files } = await publishHistories(sourceFromTracker(tracker), id, keys, DISPLAY);
+    for (const f of files) await put(f.rel, f.bytes);
+    await put(`${id}.js`, runDataScript({ id, histories: published }, texts));
+  });
 
 async function main(): Promise<void> {
   const store = path.join(OUT, `report-store-${RUNS}`);

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Experiment, Run } from '../core/entities.js';
-import type { ChunkColumns } from '../core/history-chunk.js';
 import { TracklabError } from '../core/errors.js';
 import { Tracker } from '../tracker.js';
 import { normalizeModel, sourceFromTracker, type RegisteredModelData, type ReportSource } from './collect.js';
@@ -16,11 +15,9 @@ import { dependencyFile, packageRoot } from './locate.js';
 import { SAFE_ID, sitePaths } from './paths.js';
 import { assertNoSecrets, redactMap, redactRun, redactText } from './redact.js';
 import { formatShort } from './format.js';
-import { inThreadEncoder, workerEncoder } from './history-encoder.js';
 import { companionLoss, mainMetric } from './main-metric.js';
 import { modelPage, registrations, type VersionRunInfo } from './registry-view-model.js';
 import { createRenderer, type Renderer } from './render.js';
-import type { DrawnPack } from './publish-histories.js';
 import { runKey, writeRunFiles, type RunFilesContext } from './run-files.js';
 import { comparePage, experimentPage, indexPage, type ExperimentData } from './view-models.js';
 import { reportMessages as msg } from './messages.js';
@@ -62,8 +59,6 @@ export interface BuildSummary {
 
 /** Runs whose files are written at once: one run's reads and writes wait on the disk while another's encode. */
 export const RUN_CONCURRENCY = 4;
-/** From this many runs on, their history chunks are encoded in a worker thread (starting one costs ~30 ms). */
-export const ENCODER_THREAD_RUNS = 100;
 const VENDOR = ['vega/build/vega.min.js', 'vega-lite/build/vega-lite.min.js'];
 
 /**
@@ -257,13 +252,11 @@ async function writeAllRuns(
   const bar = progressBar(ctx.options, jobs.length);
   bar?.start(jobs.length, 0);
   const entries: Manifest['runs'] = {};
-  const encoder = jobs.length >= ENCODER_THREAD_RUNS ? workerEncoder() : inThreadEncoder();
-  const encode = (chunks: ChunkColumns[]): Promise<DrawnPack> => encoder.encode(chunks);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const { run, experiment } = jobs[next++]!;
-      const runCtx = { ...runFilesContext(ctx, experiment.name, registered), encode };
+      const runCtx = runFilesContext(ctx, experiment.name, registered);
       entries[run.id] = await writeOrKeepRun(runCtx, run, ctx.options.incremental === true);
       bar?.increment();
     }
@@ -272,7 +265,6 @@ async function writeAllRuns(
     await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, jobs.length) }, worker));
   } finally {
     bar?.stop();
-    await encoder.close();
   }
   return entries;
 }

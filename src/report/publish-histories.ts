@@ -211,20 +211,18 @@ async function sampler(
 
 /**
  * Reads and encodes the histories `keys` of a run: what its data file lists (`published`) and holds (`texts`, for
- * runDataScript), and the full-resolution chunk files, whose paths start with the run's id. `encode` encodes the drawn
- * chunks (packDrawn, or the same in a worker thread: history-encoder.ts).
+ * runDataScript), and the full-resolution chunk files, whose paths start with the run's id.
  */
 export async function publishHistories(
   source: ReportSource,
   runId: string,
   keys: readonly string[],
   maxPoints: number,
-  encode: (chunks: ChunkColumns[]) => DrawnPack | Promise<DrawnPack> = packDrawn,
 ): Promise<{ published: PublishedHistories; texts: Uint8Array[]; files: ChunkFile[] }> {
   const read = await sampler(source, runId, keys, maxPoints);
   const sampled: SampledColumns[] = [];
   for (const key of keys) sampled.push(await read.sample(key));
-  const { pack, layouts, texts } = await encode(sampled);
+  const { pack, layouts, texts } = packDrawn(sampled);
   const files: ChunkFile[] = [];
   const refs = keys.map((key, i): HistoryRef => {
     const s = sampled[i]!;

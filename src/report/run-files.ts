@@ -13,8 +13,7 @@ import {
 import type { ReportSource } from './collect.js';
 import { formatBytes } from './format.js';
 import { hrefOf, sitePaths } from './paths.js';
-import type { ChunkColumns } from '../core/history-chunk.js';
-import { HISTORY_FORMAT, publishHistories, runDataScript, type DrawnPack } from './publish-histories.js';
+import { HISTORY_FORMAT, publishHistories, runDataScript } from './publish-histories.js';
 import { redactText } from './redact.js';
 import type { Renderer } from './render.js';
 import { runPage, type ArtifactItem, type PublishedRunData } from './run-view-model.js';
@@ -34,8 +33,6 @@ export interface RunFilesContext {
   displayPoints: number;
   /** run id -> how it is registered in the model registry */
   registered: ReadonlyMap<string, { text: string; href: string; stageClass: string }[]>;
-  /** encodes a run's drawn history chunks (default: packDrawn in this thread; history-encoder.ts) */
-  encode?: (chunks: ChunkColumns[]) => Promise<DrawnPack>;
 }
 
 /** The incremental-build key: changes whenever anything shown on the run's page would change. */
@@ -70,7 +67,7 @@ export async function writeRunFiles(
     files.push(rel);
   };
   const keys = Object.keys(run.metricSummaries).sort();
-  const histories = await publishHistories(ctx.source, run.id, keys, ctx.displayPoints, ctx.encode);
+  const histories = await publishHistories(ctx.source, run.id, keys, ctx.displayPoints);
   for (const file of histories.files) await put(sitePaths.runChunk(file.rel), file.bytes);
   const parent = run.parentRunId ? ctx.runsById.get(run.parentRunId) : undefined;
   const data: PublishedRunData = {

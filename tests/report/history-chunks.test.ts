@@ -10,14 +10,12 @@ import { packChunk, unpackChunk, type ChunkColumns } from '../../src/core/histor
 import { sampleHistory } from '../../src/core/history-sample.js';
 import { bytesToScriptText, scriptTextBound, scriptTextToBytes, writeScriptText } from '../../src/core/script-text.js';
 import { createMemorySource } from '../../src/report/collect.js';
-import { workerEncoder } from '../../src/report/history-encoder.js';
 import {
   chunkScript,
   packDrawn,
   publishHistories,
   runDataScript,
   type ChunkLayout,
-  type DrawnPack,
   type PublishedHistories,
 } from '../../src/report/publish-histories.js';
 import { columnsCsv, decodeChunk, drawnChunk, type RunHistories } from '../../templates/client/history-data.js';
@@ -164,42 +162,6 @@ test('drawn pack: one pack a run, noisy low planes in texts of their own, the pa
   const none = runDataFile(runDataScript({ id: 'pack2', histories: { pack: empty.pack, refs: [] } }, empty.texts));
   assert.equal(none.run.refs.length, 0);
 });
-
-test('worker encoder: the same bytes as packDrawn in this thread, runs kept apart, its errors, and after close', async () => {
-  const encoder = workerEncoder();
-  try {
-    const runs = Array.from({ length: 6 }, (_, r) =>
-      Array.from({ length: 1 + (r % 3) }, (_, k) => randomColumns(20 + r * 3 + k, 200 + 97 * r, (r + k) % 2 === 0)),
-    );
-    await encoder.ready;
-    // two at a time: the worker takes both (a third would be encoded here, beside it)
-    const packs: DrawnPack[] = [];
-    for (let r = 0; r < runs.length; r += 2)
-      packs.push(...(await Promise.all(runs.slice(r, r + 2).map(encoder.encode))));
-    assert.deepEqual(encoder.counts(), { worker: 6, here: 0 }, 'the worker encoded every run');
-    for (const [r, chunks] of runs.entries()) {
-      const here = packDrawn(chunks);
-      assert.deepEqual(packs[r]!.pack, here.pack, `run ${r}: pack`);
-      assert.deepEqual(packs[r]!.layouts, here.layouts, `run ${r}: layouts`);
-      assert.deepEqual(
-        packs[r]!.texts.map((t) => Buffer.from(t).toString('latin1')),
-        here.texts.map((t) => Buffer.from(t).toString('latin1')),
-        `run ${r}: texts`,
-      );
-    }
-    // no columns at all: the caller gets packDrawn's own error
-    const bad = [null] as unknown as ChunkColumns[];
-    await assert.rejects(encoder.encode(bad), TypeError);
-    assert.deepEqual((await encoder.encode(runs[0]!)).layouts, packDrawn(runs[0]!).layouts, 'usable after an error');
-    assert.deepEqual(encoder.counts(), { worker: 7, here: 0 });
-  } finally {
-    await encoder.close();
-  }
-  assert.deepEqual((await encoder.encode(runs0())).layouts, packDrawn(runs0()).layouts, 'in this thread after close');
-  assert.deepEqual(encoder.counts(), { worker: 7, here: 1 });
-});
-
-const runs0 = (): ChunkColumns[] => [randomColumns(3, 50, false)];
 
 test('publishHistories: drawn chunks from the sampling path, a full chunk only when downsampled, CSV exact', async () => {
   const logged = (n: number, shift: number) =>
