@@ -35,36 +35,39 @@ function put(out: Uint8Array, o: number, pending: number, group: number): number
  * three blocks in four of random bytes).
  */
 export function writeScriptText(bytes: Uint8Array, out: Uint8Array, at: number): number {
-  const groups = new Uint8Array(8);
   const whole = bytes.length - (bytes.length % 7);
   let o = at;
   let pending = -1; // an escaped group waiting for the group after it
   for (let i = 0; i < whole; i += 7) {
     const hi = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
     const lo = (bytes[i + 4]! << 16) | (bytes[i + 5]! << 8) | bytes[i + 6]!;
-    const [g0, g1, g2, g3] = [hi >>> 25, (hi >>> 18) & 127, (hi >>> 11) & 127, (hi >>> 4) & 127];
-    const [g4, g5, g6, g7] = [((hi & 15) << 3) | (lo >>> 21), (lo >>> 14) & 127, (lo >>> 7) & 127, lo & 127];
+    const g0 = hi >>> 25;
+    const g1 = (hi >>> 18) & 127;
+    const g2 = (hi >>> 11) & 127;
+    const g3 = (hi >>> 4) & 127;
+    const g4 = ((hi & 15) << 3) | (lo >>> 21);
+    const g5 = (lo >>> 14) & 127;
+    const g6 = (lo >>> 7) & 127;
+    const g7 = lo & 127;
     const E = ESCAPE;
     if (pending < 0 && (E[g0]! | E[g1]! | E[g2]! | E[g3]! | E[g4]! | E[g5]! | E[g6]! | E[g7]!) === 0) {
-      [out[o], out[o + 1], out[o + 2], out[o + 3]] = [g0, g1, g2, g3];
-      [out[o + 4], out[o + 5], out[o + 6], out[o + 7]] = [g4, g5, g6, g7];
+      out[o] = g0;
+      out[o + 1] = g1;
+      out[o + 2] = g2;
+      out[o + 3] = g3;
+      out[o + 4] = g4;
+      out[o + 5] = g5;
+      out[o + 6] = g6;
+      out[o + 7] = g7;
       o += 8;
       continue;
     }
-    [groups[0], groups[1], groups[2], groups[3], groups[4], groups[5], groups[6], groups[7]] = [
-      g0,
-      g1,
-      g2,
-      g3,
-      g4,
-      g5,
-      g6,
-      g7,
-    ];
     for (let g = 0; g < 8; g++) {
-      const group = groups[g]!;
-      if (pending >= 0) [o, pending] = [put(out, o, pending, group), -1];
-      else if (E[group]! > 0) pending = E[group]! - 1;
+      const group = g < 4 ? (hi >>> (25 - 7 * g)) & 127 : g === 4 ? g4 : (lo >>> (49 - 7 * g)) & 127;
+      if (pending >= 0) {
+        o = put(out, o, pending, group);
+        pending = -1;
+      } else if (E[group]! > 0) pending = E[group]! - 1;
       else out[o++] = group;
     }
   }
@@ -74,7 +77,11 @@ export function writeScriptText(bytes: Uint8Array, out: Uint8Array, at: number):
 /** The groups of the bytes from `from` (fewer than seven, then zero bits), and a last escaped group's character. */
 function writeTail(bytes: Uint8Array, from: number, out: Uint8Array, at: number, waiting: number): number {
   const groups = Math.ceil(((bytes.length - from) * 8) / 7);
-  let [o, pending, acc, bits, i] = [at, waiting, 0, 0, from];
+  let o = at;
+  let pending = waiting;
+  let acc = 0;
+  let bits = 0;
+  let i = from;
   for (let g = 0; g < groups; g++) {
     if (bits < 7) {
       acc = ((acc << 8) | (i < bytes.length ? bytes[i++]! : 0)) & 0x7fff;
@@ -82,8 +89,10 @@ function writeTail(bytes: Uint8Array, from: number, out: Uint8Array, at: number,
     }
     bits -= 7;
     const group = (acc >> bits) & 127;
-    if (pending >= 0) [o, pending] = [put(out, o, pending, group), -1];
-    else if (INDEX[group]! >= 0) pending = INDEX[group]!;
+    if (pending >= 0) {
+      o = put(out, o, pending, group);
+      pending = -1;
+    } else if (INDEX[group]! >= 0) pending = INDEX[group]!;
     else out[o++] = group;
   }
   return pending >= 0 ? put(out, o, pending, 0) : o;
