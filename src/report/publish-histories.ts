@@ -12,7 +12,8 @@
 import { deflateSync } from 'node:zlib';
 import { ChunkPacker, packChunk, type ChunkColumns } from '../core/history-chunk.js';
 import { columnsOfSample, sampleHistory, type SampledColumns } from '../core/history-sample.js';
-import { bytesToScriptText, scriptTextBound, writeScriptText } from '../core/script-text.js';
+import { bytesToScriptText } from '../core/script-text.js';
+import { scriptTextBound, writeScriptText } from '../core/script-text-writer.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
 import { safeJson } from './safe-json.js';
 
