@@ -145,7 +145,7 @@ export function packDrawn(chunks: readonly ChunkColumns[]): DrawnPack {
 
 /**
  * The script texts of the pack and of each history (its low planes when they are not in the pack, else ''), all in
- * one buffer: one allocation a run instead of one a text and a copy to join them.
+ * one buffer: one allocation a run instead of one a text.
  */
 function scriptTexts([pack, ...own]: Uint8Array[], layouts: readonly DrawnLayout[]): Uint8Array[] {
   const out = Buffer.allocUnsafe([pack!, ...own].reduce((sum, b) => sum + scriptTextBound(b.length), 0));
