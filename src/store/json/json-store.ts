@@ -8,6 +8,7 @@
  * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived
  *                                     (metric-series.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
+ * <root>/run-changes.log             every write to a run's log, marked before and after (change-log.ts)
  * <root>/.cache/runs.json, runs.delta folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
 import {
@@ -34,7 +35,15 @@ import type {
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
-import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
+import type {
+  NewRun,
+  RunBatch,
+  RunPage,
+  RunSearch,
+  RunUpdate,
+  RunWriter,
+  TrackingStoreCore,
+} from '../tracking-store.js';
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
@@ -48,11 +57,13 @@ import {
   type Compaction,
 } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
-import { RunCache } from './run-cache.js';
+import { BadBase, RunCache } from './run-cache.js';
+import { markedWrite } from './change-log.js';
+import { searchCached } from './run-search.js';
 import { dict } from './run-events.js';
 import type { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
-import { ExperimentIndex, inView } from './experiment-index.js';
+import { ExperimentIndex } from './experiment-index.js';
 import { storeMessages } from '../messages.js';
 
 /** A read compacts first when this many bytes of metrics.jsonl are not in the segment. */
@@ -68,7 +79,7 @@ export class JsonStore implements TrackingStoreCore {
 
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
-    this.runCache = new RunCache(join(root, '.cache', 'runs.json'));
+    this.runCache = new RunCache(root);
     this.experiments = new ExperimentIndex(join(root, 'experiments.json'));
   }
 
@@ -148,14 +159,19 @@ export class JsonStore implements TrackingStoreCore {
       inputs: [],
     };
     const text = eventLines([{ op: 'create', run: record }]);
-    try {
-      mkdirSync(this.runDir(record.id));
-      writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
-    } catch (error) {
-      // a half-written first line would leave a run that looks "still being created" forever
-      rmSync(this.runDir(record.id), { recursive: true, force: true });
-      throw ioError('create run', this.runLog(record.id), error);
-    }
+    const create = (): void => {
+      try {
+        mkdirSync(this.runDir(record.id));
+        writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
+      } catch (error) {
+        // a half-written first line would leave a run that looks "still being created" forever
+        rmSync(this.runDir(record.id), { recursive: true, force: true });
+        throw ioError('create run', this.runLog(record.id), error);
+      }
+    };
+    // a random id is new to every cache; a chosen one may be that of a removed run some cache still holds
+    if (input.id === undefined) create();
+    else markedWrite(this.root, record.id, create);
     // the writer's own copy: the same values, in its own null-prototype records
     const copy: RunRecord = {
       ...record,
@@ -200,7 +216,7 @@ export class JsonStore implements TrackingStoreCore {
   /** Appends a change from any process: no lock, since every writer appends whole lines. */
   private changeRun(id: string, check: (r: RunRecord) => RunEvent[]): void {
     const events = check(this.readRun(id).run);
-    if (events.length > 0) appendEvents(this.runLog(id), events);
+    if (events.length > 0) markedWrite(this.root, id, () => appendEvents(this.runLog(id), events));
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
@@ -327,16 +343,20 @@ export class JsonStore implements TrackingStoreCore {
     }
   }
 
-  async listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]> {
-    const wanted = new Set(experimentIds);
-    const out: RunRecord[] = [];
+  /** One page of a search (the folded runs themselves: callers copy before adding fields). */
+  async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
-    for (const id of ids) {
-      const record = this.readRunCached(id);
-      if (record && wanted.has(record.experimentId) && inView(record.lifecycleStage, view)) out.push(record);
+    const read = (id: string): RunRecord | undefined => this.readRunCached(id);
+    let page: RunPage;
+    try {
+      page = searchCached(ids, this.runCache, read, query);
+    } catch (error) {
+      if (!(error instanceof BadBase)) throw error;
+      this.runCache.dropBase(); // a damaged cache is derived data: read the logs instead
+      page = searchCached(ids, this.runCache, read, query);
     }
     this.runCache.save(ids);
-    return out;
+    return page;
   }
 
   /** Reads a run's log, reusing the folded copy while the file's mtime and size are unchanged. */

@@ -1,0 +1,222 @@
+/**
+ * The run cache's base file, in sections a search reads only as far as it needs:
+ *
+ * - line 1, the header: `{version, gen, crc32, changes, sections}` (`crc32` of line 2; `changes`, the change log state
+ *   the entries are fresh at, see change-log.ts; `sections`, name -> [offset after line 2, length, crc32]);
+ * - line 2, the directory: every run's id, log size and mtime and the attributes a search filters and orders by;
+ * - sections: one column per metric key (latest values, null where a run has none), per param and tag key (indexes
+ *   into the string table, -1 where missing), the string table, and `records`, one line per run with the full folded
+ *   record, whose checksums are in `crcs`: a line is checked when that run is decoded.
+ *
+ * A search parses the directory and the columns its filter and order name, then only the records of the runs it
+ * returns. Each section is checked against its checksum when first read, each record line when decoded; any mismatch
+ * drops the whole base.
+ */
+import { crc32 } from 'node:zlib';
+import type { RunRecord, RunStatus } from '../../core/entities.js';
+import { encodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
+import { decodeState, encodeState, type ChangeState } from './change-log.js';
+import { decodeMetricSummaries } from './shapes.js';
+
+export const BASE_VERSION = 4;
+
+export interface Entry {
+  mtimeMs: number;
+  size: number;
+  record: RunRecord;
+}
+
+/** The per-run attributes in the directory, one array each, in row order. */
+export interface Directory {
+  ids: string[];
+  sizes: number[];
+  mtimes: number[];
+  experimentIds: string[];
+  deleted: number[];
+  names: string[];
+  statuses: RunStatus[];
+  startTimes: number[];
+  endTimes: (number | null)[];
+  users: string[];
+  /** byte offset of each row's line in `records` */
+  recordOffsets: number[];
+}
+
+type Section = [offset: number, length: number, crc: number];
+
+/** The base's bytes for `entries`, fresh as of change log state `changes`. */
+export function encodeBase(entries: Map<string, Entry>, gen: string, changes: ChangeState): Buffer {
+  const table = new Map<string, number>();
+  const at = (text: string): number => {
+    let i = table.get(text);
+    if (i === undefined) table.set(text, (i = table.size));
+    return i;
+  };
+  const rows = [...entries];
+  const dir = emptyDirectory();
+  const columns = new Map<string, (number | string | null)[]>();
+  const column = (name: string, fill: number | null): (number | string | null)[] => {
+    let c = columns.get(name);
+    if (c === undefined) columns.set(name, (c = new Array<number | string | null>(rows.length).fill(fill)));
+    return c;
+  };
+  const lines: string[] = [];
+  rows.forEach(([id, { size, mtimeMs, record: r }], i) => {
+    addAttributes(dir, id, size, mtimeMs, r);
+    for (const key in r.metrics) column(`m:${key}`, null)[i] = encodeNumber(r.metrics[key]!.value);
+    for (const key in r.params) column(`p:${key}`, -1)[i] = at(r.params[key]!);
+    for (const key in r.tags) column(`t:${key}`, -1)[i] = at(r.tags[key]!);
+    lines.push(JSON.stringify(r, nonFiniteReplacer));
+  });
+  // one line per record; each line's checksum is checked when that run is decoded
+  const records = Buffer.from(`${lines.join('\n')}\n`);
+  const crcs: number[] = [];
+  for (let i = 0, from = 0; i < rows.length; i++) {
+    const end = records.indexOf(0x0a, from);
+    dir.recordOffsets.push(from);
+    crcs.push(crc32(records.subarray(from, end)));
+    from = end + 1;
+  }
+  const parts: [string, Buffer][] = [...columns].map(([name, values]) => [name, Buffer.from(JSON.stringify(values))]);
+  parts.push(['strings', Buffer.from(JSON.stringify([...table.keys()]))], ['crcs', Buffer.from(JSON.stringify(crcs))]);
+  const sections: Record<string, Section> = {};
+  let offset = 0;
+  for (const [name, bytes] of parts) {
+    sections[name] = [offset, bytes.length, crc32(bytes)];
+    offset += bytes.length;
+  }
+  sections['records'] = [offset, records.length, 0];
+  const directory = Buffer.from(`${JSON.stringify(dir)}\n`);
+  const header = { version: BASE_VERSION, gen, crc32: crc32(directory.subarray(0, -1)), changes: encodeState(changes) };
+  const head = Buffer.from(`${JSON.stringify({ ...header, sections })}\n`);
+  return Buffer.concat([head, directory, ...parts.map(([, bytes]) => bytes), records]);
+}
+
+function emptyDirectory(): Directory {
+  const d = { ids: [], sizes: [], mtimes: [], experimentIds: [], deleted: [], names: [], statuses: [], startTimes: [] };
+  return { ...d, endTimes: [], users: [], recordOffsets: [] };
+}
+
+function addAttributes(dir: Directory, id: string, size: number, mtimeMs: number, r: RunRecord): void {
+  dir.ids.push(id);
+  dir.sizes.push(size);
+  dir.mtimes.push(mtimeMs);
+  dir.experimentIds.push(r.experimentId);
+  dir.deleted.push(r.lifecycleStage === 'deleted' ? 1 : 0);
+  dir.names.push(r.name);
+  dir.statuses.push(r.status);
+  dir.startTimes.push(r.startTime);
+  dir.endTimes.push(r.endTime);
+  dir.users.push(r.user);
+}
+
+/** A base file read into memory: the directory parsed, sections parsed and checked on first use. */
+export class BaseFile {
+  private readonly parsed = new Map<string, unknown>();
+  private readonly rows = new Map<string, number>();
+  private strings: string[] | undefined;
+
+  private constructor(
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    private readonly sections: Record<string, Section>,
+    readonly gen: string,
+    readonly changes: ChangeState,
+    readonly dir: Directory,
+  ) {
+    dir.ids.forEach((id, i) => this.rows.set(id, i));
+  }
+
+  /** The base in `bytes`; undefined when of another version or its header or directory does not check. */
+  static parse(bytes: Buffer): BaseFile | undefined {
+    try {
+      const cut1 = bytes.indexOf(0x0a);
+      const cut2 = bytes.indexOf(0x0a, cut1 + 1);
+      if (cut1 < 0 || cut2 < 0) return undefined;
+      const header = JSON.parse(bytes.toString('latin1', 0, cut1)) as Record<string, unknown>;
+      const changes = decodeState(header['changes']);
+      const dirBytes = bytes.subarray(cut1 + 1, cut2);
+      if (header['version'] !== BASE_VERSION || typeof header['gen'] !== 'string' || changes === undefined) return;
+      if (header['crc32'] !== crc32(dirBytes) || typeof header['sections'] !== 'object') return undefined;
+      const dir = JSON.parse(dirBytes.toString('utf8')) as Directory;
+      const sections = header['sections'] as Record<string, Section>;
+      return new BaseFile(bytes, cut2 + 1, sections, header['gen'], changes, dir);
+    } catch {
+      return undefined;
+    }
+  }
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  row(id: string): number | undefined {
+    return this.rows.get(id);
+  }
+
+  /** A section's parsed JSON; undefined when absent; throws BadBase when it does not match its checksum. */
+  private section(name: string): unknown {
+    if (this.parsed.has(name)) return this.parsed.get(name);
+    const s = Object.hasOwn(this.sections, name) ? this.sections[name] : undefined;
+    let value: unknown;
+    if (s !== undefined) {
+      const bytes = this.bytes.subarray(this.start + s[0], this.start + s[0] + s[1]);
+      if (bytes.length !== s[1]) throw new BadBase();
+      // records are checked line by line, as decoded
+      if (name !== 'records' && crc32(bytes) !== s[2]) throw new BadBase();
+      value = name === 'records' ? bytes : JSON.parse(bytes.toString('utf8'));
+    }
+    this.parsed.set(name, value);
+    return value;
+  }
+
+  /** Latest values of metric `key` by row (encoded: "NaN" etc.; null where missing). */
+  metricColumn(key: string): unknown[] | undefined {
+    return this.section(`m:${key}`) as unknown[] | undefined;
+  }
+
+  /** Values of param (`p`) or tag (`t`) `key` by row, as strings; undefined where missing. */
+  stringColumn(kind: 'p' | 't', key: string): (string | undefined)[] | undefined {
+    const column = this.section(`${kind}:${key}`) as number[] | undefined;
+    if (column === undefined) return undefined;
+    const strings = this.table();
+    return column.map((i) => (i < 0 ? undefined : strings[i]));
+  }
+
+  private table(): string[] {
+    return (this.strings ??= this.section('strings') as string[]);
+  }
+
+  /** The full record of row `i`, in folded form (null-prototype dicts, decoded numbers); throws BadBase if damaged. */
+  entry(i: number): Entry {
+    const bytes = this.section('records') as Buffer;
+    const crcs = this.section('crcs') as number[];
+    if (!Buffer.isBuffer(bytes) || !Array.isArray(crcs)) throw new BadBase();
+    const from = this.dir.recordOffsets[i]!;
+    const next = this.dir.recordOffsets[i + 1] ?? bytes.length;
+    const json = bytes.subarray(from, next - 1); // without its newline
+    if (crc32(json) !== crcs[i]) throw new BadBase();
+    const record = JSON.parse(json.toString('utf8')) as RunRecord;
+    // null prototypes, as folded records have, so keys such as "toString" are data
+    for (const dict of [record.params, record.tags, record.metrics]) {
+      if (typeof dict !== 'object' || dict === null) throw new BadBase();
+      Object.setPrototypeOf(dict, null);
+    }
+    if (!decodeMetricSummaries(record.metrics)) throw new BadBase();
+    return { mtimeMs: this.dir.mtimes[i]!, size: this.dir.sizes[i]!, record };
+  }
+
+  /** Whether every section matches its checksum (doctor's check). */
+  verify(): boolean {
+    try {
+      for (const name of Object.keys(this.sections)) this.section(name);
+      for (let i = 0; i < this.dir.ids.length; i++) this.entry(i);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** A base whose section does not match its checksum: the cache drops it and reads the logs. */
+export class BadBase extends Error {}
