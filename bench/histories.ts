@@ -3,16 +3,16 @@
  * stores holding the same points; a 1,000-point read of a long series; cold search over many runs
  * (history-search.ts); compaction against logging the same points, and logging against a baseline checkout.
  * Usage: node --import tsx bench/histories.ts [read|long|search|compaction]
- * Sizes: HISTORY_POINTS (default 100,000), LONG_POINTS (default 10,000,000; the store is kept in bench/out),
+ * Sizes: HISTORY_POINTS (default 100,000), LONG_POINTS (default 10,000,000; the store is generated once into /tmp),
  * SEARCH_RUNS (default 10,000), COMPACT_POINTS (default 1,000,000). BASELINE_CHECKOUT: another checkout of tracklab
  * (e.g. main) whose logging is measured beside this one's.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tracker } from '../src/index.js';
 import { openBackend } from '../src/store/resolve-store.js';
 import { searchCold } from './history-search.js';
+import { longSeries } from './long-series.js';
 import { fmt, median, mlflowPython, scratch } from './stats.js';
 
 const python = mlflowPython();
@@ -128,32 +128,6 @@ async function readVsMlflow(): Promise<void> {
   });
   if (!python) console.log('\n(MLflow not measured: no ../shared/mlflow-server/python.sh)');
   done();
-}
-
-/** The kept store holding one series of `n` points (logged and compacted once, then reused). */
-async function keptLongSeries(n: number): Promise<{ store: string; id: string }> {
-  const store = join(import.meta.dirname, 'out', `long-${n}`);
-  const marker = join(store, 'bench-run-id');
-  if (existsSync(marker)) return { store, id: readFileSync(marker, 'utf8') };
-  process.stderr.write(`bench: logging ${n} points into ${store} (once)...\n`);
-  const id = await logRun(store, n);
-  writeFileSync(marker, id);
-  return { store, id };
-}
-
-async function longSeries(): Promise<void> {
-  const n = size('LONG_POINTS', 10_000_000);
-  const { store, id } = await keptLongSeries(n);
-  const reps = [0, 1, 2].map(() => run(process.execPath, [READER, store, id, 'loss', 'sampled']));
-  const once = [0, 1, 2].map(() => run(process.execPath, [READER, store, id, 'loss', 'sampled', 'once']));
-  if (reps.some((r) => r['count'] !== n)) throw new Error(`the sampled read counted ${reps[0]!['count']}, not ${n}`);
-  console.log(
-    `\n### 1,000-bucket read of a ${n.toLocaleString('en-US')}-point series (medians of 3 fresh processes)\n`,
-  );
-  console.log('| read | ms | target |\n|---|---:|---|');
-  console.log(`| first read in a fresh process | **${fmt(median(reps.map((r) => r['firstMs']!)), 2)}** | < 5 ms |`);
-  console.log(`| warm (median of 5 in each process) | **${fmt(median(reps.map((r) => r['warmMs']!)), 2)}** | < 5 ms |`);
-  console.log(`| whole process (import, open, read once) | ${fmt(median(once.map((r) => r.wallMs)), 0)} | - |`);
 }
 
 const LOGGER = join(import.meta.dirname, 'workers', 'log-points.ts');

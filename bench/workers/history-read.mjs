@@ -1,7 +1,8 @@
 // Reads one metric history in a fresh process through tracklab's built package (what users run).
 // Usage: node history-read.mjs <store> <run id> <key> <columns|objects|sampled> [once]
 // Prints { count, importMs, firstMs, warmMs?, sampledMs? }: firstMs is the first read after Tracker.open, warmMs the
-// median of 5 more; with `once` the process reads once and exits (the parent times the whole process).
+// median of WARM_READS more (default 5); with `once` the process reads once and exits (the parent times the whole
+// process).
 const [store, runId, key, mode, once] = process.argv.slice(2);
 const t0 = performance.now();
 const { Tracker } = await import('../../dist/index.js');
@@ -19,7 +20,7 @@ const count = await read();
 const out = { count, importMs, firstMs: performance.now() - t };
 if (once !== 'once') {
   const warm = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < Number(process.env.WARM_READS ?? 5); i++) {
     t = performance.now();
     await read();
     warm.push(performance.now() - t);

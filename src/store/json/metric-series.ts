@@ -109,19 +109,25 @@ export function readColumns(dir: string, key: string): MetricColumns {
 
 /**
  * One history of the run in `dir` reduced to at most `maxPoints` (history-sample.ts): from the segment's precomputed
- * levels when no point of the key came after it, else from the points in memory.
+ * levels when no point of the key came after it, else from the points in memory. `uncovered`: bytes of lines not in
+ * the segment (0 when the segment served the read).
  */
-export function sampleStoredHistory(dir: string, key: string, maxPoints: number): SampledHistory {
+export function sampleStoredHistory(
+  dir: string,
+  key: string,
+  maxPoints: number,
+): { sampled: SampledHistory; uncovered: number } {
   const segment = openSegment(dir);
   if (segment !== undefined) {
     try {
       const sampled = sampleSegment(segment, join(dir, SERIES_FILE), key, maxPoints);
-      if (sampled !== undefined) return sampled;
+      if (sampled !== undefined) return { sampled, uncovered: 0 };
     } finally {
       segment.close();
     }
   }
-  return sampleColumns(toColumns(readHistory(dir, key)), maxPoints);
+  // read from the lines: `uncovered` tells the caller whether a segment would pay
+  return { sampled: sampleColumns(toColumns(readHistory(dir, key)), maxPoints), uncovered: uncoveredBytes(dir) };
 }
 
 function sampleSegment(segment: Segment, file: string, key: string, maxPoints: number): SampledHistory | undefined {
@@ -230,11 +236,22 @@ export function compactSeries(dir: string): Compaction {
   const covered = visitMetricLines(file, from, undefined, (p) => builder.add(p));
   if (!SEGMENTS_SUPPORTED || (segment !== undefined && covered === from) || builder.size === 0)
     return { points: builder.size, covered, written: false };
-  const series = builder
-    .series()
-    .map(({ key, points }) => ({ key, points, levels: computeLevels(sortByStep(points)) }));
-  writeFileAtomicSync(join(dir, SEGMENT_FILE), encodeSegment(covered, probe(file, covered), series), false);
+  writeSegment(dir, covered, builder.series());
   return { points: builder.size, covered, written: true };
+}
+
+/**
+ * Writes the segment of the run in `dir` holding `series` (points in logging order) with their levels, covering the
+ * first `covered` bytes of metrics.jsonl, which must hold exactly those points. Atomic (temp file + rename).
+ */
+export function writeSegment(
+  dir: string,
+  covered: number,
+  series: readonly { key: string; points: { step: Float64Array; value: Float64Array; timestamp: Float64Array } }[],
+): void {
+  const file = join(dir, SERIES_FILE);
+  const stored = series.map(({ key, points }) => ({ key, points, levels: computeLevels(sortByStep(points)) }));
+  writeFileAtomicSync(join(dir, SEGMENT_FILE), encodeSegment(covered, probe(file, covered), stored), false);
 }
 
 /** Bytes of metrics.jsonl not yet in the segment (all of it without one). */
