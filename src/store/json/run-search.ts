@@ -100,7 +100,7 @@ function addRows(
       user: dir.users[i]!,
       parentRunId: null,
       params: params.length === 0 ? EMPTY : pick(params, i, asString),
-      metrics: m as Record<string, number>,
+      metrics: m,
       metricSummaries: EMPTY,
       tags: tags.length === 0 ? EMPTY : pick(tags, i, asString),
       inputs: [],
