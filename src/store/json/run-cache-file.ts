@@ -66,7 +66,8 @@ export function encodeBase(entries: Map<string, Entry>, gen: string, changes: Ch
     for (const key in r.metrics) column(`m:${key}`, null)[i] = encodeNumber(r.metrics[key]!.value);
     for (const key in r.params) column(`p:${key}`, -1)[i] = at(r.params[key]!);
     for (const key in r.tags) column(`t:${key}`, -1)[i] = at(r.tags[key]!);
-    lines.push(JSON.stringify(r, nonFiniteReplacer));
+    // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
+    lines.push(plainNumbers(r.metrics) ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
   });
   // one line per record; each line's checksum is checked when that run is decoded
   const records = Buffer.from(`${lines.join('\n')}\n`);
@@ -90,6 +91,15 @@ export function encodeBase(entries: Map<string, Entry>, gen: string, changes: Ch
   const header = { version: BASE_VERSION, gen, crc32: crc32(directory.subarray(0, -1)), changes: encodeState(changes) };
   const head = Buffer.from(`${JSON.stringify({ ...header, sections })}\n`);
   return Buffer.concat([head, directory, ...parts.map(([, bytes]) => bytes), records]);
+}
+
+/** Whether every number of the summaries is one JSON writes as itself (finite, not -0). */
+function plainNumbers(metrics: RunRecord['metrics']): boolean {
+  for (const key in metrics) {
+    const s = metrics[key]!;
+    for (const v of [s.value, s.min, s.max]) if (!Number.isFinite(v) || Object.is(v, -0)) return false;
+  }
+  return true;
 }
 
 function emptyDirectory(): Directory {
