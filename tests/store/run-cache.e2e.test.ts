@@ -85,6 +85,23 @@ describe('run cache of the JSON store', () => {
     assert.equal(Object.keys(found).length, 221);
   });
 
+  it('a record of the base that fails its checksum drops the base: every run is read from its log', async () => {
+    const store = tempDir();
+    await addRuns(store, 220, 1);
+    await coldSearch(store);
+    const base = join(store, '.cache', 'runs.json');
+    const text = readFileSync(base, 'latin1');
+    const at = text.lastIndexOf('"value":1');
+    assert.ok(at > 0);
+    writeFileSync(base, `${text.slice(0, at)}"value":7${text.slice(at + 9)}`, 'latin1');
+    const found = await coldSearch(store);
+    assert.equal(Object.keys(found).length, 220);
+    assert.ok(
+      Object.values(found).every((n) => n === 1),
+      'no value comes from the damaged record',
+    );
+  });
+
   it('searches from fresh processes stay correct while other processes write', async () => {
     const store = tempDir();
     await addRuns(store, 300, 0); // enough for a base, so readers use and extend the cache from the start

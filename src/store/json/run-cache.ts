@@ -104,7 +104,8 @@ export class RunCache {
   dropBase(): void {
     this.base = undefined;
     this.gen = '';
-    this.checkAll = true;
+    // what the change log named since the base is not kept: the next listing checks every entry
+    this.changes = undefined;
   }
 
   /**
