@@ -13,7 +13,6 @@ export {
 } from './filter-parser.js';
 export { ATTRIBUTE_KEYS, type Comparator, type KeyKind } from './keys.js';
 export { compileLike } from './like.js';
-export { searchNeeds, type SearchNeeds } from './needs.js';
 export { runComparator, parseOrderBy, sortRuns, type OrderByClause } from './order-by.js';
 export {
   MAX_RESULTS_DEFAULT,
