@@ -2,7 +2,7 @@
  * Runs every benchmark script one after another (each in its own process, so one's memory does not skew the next) and
  * prints their markdown tables.
  * Usage: npm run bench [-- <name>], the name one of tracking, registry, report, magics, cli, projects, reliability,
- * backends, sqlite, mlflow-server, histories, report-histories
+ * backends, sqlite, mlflow-server, mlflow-points-ceiling, histories, report-histories
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +19,7 @@ const suites = [
   'backends',
   'sqlite',
   'mlflow-server',
+  'mlflow-points-ceiling',
   'histories',
   'report-histories',
 ];

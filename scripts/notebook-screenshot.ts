@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startJupyterServer } from '../src/exec/jupyter-server.js';
 import { defaultPython, writeKernelSpec } from '../src/kernel/kernelspec.js';
-import { launch } from '../tests/report/browser.js';
+import { launch, openAndRunAll } from '../tests/report/browser.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -44,17 +44,7 @@ try {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     if (args.includes('--dark')) await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(`${server.url}/notebooks/notebook.ipynb?token=${server.token}`);
-    await page.waitForFunction(
-      () =>
-        (
-          window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }
-        ).Jupyter?.notebook?.kernel?.is_connected() === true,
-      undefined,
-      { timeout: 60_000 },
-    );
-    await page.click('#celllink');
-    await page.click('#run_all_cells a');
+    await openAndRunAll(page, `${server.url}/notebooks/notebook.ipynb?token=${server.token}`);
     // done when every code cell shows its execution count, `In [n]:`
     await page.waitForFunction(
       () =>

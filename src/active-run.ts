@@ -115,7 +115,11 @@ export class ActiveRun {
     await this.logParams({ [key]: value });
   }
 
-  /** @example await run.logParams({ depth: 3, model: 'rf' }); */
+  /**
+   * Validates and writes params; a changed value throws here. Against an MLflow server they are sent with the run's
+   * next request (within a quarter of a second, or by flush/end, which report a refusal), as its metric points are.
+   * @example await run.logParams({ depth: 3, model: 'rf' });
+   */
   async logParams(params: Record<string, unknown>): Promise<void> {
     this.queueParams(params);
     await this.writePending();
@@ -222,6 +226,11 @@ export class ActiveRun {
     if (Object.keys(params).length === 0 && Object.keys(tags).length === 0) return;
     this.pendingParams = Object.create(null) as Record<string, string>;
     this.pendingTags = Object.create(null) as Record<string, string>;
+    if (this.writer.queueBatch) {
+      // a server: they travel with the run's next request, which reports a refusal (see RunWriter.queueBatch)
+      this.writer.queueBatch({ params, tags });
+      return;
+    }
     try {
       await this.writer.logBatch({ params, tags });
     } catch (error) {

@@ -25,4 +25,8 @@ export const trackerMessages = {
   notInKernel: () =>
     'activeRun() works in the tracklab kernel only; in scripts keep the run tracker.startRun() returns',
   noActiveRun: () => 'no active run; start one with %start_run or make the cell a run with %%track',
+  maxPointsInvalid: (value: unknown) => `maxPoints must be a whole number from 1, got ${String(value)}`,
+  autologNoRun: (helper: string) =>
+    `${helper} has no run to log to: pass { run } (the run tracker.startRun() returned), ` +
+    'or in the tracklab kernel start one first with %start_run or %%track',
 };

@@ -251,8 +251,7 @@ export class Tracker {
     const id = validateRunId(runId);
     const k = validateKey('metric', key);
     if (options !== undefined) {
-      if (!isMaxPoints(options.maxPoints))
-        throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
+      if (!isMaxPoints(options.maxPoints)) throw invalid(msg.maxPointsInvalid(options.maxPoints));
       return this.store.getSampledHistory(id, k, options.maxPoints);
     }
     if (this.store.getMetricColumns) {
@@ -295,8 +294,7 @@ export class Tracker {
   ): Promise<Record<string, SampledColumns>> {
     const id = validateRunId(runId);
     for (const key of keys) validateKey('metric', key);
-    if (!isMaxPoints(options.maxPoints))
-      throw invalid(`maxPoints must be a whole number from 1, got ${String(options.maxPoints)}`);
+    if (!isMaxPoints(options.maxPoints)) throw invalid(msg.maxPointsInvalid(options.maxPoints));
     const out = Object.create(null) as Record<string, SampledColumns>;
     if (this.store.getSampledHistories) {
       for (const [key, s] of await this.store.getSampledHistories(id, keys, options.maxPoints)) out[key] = s;

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { mulberry32 } from './random.js';
 
 const made = new Set<string>();
 const removeAll = (): void => {
@@ -48,14 +49,7 @@ export function seededRandom(t: { diagnostic(message: string): void }): () => nu
   const seed =
     Number.isInteger(fromEnv) && process.env['TRACKLAB_TEST_SEED'] ? fromEnv : Math.floor(Math.random() * 2 ** 31);
   t.diagnostic(`random seed ${seed} (replay with TRACKLAB_TEST_SEED=${seed})`);
-  let state = seed >>> 0;
-  return () => {
-    // mulberry32: small, fast, and good enough to spread kill points
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
+  return mulberry32(seed);
 }
 
 /**

@@ -7,7 +7,7 @@ t1 = time.perf_counter()
 c1 = time.process_time()
 store = FileStore(sys.argv[1])
 ids = [e.experiment_id for e in store.search_experiments()]
-runs = store.search_runs(ids, "metrics.acc > 0.5", ViewType.ACTIVE_ONLY, max_results=50000)
+runs = store.search_runs(ids, sys.argv[2] if len(sys.argv) > 2 else "metrics.acc > 0.5", ViewType.ACTIVE_ONLY, max_results=50000)
 t2 = time.perf_counter()
 c2 = time.process_time()
 print(json.dumps({"count": len(runs), "importMs": (t1 - t0) * 1000, "searchMs": (t2 - t1) * 1000, "cpuMs": (c2 - c1) * 1000}))

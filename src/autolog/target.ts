@@ -1,6 +1,7 @@
 /** Which run an autolog helper logs to, and how its points reach the notebook's live view. */
 import type { ActiveRun } from '../active-run.js';
 import { badState } from '../core/errors.js';
+import { trackerMessages } from '../tracker-messages.js';
 import { kernelRuntime } from '../notebook-handle.js';
 
 /** Options every autolog helper takes. */
@@ -14,10 +15,7 @@ export function targetRun(helper: string, options: AutologOptions): ActiveRun {
   if (options.run) return options.run;
   const run = kernelRuntime()?.activeRun;
   if (run) return run;
-  throw badState(
-    `${helper} has no run to log to: pass { run } (the run tracker.startRun() returned), ` +
-      'or in the tracklab kernel start one first with %start_run or %%track',
-  );
+  throw badState(trackerMessages.autologNoRun(helper));
 }
 
 /** Logs metric points at one step, and shows them in the kernel's live view when the run is the notebook's. */

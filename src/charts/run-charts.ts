@@ -81,6 +81,77 @@ export function scatterSpec(
 
 const fmt = (v: number): string => String(Number(v.toPrecision(4)));
 
+type ParallelRow = { d: string; y: number; r: string; v: string; c?: number };
+type ParallelTick = { d: string; y: number; t: string };
+
+/**
+ * One axis of parallel coordinates scaled to 0..1: numbers by min..max with min, middle and max as ticks, categories by
+ * rank with (at most 12) their names as ticks.
+ */
+function parallelAxis(raw: readonly (number | string | undefined)[]) {
+  const nums = raw.filter((v): v is number => typeof v === 'number');
+  const allNumeric = nums.length === raw.filter((v) => v !== undefined).length;
+  const cats = allNumeric ? [] : [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
+  const min = Math.min(...nums);
+  const max = Math.max(...nums);
+  const scale = (v: number | string): number =>
+    allNumeric
+      ? max > min
+        ? ((v as number) - min) / (max - min)
+        : 0.5
+      : cats.length > 1
+        ? cats.indexOf(String(v)) / (cats.length - 1)
+        : 0.5;
+  const ticks: { y: number; t: string }[] =
+    allNumeric && nums.length > 0
+      ? (max > min ? [min, (min + max) / 2, max] : [min]).map((m) => ({ y: scale(m), t: fmt(m) }))
+      : cats.slice(0, 12).map((c) => ({ y: scale(c), t: c.length > 14 ? `${c.slice(0, 13)}…` : c }));
+  return { scale, ticks };
+}
+
+/** The rows (one per run and dimension) and the tick labels of parallel coordinates, dimension by dimension. */
+function parallelRows(
+  runs: readonly ChartRun[],
+  dims: readonly Dim[],
+  colorValue: (run: ChartRun) => number | undefined,
+): { values: ParallelRow[]; ticks: ParallelTick[] } {
+  const values: ParallelRow[] = [];
+  const ticks: ParallelTick[] = [];
+  for (const dim of dims) {
+    const title = dimTitle(dim);
+    const raw = runs.map((r) => dimValue(r, dim));
+    const axis = parallelAxis(raw);
+    for (const tick of axis.ticks) ticks.push({ d: title, ...tick });
+    runs.forEach((run, i) => {
+      const v = raw[i];
+      if (v === undefined) return;
+      const c = colorValue(run);
+      values.push({
+        d: title,
+        y: axis.scale(v),
+        r: run.label,
+        v: typeof v === 'number' ? fmt(v) : v,
+        ...(c !== undefined ? { c } : {}),
+      });
+    });
+  }
+  return { values, ticks };
+}
+
+/** Lines coloured by the `colorBy` metric on a viridis scale, else by each run's colour. */
+function parallelColor(labels: string[], opts: { colorBy?: Dim; colorOf?: ColorOf }) {
+  if (!opts.colorBy) return colorEncoding(labels, opts.colorOf);
+  return {
+    color: {
+      field: 'c',
+      type: 'quantitative',
+      title: dimTitle(opts.colorBy),
+      scale: { scheme: 'viridis' },
+      legend: { orient: 'bottom', direction: 'horizontal', format: NUM },
+    },
+  };
+}
+
 /**
  * Parallel coordinates: each axis scaled to its own range (numbers min..max, categories by rank) with its real values
  * as tick labels, one line per run, coloured by `colorBy` (the main metric) or by run colour. Rows are emitted
@@ -92,48 +163,11 @@ export function parallelSpec(
   width = 720,
   opts: { colorBy?: Dim; colorOf?: ColorOf } = {},
 ): TopLevelSpec {
-  const values: { d: string; y: number; r: string; v: string; c?: number }[] = [];
-  const ticks: { d: string; y: number; t: string }[] = [];
   const colorValue = (run: ChartRun): number | undefined => {
     const v = opts.colorBy ? dimValue(run, opts.colorBy) : undefined;
     return typeof v === 'number' ? v : undefined;
   };
-  for (const dim of dims) {
-    const title = dimTitle(dim);
-    const raw = runs.map((r) => dimValue(r, dim));
-    const nums = raw.filter((v): v is number => typeof v === 'number');
-    const allNumeric = nums.length === raw.filter((v) => v !== undefined).length;
-    const cats = allNumeric ? [] : [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
-    const min = Math.min(...nums);
-    const max = Math.max(...nums);
-    const scale = (v: number | string): number =>
-      allNumeric
-        ? max > min
-          ? ((v as number) - min) / (max - min)
-          : 0.5
-        : cats.length > 1
-          ? cats.indexOf(String(v)) / (cats.length - 1)
-          : 0.5;
-    if (allNumeric && nums.length > 0) {
-      const marks = max > min ? [min, (min + max) / 2, max] : [min];
-      for (const m of marks) ticks.push({ d: title, y: scale(m), t: fmt(m) });
-    } else {
-      for (const c of cats.slice(0, 12))
-        ticks.push({ d: title, y: scale(c), t: c.length > 14 ? `${c.slice(0, 13)}…` : c });
-    }
-    runs.forEach((run, i) => {
-      const v = raw[i];
-      if (v === undefined) return;
-      const c = colorValue(run);
-      values.push({
-        d: title,
-        y: scale(v),
-        r: run.label,
-        v: typeof v === 'number' ? fmt(v) : v,
-        ...(c !== undefined ? { c } : {}),
-      });
-    });
-  }
+  const { values, ticks } = parallelRows(runs, dims, colorValue);
   const x = {
     field: 'd',
     type: 'nominal',
@@ -142,20 +176,10 @@ export function parallelSpec(
     axis: { labelAngle: 0, orient: 'top', labelLimit: 110, domain: false, ticks: false },
   };
   const y = { field: 'y', type: 'quantitative', axis: null, scale: { domain: [-0.04, 1.04] } };
-  const color = opts.colorBy
-    ? {
-        color: {
-          field: 'c',
-          type: 'quantitative',
-          title: dimTitle(opts.colorBy),
-          scale: { scheme: 'viridis' },
-          legend: { orient: 'bottom', direction: 'horizontal', format: NUM },
-        },
-      }
-    : colorEncoding(
-        values.map((v) => v.r),
-        opts.colorOf,
-      );
+  const color = parallelColor(
+    values.map((v) => v.r),
+    opts,
+  );
   return {
     ...base(Math.max(width, dims.length * 110), 260),
     layer: [

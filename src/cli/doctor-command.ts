@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT_STATUS, invalid, notFound } from '../core/errors.js';
+import { cliMessages } from './messages.js';
 import { checkMlflowDb, checkMlruns } from '../store/backend-doctor.js';
 import { defaultStorePath, detectFolder } from '../store/resolve-store.js';
 import { sqlitePath } from '../store/sqlite/sqlite-backend.js';
@@ -29,7 +30,7 @@ export interface DoctorReport {
  */
 export function runDoctor(root: string, options: { repair: boolean }): DoctorReport {
   if (!existsSync(join(root, 'tracklab-store.json')) && !existsSync(join(root, 'runs'))) {
-    throw notFound(`no tracklab store at ${root} (it has no tracklab-store.json); pass --store <folder>`);
+    throw notFound(cliMessages.noStore(root, cliMessages.noStoreHintDoctor()));
   }
   const findings = checkStore(root);
   const report: DoctorReport = { store: root, findings, repaired: [], failed: [], backup: null };
@@ -81,7 +82,7 @@ function storeTarget(location: string | undefined): Target {
     return { kind: 'mlruns', path: resolve(rest.startsWith('//') ? new URL(`file:${rest}`).pathname : rest) };
   }
   if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(where) && !where.startsWith('file:')) {
-    throw invalid(`tracklab doctor checks local stores (a folder, mlruns:PATH or sqlite:///PATH); ${where} is not one`);
+    throw invalid(cliMessages.doctorNotLocal(where));
   }
   const path = resolve(where.startsWith('file:') ? new URL(where).pathname : where);
   if (existsSync(path) && statSync(path).isFile()) return { kind: 'sqlite', path };

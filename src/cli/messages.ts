@@ -9,4 +9,15 @@ export const cliMessages = {
   unexpected: (text: string) => `unexpected error: ${text}; please report it with the command you ran`,
   noRuns: () => 'no runs',
   noModels: () => 'no registered models',
+  noStore: (folder: string, hint: string) => `no tracklab store at ${folder} (it has no tracklab-store.json); ${hint}`,
+  noStoreHintDoctor: () => 'pass --store <folder>',
+  noStoreHintFirstRun: () => 'log a run there first, or pass --store <folder>',
+  doctorNotLocal: (where: string) =>
+    `tracklab doctor checks local stores (a folder, mlruns:PATH or sqlite:///PATH); ${where} is not one`,
+  compactNotJson: (uri: string, kind: string) =>
+    `tracklab compact works on tracklab's JSON store; ${uri} is a ${kind} store, whose histories are read as they are`,
+  syncNotServer: (uri: string, kind: string) =>
+    `tracklab sync replays the offline queue of an MLflow server; ${uri} is a ${kind} store, ` +
+    'give the server with --store http://host:port (or MLFLOW_TRACKING_URI)',
+  syncSpoolOff: () => 'the offline queue is turned off (TRACKLAB_SPOOL=off); nothing to sync',
 } as const;

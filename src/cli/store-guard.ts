@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { notFound } from '../core/errors.js';
+import { cliMessages } from './messages.js';
 import { defaultStorePath } from '../store/resolve-store.js';
 
 /** Throws RESOURCE_DOES_NOT_EXIST when `location` (or the default store) is a local folder without a tracklab store. */
@@ -15,7 +16,5 @@ export function assertStoreExists(location: string | undefined, cwd = process.cw
   if (scheme !== undefined && scheme.length > 1 && scheme !== 'file') return; // other backends check for themselves
   const folder = scheme === 'file' ? fileURLToPath(where) : resolve(cwd, where);
   if (existsSync(join(folder, 'tracklab-store.json'))) return;
-  throw notFound(
-    `no tracklab store at ${folder} (it has no tracklab-store.json); log a run there first, or pass --store <folder>`,
-  );
+  throw notFound(cliMessages.noStore(folder, cliMessages.noStoreHintFirstRun()));
 }

@@ -2,6 +2,8 @@
  * Error codes follow MLflow's so a REST backend can map them one to one; EXECUTION_FAILED is tracklab's own (a notebook
  * cell failed).
  */
+import { coreMessages as msg } from './messages.js';
+
 export type ErrorCode =
   | 'INVALID_PARAMETER_VALUE'
   | 'RESOURCE_DOES_NOT_EXIST'
@@ -25,13 +27,11 @@ export const EXIT_STATUS: Record<ErrorCode, number> = {
 };
 
 /**
- * The one error class of tracklab. Messages name the offending value or file and say what to do.
+ * The one error class of tracklab. Messages name the offending value or file and say what to do; their texts live in
+ * each area's catalogue (`messages.ts`), and tests/message-catalogues.test.ts fails on a text written at a throw site.
  *
  * @example
- * throw new TracklabError(
- *   'INVALID_PARAMETER_VALUE',
- *   `tracklab: metric key "${key}" is invalid; use letters, digits, _ - . / : and spaces`,
- * );
+ * throw new TracklabError('INVALID_PARAMETER_VALUE', coreMessages.keyCharacters('metric', key));
  */
 export class TracklabError extends Error {
   readonly code: ErrorCode;
@@ -48,29 +48,16 @@ export const notFound = (message: string): TracklabError => new TracklabError('R
 export const exists = (message: string): TracklabError => new TracklabError('RESOURCE_ALREADY_EXISTS', message);
 export const badState = (message: string): TracklabError => new TracklabError('INVALID_STATE', message);
 export const corrupt = (file: string, what: string, cause?: unknown): TracklabError =>
-  new TracklabError(
-    'CORRUPT_STORE',
-    `store file ${file} ${what}; fix or restore it by hand (tracklab never overwrites it)`,
-    cause === undefined ? undefined : { cause },
-  );
+  new TracklabError('CORRUPT_STORE', msg.corrupt(file, what), cause === undefined ? undefined : { cause });
 
 export const paramChanged = (key: string, runId: string, old: string, value: string): TracklabError =>
-  invalid(
-    `changing param values is not allowed: param "${key}" of run ${runId} is "${old}", got "${value}"; log it under another key or start a new run`,
-  );
-export const runDeleted = (runId: string): TracklabError =>
-  badState(`run ${runId} is deleted; restore it with \`tracklab runs restore ${runId}\` before logging to it`);
+  invalid(msg.paramChanged(key, runId, old, value));
+export const runDeleted = (runId: string): TracklabError => badState(msg.runDeleted(runId));
 
 /** Wraps a Node I/O error into a TracklabError that names the file and the failing operation. */
 export function ioError(op: string, file: string, cause: unknown): TracklabError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const hint =
-    code === 'ENOSPC'
-      ? 'the disk is full; free space and retry'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied; check the store folder permissions'
-        : code === 'EROFS'
-          ? 'the file system is read-only'
-          : `${code ?? String(cause)}`;
-  return new TracklabError('IO_ERROR', `could not ${op} ${file}: ${hint}; what was stored before is intact`, { cause });
+  const hints: Record<string, string> = { ...msg.ioHint, EPERM: msg.ioHint.EACCES };
+  const hint = (code === undefined ? undefined : hints[code]) ?? `${code ?? String(cause)}`;
+  return new TracklabError('IO_ERROR', msg.ioFailed(op, file, hint), { cause });
 }

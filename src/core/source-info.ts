@@ -1,8 +1,6 @@
 /**
  * Where a run comes from: user, script or notebook, git state, runtime versions. Computed once per process and folder.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, release, userInfo } from 'node:os';
@@ -25,12 +23,16 @@ const gitCache = new Map<string, GitInfo | null>();
 
 function git(cwd: string, args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5000,
-    }).trim();
+    // loaded when git is asked: opening a store or listing runs never needs a child process
+    return process
+      .getBuiltinModule('node:child_process')
+      .execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 5000,
+      })
+      .trim();
   } catch {
     return undefined;
   }
@@ -83,6 +85,7 @@ function packageRoot(cwd: string): string | undefined {
 
 /** sha256 of a file's bytes, hex. */
 export function fileSha256(file: string): string {
+  const { createHash } = process.getBuiltinModule('node:crypto'); // only when a file is hashed
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 

@@ -3,6 +3,7 @@
  * Rules are MLflow's (mlflow/utils/validation.py) unless noted; every failure is one INVALID_PARAMETER_VALUE line.
  */
 import { invalid } from './errors.js';
+import { coreMessages as msg } from './messages.js';
 import type { RunStatus } from './entities.js';
 import { RUN_STATUSES } from './entities.js';
 
@@ -20,11 +21,6 @@ const KEY_RE = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
 const RUN_ID_RE = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const EXPERIMENT_ID_RE = /^[a-zA-Z0-9][\w-]{0,63}$/;
 
-const show = (value: unknown): string => {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
-};
-
 /**
  * A metric, param or tag key: MLflow's regex, <= 250 chars, no path tricks. Names of JavaScript's own properties
  * (`toString`, `__proto__`, `constructor`, ...) are ordinary keys: every record keyed by user data is a null-prototype
@@ -32,20 +28,16 @@ const show = (value: unknown): string => {
  */
 export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) {
-    throw invalid(`${kind} key ${show(key)} is invalid: give a non-empty string`);
+    throw invalid(msg.keyEmpty(kind, key));
   }
   if (key.length > MAX_KEY_LENGTH) {
-    throw invalid(`${kind} key ${show(key)} is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`);
+    throw invalid(msg.keyTooLong(kind, key, MAX_KEY_LENGTH));
   }
   if (!KEY_RE.test(key)) {
-    throw invalid(
-      `${kind} key ${show(key)} is invalid: use letters, digits, underscores, dashes, periods, spaces, colons and slashes`,
-    );
+    throw invalid(msg.keyCharacters(kind, key));
   }
   if (key === '.' || key.startsWith('..') || key.startsWith('/') || !isNormalPath(key)) {
-    throw invalid(
-      `${kind} key ${show(key)} is invalid: it must be a normalized relative path (no leading "/", "..", "//" or "/./")`,
-    );
+    throw invalid(msg.keyNotNormal(kind, key));
   }
   return key;
 }
@@ -59,19 +51,17 @@ function isNormalPath(key: string): boolean {
 /** Params are strings in the store, as in MLflow; numbers and booleans are converted, objects JSON-encoded. */
 export function paramValueToString(key: string, value: unknown): string {
   const text = stringify(value);
-  if (text === undefined)
-    throw invalid(`param "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
+  if (text === undefined) throw invalid(msg.valueUnencodable('param', key, value));
   if (text.length > MAX_PARAM_VALUE_LENGTH) {
-    throw invalid(`param "${key}" value is ${text.length} characters long; the limit is ${MAX_PARAM_VALUE_LENGTH}`);
+    throw invalid(msg.valueTooLong('param', key, text.length, MAX_PARAM_VALUE_LENGTH));
   }
   return text;
 }
 
 export function tagValueToString(key: string, value: unknown, limit = MAX_TAG_VALUE_LENGTH): string {
   const text = stringify(value);
-  if (text === undefined)
-    throw invalid(`tag "${key}" has value ${show(value)}; give a string, number, boolean or JSON value`);
-  if (text.length > limit) throw invalid(`tag "${key}" value is ${text.length} characters long; the limit is ${limit}`);
+  if (text === undefined) throw invalid(msg.valueUnencodable('tag', key, value));
+  if (text.length > limit) throw invalid(msg.valueTooLong('tag', key, text.length, limit));
   return text;
 }
 
@@ -93,65 +83,59 @@ function stringify(value: unknown): string | undefined {
 /** Metric values are numbers; NaN and +-Infinity are allowed (stored as the strings "NaN", "Infinity", "-Infinity"). */
 export function validateMetricValue(key: string, value: unknown): number {
   if (typeof value !== 'number') {
-    throw invalid(`metric "${key}" has value ${show(value)} of type ${typeof value}; metric values must be numbers`);
+    throw invalid(msg.metricNotNumber(key, value));
   }
   return value;
 }
 
 export function validateStep(key: string, step: unknown): number {
   if (typeof step !== 'number' || !Number.isSafeInteger(step)) {
-    throw invalid(`metric "${key}" has step ${show(step)}; steps must be integers`);
+    throw invalid(msg.stepNotInteger(key, step));
   }
   return step === 0 ? 0 : step; // a step of -0 is step 0
 }
 
 export function validateTimestamp(key: string, timestamp: unknown): number {
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw invalid(`metric "${key}" has timestamp ${show(timestamp)}; timestamps are integer milliseconds >= 0`);
+    throw invalid(msg.timestampInvalid(key, timestamp));
   }
   return timestamp;
 }
 
 export function validateRunId(id: unknown): string {
   if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
-    throw invalid(
-      `run id ${show(id)} is invalid: run ids are letters, digits, "_" and "-" (e.g. 3f2a9c...); copy it from \`tracklab runs list\``,
-    );
+    throw invalid(msg.runIdInvalid(id));
   }
   return id;
 }
 
 export function validateExperimentId(id: unknown): string {
   if (typeof id !== 'string' || !EXPERIMENT_ID_RE.test(id)) {
-    throw invalid(`experiment id ${show(id)} is invalid: experiment ids are letters, digits, "_" and "-"`);
+    throw invalid(msg.experimentIdInvalid(id));
   }
   return id;
 }
 
 export function validateExperimentName(name: unknown): string {
   if (typeof name !== 'string' || name.trim().length === 0) {
-    throw invalid(`experiment name ${show(name)} is invalid: give a non-empty string`);
+    throw invalid(msg.nameEmpty('experiment', name));
   }
   if (name.length > MAX_EXPERIMENT_NAME_LENGTH) {
-    throw invalid(
-      `experiment name ${show(name)} is ${name.length} characters long; the limit is ${MAX_EXPERIMENT_NAME_LENGTH}`,
-    );
+    throw invalid(msg.nameTooLong('experiment', name, MAX_EXPERIMENT_NAME_LENGTH));
   }
   return name;
 }
 
 export function validateRunName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim().length === 0)
-    throw invalid(`run name ${show(name)} is invalid: give a non-empty string`);
-  if (name.length > MAX_RUN_NAME_LENGTH)
-    throw invalid(`run name ${show(name)} is ${name.length} characters long; the limit is ${MAX_RUN_NAME_LENGTH}`);
+  if (typeof name !== 'string' || name.trim().length === 0) throw invalid(msg.nameEmpty('run', name));
+  if (name.length > MAX_RUN_NAME_LENGTH) throw invalid(msg.nameTooLong('run', name, MAX_RUN_NAME_LENGTH));
   return name;
 }
 
 export function validateRunStatus(status: unknown): RunStatus {
   const upper = typeof status === 'string' ? status.toUpperCase() : status;
   if (!RUN_STATUSES.includes(upper as RunStatus)) {
-    throw invalid(`run status ${show(status)} is invalid; use one of ${RUN_STATUSES.join(', ')}`);
+    throw invalid(msg.runStatusInvalid(status));
   }
   return upper as RunStatus;
 }
@@ -161,7 +145,7 @@ export function validateRunStatus(status: unknown): RunStatus {
  * (`..`, `%2e%2e`, `%252e`, backslashes, drive letters, `#`, `?`, NUL). '' is the root.
  */
 export function validateArtifactPath(path: unknown, what = 'artifact path'): string {
-  if (typeof path !== 'string') throw invalid(`${what} ${show(path)} is invalid: give a relative path string`);
+  if (typeof path !== 'string') throw invalid(msg.artifactPathNotString(what, path));
   if (path === '') return '';
   const reason = path.includes('\0')
     ? 'it contains a NUL byte'
@@ -182,17 +166,14 @@ export function validateArtifactPath(path: unknown, what = 'artifact path'): str
                   : path.split('/').some((p) => Buffer.byteLength(p, 'utf8') > MAX_FILE_NAME_BYTES)
                     ? `a segment is longer than ${MAX_FILE_NAME_BYTES} bytes, the limit of file names`
                     : undefined;
-  if (reason)
-    throw invalid(
-      `${what} ${show(path)} is refused: ${reason}; give a relative path inside the run's artifacts, like "plots/loss.png"`,
-    );
+  if (reason) throw invalid(msg.artifactPathRefused(what, path, reason));
   return path;
 }
 
 /** Rejects keys that would pollute prototypes when used on plain objects (for records given by users). */
 export function ownEntries(what: string, record: unknown): [string, unknown][] {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-    throw invalid(`${what} must be an object of key: value pairs, got ${show(record)}`);
+    throw invalid(msg.notARecord(what, record));
   }
   return Object.keys(record).map((k) => [k, (record as Record<string, unknown>)[k]]);
 }

@@ -234,11 +234,7 @@ async function runCells(
 
 async function control(kernel: Kernel.IKernelConnection, payload: object): Promise<void> {
   const run = await runCode(kernel, `%tracklab_exec ${JSON.stringify(payload)}`, 120_000, false);
-  if (run.status !== 'ok')
-    throw new TracklabError(
-      'IO_ERROR',
-      `the tracklab kernel could not record the execution: ${run.stderr.trim() || run.status}`,
-    );
+  if (run.status !== 'ok') throw new TracklabError('IO_ERROR', msg.recordFailed(run.stderr.trim() || run.status));
 }
 
 /**

@@ -22,4 +22,5 @@ export const execMessages = {
     `parameter ${q(name)} is declared as ${declared} in the parameters cell, got ${JSON.stringify(value)}` +
     ` (${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}); pass a ${declared}`,
   cellTimeout: (index: number, seconds: number) => `cell ${index} did not finish within ${seconds} s`,
+  recordFailed: (why: string) => `the tracklab kernel could not record the execution: ${why}`,
 } as const;

@@ -41,7 +41,7 @@ export function kernelMainPath(): string {
   if (existsSync(sibling)) return sibling;
   const built = resolve(here, '..', '..', 'dist', 'kernel', 'kernel-main.js');
   if (existsSync(built)) return built;
-  throw badState(`the compiled kernel ${built} is missing; run npm run build first`);
+  throw badState(msg.kernelNotBuilt(built));
 }
 
 /** The kernel.json contents: node + the compiled kernel script, language TypeScript. */
@@ -129,7 +129,7 @@ export async function uninstallKernel(options: KernelInstallOptions = {}): Promi
   const name = options.name ?? KERNEL_NAME;
   if (options.prefix) {
     const dir = join(resolve(options.prefix), 'share', 'jupyter', 'kernels', name);
-    if (!existsSync(dir)) throw new TracklabError('RESOURCE_DOES_NOT_EXIST', `no ${name} kernelspec in ${dir}`);
+    if (!existsSync(dir)) throw new TracklabError('RESOURCE_DOES_NOT_EXIST', msg.noKernelspec(name, dir));
     await rm(dir, { recursive: true, force: true });
     return { name, location: dir };
   }

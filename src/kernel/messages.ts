@@ -30,4 +30,7 @@ export const kernelMessages = {
     'for this project, or --replace to point it here',
   setJupyterPath: (dir: string) => `Jupyter looks there only with JUPYTER_PATH set: export JUPYTER_PATH=${dir}`,
   pythonFailed: (cmd: string, out: string) => `${cmd} failed: ${out.trim()}`,
+  kernelNotBuilt: (built: string) => `the compiled kernel ${built} is missing; run npm run build first`,
+  noKernelspec: (name: string, dir: string) => `no ${name} kernelspec in ${dir}`,
+  duplicateKeys: () => 'duplicate keys in one magic line',
 } as const;

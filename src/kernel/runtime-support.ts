@@ -50,7 +50,7 @@ export function record(keys: readonly string[], values: readonly unknown[]): Rec
   keys.forEach((k, i) => {
     out[k] = values[i];
   });
-  if (Object.keys(out).length !== keys.length) throw invalid('duplicate keys in one magic line');
+  if (Object.keys(out).length !== keys.length) throw invalid(msg.duplicateKeys());
   return out;
 }
 

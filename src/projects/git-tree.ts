@@ -3,6 +3,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { badState, notFound, TracklabError } from '../core/errors.js';
 import type { GitInfo } from '../core/source-info.js';
 import { REDACTED, redactText } from '../report/redact.js';
+import { projectMessages as msg } from './messages.js';
 
 /** Diffs larger than this are recorded cut (and then cannot be re-applied). */
 export const DIFF_LIMIT = 1 << 20;
@@ -14,7 +15,7 @@ interface GitResult {
 }
 
 const noGit = (args: string[], why: string): TracklabError =>
-  new TracklabError('IO_ERROR', `could not run git ${args[0] ?? ''}: ${why}; is git installed?`);
+  new TracklabError('IO_ERROR', msg.gitMissing(args[0] ?? '', why));
 
 const lastLine = (r: GitResult): string => r.stderr.trim().split('\n').pop() ?? `git exit ${r.status}`;
 
@@ -37,13 +38,13 @@ function gitAsync(cwd: string, args: string[]): Promise<GitResult> {
 
 async function gitOkAsync(cwd: string, args: string[], what: string): Promise<string> {
   const r = await gitAsync(cwd, args);
-  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${lastLine(r)}`);
+  if (r.status !== 0) throw badState(msg.gitFailed(what, cwd, lastLine(r)));
   return r.stdout;
 }
 
 function gitOk(cwd: string, args: string[], what: string): string {
   const r = git(cwd, args);
-  if (r.status !== 0) throw badState(`${what} failed in ${cwd}: ${lastLine(r)}`);
+  if (r.status !== 0) throw badState(msg.gitFailed(what, cwd, lastLine(r)));
   return r.stdout;
 }
 
@@ -123,10 +124,7 @@ function redact(patch: string): string {
 /** Throws a one-line reason when `commit` is not in the repository at `top`. */
 export function requireCommit(top: string, commit: string): void {
   if (git(top, ['cat-file', '-e', `${commit}^{commit}`]).status !== 0) {
-    throw notFound(
-      `commit ${commit} is not in the git repository ${top}; ` +
-        'fetch it (git fetch --all) or run from a clone that has it',
-    );
+    throw notFound(msg.commitMissing(commit, top));
   }
 }
 
@@ -146,6 +144,6 @@ export function applyPatch(dir: string, patchFile: string): void {
   const r = git(dir, ['apply', '--binary', '--whitespace=nowarn', patchFile]);
   if (r.status !== 0) {
     const why = r.stderr.trim().split('\n')[0] ?? '';
-    throw badState(`the recorded uncommitted changes do not apply to the commit: ${why}`);
+    throw badState(msg.patchDoesNotApply(why));
   }
 }

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { invalid, notFound } from '../core/errors.js';
 import { textOf } from '../core/format.js';
+import { projectMessages as msg } from './messages.js';
 
 export const PROJECT_FILE = 'MLproject';
 export const PARAMETER_TYPES = ['float', 'int', 'string', 'path', 'uri'] as const;
@@ -42,10 +43,7 @@ export function findProjectDir(from: string): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, PROJECT_FILE))) return dir;
     if (dirname(dir) === dir) {
-      throw notFound(
-        `no ${PROJECT_FILE} file in ${resolve(from)} or any folder above it; ` +
-          'write one (see README, "Projects and reproduction")',
-      );
+      throw notFound(msg.noProjectFileAbove(PROJECT_FILE, resolve(from)));
     }
   }
 }
@@ -60,7 +58,7 @@ export function loadProject(dir: string): Project {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw notFound(`no ${PROJECT_FILE} file in ${resolve(dir)}; write one (see README, "Projects and reproduction")`);
+    throw notFound(msg.noProjectFile(PROJECT_FILE, resolve(dir)));
   }
   return parseProject(text, file);
 }
@@ -72,18 +70,18 @@ export function parseProject(text: string, file: string): Project {
     doc = parse(text);
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw invalid(`${file} is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`);
+    throw invalid(msg.notYaml(file, where, (error as Error).message.split('\n')[0] ?? ''));
   }
   const root = asObject(doc, file, 'the file');
   const name = root['name'] ?? '';
-  if (typeof name !== 'string') throw invalid(`${file}: "name" must be a string, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string') throw invalid(msg.nameNotString(file, name));
   const nodeEnv = root['node_env'];
   if (nodeEnv !== undefined && (typeof nodeEnv !== 'string' || nodeEnv === '')) {
-    throw invalid(`${file}: "node_env" must name the lockfile, e.g. "node_env: package-lock.json"`);
+    throw invalid(msg.nodeEnvInvalid(file));
   }
   const entries = asObject(root['entry_points'] ?? {}, file, '"entry_points"');
   if (Object.keys(entries).length === 0) {
-    throw invalid(`${file} has no entry_points; add one, e.g. "main: { command: ... }"`);
+    throw invalid(msg.noEntryPoints(file));
   }
   const entryPoints: Record<string, EntryPoint> = {};
   for (const [entry, spec] of Object.entries(entries)) entryPoints[entry] = parseEntryPoint(entry, spec, file);
@@ -95,27 +93,27 @@ function parseEntryPoint(name: string, spec: unknown, file: string): EntryPoint 
   const body = asObject(spec, file, where);
   const { command, notebook } = body;
   if ((command === undefined) === (notebook === undefined)) {
-    throw invalid(`${file}: ${where} needs exactly one of "command" and "notebook"`);
+    throw invalid(msg.commandOrNotebook(file, where));
   }
   for (const [key, value] of [
     ['command', command],
     ['notebook', notebook],
   ] as const) {
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-      throw invalid(`${file}: ${where} "${key}" must be a non-empty string`);
+      throw invalid(msg.emptyField(file, where, key));
     }
   }
   const parameters: Record<string, ParameterSpec> = {};
   for (const [param, p] of Object.entries(asObject(body['parameters'] ?? {}, file, `${where} "parameters"`))) {
     if (!/^[A-Za-z_][\w.-]*$/.test(param)) {
-      throw invalid(`${file}: ${where} parameter name "${param}" is invalid; use letters, digits, _ . -`);
+      throw invalid(msg.parameterNameInvalid(file, where, param));
     }
     parameters[param] = parseParameterSpec(p, `${file}: ${where} parameter "${param}"`);
   }
   if (typeof command === 'string') {
     for (const m of command.matchAll(/\{([^{}\s]+)\}/g)) {
       if (!((m[1] as string) in parameters)) {
-        throw invalid(`${file}: ${where} command uses {${m[1]}}, which is not one of its parameters`);
+        throw invalid(msg.unknownPlaceholder(file, where, m[1] ?? ''));
       }
     }
   }
@@ -132,18 +130,18 @@ function parseParameterSpec(spec: unknown, where: string): ParameterSpec {
   const body = typeof spec === 'string' ? { type: spec } : spec === null ? {} : asObject(spec, where, 'it');
   const type = body['type'] ?? 'string';
   if (!PARAMETER_TYPES.includes(type as ParameterType)) {
-    throw invalid(`${where} has type ${JSON.stringify(type)}; use one of ${PARAMETER_TYPES.join(', ')}`);
+    throw invalid(msg.parameterTypeInvalid(where, type, PARAMETER_TYPES));
   }
   const value = body['default'];
   if (value !== undefined && value !== null && typeof value === 'object') {
-    throw invalid(`${where} default must be a single value`);
+    throw invalid(msg.defaultNotSingle(where));
   }
   return { type: type as ParameterType, ...(value === undefined || value === null ? {} : { default: textOf(value) }) };
 }
 
 function asObject(value: unknown, file: string, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(`${file}: ${what} must be a mapping of keys to values`);
+    throw invalid(msg.notAMapping(file, what));
   }
   return value as Record<string, unknown>;
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { badState, invalid, notFound, TracklabError } from '../core/errors.js';
 import { fileSha256 } from '../core/source-info.js';
+import { projectMessages as msg } from './messages.js';
 
 interface LockPackage {
   version?: string;
@@ -25,8 +26,8 @@ function readJson<T>(file: string, what: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`${what} ${file} does not exist`);
-    throw invalid(`${what} ${file} is not valid JSON: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(msg.fileMissing(what, file));
+    throw invalid(msg.fileNotJson(what, file, (error as Error).message));
   }
 }
 
@@ -40,22 +41,19 @@ export function checkNodeEnv(dir: string, lockfile: string): { file: string; sha
   const root = lock.packages?.[''];
   if ((lock.lockfileVersion ?? 1) < 2 || root === undefined) {
     const version = lock.lockfileVersion ?? 1;
-    throw invalid(`lockfile ${file} has lockfileVersion ${version}; regenerate it with npm 7 or later (npm install)`);
+    throw invalid(msg.lockfileTooOld(file, version));
   }
   const pkg = readJson<Record<string, Record<string, string> | undefined>>(join(dir, 'package.json'), 'package.json');
   for (const field of DEP_FIELDS) {
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
       const locked = (root as Record<string, Record<string, string> | undefined>)[field]?.[name];
       if (locked !== range) {
-        throw badState(
-          `lockfile ${file} is out of date: package.json wants ${name}@${range}, ` +
-            `the lockfile has ${locked ?? 'nothing'}; run npm install`,
-        );
+        throw badState(msg.lockfileOutOfDate(file, name, range, locked));
       }
     }
   }
   const problem = installedMismatch(dir, lock);
-  if (problem) throw badState(`node_modules in ${dir} does not match ${lockfile}: ${problem}; run npm ci`);
+  if (problem) throw badState(msg.installMismatch(dir, lockfile, problem));
   return { file, sha256: fileSha256(file) };
 }
 
@@ -90,21 +88,18 @@ export function installNodeEnv(
 ): 'linked' | 'installed' {
   const file = join(dir, lockfile);
   if (!existsSync(file)) {
-    throw notFound(`the recorded commit has no lockfile ${lockfile} in ${dir}; it cannot be installed`);
+    throw notFound(msg.lockfileNotAtCommit(lockfile, dir));
   }
   const actual = fileSha256(file);
   if (sha256 !== undefined && actual !== sha256) {
-    throw badState(
-      `lockfile ${lockfile} at the recorded commit hashes to ${actual.slice(0, 12)}, ` +
-        `the run recorded ${sha256.slice(0, 12)}`,
-    );
+    throw badState(msg.lockfileHashDiffers(lockfile, actual, sha256));
   }
   if (reuseFrom !== undefined && canReuse(reuseFrom, lockfile, actual)) {
     symlinkSync(join(reuseFrom, 'node_modules'), join(dir, 'node_modules'), 'dir');
     return 'linked';
   }
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
-  if (r.error) throw new TracklabError('IO_ERROR', `could not run npm ci: ${r.error.message}; is npm on PATH?`);
+  if (r.error) throw new TracklabError('IO_ERROR', msg.npmMissing(r.error.message));
   if (r.status !== 0) {
     const last = r.stderr
       .trim()
@@ -112,7 +107,7 @@ export function installNodeEnv(
       .filter((l) => l.trim() !== '')
       .slice(-2)
       .join(' / ');
-    throw badState(`npm ci failed in ${dir}: ${last || `exit ${r.status}`}`);
+    throw badState(msg.npmFailed(dir, last || `exit ${r.status}`));
   }
   return 'installed';
 }

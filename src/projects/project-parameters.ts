@@ -1,6 +1,7 @@
 /** Parameters of an entry point: `-P k=v` checked against the declared types, defaults filled in, the command built. */
 import { invalid } from '../core/errors.js';
 import type { EntryPoint, ParameterType } from './mlproject.js';
+import { projectMessages as msg } from './messages.js';
 
 const INT_RE = /^[+-]?\d+$/;
 const FLOAT_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
@@ -10,7 +11,7 @@ export function parseAssignments(items: readonly string[]): Record<string, strin
   const out: Record<string, string> = {};
   for (const item of items) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw invalid(`parameter "${item}" is not of the form name=value, e.g. -P trees=50`);
+    if (eq <= 0) throw invalid(msg.parameterNotPair(item));
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
@@ -26,16 +27,14 @@ export function resolveParameters(entry: EntryPoint, given: Readonly<Record<stri
   for (const key of Object.keys(given)) {
     if (!(key in entry.parameters)) {
       const known = declared.join(', ') || 'none';
-      throw invalid(`entry point "${entry.name}" has no parameter "${key}"; its parameters: ${known}`);
+      throw invalid(msg.unknownParameter(entry.name, key, known));
     }
   }
   const out: Record<string, string> = {};
   for (const [key, spec] of Object.entries(entry.parameters)) {
     const value = given[key] ?? spec.default;
     if (value === undefined) {
-      throw invalid(
-        `entry point "${entry.name}" needs parameter "${key}" (${spec.type}); ` + `pass it with -P ${key}=VALUE`,
-      );
+      throw invalid(msg.missingParameter(entry.name, key, spec.type));
     }
     out[key] = checkValue(entry.name, key, spec.type, value);
   }
@@ -44,21 +43,21 @@ export function resolveParameters(entry: EntryPoint, given: Readonly<Record<stri
 
 function checkValue(entry: string, key: string, type: ParameterType, value: string): string {
   const bad = (what: string): never => {
-    throw invalid(`parameter "${key}" of entry point "${entry}" is ${type}, got ${JSON.stringify(value)}: ${what}`);
+    throw invalid(msg.parameterValueInvalid(key, entry, type, value, what));
   };
   switch (type) {
     case 'int':
-      if (!INT_RE.test(value.trim()) || !Number.isSafeInteger(Number(value))) bad('give a whole number, e.g. 50');
+      if (!INT_RE.test(value.trim()) || !Number.isSafeInteger(Number(value))) bad(msg.giveInt());
       return String(Number(value));
     case 'float':
-      if (!FLOAT_RE.test(value.trim())) bad('give a number, e.g. 0.1');
+      if (!FLOAT_RE.test(value.trim())) bad(msg.giveFloat());
       return String(floatOf(value));
     case 'path':
-      if (value === '') bad('give a file or folder path');
+      if (value === '') bad(msg.givePath());
       return value;
     case 'uri':
       if (value === '' || (/^[a-z][a-z0-9+.-]*:/i.test(value) && !isUrl(value))) {
-        bad('give a URI such as s3://bucket/key or a path');
+        bad(msg.giveUri());
       }
       return value;
     default:

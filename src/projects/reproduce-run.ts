@@ -19,6 +19,7 @@ import { Tracker } from '../tracker.js';
 import { compareRuns } from './compare-runs.js';
 import { addWorktree, applyPatch, gitTopLevel, removeWorktree, requireCommit } from './git-tree.js';
 import { loadProject } from './mlproject.js';
+import { projectMessages as msg } from './messages.js';
 import { installNodeEnv } from './node-env.js';
 import { runProject } from './run-project.js';
 
@@ -47,18 +48,18 @@ export interface ReproduceOptions {
 export async function reproduceRun(options: ReproduceOptions): Promise<ReproductionResult> {
   const rtol = options.rtol ?? 0;
   if (!Number.isFinite(rtol) || rtol < 0) {
-    throw invalid(`--rtol ${options.rtol} is invalid; give a number >= 0, e.g. 1e-9`);
+    throw invalid(msg.rtolInvalid(options.rtol));
   }
   const log = options.log ?? (() => undefined);
   const source = await Tracker.open({ ...(options.store === undefined ? {} : { store: options.store }) });
   try {
     const original = await source.getRun(options.runId);
     const blocker = reproduceBlocker(original.tags);
-    if (blocker) throw badState(`run ${original.id} cannot be reproduced: ${blocker}`);
+    if (blocker) throw badState(msg.notReproducible(original.id, blocker));
     const cwd = options.cwd ?? process.cwd();
     const top = gitTopLevel(cwd);
     if (top === undefined) {
-      throw badState(`${cwd} is not in a git repository; run tracklab reproduce inside a clone of the run's project`);
+      throw badState(msg.notInGit(cwd));
     }
     const commit = original.tags[TAGS.gitCommit] as string;
     requireCommit(top, commit);

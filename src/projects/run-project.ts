@@ -18,6 +18,7 @@ import { rememberGitInfo } from '../core/source-info.js';
 import { gitState, treeDiff } from './git-tree.js';
 import { findProjectDir, loadProject, type EntryPoint, type Project } from './mlproject.js';
 import { checkNodeEnv } from './node-env.js';
+import { projectMessages as msg } from './messages.js';
 import {
   buildCommand,
   parseAssignments,
@@ -69,7 +70,7 @@ export async function runProject(options: RunProjectOptions = {}): Promise<RunPr
   const values = resolveParameters(entry, given);
   const lock = project.nodeEnv === undefined ? undefined : checkNodeEnv(project.dir, project.nodeEnv);
   if (entry.notebook !== undefined && !existsSync(resolve(project.dir, entry.notebook))) {
-    throw notFound(`notebook ${entry.notebook} of entry point "${entry.name}" does not exist in ${project.dir}`);
+    throw notFound(msg.notebookMissing(entry.notebook, entry.name, project.dir));
   }
   const command = entry.notebook === undefined ? buildCommand(entry, values) : execCommandLine(entry.notebook, values);
 
@@ -110,7 +111,7 @@ function pickEntry(project: Project, name: string): EntryPoint {
   const entry = project.entryPoints[name];
   if (entry) return entry;
   const known = Object.keys(project.entryPoints).join(', ');
-  throw invalid(`${project.file} has no entry point "${name}"; its entry points: ${known}`);
+  throw invalid(msg.noSuchEntryPoint(project.file, name, known));
 }
 
 async function startProjectRun(

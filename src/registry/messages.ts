@@ -2,6 +2,9 @@
  * Every text the model registry shows a user, in one place so tests can assert on them. Each names the offending value
  * and says what to do.
  */
+import { showValue as show } from '../core/messages.js';
+import { MODEL_STAGES } from '../store/registry-store.js';
+
 const q = (s: string): string => JSON.stringify(s);
 const list = (items: readonly string[]): string => items.join(', ') || 'none';
 const MODELS_HINT =
@@ -37,4 +40,22 @@ export const registryMessages = {
   badModelUri: (uri: string, runsHint: string) => `model URI ${uri} is refused: ${runsHint}, or ${MODELS_HINT}`,
   badNameInUri: (uri: string, name: string) =>
     `model URI ${uri} is invalid: ${name} is not a model name; ${MODELS_HINT}`,
+
+  // input validation
+  modelNameInvalid: (name: unknown) =>
+    `model name ${show(name)} is invalid: use 1 to 255 letters, digits, "_", "-", "." or spaces, starting with a letter or digit (e.g. "iris-rf")`,
+  versionInvalid: (version: unknown) =>
+    `model version ${show(version)} is invalid: versions are whole numbers counting from 1`,
+  stageInvalid: (stage: unknown) => `stage ${show(stage)} is invalid; use one of ${MODEL_STAGES.join(', ')} (any case)`,
+  aliasEmpty: (alias: unknown) => `alias ${show(alias)} is invalid: give a non-empty name such as "champion"`,
+  aliasTooLong: (alias: string, limit: number) =>
+    `alias ${show(alias)} is ${alias.length} characters long; the limit is ${limit}`,
+  aliasCharacters: (alias: string) => `alias ${show(alias)} is invalid: use only letters, digits, "_" and "-"`,
+  aliasLooksLikeVersion: (alias: string) =>
+    `alias ${show(alias)} is reserved (it would read as a version in models:/ URIs); choose another, e.g. "champion"`,
+  aliasReservedByJs: (alias: string) => `alias ${show(alias)} is reserved by JavaScript; choose another name`,
+  descriptionNotString: (what: string, description: unknown) =>
+    `${what} description ${show(description)} is invalid: give a string`,
+  descriptionTooLong: (what: string, length: number, limit: number) =>
+    `${what} description is ${length} characters long; the limit is ${limit}`,
 } as const;

@@ -2,7 +2,7 @@
  * The registry as the Tracker exposes it: validates input once, checks that sources are model folders of runs in
  * this store, resolves models:/ URIs, loads models and assembles lineage. Storage is a ModelRegistryStore.
  */
-import type { DatasetInput, RunStatus } from '../core/entities.js';
+import type { DatasetInput, Experiment, RunRecord, RunStatus } from '../core/entities.js';
 import { TAGS } from '../core/entities.js';
 import { registryMessages as msg } from './messages.js';
 import { badState, invalid, notFound, TracklabError } from '../core/errors.js';
@@ -223,58 +223,48 @@ export class ModelRegistry {
     const doc = await this.store.getRegisteredModel(name);
     const model = toModelVersion(doc, findVersion(doc, n));
     const history = doc.history.filter((h) => h.version === n);
-    const run = await this.tracking.getRun(model.runId).catch((error: unknown) => {
-      if (isNotFound(error)) return null;
-      throw error;
-    });
-    if (!run)
-      return {
-        model,
-        run: null,
-        experiment: null,
-        git: null,
-        sourceScript: null,
-        parentRunId: null,
-        datasets: [],
-        history,
-      };
-    const experiment = await this.tracking.getExperiment(run.experimentId).catch((error: unknown) => {
-      if (isNotFound(error)) return null;
-      throw error;
-    });
-    const tag = (key: string): string | null => (Object.hasOwn(run.tags, key) ? (run.tags[key] as string) : null);
-    const metrics = Object.fromEntries(Object.entries(run.metrics).map(([key, s]) => [key, s.value]));
-    return {
-      model,
-      run: {
-        id: run.id,
-        name: run.name,
-        status: run.status,
-        startTime: run.startTime,
-        endTime: run.endTime,
-        user: run.user,
-        lifecycleStage: run.lifecycleStage,
-        params: { ...run.params },
-        metrics,
-      },
-      experiment: experiment
-        ? { id: experiment.id, name: experiment.name }
-        : { id: run.experimentId, name: run.experimentId },
-      git:
-        tag(TAGS.gitCommit) === null
-          ? null
-          : {
-              commit: tag(TAGS.gitCommit) ?? '',
-              branch: tag(TAGS.gitBranch),
-              repoURL: tag(TAGS.gitRepoURL),
-              dirty: tag(TAGS.gitDirty) === null ? null : tag(TAGS.gitDirty) === 'true',
-            },
-      sourceScript: tag(TAGS.sourceName),
-      parentRunId: tag(TAGS.parentRunId),
-      datasets: run.inputs.map((d) => ({ ...d })),
-      history,
-    };
+    const run = await this.tracking.getRun(model.runId).catch(nullIfNotFound);
+    if (!run) {
+      const none = { run: null, experiment: null, git: null, sourceScript: null, parentRunId: null, datasets: [] };
+      return { model, ...none, history };
+    }
+    const experiment = await this.tracking.getExperiment(run.experimentId).catch(nullIfNotFound);
+    return { model, ...runLineage(run, experiment), history };
   }
+}
+
+/** What a version's run says of where the model came from: the run, its experiment, commit, script and data. */
+function runLineage(run: RunRecord, experiment: Experiment | null): Omit<Lineage, 'model' | 'history'> {
+  const tag = (key: string): string | null => (Object.hasOwn(run.tags, key) ? (run.tags[key] as string) : null);
+  const metrics = Object.fromEntries(Object.entries(run.metrics).map(([key, s]) => [key, s.value]));
+  return {
+    run: {
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      startTime: run.startTime,
+      endTime: run.endTime,
+      user: run.user,
+      lifecycleStage: run.lifecycleStage,
+      params: { ...run.params },
+      metrics,
+    },
+    experiment: experiment
+      ? { id: experiment.id, name: experiment.name }
+      : { id: run.experimentId, name: run.experimentId },
+    git:
+      tag(TAGS.gitCommit) === null
+        ? null
+        : {
+            commit: tag(TAGS.gitCommit) ?? '',
+            branch: tag(TAGS.gitBranch),
+            repoURL: tag(TAGS.gitRepoURL),
+            dirty: tag(TAGS.gitDirty) === null ? null : tag(TAGS.gitDirty) === 'true',
+          },
+    sourceScript: tag(TAGS.sourceName),
+    parentRunId: tag(TAGS.parentRunId),
+    datasets: run.inputs.map((d) => ({ ...d })),
+  };
 }
 
 function findVersion(doc: RegisteredModelRecord, version: number) {
@@ -328,6 +318,11 @@ function cleanEdit(
       : {}),
   };
 }
+
+const nullIfNotFound = (error: unknown): null => {
+  if (isNotFound(error)) return null;
+  throw error;
+};
 
 const isNotFound = (error: unknown): boolean =>
   error instanceof TracklabError && error.code === 'RESOURCE_DOES_NOT_EXIST';

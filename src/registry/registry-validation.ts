@@ -6,6 +6,7 @@
 import { invalid } from '../core/errors.js';
 import { ownEntries, tagValueToString, validateKey } from '../core/validation.js';
 import { MODEL_STAGES, type ModelStage } from '../store/registry-store.js';
+import { registryMessages as msg } from './messages.js';
 
 /** Letters, digits, `_ - . ` and spaces, starting with a letter or digit, not ending in a dot or space, <= 255. */
 const MODEL_NAME_RE = /^[A-Za-z0-9](?:[\w.\- ]{0,253}[\w-])?$/;
@@ -15,17 +16,10 @@ const JS_RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_ALIAS_LENGTH = 255;
 export const MAX_DESCRIPTION_LENGTH = 5000;
 
-const show = (value: unknown): string => {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
-};
-
 /** @example validateModelName('iris-rf') // 'iris-rf' */
 export function validateModelName(name: unknown): string {
   if (typeof name !== 'string' || !MODEL_NAME_RE.test(name)) {
-    throw invalid(
-      `model name ${show(name)} is invalid: use 1 to 255 letters, digits, "_", "-", "." or spaces, starting with a letter or digit (e.g. "iris-rf")`,
-    );
+    throw invalid(msg.modelNameInvalid(name));
   }
   return name;
 }
@@ -34,7 +28,7 @@ export function validateModelName(name: unknown): string {
 export function validateVersion(version: unknown): number {
   const n = typeof version === 'string' && /^\d{1,15}$/.test(version) ? Number(version) : version;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-    throw invalid(`model version ${show(version)} is invalid: versions are whole numbers counting from 1`);
+    throw invalid(msg.versionInvalid(version));
   }
   return n;
 }
@@ -43,32 +37,24 @@ export function validateVersion(version: unknown): number {
 export function parseStage(stage: unknown): ModelStage {
   const found =
     typeof stage === 'string' ? MODEL_STAGES.find((s) => s.toLowerCase() === stage.toLowerCase()) : undefined;
-  if (!found) throw invalid(`stage ${show(stage)} is invalid; use one of ${MODEL_STAGES.join(', ')} (any case)`);
+  if (!found) throw invalid(msg.stageInvalid(stage));
   return found;
 }
 
 /** MLflow's alias rule: `^[\w-]+$`, at most 255 characters, not `latest` or `v<digits>` (they name versions). */
 export function validateAlias(alias: unknown): string {
-  if (typeof alias !== 'string' || alias === '')
-    throw invalid(`alias ${show(alias)} is invalid: give a non-empty name such as "champion"`);
-  if (alias.length > MAX_ALIAS_LENGTH)
-    throw invalid(`alias ${show(alias)} is ${alias.length} characters long; the limit is ${MAX_ALIAS_LENGTH}`);
-  if (!ALIAS_RE.test(alias)) throw invalid(`alias ${show(alias)} is invalid: use only letters, digits, "_" and "-"`);
-  if (RESERVED_ALIAS_RE.test(alias))
-    throw invalid(
-      `alias ${show(alias)} is reserved (it would read as a version in models:/ URIs); choose another, e.g. "champion"`,
-    );
-  if (JS_RESERVED.has(alias)) throw invalid(`alias ${show(alias)} is reserved by JavaScript; choose another name`);
+  if (typeof alias !== 'string' || alias === '') throw invalid(msg.aliasEmpty(alias));
+  if (alias.length > MAX_ALIAS_LENGTH) throw invalid(msg.aliasTooLong(alias, MAX_ALIAS_LENGTH));
+  if (!ALIAS_RE.test(alias)) throw invalid(msg.aliasCharacters(alias));
+  if (RESERVED_ALIAS_RE.test(alias)) throw invalid(msg.aliasLooksLikeVersion(alias));
+  if (JS_RESERVED.has(alias)) throw invalid(msg.aliasReservedByJs(alias));
   return alias;
 }
 
 export function validateDescription(what: string, description: unknown): string {
-  if (typeof description !== 'string')
-    throw invalid(`${what} description ${show(description)} is invalid: give a string`);
+  if (typeof description !== 'string') throw invalid(msg.descriptionNotString(what, description));
   if (description.length > MAX_DESCRIPTION_LENGTH) {
-    throw invalid(
-      `${what} description is ${description.length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH}`,
-    );
+    throw invalid(msg.descriptionTooLong(what, description.length, MAX_DESCRIPTION_LENGTH));
   }
   return description;
 }

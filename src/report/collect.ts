@@ -6,6 +6,8 @@
  * bulk requests (history-windows.ts).
  */
 import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
+import { notFound } from '../core/errors.js';
+import { reportMessages as msg } from './messages.js';
 import { textOf } from '../core/format.js';
 import { sampleHistory, sampleToColumns, type SampledColumns, type SampledHistory } from '../core/history-sample.js';
 import { HistoryWindows, type BulkRead } from './history-windows.js';
@@ -217,7 +219,7 @@ export function createMemorySource(data: MemoryData): ReportSource {
     listArtifacts: async (runId) => listMemoryArtifacts(files(runId)),
     readArtifact: async (runId, path) => {
       const body = files(runId)[path];
-      if (body === undefined) throw new Error(`tracklab: no artifact ${path} in run ${runId}`);
+      if (body === undefined) throw notFound(msg.noArtifact(path, runId));
       return Buffer.from(body);
     },
   };

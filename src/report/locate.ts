@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TracklabError } from '../core/errors.js';
+import { reportMessages as msg } from './messages.js';
 
 const isPackageRoot = (dir: string): boolean => {
   try {
@@ -56,10 +57,7 @@ export function packageRoot(explicit?: string): string {
   const candidates = [own ? searchUp(path.dirname(own)) : undefined, fromCwdResolve(), searchUp(process.cwd())];
   const found = candidates.find((c): c is string => c !== undefined && isPackageRoot(c));
   if (!found) {
-    throw new TracklabError(
-      'IO_ERROR',
-      'tracklab: cannot find the tracklab package (templates/layout.hbs); reinstall tracklab or pass templatesDir',
-    );
+    throw new TracklabError('IO_ERROR', msg.packageMissing());
   }
   cached = found;
   return found;
@@ -75,8 +73,7 @@ export function dependencyFile(root: string, request: string): string {
     const candidate = path.join(dir, 'node_modules', ...request.split('/'));
     if (existsSync(candidate)) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir)
-      throw new TracklabError('IO_ERROR', `tracklab: cannot find ${request} from ${root}; reinstall tracklab`);
+    if (parent === dir) throw new TracklabError('IO_ERROR', msg.dependencyMissing(request, root));
     dir = parent;
   }
 }

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Run } from '../core/entities.js';
 import { TracklabError } from '../core/errors.js';
+import { reportMessages as msg } from './messages.js';
 
 export const REDACTED = '[redacted]';
 
@@ -133,10 +134,7 @@ export function assertNoSecrets(dir: string, only?: readonly string[]): void {
     .slice(0, 10)
     .map((f) => `${f.path}: ${f.secrets.join(', ')}`)
     .join('; ');
-  throw new TracklabError(
-    'INVALID_STATE',
-    `the report in ${dir} would have published ${found.length} file(s) holding secret patterns, now removed (${list}); remove the secrets from the store (or rename what carries them) and build again`,
-  );
+  throw new TracklabError('INVALID_STATE', msg.secretsRemoved(dir, found.length, list));
 }
 
 export function redactRun(run: Run): Run {

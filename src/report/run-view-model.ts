@@ -53,6 +53,41 @@ export function commitUrl(repoUrl: string | undefined, sha: string | undefined):
   return make ? make(m[2] as string, sha.toLowerCase()) : null;
 }
 
+/** The commit a run was made from, linked to its web page on a known host; null when no commit was recorded. */
+function gitView(tags: Readonly<Record<string, string>>) {
+  const commit = tags[TAGS.gitCommit];
+  if (!commit) return null;
+  const repo = tags[TAGS.gitRepoURL];
+  return { commit, href: commitUrl(repo, commit), branch: tags[TAGS.gitBranch] ?? '', repo: repo ?? '' };
+}
+
+/** One row per metric: latest value, min, max and points, "—" where the store keeps no summaries (`known` false). */
+function metricRows(run: Run, keys: readonly string[], known: boolean) {
+  return keys.map((key) => {
+    const s = run.metricSummaries[key];
+    const unknown = !known || (s !== undefined && !summaryKnown(s));
+    return {
+      key,
+      latest: formatNumber(run.metrics[key] ?? s?.value),
+      min: unknown ? UNKNOWN_SUMMARY : formatNumber(s?.min),
+      max: unknown ? UNKNOWN_SUMMARY : formatNumber(s?.max),
+      steps: unknown ? UNKNOWN_SUMMARY : s ? String(s.count) : '',
+      lastStep: s ? String(s.step) : '',
+    };
+  });
+}
+
+/** The run's tags but its note (shown as text above them), sorted; a safe URL value becomes a link. */
+function tagRows(tags: Readonly<Record<string, string>>) {
+  return Object.keys(tags)
+    .filter((k) => k !== TAGS.note)
+    .sort()
+    .map((key) => {
+      const value = tags[key] ?? '';
+      return { key, value, href: isSafeUrl(value) ? value : null };
+    });
+}
+
 const link = (run: Run | undefined, id: string): { name: string; href: string | null; status: string } =>
   run ? { name: run.name, href: hrefOf(`${run.id}.html`), status: run.status } : { name: id, href: null, status: '' };
 
@@ -71,36 +106,12 @@ export function runPage(input: RunPageInput) {
     duration: formatDuration(run.endTime === null ? null : run.endTime - run.startTime),
     user: runUser(run),
     source: { name: tags[TAGS.sourceName] ?? '', type: tags[TAGS.sourceType] ?? '' },
-    git: tags[TAGS.gitCommit]
-      ? {
-          commit: tags[TAGS.gitCommit] ?? '',
-          href: commitUrl(tags[TAGS.gitRepoURL], tags[TAGS.gitCommit]),
-          branch: tags[TAGS.gitBranch] ?? '',
-          repo: tags[TAGS.gitRepoURL] ?? '',
-        }
-      : null,
+    git: gitView(tags),
     params: Object.keys(run.params)
       .sort()
       .map((key) => ({ key, value: run.params[key] ?? '' })),
-    metrics: metricKeys.map((key) => {
-      const s = run.metricSummaries[key];
-      const known = input.summaries !== false;
-      return {
-        key,
-        latest: formatNumber(run.metrics[key] ?? s?.value),
-        min: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.min),
-        max: !known || (s && !summaryKnown(s)) ? UNKNOWN_SUMMARY : formatNumber(s?.max),
-        steps: !known ? UNKNOWN_SUMMARY : s ? (summaryKnown(s) ? String(s.count) : UNKNOWN_SUMMARY) : '',
-        lastStep: s ? String(s.step) : '',
-      };
-    }),
-    tags: Object.keys(tags)
-      .filter((k) => k !== TAGS.note)
-      .sort()
-      .map((key) => {
-        const value = tags[key] ?? '';
-        return { key, value, href: isSafeUrl(value) ? value : null };
-      }),
+    metrics: metricRows(run, metricKeys, input.summaries !== false),
+    tags: tagRows(tags),
     summariesNote:
       input.summaries === false
         ? 'Min, max and points: — (this store keeps only the latest value of each metric; the charts show its history).'

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TracklabError, ioError } from '../core/errors.js';
+import { reportMessages as msg } from './messages.js';
 
 export const MANIFEST = '.tracklab-report.json';
 
@@ -38,10 +39,7 @@ export interface SiteWriter {
 function checkRel(rel: string): void {
   const parts = rel.split('/');
   if (parts.some((p) => p === '' || p === '.' || p === '..') || rel.includes('\\')) {
-    throw new TracklabError(
-      'INVALID_PARAMETER_VALUE',
-      `tracklab: refusing to write outside the site: ${JSON.stringify(rel)}`,
-    );
+    throw new TracklabError('INVALID_PARAMETER_VALUE', msg.writeOutside(rel));
   }
 }
 
@@ -50,10 +48,7 @@ async function readManifest(out: string): Promise<Manifest | null> {
   if (!existsSync(file)) {
     const entries = existsSync(out) ? await readdir(out) : [];
     if (entries.length > 0) {
-      throw new TracklabError(
-        'INVALID_STATE',
-        `tracklab: ${out} is not empty and was not written by tracklab report; choose an empty or new --out folder`,
-      );
+      throw new TracklabError('INVALID_STATE', msg.outNotOurs(out));
     }
     return null;
   }

@@ -17,6 +17,8 @@ export const storeMessages = {
   experimentDeletedNoRuns: (experiment: string) =>
     `experiment ${experiment} is deleted; restore it with \`tracklab experiments restore\` before starting runs in it`,
   defaultExperimentUndeletable: () => 'the Default experiment (id 0) cannot be deleted',
+  experimentFolderNoMeta: (dir: string, meta: string) => `experiment folder ${dir} has no ${meta}`,
+  experimentDeletedNoTags: (id: string) => `experiment ${id} is deleted; restore it before setting tags`,
 
   // runs
   runMissing: (id: string, store: string) =>
@@ -66,6 +68,10 @@ export const storeMessages = {
     `archive-existing works only when moving to Staging or Production, not ${q(stage)}; drop the option`,
 
   // store files and URIs
+  backendNotAvailable: (where: string, scheme: string, known: string) =>
+    `store URI ${q(where)}: the ${scheme}: backend is not available in this tracklab; supported: ${known} or a folder path`,
+  schemeUnsupported: (where: string, scheme: string, known: string) =>
+    `store URI ${q(where)} has an unsupported scheme "${scheme}:"; supported: ${known} or a folder path`,
   layoutVersion: (root: string, found: number, reads: number) =>
     `store ${root} has layout version ${found}, this tracklab reads version ${reads}; ` +
     (found > reads ? 'upgrade tracklab' : 'migrate it with a matching tracklab release'),
@@ -89,6 +95,46 @@ export const storeMessages = {
   sqliteTablesMissing: (path: string, revision: string, known: boolean, table: string, missing: readonly string[]) =>
     `${path} (MLflow schema revision ${revision}, ${known ? 'a' : 'an unknown'} revision) lacks ${table}` +
     `(${missing.join(', ')}), which tracklab reads; upgrade it with \`mlflow db upgrade sqlite:///${path}\``,
+
+  // what is wrong with a damaged store file: the end of "store file <file> ...; fix or restore it by hand"
+  fileEmpty: () => 'is empty',
+  fileEmptyTorn: () => 'is empty (a write was interrupted)',
+  fileAbsent: () => 'is missing',
+  fileNotJson: (reason: string) => `is not valid JSON (${reason})`,
+  fileNotShape: (describe: string) => `does not hold ${describe}`,
+  fileChecksum: (field: string) =>
+    'does not match its checksum: it changed after tracklab wrote it (damage, or an edit by hand). Restore it from ' +
+    `a backup; if the edit was deliberate, delete its "${field}" field to accept the file as it now is`,
+  fileNotStoreYaml: (reason: string) => `is not valid YAML for this store (${reason})`,
+  fileNotYamlMapping: () => 'does not hold a YAML mapping',
+  fieldMissing: (key: string) => `has no ${key}`,
+  fieldNotMillis: (key: string, value: unknown) =>
+    `has ${key} ${JSON.stringify(value)}; expected a number of milliseconds`,
+  statusUnknown: (code: unknown) => `has status ${JSON.stringify(code)}; MLflow's statuses are 1 to 5`,
+  lifecycleUnknown: (stage: unknown) => `has lifecycle_stage ${JSON.stringify(stage)}`,
+  metricLineInvalid: (lineNo: number, line: string) =>
+    `line ${lineNo} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`,
+  metricUnreadable: (where: string, line: string) => `has an unreadable metric at ${where}: ${line.slice(0, 80)}`,
+  runLogLineUnreadable: (lineNo: number, line: string) => `has an unreadable line ${lineNo}: ${line.slice(0, 80)}`,
+  runLogNoCreate: (lineNo: number) => `does not start with a run ("op": "create") at line ${lineNo}`,
+  runLogCreateAgain: (lineNo: number) => `creates the run again at line ${lineNo}`,
+  runLogUnknownChange: (op: unknown, lineNo: number, line: string) =>
+    `has an unknown change ${JSON.stringify(op ?? null)} at line ${lineNo}: ${line.slice(0, 80)}`,
+  runLogMalformedChange: (op: string, lineNo: number, line: string) =>
+    `has a malformed "${op}" change at line ${lineNo}: ${line.slice(0, 80)}`,
+  seriesShortOf: (key: string, have: number, log: string, counted: number) =>
+    `has ${have} points of metric ${q(key)}, but ${log} counts ${counted}`,
+  runInWrongFolder: (id: string, folder: string) =>
+    `holds run ${id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`,
+  experimentsIndexMissing: () =>
+    'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it from the runs',
+  experimentIdsNotNumeric: () => 'has runs with non-numeric experiment ids; rebuild experiments.json by hand',
+  sqliteUnopenable: (reason: string) => `cannot be opened as a SQLite database (${reason})`,
+  sqliteNotMlflow: () =>
+    'is not an MLflow database (it has no alembic_version table); give the mlflow.db MLflow made, or a new file ' +
+    'name to create one',
+  sqliteNoRevision: () =>
+    'has an empty alembic_version table, so its MLflow schema revision is unknown; run `mlflow db upgrade` on it',
 
   // doctor findings
   fileMissing: (file: string) => `${file} is missing`,
@@ -120,4 +166,7 @@ export const storeMessages = {
   serverLacksEndpoint: (server: string, path: string) =>
     `MLflow server ${server} does not offer ${path} (HTTP 404); it may be an older or newer MLflow without this feature`,
   serverError: (text: string, code: string | undefined) => `MLflow server: ${text}${code ? ` (${code})` : ''}`,
+
+  // flushing to disk
+  syncCommandFailed: () => 'the `sync` command failed or is missing',
 };

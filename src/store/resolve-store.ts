@@ -69,8 +69,8 @@ export async function openBackend(location?: string, cwd = process.cwd()): Promi
     const known = [...BACKENDS.keys()].join(', ');
     throw invalid(
       PLANNED.includes(`${scheme}:`)
-        ? `store URI "${where}": the ${scheme}: backend is not available in this tracklab; supported: ${known} or a folder path`
-        : `store URI "${where}" has an unsupported scheme "${scheme}:"; supported: ${known} or a folder path`,
+        ? storeMessages.backendNotAvailable(where, scheme, known)
+        : storeMessages.schemeUnsupported(where, scheme, known),
     );
   }
   return open(where, { cwd });

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { ioError } from '../core/errors.js';
+import { storeMessages } from './messages.js';
 
 export function syncFolder(dir: string): void {
   const flags = process.platform === 'linux' ? [['-f', dir], []] : [[]];
@@ -12,5 +13,5 @@ export function syncFolder(dir: string): void {
     const r = spawnSync('sync', args, { stdio: 'ignore', timeout: 600_000 });
     if (r.status === 0) return;
   }
-  throw ioError('sync', dir, new Error('the `sync` command failed or is missing'));
+  throw ioError('sync', dir, new Error(storeMessages.syncCommandFailed()));
 }

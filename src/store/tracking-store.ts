@@ -114,6 +114,32 @@ export interface NewRun {
   tags: Record<string, string>;
 }
 
+/**
+ * The record of a run just started: RUNNING, active, with `input`'s tags and nothing logged. Every backend starts runs
+ * from it, so a new run looks the same whichever store holds it; `own` replaces fields the backend keeps its own way
+ * (its artifact URI, null-prototype records).
+ *
+ * @example newRunRecord('3f2a...', input, { artifactUri: 'file:///tmp/mlruns/0/3f2a.../artifacts' })
+ */
+export function newRunRecord(id: string, input: NewRun, own: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id,
+    experimentId: input.experimentId,
+    name: input.name,
+    status: 'RUNNING',
+    startTime: input.startTime,
+    endTime: null,
+    lifecycleStage: 'active',
+    deletedTime: null,
+    user: input.user,
+    params: {},
+    tags: { ...input.tags },
+    metrics: {},
+    inputs: [],
+    ...own,
+  };
+}
+
 export interface RunUpdate {
   status?: RunStatus;
   endTime?: number | null;
@@ -132,6 +158,12 @@ export interface RunWriter {
   appendMetric(key: string, value: number, step: number, timestamp: number): void;
   /** Params (immutable: a different value is an error), tags and inputs, written before this resolves. */
   logBatch(batch: RunBatch): Promise<void>;
+  /**
+   * Write-behind for stores where every write is a round trip (a server): validated params and tags go out with the
+   * run's next request (its metric points, a short timer, `flush` or `end`), which then throws a refusal. Stores
+   * without it write params and tags through `logBatch`.
+   */
+  queueBatch?(batch: Pick<RunBatch, 'params' | 'tags'>): void;
   /** Writes buffered points and the latest metric values out: they survive kill -9 of this process. */
   flush(): Promise<void>;
   /**

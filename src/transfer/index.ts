@@ -7,6 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
+import { transferMessages } from './messages.js';
 import { openBackend } from '../store/resolve-store.js';
 import type { Backend } from '../store/backend.js';
 import { copyExperiments, runsOf, type TransferContext } from './copy-runs.js';
@@ -60,8 +61,7 @@ export async function transferBackends(
   options: TransferOptions = {},
 ): Promise<TransferSummary> {
   for (const src of sources) {
-    if (src.uri === dest.uri)
-      throw invalid(`source and destination are the same store (${dest.uri}); give another destination`);
+    if (src.uri === dest.uri) throw invalid(transferMessages.sameStore(dest.uri));
   }
   const summary = emptySummary(
     sources.map((s) => s.uri),

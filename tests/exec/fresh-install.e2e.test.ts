@@ -15,6 +15,7 @@ import { defaultPython } from '../../src/kernel/kernelspec.js';
 import type { Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
 import { repoRoot, tempDir } from '../helpers.js';
+import { codeCell, trackedNotebook } from '../notebook-fixture.js';
 
 const run = promisify(execFile);
 const npm = (args: string[], cwd: string) => run('npm', args, { cwd, maxBuffer: 1 << 26, env: npmEnv() });
@@ -25,35 +26,21 @@ const npmEnv = (): NodeJS.ProcessEnv => {
   return env;
 };
 
-const cell = (id: string, source: string) => ({
-  id,
-  cell_type: 'code',
-  metadata: {},
-  execution_count: null,
-  outputs: [],
-  source: source.split(/(?<=\n)/),
-});
-
-const NOTEBOOK = {
-  nbformat: 4,
-  nbformat_minor: 5,
-  metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
-  cells: [
-    cell(
-      'imports',
-      "import { activeRun, TRACKLAB_VERSION } from 'tracklab';\n" +
-        "const pid: number = process.pid;\nconst home: string | undefined = process.env['HOME'];\n" +
-        "const bytes: Buffer = Buffer.from('tracklab');\nbytes.length",
-    ),
-    cell(
-      'train',
-      '%experiment fresh\n%start_run first\nconst cfg = { lr: 0.1, epochs: 3 };\n%log_params cfg\n' +
-        'for (let e = 0; e < cfg.epochs; e++) {\n  await new Promise<void>((r) => setTimeout(r, 2));\n' +
-        "  %log_metric loss=1/(e+1)\n}\nawait activeRun().setTag('pid', String(pid));\n%end_run",
-    ),
-    cell('report', '%report --out site --title Fresh\nTRACKLAB_VERSION'),
-  ],
-};
+const NOTEBOOK = trackedNotebook([
+  codeCell(
+    'imports',
+    "import { activeRun, TRACKLAB_VERSION } from 'tracklab';\n" +
+      "const pid: number = process.pid;\nconst home: string | undefined = process.env['HOME'];\n" +
+      "const bytes: Buffer = Buffer.from('tracklab');\nbytes.length",
+  ),
+  codeCell(
+    'train',
+    '%experiment fresh\n%start_run first\nconst cfg = { lr: 0.1, epochs: 3 };\n%log_params cfg\n' +
+      'for (let e = 0; e < cfg.epochs; e++) {\n  await new Promise<void>((r) => setTimeout(r, 2));\n' +
+      "  %log_metric loss=1/(e+1)\n}\nawait activeRun().setTag('pid', String(pid));\n%end_run",
+  ),
+  codeCell('report', '%report --out site --title Fresh\nTRACKLAB_VERSION'),
+]);
 
 /** Packs this repo (dist/ as built) and installs the tarball into a new npm project; undefined when npm is offline. */
 async function freshProject(t: { skip(reason: string): void }): Promise<string | undefined> {

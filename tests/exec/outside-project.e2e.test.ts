@@ -11,15 +11,7 @@ import { execNotebook } from '../../src/exec/exec-notebook.js';
 import type { Notebook } from '../../src/exec/notebook-format.js';
 import { Tracker } from '../../src/tracker.js';
 import { tempDir } from '../helpers.js';
-
-const cell = (id: string, source: string) => ({
-  id,
-  cell_type: 'code',
-  metadata: {},
-  execution_count: null,
-  outputs: [],
-  source: source.split(/(?<=\n)/),
-});
+import { codeCell, trackedNotebook } from '../notebook-fixture.js';
 
 describe('a notebook outside an npm project', () => {
   it('imports tracklab and uses Node globals with their types', async () => {
@@ -28,19 +20,14 @@ describe('a notebook outside an npm project', () => {
       assert.ok(!existsSync(join(d, 'node_modules', 'tracklab')), `${d} must not hold tracklab for this test`);
     }
     const notebook = join(dir, 'loose.ipynb');
-    const nb = {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
-      cells: [
-        cell('a', "import { activeRun, TRACKLAB_VERSION } from 'tracklab';\nconst pid: number = process.pid;"),
-        cell(
-          'b',
-          '%%track loose --experiment outside\nawait new Promise<void>((r) => setTimeout(r, 5));\n' +
-            "await activeRun().setTag('pid', String(pid));\n%log_metric ok=1\nTRACKLAB_VERSION",
-        ),
-      ],
-    };
+    const nb = trackedNotebook([
+      codeCell('a', "import { activeRun, TRACKLAB_VERSION } from 'tracklab';\nconst pid: number = process.pid;"),
+      codeCell(
+        'b',
+        '%%track loose --experiment outside\nawait new Promise<void>((r) => setTimeout(r, 5));\n' +
+          "await activeRun().setTag('pid', String(pid));\n%log_metric ok=1\nTRACKLAB_VERSION",
+      ),
+    ]);
     await writeFile(notebook, JSON.stringify(nb));
     const out = join(dir, 'out.ipynb');
     const result = await execNotebook({ notebook, out, store: join(dir, 'store') });

@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startJupyterServer, type JupyterServer } from '../../src/exec/jupyter-server.js';
 import { defaultPython, writeKernelSpec } from '../../src/kernel/kernelspec.js';
 import { Tracker } from '../../src/tracker.js';
-import { hasChromium, launch, watch } from '../report/browser.js';
+import { hasChromium, launch, openAndRunAll, watch } from '../report/browser.js';
+import { codeCell, trackedNotebook } from '../notebook-fixture.js';
 
 const CELLS = [
   '%experiment ui\n%start_run baseline',
@@ -21,22 +22,7 @@ const CELLS = [
 ];
 
 async function writeNotebook(file: string): Promise<void> {
-  await writeFile(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
-      cells: CELLS.map((source, i) => ({
-        id: `c${i}`,
-        cell_type: 'code',
-        metadata: {},
-        execution_count: null,
-        outputs: [],
-        source,
-      })),
-    }),
-  );
+  await writeFile(file, JSON.stringify(trackedNotebook(CELLS.map((source, i) => codeCell(`c${i}`, source)))));
 }
 
 const outputText = (page: Page, i: number): Promise<string> =>
@@ -78,17 +64,7 @@ describe('the Notebook UI', { skip: hasChromium ? false : 'Chromium (/usr/bin/ch
 
   it('shows one line for %start_run, opens a styled report from %report, and records the notebook file', async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/notebooks/student.ipynb?token=${server.token}`);
-    await page.waitForFunction(
-      () =>
-        (
-          window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }
-        ).Jupyter?.notebook?.kernel?.is_connected() === true,
-      undefined,
-      { timeout: 60_000 },
-    );
-    await page.click('#celllink');
-    await page.click('#run_all_cells a');
+    await openAndRunAll(page, `${server.url}/notebooks/student.ipynb?token=${server.token}`);
     await page
       .waitForFunction(
         () => (document.querySelectorAll('.cell')[2]?.querySelector('.output_area')?.textContent ?? '') !== '',

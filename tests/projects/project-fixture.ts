@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tempDir } from '../helpers.js';
+import { codeCell, trackedNotebook } from '../notebook-fixture.js';
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Test',
@@ -76,24 +77,10 @@ await run.end();
 await tracker.close();
 `;
 
-const cell = (id: string, source: string, tags: string[] = []): object => ({
-  id,
-  cell_type: 'code',
-  source,
-  metadata: { tags },
-  outputs: [],
-  execution_count: null,
-});
-
-const NOTEBOOK = {
-  nbformat: 4,
-  nbformat_minor: 5,
-  metadata: { kernelspec: { name: 'tracklab', display_name: 'TypeScript (tracklab)', language: 'typescript' } },
-  cells: [
-    cell('c0', 'let lr = 0.1;', ['parameters']),
-    cell('c1', '%start_run\n%log_param lr=lr\n%log_metric loss=lr*2\n%end_run'),
-  ],
-};
+const NOTEBOOK = trackedNotebook([
+  codeCell('c0', 'let lr = 0.1;', ['parameters']),
+  codeCell('c1', '%start_run\n%log_param lr=lr\n%log_metric loss=lr*2\n%end_run'),
+]);
 
 /** Packs a one-file package into `vendor/` of `dir` (npm pack works offline). */
 function vendorTarball(dir: string): void {

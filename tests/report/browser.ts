@@ -104,3 +104,18 @@ export async function chartsSettled(page: Page, selector = '.chart', timeout = 1
     { timeout },
   );
 }
+
+/** Opens a notebook in the classic Jupyter UI, waits until its kernel is connected, and clicks Cell > Run All. */
+export async function openAndRunAll(page: Page, notebookUrl: string): Promise<void> {
+  await page.goto(notebookUrl);
+  await page.waitForFunction(
+    () =>
+      (
+        window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }
+      ).Jupyter?.notebook?.kernel?.is_connected() === true,
+    undefined,
+    { timeout: 60_000 },
+  );
+  await page.click('#celllink');
+  await page.click('#run_all_cells a');
+}

@@ -37,11 +37,8 @@ function history(n: number, f: (i: number) => number, t0: number): HistoryPoint[
   return Array.from({ length: n }, (_, i) => ({ step: i, value: f(i), timestamp: t0 + i * 1000 }));
 }
 
-/** A run whose summaries agree with `histories`. */
-export function run(
-  partial: Partial<Run> & { id: string; experimentId: string; experimentName: string },
-  histories: Record<string, HistoryPoint[]>,
-): Run {
+/** The latest values and the summaries (step, time, min, max, count) of each metric's history. */
+export function summarize(histories: Record<string, HistoryPoint[]>): Pick<Run, 'metrics' | 'metricSummaries'> {
   const metrics: Record<string, number> = {};
   const metricSummaries: Run['metricSummaries'] = {};
   for (const [key, h] of Object.entries(histories)) {
@@ -57,6 +54,15 @@ export function run(
       count: h.length,
     };
   }
+  return { metrics, metricSummaries };
+}
+
+/** A run whose summaries agree with `histories`. */
+export function run(
+  partial: Partial<Run> & { id: string; experimentId: string; experimentName: string },
+  histories: Record<string, HistoryPoint[]>,
+): Run {
+  const { metrics, metricSummaries } = summarize(histories);
   return {
     name: partial.id,
     status: 'FINISHED',

@@ -18,18 +18,10 @@ import {
   type HistoryRef,
 } from '../../src/report/publish-histories.js';
 import { columnsCsv, decodeChunk } from '../../templates/client/history-data.js';
+import { mulberry32 } from '../random.js';
 
-/** Seeded PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure names a reproducible case. */
+const rng = mulberry32;
 
 const SPECIAL = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, Number.MIN_VALUE, 1e308];
 

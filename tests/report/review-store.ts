@@ -5,42 +5,15 @@
  */
 import type { Experiment, Run } from '../../src/core/entities.js';
 import type { HistoryPoint, MemoryData, RegisteredModelData } from '../../src/report/collect.js';
+import { mulberry32 } from '../random.js';
+import { summarize } from './fixtures.js';
 
 export const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
 export const SWEEP = '10';
 
-/** Small deterministic PRNG (mulberry32) so every build of the fixture is identical. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const id = (prefix: string, n: number): string => `${prefix}${String(n).padStart(4, '0')}`.padEnd(32, 'f');
-
-function summarize(histories: Record<string, HistoryPoint[]>): Pick<Run, 'metrics' | 'metricSummaries'> {
-  const metrics: Record<string, number> = {};
-  const metricSummaries: Run['metricSummaries'] = {};
-  for (const [key, h] of Object.entries(histories)) {
-    const last = h[h.length - 1] as HistoryPoint;
-    const finite = h.map((p) => p.value).filter((v) => !Number.isNaN(v));
-    metrics[key] = last.value;
-    metricSummaries[key] = {
-      value: last.value,
-      step: last.step,
-      timestamp: last.timestamp,
-      min: Math.min(...finite),
-      max: Math.max(...finite),
-      count: h.length,
-    };
-  }
-  return { metrics, metricSummaries };
-}
 
 interface Trial {
   lr: number;

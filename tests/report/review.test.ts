@@ -5,15 +5,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildReport, createMemorySource } from '../../src/report/index.js';
 import { galleryPages } from '../../scripts/screenshots.js';
 import { chartsSettled, hasChromium, launch, serve, watch, type Watch } from './browser.js';
 import { reviewStore, SWEEP } from './review-store.js';
+import { tempDir } from '../helpers.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const data = reviewStore();
@@ -30,7 +30,7 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
   let desktop: BrowserContext;
 
   before(async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'tracklab-review-')), 'site');
+    const out = path.join(tempDir('tracklab-review-'), 'site');
     await buildReport({ source: createMemorySource(data), out, title: 'Review test' });
     server = await serve(out, '/review/');
     browser = await launch();

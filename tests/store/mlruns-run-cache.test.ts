@@ -9,17 +9,20 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Tracker } from '../../src/tracker.js';
 import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
-import { PRUNE_EVERY_MS, pruneStaleCaches, RACY_MS } from '../../src/store/mlruns/run-cache.js';
+import { PRUNE_EVERY_MS, pruneStaleCaches } from '../../src/store/mlruns/run-cache.js';
+import { RACY_MS } from '../../src/store/mlruns/run-signature.js';
 import { repoRoot, tempDir } from '../helpers.js';
+import { MLFLOW_SKIP, runMlflowPython } from '../mlflow-python.js';
 
 type Entries = Record<string, { r: { tags: Record<string, string> } }>;
-/** The cached runs by `<experiment>/<run>` (the file's second line). */
+/** The cached runs by `<experiment>/<run>` (the file's second line holds them in columns). */
 const cacheEntries = (cacheDir: string): Entries => {
   const dir = join(cacheDir, 'mlruns');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1, 'one cache file per store');
   const text = readFileSync(join(dir, files[0]!), 'utf8');
-  return (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { runs: Entries }).runs;
+  const stored = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { keys: string[]; r: Entries[string]['r'][] };
+  return Object.fromEntries(stored.keys.map((key, i) => [key, { r: stored.r[i]! }]));
 };
 
 describe('mlruns run cache', () => {
@@ -98,6 +101,36 @@ describe('mlruns run cache', () => {
     }
   });
 
+  it('drops a damaged cache of the right JSON but another shape instead of trusting it', async () => {
+    const cacheDir = join(tempDir(), 'cache');
+    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
+    try {
+      const dir = join(tempDir(), 'mlruns');
+      cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+      await sleep(RACY_MS + 100);
+      const users = async () => {
+        const tracker = await Tracker.open({ store: dir });
+        const runs = (await tracker.searchRuns({})).runs.map((r) => r.tags['mlflow.user']);
+        await tracker.close();
+        return runs;
+      };
+      const truth = await users();
+      const folder = join(cacheDir, 'mlruns');
+      const file = join(
+        folder,
+        readdirSync(folder).find((f) => f.endsWith('.json'))!,
+      );
+      const [head, body] = readFileSync(file, 'utf8').split('\n') as [string, string];
+      const stored = JSON.parse(body) as { lists: unknown[]; r: { tags: Record<string, string> }[] };
+      for (const r of stored.r) r.tags['mlflow.user'] = 'stale';
+      stored.lists = stored.lists.map(() => 0); // file lists that are numbers: nothing would be checked
+      writeFileSync(file, `${head}\n${JSON.stringify(stored)}`);
+      assert.deepEqual(await users(), truth);
+    } finally {
+      delete process.env['TRACKLAB_CACHE_DIR'];
+    }
+  });
+
   it('prunes the cache files of deleted stores when a cache is written, at most once a day', async () => {
     const cacheDir = join(tempDir(), 'cache');
     process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
@@ -129,4 +162,55 @@ describe('mlruns run cache', () => {
       delete process.env['TRACKLAB_CACHE_DIR'];
     }
   });
+  it(
+    "sees MLflow's own in-place writes to runs it cached, also to runs a filter had excluded",
+    { skip: MLFLOW_SKIP },
+    async () => {
+      const cacheDir = join(tempDir(), 'cache');
+      process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
+      try {
+        const dir = join(tempDir(), 'mlruns');
+        cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+        await sleep(RACY_MS + 100);
+        const search = async (filter: string) => {
+          const backend = await openMlrunsBackend(dir);
+          const page = await backend.tracking.searchRuns({ experimentIds: ['619425487798321156'], filter });
+          await backend.close();
+          return page.runs;
+        };
+        const ids = async (filter: string) => (await search(filter)).map((r) => r.id).sort();
+        const good = await ids('metrics.accuracy > 0.9');
+        assert.deepEqual(await ids('metrics.accuracy > 0.9'), good, 'the second search is served from the cache');
+        assert.deepEqual(await ids("tags.model_type = 'zzz'"), []);
+        const [tagged, deleted] = good as [string, string];
+        const low = (await ids('metrics.accuracy < 0.9'))[0] as string;
+        assert.ok(
+          Object.keys(cacheEntries(cacheDir)).some((k) => k.endsWith(low)),
+          'the excluded run is cached',
+        );
+
+        // MLflow appends a metric line, rewrites a tag file and meta.yaml in place: no folder changes
+        runMlflowPython(
+          `import sys
+from mlflow import MlflowClient
+c = MlflowClient(tracking_uri="file://" + sys.argv[1])
+c.log_metric(sys.argv[2], "accuracy", 0.97, step=50)
+c.set_tag(sys.argv[3], "model_type", "zzz")
+c.delete_run(sys.argv[4])`,
+          dir,
+          low,
+          tagged,
+          deleted,
+        );
+        const now = await ids('metrics.accuracy > 0.9');
+        assert.ok(now.includes(low), 'a run the filter excluded is seen once MLflow appends to the metric it reads');
+        assert.ok(!now.includes(deleted), 'a run MLflow deleted leaves the active view');
+        assert.deepEqual(await ids("tags.model_type = 'zzz'"), [tagged], 'a tag rewritten in place is seen');
+        const run = (await search('metrics.accuracy > 0.9')).find((r) => r.id === tagged);
+        assert.equal(run?.tags['model_type'], 'zzz');
+      } finally {
+        delete process.env['TRACKLAB_CACHE_DIR'];
+      }
+    },
+  );
 });

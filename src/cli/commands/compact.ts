@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { badState } from '../../core/errors.js';
+import { cliMessages } from '../messages.js';
 import { validateRunId } from '../../core/validation.js';
 import { JsonTracking } from '../../store/json/json-backend.js';
 import type { Tracker } from '../../tracker.js';
@@ -18,10 +19,7 @@ export interface CompactOptions {
 export async function compactRuns(tracker: Tracker, runIds: string[], opts: CompactOptions): Promise<string> {
   const tracking = tracker.store;
   if (!(tracking instanceof JsonTracking)) {
-    throw badState(
-      `tracklab compact works on tracklab's JSON store; ${tracker.storeUri} is a ${tracker.backend.kind} store, ` +
-        'whose histories are read as they are',
-    );
+    throw badState(cliMessages.compactNotJson(tracker.storeUri, tracker.backend.kind));
   }
   const store = tracking.store;
   const ids = runIds.length > 0 ? runIds.map(validateRunId) : readdirSync(join(store.root, 'runs'));

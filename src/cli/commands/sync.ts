@@ -1,5 +1,6 @@
 /** `tracklab sync`: replays the offline queue of an MLflow server into it, exactly once. */
 import { invalid } from '../../core/errors.js';
+import { cliMessages } from '../messages.js';
 import { RestTracking } from '../../store/mlflow-rest/rest-tracking.js';
 import { syncSpool, type SyncResult } from '../../store/mlflow-rest/sync.js';
 import { openBackend } from '../../store/resolve-store.js';
@@ -20,12 +21,9 @@ export async function syncOfflineQueue(options: SyncOptions = {}): Promise<SyncR
   try {
     const tracking = backend.tracking;
     if (!(tracking instanceof RestTracking)) {
-      throw invalid(
-        `tracklab sync replays the offline queue of an MLflow server; ${backend.uri} is a ${backend.kind} store, ` +
-          'give the server with --store http://host:port (or MLFLOW_TRACKING_URI)',
-      );
+      throw invalid(cliMessages.syncNotServer(backend.uri, backend.kind));
     }
-    if (!tracking.spool) throw invalid('the offline queue is turned off (TRACKLAB_SPOOL=off); nothing to sync');
+    if (!tracking.spool) throw invalid(cliMessages.syncSpoolOff());
     const bar = options.progress === true && process.stderr.isTTY === true ? await progressBar() : undefined;
     try {
       return await syncSpool(

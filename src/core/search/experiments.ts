@@ -6,6 +6,7 @@
 import type { Experiment } from '../entities.js';
 import { invalid } from '../errors.js';
 import { compileLike } from './like.js';
+import { msg } from './messages.js';
 import { decodePageToken, encodePageToken, MAX_RESULTS_DEFAULT, MAX_RESULTS_LIMIT } from './search.js';
 
 export interface ExperimentSearch {
@@ -26,16 +27,13 @@ type Test = (e: Experiment) => boolean;
 function compileClause(text: string): Test {
   const m = CLAUSE_RE.exec(text);
   if (!m) {
-    throw invalid(
-      `experiment filter clause "${text.trim()}" is invalid; write e.g. name LIKE 'iris%', tags.team = 'a' or creation_time > 1700000000000`,
-    );
+    throw invalid(msg.experimentClause(text.trim()));
   }
   const key = (m[1] as string).replace(/^[`"]|[`"]$/g, '');
   const op = (m[2] as string).toUpperCase();
   const raw = m[3] as string;
   if (NUMERIC.has(key)) {
-    if (!/^-?\d+$/.test(raw) || op.endsWith('LIKE'))
-      throw invalid(`experiment filter "${text.trim()}": ${key} compares with = != < <= > >= and a number`);
+    if (!/^-?\d+$/.test(raw) || op.endsWith('LIKE')) throw invalid(msg.experimentNumeric(text.trim(), key));
     const n = Number(raw);
     const get = (e: Experiment): number => (key === 'creation_time' ? e.creationTime : e.lastUpdateTime);
     const cmp: Record<string, (a: number) => boolean> = {
@@ -49,12 +47,8 @@ function compileClause(text: string): Test {
     return (e) => (cmp[op] as (a: number) => boolean)(get(e));
   }
   const isTag = key.startsWith('tags.') || key.startsWith('tag.');
-  if (!isTag && key !== 'name')
-    throw invalid(
-      `experiment filter "${text.trim()}": unknown key "${key}"; use name, creation_time, last_update_time or tags.<key>`,
-    );
-  if (!/^['"]/.test(raw) || ['<', '<=', '>', '>='].includes(op))
-    throw invalid(`experiment filter "${text.trim()}": ${key} compares with = != LIKE ILIKE and a quoted string`);
+  if (!isTag && key !== 'name') throw invalid(msg.experimentKey(text.trim(), key));
+  if (!/^['"]/.test(raw) || ['<', '<=', '>', '>='].includes(op)) throw invalid(msg.experimentString(text.trim(), key));
   const value = raw.slice(1, -1).replace(/\\(.)/g, '$1');
   const tagKey = key.slice(key.indexOf('.') + 1);
   const get = (e: Experiment): string | undefined =>
@@ -102,9 +96,7 @@ function comparator(orderBy: readonly string[]): (a: Experiment, b: Experiment) 
   const keys = (orderBy.length > 0 ? orderBy : ['creation_time DESC']).map((clause) => {
     const m = /^\s*(?:attributes?\.)?(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(clause);
     if (!m || !ORDER_KEYS.has((m[1] as string).toLowerCase())) {
-      throw invalid(
-        `experiment order_by "${clause}" is invalid; use name, experiment_id, creation_time or last_update_time, then ASC or DESC`,
-      );
+      throw invalid(msg.experimentOrderBy(clause));
     }
     return { key: (m[1] as string).toLowerCase(), desc: (m[2] ?? 'ASC').toUpperCase() === 'DESC' };
   });
@@ -136,7 +128,7 @@ export function searchExperimentsInMemory(
 ): { experiments: Experiment[]; nextPageToken?: string } {
   const max = query.maxResults ?? MAX_RESULTS_DEFAULT;
   if (!Number.isInteger(max) || max < 1 || max > MAX_RESULTS_LIMIT)
-    throw invalid(`maxResults ${max} is invalid; give 1 to ${MAX_RESULTS_LIMIT}`);
+    throw invalid(msg.maxResults(max, MAX_RESULTS_LIMIT));
   const tests = clauses(query.filter ?? '').map(compileClause);
   const order = comparator(query.orderBy ?? []);
   const offset = query.pageToken ? decodePageToken(query.pageToken) : 0;

@@ -46,4 +46,19 @@ export const msg = {
 
   pageToken: (token: string): string =>
     `invalid pageToken ${quote(token)}: not a nextPageToken of a previous search (base64 of {"offset": N}); pass it unchanged or omit it`,
+
+  experimentClause: (clause: string): string =>
+    `experiment filter clause "${clause}" is invalid; write e.g. name LIKE 'iris%', tags.team = 'a' or creation_time > 1700000000000`,
+
+  experimentNumeric: (clause: string, key: string): string =>
+    `experiment filter "${clause}": ${key} compares with = != < <= > >= and a number`,
+
+  experimentKey: (clause: string, key: string): string =>
+    `experiment filter "${clause}": unknown key "${key}"; use name, creation_time, last_update_time or tags.<key>`,
+
+  experimentString: (clause: string, key: string): string =>
+    `experiment filter "${clause}": ${key} compares with = != LIKE ILIKE and a quoted string`,
+
+  experimentOrderBy: (clause: string): string =>
+    `experiment order_by "${clause}" is invalid; use name, experiment_id, creation_time or last_update_time, then ASC or DESC`,
 } as const;

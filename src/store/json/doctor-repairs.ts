@@ -5,6 +5,7 @@
 import { cpSync, mkdirSync, openSync, closeSync, ftruncateSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { corrupt } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { documentText } from './json-document.js';
 import { readRunLog, RUN_LOG } from './run-log.js';
@@ -68,8 +69,7 @@ export function rebuildExperiments(root: string): { nextId: number; experiments:
     earliest = Math.min(earliest, run.startTime);
   }
   const numeric = [...ids].filter((id) => /^\d+$/.test(id)).map(Number);
-  if (numeric.length !== ids.size)
-    throw corrupt(join(root, 'runs'), 'has runs with non-numeric experiment ids; rebuild experiments.json by hand');
+  if (numeric.length !== ids.size) throw corrupt(join(root, 'runs'), storeMessages.experimentIdsNotNumeric());
   const experiments = numeric
     .sort((a, b) => a - b)
     .map((n) => ({

@@ -27,11 +27,7 @@ export class ExperimentIndex {
     await updateDocument(
       this.doc,
       () => {
-        if (hasRuns())
-          throw corrupt(
-            this.doc.file,
-            'is missing but the store has runs; restore it from a backup, or let `tracklab doctor --repair` rebuild it from the runs',
-          );
+        if (hasRuns()) throw corrupt(this.doc.file, storeMessages.experimentsIndexMissing());
         return { nextId: 1, experiments: [] };
       },
       (doc) => {
@@ -42,7 +38,7 @@ export class ExperimentIndex {
 
   private read(): ExperimentsDoc {
     const doc = this.doc.readSync();
-    if (doc === null) throw corrupt(this.doc.file, 'is missing');
+    if (doc === null) throw corrupt(this.doc.file, storeMessages.fileAbsent());
     return doc;
   }
 

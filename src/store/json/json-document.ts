@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Adapter } from 'lowdb';
 import { corrupt, ioError } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { LockLostError, withLock, type LockHandle } from './lock.js';
@@ -72,11 +73,7 @@ function unseal(file: string, text: string, value: unknown): void {
   const tail = SEAL_TAIL.exec(text);
   if (tail && tail[1] === stored && digest(`${text.slice(0, tail.index)}\n}`) === stored) return;
   if (stored !== digest(JSON.stringify(record, null, 2))) {
-    throw corrupt(
-      file,
-      'does not match its checksum: it changed after tracklab wrote it (damage, or an edit by hand). Restore it from ' +
-        `a backup; if the edit was deliberate, delete its "${CHECKSUM}" field to accept the file as it now is`,
-    );
+    throw corrupt(file, storeMessages.fileChecksum(CHECKSUM));
   }
 }
 
@@ -99,15 +96,15 @@ export function parseJsonDocument<T>(
   describe: string,
   problem?: Problem<T>,
 ): T {
-  if (text.trim() === '') throw corrupt(file, 'is empty');
+  if (text.trim() === '') throw corrupt(file, storeMessages.fileEmpty());
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corrupt(file, `is not valid JSON (${(error as Error).message})`, error);
+    throw corrupt(file, storeMessages.fileNotJson((error as Error).message), error);
   }
   unseal(file, text, value);
-  if (!isShape(value)) throw corrupt(file, `does not hold ${describe}`);
+  if (!isShape(value)) throw corrupt(file, storeMessages.fileNotShape(describe));
   const wrong = problem?.(value);
   if (wrong !== undefined) throw corrupt(file, wrong);
   return value;

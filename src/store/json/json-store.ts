@@ -35,6 +35,7 @@ import type {
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
+import { newRunRecord } from '../tracking-store.js';
 import type {
   NewRun,
   RunBatch,
@@ -143,21 +144,8 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const record: RunRecord = {
-      id: input.id ?? randomRunId(),
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      params: dict({}),
-      tags: dict(input.tags),
-      metrics: dict({}),
-      inputs: [],
-    };
+    const own: Partial<RunRecord> = { params: dict({}), tags: dict(input.tags), metrics: dict({}) };
+    const record = newRunRecord(input.id ?? randomRunId(), input, own);
     const text = eventLines([{ op: 'create', run: record }]);
     const create = (): void => {
       try {
@@ -337,10 +325,7 @@ export class JsonStore implements TrackingStoreCore {
   private checkCount(run: RunRecord, key: string, found: number): void {
     const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
     if (found < expected) {
-      throw corrupt(
-        this.seriesFile(run.id),
-        `has ${found} points of metric ${JSON.stringify(key)}, but ${this.runLog(run.id)} counts ${expected}`,
-      );
+      throw corrupt(this.seriesFile(run.id), storeMessages.seriesShortOf(key, found, this.runLog(run.id), expected));
     }
   }
 
@@ -448,10 +433,7 @@ function notARun(file: string, error: unknown): undefined {
 /** A run folder copied under another name would list the run twice. */
 function checkFolder(run: RunRecord, folder: string, file: string): void {
   if (run.id !== folder) {
-    throw corrupt(
-      file,
-      `holds run ${run.id}, but its folder is named ${folder} (a copied run folder?); move it back or remove the copy`,
-    );
+    throw corrupt(file, storeMessages.runInWrongFolder(run.id, folder));
   }
 }
 

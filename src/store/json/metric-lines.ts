@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { MetricPoint } from '../../core/entities.js';
 import { corrupt, ioError, TracklabError } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { decodeNumber } from '../../core/number-codec.js';
 
 /** Points read from a metrics file, and the byte offset just after the last complete line. */
@@ -105,7 +106,7 @@ class LineReader {
       const point = fastPoint(line, this.keys) ?? parsePoint(line);
       if (point === undefined) {
         const where = this.from === 0 ? `line ${this.lineNo}` : `line ${this.lineNo} after byte ${this.from}`;
-        throw corrupt(this.file, `has an unreadable metric at ${where}: ${line.slice(0, 80)}`);
+        throw corrupt(this.file, storeMessages.metricUnreadable(where, line));
       }
       if (prefix === undefined || point.key === this.onlyKey) this.visit(point);
     }

@@ -5,6 +5,7 @@
  */
 import { RUN_STATUSES, type DatasetInput, type RunRecord, type RunStatus } from '../../core/entities.js';
 import { corrupt } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import type { RunEvent } from './run-log.js';
 import { decodeMetricSummaries, isRunRecord } from './shapes.js';
 
@@ -47,18 +48,18 @@ export function parseEvent(line: string, file: string, lineNo: number, first: bo
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw corrupt(file, `has an unreadable line ${lineNo}: ${line.slice(0, 80)}`, error);
+    throw corrupt(file, storeMessages.runLogLineUnreadable(lineNo, line), error);
   }
   const op = isObject(value) ? value['op'] : undefined;
-  if (first && op !== 'create') throw corrupt(file, `does not start with a run ("op": "create") at line ${lineNo}`);
-  if (!first && op === 'create') throw corrupt(file, `creates the run again at line ${lineNo}`);
+  if (first && op !== 'create') throw corrupt(file, storeMessages.runLogNoCreate(lineNo));
+  if (!first && op === 'create') throw corrupt(file, storeMessages.runLogCreateAgain(lineNo));
   const event = isObject(value) ? checkEvent(value) : undefined;
   if (event !== undefined) return event;
-  if (first) throw corrupt(file, `does not start with a run ("op": "create") at line ${lineNo}`);
+  if (first) throw corrupt(file, storeMessages.runLogNoCreate(lineNo));
   if (typeof op !== 'string' || !KNOWN_OPS.has(op)) {
-    throw corrupt(file, `has an unknown change ${JSON.stringify(op ?? null)} at line ${lineNo}: ${line.slice(0, 80)}`);
+    throw corrupt(file, storeMessages.runLogUnknownChange(op, lineNo, line));
   }
-  throw corrupt(file, `has a malformed "${op}" change at line ${lineNo}: ${line.slice(0, 80)}`);
+  throw corrupt(file, storeMessages.runLogMalformedChange(op, lineNo, line));
 }
 
 const KNOWN_OPS = new Set([

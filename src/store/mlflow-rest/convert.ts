@@ -7,6 +7,7 @@ import type {
   RunRecord,
   RunStatus,
 } from '../../core/entities.js';
+import { badState, TracklabError } from '../../core/errors.js';
 
 export interface KeyValue {
   key: string;
@@ -145,4 +146,12 @@ export function fromRestRun(r: RestRun): RunRecord {
     inputs: (r.inputs?.dataset_inputs ?? []).map(toDatasetInput),
     ...(r.info.artifact_uri ? { artifactUri: r.info.artifact_uri } : {}),
   };
+}
+
+/** MLflow refuses writes to a deleted run with INVALID_PARAMETER_VALUE; tracklab's contract says INVALID_STATE. */
+export function asStateError(error: unknown): unknown {
+  if (error instanceof TracklabError && /must be in the 'active' state/.test(error.message)) {
+    return badState(error.message.replace(/^tracklab: /, ''));
+  }
+  return error;
 }

@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Experiment, RunRecord } from '../../core/entities.js';
-import type { NewRun } from '../tracking-store.js';
+import { newRunRecord, type NewRun } from '../tracking-store.js';
 import type { WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
+import { serverMessages as msg } from './server-messages.js';
 
 /** Stands for an experiment while the server is down; the queue creates or finds it by name on sync. */
 export function offlineExperiment(name: string): Experiment {
@@ -27,10 +28,7 @@ export function startOfflineRun(hooks: WriterHooks, server: string, input: NewRu
   const experimentName = input.experimentId.startsWith('offline:') ? input.experimentId.slice('offline:'.length) : '';
   file.append({ op: 'create', experimentName, run: input });
   (hooks.offline ??= new Map()).set(id, file);
-  process.stderr.write(
-    `tracklab: MLflow server ${server} is unreachable; run ${id} logs to the offline ` +
-      `queue ${file.path}; replay it with \`tracklab sync --store ${server}\`\n`,
-  );
+  process.stderr.write(`${msg.runStartedOffline(server, id, file.path)}\n`);
   return offlineRecord(id, input);
 }
 
@@ -42,20 +40,5 @@ export function queuedOfflineRun(hooks: WriterHooks, id: string): RunRecord | un
 }
 
 function offlineRecord(id: string, input: NewRun): RunRecord {
-  return {
-    id,
-    experimentId: input.experimentId,
-    name: input.name,
-    status: 'RUNNING',
-    startTime: input.startTime,
-    endTime: null,
-    lifecycleStage: 'active',
-    deletedTime: null,
-    user: input.user,
-    params: {},
-    tags: { ...input.tags },
-    metrics: {},
-    inputs: [],
-    artifactUri: `mlflow-artifacts:/offline/${id}/artifacts`,
-  };
+  return newRunRecord(id, input, { artifactUri: `mlflow-artifacts:/offline/${id}/artifacts` });
 }

@@ -15,6 +15,7 @@ import { ServerUnavailableError } from './rest-client.js';
 import type { ProxiedArtifactRepository } from './rest-artifacts.js';
 import { switchToQueue, type WriterHooks } from './rest-run-writer.js';
 import type { SpoolFile } from './spool.js';
+import { serverMessages as msg } from './server-messages.js';
 
 export class QueuedArtifactRepository implements ArtifactRepository {
   constructor(
@@ -79,10 +80,7 @@ export class QueuedArtifactRepository implements ArtifactRepository {
       return await this.server.list(dir, recursive);
     } catch (error) {
       if (!(error instanceof ServerUnavailableError)) throw error;
-      process.stderr.write(
-        `${error.message}\ntracklab: listing only the files of run ${this.runId} in the offline queue, ` +
-          'not those the server already has\n',
-      );
+      process.stderr.write(`${error.message}\n${msg.listingQueuedOnly(this.runId)}\n`);
       return [];
     }
   }

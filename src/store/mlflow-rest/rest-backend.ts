@@ -18,6 +18,7 @@ import { RestTracking } from './rest-tracking.js';
 import { Spool, spoolDirFor } from './spool.js';
 import { syncSpool } from './sync.js';
 import { storeMessages } from '../messages.js';
+import { serverMessages as msg } from './server-messages.js';
 
 export interface RestBackendOptions extends RestOptions {
   /** the offline queue's folder; default TRACKLAB_SPOOL_DIR or ~/.tracklab/spool/<host_port>; false: no queue */
@@ -58,8 +59,7 @@ async function autoSync(tracking: RestTracking, spool: Spool): Promise<void> {
   if (spool.pending().length === 0) return;
   try {
     const result = await syncSpool(tracking, spool);
-    if (result.operations > 0)
-      process.stderr.write(`tracklab: replayed ${result.operations} queued operations into ${tracking.uri}\n`);
+    if (result.operations > 0) process.stderr.write(`${msg.replayed(result.operations, tracking.uri)}\n`);
   } catch (error) {
     if (!(error instanceof ServerUnavailableError) && (error as TracklabError).code !== 'INVALID_STATE') throw error;
   }
@@ -102,21 +102,14 @@ async function loggedModelArtifacts(client: RestClient, modelId: string): Promis
     answer = await client.call('GET', `logged-models/${encodeURIComponent(modelId)}`);
   } catch (error) {
     if (error instanceof TracklabError && /does not offer/.test(error.message)) {
-      throw notFound(
-        `models:/${modelId} is an MLflow 3 logged model, and MLflow server ${client.shown} has no logged models ` +
-          '(it is MLflow 2.x, or older); load it from the server that logged it',
-      );
+      throw notFound(msg.loggedModelsMissing(modelId, client.shown));
     }
     throw error;
   }
   const info = answer.model?.info ?? {};
-  if (!info.artifact_uri)
-    throw notFound(`MLflow server ${client.shown} gave no artifact location for models:/${modelId}`);
+  if (!info.artifact_uri) throw notFound(msg.loggedModelWithoutLocation(modelId, client.shown));
   if (info.status !== undefined && info.status !== 'LOGGED_MODEL_READY') {
-    throw badState(
-      `models:/${modelId} is not ready to load (its status is ${info.status}); wait for its upload to finish, or ` +
-        'log it again',
-    );
+    throw badState(msg.loggedModelNotReady(modelId, info.status));
   }
   return reachable(client, info.artifact_uri, modelId, `models:/${modelId}`);
 }

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { TracklabError, type ErrorCode } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
+import { serverMessages } from './server-messages.js';
 
 export interface RestOptions {
   /** per request, ms (TRACKLAB_HTTP_TIMEOUT_MS, default 30 s) */
@@ -24,11 +25,7 @@ export class ServerUnavailableError extends TracklabError {
     readonly server: string,
     detail: string,
   ) {
-    super(
-      'IO_ERROR',
-      `MLflow server ${server} is unavailable (${detail}); check that it runs, or log offline and ` +
-        '`tracklab sync` later',
-    );
+    super('IO_ERROR', serverMessages.serverUnavailable(server, detail));
   }
 }
 

@@ -4,11 +4,12 @@
  */
 import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
-import { badState, invalid, TracklabError } from '../../core/errors.js';
+import { invalid, type TracklabError } from '../../core/errors.js';
 import { msg } from '../../core/search/messages.js';
 import { MAX_RESULTS_LIMIT } from '../../core/search/search.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import {
+  asStateError,
   fromDatasetInput,
   toExperiment,
   toKeyValues,
@@ -25,14 +26,6 @@ import { offlineExperiment, queuedOfflineRun, startOfflineRun } from './offline-
 import { RestRunWriter, type WriterHooks } from './rest-run-writer.js';
 import type { Spool } from './spool.js';
 import { storeMessages } from '../messages.js';
-
-/** MLflow refuses writes to a deleted run with INVALID_PARAMETER_VALUE; tracklab's contract says INVALID_STATE. */
-export function asStateError(error: unknown): unknown {
-  if (error instanceof TracklabError && /must be in the 'active' state/.test(error.message)) {
-    return badState(error.message.replace(/^tracklab: /, ''));
-  }
-  return error;
-}
 
 /**
  * How long a looked-up experiment is reused by name. Another client deleting it meanwhile makes the next run's

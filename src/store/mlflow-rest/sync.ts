@@ -10,6 +10,7 @@ import { splitLogBatches } from './log-batches.js';
 import { ProxiedArtifactRepository } from './rest-artifacts.js';
 import type { RestTracking } from './rest-tracking.js';
 import type { Spool, SpoolAck, SpoolFile, SpoolOp } from './spool.js';
+import { serverMessages as msg } from './server-messages.js';
 
 /** The tag that ties a run created from the queue to its queue, so a replay never creates it twice. */
 export const SPOOL_ID_TAG = 'tracklab.spool.id';
@@ -79,7 +80,7 @@ async function apply(tracking: RestTracking, file: SpoolFile, op: SpoolOp, ack: 
     return;
   }
   const runId = ack.runId;
-  if (runId === null) throw badState(`offline queue ${file.path} starts without its run; remove it by hand`);
+  if (runId === null) throw badState(msg.queueWithoutRun(file.path));
   if (op.op === 'end') {
     await tracking.updateRun(runId, { status: op.status, endTime: op.endTime });
     return;
@@ -131,11 +132,11 @@ function lock(dir: string): () => void {
       return () => rmSync(path, { force: true });
     } catch {
       const pid = Number(readFileSync(path, 'utf8'));
-      if (alive(pid)) throw badState(`another tracklab sync (pid ${pid}) is replaying ${dir}; wait for it to finish`);
+      if (alive(pid)) throw badState(msg.syncRunning(pid, dir));
       rmSync(path, { force: true }); // left by a sync that was killed
     }
   }
-  throw badState(`could not lock the offline queue ${dir}`);
+  throw badState(msg.queueUnlockable(dir));
 }
 
 function alive(pid: number): boolean {

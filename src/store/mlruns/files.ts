@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { corrupt, ioError } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
 import { parseFlatMeta, stringifyFlatMeta } from './meta-yaml.js';
 import { yamlLib } from './yaml-lib.js';
@@ -46,11 +47,10 @@ export function readYaml(file: string): Record<string, unknown> | undefined {
   if (flat !== undefined) return flat;
   const doc = yamlLib().parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
   const problem = doc.errors[0] ?? doc.warnings[0]; // warnings are unknown tags such as !!python/object: refused
-  if (problem !== undefined)
-    throw corrupt(file, `is not valid YAML for this store (${problem.message.split('\n')[0]})`);
+  if (problem !== undefined) throw corrupt(file, storeMessages.fileNotStoreYaml(problem.message.split('\n')[0] ?? ''));
   const value: unknown = doc.toJS({ maxAliasCount: 0 });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw corrupt(file, text.trim() === '' ? 'is empty (a write was interrupted)' : 'does not hold a YAML mapping');
+    throw corrupt(file, text.trim() === '' ? storeMessages.fileEmptyTorn() : storeMessages.fileNotYamlMapping());
   }
   return value as Record<string, unknown>;
 }

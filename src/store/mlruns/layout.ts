@@ -9,6 +9,7 @@
  */
 import type { Experiment, MetricPoint, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { corrupt } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { foldPoint } from '../../core/metric-summary.js';
 
 export const META = 'meta.yaml';
@@ -33,7 +34,7 @@ export function statusName(code: unknown, file: string): RunStatus {
       : typeof code === 'string' && code in STATUS_CODES
         ? (code as RunStatus)
         : undefined;
-  if (name === undefined) throw corrupt(file, `has status ${JSON.stringify(code)}; MLflow's statuses are 1 to 5`);
+  if (name === undefined) throw corrupt(file, storeMessages.statusUnknown(code));
   return name;
 }
 
@@ -47,7 +48,7 @@ export function intField(
   const v = meta[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  throw corrupt(file, `has ${key} ${JSON.stringify(v)}; expected a number of milliseconds`);
+  throw corrupt(file, storeMessages.fieldNotMillis(key, v));
 }
 
 export function textField(meta: Record<string, unknown>, key: string, file: string, fallback?: string): string {
@@ -55,7 +56,7 @@ export function textField(meta: Record<string, unknown>, key: string, file: stri
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v); // ids written as numbers by old MLflow releases
   if ((v === undefined || v === null) && fallback !== undefined) return fallback;
-  throw corrupt(file, `has no ${key}`);
+  throw corrupt(file, storeMessages.fieldMissing(key));
 }
 
 export function experimentFromMeta(
@@ -64,7 +65,7 @@ export function experimentFromMeta(
   file: string,
 ): Experiment {
   const stage = meta['lifecycle_stage'] ?? 'active';
-  if (stage !== 'active' && stage !== 'deleted') throw corrupt(file, `has lifecycle_stage ${JSON.stringify(stage)}`);
+  if (stage !== 'active' && stage !== 'deleted') throw corrupt(file, storeMessages.lifecycleUnknown(stage));
   const created = intField(meta, 'creation_time', file, 0) ?? 0;
   return {
     id: textField(meta, 'experiment_id', file),
@@ -96,7 +97,7 @@ export type RunInfo = Pick<
 
 export function runInfoFromMeta(meta: Record<string, unknown>, file: string): RunInfo {
   const stage = meta['lifecycle_stage'] ?? 'active';
-  if (stage !== 'active' && stage !== 'deleted') throw corrupt(file, `has lifecycle_stage ${JSON.stringify(stage)}`);
+  if (stage !== 'active' && stage !== 'deleted') throw corrupt(file, storeMessages.lifecycleUnknown(stage));
   const id = textField(meta, 'run_id', file, typeof meta['run_uuid'] === 'string' ? meta['run_uuid'] : undefined);
   return {
     id,

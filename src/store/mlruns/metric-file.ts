@@ -6,6 +6,7 @@
  */
 import type { MetricPoint, MetricSummary } from '../../core/entities.js';
 import { corrupt } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { foldPoint } from '../../core/metric-summary.js';
 
 /** A metric value as Python's str(float) writes it, so MLflow's float() reads it back. */
@@ -102,7 +103,7 @@ function eachLine(text: string, each: (start: number, end: number, lineNo: numbe
 }
 
 const badLine = (file: string, lineNo: number, line: string): Error =>
-  corrupt(file, `line ${lineNo} is not "timestamp value step": ${JSON.stringify(line.slice(0, 80))}`);
+  corrupt(file, storeMessages.metricLineInvalid(lineNo, line));
 
 /**
  * The point of a line that is not in the plain form, undefined for a blank or torn last line; any other bad line is

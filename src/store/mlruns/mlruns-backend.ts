@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
+import { lazyRegistry } from '../lazy-registry.js';
 import { ensureDir } from './files.js';
 import { TRASH } from './layout.js';
-import { MlrunsRegistry } from './mlruns-registry.js';
 import { MlrunsTracking } from './mlruns-tracking.js';
 
 import { isMlrunsFolder } from './detect.js';
@@ -25,7 +25,8 @@ export async function openMlrunsBackend(root: string): Promise<Backend> {
     kind: 'mlruns',
     uri: tracking.uri,
     tracking,
-    registry: new MlrunsRegistry(root),
+    // loaded on first use: searching runs never touches the registry
+    registry: lazyRegistry(async () => new (await import('./mlruns-registry.js')).MlrunsRegistry(root)),
     // artifact_uri is an absolute path of the machine that wrote the run; when it is not here, the run's own folder
     artifacts: artifactResolver((run) => join(tracking.runDir(run.id), 'artifacts')),
     capabilities: {

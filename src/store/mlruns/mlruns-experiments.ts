@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Experiment, ViewType } from '../../core/entities.js';
 import { exists, invalid, ioError, notFound } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { withLock } from '../json/lock.js';
 import { inRunView } from '../search-records.js';
 import { ensureDir, listDirs, readValues, readYaml, writeValue, writeYaml } from './files.js';
@@ -35,16 +36,13 @@ export class MlrunsExperiments {
   private read(dir: string): Experiment {
     const file = join(dir, META);
     const meta = readYaml(file);
-    if (meta === undefined) throw notFound(`experiment folder ${dir} has no ${META}`);
+    if (meta === undefined) throw notFound(storeMessages.experimentFolderNoMeta(dir, META));
     return experimentFromMeta(meta, readValues(join(dir, 'tags')), file);
   }
 
   get(id: string): Experiment {
     const dir = this.dirOf(id);
-    if (dir === undefined)
-      throw notFound(
-        `experiment id "${id}" does not exist in store ${this.root}; list them with \`tracklab experiments list\``,
-      );
+    if (dir === undefined) throw notFound(storeMessages.experimentMissing(id, this.root));
     return this.read(dir);
   }
 
@@ -77,9 +75,7 @@ export class MlrunsExperiments {
     return withLock(this.lockFile, () => {
       const clash = this.byName(name);
       if (clash) {
-        throw exists(
-          `experiment "${name}" already exists${clash.lifecycleStage === 'deleted' ? ' (deleted; restore it or choose another name)' : ''}`,
-        );
+        throw exists(storeMessages.experimentExists(name, clash.lifecycleStage === 'deleted'));
       }
       return this.write({ id: this.newId(), name, tags });
     });
@@ -122,7 +118,7 @@ export class MlrunsExperiments {
 
   setTag(id: string, key: string, value: string): void {
     const e = this.get(id);
-    if (e.lifecycleStage !== 'active') throw invalid(`experiment ${id} is deleted; restore it before setting tags`);
+    if (e.lifecycleStage !== 'active') throw invalid(storeMessages.experimentDeletedNoTags(id));
     this.writeTag(this.dirOf(id) as string, key, value);
   }
 
@@ -135,7 +131,7 @@ export class MlrunsExperiments {
     stage: 'active' | 'deleted',
     markRuns: (dir: string, stage: 'active' | 'deleted', at: number) => void,
   ): Promise<void> {
-    if (id === '0' && stage === 'deleted') throw invalid('the Default experiment (id 0) cannot be deleted');
+    if (id === '0' && stage === 'deleted') throw invalid(storeMessages.defaultExperimentUndeletable());
     await withLock(this.lockFile, () => {
       const e = this.get(id);
       if (e.lifecycleStage === stage) return;

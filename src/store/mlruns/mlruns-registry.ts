@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exists, ioError, notFound } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { withLock } from '../json/lock.js';
 import type {
   ModelRegistryStore,
@@ -103,7 +104,7 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
 
   private read(name: string): RegisteredModelRecord {
     const doc = this.load(name);
-    if (!doc) throw notFound(`registered model "${name}" does not exist; list models with \`tracklab models list\``);
+    if (!doc) throw notFound(storeMessages.modelMissing(name, storeMessages.listModelsHint()));
     return doc;
   }
 
@@ -179,7 +180,7 @@ export class MlrunsRegistry extends DocumentRegistry implements ModelRegistrySto
     init: { description: string; tags: Record<string, string>; user: string },
   ): Promise<RegisteredModelRecord> {
     if (!this.claim(name) && existsSync(join(this.modelDir(name), META))) {
-      throw exists(`registered model "${name}" already exists; register new versions with tracker.registerModel()`);
+      throw exists(storeMessages.modelExists(name));
     }
     const doc = rules.newModelDocument(name, init, this.now());
     await withLock(join(this.modelDir(name), META), () => this.writeDiff(undefined, doc));

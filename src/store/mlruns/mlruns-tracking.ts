@@ -7,20 +7,24 @@
  * changes of a run take the run's lock (`<run>/meta.yaml.lock`, a folder MLflow ignores). Limits: experiment creation
  * is serialised per machine only (its lock cannot live inside the store), and MLflow itself writes without locks.
  */
-import { sampleHistory, type SampledHistory } from '../../core/history-sample.js';
+import type { SampledHistory } from '../../core/history-sample.js';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { TAGS } from '../../core/entities.js';
 import { badState, ioError, notFound, paramChanged, runDeleted } from '../../core/errors.js';
+import { storeMessages } from '../messages.js';
 import { withLock } from '../json/lock.js';
 import { inRunView, searchRecords } from '../search-records.js';
+import { newRunRecord } from '../tracking-store.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache, runFiles, stamp } from './run-cache.js';
-import { MlrunsRunWriter } from './run-writer.js';
+import { copyRecord, MlrunsRunCache } from './run-cache.js';
+import { runFiles, stamp } from './run-signature.js';
+import { exclusionFiles } from './run-exclusion.js';
+import type { MlrunsRunWriter } from './run-writer.js';
 import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
 
@@ -92,41 +96,29 @@ export class MlrunsTracking implements TrackingStore {
         }
       }
     }
-    throw notFound(`run "${id}" does not exist in store ${this.root}; list runs with \`tracklab runs list\``);
+    throw notFound(storeMessages.runMissing(id, this.root));
   }
 
   private info(id: string): { dir: string; info: RunInfo } {
     const dir = this.runDir(id);
     const info = readRunInfo(dir);
-    if (!info) throw badState(`run "${id}" is still being created (${join(dir, META)} is missing)`);
+    if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
     return { dir, info };
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
     const experiment = this.experiments.get(input.experimentId);
-    if (experiment.lifecycleStage !== 'active')
-      throw badState(`experiment ${experiment.name} is deleted; restore it before starting runs in it`);
+    if (experiment.lifecycleStage !== 'active') throw badState(storeMessages.experimentDeletedNoRuns(experiment.name));
     const id = input.id ?? crypto.randomUUID().replaceAll('-', '');
     const dir = join(this.experiments.dirOf(input.experimentId) as string, id);
     for (const sub of ['metrics', 'params', 'artifacts']) ensureDir(join(dir, sub));
-    const info: RunInfo = {
-      id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: 'RUNNING',
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: 'active',
-      deletedTime: null,
-      user: input.user,
-      artifactUri: pathToFileURL(join(dir, 'artifacts')).href,
-    };
+    const artifactUri = pathToFileURL(join(dir, 'artifacts')).href;
+    const record = newRunRecord(id, input, { artifactUri });
     // the run is invisible until its meta.yaml exists, so its first tags need no temp file + rename
     for (const [key, value] of Object.entries(input.tags)) writeNewValue(join(dir, 'tags', ...key.split('/')), value);
-    writeRunInfo(dir, info); // last: a run folder with a meta.yaml is complete
+    writeRunInfo(dir, { ...record, artifactUri }); // last: a run folder with a meta.yaml is complete
     this.runDirs.set(id, dir);
-    const { artifactUri, ...rest } = info;
-    return { ...rest, params: {}, tags: { ...input.tags }, metrics: {}, inputs: [], artifactUri };
+    return record;
   }
 
   async getRun(id: string): Promise<RunRecord> {
@@ -139,7 +131,7 @@ export class MlrunsTracking implements TrackingStore {
     const dir = this.runDir(id);
     await withLock(join(dir, META), () => {
       const info = readRunInfo(dir);
-      if (!info) throw badState(`run "${id}" is still being created (${join(dir, META)} is missing)`);
+      if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
       writeRunInfo(dir, change(info), durable);
     });
   }
@@ -191,7 +183,7 @@ export class MlrunsTracking implements TrackingStore {
   async deleteTag(id: string, key: string): Promise<void> {
     const { dir } = this.info(id);
     const file = join(dir, 'tags', ...key.split('/'));
-    if (readTextIfExists(file) === undefined) throw notFound(`run ${id} has no tag "${key}"`);
+    if (readTextIfExists(file) === undefined) throw notFound(storeMessages.tagMissing(id, key));
     try {
       rmSync(file);
     } catch (error) {
@@ -201,6 +193,7 @@ export class MlrunsTracking implements TrackingStore {
 
   async openRunWriter(id: string): Promise<RunWriter> {
     const dir = this.runDir(id);
+    const { MlrunsRunWriter } = await import('./run-writer.js'); // not loaded by a process that only reads
     const writer: MlrunsRunWriter = new MlrunsRunWriter(id, dir, this, () => {
       this.writers.delete(writer);
       liveWriters.delete(writer);
@@ -216,6 +209,7 @@ export class MlrunsTracking implements TrackingStore {
 
   /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
+    const { sampleHistory } = await import('../../core/history-sample.js');
     return sampleHistory(await this.getMetricHistory(id, key), maxPoints);
   }
 
@@ -228,10 +222,12 @@ export class MlrunsTracking implements TrackingStore {
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const view = query.view ?? 'ACTIVE_ONLY';
     const records: RunRecord[] = [];
+    const excluding = exclusionFiles(query.filter);
     for (const experimentId of query.experimentIds) {
       const expDir = this.experiments.dirOf(experimentId);
       if (expDir === undefined) continue;
       for (const dir of this.runFolders(expDir)) {
+        if (excluding && this.stillExcluded(dir, excluding)) continue;
         const record = this.readCached(dir);
         if (!record || record.experimentId !== experimentId || !inRunView(record.lifecycleStage, view)) continue;
         this.runDirs.set(record.id, dir);
@@ -243,6 +239,13 @@ export class MlrunsTracking implements TrackingStore {
     const page = searchRecords(records, query);
     // only the page is copied; the rest stays shared with the cache
     return { ...page, runs: page.runs.map(copyRecord) };
+  }
+
+  /** Whether the cached run of `dir` fails the filter and the files that make it fail are unchanged. */
+  private stillExcluded(dir: string, excluding: (run: RunRecord) => readonly string[] | undefined): boolean {
+    const cached = this.cache.peek(dir);
+    const files = cached && excluding(cached);
+    return files !== undefined && this.cache.unchangedFiles(dir, files);
   }
 
   /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */

@@ -60,7 +60,7 @@ export class SqliteDb {
     try {
       db = new Sqlite(path, { timeout: BUSY_TIMEOUT_MS });
     } catch (error) {
-      throw corrupt(path, `cannot be opened as a SQLite database (${(error as Error).message})`, error);
+      throw corrupt(path, storeMessages.sqliteUnopenable((error as Error).message), error);
     }
     if (fresh) createSchema(db, artifactRoot('0'));
     return new SqliteDb(path, db);
@@ -141,19 +141,10 @@ function readRevision(path: string, db: Database): string {
   try {
     row = db.prepare('SELECT version_num FROM alembic_version').get() as { version_num?: string } | undefined;
   } catch (error) {
-    throw corrupt(
-      path,
-      'is not an MLflow database (it has no alembic_version table); give the mlflow.db MLflow ' +
-        'made, or a new file name to create one',
-      error,
-    );
+    throw corrupt(path, storeMessages.sqliteNotMlflow(), error);
   }
   if (typeof row?.version_num !== 'string') {
-    throw corrupt(
-      path,
-      'has an empty alembic_version table, so its MLflow schema revision is unknown; run ' +
-        '`mlflow db upgrade` on it',
-    );
+    throw corrupt(path, storeMessages.sqliteNoRevision());
   }
   return row.version_num;
 }

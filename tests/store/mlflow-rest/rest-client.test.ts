@@ -1,12 +1,16 @@
 /** The REST client, batching and the queue file without an MLflow server: a local HTTP server plays the faults. */
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import http from 'node:http';
 import { after, describe, it } from 'node:test';
 import { TracklabError } from '../../../src/core/errors.js';
 import { splitLogBatches } from '../../../src/store/mlflow-rest/log-batches.js';
 import { RestClient, ServerUnavailableError } from '../../../src/store/mlflow-rest/rest-client.js';
+import type { RestTracking } from '../../../src/store/mlflow-rest/rest-tracking.js';
+import { serverMessages } from '../../../src/store/mlflow-rest/server-messages.js';
 import { Spool } from '../../../src/store/mlflow-rest/spool.js';
+import { syncSpool } from '../../../src/store/mlflow-rest/sync.js';
 import { openBackend } from '../../../src/store/resolve-store.js';
 import { tempDir } from '../../helpers.js';
 
@@ -174,5 +178,24 @@ describe('offline queue file', () => {
     assert.deepEqual(file.ack(), { runId: null, done: 0 });
     file.setAck({ runId: 'abc', done: 2 });
     assert.deepEqual(file.ack(), { runId: 'abc', done: 2 });
+  });
+
+  it('refuses a second sync of the same queue and a queue without its run, saying what to do', async () => {
+    const spool = new Spool(tempDir());
+    const file = spool.file('0001-abc');
+    file.append({ op: 'batch', params: { a: '1' } });
+    // neither case reaches the server: the lock and the queue's first line are checked first
+    const tracking = {} as RestTracking;
+    writeFileSync(join(spool.dir, 'sync.lock'), String(process.pid));
+    await assert.rejects(syncSpool(tracking, spool), {
+      code: 'INVALID_STATE',
+      message: `tracklab: ${serverMessages.syncRunning(process.pid, spool.dir)}`,
+    });
+    rmSync(join(spool.dir, 'sync.lock'));
+    await assert.rejects(syncSpool(tracking, spool), {
+      code: 'INVALID_STATE',
+      message: `tracklab: ${serverMessages.queueWithoutRun(file.path)}`,
+    });
+    assert.equal(file.ack().done, 0, 'nothing was marked done');
   });
 });
