@@ -1,224 +1,118 @@
-/** Charts of one value per run: scatter, parallel coordinates and bars. */
-import type { TopLevelSpec } from 'vega-lite';
-import { base, dimTitle, dimValue, NUM, type ChartRun, type Dim } from './common.js';
+/**
+ * The data of the charts of one value per run: scatter, parallel coordinates and bars. Pure: the page turns it into
+ * pixels and vega marks (templates/client/*-vega.ts), so a chart of a thousand runs is a few paths, not a thousand
+ * marks to compile, encode and lay out.
+ */
+import { dimTitle, dimValue, type ChartRun, type Dim } from './common.js';
 import { decodeValue } from './values.js';
 
 /** Colour of each run by label; runs without one are drawn in a neutral grey. */
 export type ColorOf = (label: string) => string | undefined;
 
-const OTHER = '#868e96';
+/** The grey of runs without a colour of their own. */
+export const OTHER_COLOR = '#868e96';
 
-/** Colour by run when colours are given; otherwise none, so the theme's mark colour applies (light or dark). */
-function colorEncoding(labels: readonly string[], colorOf: ColorOf | undefined): { color?: Record<string, unknown> } {
-  if (!colorOf) return {};
-  const domain = [...new Set(labels)];
-  return {
-    color: {
-      field: 'r',
-      type: 'nominal',
-      legend: null,
-      scale: { domain, range: domain.map((l) => colorOf(l) ?? OTHER) },
-    },
-  };
+/** A value as the charts write it: 4 significant digits, no trailing zeros. */
+export const shortValue = (v: number): string => String(Number(v.toPrecision(4)));
+
+/** One run of a scatter. */
+export interface ScatterPoint {
+  x: number | string;
+  y: number;
+  r: string;
 }
 
-/** Any param or metric (x) against a metric (y), one point per run. */
-export function scatterSpec(
-  runs: readonly ChartRun[],
-  x: Dim,
-  y: Dim,
-  size = { width: 420, height: 280 },
-  colorOf?: ColorOf,
-): TopLevelSpec {
-  const values: { x: number | string; y: number; r: string }[] = [];
-  let numeric = true;
+/** What a scatter draws: x is numeric (linear, or log when it spans two decades) or categories, in sorted order. */
+export interface ScatterData {
+  points: ScatterPoint[];
+  xScale: 'linear' | 'log' | 'point';
+  categories: string[];
+}
+
+const spansDecades = (xs: readonly number[]): boolean =>
+  xs.length > 1 && xs.every((x) => x > 0) && Math.max(...xs) / Math.min(...xs) >= 100;
+
+/** Any param or metric (x) against a metric (y), one point per run that has both. */
+export function scatterData(runs: readonly ChartRun[], x: Dim, y: Dim): ScatterData {
+  const points: ScatterPoint[] = [];
   for (const run of runs) {
     const xv = dimValue(run, x);
     const yv = dimValue(run, y);
-    if (xv === undefined || typeof yv !== 'number') continue;
-    if (typeof xv === 'string') numeric = false;
-    values.push({ x: xv, y: yv, r: run.label });
+    if (xv !== undefined && typeof yv === 'number') points.push({ x: xv, y: yv, r: run.label });
   }
-  if (!numeric) for (const v of values) v.x = String(v.x);
-  const logX =
-    numeric &&
-    values.length > 1 &&
-    values.every((v) => (v.x as number) > 0) &&
-    Math.max(...values.map((v) => v.x as number)) / Math.min(...values.map((v) => v.x as number)) >= 100;
-  return {
-    ...base(size.width, size.height),
-    data: { values },
-    mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
-    encoding: {
-      x: numeric
-        ? {
-            field: 'x',
-            type: 'quantitative',
-            title: dimTitle(x),
-            scale: logX ? { type: 'log' } : { zero: false },
-            axis: { format: NUM },
-          }
-        : { field: 'x', type: 'nominal', title: dimTitle(x), sort: 'ascending' },
-      y: { field: 'y', type: 'quantitative', title: dimTitle(y), scale: { zero: false }, axis: { format: NUM } },
-      ...colorEncoding(
-        values.map((v) => v.r),
-        colorOf,
-      ),
-      detail: { field: 'r', type: 'nominal' },
-      tooltip: [
-        { field: 'r', type: 'nominal', title: 'run' },
-        {
-          field: 'x',
-          type: numeric ? 'quantitative' : 'nominal',
-          title: dimTitle(x),
-          ...(numeric ? { format: NUM } : {}),
-        },
-        { field: 'y', type: 'quantitative', title: dimTitle(y), format: NUM },
-      ],
-    },
-  };
+  if (points.every((p) => typeof p.x === 'number')) {
+    return { points, xScale: spansDecades(points.map((p) => p.x as number)) ? 'log' : 'linear', categories: [] };
+  }
+  for (const p of points) p.x = String(p.x);
+  const categories = [...new Set(points.map((p) => p.x as string))].sort();
+  return { points, xScale: 'point', categories };
 }
 
-const fmt = (v: number): string => String(Number(v.toPrecision(4)));
+/** One axis of parallel coordinates: its title and tick labels, placed on 0 (bottom) .. 1 (top). */
+export interface ParallelAxis {
+  title: string;
+  ticks: { y: number; t: string }[];
+}
 
-type ParallelRow = { d: string; y: number; r: string; v: string; c?: number };
-type ParallelTick = { d: string; y: number; t: string };
+/** One run across the axes: where it crosses each (null: no value), the value written there, its colour value. */
+export interface ParallelLine {
+  r: string;
+  ys: (number | null)[];
+  values: (string | null)[];
+  c?: number;
+}
+
+const clip = (s: string): string => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
+
+/** An axis scaled to its own range: numbers min..max with min, middle and max as ticks; text by rank. */
+function parallelAxis(dim: Dim, raw: readonly (number | string | undefined)[]) {
+  const present = raw.filter((v): v is number | string => v !== undefined);
+  const nums = present.filter((v): v is number => typeof v === 'number');
+  if (nums.length === present.length) {
+    const [min, max] = [Math.min(...nums), Math.max(...nums)];
+    const place = (v: number | string): number => (max > min ? ((v as number) - min) / (max - min) : 0.5);
+    const marks = nums.length === 0 ? [] : max > min ? [min, (min + max) / 2, max] : [min];
+    return { place, axis: { title: dimTitle(dim), ticks: marks.map((m) => ({ y: place(m), t: shortValue(m) })) } };
+  }
+  const cats = [...new Set(present.map(String))].sort();
+  const rank = new Map(cats.map((c, i) => [c, i]));
+  const place = (v: number | string): number =>
+    cats.length > 1 ? (rank.get(String(v)) as number) / (cats.length - 1) : 0.5;
+  return { place, axis: { title: dimTitle(dim), ticks: cats.slice(0, 12).map((c) => ({ y: place(c), t: clip(c) })) } };
+}
 
 /**
- * One axis of parallel coordinates scaled to 0..1: numbers by min..max with min, middle and max as ticks, categories by
- * rank with (at most 12) their names as ticks.
+ * Parallel coordinates: each axis scaled to its own range with its real values as ticks, one line per run, with the
+ * value of `colorBy` (the main metric) to colour it by.
  */
-function parallelAxis(raw: readonly (number | string | undefined)[]) {
-  const nums = raw.filter((v): v is number => typeof v === 'number');
-  const allNumeric = nums.length === raw.filter((v) => v !== undefined).length;
-  const cats = allNumeric ? [] : [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
-  const min = Math.min(...nums);
-  const max = Math.max(...nums);
-  const scale = (v: number | string): number =>
-    allNumeric
-      ? max > min
-        ? ((v as number) - min) / (max - min)
-        : 0.5
-      : cats.length > 1
-        ? cats.indexOf(String(v)) / (cats.length - 1)
-        : 0.5;
-  const ticks: { y: number; t: string }[] =
-    allNumeric && nums.length > 0
-      ? (max > min ? [min, (min + max) / 2, max] : [min]).map((m) => ({ y: scale(m), t: fmt(m) }))
-      : cats.slice(0, 12).map((c) => ({ y: scale(c), t: c.length > 14 ? `${c.slice(0, 13)}…` : c }));
-  return { scale, ticks };
-}
-
-/** The rows (one per run and dimension) and the tick labels of parallel coordinates, dimension by dimension. */
-function parallelRows(
+export function parallelData(
   runs: readonly ChartRun[],
   dims: readonly Dim[],
-  colorValue: (run: ChartRun) => number | undefined,
-): { values: ParallelRow[]; ticks: ParallelTick[] } {
-  const values: ParallelRow[] = [];
-  const ticks: ParallelTick[] = [];
-  for (const dim of dims) {
-    const title = dimTitle(dim);
+  colorBy?: Dim,
+): { axes: ParallelAxis[]; lines: ParallelLine[] } {
+  const lines: ParallelLine[] = runs.map((run) => {
+    const c = colorBy ? dimValue(run, colorBy) : undefined;
+    return { r: run.label, ys: [], values: [], ...(typeof c === 'number' ? { c } : {}) };
+  });
+  const axes = dims.map((dim) => {
     const raw = runs.map((r) => dimValue(r, dim));
-    const axis = parallelAxis(raw);
-    for (const tick of axis.ticks) ticks.push({ d: title, ...tick });
-    runs.forEach((run, i) => {
-      const v = raw[i];
-      if (v === undefined) return;
-      const c = colorValue(run);
-      values.push({
-        d: title,
-        y: axis.scale(v),
-        r: run.label,
-        v: typeof v === 'number' ? fmt(v) : v,
-        ...(c !== undefined ? { c } : {}),
-      });
+    const { place, axis } = parallelAxis(dim, raw);
+    raw.forEach((v, i) => {
+      const line = lines[i] as ParallelLine;
+      line.ys.push(v === undefined ? null : place(v));
+      line.values.push(v === undefined ? null : typeof v === 'number' ? shortValue(v) : v);
     });
-  }
-  return { values, ticks };
+    return axis;
+  });
+  return { axes, lines };
 }
 
-/** Lines coloured by the `colorBy` metric on a viridis scale, else by each run's colour. */
-function parallelColor(labels: string[], opts: { colorBy?: Dim; colorOf?: ColorOf }) {
-  if (!opts.colorBy) return colorEncoding(labels, opts.colorOf);
-  return {
-    color: {
-      field: 'c',
-      type: 'quantitative',
-      title: dimTitle(opts.colorBy),
-      scale: { scheme: 'viridis' },
-      legend: { orient: 'bottom', direction: 'horizontal', format: NUM },
-    },
-  };
-}
-
-/**
- * Parallel coordinates: each axis scaled to its own range (numbers min..max, categories by rank) with its real values
- * as tick labels, one line per run, coloured by `colorBy` (the main metric) or by run colour. Rows are emitted
- * dimension by dimension and the x domain keeps data order, so no user text enters a sort expression.
- */
-export function parallelSpec(
-  runs: readonly ChartRun[],
-  dims: readonly Dim[],
-  width = 720,
-  opts: { colorBy?: Dim; colorOf?: ColorOf } = {},
-): TopLevelSpec {
-  const colorValue = (run: ChartRun): number | undefined => {
-    const v = opts.colorBy ? dimValue(run, opts.colorBy) : undefined;
-    return typeof v === 'number' ? v : undefined;
-  };
-  const { values, ticks } = parallelRows(runs, dims, colorValue);
-  const x = {
-    field: 'd',
-    type: 'nominal',
-    sort: null,
-    title: null,
-    axis: { labelAngle: 0, orient: 'top', labelLimit: 110, domain: false, ticks: false },
-  };
-  const y = { field: 'y', type: 'quantitative', axis: null, scale: { domain: [-0.04, 1.04] } };
-  const color = parallelColor(
-    values.map((v) => v.r),
-    opts,
-  );
-  return {
-    ...base(Math.max(width, dims.length * 110), 260),
-    layer: [
-      {
-        data: { values: ticks },
-        mark: { type: 'rule', color: '#868e96', strokeWidth: 1 },
-        encoding: { x, detail: { field: 'd', type: 'nominal' } },
-      },
-      {
-        data: { values },
-        mark: { type: 'line', strokeWidth: 1.5, opacity: 0.75 },
-        encoding: {
-          x,
-          y,
-          detail: { field: 'r', type: 'nominal' },
-          ...color,
-          tooltip: [
-            { field: 'r', type: 'nominal', title: 'run' },
-            { field: 'd', type: 'nominal', title: 'dimension' },
-            { field: 'v', type: 'nominal', title: 'value' },
-          ],
-        },
-      },
-      {
-        data: { values: ticks },
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#868e96' },
-        encoding: { x, y, text: { field: 't', type: 'nominal' } },
-      },
-    ],
-    encoding: { x },
-  } as TopLevelSpec;
-}
-
-/** Latest value of one metric per run, as horizontal bars sorted by value (at most `limit` bars). */
-export function barsSpec(
+/** Latest value of one metric per run, best first (at most `limit`); non-finite values left out. */
+export function barValues(
   runs: readonly ChartRun[],
   metric: string,
-  opts: { limit?: number; higherIsBetter?: boolean; colorOf?: ColorOf } = {},
-): TopLevelSpec {
+  opts: { limit?: number; higherIsBetter?: boolean } = {},
+): { r: string; y: number }[] {
   const values: { r: string; y: number }[] = [];
   for (const run of runs) {
     const v = decodeValue(run.metrics[metric]);
@@ -226,23 +120,5 @@ export function barsSpec(
   }
   const hi = opts.higherIsBetter ?? true;
   values.sort((a, b) => (hi ? b.y - a.y : a.y - b.y) || (a.r < b.r ? -1 : a.r > b.r ? 1 : 0));
-  const shown = values.slice(0, opts.limit ?? 25);
-  return {
-    ...base(420, Math.max(40, shown.length * 18)),
-    title: { text: `metrics.${metric}`, anchor: 'start', fontSize: 13 },
-    data: { values: shown },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'r', type: 'nominal', title: null, sort: null, axis: { labelLimit: 180 } },
-      x: { field: 'y', type: 'quantitative', title: metric, scale: { zero: false }, axis: { format: NUM } },
-      ...colorEncoding(
-        shown.map((v) => v.r),
-        opts.colorOf,
-      ),
-      tooltip: [
-        { field: 'r', type: 'nominal', title: 'run' },
-        { field: 'y', type: 'quantitative', title: metric, format: NUM },
-      ],
-    },
-  };
+  return values.slice(0, opts.limit ?? 25);
 }

@@ -43,7 +43,7 @@ function evenlySpaced(xs: Float64Array): boolean {
 function wholeNumbers(xs: Float64Array): boolean {
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!;
-    if (!Number.isInteger(x) || Math.abs(x) > INT_LIMIT || Object.is(x, -0)) return false;
+    if (!Number.isInteger(x) || Math.abs(x) > INT_LIMIT || (x === 0 && 1 / x < 0)) return false;
   }
   return true;
 }
@@ -99,17 +99,42 @@ class ByteWriter {
     }
   }
 
-  /** Byte planes `first` to `last` (0: the most significant byte) of a float64 column. */
-  planes(xs: Float64Array, first: number, last: number): void {
-    const n = xs.length;
-    this.ensure(n * (last - first + 1));
-    const raw = new Uint8Array(xs.buffer, xs.byteOffset, n * 8);
-    for (let k = first; k <= last; k++) {
-      const from = LITTLE_ENDIAN ? 7 - k : k;
-      for (let i = 0; i < n; i++) this.bytes[this.at + i] = raw[i * 8 + from]!;
-      this.at += n;
-    }
+  /** The bytes written from `from` on. */
+  view(from = 0): Uint8Array {
+    return this.bytes.subarray(from, this.at);
   }
+}
+
+/** Which 32-bit word of a float64 holds its sign and exponent. */
+const HIGH_WORD = LITTLE_ENDIAN ? 1 : 0;
+
+/**
+ * Appends the byte planes of a float64 column: the two leading ones (0: the most significant byte) to `head`, the six
+ * others to `low`. One pass over the values, reading each as two 32-bit words.
+ */
+function splitPlanes(xs: Float64Array, head: ByteWriter, low: ByteWriter): void {
+  const n = xs.length;
+  head.ensure(n * 2);
+  low.ensure(n * 6);
+  const words = new Uint32Array(xs.buffer, xs.byteOffset, n * 2);
+  const h = head.bytes;
+  const l = low.bytes;
+  const a = head.at;
+  const b = low.at;
+  for (let i = 0; i < n; i++) {
+    const hi = words[2 * i + HIGH_WORD]!;
+    const lo = words[2 * i + 1 - HIGH_WORD]!;
+    h[a + i] = hi >>> 24;
+    h[a + n + i] = hi >>> 16;
+    l[b + i] = hi >>> 8;
+    l[b + n + i] = hi;
+    l[b + 2 * n + i] = lo >>> 24;
+    l[b + 3 * n + i] = lo >>> 16;
+    l[b + 4 * n + i] = lo >>> 8;
+    l[b + 5 * n + i] = lo;
+  }
+  head.at += 2 * n;
+  low.at += 6 * n;
 }
 
 /** The float64 columns of a chunk, in the order they are written. */
@@ -123,34 +148,68 @@ function floatColumns(cols: ChunkColumns, stepInts: boolean, timeInts: boolean, 
 }
 
 /**
+ * Packs chunks one after another into two growing buffers: the leading part of each (header, whole-number columns,
+ * the two leading byte planes of the float columns), which compresses well, and its six low planes, mostly noise for
+ * measured values, so a writer may store them as they are (publish-histories.ts does when they look random). Reused
+ * between batches, so packing a run's histories allocates nothing once the buffers have grown.
+ */
+export class ChunkPacker {
+  private readonly heads = new ByteWriter();
+  private readonly lows = new ByteWriter();
+
+  /** Forgets what was packed (keeping the buffers). */
+  reset(): void {
+    this.heads.at = 0;
+    this.lows.at = 0;
+  }
+
+  /** Appends the chunk of `cols`; returns the bytes it added to the leading parts and to the low planes. */
+  add(cols: ChunkColumns): [head: number, low: number] {
+    const [w, low] = [this.heads, this.lows];
+    const [headStart, lowStart] = [w.at, low.at];
+    const n = cols.step.length;
+    const range = cols.min !== undefined && cols.max !== undefined;
+    const stepInts = wholeNumbers(cols.step);
+    const timeInts = wholeNumbers(cols.timestamp);
+    const stepEven = stepInts && evenlySpaced(cols.step);
+    const timeEven = timeInts && evenlySpaced(cols.timestamp);
+    w.byte(VERSION);
+    w.byte(
+      (range ? HAS_RANGE : 0) |
+        (stepInts ? STEP_INTS : 0) |
+        (timeInts ? TIME_INTS : 0) |
+        (stepEven ? STEP_EVEN : 0) |
+        (timeEven ? TIME_EVEN : 0),
+    );
+    w.varint(n);
+    if (stepInts) w.whole(cols.step, stepEven);
+    if (timeInts) w.whole(cols.timestamp, timeEven);
+    for (const xs of floatColumns(cols, stepInts, timeInts, range)) splitPlanes(xs, w, low);
+    return [w.at - headStart, low.at - lowStart];
+  }
+
+  /** The leading parts packed since the last reset, in order (a view: valid until the next add or reset). */
+  head(): Uint8Array {
+    return this.heads.view();
+  }
+
+  /** The low planes packed since the last reset, in order (a view, as head()). */
+  low(): Uint8Array {
+    return this.lows.view();
+  }
+}
+
+/**
  * The bytes of `cols` (uncompressed; see the module comment). `split` is where the low six byte planes of the float
- * columns start: what precedes it compresses well; what follows is mostly noise for measured values, so a writer may
- * store it as it is (publish-histories.ts does when it looks random).
+ * columns start (see ChunkPacker).
  */
 export function packChunk(cols: ChunkColumns): { bytes: Uint8Array; split: number } {
-  const n = cols.step.length;
-  const range = cols.min !== undefined && cols.max !== undefined;
-  const stepInts = wholeNumbers(cols.step);
-  const timeInts = wholeNumbers(cols.timestamp);
-  const w = new ByteWriter();
-  w.byte(VERSION);
-  const stepEven = stepInts && evenlySpaced(cols.step);
-  const timeEven = timeInts && evenlySpaced(cols.timestamp);
-  w.byte(
-    (range ? HAS_RANGE : 0) |
-      (stepInts ? STEP_INTS : 0) |
-      (timeInts ? TIME_INTS : 0) |
-      (stepEven ? STEP_EVEN : 0) |
-      (timeEven ? TIME_EVEN : 0),
-  );
-  w.varint(n);
-  if (stepInts) w.whole(cols.step, stepEven);
-  if (timeInts) w.whole(cols.timestamp, timeEven);
-  const floats = floatColumns(cols, stepInts, timeInts, range);
-  for (const xs of floats) w.planes(xs, 0, 1);
-  const split = w.at;
-  for (const xs of floats) w.planes(xs, 2, 7);
-  return { bytes: w.bytes.slice(0, w.at), split };
+  const packer = new ChunkPacker();
+  const [split, low] = packer.add(cols);
+  const bytes = new Uint8Array(split + low);
+  bytes.set(packer.head());
+  bytes.set(packer.low(), split);
+  return { bytes, split };
 }
 
 class ByteReader {
@@ -182,7 +241,9 @@ class ByteReader {
     if (!even) return this.deltas(n);
     const first = this.zigzag();
     const by = this.zigzag();
-    return Float64Array.from({ length: n }, (_, i) => first + i * by);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = first + i * by;
+    return out;
   }
 
   deltas(n: number): Float64Array {
@@ -195,21 +256,33 @@ class ByteReader {
     }
     return out;
   }
+}
 
-  planes(out: Float64Array, first: number, last: number): void {
-    const n = out.length;
-    if (this.at + n * (last - first + 1) > this.bytes.length) throw new RangeError('history chunk: truncated');
-    const raw = new Uint8Array(out.buffer);
-    for (let k = first; k <= last; k++) {
-      const to = LITTLE_ENDIAN ? 7 - k : k;
-      for (let i = 0; i < n; i++) raw[i * 8 + to] = this.bytes[this.at + i]!;
-      this.at += n;
+/**
+ * Fills float64 columns from their byte planes: the two leading planes of each from `head` at `at`, the six others
+ * from `low` at `lowAt` (splitPlanes' layout).
+ */
+function joinPlanes(floats: Float64Array[], head: Uint8Array, at: number, low: Uint8Array, lowAt: number): void {
+  const n = floats[0]?.length ?? 0;
+  if (at + 2 * n * floats.length > head.length || lowAt + 6 * n * floats.length > low.length)
+    throw new RangeError('history chunk: truncated');
+  for (const [j, out] of floats.entries()) {
+    const a = at + 2 * n * j;
+    const b = lowAt + 6 * n * j;
+    const words = new Uint32Array(out.buffer, out.byteOffset, n * 2);
+    for (let i = 0; i < n; i++) {
+      words[2 * i + HIGH_WORD] = (head[a + i]! << 24) | (head[a + n + i]! << 16) | (low[b + i]! << 8) | low[b + n + i]!;
+      words[2 * i + 1 - HIGH_WORD] =
+        (low[b + 2 * n + i]! << 24) | (low[b + 3 * n + i]! << 16) | (low[b + 4 * n + i]! << 8) | low[b + 5 * n + i]!;
     }
   }
 }
 
-/** Reads what packChunk wrote; throws a RangeError on bytes it did not write. */
-export function unpackChunk(bytes: Uint8Array): ChunkColumns {
+/**
+ * Reads what packChunk wrote; throws a RangeError on bytes it did not write. With `low`, `bytes` is the chunk's
+ * leading part and `low` its low planes (ChunkPacker's two parts), so they need not be joined first.
+ */
+export function unpackChunk(bytes: Uint8Array, low?: Uint8Array): ChunkColumns {
   const r = new ByteReader(bytes);
   const version = r.byte();
   if (version !== VERSION) throw new RangeError(`history chunk: unknown version ${version}`);
@@ -223,7 +296,7 @@ export function unpackChunk(bytes: Uint8Array): ChunkColumns {
     ...(range ? { min: new Float64Array(n), max: new Float64Array(n) } : {}),
   };
   const floats = floatColumns(cols, (flags & STEP_INTS) !== 0, (flags & TIME_INTS) !== 0, range);
-  for (const xs of floats) r.planes(xs, 0, 1);
-  for (const xs of floats) r.planes(xs, 2, 7);
+  if (low !== undefined) joinPlanes(floats, bytes, r.at, low, 0);
+  else joinPlanes(floats, bytes, r.at, bytes, r.at + 2 * n * floats.length);
   return cols;
 }

@@ -20,6 +20,7 @@ import { modelPage, registrations, type VersionRunInfo } from './registry-view-m
 import { createRenderer, type Renderer } from './render.js';
 import { runKey, writeRunFiles, type RunFilesContext } from './run-files.js';
 import { comparePage, experimentPage, indexPage, type ExperimentData } from './view-models.js';
+import { reportMessages as msg } from './messages.js';
 import { createSiteWriter, type Manifest, type SiteWriter } from './write.js';
 
 export interface BuildOptions {
@@ -102,11 +103,7 @@ async function loadExperiments(
     chosen = [];
     for (const w of wanted) {
       const hit = all.find((e) => e.name === w) ?? all.find((e) => e.id === w);
-      if (!hit)
-        throw new TracklabError(
-          'RESOURCE_DOES_NOT_EXIST',
-          `tracklab: no active experiment named "${w}"; list them with \`tracklab experiments\``,
-        );
+      if (!hit) throw new TracklabError('RESOURCE_DOES_NOT_EXIST', msg.noExperiment(w));
       if (!chosen.includes(hit)) chosen.push(hit);
     }
   }
@@ -140,6 +137,38 @@ async function loadModels(source: ReportSource, redact: boolean): Promise<Regist
   }));
 }
 
+/** Where a run sits among the others: by id, and each parent's children in start order. */
+interface RunIndex {
+  runsById: Map<string, Run>;
+  childrenOf: Map<string, Run[]>;
+}
+
+function indexRuns(runs: readonly Run[]): RunIndex {
+  const runsById = new Map(runs.map((r) => [r.id, r]));
+  const childrenOf = new Map<string, Run[]>();
+  for (const r of runs) {
+    if (!r.parentRunId || !runsById.has(r.parentRunId)) continue;
+    const list = childrenOf.get(r.parentRunId);
+    if (list) list.push(r);
+    else childrenOf.set(r.parentRunId, [r]);
+  }
+  for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
+  return { runsById, childrenOf };
+}
+
+/** What every phase of a build shares. */
+interface SiteContext extends RunIndex {
+  source: ReportSource;
+  writer: SiteWriter;
+  renderer: Renderer;
+  redact: boolean;
+  options: BuildOptions;
+}
+
+/**
+ * The site: each run's files, then the pages that list runs (experiments, index, compare) and the model pages, then
+ * the assets and the manifest.
+ */
 async function buildSite(
   source: ReportSource,
   out: string,
@@ -153,69 +182,9 @@ async function buildSite(
   const experiments = await loadExperiments(source, options.experiments, redact);
   const models = await loadModels(source, redact);
   const allRuns = experiments.flatMap((e) => e.runs);
-  const runsById = new Map(allRuns.map((r) => [r.id, r]));
-  const childrenOf = new Map<string, Run[]>();
-  for (const r of allRuns) {
-    if (!r.parentRunId || !runsById.has(r.parentRunId)) continue;
-    const list = childrenOf.get(r.parentRunId);
-    if (list) list.push(r);
-    else childrenOf.set(r.parentRunId, [r]);
-  }
-  for (const kids of childrenOf.values()) kids.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
-
-  const registered = registrations(models ?? []);
-  const runEntries = await writeAllRuns(experiments, {
-    source,
-    writer,
-    renderer,
-    runsById,
-    childrenOf,
-    registered,
-    redact,
-    options,
-  });
-  let pages = allRuns.length;
-  const page = async (rel: string, html: string): Promise<void> => {
-    await writer.write(rel, html);
-    pages++;
-  };
-  for (const { experiment, runs } of experiments) {
-    const vm = experimentPage(experiment, runs);
-    await page(
-      sitePaths.experiment(experiment.id),
-      renderer.render('experiment', vm, { root: '../', pageTitle: experiment.name, charts: drawsCurves(vm.data) }),
-    );
-  }
-  const idx = indexPage(experiments, models ?? []);
-  await page(
-    sitePaths.index,
-    renderer.render(
-      'index',
-      { ...idx, hasRegistry: models !== null },
-      { root: '', pageTitle: 'Experiments', charts: false },
-    ),
-  );
-  await page(
-    sitePaths.compare,
-    renderer.render(
-      'compare',
-      { data: comparePage(experiments) },
-      // Its runs are in the address: the page script loads vega when there are runs to draw.
-      { root: '', pageTitle: 'Compare runs', charts: false },
-    ),
-  );
-  const published = new Set(runsById.keys());
-  const info = versionRunInfo(experiments, runsById);
-  for (const m of models ?? []) {
-    await page(
-      sitePaths.model(m.name),
-      renderer.render('model', modelPage(m, published, info, source.capabilities?.registryHistory !== false), {
-        root: '../',
-        pageTitle: m.name,
-        charts: false,
-      }),
-    );
-  }
+  const ctx: SiteContext = { source, writer, renderer, redact, options, ...indexRuns(allRuns) };
+  const runEntries = await writeAllRuns(experiments, ctx, registrations(models ?? []));
+  const pages = allRuns.length + (await writeListPages(ctx, experiments, models));
   await writeAssets(writer, root, templatesDir);
   await writer.write('.nojekyll', '');
   const { bytes } = await writer.finish(runEntries, redact);
@@ -225,62 +194,69 @@ async function buildSite(
   return { pages, runs: allRuns.length, bytes };
 }
 
+/** The experiment pages, the index, the compare page and the model pages; returns how many. */
+async function writeListPages(
+  ctx: SiteContext,
+  experiments: readonly Loaded[],
+  models: RegisteredModelData[] | null,
+): Promise<number> {
+  const { renderer, writer } = ctx;
+  let pages = 0;
+  const page = async (rel: string, html: string): Promise<void> => {
+    await writer.write(rel, html);
+    pages++;
+  };
+  for (const { experiment, runs } of experiments) {
+    const vm = experimentPage(experiment, runs);
+    const frame = { root: '../', pageTitle: experiment.name, charts: drawsCurves(vm.data) };
+    await page(sitePaths.experiment(experiment.id), renderer.render('experiment', vm, frame));
+  }
+  const idx = { ...indexPage(experiments, models ?? []), hasRegistry: models !== null };
+  await page(sitePaths.index, renderer.render('index', idx, { root: '', pageTitle: 'Experiments', charts: false }));
+  // Its runs are in the address: the page script loads vega when there are runs to draw.
+  const compare = { data: comparePage(experiments) };
+  await page(
+    sitePaths.compare,
+    renderer.render('compare', compare, { root: '', pageTitle: 'Compare runs', charts: false }),
+  );
+  const published = new Set(ctx.runsById.keys());
+  const info = versionRunInfo(experiments, ctx.runsById);
+  const history = ctx.source.capabilities?.registryHistory !== false;
+  for (const m of models ?? []) {
+    const vm = modelPage(m, published, info, history);
+    await page(
+      sitePaths.model(m.name),
+      renderer.render('model', vm, { root: '../', pageTitle: m.name, charts: false }),
+    );
+  }
+  return pages;
+}
+
+/** A progress bar on stderr for a build of many runs, when asked for and stderr is a terminal. */
+function progressBar(options: BuildOptions, runs: number): cliProgress.SingleBar | null {
+  if (!options.progress || !process.stderr.isTTY || runs <= 20) return null;
+  return new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'report [{bar}] {value}/{total} runs', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+/** Every run's files, CONCURRENCY runs at a time; returns the manifest's entry of each run. */
 async function writeAllRuns(
   experiments: readonly Loaded[],
-  env: {
-    source: ReportSource;
-    writer: SiteWriter;
-    renderer: Renderer;
-    runsById: Map<string, Run>;
-    childrenOf: Map<string, Run[]>;
-    registered: RunFilesContext['registered'];
-    redact: boolean;
-    options: BuildOptions;
-  },
+  ctx: SiteContext,
+  registered: RunFilesContext['registered'],
 ): Promise<Manifest['runs']> {
-  const { options, writer } = env;
-  const jobs = experiments.flatMap(({ experiment, runs }) =>
-    runs.map((run) => ({ run, experimentName: experiment.name })),
-  );
-  const bar =
-    options.progress && process.stderr.isTTY && jobs.length > 20
-      ? new cliProgress.SingleBar(
-          { stream: process.stderr, format: 'report [{bar}] {value}/{total} runs', hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+  const jobs = experiments.flatMap(({ experiment, runs }) => runs.map((run) => ({ run, experiment })));
+  const bar = progressBar(ctx.options, jobs.length);
   bar?.start(jobs.length, 0);
   const entries: Manifest['runs'] = {};
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
-      const { run, experimentName } = jobs[next++] as (typeof jobs)[number];
-      const ctx: RunFilesContext = {
-        source: env.source,
-        writer,
-        renderer: env.renderer,
-        runsById: env.runsById,
-        childrenOf: env.childrenOf,
-        experimentName,
-        redact: env.redact,
-        registered: env.registered,
-        maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024,
-        displayPoints: options.displayPoints ?? DISPLAY_POINTS,
-      };
-      const listing = await env.source.listArtifacts(run.id);
-      const key = runKey(ctx, run, listing);
-      const before = writer.previous?.runs[run.id];
-      if (
-        options.incremental &&
-        before &&
-        before.key === key &&
-        before.files.every((f) => existsSync(path.join(writer.out, f)))
-      ) {
-        for (const f of before.files) writer.keep(f);
-        entries[run.id] = before;
-      } else {
-        entries[run.id] = { key, files: (await writeRunFiles(ctx, run, listing)).sort() };
-      }
+      const { run, experiment } = jobs[next++]!;
+      const runCtx = runFilesContext(ctx, experiment.name, registered);
+      entries[run.id] = await writeOrKeepRun(runCtx, run, ctx.options.incremental === true);
       bar?.increment();
     }
   };
@@ -290,6 +266,35 @@ async function writeAllRuns(
     bar?.stop();
   }
   return entries;
+}
+
+function runFilesContext(
+  ctx: SiteContext,
+  experimentName: string,
+  registered: RunFilesContext['registered'],
+): RunFilesContext {
+  const { source, writer, renderer, runsById, childrenOf, redact, options } = ctx;
+  return {
+    ...{ source, writer, renderer, runsById, childrenOf, experimentName, redact, registered },
+    maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024,
+    displayPoints: options.displayPoints ?? DISPLAY_POINTS,
+  };
+}
+
+/**
+ * Writes a run's files, or in an incremental build keeps those of the previous build when nothing the run's pages
+ * show has changed (same key) and they are all still there. Returns the run's manifest entry.
+ */
+async function writeOrKeepRun(ctx: RunFilesContext, run: Run, incremental: boolean): Promise<Manifest['runs'][string]> {
+  const { writer } = ctx;
+  const listing = await ctx.source.listArtifacts(run.id);
+  const key = runKey(ctx, run, listing);
+  const before = incremental ? writer.previous?.runs[run.id] : undefined;
+  if (before?.key === key && before.files.every((f) => existsSync(path.join(writer.out, f)))) {
+    for (const f of before.files) writer.keep(f);
+    return before;
+  }
+  return { key, files: (await writeRunFiles(ctx, run, listing)).sort() };
 }
 
 /** A model version's run as the model page shows it: name, status and its experiment's main metrics. */

@@ -1,13 +1,16 @@
 /**
- * A run's metric histories as the site publishes them: each history once, as compressed binary chunks
- * (core/history-chunk.ts, deflated, as the text of a script: core/script-text.ts). The chunk drawn is read through the
- * stores' sampling path (at most `maxPoints` buckets with their min and max, from a segment's precomputed levels where
- * there is one), so drawing never needs a full history; the drawn chunks travel in the run's data file (one file a
- * run: a file per metric cost the build more than the page saved) and a page decodes only those it draws. A history
- * longer than `maxPoints` also gets a full-resolution chunk file, which a page loads only when a user asks for the CSV.
+ * A run's metric histories as the site publishes them: each history once, as binary chunks (core/history-chunk.ts)
+ * written as the text of a script (core/script-text.ts). The chunk drawn is read through the stores' sampling path (at
+ * most `maxPoints` buckets with their min and max, from a segment's precomputed levels where there is one), so drawing
+ * never needs a full history. The drawn chunks travel in the run's data file (one file a run: a file per metric cost
+ * the build more than the page saved) as one pack: the leading parts of every chunk deflated together (one deflate a
+ * run: a deflate a history was a quarter of the build), then the low byte planes, those that look like noise each in
+ * a text of its own, stored as they are, the others deflated together in the pack. A page decodes only what it draws.
+ * A history longer than `maxPoints` also gets a full-resolution chunk file, which a page loads only when a user asks
+ * for the CSV.
  */
 import { deflateSync } from 'node:zlib';
-import { packChunk, type ChunkColumns } from '../core/history-chunk.js';
+import { ChunkPacker, packChunk, type ChunkColumns } from '../core/history-chunk.js';
 import { columnsOfSample, sampleHistory, type SampledColumns } from '../core/history-sample.js';
 import { bytesToScriptText } from '../core/script-text.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
@@ -19,7 +22,19 @@ import { safeJson } from './safe-json.js';
  */
 export type ChunkLayout = [head: number, tail: number, deflated: 0 | 1];
 
-/** One published history, as a run's data file lists it (its drawn chunk's text is the data file's i-th string). */
+/**
+ * Where a drawn chunk is: the bytes of its leading part (in the pack's inflated heads, in history order) and of its low
+ * planes, and whether those are in the pack's inflated lows (1, in history order) or in a text of their own (0).
+ */
+export type DrawnLayout = [head: number, low: number, packed: 0 | 1];
+
+/**
+ * Bumped whenever the published history files change shape: a run's files from an older build are then rewritten by an
+ * incremental build (run-files.ts runKey), never kept for a page that cannot read them.
+ */
+export const HISTORY_FORMAT = 2;
+
+/** One published history, as a run's data file lists it. */
 export interface HistoryRef {
   key: string;
   /** points logged */
@@ -28,9 +43,19 @@ export interface HistoryRef {
   exact: boolean;
   /** points (exact) or buckets in the drawn chunk */
   points: number;
-  layout: ChunkLayout;
+  layout: DrawnLayout;
   /** the full-resolution chunk file, relative to the data file's folder; '' when `exact` */
   full: string;
+}
+
+/**
+ * A run's histories as its data file lists them. The data file's texts are the pack (`pack` gives the bytes of its
+ * deflated heads and of its deflated lows), then one text per history: its low planes when they are not in the pack,
+ * else ''.
+ */
+export interface PublishedHistories {
+  pack: [heads: number, lows: number];
+  refs: HistoryRef[];
 }
 
 /** A chunk file: `tracklabHistory(name, layout, "text")` (see chunkScript), `name` being its path without `.js`. */
@@ -78,10 +103,50 @@ export function chunkScript(name: string, cols: ChunkColumns): Uint8Array {
   return Buffer.concat([HEAD, Buffer.from(`${safeJson(name)},${JSON.stringify(layout)},"`), text, TAIL]);
 }
 
-/** A run's data file: `tracklabRunData(data, ["drawn chunk text", ...])`, the strings in `data.histories` order. */
-export function runDataScript(data: unknown, drawn: readonly EncodedChunk[]): Uint8Array {
+/**
+ * zlib's fastest level: on the leading parts of 1,000 runs' chunks it took 60 ms instead of 97 (the default, 6) for
+ * 1.76 MB instead of 1.39, well inside the size the site may publish.
+ */
+const FAST = { level: 1 };
+
+/** Packs the drawn chunks of a run; used by one call at a time (packDrawn runs without awaiting). */
+const packer = new ChunkPacker();
+
+/** The drawn chunks of a run, encoded: the pack's layout, each chunk's, and the data file's texts (pack first). */
+export interface DrawnPack {
+  pack: PublishedHistories['pack'];
+  layouts: DrawnLayout[];
+  texts: Uint8Array[];
+}
+
+/** Encodes the drawn chunks of a run (see the module comment); history-data.ts `drawnChunk` reads them. */
+export function packDrawn(chunks: readonly ChunkColumns[]): DrawnPack {
+  if (chunks.length === 0) return { pack: [0, 0], layouts: [], texts: [new Uint8Array(0)] };
+  packer.reset();
+  const sizes = chunks.map((cols) => packer.add(cols));
+  const lows = packer.low();
+  const layouts: DrawnLayout[] = [];
+  const texts: Uint8Array[] = [];
+  const packedLows: Uint8Array[] = [];
+  let at = 0;
+  for (const [head, low] of sizes) {
+    const bytes = lows.subarray(at, at + low);
+    at += low;
+    const packed = low > 0 && entropy(bytes) < RANDOM_BITS;
+    if (packed) packedLows.push(bytes);
+    layouts.push([head, low, packed ? 1 : 0]);
+    texts.push(packed ? new Uint8Array(0) : bytesToScriptText(bytes));
+  }
+  const heads = deflateSync(packer.head(), FAST);
+  const deflatedLows = packedLows.length > 0 ? deflateSync(Buffer.concat(packedLows), FAST) : new Uint8Array(0);
+  texts.unshift(bytesToScriptText(Buffer.concat([heads, deflatedLows])));
+  return { pack: [heads.length, deflatedLows.length], layouts, texts };
+}
+
+/** A run's data file: `tracklabRunData(data, ["text", ...])`, the texts as packDrawn returns them. */
+export function runDataScript(data: unknown, texts: readonly Uint8Array[]): Uint8Array {
   const parts: Uint8Array[] = [Buffer.from(`tracklabRunData(${safeJson(data)},[`)];
-  drawn.forEach((d, i) => parts.push(Buffer.from(i === 0 ? '"' : ',"'), d.text, Buffer.from('"')));
+  texts.forEach((text, i) => parts.push(Buffer.from(i === 0 ? '"' : ',"'), text, Buffer.from('"')));
   parts.push(Buffer.from(']);\n'));
   return Buffer.concat(parts);
 }
@@ -124,35 +189,30 @@ async function sampler(
   return { sample: async (key) => columnsOfSample(sampleHistory(await full(key), maxPoints)), full };
 }
 
-/** Reads and encodes the histories `keys` of a run; each chunk file's path starts with the run's id. */
+/**
+ * Reads and encodes the histories `keys` of a run: what its data file lists (`published`) and holds (`texts`, for
+ * runDataScript), and the full-resolution chunk files, whose paths start with the run's id.
+ */
 export async function publishHistories(
   source: ReportSource,
   runId: string,
   keys: readonly string[],
   maxPoints: number,
-): Promise<{ refs: HistoryRef[]; drawn: EncodedChunk[]; files: ChunkFile[] }> {
-  const refs: HistoryRef[] = [];
-  const drawn: EncodedChunk[] = [];
-  const files: ChunkFile[] = [];
+): Promise<{ published: PublishedHistories; texts: Uint8Array[]; files: ChunkFile[] }> {
   const read = await sampler(source, runId, keys, maxPoints);
-  for (const [i, key] of keys.entries()) {
-    const sampled = await read.sample(key);
-    const chunk = encodeChunk(sampled);
-    drawn.push(chunk);
-    let full = '';
-    if (!sampled.exact) {
-      full = `${runId}.f${i}`;
-      const points = await read.full(key);
-      files.push({ rel: `${full}.js`, bytes: chunkScript(full, pointColumns(byStep(points))) });
-    }
-    refs.push({
-      key,
-      total: sampled.total,
-      exact: sampled.exact,
-      points: sampled.step.length,
-      layout: chunk.layout,
-      full: full ? `${full}.js` : '',
-    });
+  const sampled: SampledColumns[] = [];
+  for (const key of keys) sampled.push(await read.sample(key));
+  const { pack, layouts, texts } = packDrawn(sampled);
+  const files: ChunkFile[] = [];
+  const refs = keys.map((key, i): HistoryRef => {
+    const s = sampled[i]!;
+    const full = s.exact ? '' : `${runId}.f${i}.js`;
+    return { key, total: s.total, exact: s.exact, points: s.step.length, layout: layouts[i]!, full };
+  });
+  for (const [i, ref] of refs.entries()) {
+    if (ref.exact) continue;
+    const name = ref.full.slice(0, -'.js'.length);
+    files.push({ rel: ref.full, bytes: chunkScript(name, pointColumns(byStep(await read.full(keys[i]!)))) });
   }
-  return { refs, drawn, files };
+  return { published: { pack, refs }, texts, files };
 }

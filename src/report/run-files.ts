@@ -13,7 +13,7 @@ import {
 import type { ReportSource } from './collect.js';
 import { formatBytes } from './format.js';
 import { hrefOf, sitePaths } from './paths.js';
-import { publishHistories, runDataScript } from './publish-histories.js';
+import { HISTORY_FORMAT, publishHistories, runDataScript } from './publish-histories.js';
 import { redactText } from './redact.js';
 import type { Renderer } from './render.js';
 import { runPage, type ArtifactItem, type PublishedRunData } from './run-view-model.js';
@@ -50,6 +50,7 @@ export function runKey(ctx: RunFilesContext, run: Run, artifacts: readonly Artif
     ctx.displayPoints,
     ctx.renderer.hash,
     ctx.registered.get(run.id) ?? [],
+    HISTORY_FORMAT,
   ]);
   return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
@@ -81,9 +82,9 @@ export async function writeRunFiles(
     parent: parent ? { id: parent.id, name: parent.name || parent.id } : null,
     params: run.params,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, encodeValue(v)])),
-    histories: histories.refs,
+    histories: histories.published,
   };
-  await put(sitePaths.runData(run.id), runDataScript(data, histories.drawn));
+  await put(sitePaths.runData(run.id), runDataScript(data, histories.texts));
   const { items, models } = await publishArtifacts(ctx, run, listing, put);
   const vm = runPage({
     run,

@@ -6,7 +6,7 @@ import { formatBytes, formatDuration, formatNumber, formatTime, isSafeUrl } from
 import { renderMarkdown } from './markdown.js';
 import { hrefOf, sitePaths } from './paths.js';
 import type { Series } from './downsample.js';
-import type { HistoryRef } from './publish-histories.js';
+import type { PublishedHistories } from './publish-histories.js';
 import { runUser } from './view-models.js';
 import { reproductionView } from './reproduction-view.js';
 
@@ -159,4 +159,4 @@ export interface RunData {
 }
 
 /** A run's data file (`data/runs/<id>.js`): the run, and where each of its history chunks is. */
-export type PublishedRunData = Omit<RunData, 'series'> & { histories: HistoryRef[] };
+export type PublishedRunData = Omit<RunData, 'series'> & { histories: PublishedHistories };

@@ -33,8 +33,11 @@ export interface ClientRun extends Omit<Run, 'metrics' | 'metricSummaries'> {
   href: string;
 }
 
-/** Rows rendered into the HTML; the page script renders the rest (and every later view) from the page data. */
-export const INITIAL_ROWS = 100;
+/**
+ * Rows rendered into the HTML, one table page (the page script's PAGE_SIZE); the script renders the rest, and every
+ * later view, from the page data. Fifty rows fill a projector twice over and keep the first layout short.
+ */
+export const INITIAL_ROWS = 50;
 /** Tags too large or too private for the page data; they are on the run page. */
 const HEAVY_TAGS = new Set([TAGS.note, TAGS.logModelHistory]);
 

@@ -3,23 +3,16 @@
  * review. Runs may come from several experiments; each run's data file is loaded on demand.
  */
 import type { RunData } from '../../src/report/run-view-model.js';
-import {
-  chooseDims,
-  dimTitle,
-  mostVaryingParam,
-  parallelSpec,
-  runStyle,
-  scatterSpec,
-  type RunStyle,
-} from '../../src/charts/index.js';
+import { chooseDims, dimTitle, mostVaryingParam, runStyle, type RunStyle } from '../../src/charts/index.js';
 import { SAFE_ID } from '../../src/report/paths.js';
 import { byId, el, fillSelect, pageData } from './dom.js';
 import { metricsTable, paramsTable, runsTable, type CompareView } from './compare-tables.js';
-import { draw, fitWidth, isDark } from './draw.js';
+import { isDark } from './draw.js';
 import { dimFromValue, dimOptions, dimToValue, toChartRuns, whenVisible } from './experiment-charts.js';
 import { formatHash, readHash } from './hash-state.js';
 import { historyCharts, type Line } from './history-charts.js';
 import { loadRunData } from './run-data.js';
+import { drawParallel, drawScatter } from './run-charts.js';
 import { vegaReady } from './vega-globals.js';
 
 interface IndexEntry {
@@ -180,16 +173,7 @@ function renderCharts(runs: RunData[], styles: RunStyle[]): void {
   const scatter = (): void => {
     const node = byId('chart-scatter');
     if (node && xs?.value && ys?.value)
-      void draw(
-        node,
-        scatterSpec(
-          chartRuns,
-          dimFromValue(xs.value),
-          dimFromValue(ys.value),
-          { width: fitWidth(node, 640), height: 280 },
-          colorOf,
-        ),
-      );
+      void drawScatter(node, chartRuns, { x: dimFromValue(xs.value), y: dimFromValue(ys.value) }, colorOf);
   };
   if (xs) xs.onchange = scatter;
   if (ys) ys.onchange = scatter;
@@ -197,6 +181,6 @@ function renderCharts(runs: RunData[], styles: RunStyle[]): void {
   // Below the histories: drawn when they near the viewport (or before printing), after the charts above them.
   whenVisible(byId('chart-scatter'), () => {
     scatter();
-    if (par) void draw(par, parallelSpec(chartRuns, chooseDims(chartRuns), fitWidth(par, 1400), { colorOf }));
+    if (par) void drawParallel(par, chartRuns, chooseDims(chartRuns), { of: colorOf });
   });
 }

@@ -16,11 +16,16 @@ let requested = 0;
 /** True when the page shows its dark theme (the reader's choice, else the system setting). */
 export const isDark = isDarkTheme;
 
+/** Text colours of the current theme, read from the page's CSS: for specs that colour their own text marks. */
+export function ink(): { fg: string; muted: string } {
+  const style = getComputedStyle(document.body);
+  return { fg: style.color, muted: style.getPropertyValue('--muted').trim() || style.color };
+}
+
 /** Colors of the current theme (light or dark), read from the page's CSS. */
 function themeConfig(): Record<string, unknown> {
   const style = getComputedStyle(document.body);
-  const fg = style.color;
-  const muted = style.getPropertyValue('--muted').trim() || fg;
+  const { fg, muted } = ink();
   const line = style.getPropertyValue('--line').trim() || muted;
   return {
     background: null,
@@ -92,9 +97,11 @@ async function turn(el: HTMLElement, lite: boolean): Promise<boolean> {
 export interface ViewInput {
   data: Record<string, unknown[]>;
   signals?: Record<string, unknown>;
+  /** the chart's text alternative: vega makes it the container's aria-label */
+  description?: string;
 }
 
-async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput = { data: {} }): Promise<void> {
+async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput = { data: {} }): Promise<boolean> {
   views.get(el)?.finalize();
   views.delete(el);
   el.textContent = '';
@@ -102,7 +109,7 @@ async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput =
   const vega = vegaGlobal();
   if (!vega) {
     el.textContent = 'Charts are unavailable (vega did not load).';
-    return;
+    return false;
   }
   try {
     const view = new vega.View(runtime(), {
@@ -115,13 +122,16 @@ async function mount(el: HTMLElement, runtime: () => unknown, input: ViewInput =
     });
     for (const [name, values] of Object.entries(input.data)) view.change(name, vega.changeset().insert(values));
     for (const [name, value] of Object.entries(input.signals ?? {})) view.signal(name, value);
+    if (input.description) view.description(input.description);
     views.set(el, view);
     await view.runAsync();
     el.setAttribute('data-chart', 'drawn');
+    return true;
   } catch (err) {
     el.textContent = `Chart could not be drawn: ${err instanceof Error ? err.message : String(err)}`;
     el.classList.add('chart-error');
     el.setAttribute('data-chart', 'error');
+    return false;
   }
 }
 
@@ -139,8 +149,26 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
  * Draws a chart whose vega spec (`frame`, with empty data sets) is shared by every chart drawn with the same `key`:
  * vega parses it once, and each chart only gets its own data and signal values.
  */
-export async function drawFramed(el: HTMLElement, key: string, frame: () => unknown, input: ViewInput): Promise<void> {
-  if (await turn(el, false)) await mount(el, () => sharedRuntime(key, frame), input);
+export async function drawFramed(
+  el: HTMLElement,
+  key: string,
+  frame: () => unknown,
+  input: ViewInput,
+): Promise<boolean> {
+  return (await turn(el, false)) && (await mount(el, () => sharedRuntime(key, frame), input));
+}
+
+/** The frame of the chart drawn in each element, once drawn. */
+const frames = new WeakMap<Element, string>();
+
+/**
+ * Draws a framed chart (see drawFramed), or swaps its data into the chart drawn in `el` when that has the same frame:
+ * a filter or selection change costs a data flow run, not a new view.
+ */
+export async function drawInFrame(el: HTMLElement, key: string, frame: () => unknown, input: ViewInput): Promise<void> {
+  if (frames.get(el) === key && (await replaceData(el, input))) return;
+  frames.delete(el);
+  if (await drawFramed(el, key, frame, input)) frames.set(el, key);
 }
 
 /** The vega view drawn in `el`, if any. */
@@ -168,6 +196,7 @@ export async function replaceData(el: HTMLElement, input: ViewInput): Promise<bo
           .insert(values),
       );
     for (const [name, value] of Object.entries(input.signals ?? {})) view.signal(name, value);
+    if (input.description) view.description(input.description);
     await view.runAsync();
     return true;
   } catch {

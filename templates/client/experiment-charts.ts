@@ -5,23 +5,22 @@
  */
 import type { Run } from '../../src/core/entities.js';
 import {
-  barsSpec,
   chooseDims,
   dimTitle,
   mostVaryingParam,
-  parallelSpec,
   runStyle,
-  scatterSpec,
   uniqueLabels,
   type ChartRun,
+  type ColorOf,
   type Dim,
 } from '../../src/charts/index.js';
 import { higherIsBetterFor } from '../../src/report/main-metric.js';
 import type { ExperimentData } from '../../src/report/view-models.js';
 import { byId, fillSelect } from './dom.js';
-import { draw, fitWidth, isDark } from './draw.js';
+import { isDark } from './draw.js';
 import { historyCharts, type Line } from './history-charts.js';
 import { loadRunData } from './run-data.js';
+import { drawBars, drawParallel, drawScatter } from './run-charts.js';
 
 /** Curves are drawn for at most this many runs; more lines than this are unreadable. */
 export const TOP_RUNS = 10;
@@ -150,26 +149,18 @@ function curveSection(
   };
 }
 
-function otherCharts(
-  data: ExperimentData,
-  allRuns: readonly ChartRun[],
-  colorOf: (label: string) => string | undefined,
-) {
+type Draw = (runs: readonly ChartRun[]) => void;
+
+/** The scatter and bars menus, filled with every dimension; they start on the telling param and the main metric. */
+function chartSelects(allRuns: readonly ChartRun[], mainKey: string) {
   const { all: dims, metrics } = dimOptions(allRuns);
   const xs = byId<HTMLSelectElement>('scatter-x');
   const ys = byId<HTMLSelectElement>('scatter-y');
   const bars = byId<HTMLSelectElement>('bars-metric');
   const opt = (d: Dim): { value: string; label: string } => ({ value: dimToValue(d), label: dimTitle(d) });
-  const mainKey = data.main?.key ?? metrics[0]?.key ?? '';
   const telling = mostVaryingParam(allRuns, mainKey);
-  if (xs)
-    fillSelect(
-      xs,
-      dims.map(opt),
-      telling
-        ? `p:${telling}`
-        : dimToValue(dims.find((d) => d.kind === 'param') ?? dims[0] ?? { kind: 'metric', key: '' }),
-    );
+  const firstParam = dims.find((d) => d.kind === 'param') ?? dims[0] ?? { kind: 'metric', key: '' };
+  if (xs) fillSelect(xs, dims.map(opt), telling ? `p:${telling}` : dimToValue(firstParam));
   if (ys) fillSelect(ys, metrics.map(opt), `m:${mainKey}`);
   if (bars)
     fillSelect(
@@ -177,71 +168,77 @@ function otherCharts(
       metrics.map((m) => ({ value: m.key, label: dimTitle(m) })),
       mainKey,
     );
-  if (metrics.length > 0) byId('chart-controls')?.removeAttribute('hidden');
-  else byId('more-charts')?.setAttribute('hidden', '');
-  let current: ChartRun[] = [];
-  const scatter = (): void => {
+  return { xs, ys, bars, hasMetrics: metrics.length > 0 };
+}
+
+function scatterChart(xs: HTMLSelectElement | null, ys: HTMLSelectElement | null, colorOf: ColorOf): Draw {
+  return (runs) => {
     const node = byId('chart-scatter');
-    if (node && xs?.value && ys?.value)
-      void draw(
-        node,
-        scatterSpec(
-          current,
-          dimFromValue(xs.value),
-          dimFromValue(ys.value),
-          { width: fitWidth(node, 640), height: 280 },
-          colorOf,
-        ),
-      );
+    const axes = xs?.value && ys?.value ? { x: dimFromValue(xs.value), y: dimFromValue(ys.value) } : null;
+    if (node && axes) void drawScatter(node, runs, axes, colorOf);
   };
-  const barChart = (): void => {
+}
+
+function barChart(data: ExperimentData, select: HTMLSelectElement | null, colorOf: ColorOf): Draw {
+  return (runs) => {
     const node = byId('chart-bars');
-    const hi =
-      data.main && data.main.key === bars?.value ? data.main.higherIsBetter : higherIsBetterFor(bars?.value ?? '');
-    if (node && bars?.value) void draw(node, barsSpec(current, bars.value, { higherIsBetter: hi, colorOf }));
+    const key = select?.value;
+    if (!node || !key) return;
+    const higherIsBetter = data.main?.key === key ? data.main.higherIsBetter : higherIsBetterFor(key);
+    void drawBars(node, runs, key, { higherIsBetter, colorOf });
   };
-  const parallel = (): void => {
+}
+
+/** Parallel coordinates of the best runs (a few hundred lines are already dense), coloured by the main metric. */
+function parallelChart(data: ExperimentData): Draw {
+  return (runs) => {
     const node = byId('chart-parallel');
+    if (!node) return;
     const main: Dim | undefined = data.main ? { kind: 'metric', key: data.main.key } : undefined;
-    // A few hundred lines is already a dense picture; past that the best runs are drawn.
     const lines =
-      main && current.length > PARALLEL_MAX
-        ? rankChartRuns(current, main.key, data.main?.higherIsBetter ?? true).slice(0, PARALLEL_MAX)
-        : current;
-    const caption = node?.parentElement?.querySelector('figcaption');
+      main && runs.length > PARALLEL_MAX
+        ? rankChartRuns(runs, main.key, data.main?.higherIsBetter ?? true).slice(0, PARALLEL_MAX)
+        : runs;
+    const caption = node.parentElement?.querySelector('figcaption');
     if (caption) {
       const what =
-        lines.length < current.length ? `the best ${lines.length} of ${current.length} runs` : `${current.length} runs`;
+        lines.length < runs.length ? `the best ${lines.length} of ${runs.length} runs` : `${runs.length} runs`;
       caption.textContent = `Parallel coordinates of ${what}${main ? `, coloured by ${main.key}` : ''}`;
     }
     const chosen = chooseDims(lines, 6, 4, main?.key).filter(
       (d) => !(main && d.kind === 'metric' && d.key === main.key),
     );
-    if (node)
-      void draw(
-        node,
-        parallelSpec(lines, main ? [...chosen, main] : chosen, fitWidth(node, 1400), main ? { colorBy: main } : {}),
-      );
+    void drawParallel(node, lines, main ? [...chosen, main] : chosen, main ? { by: main } : {});
   };
-  xs?.addEventListener('change', scatter);
-  ys?.addEventListener('change', scatter);
-  bars?.addEventListener('change', barChart);
+}
+
+/**
+ * The charts below the table: scatter, bars and parallel coordinates. They are drawn when the section nears the
+ * viewport (or before printing), so the table and curves are usable at once; then on every filter change.
+ */
+function otherCharts(data: ExperimentData, allRuns: readonly ChartRun[], colorOf: ColorOf) {
+  const mainKey = data.main?.key ?? dimOptions(allRuns).metrics[0]?.key ?? '';
+  const { xs, ys, bars, hasMetrics } = chartSelects(allRuns, mainKey);
+  if (hasMetrics) byId('chart-controls')?.removeAttribute('hidden');
+  else byId('more-charts')?.setAttribute('hidden', '');
+  const scatter = scatterChart(xs, ys, colorOf);
+  const barsOf = barChart(data, bars, colorOf);
+  const parallel = parallelChart(data);
+  let current: ChartRun[] = [];
+  xs?.addEventListener('change', () => scatter(current));
+  ys?.addEventListener('change', () => scatter(current));
+  bars?.addEventListener('change', () => barsOf(current));
   let visible = false;
   const drawAll = (): void => {
-    if (metrics.length === 0 || !visible) return;
-    scatter();
-    barChart();
-    parallel();
+    if (!hasMetrics || !visible) return;
+    for (const chart of [scatter, barsOf, parallel]) chart(current);
   };
-  // Drawn when the section nears the viewport (or before printing), so the table and curves are usable at once.
-  whenVisible(byId('more-charts'), () => {
+  const show = (): void => {
     visible = true;
     drawAll();
-  });
-  window.addEventListener('beforeprint', () => {
-    visible = true;
-    drawAll();
-  });
+  };
+  whenVisible(byId('more-charts'), show);
+  window.addEventListener('beforeprint', show);
   return (runs: ChartRun[]): void => {
     current = runs;
     drawAll();

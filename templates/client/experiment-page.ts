@@ -11,7 +11,8 @@ import type { ClientRun, ExperimentData } from '../../src/report/view-models.js'
 import { byId, debounce, el, fillSelect, pageData } from './dom.js';
 import { downloadText, fileSafe } from './download.js';
 import { setupExperimentCharts } from './experiment-charts.js';
-import { readHash, writeHash } from './hash-state.js';
+import { writeHash } from './hash-state.js';
+import { ORDER, stateFromHash, stateToHash } from './table-hash.js';
 import {
   colId,
   drawTable,
@@ -30,52 +31,6 @@ export function fromClientRun(c: ClientRun, commonTags: Record<string, string> =
   return { ...c, tags: { ...commonTags, ...c.tags }, metrics, metricSummaries: {} };
 }
 
-const ORDER = ['f', 'sort', 'dir', 'group', 'flat', 'diff', 'show', 'hide', 'sel', 'page'];
-const list = (v: string | undefined): string[] =>
-  v
-    ? v
-        .split(',')
-        .map((s) => {
-          try {
-            return decodeURIComponent(s);
-          } catch {
-            return '';
-          }
-        })
-        .filter(Boolean)
-    : [];
-const unlist = (xs: Iterable<string>): string => [...xs].map(encodeURIComponent).join(',');
-
-export function stateFromHash(hash: string): TableState {
-  const h = readHash(hash);
-  return {
-    filter: h['f'] ?? '',
-    sort: h['sort'] ? { col: h['sort'], dir: h['dir'] === 'asc' ? 1 : -1 } : null,
-    show: new Set(list(h['show'])),
-    hide: new Set(list(h['hide'])),
-    group: h['group'] ?? '',
-    diff: h['diff'] === '1',
-    flat: h['flat'] === '1',
-    sel: list(h['sel']),
-    page: Math.max(0, Number(h['page'] ?? 1) - 1) || 0,
-  };
-}
-
-export function stateToHash(s: TableState): Record<string, string> {
-  return {
-    f: s.filter.trim(),
-    sort: s.sort?.col ?? '',
-    dir: s.sort ? (s.sort.dir > 0 ? 'asc' : 'desc') : '',
-    group: s.group,
-    flat: s.flat ? '1' : '',
-    diff: s.diff ? '1' : '',
-    show: unlist(s.show),
-    hide: unlist(s.hide),
-    sel: unlist(s.sel),
-    page: s.page > 0 ? String(s.page + 1) : '',
-  };
-}
-
 /** Runs passing the filter; in tree mode a matching child keeps its parent in view. Throws on a bad filter. */
 function matchingRuns(runs: readonly Run[], byId: ReadonlyMap<string, Run>, state: TableState): Run[] {
   const test = compileFilter(state.filter);
@@ -85,6 +40,57 @@ function matchingRuns(runs: readonly Run[], byId: ReadonlyMap<string, Run>, stat
   return runs.filter((r) => hits.has(r.id));
 }
 
+/** Show and hide sets after a column's box changes: hidden-by-default columns are shown by name, others hidden. */
+function toggleColumn(state: TableState, id: string, on: boolean, hiddenByDefault: boolean): Partial<TableState> {
+  const show = new Set(state.show);
+  const hide = new Set(state.hide);
+  if (hiddenByDefault) {
+    if (on) show.add(id);
+    else show.delete(id);
+  } else if (on) hide.delete(id);
+  else hide.add(id);
+  return { show, hide };
+}
+
+/** Sort buttons and selection boxes of the table, by delegation (the rows are redrawn on every change). */
+function wireTable(
+  table: HTMLTableElement,
+  columns: ExperimentData['columns'],
+  state: () => TableState,
+  change: (next: Partial<TableState>, push?: boolean) => void,
+): void {
+  table.addEventListener('click', (e) => {
+    const button = (e.target as Element).closest('button.sort');
+    const col = button ? columns[Number(button.getAttribute('data-col'))] : undefined;
+    if (col) change({ sort: nextSort(state(), col) });
+  });
+  table.addEventListener('change', (e) => {
+    const box = e.target as HTMLInputElement;
+    if (!box.classList.contains('pick')) return;
+    const sel = state().sel.filter((id) => id !== box.value);
+    change({ sel: box.checked ? [...sel, box.value] : sel, page: state().page }, false);
+  });
+}
+
+/** The filter's outcome in the status line: a count, or the filter's error. */
+function showStatus(text: string, error = false): void {
+  const status = byId<HTMLOutputElement>('filter-status');
+  if (!status) return;
+  status.textContent = text;
+  status.className = error ? 'error' : '';
+}
+
+/** The address decides the view: Back, Forward, an edited hash and a page restored from the back cache re-read it. */
+function followAddress(reread: () => void): void {
+  window.addEventListener('popstate', reread);
+  window.addEventListener('hashchange', reread);
+  // Back from the compare page may restore ticked boxes from the browser's form cache: the address decides.
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) reread();
+  });
+}
+
+/** Sets up the table and its toolbar; returns the function that starts the charts (after the table is painted). */
 export function initExperimentPage(): (() => void) | null {
   const data = pageData<ExperimentData>();
   const table = byId<HTMLTableElement>('runs');
@@ -103,23 +109,13 @@ export function initExperimentPage(): (() => void) | null {
   let state = stateFromHash(location.hash);
   let matching: Run[] = runs;
   let onView: (runs: Run[]) => void = () => undefined;
-  byId('toolbar')?.removeAttribute('hidden');
-  byId('more-rows')?.remove();
   const ui = controls(data, runs);
-
   const render = (): void => {
-    const status = byId<HTMLOutputElement>('filter-status');
     try {
       matching = matchingRuns(runs, runById, state);
-      if (status) {
-        status.textContent = state.filter.trim() ? `${matching.length} of ${runs.length} runs` : '';
-        status.className = '';
-      }
+      showStatus(state.filter.trim() ? `${matching.length} of ${runs.length} runs` : '');
     } catch (err) {
-      if (status) {
-        status.textContent = err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err);
-        status.className = 'error';
-      }
+      showStatus(err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err), true);
     }
     const { total, pages } = drawTable(table, ctx, state, matching);
     ui.sync(state, total, pages);
@@ -130,53 +126,19 @@ export function initExperimentPage(): (() => void) | null {
     writeHash(stateToHash(state), ORDER, push);
     render();
   };
-
-  table.addEventListener('click', (e) => {
-    const button = (e.target as Element).closest('button.sort');
-    const col = button ? data.columns[Number(button.getAttribute('data-col'))] : undefined;
-    if (col) change({ sort: nextSort(state, col) });
-  });
-  table.addEventListener('change', (e) => {
-    const box = e.target as HTMLInputElement;
-    if (!box.classList.contains('pick')) return;
-    const sel = box.checked
-      ? [...state.sel.filter((id) => id !== box.value), box.value]
-      : state.sel.filter((id) => id !== box.value);
-    change({ sel, page: state.page }, false);
-  });
+  wireTable(table, data.columns, () => state, change);
   ui.wire({
     filter: (text, push) => change({ filter: text }, push),
     toggle: (key, on) => change({ [key]: on }),
     group: (g) => change({ group: g }),
-    column: (id, on, hiddenByDefault) => {
-      const show = new Set(state.show);
-      const hide = new Set(state.hide);
-      if (hiddenByDefault) {
-        if (on) show.add(id);
-        else show.delete(id);
-      } else if (on) hide.delete(id);
-      else hide.add(id);
-      change({ show, hide });
-    },
+    column: (id, on, hiddenByDefault) => change(toggleColumn(state, id, on, hiddenByDefault)),
     revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),
     page: (p) => change({ page: p }),
-    exportCsv: () => {
-      const cols = visibleColumns(ctx, state, matching);
-      const ordered = viewRows(ctx, state, matching)
-        .filter((r): r is { run: Run; depth: number } => 'run' in r)
-        .map((r) => r.run);
-      downloadText(`${fileSafe(data.experiment.name)}-runs.csv`, toCsv(cols, ordered));
-    },
+    exportCsv: () => exportCsv(data, ctx, state, matching),
   });
-  const reread = (): void => {
+  followAddress(() => {
     state = stateFromHash(location.hash);
     render();
-  };
-  window.addEventListener('popstate', reread);
-  window.addEventListener('hashchange', reread);
-  // Back from the compare page may restore ticked boxes from the browser's form cache: the address decides.
-  window.addEventListener('pageshow', (e) => {
-    if (e.persisted) reread();
   });
   render();
   return () => {
@@ -189,6 +151,15 @@ export function initExperimentPage(): (() => void) | null {
   };
 }
 
+/** The visible view (columns, order, filter) as a CSV download. */
+function exportCsv(data: ExperimentData, ctx: TableContext, state: TableState, matching: Run[]): void {
+  const cols = visibleColumns(ctx, state, matching);
+  const ordered = viewRows(ctx, state, matching)
+    .filter((r): r is { run: Run; depth: number } => 'run' in r)
+    .map((r) => r.run);
+  downloadText(`${fileSafe(data.experiment.name)}-runs.csv`, toCsv(cols, ordered));
+}
+
 interface Handlers {
   filter(text: string, push: boolean): void;
   toggle(key: 'diff' | 'flat', on: boolean): void;
@@ -199,107 +170,111 @@ interface Handlers {
   exportCsv(): void;
 }
 
-/** The toolbar: built once, its values set from the state after every change. */
-function controls(data: ExperimentData, runs: readonly Run[]) {
-  const input = byId<HTMLInputElement>('filter');
-  const diff = byId<HTMLInputElement>('diff-only');
-  const flat = byId<HTMLInputElement>('flat');
-  const group = byId<HTMLSelectElement>('group-by');
-  const listBox = byId('column-list');
-  const hiddenCount = data.columns.filter((c) => c.hidden).length;
+/** Group-by choices: params and tags that vary between runs, and the user when there are several. */
+function fillGroupBy(group: HTMLSelectElement, runs: readonly Run[]): void {
   const varying = (pick: (r: Run) => Record<string, string>): string[] =>
     [...new Set(runs.flatMap((r) => Object.keys(pick(r))))]
       .filter((k) => new Set(runs.map((r) => pick(r)[k] ?? '')).size > 1)
       .sort();
-  if (group) {
-    fillSelect(group, [
-      { value: '', label: 'none' },
-      ...varying((r) => r.params).map((k) => ({ value: `param:${k}`, label: `params.${k}` })),
-      ...varying((r) => r.tags)
-        .filter((k) => !k.startsWith('mlflow.'))
-        .map((k) => ({ value: `tag:${k}`, label: `tags.${k}` })),
-      ...(new Set(runs.map((r) => r.user)).size > 1 ? [{ value: 'user', label: 'user' }] : []),
-    ]);
-  }
-  const boxes = data.columns.map((c) => {
+  fillSelect(group, [
+    { value: '', label: 'none' },
+    ...varying((r) => r.params).map((k) => ({ value: `param:${k}`, label: `params.${k}` })),
+    ...varying((r) => r.tags)
+      .filter((k) => !k.startsWith('mlflow.'))
+      .map((k) => ({ value: `tag:${k}`, label: `tags.${k}` })),
+    ...(new Set(runs.map((r) => r.user)).size > 1 ? [{ value: 'user', label: 'user' }] : []),
+  ]);
+}
+
+/** One box per column in the column chooser (name and status always shown). */
+function columnBoxes(columns: ExperimentData['columns'], listBox: HTMLElement | null): HTMLInputElement[] {
+  const boxes = columns.map((c) => {
     const box = el('input', { type: 'checkbox', 'data-col': colId(c) });
     if (c.group === 'attr' && (c.key === 'name' || c.key === 'status')) box.disabled = true;
     return box;
   });
-  listBox?.replaceChildren(
-    ...data.columns.map((c, i) =>
-      el(
-        'label',
-        {},
-        boxes[i] as HTMLInputElement,
-        ` ${c.group === 'attr' ? '' : `${c.group}s.`}${c.label}`,
-        ...(c.why ? [' ', el('span', { class: 'why' }, `(${c.why})`)] : []),
-      ),
-    ),
+  const label = (c: ExperimentData['columns'][number], i: number): HTMLLabelElement =>
+    el(
+      'label',
+      {},
+      boxes[i] as HTMLInputElement,
+      ` ${c.group === 'attr' ? '' : `${c.group}s.`}${c.label}`,
+      ...(c.why ? [' ', el('span', { class: 'why' }, `(${c.why})`)] : []),
+    );
+  listBox?.replaceChildren(...columns.map(label));
+  return boxes;
+}
+
+/** Previous / next and the rows shown. */
+function pagerButtons(pager: HTMLElement, page: number, pages: number, total: number): void {
+  const button = (to: number, off: boolean, text: string): HTMLButtonElement =>
+    el('button', { type: 'button', 'data-page': String(to), ...(off ? { disabled: '' } : {}) }, text);
+  pager.hidden = pages <= 1;
+  const shown = `Rows ${page * PAGE_SIZE + 1}–${Math.min(total, (page + 1) * PAGE_SIZE)} of ${total}`;
+  pager.replaceChildren(
+    button(page - 1, page === 0, '‹ Previous'),
+    el('span', {}, shown),
+    button(page + 1, page >= pages - 1, 'Next ›'),
   );
+}
+
+/** The toolbar: built once, its values set from the state after every change. */
+function controls(data: ExperimentData, runs: readonly Run[]) {
+  byId('toolbar')?.removeAttribute('hidden');
+  byId('more-rows')?.remove();
+  const input = byId<HTMLInputElement>('filter');
+  const diff = byId<HTMLInputElement>('diff-only');
+  const flat = byId<HTMLInputElement>('flat');
+  const group = byId<HTMLSelectElement>('group-by');
+  const hiddenCount = data.columns.filter((c) => c.hidden).length;
+  if (group) fillGroupBy(group, runs);
+  const boxes = columnBoxes(data.columns, byId('column-list'));
   const reveal = el('button', { type: 'button', id: 'reveal-columns' });
   const note = byId('hidden-cols');
   if (note && hiddenCount > 0) note.replaceChildren(reveal);
   const pager = byId('pager');
   let revealed = false;
-  return {
-    sync(state: TableState, total: number, pages: number): void {
-      if (input && document.activeElement !== input) input.value = state.filter;
-      if (diff) diff.checked = state.diff;
-      if (flat) flat.checked = state.flat;
-      if (group) group.value = state.group;
-      data.columns.forEach((c, i) => {
-        const id = colId(c);
-        (boxes[i] as HTMLInputElement).checked = c.hidden ? state.show.has(id) : !state.hide.has(id);
-      });
-      revealed = data.columns.filter((c) => c.hidden).every((c) => state.show.has(colId(c))) && hiddenCount > 0;
-      reveal.textContent = revealed
-        ? `Hide the ${hiddenCount} extra columns`
-        : `Show ${hiddenCount} more columns (constant params, system tags, empty)`;
-      syncSelection(state.sel);
-      if (pager) {
-        pager.hidden = pages <= 1;
-        const page = Math.min(state.page, pages - 1);
-        pager.replaceChildren(
-          el(
-            'button',
-            { type: 'button', 'data-page': String(page - 1), ...(page === 0 ? { disabled: '' } : {}) },
-            '‹ Previous',
-          ),
-          el('span', {}, `Rows ${page * PAGE_SIZE + 1}–${Math.min(total, (page + 1) * PAGE_SIZE)} of ${total}`),
-          el(
-            'button',
-            { type: 'button', 'data-page': String(page + 1), ...(page >= pages - 1 ? { disabled: '' } : {}) },
-            'Next ›',
-          ),
-        );
-      }
-    },
-    wire(h: Handlers): void {
-      byId('filter-form')?.addEventListener('submit', (e) => {
-        e.preventDefault();
-        h.filter(input?.value ?? '', true);
-      });
-      input?.addEventListener(
-        'input',
-        debounce(() => h.filter(input.value, false), 300),
-      );
-      diff?.addEventListener('change', () => h.toggle('diff', diff.checked));
-      flat?.addEventListener('change', () => h.toggle('flat', flat.checked));
-      group?.addEventListener('change', () => h.group(group.value));
-      data.columns.forEach((c, i) =>
-        (boxes[i] as HTMLInputElement).addEventListener('change', (e) =>
-          h.column(colId(c), (e.target as HTMLInputElement).checked, !!c.hidden),
-        ),
-      );
-      reveal.addEventListener('click', () => h.revealAll(!revealed));
-      pager?.addEventListener('click', (e) => {
-        const p = (e.target as Element).closest('button')?.getAttribute('data-page');
-        if (p !== null && p !== undefined) h.page(Number(p));
-      });
-      byId('export-csv')?.addEventListener('click', () => h.exportCsv());
-    },
+  const sync = (state: TableState, total: number, pages: number): void => {
+    if (input && document.activeElement !== input) input.value = state.filter;
+    if (diff) diff.checked = state.diff;
+    if (flat) flat.checked = state.flat;
+    if (group) group.value = state.group;
+    data.columns.forEach((c, i) => {
+      const id = colId(c);
+      (boxes[i] as HTMLInputElement).checked = c.hidden ? state.show.has(id) : !state.hide.has(id);
+    });
+    revealed = data.columns.filter((c) => c.hidden).every((c) => state.show.has(colId(c))) && hiddenCount > 0;
+    reveal.textContent = revealed
+      ? `Hide the ${hiddenCount} extra columns`
+      : `Show ${hiddenCount} more columns (constant params, system tags, empty)`;
+    syncSelection(state.sel);
+    if (pager) pagerButtons(pager, Math.min(state.page, pages - 1), pages, total);
   };
+  const wire = (h: Handlers): void => {
+    byId('filter-form')?.addEventListener('submit', (e) => {
+      e.preventDefault();
+      h.filter(input?.value ?? '', true);
+    });
+    input?.addEventListener(
+      'input',
+      debounce(() => h.filter(input.value, false), 300),
+    );
+    diff?.addEventListener('change', () => h.toggle('diff', diff.checked));
+    flat?.addEventListener('change', () => h.toggle('flat', flat.checked));
+    group?.addEventListener('change', () => h.group(group.value));
+    data.columns.forEach((c, i) =>
+      (boxes[i] as HTMLInputElement).addEventListener('change', (e) =>
+        h.column(colId(c), (e.target as HTMLInputElement).checked, !!c.hidden),
+      ),
+    );
+    reveal.addEventListener('click', () => h.revealAll(!revealed));
+    pager?.addEventListener('click', (e) => {
+      const p = (e.target as Element).closest('button')?.getAttribute('data-page');
+      if (p !== null && p !== undefined) h.page(Number(p));
+    });
+    byId('export-csv')?.addEventListener('click', () => h.exportCsv());
+  };
+  return { sync, wire };
 }
 
 /** The compare link and its count follow the selection in the address. */

@@ -4,11 +4,18 @@
  * a metric logged once per run is a bar or a value, not an empty line; each chart has a data summary as text.
  */
 import type { Series } from '../../src/report/downsample.js';
-import { historyPoints, singleValueSpec, type RunStyle } from '../../src/charts/index.js';
+import {
+  CHART_POINT_BUDGET,
+  historyPoints,
+  singleValueSpec,
+  type HistoryX,
+  type RunStyle,
+} from '../../src/charts/index.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { attachHover, hoverLines, type HoverState } from './chart-hover.js';
 import { byId, el } from './dom.js';
 import { draw, drawFramed, fitWidth, replaceData } from './draw.js';
+import { historyBand } from './history-band.js';
 import { pathData, pathFrameSpec, type PathFrame } from './history-vega.js';
 
 export interface Line {
@@ -86,6 +93,69 @@ async function drawSingle(n: { key: string; chart: HTMLElement; lines: Line[] },
 
 const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
+interface ChartNode {
+  key: string;
+  chart: HTMLElement;
+  lines: Line[];
+  single: boolean;
+  figure: HTMLElement;
+  hover: HoverState | null;
+  /** the frame drawn (axis and size): a redraw in the same frame swaps the data in */
+  frameKey: string;
+  /** the domains drawn: bands do not change with smoothing, so they stay while the domains do */
+  domains: string;
+}
+
+/** A metric's figure: caption, chart, the pointer read-out and the data table. */
+function chartNode(key: string, lines: Line[]): ChartNode {
+  const chart = el('div', {
+    class: 'chart history',
+    'data-metric': key,
+    role: 'img',
+    'aria-label': `${key}: history of ${lines.length} runs; data table below`,
+  });
+  const single = lines.every((l) => l.series.total <= 1);
+  // Line charts share one compiled spec, so their title is the figure's caption (bars and values carry their own).
+  const caption = single ? [] : [el('figcaption', { class: 'chart-title' }, key)];
+  const figure = el('figure', {}, ...caption, chart, summaryTable(lines));
+  const node: ChartNode = { key, chart, lines, single, figure, hover: null, frameKey: '', domains: '' };
+  if (!single) attachHover(figure, chart, () => node.hover);
+  return node;
+}
+
+/** The legend above the charts when they show more than one run. */
+function legendRow(runs: ReadonlyMap<string, Line>): HTMLElement[] {
+  if (runs.size <= 1) return [];
+  const items = [...runs.values()].map((l) => legendItem(l.label, l.style));
+  return [el('div', { class: 'legend-row' }, el('ul', { class: 'legend', 'aria-label': 'Runs' }, ...items))];
+}
+
+/** Draws one chart (or swaps new paths into it): lines thinned to the point budget, with their ranges as bands. */
+async function drawNode(n: ChartNode, x: HistoryX, smoothing: number, width: number, runs: Map<string, Line>) {
+  if (n.single) {
+    // Bars and values do not change with the axis or smoothing.
+    if (n.frameKey !== `single ${width}`) await drawSingle(n, width);
+    n.frameKey = `single ${width}`;
+    return;
+  }
+  const { values, bad } = historyPoints(n.lines, x, smoothing);
+  const budget = Math.max(200, Math.floor(CHART_POINT_BUDGET / Math.max(1, n.lines.length)));
+  const bands = n.lines.flatMap((l) => historyBand(l.label, l.series, x, budget) ?? []);
+  const frame: PathFrame = { x, width, height: 180 };
+  const description = `${n.key}: history of ${n.lines.length} runs; data table below`;
+  const input = { ...pathData(values, bad, frame, (label) => runs.get(label)?.style, bands), description };
+  const key = JSON.stringify(frame);
+  const domains = JSON.stringify(input.signals);
+  // The same frame (axis and size): only the paths change, and the bands only when the domains do.
+  const { bands: _same, ...changed } = input.data;
+  const swap = { ...input, data: domains === n.domains ? changed : input.data };
+  if (!(key === n.frameKey && (await replaceData(n.chart, swap))))
+    await drawFramed(n.chart, key, () => pathFrameSpec(frame), input);
+  n.frameKey = key;
+  n.domains = domains;
+  n.hover = { lines: hoverLines(values, (label) => runs.get(label)?.style.color ?? 'currentColor'), x };
+}
+
 /** Draws one chart per metric key into `box`; returns a redraw function bound to the page's controls. */
 export function historyCharts(
   box: HTMLElement,
@@ -99,34 +169,8 @@ export function historyCharts(
   const keys = order ? order.filter((k) => byKey.has(k)) : [...byKey.keys()].sort();
   const runs = new Map<string, Line>();
   for (const k of keys) for (const l of byKey.get(k) ?? []) if (!runs.has(l.label)) runs.set(l.label, l);
-  const legend =
-    runs.size > 1
-      ? [
-          el(
-            'ul',
-            { class: 'legend', 'aria-label': 'Runs' },
-            ...[...runs.values()].map((l) => legendItem(l.label, l.style)),
-          ),
-        ]
-      : [];
-  const nodes = keys.map((key) => {
-    const lines = byKey.get(key) ?? [];
-    const chart = el('div', {
-      class: 'chart history',
-      'data-metric': key,
-      role: 'img',
-      'aria-label': `${key}: history of ${lines.length} runs; data table below`,
-    });
-    const single = lines.every((l) => l.series.total <= 1);
-    // Line charts share one compiled spec, so their title is the figure's caption (bars and values carry their own).
-    const caption = single ? [] : [el('figcaption', { class: 'chart-title' }, key)];
-    const figure = el('figure', {}, ...caption, chart, summaryTable(lines));
-    const node = { key, chart, lines, single, figure, hover: null as HoverState | null, frameKey: '' };
-    if (!node.single) attachHover(figure, chart, () => node.hover);
-    return node;
-  });
-  box.replaceChildren(...legend.map((l) => el('div', { class: 'legend-row' }, l)), ...nodes.map((n) => n.figure));
-  const colorOf = (label: string): string => runs.get(label)?.style.color ?? 'currentColor';
+  const nodes = keys.map((key) => chartNode(key, byKey.get(key) ?? []));
+  box.replaceChildren(...legendRow(runs), ...nodes.map((n) => n.figure));
   let generation = 0;
   const redraw = async (): Promise<void> => {
     const mine = ++generation;
@@ -137,22 +181,7 @@ export function historyCharts(
     const widths = nodes.map((n) => fitWidth(n.figure, 720));
     for (const [k, n] of nodes.entries()) {
       if (mine !== generation) return;
-      const width = widths[k] as number;
-      if (n.single) {
-        // Bars and values do not change with the axis or smoothing.
-        if (n.frameKey !== `single ${width}`) await drawSingle(n, width);
-        n.frameKey = `single ${width}`;
-        continue;
-      }
-      const { values, bad } = historyPoints(n.lines, x, smoothing);
-      const frame: PathFrame = { x, width, height: 180 };
-      const input = pathData(values, bad, frame, (label) => runs.get(label)?.style);
-      // The same frame (axis and size): only the paths and domains change, so they are swapped into the drawn chart.
-      const key = JSON.stringify(frame);
-      if (!(key === n.frameKey && (await replaceData(n.chart, input))))
-        await drawFramed(n.chart, key, () => pathFrameSpec(frame), input);
-      n.frameKey = key;
-      n.hover = { lines: hoverLines(values, colorOf), x };
+      await drawNode(n, x, smoothing, widths[k] as number, runs);
       await yieldToPage();
     }
     // Tests and benchmarks wait for this: every chart of the latest request is drawn.

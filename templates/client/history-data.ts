@@ -1,15 +1,17 @@
 /**
- * Decodes a run's published histories (src/report/publish-histories.ts). A chunk's text is binary columns
- * (src/core/history-chunk.ts), deflated (the low byte planes only when they were not noise), written 7 bits a character
- * (src/core/script-text.ts). The drawn chunks come with the run's data file and are decoded only for the metrics a
- * page draws; a full-resolution chunk is a classic script calling `tracklabHistory(name, layout, "text")` (fetch()
- * cannot read file://), loaded only when a user asks for the CSV. The page uses installHistoryHook, loadSeries and
- * historiesCsv; decodeChunk and columnsCsv are exported for tests.
+ * Decodes a run's published histories (src/report/publish-histories.ts). A chunk is binary columns
+ * (src/core/history-chunk.ts): a leading part, deflated, and low byte planes, deflated only when they were not noise,
+ * written 7 bits a character (src/core/script-text.ts). The drawn chunks come with the run's data file, as one pack
+ * of their deflated parts (inflated once a run, when the page first draws one of its metrics) and a text each for the
+ * low planes stored as they are, decoded only for the metrics a page draws. A full-resolution chunk is a classic script
+ * calling `tracklabHistory(name, layout, "text")` (fetch() cannot read file://), loaded only when a user asks for the
+ * CSV. The page uses installHistoryHook, loadSeries and historiesCsv; decodeChunk, drawnChunk and columnsCsv are
+ * exported for tests.
  */
 import { unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
 import { scriptTextToBytes } from '../../src/core/script-text.js';
 import { MAX_NON_FINITE, type Series } from '../../src/report/downsample.js';
-import type { ChunkLayout, HistoryRef } from '../../src/report/publish-histories.js';
+import type { ChunkLayout, HistoryRef, PublishedHistories } from '../../src/report/publish-histories.js';
 
 type Chunk = Promise<ChunkColumns>;
 const chunks = new Map<string, Chunk>();
@@ -83,21 +85,56 @@ function toChartSeries(ref: HistoryRef, cols: ChunkColumns): Series {
   };
 }
 
-/** A run's histories as its data file holds them: the list, and the drawn chunks' texts in the same order. */
-export interface RunHistories {
+/** A run's histories as its data file holds them: the pack's layout and the list, and the file's texts, pack first. */
+export interface RunHistories extends PublishedHistories {
   id: string;
-  refs: readonly HistoryRef[];
   texts: readonly string[];
+}
+
+/** A run's pack, inflated: the drawn chunks' leading parts and their packed low planes, and where each starts. */
+interface Pack {
+  heads: Uint8Array;
+  lows: Uint8Array;
+  headAt: number[];
+  lowAt: number[];
+}
+
+const packs = new Map<string, Promise<Pack>>();
+
+async function inflatePack(run: RunHistories): Promise<Pack> {
+  const [head, low] = run.pack;
+  const bytes = scriptTextToBytes(run.texts[0] ?? '', head + low);
+  const [heads, lows] = await Promise.all([
+    inflate(bytes.subarray(0, head)),
+    low > 0 ? inflate(bytes.subarray(head)) : new Uint8Array(0),
+  ]);
+  const headAt: number[] = [];
+  const lowAt: number[] = [];
+  let [h, l] = [0, 0];
+  for (const { layout } of run.refs) {
+    headAt.push(h);
+    lowAt.push(l);
+    h += layout[0];
+    if (layout[2] === 1) l += layout[1];
+  }
+  return { heads, lows, headAt, lowAt };
 }
 
 const drawnChunks = new Map<string, Chunk>();
 
-/** The columns of the i-th drawn chunk of a run, decoded once per page. */
-function drawnChunk(run: RunHistories, i: number): Chunk {
+/** The columns of the i-th drawn chunk of a run, decoded once per page (its run's pack inflated once). */
+export function drawnChunk(run: RunHistories, i: number): Chunk {
   const name = `${run.id}\n${i}`;
   let chunk = drawnChunks.get(name);
   if (!chunk) {
-    chunk = decodeChunk(run.refs[i]!.layout, run.texts[i] ?? '');
+    let pack = packs.get(run.id);
+    if (!pack) packs.set(run.id, (pack = inflatePack(run)));
+    chunk = pack.then(({ heads, lows, headAt, lowAt }) => {
+      const [head, low, packed] = run.refs[i]!.layout;
+      const [h, l] = [headAt[i] ?? 0, lowAt[i] ?? 0];
+      const own = (): Uint8Array => scriptTextToBytes(run.texts[i + 1] ?? '', low);
+      return unpackChunk(heads.subarray(h, h + head), packed === 1 ? lows.subarray(l, l + low) : own());
+    });
     drawnChunks.set(name, chunk);
   }
   return chunk;

@@ -5,6 +5,7 @@
  * redraws in a fraction of the time. The kernel's charts keep the plain vega-lite spec (src/charts/history-spec.ts).
  */
 import type { HistoryMark, HistoryChartPoint, HistoryX, RunStyle } from '../../src/charts/index.js';
+import { bandPath, type Band } from './history-band.js';
 
 /** Room the y axis' labels take to the left of the plot, in pixels. */
 const Y_AXIS_ROOM = 50;
@@ -28,9 +29,58 @@ export interface PathTuple {
 
 export const plotWidth = (frame: PathFrame): number => Math.max(120, frame.width - Y_AXIS_ROOM);
 
-/** The vega spec of a history chart, with empty data sets (`lines`, `bad`) and x/y domains as signals. */
-export function pathFrameSpec(frame: PathFrame): Record<string, unknown> {
+function scales(time: boolean): Record<string, unknown>[] {
+  const fitted = { zero: false, nice: false };
+  return [
+    { name: 'x', type: time ? 'utc' : 'linear', domain: { signal: 'xdom' }, range: 'width', ...fitted },
+    { name: 'y', type: 'linear', domain: { signal: 'ydom' }, range: 'height', ...fitted },
+  ];
+}
+
+function axes(frame: PathFrame): Record<string, unknown>[] {
   const time = frame.x === 'time';
+  return [
+    {
+      orient: 'bottom',
+      scale: 'x',
+      title: X_TITLE[frame.x],
+      grid: true,
+      labelFlush: true,
+      labelOverlap: true,
+      tickCount: { signal: 'ceil(width/60)' },
+      ...(time ? {} : { format: '~s' }),
+    },
+    { orient: 'left', scale: 'y', grid: true, format: '.4~g', tickCount: { signal: 'ceil(height/40)' } },
+  ];
+}
+
+/** Bands behind lines; lines and bands are left out of the accessibility tree (the data table below lists them). */
+const pathMark = (data: string, look: Record<string, unknown>): Record<string, unknown> => ({
+  type: 'path',
+  from: { data },
+  aria: false,
+  encode: { update: { path: { field: 'd' }, ...look } },
+});
+
+/** A divergence is seen, not silently skipped: a red mark at the top edge where a run first went non-finite. */
+const badMark = {
+  type: 'symbol',
+  from: { data: 'bad' },
+  aria: false,
+  encode: {
+    update: {
+      x: { scale: 'x', field: 'x' },
+      y: { value: 5 },
+      shape: { value: 'triangle-down' },
+      size: { value: 90 },
+      fill: { value: '#e03131' },
+      tooltip: { signal: "{'run': datum.r, 'not a number': datum.v}" },
+    },
+  },
+};
+
+/** The vega spec of a history chart, with empty data sets (`bands`, `lines`, `bad`) and x/y domains as signals. */
+export function pathFrameSpec(frame: PathFrame): Record<string, unknown> {
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width: plotWidth(frame),
@@ -40,66 +90,25 @@ export function pathFrameSpec(frame: PathFrame): Record<string, unknown> {
       { name: 'xdom', value: [0, 1] },
       { name: 'ydom', value: [0, 1] },
     ],
-    data: [
-      { name: 'lines', values: [] },
-      { name: 'bad', values: [] },
-    ],
-    scales: [
-      {
-        name: 'x',
-        type: time ? 'utc' : 'linear',
-        domain: { signal: 'xdom' },
-        range: 'width',
-        zero: false,
-        nice: false,
-      },
-      { name: 'y', type: 'linear', domain: { signal: 'ydom' }, range: 'height', zero: false, nice: false },
-    ],
-    axes: [
-      {
-        orient: 'bottom',
-        scale: 'x',
-        title: X_TITLE[frame.x],
-        grid: true,
-        labelFlush: true,
-        labelOverlap: true,
-        tickCount: { signal: 'ceil(width/60)' },
-        ...(time ? {} : { format: '~s' }),
-      },
-      { orient: 'left', scale: 'y', grid: true, format: '.4~g', tickCount: { signal: 'ceil(height/40)' } },
-    ],
+    data: ['bands', 'lines', 'bad'].map((name) => ({ name, values: [] })),
+    scales: scales(frame.x === 'time'),
+    axes: axes(frame),
     marks: [
-      {
-        type: 'path',
-        from: { data: 'lines' },
-        aria: false,
-        encode: {
-          update: {
-            path: { field: 'd' },
-            stroke: { field: 'c' },
-            strokeDash: { field: 'dash' },
-            strokeWidth: { value: 1.75 },
-            strokeJoin: { value: 'round' },
-          },
-        },
-      },
-      {
-        // A divergence is seen, not silently skipped: a red mark at the top edge where a run first went non-finite.
-        // Left out of the accessibility tree like the lines: the data table below the chart lists non-finite points.
-        type: 'symbol',
-        from: { data: 'bad' },
-        aria: false,
-        encode: {
-          update: {
-            x: { scale: 'x', field: 'x' },
-            y: { value: 5 },
-            shape: { value: 'triangle-down' },
-            size: { value: 90 },
-            fill: { value: '#e03131' },
-            tooltip: { signal: "{'run': datum.r, 'not a number': datum.v}" },
-          },
-        },
-      },
+      // A thin edge too: a one-bucket spike is narrower than a pixel of fill.
+      pathMark('bands', {
+        fill: { field: 'c' },
+        fillOpacity: { value: 0.16 },
+        stroke: { field: 'c' },
+        strokeOpacity: { value: 0.3 },
+        strokeWidth: { value: 0.75 },
+      }),
+      pathMark('lines', {
+        stroke: { field: 'c' },
+        strokeDash: { field: 'dash' },
+        strokeWidth: { value: 1.75 },
+        strokeJoin: { value: 'round' },
+      }),
+      badMark,
     ],
   };
 }
@@ -114,38 +123,43 @@ const extent = (xs: Iterable<number>): [number, number] => {
   return lo <= hi ? [lo, hi] : [0, 1];
 };
 
-/** Domains with some air: a flat line sits mid-height, a curve does not touch the plot's top and bottom. */
-function domains(points: readonly HistoryChartPoint[], bad: readonly HistoryMark[]) {
+/** Domains with some air: a flat line sits mid-height, a curve (and its band) does not touch the plot's edges. */
+function domains(points: readonly HistoryChartPoint[], bad: readonly HistoryMark[], bands: readonly Band[]) {
   const [x0, x1] = extent([...points.map((p) => p.x), ...bad.map((b) => b.x)]);
-  const [y0, y1] = extent(points.map((p) => p.y));
+  const [y0, y1] = extent([...points.map((p) => p.y), ...bands.flatMap((b) => extent([...b.lo, ...b.hi]))]);
   const pad = y1 > y0 ? (y1 - y0) * 0.04 : Math.abs(y0) * 0.05 || 1;
   return { xdom: x1 > x0 ? [x0, x1] : [x0 - 1, x1 + 1], ydom: [y0 - pad, y1 + pad] };
 }
 
-/** Each run's path in plot pixels (points come run by run, each in x order), and the domains the axes show. */
+/** Each run's path in plot pixels (points come run by run, each in x order), its band, and the axes' domains. */
 export function pathData(
   points: readonly HistoryChartPoint[],
   bad: readonly HistoryMark[],
   frame: PathFrame,
   styleOf: (label: string) => RunStyle | undefined,
-): { data: { lines: PathTuple[]; bad: HistoryMark[] }; signals: Record<string, number[]> } {
-  const { xdom, ydom } = domains(points, bad);
+  bands: readonly Band[] = [],
+): { data: { bands: PathTuple[]; lines: PathTuple[]; bad: HistoryMark[] }; signals: Record<string, number[]> } {
+  const { xdom, ydom } = domains(points, bad, bands);
   const [x0, x1] = xdom as [number, number];
   const [y0, y1] = ydom as [number, number];
   const kx = plotWidth(frame) / (x1 - x0);
   const ky = frame.height / (y1 - y0);
+  const px = (x: number): number => (x - x0) * kx;
+  const py = (y: number): number => frame.height - (y - y0) * ky;
+  const tuple = (r: string, d: string): PathTuple => {
+    const style = styleOf(r);
+    return { r, d, c: style?.color ?? 'currentColor', dash: style?.dash ?? [] };
+  };
   const lines: PathTuple[] = [];
   let parts: string[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as HistoryChartPoint;
-    parts.push(
-      `${parts.length ? 'L' : 'M'}${((p.x - x0) * kx).toFixed(1)},${(frame.height - (p.y - y0) * ky).toFixed(1)}`,
-    );
+    parts.push(`${parts.length ? 'L' : 'M'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`);
     if (points[i + 1]?.r !== p.r) {
-      const style = styleOf(p.r);
-      lines.push({ r: p.r, d: parts.join(''), c: style?.color ?? 'currentColor', dash: style?.dash ?? [] });
+      lines.push(tuple(p.r, parts.join('')));
       parts = [];
     }
   }
-  return { data: { lines, bad: [...bad] }, signals: { xdom, ydom } };
+  const shaded = bands.map((b) => tuple(b.r, bandPath(b, px, py)));
+  return { data: { bands: shaded, lines, bad: [...bad] }, signals: { xdom, ydom } };
 }

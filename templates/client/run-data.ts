@@ -20,7 +20,7 @@ export function installRunDataHook(): void {
     data,
     texts,
   ) => {
-    const d = { data, histories: { id: data.id, refs: data.histories, texts } };
+    const d = { data, histories: { id: data.id, ...data.histories, texts } };
     loaded.set(data.id, d);
     waiting.get(data.id)?.(d);
     waiting.delete(data.id);

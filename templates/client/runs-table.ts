@@ -14,7 +14,8 @@ import {
 } from '../../src/report/table-model.js';
 import { el } from './dom.js';
 
-export const PAGE_SIZE = 100;
+/** Rows a table page shows; the HTML holds the first page (INITIAL_ROWS in src/report/view-models.ts). */
+export const PAGE_SIZE = 50;
 
 export interface TableState {
   filter: string;

@@ -6,6 +6,8 @@ export interface VegaView {
   finalize(): void;
   change(name: string, changes: unknown): VegaView;
   signal(name: string, value: unknown): VegaView;
+  /** Sets the text alternative (the container's aria-label). */
+  description(text: string): VegaView;
   /** Pixels from the top left of the view to the plot's origin. */
   origin(): [number, number];
   scale(name: string): VegaScale | undefined;

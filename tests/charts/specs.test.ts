@@ -6,40 +6,23 @@ import Ajv from 'ajv';
 import * as vl from 'vega-lite';
 import * as vega from 'vega';
 import {
-  barsSpec,
-  chooseDims,
+  barValues,
   historySpec,
   mostVaryingParam,
-  parallelSpec,
   runStyle,
-  scatterSpec,
   singleValueSpec,
-  uniqueLabels,
   type ChartRun,
 } from '../../src/charts/index.js';
 import { toSeries } from '../../src/report/downsample.js';
 import { HOSTILE } from '../report/fixtures.js';
+import { hostileChartRuns } from './chart-runs.js';
 
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('vega-lite/vega-lite-schema.json');
 const ajv = new Ajv.default({ strict: false, allErrors: true });
 const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
 
-const runs: ChartRun[] = uniqueLabels<ChartRun>([
-  {
-    id: 'a',
-    label: HOSTILE.name,
-    params: { lr: '0.1', model: 'rf', [HOSTILE.metricKeys[1]!]: 'x' },
-    metrics: { 'val loss: top/1': 0.5, 'a.b': 'NaN' },
-  },
-  {
-    id: 'b',
-    label: HOSTILE.name,
-    params: { lr: '0.01', model: HOSTILE.template },
-    metrics: { 'val loss: top/1': 0.3, 'a.b': 2 },
-  },
-  { id: 'c', label: 'plain', params: { lr: '1' }, metrics: { 'val loss: top/1': 'Infinity', 'a.b': 1 } },
-]);
+const runs: ChartRun[] = hostileChartRuns();
 
 const series = toSeries(
   'val loss: top/1',
@@ -63,13 +46,6 @@ const specs = {
     { label: 'a', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.3 }]) },
     { label: 'b', series: toSeries('rmse', [{ step: 0, timestamp: 1, value: 0.2 }]) },
   ]),
-  scatterNumeric: scatterSpec(runs, { kind: 'param', key: 'lr' }, { kind: 'metric', key: 'val loss: top/1' }),
-  scatterNominal: scatterSpec(runs, { kind: 'param', key: 'model' }, { kind: 'metric', key: 'a.b' }, undefined, (l) =>
-    l === 'plain' ? '#123456' : undefined,
-  ),
-  parallel: parallelSpec(runs, chooseDims(runs)),
-  parallelColored: parallelSpec(runs, chooseDims(runs), 720, { colorBy: { kind: 'metric', key: 'a.b' } }),
-  bars: barsSpec(runs, 'a.b'),
 };
 
 type Spec = { data?: { values: Record<string, unknown>[] }; layer?: Spec[]; encoding?: unknown };
@@ -104,9 +80,8 @@ test('labels are made unique so two runs with one name stay apart', () => {
 });
 
 test('non-finite values are not drawn as lines but marked where a run first went non-finite', () => {
-  const bars = barsSpec(runs, 'val loss: top/1') as { data: { values: { y: number }[] } };
   assert.deepEqual(
-    bars.data.values.map((v) => v.y),
+    barValues(runs, 'val loss: top/1').map((v) => v.y),
     [0.5, 0.3],
   );
   const lines = layers(specs.history)[0]!.data!.values;
@@ -131,22 +106,6 @@ test('each run keeps its colour and dash: ten distinct colours, then dashes', ()
   };
   assert.deepEqual(enc.color.scale.range, [styles[0]!.color, styles[1]!.color]);
   assert.deepEqual(enc.strokeDash.scale.range, [styles[0]!.dash, styles[1]!.dash]);
-});
-
-test('parallel coordinates: real tick values per axis, coloured by the main metric, dimension order kept', () => {
-  const ticks = layers(specs.parallelColored)[2]!.data!.values;
-  assert.deepEqual(
-    ticks.filter((t) => t['d'] === 'params.lr').map((t) => t['t']),
-    ['0.01', '0.505', '1'],
-  );
-  const lines = layers(specs.parallelColored)[1]!;
-  assert.equal((lines.encoding as { color: { field: string } }).color.field, 'c');
-  const order = [...new Set(layers(specs.parallel)[1]!.data!.values.map((v) => v['d']))];
-  assert.deepEqual(
-    order,
-    chooseDims(runs).map((d) => `${d.kind === 'param' ? 'params' : 'metrics'}.${d.key}`),
-  );
-  assert.equal((layers(specs.parallel)[1]!.encoding as { x: { sort: unknown } }).x.sort, null);
 });
 
 test('the scatter defaults to the param that moves the main metric most', () => {

@@ -185,7 +185,10 @@ test('builds from a real store through the Tracker API', async () => {
   assert.ok(html.includes('>child</a>'));
   // Each history is published once: a short one as a chunk in the run's data file (the CSV is made in the page).
   const dataFile = readFileSync(path.join(out, `data/runs/${parent.id}.js`), 'utf8');
-  assert.match(dataFile, /"histories":\[\{"key":"val loss: top\/1","total":5,"exact":true,"points":5,/);
+  assert.match(
+    dataFile,
+    /"histories":\{"pack":\[\d+,\d+\],"refs":\[\{"key":"val loss: top\/1","total":5,"exact":true,"points":5,/,
+  );
   assert.deepEqual(
     readdirSync(path.join(out, 'data/runs')).filter((f) => f.startsWith(parent.id)),
     [`${parent.id}.js`],

@@ -12,12 +12,13 @@ import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text
 import { createMemorySource } from '../../src/report/collect.js';
 import {
   chunkScript,
+  packDrawn,
   publishHistories,
   runDataScript,
   type ChunkLayout,
-  type HistoryRef,
+  type PublishedHistories,
 } from '../../src/report/publish-histories.js';
-import { columnsCsv, decodeChunk } from '../../templates/client/history-data.js';
+import { columnsCsv, decodeChunk, drawnChunk, type RunHistories } from '../../templates/client/history-data.js';
 import { mulberry32 } from '../random.js';
 
 /** Seeded, so a failure names a reproducible case. */
@@ -112,6 +113,40 @@ test('chunk script: the page decodes exactly what the build encoded', async () =
   }
 });
 
+/** Runs a data file as the page does: what `tracklabRunData` receives, as history-data.ts reads it. */
+function runDataFile(script: Uint8Array): { data: { id: string; histories: PublishedHistories }; run: RunHistories } {
+  let call: [{ id: string; histories: PublishedHistories }, string[]] | undefined;
+  runInNewContext(new TextDecoder().decode(script), {
+    tracklabRunData: (...args: NonNullable<typeof call>) => (call = args),
+  });
+  assert.ok(call, 'the script calls tracklabRunData');
+  const [data, texts] = call;
+  return { data, run: { id: data.id, ...data.histories, texts } };
+}
+
+test('drawn pack: one pack a run, noisy low planes in texts of their own, the page reads every chunk exactly', async () => {
+  const noisy = randomColumns(4, 1500, true);
+  const single = { ...noisy, value: noisy.value.map((v) => Math.fround(v)), min: undefined, max: undefined };
+  const whole = { ...randomColumns(6, 700, false), value: Float64Array.from({ length: 700 }, (_, i) => i % 9) };
+  const chunks: ChunkColumns[] = [noisy, single, randomColumns(8, 0, false), whole, randomColumns(9, 333, false)];
+  delete single.min;
+  delete single.max;
+  const { pack, layouts, texts } = packDrawn(chunks);
+  assert.deepEqual(
+    layouts.slice(0, 4).map((l) => l[2]),
+    [0, 1, 0, 1],
+    'noise stored as it is; float32 and whole values deflated in the pack',
+  );
+  assert.equal(texts.length, chunks.length + 1);
+  const refs = layouts.map((layout, i) => ({ key: `k${i}`, total: 0, exact: true, points: 0, layout, full: '' }));
+  const { run } = runDataFile(runDataScript({ id: 'pack1', histories: { pack, refs } }, texts));
+  // decoded in any order, each on its own: a page draws only some metrics
+  for (const i of [3, 0, 4, 2, 1]) assertSameColumns(await drawnChunk(run, i), chunks[i]!, `chunk ${i}`);
+  const empty = packDrawn([]);
+  const none = runDataFile(runDataScript({ id: 'pack2', histories: { pack: empty.pack, refs: [] } }, empty.texts));
+  assert.equal(none.run.refs.length, 0);
+});
+
 test('publishHistories: drawn chunks from the sampling path, a full chunk only when downsampled, CSV exact', async () => {
   const logged = (n: number, shift: number) =>
     Array.from({ length: n }, (_, i) => ({
@@ -122,7 +157,8 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
   const long = logged(5000, 0);
   const short = logged(300, 1);
   const source = createMemorySource({ experiments: [], runs: [], histories: { r1: { long, 'a,"b"': short } } });
-  const { refs, drawn: chunks, files } = await publishHistories(source, 'r1', ['a,"b"', 'long'], 1000);
+  const { published, texts, files } = await publishHistories(source, 'r1', ['a,"b"', 'long'], 1000);
+  const { refs } = published;
   assert.deepEqual(
     refs.map((r) => [r.key, r.total, r.exact, r.points, r.full]),
     [
@@ -134,14 +170,10 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
     files.map((f) => f.rel),
     ['r1.f1.js'],
   );
-  // The data file, run as the page runs it: the drawn chunks' texts follow the data, in its histories' order.
-  let call: [{ histories: HistoryRef[] }, string[]] | undefined;
-  const script = new TextDecoder().decode(runDataScript({ id: 'r1', histories: refs }, chunks));
-  runInNewContext(script, { tracklabRunData: (...args: NonNullable<typeof call>) => (call = args) });
-  assert.ok(call);
-  const [data, texts] = call;
+  // The data file, run as the page runs it: the drawn chunks' pack and texts follow the data.
+  const { data, run } = runDataFile(runDataScript({ id: 'r1', histories: published }, texts));
   const decoded = new Map<string, ChunkColumns>();
-  for (const [i, ref] of data.histories.entries()) decoded.set(`h${i}`, await decodeChunk(ref.layout, texts[i]!));
+  for (const i of data.histories.refs.keys()) decoded.set(`h${i}`, await drawnChunk(run, i));
   for (const f of files) {
     const { name, cols } = await runChunkScript(f.bytes);
     decoded.set(`${name}.js`, cols);
@@ -191,8 +223,9 @@ test('publishHistories: a bulk-reading source is sampled in memory by the same p
   assert.deepEqual(calls, [], 'the bulk read serves both the drawn and the full chunk');
   const b = await publishHistories(bulk, 'solo', ['loss'], 500);
   assert.deepEqual(calls, ['sampled solo', 'full solo']);
-  assert.deepEqual(a.refs, [{ ...b.refs[0]!, full: 'bulk.f0.js' }]);
-  assert.deepEqual(Buffer.from(a.drawn[0]!.text), Buffer.from(b.drawn[0]!.text), 'the same drawn chunk');
+  assert.deepEqual(a.published, { ...b.published, refs: [{ ...b.published.refs[0]!, full: 'bulk.f0.js' }] });
+  const bytes = (texts: Uint8Array[]): Buffer[] => texts.map((t) => Buffer.from(t));
+  assert.deepEqual(bytes(a.texts), bytes(b.texts), 'the same drawn chunk');
   const sampled = sampleHistory(points, 500);
-  assert.equal(a.refs[0]!.points, sampled.points.length);
+  assert.equal(a.published.refs[0]!.points, sampled.points.length);
 });

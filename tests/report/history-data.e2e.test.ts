@@ -17,12 +17,15 @@ import { chartsSettled, hasChromium, launch, serve } from './browser.js';
 import { fixtureData, run, T0 } from './fixtures.js';
 
 const LONG = 'longaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+/** A one-step spike inside a bucket whose last value is ordinary: only the bucket's range shows it. */
+const SPIKE = 3333;
 const special = [Number.NaN, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 const long: Record<string, HistoryPoint[]> = {
   accuracy: Array.from({ length: 5000 }, (_, i) => ({
     step: i,
     timestamp: T0 + i * 10,
-    value: i > 0 && i % 1250 === 0 ? special[i / 1250 - 1]! : 1 - Math.exp(-i / 900) + 0.001 * Math.sin(i),
+    value:
+      i > 0 && i % 1250 === 0 ? special[i / 1250 - 1]! : i === SPIKE ? 5 : 1 - Math.exp(-i / 900) + 0.001 * Math.sin(i),
   })),
   loss: Array.from({ length: 300 }, (_, i) => ({ step: i * 2, timestamp: T0 + i, value: 1 / (i + 1) })),
   'lr, "warm"': [{ step: 0, timestamp: T0, value: 0.1 }],
@@ -34,7 +37,7 @@ function refsOf(out: string, id: string): { key: string; exact: boolean; points:
   const script = readFileSync(path.join(out, `data/runs/${id}.js`), 'utf8');
   // copied out of the script's context, so deepEqual compares plain values
   runInNewContext(script, {
-    tracklabRunData: (d: { histories: typeof refs }) => (refs = structuredClone(d.histories)),
+    tracklabRunData: (d: { histories: { refs: typeof refs } }) => (refs = structuredClone(d.histories.refs)),
   });
   return refs;
 }
@@ -97,6 +100,13 @@ describe('history data in Chromium', { skip: !hasChromium && 'no /usr/bin/chromi
         'lr, "warm"',
       ]);
       assert.deepEqual(chunks, [], `${base}: drawn without loading a full-resolution chunk`);
+      const accuracy = page.locator('[data-metric="accuracy"] svg');
+      assert.equal(await accuracy.locator('.mark-path path[fill-opacity]').count(), 1, 'one range band');
+      const ticks = await accuracy.locator('.role-axis-label text').allTextContents();
+      assert.ok(
+        Math.max(...ticks.map(Number).filter(Number.isFinite)) >= 4,
+        `the spike is in view: ${ticks.join(' ')}`,
+      );
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
       assert.equal(readFileSync(await download.path(), 'utf8'), expectedCsv(), base);
       assert.deepEqual(chunks, [`${LONG}.f0`], 'the full chunk loads for the CSV');

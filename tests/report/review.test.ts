@@ -332,6 +332,37 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     await page.close();
   });
 
+  test('charts: the scatter reads out the run under the pointer; parallel coordinates name a run and its values', async () => {
+    const { page, w } = await open(`experiments/${SWEEP}.html`);
+    await chartsSettled(page, '#more-charts .chart');
+    const figure = page.locator('figure.scatter');
+    await figure.scrollIntoViewIfNeeded();
+    // The last dots path is a top run's colour, drawn over the grey ones; aim at its first dot.
+    const dots = page.locator('#chart-scatter svg .mark-path path').last();
+    const box = (await dots.boundingBox())!;
+    const first = await dots.evaluate((p) => {
+      const m = /^M([\d.]+),([\d.]+)/.exec(p.getAttribute('d') ?? '')!;
+      const ctm = (p as SVGGraphicsElement).getScreenCTM()!;
+      return { x: Number(m[1]) * ctm.a + ctm.e, y: Number(m[2]) * ctm.d + ctm.f };
+    });
+    assert.ok(box.width > 0);
+    await page.mouse.move(first.x + 2, first.y + 1);
+    const tip = figure.locator('.chart-tip');
+    await tip.waitFor({ state: 'visible' });
+    const rows = await tip.locator('.chart-tip-row').allTextContents();
+    assert.ok(
+      sweep.some((r) => r.name === rows[0]),
+      rows.join(' | '),
+    );
+    assert.match(rows[1]!, /^params\.lr\s*0\.0\d+$/);
+    assert.match(rows[2]!, /^metrics\.accuracy\s*0\.\d+$/);
+    const ticks = await page.$$eval('#chart-parallel svg .mark-text text', (n) => n.map((t) => t.textContent));
+    assert.ok(ticks.includes('params.lr') && ticks.includes('0.001'), ticks.join(' '));
+    assert.match((await page.getAttribute('#chart-parallel', 'aria-label'))!, /^Parallel coordinates of 60 runs/);
+    clean(w, 'scatter hover');
+    await page.close();
+  });
+
   test('no page preloads a file it does not use (Chromium warns a few seconds after load)', async () => {
     const pages = [...PAGES.map((p) => p.rel), 'compare.html'];
     const opened = await Promise.all(pages.map((rel) => open(rel)));

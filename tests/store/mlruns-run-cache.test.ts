@@ -25,13 +25,27 @@ const cacheEntries = (cacheDir: string): Entries => {
   return Object.fromEntries(stored.keys.map((key, i) => [key, { r: stored.r[i]! }]));
 };
 
+/** Runs `body` with the run caches in a new folder of their own, named by TRACKLAB_CACHE_DIR while it runs. */
+async function withCacheDir(body: (cacheDir: string) => Promise<void>): Promise<void> {
+  const cacheDir = join(tempDir(), 'cache');
+  process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
+  try {
+    await body(cacheDir);
+  } finally {
+    delete process.env['TRACKLAB_CACHE_DIR'];
+  }
+}
+
+/** A copy of the folder MLflow 2.12.2 wrote (tests/fixtures), at `dir`. */
+function fixtureCopy(dir = join(tempDir(), 'mlruns')): string {
+  cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+  return dir;
+}
+
 describe('mlruns run cache', () => {
   it('lives outside the folder, skips runs changed just now, and sees same-size in-place rewrites', async () => {
-    const cacheDir = join(tempDir(), 'cache');
-    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
-    try {
-      const dir = join(tempDir(), 'mlruns');
-      cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+    await withCacheDir(async (cacheDir) => {
+      const dir = fixtureCopy();
       const before = readdirSync(dir).sort();
       const search = async () => {
         const tracker = await Tracker.open({ store: dir });
@@ -58,17 +72,12 @@ describe('mlruns run cache', () => {
       await sleep(RACY_MS + 100);
       assert.equal((await search()).tags['mlflow.user'], changed);
       assert.equal(cacheEntries(cacheDir)[key]?.r.tags['mlflow.user'], changed);
-    } finally {
-      delete process.env['TRACKLAB_CACHE_DIR'];
-    }
+    });
   });
 
   it('sees inputs logged after a run was cached and forgets runs whose folder is gone', async () => {
-    const cacheDir = join(tempDir(), 'cache');
-    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
-    try {
-      const dir = join(tempDir(), 'mlruns');
-      cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+    await withCacheDir(async (cacheDir) => {
+      const dir = fixtureCopy();
       await sleep(RACY_MS + 100);
       const search = async () => {
         const backend = await openMlrunsBackend(dir);
@@ -96,17 +105,12 @@ describe('mlruns run cache', () => {
       const after = await search();
       assert.equal(after.length, runs.length - 1);
       assert.equal(cacheEntries(cacheDir)[`${gone.experimentId}/${gone.id}`], undefined, 'its entry is dropped');
-    } finally {
-      delete process.env['TRACKLAB_CACHE_DIR'];
-    }
+    });
   });
 
   it('drops a damaged cache of the right JSON but another shape instead of trusting it', async () => {
-    const cacheDir = join(tempDir(), 'cache');
-    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
-    try {
-      const dir = join(tempDir(), 'mlruns');
-      cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+    await withCacheDir(async (cacheDir) => {
+      const dir = fixtureCopy();
       await sleep(RACY_MS + 100);
       const users = async () => {
         const tracker = await Tracker.open({ store: dir });
@@ -126,18 +130,12 @@ describe('mlruns run cache', () => {
       stored.lists = stored.lists.map(() => 0); // file lists that are numbers: nothing would be checked
       writeFileSync(file, `${head}\n${JSON.stringify(stored)}`);
       assert.deepEqual(await users(), truth);
-    } finally {
-      delete process.env['TRACKLAB_CACHE_DIR'];
-    }
+    });
   });
 
   it('prunes the cache files of deleted stores when a cache is written, at most once a day', async () => {
-    const cacheDir = join(tempDir(), 'cache');
-    process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
-    try {
-      const stores = ['a', 'b'].map((name) => join(tempDir(), name, 'mlruns'));
-      for (const dir of stores)
-        cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+    await withCacheDir(async (cacheDir) => {
+      const stores = ['a', 'b'].map((name) => fixtureCopy(join(tempDir(), name, 'mlruns')));
       await sleep(RACY_MS + 100);
       const search = async (dir: string) => {
         const tracker = await Tracker.open({ store: dir });
@@ -158,19 +156,14 @@ describe('mlruns run cache', () => {
       assert.equal(caches().length, 1, 'only the cache of the store that still exists is left');
       const text = readFileSync(join(folder, caches()[0]!), 'utf8');
       assert.equal(JSON.parse(text.split('\n', 1)[0]!), stores[1]);
-    } finally {
-      delete process.env['TRACKLAB_CACHE_DIR'];
-    }
+    });
   });
   it(
     "sees MLflow's own in-place writes to runs it cached, also to runs a filter had excluded",
     { skip: MLFLOW_SKIP },
     async () => {
-      const cacheDir = join(tempDir(), 'cache');
-      process.env['TRACKLAB_CACHE_DIR'] = cacheDir;
-      try {
-        const dir = join(tempDir(), 'mlruns');
-        cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
+      await withCacheDir(async (cacheDir) => {
+        const dir = fixtureCopy();
         await sleep(RACY_MS + 100);
         const search = async (filter: string) => {
           const backend = await openMlrunsBackend(dir);
@@ -208,9 +201,7 @@ c.delete_run(sys.argv[4])`,
         assert.deepEqual(await ids("tags.model_type = 'zzz'"), [tagged], 'a tag rewritten in place is seen');
         const run = (await search('metrics.accuracy > 0.9')).find((r) => r.id === tagged);
         assert.equal(run?.tags['model_type'], 'zzz');
-      } finally {
-        delete process.env['TRACKLAB_CACHE_DIR'];
-      }
+      });
     },
   );
 });

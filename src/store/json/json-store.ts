@@ -273,7 +273,8 @@ export class JsonStore implements TrackingStoreCore {
     keys: readonly string[],
     maxPoints: number,
   ): Promise<Map<string, SampledColumns>> {
-    const run = await this.getRun(id);
+    // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
+    const run = this.readRunCached(id) ?? (await this.getRun(id));
     const { sampled, uncovered } = sampleStoredHistories(this.runDir(id), keys, maxPoints);
     // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
     if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(id);

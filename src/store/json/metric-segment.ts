@@ -68,7 +68,16 @@ export function encodeSegment(covered: number, probe: string, series: readonly S
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
-/** An open segment: its header, checked; blocks are read (and checked) on demand. */
+/**
+ * A segment up to this size is read whole, in one read: a run's segment is usually small, and its blocks read one by
+ * one cost a system call each.
+ */
+const WHOLE_FILE_BYTES = 1 << 20;
+
+/**
+ * An open segment: its header, checked; blocks are read (and checked) on demand, from the file or, for a small one,
+ * from its bytes read whole (then the file is closed already).
+ */
 export class Segment {
   private constructor(
     readonly file: string,
@@ -76,6 +85,7 @@ export class Segment {
     readonly header: SegmentHeader,
     private readonly dataStart: number,
     private readonly size: number,
+    private readonly whole: Uint8Array | undefined,
   ) {}
 
   /** Opens `file`; undefined when it is missing or its header is damaged. Close it after use. */
@@ -87,16 +97,24 @@ export class Segment {
     } catch {
       return undefined;
     }
+    let whole: Uint8Array | undefined;
     try {
       const size = fstatSync(fd).size;
-      const head = readAt(fd, 0, 16);
-      if (head === undefined || !head.subarray(0, 8).equals(MAGIC)) throw new Error('magic');
+      if (size <= WHOLE_FILE_BYTES) {
+        // its own buffer (not pooled), at offset 0: blocks are 8-aligned in the file, so columns can be views of it
+        whole = Buffer.allocUnsafeSlow(size);
+        if (readInto(fd, whole, 0) !== size) throw new Error('short read');
+      }
+      const head = whole ? Buffer.from(whole.buffer, 0, Math.min(16, size)) : readAt(fd, 0, 16);
+      if (head === undefined || head.length < 16 || !head.subarray(0, 8).equals(MAGIC)) throw new Error('magic');
       const length = head.readUInt32LE(8);
-      const text = length + 16 <= size ? readAt(fd, 16, length) : undefined;
+      const fits = length + 16 <= size;
+      const text = !fits ? undefined : whole ? Buffer.from(whole.buffer, 16, length) : readAt(fd, 16, length);
       if (text === undefined || crc32(text) !== head.readUInt32LE(12)) throw new Error('header');
       const header = parseHeader(text.toString('utf8'));
       if (header === undefined) throw new Error('header');
-      return new Segment(file, fd, header, align8(16 + length), size);
+      if (whole) closeSync(fd);
+      return new Segment(file, whole ? -1 : fd, header, align8(16 + length), size, whole);
     } catch {
       closeSync(fd);
       return undefined;
@@ -134,13 +152,20 @@ export class Segment {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.whole === undefined) closeSync(this.fd);
   }
 
   private columns(at: number, length: number, count: number, crc: number): Float64Array[] | undefined {
     const start = this.dataStart + at;
     const bytes = length * 8 * count;
     if (!Number.isSafeInteger(start) || start + bytes > this.size) return undefined;
+    if (this.whole !== undefined) {
+      if (crc32(this.whole.subarray(start, start + bytes)) !== crc) return undefined;
+      return Array.from(
+        { length: count },
+        (_, j) => new Float64Array(this.whole!.buffer, start + j * length * 8, length),
+      );
+    }
     const all = new Float64Array(length * count);
     const view = new Uint8Array(all.buffer);
     if (readInto(this.fd, view, start) !== bytes || crc32(view) !== crc) return undefined;

@@ -4,7 +4,7 @@
  * new segment, written to a temp file and renamed, so a compaction killed at any point leaves the old segment (or none)
  * and metrics.jsonl untouched.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricColumns, MetricPoint } from '../../core/entities.js';
 import {
@@ -27,31 +27,38 @@ export const SERIES_FILE = 'metrics.jsonl';
 
 /** The segment of the run in `dir` if it matches metrics.jsonl (covered range present and the same bytes). */
 export function openSegment(dir: string): Segment | undefined {
+  return openMatchingSegment(dir).segment;
+}
+
+/** openSegment, and the size metrics.jsonl had when it was checked (-1 when missing). */
+function openMatchingSegment(dir: string): { segment: Segment | undefined; size: number } {
   const segment = Segment.open(join(dir, SEGMENT_FILE));
-  if (segment === undefined) return undefined;
-  if (probe(join(dir, SERIES_FILE), segment.header.covered) === segment.header.probe) return segment;
+  if (segment === undefined) return { segment, size: -1 };
+  const { text, size } = probe(join(dir, SERIES_FILE), segment.header.covered);
+  if (text === segment.header.probe) return { segment, size };
   segment.close();
-  return undefined;
+  return { segment: undefined, size };
 }
 
 /**
  * The base64 of the first and last PROBE_BYTES bytes before `covered` (they recognise the same file: it only grows;
- * doctor compares every point); '' when the file is shorter.
+ * doctor compares every point), '' when the file is shorter; and the file's size (-1 when missing).
  */
-function probe(file: string, covered: number): string {
+function probe(file: string, covered: number): { text: string; size: number } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return '';
+    return { text: '', size: -1 };
   }
   try {
+    const size = fstatSync(fd).size;
     const length = Math.min(PROBE_BYTES, covered);
     const head = Buffer.alloc(length);
     const tail = Buffer.alloc(length);
     const ok =
       readSync(fd, head, 0, length, 0) === length && readSync(fd, tail, 0, length, covered - length) === length;
-    return ok ? Buffer.concat([head, tail]).toString('base64') : '';
+    return { text: ok ? Buffer.concat([head, tail]).toString('base64') : '', size };
   } finally {
     closeSync(fd);
   }
@@ -170,9 +177,11 @@ export function sampleStoredHistories(
 ): { sampled: Map<string, SampledColumns>; uncovered: number } {
   const out = new Map<string, SampledColumns>();
   const file = join(dir, SERIES_FILE);
-  const segment = openSegment(dir);
+  const { segment, size } = openMatchingSegment(dir);
   const covered = segment?.header.covered ?? 0;
-  const { points: tail, end } = readMetricLines(file, covered);
+  // nothing after the segment when it was checked: the lines are not opened again
+  const { points: tail, end } =
+    segment !== undefined && size === covered ? { points: [], end: covered } : readMetricLines(file, covered);
   const tailKeys = new Set(tail.map((p) => p.key));
   try {
     for (const key of keys) {
@@ -251,7 +260,7 @@ export function writeSegment(
 ): void {
   const file = join(dir, SERIES_FILE);
   const stored = series.map(({ key, points }) => ({ key, points, levels: computeLevels(sortByStep(points)) }));
-  writeFileAtomicSync(join(dir, SEGMENT_FILE), encodeSegment(covered, probe(file, covered), stored), false);
+  writeFileAtomicSync(join(dir, SEGMENT_FILE), encodeSegment(covered, probe(file, covered).text, stored), false);
 }
 
 /** Bytes of metrics.jsonl not yet in the segment (all of it without one). */
