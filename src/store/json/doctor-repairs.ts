@@ -3,13 +3,12 @@
  * `<store>/.tracklab-backup/<time>/`, keeping its path inside the store.
  */
 import { cpSync, mkdirSync, openSync, closeSync, ftruncateSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { corrupt } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { documentText } from './json-document.js';
 import { readRunLog, RUN_LOG } from './run-log.js';
-import { markedWrite } from './change-log.js';
 
 export type Repair =
   | { kind: 'cut-torn-tail'; file: string }
@@ -25,14 +24,6 @@ function backUp(root: string, backup: string, file: string): void {
 
 /** Applies one repair; the backup folder is created on first use. */
 export function applyRepair(root: string, backup: string, repair: Repair): void {
-  // a repair inside a run's folder is a change to that run, marked as writers mark theirs (run caches trust the marks)
-  const [top, runId] = relative(root, repair.file).split(sep);
-  if (top === 'runs' && runId !== undefined && runId !== '')
-    markedWrite(root, runId, () => repairFile(root, backup, repair));
-  else repairFile(root, backup, repair);
-}
-
-function repairFile(root: string, backup: string, repair: Repair): void {
   switch (repair.kind) {
     case 'cut-torn-tail': {
       backUp(root, backup, repair.file);

@@ -8,7 +8,6 @@
  * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived
  *                                     (metric-series.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
- * <root>/run-changes.log             every write to a run's log, marked before and after (change-log.ts)
  * <root>/.cache/runs.json, runs.delta folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
 import {
@@ -59,7 +58,6 @@ import {
 } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { BadBase, RunCache } from './run-cache.js';
-import { markedWrite } from './change-log.js';
 import { searchCached } from './run-search.js';
 import { dict } from './run-events.js';
 import type { JsonRunWriter } from './run-writer.js';
@@ -147,19 +145,14 @@ export class JsonStore implements TrackingStoreCore {
     const own: Partial<RunRecord> = { params: dict({}), tags: dict(input.tags), metrics: dict({}) };
     const record = newRunRecord(input.id ?? randomRunId(), input, own);
     const text = eventLines([{ op: 'create', run: record }]);
-    const create = (): void => {
-      try {
-        mkdirSync(this.runDir(record.id));
-        writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
-      } catch (error) {
-        // a half-written first line would leave a run that looks "still being created" forever
-        rmSync(this.runDir(record.id), { recursive: true, force: true });
-        throw ioError('create run', this.runLog(record.id), error);
-      }
-    };
-    // a random id is new to every cache; a chosen one may be that of a removed run some cache still holds
-    if (input.id === undefined) create();
-    else markedWrite(this.root, record.id, create);
+    try {
+      mkdirSync(this.runDir(record.id));
+      writeFileSync(this.runLog(record.id), text, { flag: 'wx' });
+    } catch (error) {
+      // a half-written first line would leave a run that looks "still being created" forever
+      rmSync(this.runDir(record.id), { recursive: true, force: true });
+      throw ioError('create run', this.runLog(record.id), error);
+    }
     // the writer's own copy: the same values, in its own null-prototype records
     const copy: RunRecord = {
       ...record,
@@ -204,7 +197,7 @@ export class JsonStore implements TrackingStoreCore {
   /** Appends a change from any process: no lock, since every writer appends whole lines. */
   private changeRun(id: string, check: (r: RunRecord) => RunEvent[]): void {
     const events = check(this.readRun(id).run);
-    if (events.length > 0) markedWrite(this.root, id, () => appendEvents(this.runLog(id), events));
+    if (events.length > 0) appendEvents(this.runLog(id), events);
   }
 
   async updateRun(id: string, update: RunUpdate): Promise<RunRecord> {
@@ -333,34 +326,55 @@ export class JsonStore implements TrackingStoreCore {
   /** One page of a search (the folded runs themselves: callers copy before adding fields). */
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
-    const read = (id: string): RunRecord | undefined => this.readRunCached(id);
+    const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id);
     let page: RunPage;
     try {
-      page = searchCached(ids, this.runCache, read, query);
+      page = searchCached(ids, this.runCache, lookup, query);
     } catch (error) {
       if (!(error instanceof BadBase)) throw error;
       this.runCache.dropBase(); // a damaged cache is derived data: read the logs instead
-      page = searchCached(ids, this.runCache, read, query);
+      page = searchCached(ids, this.runCache, lookup, query);
     }
-    this.runCache.save(ids);
+    // after the answer: writing a new base costs about as much as the search that read every log
+    this.runCache.saveSoon(ids);
     return page;
   }
 
-  /** Reads a run's log, reusing the folded copy while the file's mtime and size are unchanged. */
-  private readRunCached(id: string): RunRecord | undefined {
+  /**
+   * The folded run `id`, or its row in the run cache's base, while the cached copy is still its log's content (one
+   * stat tells); otherwise the log is read and folded. Undefined for a folder without a run (yet).
+   */
+  private lookupRun(id: string): RunRecord | number | undefined {
     const file = `${this.root}/runs/${id}/${RUN_LOG}`;
-    const hit = this.runCache.get(id);
-    if (hit) {
-      // warm: one stat tells whether the cached fold is still the file's content
+    const held = this.runCache.held(id);
+    if (held !== undefined) {
       let st;
       try {
-        st = statSync(file);
+        st = statSync(file, { throwIfNoEntry: false });
       } catch (error) {
         return notARun(file, error);
       }
-      if (hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.record;
+      if (st === undefined) return undefined;
+      if (this.runCache.matches(held, st)) return typeof held === 'number' ? held : held.record;
     }
-    // cold: open, fstat and read through one descriptor (one syscall fewer than stat + readFile)
+    return this.foldLog(id, file);
+  }
+
+  /** The folded run `id` through the run cache (undefined for a folder without a run). */
+  private readRunCached(id: string): RunRecord | undefined {
+    try {
+      const found = this.lookupRun(id);
+      return typeof found === 'number' ? this.runCache.get(id)?.record : found;
+    } catch (error) {
+      if (!(error instanceof BadBase)) throw error;
+      this.runCache.dropBase();
+      return this.lookupRun(id) as RunRecord | undefined;
+    }
+  }
+
+  /** Reads and folds a run's log and caches the fold, keyed by the log's size and mtime. */
+  private foldLog(id: string, file: string): RunRecord | undefined {
+    // open, fstat and read through one descriptor (one syscall fewer than stat + readFile)
     let fd: number;
     try {
       fd = openSync(file, 'r');
@@ -420,6 +434,7 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   async close(): Promise<void> {
+    this.runCache.flush();
     for (const writer of this.writers) await writer.flush();
   }
 }

@@ -1,24 +1,22 @@
 /**
  * The run cache's base file, in sections a search reads only as far as it needs:
  *
- * - line 1, the header: `{version, gen, crc32, changes, sections}` (`crc32` of line 2; `changes`, the change log state
- *   the entries are fresh at, see change-log.ts; `sections`, name -> [offset after line 2, length, crc32]);
+ * - line 1, the header: `{version, gen, crc32, sections}` (`crc32` of line 2; `sections`, name -> [offset after
+ *   line 2, length, crc32]);
  * - line 2, the directory: every run's id, log size and mtime and the attributes a search filters and orders by;
  * - sections: one column per metric key (latest values, null where a run has none), per param and tag key (indexes
  *   into the string table, -1 where missing), the string table, and `records`, one line per run with the full folded
- *   record, whose checksums are in `crcs`: a line is checked when that run is decoded.
+ *   record.
  *
  * A search parses the directory and the columns its filter and order name, then only the records of the runs it
- * returns. Each section is checked against its checksum when first read, each record line when decoded; any mismatch
- * drops the whole base.
+ * returns. Each section is checked against its checksum when first read; any mismatch drops the whole base.
  */
 import { crc32 } from 'node:zlib';
 import type { RunRecord, RunStatus } from '../../core/entities.js';
 import { encodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
-import { decodeState, encodeState, type ChangeState } from './change-log.js';
 import { decodeMetricSummaries } from './shapes.js';
 
-export const BASE_VERSION = 4;
+export const BASE_VERSION = 5;
 
 export interface Entry {
   mtimeMs: number;
@@ -44,8 +42,8 @@ export interface Directory {
 
 type Section = [offset: number, length: number, crc: number];
 
-/** The base's bytes for `entries`, fresh as of change log state `changes`. */
-export function encodeBase(entries: Map<string, Entry>, gen: string, changes: ChangeState): Buffer {
+/** The base's bytes for `entries`. */
+export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
   const table = new Map<string, number>();
   const at = (text: string): number => {
     let i = table.get(text);
@@ -69,28 +67,24 @@ export function encodeBase(entries: Map<string, Entry>, gen: string, changes: Ch
     // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
     lines.push(plainNumbers(r.metrics) ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
   });
-  // one line per record; each line's checksum is checked when that run is decoded
+  // one line per record
   const records = Buffer.from(`${lines.join('\n')}\n`);
-  const crcs: number[] = [];
   for (let i = 0, from = 0; i < rows.length; i++) {
-    const end = records.indexOf(0x0a, from);
     dir.recordOffsets.push(from);
-    crcs.push(crc32(records.subarray(from, end)));
-    from = end + 1;
+    from = records.indexOf(0x0a, from) + 1;
   }
   const parts: [string, Buffer][] = [...columns].map(([name, values]) => [name, Buffer.from(JSON.stringify(values))]);
-  parts.push(['strings', Buffer.from(JSON.stringify([...table.keys()]))], ['crcs', Buffer.from(JSON.stringify(crcs))]);
+  parts.push(['strings', Buffer.from(JSON.stringify([...table.keys()]))], ['records', records]);
   const sections: Record<string, Section> = {};
   let offset = 0;
   for (const [name, bytes] of parts) {
     sections[name] = [offset, bytes.length, crc32(bytes)];
     offset += bytes.length;
   }
-  sections['records'] = [offset, records.length, 0];
   const directory = Buffer.from(`${JSON.stringify(dir)}\n`);
-  const header = { version: BASE_VERSION, gen, crc32: crc32(directory.subarray(0, -1)), changes: encodeState(changes) };
+  const header = { version: BASE_VERSION, gen, crc32: crc32(directory.subarray(0, -1)) };
   const head = Buffer.from(`${JSON.stringify({ ...header, sections })}\n`);
-  return Buffer.concat([head, directory, ...parts.map(([, bytes]) => bytes), records]);
+  return Buffer.concat([head, directory, ...parts.map(([, bytes]) => bytes)]);
 }
 
 /** Whether every number of the summaries is one JSON writes as itself (finite, not -0). */
@@ -131,7 +125,6 @@ export class BaseFile {
     private readonly start: number,
     private readonly sections: Record<string, Section>,
     readonly gen: string,
-    readonly changes: ChangeState,
     readonly dir: Directory,
   ) {
     dir.ids.forEach((id, i) => this.rows.set(id, i));
@@ -144,13 +137,12 @@ export class BaseFile {
       const cut2 = bytes.indexOf(0x0a, cut1 + 1);
       if (cut1 < 0 || cut2 < 0) return undefined;
       const header = JSON.parse(bytes.toString('latin1', 0, cut1)) as Record<string, unknown>;
-      const changes = decodeState(header['changes']);
       const dirBytes = bytes.subarray(cut1 + 1, cut2);
-      if (header['version'] !== BASE_VERSION || typeof header['gen'] !== 'string' || changes === undefined) return;
+      if (header['version'] !== BASE_VERSION || typeof header['gen'] !== 'string') return undefined;
       if (header['crc32'] !== crc32(dirBytes) || typeof header['sections'] !== 'object') return undefined;
       const dir = JSON.parse(dirBytes.toString('utf8')) as Directory;
       const sections = header['sections'] as Record<string, Section>;
-      return new BaseFile(bytes, cut2 + 1, sections, header['gen'], changes, dir);
+      return new BaseFile(bytes, cut2 + 1, sections, header['gen'], dir);
     } catch {
       return undefined;
     }
@@ -171,9 +163,7 @@ export class BaseFile {
     let value: unknown;
     if (s !== undefined) {
       const bytes = this.bytes.subarray(this.start + s[0], this.start + s[0] + s[1]);
-      if (bytes.length !== s[1]) throw new BadBase();
-      // records are checked line by line, as decoded
-      if (name !== 'records' && crc32(bytes) !== s[2]) throw new BadBase();
+      if (bytes.length !== s[1] || crc32(bytes) !== s[2]) throw new BadBase();
       value = name === 'records' ? bytes : JSON.parse(bytes.toString('utf8'));
     }
     this.parsed.set(name, value);
@@ -199,14 +189,16 @@ export class BaseFile {
 
   /** The full record of row `i`, in folded form (null-prototype dicts, decoded numbers); throws BadBase if damaged. */
   entry(i: number): Entry {
-    const bytes = this.section('records') as Buffer;
-    const crcs = this.section('crcs') as number[];
-    if (!Buffer.isBuffer(bytes) || !Array.isArray(crcs)) throw new BadBase();
+    const bytes = this.section('records');
+    if (!Buffer.isBuffer(bytes)) throw new BadBase();
     const from = this.dir.recordOffsets[i]!;
     const next = this.dir.recordOffsets[i + 1] ?? bytes.length;
-    const json = bytes.subarray(from, next - 1); // without its newline
-    if (crc32(json) !== crcs[i]) throw new BadBase();
-    const record = JSON.parse(json.toString('utf8')) as RunRecord;
+    let record: RunRecord;
+    try {
+      record = JSON.parse(bytes.toString('utf8', from, next - 1)) as RunRecord; // without its newline
+    } catch {
+      throw new BadBase();
+    }
     // null prototypes, as folded records have, so keys such as "toString" are data
     for (const dict of [record.params, record.tags, record.metrics]) {
       if (typeof dict !== 'object' || dict === null) throw new BadBase();

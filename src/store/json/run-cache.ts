@@ -1,25 +1,23 @@
 /**
  * Folded runs for cold searches, kept by the size and mtime of their run.jsonl, in two files under `<store>/.cache/`:
  *
- * - `runs.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, and the change log state
- *   its entries are fresh at. It is written (temp file + rename) after a listing that read many logs, and rewritten
- *   when the delta or the change log since it has grown large, never for a few new runs.
+ * - `runs.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, then the full records. It is
+ *   written (temp file + rename) after a listing that read many logs, and rewritten when the delta has grown to a
+ *   quarter of it, never for a few new runs.
  * - `runs.delta`, appended by any process after a listing that had to read logs: one line per run,
  *   `<gen> <crc32> <[id, entry]>`. Lines of another base (`gen`), torn or damaged lines are skipped; later lines win.
  *
- * Which entries are still their log's content comes from the store's change log (change-log.ts): a run named in it
- * since the base's state, or open there, is checked against one stat of its log (run logs only grow, so a changed log
- * has a new size); every other entry is used as it is. Without a usable change log state every entry is checked.
- * A missing or unreadable file is simply rebuilt; two processes saving at once lose at most entries, which the next
- * listing reads from the logs again.
+ * Every entry is checked against one stat of its log before use. Run logs only grow, so a changed log has a new size,
+ * whoever changed it: a writer of any tracklab version, another tool or a hand edit. A missing or unreadable file is
+ * simply rebuilt; two processes saving at once lose at most entries, which the next listing reads from the logs again.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
-import { readChanges, type ChangeState } from './change-log.js';
 import { BaseFile, encodeBase, type Entry } from './run-cache-file.js';
 import { decodeMetricSummaries } from './shapes.js';
 
@@ -28,10 +26,9 @@ export { BadBase } from './run-cache-file.js';
 
 /** Without a base, save one after a listing that read at least this many logs. */
 const SAVE_AFTER_MISSES = 200;
-/** The base is rewritten when the delta (or the change log read since it) is larger than this share of it. */
+/** The base is rewritten when the delta is larger than this share of it (and than DELTA_MIN_BYTES). */
 const DELTA_SHARE = 0.25;
 const DELTA_MIN_BYTES = 256 << 10;
-const CHANGES_MIN_BYTES = 1 << 20;
 
 export class RunCache {
   /** runs read from logs or the delta, and base rows already decoded */
@@ -46,46 +43,30 @@ export class RunCache {
   private gen = '';
   private baseBytes = 0;
   private deltaBytes = 0;
-  /** the change log as read at the start of the current listing; undefined before the first */
-  private changes: ChangeState | undefined;
-  /** the change log state of the base written or loaded last */
-  private baseChanges: ChangeState | undefined;
-  private checkAll = true;
-  private check = new Set<string>();
-  /** the base's change log state could not be continued: a new base makes later listings fast again */
-  private rebase = false;
+  /** runs present at the last search, saved after its answer */
+  private savePending: readonly string[] | undefined;
 
-  constructor(private readonly root: string) {
+  constructor(root: string) {
     this.file = join(root, '.cache', 'runs.json');
     this.deltaFile = join(root, '.cache', 'runs.delta');
   }
 
-  /**
-   * Starts a listing: loads the cache the first time, then reads the change log since the last listing (or since the
-   * base's state), which tells which entries must be checked against their logs.
-   */
-  begin(): void {
+  /** What the cache holds of run `id`, unchecked: a folded entry, the row of the base, or undefined. */
+  held(id: string): Entry | number | undefined {
     if (!this.loaded) this.load();
-    const read = readChanges(this.root, this.changes);
-    this.checkAll = !read.continued;
-    if (this.checkAll && this.base !== undefined) this.rebase = true;
-    this.check = read.named;
-    for (const id of read.state.open.keys()) this.check.add(id);
-    this.changes = read.state;
+    return this.entries.get(id) ?? this.base?.row(id);
   }
 
-  /** Whether the entry of run `id` (if any) is its log's content without looking at the log. */
-  trusted(id: string): boolean {
-    return !this.checkAll && !this.check.has(id);
-  }
-
-  /** The base row of run `id` when the base is the newest entry of it. */
-  baseRow(id: string): number | undefined {
-    return this.entries.has(id) ? undefined : this.base?.row(id);
+  /** Whether what `held` returned is still the content of the log whose stat is `st`. */
+  matches(held: Entry | number, st: Stats): boolean {
+    if (typeof held !== 'number') return held.size === st.size && held.mtimeMs === st.mtimeMs;
+    const { sizes, mtimes } = this.base!.dir;
+    return sizes[held] === st.size && mtimes[held] === st.mtimeMs;
   }
 
   /** The newest entry of run `id`; throws BadBase when the base turns out damaged. */
   get(id: string): Entry | undefined {
+    if (!this.loaded) this.load();
     const entry = this.entries.get(id);
     if (entry !== undefined || this.base === undefined) return entry;
     const row = this.base.row(id);
@@ -104,44 +85,48 @@ export class RunCache {
   dropBase(): void {
     this.base = undefined;
     this.gen = '';
-    // what the change log named since the base is not kept: the next listing checks every entry
-    this.changes = undefined;
+  }
+
+  /**
+   * Saves after the current task, so the caller has its answer first; a later search in between only adds to what is
+   * saved. `present` lists every run now in the store.
+   */
+  saveSoon(present: readonly string[]): void {
+    if (this.savePending === undefined) setImmediate(() => this.flush());
+    this.savePending = present;
+  }
+
+  /** Runs a save that saveSoon scheduled, now (also on close, so a handle closed at once still saves). */
+  flush(): void {
+    const present = this.savePending;
+    this.savePending = undefined;
+    if (present !== undefined) this.save(present);
   }
 
   /**
    * Saves the runs folded since the last save: appended to the delta, or a new base when there is none yet (and
-   * enough runs were read) or the delta or change log since the base have grown large. `present` lists every run now
-   * in the store, so a new base drops runs removed since. Best effort: a cache that cannot be written is skipped.
+   * enough runs were read) or the delta has grown large. `present` lists every run now in the store, so a new base
+   * drops runs removed since. Best effort: a cache that cannot be written is skipped.
    */
   save(present: readonly string[]): void {
-    const behind = this.changesBehind() > Math.max(CHANGES_MIN_BYTES, this.baseBytes * DELTA_SHARE);
-    if (this.pending.length === 0 && !behind && !this.rebase) return;
+    if (this.pending.length === 0) return;
     const lines = this.gen === '' ? '' : this.deltaLines();
-    const limit = Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);
     const rewrite =
       this.gen === ''
         ? this.pending.length >= SAVE_AFTER_MISSES
-        : this.deltaBytes + lines.length > limit || behind || this.rebase;
+        : this.deltaBytes + lines.length > Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);
     if (this.gen === '' && !rewrite) return; // a small store: reading its logs is cheap, keep no cache
     this.pending = [];
-    this.rebase = false;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       if (rewrite) this.writeBase(present);
-      else if (lines !== '') {
+      else {
         appendFileSync(this.deltaFile, lines);
         this.deltaBytes += lines.length;
       }
     } catch {
       // derived data only: the next listing reads the logs again
     }
-  }
-
-  /** Bytes of the change log read since the base's state (0 when they are different logs). */
-  private changesBehind(): number {
-    const from = this.baseChanges;
-    if (from === undefined || this.changes === undefined || from.id !== this.changes.id) return 0;
-    return this.changes.offset - from.offset;
   }
 
   private deltaLines(): string {
@@ -154,14 +139,13 @@ export class RunCache {
   }
 
   private writeBase(present: readonly string[]): void {
-    if (this.changes === undefined) return;
     const kept = new Map<string, Entry>();
     for (const id of present) {
       const entry = this.get(id);
       if (entry !== undefined) kept.set(id, entry);
     }
     const gen = randomBytes(6).toString('hex');
-    const bytes = encodeBase(kept, gen, this.changes);
+    const bytes = encodeBase(kept, gen);
     writeFileAtomicSync(this.file, bytes, false);
     // the old delta's lines carry the old generation: removing them only saves reading them
     rmSync(this.deltaFile, { force: true });
@@ -170,7 +154,6 @@ export class RunCache {
     this.deltaBytes = 0;
     // every run is in memory now: the file's rows are not needed by this process
     this.base = undefined;
-    this.baseChanges = this.changes;
   }
 
   /** Whether the base file `file` is one this version reads and matches its checksums (doctor's check). */
@@ -195,8 +178,6 @@ export class RunCache {
     this.base = base;
     this.gen = base.gen;
     this.baseBytes = base.size;
-    this.changes = base.changes;
-    this.baseChanges = base.changes;
     this.loadDelta();
   }
 

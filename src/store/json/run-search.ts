@@ -14,35 +14,27 @@ import type { BaseFile } from './run-cache-file.js';
 import type { RunCache } from './run-cache.js';
 
 /**
- * One page of `query` over the runs `ids`: `read(id)` folds a run the cache cannot vouch for (checked against its
- * log). Throws BadBase when the base turns out damaged; the caller drops it and searches again.
+ * One page of `query` over the runs `ids`: `lookup(id)` gives the run's folded record or its row in the cache's base,
+ * each checked against the run's log, or undefined for a folder that holds no run. Throws BadBase when the base turns
+ * out damaged; the caller drops it and searches again.
  */
 export function searchCached(
   ids: readonly string[],
   cache: RunCache,
-  read: (id: string) => RunRecord | undefined,
+  lookup: (id: string) => RunRecord | number | undefined,
   query: RunSearch,
 ): RunPage {
   // parsed before any run is looked at, so a bad query fails the same on every store
   const needs = searchNeeds(query.filter ?? '', query.orderBy ?? []);
-  cache.begin();
   const rows: number[] = [];
   const records: RunRecord[] = [];
   for (const id of ids) {
-    if (cache.trusted(id)) {
-      const row = needs.datasets ? undefined : cache.baseRow(id);
-      if (row !== undefined) {
-        rows.push(row);
-        continue;
-      }
-      const entry = cache.get(id);
-      if (entry !== undefined) {
-        records.push(entry.record);
-        continue;
-      }
-    }
-    const record = read(id);
-    if (record !== undefined) records.push(record);
+    const found = lookup(id);
+    if (found === undefined) continue;
+    // datasets are not in the base's columns: those searches read the full records
+    if (typeof found !== 'number') records.push(found);
+    else if (needs.datasets) records.push(cache.get(id)!.record);
+    else rows.push(found);
   }
   const wanted = new Set(query.experimentIds);
   const view = query.view ?? 'ACTIVE_ONLY';

@@ -11,7 +11,6 @@ import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
 import { compactSeries } from './metric-series.js';
-import { ChangeMark } from './change-log.js';
 import { appendEvents, applyLines, batchEvents, RUN_LOG, type RunEvent } from './run-log.js';
 
 /** Runs that appended at least this many bytes of points (about 4,000) are compacted when they end. */
@@ -21,8 +20,6 @@ export class JsonRunWriter implements RunWriter {
   private readonly log: MetricLog;
   private readonly file: string;
   private readonly fd: number;
-  /** marks this writer's appends in the store's change log, from before the first to after the last */
-  private readonly mark: ChangeMark;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -35,7 +32,6 @@ export class JsonRunWriter implements RunWriter {
   ) {
     this.file = join(dir, RUN_LOG);
     this.log = new MetricLog(join(dir, 'metrics.jsonl'), run.metrics);
-    this.mark = new ChangeMark(dirname(dirname(dir)), run.id);
     try {
       this.fd = openSync(this.file, 'a+');
     } catch (error) {
@@ -72,7 +68,6 @@ export class JsonRunWriter implements RunWriter {
         this.log.writeOut();
         this.log.close();
         closeSync(this.fd);
-        this.mark.close();
         this.onEnd();
         return;
       }
@@ -87,7 +82,6 @@ export class JsonRunWriter implements RunWriter {
       }
       this.log.close();
       closeSync(this.fd);
-      this.mark.close();
       this.compactIfLarge();
       this.onEnd();
     });
