@@ -36,7 +36,7 @@ export interface Directory {
   startTimes: number[];
   endTimes: (number | null)[];
   users: string[];
-  /** byte offset of each row's line in `records` */
+  /** offset of each row's line in `records` (bytes, and characters: the section is ASCII) */
   recordOffsets: number[];
 }
 
@@ -45,7 +45,7 @@ type Section = [offset: number, length: number, crc: number];
 /** The base's bytes for `entries`. */
 export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
   const table = new Map<string, number>();
-  const at = (text: string): number => {
+  const stringAt = (text: string): number => {
     let i = table.get(text);
     if (i === undefined) table.set(text, (i = table.size));
     return i;
@@ -59,22 +59,27 @@ export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
     return c;
   };
   const lines: string[] = [];
+  let at = 0;
   rows.forEach(([id, { size, mtimeMs, record: r }], i) => {
     addAttributes(dir, id, size, mtimeMs, r);
     for (const key in r.metrics) column(`m:${key}`, null)[i] = encodeNumber(r.metrics[key]!.value);
-    for (const key in r.params) column(`p:${key}`, -1)[i] = at(r.params[key]!);
-    for (const key in r.tags) column(`t:${key}`, -1)[i] = at(r.tags[key]!);
+    for (const key in r.params) column(`p:${key}`, -1)[i] = stringAt(r.params[key]!);
+    for (const key in r.tags) column(`t:${key}`, -1)[i] = stringAt(r.tags[key]!);
     // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
-    lines.push(plainNumbers(r.metrics) ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
+    const line = asciiJson(plainNumbers(r.metrics) ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
+    dir.recordOffsets.push(at);
+    at += line.length + 1;
+    lines.push(line);
   });
-  // one line per record
-  const records = Buffer.from(`${lines.join('\n')}\n`);
-  for (let i = 0, from = 0; i < rows.length; i++) {
-    dir.recordOffsets.push(from);
-    from = records.indexOf(0x0a, from) + 1;
-  }
+  // one line per record, all ASCII: a reader decodes the section as latin1 once and parses each line as a slice of it
+  const records = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
   const parts: [string, Buffer][] = [...columns].map(([name, values]) => [name, Buffer.from(JSON.stringify(values))]);
   parts.push(['strings', Buffer.from(JSON.stringify([...table.keys()]))], ['records', records]);
+  return assemble(gen, dir, parts);
+}
+
+/** Header, directory and sections, each section with its offset, length and checksum in the header. */
+function assemble(gen: string, dir: Directory, parts: [string, Buffer][]): Buffer {
   const sections: Record<string, Section> = {};
   let offset = 0;
   for (const [name, bytes] of parts) {
@@ -86,6 +91,15 @@ export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
   const head = Buffer.from(`${JSON.stringify({ ...header, sections })}\n`);
   return Buffer.concat([head, directory, ...parts.map(([, bytes]) => bytes)]);
 }
+
+/** JSON text with every character past ASCII written as a \u escape: the same value, one byte per character. */
+function asciiJson(json: string): string {
+  return NON_ASCII.test(json)
+    ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : json;
+}
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
 /** Whether every number of the summaries is one JSON writes as itself (finite, not -0). */
 function plainNumbers(metrics: RunRecord['metrics']): boolean {
@@ -164,7 +178,7 @@ export class BaseFile {
     if (s !== undefined) {
       const bytes = this.bytes.subarray(this.start + s[0], this.start + s[0] + s[1]);
       if (bytes.length !== s[1] || crc32(bytes) !== s[2]) throw new BadBase();
-      value = name === 'records' ? bytes : JSON.parse(bytes.toString('utf8'));
+      value = name === 'records' ? bytes.toString('latin1') : JSON.parse(bytes.toString('utf8'));
     }
     this.parsed.set(name, value);
     return value;
@@ -189,13 +203,13 @@ export class BaseFile {
 
   /** The full record of row `i`, in folded form (null-prototype dicts, decoded numbers); throws BadBase if damaged. */
   entry(i: number): Entry {
-    const bytes = this.section('records');
-    if (!Buffer.isBuffer(bytes)) throw new BadBase();
+    const text = this.section('records');
+    if (typeof text !== 'string') throw new BadBase();
     const from = this.dir.recordOffsets[i]!;
-    const next = this.dir.recordOffsets[i + 1] ?? bytes.length;
+    const next = this.dir.recordOffsets[i + 1] ?? text.length;
     let record: RunRecord;
     try {
-      record = JSON.parse(bytes.toString('utf8', from, next - 1)) as RunRecord; // without its newline
+      record = JSON.parse(text.slice(from, next - 1)) as RunRecord; // without its newline
     } catch {
       throw new BadBase();
     }
