@@ -38,6 +38,8 @@ export interface Directory {
   users: string[];
   /** offset of each row's line in `records` (bytes, and characters: the section is ASCII) */
   recordOffsets: number[];
+  /** rows whose metric summaries hold NaN, ±Infinity or -0, written as strings ("NaN"): decoded when read */
+  encodedRows: number[];
 }
 
 type Section = [offset: number, length: number, crc: number];
@@ -66,7 +68,9 @@ export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
     for (const key in r.params) column(`p:${key}`, -1)[i] = stringAt(r.params[key]!);
     for (const key in r.tags) column(`t:${key}`, -1)[i] = stringAt(r.tags[key]!);
     // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
-    const line = asciiJson(plainNumbers(r.metrics) ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
+    const plain = plainNumbers(r.metrics);
+    if (!plain) dir.encodedRows.push(i);
+    const line = asciiJson(plain ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
     dir.recordOffsets.push(at);
     at += line.length + 1;
     lines.push(line);
@@ -112,7 +116,7 @@ function plainNumbers(metrics: RunRecord['metrics']): boolean {
 
 function emptyDirectory(): Directory {
   const d = { ids: [], sizes: [], mtimes: [], experimentIds: [], deleted: [], names: [], statuses: [], startTimes: [] };
-  return { ...d, endTimes: [], users: [], recordOffsets: [] };
+  return { ...d, endTimes: [], users: [], recordOffsets: [], encodedRows: [] };
 }
 
 function addAttributes(dir: Directory, id: string, size: number, mtimeMs: number, r: RunRecord): void {
@@ -133,6 +137,7 @@ export class BaseFile {
   private readonly parsed = new Map<string, unknown>();
   private readonly rows = new Map<string, number>();
   private strings: string[] | undefined;
+  private readonly encoded: ReadonlySet<number>;
 
   private constructor(
     private readonly bytes: Buffer,
@@ -142,6 +147,7 @@ export class BaseFile {
     readonly dir: Directory,
   ) {
     dir.ids.forEach((id, i) => this.rows.set(id, i));
+    this.encoded = new Set(dir.encodedRows);
   }
 
   /** The base in `bytes`; undefined when of another version or its header or directory does not check. */
@@ -218,7 +224,7 @@ export class BaseFile {
       if (typeof dict !== 'object' || dict === null) throw new BadBase();
       Object.setPrototypeOf(dict, null);
     }
-    if (!decodeMetricSummaries(record.metrics)) throw new BadBase();
+    if (this.encoded.has(i) && !decodeMetricSummaries(record.metrics)) throw new BadBase();
     return { mtimeMs: this.dir.mtimes[i]!, size: this.dir.sizes[i]!, record };
   }
 
