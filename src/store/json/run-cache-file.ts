@@ -44,8 +44,10 @@ export interface Directory {
 
 type Section = [offset: number, length: number, crc: number];
 
-/** The base's bytes for `entries`. */
-export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
+type Column = (number | string | null)[];
+
+/** The base's text for `entries` (written as UTF-8). */
+export function encodeBase(entries: Map<string, Entry>, gen: string): string {
   const table = new Map<string, number>();
   const stringAt = (text: string): number => {
     let i = table.get(text);
@@ -54,46 +56,48 @@ export function encodeBase(entries: Map<string, Entry>, gen: string): Buffer {
   };
   const rows = [...entries];
   const dir = emptyDirectory();
-  const columns = new Map<string, (number | string | null)[]>();
-  const column = (name: string, fill: number | null): (number | string | null)[] => {
-    let c = columns.get(name);
-    if (c === undefined) columns.set(name, (c = new Array<number | string | null>(rows.length).fill(fill)));
+  // one map per kind, so a key is looked up as it is, without building its section name per run
+  const kinds = { m: new Map<string, Column>(), p: new Map<string, Column>(), t: new Map<string, Column>() };
+  const column = (kind: Map<string, Column>, key: string, fill: number | null): Column => {
+    let c = kind.get(key);
+    if (c === undefined) kind.set(key, (c = new Array<number | string | null>(rows.length).fill(fill)));
     return c;
   };
   const lines: string[] = [];
   let at = 0;
   rows.forEach(([id, { size, mtimeMs, record: r }], i) => {
     addAttributes(dir, id, size, mtimeMs, r);
-    for (const key in r.metrics) column(`m:${key}`, null)[i] = encodeNumber(r.metrics[key]!.value);
-    for (const key in r.params) column(`p:${key}`, -1)[i] = stringAt(r.params[key]!);
-    for (const key in r.tags) column(`t:${key}`, -1)[i] = stringAt(r.tags[key]!);
-    // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
+    for (const key in r.metrics) column(kinds.m, key, null)[i] = encodeNumber(r.metrics[key]!.value);
+    for (const key in r.params) column(kinds.p, key, -1)[i] = stringAt(r.params[key]!);
+    for (const key in r.tags) column(kinds.t, key, -1)[i] = stringAt(r.tags[key]!);
     const plain = plainNumbers(r.metrics);
     if (!plain) dir.encodedRows.push(i);
+    // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
     const line = asciiJson(plain ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
     dir.recordOffsets.push(at);
     at += line.length + 1;
     lines.push(line);
   });
+  const parts: [string, string][] = [];
+  for (const [kind, columns] of Object.entries(kinds))
+    for (const [key, values] of columns) parts.push([`${kind}:${key}`, JSON.stringify(values)]);
   // one line per record, all ASCII: a reader decodes the section as latin1 once and parses each line as a slice of it
-  const records = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
-  const parts: [string, Buffer][] = [...columns].map(([name, values]) => [name, Buffer.from(JSON.stringify(values))]);
-  parts.push(['strings', Buffer.from(JSON.stringify([...table.keys()]))], ['records', records]);
+  parts.push(['strings', JSON.stringify([...table.keys()])], ['records', `${lines.join('\n')}\n`]);
   return assemble(gen, dir, parts);
 }
 
-/** Header, directory and sections, each section with its offset, length and checksum in the header. */
-function assemble(gen: string, dir: Directory, parts: [string, Buffer][]): Buffer {
+/** Header, directory and sections, each section with its offset, length and checksum (of its UTF-8) in the header. */
+function assemble(gen: string, dir: Directory, parts: [string, string][]): string {
   const sections: Record<string, Section> = {};
   let offset = 0;
-  for (const [name, bytes] of parts) {
-    sections[name] = [offset, bytes.length, crc32(bytes)];
-    offset += bytes.length;
+  for (const [name, text] of parts) {
+    const length = Buffer.byteLength(text);
+    sections[name] = [offset, length, crc32(text)];
+    offset += length;
   }
-  const directory = Buffer.from(`${JSON.stringify(dir)}\n`);
-  const header = { version: BASE_VERSION, gen, crc32: crc32(directory.subarray(0, -1)) };
-  const head = Buffer.from(`${JSON.stringify({ ...header, sections })}\n`);
-  return Buffer.concat([head, directory, ...parts.map(([, bytes]) => bytes)]);
+  const directory = JSON.stringify(dir);
+  const header = { version: BASE_VERSION, gen, crc32: crc32(directory), sections };
+  return `${JSON.stringify(header)}\n${directory}\n${parts.map(([, text]) => text).join('')}`;
 }
 
 /** JSON text with every character past ASCII written as a \u escape: the same value, one byte per character. */

@@ -145,12 +145,12 @@ export class RunCache {
       if (entry !== undefined) kept.set(id, entry);
     }
     const gen = randomBytes(6).toString('hex');
-    const bytes = encodeBase(kept, gen);
-    writeFileAtomicSync(this.file, bytes, false);
+    const text = encodeBase(kept, gen);
+    writeFileAtomicSync(this.file, text, false);
     // the old delta's lines carry the old generation: removing them only saves reading them
     rmSync(this.deltaFile, { force: true });
     this.gen = gen;
-    this.baseBytes = bytes.length;
+    this.baseBytes = text.length;
     this.deltaBytes = 0;
     // every run is in memory now: the file's rows are not needed by this process
     this.base = undefined;
