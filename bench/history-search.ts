@@ -2,10 +2,11 @@
  * Cold search over many runs of the JSON store (fresh process, import included): with no cache file, with the cache,
  * and right after one new run (the cache grows by one line; its base is not rewritten). The store of SEARCH_RUNS runs
  * (default 10,000) is built once and kept in bench/out; each measurement works on a copy. With BASELINE_CHECKOUT (a
- * built checkout, e.g. main), the same searches through its package on another copy, in the same run.
+ * built checkout, e.g. main), the same searches through its package on another copy, interleaved with this one's.
+ * Run: npm run build && BASELINE_CHECKOUT=<built checkout> node --import tsx bench/history-search.ts
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tracker } from '../src/index.js';
@@ -41,21 +42,43 @@ interface Timed {
   count: number;
   inProcessMs: number;
   wallMs: number;
+  cpuMs: number;
+}
+
+/** CPU milliseconds (user + sys) of the children waited for so far, or NaN where /proc is missing (Linux only). */
+function childCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return Number.NaN;
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 function search(store: string, dist?: string): Timed {
+  const cpu = childCpuMs();
   const t = performance.now();
   const r = spawnSync(process.execPath, [WORKER, store, ...(dist ? [dist] : [])], { encoding: 'utf8' });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`search failed: ${r.stderr}`);
-  return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Timed, 'wallMs'>), wallMs };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Timed, 'wallMs' | 'cpuMs'>;
+  return { ...out, wallMs, cpuMs: childCpuMs() - cpu };
 }
 
+const med = (xs: Timed[], k: keyof Timed): string => fmt(median(xs.map((x) => x[k])), 0);
 const row = (what: string, xs: Timed[], target: string): string =>
-  `| ${what} | **${fmt(median(xs.map((x) => x.inProcessMs)), 0)}** | ${fmt(median(xs.map((x) => x.wallMs)), 0)} | ` +
-  `${target} |`;
+  `| ${what} | **${med(xs, 'inProcessMs')}** | ${med(xs, 'wallMs')} | ${med(xs, 'cpuMs')} | ${target} |`;
+/** Median over the pairs of this / baseline, in-process and CPU. */
+const ratio = (ours: Timed[], theirs: Timed[]): string => {
+  const r = (k: keyof Timed): string => fmt(median(ours.map((x, i) => x[k] / theirs[i]![k])), 2);
+  return `${r('inProcessMs')}x in-process, ${r('cpuMs')}x CPU`;
+};
 
-/** Prints the cold-search table. */
+const REPS = Number(process.env['SEARCH_REPS'] ?? 5);
+
+/**
+ * Prints the cold-search table. With BASELINE_CHECKOUT, each of this checkout's searches is followed by the same
+ * search through the baseline's build on its own copy of the store (A B A B ...), so both see the same load.
+ */
 export async function searchCold(): Promise<void> {
   const runs = Number(process.env['SEARCH_RUNS'] ?? 10_000);
   const kept = await keptStore(runs);
@@ -63,50 +86,53 @@ export async function searchCold(): Promise<void> {
   const store = join(dir, 'store');
   cpSync(kept, store, { recursive: true });
   const cache = join(store, '.cache');
-  const none: Timed[] = [];
-  for (let i = 0; i < 5; i++) {
+  const other = process.env['BASELINE_CHECKOUT'];
+  const dist = other ? pathToFileURL(join(other, 'dist', 'index.js')).href : undefined;
+  const copy = join(dir, 'baseline');
+  if (other) cpSync(kept, copy, { recursive: true });
+  const ours = { none: [] as Timed[], warm: [] as Timed[] };
+  const theirs = { none: [] as Timed[], warm: [] as Timed[] };
+  for (let i = 0; i < REPS; i++) {
     rmSync(cache, { recursive: true, force: true });
-    none.push(search(store));
+    ours.none.push(search(store));
+    if (!other) continue;
+    rmSync(join(copy, '.cache'), { recursive: true, force: true });
+    theirs.none.push(search(copy, dist));
   }
-  const warm: Timed[] = [];
-  for (let i = 0; i < 5; i++) warm.push(search(store));
+  for (let i = 0; i < REPS; i++) {
+    ours.warm.push(search(store));
+    if (other) theirs.warm.push(search(copy, dist));
+  }
   const base = statSync(join(cache, 'runs.json')).ino;
   const oneNew: Timed[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < REPS; i++) {
     await makeRuns(store, runs + i, 1);
     oneNew.push(search(store));
   }
   const rewritten = statSync(join(cache, 'runs.json')).ino !== base;
-  // the same searches with another checkout's build (its own cache format), on a copy: a baseline from this run
-  const other = process.env['BASELINE_CHECKOUT'];
-  const theirs = { none: [] as Timed[], warm: [] as Timed[] };
-  if (other) {
-    const dist = pathToFileURL(join(other, 'dist', 'index.js')).href;
-    const copy = join(dir, 'baseline');
-    cpSync(kept, copy, { recursive: true });
-    for (let i = 0; i < 5; i++) {
-      rmSync(join(copy, '.cache'), { recursive: true, force: true });
-      theirs.none.push(search(copy, dist));
-    }
-    for (let i = 0; i < 5; i++) theirs.warm.push(search(copy, dist));
-  }
   const empty: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < REPS; i++) {
     const t = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
     empty.push(performance.now() - t);
   }
-  for (const r of [...none, ...warm]) if (r.count < runs / 3) throw new Error(`only ${r.count} runs matched`);
+  for (const r of [...ours.none, ...ours.warm]) if (r.count < runs / 3) throw new Error(`only ${r.count} runs matched`);
   done();
-  console.log(`\n### Cold search over ${runs.toLocaleString('en-US')} runs (medians of 5 fresh processes)\n`);
+  console.log(`\n### Cold search over ${runs.toLocaleString('en-US')} runs (medians of ${REPS} fresh processes)\n`);
   console.log('`metrics.acc > 0.5`, ordered by `metrics.acc DESC`, every match returned.\n');
-  console.log('| case | import + open + search (ms) | whole process (ms) | target |\n|---|---:|---:|---|');
-  console.log(row('no cache file (the search writes it)', none, '< 400 ms'));
-  console.log(row('with the cache file', warm, '< 250 ms'));
+  console.log(
+    '| case | import + open + search (ms) | whole process (ms) | CPU (ms) | target |\n|---|---:|---:|---:|---|',
+  );
+  console.log(row('no cache file (the search writes it)', ours.none, '< 400 ms'));
+  console.log(row('with the cache file', ours.warm, '< 250 ms'));
   console.log(row('one new run since the cache (appended to it)', oneNew, '-'));
   if (other) {
     console.log(row(`baseline ${other}: no cache file`, theirs.none, '-'));
     console.log(row(`baseline ${other}: with its cache file`, theirs.warm, '-'));
+    console.log(
+      `\nThis / baseline, median of the ${REPS} pairs: no cache file ${ratio(ours.none, theirs.none)}; with the`,
+    );
+    console.log(`cache file ${ratio(ours.warm, theirs.warm)}.`);
   }
   const baseNote = `the cache's base rewritten by the new runs: ${rewritten ? 'yes (unexpected)' : 'no'}`;
   console.log(`\nEmpty \`node -e 0\` process: ${fmt(median(empty), 0)} ms; ${baseNote}.`);

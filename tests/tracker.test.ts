@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker, TAGS } from '../src/index.js';
@@ -242,6 +242,8 @@ describe('run cache', () => {
     }
     assert.equal((await (await Tracker.open({ store: dir })).searchRuns({ maxResults: 1000 })).runs.length, 210);
     const cacheFile = join(dir, '.cache', 'runs.json');
+    assert.equal(existsSync(cacheFile), false, 'the cache is written after the search has answered');
+    await new Promise((resolve) => setImmediate(resolve));
     assert.ok(readFileSync(cacheFile, 'utf8').length > 1000, 'cache written after a listing that read many logs');
     await writer.setTag(ids[0] as string, 'changed', 'after the cache');
     const fresh = await Tracker.open({ store: dir });

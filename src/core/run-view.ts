@@ -31,11 +31,27 @@ function view(record: RunRecord, experimentName: string, copy: boolean): Run {
     user: record.user,
     parentRunId: record.tags[TAGS.parentRunId] ?? null,
     params: copy ? { ...record.params } : record.params,
-    // fromEntries defines own properties, so a key such as "__proto__" stays data
-    metrics: Object.fromEntries(Object.entries(record.metrics).map(([key, s]) => [key, s.value])),
+    metrics: latestValues(record.metrics),
     metricSummaries: record.metrics,
     tags: copy ? { ...record.tags } : record.tags,
     inputs: record.inputs,
     artifactUri: record.artifactUri ?? '',
   };
+}
+
+/** `{ key: latest value }` of the summaries, a plain object (search views and `Run`s are compared as plain data). */
+function latestValues(summaries: RunRecord['metrics']): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(summaries)) {
+    // a key such as "__proto__" must stay data: assignment would set the prototype instead
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: summaries[key]!.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = summaries[key]!.value;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 /** The folded-run cache of the JSON store across real processes: grown run by run, correct while others write. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
@@ -21,8 +21,8 @@ function worker(args: string[]): Promise<string> {
 }
 
 /** A search in a fresh process: { runId: latest n }. */
-async function coldSearch(store: string): Promise<Record<string, number>> {
-  return JSON.parse((await worker([store, 'read', '1'])).trim()) as Record<string, number>;
+async function coldSearch(store: string, filter?: string): Promise<Record<string, number>> {
+  return JSON.parse((await worker([store, 'read', '1', ...(filter ? [filter] : [])])).trim()) as Record<string, number>;
 }
 
 async function addRuns(store: string, count: number, n: number): Promise<string[]> {
@@ -85,6 +85,23 @@ describe('run cache of the JSON store', () => {
     assert.equal(Object.keys(found).length, 221);
   });
 
+  it('a record of the base that fails its checksum drops the base: every run is read from its log', async () => {
+    const store = tempDir();
+    await addRuns(store, 220, 1);
+    await coldSearch(store);
+    const base = join(store, '.cache', 'runs.json');
+    const text = readFileSync(base, 'latin1');
+    const at = text.lastIndexOf('"value":1');
+    assert.ok(at > 0);
+    writeFileSync(base, `${text.slice(0, at)}"value":7${text.slice(at + 9)}`, 'latin1');
+    const found = await coldSearch(store);
+    assert.equal(Object.keys(found).length, 220);
+    assert.ok(
+      Object.values(found).every((n) => n === 1),
+      'no value comes from the damaged record',
+    );
+  });
+
   it('searches from fresh processes stay correct while other processes write', async () => {
     const store = tempDir();
     await addRuns(store, 300, 0); // enough for a base, so readers use and extend the cache from the start
@@ -113,5 +130,67 @@ describe('run cache of the JSON store', () => {
     assert.equal(Object.keys(final).length, 360);
     for (const [id, n] of truth) assert.equal(final[id], n, `run ${id}`);
     assert.ok(Object.values(final).filter((n) => n === 15).length === 60, 'every writer run has its last point');
+  });
+
+  it('sees every change made after the cache was written: by other processes, by a writer open since before it, and by a plain append as an older version or a hand edit makes', async () => {
+    const store = tempDir();
+    const [finished] = await addRuns(store, 220, 1);
+    const tracker = await Tracker.open({ store });
+    const open = await tracker.startRun({ experiment: 'churn', name: 'open' });
+    open.logMetric('n', 1);
+    await open.flush();
+    assert.equal(Object.keys(await coldSearch(store)).length, 221, 'the search writes the base');
+    const base = statSync(join(store, '.cache', 'runs.json')).ino;
+
+    open.logMetric('n', 2);
+    await open.flush();
+    assert.equal((await coldSearch(store))[open.id], 2, 'a run written since the base is read again');
+    // a change by another process to a finished, cached run
+    await tracker.setTag(finished!, 'late', 'yes');
+    assert.deepEqual(Object.keys(await coldSearch(store, "tags.late = 'yes'")), [finished]);
+    await open.end();
+    assert.equal((await coldSearch(store))[open.id], 2);
+
+    // a line appended by something that is not this store's code: only the log itself says it changed
+    const [plain] = Object.keys(await coldSearch(store, 'metrics.n = 1'));
+    const line = { op: 'metrics', metrics: { n: { value: 5, step: 1, timestamp: 1, min: 1, max: 5, count: 2 } } };
+    appendFileSync(join(store, 'runs', plain!, 'run.jsonl'), `${JSON.stringify(line)}\n`);
+    assert.equal((await coldSearch(store))[plain!], 5, 'a plain append is seen by the next search');
+    assert.deepEqual(Object.keys(await coldSearch(store, 'metrics.n = 5')), [plain], 'and by a filter on it');
+    await addRuns(store, 300, 3); // enough to rewrite the base
+    assert.equal((await coldSearch(store))[plain!], 5);
+    assert.notEqual(statSync(join(store, '.cache', 'runs.json')).ino, base);
+    appendFileSync(
+      join(store, 'runs', plain!, 'run.jsonl'),
+      `${JSON.stringify({ ...line, metrics: { n: { ...line.metrics.n, value: 6, count: 3 } } })}\n`,
+    );
+    assert.equal((await coldSearch(store))[plain!], 6, 'also after the base was rewritten');
+    await tracker.close();
+  });
+
+  it('one process searching again sees what others wrote in between, and never an older value', async () => {
+    const store = tempDir();
+    const ids = await addRuns(store, 210, 1);
+    const reader = await Tracker.open({ store });
+    const latest = async (): Promise<Map<string, number>> =>
+      new Map(
+        (await reader.searchRuns({ experiments: ['churn'], maxResults: 50000 })).runs.map((r) => [
+          r.id,
+          r.metrics['n']!,
+        ]),
+      );
+    assert.equal((await latest()).size, 210);
+    const writer = worker([store, 'write', '5', '30']);
+    let seen = new Map<string, number>();
+    for (let i = 0; i < 8; i++) {
+      const now = await latest();
+      for (const [id, n] of seen) assert.ok(now.get(id)! >= n, `run ${id} went back from ${n} to ${now.get(id)}`);
+      seen = now;
+    }
+    await writer;
+    const final = await latest();
+    assert.equal([...final.values()].filter((n) => n === 30).length, 5, 'the writer runs end at their last point');
+    assert.equal(final.get(ids[0]!), 1);
+    await reader.close();
   });
 });

@@ -1,6 +1,6 @@
 // A process that writes runs, or searches them from a fresh Tracker each time, for the run cache tests. Usage:
 //   node cache-churn.mjs <store> write <runs> <rounds>   each round logs n = round into each of its runs, flushed
-//   node cache-churn.mjs <store> read <searches>         prints one JSON line per search: { runId: latest n }
+//   node cache-churn.mjs <store> read <searches> [filter] prints one JSON line per search: { runId: latest n }
 import { Tracker } from '../../dist/index.js';
 
 const [store, mode, a, b] = process.argv.slice(2);
@@ -20,7 +20,8 @@ if (mode === 'write') {
 } else {
   for (let i = 0; i < Number(a); i++) {
     const tracker = await Tracker.open({ store });
-    const { runs } = await tracker.searchRuns({ experiments: ['churn'], maxResults: 50000 });
+    const filter = b ?? '';
+    const { runs } = await tracker.searchRuns({ experiments: ['churn'], filter, maxResults: 50000 });
     console.log(JSON.stringify(Object.fromEntries(runs.map((r) => [r.id, r.metrics['n'] ?? 0]))));
     await tracker.close();
   }

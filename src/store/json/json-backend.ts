@@ -9,7 +9,6 @@ import type { HistoryPoint } from '../../core/history-points.js';
 import type { Experiment, MetricColumns, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
-import { searchRecords } from '../search-records.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
 import { lazyRegistry } from '../lazy-registry.js';
 import type { ModelRegistryStore } from '../registry-store.js';
@@ -124,8 +123,7 @@ export class JsonTracking implements TrackingStore {
   }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {
-    const records = await this.store.listRuns(query.experimentIds, query.view ?? 'ACTIVE_ONLY');
-    const page = searchRecords(records, query);
+    const page = await this.store.searchRuns(query);
     // copies: the folded runs are cached by the store and must not gain fields
     return { ...page, runs: page.runs.map((r) => this.withUri({ ...r })) };
   }

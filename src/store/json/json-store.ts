@@ -36,7 +36,15 @@ import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import type { HistoryPoint } from '../../core/history-points.js';
 import { newRunRecord } from '../tracking-store.js';
-import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
+import type {
+  NewRun,
+  RunBatch,
+  RunPage,
+  RunSearch,
+  RunUpdate,
+  RunWriter,
+  TrackingStoreCore,
+} from '../tracking-store.js';
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
@@ -51,11 +59,12 @@ import {
   type Compaction,
 } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
-import { RunCache } from './run-cache.js';
+import { BadBase, RunCache } from './run-cache.js';
+import { searchCached } from './run-search.js';
 import { dict } from './run-events.js';
 import type { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
-import { ExperimentIndex, inView } from './experiment-index.js';
+import { ExperimentIndex } from './experiment-index.js';
 import { storeMessages } from '../messages.js';
 
 /** A read compacts first when this many bytes of metrics.jsonl are not in the segment. */
@@ -71,7 +80,7 @@ export class JsonStore implements TrackingStoreCore {
 
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
-    this.runCache = new RunCache(join(root, '.cache', 'runs.json'));
+    this.runCache = new RunCache(root);
     this.experiments = new ExperimentIndex(join(root, 'experiments.json'));
   }
 
@@ -324,33 +333,58 @@ export class JsonStore implements TrackingStoreCore {
     }
   }
 
-  async listRuns(experimentIds: readonly string[], view: ViewType): Promise<RunRecord[]> {
-    const wanted = new Set(experimentIds);
-    const out: RunRecord[] = [];
+  /** One page of a search (the folded runs themselves: callers copy before adding fields). */
+  async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
-    for (const id of ids) {
-      const record = this.readRunCached(id);
-      if (record && wanted.has(record.experimentId) && inView(record.lifecycleStage, view)) out.push(record);
+    const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id);
+    let page: RunPage;
+    try {
+      page = searchCached(ids, this.runCache, lookup, query);
+    } catch (error) {
+      if (!(error instanceof BadBase)) throw error;
+      this.runCache.dropBase(); // a damaged cache is derived data: read the logs instead
+      page = searchCached(ids, this.runCache, lookup, query);
     }
-    this.runCache.save(ids);
-    return out;
+    // after the answer: writing a new base costs about as much as the search that read every log
+    this.runCache.saveSoon(ids);
+    return page;
   }
 
-  /** Reads a run's log, reusing the folded copy while the file's mtime and size are unchanged. */
-  private readRunCached(id: string): RunRecord | undefined {
+  /**
+   * The folded run `id`, or its row in the run cache's base, while the cached copy is still its log's content (one
+   * stat tells); otherwise the log is read and folded. Undefined for a folder without a run (yet).
+   */
+  private lookupRun(id: string): RunRecord | number | undefined {
     const file = `${this.root}/runs/${id}/${RUN_LOG}`;
-    const hit = this.runCache.get(id);
-    if (hit) {
-      // warm: one stat tells whether the cached fold is still the file's content
+    const held = this.runCache.held(id);
+    if (held !== undefined) {
       let st;
       try {
-        st = statSync(file);
+        st = statSync(file, { throwIfNoEntry: false });
       } catch (error) {
         return notARun(file, error);
       }
-      if (hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.record;
+      if (st === undefined) return undefined;
+      if (this.runCache.matches(held, st)) return typeof held === 'number' ? held : held.record;
     }
-    // cold: open, fstat and read through one descriptor (one syscall fewer than stat + readFile)
+    return this.foldLog(id, file);
+  }
+
+  /** The folded run `id` through the run cache (undefined for a folder without a run). */
+  private readRunCached(id: string): RunRecord | undefined {
+    try {
+      const found = this.lookupRun(id);
+      return typeof found === 'number' ? this.runCache.get(id)?.record : found;
+    } catch (error) {
+      if (!(error instanceof BadBase)) throw error;
+      this.runCache.dropBase();
+      return this.lookupRun(id) as RunRecord | undefined;
+    }
+  }
+
+  /** Reads and folds a run's log and caches the fold, keyed by the log's size and mtime. */
+  private foldLog(id: string, file: string): RunRecord | undefined {
+    // open, fstat and read through one descriptor (one syscall fewer than stat + readFile)
     let fd: number;
     try {
       fd = openSync(file, 'r');
@@ -410,6 +444,7 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   async close(): Promise<void> {
+    this.runCache.flush();
     for (const writer of this.writers) await writer.flush();
   }
 }

@@ -1,63 +1,106 @@
 /**
- * Folded runs, kept by the size and mtime of their run.jsonl. Run logs only grow, so a changed log always has a new
- * size, and every entry is checked against one stat before use: an entry from any process, however old, is either
- * still the log's content or ignored. The cache is derived data in two files under `<store>/.cache/`:
+ * Folded runs for cold searches, kept by the size and mtime of their run.jsonl, in two files under `<store>/.cache/`:
  *
- * - `runs.json`, the base: a header line `{version, crc32, gen}` and a body line with the folded runs. A body that
- *   still has its checksum is read without checking each record again (the costliest part of a cold listing); any
- *   other body, damaged or edited, is dropped. It is written (temp file + rename) after a listing that read many
- *   logs, and rewritten when the delta has grown to a quarter of it, never for a few new runs.
+ * - `runs.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, then the full records. It is
+ *   written (temp file + rename) after a listing that read many logs, and rewritten when the delta has grown to a
+ *   quarter of it, never for a few new runs.
  * - `runs.delta`, appended by any process after a listing that had to read logs: one line per run,
  *   `<gen> <crc32> <[id, entry]>`. Lines of another base (`gen`), torn or damaged lines are skipped; later lines win.
  *
- * A missing or unreadable file is simply rebuilt; two processes saving at once lose at most entries, which the next
- * listing reads from the logs again.
+ * Every entry is checked against one stat of its log before use. Run logs only grow, so a changed log has a new size,
+ * whoever changed it: a writer of any tracklab version, another tool or a hand edit. A missing or unreadable file is
+ * simply rebuilt; two processes saving at once lose at most entries, which the next listing reads from the logs again.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type { Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { RunRecord } from '../../core/entities.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
+import { BaseFile, encodeBase, type Entry } from './run-cache-file.js';
 import { decodeMetricSummaries } from './shapes.js';
 
-interface Entry {
-  mtimeMs: number;
-  size: number;
-  record: RunRecord;
-}
+export type { Entry } from './run-cache-file.js';
+export { BadBase } from './run-cache-file.js';
 
 /** Without a base, save one after a listing that read at least this many logs. */
 const SAVE_AFTER_MISSES = 200;
 /** The base is rewritten when the delta is larger than this share of it (and than DELTA_MIN_BYTES). */
 const DELTA_SHARE = 0.25;
 const DELTA_MIN_BYTES = 256 << 10;
-const VERSION = 3;
 
 export class RunCache {
+  /** runs read from logs or the delta, and base rows already decoded */
   private readonly entries = new Map<string, Entry>();
+  private readonly file: string;
   private readonly deltaFile: string;
   private loaded = false;
+  base: BaseFile | undefined;
   /** runs folded since the last save, to append */
   private pending: string[] = [];
   /** the base's generation ('' without a usable base) and sizes, as loaded or last written */
   private gen = '';
   private baseBytes = 0;
   private deltaBytes = 0;
+  /** runs present at the last search, saved after its answer */
+  private savePending: readonly string[] | undefined;
 
-  constructor(private readonly file: string) {
-    this.deltaFile = `${file.replace(/\.json$/, '')}.delta`;
+  constructor(root: string) {
+    this.file = join(root, '.cache', 'runs.json');
+    this.deltaFile = join(root, '.cache', 'runs.delta');
   }
 
+  /** What the cache holds of run `id`, unchecked: a folded entry, the row of the base, or undefined. */
+  held(id: string): Entry | number | undefined {
+    if (!this.loaded) this.load();
+    return this.entries.get(id) ?? this.base?.row(id);
+  }
+
+  /** Whether what `held` returned is still the content of the log whose stat is `st`. */
+  matches(held: Entry | number, st: Stats): boolean {
+    if (typeof held !== 'number') return held.size === st.size && held.mtimeMs === st.mtimeMs;
+    const { sizes, mtimes } = this.base!.dir;
+    return sizes[held] === st.size && mtimes[held] === st.mtimeMs;
+  }
+
+  /** The newest entry of run `id`; throws BadBase when the base turns out damaged. */
   get(id: string): Entry | undefined {
     if (!this.loaded) this.load();
-    return this.entries.get(id);
+    const entry = this.entries.get(id);
+    if (entry !== undefined || this.base === undefined) return entry;
+    const row = this.base.row(id);
+    if (row === undefined) return undefined;
+    const decoded = this.base.entry(row);
+    this.entries.set(id, decoded);
+    return decoded;
   }
 
   set(id: string, entry: Entry): void {
     this.entries.set(id, entry);
     this.pending.push(id);
+  }
+
+  /** Forgets a damaged base: its rows are read from the logs again. */
+  dropBase(): void {
+    this.base = undefined;
+    this.gen = '';
+  }
+
+  /**
+   * Saves after the current task, so the caller has its answer first; a later search in between only adds to what is
+   * saved. `present` lists every run now in the store.
+   */
+  saveSoon(present: readonly string[]): void {
+    if (this.savePending === undefined) setImmediate(() => this.flush());
+    this.savePending = present;
+  }
+
+  /** Runs a save that saveSoon scheduled, now (also on close, so a handle closed at once still saves). */
+  flush(): void {
+    const present = this.savePending;
+    this.savePending = undefined;
+    if (present !== undefined) this.save(present);
   }
 
   /**
@@ -98,40 +141,43 @@ export class RunCache {
   private writeBase(present: readonly string[]): void {
     const kept = new Map<string, Entry>();
     for (const id of present) {
-      const entry = this.entries.get(id);
+      const entry = this.get(id);
       if (entry !== undefined) kept.set(id, entry);
     }
-    const body = encodeBody(kept);
     const gen = randomBytes(6).toString('hex');
-    const text = `${JSON.stringify({ version: VERSION, crc32: crc32(body), gen })}\n${body}`;
+    const text = encodeBase(kept, gen);
     writeFileAtomicSync(this.file, text, false);
     // the old delta's lines carry the old generation: removing them only saves reading them
     rmSync(this.deltaFile, { force: true });
     this.gen = gen;
     this.baseBytes = text.length;
     this.deltaBytes = 0;
+    // every run is in memory now: the file's rows are not needed by this process
+    this.base = undefined;
   }
 
-  /** Whether the base file `file` is one this version reads and still has its checksum (doctor's check). */
+  /** Whether the base file `file` is one this version reads and matches its checksums (doctor's check). */
   static readable(file: string): boolean {
-    return readBase(file) !== undefined;
+    try {
+      return BaseFile.parse(readFileSync(file))?.verify() ?? false;
+    } catch {
+      return false;
+    }
   }
 
   private load(): void {
     this.loaded = true;
-    const base = readBase(this.file);
-    if (base === undefined) return;
-    this.gen = base.gen;
-    this.baseBytes = base.bytes;
-    for (const [id, entry] of Object.entries(base.runs)) {
-      const { record } = entry;
-      const params = decodeDict(record.params, base.strings);
-      const tags = decodeDict(record.tags, base.strings);
-      if (params === undefined || tags === undefined) return;
-      record.params = params;
-      record.tags = tags;
-      this.adopt(id, entry);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file);
+    } catch {
+      return;
     }
+    const base = BaseFile.parse(bytes);
+    if (base === undefined) return;
+    this.base = base;
+    this.gen = base.gen;
+    this.baseBytes = base.size;
     this.loadDelta();
   }
 
@@ -164,67 +210,9 @@ export class RunCache {
     // null prototypes, as folded records have, so keys such as "toString" are data; "NaN" back to a number
     for (const dict of [record.params, record.tags, record.metrics]) Object.setPrototypeOf(dict, null);
     // logs only grow: of two entries of one run (two processes appending), the larger log is the newer
-    if ((this.entries.get(id)?.size ?? -1) > entry.size) return;
+    const row = this.base?.row(id);
+    const known = this.entries.get(id)?.size ?? (row === undefined ? -1 : this.base!.dir.sizes[row]!);
+    if (known > entry.size) return;
     if (decodeMetricSummaries(record.metrics)) this.entries.set(id, entry);
-  }
-}
-
-interface Base {
-  /** params and tags as [key, value, key, value, ...] indexes into `strings` */
-  runs: Record<string, Entry>;
-  strings: string[];
-  gen: string;
-  bytes: number;
-}
-
-/**
- * The base's body. Params and tags become indexes into one table of strings: most runs of a store share most tag keys
- * and values (user, source, versions, git state), so the file is a third of the size and parses that much faster.
- */
-function encodeBody(entries: Map<string, Entry>): string {
-  const table = new Map<string, number>();
-  const at = (text: string): number => {
-    let i = table.get(text);
-    if (i === undefined) table.set(text, (i = table.size));
-    return i;
-  };
-  const flat = (dict: Record<string, string>): number[] => {
-    const out: number[] = [];
-    for (const key of Object.keys(dict)) out.push(at(key), at(dict[key]!));
-    return out;
-  };
-  const runs: Record<string, unknown> = {};
-  for (const [id, e] of entries)
-    runs[id] = { ...e, record: { ...e.record, params: flat(e.record.params), tags: flat(e.record.tags) } };
-  return JSON.stringify({ runs, strings: [...table.keys()] }, nonFiniteReplacer);
-}
-
-/** A dict of the base back from its indexes (null prototype, as folded records have); undefined when malformed. */
-function decodeDict(flat: unknown, strings: readonly string[]): Record<string, string> | undefined {
-  if (!Array.isArray(flat) || flat.length % 2 !== 0) return undefined;
-  const out = Object.create(null) as Record<string, string>;
-  for (let i = 0; i < flat.length; i += 2) {
-    const key = strings[flat[i] as number];
-    const value = strings[flat[i + 1] as number];
-    if (typeof key !== 'string' || typeof value !== 'string') return undefined;
-    out[key] = value;
-  }
-  return out;
-}
-
-/** The base's runs and generation; undefined when missing, of another version or not matching its checksum. */
-function readBase(file: string): Base | undefined {
-  try {
-    const bytes = readFileSync(file);
-    const cut = bytes.indexOf(0x0a);
-    const header = JSON.parse(bytes.toString('utf8', 0, cut)) as { version?: unknown; crc32?: unknown; gen?: unknown };
-    const body = bytes.subarray(cut + 1);
-    if (cut < 0 || header.version !== VERSION || typeof header.gen !== 'string' || header.crc32 !== crc32(body))
-      return undefined;
-    const { runs, strings } = JSON.parse(body.toString('utf8')) as { runs: Record<string, Entry>; strings: string[] };
-    if (!Array.isArray(strings) || typeof runs !== 'object' || runs === null) return undefined;
-    return { runs, strings, gen: header.gen, bytes: bytes.length };
-  } catch {
-    return undefined;
   }
 }

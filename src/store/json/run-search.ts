@@ -1,0 +1,119 @@
+/**
+ * Search over the JSON store's runs through the run cache: runs the cache can vouch for are searched from the base's
+ * columns (only the keys the filter and order name), every other run from its folded record, and only the runs of the
+ * returned page are decoded in full.
+ */
+import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
+import { decodeNumber } from '../../core/number-codec.js';
+import { searchView } from '../../core/run-view.js';
+import { searchInMemory } from '../../core/search/index.js';
+import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
+import { inRunView } from '../search-records.js';
+import type { RunPage, RunSearch } from '../tracking-store.js';
+import type { BaseFile } from './run-cache-file.js';
+import type { RunCache } from './run-cache.js';
+
+/**
+ * One page of `query` over the runs `ids`: `lookup(id)` gives the run's folded record or its row in the cache's base,
+ * each checked against the run's log, or undefined for a folder that holds no run. Throws BadBase when the base turns
+ * out damaged; the caller drops it and searches again.
+ */
+export function searchCached(
+  ids: readonly string[],
+  cache: RunCache,
+  lookup: (id: string) => RunRecord | number | undefined,
+  query: RunSearch,
+): RunPage {
+  // parsed before any run is looked at, so a bad query fails the same on every store
+  const needs = searchNeeds(query.filter ?? '', query.orderBy ?? []);
+  const rows: number[] = [];
+  const records: RunRecord[] = [];
+  for (const id of ids) {
+    const found = lookup(id);
+    if (found === undefined) continue;
+    // datasets are not in the base's columns: those searches read the full records
+    if (typeof found !== 'number') records.push(found);
+    else if (needs.datasets) records.push(cache.get(id)!.record);
+    else rows.push(found);
+  }
+  const wanted = new Set(query.experimentIds);
+  const view = query.view ?? 'ACTIVE_ONLY';
+  const sources: (RunRecord | number)[] = [];
+  const views: Run[] = [];
+  for (const r of records) {
+    if (!wanted.has(r.experimentId) || !inRunView(r.lifecycleStage, view)) continue;
+    sources.push(r);
+    views.push(searchView(r, ''));
+  }
+  if (rows.length > 0) addRows(cache.base!, rows, needs, wanted, view, sources, views);
+  const at = new Map<Run, number>(views.map((v, i) => [v, i]));
+  const page = searchInMemory(views, {
+    ...(query.filter !== undefined ? { filter: query.filter } : {}),
+    ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
+    ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
+    ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
+  });
+  const runs = page.runs.map((v) => {
+    const source = sources[at.get(v)!]!;
+    return typeof source === 'number' ? cache.get(cache.base!.dir.ids[source]!)!.record : source;
+  });
+  return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
+}
+
+const EMPTY = Object.freeze(Object.create(null) as Record<string, never>);
+
+/** Views of base rows holding the attributes and only the metrics, params and tags the search reads. */
+function addRows(
+  base: BaseFile,
+  rows: number[],
+  needs: SearchNeeds,
+  wanted: ReadonlySet<string>,
+  view: RunSearch['view'],
+  sources: (RunRecord | number)[],
+  views: Run[],
+): void {
+  const { dir } = base;
+  const metrics = needs.metrics.map((key) => [key, base.metricColumn(key)] as const);
+  const params = needs.params.map((key) => [key, base.stringColumn('p', key)] as const);
+  const tags = needs.tags.map((key) => [key, base.stringColumn('t', key)] as const);
+  for (const i of rows) {
+    const stage = dir.deleted[i] === 1 ? 'deleted' : 'active';
+    if (!wanted.has(dir.experimentIds[i]!) || !inRunView(stage, view)) continue;
+    const m = metrics.length === 0 ? EMPTY : pick(metrics, i, decodeNumber);
+    sources.push(i);
+    views.push({
+      id: dir.ids[i]!,
+      name: dir.names[i]!,
+      experimentId: dir.experimentIds[i]!,
+      experimentName: '',
+      status: dir.statuses[i] as RunStatus,
+      startTime: dir.startTimes[i]!,
+      endTime: dir.endTimes[i]!,
+      lifecycleStage: stage,
+      user: dir.users[i]!,
+      parentRunId: null,
+      params: params.length === 0 ? EMPTY : pick(params, i, asString),
+      metrics: m,
+      metricSummaries: EMPTY,
+      tags: tags.length === 0 ? EMPTY : pick(tags, i, asString),
+      inputs: [],
+      artifactUri: '',
+    });
+  }
+}
+
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A null-prototype dict of the columns' values at row `i` (keys without a value left out). */
+function pick<T>(
+  columns: readonly (readonly [string, readonly unknown[] | undefined])[],
+  i: number,
+  decode: (v: unknown) => T | undefined,
+): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const [key, column] of columns) {
+    const value = column === undefined ? undefined : decode(column[i]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+/** The JSON store's cached runs read back from the cache's base: the same runs a search of the logs returns. */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Tracker, type Run } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
+
+/** A search in a new Tracker (a new store handle, so a fresh run cache), runs by id. */
+async function searchFresh(store: string, filter?: string): Promise<Map<string, Run>> {
+  const tracker = await Tracker.open({ store });
+  const query = { experiments: ['base'], maxResults: 50000, ...(filter ? { filter } : {}) };
+  const { runs } = await tracker.searchRuns(query);
+  await new Promise((resolve) => setImmediate(resolve)); // the cache is saved after the answer
+  await tracker.close();
+  return new Map(runs.map((r) => [r.id, r]));
+}
+
+describe('run cache base of the JSON store', () => {
+  it('gives back runs with text past ASCII, hostile keys and non-finite numbers exactly as their logs do', async () => {
+    const store = tempDir();
+    const tracker = await Tracker.open({ store });
+    // JSON.parse makes "__proto__" an own key, as user data read from a file would be
+    const hostile = JSON.parse('{"__proto__": "proto", "constructor": "c"}') as Record<string, string>;
+    for (let i = 0; i < 210; i++) {
+      const run = await tracker.startRun({ experiment: 'base', name: i % 3 ? `r${i}` : `été ✓ 😀 \u2028 ${i}` });
+      await run.logParams({ lr: i % 7, note: i % 2 ? 'naïve' : 'plain', ...hostile });
+      await tracker.setTag(run.id, 'emoji', '🚀'.repeat(i % 4));
+      run.logMetric('acc', i % 5 === 0 ? Number.NaN : i / 210);
+      run.logMetric('edge', [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1.5][i % 4]!);
+      await run.end();
+    }
+    await tracker.close();
+    const fromLogs = await searchFresh(store);
+    assert.ok(existsSync(join(store, '.cache', 'runs.json')), 'the first search wrote the base');
+    const fromBase = await searchFresh(store);
+    assert.equal(fromBase.size, 210);
+    for (const [id, run] of fromLogs) assert.deepStrictEqual(fromBase.get(id), run, `run ${id}`);
+    const odd = [...fromBase.values()].find((r) => r.name === 'été ✓ 😀 \u2028 0')!; // run 0: acc is NaN
+    assert.equal(Object.getPrototypeOf(odd.params), Object.prototype);
+    assert.equal(odd.params['__proto__'], 'proto');
+    assert.ok(Number.isNaN(odd.metrics['acc']));
+    assert.ok(Object.is(odd.metrics['edge'], Number.POSITIVE_INFINITY));
+    // filters read the base's columns: the same matches as the logs give
+    for (const filter of ["params.note = 'naïve'", "tags.emoji LIKE '%🚀%'", 'metrics.acc > 0.5', 'metrics.edge < 0']) {
+      const expected = [...fromLogs.values()].filter((r) => matchesByHand(r, filter)).map((r) => r.id);
+      assert.deepEqual([...(await searchFresh(store, filter)).keys()].sort(), expected.sort(), filter);
+    }
+  });
+});
+
+function matchesByHand(r: Run, filter: string): boolean {
+  if (filter.startsWith('params.note')) return r.params['note'] === 'naïve';
+  if (filter.startsWith('tags.emoji')) return (r.tags['emoji'] ?? '').includes('🚀');
+  if (filter.startsWith('metrics.acc')) return r.metrics['acc']! > 0.5;
+  return r.metrics['edge']! < 0;
+}
