@@ -5,7 +5,6 @@
  * share a temp folder: a lock file directly in the OS temp folder (sticky and writable by every user), named by a hash
  * of the store's real path, that exists only while held.
  */
-import { createHash, randomInt } from 'node:crypto';
 import { existsSync, realpathSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { experimentFromMeta, experimentMeta, META, MODELS, TRASH } from './layou
  * folder, no folder of its own, so nothing is left behind once the lock is released.
  */
 export function experimentsLock(root: string): string {
+  const { createHash } = process.getBuiltinModule('node:crypto'); // on first use: reading loads no crypto
   const key = createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 16);
   return join(tmpdir(), `tracklab-mlruns-${key}-experiments`);
 }
@@ -100,6 +100,7 @@ export class MlrunsExperiments {
 
   /** MLflow's ids: random positive integers of up to 18 digits. */
   private newId(): string {
+    const { randomInt } = process.getBuiltinModule('node:crypto');
     for (;;) {
       const id = String(randomInt(1, 2 ** 31)) + String(randomInt(0, 10 ** 9)).padStart(9, '0');
       if (this.dirOf(id) === undefined) return id;
