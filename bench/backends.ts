@@ -61,14 +61,33 @@ function timed(cmd: string, args: string[]): SearchResult {
  * Both searches of `filter`, cold processes alternated (A B A B ...); the first tracklab process of a folder builds
  * its run cache and is reported apart.
  */
-function searchPairs(root: string, filter: string): { ours: SearchResult[]; theirs: SearchResult[] } {
+function searchPairs(
+  root: string,
+  filter: string,
+  floor = false,
+): { ours: SearchResult[]; theirs: SearchResult[]; floor: SearchResult[] } {
   const ours: SearchResult[] = [];
   const theirs: SearchResult[] = [];
+  const floors: SearchResult[] = [];
   for (let rep = 0; rep < 7; rep++) {
     ours.push(timed(process.execPath, [join(import.meta.dirname, 'workers', 'search-mlruns.mjs'), root, filter]));
     if (python) theirs.push(timed(python, [join(import.meta.dirname, 'workers', 'mlflow_search.py'), root, filter]));
+    if (floor) floors.push(timed(process.execPath, [join(import.meta.dirname, 'workers', 'stat-floor.mjs'), root]));
   }
-  return { ours, theirs };
+  return { ours, theirs, floor: floors };
+}
+
+/** The stats a correct check of every run needs, alone in a cold process, against a tenth of MLflow's search. */
+function reportFloor(floor: SearchResult[], theirs: SearchResult[]): void {
+  const f = medians(floor);
+  const budget = theirs.length ? `10x budget (MLflow's search / 10): ${fmt(medians(theirs).search / 10, 0)} ms` : '-';
+  report(
+    `floor: the ${floor[0]?.count.toLocaleString('en-US')} \`statSync\` calls a check of every run needs, alone, ` +
+      'cold process (bench/workers/stat-floor.mjs)',
+    `${fmt(f.search, 0)} ms (CPU ${fmt(f.cpu, 0)} ms)`,
+    '-',
+    budget,
+  );
 }
 
 const medians = (rs: SearchResult[]) => ({
@@ -119,8 +138,9 @@ async function searchVsMlflow(): Promise<void> {
   const first = selective.ours.shift() as SearchResult; // the first search of the folder builds the run cache
   reportSearch('metrics.acc > 0.5', selective.ours, selective.theirs, first);
   // every run matches, so every file of every run is checked
-  const all = searchPairs(root, 'metrics.acc >= 0');
+  const all = searchPairs(root, 'metrics.acc >= 0', true);
   reportSearch('metrics.acc >= 0', all.ours, all.theirs);
+  reportFloor(all.floor, all.theirs);
   done();
 }
 

@@ -9,19 +9,47 @@ import { describe, it, mock } from 'node:test';
 import { Tracker } from '../../src/tracker.js';
 import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { PRUNE_EVERY_MS, pruneStaleCaches } from '../../src/store/mlruns/run-cache.js';
+import { cacheFileName } from '../../src/store/mlruns/run-cache-file.js';
 import { RACY_MS } from '../../src/store/mlruns/run-signature.js';
 import { repoRoot, tempDir } from '../helpers.js';
 import { MLFLOW_SKIP, runMlflowPython } from '../mlflow-python.js';
 
 type Entries = Record<string, { r: { tags: Record<string, string> } }>;
-/** The cached runs by `<experiment>/<run>` (the file's second line holds them in columns). */
-const cacheEntries = (cacheDir: string): Entries => {
+interface Columns {
+  n: number;
+  lists: unknown[];
+  keys: string[];
+  r: Entries[string]['r'][];
+}
+
+/** The one cache file of the cache folder `cacheDir`. */
+function cacheFile(cacheDir: string): string {
   const dir = join(cacheDir, 'mlruns');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1, 'one cache file per store');
-  const text = readFileSync(join(dir, files[0]!), 'utf8');
-  const stored = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { keys: string[]; r: Entries[string]['r'][] };
-  return Object.fromEntries(stored.keys.map((key, i) => [key, { r: stored.r[i]! }]));
+  return join(dir, files[0]!);
+}
+
+/** A cache file's first line, its columns (the second line) and its signatures (the binary end). */
+function readCache(file: string): { head: string; cols: Columns; sig: Buffer } {
+  const buf = readFileSync(file);
+  const head = buf.indexOf(10);
+  const end = buf.indexOf(10, head + 1);
+  const cols = JSON.parse(buf.toString('utf8', head + 1, end)) as Columns;
+  return { head: buf.toString('utf8', 0, head), cols, sig: buf.subarray(buf.length - cols.n * 8) };
+}
+
+/** Writes a cache file as tracklab does: two lines, spaces up to a multiple of 8 bytes, the signatures. */
+function writeCache(file: string, { head, cols, sig }: { head: string; cols: Columns; sig: Buffer }): void {
+  const text = Buffer.from(`${head}\n${JSON.stringify(cols)}\n`, 'utf8');
+  const pad = Buffer.alloc(Math.ceil(text.length / 8) * 8 - text.length, ' ');
+  writeFileSync(file, Buffer.concat([text, pad, sig]));
+}
+
+/** The cached runs by `<experiment>/<run>`. */
+const cacheEntries = (cacheDir: string): Entries => {
+  const { cols } = readCache(cacheFile(cacheDir));
+  return Object.fromEntries(cols.keys.map((key, i) => [key, { r: cols.r[i]! }]));
 };
 
 /** Runs `body` with the run caches in a new folder of their own, named by TRACKLAB_CACHE_DIR while it runs. */
@@ -122,7 +150,7 @@ describe('mlruns run cache', () => {
     });
   });
 
-  it('drops a damaged cache of the right JSON but another shape instead of trusting it', async () => {
+  it('drops a damaged cache of the right JSON but another shape, or of another store, instead of trusting it', async () => {
     await withSettledCacheDir(async (cacheDir) => {
       const dir = fixtureCopy();
       const users = async () => {
@@ -132,17 +160,21 @@ describe('mlruns run cache', () => {
         return runs;
       };
       const truth = await users();
-      const folder = join(cacheDir, 'mlruns');
-      const file = join(
-        folder,
-        readdirSync(folder).find((f) => f.endsWith('.json'))!,
-      );
-      const [head, body] = readFileSync(file, 'utf8').split('\n') as [string, string];
-      const stored = JSON.parse(body) as { lists: unknown[]; r: { tags: Record<string, string> }[] };
-      for (const r of stored.r) r.tags['mlflow.user'] = 'stale';
-      stored.lists = stored.lists.map(() => 0); // file lists that are numbers: nothing would be checked
-      writeFileSync(file, `${head}\n${JSON.stringify(stored)}`);
+      const file = cacheFile(cacheDir);
+      const good = readCache(file);
+      for (const r of good.cols.r) r.tags['mlflow.user'] = 'stale';
+      writeCache(file, good);
+      // the files are unchanged, so the entries are trusted: this is what a file written as tracklab does looks like
+      assert.ok((await users()).every((u) => u === 'stale'));
+      writeCache(file, { ...good, head: JSON.stringify(join(dir, 'elsewhere')) });
+      assert.deepEqual(await users(), truth, 'a file whose first line names another store is not used');
+      const damaged = readCache(file);
+      for (const r of damaged.cols.r) r.tags['mlflow.user'] = 'stale';
+      damaged.cols.lists = damaged.cols.lists.map(() => 0); // file lists that are numbers: nothing would be checked
+      writeCache(file, damaged);
       assert.deepEqual(await users(), truth);
+      writeCache(file, { ...good, sig: good.sig.subarray(8) });
+      assert.deepEqual(await users(), truth, 'signatures of the wrong length are not used');
     });
   });
 
@@ -168,6 +200,12 @@ describe('mlruns run cache', () => {
       assert.equal(caches().length, 1, 'only the cache of the store that still exists is left');
       const text = readFileSync(join(folder, caches()[0]!), 'utf8');
       assert.equal(JSON.parse(text.split('\n', 1)[0]!), stores[1]);
+
+      // a file of a store that exists, under a name its store does not have (as an older version named them)
+      cpSync(join(folder, caches()[0]!), join(folder, '0123456789abcdef0123.json'));
+      utimesSync(join(folder, '.pruned'), past, past);
+      assert.equal(pruneStaleCaches(folder), 1);
+      assert.deepEqual(caches(), [cacheFileName(stores[1]!)]);
     });
   });
   it(

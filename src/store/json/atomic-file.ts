@@ -1,7 +1,6 @@
 /** Durable file replacement: unique temp file + fsync + rename + fsync of the folder. */
 import { closeSync, fsync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ioError } from '../../core/errors.js';
 
 /** Temp files are named `.<target>.<pid>.<random>.tmp` so a dead writer's leftovers can be recognised and removed. */
@@ -20,10 +19,17 @@ export function removeDeadTempFiles(dir: string): void {
   }
 }
 
+/**
+ * `bytes` random bytes as hex. node:crypto (with the streams it loads, ~47 internal modules) is loaded on the first
+ * write, not by every process that imports the stores to read them.
+ */
+export const randomHex = (bytes: number): string =>
+  process.getBuiltinModule('node:crypto').randomBytes(bytes).toString('hex');
+
 /** The target's name is cut short in the temp name, so a target name of 255 bytes still has a legal temp name. */
 export function tempPathFor(file: string): string {
   const stem = Buffer.from(basename(file), 'utf8').subarray(0, 64).toString('utf8');
-  return join(dirname(file), `.${stem}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(file), `.${stem}.${process.pid}.${randomHex(6)}.tmp`);
 }
 
 /**

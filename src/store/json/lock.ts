@@ -21,9 +21,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { ioError, TracklabError } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
+import { randomHex } from './atomic-file.js';
 
 export const STALE_MS = 4000;
 const REFRESH_MS = 1000;
@@ -133,7 +133,7 @@ function holder(lockFile: string): Holder | undefined {
 /** Moves a stale lock aside; if what was moved is no longer the lock we judged (a race), it is put back. */
 function takeOver(lockFile: string): void {
   const judged = readOwner(lockFile)?.token;
-  const aside = `${lockFile}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
+  const aside = `${lockFile}.${process.pid}.${randomHex(6)}.stale`;
   try {
     renameSync(lockFile, aside);
   } catch {
@@ -154,7 +154,7 @@ function takeOver(lockFile: string): void {
  */
 export async function acquire(file: string): Promise<LockHandle> {
   const lockFile = `${file}.lock`;
-  const owner: Owner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
+  const owner: Owner = { pid: process.pid, host: HOST, token: randomHex(8) };
   const started = Date.now();
   const limit = giveUpMs();
   for (let attempt = 0; ; attempt++) {

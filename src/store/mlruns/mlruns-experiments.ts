@@ -1,9 +1,10 @@
 /**
  * Experiments of an MLflow file store: `<root>/<id>/meta.yaml` and `tags/`, moved whole into `.trash/` when deleted.
  * Creation takes a lock so processes asking for one name at once get one experiment. The lock lives outside the
- * store (MLflow would read any folder inside it as an experiment), so it serialises processes of one machine.
+ * store (MLflow would read any folder inside it as an experiment), so it serialises processes of one machine that
+ * share a temp folder: a lock file directly in the OS temp folder (sticky and writable by every user), named by a hash
+ * of the store's real path, that exists only while held.
  */
-import { createHash, randomInt } from 'node:crypto';
 import { existsSync, realpathSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +17,24 @@ import { inRunView } from '../search-records.js';
 import { ensureDir, listDirs, readValues, readYaml, writeValue, writeYaml } from './files.js';
 import { experimentFromMeta, experimentMeta, META, MODELS, TRASH } from './layout.js';
 
-export class MlrunsExperiments {
-  private readonly lockFile: string;
+/**
+ * What the experiments' lock of the store at `root` is named after (`<it>.lock` while held): a file in the OS temp
+ * folder, no folder of its own, so nothing is left behind once the lock is released.
+ */
+export function experimentsLock(root: string): string {
+  const { createHash } = process.getBuiltinModule('node:crypto'); // on first use: reading loads no crypto
+  const key = createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 16);
+  return join(tmpdir(), `tracklab-mlruns-${key}-experiments`);
+}
 
-  constructor(readonly root: string) {
-    const key = createHash('sha1').update(realpathSync(root)).digest('hex').slice(0, 16);
-    const lockDir = join(tmpdir(), 'tracklab-mlruns-locks', key);
-    ensureDir(lockDir);
-    this.lockFile = join(lockDir, 'experiments');
+export class MlrunsExperiments {
+  private lockBase: string | undefined;
+
+  constructor(readonly root: string) {}
+
+  /** Named on first use: opening a store to read it computes nothing for the lock. */
+  private get lockFile(): string {
+    return (this.lockBase ??= experimentsLock(this.root));
   }
 
   /** The folder of an experiment, active or in the trash, or undefined. */
@@ -89,6 +100,7 @@ export class MlrunsExperiments {
 
   /** MLflow's ids: random positive integers of up to 18 digits. */
   private newId(): string {
+    const { randomInt } = process.getBuiltinModule('node:crypto');
     for (;;) {
       const id = String(randomInt(1, 2 ** 31)) + String(randomInt(0, 10 ** 9)).padStart(9, '0');
       if (this.dirOf(id) === undefined) return id;

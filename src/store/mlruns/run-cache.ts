@@ -2,50 +2,20 @@
  * Folded runs of an mlruns folder for fast cold searches: derived data kept OUTSIDE the store, because the folder
  * belongs to MLflow (it would read any folder inside it as an experiment, and users rsync it between machines), in
  * `$TRACKLAB_CACHE_DIR/mlruns/` or `$XDG_CACHE_HOME/tracklab/mlruns/` (`~/.cache/tracklab/mlruns/`), one file per
- * store, read in one go. An entry is used only while every file and folder it was read from has the same inode, ctime
- * and size (run-signature.ts), so a change by MLflow or by tracklab is always seen, also when MLflow writes while
- * tracklab reads; runs changed within RACY_MS of being read are not kept. Only changed run folders are read again.
- * A damaged, missing or unwritable cache only costs speed.
- *
- * File format: the first line is the store's path as a JSON string (so stale files can be pruned by reading a line),
- * the second one JSON object in columns, so a cold search parses and keeps few objects:
- * `{"v":3,"lists":[[files],...],"keys":["<experiment>/<run>",...],"l":[list index,...],"s":[ino,ctime,size,...],
- * "base":"file:///.../mlruns/","r":[record,...]}`; a record leaves out its id, experiment id and artifact URI when
- * they follow from its key (`base` + key + `/artifacts`).
+ * store (run-cache-file.ts), read in one go. An entry is used only while every file and folder it was read from has
+ * the same inode, ctime and size (run-signature.ts), so a change by MLflow or by tracklab is always seen, also when
+ * MLflow writes while tracklab reads; runs changed within RACY_MS of being read are not kept. Only changed run
+ * folders are read again. A damaged, missing or unwritable cache only costs speed.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync } from 'node:fs';
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../core/entities.js';
-import { decodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from '../json/atomic-file.js';
+import { cacheFileName, decodeCache, encodeCache, type Entry } from './run-cache-file.js';
 import { RACY_MS, unchanged, unchangedAt } from './run-signature.js';
 
-interface Entry {
-  /** files and folders the run was read from, relative to its folder (shared between entries) */
-  f: readonly string[];
-  /** their inode, ctime and size, three numbers per file (-1 each when missing), from `o` on */
-  s: ArrayLike<number>;
-  o: number;
-  r: RunRecord;
-}
-
-/** A record as stored: fields that follow from its key are left out. */
-type Packed = Omit<RunRecord, 'id' | 'experimentId'> & { id?: string; experimentId?: string };
-
-interface Stored {
-  v: number;
-  lists: string[][];
-  keys: string[];
-  l: number[];
-  s: number[];
-  base: string;
-  r: Packed[];
-}
-
-const VERSION = 3;
 /** Cache files of stores that are gone are looked for at most this often, when a cache is written anyway. */
 export const PRUNE_EVERY_MS = 24 * 3600 * 1000;
 const PRUNE_MARK = '.pruned';
@@ -55,84 +25,6 @@ export function cacheFolder(): string {
   const base =
     process.env['TRACKLAB_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'tracklab');
   return join(base, 'mlruns');
-}
-
-/** The run and experiment folder names of a key `<experiment>/<run>` or `.trash/<experiment>/<run>`. */
-function namesOf(key: string): { run: string; experiment: string } {
-  const cut = key.lastIndexOf('/');
-  return { run: key.slice(cut + 1), experiment: key.slice(key.lastIndexOf('/', cut - 1) + 1, cut) };
-}
-
-function pack(key: string, r: RunRecord, base: string): Packed {
-  const { id, experimentId, artifactUri, ...rest } = r;
-  const names = namesOf(key);
-  const out: Packed = rest;
-  if (id !== names.run) out.id = id;
-  if (experimentId !== names.experiment) out.experimentId = experimentId;
-  if (artifactUri !== undefined && artifactUri !== `${base}${key}/artifacts`) out.artifactUri = artifactUri;
-  return out;
-}
-
-function unpack(key: string, p: Packed, base: string): RunRecord {
-  const names = namesOf(key);
-  p.id ??= names.run;
-  p.experimentId ??= names.experiment;
-  p.artifactUri ??= `${base}${key}/artifacts`;
-  for (const k in p.metrics) {
-    const m = p.metrics[k] as RunRecord['metrics'][string];
-    if (typeof m.value !== 'number') m.value = decodeNumber(m.value) ?? Number.NaN;
-    if (typeof m.min !== 'number') m.min = decodeNumber(m.min) ?? Number.NaN;
-    if (typeof m.max !== 'number') m.max = decodeNumber(m.max) ?? Number.NaN;
-  }
-  return p as RunRecord;
-}
-
-/** The common start of artifact URIs written as `<base><key>/artifacts`, from the first entry that has one. */
-function baseOf(entries: Map<string, Entry>): string {
-  for (const [key, e] of entries) {
-    const uri = e.r.artifactUri;
-    if (uri?.endsWith(`/${key}/artifacts`)) return uri.slice(0, uri.length - key.length - '/artifacts'.length);
-  }
-  return '';
-}
-
-function toStored(entries: Map<string, Entry>): Stored {
-  const out: Stored = { v: VERSION, lists: [], keys: [], l: [], s: [], base: baseOf(entries), r: [] };
-  const lists = new Map<string, number>();
-  for (const [key, e] of entries) {
-    const name = e.f.join('\n');
-    let at = lists.get(name);
-    if (at === undefined) {
-      at = out.lists.push([...e.f]) - 1;
-      lists.set(name, at);
-    }
-    out.keys.push(key);
-    out.l.push(at);
-    for (let i = 0; i < e.f.length * 3; i++) out.s.push(e.s[e.o + i] as number);
-    out.r.push(pack(key, e.r, out.base));
-  }
-  return out;
-}
-
-/** Whether parsed JSON has the columns of this version (a damaged file of another shape is dropped, never trusted). */
-function isStored(x: Partial<Stored>): x is Stored {
-  return x.v === VERSION && [x.lists, x.keys, x.l, x.s, x.r].every(Array.isArray) && typeof x.base === 'string';
-}
-
-function fromStored(text: string): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  const stored = JSON.parse(text) as Partial<Stored>;
-  if (!isStored(stored)) return entries;
-  const { lists, keys, l, s, base, r } = stored;
-  for (let i = 0, o = 0; i < keys.length; i++) {
-    const f = lists[l[i] as number];
-    const rec = r[i];
-    const key = keys[i];
-    if (!Array.isArray(f) || typeof rec !== 'object' || rec === null || typeof key !== 'string') return new Map();
-    entries.set(key, { f, s, o, r: unpack(key, rec, base) });
-    o += f.length * 3;
-  }
-  return entries;
 }
 
 export class MlrunsRunCache {
@@ -152,7 +44,7 @@ export class MlrunsRunCache {
     this.prefix = `${join(root)}/`; // as the experiment folders are named (join normalises)
     try {
       this.real = realpathSync(root);
-      this.file = join(cacheFolder(), `${createHash('sha1').update(this.real).digest('hex').slice(0, 20)}.json`);
+      this.file = join(cacheFolder(), cacheFileName(this.real));
     } catch {
       this.file = undefined; // no cache: every search reads the runs
     }
@@ -163,8 +55,7 @@ export class MlrunsRunCache {
     this.entries = new Map();
     if (this.file === undefined) return this.entries;
     try {
-      const text = readFileSync(this.file, 'utf8');
-      this.entries = fromStored(text.slice(text.indexOf('\n') + 1));
+      this.entries = decodeCache(readFileSync(this.file), this.real);
     } catch {
       /* missing or damaged: rebuilt as runs are read */
     }
@@ -235,8 +126,7 @@ export class MlrunsRunCache {
     if (this.changed === 0) return;
     try {
       mkdirSync(cacheFolder(), { recursive: true });
-      const body = JSON.stringify(toStored(this.entries), nonFiniteReplacer);
-      writeFileAtomicSync(this.file, `${JSON.stringify(this.real)}\n${body}`, false);
+      writeFileAtomicSync(this.file, encodeCache(this.real, this.entries), false);
       this.changed = 0;
       pruneStaleCaches(cacheFolder());
     } catch {
@@ -246,8 +136,8 @@ export class MlrunsRunCache {
 }
 
 /**
- * Removes the cache files of stores whose folder is gone (and of older formats), at most once per PRUNE_EVERY_MS:
- * one listing of the cache folder and the first line of each file.
+ * Removes the cache files of stores whose folder is gone, and files of other formats or not named as their store's
+ * file is now, at most once per PRUNE_EVERY_MS: one listing of the cache folder and the first line of each file.
  */
 export function pruneStaleCaches(folder: string, now = Date.now()): number {
   const mark = join(folder, PRUNE_MARK);
@@ -259,7 +149,8 @@ export function pruneStaleCaches(folder: string, now = Date.now()): number {
   for (const name of readdirSync(folder)) {
     if (!name.endsWith('.json')) continue;
     const root = storeOf(join(folder, name));
-    if (root !== undefined && statSync(root, { throwIfNoEntry: false }) !== undefined) continue;
+    const kept = root !== undefined && name === cacheFileName(root) && statSync(root, { throwIfNoEntry: false });
+    if (kept) continue;
     rmSync(join(folder, name), { force: true });
     removed += 1;
   }

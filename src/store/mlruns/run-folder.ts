@@ -1,5 +1,4 @@
 /** Reading one run folder of an MLflow file store into a RunRecord, and writing its meta.yaml and dataset inputs. */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetInput, MetricPoint, MetricSummary, RunRecord } from '../../core/entities.js';
@@ -103,7 +102,7 @@ function readInputs(dir: string, ids?: string[]): DatasetInput[] {
 }
 
 const md5 = (...parts: string[]): string => {
-  const h = createHash('md5');
+  const h = process.getBuiltinModule('node:crypto').createHash('md5'); // on first use: reading loads no crypto
   for (const p of parts) h.update(p, 'utf8');
   return h.digest('hex');
 };
