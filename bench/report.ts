@@ -219,7 +219,7 @@ function printCompare(cmp: Awaited<ReturnType<typeof comparePage>>): void {
   console.log(`| a smoothing change redrawn | ${m(median(cmp.smooth))} | < 200 ms |`);
 }
 
-const LONG_TASKS = `window.__longest = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });`;
+const LONG_TASKS = `window.__longest = 0; window.__tasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); } }).observe({ type: 'longtask', buffered: true });`;
 
 async function experimentPage(browser: Browser, url: string) {
   const out = emptyExperiment();
@@ -240,6 +240,12 @@ async function experimentPage(browser: Browser, url: string) {
     await chartsSettled(page, '#history-charts .chart, #more-charts .chart', 60_000);
     await page.waitForTimeout(500);
     out.longest.push(await page.evaluate(() => (window as unknown as { __longest: number }).__longest));
+    // With TRACKLAB_BENCH_TASKS=1, every long task (start, duration in ms) goes to stderr, to see which one is longest.
+    if (process.env.TRACKLAB_BENCH_TASKS)
+      console.error(
+        url,
+        JSON.stringify(await page.evaluate(() => (window as unknown as { __tasks: number[][] }).__tasks)),
+      );
     // Sorting once the page is idle: what a reviewer's click costs, not the charts still drawing.
     out.sort.push(
       await page.evaluate(async () => {

@@ -13,7 +13,7 @@ import {
 } from '../../src/charts/index.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { attachHover, hoverLines, type HoverState } from './chart-hover.js';
-import { byId, el } from './dom.js';
+import { byId, el, nextTask } from './dom.js';
 import { draw, drawFramed, fitWidth, replaceData } from './draw.js';
 import { historyBand } from './history-band.js';
 import { pathData, pathFrameSpec, type PathFrame } from './history-vega.js';
@@ -90,8 +90,6 @@ async function drawSingle(n: { key: string; chart: HTMLElement; lines: Line[] },
   );
   n.chart.setAttribute('data-chart', 'drawn');
 }
-
-const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 interface ChartNode {
   key: string;
@@ -182,7 +180,7 @@ export function historyCharts(
     for (const [k, n] of nodes.entries()) {
       if (mine !== generation) return;
       await drawNode(n, x, smoothing, widths[k] as number, runs);
-      await yieldToPage();
+      await nextTask();
     }
     // Tests and benchmarks wait for this: every chart of the latest request is drawn.
     if (mine === generation) box.setAttribute('data-drawn', String(mine));
