@@ -14,6 +14,8 @@ interface Ev {
   ph: string;
   ts: number;
   dur?: number;
+  /** the thread's CPU time in the event: unlike `dur`, it does not grow when other processes take the cores */
+  tdur?: number;
   tid: number;
   pid: number;
   args?: { data?: Record<string, unknown> };
@@ -57,6 +59,13 @@ function report(events: Ev[]): void {
   const tasks = onMain.filter((e) => e.name === 'RunTask' && e.ph === 'X' && (e.dur ?? 0) > 30_000);
   const start = Math.min(...onMain.filter((e) => e.ts > 0).map((e) => e.ts));
   const samples = cpuSamples(events, main?.pid ?? 0);
+  const all = onMain.filter((e) => e.name === 'RunTask' && e.ph === 'X');
+  const byCpu = [...all].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, 5);
+  const ms = (us = 0): string => (us / 1000).toFixed(0);
+  console.log(`main thread: ${all.length} tasks, ${ms(all.reduce((sum, e) => sum + (e.tdur ?? 0), 0))} ms CPU`);
+  console.log(
+    `longest tasks by CPU time (ms, at ms): ${byCpu.map((e) => `${ms(e.tdur)} @${ms(e.ts - start)}`).join(', ')}`,
+  );
   for (const task of tasks) {
     const end = task.ts + (task.dur ?? 0);
     console.log(`\ntask at ${((task.ts - start) / 1000).toFixed(0)} ms: ${((task.dur ?? 0) / 1000).toFixed(1)} ms`);
