@@ -90,6 +90,9 @@ function followAddress(reread: () => void): void {
   });
 }
 
+/** Rows drawn in the first task: as many as the HTML holds (INITIAL_ROWS in src/report/view-models.ts). */
+const FIRST_ROWS = 24;
+
 /** Runs converted a slice at a time: with 1,000 runs, one pass would be a long task of its own. */
 const RUN_SLICE = 250;
 
@@ -129,15 +132,15 @@ export async function initExperimentPage(): Promise<(() => void) | null> {
   let matching: Run[] = runs;
   let onView: (runs: Run[]) => void = () => undefined;
   let ui: ReturnType<typeof controls> | null = null;
-  let drawn = { total: runs.length, pages: 1 };
-  const render = (): void => {
+  let drawn = { total: runs.length, pages: 1, rest: () => undefined as void };
+  const render = (first?: number): void => {
     try {
       matching = matchingRuns(runs, runById, state);
       showStatus(state.filter.trim() ? `${matching.length} of ${runs.length} runs` : '');
     } catch (err) {
       showStatus(err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err), true);
     }
-    drawn = drawTable(table, ctx, state, matching);
+    drawn = drawTable(table, ctx, state, matching, first);
     byId('toolbar')?.removeAttribute('hidden');
     byId('more-rows')?.remove();
     ui?.sync(state, drawn.total, drawn.pages);
@@ -148,7 +151,10 @@ export async function initExperimentPage(): Promise<(() => void) | null> {
     writeHash(stateToHash(state), ORDER, push);
     render();
   };
-  render();
+  // The rows a first screen shows, then the rest of the page in the next task.
+  render(FIRST_ROWS);
+  await nextTask();
+  drawn.rest();
   await nextTask();
   ui = controls(data, runs);
   ui.sync(state, drawn.total, drawn.pages);
