@@ -10,6 +10,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tracker } from '../src/index.js';
+import { RUN_CONCURRENCY } from '../src/report/build.js';
 import { sourceFromTracker } from '../src/report/collect.js';
 import { publishHistories, runDataScript } from '../src/report/publish-histories.js';
 import { encodeHistories } from './baseline/encode-histories-v1.js';
@@ -22,6 +23,8 @@ const arg = numberArg;
 const RUNS = arg('runs', 1000);
 const PAIRS = arg('pairs', 5);
 const DISPLAY = 1000;
+/** runs at once; 1 times the runs one after another, as the bench did before */
+const CONCURRENCY = arg('concurrency', RUN_CONCURRENCY);
 
 interface Phase {
   ms: number;
@@ -55,7 +58,13 @@ async function phase(
   const cpu = process.cpuUsage();
   const tracker = await Tracker.open({ store });
   const { runs } = await tracker.searchRuns({ maxResults: 50_000 });
-  for (const r of runs) await each(tracker, r.id, Object.keys(r.metricSummaries).sort(), put);
+  // runs at the build's concurrency (build.ts writeAllRuns): one run's reads and writes overlap another's encoding
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let r = runs[next++]; r; r = runs[next++])
+      await each(tracker, r.id, Object.keys(r.metricSummaries).sort(), put);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   await tracker.close();
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - t, cpu: (used.user + used.system) / 1000, bytes } satisfies Phase;

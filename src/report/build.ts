@@ -57,7 +57,8 @@ export interface BuildSummary {
   out: string;
 }
 
-const CONCURRENCY = 4;
+/** Runs whose files are written at once: one run's reads and writes wait on the disk while another's encode. */
+export const RUN_CONCURRENCY = 4;
 const VENDOR = ['vega/build/vega.min.js', 'vega-lite/build/vega-lite.min.js'];
 
 /**
@@ -241,7 +242,7 @@ function progressBar(options: BuildOptions, runs: number): cliProgress.SingleBar
   );
 }
 
-/** Every run's files, CONCURRENCY runs at a time; returns the manifest's entry of each run. */
+/** Every run's files, RUN_CONCURRENCY runs at a time; returns the manifest's entry of each run. */
 async function writeAllRuns(
   experiments: readonly Loaded[],
   ctx: SiteContext,
@@ -261,7 +262,7 @@ async function writeAllRuns(
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(RUN_CONCURRENCY, jobs.length) }, worker));
   } finally {
     bar?.stop();
   }

@@ -13,6 +13,7 @@ import { deflateSync } from 'node:zlib';
 import { ChunkPacker, packChunk, type ChunkColumns } from '../core/history-chunk.js';
 import { columnsOfSample, sampleHistory, type SampledColumns } from '../core/history-sample.js';
 import { bytesToScriptText } from '../core/script-text.js';
+import { scriptTextBound, writeScriptText } from '../core/script-text-writer.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
 import { safeJson } from './safe-json.js';
 
@@ -126,21 +127,41 @@ export function packDrawn(chunks: readonly ChunkColumns[]): DrawnPack {
   const sizes = chunks.map((cols) => packer.add(cols));
   const lows = packer.low();
   const layouts: DrawnLayout[] = [];
-  const texts: Uint8Array[] = [];
+  const own: Uint8Array[] = [];
   const packedLows: Uint8Array[] = [];
   let at = 0;
   for (const [head, low] of sizes) {
     const bytes = lows.subarray(at, at + low);
     at += low;
     const packed = low > 0 && entropy(bytes) < RANDOM_BITS;
-    if (packed) packedLows.push(bytes);
+    (packed ? packedLows : own).push(bytes);
     layouts.push([head, low, packed ? 1 : 0]);
-    texts.push(packed ? new Uint8Array(0) : bytesToScriptText(bytes));
   }
   const heads = deflateSync(packer.head(), FAST);
   const deflatedLows = packedLows.length > 0 ? deflateSync(Buffer.concat(packedLows), FAST) : new Uint8Array(0);
-  texts.unshift(bytesToScriptText(Buffer.concat([heads, deflatedLows])));
-  return { pack: [heads.length, deflatedLows.length], layouts, texts };
+  const pack = deflatedLows.length > 0 ? Buffer.concat([heads, deflatedLows]) : heads;
+  return { pack: [heads.length, deflatedLows.length], layouts, texts: scriptTexts([pack, ...own], layouts) };
+}
+
+/**
+ * The script texts of the pack and of each history (its low planes when they are not in the pack, else ''), all in
+ * one buffer: one allocation a run instead of one a text.
+ */
+function scriptTexts([pack, ...own]: Uint8Array[], layouts: readonly DrawnLayout[]): Uint8Array[] {
+  const out = Buffer.allocUnsafe([pack!, ...own].reduce((sum, b) => sum + scriptTextBound(b.length), 0));
+  let end = writeScriptText(pack!, out, 0);
+  const texts = [out.subarray(0, end)];
+  let next = 0;
+  for (const [, , packed] of layouts) {
+    if (packed) {
+      texts.push(out.subarray(end, end));
+      continue;
+    }
+    const start = end;
+    end = writeScriptText(own[next++]!, out, start);
+    texts.push(out.subarray(start, end));
+  }
+  return texts;
 }
 
 /** A run's data file: `tracklabRunData(data, ["text", ...])`, the texts as packDrawn returns them. */

@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { packChunk, unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
 import { sampleHistory } from '../../src/core/history-sample.js';
 import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
+import { scriptTextBound, writeScriptText } from '../../src/core/script-text-writer.js';
 import { createMemorySource } from '../../src/report/collect.js';
 import {
   chunkScript,
@@ -81,6 +82,30 @@ test('script text: any bytes read back, and the text holds no NUL, line break, q
     assert.ok(utf8.length <= Math.ceil((bytes.length * 8) / 7) + 2, 'at most 8/7 of the bytes');
   }
   assert.throws(() => scriptTextToBytes('\u0400', 1), /unexpected character/);
+});
+
+test('fast script text: what bytesToScriptText writes, escapes at block edges, into a shared buffer at an offset', () => {
+  // every 7-bit group of zero bytes is escaped; 0x5c/0x22 patterns put escapes across the 7-byte blocks
+  for (let n = 0; n <= 30; n++) {
+    for (const fill of [0x00, 0xff, 0x0a, 0x22, 0x5c, 0x81]) {
+      const bytes = new Uint8Array(n).fill(fill);
+      if (n > 8) bytes[n - 8] = 0x80;
+      const out = new Uint8Array(5 + scriptTextBound(n)).fill(0x41);
+      const end = writeScriptText(bytes, out, 5);
+      assert.deepEqual(out.subarray(0, 5), new Uint8Array(5).fill(0x41), 'nothing written before the offset');
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(5, end));
+      assert.deepEqual(scriptTextToBytes(text, n), bytes, `${n} bytes of ${fill}`);
+      assert.deepEqual(out.subarray(5, end), bytesToScriptText(bytes));
+    }
+  }
+  for (let seed = 1; seed <= 40; seed++) {
+    const r = rng(seed);
+    const bytes = Uint8Array.from({ length: seed * 53 }, () =>
+      r() < 0.2 ? [0, 10, 13, 34, 92][seed % 5]! : r() * 256,
+    );
+    const out = new Uint8Array(scriptTextBound(bytes.length));
+    assert.deepEqual(out.subarray(0, writeScriptText(bytes, out, 0)), bytesToScriptText(bytes), `seed ${seed}`);
+  }
 });
 
 /** Runs a chunk script as the page does and decodes what it hands over. */
