@@ -13,6 +13,7 @@ import { downloadText, fileSafe } from './download.js';
 import { setupExperimentCharts } from './experiment-charts.js';
 import { writeHash } from './hash-state.js';
 import { ORDER, stateFromHash, stateToHash } from './table-hash.js';
+import { vegaReady } from './vega-globals.js';
 import {
   colId,
   drawTable,
@@ -153,6 +154,8 @@ export async function initExperimentPage(): Promise<(() => void) | null> {
   };
   // The rows a first screen shows, then the rest of the page in the next task.
   render(FIRST_ROWS);
+  // The page preloads vega when it draws curves: use the preload now, not after the rest of the start-up.
+  if (document.querySelector('link[rel="preload"][href$="vega.min.js"]')) void vegaReady();
   await nextTask();
   drawn.rest();
   await nextTask();
