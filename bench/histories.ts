@@ -4,8 +4,8 @@
  * (history-search.ts); compaction against logging the same points, and logging against a baseline checkout.
  * Usage: node --import tsx bench/histories.ts [read|long|search|compaction]
  * Sizes: HISTORY_POINTS (default 100,000), LONG_POINTS (default 10,000,000; the store is generated once into /tmp),
- * SEARCH_RUNS (default 10,000), COMPACT_POINTS (default 1,000,000). BASELINE_CHECKOUT: another checkout of tracklab
- * (e.g. main) whose logging is measured beside this one's.
+ * SEARCH_RUNS (default 10,000), COMPACT_POINTS (default 1,000,000), READ_REPS (fresh processes per reader, default
+ * 3). BASELINE_CHECKOUT: another checkout of tracklab (e.g. main) whose logging is measured beside this one's.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -76,6 +76,7 @@ function readers(dir: string, id: string, sqliteId: string): [string, (once: str
   const list: [string, (once: string[]) => [string, string[]]][] = [
     ['tracklab, columns (`getMetricColumns`)', ours('columns')],
     ['tracklab, objects (`getMetricHistory`)', ours('objects')],
+    ['floor: the same objects from columns in memory, no store', ours('floor')],
   ];
   if (!python) return list;
   const theirs = (kind: string, where: string, runId: string) => (once: string[]) =>
@@ -93,7 +94,8 @@ async function readVsMlflow(): Promise<void> {
   const sqliteId = python ? loadSqlite(join(dir, 'mlruns'), id, join(dir, 'mlflow.db')) : '';
   const list = readers(dir, id, sqliteId);
   const results = list.map(() => ({ inside: [] as Timed[], once: [] as Timed[] }));
-  for (let rep = 0; rep < 3; rep++) {
+  const reps = size('READ_REPS', 3);
+  for (let rep = 0; rep < reps; rep++) {
     list.forEach(([, command], i) => {
       results[i]!.inside.push(run(...command([])));
       results[i]!.once.push(run(...command(['once'])));
@@ -105,7 +107,7 @@ async function readVsMlflow(): Promise<void> {
   });
   const m = (i: number, f: (r: Timed) => number, which: 'inside' | 'once' = 'inside'): number =>
     median(results[i]![which].map(f));
-  console.log(`### Read one ${n.toLocaleString('en-US')}-point history (medians of 3 fresh processes each)\n`);
+  console.log(`### Read one ${n.toLocaleString('en-US')}-point history (medians of ${reps} fresh processes each)\n`);
   console.log(
     'In-process: the first read after `Tracker.open` (MLflow: after the store object is made), then the median',
   );
@@ -127,7 +129,20 @@ async function readVsMlflow(): Promise<void> {
     );
   });
   if (!python) console.log('\n(MLflow not measured: no ../shared/mlflow-server/python.sh)');
+  else targetRatios(list.map(([name], i) => [name, m(i, (r) => r['firstMs']!), m(i, (r) => r['warmMs']!)]));
   done();
+}
+
+/** The read targets: each tracklab read against each MLflow store, first and warm (MLflow's time / tracklab's). */
+function targetRatios(rows: [string, number, number][]): void {
+  const [columns, objects, floor, file, sqlite] = rows as [[string, number, number], ...[string, number, number][]];
+  console.log('\n| tracklab read | vs MLflow file store, first / warm | vs MLflow sqlite, first / warm |');
+  console.log('|---|---:|---:|');
+  for (const [name, first, warm] of [columns, objects!, floor!]) {
+    const x = (other: [string, number, number]): string => `${fmt(other[1] / first)}x / ${fmt(other[2] / warm)}x`;
+    console.log(`| ${name} | ${x(file!)} | ${x(sqlite!)} |`);
+  }
+  console.log('\nTargets: at least 10x the file store and 50x sqlite, first read and warm.');
 }
 
 const LOGGER = join(import.meta.dirname, 'workers', 'log-points.ts');
@@ -147,7 +162,8 @@ async function compaction(): Promise<void> {
   const baseline = process.env['BASELINE_CHECKOUT'];
   const ours: Timed[] = [];
   const theirs: Timed[] = [];
-  for (let rep = 0; rep < 3; rep++) {
+  const reps = size('READ_REPS', 3);
+  for (let rep = 0; rep < reps; rep++) {
     ours.push(logPoints(here, n));
     if (baseline) theirs.push(logPoints(baseline, n));
   }

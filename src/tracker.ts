@@ -3,6 +3,7 @@ import type { ArtifactEntry, Experiment, MetricColumns, Run, ViewType } from './
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun } from './core/run-view.js';
+import { toHistoryPoints, type HistoryPoint } from './core/history-points.js';
 import { columnsOfSample, isMaxPoints, type SampledColumns, type SampledHistory } from './core/history-sample.js';
 import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { RUN_ID_ENV } from './core/reproduction.js';
@@ -75,11 +76,7 @@ export interface SearchExperimentsQuery extends ExperimentSearch {
   viewType?: ViewType;
 }
 
-export interface HistoryPoint {
-  step: number;
-  value: number;
-  timestamp: number;
-}
+export type { HistoryPoint } from './core/history-points.js';
 
 export class Tracker {
   private readonly active = new Set<ActiveRun>();
@@ -254,12 +251,11 @@ export class Tracker {
       if (!isMaxPoints(options.maxPoints)) throw invalid(msg.maxPointsInvalid(options.maxPoints));
       return this.store.getSampledHistory(id, k, options.maxPoints);
     }
+    if (this.store.getHistoryPoints) return this.store.getHistoryPoints(id, k);
     if (this.store.getMetricColumns) {
       // one object per point, made from the columns (not a store object and then a copy)
       const { steps, values, timestamps } = await this.store.getMetricColumns(id, k);
-      const out = new Array<HistoryPoint>(steps.length);
-      for (let i = 0; i < out.length; i++) out[i] = { step: steps[i]!, value: values[i]!, timestamp: timestamps[i]! };
-      return out;
+      return toHistoryPoints(steps, values, timestamps);
     }
     const points = await this.store.getMetricHistory(id, k);
     return points.map(({ step, value, timestamp }) => ({ step, value, timestamp }));

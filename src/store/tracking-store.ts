@@ -1,3 +1,4 @@
+import type { HistoryPoint } from '../core/history-points.js';
 import type { SampledColumns, SampledHistory } from '../core/history-sample.js';
 import type {
   DatasetInput,
@@ -58,6 +59,11 @@ export interface TrackingStoreCore {
    * keep columns (tracklab's JSON store) implement it; readers convert `getMetricHistory` otherwise.
    */
   getMetricColumns?(id: string, key: string): Promise<MetricColumns>;
+  /**
+   * Optional: one history as `{ step, value, timestamp }` objects, the same points as `getMetricHistory`, made straight
+   * from the store's own representation (no intermediate point or column that outlives the read).
+   */
+  getHistoryPoints?(id: string, key: string): Promise<HistoryPoint[]>;
   /** Every point of every metric of a run, each key in logging order (one read for reports). */
   getAllMetricHistories(id: string): Promise<MetricPoint[]>;
   /**

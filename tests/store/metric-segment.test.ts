@@ -54,6 +54,17 @@ async function assertSameColumns(store: JsonStore, id: string, key: string, expe
   assertSamePoints(points, expected, `${what} (columns)`);
 }
 
+/** The object read of `key` (what Tracker.getMetricHistory returns) holds the same points in the same order. */
+async function assertSameObjects(store: JsonStore, id: string, key: string, expected: MetricPoint[], what: string) {
+  const objects = await store.getHistoryPoints(id, key);
+  for (const p of objects) assert.deepEqual(Object.keys(p), ['step', 'value', 'timestamp'], `${what}: one shape`);
+  assertSamePoints(
+    objects.map((p) => ({ key, ...p })),
+    expected,
+    `${what} (objects)`,
+  );
+}
+
 const byKey = (points: MetricPoint[], key: string): MetricPoint[] => points.filter((p) => p.key === key);
 
 async function storeWithRun(): Promise<{ store: JsonStore; id: string; dir: string }> {
@@ -76,6 +87,7 @@ test('readers return exactly what was logged: lines only, segment only, segment 
     for (const key of keys) {
       assertSamePoints(await store.getMetricHistory(id, key), byKey(logged.slice(0, cut), key), 'lines');
       await assertSameColumns(store, id, key, byKey(logged.slice(0, cut), key), 'lines');
+      await assertSameObjects(store, id, key, byKey(logged.slice(0, cut), key), 'lines');
     }
     const compaction = await store.compactRun(id);
     assert.equal(compaction.points, cut);
@@ -85,6 +97,7 @@ test('readers return exactly what was logged: lines only, segment only, segment 
     for (const key of keys) {
       assertSamePoints(await store.getMetricHistory(id, key), byKey(logged, key), `segment + tail, key ${key}`);
       await assertSameColumns(store, id, key, byKey(logged, key), `segment + tail, key ${key}`);
+      await assertSameObjects(store, id, key, byKey(logged, key), `segment + tail, key ${key}`);
     }
     const all = await store.getAllMetricHistories(id);
     for (const key of keys) assertSamePoints(byKey(all, key), byKey(logged, key), 'all histories');
@@ -94,10 +107,51 @@ test('readers return exactly what was logged: lines only, segment only, segment 
     for (const key of keys) {
       assertSamePoints(await store.getMetricHistory(id, key), byKey(logged, key), 'segment');
       await assertSameColumns(store, id, key, byKey(logged, key), 'segment');
+      await assertSameObjects(store, id, key, byKey(logged, key), 'segment');
     }
     await assertSameColumns(store, id, 'never logged', [], 'a key without points');
+    await assertSameObjects(store, id, 'never logged', [], 'a key without points');
     await store.close();
   }
+});
+
+test('object reads of a segment too large to read whole are streamed: exact, independent of the next read, checked', async (t) => {
+  const random = seededRandom(t);
+  const { store, id, dir } = await storeWithRun();
+  // two keys of ~60k points: a segment over 1 MiB, whose blocks are read one at a time into a reused buffer
+  const logged = randomSeries(random, 120_000, ['loss', 'acc']);
+  const writer = await store.openRunWriter(id);
+  for (const p of logged) writer.appendMetric(p.key, p.value, p.step, p.timestamp);
+  await writer.end('FINISHED', 2);
+  await store.compactRun(id);
+  assert.ok(readFileSync(join(dir, SEGMENT_FILE)).length > 1 << 20, 'the segment is not read whole');
+  const loss = await store.getHistoryPoints(id, 'loss');
+  const lossJson = JSON.stringify(loss);
+  await assertSameObjects(store, id, 'acc', byKey(logged, 'acc'), 'second key');
+  assert.equal(JSON.stringify(loss), lossJson, 'a later read does not change the points of an earlier one');
+  assertSamePoints(
+    loss.map((p) => ({ key: 'loss', ...p })),
+    byKey(logged, 'loss'),
+    'first key',
+  );
+  // a point logged after the segment is added to its points
+  const more = await store.openRunWriter(id);
+  more.appendMetric('loss', -0, 7, 1);
+  await more.flush();
+  const after = await store.getHistoryPoints(id, 'loss');
+  assert.equal(after.length, loss.length + 1);
+  assert.ok(Object.is(after.at(-1)!.value, -0) && after.at(-1)!.step === 7);
+  await more.end('FINISHED', 3);
+  // a damaged byte in the first key's points (the first block after the header): that key is read from the lines
+  await store.compactRun(id);
+  const file = join(dir, SEGMENT_FILE);
+  const bytes = readFileSync(file);
+  const at = 16 + bytes.readUInt32LE(8) + 64 + Math.floor(random() * 100_000);
+  bytes[at] = bytes[at]! ^ 0xff;
+  writeFileSync(file, bytes);
+  const final = [...logged, { key: 'loss', value: -0, step: 7, timestamp: 1 }];
+  for (const key of ['loss', 'acc']) await assertSameObjects(store, id, key, byKey(final, key), `damaged, ${key}`);
+  await store.close();
 });
 
 test('sampled reads from the segment levels equal the in-memory path for any maxPoints', async (t) => {

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it, mock } from 'node:test';
 import { Tracker } from '../../src/tracker.js';
 import { openMlrunsBackend } from '../../src/store/mlruns/mlruns-backend.js';
 import { PRUNE_EVERY_MS, pruneStaleCaches } from '../../src/store/mlruns/run-cache.js';
@@ -36,6 +35,24 @@ async function withCacheDir(body: (cacheDir: string) => Promise<void>): Promise<
   }
 }
 
+/**
+ * Runs `body` with the process clock RACY_MS + 100 ms ahead, so every file changed before it counts as settled, as
+ * after a wait. The cache dates files by their ctime, which utimes cannot set back, so the clock moves instead.
+ */
+async function settled<T>(body: () => Promise<T>): Promise<T> {
+  const now = Date.now.bind(Date);
+  const ahead = mock.method(Date, 'now', () => now() + RACY_MS + 100);
+  try {
+    return await body();
+  } finally {
+    ahead.mock.restore();
+  }
+}
+
+/** withCacheDir with the clock ahead all along (settled): the runs read are cached whenever they were written. */
+const withSettledCacheDir = (body: (cacheDir: string) => Promise<void>): Promise<void> =>
+  withCacheDir((cacheDir) => settled(() => body(cacheDir)));
+
 /** A copy of the folder MLflow 2.12.2 wrote (tests/fixtures), at `dir`. */
 function fixtureCopy(dir = join(tempDir(), 'mlruns')): string {
   cpSync(join(repoRoot, 'tests', 'fixtures', 'mlflow-2.12.2', 'mlruns'), dir, { recursive: true });
@@ -55,8 +72,7 @@ describe('mlruns run cache', () => {
         return run;
       };
       const first = await search();
-      await sleep(RACY_MS + 100);
-      await search();
+      await settled(search);
       const runDir = join(dir, first.experimentId, first.id);
       const key = `${first.experimentId}/${first.id}`;
       const tag = join(runDir, 'tags', 'mlflow.user');
@@ -69,16 +85,14 @@ describe('mlruns run cache', () => {
       assert.equal((await search()).tags['mlflow.user'], changed);
       // read again, but not cached: a second change within the same tick of the file clock would go unseen
       assert.equal(cacheEntries(cacheDir)[key]?.r.tags['mlflow.user'], old);
-      await sleep(RACY_MS + 100);
-      assert.equal((await search()).tags['mlflow.user'], changed);
+      assert.equal((await settled(search)).tags['mlflow.user'], changed);
       assert.equal(cacheEntries(cacheDir)[key]?.r.tags['mlflow.user'], changed);
     });
   });
 
   it('sees inputs logged after a run was cached and forgets runs whose folder is gone', async () => {
-    await withCacheDir(async (cacheDir) => {
+    await withSettledCacheDir(async (cacheDir) => {
       const dir = fixtureCopy();
-      await sleep(RACY_MS + 100);
       const search = async () => {
         const backend = await openMlrunsBackend(dir);
         const ids = (await backend.tracking.listExperiments()).map((e) => e.id);
@@ -109,9 +123,8 @@ describe('mlruns run cache', () => {
   });
 
   it('drops a damaged cache of the right JSON but another shape instead of trusting it', async () => {
-    await withCacheDir(async (cacheDir) => {
+    await withSettledCacheDir(async (cacheDir) => {
       const dir = fixtureCopy();
-      await sleep(RACY_MS + 100);
       const users = async () => {
         const tracker = await Tracker.open({ store: dir });
         const runs = (await tracker.searchRuns({})).runs.map((r) => r.tags['mlflow.user']);
@@ -134,9 +147,8 @@ describe('mlruns run cache', () => {
   });
 
   it('prunes the cache files of deleted stores when a cache is written, at most once a day', async () => {
-    await withCacheDir(async (cacheDir) => {
+    await withSettledCacheDir(async (cacheDir) => {
       const stores = ['a', 'b'].map((name) => fixtureCopy(join(tempDir(), name, 'mlruns')));
-      await sleep(RACY_MS + 100);
       const search = async (dir: string) => {
         const tracker = await Tracker.open({ store: dir });
         await tracker.searchRuns({});
@@ -162,9 +174,8 @@ describe('mlruns run cache', () => {
     "sees MLflow's own in-place writes to runs it cached, also to runs a filter had excluded",
     { skip: MLFLOW_SKIP },
     async () => {
-      await withCacheDir(async (cacheDir) => {
+      await withSettledCacheDir(async (cacheDir) => {
         const dir = fixtureCopy();
-        await sleep(RACY_MS + 100);
         const search = async (filter: string) => {
           const backend = await openMlrunsBackend(dir);
           const page = await backend.tracking.searchRuns({ experimentIds: ['619425487798321156'], filter });

@@ -5,6 +5,7 @@
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { HistoryPoint } from '../../core/history-points.js';
 import type { Experiment, MetricColumns, MetricPoint, RunRecord, ViewType } from '../../core/entities.js';
 import { artifactResolver } from '../artifact-repository.js';
 import type { Backend } from '../backend.js';
@@ -107,6 +108,9 @@ export class JsonTracking implements TrackingStore {
   }
   getMetricColumns(id: string, key: string): Promise<MetricColumns> {
     return this.store.getMetricColumns(id, key);
+  }
+  getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
+    return this.store.getHistoryPoints(id, key);
   }
   getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     return this.store.getAllMetricHistories(id);

@@ -34,6 +34,7 @@ import type {
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
+import type { HistoryPoint } from '../../core/history-points.js';
 import { newRunRecord } from '../tracking-store.js';
 import type { NewRun, RunBatch, RunUpdate, RunWriter, TrackingStoreCore } from '../tracking-store.js';
 import type { ArtifactFolder } from './artifacts.js';
@@ -42,6 +43,7 @@ import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-docume
 import {
   compactSeries,
   readColumns,
+  readHistoryPoints,
   readHistory,
   sampleStoredHistories,
   sampleStoredHistory,
@@ -234,6 +236,14 @@ export class JsonStore implements TrackingStoreCore {
     const cols = readColumns(this.runDir(id), key);
     this.checkCount(run, key, cols.steps.length);
     return cols;
+  }
+
+  async getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
+    const run = await this.getRun(id);
+    this.compactIfLarge(id);
+    const points = readHistoryPoints(this.runDir(id), key);
+    this.checkCount(run, key, points.length);
+    return points;
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
