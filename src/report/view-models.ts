@@ -34,10 +34,11 @@ export interface ClientRun extends Omit<Run, 'metrics' | 'metricSummaries'> {
 }
 
 /**
- * Rows rendered into the HTML, one table page (the page script's PAGE_SIZE); the script renders the rest, and every
- * later view, from the page data. Fifty rows fill a projector twice over and keep the first layout short.
+ * Rows rendered into the HTML: more than a first screen of the table shows; the script renders its table pages and
+ * every later view from the page data. The browser lays out these rows in one task while the page loads, so fewer
+ * rows keep that task short; the page script draws as many first (FIRST_ROWS in templates/client/experiment-page.ts).
  */
-export const INITIAL_ROWS = 50;
+export const INITIAL_ROWS = 24;
 /** Tags too large or too private for the page data; they are on the run page. */
 const HEAVY_TAGS = new Set([TAGS.note, TAGS.logModelHistory]);
 

@@ -69,6 +69,16 @@ export function initComparePage(): () => void {
       picker.value = '';
     });
   }
+  // The runs in the address start loading now, with vega, while the page parses and paints: not after.
+  const pending = new Map<string, Promise<RunData>>();
+  const load = (id: string): Promise<RunData> => {
+    let run = pending.get(id);
+    if (!run) pending.set(id, (run = loadRunData(id, (index.get(id) as IndexEntry).data)));
+    return run;
+  };
+  const first = selectionFromHash(location.hash).filter((id) => index.has(id));
+  if (first.length > 0) void vegaReady();
+  for (const id of first) load(id).catch(() => pending.delete(id));
   let generation = 0;
   let drawnFor = '';
   const render = async (): Promise<void> => {
@@ -90,7 +100,7 @@ export function initComparePage(): () => void {
     if (status) status.textContent = `Loading ${known.length} runs…`;
     // vega downloads while the runs' data files do (the page has no preload: its runs are known only now).
     void vegaReady();
-    const runs = await Promise.all(known.map((id) => loadRunData(id, (index.get(id) as IndexEntry).data)));
+    const runs = await Promise.all(known.map(load));
     if (mine !== generation) return;
     if (status)
       status.textContent = `${runs.length} runs${unknown.length ? `; not in this report: ${unknown.join(', ')}` : ''}`;

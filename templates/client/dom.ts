@@ -34,3 +34,6 @@ export const debounce = (fn: () => void, ms: number): (() => void) => {
     t = setTimeout(fn, ms);
   };
 };
+
+/** Resolves in a later task, so the browser can paint and handle input between two pieces of start-up work. */
+export const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

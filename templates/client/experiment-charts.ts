@@ -16,7 +16,7 @@ import {
 } from '../../src/charts/index.js';
 import { higherIsBetterFor } from '../../src/report/main-metric.js';
 import type { ExperimentData } from '../../src/report/view-models.js';
-import { byId, fillSelect } from './dom.js';
+import { byId, fillSelect, nextTask } from './dom.js';
 import { isDark } from './draw.js';
 import { historyCharts, type Line } from './history-charts.js';
 import { loadRunData } from './run-data.js';
@@ -88,7 +88,8 @@ export function setupExperimentCharts(
     for (const [id, c] of colors) colorByLabel.set(labelOf.get(id) ?? id, c);
     onColors(colors);
   });
-  const others = otherCharts(data, chartRuns, (label) => colorByLabel.get(label));
+  // The charts below the table get their menus in a later task: ranking the params of 1,000 runs takes a while.
+  const others = nextTask().then(() => otherCharts(data, chartRuns, (label) => colorByLabel.get(label)));
   let lastKey = '';
   return (runs) => {
     const key = runs.map((r) => r.id).join(',');
@@ -96,7 +97,9 @@ export function setupExperimentCharts(
     lastKey = key;
     const ids = new Set(key.split(','));
     const ranked = main ? rankRuns(runs, main.key, main.higherIsBetter) : [];
-    void curves(ranked, runs.length, all.length).then(() => others(chartRuns.filter((r) => ids.has(r.id))));
+    void curves(ranked, runs.length, all.length)
+      .then(() => others)
+      .then((draw) => draw(chartRuns.filter((r) => ids.has(r.id))));
   };
 }
 
@@ -229,19 +232,25 @@ function otherCharts(data: ExperimentData, allRuns: readonly ChartRun[], colorOf
   ys?.addEventListener('change', () => scatter(current));
   bars?.addEventListener('change', () => barsOf(current));
   let visible = false;
-  const drawAll = (): void => {
-    if (!hasMetrics || !visible) return;
-    for (const chart of [scatter, barsOf, parallel]) chart(current);
+  let generation = 0;
+  // Each chart prepares its marks in a task of its own: together they would be one long task.
+  const drawAll = async (): Promise<void> => {
+    const mine = ++generation;
+    for (const chart of [scatter, barsOf, parallel]) {
+      if (!hasMetrics || !visible || mine !== generation) return;
+      chart(current);
+      await nextTask();
+    }
   };
   const show = (): void => {
     visible = true;
-    drawAll();
+    void drawAll();
   };
   whenVisible(byId('more-charts'), show);
   window.addEventListener('beforeprint', show);
   return (runs: ChartRun[]): void => {
     current = runs;
-    drawAll();
+    void drawAll();
   };
 }
 

@@ -8,11 +8,12 @@ import { compileFilter } from '../../src/core/search/index.js';
 import { decodeValue } from '../../src/report/format.js';
 import { toCsv } from '../../src/report/table-model.js';
 import type { ClientRun, ExperimentData } from '../../src/report/view-models.js';
-import { byId, debounce, el, fillSelect, pageData } from './dom.js';
+import { byId, debounce, el, fillSelect, nextTask, pageData } from './dom.js';
 import { downloadText, fileSafe } from './download.js';
 import { setupExperimentCharts } from './experiment-charts.js';
 import { writeHash } from './hash-state.js';
 import { ORDER, stateFromHash, stateToHash } from './table-hash.js';
+import { vegaReady } from './vega-globals.js';
 import {
   colId,
   drawTable,
@@ -90,12 +91,34 @@ function followAddress(reread: () => void): void {
   });
 }
 
-/** Sets up the table and its toolbar; returns the function that starts the charts (after the table is painted). */
-export function initExperimentPage(): (() => void) | null {
+/** Rows drawn in the first task: as many as the HTML holds (INITIAL_ROWS in src/report/view-models.ts). */
+const FIRST_ROWS = 24;
+
+/** Runs converted a slice at a time: with 1,000 runs, one pass would be a long task of its own. */
+const RUN_SLICE = 250;
+
+/** The page data and its runs, read over several tasks so the page answers input while it starts. */
+async function readRuns(): Promise<{ data: ExperimentData; runs: Run[] } | null> {
+  await nextTask();
   const data = pageData<ExperimentData>();
+  if (!data) return null;
+  const runs: Run[] = [];
+  for (let i = 0; i < data.runs.length; i += RUN_SLICE) {
+    await nextTask();
+    for (const r of data.runs.slice(i, i + RUN_SLICE)) runs.push(fromClientRun(r, data.commonTags));
+  }
+  return { data, runs };
+}
+
+/**
+ * Sets up the table and its toolbar; resolves to the function that starts the charts (after the table is painted).
+ * The work is spread over tasks: the page data, the runs a slice at a time, the first table page, then the toolbar.
+ */
+export async function initExperimentPage(): Promise<(() => void) | null> {
   const table = byId<HTMLTableElement>('runs');
-  if (!data || !table) return null;
-  const runs = data.runs.map((r) => fromClientRun(r, data.commonTags));
+  const read = table ? await readRuns() : null;
+  if (!table || !read) return null;
+  const { data, runs } = read;
   const runById = new Map(runs.map((r) => [r.id, r]));
   const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
   const colors = new Map<string, string>();
@@ -109,16 +132,19 @@ export function initExperimentPage(): (() => void) | null {
   let state = stateFromHash(location.hash);
   let matching: Run[] = runs;
   let onView: (runs: Run[]) => void = () => undefined;
-  const ui = controls(data, runs);
-  const render = (): void => {
+  let ui: ReturnType<typeof controls> | null = null;
+  let drawn = { total: runs.length, pages: 1, rest: () => undefined as void };
+  const render = (first?: number): void => {
     try {
       matching = matchingRuns(runs, runById, state);
       showStatus(state.filter.trim() ? `${matching.length} of ${runs.length} runs` : '');
     } catch (err) {
       showStatus(err instanceof Error ? err.message.replace(/^tracklab: /, '') : String(err), true);
     }
-    const { total, pages } = drawTable(table, ctx, state, matching);
-    ui.sync(state, total, pages);
+    drawn = drawTable(table, ctx, state, matching, first);
+    byId('toolbar')?.removeAttribute('hidden');
+    byId('more-rows')?.remove();
+    ui?.sync(state, drawn.total, drawn.pages);
     onView(matching);
   };
   const change = (next: Partial<TableState>, push = true): void => {
@@ -126,6 +152,15 @@ export function initExperimentPage(): (() => void) | null {
     writeHash(stateToHash(state), ORDER, push);
     render();
   };
+  // The rows a first screen shows, then the rest of the page in the next task.
+  render(FIRST_ROWS);
+  // The page preloads vega when it draws curves: use the preload now, not after the rest of the start-up.
+  if (document.querySelector('link[rel="preload"][href$="vega.min.js"]')) void vegaReady();
+  await nextTask();
+  drawn.rest();
+  await nextTask();
+  ui = controls(data, runs);
+  ui.sync(state, drawn.total, drawn.pages);
   wireTable(table, data.columns, () => state, change);
   ui.wire({
     filter: (text, push) => change({ filter: text }, push),
@@ -140,7 +175,6 @@ export function initExperimentPage(): (() => void) | null {
     state = stateFromHash(location.hash);
     render();
   });
-  render();
   return () => {
     onView = setupExperimentCharts(data, runs, (ids) => {
       colors.clear();
@@ -220,8 +254,6 @@ function pagerButtons(pager: HTMLElement, page: number, pages: number, total: nu
 
 /** The toolbar: built once, its values set from the state after every change. */
 function controls(data: ExperimentData, runs: readonly Run[]) {
-  byId('toolbar')?.removeAttribute('hidden');
-  byId('more-rows')?.remove();
   const input = byId<HTMLInputElement>('filter');
   const diff = byId<HTMLInputElement>('diff-only');
   const flat = byId<HTMLInputElement>('flat');

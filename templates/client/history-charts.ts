@@ -13,10 +13,13 @@ import {
 } from '../../src/charts/index.js';
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { attachHover, hoverLines, type HoverState } from './chart-hover.js';
-import { byId, el } from './dom.js';
+import { byId, el, nextTask } from './dom.js';
 import { draw, drawFramed, fitWidth, replaceData } from './draw.js';
 import { historyBand } from './history-band.js';
-import { pathData, pathFrameSpec, type PathFrame } from './history-vega.js';
+import { pathData, pathFrameSpec, plotWidth, type PathFrame } from './history-vega.js';
+
+/** Width of a band's column in pixels. */
+const BAND_COLUMN_PX = 4;
 
 export interface Line {
   label: string;
@@ -91,8 +94,6 @@ async function drawSingle(n: { key: string; chart: HTMLElement; lines: Line[] },
   n.chart.setAttribute('data-chart', 'drawn');
 }
 
-const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
-
 interface ChartNode {
   key: string;
   chart: HTMLElement;
@@ -138,10 +139,14 @@ async function drawNode(n: ChartNode, x: HistoryX, smoothing: number, width: num
     n.frameKey = `single ${width}`;
     return;
   }
-  const { values, bad } = historyPoints(n.lines, x, smoothing);
-  const budget = Math.max(200, Math.floor(CHART_POINT_BUDGET / Math.max(1, n.lines.length)));
-  const bands = n.lines.flatMap((l) => historyBand(l.label, l.series, x, budget) ?? []);
   const frame: PathFrame = { x, width, height: 180 };
+  // A line needs no more points than the plot has pixels, nor a band more than a column every few pixels (a merged
+  // column keeps its highest high): vega parses every path, so fewer points draw faster and look the same.
+  const px = plotWidth(frame);
+  const perLine = Math.min(px, Math.floor(CHART_POINT_BUDGET / Math.max(1, n.lines.length)));
+  const { values, bad } = historyPoints(n.lines, x, smoothing, perLine * n.lines.length);
+  const columns = Math.ceil(px / BAND_COLUMN_PX);
+  const bands = n.lines.flatMap((l) => historyBand(l.label, l.series, x, columns) ?? []);
   const description = `${n.key}: history of ${n.lines.length} runs; data table below`;
   const input = { ...pathData(values, bad, frame, (label) => runs.get(label)?.style, bands), description };
   const key = JSON.stringify(frame);
@@ -172,8 +177,14 @@ export function historyCharts(
   const nodes = keys.map((key) => chartNode(key, byKey.get(key) ?? []));
   box.replaceChildren(...legendRow(runs), ...nodes.map((n) => n.figure));
   let generation = 0;
+  let laidOut = false;
   const redraw = async (): Promise<void> => {
     const mine = ++generation;
+    if (!laidOut) {
+      // The new figures are laid out by the next frame, not by a forced layout inside this task.
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      laidOut = true;
+    }
     const x = xSel?.value === 'time' ? 'time' : xSel?.value === 'relative' ? 'relative' : 'step';
     const smoothing = Number(slider?.value ?? 0);
     if (shown) shown.textContent = smoothing.toFixed(2);
@@ -182,7 +193,7 @@ export function historyCharts(
     for (const [k, n] of nodes.entries()) {
       if (mine !== generation) return;
       await drawNode(n, x, smoothing, widths[k] as number, runs);
-      await yieldToPage();
+      await nextTask();
     }
     // Tests and benchmarks wait for this: every chart of the latest request is drawn.
     if (mine === generation) box.setAttribute('data-drawn', String(mine));

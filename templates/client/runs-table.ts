@@ -14,7 +14,7 @@ import {
 } from '../../src/report/table-model.js';
 import { el } from './dom.js';
 
-/** Rows a table page shows; the HTML holds the first page (INITIAL_ROWS in src/report/view-models.ts). */
+/** Rows a table page shows; the HTML holds the first INITIAL_ROWS of them (src/report/view-models.ts). */
 export const PAGE_SIZE = 50;
 
 export interface TableState {
@@ -153,37 +153,48 @@ export function swatch(color: string): SVGSVGElement {
   return svg;
 }
 
-/** Redraws the table; returns how many rows (runs) the view has in total. */
+/** A grouping's heading row. */
+const groupHead = (state: TableState, r: GroupHead, span: number): HTMLTableRowElement =>
+  el(
+    'tr',
+    { class: 'group-head' },
+    el(
+      'th',
+      { colspan: String(span), scope: 'rowgroup' },
+      `${state.group.replace(/^(param|tag):/, '')} = ${r.group} `,
+      el('span', { class: 'muted' }, `(${r.count} runs)`),
+    ),
+  );
+
+/**
+ * Redraws the table; returns how many rows (runs) the view has in total. With `first`, only that many rows of the
+ * page are drawn and `rest` appends the others: laying out and painting a whole page at once is a long task of its
+ * own while the page starts.
+ */
 export function drawTable(
   table: HTMLTableElement,
   ctx: TableContext,
   state: TableState,
   matching: readonly Run[],
-): { total: number; pages: number } {
+  first = PAGE_SIZE,
+): { total: number; pages: number; rest: () => void } {
   const cols = visibleColumns(ctx, state, matching);
   const rows = viewRows(ctx, state, matching);
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
   const page = Math.min(state.page, pages - 1);
   const selected = new Set(state.sel);
   const body = el('tbody');
-  for (const r of rows.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)) {
-    if ('group' in r) {
+  const shown = rows.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const append = (part: readonly (Row | GroupHead)[]): void => {
+    for (const r of part)
       body.append(
-        el(
-          'tr',
-          { class: 'group-head' },
-          el(
-            'th',
-            { colspan: String(cols.length + 1), scope: 'rowgroup' },
-            `${state.group.replace(/^(param|tag):/, '')} = ${r.group} `,
-            el('span', { class: 'muted' }, `(${r.count} runs)`),
-          ),
-        ),
+        'group' in r ? groupHead(state, r, cols.length + 1) : runRow(ctx, r.run, r.depth, cols, selected.has(r.run.id)),
       );
-    } else {
-      body.append(runRow(ctx, r.run, r.depth, cols, selected.has(r.run.id)));
-    }
-  }
+  };
+  append(shown.slice(0, first));
+  const rest = (): void => {
+    if (body.isConnected && body.childElementCount === Math.min(first, shown.length)) append(shown.slice(first));
+  };
   if (rows.length === 0) {
     body.append(
       el(
@@ -198,5 +209,5 @@ export function drawTable(
     );
   }
   table.replaceChildren(el('thead', {}, headerRow(cols, state, ctx.columns)), body);
-  return { total: rows.filter((r) => !('group' in r)).length, pages };
+  return { total: rows.filter((r) => !('group' in r)).length, pages, rest };
 }

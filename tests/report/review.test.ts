@@ -363,6 +363,31 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     await page.close();
   });
 
+  test('phone: parallel coordinates keep room per axis and scroll sideways in their own box', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    for (const rel of [`experiments/${SWEEP}.html`, `compare.html#runs=${sweep.map((r) => r.id).join(',')}`]) {
+      const { page, w } = await open(rel, phone);
+      await chartsSettled(page, '#chart-parallel');
+      const box = await page.$eval('#chart-parallel', (c) => ({
+        client: c.clientWidth,
+        scroll: c.scrollWidth,
+        svg: c.querySelector('svg')!.getBoundingClientRect().width,
+        axes: c.querySelectorAll('.mark-rule line').length,
+        focusable: (c as HTMLElement).tabIndex === 0,
+      }));
+      assert.ok(box.axes >= 3, `${rel}: ${box.axes} axes`);
+      // 110 px an axis (AXIS_ROOM in parallel-vega.ts): titles and tick values stay readable.
+      assert.ok(box.svg >= box.axes * 100, `${rel}: ${box.svg}px for ${box.axes} axes`);
+      assert.ok(box.scroll > box.client + 50, `${rel}: box ${box.client}px, chart ${box.scroll}px`);
+      assert.ok(box.focusable, `${rel}: the scrolling box takes the keyboard focus`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `${rel}: page is ${wide}px wider than the viewport`);
+      clean(w, `phone parallel ${rel}`);
+      await page.close();
+    }
+    await phone.close();
+  });
+
   test('no page preloads a file it does not use (Chromium warns a few seconds after load)', async () => {
     const pages = [...PAGES.map((p) => p.rel), 'compare.html'];
     const opened = await Promise.all(pages.map((rel) => open(rel)));
