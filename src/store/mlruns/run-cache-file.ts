@@ -11,7 +11,7 @@ import { endianness } from 'node:os';
 import type { RunRecord } from '../../core/entities.js';
 import { decodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
 
-export interface Entry {
+export interface CacheEntry {
   /** files and folders the run was read from, relative to its folder (shared between entries) */
   f: readonly string[];
   /** their inode, ctime and size, three numbers per file (-1 each when missing), from `o` on */
@@ -87,7 +87,7 @@ function unpack(key: string, p: Packed, base: string): RunRecord {
 }
 
 /** The common start of artifact URIs written as `<base><key>/artifacts`, from the first entry that has one. */
-function baseOf(entries: Map<string, Entry>): string {
+function baseOf(entries: Map<string, CacheEntry>): string {
   for (const [key, e] of entries) {
     const uri = e.r.artifactUri;
     if (uri?.endsWith(`/${key}/artifacts`)) return uri.slice(0, uri.length - key.length - '/artifacts'.length);
@@ -96,7 +96,7 @@ function baseOf(entries: Map<string, Entry>): string {
 }
 
 /** The cache file's bytes for the store at real path `root`. */
-export function encodeCache(root: string, entries: Map<string, Entry>): Buffer {
+export function encodeCache(root: string, entries: Map<string, CacheEntry>): Buffer {
   const cols: Columns = { v: VERSION, order: endianness(), n: 0, lists: [], keys: [], l: [], base: '', r: [] };
   cols.base = baseOf(entries);
   const sig: number[] = [];
@@ -144,8 +144,8 @@ function signatures(buf: Buffer, at: number, n: number): Float64Array | undefine
  * The entries of a cache file's bytes; empty when the file is of another store (its first line), another version or
  * damaged in a way that can be seen. Throws on JSON that does not parse.
  */
-export function decodeCache(buf: Buffer, root: string): Map<string, Entry> {
-  const none = new Map<string, Entry>();
+export function decodeCache(buf: Buffer, root: string): Map<string, CacheEntry> {
+  const none = new Map<string, CacheEntry>();
   const head = buf.indexOf(NEWLINE);
   if (head < 0 || buf.toString('utf8', 0, head) !== JSON.stringify(root)) return none;
   const end = buf.indexOf(NEWLINE, head + 1); // JSON text holds no raw newline
@@ -155,7 +155,7 @@ export function decodeCache(buf: Buffer, root: string): Map<string, Entry> {
   const s = signatures(buf, Math.ceil((end + 1) / 8) * 8, cols.n);
   if (s === undefined) return none;
   const { lists, keys, l, base, r } = cols;
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, CacheEntry>();
   let o = 0;
   for (let i = 0; i < keys.length; i++) {
     const f = lists[l[i] as number];

@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../core/entities.js';
 import { writeFileAtomicSync } from '../json/atomic-file.js';
-import { cacheFileName, decodeCache, encodeCache, type Entry } from './run-cache-file.js';
+import { cacheFileName, decodeCache, encodeCache, type CacheEntry as Entry } from './run-cache-file.js';
 import { RACY_MS, unchanged, unchangedAt } from './run-signature.js';
 
 /** Cache files of stores that are gone are looked for at most this often, when a cache is written anyway. */
