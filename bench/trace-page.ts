@@ -24,7 +24,7 @@ interface Ev {
 const [site, rel] = process.argv.slice(2) as [string, string];
 // `--analyse <trace.json>` prints an earlier trace again.
 if (process.argv.includes('--analyse')) {
-  report(JSON.parse(readFileSync(process.argv[process.argv.indexOf('--analyse') + 1]!, 'utf8')).traceEvents as Ev[]);
+  report(readTrace(process.argv[process.argv.indexOf('--analyse') + 1]!));
   process.exit(0);
 }
 const waitFor = process.argv.includes('--wait') ? process.argv[process.argv.indexOf('--wait') + 1]! : '';
@@ -51,7 +51,12 @@ await page.waitForTimeout(3000);
 await browser.stopTracing();
 await browser.close();
 await srv.close();
-report(JSON.parse(readFileSync(out, 'utf8')).traceEvents as Ev[]);
+report(readTrace(out));
+
+/** The events of a trace file Chromium wrote. */
+function readTrace(file: string): Ev[] {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: Ev[] }).traceEvents;
+}
 
 function report(events: Ev[]): void {
   const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string })?.name === 'CrRendererMain');
@@ -74,7 +79,8 @@ function report(events: Ev[]): void {
     );
     for (const e of inner.slice(0, 25)) {
       const d = e.args?.data;
-      const what = d ? String(d.url ?? d.functionName ?? d.type ?? '').slice(-60) : '';
+      const label = d ? (d['url'] ?? d['functionName'] ?? d['type']) : undefined;
+      const what = typeof label === 'string' ? label.slice(-60) : '';
       console.log(
         `  ${((e.ts - task.ts) / 1000).toFixed(1).padStart(6)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} ${e.name} ${what}`,
       );

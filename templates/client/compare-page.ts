@@ -45,6 +45,25 @@ const setHash = (ids: string[]): void => {
   );
 };
 
+/** Fills the "add a run" menu with every run of the report, grouped by experiment, and wires its choice. */
+function fillPicker(picker: HTMLSelectElement, index: Map<string, IndexEntry>): void {
+  const groups = new Map<string, HTMLOptGroupElement>();
+  for (const e of index.values()) {
+    let g = groups.get(e.experiment);
+    if (!g) {
+      g = el('optgroup', { label: e.experiment });
+      groups.set(e.experiment, g);
+      picker.append(g);
+    }
+    g.append(el('option', { value: e.id }, `${e.name} (${e.id.slice(0, 8)})`));
+  }
+  picker.addEventListener('change', () => {
+    const ids = selectionFromHash(location.hash);
+    if (picker.value && !ids.includes(picker.value)) setHash([...ids, picker.value]);
+    picker.value = '';
+  });
+}
+
 export function initComparePage(): () => void {
   const data = pageData<{ index: IndexEntry[] }>();
   const index = new Map((data?.index ?? []).map((e) => [e.id, e]));
@@ -52,23 +71,7 @@ export function initComparePage(): () => void {
   const picker = byId<HTMLSelectElement>('compare-add');
   const permalink = byId<HTMLAnchorElement>('compare-permalink');
   byId('compare-picker')?.removeAttribute('hidden');
-  if (picker) {
-    const groups = new Map<string, HTMLOptGroupElement>();
-    for (const e of index.values()) {
-      let g = groups.get(e.experiment);
-      if (!g) {
-        g = el('optgroup', { label: e.experiment });
-        groups.set(e.experiment, g);
-        picker.append(g);
-      }
-      g.append(el('option', { value: e.id }, `${e.name} (${e.id.slice(0, 8)})`));
-    }
-    picker.addEventListener('change', () => {
-      const ids = selectionFromHash(location.hash);
-      if (picker.value && !ids.includes(picker.value)) setHash([...ids, picker.value]);
-      picker.value = '';
-    });
-  }
+  if (picker) fillPicker(picker, index);
   // The runs in the address start loading now, with vega, while the page parses and paints: not after.
   const pending = new Map<string, Promise<RunData>>();
   const load = (id: string): Promise<RunData> => {

@@ -110,6 +110,18 @@ async function readRuns(): Promise<{ data: ExperimentData; runs: Run[] } | null>
   return { data, runs };
 }
 
+/** What drawing the table needs: its columns, runs, links and the charts' run colours (filled once they draw). */
+function tableContext(data: ExperimentData, runs: Run[], colors: Map<string, string>): TableContext {
+  const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
+  return {
+    columns: data.columns,
+    runs,
+    hrefOf: (id) => hrefs.get(id) ?? '#',
+    bestId: data.bestId,
+    colorOf: (id) => colors.get(id),
+  };
+}
+
 /**
  * Sets up the table and its toolbar; resolves to the function that starts the charts (after the table is painted).
  * The work is spread over tasks: the page data, the runs a slice at a time, the first table page, then the toolbar.
@@ -120,15 +132,8 @@ export async function initExperimentPage(): Promise<(() => void) | null> {
   if (!table || !read) return null;
   const { data, runs } = read;
   const runById = new Map(runs.map((r) => [r.id, r]));
-  const hrefs = new Map(data.runs.map((r) => [r.id, r.href]));
   const colors = new Map<string, string>();
-  const ctx: TableContext = {
-    columns: data.columns,
-    runs,
-    hrefOf: (id) => hrefs.get(id) ?? '#',
-    bestId: data.bestId,
-    colorOf: (id) => colors.get(id),
-  };
+  const ctx = tableContext(data, runs, colors);
   let state = stateFromHash(location.hash);
   let matching: Run[] = runs;
   let onView: (runs: Run[]) => void = () => undefined;
@@ -162,15 +167,13 @@ export async function initExperimentPage(): Promise<(() => void) | null> {
   ui = controls(data, runs);
   ui.sync(state, drawn.total, drawn.pages);
   wireTable(table, data.columns, () => state, change);
-  ui.wire({
-    filter: (text, push) => change({ filter: text }, push),
-    toggle: (key, on) => change({ [key]: on }),
-    group: (g) => change({ group: g }),
-    column: (id, on, hiddenByDefault) => change(toggleColumn(state, id, on, hiddenByDefault)),
-    revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),
-    page: (p) => change({ page: p }),
-    exportCsv: () => exportCsv(data, ctx, state, matching),
-  });
+  wireControls(
+    ui,
+    data,
+    change,
+    () => state,
+    () => exportCsv(data, ctx, state, matching),
+  );
   followAddress(() => {
     state = stateFromHash(location.hash);
     render();
@@ -183,6 +186,25 @@ export async function initExperimentPage(): Promise<(() => void) | null> {
     });
     onView(matching);
   };
+}
+
+/** Each toolbar control, turned into a change of the table's state. */
+function wireControls(
+  ui: ReturnType<typeof controls>,
+  data: ExperimentData,
+  change: (next: Partial<TableState>, push?: boolean) => void,
+  state: () => TableState,
+  exportView: () => void,
+): void {
+  ui.wire({
+    filter: (text, push) => change({ filter: text }, push),
+    toggle: (key, on) => change({ [key]: on }),
+    group: (g) => change({ group: g }),
+    column: (id, on, hiddenByDefault) => change(toggleColumn(state(), id, on, hiddenByDefault)),
+    revealAll: (on) => change({ show: on ? new Set(data.columns.filter((c) => c.hidden).map(colId)) : new Set() }),
+    page: (p) => change({ page: p }),
+    exportCsv: exportView,
+  });
 }
 
 /** The visible view (columns, order, filter) as a CSV download. */
