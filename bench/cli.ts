@@ -5,24 +5,15 @@
  * many). Run: npm run build && node --import tsx bench/cli.ts
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tracker } from '../src/index.js';
-import { fmt, median, scratch } from './stats.js';
+import { childCpuMs, fmt, median, scratch } from './stats.js';
 
 const ROUNDS = 15;
 // TRACKLAB_CLI times another build, e.g. one of an older commit, against the same baseline
 const cli = process.env['TRACKLAB_CLI'] ?? join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 if (!existsSync(cli)) throw new Error(`${cli} is missing; run npm run build first`);
-
-/** CPU seconds of waited-for children so far, or NaN where /proc is missing. */
-function childCpuMs(): number {
-  if (!existsSync('/proc/self/stat')) return Number.NaN;
-  const fields = readFileSync('/proc/self/stat', 'utf8')
-    .replace(/^.*\) /, '')
-    .split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10;
-}
 
 function once(args: string[]): { wall: number; cpu: number } {
   const cpu0 = childCpuMs();

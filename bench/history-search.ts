@@ -6,11 +6,11 @@
  * Run: npm run build && BASELINE_CHECKOUT=<built checkout> node --import tsx bench/history-search.ts
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tracker } from '../src/index.js';
-import { fmt, median, scratch } from './stats.js';
+import { childCpuMs, fmt, median, scratch } from './stats.js';
 
 const WORKER = join(import.meta.dirname, 'workers', 'search-json.mjs');
 
@@ -43,15 +43,6 @@ interface Timed {
   inProcessMs: number;
   wallMs: number;
   cpuMs: number;
-}
-
-/** CPU milliseconds (user + sys) of the children waited for so far, or NaN where /proc is missing (Linux only). */
-function childCpuMs(): number {
-  if (!existsSync('/proc/self/stat')) return Number.NaN;
-  const fields = readFileSync('/proc/self/stat', 'utf8')
-    .replace(/^.*\) /, '')
-    .split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 function search(store: string, dist?: string): Timed {

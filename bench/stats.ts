@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmark scripts. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,4 +44,13 @@ export function mlflowPython(): string | undefined {
 export function numberArg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+/** CPU milliseconds (user + sys) of the children waited for so far, or NaN where /proc is missing (Linux only). */
+export function childCpuMs(): number {
+  if (!existsSync('/proc/self/stat')) return Number.NaN;
+  const fields = readFileSync('/proc/self/stat', 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }

@@ -4,9 +4,7 @@
  * it; tests check it writes exactly what script-text.ts bytesToScriptText writes.
  */
 
-/** The five 7-bit groups that never stand as themselves, in escape order (as script-text.ts). */
-const FORBIDDEN = [0, 10, 13, 34, 92];
-const FIRST_ESCAPE = 0x80;
+import { escaped as put, FORBIDDEN, writeGroups } from './script-text.js';
 
 /** The most bytes of text that `bytes` bytes can take: 8/7 of them, and a last escaped group's second byte. */
 export function scriptTextBound(bytes: number): number {
@@ -16,14 +14,6 @@ export function scriptTextBound(bytes: number): number {
 /** 1 + the escape index of a group that cannot stand as itself, else 0. */
 const ESCAPE = new Uint8Array(128);
 FORBIDDEN.forEach((code, i) => (ESCAPE[code] = i + 1));
-
-/** A group's characters: itself, or, when it follows an escaped one, the 2-byte character of both. */
-function put(out: Uint8Array, o: number, pending: number, group: number): number {
-  const code = FIRST_ESCAPE + pending * 128 + group;
-  out[o] = 0xc0 | (code >> 6);
-  out[o + 1] = 0x80 | (code & 63);
-  return o + 2;
-}
 
 /**
  * Writes the literal's text for `bytes` into `out` from `at` (room: scriptTextBound) and returns where it ends. Seven
@@ -67,29 +57,5 @@ export function writeScriptText(bytes: Uint8Array, out: Uint8Array, at: number):
       else out[o++] = group;
     }
   }
-  return writeTail(bytes, whole, out, o, pending);
-}
-
-/** The groups of the bytes from `from` (fewer than seven, then zero bits), and a last escaped group's character. */
-function writeTail(bytes: Uint8Array, from: number, out: Uint8Array, at: number, waiting: number): number {
-  const groups = Math.ceil(((bytes.length - from) * 8) / 7);
-  let o = at;
-  let pending = waiting;
-  let acc = 0;
-  let bits = 0;
-  let i = from;
-  for (let g = 0; g < groups; g++) {
-    if (bits < 7) {
-      acc = ((acc << 8) | (i < bytes.length ? bytes[i++]! : 0)) & 0x7fff;
-      bits += 8;
-    }
-    bits -= 7;
-    const group = (acc >> bits) & 127;
-    if (pending >= 0) {
-      o = put(out, o, pending, group);
-      pending = -1;
-    } else if (ESCAPE[group]! > 0) pending = ESCAPE[group]! - 1;
-    else out[o++] = group;
-  }
-  return pending >= 0 ? put(out, o, pending, 0) : o;
+  return writeGroups(bytes, whole, out, o, pending);
 }

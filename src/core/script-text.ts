@@ -7,7 +7,8 @@
  * input, whatever the bytes (base122's scheme, with a character range of its own).
  */
 
-const FORBIDDEN = [0, 10, 13, 34, 92];
+/** The five 7-bit groups that never stand as themselves, in escape order. */
+export const FORBIDDEN = [0, 10, 13, 34, 92];
 const INDEX = new Int8Array(128).fill(-1);
 FORBIDDEN.forEach((code, i) => (INDEX[code] = i));
 const FIRST_ESCAPE = 0x80;
@@ -19,12 +20,21 @@ const FIRST_ESCAPE = 0x80;
  */
 export function bytesToScriptText(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil((bytes.length * 8) / 7) + 2);
-  const groups = Math.ceil((bytes.length * 8) / 7);
-  let o = 0;
+  return out.subarray(0, writeGroups(bytes, 0, out, 0, -1));
+}
+
+/**
+ * Writes the text of `bytes` from index `from` into `out` from `at`, one 7-bit group at a time, and returns where it
+ * ends. `waiting` is an escaped group (its escape index) still waiting for the group after it, or -1; a last escaped
+ * group gets its 2-byte character with a zero group.
+ */
+export function writeGroups(bytes: Uint8Array, from: number, out: Uint8Array, at: number, waiting: number): number {
+  const groups = Math.ceil(((bytes.length - from) * 8) / 7);
+  let o = at;
+  let pending = waiting;
   let acc = 0;
   let bits = 0;
-  let i = 0;
-  let pending = -1; // an escaped group waiting for the group after it
+  let i = from;
   for (let g = 0; g < groups; g++) {
     if (bits < 7) {
       acc = ((acc << 8) | (i < bytes.length ? bytes[i++]! : 0)) & 0x7fff;
@@ -33,9 +43,7 @@ export function bytesToScriptText(bytes: Uint8Array): Uint8Array {
     bits -= 7;
     const group = (acc >> bits) & 127;
     if (pending >= 0) {
-      const code = FIRST_ESCAPE + pending * 128 + group;
-      out[o++] = 0xc0 | (code >> 6);
-      out[o++] = 0x80 | (code & 63);
+      o = escaped(out, o, pending, group);
       pending = -1;
     } else if (INDEX[group]! >= 0) {
       pending = INDEX[group]!;
@@ -43,12 +51,15 @@ export function bytesToScriptText(bytes: Uint8Array): Uint8Array {
       out[o++] = group;
     }
   }
-  if (pending >= 0) {
-    const code = FIRST_ESCAPE + pending * 128;
-    out[o++] = 0xc0 | (code >> 6);
-    out[o++] = 0x80 | (code & 63);
-  }
-  return out.subarray(0, o);
+  return pending >= 0 ? escaped(out, o, pending, 0) : o;
+}
+
+/** The 2-byte character of an escaped group (its escape index) and the group after it; returns where it ends. */
+export function escaped(out: Uint8Array, o: number, pending: number, group: number): number {
+  const code = FIRST_ESCAPE + pending * 128 + group;
+  out[o] = 0xc0 | (code >> 6);
+  out[o + 1] = 0x80 | (code & 63);
+  return o + 2;
 }
 
 /** The `length` bytes whose literal text is `text`; a RangeError when `text` was not written by bytesToScriptText. */
