@@ -36,7 +36,8 @@ function header(v: CompareView, first: string, controls: boolean): HTMLTableSect
               el(
                 'button',
                 { type: 'button', 'data-baseline': r.id, 'aria-label': `Use ${r.name} as the baseline` },
-                'baseline',
+                // a verb: the current baseline's badge says "baseline", and the two must not look alike
+                'use as baseline',
               ),
             );
           th.append(' ', el('button', { type: 'button', 'aria-label': `Remove ${r.name}`, 'data-remove': r.id }, '×'));
