@@ -35,7 +35,7 @@ function header(v: CompareView, first: string, controls: boolean): HTMLTableSect
               ' ',
               el(
                 'button',
-                { type: 'button', 'data-baseline': r.id, 'aria-label': `Use ${r.name} as the baseline` },
+                { type: 'button', 'data-baseline': r.id, 'aria-label': `use as baseline: ${r.name}` },
                 // a verb: the current baseline's badge says "baseline", and the two must not look alike
                 'use as baseline',
               ),
