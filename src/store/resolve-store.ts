@@ -92,7 +92,10 @@ export function detectFolder(path: string): FolderKind {
   if (isMlrunsFolder(path)) return 'mlruns';
   const names = readdirSync(path).filter((name) => !name.startsWith('.'));
   if (names.length === 0) return 'empty';
-  // another process is creating a tracklab store here (its runs/ folder and the lock or temp file of its description)
+  // Another process is creating a tracklab store here. Its description is renamed into place before anything else
+  // but runs/ is written, so a second look after the listing sees it if the listing saw more.
+  if (existsSync(join(path, 'tracklab-store.json'))) return 'json';
+  // Or only its runs/ folder and the lock or temp file of its description are there yet.
   return names.every(isStoreInCreation) ? 'json' : 'foreign';
 }
 
