@@ -3,145 +3,47 @@
  *
  * - line 1, the header: `{version, gen, crc32, sections}` (`crc32` of line 2; `sections`, name -> [offset after
  *   line 2, length, crc32]);
- * - line 2, the directory: every run's id, log size and mtime and the attributes a search filters and orders by;
- * - sections: one column per metric key (latest values, null where a run has none), per param and tag key (indexes
- *   into the string table, -1 where missing), the string table, and `records`, one line per run with the full folded
- *   record.
+ * - line 2, the directory: every run's id, log size and mtime, the attributes a search filters and orders by, and the
+ *   index of its shape;
+ * - sections: per metric key its latest values (`m:<key>`, null where a run has none) and the rest of its summaries
+ *   (`s:<key>`); per param and tag key indexes into the string table (`p:<key>`, `t:<key>`, -1 where missing); the
+ *   string table; `shapes`, the distinct lists of sections a record's params, tags and metrics are in, in their order;
+ *   `inputs`, the datasets of the runs that have any; `records`, whole records of a form the columns do not hold.
  *
- * A search parses the directory and the columns its filter and order name, then only the records of the runs it
- * returns. Each section is checked against its checksum when first read; any mismatch drops the whole base.
+ * A search parses the directory and the columns its filter and order name; the records it returns are rebuilt from
+ * the columns their shapes name, which are parsed on first use. Each section is checked against its checksum when
+ * first read; any mismatch drops the whole base.
  */
 import { crc32 } from 'node:zlib';
-import type { RunRecord, RunStatus } from '../../core/entities.js';
-import { encodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
+import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import { decodeNumber } from '../../core/number-codec.js';
+import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
 import { decodeMetricSummaries } from './shapes.js';
 
-export const BASE_VERSION = 5;
+export { encodeBase, type Entry, type Directory } from './run-cache-encode.js';
 
-export interface Entry {
-  mtimeMs: number;
-  size: number;
-  record: RunRecord;
+type Column = unknown[];
+/** A shape with its sections looked up: per entry its kind ('p', 't' or 'm'), key, values, and summary columns. */
+interface Resolved {
+  kinds: number[];
+  keys: string[];
+  values: Column[];
+  summaries: (Column[] | undefined)[];
 }
 
-/** The per-run attributes in the directory, one array each, in row order. */
-export interface Directory {
-  ids: string[];
-  sizes: number[];
-  mtimes: number[];
-  experimentIds: string[];
-  deleted: number[];
-  names: string[];
-  statuses: RunStatus[];
-  startTimes: number[];
-  endTimes: (number | null)[];
-  users: string[];
-  /** offset of each row's line in `records` (bytes, and characters: the section is ASCII) */
-  recordOffsets: number[];
-  /** rows whose metric summaries hold NaN, ±Infinity or -0, written as strings ("NaN"): decoded when read */
-  encodedRows: number[];
-}
-
-type Section = [offset: number, length: number, crc: number];
-
-type Column = (number | string | null)[];
-
-/** The base's text for `entries` (written as UTF-8). */
-export function encodeBase(entries: Map<string, Entry>, gen: string): string {
-  const table = new Map<string, number>();
-  const stringAt = (text: string): number => {
-    let i = table.get(text);
-    if (i === undefined) table.set(text, (i = table.size));
-    return i;
-  };
-  const rows = [...entries];
-  const dir = emptyDirectory();
-  // one map per kind, so a key is looked up as it is, without building its section name per run
-  const kinds = { m: new Map<string, Column>(), p: new Map<string, Column>(), t: new Map<string, Column>() };
-  const column = (kind: Map<string, Column>, key: string, fill: number | null): Column => {
-    let c = kind.get(key);
-    if (c === undefined) kind.set(key, (c = new Array<number | string | null>(rows.length).fill(fill)));
-    return c;
-  };
-  const lines: string[] = [];
-  let at = 0;
-  rows.forEach(([id, { size, mtimeMs, record: r }], i) => {
-    addAttributes(dir, id, size, mtimeMs, r);
-    for (const key in r.metrics) column(kinds.m, key, null)[i] = encodeNumber(r.metrics[key]!.value);
-    for (const key in r.params) column(kinds.p, key, -1)[i] = stringAt(r.params[key]!);
-    for (const key in r.tags) column(kinds.t, key, -1)[i] = stringAt(r.tags[key]!);
-    const plain = plainNumbers(r.metrics);
-    if (!plain) dir.encodedRows.push(i);
-    // a replacer costs a call per value: only records holding NaN, ±Infinity or -0 need it
-    const line = asciiJson(plain ? JSON.stringify(r) : JSON.stringify(r, nonFiniteReplacer));
-    dir.recordOffsets.push(at);
-    at += line.length + 1;
-    lines.push(line);
-  });
-  const parts: [string, string][] = [];
-  for (const [kind, columns] of Object.entries(kinds))
-    for (const [key, values] of columns) parts.push([`${kind}:${key}`, JSON.stringify(values)]);
-  // one line per record, all ASCII: a reader decodes the section as latin1 once and parses each line as a slice of it
-  parts.push(['strings', JSON.stringify([...table.keys()])], ['records', `${lines.join('\n')}\n`]);
-  return assemble(gen, dir, parts);
-}
-
-/** Header, directory and sections, each section with its offset, length and checksum (of its UTF-8) in the header. */
-function assemble(gen: string, dir: Directory, parts: [string, string][]): string {
-  const sections: Record<string, Section> = {};
-  let offset = 0;
-  for (const [name, text] of parts) {
-    const length = Buffer.byteLength(text);
-    sections[name] = [offset, length, crc32(text)];
-    offset += length;
-  }
-  const directory = JSON.stringify(dir);
-  const header = { version: BASE_VERSION, gen, crc32: crc32(directory), sections };
-  return `${JSON.stringify(header)}\n${directory}\n${parts.map(([, text]) => text).join('')}`;
-}
-
-/** JSON text with every character past ASCII written as a \u escape: the same value, one byte per character. */
-function asciiJson(json: string): string {
-  return NON_ASCII.test(json)
-    ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : json;
-}
-const NON_ASCII = /[\u0080-\uffff]/;
-const NON_ASCII_ALL = /[\u0080-\uffff]/g;
-
-/** Whether every number of the summaries is one JSON writes as itself (finite, not -0). */
-function plainNumbers(metrics: RunRecord['metrics']): boolean {
-  for (const key in metrics) {
-    const s = metrics[key]!;
-    for (const v of [s.value, s.min, s.max]) if (!Number.isFinite(v) || Object.is(v, -0)) return false;
-  }
-  return true;
-}
-
-function emptyDirectory(): Directory {
-  const d = { ids: [], sizes: [], mtimes: [], experimentIds: [], deleted: [], names: [], statuses: [], startTimes: [] };
-  return { ...d, endTimes: [], users: [], recordOffsets: [], encodedRows: [] };
-}
-
-function addAttributes(dir: Directory, id: string, size: number, mtimeMs: number, r: RunRecord): void {
-  dir.ids.push(id);
-  dir.sizes.push(size);
-  dir.mtimes.push(mtimeMs);
-  dir.experimentIds.push(r.experimentId);
-  dir.deleted.push(r.lifecycleStage === 'deleted' ? 1 : 0);
-  dir.names.push(r.name);
-  dir.statuses.push(r.status);
-  dir.startTimes.push(r.startTime);
-  dir.endTimes.push(r.endTime);
-  dir.users.push(r.user);
-}
+const P = 0x70;
+const T = 0x74;
+const M = 0x6d;
 
 /** A base file read into memory: the directory parsed, sections parsed and checked on first use. */
 export class BaseFile {
   private readonly parsed = new Map<string, unknown>();
-  private readonly rows = new Map<string, number>();
-  private strings: string[] | undefined;
-  private readonly encoded: ReadonlySet<number>;
+  /** row by id, made on the first lookup out of row order */
+  private rows: Map<string, number> | undefined;
+  /** the row after the last one looked up: a listing in the order the base was written in finds each run there */
+  private next = 0;
+  private strings: unknown[] | undefined;
+  private readonly resolved: (Resolved | undefined)[] = [];
 
   private constructor(
     private readonly bytes: Buffer,
@@ -149,10 +51,7 @@ export class BaseFile {
     private readonly sections: Record<string, Section>,
     readonly gen: string,
     readonly dir: Directory,
-  ) {
-    dir.ids.forEach((id, i) => this.rows.set(id, i));
-    this.encoded = new Set(dir.encodedRows);
-  }
+  ) {}
 
   /** The base in `bytes`; undefined when of another version or its header or directory does not check. */
   static parse(bytes: Buffer): BaseFile | undefined {
@@ -177,7 +76,15 @@ export class BaseFile {
   }
 
   row(id: string): number | undefined {
-    return this.rows.get(id);
+    const { ids } = this.dir;
+    if (ids[this.next] === id) return this.next++;
+    if (this.rows === undefined) {
+      this.rows = new Map();
+      for (let i = 0; i < ids.length; i++) this.rows.set(ids[i]!, i);
+    }
+    const i = this.rows.get(id);
+    if (i !== undefined) this.next = i + 1;
+    return i;
   }
 
   /** A section's parsed JSON; undefined when absent; throws BadBase when it does not match its checksum. */
@@ -188,10 +95,21 @@ export class BaseFile {
     if (s !== undefined) {
       const bytes = this.bytes.subarray(this.start + s[0], this.start + s[0] + s[1]);
       if (bytes.length !== s[1] || crc32(bytes) !== s[2]) throw new BadBase();
-      value = name === 'records' ? bytes.toString('latin1') : JSON.parse(bytes.toString('utf8'));
+      try {
+        value = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        throw new BadBase();
+      }
     }
     this.parsed.set(name, value);
     return value;
+  }
+
+  /** An array section the shapes say is there; throws BadBase otherwise. */
+  private column(name: string): Column {
+    const c = this.section(name);
+    if (!Array.isArray(c) || c.length !== this.dir.ids.length) throw new BadBase();
+    return c;
   }
 
   /** Latest values of metric `key` by row (encoded: "NaN" etc.; null where missing). */
@@ -204,32 +122,100 @@ export class BaseFile {
     const column = this.section(`${kind}:${key}`) as number[] | undefined;
     if (column === undefined) return undefined;
     const strings = this.table();
-    return column.map((i) => (i < 0 ? undefined : strings[i]));
+    return column.map((i) => (i < 0 ? undefined : (strings[i] as string)));
   }
 
-  private table(): string[] {
-    return (this.strings ??= this.section('strings') as string[]);
+  private table(): unknown[] {
+    if (this.strings !== undefined) return this.strings;
+    const strings = this.section('strings');
+    if (!Array.isArray(strings)) throw new BadBase();
+    return (this.strings = strings);
   }
 
   /** The full record of row `i`, in folded form (null-prototype dicts, decoded numbers); throws BadBase if damaged. */
   entry(i: number): Entry {
-    const text = this.section('records');
-    if (typeof text !== 'string') throw new BadBase();
-    const from = this.dir.recordOffsets[i]!;
-    const next = this.dir.recordOffsets[i + 1] ?? text.length;
-    let record: RunRecord;
-    try {
-      record = JSON.parse(text.slice(from, next - 1)) as RunRecord; // without its newline
-    } catch {
-      throw new BadBase();
+    const shape = this.dir.shapes[i];
+    const record = shape === -1 ? this.whole(i) : this.rebuilt(i, this.shape(shape));
+    return { mtimeMs: this.dir.mtimes[i]!, size: this.dir.sizes[i]!, record };
+  }
+
+  private shape(s: number | undefined): Resolved {
+    const known = this.resolved[s!];
+    if (known !== undefined) return known;
+    const names = (this.section('shapes') as unknown[] | undefined)?.[s!];
+    if (!Array.isArray(names)) throw new BadBase();
+    const resolved: Resolved = { kinds: [], keys: [], values: [], summaries: [] };
+    for (const name of names as string[]) {
+      const kind = name.charCodeAt(0);
+      const key = name.slice(2);
+      resolved.kinds.push(kind);
+      resolved.keys.push(key);
+      resolved.values.push(this.column(name));
+      resolved.summaries.push(kind === M ? this.summaryColumns(key) : undefined);
     }
+    this.resolved[s!] = resolved;
+    return resolved;
+  }
+
+  private summaryColumns(key: string): Column[] {
+    const c = this.section(`s:${key}`);
+    if (!Array.isArray(c) || c.length !== 5 || !c.every((x) => Array.isArray(x) && x.length === this.dir.ids.length))
+      throw new BadBase();
+    return c as Column[];
+  }
+
+  /** Row `i` rebuilt from the directory and the columns of its shape. */
+  private rebuilt(i: number, shape: Resolved): RunRecord {
+    const d = this.dir;
+    // plain objects made null-prototype once filled: far cheaper than filling null-prototype ones
+    const params = {} as Record<string, string>;
+    const tags = {} as Record<string, string>;
+    const metrics = {} as Record<string, MetricSummary>;
+    const strings = this.table();
+    const { kinds, keys, values, summaries } = shape;
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[k];
+      if (kind === M) {
+        setOwn(metrics, keys[k]!, summaryAt(values[k]!, summaries[k]!, i));
+        continue;
+      }
+      const text = strings[values[k]![i] as number];
+      if (typeof text !== 'string' || (kind !== P && kind !== T)) throw new BadBase();
+      setOwn(kind === P ? params : tags, keys[k]!, text);
+    }
+    Object.setPrototypeOf(params, null);
+    Object.setPrototypeOf(tags, null);
+    Object.setPrototypeOf(metrics, null);
+    const inputs = (this.section('inputs') as Record<number, RunRecord['inputs']> | undefined)?.[i];
+    return {
+      id: d.ids[i]!,
+      experimentId: d.experimentIds[i]!,
+      name: d.names[i]!,
+      status: d.statuses[i] as RunStatus,
+      startTime: d.startTimes[i]!,
+      endTime: d.endTimes[i]!,
+      lifecycleStage: d.deleted[i] === 1 ? 'deleted' : 'active',
+      deletedTime: d.deletedTimes[i]!,
+      user: d.users[i]!,
+      params,
+      tags,
+      metrics,
+      inputs: inputs === undefined ? [] : structuredClone(inputs),
+    };
+  }
+
+  /** Row `i` kept whole (a record the columns do not hold). */
+  private whole(i: number): RunRecord {
+    const text = (this.section('records') as Record<number, unknown> | undefined)?.[i];
+    if (text === undefined) throw new BadBase();
+    const record = structuredClone(text) as RunRecord;
     // null prototypes, as folded records have, so keys such as "toString" are data
     for (const dict of [record.params, record.tags, record.metrics]) {
       if (typeof dict !== 'object' || dict === null) throw new BadBase();
       Object.setPrototypeOf(dict, null);
     }
-    if (this.encoded.has(i) && !decodeMetricSummaries(record.metrics)) throw new BadBase();
-    return { mtimeMs: this.dir.mtimes[i]!, size: this.dir.sizes[i]!, record };
+    if (!decodeMetricSummaries(record.metrics)) throw new BadBase();
+    return record;
   }
 
   /** Whether every section matches its checksum (doctor's check). */
@@ -242,6 +228,25 @@ export class BaseFile {
       return false;
     }
   }
+}
+
+/** `o[key] = value`, also for "__proto__", which assignment to a plain object would take as its prototype. */
+export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+function summaryAt(values: Column, summary: Column[], i: number): MetricSummary {
+  const value = decodeNumber(values[i]);
+  const step = decodeNumber(summary[0]![i]);
+  const timestamp = decodeNumber(summary[1]![i]);
+  const min = decodeNumber(summary[2]![i]);
+  const max = decodeNumber(summary[3]![i]);
+  const count = decodeNumber(summary[4]![i]);
+  if (value === undefined || step === undefined || timestamp === undefined) throw new BadBase();
+  if (min === undefined || max === undefined || count === undefined) throw new BadBase();
+  return { value, step, timestamp, min, max, count };
 }
 
 /** A base whose section does not match its checksum: the cache drops it and reads the logs. */
