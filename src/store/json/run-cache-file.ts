@@ -18,7 +18,9 @@ import { crc32 } from 'node:zlib';
 import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
 import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
-import { decodeMetricSummaries } from './shapes.js';
+import { decodeMetricSummaries, setOwn } from './shapes.js';
+
+export { setOwn } from './shapes.js';
 
 export { encodeBase, type Entry, type Directory } from './run-cache-encode.js';
 
@@ -228,13 +230,6 @@ export class BaseFile {
       return false;
     }
   }
-}
-
-/** `o[key] = value`, also for "__proto__", which assignment to a plain object would take as its prototype. */
-export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__')
-    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
 }
 
 function summaryAt(values: Column, summary: Column[], i: number): MetricSummary {

@@ -7,28 +7,29 @@ import { RUN_STATUSES, type DatasetInput, type RunRecord, type RunStatus } from 
 import { corrupt } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
 import type { RunEvent } from './run-log.js';
-import { decodeMetricSummaries, isRunRecord } from './shapes.js';
+import { decodeMetricSummaries, isRunRecord, setOwn } from './shapes.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** A null-prototype copy of a record of strings, or undefined when a value is not a string. */
-export function stringDict(v: unknown): Record<string, string> | undefined {
+/**
+ * A record of strings just parsed from a line, made null-prototype in place (no copy: nothing else holds it), or
+ * undefined when a value is not a string.
+ */
+function stringDict(v: unknown): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
-  const out = Object.create(null) as Record<string, string>;
-  for (const key of Object.keys(v)) {
-    const value = v[key];
-    if (typeof value !== 'string') return undefined;
-    out[key] = value;
-  }
-  return out;
+  for (const key in v) if (typeof v[key] !== 'string') return undefined;
+  return Object.setPrototypeOf(v, null) as Record<string, string>;
 }
+
+/** A record just parsed from a line, made null-prototype in place. */
+const parsedDict = <T>(v: Record<string, T>): Record<string, T> => Object.setPrototypeOf(v, null) as Record<string, T>;
 
 /** A null-prototype copy of any record (values kept as they are). */
 export function dict<T>(v: Record<string, T>): Record<string, T> {
-  const out = Object.create(null) as Record<string, T>;
-  for (const key of Object.keys(v)) out[key] = v[key] as T;
-  return out;
+  const out = {} as Record<string, T>;
+  for (const key of Object.keys(v)) setOwn(out, key, v[key] as T);
+  return Object.setPrototypeOf(out, null) as Record<string, T>;
 }
 
 const OPTIONAL_INPUT_FIELDS = ['schema', 'profile', 'context'] as const;
@@ -93,7 +94,7 @@ function checkEvent(v: Record<string, unknown>): RunEvent | undefined {
       return Array.isArray(inputs) && inputs.every(isInput) ? { op: 'inputs', inputs } : undefined;
     }
     case 'metrics': {
-      const metrics = isObject(v['metrics']) ? dict(v['metrics']) : undefined;
+      const metrics = isObject(v['metrics']) ? parsedDict(v['metrics']) : undefined;
       return metrics && decodeMetricSummaries(metrics) ? { op: 'metrics', metrics } : undefined;
     }
     case 'status': {
@@ -123,7 +124,7 @@ export function toRunRecord(run: unknown): RunRecord | undefined {
   if (!isObject(run)) return undefined;
   const params = stringDict(run['params']);
   const tags = stringDict(run['tags']);
-  const metrics = isObject(run['metrics']) ? dict(run['metrics']) : undefined;
+  const metrics = isObject(run['metrics']) ? parsedDict(run['metrics']) : undefined;
   if (!params || !tags || !metrics) return undefined;
   const copy = { ...run, params, tags, metrics };
   if (!isRunRecord(copy) || !copy.inputs.every(isInput)) return undefined;
