@@ -13,6 +13,7 @@ import { Tracker } from '../src/index.js';
 import { childCpuMs, fmt, median, scratch } from './stats.js';
 
 const WORKER = join(import.meta.dirname, 'workers', 'search-json.mjs');
+const FLOOR = join(import.meta.dirname, 'workers', 'search-floor.mjs');
 
 async function makeRuns(store: string, from: number, n: number): Promise<void> {
   const tracker = await Tracker.open({ store });
@@ -46,9 +47,18 @@ interface Timed {
 }
 
 function search(store: string, dist?: string): Timed {
+  return timed([WORKER, store, ...(dist ? [dist] : [])]);
+}
+
+/** What no search can skip (search-floor.mjs): `stat` each run log, or `read` and parse each. */
+function floor(store: string, mode: 'stat' | 'read'): Timed {
+  return timed([FLOOR, store, mode]);
+}
+
+function timed(args: string[]): Timed {
   const cpu = childCpuMs();
   const t = performance.now();
-  const r = spawnSync(process.execPath, [WORKER, store, ...(dist ? [dist] : [])], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`search failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<Timed, 'wallMs' | 'cpuMs'>;
@@ -82,16 +92,19 @@ export async function searchCold(): Promise<void> {
   const copy = join(dir, 'baseline');
   if (other) cpSync(kept, copy, { recursive: true });
   const ours = { none: [] as Timed[], warm: [] as Timed[] };
+  const floors = { stat: [] as Timed[], read: [] as Timed[] };
   const theirs = { none: [] as Timed[], warm: [] as Timed[] };
   for (let i = 0; i < REPS; i++) {
     rmSync(cache, { recursive: true, force: true });
     ours.none.push(search(store));
+    floors.read.push(floor(store, 'read'));
     if (!other) continue;
     rmSync(join(copy, '.cache'), { recursive: true, force: true });
     theirs.none.push(search(copy, dist));
   }
   for (let i = 0; i < REPS; i++) {
     ours.warm.push(search(store));
+    floors.stat.push(floor(store, 'stat'));
     if (other) theirs.warm.push(search(copy, dist));
   }
   const base = statSync(join(cache, 'runs.json')).ino;
@@ -117,6 +130,8 @@ export async function searchCold(): Promise<void> {
   console.log(row('no cache file (the search writes it)', ours.none, '< 400 ms'));
   console.log(row('with the cache file', ours.warm, '< 250 ms'));
   console.log(row('one new run since the cache (appended to it)', oneNew, '-'));
+  console.log(row('floor without the cache: import, list, read + JSON.parse every log', floors.read, '-'));
+  console.log(row('floor with the cache: import, list, one statSync per log', floors.stat, '-'));
   if (other) {
     console.log(row(`baseline ${other}: no cache file`, theirs.none, '-'));
     console.log(row(`baseline ${other}: with its cache file`, theirs.warm, '-'));

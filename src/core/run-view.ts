@@ -12,13 +12,14 @@ export function toRun(record: RunRecord, experimentName: string): Run {
 
 /**
  * The view a search evaluates: it shares the record's params and tags, which a search only reads, so a listing does
- * not copy them twice (the runs a search returns are turned into API views with `toRun`).
+ * not copy them twice (the runs a search returns are turned into API views with `toRun`). `latest`: the latest values
+ * to search by, when the caller knows which metrics the search reads (all of them by default).
  */
-export function searchView(record: RunRecord, experimentName: string): Run {
-  return view(record, experimentName, false);
+export function searchView(record: RunRecord, experimentName: string, latest?: Record<string, number>): Run {
+  return view(record, experimentName, false, latest);
 }
 
-function view(record: RunRecord, experimentName: string, copy: boolean): Run {
+function view(record: RunRecord, experimentName: string, copy: boolean, latest?: Record<string, number>): Run {
   return {
     id: record.id,
     name: record.name,
@@ -31,7 +32,7 @@ function view(record: RunRecord, experimentName: string, copy: boolean): Run {
     user: record.user,
     parentRunId: record.tags[TAGS.parentRunId] ?? null,
     params: copy ? { ...record.params } : record.params,
-    metrics: latestValues(record.metrics),
+    metrics: latest ?? latestValues(record.metrics),
     metricSummaries: record.metrics,
     tags: copy ? { ...record.tags } : record.tags,
     inputs: record.inputs,

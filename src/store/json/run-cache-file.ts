@@ -31,6 +31,10 @@ interface Resolved {
   keys: string[];
   values: Column[];
   summaries: (Column[] | undefined)[];
+  /** plain objects with the shape's params, tags and metrics keys in order: a row's dicts are copies of these */
+  params: Record<string, unknown>;
+  tags: Record<string, unknown>;
+  metrics: Record<string, unknown>;
 }
 
 const P = 0x70;
@@ -146,10 +150,12 @@ export class BaseFile {
     if (known !== undefined) return known;
     const names = (this.section('shapes') as unknown[] | undefined)?.[s!];
     if (!Array.isArray(names)) throw new BadBase();
-    const resolved: Resolved = { kinds: [], keys: [], values: [], summaries: [] };
+    const resolved: Resolved = { kinds: [], keys: [], values: [], summaries: [], params: {}, tags: {}, metrics: {} };
     for (const name of names as string[]) {
       const kind = name.charCodeAt(0);
       const key = name.slice(2);
+      if (kind !== P && kind !== T && kind !== M) throw new BadBase();
+      setOwn(kind === P ? resolved.params : kind === T ? resolved.tags : resolved.metrics, key, null);
       resolved.kinds.push(kind);
       resolved.keys.push(key);
       resolved.values.push(this.column(name));
@@ -169,21 +175,22 @@ export class BaseFile {
   /** Row `i` rebuilt from the directory and the columns of its shape. */
   private rebuilt(i: number, shape: Resolved): RunRecord {
     const d = this.dir;
-    // plain objects made null-prototype once filled: far cheaper than filling null-prototype ones
-    const params = {} as Record<string, string>;
-    const tags = {} as Record<string, string>;
-    const metrics = {} as Record<string, MetricSummary>;
+    // copies of plain objects holding the keys, filled, then made null-prototype: far cheaper than filling
+    // null-prototype objects (an own "__proto__" of the copy is set as data)
+    const params = { ...shape.params } as Record<string, string>;
+    const tags = { ...shape.tags } as Record<string, string>;
+    const metrics = { ...shape.metrics } as Record<string, MetricSummary>;
     const strings = this.table();
     const { kinds, keys, values, summaries } = shape;
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[k];
       if (kind === M) {
-        setOwn(metrics, keys[k]!, summaryAt(values[k]!, summaries[k]!, i));
+        metrics[keys[k]!] = summaryAt(values[k]!, summaries[k]!, i);
         continue;
       }
       const text = strings[values[k]![i] as number];
-      if (typeof text !== 'string' || (kind !== P && kind !== T)) throw new BadBase();
-      setOwn(kind === P ? params : tags, keys[k]!, text);
+      if (typeof text !== 'string') throw new BadBase();
+      (kind === P ? params : tags)[keys[k]!] = text;
     }
     Object.setPrototypeOf(params, null);
     Object.setPrototypeOf(tags, null);

@@ -43,7 +43,7 @@ export function searchCached(
   for (const r of records) {
     if (!wanted.has(r.experimentId) || !inRunView(r.lifecycleStage, view)) continue;
     sources.push(r);
-    views.push(searchView(r, ''));
+    views.push(recordView(r, needs.metrics));
   }
   if (rows.length > 0) addRows(cache.base!, rows, needs, wanted, view, sources, views);
   const at = new Map<Run, number>(views.map((v, i) => [v, i]));
@@ -58,6 +58,14 @@ export function searchCached(
     return typeof source === 'number' ? cache.get(cache.base!.dir.ids[source]!)!.record : source;
   });
   return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
+}
+
+/** The search view of a folded record, with the latest values of only the metrics the search reads. */
+function recordView(r: RunRecord, keys: readonly string[]): Run {
+  if (keys.length === 0) return searchView(r, '', EMPTY);
+  const metrics = {} as Record<string, number>;
+  for (const key of keys) if (Object.hasOwn(r.metrics, key)) setOwn(metrics, key, r.metrics[key]!.value);
+  return searchView(r, '', Object.setPrototypeOf(metrics, null) as Record<string, number>);
 }
 
 const EMPTY = Object.freeze(Object.create(null) as Record<string, never>);
