@@ -21,7 +21,7 @@ import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, Tracki
 import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache } from './run-cache.js';
+import { MlrunsRunCache, type CachedRun } from './run-cache.js';
 import { runFiles, stamp } from './run-signature.js';
 import { exclusionFiles } from './run-exclusion.js';
 import type { MlrunsRunWriter } from './run-writer.js';
@@ -236,13 +236,11 @@ export class MlrunsTracking implements TrackingStore {
       this.cache.listedAll(expDir);
     }
     this.cache.save();
-    const page = searchRecords(records, query);
-    // only the page is copied; the rest stays shared with the cache
-    return { ...page, runs: page.runs.map(copyRecord) };
+    return searchRecords(records, query); // the cache hands out new objects: nothing returned is shared with it
   }
 
   /** Whether the cached run of `dir` fails the filter and the files that make it fail are unchanged. */
-  private stillExcluded(dir: string, excluding: (run: RunRecord) => readonly string[] | undefined): boolean {
+  private stillExcluded(dir: string, excluding: (run: CachedRun) => readonly string[] | undefined): boolean {
     const cached = this.cache.peek(dir);
     const files = cached && excluding(cached);
     return files !== undefined && this.cache.unchangedFiles(dir, files);
