@@ -21,8 +21,8 @@ export interface CacheEntry {
   /** their inode, ctime and size, three numbers per file (-1 each when missing), from `o` on */
   s: ArrayLike<number>;
   o: number;
-  /** the record's JSON text as packed for its key (`packRecord`), parsed on use */
-  raw: string;
+  /** the record's JSON text as packed for its key (`packRecord`), or its UTF-8 bytes in the file; parsed on use */
+  raw: string | Buffer;
   /** where its metrics' latest values are: its index in the loaded file's metric columns, or its own map */
   i: number;
   m?: Record<string, number>;
@@ -101,8 +101,8 @@ export const packRecord = (key: string, r: RunRecord, base: string): string =>
   JSON.stringify(pack(key, r, base), nonFiniteReplacer);
 
 /** The run of an entry's JSON text (a new object each time); throws on text that is not a packed record. */
-export function unpackRecord(key: string, raw: string, base: string): RunRecord {
-  const p = JSON.parse(raw) as Packed;
+export function unpackRecord(key: string, raw: string | Buffer, base: string): RunRecord {
+  const p = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8')) as Packed;
   if (typeof p !== 'object' || p === null || typeof p.metrics !== 'object' || p.metrics === null) {
     throw new TypeError(`not a cached run: ${key}`);
   }
@@ -159,7 +159,8 @@ export function encodeCache(root: string, contents: CacheContents): Buffer {
   cols.base = contents.base;
   const sig: number[] = [];
   const lists = new Map<string, number>();
-  const records: string[] = [];
+  const records: Buffer[] = [];
+  const newline = Buffer.from('\n');
   for (const [key, e] of contents.entries) {
     const name = e.f.join('\n');
     let at = lists.get(name);
@@ -170,9 +171,9 @@ export function encodeCache(root: string, contents: CacheContents): Buffer {
     cols.keys.push(key);
     cols.l.push(at);
     for (let i = 0; i < e.f.length * 3; i++) sig.push(e.s[e.o + i] as number);
-    records.push(`${e.raw}\n`);
+    records.push(typeof e.raw === 'string' ? Buffer.from(e.raw, 'utf8') : e.raw, newline);
   }
-  const body = Buffer.from(records.join(''), 'utf8');
+  const body = Buffer.concat(records);
   cols.n = sig.length;
   cols.rb = body.length;
   cols.m = metricColumns(contents);
@@ -222,16 +223,19 @@ export function decodeCache(buf: Buffer, root: string): CacheContents {
   const s = signatures(buf, Math.ceil((end + 1 + cols.rb) / 8) * 8, cols.n);
   if (s === undefined) return none;
   const { lists, keys, l, base } = cols;
-  const records = buf.toString('utf8', end + 1, end + 1 + cols.rb).split('\n');
-  if (records.length !== keys.length + 1) return none;
   const entries = new Map<string, CacheEntry>();
   let o = 0;
+  // records stay bytes (a view of `buf`): decoding only those a search uses saves decoding the whole section
+  let at = end + 1;
+  const stop = end + 1 + cols.rb;
   for (let i = 0; i < keys.length; i++) {
     const f = lists[l[i] as number];
     const key = keys[i];
-    if (!Array.isArray(f) || typeof key !== 'string') return none;
-    entries.set(key, { f, s, o, raw: records[i] as string, i });
+    const next = buf.indexOf(NEWLINE, at);
+    if (!Array.isArray(f) || typeof key !== 'string' || next < 0 || next >= stop) return none;
+    entries.set(key, { f, s, o, raw: buf.subarray(at, next), i });
     o += f.length * 3;
+    at = next + 1;
   }
-  return o === s.length ? { entries, base, metrics: cols.m } : none;
+  return o === s.length && at === stop ? { entries, base, metrics: cols.m } : none;
 }
