@@ -21,8 +21,13 @@ export interface CacheEntry {
   /** their inode, ctime and size, three numbers per file (-1 each when missing), from `o` on */
   s: ArrayLike<number>;
   o: number;
-  /** the record's JSON text as packed for its key (`packRecord`), or its UTF-8 bytes in the file; parsed on use */
-  raw: string | Buffer;
+  /**
+   * the record's JSON text as packed for its key (`packRecord`), or where its UTF-8 bytes are in the loaded file
+   * (`CacheContents.bytes`, from `at` to `end`); parsed on use
+   */
+  raw: string | undefined;
+  at: number;
+  end: number;
   /** where its metrics' latest values are: its index in the loaded file's metric columns, or its own map */
   i: number;
   m?: Record<string, number>;
@@ -35,6 +40,8 @@ export interface CacheContents {
   base: string;
   /** latest metric values by metric key: pairs of entry index and encoded value */
   metrics: Record<string, unknown[]>;
+  /** the loaded file */
+  bytes: Buffer;
 }
 
 /** A record as stored: fields that follow from its key are left out. */
@@ -101,8 +108,8 @@ export const packRecord = (key: string, r: RunRecord, base: string): string =>
   JSON.stringify(pack(key, r, base), nonFiniteReplacer);
 
 /** The run of an entry's JSON text (a new object each time); throws on text that is not a packed record. */
-export function unpackRecord(key: string, raw: string | Buffer, base: string): RunRecord {
-  const p = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8')) as Packed;
+export function unpackRecord(key: string, raw: string, base: string): RunRecord {
+  const p = JSON.parse(raw) as Packed;
   if (typeof p !== 'object' || p === null || typeof p.metrics !== 'object' || p.metrics === null) {
     throw new TypeError(`not a cached run: ${key}`);
   }
@@ -171,7 +178,7 @@ export function encodeCache(root: string, contents: CacheContents): Buffer {
     cols.keys.push(key);
     cols.l.push(at);
     for (let i = 0; i < e.f.length * 3; i++) sig.push(e.s[e.o + i] as number);
-    records.push(typeof e.raw === 'string' ? Buffer.from(e.raw, 'utf8') : e.raw, newline);
+    records.push(e.raw === undefined ? contents.bytes.subarray(e.at, e.end) : Buffer.from(e.raw, 'utf8'), newline);
   }
   const body = Buffer.concat(records);
   cols.n = sig.length;
@@ -208,12 +215,20 @@ function signatures(buf: Buffer, at: number, n: number): Float64Array | undefine
   return new Float64Array(new Uint8Array(buf.subarray(at)).buffer);
 }
 
+/** Contents with no entries. */
+export const emptyContents = (): CacheContents => ({
+  entries: new Map(),
+  base: '',
+  metrics: {},
+  bytes: Buffer.alloc(0),
+});
+
 /**
  * The entries of a cache file's bytes, their records left as text; empty when the file is of another store (its
  * first line), another version or damaged in a way that can be seen. Throws on JSON that does not parse.
  */
 export function decodeCache(buf: Buffer, root: string): CacheContents {
-  const none: CacheContents = { entries: new Map(), base: '', metrics: {} };
+  const none = emptyContents();
   const head = buf.indexOf(NEWLINE);
   if (head < 0 || buf.toString('utf8', 0, head) !== JSON.stringify(root)) return none;
   const end = buf.indexOf(NEWLINE, head + 1); // JSON text holds no raw newline
@@ -225,7 +240,7 @@ export function decodeCache(buf: Buffer, root: string): CacheContents {
   const { lists, keys, l, base } = cols;
   const entries = new Map<string, CacheEntry>();
   let o = 0;
-  // records stay bytes (a view of `buf`): decoding only those a search uses saves decoding the whole section
+  // records stay bytes: decoding only those a search uses saves decoding the whole section
   let at = end + 1;
   const stop = end + 1 + cols.rb;
   for (let i = 0; i < keys.length; i++) {
@@ -233,9 +248,9 @@ export function decodeCache(buf: Buffer, root: string): CacheContents {
     const key = keys[i];
     const next = buf.indexOf(NEWLINE, at);
     if (!Array.isArray(f) || typeof key !== 'string' || next < 0 || next >= stop) return none;
-    entries.set(key, { f, s, o, raw: buf.subarray(at, next), i });
+    entries.set(key, { f, s, o, raw: undefined, at, end: next, i });
     o += f.length * 3;
     at = next + 1;
   }
-  return o === s.length && at === stop ? { entries, base, metrics: cols.m } : none;
+  return o === s.length && at === stop ? { entries, base, metrics: cols.m, bytes: buf } : none;
 }

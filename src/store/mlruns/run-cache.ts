@@ -18,6 +18,7 @@ import {
   baseOf,
   cacheFileName,
   decodeCache,
+  emptyContents,
   encodeCache,
   latestValues,
   packRecord,
@@ -72,7 +73,7 @@ export class MlrunsRunCache {
 
   private load(): CacheContents {
     if (this.contents) return this.contents;
-    this.contents = { entries: new Map(), base: '', metrics: {} };
+    this.contents = emptyContents();
     if (this.file === undefined) return this.contents;
     try {
       this.contents = decodeCache(readFileSync(this.file), this.real);
@@ -90,7 +91,8 @@ export class MlrunsRunCache {
   /** The run of an entry as a new object; undefined when its text is damaged. */
   private record(key: string, e: Entry): RunRecord | undefined {
     try {
-      return unpackRecord(key, e.raw, this.load().base);
+      const { base, bytes } = this.load();
+      return unpackRecord(key, e.raw ?? bytes.toString('utf8', e.at, e.end), base);
     } catch {
       return undefined;
     }
@@ -164,7 +166,7 @@ export class MlrunsRunCache {
     const key = this.key(dir);
     if (contents.base === '') contents.base = baseOf(key, record); // fixed from now on: entries are packed with it
     const raw = packRecord(key, record, contents.base);
-    contents.entries.set(key, { f: files, s: taken.sig, o: 0, raw, i: -1, m: latestValues(record) });
+    contents.entries.set(key, { f: files, s: taken.sig, o: 0, raw, at: 0, end: 0, i: -1, m: latestValues(record) });
     this.changed += 1;
   }
 
