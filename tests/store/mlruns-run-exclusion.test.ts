@@ -107,4 +107,41 @@ describe('mlruns filtered search through the run cache', () => {
       assert.deepEqual(await names(dir, expId, "tags.team = 'green'"), []);
     });
   });
+
+  it('gives back non-finite values and text past ASCII from the cache exactly as from the folders', async () => {
+    await settledCache(async () => {
+      const dir = join(tempDir(), 'mlruns');
+      const backend = await openMlrunsBackend(dir);
+      const exp = await backend.tracking.createExperiment('values');
+      const values = [Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -0, 0.5];
+      for (const [i, value] of values.entries()) {
+        const run = await backend.tracking.createRun({
+          experimentId: exp.id,
+          name: `v${i}`,
+          startTime: 1_700_000_000_000 + i,
+          user: 'ada',
+          tags: { note: `naïve ✓ ${i}` },
+        });
+        const writer = await backend.tracking.openRunWriter(run.id);
+        writer.appendMetric('x', value, 0, 1_700_000_000_000);
+        await writer.end('FINISHED', 1_700_000_000_100);
+      }
+      await backend.close();
+      const search = async (filter: string) => {
+        const b = await openMlrunsBackend(dir);
+        const page = await b.tracking.searchRuns({ experimentIds: [exp.id], filter });
+        await b.close();
+        return page.runs;
+      };
+      for (const filter of ['metrics.x > 0', 'metrics.x <= 0', "tags.note LIKE 'naïve%'"]) {
+        const fromFolders = await search(filter);
+        const fromCache = await search(filter);
+        assert.deepEqual(fromCache, fromFolders, filter);
+        fromCache[0]!.tags['note'] = 'changed by the caller';
+        assert.deepEqual(await search(filter), fromFolders, 'a returned run is not shared with the cache');
+      }
+      const xs = (await search('')).map((r) => r.metrics['x']?.value);
+      assert.ok(xs.some((v) => Number.isNaN(v)) && xs.includes(Number.NEGATIVE_INFINITY), 'the values went through');
+    });
+  });
 });

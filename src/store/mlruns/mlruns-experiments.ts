@@ -12,9 +12,8 @@ import { pathToFileURL } from 'node:url';
 import type { Experiment, ViewType } from '../../core/entities.js';
 import { exists, invalid, ioError, notFound } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
-import { withLock } from '../json/lock.js';
 import { inRunView } from '../search-records.js';
-import { ensureDir, listDirs, readValues, readYaml, writeValue, writeYaml } from './files.js';
+import { ensureDir, listDirs, readValues, readYaml, withLock, writeValue, writeYaml } from './files.js';
 import { experimentFromMeta, experimentMeta, META, MODELS, TRASH } from './layout.js';
 
 /**

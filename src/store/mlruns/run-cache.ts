@@ -85,8 +85,13 @@ export class MlrunsRunCache {
 
   /** The folder relative to the store: `<experiment>/<run>` or `.trash/<experiment>/<run>`. */
   private key(dir: string): string {
-    return dir.startsWith(this.prefix) ? dir.slice(this.prefix.length) : dir;
+    if (dir === this.lastDir) return this.lastKey; // a search asks up to three times in a row per run
+    this.lastDir = dir;
+    this.lastKey = dir.startsWith(this.prefix) ? dir.slice(this.prefix.length) : dir;
+    return this.lastKey;
   }
+  private lastDir = '';
+  private lastKey = '';
 
   /** The run of an entry as a new object; undefined when its text is damaged. */
   private record(key: string, e: Entry): RunRecord | undefined {

@@ -30,9 +30,16 @@ function filesOf(clause: FilterClause): string[] | undefined {
 function viewFor(clause: FilterClause): (run: CachedRun) => Run | undefined {
   const { key } = clause;
   if (clause.kind === 'metric') {
+    // two views made once, the value set in place: a search asks once per run, and the test only reads the view
+    const latest: Record<string, number> = {};
+    Object.defineProperty(latest, key, { value: 0, enumerable: true, writable: true }); // also for "__proto__"
+    const present = { metrics: latest, params: {}, tags: {} } as unknown as Run;
+    const absent = { metrics: {}, params: {}, tags: {} } as unknown as Run;
     return (run) => {
       const value = run.metric(key);
-      return { metrics: value === undefined ? {} : { [key]: value }, params: {}, tags: {} } as unknown as Run;
+      if (value === undefined) return absent;
+      latest[key] = value;
+      return present;
     };
   }
   return (run) => {
