@@ -2,7 +2,7 @@
  * Backend benchmarks: search of an mlruns folder against MLflow 2.12.2's own FileStore (cold processes, side by side),
  * and import json -> mlruns -> json of 1,000 runs x 5 metrics x 1,000 steps. Run: npm run build && node --import tsx
  * bench/backends.ts [search|import]. With TRACKLAB_BENCH_BASELINE=<a built checkout> the search also runs that
- * checkout's package in the same alternation (its own cache folder), e.g. main's before a change.
+ * checkout's package (its dist/, through this worker) in the same alternation, its own cache folder, e.g. main's.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -73,8 +73,9 @@ function searchPairs(
   const theirs: SearchResult[] = [];
   const floors: SearchResult[] = [];
   const base: SearchResult[] = [];
-  const baseEnv = { TRACKLAB_CACHE_DIR: join(root, '..', 'baseline-cache') };
-  const baseWorker = baselineDir && join(baselineDir, 'bench', 'workers', 'search-mlruns.mjs');
+  // the baseline's package through this worker, so both are timed alike
+  const baseEnv = { TRACKLAB_CACHE_DIR: join(root, '..', 'baseline-cache'), TRACKLAB_DIST: `${baselineDir}/dist` };
+  const baseWorker = baselineDir && join(import.meta.dirname, 'workers', 'search-mlruns.mjs');
   // the baseline's first search of the folder builds its own cache: not counted
   if (baseWorker && filter === FIRST_FILTER) timed(process.execPath, [baseWorker, root, filter], baseEnv);
   for (let rep = 0; rep < 7; rep++) {
