@@ -36,7 +36,7 @@ import { pathToFileURL } from 'node:url';
 
 type RunFolderModule = typeof import('./run-folder.js');
 let runFolderModule: RunFolderModule | undefined;
-/** run-folder.ts, loaded when a run is first read from or written to its folder: a search the cache answers never is. */
+/** run-folder.ts, loaded when a run is first read from or written to its folder (a search the cache answers is not). */
 async function runFolder(): Promise<RunFolderModule> {
   return (runFolderModule ??= await import('./run-folder.js'));
 }
