@@ -177,6 +177,6 @@ export function listDirs(dir: string): string[] {
  * `withLock` of the JSON store's lock module, loaded on the first write: a process that only searches never loads
  * it.
  */
-export async function withLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+export async function underLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
   return (await import('../json/lock.js')).withLock(file, fn);
 }

@@ -22,7 +22,7 @@ import {
   ensureDir,
   listDirs,
   readTextIfExists,
-  withLock,
+  underLock,
   writeNewValue,
   writeValue,
 } from './files.js';
@@ -144,7 +144,7 @@ export class MlrunsTracking implements TrackingStore {
   private async changeInfo(id: string, change: (info: RunInfo) => RunInfo, durable = false): Promise<void> {
     const dir = this.runDir(id);
     const { readRunInfo, writeRunInfo } = await runFolder();
-    await withLock(join(dir, META), () => {
+    await underLock(join(dir, META), () => {
       const info = readRunInfo(dir);
       if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
       writeRunInfo(dir, change(info), durable);

@@ -107,12 +107,13 @@ function pack(key: string, r: RunRecord, base: string): Packed {
 export const packRecord = (key: string, r: RunRecord, base: string): string =>
   JSON.stringify(pack(key, r, base), nonFiniteReplacer);
 
-/** The run of an entry's JSON text (a new object each time); throws on text that is not a packed record. */
-export function unpackRecord(key: string, raw: string, base: string): RunRecord {
+/**
+ * The run of an entry's JSON text (a new object each time); undefined for JSON that is not a packed record, and
+ * throws on text that is not JSON.
+ */
+export function unpackRecord(key: string, raw: string, base: string): RunRecord | undefined {
   const p = JSON.parse(raw) as Packed;
-  if (typeof p !== 'object' || p === null || typeof p.metrics !== 'object' || p.metrics === null) {
-    throw new TypeError(`not a cached run: ${key}`);
-  }
+  if (typeof p !== 'object' || p === null || typeof p.metrics !== 'object' || p.metrics === null) return undefined;
   const names = namesOf(key);
   p.id ??= names.run;
   p.experimentId ??= names.experiment;
