@@ -141,6 +141,22 @@ describe('mlruns filtered search through the run cache', () => {
         assert.deepEqual(await search(filter), fromFolders, 'a returned run is not shared with the cache');
       }
       const xs = (await search('')).map((r) => r.metrics['x']?.value);
+      // metric names that are also names on Object.prototype
+      const b = await openMlrunsBackend(dir);
+      const writer = await b.tracking.openRunWriter((await search("tags.note LIKE '%0'"))[0]!.id);
+      writer.appendMetric('__proto__', 0.9, 0, 1_700_000_000_000);
+      writer.appendMetric('constructor', 0.9, 0, 1_700_000_000_000);
+      await writer.end('FINISHED', 1_700_000_000_200);
+      await b.close();
+      for (const filter of ['metrics.`__proto__` > 0.5', 'metrics.constructor > 0.5', 'metrics.toString > 0']) {
+        const fromFolders = (await search(filter)).map((r) => r.name);
+        assert.deepEqual(
+          (await search(filter)).map((r) => r.name),
+          fromFolders,
+          filter,
+        );
+        if (!filter.includes('__proto__')) assert.deepEqual(fromFolders, filter.includes('toString') ? [] : ['v0']);
+      }
       assert.ok(xs.some((v) => Number.isNaN(v)) && xs.includes(Number.NEGATIVE_INFINITY), 'the values went through');
     });
   });

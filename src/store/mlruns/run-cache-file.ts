@@ -134,16 +134,16 @@ export function baseOf(key: string, r: RunRecord): string {
   return uri?.endsWith(`/${key}/artifacts`) ? uri.slice(0, uri.length - key.length - '/artifacts'.length) : '';
 }
 
-/** The latest value of each metric of `r`. */
+/** The latest value of each metric of `r` (no prototype: a metric may be called `__proto__` or `constructor`). */
 export function latestValues(r: RunRecord): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = Object.create(null) as Record<string, number>;
   for (const k in r.metrics) out[k] = (r.metrics[k] as RunRecord['metrics'][string]).value;
   return out;
 }
 
 /** The metric columns of `entries` (new indices by order), from the loaded columns and the entries' own values. */
 function metricColumns(contents: CacheContents): Record<string, unknown[]> {
-  const m: Record<string, unknown[]> = {};
+  const m = Object.create(null) as Record<string, unknown[]>; // metric names are keys: no prototype
   const remap: number[] = [];
   let at = 0;
   for (const e of contents.entries.values()) {

@@ -128,7 +128,8 @@ export class MlrunsRunCache {
     let col = this.columns.get(name);
     if (col !== undefined) return col;
     col = new Map();
-    const pairs = this.load().metrics[name] ?? [];
+    const { metrics } = this.load();
+    const pairs = Object.hasOwn(metrics, name) ? (metrics[name] as unknown[]) : [];
     for (let j = 0; j + 1 < pairs.length; j += 2) {
       const value = decodeNumber(pairs[j + 1]);
       if (typeof pairs[j] === 'number' && value !== undefined) col.set(pairs[j] as number, value);
