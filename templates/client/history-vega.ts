@@ -5,7 +5,7 @@
  * redraws in a fraction of the time. The kernel's charts keep the plain vega-lite spec (src/charts/history-spec.ts).
  */
 import type { HistoryMark, HistoryChartPoint, HistoryX, RunStyle } from '../../src/charts/index.js';
-import { bandPath, type Band } from './history-band.js';
+import { bandPath, tenth, type Band } from './history-band.js';
 
 /** Room the y axis' labels take to the left of the plot, in pixels. */
 const Y_AXIS_ROOM = 50;
@@ -145,7 +145,7 @@ export function pathData(
   let parts: string[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as HistoryChartPoint;
-    parts.push(`${parts.length ? 'L' : 'M'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`);
+    parts.push(`${parts.length ? 'L' : 'M'}${tenth(px(p.x))},${tenth(py(p.y))}`);
     if (points[i + 1]?.r !== p.r) {
       lines.push(tuple(p.r, parts.join('')));
       parts = [];
