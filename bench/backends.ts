@@ -1,7 +1,8 @@
 /**
  * Backend benchmarks: search of an mlruns folder against MLflow 2.12.2's own FileStore (cold processes, side by side),
  * and import json -> mlruns -> json of 1,000 runs x 5 metrics x 1,000 steps. Run: npm run build && node --import tsx
- * bench/backends.ts
+ * bench/backends.ts [search|import]. With TRACKLAB_BENCH_BASELINE=<a built checkout> the search also runs that
+ * checkout's package (its dist/, through this worker) in the same alternation, its own cache folder, e.g. main's.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ const report = (what: string, value: string, target: string, baseline: string): 
   rows.push([what, value, target, baseline]);
 };
 const python = mlflowPython();
+/** a built checkout whose package is measured beside this one (bench/workers/search-mlruns.mjs of it) */
+const baselineDir = process.env['TRACKLAB_BENCH_BASELINE'];
 
 /** 1,000 runs in one experiment: 3 params, 2 tags, acc and loss at 10 steps each. */
 async function makeMlruns(dir: string, runs: number): Promise<void> {
@@ -46,11 +49,11 @@ interface SearchResult {
   wallMs: number;
 }
 
-function timed(cmd: string, args: string[]): SearchResult {
+function timed(cmd: string, args: string[], env: Record<string, string> = {}): SearchResult {
   const t = performance.now();
   const r = spawnSync(cmd, args, {
     encoding: 'utf8',
-    env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet' },
+    env: { ...process.env, MLFLOW_ALLOW_FILE_STORE: 'true', GIT_PYTHON_REFRESH: 'quiet', ...env },
   });
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
@@ -65,16 +68,38 @@ function searchPairs(
   root: string,
   filter: string,
   floor = false,
-): { ours: SearchResult[]; theirs: SearchResult[]; floor: SearchResult[] } {
+): { ours: SearchResult[]; theirs: SearchResult[]; floor: SearchResult[]; base: SearchResult[] } {
   const ours: SearchResult[] = [];
   const theirs: SearchResult[] = [];
   const floors: SearchResult[] = [];
+  const base: SearchResult[] = [];
+  // the baseline's package through this worker, so both are timed alike
+  const baseEnv = { TRACKLAB_CACHE_DIR: join(root, '..', 'baseline-cache'), TRACKLAB_DIST: `${baselineDir}/dist` };
+  const baseWorker = baselineDir && join(import.meta.dirname, 'workers', 'search-mlruns.mjs');
+  // the baseline's first search of the folder builds its own cache: not counted
+  if (baseWorker && filter === FIRST_FILTER) timed(process.execPath, [baseWorker, root, filter], baseEnv);
   for (let rep = 0; rep < 7; rep++) {
     ours.push(timed(process.execPath, [join(import.meta.dirname, 'workers', 'search-mlruns.mjs'), root, filter]));
     if (python) theirs.push(timed(python, [join(import.meta.dirname, 'workers', 'mlflow_search.py'), root, filter]));
+    if (baseWorker) base.push(timed(process.execPath, [baseWorker, root, filter], baseEnv));
     if (floor) floors.push(timed(process.execPath, [join(import.meta.dirname, 'workers', 'stat-floor.mjs'), root]));
   }
-  return { ours, theirs, floor: floors };
+  return { ours, theirs, floor: floors, base };
+}
+
+const FIRST_FILTER = 'metrics.acc > 0.5';
+
+/** The baseline package's medians beside ours, as a row of its own. */
+function reportBaseline(filter: string, ours: SearchResult[], base: SearchResult[]): void {
+  if (base.length === 0) return;
+  const o = medians(ours);
+  const b = medians(base);
+  report(
+    `search \`${filter}\`: the package of ${baselineDir}, same folder, alternated`,
+    `${fmt(b.search, 0)} ms (CPU ${fmt(b.cpu, 0)} ms); whole process ${fmt(b.wall, 0)} ms`,
+    '-',
+    `this package: **${fmt(b.search / o.search, 2)}x** faster in-process, ${fmt(b.wall / o.wall, 2)}x whole process`,
+  );
 }
 
 /** The stats a correct check of every run needs, alone in a cold process, against a tenth of MLflow's search. */
@@ -134,12 +159,14 @@ async function searchVsMlflow(): Promise<void> {
   await makeMlruns(root, 1000);
   await new Promise((r) => setTimeout(r, 2100)); // runs changed in the last 2 s are not cached (run-cache.ts)
   // about half the runs fail the filter: they are checked by the one metric file the filter reads
-  const selective = searchPairs(root, 'metrics.acc > 0.5');
+  const selective = searchPairs(root, FIRST_FILTER);
   const first = selective.ours.shift() as SearchResult; // the first search of the folder builds the run cache
-  reportSearch('metrics.acc > 0.5', selective.ours, selective.theirs, first);
+  reportSearch(FIRST_FILTER, selective.ours, selective.theirs, first);
+  reportBaseline(FIRST_FILTER, selective.ours, selective.base);
   // every run matches, so every file of every run is checked
   const all = searchPairs(root, 'metrics.acc >= 0', true);
   reportSearch('metrics.acc >= 0', all.ours, all.theirs);
+  reportBaseline('metrics.acc >= 0', all.ours, all.base);
   reportFloor(all.floor, all.theirs);
   done();
 }

@@ -6,6 +6,7 @@
  *   compare 10 runs x 5 metrics x 10,000 steps     drawn < 1.5 s, a smoothing change < 200 ms
  * Stores are generated once into bench/out/ (git-ignored) with the Tracker API. Run: node --import tsx bench/report.ts
  * [--runs N] [--repeat N] [--page-repeat N] [--skip-build] [--page experiment|compare] [--baseline COMMIT]
+ * [--baseline-checkout DIR]
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -30,6 +31,14 @@ const PAGE = process.argv.includes('--page') ? process.argv[process.argv.indexOf
  * current ones in the same browser: the same-run baseline of the browser figures.
  */
 const BASELINE = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : '';
+/**
+ * `--baseline-checkout <dir>` builds both sites again with the code of another checkout (e.g. `git archive main` with
+ * its node_modules linked) and measures them alternating with the current ones: the same-run baseline of a change to
+ * the pages' HTML, which `--baseline` (page script and stylesheet only) cannot show.
+ */
+const BASE_CHECKOUT = process.argv.includes('--baseline-checkout')
+  ? path.resolve(process.argv[process.argv.indexOf('--baseline-checkout') + 1]!)
+  : '';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface BuildResult {
@@ -39,18 +48,18 @@ interface BuildResult {
   bytes: number;
 }
 
-function buildOnce(store: string, out: string, incremental = false): BuildResult {
+function buildOnce(store: string, out: string, incremental = false, root = ROOT): BuildResult {
   const text = execFileSync(
     process.execPath,
     [
       '--import',
       'tsx',
-      path.join(ROOT, 'bench/report-build-worker.ts'),
+      path.join(root, 'bench/report-build-worker.ts'),
       store,
       out,
       incremental ? 'incremental' : 'full',
     ],
-    { cwd: ROOT, encoding: 'utf8' },
+    { cwd: root, encoding: 'utf8' },
   );
   return JSON.parse(text.trim().split('\n').pop() as string) as BuildResult;
 }
@@ -109,7 +118,11 @@ async function main(): Promise<void> {
   const browser = await launch();
   const srv = await serve(site, '/bench/');
   const srvCmp = await serve(cmpSite, '/cmp/');
-  const base = BASELINE ? await baselineSites(site, cmpSite) : null;
+  const base = BASELINE
+    ? await baselineSites(site, cmpSite)
+    : BASE_CHECKOUT
+      ? await checkoutSites(big, cmpStore)
+      : null;
   const { readdirSync, statSync } = await import('node:fs');
   // The bench experiment is the biggest page (the store also holds an empty Default experiment).
   const expPage = readdirSync(path.join(site, 'experiments'))
@@ -152,7 +165,8 @@ async function main(): Promise<void> {
   if (PAGE !== 'compare') printExperiment(page1k, expBytes);
   if (PAGE !== 'experiment') printCompare(cmp);
   if (base) {
-    console.log(`| **baseline, same run: page script and stylesheet of ${BASELINE}** | | |`);
+    const what = BASELINE ? `page script and stylesheet of ${BASELINE}` : `sites built by ${BASE_CHECKOUT}`;
+    console.log(`| **baseline, same run: ${what}** | | |`);
     if (PAGE !== 'compare') printExperiment(page1kBase, expBytes);
     if (PAGE !== 'experiment') printCompare(cmpBase);
   }
@@ -187,6 +201,29 @@ async function baselineSites(site: string, cmpSite: string) {
         path.join(to, 'assets', f),
         execFileSync('git', ['show', `${BASELINE}:templates/assets/${f}`], { cwd: ROOT, maxBuffer: 1 << 26 }),
       );
+  }
+  const exp = await serve(copies[0]!, '/bench/');
+  const cmp = await serve(copies[1]!, '/cmp/');
+  return {
+    exp: exp.base,
+    cmp: cmp.base,
+    close: async () => {
+      await exp.close();
+      await cmp.close();
+    },
+  };
+}
+
+/** Both sites built by the baseline checkout's own code (the experiment site only when that page is measured). */
+async function checkoutSites(big: string, cmpStore: string) {
+  const copies = [path.join(OUT, 'report-site-baseline'), path.join(OUT, 'report-compare-site-baseline')];
+  for (const [store, to] of [
+    [big, copies[0]!],
+    [cmpStore, copies[1]!],
+  ] as const) {
+    if (store === big && PAGE === 'compare') continue;
+    rmSync(to, { recursive: true, force: true });
+    buildOnce(store, to, false, BASE_CHECKOUT);
   }
   const exp = await serve(copies[0]!, '/bench/');
   const cmp = await serve(copies[1]!, '/cmp/');

@@ -45,7 +45,11 @@ await browser.startTracing(page, {
 });
 const t0 = performance.now();
 await page.goto(`${srv.base}${rel}`, { waitUntil: 'load' });
-if (waitFor) await page.waitForSelector(waitFor, { timeout: 60_000 });
+if (waitFor) {
+  await page.waitForSelector(waitFor, { timeout: 60_000 });
+  // The page's own clock starts at its navigation, as the trace's times below do.
+  console.log(`${waitFor} at ${Math.round(await page.evaluate(() => performance.now()))} ms (page clock)`);
+}
 console.log(`waited ${Math.round(performance.now() - t0)} ms`);
 await page.waitForTimeout(3000);
 await browser.stopTracing();

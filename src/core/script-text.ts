@@ -68,24 +68,27 @@ export function scriptTextToBytes(text: string, length: number): Uint8Array {
   let o = 0;
   let acc = 0;
   let bits = 0;
-  const put = (g: number): void => {
-    acc = ((acc << 7) | g) & 0x7fff;
+  // The group is added in the loop itself, twice, not by a helper closure: the closure kept acc, bits and o in a heap
+  // context, and this loop decodes every history a page draws.
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 128) {
+      const escaped = FORBIDDEN[(c - FIRST_ESCAPE) >> 7];
+      if (escaped === undefined) throw new RangeError(`script text: unexpected character U+${c.toString(16)}`);
+      acc = ((acc << 7) | escaped) & 0x7fff;
+      bits += 7;
+      if (bits >= 8) {
+        bits -= 8;
+        if (o < length) out[o++] = (acc >> bits) & 255;
+      }
+      c = (c - FIRST_ESCAPE) & 127;
+    }
+    acc = ((acc << 7) | c) & 0x7fff;
     bits += 7;
     if (bits >= 8) {
       bits -= 8;
       if (o < length) out[o++] = (acc >> bits) & 255;
     }
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) {
-      put(c);
-      continue;
-    }
-    const escaped = FORBIDDEN[(c - FIRST_ESCAPE) >> 7];
-    if (escaped === undefined) throw new RangeError(`script text: unexpected character U+${c.toString(16)}`);
-    put(escaped);
-    put((c - FIRST_ESCAPE) & 127);
   }
   if (o !== length) throw new RangeError(`script text: ${o} bytes, expected ${length}`);
   return out;

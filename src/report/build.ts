@@ -214,11 +214,12 @@ async function writeListPages(
   }
   const idx = { ...indexPage(experiments, models ?? []), hasRegistry: models !== null };
   await page(sitePaths.index, renderer.render('index', idx, { root: '', pageTitle: 'Experiments', charts: false }));
-  // Its runs are in the address: the page script loads vega when there are runs to draw.
-  const compare = { data: comparePage(experiments) };
+  // Its runs are in the address: its run index is in <head>, where compare-boot.js reads it and starts loading vega
+  // and the runs the address names before the page script has arrived.
+  const compare = { headData: comparePage(experiments) };
   await page(
     sitePaths.compare,
-    renderer.render('compare', compare, { root: '', pageTitle: 'Compare runs', charts: false }),
+    renderer.render('compare', {}, { root: '', pageTitle: 'Compare runs', charts: false, ...compare }),
   );
   const published = new Set(ctx.runsById.keys());
   const info = versionRunInfo(experiments, ctx.runsById);
@@ -324,7 +325,7 @@ function versionRunInfo(
 }
 
 async function writeAssets(writer: SiteWriter, root: string, templatesDir: string): Promise<void> {
-  for (const name of ['report.js', 'theme.js', 'report.css']) {
+  for (const name of ['report.js', 'theme.js', 'compare-boot.js', 'report.css']) {
     await writer.write(sitePaths.asset(name), await readFile(path.join(templatesDir, 'assets', name)));
   }
   for (const request of VENDOR) {

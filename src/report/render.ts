@@ -31,6 +31,11 @@ export interface Frame {
   /** load vega and vega-lite */
   charts: boolean;
   dataScripts?: string[];
+  /**
+   * The page's data, put in `<head>` with the page's early-load script (`assets/<page>-boot.js`) so that script can
+   * start loading what the page will draw before the body is parsed (compare: the run index).
+   */
+  headData?: object;
 }
 
 export interface Renderer {

@@ -4,8 +4,8 @@
  */
 import type { RunData } from '../../src/report/run-view-model.js';
 import { chooseDims, dimTitle, mostVaryingParam, runStyle, type RunStyle } from '../../src/charts/index.js';
-import { SAFE_ID } from '../../src/report/paths.js';
 import { byId, el, fillSelect, pageData } from './dom.js';
+import { selectionFromHash } from './compare-selection.js';
 import { metricsTable, paramsTable, runsTable, type CompareView } from './compare-tables.js';
 import { isDark } from './draw.js';
 import { dimFromValue, dimOptions, dimToValue, toChartRuns, whenVisible } from './experiment-charts.js';
@@ -21,20 +21,6 @@ interface IndexEntry {
   experiment: string;
   data: string;
   href: string;
-}
-
-/** Run ids from `#runs=a,b,c`: only well-formed ids, each once, in order. */
-export function selectionFromHash(hash: string): string[] {
-  const m = /(?:^#|&)runs=([^&]*)/.exec(hash);
-  if (!m) return [];
-  const ids = (m[1] as string).split(',').map((s) => {
-    try {
-      return decodeURIComponent(s).trim();
-    } catch {
-      return '';
-    }
-  });
-  return [...new Set(ids.filter((id) => SAFE_ID.test(id)))];
 }
 
 const setHash = (ids: string[]): void => {
@@ -72,7 +58,8 @@ export function initComparePage(): () => void {
   const permalink = byId<HTMLAnchorElement>('compare-permalink');
   byId('compare-picker')?.removeAttribute('hidden');
   if (picker) fillPicker(picker, index);
-  // The runs in the address start loading now, with vega, while the page parses and paints: not after.
+  // The runs in the address start loading now, with vega, while the page parses and paints: not after (compare-boot.js
+  // in <head> has usually asked for the same files already; these requests then get them from its preloads).
   const pending = new Map<string, Promise<RunData>>();
   const load = (id: string): Promise<RunData> => {
     let run = pending.get(id);
@@ -101,7 +88,7 @@ export function initComparePage(): () => void {
       return;
     }
     if (status) status.textContent = `Loading ${known.length} runs…`;
-    // vega downloads while the runs' data files do (the page has no preload: its runs are known only now).
+    // vega downloads while the runs' data files do (a run added from the menu is known only now).
     void vegaReady();
     const runs = await Promise.all(known.map(load));
     if (mine !== generation) return;

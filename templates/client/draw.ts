@@ -86,12 +86,15 @@ function sharedRuntime(key: string, frame: () => unknown): unknown {
   return runtime;
 }
 
-/** Waits for vega and a task of its own; false when a newer request for `el` came meanwhile. */
-async function turn(el: HTMLElement, lite: boolean): Promise<boolean> {
+/**
+ * Waits for vega and, unless the caller schedules its own tasks, a task of its own; false when a newer request for
+ * `el` came meanwhile.
+ */
+async function turn(el: HTMLElement, lite: boolean, ownTask = true): Promise<boolean> {
   const mine = ++requested;
   requests.set(el, mine);
   await (lite ? vegaLiteReady() : vegaReady());
-  await new Promise((r) => setTimeout(r, 0));
+  if (ownTask) await new Promise((r) => setTimeout(r, 0));
   return requests.get(el) === mine;
 }
 
@@ -149,15 +152,17 @@ export async function draw(el: HTMLElement, spec: TopLevelSpec): Promise<void> {
 
 /**
  * Draws a chart whose vega spec (`frame`, with empty data sets) is shared by every chart drawn with the same `key`:
- * vega parses it once, and each chart only gets its own data and signal values.
+ * vega parses it once, and each chart only gets its own data and signal values. `ownTask: false` draws in the
+ * caller's task once vega is there (a caller drawing several charts decides when to yield).
  */
 export async function drawFramed(
   el: HTMLElement,
   key: string,
   frame: () => unknown,
   input: ViewInput,
+  ownTask = true,
 ): Promise<boolean> {
-  if (!(await turn(el, false))) return false;
+  if (!(await turn(el, false, ownTask))) return false;
   if (!shared.has(sharedKey(key))) {
     // Parsing a new frame and running its first view are each a good part of a task: they get one each.
     const mine = requests.get(el);

@@ -23,17 +23,22 @@ const xOf = (s: Series, i: number, x: HistoryX): number =>
 export function historyBand(r: string, s: Series, x: HistoryX, budget: number): Band | null {
   if (!s.min || !s.max) return null;
   const band: Band = { r, xs: [], lo: [], hi: [] };
-  const k = Math.max(1, Math.ceil(s.steps.length / Math.max(2, budget)));
-  for (let i = 0; i < s.steps.length; i += k) {
+  const { min, max } = s;
+  const n = s.steps.length;
+  const k = Math.max(1, Math.ceil(n / Math.max(2, budget)));
+  for (let i = 0; i < n; i += k) {
     let lo = Infinity;
     let hi = -Infinity;
-    for (let j = i; j < Math.min(i + k, s.steps.length); j++) {
-      const [a, b] = [s.min[j], s.max[j]];
+    const end = Math.min(i + k, n);
+    // Plain reads, no destructuring: this runs for every point of every run a chart draws.
+    for (let j = i; j < end; j++) {
+      const a = min[j];
+      const b = max[j];
       if (a !== null && a !== undefined && a < lo) lo = a;
       if (b !== null && b !== undefined && b > hi) hi = b;
     }
     if (lo > hi) continue;
-    band.xs.push(xOf(s, Math.min(i + k, s.steps.length) - 1, x));
+    band.xs.push(xOf(s, end - 1, x));
     band.lo.push(lo);
     band.hi.push(hi);
   }
@@ -42,9 +47,12 @@ export function historyBand(r: string, s: Series, x: HistoryX, budget: number): 
 
 /** A band as a closed path in plot pixels: along the high edge, back along the low edge. */
 export function bandPath(b: Band, px: (x: number) => number, py: (y: number) => number): string {
-  const top = b.xs.map((x, i) => `${i ? 'L' : 'M'}${px(x).toFixed(1)},${py(b.hi[i] as number).toFixed(1)}`);
+  const top = b.xs.map((x, i) => `${i ? 'L' : 'M'}${tenth(px(x))},${tenth(py(b.hi[i] as number))}`);
   const bottom: string[] = [];
   for (let i = b.xs.length - 1; i >= 0; i--)
-    bottom.push(`L${px(b.xs[i] as number).toFixed(1)},${py(b.lo[i] as number).toFixed(1)}`);
+    bottom.push(`L${tenth(px(b.xs[i] as number))},${tenth(py(b.lo[i] as number))}`);
   return `${top.join('')}${bottom.join('')}Z`;
 }
+
+/** A pixel coordinate to a tenth of a pixel, as path text (`12.3`, `12`): faster than toFixed, and shorter. */
+export const tenth = (v: number): number => Math.round(v * 10) / 10;

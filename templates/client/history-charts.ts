@@ -14,9 +14,12 @@ import {
 import { formatNumber, formatShort } from '../../src/report/format.js';
 import { attachHover, hoverLines, type HoverState } from './chart-hover.js';
 import { byId, el, nextTask } from './dom.js';
-import { draw, drawFramed, fitWidth, replaceData } from './draw.js';
+import { draw, drawFramed, fitWidth, replaceData, viewOf } from './draw.js';
 import { historyBand } from './history-band.js';
-import { pathData, pathFrameSpec, plotWidth, type PathFrame } from './history-vega.js';
+import { drawPaths, pathData, pathFrameSpec, plotWidth, type PathFrame } from './history-vega.js';
+
+/** Time a task may spend drawing charts before it yields to the browser, in milliseconds. */
+const SLICE_MS = 50;
 
 /** Width of a band's column in pixels. */
 const BAND_COLUMN_PX = 4;
@@ -49,12 +52,18 @@ export function legendItem(label: string, style: RunStyle): HTMLLIElement {
 
 function summaryTable(lines: readonly Line[]): HTMLDetailsElement {
   const stat = (s: Series): string[] => {
-    const ys = s.values.filter((v): v is number => v !== null);
-    const last = [...s.values].reverse().find((v) => v !== null);
+    // One pass, no copies: a page has a table row per run and metric, each over up to a thousand points.
+    let [min, max, last] = [Infinity, -Infinity, null as number | null];
+    for (const v of s.values) {
+      if (v === null) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      last = v;
+    }
     return [
-      last === undefined || last === null ? '' : formatShort(last),
-      ys.length ? formatShort(Math.min(...ys)) : '',
-      ys.length ? formatShort(Math.max(...ys)) : '',
+      last === null ? '' : formatShort(last),
+      last === null ? '' : formatShort(min),
+      last === null ? '' : formatShort(max),
       String(s.total),
       s.nonFinite?.length ? `${s.nonFinite.length} (${s.nonFinite[0]![1]} from step ${s.nonFinite[0]![0]})` : '',
     ];
@@ -103,8 +112,6 @@ interface ChartNode {
   hover: HoverState | null;
   /** the frame drawn (axis and size): a redraw in the same frame swaps the data in */
   frameKey: string;
-  /** the domains drawn: bands do not change with smoothing, so they stay while the domains do */
-  domains: string;
 }
 
 /** A metric's figure: caption, chart, the pointer read-out and the data table. */
@@ -119,7 +126,7 @@ function chartNode(key: string, lines: Line[]): ChartNode {
   // Line charts share one compiled spec, so their title is the figure's caption (bars and values carry their own).
   const caption = single ? [] : [el('figcaption', { class: 'chart-title' }, key)];
   const figure = el('figure', {}, ...caption, chart, summaryTable(lines));
-  const node: ChartNode = { key, chart, lines, single, figure, hover: null, frameKey: '', domains: '' };
+  const node: ChartNode = { key, chart, lines, single, figure, hover: null, frameKey: '' };
   if (!single) attachHover(figure, chart, () => node.hover);
   return node;
 }
@@ -148,16 +155,17 @@ async function drawNode(n: ChartNode, x: HistoryX, smoothing: number, width: num
   const columns = Math.ceil(px / BAND_COLUMN_PX);
   const bands = n.lines.flatMap((l) => historyBand(l.label, l.series, x, columns) ?? []);
   const description = `${n.key}: history of ${n.lines.length} runs; data table below`;
-  const input = { ...pathData(values, bad, frame, (label) => runs.get(label)?.style, bands), description };
+  const { data, signals } = pathData(values, bad, frame, (label) => runs.get(label)?.style, bands);
+  // vega draws the axes and the non-finite marks; the runs' paths go in after it (drawPaths).
+  const input = { data: { bad: data.bad }, signals, description };
   const key = JSON.stringify(frame);
-  const domains = JSON.stringify(input.signals);
-  // The same frame (axis and size): only the paths change, and the bands only when the domains do.
-  const { bands: _same, ...changed } = input.data;
-  const swap = { ...input, data: domains === n.domains ? changed : input.data };
-  if (!(key === n.frameKey && (await replaceData(n.chart, swap))))
-    await drawFramed(n.chart, key, () => pathFrameSpec(frame), input);
+  // The same frame (axis and size): only the domains and marks change, in the view drawn.
+  if (!(key === n.frameKey && (await replaceData(n.chart, input)))) {
+    if (!(await drawFramed(n.chart, key, () => pathFrameSpec(frame), input, false))) return;
+  }
+  const view = viewOf(n.chart);
+  if (view) drawPaths(n.chart, view.origin(), data);
   n.frameKey = key;
-  n.domains = domains;
   n.hover = { lines: hoverLines(values, (label) => runs.get(label)?.style.color ?? 'currentColor'), x };
 }
 
@@ -190,10 +198,21 @@ export function historyCharts(
     if (shown) shown.textContent = smoothing.toFixed(2);
     // Widths read once, before any chart is drawn: reading one after each draw would force a layout per chart.
     const widths = nodes.map((n) => fitWidth(n.figure, 720));
+    // Several charts per task while they fit in the budget: a task per chart has the browser lay out and paint
+    // between every two charts, which takes longer than the charts. A chart that would overrun starts a new task.
+    let sliceStart = performance.now();
+    let chartMs = 0;
     for (const [k, n] of nodes.entries()) {
       if (mine !== generation) return;
+      const elapsed = performance.now() - sliceStart;
+      if (k > 0 && elapsed + chartMs > SLICE_MS) {
+        await nextTask();
+        if (mine !== generation) return;
+        sliceStart = performance.now();
+      }
+      const t = performance.now();
       await drawNode(n, x, smoothing, widths[k] as number, runs);
-      await nextTask();
+      chartMs = performance.now() - t;
     }
     // Tests and benchmarks wait for this: every chart of the latest request is drawn.
     if (mine === generation) box.setAttribute('data-drawn', String(mine));

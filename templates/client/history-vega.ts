@@ -5,7 +5,7 @@
  * redraws in a fraction of the time. The kernel's charts keep the plain vega-lite spec (src/charts/history-spec.ts).
  */
 import type { HistoryMark, HistoryChartPoint, HistoryX, RunStyle } from '../../src/charts/index.js';
-import { bandPath, type Band } from './history-band.js';
+import { bandPath, tenth, type Band } from './history-band.js';
 
 /** Room the y axis' labels take to the left of the plot, in pixels. */
 const Y_AXIS_ROOM = 50;
@@ -54,14 +54,6 @@ function axes(frame: PathFrame): Record<string, unknown>[] {
   ];
 }
 
-/** Bands behind lines; lines and bands are left out of the accessibility tree (the data table below lists them). */
-const pathMark = (data: string, look: Record<string, unknown>): Record<string, unknown> => ({
-  type: 'path',
-  from: { data },
-  aria: false,
-  encode: { update: { path: { field: 'd' }, ...look } },
-});
-
 /** A divergence is seen, not silently skipped: a red mark at the top edge where a run first went non-finite. */
 const badMark = {
   type: 'symbol',
@@ -79,7 +71,7 @@ const badMark = {
   },
 };
 
-/** The vega spec of a history chart, with empty data sets (`bands`, `lines`, `bad`) and x/y domains as signals. */
+/** The vega spec of a history chart: axes, the `bad` data set (empty) and the x/y domains as signals. */
 export function pathFrameSpec(frame: PathFrame): Record<string, unknown> {
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
@@ -90,43 +82,42 @@ export function pathFrameSpec(frame: PathFrame): Record<string, unknown> {
       { name: 'xdom', value: [0, 1] },
       { name: 'ydom', value: [0, 1] },
     ],
-    data: ['bands', 'lines', 'bad'].map((name) => ({ name, values: [] })),
+    data: [{ name: 'bad', values: [] }],
     scales: scales(frame.x === 'time'),
     axes: axes(frame),
-    marks: [
-      // A thin edge too: a one-bucket spike is narrower than a pixel of fill.
-      pathMark('bands', {
-        fill: { field: 'c' },
-        fillOpacity: { value: 0.16 },
-        stroke: { field: 'c' },
-        strokeOpacity: { value: 0.3 },
-        strokeWidth: { value: 0.75 },
-      }),
-      pathMark('lines', {
-        stroke: { field: 'c' },
-        strokeDash: { field: 'dash' },
-        strokeWidth: { value: 1.75 },
-        strokeJoin: { value: 'round' },
-      }),
-      badMark,
-    ],
+    // The runs' lines and bands are not vega marks: drawPaths puts them over the plot (vega would parse every path).
+    marks: [badMark],
   };
 }
 
-const extent = (xs: Iterable<number>): [number, number] => {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of xs) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  return lo <= hi ? [lo, hi] : [0, 1];
-};
+/** Smallest and largest of the numbers `each` visits, widened from [lo, hi]. */
+function widen(range: [number, number], each: (visit: (v: number) => void) => void): [number, number] {
+  each((v) => {
+    if (v < range[0]) range[0] = v;
+    if (v > range[1]) range[1] = v;
+  });
+  return range;
+}
 
 /** Domains with some air: a flat line sits mid-height, a curve (and its band) does not touch the plot's edges. */
 function domains(points: readonly HistoryChartPoint[], bad: readonly HistoryMark[], bands: readonly Band[]) {
-  const [x0, x1] = extent([...points.map((p) => p.x), ...bad.map((b) => b.x)]);
-  const [y0, y1] = extent([...points.map((p) => p.y), ...bands.flatMap((b) => extent([...b.lo, ...b.hi]))]);
+  const fit = ([lo, hi]: [number, number]): [number, number] => (lo <= hi ? [lo, hi] : [0, 1]);
+  // Loops, not spread arrays: a chart has thousands of points, and the copies were much of its drawing time.
+  const [x0, x1] = fit(
+    widen([Infinity, -Infinity], (v) => {
+      for (const p of points) v(p.x);
+      for (const b of bad) v(b.x);
+    }),
+  );
+  const [y0, y1] = fit(
+    widen([Infinity, -Infinity], (v) => {
+      for (const p of points) v(p.y);
+      for (const b of bands) {
+        for (const y of b.lo) v(y);
+        for (const y of b.hi) v(y);
+      }
+    }),
+  );
   const pad = y1 > y0 ? (y1 - y0) * 0.04 : Math.abs(y0) * 0.05 || 1;
   return { xdom: x1 > x0 ? [x0, x1] : [x0 - 1, x1 + 1], ydom: [y0 - pad, y1 + pad] };
 }
@@ -154,7 +145,7 @@ export function pathData(
   let parts: string[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i] as HistoryChartPoint;
-    parts.push(`${parts.length ? 'L' : 'M'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`);
+    parts.push(`${parts.length ? 'L' : 'M'}${tenth(px(p.x))},${tenth(py(p.y))}`);
     if (points[i + 1]?.r !== p.r) {
       lines.push(tuple(p.r, parts.join('')));
       parts = [];
@@ -162,4 +153,60 @@ export function pathData(
   }
   const shaded = bands.map((b) => tuple(b.r, bandPath(b, px, py)));
   return { data: { bands: shaded, lines, bad: [...bad] }, signals: { xdom, ydom } };
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgPath(attrs: Record<string, string>): SVGPathElement {
+  const p = document.createElementNS(SVG, 'path');
+  for (const [k, v] of Object.entries(attrs)) p.setAttribute(k, v);
+  return p;
+}
+
+/**
+ * Draws the runs' bands and lines into the chart's svg, over vega's axes, at the plot's origin (`origin`, from the
+ * view). They are SVG paths of their own, not vega marks: the browser reads a path's `d` natively, where vega would
+ * parse every path string twice (for its bounds and to write it), which was most of a chart's drawing time. The group
+ * is the svg's last child, which vega's re-renders leave alone; a redraw replaces its paths.
+ */
+export function drawPaths(
+  chart: HTMLElement,
+  origin: readonly [number, number],
+  { bands, lines }: { bands: readonly PathTuple[]; lines: readonly PathTuple[] },
+): void {
+  const svg = chart.querySelector('svg');
+  if (!svg) return;
+  let group = svg.querySelector<SVGGElement>(':scope > g.run-paths');
+  if (!group) {
+    group = document.createElementNS(SVG, 'g');
+    // Hidden from assistive technology: the data table below the chart lists the runs.
+    group.setAttribute('class', 'mark-path role-mark run-paths');
+    group.setAttribute('aria-hidden', 'true');
+    group.setAttribute('pointer-events', 'none');
+    svg.append(group);
+  }
+  group.setAttribute('transform', `translate(${origin[0]},${origin[1]})`);
+  group.replaceChildren(
+    // A thin edge too: a one-bucket spike is narrower than a pixel of fill.
+    ...bands.map((b) =>
+      svgPath({
+        d: b.d,
+        fill: b.c,
+        'fill-opacity': '0.16',
+        stroke: b.c,
+        'stroke-opacity': '0.3',
+        'stroke-width': '0.75',
+      }),
+    ),
+    ...lines.map((l) =>
+      svgPath({
+        d: l.d,
+        fill: 'none',
+        stroke: l.c,
+        'stroke-width': '1.75',
+        'stroke-linejoin': 'round',
+        ...(l.dash.length ? { 'stroke-dasharray': l.dash.join(',') } : {}),
+      }),
+    ),
+  );
 }

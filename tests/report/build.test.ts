@@ -6,7 +6,7 @@ import { tempDir } from '../helpers.js';
 import { buildReport, createMemorySource, formatSummary } from '../../src/report/index.js';
 import { CSP } from '../../src/report/render.js';
 import { MANIFEST } from '../../src/report/write.js';
-import { bundleClient } from '../../templates/client/build.js';
+import { bundleClient, CLIENT_BUNDLES } from '../../templates/client/build.js';
 import { Tracker } from '../../src/index.js';
 import { fixtureData, HOSTILE, T0 } from './fixtures.js';
 
@@ -40,6 +40,7 @@ test('builds every page, .nojekyll, vendored vega, a one-line summary', async ()
     'assets/vega-lite.min.js',
     'assets/report.js',
     'assets/theme.js',
+    'assets/compare-boot.js',
     'assets/report.css',
     MANIFEST,
   ])
@@ -149,10 +150,7 @@ test('refuses to write into a folder it did not create; unknown experiment is a 
 });
 
 test('the committed page scripts are the bundles of templates/client', async () => {
-  for (const [entry, file] of [
-    ['main', 'report.js'],
-    ['theme-boot', 'theme.js'],
-  ] as const) {
+  for (const [entry, file] of CLIENT_BUNDLES) {
     const fresh = await bundleClient(ROOT, entry);
     const committed = readFileSync(path.join(ROOT, 'templates/assets', file), 'utf8');
     assert.ok(

@@ -17,9 +17,16 @@ import { MLFLOW_SKIP, runMlflowPython } from '../mlflow-python.js';
 type Entries = Record<string, { r: { tags: Record<string, string> } }>;
 interface Columns {
   n: number;
+  rb: number;
   lists: unknown[];
   keys: string[];
+  m: Record<string, unknown[]>;
+}
+interface CacheParts {
+  head: string;
+  cols: Columns;
   r: Entries[string]['r'][];
+  sig: Buffer;
 }
 
 /** The one cache file of the cache folder `cacheDir`. */
@@ -30,26 +37,32 @@ function cacheFile(cacheDir: string): string {
   return join(dir, files[0]!);
 }
 
-/** A cache file's first line, its columns (the second line) and its signatures (the binary end). */
-function readCache(file: string): { head: string; cols: Columns; sig: Buffer } {
+/** A cache file's first line, its columns (the second line), its records (a line each) and its signatures. */
+function readCache(file: string): CacheParts {
   const buf = readFileSync(file);
   const head = buf.indexOf(10);
   const end = buf.indexOf(10, head + 1);
   const cols = JSON.parse(buf.toString('utf8', head + 1, end)) as Columns;
-  return { head: buf.toString('utf8', 0, head), cols, sig: buf.subarray(buf.length - cols.n * 8) };
+  const lines = buf
+    .toString('utf8', end + 1, end + 1 + cols.rb)
+    .split('\n')
+    .slice(0, -1);
+  const r = lines.map((line) => JSON.parse(line) as CacheParts['r'][number]);
+  return { head: buf.toString('utf8', 0, head), cols, r, sig: buf.subarray(buf.length - cols.n * 8) };
 }
 
-/** Writes a cache file as tracklab does: two lines, spaces up to a multiple of 8 bytes, the signatures. */
-function writeCache(file: string, { head, cols, sig }: { head: string; cols: Columns; sig: Buffer }): void {
-  const text = Buffer.from(`${head}\n${JSON.stringify(cols)}\n`, 'utf8');
+/** Writes a cache file as tracklab does: two lines, a record a line, spaces up to 8 bytes, the signatures. */
+function writeCache(file: string, { head, cols, r, sig }: CacheParts): void {
+  const records = Buffer.from(r.map((x) => `${JSON.stringify(x)}\n`).join(''), 'utf8');
+  const text = Buffer.concat([Buffer.from(`${head}\n${JSON.stringify({ ...cols, rb: records.length })}\n`), records]);
   const pad = Buffer.alloc(Math.ceil(text.length / 8) * 8 - text.length, ' ');
   writeFileSync(file, Buffer.concat([text, pad, sig]));
 }
 
 /** The cached runs by `<experiment>/<run>`. */
 const cacheEntries = (cacheDir: string): Entries => {
-  const { cols } = readCache(cacheFile(cacheDir));
-  return Object.fromEntries(cols.keys.map((key, i) => [key, { r: cols.r[i]! }]));
+  const { cols, r } = readCache(cacheFile(cacheDir));
+  return Object.fromEntries(cols.keys.map((key, i) => [key, { r: r[i]! }]));
 };
 
 /** Runs `body` with the run caches in a new folder of their own, named by TRACKLAB_CACHE_DIR while it runs. */
@@ -162,14 +175,14 @@ describe('mlruns run cache', () => {
       const truth = await users();
       const file = cacheFile(cacheDir);
       const good = readCache(file);
-      for (const r of good.cols.r) r.tags['mlflow.user'] = 'stale';
+      for (const r of good.r) r.tags['mlflow.user'] = 'stale';
       writeCache(file, good);
       // the files are unchanged, so the entries are trusted: this is what a file written as tracklab does looks like
       assert.ok((await users()).every((u) => u === 'stale'));
       writeCache(file, { ...good, head: JSON.stringify(join(dir, 'elsewhere')) });
       assert.deepEqual(await users(), truth, 'a file whose first line names another store is not used');
       const damaged = readCache(file);
-      for (const r of damaged.cols.r) r.tags['mlflow.user'] = 'stale';
+      for (const r of damaged.r) r.tags['mlflow.user'] = 'stale';
       damaged.cols.lists = damaged.cols.lists.map(() => 0); // file lists that are numbers: nothing would be checked
       writeCache(file, damaged);
       assert.deepEqual(await users(), truth);

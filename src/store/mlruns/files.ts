@@ -172,3 +172,11 @@ export function listDirs(dir: string): string[] {
     throw ioError('list', dir, error);
   }
 }
+
+/**
+ * `withLock` of the JSON store's lock module, loaded on the first write: a process that only searches never loads
+ * it.
+ */
+export async function underLock<T>(file: string, fn: () => T | Promise<T>): Promise<T> {
+  return (await import('../json/lock.js')).withLock(file, fn);
+}

@@ -12,9 +12,8 @@ import { pathToFileURL } from 'node:url';
 import type { Experiment, ViewType } from '../../core/entities.js';
 import { exists, invalid, ioError, notFound } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
-import { withLock } from '../json/lock.js';
 import { inRunView } from '../search-records.js';
-import { ensureDir, listDirs, readValues, readYaml, writeValue, writeYaml } from './files.js';
+import { ensureDir, listDirs, readValues, readYaml, underLock, writeValue, writeYaml } from './files.js';
 import { experimentFromMeta, experimentMeta, META, MODELS, TRASH } from './layout.js';
 
 /**
@@ -83,7 +82,7 @@ export class MlrunsExperiments {
   }
 
   async create(name: string, tags: Record<string, string> = {}): Promise<Experiment> {
-    return withLock(this.lockFile, () => {
+    return underLock(this.lockFile, () => {
       const clash = this.byName(name);
       if (clash) {
         throw exists(storeMessages.experimentExists(name, clash.lifecycleStage === 'deleted'));
@@ -95,7 +94,7 @@ export class MlrunsExperiments {
   async ensure(name: string): Promise<Experiment> {
     const found = this.byName(name);
     if (found) return found;
-    return withLock(this.lockFile, () => this.byName(name) ?? this.write({ id: this.newId(), name, tags: {} }));
+    return underLock(this.lockFile, () => this.byName(name) ?? this.write({ id: this.newId(), name, tags: {} }));
   }
 
   /** MLflow's ids: random positive integers of up to 18 digits. */
@@ -144,7 +143,7 @@ export class MlrunsExperiments {
     markRuns: (dir: string, stage: 'active' | 'deleted', at: number) => void,
   ): Promise<void> {
     if (id === '0' && stage === 'deleted') throw invalid(storeMessages.defaultExperimentUndeletable());
-    await withLock(this.lockFile, () => {
+    await underLock(this.lockFile, () => {
       const e = this.get(id);
       if (e.lifecycleStage === stage) return;
       const now = Date.now();

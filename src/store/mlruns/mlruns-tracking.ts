@@ -14,19 +14,32 @@ import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '..
 import { TAGS } from '../../core/entities.js';
 import { badState, ioError, notFound, paramChanged, runDeleted } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
-import { withLock } from '../json/lock.js';
 import { inRunView, searchRecords } from '../search-records.js';
 import { newRunRecord } from '../tracking-store.js';
 import type { NewRun, RunBatch, RunPage, RunSearch, RunUpdate, RunWriter, TrackingStore } from '../tracking-store.js';
-import { createValueOnce, ensureDir, listDirs, readTextIfExists, writeNewValue, writeValue } from './files.js';
+import {
+  createValueOnce,
+  ensureDir,
+  listDirs,
+  readTextIfExists,
+  underLock,
+  writeNewValue,
+  writeValue,
+} from './files.js';
 import { META, NOT_RUNS, TRASH, type RunInfo } from './layout.js';
 import { MlrunsExperiments } from './mlruns-experiments.js';
-import { copyRecord, MlrunsRunCache } from './run-cache.js';
+import { MlrunsRunCache, type CachedRun } from './run-cache.js';
 import { runFiles, stamp } from './run-signature.js';
 import { exclusionFiles } from './run-exclusion.js';
 import type { MlrunsRunWriter } from './run-writer.js';
-import { metricKeys, readMetric, readRunFolder, readRunInfo, writeInput, writeRunInfo } from './run-folder.js';
 import { pathToFileURL } from 'node:url';
+
+type RunFolderModule = typeof import('./run-folder.js');
+let runFolderModule: RunFolderModule | undefined;
+/** run-folder.ts, loaded when a run is first read from or written to its folder (a search the cache answers is not). */
+async function runFolder(): Promise<RunFolderModule> {
+  return (runFolderModule ??= await import('./run-folder.js'));
+}
 
 export class MlrunsTracking implements TrackingStore {
   readonly experiments: MlrunsExperiments;
@@ -63,6 +76,7 @@ export class MlrunsTracking implements TrackingStore {
   }
 
   async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    const { readRunInfo, writeRunInfo } = await runFolder();
     await this.experiments.setLifecycle(id, stage, (dir, to, at) => {
       for (const runDir of this.runFolders(dir)) {
         const info = readRunInfo(runDir);
@@ -99,9 +113,9 @@ export class MlrunsTracking implements TrackingStore {
     throw notFound(storeMessages.runMissing(id, this.root));
   }
 
-  private info(id: string): { dir: string; info: RunInfo } {
+  private async info(id: string): Promise<{ dir: string; info: RunInfo }> {
     const dir = this.runDir(id);
-    const info = readRunInfo(dir);
+    const info = (await runFolder()).readRunInfo(dir);
     if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
     return { dir, info };
   }
@@ -116,20 +130,21 @@ export class MlrunsTracking implements TrackingStore {
     const record = newRunRecord(id, input, { artifactUri });
     // the run is invisible until its meta.yaml exists, so its first tags need no temp file + rename
     for (const [key, value] of Object.entries(input.tags)) writeNewValue(join(dir, 'tags', ...key.split('/')), value);
-    writeRunInfo(dir, { ...record, artifactUri }); // last: a run folder with a meta.yaml is complete
+    (await runFolder()).writeRunInfo(dir, { ...record, artifactUri }); // last: a folder with a meta.yaml is complete
     this.runDirs.set(id, dir);
     return record;
   }
 
   async getRun(id: string): Promise<RunRecord> {
-    const { dir, info } = this.info(id);
-    return readRunFolder(dir, info);
+    const { dir, info } = await this.info(id);
+    return (await runFolder()).readRunFolder(dir, info);
   }
 
   /** Read-modify-write of a run's meta.yaml under the run's lock. */
   private async changeInfo(id: string, change: (info: RunInfo) => RunInfo, durable = false): Promise<void> {
     const dir = this.runDir(id);
-    await withLock(join(dir, META), () => {
+    const { readRunInfo, writeRunInfo } = await runFolder();
+    await underLock(join(dir, META), () => {
       const info = readRunInfo(dir);
       if (!info) throw badState(storeMessages.runBeingCreated(id, join(dir, META), 'is missing'));
       writeRunInfo(dir, change(info), durable);
@@ -161,7 +176,7 @@ export class MlrunsTracking implements TrackingStore {
   }
 
   async logBatch(id: string, batch: RunBatch): Promise<void> {
-    const { dir, info } = this.info(id);
+    const { dir, info } = await this.info(id);
     if (info.lifecycleStage === 'deleted') throw runDeleted(id);
     const params = Object.entries(batch.params ?? {});
     const paramFile = (key: string): string => join(dir, 'params', ...key.split('/'));
@@ -177,11 +192,11 @@ export class MlrunsTracking implements TrackingStore {
       writeValue(join(dir, 'tags', ...key.split('/')), value);
     const name = batch.tags?.[TAGS.runName];
     if (name !== undefined && name !== info.name) await this.changeInfo(id, (i) => ({ ...i, name }));
-    for (const input of batch.inputs ?? []) writeInput(dir, id, input);
+    if (batch.inputs?.length) for (const input of batch.inputs) (await runFolder()).writeInput(dir, id, input);
   }
 
   async deleteTag(id: string, key: string): Promise<void> {
-    const { dir } = this.info(id);
+    const { dir } = await this.info(id);
     const file = join(dir, 'tags', ...key.split('/'));
     if (readTextIfExists(file) === undefined) throw notFound(storeMessages.tagMissing(id, key));
     try {
@@ -204,7 +219,7 @@ export class MlrunsTracking implements TrackingStore {
   }
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
-    return readMetric(this.runDir(id), key);
+    return (await runFolder()).readMetric(this.runDir(id), key);
   }
 
   /** The full history (paged in by getMetricHistory), downsampled by the shared path. */
@@ -215,6 +230,7 @@ export class MlrunsTracking implements TrackingStore {
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const dir = this.runDir(id);
+    const { metricKeys, readMetric } = await runFolder();
     const all = metricKeys(dir).flatMap((key) => readMetric(dir, key));
     return all.sort((a, b) => a.timestamp - b.timestamp); // stable: each key keeps its order
   }
@@ -228,7 +244,7 @@ export class MlrunsTracking implements TrackingStore {
       if (expDir === undefined) continue;
       for (const dir of this.runFolders(expDir)) {
         if (excluding && this.stillExcluded(dir, excluding)) continue;
-        const record = this.readCached(dir);
+        const record = this.cache.get(dir) ?? (await this.readRun(dir));
         if (!record || record.experimentId !== experimentId || !inRunView(record.lifecycleStage, view)) continue;
         this.runDirs.set(record.id, dir);
         records.push(record);
@@ -236,22 +252,19 @@ export class MlrunsTracking implements TrackingStore {
       this.cache.listedAll(expDir);
     }
     this.cache.save();
-    const page = searchRecords(records, query);
-    // only the page is copied; the rest stays shared with the cache
-    return { ...page, runs: page.runs.map(copyRecord) };
+    return searchRecords(records, query); // the cache hands out new objects: nothing returned is shared with it
   }
 
   /** Whether the cached run of `dir` fails the filter and the files that make it fail are unchanged. */
-  private stillExcluded(dir: string, excluding: (run: RunRecord) => readonly string[] | undefined): boolean {
+  private stillExcluded(dir: string, excluding: (run: CachedRun) => readonly string[] | undefined): boolean {
     const cached = this.cache.peek(dir);
     const files = cached && excluding(cached);
     return files !== undefined && this.cache.unchangedFiles(dir, files);
   }
 
-  /** A run folder through the cache of folded runs (run-cache.ts); undefined when it holds no run. */
-  private readCached(dir: string): RunRecord | undefined {
-    const hit = this.cache.get(dir);
-    if (hit) return hit;
+  /** A run folder the cache of folded runs (run-cache.ts) does not hold as it is; undefined when it holds no run. */
+  private async readRun(dir: string): Promise<RunRecord | undefined> {
+    const { readRunFolder, readRunInfo } = await runFolder();
     const { files, listing } = runFiles(dir);
     const at = Date.now();
     const taken = { ...stamp(dir, files), at }; // before reading: a change while reading is seen next time

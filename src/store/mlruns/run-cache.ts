@@ -13,7 +13,18 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../core/entities.js';
 import { writeFileAtomicSync } from '../json/atomic-file.js';
-import { cacheFileName, decodeCache, encodeCache, type CacheEntry as Entry } from './run-cache-file.js';
+import { decodeNumber } from '../../core/number-codec.js';
+import {
+  baseOf,
+  cacheFileName,
+  decodeCache,
+  emptyContents,
+  encodeCache,
+  latestValues,
+  packRecord,
+  unpackRecord,
+} from './run-cache-file.js';
+import type { CacheContents, CacheEntry as Entry } from './run-cache-file.js';
 import { RACY_MS, unchanged, unchangedAt } from './run-signature.js';
 
 /** Cache files of stores that are gone are looked for at most this often, when a cache is written anyway. */
@@ -27,16 +38,26 @@ export function cacheFolder(): string {
   return join(base, 'mlruns');
 }
 
+/** What a filter may look at in a cached run before the run is checked whole (run-exclusion.ts). */
+export interface CachedRun {
+  /** the latest value of metric `key` when the run was cached; undefined when it had none */
+  metric(key: string): number | undefined;
+  /** the whole run as cached (a new object); undefined when its cached text is damaged */
+  record(): RunRecord | undefined;
+}
+
 export class MlrunsRunCache {
   private readonly file: string | undefined;
   private readonly real: string = '';
-  private entries: Map<string, Entry> | undefined;
+  private contents: CacheContents | undefined;
   private changed = 0;
   /** run folders met by this process, and experiment folders whose runs were all listed */
   private readonly seen = new Set<string>();
   private readonly listed = new Set<string>();
-  /** positions of named files in a (shared) file list */
-  private readonly indexCache = new WeakMap<readonly string[], Map<readonly string[], number[]>>();
+  /** the loaded file's metric columns, by metric key: latest value by entry index */
+  private readonly columns = new Map<string, Map<number, number>>();
+  /** the deepest of some named files that a (shared) file list holds */
+  private readonly deepest = new WeakMap<readonly string[], Map<readonly string[], number>>();
 
   private readonly prefix: string;
 
@@ -50,53 +71,90 @@ export class MlrunsRunCache {
     }
   }
 
-  private load(): Map<string, Entry> {
-    if (this.entries) return this.entries;
-    this.entries = new Map();
-    if (this.file === undefined) return this.entries;
+  private load(): CacheContents {
+    if (this.contents) return this.contents;
+    this.contents = emptyContents();
+    if (this.file === undefined) return this.contents;
     try {
-      this.entries = decodeCache(readFileSync(this.file), this.real);
+      this.contents = decodeCache(readFileSync(this.file), this.real);
     } catch {
       /* missing or damaged: rebuilt as runs are read */
     }
-    return this.entries;
+    return this.contents;
   }
 
   /** The folder relative to the store: `<experiment>/<run>` or `.trash/<experiment>/<run>`. */
   private key(dir: string): string {
-    return dir.startsWith(this.prefix) ? dir.slice(this.prefix.length) : dir;
+    if (dir === this.lastDir) return this.lastKey; // a search asks up to three times in a row per run
+    this.lastDir = dir;
+    this.lastKey = dir.startsWith(this.prefix) ? dir.slice(this.prefix.length) : dir;
+    return this.lastKey;
+  }
+  private lastDir = '';
+  private lastKey = '';
+
+  /** The run of an entry as a new object; undefined when its text is damaged. */
+  private record(key: string, e: Entry): RunRecord | undefined {
+    try {
+      const { base, bytes } = this.load();
+      return unpackRecord(key, e.raw ?? bytes.toString('utf8', e.at, e.end), base);
+    } catch {
+      return undefined;
+    }
   }
 
-  /** The cached run of folder `dir` while nothing it was read from changed (shared: callers must not change it). */
+  /** The cached run of folder `dir` while nothing it was read from changed, as a new object the caller may change. */
   get(dir: string): RunRecord | undefined {
     const key = this.key(dir);
     this.seen.add(key);
-    const e = this.load().get(key);
-    return e !== undefined && unchanged(dir, e.f, e.s, e.o) ? e.r : undefined;
+    const e = this.load().entries.get(key);
+    return e !== undefined && unchanged(dir, e.f, e.s, e.o) ? this.record(key, e) : undefined;
   }
 
-  /** The cached run of folder `dir` as it was read, not checked (shared: callers must not change it). */
-  peek(dir: string): RunRecord | undefined {
+  /** The cached run of folder `dir` as it was read, not checked; undefined when there is none. */
+  peek(dir: string): CachedRun | undefined {
     const key = this.key(dir);
     this.seen.add(key);
-    return this.load().get(key)?.r;
+    const e = this.load().entries.get(key);
+    if (e === undefined) return undefined;
+    return {
+      metric: (name) => (e.m !== undefined ? e.m[name] : this.column(name).get(e.i)),
+      record: () => this.record(key, e),
+    };
+  }
+
+  /** The latest values of metric `name` by entry index of the loaded file. */
+  private column(name: string): Map<number, number> {
+    let col = this.columns.get(name);
+    if (col !== undefined) return col;
+    col = new Map();
+    const { metrics } = this.load();
+    const pairs = Object.hasOwn(metrics, name) ? (metrics[name] as unknown[]) : [];
+    for (let j = 0; j + 1 < pairs.length; j += 2) {
+      const value = decodeNumber(pairs[j + 1]);
+      if (typeof pairs[j] === 'number' && value !== undefined) col.set(pairs[j] as number, value);
+    }
+    this.columns.set(name, col);
+    return col;
   }
 
   /**
-   * Whether the files `names` (relative to run folder `dir`) are as when its cached run was read; names the run was
-   * not read from are skipped, so a caller names the folders above them too.
+   * Whether the file `names` name (relative to run folder `dir`, each folder before the files and folders in it) is
+   * as when its cached run was read: the deepest of them the run was read from is looked at, as a change of anything
+   * deeper changes it (a new entry changes its folder's ctime) and a change above it moves or removes it.
    */
   unchangedFiles(dir: string, names: readonly string[]): boolean {
-    const e = this.load().get(this.key(dir));
+    const e = this.load().entries.get(this.key(dir));
     if (e === undefined) return false;
-    let byNames = this.indexCache.get(e.f);
-    if (byNames === undefined) this.indexCache.set(e.f, (byNames = new Map<readonly string[], number[]>()));
-    let indices = byNames.get(names);
-    if (indices === undefined) {
-      indices = names.map((n) => e.f.indexOf(n)).filter((i) => i >= 0);
-      byNames.set(names, indices);
+    let byNames = this.deepest.get(e.f);
+    if (byNames === undefined) this.deepest.set(e.f, (byNames = new Map<readonly string[], number>()));
+    let at = byNames.get(names);
+    if (at === undefined) {
+      at = -1;
+      for (let n = names.length - 1; n >= 0 && at < 0; n--) at = e.f.indexOf(names[n] as string);
+      byNames.set(names, at);
     }
-    return unchangedAt(dir, e.f, indices, e.s, e.o);
+    return at >= 0 && unchangedAt(dir, e.f, [at], e.s, e.o);
   }
 
   /** Tells that every run folder of experiment folder `dir` was just met: entries of others there are gone. */
@@ -110,23 +168,27 @@ export class MlrunsRunCache {
    */
   set(dir: string, record: RunRecord, files: string[], taken: { sig: number[]; newest: number; at: number }): void {
     if (taken.newest > taken.at - RACY_MS) return;
-    this.load().set(this.key(dir), { f: files, s: taken.sig, o: 0, r: copyRecord(record) });
+    const contents = this.load();
+    const key = this.key(dir);
+    if (contents.base === '') contents.base = baseOf(key, record); // fixed from now on: entries are packed with it
+    const raw = packRecord(key, record, contents.base);
+    contents.entries.set(key, { f: files, s: taken.sig, o: 0, raw, at: 0, end: 0, i: -1, m: latestValues(record) });
     this.changed += 1;
   }
 
   /** Writes the cache when runs were read from disk or are gone; failures only cost speed. */
   save(): void {
-    if (this.file === undefined || this.entries === undefined) return;
-    for (const key of this.entries.keys()) {
+    if (this.file === undefined || this.contents === undefined) return;
+    for (const key of this.contents.entries.keys()) {
       if (!this.seen.has(key) && this.listed.has(key.slice(0, key.lastIndexOf('/')))) {
-        this.entries.delete(key); // its folder was not among its experiment's runs: deleted or moved
+        this.contents.entries.delete(key); // its folder was not among its experiment's runs: deleted or moved
         this.changed += 1;
       }
     }
     if (this.changed === 0) return;
     try {
       mkdirSync(cacheFolder(), { recursive: true });
-      writeFileAtomicSync(this.file, encodeCache(this.real, this.entries), false);
+      writeFileAtomicSync(this.file, encodeCache(this.real, this.contents), false);
       this.changed = 0;
       pruneStaleCaches(cacheFolder());
     } catch {
@@ -175,12 +237,3 @@ function storeOf(file: string): string | undefined {
     return undefined;
   }
 }
-
-/** A copy a caller may change without touching the cache. */
-export const copyRecord = (r: RunRecord): RunRecord => ({
-  ...r,
-  params: { ...r.params },
-  tags: { ...r.tags },
-  metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, { ...m }])),
-  inputs: r.inputs.map((d) => ({ ...d })),
-});
