@@ -2,8 +2,8 @@
  * Folded runs for cold searches, kept by the size and mtime of their run.jsonl, in two files under `<store>/.cache/`:
  *
  * - `runs.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, from which the records it
- *   returns are rebuilt. It is written (temp file + rename) after a listing that read many logs, and rewritten when the delta has grown to a
- *   quarter of it, never for a few new runs.
+ *   returns are rebuilt. It is written (temp file + rename) after a listing that read many logs, and rewritten when
+ *   the delta has grown to a quarter of it, never for a few new runs.
  * - `runs.delta`, appended by any process after a listing that had to read logs: one line per run,
  *   `<gen> <crc32> <[id, entry]>`. Lines of another base (`gen`), torn or damaged lines are skipped; later lines win.
  *
