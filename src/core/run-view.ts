@@ -44,15 +44,17 @@ function view(record: RunRecord, experimentName: string, copy: boolean, latest?:
 function latestValues(summaries: RunRecord['metrics']): Record<string, number> {
   const out: Record<string, number> = {};
   for (const key of Object.keys(summaries)) {
-    // a key such as "__proto__" must stay data: assignment would set the prototype instead
-    if (key === '__proto__')
-      Object.defineProperty(out, key, {
-        value: summaries[key]!.value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else out[key] = summaries[key]!.value;
+    setOwn(out, key, summaries[key]!.value);
   }
   return out;
+}
+
+/**
+ * `out[key] = value` on a plain object, where a key such as "__proto__" stays data (assignment would set the
+ * prototype instead).
+ */
+export function setOwn<T>(out: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

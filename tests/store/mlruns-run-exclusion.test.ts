@@ -155,7 +155,7 @@ describe('mlruns filtered search through the run cache', () => {
           fromFolders,
           filter,
         );
-        if (!filter.includes('__proto__')) assert.deepEqual(fromFolders, filter.includes('toString') ? [] : ['v0']);
+        assert.deepEqual(fromFolders, filter.includes('toString') ? [] : ['v0'], filter);
       }
       assert.ok(xs.some((v) => Number.isNaN(v)) && xs.includes(Number.NEGATIVE_INFINITY), 'the values went through');
     });

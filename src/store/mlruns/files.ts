@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { corrupt, ioError } from '../../core/errors.js';
+import { setOwn } from '../../core/run-view.js';
 import { storeMessages } from '../messages.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
 import { parseFlatMeta, stringifyFlatMeta } from './meta-yaml.js';
@@ -156,7 +157,7 @@ export function readValues(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of listKeys(dir)) {
     const text = readTextIfExists(join(dir, key));
-    if (text !== undefined) out[key] = text;
+    if (text !== undefined) setOwn(out, key, text);
   }
   return out;
 }

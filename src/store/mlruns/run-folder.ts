@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetInput, MetricPoint, MetricSummary, RunRecord } from '../../core/entities.js';
+import { setOwn } from '../../core/run-view.js';
 import { ensureDir, listDirs, listKeys, readTextIfExists, readValues, readYaml, writeYaml } from './files.js';
 import { META, runInfoFromMeta, runMeta, type RunInfo } from './layout.js';
 import { parseMetricFile, summarizeMetricText } from './metric-file.js';
@@ -42,7 +43,7 @@ const valuesOf = (dir: string, keys: string[]): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const key of keys) {
     const text = readTextIfExists(`${dir}/${key}`);
-    if (text !== undefined) out[key] = text;
+    if (text !== undefined) setOwn(out, key, text);
   }
   return out;
 };
@@ -57,7 +58,7 @@ export function readRunFolder(dir: string, info: RunInfo, keys?: RunFolderKeys):
     const file = join(dir, 'metrics', ...key.split('/'));
     const text = readTextIfExists(file);
     const summary = text === undefined ? undefined : summarizeMetricText(key, text, file);
-    if (summary) metrics[key] = summary;
+    if (summary) setOwn(metrics, key, summary);
   }
   const { artifactUri, ...rest } = info;
   return {
