@@ -18,9 +18,8 @@ import { crc32 } from 'node:zlib';
 import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
 import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
-import { decodeMetricSummaries, setOwn } from './shapes.js';
-
-export { setOwn } from './shapes.js';
+import { setOwn } from '../../core/run-view.js';
+import { decodeMetricSummaries } from './shapes.js';
 
 export { encodeBase, type Entry, type Directory } from './run-cache-encode.js';
 

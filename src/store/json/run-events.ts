@@ -7,7 +7,8 @@ import { RUN_STATUSES, type DatasetInput, type RunRecord, type RunStatus } from 
 import { corrupt } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
 import type { RunEvent } from './run-log.js';
-import { decodeMetricSummaries, isRunRecord, setOwn } from './shapes.js';
+import { setOwn } from '../../core/run-view.js';
+import { decodeMetricSummaries, isRunRecord } from './shapes.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -5,12 +5,12 @@
  */
 import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
-import { searchView } from '../../core/run-view.js';
+import { searchView, setOwn } from '../../core/run-view.js';
 import { searchInMemory } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
 import type { RunPage, RunSearch } from '../tracking-store.js';
-import { setOwn, type BaseFile } from './run-cache-file.js';
+import type { BaseFile } from './run-cache-file.js';
 import type { RunCache } from './run-cache.js';
 
 /**

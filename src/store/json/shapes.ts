@@ -72,10 +72,3 @@ function decodeSummary(s: unknown): s is MetricSummary {
   }
   return typeof s['step'] === 'number' && typeof s['timestamp'] === 'number' && typeof s['count'] === 'number';
 }
-
-/** `o[key] = value`, also for "__proto__", which assignment to a plain object would take as its prototype. */
-export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__')
-    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
