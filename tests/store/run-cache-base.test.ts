@@ -1,9 +1,10 @@
 /** The JSON store's cached runs read back from the cache's base: the same runs a search of the logs returns. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker, type Run } from '../../src/index.js';
+import { openJsonBackend } from '../../src/store/json/json-backend.js';
 import { tempDir } from '../helpers.js';
 
 /** A search in a new Tracker (a new store handle, so a fresh run cache), runs by id. */
@@ -55,3 +56,32 @@ function matchesByHand(r: Run, filter: string): boolean {
   if (filter.startsWith('metrics.acc')) return r.metrics['acc']! > 0.5;
   return r.metrics['edge']! < 0;
 }
+
+describe('records a JSON store search returns', () => {
+  it('are the caller’s: changing them changes nothing the next search returns, from the base or from the logs', async () => {
+    const store = tempDir();
+    const tracker = await Tracker.open({ store });
+    for (let i = 0; i < 205; i++) {
+      const run = await tracker.startRun({ experiment: 'base', name: `r${i}` });
+      run.logMetric('acc', i / 205);
+      await run.end();
+    }
+    await tracker.close();
+    for (const from of ['the logs', 'the base']) {
+      if (from === 'the logs') rmSync(join(store, '.cache'), { recursive: true, force: true });
+      else await searchFresh(store); // writes the base
+      const backend = await openJsonBackend(store);
+      const experiments = await backend.tracking.listExperiments('ALL');
+      const query = { experimentIds: experiments.map((e) => e.id), maxResults: 50000 };
+      const first = await backend.tracking.searchRuns(query);
+      assert.equal(first.runs.length, 205);
+      for (const r of first.runs) Object.assign(r, { name: 'changed', artifactUri: 'elsewhere', status: 'FAILED' });
+      for (const r of (await backend.tracking.searchRuns(query)).runs) {
+        assert.match(r.name, /^r\d+$/, from);
+        assert.equal(r.status, 'FINISHED', from);
+        assert.match(r.artifactUri!, /\/artifacts$/, from);
+      }
+      await backend.close();
+    }
+  });
+});

@@ -124,8 +124,8 @@ export class JsonTracking implements TrackingStore {
 
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const page = await this.store.searchRuns(query);
-    // copies: the folded runs are cached by the store and must not gain fields
-    return { ...page, runs: page.runs.map((r) => this.withUri({ ...r })) };
+    // the store returns new records (not the ones it caches), which may gain their URI
+    return { ...page, runs: page.runs.map(this.withUri) };
   }
 
   close(): Promise<void> {

@@ -333,7 +333,7 @@ export class JsonStore implements TrackingStoreCore {
     }
   }
 
-  /** One page of a search (the folded runs themselves: callers copy before adding fields). */
+  /** One page of a search: new records, which callers may add fields to (their dicts may be the cache's). */
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
     const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id);

@@ -15,8 +15,9 @@ import type { RunCache } from './run-cache.js';
 
 /**
  * One page of `query` over the runs `ids`: `lookup(id)` gives the run's folded record or its row in the cache's base,
- * each checked against the run's log, or undefined for a folder that holds no run. Throws BadBase when the base turns
- * out damaged; the caller drops it and searches again.
+ * each checked against the run's log, or undefined for a folder that holds no run. The returned records are new
+ * objects (their dicts may be the cache's). Throws BadBase when the base turns out damaged; the caller drops it and
+ * searches again.
  */
 export function searchCached(
   ids: readonly string[],
@@ -53,9 +54,11 @@ export function searchCached(
     ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
     ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
   });
+  // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
+  // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied at the top level
   const runs = page.runs.map((v) => {
     const source = sources[at.get(v)!]!;
-    return typeof source === 'number' ? cache.get(cache.base!.dir.ids[source]!)!.record : source;
+    return typeof source === 'number' ? cache.base!.entry(source).record : { ...source };
   });
   return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
 }
