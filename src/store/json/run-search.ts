@@ -39,15 +39,12 @@ export function searchCached(
   }
   const wanted = new Set(query.experimentIds);
   const view = query.view ?? 'ACTIVE_ONLY';
-  const sources: (RunRecord | number)[] = [];
-  const views: Run[] = [];
+  const views: SearchView[] = [];
   for (const r of records) {
     if (!wanted.has(r.experimentId) || !inRunView(r.lifecycleStage, view)) continue;
-    sources.push(r);
     views.push(recordView(r, needs.metrics));
   }
-  if (rows.length > 0) addRows(cache.base!, rows, needs, wanted, view, sources, views);
-  const at = new Map<Run, number>(views.map((v, i) => [v, i]));
+  if (rows.length > 0) addRows(cache.base!, rows, needs, wanted, view, views);
   const page = searchInMemory(views, {
     ...(query.filter !== undefined ? { filter: query.filter } : {}),
     ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
@@ -57,21 +54,35 @@ export function searchCached(
   // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
   // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied at the top level
   const runs = page.runs.map((v) => {
-    const source = sources[at.get(v)!]!;
+    const source = (v as SearchView)[SOURCE];
     return typeof source === 'number' ? cache.base!.entry(source).record : { ...source };
   });
   return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
 }
 
+/**
+ * What a search evaluates, and where its run comes from: a folded record, or a row of the base. Carrying the source
+ * in the view spares a map from 10,000 views to their sources (and the identity hash each key would need).
+ */
+type SearchView = Run & { [SOURCE]: RunRecord | number };
+const SOURCE = Symbol('source');
+
 /** The search view of a folded record, with the latest values of only the metrics the search reads. */
-function recordView(r: RunRecord, keys: readonly string[]): Run {
-  if (keys.length === 0) return searchView(r, '', EMPTY);
-  const metrics = {} as Record<string, number>;
-  for (const key of keys) if (Object.hasOwn(r.metrics, key)) setOwn(metrics, key, r.metrics[key]!.value);
-  return searchView(r, '', Object.setPrototypeOf(metrics, null) as Record<string, number>);
+function recordView(r: RunRecord, keys: readonly string[]): SearchView {
+  let metrics: Record<string, number> = EMPTY;
+  if (keys.length > 0) {
+    metrics = {};
+    for (const key of keys) if (Object.hasOwn(r.metrics, key)) setOwn(metrics, key, r.metrics[key]!.value);
+    Object.setPrototypeOf(metrics, null);
+  }
+  const v = searchView(r, '', metrics) as SearchView;
+  v[SOURCE] = r;
+  return v;
 }
 
 const EMPTY = Object.freeze(Object.create(null) as Record<string, never>);
+/** shared by every base row's view: datasets are searched through full records */
+const NO_INPUTS = Object.freeze([]) as unknown as Run['inputs'];
 
 /** Views of base rows holding the attributes and only the metrics, params and tags the search reads. */
 function addRows(
@@ -80,8 +91,7 @@ function addRows(
   needs: SearchNeeds,
   wanted: ReadonlySet<string>,
   view: RunSearch['view'],
-  sources: (RunRecord | number)[],
-  views: Run[],
+  views: SearchView[],
 ): void {
   const { dir } = base;
   const metrics = needs.metrics.map((key) => [key, base.metricColumn(key)] as const);
@@ -91,7 +101,6 @@ function addRows(
     const stage = dir.deleted[i] === 1 ? 'deleted' : 'active';
     if (!wanted.has(dir.experimentIds[i]!) || !inRunView(stage, view)) continue;
     const m = metrics.length === 0 ? EMPTY : pick(metrics, i, decodeNumber);
-    sources.push(i);
     views.push({
       id: dir.ids[i]!,
       name: dir.names[i]!,
@@ -107,8 +116,9 @@ function addRows(
       metrics: m,
       metricSummaries: EMPTY,
       tags: tags.length === 0 ? EMPTY : pick(tags, i, asString),
-      inputs: [],
+      inputs: NO_INPUTS,
       artifactUri: '',
+      [SOURCE]: i,
     });
   }
 }
