@@ -186,6 +186,20 @@ function merge<T extends Record<string, number[]>>(into: T, from: T): void {
   for (const k of Object.keys(into)) into[k]!.push(...from[k]!);
 }
 
+/** The two baseline sites served under the same prefixes as the current ones. */
+async function serveBaseline(copies: string[]) {
+  const exp = await serve(copies[0]!, '/bench/');
+  const cmp = await serve(copies[1]!, '/cmp/');
+  return {
+    exp: exp.base,
+    cmp: cmp.base,
+    close: async () => {
+      await exp.close();
+      await cmp.close();
+    },
+  };
+}
+
 /** Copies of both sites with the baseline commit's page script and stylesheet, served like the current ones. */
 async function baselineSites(site: string, cmpSite: string) {
   const { cpSync, writeFileSync } = await import('node:fs');
@@ -202,16 +216,7 @@ async function baselineSites(site: string, cmpSite: string) {
         execFileSync('git', ['show', `${BASELINE}:templates/assets/${f}`], { cwd: ROOT, maxBuffer: 1 << 26 }),
       );
   }
-  const exp = await serve(copies[0]!, '/bench/');
-  const cmp = await serve(copies[1]!, '/cmp/');
-  return {
-    exp: exp.base,
-    cmp: cmp.base,
-    close: async () => {
-      await exp.close();
-      await cmp.close();
-    },
-  };
+  return serveBaseline(copies);
 }
 
 /** Both sites built by the baseline checkout's own code (the experiment site only when that page is measured). */
@@ -225,16 +230,7 @@ async function checkoutSites(big: string, cmpStore: string) {
     rmSync(to, { recursive: true, force: true });
     buildOnce(store, to, false, BASE_CHECKOUT);
   }
-  const exp = await serve(copies[0]!, '/bench/');
-  const cmp = await serve(copies[1]!, '/cmp/');
-  return {
-    exp: exp.base,
-    cmp: cmp.base,
-    close: async () => {
-      await exp.close();
-      await cmp.close();
-    },
-  };
+  return serveBaseline(copies);
 }
 
 function printExperiment(page1k: Awaited<ReturnType<typeof experimentPage>>, expBytes: number): void {
