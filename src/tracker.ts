@@ -2,7 +2,7 @@
 import type { ArtifactEntry, Experiment, MetricColumns, Run, ViewType } from './core/entities.js';
 import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
-import { toRun } from './core/run-view.js';
+import { toRun, toRunTaking } from './core/run-view.js';
 import { toHistoryPoints, type HistoryPoint } from './core/history-points.js';
 import { columnsOfSample, isMaxPoints, type SampledColumns, type SampledHistory } from './core/history-sample.js';
 import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
@@ -227,8 +227,10 @@ export class Tracker {
       ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
       ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
       ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
+      plainDicts: true,
     });
-    const runs = page.runs.map((r) => toRun(r, names.get(r.experimentId) ?? r.experimentId));
+    const convert = page.plainDicts ? toRunTaking : toRun;
+    const runs = page.runs.map((r) => convert(r, names.get(r.experimentId) ?? r.experimentId));
     return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
   }
 

@@ -11,6 +11,14 @@ export function toRun(record: RunRecord, experimentName: string): Run {
 }
 
 /**
+ * `toRun` for a record whose params and tags are plain objects built for the caller alone (a search page with
+ * `plainDicts`): they become the `Run`'s own instead of being copied.
+ */
+export function toRunTaking(record: RunRecord, experimentName: string): Run {
+  return view(record, experimentName, false);
+}
+
+/**
  * The view a search evaluates: it shares the record's params and tags, which a search only reads, so a listing does
  * not copy them twice (the runs a search returns are turned into API views with `toRun`). `latest`: the latest values
  * to search by, when the caller knows which metrics the search reads (all of them by default).

@@ -101,6 +101,11 @@ export interface RunSearch {
   pageToken?: string;
   /** default ACTIVE_ONLY */
   view?: ViewType;
+  /**
+   * The caller turns each record into a `Run` (`toRun`) and keeps nothing else of it: a store may then return params
+   * and tags as plain objects built for this caller alone, and says so with `RunPage.plainDicts`.
+   */
+  plainDicts?: boolean;
 }
 
 /** One page of a run search. */
@@ -108,6 +113,11 @@ export interface RunPage {
   runs: RunRecord[];
   /** present only when more runs match */
   nextPageToken?: string;
+  /**
+   * Set when every record's params and tags are plain objects (not null-prototype) that no one else holds, as
+   * `toRun` would copy them: the caller may take them as they are (`toRunTaking`).
+   */
+  plainDicts?: true;
 }
 
 export interface NewRun {

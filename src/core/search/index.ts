@@ -19,7 +19,9 @@ export {
   MAX_RESULTS_LIMIT,
   decodePageToken,
   encodePageToken,
+  searchIndexed,
   searchInMemory,
+  type IndexPage,
   type SearchOptions,
   type SearchPage,
 } from './search.js';

@@ -119,10 +119,23 @@ export function runComparator(orderBy: readonly OrderByClause[]): (a: Run, b: Ru
  * sortRuns(runs, parseOrderBy(['params.lr', 'metrics.loss']));
  */
 export function sortRuns(runs: readonly Run[], orderBy: readonly OrderByClause[]): Run[] {
+  return sortedOrder(runs.length, (i) => runs[i]!, orderBy).map((i) => runs[i]!);
+}
+
+/**
+ * The indexes 0..count-1 in the order `runComparator` would put runs `at(i)` in. Each run's sort keys are read once,
+ * in index order, so `at` may return one object refilled for each index.
+ */
+export function sortedOrder(count: number, at: (i: number) => Run, orderBy: readonly OrderByClause[]): number[] {
   const specs = sortSpecs(orderBy);
-  const columns = specs.map((spec) => runs.map(spec.extract));
+  const columns: SortValue[][] = specs.map(() => []);
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const run = at(i);
+    for (let k = 0; k < specs.length; k++) columns[k]!.push(specs[k]!.extract(run));
+    order.push(i);
+  }
   const directions = specs.map((spec) => spec.ascending);
-  const order = runs.map((_, i) => i);
   order.sort((i, j) => {
     for (let k = 0; k < columns.length; k++) {
       const column = columns[k]!;
@@ -131,5 +144,5 @@ export function sortRuns(runs: readonly Run[], orderBy: readonly OrderByClause[]
     }
     return 0;
   });
-  return order.map((i) => runs[i]!);
+  return order;
 }

@@ -2,7 +2,7 @@ import type { Run } from '../entities.js';
 import { invalid } from '../errors.js';
 import { compileFilter } from './filter-eval.js';
 import { msg } from './messages.js';
-import { parseOrderBy, sortRuns } from './order-by.js';
+import { parseOrderBy, sortedOrder } from './order-by.js';
 
 /** MLflow's SEARCH_MAX_RESULTS_DEFAULT and SEARCH_MAX_RESULTS_THRESHOLD. */
 export const MAX_RESULTS_DEFAULT = 1000;
@@ -35,16 +35,37 @@ export interface SearchPage {
  * while (page.nextPageToken) page = searchInMemory(runs, { ...query, pageToken: page.nextPageToken });
  */
 export function searchInMemory(runs: readonly Run[], options: SearchOptions = {}): SearchPage {
+  const { indexes, nextPageToken } = searchIndexed(runs.length, (i) => runs[i]!, options);
+  const page = indexes.map((i) => runs[i]!);
+  return nextPageToken === undefined ? { runs: page } : { runs: page, nextPageToken };
+}
+
+/** One page of `searchIndexed`: the indexes of the runs on it, in order. */
+export interface IndexPage {
+  indexes: number[];
+  /** present only when more runs match */
+  nextPageToken?: string;
+}
+
+/**
+ * `searchInMemory` over `count` runs given by index, returning the indexes of one page. `at(i)` may return the same
+ * object for every `i`, refilled with run `i`'s fields: it is read only until the next call, so a caller that holds
+ * runs as columns builds no object per run. Inputs are all validated before `at` is called.
+ *
+ * @example
+ * const { indexes } = searchIndexed(runs.length, (i) => runs[i], { filter: 'metrics.acc > 0.9' });
+ */
+export function searchIndexed(count: number, at: (i: number) => Run, options: SearchOptions = {}): IndexPage {
   const maxResults = checkMaxResults(options.maxResults);
   const offset = options.pageToken ? decodePageToken(options.pageToken) : 0;
   const matches = compileFilter(options.filter ?? '');
   const orderBy = parseOrderBy(options.orderBy ?? []);
-  const selected: Run[] = [];
-  for (const run of runs) if (matches(run)) selected.push(run);
-  const sorted = sortRuns(selected, orderBy);
+  const selected: number[] = [];
+  for (let i = 0; i < count; i++) if (matches(at(i))) selected.push(i);
+  const order = sortedOrder(selected.length, (k) => at(selected[k]!), orderBy);
   const end = offset + maxResults;
-  const page = sorted.slice(offset, end);
-  return end < sorted.length ? { runs: page, nextPageToken: encodePageToken(end) } : { runs: page };
+  const indexes = order.slice(offset, end).map((k) => selected[k]!);
+  return end < order.length ? { indexes, nextPageToken: encodePageToken(end) } : { indexes };
 }
 
 function checkMaxResults(value: number | undefined): number {

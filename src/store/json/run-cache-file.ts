@@ -139,9 +139,18 @@ export class BaseFile {
 
   /** The full record of row `i`, in folded form (null-prototype dicts, decoded numbers); throws BadBase if damaged. */
   entry(i: number): Entry {
+    return { mtimeMs: this.dir.mtimes[i]!, size: this.dir.sizes[i]!, record: this.record(i, false) };
+  }
+
+  /**
+   * The full record of row `i`, a new object; with `plain` its params and tags are plain objects (as `toRun` copies
+   * them) instead of null-prototype ones. Throws BadBase if damaged.
+   */
+  record(i: number, plain: boolean): RunRecord {
     const shape = this.dir.shapes[i];
-    const record = shape === -1 ? this.whole(i) : this.rebuilt(i, this.shape(shape));
-    return { mtimeMs: this.dir.mtimes[i]!, size: this.dir.sizes[i]!, record };
+    if (shape !== -1) return this.rebuilt(i, this.shape(shape), plain);
+    const record = this.whole(i);
+    return plain ? { ...record, params: { ...record.params }, tags: { ...record.tags } } : record;
   }
 
   private shape(s: number | undefined): Resolved {
@@ -172,7 +181,7 @@ export class BaseFile {
   }
 
   /** Row `i` rebuilt from the directory and the columns of its shape. */
-  private rebuilt(i: number, shape: Resolved): RunRecord {
+  private rebuilt(i: number, shape: Resolved, plain: boolean): RunRecord {
     const d = this.dir;
     // copies of plain objects holding the keys, filled, then made null-prototype: far cheaper than filling
     // null-prototype objects (an own "__proto__" of the copy is set as data)
@@ -191,8 +200,10 @@ export class BaseFile {
       if (typeof text !== 'string') throw new BadBase();
       (kind === P ? params : tags)[keys[k]!] = text;
     }
-    Object.setPrototypeOf(params, null);
-    Object.setPrototypeOf(tags, null);
+    if (!plain) {
+      Object.setPrototypeOf(params, null);
+      Object.setPrototypeOf(tags, null);
+    }
     Object.setPrototypeOf(metrics, null);
     const inputs = (this.section('inputs') as Record<number, RunRecord['inputs']> | undefined)?.[i];
     return {
@@ -230,7 +241,7 @@ export class BaseFile {
   verify(): boolean {
     try {
       for (const name of Object.keys(this.sections)) this.section(name);
-      for (let i = 0; i < this.dir.ids.length; i++) this.entry(i);
+      for (let i = 0; i < this.dir.ids.length; i++) this.record(i, false);
       return true;
     } catch {
       return false;
