@@ -6,7 +6,7 @@
  * Run: npm run build && BASELINE_CHECKOUT=<built checkout> node --import tsx bench/history-search.ts
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tracker } from '../src/index.js';
@@ -65,6 +65,13 @@ function timed(args: string[]): Timed {
   return { ...out, wallMs, cpuMs: childCpuMs() - cpu };
 }
 
+/** The cache's base in `dir`: `runs-v<N>.json`, or `runs.json` as versions before the versioned names wrote it. */
+function baseFile(dir: string): string {
+  const name = readdirSync(dir).find((f) => /^runs(-v\d+)?\.json$/.test(f));
+  if (name === undefined) throw new Error(`no run cache base in ${dir}`);
+  return join(dir, name);
+}
+
 const med = (xs: Timed[], k: keyof Timed): string => fmt(median(xs.map((x) => x[k])), 0);
 const row = (what: string, xs: Timed[], target: string): string =>
   `| ${what} | **${med(xs, 'inProcessMs')}** | ${med(xs, 'wallMs')} | ${med(xs, 'cpuMs')} | ${target} |`;
@@ -107,13 +114,13 @@ export async function searchCold(): Promise<void> {
     floors.stat.push(floor(store, 'stat'));
     if (other) theirs.warm.push(search(copy, dist));
   }
-  const base = statSync(join(cache, 'runs.json')).ino;
+  const base = statSync(baseFile(cache)).ino;
   const oneNew: Timed[] = [];
   for (let i = 0; i < REPS; i++) {
     await makeRuns(store, runs + i, 1);
     oneNew.push(search(store));
   }
-  const rewritten = statSync(join(cache, 'runs.json')).ino !== base;
+  const rewritten = statSync(baseFile(cache)).ino !== base;
   const empty: number[] = [];
   for (let i = 0; i < REPS; i++) {
     const t = performance.now();

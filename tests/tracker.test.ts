@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker, TAGS } from '../src/index.js';
 import { defaultStorePath } from '../src/store/resolve-store.js';
+import { runCacheFiles } from '../src/store/json/run-cache.js';
 import { tempDir } from './helpers.js';
 
 const open = () => Tracker.open({ store: tempDir(), user: 'ada', sourceName: 'train.ts' });
@@ -241,7 +242,7 @@ describe('run cache', () => {
       ids.push(run.id);
     }
     assert.equal((await (await Tracker.open({ store: dir })).searchRuns({ maxResults: 1000 })).runs.length, 210);
-    const cacheFile = join(dir, '.cache', 'runs.json');
+    const cacheFile = runCacheFiles(dir).base;
     assert.equal(existsSync(cacheFile), false, 'the cache is written after the search has answered');
     await new Promise((resolve) => setImmediate(resolve));
     assert.ok(readFileSync(cacheFile, 'utf8').length > 1000, 'cache written after a listing that read many logs');

@@ -1,10 +1,11 @@
 /** The JSON store's cached runs read back from the cache's base: the same runs a search of the logs returns. */
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker, type Run } from '../../src/index.js';
 import { openJsonBackend } from '../../src/store/json/json-backend.js';
+import { runCacheFiles } from '../../src/store/json/run-cache.js';
 import { tempDir } from '../helpers.js';
 
 /** A search in a new Tracker (a new store handle, so a fresh run cache), runs by id. */
@@ -33,7 +34,7 @@ describe('run cache base of the JSON store', () => {
     }
     await tracker.close();
     const fromLogs = await searchFresh(store);
-    assert.ok(existsSync(join(store, '.cache', 'runs.json')), 'the first search wrote the base');
+    assert.ok(existsSync(runCacheFiles(store).base), 'the first search wrote the base');
     const fromBase = await searchFresh(store);
     assert.equal(fromBase.size, 210);
     for (const [id, run] of fromLogs) assert.deepStrictEqual(fromBase.get(id), run, `run ${id}`);
@@ -83,5 +84,32 @@ describe('records a JSON store search returns', () => {
       }
       await backend.close();
     }
+  });
+});
+
+describe('run cache files of other tracklab versions', () => {
+  it('are left as they are: each format version keeps its own files, so two versions sharing a store do not thrash', async () => {
+    const store = tempDir();
+    const tracker = await Tracker.open({ store });
+    for (let i = 0; i < 205; i++) {
+      const run = await tracker.startRun({ experiment: 'base', name: `r${i}` });
+      run.logMetric('acc', i / 205);
+      await run.end();
+    }
+    await tracker.close();
+    // what an older version keeps: unversioned names, another format
+    const older = { base: join(store, '.cache', 'runs.json'), delta: join(store, '.cache', 'runs.delta') };
+    mkdirSync(join(store, '.cache'), { recursive: true });
+    writeFileSync(older.base, '{"version":5,"gen":"old"}\n[]\n');
+    writeFileSync(older.delta, 'old 0 ["x",{}]\n');
+    const { base } = runCacheFiles(store);
+    assert.match(base, /runs-v\d+\.json$/);
+    assert.equal((await searchFresh(store)).size, 205);
+    assert.ok(existsSync(base), 'this version writes its own base');
+    const written = statSync(base);
+    assert.equal((await searchFresh(store)).size, 205);
+    assert.equal(statSync(base).ino, written.ino, 'and reads it back without rewriting it');
+    assert.equal(readFileSync(older.base, 'utf8'), '{"version":5,"gen":"old"}\n[]\n', 'the older base is untouched');
+    assert.equal(readFileSync(older.delta, 'utf8'), 'old 0 ["x",{}]\n', 'the older delta is untouched');
   });
 });

@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tracker } from '../../src/index.js';
+import { runCacheFiles } from '../../src/store/json/run-cache.js';
 import { repoRoot, tempDir } from '../helpers.js';
 
 const WORKER = join(repoRoot, 'tests', 'workers', 'cache-churn.mjs');
@@ -42,8 +43,8 @@ describe('run cache of the JSON store', () => {
   it('grows by appending the runs a search had to read, and rewrites its base only when the additions are large', async () => {
     const store = tempDir();
     await addRuns(store, 250, 1);
-    const base = join(store, '.cache', 'runs.json');
-    const delta = join(store, '.cache', 'runs.delta');
+    const base = runCacheFiles(store).base;
+    const delta = runCacheFiles(store).delta;
     assert.equal(Object.keys(await coldSearch(store)).length, 250);
     assert.ok(existsSync(base), 'the first search of many runs writes the base');
     const written = statSync(base);
@@ -76,7 +77,7 @@ describe('run cache of the JSON store', () => {
     await coldSearch(store);
     const [added] = await addRuns(store, 1, 9);
     await coldSearch(store);
-    const delta = join(store, '.cache', 'runs.delta');
+    const delta = runCacheFiles(store).delta;
     const line = readFileSync(delta, 'utf8');
     // a changed value with the old checksum, a torn line, a line of another base
     writeFileSync(delta, `${line.replace('"value":9', '"value":8')}${line.slice(0, 40)}\nffffffffffff 0 ["x",{}]\n`);
@@ -89,7 +90,7 @@ describe('run cache of the JSON store', () => {
     const store = tempDir();
     await addRuns(store, 220, 1);
     await coldSearch(store);
-    const base = join(store, '.cache', 'runs.json');
+    const base = runCacheFiles(store).base;
     const text = readFileSync(base, 'latin1');
     // the latest values of "n": a changed value with the old checksum
     const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { sections: Record<string, [number, number]> };
@@ -145,7 +146,7 @@ describe('run cache of the JSON store', () => {
     open.logMetric('n', 1);
     await open.flush();
     assert.equal(Object.keys(await coldSearch(store)).length, 221, 'the search writes the base');
-    const base = statSync(join(store, '.cache', 'runs.json')).ino;
+    const base = statSync(runCacheFiles(store).base).ino;
 
     open.logMetric('n', 2);
     await open.flush();
@@ -164,7 +165,7 @@ describe('run cache of the JSON store', () => {
     assert.deepEqual(Object.keys(await coldSearch(store, 'metrics.n = 5')), [plain], 'and by a filter on it');
     await addRuns(store, 300, 3); // enough to rewrite the base
     assert.equal((await coldSearch(store))[plain!], 5);
-    assert.notEqual(statSync(join(store, '.cache', 'runs.json')).ino, base);
+    assert.notEqual(statSync(runCacheFiles(store).base).ino, base);
     appendFileSync(
       join(store, 'runs', plain!, 'run.jsonl'),
       `${JSON.stringify({ ...line, metrics: { n: { ...line.metrics.n, value: 6, count: 3 } } })}\n`,

@@ -18,7 +18,7 @@ import { Segment, SEGMENT_FILE, SEGMENTS_SUPPORTED } from './metric-segment.js';
 import { openSegment } from './metric-series.js';
 import { processExists, STALE_MS } from './lock.js';
 import { readRunLog, RUN_LOG } from './run-log.js';
-import { RunCache } from './run-cache.js';
+import { RunCache, runCacheFiles } from './run-cache.js';
 import { isExperimentsDoc, isStoreMeta } from './shapes.js';
 import { isRegisteredModelRecord, MODEL_DOC, modelProblem } from './registry-shapes.js';
 import type { Repair } from './doctor-repairs.js';
@@ -224,7 +224,8 @@ function staleLock(file: string): Finding | undefined {
 }
 
 function checkCache(root: string, findings: Finding[]): void {
-  const file = join(root, '.cache', 'runs.json');
+  // only this version's base: a cache of another version's format is that version's to judge
+  const file = runCacheFiles(root).base;
   if (!existsSync(file)) return;
   if (!RunCache.readable(file))
     findings.push({ file, problem: 'is an unreadable run cache (derived data)', repair: { kind: 'remove', file } });

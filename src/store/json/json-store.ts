@@ -8,7 +8,7 @@
  * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived
  *                                     (metric-series.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
- * <root>/.cache/runs.json, runs.delta folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
+ * <root>/.cache/runs-v<N>.json, .delta  folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */
 import {
   closeSync,
@@ -48,16 +48,7 @@ import type {
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import {
-  compactSeries,
-  readColumns,
-  readHistoryPoints,
-  readHistory,
-  sampleStoredHistories,
-  sampleStoredHistory,
-  uncoveredBytes,
-  type Compaction,
-} from './metric-series.js';
+import type { Compaction } from './metric-series.js';
 import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { BadBase, RunCache } from './run-cache.js';
 import { searchCached } from './run-search.js';
@@ -235,37 +226,42 @@ export class JsonStore implements TrackingStoreCore {
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    this.compactIfLarge(id);
-    return this.checkedSeries(run, readHistory(this.runDir(id), key), [key]);
+    const s = await series();
+    this.compactIfLarge(s, id);
+    return this.checkedSeries(run, s.readHistory(this.runDir(id), key), [key]);
   }
 
   async getMetricColumns(id: string, key: string): Promise<MetricColumns> {
     const run = await this.getRun(id);
-    this.compactIfLarge(id);
-    const cols = readColumns(this.runDir(id), key);
+    const s = await series();
+    this.compactIfLarge(s, id);
+    const cols = s.readColumns(this.runDir(id), key);
     this.checkCount(run, key, cols.steps.length);
     return cols;
   }
 
   async getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
     const run = await this.getRun(id);
-    this.compactIfLarge(id);
-    const points = readHistoryPoints(this.runDir(id), key);
+    const s = await series();
+    this.compactIfLarge(s, id);
+    const points = s.readHistoryPoints(this.runDir(id), key);
     this.checkCount(run, key, points.length);
     return points;
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    this.compactIfLarge(id);
-    return this.checkedSeries(run, readHistory(this.runDir(id)), Object.keys(run.metrics));
+    const s = await series();
+    this.compactIfLarge(s, id);
+    return this.checkedSeries(run, s.readHistory(this.runDir(id)), Object.keys(run.metrics));
   }
 
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
     const run = await this.getRun(id);
-    const { sampled, uncovered } = sampleStoredHistory(this.runDir(id), key, maxPoints);
+    const s = await series();
+    const { sampled, uncovered } = s.sampleStoredHistory(this.runDir(id), key, maxPoints);
     // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
-    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(id);
+    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(s, id);
     this.checkCount(run, key, sampled.total);
     return sampled;
   }
@@ -278,9 +274,10 @@ export class JsonStore implements TrackingStoreCore {
   ): Promise<Map<string, SampledColumns>> {
     // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
     const run = this.readRunCached(id) ?? (await this.getRun(id));
-    const { sampled, uncovered } = sampleStoredHistories(this.runDir(id), keys, maxPoints);
+    const s = await series();
+    const { sampled, uncovered } = s.sampleStoredHistories(this.runDir(id), keys, maxPoints);
     // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
-    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(id);
+    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(s, id);
     for (const [key, s] of sampled) {
       const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
       if (s.total < expected) this.checkedSeries(run, [], [key]);
@@ -294,18 +291,18 @@ export class JsonStore implements TrackingStoreCore {
    */
   async compactRun(id: string): Promise<Compaction> {
     await this.getRun(id);
-    return compactSeries(this.runDir(id));
+    return (await series()).compactSeries(this.runDir(id));
   }
 
   /**
    * A history read more than once should not parse megabytes of JSON each time: a read that finds at least
    * COMPACT_ON_READ_BYTES not in the segment compacts first. Best effort: a read-only store is read from the lines.
    */
-  private compactIfLarge(id: string): void {
+  private compactIfLarge(s: SeriesModule, id: string): void {
     const dir = this.runDir(id);
-    if (uncoveredBytes(dir) < COMPACT_ON_READ_BYTES) return;
+    if (s.uncoveredBytes(dir) < COMPACT_ON_READ_BYTES) return;
     try {
-      compactSeries(dir);
+      s.compactSeries(dir);
     } catch {
       // derived data only: the lines stay the truth
     }
@@ -466,6 +463,11 @@ function checkFolder(run: RunRecord, folder: string, file: string): void {
 // loaded on first write, so a listing does not load the writer and metric-log modules; the promise is kept, since an
 // import() per run costs more than the write
 let artifactsImport: Promise<typeof import('./artifacts.js')> | undefined;
+
+type SeriesModule = typeof import('./metric-series.js');
+let seriesImport: Promise<SeriesModule> | undefined;
+/** The history readers and compaction, loaded on the first history read: a search never needs them. */
+const series = (): Promise<SeriesModule> => (seriesImport ??= import('./metric-series.js'));
 let runWriterImport: Promise<typeof import('./run-writer.js')> | undefined;
 const runWriterModule = (): Promise<typeof import('./run-writer.js')> =>
   (runWriterImport ??= import('./run-writer.js'));

@@ -1,10 +1,12 @@
 /**
- * Folded runs for cold searches, kept by the size and mtime of their run.jsonl, in two files under `<store>/.cache/`:
+ * Folded runs for cold searches, kept by the size and mtime of their run.jsonl, in two files under `<store>/.cache/`
+ * whose names carry the format's version (`runs-v<N>.json`, `runs-v<N>.delta`), so tracklab versions of different
+ * formats sharing a store each keep their own cache instead of rewriting each other's:
  *
- * - `runs.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, from which the records it
+ * - `runs-v<N>.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, from which the records it
  *   returns are rebuilt. It is written (temp file + rename) after a listing that read many logs, and rewritten when
  *   the delta has grown to a quarter of it, never for a few new runs.
- * - `runs.delta`, appended by any process after a listing that had to read logs: one line per run,
+ * - `runs-v<N>.delta`, appended by any process after a listing that had to read logs: one line per run,
  *   `<gen> <crc32> <[id, entry]>`. Lines of another base (`gen`), torn or damaged lines are skipped; later lines win.
  *
  * Every entry is checked against one stat of its log before use. Run logs only grow, so a changed log has a new size,
@@ -19,6 +21,7 @@ import { crc32 } from 'node:zlib';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { BaseFile, encodeBase, type Entry } from './run-cache-file.js';
+import { BASE_VERSION } from './run-cache-encode.js';
 import { decodeMetricSummaries } from './shapes.js';
 
 export type { Entry } from './run-cache-file.js';
@@ -29,6 +32,12 @@ const SAVE_AFTER_MISSES = 200;
 /** The base is rewritten when the delta is larger than this share of it (and than DELTA_MIN_BYTES). */
 const DELTA_SHARE = 0.25;
 const DELTA_MIN_BYTES = 256 << 10;
+
+/** The base and delta files of this version's cache of the store in `root`. */
+export function runCacheFiles(root: string): { base: string; delta: string } {
+  const dir = join(root, '.cache');
+  return { base: join(dir, `runs-v${BASE_VERSION}.json`), delta: join(dir, `runs-v${BASE_VERSION}.delta`) };
+}
 
 export class RunCache {
   /** runs read from logs or the delta, and base rows already decoded */
@@ -47,8 +56,9 @@ export class RunCache {
   private savePending: readonly string[] | undefined;
 
   constructor(root: string) {
-    this.file = join(root, '.cache', 'runs.json');
-    this.deltaFile = join(root, '.cache', 'runs.delta');
+    const { base, delta } = runCacheFiles(root);
+    this.file = base;
+    this.deltaFile = delta;
   }
 
   /** What the cache holds of run `id`, unchecked: a folded entry, the row of the base, or undefined. */
