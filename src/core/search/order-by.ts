@@ -119,30 +119,42 @@ export function runComparator(orderBy: readonly OrderByClause[]): (a: Run, b: Ru
  * sortRuns(runs, parseOrderBy(['params.lr', 'metrics.loss']));
  */
 export function sortRuns(runs: readonly Run[], orderBy: readonly OrderByClause[]): Run[] {
-  return sortedOrder(runs.length, (i) => runs[i]!, orderBy).map((i) => runs[i]!);
+  const keys = new SortKeys(orderBy);
+  runs.forEach((run, i) => keys.add(i, run));
+  return keys.sorted().map((i) => runs[i]!);
 }
 
 /**
- * The indexes 0..count-1 in the order `runComparator` would put runs `at(i)` in. Each run's sort keys are read once,
- * in index order, so `at` may return one object refilled for each index.
+ * The sort keys of runs added one by one, each read once when added (the run may be an object refilled for the
+ * next one afterwards); `sorted` gives their ids in the order `runComparator` would put the runs in.
  */
-export function sortedOrder(count: number, at: (i: number) => Run, orderBy: readonly OrderByClause[]): number[] {
-  const specs = sortSpecs(orderBy);
-  const columns: SortValue[][] = specs.map(() => []);
-  const order: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const run = at(i);
-    for (let k = 0; k < specs.length; k++) columns[k]!.push(specs[k]!.extract(run));
-    order.push(i);
+export class SortKeys {
+  private readonly specs: SortSpec[];
+  private readonly columns: SortValue[][];
+  private readonly ids: number[] = [];
+
+  constructor(orderBy: readonly OrderByClause[]) {
+    this.specs = sortSpecs(orderBy);
+    this.columns = this.specs.map(() => []);
   }
-  const directions = specs.map((spec) => spec.ascending);
-  order.sort((i, j) => {
-    for (let k = 0; k < columns.length; k++) {
-      const column = columns[k]!;
-      const c = compareValues(column[i], column[j], directions[k]!);
-      if (c !== 0) return c;
-    }
-    return 0;
-  });
-  return order;
+
+  add(id: number, run: Run): void {
+    this.ids.push(id);
+    for (let k = 0; k < this.specs.length; k++) this.columns[k]!.push(this.specs[k]!.extract(run));
+  }
+
+  sorted(): number[] {
+    const { columns, ids } = this;
+    const directions = this.specs.map((spec) => spec.ascending);
+    const order = ids.map((_, i) => i);
+    order.sort((i, j) => {
+      for (let k = 0; k < columns.length; k++) {
+        const column = columns[k]!;
+        const c = compareValues(column[i], column[j], directions[k]!);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+    return order.map((i) => ids[i]!);
+  }
 }

@@ -2,7 +2,7 @@ import type { Run } from '../entities.js';
 import { invalid } from '../errors.js';
 import { compileFilter } from './filter-eval.js';
 import { msg } from './messages.js';
-import { parseOrderBy, sortedOrder } from './order-by.js';
+import { parseOrderBy, SortKeys } from './order-by.js';
 
 /** MLflow's SEARCH_MAX_RESULTS_DEFAULT and SEARCH_MAX_RESULTS_THRESHOLD. */
 export const MAX_RESULTS_DEFAULT = 1000;
@@ -60,11 +60,15 @@ export function searchIndexed(count: number, at: (i: number) => Run, options: Se
   const offset = options.pageToken ? decodePageToken(options.pageToken) : 0;
   const matches = compileFilter(options.filter ?? '');
   const orderBy = parseOrderBy(options.orderBy ?? []);
-  const selected: number[] = [];
-  for (let i = 0; i < count; i++) if (matches(at(i))) selected.push(i);
-  const order = sortedOrder(selected.length, (k) => at(selected[k]!), orderBy);
+  const keys = new SortKeys(orderBy);
+  // each run's sort keys are read as it matches, while `at` still holds it
+  for (let i = 0; i < count; i++) {
+    const run = at(i);
+    if (matches(run)) keys.add(i, run);
+  }
+  const order = keys.sorted();
   const end = offset + maxResults;
-  const indexes = order.slice(offset, end).map((k) => selected[k]!);
+  const indexes = order.slice(offset, end);
   return end < order.length ? { indexes, nextPageToken: encodePageToken(end) } : { indexes };
 }
 

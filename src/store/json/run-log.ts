@@ -93,15 +93,18 @@ export function applyLines(
   return { run, lines: lines.length, bytes: Buffer.byteLength(text.slice(0, end), 'utf8') };
 }
 
-/** Folds one checked change into the run; records are null-prototype, so any key is plain data. */
+/**
+ * Folds one checked change into the run; records and the changes' dicts are null-prototype, so any key is plain data
+ * and `for in` sees only their own keys.
+ */
 function applyEvent(run: RunRecord, event: RunEvent): void {
   switch (event.op) {
     case 'params':
       // first value wins: a later, different value could only come from a race the writer lost
-      for (const [k, v] of Object.entries(event.params)) if (!Object.hasOwn(run.params, k)) run.params[k] = v;
+      for (const k in event.params) if (!Object.hasOwn(run.params, k)) run.params[k] = event.params[k]!;
       return;
     case 'tags':
-      for (const [k, v] of Object.entries(event.tags)) run.tags[k] = v;
+      for (const k in event.tags) run.tags[k] = event.tags[k]!;
       return;
     case 'deleteTag':
       delete run.tags[event.key];
@@ -114,7 +117,7 @@ function applyEvent(run: RunRecord, event: RunEvent): void {
       }
       return;
     case 'metrics':
-      for (const [k, v] of Object.entries(event.metrics)) run.metrics[k] = v;
+      for (const k in event.metrics) run.metrics[k] = event.metrics[k]!;
       return;
     case 'status':
       run.status = event.status;
