@@ -51,9 +51,9 @@ function view(record: RunRecord, experimentName: string, copy: boolean, latest?:
 /** `{ key: latest value }` of the summaries, a plain object (search views and `Run`s are compared as plain data). */
 function latestValues(summaries: RunRecord['metrics']): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const key of Object.keys(summaries)) {
-    setOwn(out, key, summaries[key]!.value);
-  }
+  const keys = Object.keys(summaries);
+  // an indexed loop: it runs before the code is optimized, where `for of` allocates per step
+  for (let k = 0; k < keys.length; k++) setOwn(out, keys[k]!, summaries[keys[k]!]!.value);
   return out;
 }
 

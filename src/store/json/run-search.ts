@@ -30,7 +30,9 @@ export function searchCached(
   const stages = query.view ?? 'ACTIVE_ONLY';
   const rows: number[] = [];
   const records: RunRecord[] = [];
-  for (const id of ids) {
+  // indexed loops in this file: they run before the code is optimized, where `for of` allocates per step
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
     const found = lookup(id);
     if (found === undefined) continue;
     if (typeof found === 'number' && !needs.datasets) {
@@ -80,9 +82,10 @@ class SearchView {
   private readonly metrics: Record<string, number | undefined>;
   private readonly params: Record<string, string | undefined>;
   private readonly tags: Record<string, string | undefined>;
-  private readonly metricColumns: (readonly [string, unknown[] | undefined])[];
-  private readonly paramColumns: (readonly [string, (string | undefined)[] | undefined])[];
-  private readonly tagColumns: (readonly [string, (string | undefined)[] | undefined])[];
+  /** per key the search reads, its column in the base (undefined where no row has it) */
+  private readonly metricColumns: (unknown[] | undefined)[];
+  private readonly paramColumns: ((string | undefined)[] | undefined)[];
+  private readonly tagColumns: ((string | undefined)[] | undefined)[];
 
   constructor(
     private readonly needs: SearchNeeds,
@@ -91,9 +94,9 @@ class SearchView {
     this.metrics = Object.create(null) as Record<string, number | undefined>;
     this.params = Object.create(null) as Record<string, string | undefined>;
     this.tags = Object.create(null) as Record<string, string | undefined>;
-    this.metricColumns = base ? needs.metrics.map((key) => [key, base.metricColumn(key)] as const) : [];
-    this.paramColumns = base ? needs.params.map((key) => [key, base.stringColumn('p', key)] as const) : [];
-    this.tagColumns = base ? needs.tags.map((key) => [key, base.stringColumn('t', key)] as const) : [];
+    this.metricColumns = base ? needs.metrics.map((key) => base.metricColumn(key)) : [];
+    this.paramColumns = base ? needs.params.map((key) => base.stringColumn('p', key)) : [];
+    this.tagColumns = base ? needs.tags.map((key) => base.stringColumn('t', key)) : [];
     this.run = {
       ...{ id: '', name: '', experimentId: '', experimentName: '', status: 'RUNNING', startTime: 0, endTime: null },
       ...{ lifecycleStage: 'active', user: '', parentRunId: null, params: {}, tags: {} },
@@ -117,8 +120,11 @@ class SearchView {
     v.inputs = r.inputs;
     v.artifactUri = r.artifactUri ?? '';
     const { metrics } = this;
-    for (const key of this.needs.metrics)
+    const keys = this.needs.metrics;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       metrics[key] = Object.hasOwn(r.metrics, key) ? r.metrics[key]!.value : undefined;
+    }
     return v;
   }
 
@@ -139,9 +145,10 @@ class SearchView {
     v.tags = this.tags as Record<string, string>;
     v.inputs = NO_INPUTS;
     v.artifactUri = '';
-    for (const [key, c] of this.metricColumns) this.metrics[key] = c === undefined ? undefined : decodeNumber(c[i]);
-    for (const [key, c] of this.paramColumns) this.params[key] = c?.[i];
-    for (const [key, c] of this.tagColumns) this.tags[key] = c?.[i];
+    const { metrics, params, tags } = this.needs;
+    for (let k = 0; k < metrics.length; k++) this.metrics[metrics[k]!] = decodeNumber(this.metricColumns[k]?.[i]);
+    for (let k = 0; k < params.length; k++) this.params[params[k]!] = this.paramColumns[k]?.[i];
+    for (let k = 0; k < tags.length; k++) this.tags[tags[k]!] = this.tagColumns[k]?.[i];
     return v;
   }
 }
