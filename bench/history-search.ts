@@ -42,6 +42,8 @@ async function keptStore(runs: number): Promise<string> {
 interface Timed {
   count: number;
   inProcessMs: number;
+  /** CPU time of the process when it had its answer: less sensitive to other load than the clock */
+  answerCpuMs: number;
   wallMs: number;
   cpuMs: number;
 }
@@ -74,11 +76,11 @@ function baseFile(dir: string): string {
 
 const med = (xs: Timed[], k: keyof Timed): string => fmt(median(xs.map((x) => x[k])), 0);
 const row = (what: string, xs: Timed[], target: string): string =>
-  `| ${what} | **${med(xs, 'inProcessMs')}** | ${med(xs, 'wallMs')} | ${med(xs, 'cpuMs')} | ${target} |`;
+  `| ${what} | **${med(xs, 'inProcessMs')}** | ${med(xs, 'answerCpuMs')} | ${med(xs, 'wallMs')} | ${med(xs, 'cpuMs')} | ${target} |`;
 /** Median over the pairs of this / baseline, in-process and CPU. */
 const ratio = (ours: Timed[], theirs: Timed[]): string => {
   const r = (k: keyof Timed): string => fmt(median(ours.map((x, i) => x[k] / theirs[i]![k])), 2);
-  return `${r('inProcessMs')}x in-process, ${r('cpuMs')}x CPU`;
+  return `${r('inProcessMs')}x in-process, ${r('answerCpuMs')}x CPU to the answer, ${r('cpuMs')}x CPU`;
 };
 
 const REPS = Number(process.env['SEARCH_REPS'] ?? 5);
@@ -132,7 +134,8 @@ export async function searchCold(): Promise<void> {
   console.log(`\n### Cold search over ${runs.toLocaleString('en-US')} runs (medians of ${REPS} fresh processes)\n`);
   console.log('`metrics.acc > 0.5`, ordered by `metrics.acc DESC`, every match returned.\n');
   console.log(
-    '| case | import + open + search (ms) | whole process (ms) | CPU (ms) | target |\n|---|---:|---:|---:|---|',
+    '| case | import + open + search (ms) | CPU to the answer (ms) | whole process (ms) | CPU (ms) | target |\n' +
+      '|---|---:|---:|---:|---:|---|',
   );
   console.log(row('no cache file (the search writes it)', ours.none, '< 400 ms'));
   console.log(row('with the cache file', ours.warm, '< 250 ms'));

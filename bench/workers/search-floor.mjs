@@ -1,7 +1,7 @@
 // The floor under a cold search of a tracklab JSON store: the import of the built package, the listing of the runs
 // and, per run, what no search can skip. `stat`: one statSync of each run.jsonl (what a search with the cache must
 // do to see changes by any writer). `read`: each run.jsonl opened, fstat'ed, read and closed, and its lines parsed as
-// JSON (what a search without the cache must do). Prints { count, inProcessMs } like search-json.mjs.
+// JSON (what a search without the cache must do). Prints { count, inProcessMs, answerCpuMs } like search-json.mjs.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 
 const t0 = performance.now();
@@ -22,4 +22,7 @@ for (const id of ids) {
   for (const line of bytes.toString('utf8').split('\n')) if (line !== '') JSON.parse(line);
   count++;
 }
-console.log(JSON.stringify({ count, inProcessMs: performance.now() - t0 }));
+const cpu = process.cpuUsage();
+console.log(
+  JSON.stringify({ count, inProcessMs: performance.now() - t0, answerCpuMs: (cpu.user + cpu.system) / 1000 }),
+);

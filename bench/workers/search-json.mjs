@@ -1,5 +1,6 @@
 // One cold search of a tracklab JSON store through the built package (this checkout's, or the dist/index.js given):
-// prints { count, inProcessMs }, the time from before the import to the result (import + open + search).
+// prints { count, inProcessMs, answerCpuMs }: the time from before the import to the result (import + open + search),
+// and the CPU time the process has used by then (all its threads: start-up, the search and its garbage collection).
 const t0 = performance.now();
 const { Tracker } = await import(process.argv[3] ?? '../../dist/index.js');
 const tracker = await Tracker.open({ store: process.argv[2] });
@@ -10,4 +11,5 @@ const { runs } = await tracker.searchRuns({
   maxResults: 50000,
 });
 const inProcessMs = performance.now() - t0;
-console.log(JSON.stringify({ count: runs.length, inProcessMs }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ count: runs.length, inProcessMs, answerCpuMs: (cpu.user + cpu.system) / 1000 }));
