@@ -3,8 +3,8 @@
  * whose names carry the format's version (`runs-v<N>.json`, `runs-v<N>.delta`), so tracklab versions of different
  * formats sharing a store each keep their own cache instead of rewriting each other's:
  *
- * - `runs-v<N>.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, from which the records it
- *   returns are rebuilt. It is written (temp file + rename) after a listing that read many logs, and rewritten when
+ * - `runs-v<N>.json`, the base (run-cache-file.ts): columns a search reads as far as it needs, from which the records
+ *   it returns are rebuilt. It is written (temp file + rename) after a listing that read many logs, and rewritten when
  *   the delta has grown to a quarter of it, never for a few new runs.
  * - `runs-v<N>.delta`, appended by any process after a listing that had to read logs: one line per run,
  *   `<gen> <crc32> <[id, entry]>`. Lines of another base (`gen`), torn or damaged lines are skipped; later lines win.
