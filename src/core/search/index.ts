@@ -21,7 +21,7 @@ export {
   encodePageToken,
   searchIndexed,
   searchInMemory,
-  type IndexPage,
+  type IndexedPage,
   type SearchOptions,
   type SearchPage,
 } from './search.js';
