@@ -157,7 +157,7 @@ export function experimentPage(experiment: Experiment, runs: readonly Run[]): Ex
   };
 }
 
-export interface IndexedPage {
+export interface IndexPage {
   experiments: {
     id: string;
     name: string;
@@ -183,7 +183,7 @@ export interface IndexedPage {
 export function indexPage(
   experiments: readonly { experiment: Experiment; runs: readonly Run[] }[],
   models: readonly RegisteredModelData[],
-): IndexedPage {
+): IndexPage {
   return {
     experiments: experiments.map(({ experiment, runs }) => {
       const main = mainMetric(experiment, runs);

@@ -21,7 +21,7 @@ export {
   encodePageToken,
   searchIndexed,
   searchInMemory,
-  type IndexedPage,
+  type IndexedSearchPage,
   type SearchOptions,
   type SearchPage,
 } from './search.js';

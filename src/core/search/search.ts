@@ -41,7 +41,7 @@ export function searchInMemory(runs: readonly Run[], options: SearchOptions = {}
 }
 
 /** One page of `searchIndexed`: the indexes of the runs on it, in order. */
-export interface IndexedPage {
+export interface IndexedSearchPage {
   indexes: number[];
   /** present only when more runs match */
   nextPageToken?: string;
@@ -55,7 +55,7 @@ export interface IndexedPage {
  * @example
  * const { indexes } = searchIndexed(runs.length, (i) => runs[i], { filter: 'metrics.acc > 0.9' });
  */
-export function searchIndexed(count: number, at: (i: number) => Run, options: SearchOptions = {}): IndexedPage {
+export function searchIndexed(count: number, at: (i: number) => Run, options: SearchOptions = {}): IndexedSearchPage {
   const maxResults = checkMaxResults(options.maxResults);
   const offset = options.pageToken ? decodePageToken(options.pageToken) : 0;
   const matches = compileFilter(options.filter ?? '');
