@@ -120,6 +120,15 @@ describe('run cache base columns', () => {
     assert.equal(base.row('missing'), undefined);
   });
 
+  it('gives back every log mtime bit for bit', () => {
+    const mtimes = [1796544806423.042, 0.1 + 0.2, 1e-300, 2 ** 53 + 2, 1700000000000.0001, 0, -0];
+    const entries = new Map<string, Entry>(
+      mtimes.map((m, i) => [`run${i}`, { mtimeMs: m, size: i, record: record(i) }]),
+    );
+    const base = BaseFile.parse(Buffer.from(encodeBase(entries, 'g')))!;
+    mtimes.forEach((m, i) => assert.ok(Object.is(base.dir.mtimes[i], m), `mtime ${m}`));
+  });
+
   it('a damaged column, string table or shape list fails its checksum when read, not before', () => {
     const records = Array.from({ length: 50 }, (_, i) => record(i));
     const { text } = roundTrip(records);
@@ -129,6 +138,8 @@ describe('run cache base columns', () => {
       assert.throws(() => base.entry(0), BadBase, name);
       assert.equal(base.verify(), false, name);
     }
+    // the mtimes are checked with the directory: damaged, the base is not used at all
+    assert.equal(BaseFile.parse(damaged(text, 'mtimes')), undefined);
     // a search reading only the metric column still uses a base whose tag column is damaged
     assert.equal(BaseFile.parse(damaged(text, 't:mlflow.runName'))!.metricColumn('acc')!.length, 50);
   });

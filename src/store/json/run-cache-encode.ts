@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import type { RunRecord } from '../../core/entities.js';
 import { encodeNumber, nonFiniteReplacer, type EncodedNumber } from '../../core/number-codec.js';
 
-export const BASE_VERSION = 6;
+export const BASE_VERSION = 7;
 
 export interface Entry {
   mtimeMs: number;
@@ -14,11 +14,14 @@ export interface Entry {
   record: RunRecord;
 }
 
-/** The per-run attributes in the directory, one array each, in row order. */
+/**
+ * The per-run attributes in the directory, one array each, in row order. `mtimes` is not in the directory's JSON but
+ * in the `mtimes` section, as float64 (little-endian, base64): exact, and read without parsing 10,000 decimals.
+ */
 export interface Directory {
   ids: string[];
   sizes: number[];
-  mtimes: number[];
+  mtimes: ArrayLike<number>;
   experimentIds: string[];
   deleted: number[];
   deletedTimes: (number | null)[];
@@ -45,7 +48,7 @@ type SummaryColumns = [Column, Column, Column, Column, Column];
 
 /** Collects the sections while the rows are added one by one. */
 class BaseBuilder {
-  readonly dir: Directory = {
+  readonly dir: Directory & { mtimes: number[] } = {
     ...{ ids: [], sizes: [], mtimes: [], experimentIds: [], deleted: [], deletedTimes: [], names: [] },
     ...{ statuses: [], startTimes: [], endTimes: [], users: [], shapes: [] },
   };
@@ -139,7 +142,13 @@ function sameFields(o: object, fields: ReadonlySet<string>): boolean {
   return n === fields.size;
 }
 
-function addAttributes(dir: Directory, id: string, size: number, mtimeMs: number, r: RunRecord): void {
+function addAttributes(
+  dir: Directory & { mtimes: number[] },
+  id: string,
+  size: number,
+  mtimeMs: number,
+  r: RunRecord,
+): void {
   dir.ids.push(id);
   dir.sizes.push(size);
   dir.mtimes.push(mtimeMs);
@@ -158,11 +167,14 @@ export function encodeBase(entries: Map<string, Entry>, gen: string): string {
   const builder = new BaseBuilder(entries.size);
   let i = 0;
   for (const [id, entry] of entries) builder.add(i++, id, entry);
-  return assemble(gen, builder.dir, builder.parts());
+  const { mtimes, ...dir } = builder.dir;
+  const bytes = Buffer.alloc(mtimes.length * 8);
+  mtimes.forEach((m, k) => bytes.writeDoubleLE(m, k * 8));
+  return assemble(gen, dir, [['mtimes', bytes.toString('base64')], ...builder.parts()]);
 }
 
 /** Header, directory and sections, each section with its offset, length and checksum (of its UTF-8) in the header. */
-function assemble(gen: string, dir: Directory, parts: [string, string][]): string {
+function assemble(gen: string, dir: Omit<Directory, 'mtimes'>, parts: [string, string][]): string {
   const sections: Record<string, Section> = {};
   let offset = 0;
   for (const [name, text] of parts) {

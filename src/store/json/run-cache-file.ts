@@ -3,8 +3,9 @@
  *
  * - line 1, the header: `{version, gen, crc32, sections}` (`crc32` of line 2; `sections`, name -> [offset after
  *   line 2, length, crc32]);
- * - line 2, the directory: every run's id, log size and mtime, the attributes a search filters and orders by, and the
+ * - line 2, the directory: every run's id and log size, the attributes a search filters and orders by, and the
  *   index of its shape;
+ * - the `mtimes` section: every run's log mtime, float64 little-endian in base64 (exact, and read without parsing);
  * - sections: per metric key its latest values (`m:<key>`, null where a run has none) and the rest of its summaries
  *   (`s:<key>`); per param and tag key indexes into the string table (`p:<key>`, `t:<key>`, -1 where missing); the
  *   string table; `shapes`, the distinct lists of sections a record's params, tags and metrics are in, in their order;
@@ -68,8 +69,11 @@ export class BaseFile {
       const dirBytes = bytes.subarray(cut1 + 1, cut2);
       if (header['version'] !== BASE_VERSION || typeof header['gen'] !== 'string') return undefined;
       if (header['crc32'] !== crc32(dirBytes) || typeof header['sections'] !== 'object') return undefined;
-      const dir = JSON.parse(dirBytes.toString('utf8')) as Directory;
       const sections = header['sections'] as Record<string, Section>;
+      const dir = JSON.parse(dirBytes.toString('utf8')) as Directory;
+      const mtimes = readMtimes(bytes, cut2 + 1, sections['mtimes'], dir.ids.length);
+      if (mtimes === undefined) return undefined;
+      dir.mtimes = mtimes;
       return new BaseFile(bytes, cut2 + 1, sections, header['gen'], dir);
     } catch {
       return undefined;
@@ -240,13 +244,26 @@ export class BaseFile {
   /** Whether every section matches its checksum (doctor's check). */
   verify(): boolean {
     try {
-      for (const name of Object.keys(this.sections)) this.section(name);
+      // mtimes were checked by parse; every other section is JSON
+      for (const name of Object.keys(this.sections)) if (name !== 'mtimes') this.section(name);
       for (let i = 0; i < this.dir.ids.length; i++) this.record(i, false);
       return true;
     } catch {
       return false;
     }
   }
+}
+
+/** The `mtimes` section (float64 little-endian, base64) as numbers; undefined unless it checks and has `n` values. */
+function readMtimes(bytes: Buffer, start: number, s: Section | undefined, n: number): Float64Array | undefined {
+  if (!Array.isArray(s)) return undefined;
+  const text = bytes.subarray(start + s[0], start + s[0] + s[1]);
+  if (text.length !== s[1] || crc32(text) !== s[2]) return undefined;
+  const raw = Buffer.from(text.toString('latin1'), 'base64');
+  if (raw.length !== n * 8) return undefined;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = raw.readDoubleLE(i * 8);
+  return out;
 }
 
 function summaryAt(values: Column, summary: Column[], i: number): MetricSummary {
