@@ -121,7 +121,7 @@ describe('run cache base columns', () => {
   });
 
   it('gives back every log mtime bit for bit', () => {
-    const mtimes = [1796544806423.042, 0.1 + 0.2, 1e-300, 2 ** 53 + 2, 1700000000000.0001, 0, -0];
+    const mtimes = [1796544806423.042, 0.1 + 0.2, 1e-300, 2 ** 53 + 2, 1_700_000_000_000 + 1 / 3, 0, -0];
     const entries = new Map<string, Entry>(
       mtimes.map((m, i) => [`run${i}`, { mtimeMs: m, size: i, record: record(i) }]),
     );
