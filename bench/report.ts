@@ -6,7 +6,7 @@
  *   compare 10 runs x 5 metrics x 10,000 steps     drawn < 1.5 s, a smoothing change < 200 ms
  * Stores are generated once into bench/out/ (git-ignored) with the Tracker API. Run: node --import tsx bench/report.ts
  * [--runs N] [--repeat N] [--page-repeat N] [--skip-build] [--page experiment|compare] [--baseline COMMIT]
- * [--baseline-checkout DIR]
+ * [--baseline-checkout DIR] [--quiet-chrome-ui]
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import type { Browser } from 'playwright-core';
 import { serve, launch, chartsSettled } from '../tests/report/browser.js';
 
 import { numberArg } from './stats.js';
+import { launchQuiet } from './quiet-browser.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -39,6 +40,11 @@ const BASELINE = process.argv.includes('--baseline') ? process.argv[process.argv
 const BASE_CHECKOUT = process.argv.includes('--baseline-checkout')
   ? path.resolve(process.argv[process.argv.indexOf('--baseline-checkout') + 1]!)
   : '';
+/**
+ * `--quiet-chrome-ui` measures in a Chromium that does not build its address bar's popup in each new window (see
+ * quiet-browser.ts): the pages' own time, without the browser's work for the window the harness opens per measurement.
+ */
+const QUIET = process.argv.includes('--quiet-chrome-ui');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface BuildResult {
@@ -118,7 +124,7 @@ async function main(): Promise<void> {
   rmSync(cmpSite, { recursive: true, force: true });
   buildOnce(cmpStore, cmpSite);
 
-  const browser = await launch();
+  const browser = QUIET ? await launchQuiet() : await launch();
   const srv = await serve(site, '/bench/');
   const srvCmp = await serve(cmpSite, '/cmp/');
   const base = BASELINE
@@ -156,7 +162,9 @@ async function main(): Promise<void> {
   await base?.close();
 
   const f = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  console.log(`| report benchmark (median) | result | target |`);
+  console.log(
+    `| report benchmark (median${QUIET ? ', Chromium without its address bar popup' : ''}) | result | target |`,
+  );
   console.log(`|---|---|---|`);
   if (full.length) {
     console.log(
