@@ -7,8 +7,8 @@
  * run: a deflate a history was a quarter of the build), then the low byte planes, those that look like noise each in
  * a text of its own, stored as they are, the others deflated together in the pack. A page decodes only what it draws.
  * A downsampled history's drawn levels go at float32 precision where that shows the same (drawnNarrow): a third of
- * the low planes, which are most of a data file. A history longer than `maxPoints` also gets a full-resolution chunk file, which a page loads only when a user asks
- * for the CSV.
+ * the low planes, which are most of a data file. A history longer than `maxPoints` also gets a full-resolution chunk
+ * file, which a page loads only when a user asks for the CSV.
  */
 import { deflateSync } from 'node:zlib';
 import { ChunkPacker, fitsFloat32, packChunk, type ChunkColumns, type Narrow } from '../core/history-chunk.js';
