@@ -271,6 +271,8 @@ function printCompare(cmp: Awaited<ReturnType<typeof comparePage>>): void {
   console.log(
     `| the same, page clock: navigation start to data-drawn set (what a reader waits) | ${f(median(cmp.pageDraw))} | < 1.5 s |`,
   );
+  const all = (xs: number[]): string => xs.map((x) => Math.round(x)).join(' ');
+  console.error(`compare drawn, every sample (ms): bench clock ${all(cmp.draw)}; page clock ${all(cmp.pageDraw)}`);
   console.log(`| a smoothing change redrawn | ${m(median(cmp.smooth))} | < 200 ms |`);
 }
 
