@@ -1,7 +1,8 @@
 /**
  * Records a Chromium performance trace of one report page while it loads and draws, and prints the main thread's
  * long tasks with what filled them (trace events and sampled JavaScript functions). For finding what a long task is,
- * not for figures. Run: node --import tsx bench/trace-page.ts <site dir> <page path and hash> [--wait selector] [--quiet-chrome-ui]
+ * not for figures. Run: node --import tsx bench/trace-page.ts <site dir> <page path and hash> [--wait selector]
+ * [--quiet-chrome-ui]
  *   e.g. node --import tsx bench/trace-page.ts bench/out/report-site experiments/1.html
  */
 import { readFileSync } from 'node:fs';
