@@ -41,6 +41,9 @@ async function runFolder(): Promise<RunFolderModule> {
   return (runFolderModule ??= await import('./run-folder.js'));
 }
 
+/** A cached run that fails the search's filter, as it did when it was cached. */
+const EXCLUDED = 0;
+
 export class MlrunsTracking implements TrackingStore {
   readonly experiments: MlrunsExperiments;
   private readonly runDirs = new Map<string, string>();
@@ -242,9 +245,15 @@ export class MlrunsTracking implements TrackingStore {
     for (const experimentId of query.experimentIds) {
       const expDir = this.experiments.dirOf(experimentId);
       if (expDir === undefined) continue;
-      for (const dir of this.runFolders(expDir)) {
-        if (excluding && this.stillExcluded(dir, excluding)) continue;
-        const record = this.cache.get(dir) ?? (await this.readRun(dir));
+      const dirs = this.runFolders(expDir);
+      // every check first, then the records: none of them lives through the garbage of thousands of stats
+      const valid = dirs.map((dir) =>
+        excluding && this.stillExcluded(dir, excluding) ? EXCLUDED : this.cache.valid(dir),
+      );
+      for (let i = 0; i < dirs.length; i++) {
+        if (valid[i] === EXCLUDED) continue;
+        const dir = dirs[i] as string;
+        const record = (valid[i] ? this.cache.take(dir) : undefined) ?? (await this.readRun(dir));
         if (!record || record.experimentId !== experimentId || !inRunView(record.lifecycleStage, view)) continue;
         this.runDirs.set(record.id, dir);
         records.push(record);

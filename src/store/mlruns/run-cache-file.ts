@@ -31,6 +31,8 @@ export interface CacheEntry {
   /** where its metrics' latest values are: its index in the loaded file's metric columns, or its own map */
   i: number;
   m?: Record<string, number>;
+  /** met by this process (a search listed its folder); set on use, never stored */
+  seen?: boolean;
 }
 
 /** A cache file's entries and the columns shared by them. */
@@ -249,7 +251,7 @@ export function decodeCache(buf: Buffer, root: string): CacheContents {
     const key = keys[i];
     const next = buf.indexOf(NEWLINE, at);
     if (!Array.isArray(f) || typeof key !== 'string' || next < 0 || next >= stop) return none;
-    entries.set(key, { f, s, o, raw: undefined, at, end: next, i });
+    entries.set(key, { f, s, o, raw: undefined, at, end: next, i, seen: false });
     o += f.length * 3;
     at = next + 1;
   }

@@ -69,25 +69,18 @@ export function unchanged(dir: string, files: readonly string[], sig: ArrayLike<
   return true;
 }
 
-/** Like `unchanged`, for the files at `indices` of `files` only. */
+/** Like `unchanged`, for the file at index `i` of `files` only. */
 export function unchangedAt(
   dir: string,
   files: readonly string[],
-  indices: readonly number[],
+  i: number,
   sig: ArrayLike<number>,
   offset = 0,
 ): boolean {
   if (offset + files.length * 3 > sig.length) return false;
-  for (const i of indices) {
-    const st = statSync(`${dir}/${files[i]}`, NO_THROW);
-    const j = offset + i * 3;
-    if (st === undefined) {
-      if (sig[j] !== -1) return false;
-    } else if (st.ino !== sig[j] || st.ctimeMs !== sig[j + 1] || st.size !== sig[j + 2]) {
-      return false;
-    }
-  }
-  return true;
+  const st = statSync(`${dir}/${files[i]}`, NO_THROW);
+  const j = offset + i * 3;
+  return st === undefined ? sig[j] === -1 : st.ino === sig[j] && st.ctimeMs === sig[j + 1] && st.size === sig[j + 2];
 }
 
 /** The inode, ctime and size of each file (-1 each when missing) and the newest change time (ms), in one pass. */
