@@ -4,7 +4,7 @@
  * file's own ctime and size, so every such file is looked at; a new or removed entry changes its folder's ctime, so
  * param files (written once) and dataset inputs (only added) are covered by their folders.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const SUBFOLDERS = ['params', 'tags', 'metrics', 'inputs'] as const;
 const NO_THROW = { throwIfNoEntry: false } as const;
@@ -30,6 +30,8 @@ export function runFiles(dir: string): { files: string[]; listing: RunListing } 
   const walk = (rel: string, top: 'params' | 'tags' | 'metrics' | 'inputs', prefix: string): void => {
     let entries;
     if (rel === top) files.push(rel); // also when missing: MLflow creates inputs/ when a dataset is first logged
+    // most runs have no inputs/: a failed listing costs an Error with its stack, a failed access() nothing
+    if (rel === 'inputs' && !existsSync(`${dir}/inputs`)) return;
     try {
       entries = readdirSync(`${dir}/${rel}`, { withFileTypes: true });
     } catch {
