@@ -2,17 +2,6 @@
  * File primitives of the MLflow layout: YAML documents (safe schema, no custom tags), one-value files (params, tags,
  * aliases) and key folders where a key "a/b" is the file a/b. Every failure names the file.
  */
-import {
-  closeSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { corrupt, ioError } from '../../core/errors.js';
 import { setOwn } from '../../core/run-view.js';
@@ -20,6 +9,9 @@ import { storeMessages } from '../messages.js';
 import { tempPathFor, writeFileAtomicSync } from '../json/atomic-file.js';
 import { parseFlatMeta, stringifyFlatMeta } from './meta-yaml.js';
 import { yamlLib } from './yaml-lib.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } =
+  process.getBuiltinModule('node:fs');
 
 const isMissing = (error: unknown): boolean => {
   const code = (error as NodeJS.ErrnoException).code;

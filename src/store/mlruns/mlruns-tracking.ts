@@ -8,7 +8,6 @@
  * is serialised per machine only (its lock cannot live inside the store), and MLflow itself writes without locks.
  */
 import type { SampledHistory } from '../../core/history-sample.js';
-import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment, MetricPoint, RunRecord, RunStatus, ViewType } from '../../core/entities.js';
 import { TAGS } from '../../core/entities.js';
@@ -32,7 +31,9 @@ import { MlrunsRunCache, type CachedRun } from './run-cache.js';
 import { runFiles, stamp } from './run-signature.js';
 import { exclusionFiles } from './run-exclusion.js';
 import type { MlrunsRunWriter } from './run-writer.js';
-import { pathToFileURL } from 'node:url';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { existsSync, rmSync } = process.getBuiltinModule('node:fs');
+const { pathToFileURL } = process.getBuiltinModule('node:url');
 
 type RunFolderModule = typeof import('./run-folder.js');
 let runFolderModule: RunFolderModule | undefined;
