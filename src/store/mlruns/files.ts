@@ -18,10 +18,13 @@ const isMissing = (error: unknown): boolean => {
   return code === 'ENOENT' || code === 'ENOTDIR';
 };
 
+/** readFileSync's options as it builds them from 'utf8' (a copy a call, thousands when a folder is first read) */
+const UTF8 = { encoding: 'utf8', flag: 'r' } as const;
+
 /** The text of a file, or undefined when it does not exist. */
 export function readTextIfExists(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file, UTF8);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw ioError('read', file, error);
