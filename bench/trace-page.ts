@@ -2,11 +2,13 @@
  * Records a Chromium performance trace of one report page while it loads and draws, and prints the main thread's
  * long tasks with what filled them (trace events and sampled JavaScript functions). For finding what a long task is,
  * not for figures. Run: node --import tsx bench/trace-page.ts <site dir> <page path and hash> [--wait selector]
+ * [--quiet-chrome-ui]
  *   e.g. node --import tsx bench/trace-page.ts bench/out/report-site experiments/1.html
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { launch, serve } from '../tests/report/browser.js';
+import { launchQuiet } from './quiet-browser.js';
 
 interface Ev {
   name: string;
@@ -29,7 +31,8 @@ if (process.argv.includes('--analyse')) {
 }
 const waitFor = process.argv.includes('--wait') ? process.argv[process.argv.indexOf('--wait') + 1]! : '';
 const out = path.join(process.env.TMPDIR ?? '/tmp', 'tracklab-page-trace.json');
-const browser = await launch();
+// `--quiet-chrome-ui`: without the address bar's popup Chromium builds in each new window (bench/quiet-browser.ts).
+const browser = process.argv.includes('--quiet-chrome-ui') ? await launchQuiet() : await launch();
 const srv = await serve(path.resolve(site), '/t/');
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await browser.startTracing(page, {

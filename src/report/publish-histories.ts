@@ -6,15 +6,17 @@
  * the build more than the page saved) as one pack: the leading parts of every chunk deflated together (one deflate a
  * run: a deflate a history was a quarter of the build), then the low byte planes, those that look like noise each in
  * a text of its own, stored as they are, the others deflated together in the pack. A page decodes only what it draws.
- * A history longer than `maxPoints` also gets a full-resolution chunk file, which a page loads only when a user asks
- * for the CSV.
+ * A downsampled history's drawn levels go at float32 precision where that shows the same (drawnNarrow): a third of
+ * the low planes, which are most of a data file. A history longer than `maxPoints` also gets a full-resolution chunk
+ * file, which a page loads only when a user asks for the CSV.
  */
 import { deflateSync } from 'node:zlib';
-import { ChunkPacker, packChunk, type ChunkColumns } from '../core/history-chunk.js';
+import { ChunkPacker, fitsFloat32, packChunk, type ChunkColumns, type Narrow } from '../core/history-chunk.js';
 import { columnsOfSample, sampleHistory, type SampledColumns } from '../core/history-sample.js';
 import { bytesToScriptText } from '../core/script-text.js';
 import { scriptTextBound, writeScriptText } from '../core/script-text-writer.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
+import { formatShort } from './format.js';
 import { safeJson } from './safe-json.js';
 
 /**
@@ -33,7 +35,7 @@ export type DrawnLayout = [head: number, low: number, packed: 0 | 1];
  * Bumped whenever the published history files change shape: a run's files from an older build are then rewritten by an
  * incremental build (run-files.ts runKey), never kept for a page that cannot read them.
  */
-export const HISTORY_FORMAT = 2;
+export const HISTORY_FORMAT = 3;
 
 /** One published history, as a run's data file lists it. */
 export interface HistoryRef {
@@ -120,11 +122,14 @@ export interface DrawnPack {
   texts: Uint8Array[];
 }
 
-/** Encodes the drawn chunks of a run (see the module comment); history-data.ts `drawnChunk` reads them. */
-export function packDrawn(chunks: readonly ChunkColumns[]): DrawnPack {
+/**
+ * Encodes the drawn chunks of a run (see the module comment), the columns `narrow[i]` names of the i-th at float32
+ * precision; history-data.ts `drawnChunk` reads them.
+ */
+export function packDrawn(chunks: readonly ChunkColumns[], narrow: readonly Narrow[] = []): DrawnPack {
   if (chunks.length === 0) return { pack: [0, 0], layouts: [], texts: [new Uint8Array(0)] };
   packer.reset();
-  const sizes = chunks.map((cols) => packer.add(cols));
+  const sizes = chunks.map((cols, i) => packer.add(cols, narrow[i]));
   const lows = packer.low();
   const layouts: DrawnLayout[] = [];
   const own: Uint8Array[] = [];
@@ -183,6 +188,29 @@ function pointColumns(points: readonly HistoryPoint[]): ChunkColumns {
 /** Sorted by step, stable: the order of the points in an exact sample and in the CSV. */
 const byStep = (points: readonly HistoryPoint[]): HistoryPoint[] => [...points].sort((a, b) => a.step - b.step);
 
+/** True when each value reads the same in the page's short form (tables, read-outs) after rounding to float32. */
+function sameShortForm(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (Number.isFinite(x) && formatShort(Math.fround(x)) !== formatShort(x)) return false;
+  }
+  return true;
+}
+
+/**
+ * The columns of a drawn chunk published at float32 precision: only a downsampled history's levels, which are drawn
+ * (a chart cannot tell a float32 from the float64 at any screen size) and never downloaded (the CSV comes from the full
+ * chunk). Its values are also shown in tables and the pointer read-out, 4 significant digits: they go as float32 only
+ * when every one reads the same; min and max draw the band only. An exact chunk is the history itself and stays exact.
+ */
+export function drawnNarrow(s: SampledColumns): Narrow {
+  if (s.exact) return {};
+  return {
+    value: fitsFloat32(s.value) && sameShortForm(s.value),
+    range: s.min !== undefined && s.max !== undefined && fitsFloat32(s.min) && fitsFloat32(s.max),
+  };
+}
+
 /**
  * How a run's histories are sampled: in one read where the source can; from a bulk read (a tracking server) by the
  * same in-memory path; else one key at a time.
@@ -223,7 +251,7 @@ export async function publishHistories(
   const read = await sampler(source, runId, keys, maxPoints);
   const sampled: SampledColumns[] = [];
   for (const key of keys) sampled.push(await read.sample(key));
-  const { pack, layouts, texts } = packDrawn(sampled);
+  const { pack, layouts, texts } = packDrawn(sampled, sampled.map(drawnNarrow));
   const files: ChunkFile[] = [];
   const refs = keys.map((key, i): HistoryRef => {
     const s = sampled[i]!;

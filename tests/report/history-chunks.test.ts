@@ -6,13 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { packChunk, unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
-import { sampleHistory } from '../../src/core/history-sample.js';
+import { fitsFloat32, packChunk, unpackChunk, type ChunkColumns } from '../../src/core/history-chunk.js';
+import { columnsOfSample, sampleHistory } from '../../src/core/history-sample.js';
 import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
 import { scriptTextBound, writeScriptText } from '../../src/core/script-text-writer.js';
 import { createMemorySource } from '../../src/report/collect.js';
 import {
   chunkScript,
+  drawnNarrow,
   packDrawn,
   publishHistories,
   runDataScript,
@@ -66,6 +67,58 @@ test('history chunk: columns read back bit for bit, NaN, ±Infinity, -0, fractio
     assert.ok(packed.length < 20 + n * 8, 'evenly spaced columns cost a few bytes');
   }
   assert.throws(() => unpackChunk(packChunk(randomColumns(3, 100, false)).bytes.subarray(0, 50)), /truncated/);
+});
+
+test('history chunk: float32 columns on request, version 2; NaN, ±Infinity, -0 kept; version 1 otherwise', () => {
+  const f32 = (xs: Float64Array | undefined): Float64Array | undefined => xs && xs.map((x) => Math.fround(x));
+  for (let seed = 1; seed <= 30; seed++) {
+    const cols = randomColumns(seed, Math.floor(rng(seed)() * 2000), seed % 2 === 0);
+    const value = seed % 3 !== 0;
+    const range = seed % 3 !== 1;
+    const { bytes } = packChunk(cols, { value, range });
+    const narrowed = value || (range && cols.min !== undefined);
+    assert.equal(bytes[0], narrowed ? 2 : 1, 'version 2 only when a column is float32: a version-1 reader refuses it');
+    const expected = {
+      ...cols,
+      value: value ? f32(cols.value)! : cols.value,
+      ...(cols.min ? { min: range ? f32(cols.min) : cols.min, max: range ? f32(cols.max) : cols.max } : {}),
+    };
+    assertSameColumns(unpackChunk(bytes), expected, `seed ${seed}`);
+    const exact = packChunk(cols).bytes;
+    if (narrowed) assert.ok(bytes.length < exact.length, 'float32 columns take fewer bytes');
+    if (value && cols.value.length > 0) {
+      const v = unpackChunk(bytes).value;
+      assert.ok(
+        cols.value.every((x, i) => Object.is(Math.fround(x), v[i])),
+        'NaN, ±Infinity and -0 read back',
+      );
+    }
+  }
+  const tampered = packChunk(randomColumns(4, 10, true), { value: true }).bytes;
+  tampered[0] = 1;
+  assert.throws(() => unpackChunk(tampered), /bad flags/, 'version 1 never carries float32 columns');
+  assert.throws(() => unpackChunk(Uint8Array.of(3, 0, 0)), /unknown version 3/);
+});
+
+test('fitsFloat32: special values and float32 normal range only', () => {
+  assert.ok(fitsFloat32([Number.NaN, Infinity, -Infinity, 0, -0, 1, -3.4e38, 1.2e-38, 0.1]));
+  for (const bad of [1e39, -3.5e38, 1e-39, Number.MIN_VALUE, 1e308])
+    assert.ok(!fitsFloat32([1, bad]), `${bad} does not fit`);
+});
+
+test('drawnNarrow: a downsampled history at float32 when it shows the same; exact histories and big values not', () => {
+  const history = (n: number, f: (i: number) => number) =>
+    columnsOfSample(
+      sampleHistory(
+        Array.from({ length: n }, (_, i) => ({ step: i, timestamp: i, value: f(i) })),
+        100,
+      ),
+    );
+  assert.deepEqual(drawnNarrow(history(50, Math.sin)), {}, 'exact: the history itself');
+  assert.deepEqual(drawnNarrow(history(5000, Math.sin)), { value: true, range: true });
+  // integers above 2^24 change in the 4-significant-digit form at 1e4..1e9 (shown whole): values stay float64
+  assert.deepEqual(drawnNarrow(history(5000, (i) => 123_456_789 + i)), { value: false, range: true });
+  assert.deepEqual(drawnNarrow(history(5000, (i) => (i === 4999 ? 1e300 : i))), { value: false, range: false });
 });
 
 test('script text: any bytes read back, and the text holds no NUL, line break, quote or backslash', () => {
@@ -172,6 +225,22 @@ test('drawn pack: one pack a run, noisy low planes in texts of their own, the pa
   assert.equal(none.run.refs.length, 0);
 });
 
+test('drawn pack: float32 levels read through the page as float32, beside float64 chunks, in any order', async () => {
+  const chunks = [randomColumns(10, 1000, true), randomColumns(11, 900, true), randomColumns(12, 1000, false)];
+  const narrow = [{ value: true, range: true }, {}, { value: true }];
+  const { pack, layouts, texts } = packDrawn(chunks, narrow);
+  const plain = packDrawn(chunks);
+  const size = (t: Uint8Array[]): number => t.reduce((sum, x) => sum + x.length, 0);
+  assert.ok(size(texts) < size(plain.texts) * 0.8, `${size(texts)} bytes against ${size(plain.texts)}`);
+  const refs = layouts.map((layout, i) => ({ key: `k${i}`, total: 0, exact: false, points: 0, layout, full: '' }));
+  const { run } = runDataFile(runDataScript({ id: 'pack32', histories: { pack, refs } }, texts));
+  const f32 = (xs?: Float64Array): Float64Array | undefined => xs && xs.map((x) => Math.fround(x));
+  const [a, b, c] = chunks as [ChunkColumns, ChunkColumns, ChunkColumns];
+  assertSameColumns(await drawnChunk(run, 2), { ...c, value: f32(c.value)! }, 'values only');
+  assertSameColumns(await drawnChunk(run, 1), b, 'float64');
+  assertSameColumns(await drawnChunk(run, 0), { ...a, value: f32(a.value)!, min: f32(a.min), max: f32(a.max) }, 'all');
+});
+
 test('publishHistories: drawn chunks from the sampling path, a full chunk only when downsampled, CSV exact', async () => {
   const logged = (n: number, shift: number) =>
     Array.from({ length: n }, (_, i) => ({
@@ -207,8 +276,17 @@ test('publishHistories: drawn chunks from the sampling path, a full chunk only w
   const sampled = sampleHistory(long, 1000).points;
   assert.deepEqual(
     Array.from(drawn.max!),
-    sampled.map((p) => p.max),
-    'bucket maxima kept: peaks survive',
+    sampled.map((p) => Math.fround(p.max)),
+    'bucket maxima kept (at float32 precision, the levels of a downsampled history): peaks survive',
+  );
+  assert.deepEqual(
+    Array.from(drawn.value),
+    sampled.map((p) => Math.fround(p.value)),
+  );
+  assert.deepEqual(
+    Array.from(decoded.get('h0')!.value),
+    short.map((p) => p.value),
+    'an exact history stays exact',
   );
   assert.deepEqual(
     Array.from(drawn.step),
