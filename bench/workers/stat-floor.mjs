@@ -1,8 +1,8 @@
 // The floor of a correct cold search of the bench's mlruns folder: one `statSync` per file or folder whose change
 // MLflow could make without changing anything else (meta.yaml, tag and metric files, the params/tags/metrics/inputs
 // folders), as the run cache checks a run that may match, and nothing else. The paths are listed first, untimed.
-// Prints { count, searchMs, cpuMs } for the stats alone.
-import { readdirSync, statSync } from 'node:fs';
+// Prints { count, searchMs, cpuMs, mainMs } for the stats alone (mainMs: this thread's on-CPU time).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 const root = process.argv[2];
 const paths = [];
@@ -16,6 +16,8 @@ for (const exp of readdirSync(root)) {
       for (const f of readdirSync(`${dir}/${sub}`)) paths.push(`${dir}/${sub}/${f}`);
   }
 }
+const mainThreadMs = () => Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6;
+const main0 = existsSync('/proc/thread-self/schedstat') ? mainThreadMs() : Number.NaN;
 const t = performance.now();
 const cpu = process.cpuUsage();
 let seen = 0;
@@ -24,7 +26,15 @@ for (const p of paths) {
   if (st && st.ino + st.ctimeMs + st.size > 0) seen += 1;
 }
 const used = process.cpuUsage(cpu);
+const mainMs = Number.isNaN(main0) ? main0 : mainThreadMs() - main0;
 const searchMs = performance.now() - t;
 console.log(
-  JSON.stringify({ count: paths.length, found: seen, importMs: 0, searchMs, cpuMs: (used.user + used.system) / 1000 }),
+  JSON.stringify({
+    count: paths.length,
+    found: seen,
+    importMs: 0,
+    searchMs,
+    cpuMs: (used.user + used.system) / 1000,
+    mainMs,
+  }),
 );

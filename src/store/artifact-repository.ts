@@ -2,12 +2,13 @@
  * Artifacts sit behind their own small interface, resolved from a run's artifact URI: local folders (`file:`) here;
  * other schemes (`mlflow-artifacts:` through a tracking server) register a factory with `registerArtifactScheme`.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ArtifactEntry, RunRecord } from '../core/entities.js';
 import { invalid } from '../core/errors.js';
 import { ArtifactFolder } from './json/artifacts.js';
 import { storeMessages } from './messages.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { existsSync } = process.getBuiltinModule('node:fs');
+const { fileURLToPath, pathToFileURL } = process.getBuiltinModule('node:url');
 
 /** The files of one run. Paths are validated, '/'-separated and relative to the run's artifact root. */
 export interface ArtifactRepository {

@@ -10,14 +10,15 @@
  * | `sqlite:///rel.db`, `sqlite:////abs.db` | MLflow's SQLite database (better-sqlite3, loaded on first use)       |
  * | `http(s)://host:port`                   | registered by its backend with `registerBackend`                     |
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { invalid } from '../core/errors.js';
 import type { Backend } from './backend.js';
 import { isMlrunsFolder } from './mlruns/detect.js';
 import type { TrackingStore } from './tracking-store.js';
 import { storeMessages } from './messages.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { existsSync, readdirSync, statSync } = process.getBuiltinModule('node:fs');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 /** Opens the backend for a location whose scheme matched; `cwd` resolves relative paths. */
 export type BackendOpener = (location: string, context: { cwd: string }) => Promise<Backend>;

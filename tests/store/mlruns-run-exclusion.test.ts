@@ -93,6 +93,28 @@ describe('mlruns filtered search through the run cache', () => {
     });
   });
 
+  it('checks a run excluded by a later clause of an AND by the files of that clause, in one process or several', async () => {
+    await settledCache(async () => {
+      const { dir, expId, ids } = await makeStore();
+      // every run passes the first clause; the second, on another kind of file, excludes all but r3
+      const filter = "tags.team = 'blue' AND metrics.acc > 0.35";
+      assert.deepEqual(await names(dir, expId, filter), ['r3']);
+      assert.deepEqual(await names(dir, expId, filter), ['r3'], 'served from the cache');
+      appendFileSync(join(dir, expId, ids[0] as string, 'metrics', 'acc'), '1700000000001 0.9 1\n');
+      assert.deepEqual(await names(dir, expId, filter), ['r0', 'r3'], 'the file of the clause that excluded r0');
+      writeFileSync(join(dir, expId, ids[3] as string, 'tags', 'team'), 'reds'); // same size, in place
+      assert.deepEqual(await names(dir, expId, filter), ['r0'], 'the first clause re-read for a run that passed');
+      // one backend searching again sees the same as a new process would
+      const backend = await openMlrunsBackend(dir);
+      const search = async (): Promise<string[]> =>
+        (await backend.tracking.searchRuns({ experimentIds: [expId], filter })).runs.map((r) => r.name).sort();
+      assert.deepEqual(await search(), ['r0']);
+      appendFileSync(join(dir, expId, ids[1] as string, 'metrics', 'acc'), '1700000000002 0.8 2\n');
+      assert.deepEqual(await search(), ['r0', 'r1']);
+      await backend.close();
+    });
+  });
+
   it('reads a run from its folder when its cached text is damaged, instead of trusting or dropping it', async () => {
     await settledCache(async () => {
       const { dir, expId } = await makeStore();

@@ -2,22 +2,14 @@
  * A run's artifact folder on disk. Every read and every write is checked by real path, so a symlink (the artifacts
  * folder itself, a folder inside it, or an existing file) can never make tracklab read or write outside it.
  */
-import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ArtifactEntry } from '../../core/entities.js';
 import { invalid, ioError, notFound, TracklabError } from '../../core/errors.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { storeMessages } from '../messages.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } =
+  process.getBuiltinModule('node:fs');
 
 export class ArtifactFolder {
   constructor(

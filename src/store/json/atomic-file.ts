@@ -1,7 +1,9 @@
 /** Durable file replacement: unique temp file + fsync + rename + fsync of the folder. */
-import { closeSync, fsync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ioError } from '../../core/errors.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { closeSync, fsync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } =
+  process.getBuiltinModule('node:fs');
 
 /** Temp files are named `.<target>.<pid>.<random>.tmp` so a dead writer's leftovers can be recognised and removed. */
 export const TEMP_FILE_RE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;

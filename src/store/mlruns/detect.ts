@@ -1,6 +1,7 @@
 /** Recognises an MLflow file store without changing it. */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { existsSync, readdirSync } = process.getBuiltinModule('node:fs');
 
 /**
  * An MLflow file store has `.trash/`, `models/<name>/meta.yaml` or experiment folders `<id>/meta.yaml`

@@ -5,16 +5,17 @@
  * share a temp folder: a lock file directly in the OS temp folder (sticky and writable by every user), named by a hash
  * of the store's real path, that exists only while held.
  */
-import { existsSync, realpathSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Experiment, ViewType } from '../../core/entities.js';
 import { exists, invalid, ioError, notFound } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
 import { inRunView } from '../search-records.js';
 import { ensureDir, listDirs, readValues, readYaml, underLock, writeValue, writeYaml } from './files.js';
 import { experimentFromMeta, experimentMeta, META, MODELS, TRASH } from './layout.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const { existsSync, realpathSync, renameSync } = process.getBuiltinModule('node:fs');
+const { tmpdir } = process.getBuiltinModule('node:os');
+const { pathToFileURL } = process.getBuiltinModule('node:url');
 
 /**
  * What the experiments' lock of the store at `root` is named after (`<it>.lock` while held): a file in the OS temp

@@ -7,9 +7,6 @@
  * MLflow writes while tracklab reads; runs changed within RACY_MS of being read are not kept. Only changed run
  * folders are read again. A damaged, missing or unwritable cache only costs speed.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync } from 'node:fs';
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../core/entities.js';
 import { writeFileAtomicSync } from '../json/atomic-file.js';
@@ -26,6 +23,21 @@ import {
 } from './run-cache-file.js';
 import type { CacheContents, CacheEntry as Entry } from './run-cache-file.js';
 import { RACY_MS, unchanged, unchangedAt } from './run-signature.js';
+// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+const {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} = process.getBuiltinModule('node:fs');
+const { homedir } = process.getBuiltinModule('node:os');
 
 /** Cache files of stores that are gone are looked for at most this often, when a cache is written anyway. */
 export const PRUNE_EVERY_MS = 24 * 3600 * 1000;
@@ -51,9 +63,18 @@ export class MlrunsRunCache {
   private readonly real: string = '';
   private contents: CacheContents | undefined;
   private changed = 0;
-  /** run folders met by this process, and experiment folders whose runs were all listed */
+  /** run folders met by this process that the cache holds no entry for, and experiment folders listed whole */
   private readonly seen = new Set<string>();
   private readonly listed = new Set<string>();
+  /** the entry `peek` last handed out, as one reused view: a search looks at one run at a time */
+  private peeked: { key: string; e: Entry | undefined } = { key: '', e: undefined };
+  private readonly cursor: CachedRun = {
+    metric: (name) => {
+      const e = this.peeked.e as Entry;
+      return e.m !== undefined ? e.m[name] : this.column(name).get(e.i);
+    },
+    record: () => this.record(this.peeked.key, this.peeked.e as Entry),
+  };
   /** the loaded file's metric columns, by metric key: latest value by entry index */
   private readonly columns = new Map<string, Map<number, number>>();
   /** the deepest of some named files that a (shared) file list holds */
@@ -103,24 +124,43 @@ export class MlrunsRunCache {
     }
   }
 
-  /** The cached run of folder `dir` while nothing it was read from changed, as a new object the caller may change. */
-  get(dir: string): RunRecord | undefined {
+  /** The entry of run folder `dir`, marked as met by this process (entries never met are dropped by `save`). */
+  private entry(dir: string): { key: string; e: Entry | undefined } {
     const key = this.key(dir);
-    this.seen.add(key);
     const e = this.load().entries.get(key);
-    return e !== undefined && unchanged(dir, e.f, e.s, e.o) ? this.record(key, e) : undefined;
+    if (e === undefined) this.seen.add(key);
+    else e.seen = true;
+    return { key, e };
   }
 
-  /** The cached run of folder `dir` as it was read, not checked; undefined when there is none. */
+  /** The cached run of folder `dir` while nothing it was read from changed, as a new object the caller may change. */
+  get(dir: string): RunRecord | undefined {
+    return this.valid(dir) ? this.take(dir) : undefined;
+  }
+
+  /**
+   * Whether the cache holds a run for folder `dir` and nothing it was read from changed: one `stat` per file. A
+   * search checks every run this way before it decodes any (`take`), so no decoded run lives through the garbage of
+   * thousands of `stat` calls.
+   */
+  valid(dir: string): boolean {
+    const { e } = this.entry(dir);
+    return e !== undefined && unchanged(dir, e.f, e.s, e.o);
+  }
+
+  /** The cached run of folder `dir` as a new object, NOT checked (see `valid`); undefined when there is none. */
+  take(dir: string): RunRecord | undefined {
+    const { key, e } = this.entry(dir);
+    return e === undefined ? undefined : this.record(key, e);
+  }
+
+  /**
+   * The cached run of folder `dir` as it was read, not checked; undefined when there is none. The view is reused:
+   * it is valid until the next call.
+   */
   peek(dir: string): CachedRun | undefined {
-    const key = this.key(dir);
-    this.seen.add(key);
-    const e = this.load().entries.get(key);
-    if (e === undefined) return undefined;
-    return {
-      metric: (name) => (e.m !== undefined ? e.m[name] : this.column(name).get(e.i)),
-      record: () => this.record(key, e),
-    };
+    this.peeked = this.entry(dir);
+    return this.peeked.e === undefined ? undefined : this.cursor;
   }
 
   /** The latest values of metric `name` by entry index of the loaded file. */
@@ -154,7 +194,7 @@ export class MlrunsRunCache {
       for (let n = names.length - 1; n >= 0 && at < 0; n--) at = e.f.indexOf(names[n] as string);
       byNames.set(names, at);
     }
-    return at >= 0 && unchangedAt(dir, e.f, [at], e.s, e.o);
+    return at >= 0 && unchangedAt(dir, e.f, at, e.s, e.o);
   }
 
   /** Tells that every run folder of experiment folder `dir` was just met: entries of others there are gone. */
@@ -172,15 +212,16 @@ export class MlrunsRunCache {
     const key = this.key(dir);
     if (contents.base === '') contents.base = baseOf(key, record); // fixed from now on: entries are packed with it
     const raw = packRecord(key, record, contents.base);
-    contents.entries.set(key, { f: files, s: taken.sig, o: 0, raw, at: 0, end: 0, i: -1, m: latestValues(record) });
+    const m = latestValues(record);
+    contents.entries.set(key, { f: files, s: taken.sig, o: 0, raw, at: 0, end: 0, i: -1, m, seen: true });
     this.changed += 1;
   }
 
   /** Writes the cache when runs were read from disk or are gone; failures only cost speed. */
   save(): void {
     if (this.file === undefined || this.contents === undefined) return;
-    for (const key of this.contents.entries.keys()) {
-      if (!this.seen.has(key) && this.listed.has(key.slice(0, key.lastIndexOf('/')))) {
+    for (const [key, e] of this.contents.entries) {
+      if (!e.seen && !this.seen.has(key) && this.listed.has(key.slice(0, key.lastIndexOf('/')))) {
         this.contents.entries.delete(key); // its folder was not among its experiment's runs: deleted or moved
         this.changed += 1;
       }
