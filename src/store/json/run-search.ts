@@ -8,8 +8,7 @@ import { searchIndexed } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
 import type { RunPage, RunSearch } from '../tracking-store.js';
-import type { BaseFile, MetricColumn } from './run-cache-file.js';
-import { orNull } from './run-cache-numbers.js';
+import { orNull, type BaseFile, type MetricColumn } from './run-cache-file.js';
 import type { RunCache } from './run-cache.js';
 
 /**
