@@ -3,12 +3,11 @@
  *
  * - line 1, the header: `{version, gen, crc32, sections}` (`crc32` of line 2; `sections`, name -> [offset after
  *   line 2, length, crc32]);
- * - line 2, the directory: every run's id, experiment id, name, status and user (JSON);
- * - the `numbers` section: every run's log mtime and size, deletion, times and the index of its shape, float64
- *   little-endian in base64 (run-cache-encode.ts: exact, and read without parsing or an object per value);
+ * - line 2, the directory: every run's id and log size, the attributes a search filters and orders by, and the
+ *   index of its shape;
+ * - the `mtimes` section: every run's log mtime, float64 little-endian in base64 (exact, and read without parsing);
  * - sections: per metric key its latest values and which runs have it (`m:<key>`) and the rest of its summaries
- *   (`s:<key>`), float64s as well; per param and tag key indexes into the string table (`p:<key>`, `t:<key>`, -1
- *   where missing); the
+ *   (`s:<key>`), float64 little-endian in base64 (run-cache-encode.ts); per param and tag key indexes into the string table (`p:<key>`, `t:<key>`, -1 where missing); the
  *   string table; `shapes`, the distinct lists of sections a record's params, tags and metrics are in, in their order;
  *   `inputs`, the datasets of the runs that have any; `records`, whole records of a form the columns do not hold.
  *
@@ -19,7 +18,7 @@
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
-import { BASE_VERSION, NUMBER_COLUMNS, type Directory, type Entry, type Section } from './run-cache-encode.js';
+import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
 import { setOwn } from '../../core/run-view.js';
 import { decodeMetricSummaries } from './shapes.js';
 
@@ -82,7 +81,9 @@ export class BaseFile {
       if (header['crc32'] !== crc32(dirBytes) || typeof header['sections'] !== 'object') return undefined;
       const sections = header['sections'] as Record<string, Section>;
       const dir = JSON.parse(dirBytes.toString('utf8')) as Directory;
-      if (!readNumbers(bytes, cut2 + 1, sections['numbers'], dir)) return undefined;
+      const mtimes = readMtimes(bytes, cut2 + 1, sections['mtimes'], dir.ids.length);
+      if (mtimes === undefined) return undefined;
+      dir.mtimes = mtimes;
       return new BaseFile(bytes, cut2 + 1, sections, header['gen'], dir);
     } catch {
       return undefined;
@@ -249,9 +250,9 @@ export class BaseFile {
       name: d.names[i]!,
       status: d.statuses[i] as RunStatus,
       startTime: d.startTimes[i]!,
-      endTime: orNull(d.endTimes[i]!),
+      endTime: d.endTimes[i]!,
       lifecycleStage: d.deleted[i] === 1 ? 'deleted' : 'active',
-      deletedTime: orNull(d.deletedTimes[i]!),
+      deletedTime: d.deletedTimes[i]!,
       user: d.users[i]!,
       params,
       tags,
@@ -277,11 +278,11 @@ export class BaseFile {
   /** Whether every section matches its checksum (doctor's check). */
   verify(): boolean {
     try {
-      // the numbers were checked by parse; metrics are float64s; every other section is JSON
+      // mtimes were checked by parse; metrics are float64s; every other section is JSON
       for (const name of Object.keys(this.sections)) {
         if (name.startsWith('m:')) this.metricColumn(name.slice(2));
         else if (name.startsWith('s:')) this.summaryColumns(name.slice(2));
-        else if (name !== 'numbers') this.section(name);
+        else if (name !== 'mtimes') this.section(name);
       }
       for (let i = 0; i < this.dir.ids.length; i++) this.record(i, false);
       return true;
@@ -291,18 +292,11 @@ export class BaseFile {
   }
 }
 
-/** Sets the directory's columns of numbers from the `numbers` section; false unless it checks and has them all. */
-function readNumbers(bytes: Buffer, start: number, s: Section | undefined, dir: Directory): boolean {
-  const n = dir.ids.length;
+/** The `mtimes` section (float64 little-endian, base64) as numbers; undefined unless it checks and has `n` values. */
+function readMtimes(bytes: Buffer, start: number, s: Section | undefined, n: number): Float64Array | undefined {
   const raw = Array.isArray(s) ? decodeSection(bytes, start, s) : undefined;
-  if (raw?.length !== n * 8 * NUMBER_COLUMNS.length) return false;
-  const numbers = float64s(raw, n * NUMBER_COLUMNS.length);
-  NUMBER_COLUMNS.forEach((name, k) => (dir[name] = numbers.subarray(k * n, (k + 1) * n)));
-  return true;
+  return raw?.length === n * 8 ? float64s(raw, n) : undefined;
 }
-
-/** A directory's NaN for null back as null. */
-export const orNull = (x: number): number | null => (x === x ? x : null);
 
 /** The bytes of a base64 section; undefined when it does not match its checksum. */
 function decodeSection(bytes: Buffer, start: number, s: Section): Uint8Array | undefined {

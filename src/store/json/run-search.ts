@@ -8,7 +8,7 @@ import { searchIndexed } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
 import type { RunPage, RunSearch } from '../tracking-store.js';
-import { orNull, type BaseFile, type MetricColumn } from './run-cache-file.js';
+import type { BaseFile, MetricColumn } from './run-cache-file.js';
 import type { RunCache } from './run-cache.js';
 
 /**
@@ -136,7 +136,7 @@ class SearchView {
     v.experimentId = dir.experimentIds[i]!;
     v.status = dir.statuses[i] as RunStatus;
     v.startTime = dir.startTimes[i]!;
-    v.endTime = orNull(dir.endTimes[i]!);
+    v.endTime = dir.endTimes[i]!;
     v.lifecycleStage = dir.deleted[i] === 1 ? 'deleted' : 'active';
     v.user = dir.users[i]!;
     // undefined where a row lacks the key: searches read values with typeof guards, as for a missing key
