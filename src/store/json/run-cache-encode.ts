@@ -2,10 +2,10 @@
  * Writes the run cache's base (the layout is described in run-cache-file.ts): every run's record taken apart into
  * columns, so a reader rebuilds a record from values it already holds instead of parsing it as JSON.
  */
-import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { RunRecord } from '../../core/entities.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
+import { base64 } from './run-cache-numbers.js';
 
 export const BASE_VERSION = 8;
 
@@ -147,15 +147,6 @@ class BaseBuilder {
     summaries[4 * n + i] = s.count;
     return `m:${key}`;
   }
-}
-
-/** The bytes of `arrays` one after the other, base64; float64s little-endian (as the reader takes them). */
-function base64(...arrays: (Float64Array | Uint8Array)[]): string {
-  const bytes = arrays.map((a) => {
-    const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-    return a instanceof Float64Array && endianness() === 'BE' ? Buffer.from(b).swap64() : b;
-  });
-  return Buffer.concat(bytes).toString('base64');
 }
 
 /** Whether a record has exactly the fields a reader rebuilds from the columns (their order is not data). */

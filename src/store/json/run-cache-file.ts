@@ -15,11 +15,11 @@
  * the columns their shapes name, which are parsed on first use. Each section is checked against its checksum when
  * first read; any mismatch drops the whole base.
  */
-import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
 import { setOwn } from '../../core/run-view.js';
+import { decodeSection, float64s } from './run-cache-numbers.js';
 import { decodeMetricSummaries } from './shapes.js';
 
 export { encodeBase, type Entry, type Directory } from './run-cache-encode.js';
@@ -296,24 +296,6 @@ export class BaseFile {
 function readMtimes(bytes: Buffer, start: number, s: Section | undefined, n: number): Float64Array | undefined {
   const raw = Array.isArray(s) ? decodeSection(bytes, start, s) : undefined;
   return raw?.length === n * 8 ? float64s(raw, n) : undefined;
-}
-
-/** The bytes of a base64 section; undefined when it does not match its checksum. */
-function decodeSection(bytes: Buffer, start: number, s: Section): Uint8Array | undefined {
-  const text = bytes.subarray(start + s[0], start + s[0] + s[1]);
-  if (text.length !== s[1] || crc32(text) !== s[2]) return undefined;
-  return Buffer.from(text.toString('latin1'), 'base64');
-}
-
-const LITTLE_ENDIAN = endianness() === 'LE';
-
-/** The first `n` float64s (little-endian) of `bytes`: a view when aligned, else a copy (which the view is not). */
-function float64s(bytes: Uint8Array, n: number): Float64Array {
-  if (LITTLE_ENDIAN && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, n);
-  const copy = new Uint8Array(n * 8);
-  copy.set(bytes.subarray(0, n * 8));
-  if (!LITTLE_ENDIAN) Buffer.from(copy.buffer).swap64();
-  return new Float64Array(copy.buffer);
 }
 
 function summaryAt(m: MetricColumn | undefined, s: Float64Array, n: number, i: number): MetricSummary {
