@@ -4,10 +4,9 @@
  */
 import { crc32 } from 'node:zlib';
 import type { RunRecord } from '../../core/entities.js';
-import { nonFiniteReplacer } from '../../core/number-codec.js';
-import { base64 } from './run-cache-numbers.js';
+import { encodeNumber, nonFiniteReplacer, type EncodedNumber } from '../../core/number-codec.js';
 
-export const BASE_VERSION = 8;
+export const BASE_VERSION = 7;
 
 export interface Entry {
   mtimeMs: number;
@@ -44,16 +43,8 @@ const RECORD_FIELDS = new Set(
 const SUMMARY_FIELDS = new Set(['value', 'step', 'timestamp', 'min', 'max', 'count']);
 
 type Column = (number | string | null)[];
-/**
- * A metric's latest values by row (`values`, float64: NaN, infinities and -0 exactly) and whether each row has the
- * metric (`present`, 1 or 0); the rest of its summaries by row in `summaries`, five runs of float64 one after the
- * other: steps, timestamps, mins, maxs, counts (0 where missing). Numbers read back without parsing decimals.
- */
-interface MetricColumns {
-  values: Float64Array;
-  present: Uint8Array;
-  summaries: Float64Array;
-}
+/** A metric's summary fields other than the value (in `m:<key>`): steps, timestamps, mins, maxs, counts. */
+type SummaryColumns = [Column, Column, Column, Column, Column];
 
 /** Collects the sections while the rows are added one by one. */
 class BaseBuilder {
@@ -64,7 +55,7 @@ class BaseBuilder {
   private readonly strings = new Map<string, number>();
   private readonly shapes = new Map<string, number>();
   private readonly columns = new Map<string, Column>();
-  private readonly metrics = new Map<string, MetricColumns>();
+  private readonly summaries = new Map<string, SummaryColumns>();
   private readonly inputs: Record<number, unknown> = {};
   private readonly records: Record<number, RunRecord> = {};
   private hasInputs = false;
@@ -77,16 +68,15 @@ class BaseBuilder {
     const shape: string[] = [];
     for (const key in r.params) shape.push(this.put(`p:${key}`, -1, i, this.stringAt(r.params[key]!)));
     for (const key in r.tags) shape.push(this.put(`t:${key}`, -1, i, this.stringAt(r.tags[key]!)));
+    for (const key in r.metrics) shape.push(this.put(`m:${key}`, null, i, encodeNumber(r.metrics[key]!.value)));
     if (!columnar(r)) {
-      // the latest values still go in the columns: a search reads them for every row
-      for (const key in r.metrics) this.metric(key, i, r.metrics[key]!);
       // kept whole: a record with fields of another version, or a summary of another form
       this.dir.shapes.push(-1);
       this.records[i] = r;
       this.hasRecords = true;
       return;
     }
-    for (const key in r.metrics) shape.push(this.metric(key, i, r.metrics[key]!));
+    for (const key in r.metrics) this.summary(key, i, r.metrics[key]!);
     if (r.inputs.length > 0) {
       this.inputs[i] = r.inputs;
       this.hasInputs = true;
@@ -101,9 +91,7 @@ class BaseBuilder {
   parts(): [string, string][] {
     const parts: [string, string][] = [];
     for (const [name, values] of this.columns) parts.push([name, JSON.stringify(values)]);
-    for (const [key, { values, present, summaries }] of this.metrics) {
-      parts.push([`m:${key}`, base64(values, present)], [`s:${key}`, base64(summaries)]);
-    }
+    for (const [key, columns] of this.summaries) parts.push([`s:${key}`, JSON.stringify(columns)]);
     parts.push(
       ['strings', JSON.stringify([...this.strings.keys()])],
       ['shapes', `[${[...this.shapes.keys()].join(',')}]`],
@@ -127,37 +115,24 @@ class BaseBuilder {
     return name;
   }
 
-  /** Sets row `i` of metric `key`'s columns (made on first use); returns the name of its values' section. */
-  private metric(key: string, i: number, s: RunRecord['metrics'][string]): string {
-    const n = this.rows;
-    let c = this.metrics.get(key);
+  private summary(key: string, i: number, s: RunRecord['metrics'][string]): void {
+    let c = this.summaries.get(key);
     if (c === undefined) {
-      c = { values: new Float64Array(n), present: new Uint8Array(n), summaries: new Float64Array(5 * n) };
-      this.metrics.set(key, c);
+      const empty = (): Column => new Array<EncodedNumber | null>(this.rows).fill(null);
+      this.summaries.set(key, (c = [empty(), empty(), empty(), empty(), empty()]));
     }
-    // a summary of another form (its record kept whole) has its value searched only if it is a number
-    if (typeof s.value !== 'number') return `m:${key}`;
-    c.values[i] = s.value;
-    c.present[i] = 1;
-    const { summaries } = c;
-    summaries[i] = s.step;
-    summaries[n + i] = s.timestamp;
-    summaries[2 * n + i] = s.min;
-    summaries[3 * n + i] = s.max;
-    summaries[4 * n + i] = s.count;
-    return `m:${key}`;
+    c[0][i] = encodeNumber(s.step);
+    c[1][i] = encodeNumber(s.timestamp);
+    c[2][i] = encodeNumber(s.min);
+    c[3][i] = encodeNumber(s.max);
+    c[4][i] = encodeNumber(s.count);
   }
 }
 
 /** Whether a record has exactly the fields a reader rebuilds from the columns (their order is not data). */
 function columnar(r: RunRecord): boolean {
   if (!sameFields(r, RECORD_FIELDS)) return false;
-  for (const key in r.metrics) {
-    const s = r.metrics[key]!;
-    if (!sameFields(s, SUMMARY_FIELDS)) return false;
-    // the columns hold float64s only
-    for (const field in s) if (typeof s[field as keyof typeof s] !== 'number') return false;
-  }
+  for (const key in r.metrics) if (!sameFields(r.metrics[key]!, SUMMARY_FIELDS)) return false;
   return true;
 }
 

@@ -6,8 +6,8 @@
  * - line 2, the directory: every run's id and log size, the attributes a search filters and orders by, and the
  *   index of its shape;
  * - the `mtimes` section: every run's log mtime, float64 little-endian in base64 (exact, and read without parsing);
- * - sections: per metric key its latest values and which runs have it (`m:<key>`) and the rest of its summaries
- *   (`s:<key>`), float64 little-endian in base64 (run-cache-encode.ts); per param and tag key indexes into the string table (`p:<key>`, `t:<key>`, -1 where missing); the
+ * - sections: per metric key its latest values (`m:<key>`, null where a run has none) and the rest of its summaries
+ *   (`s:<key>`); per param and tag key indexes into the string table (`p:<key>`, `t:<key>`, -1 where missing); the
  *   string table; `shapes`, the distinct lists of sections a record's params, tags and metrics are in, in their order;
  *   `inputs`, the datasets of the runs that have any; `records`, whole records of a form the columns do not hold.
  *
@@ -17,34 +17,24 @@
  */
 import { crc32 } from 'node:zlib';
 import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import { decodeNumber } from '../../core/number-codec.js';
 import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
 import { setOwn } from '../../core/run-view.js';
-import { decodeSection, float64s } from './run-cache-numbers.js';
 import { decodeMetricSummaries } from './shapes.js';
 
 export { encodeBase, type Entry, type Directory } from './run-cache-encode.js';
 
 type Column = unknown[];
-
-/** A metric's latest values by row, and whether each row has it (1) or not (0). */
-export interface MetricColumn {
-  values: Float64Array;
-  present: Uint8Array;
-}
-
-/** A shape with its sections looked up: per entry its kind ('p', 't' or 'm'), key, and columns. */
+/** A shape with its sections looked up: per entry its kind ('p', 't' or 'm'), key, values, and summary columns. */
 interface Resolved {
   kinds: number[];
   keys: string[];
-  /** param and tag entries: indexes into the string table by row */
-  values: (Column | undefined)[];
-  /** metric entries: the latest values, and the other summaries (steps, timestamps, mins, maxs, counts) */
-  metrics: (MetricColumn | undefined)[];
-  summaries: (Float64Array | undefined)[];
+  values: Column[];
+  summaries: (Column[] | undefined)[];
   /** plain objects with the shape's params, tags and metrics keys in order: a row's dicts are copies of these */
   params: Record<string, unknown>;
   tags: Record<string, unknown>;
-  metricsDict: Record<string, unknown>;
+  metrics: Record<string, unknown>;
 }
 
 const P = 0x70;
@@ -131,24 +121,9 @@ export class BaseFile {
     return c;
   }
 
-  /** Latest values of metric `key` by row; undefined when no row has it. Throws BadBase when damaged. */
-  metricColumn(key: string): MetricColumn | undefined {
-    const name = `m:${key}`;
-    if (this.parsed.has(name)) return this.parsed.get(name) as MetricColumn | undefined;
-    const n = this.dir.ids.length;
-    const bytes = this.binary(name, n * 9);
-    const column = bytes && { values: float64s(bytes, n), present: bytes.subarray(n * 8) };
-    this.parsed.set(name, column);
-    return column;
-  }
-
-  /** A base64 section's bytes, `length` of them; undefined when absent; throws BadBase when damaged. */
-  private binary(name: string, length: number): Uint8Array | undefined {
-    const s = Object.hasOwn(this.sections, name) ? this.sections[name] : undefined;
-    if (s === undefined) return undefined;
-    const bytes = decodeSection(this.bytes, this.start, s);
-    if (bytes?.length !== length) throw new BadBase();
-    return bytes;
+  /** Latest values of metric `key` by row (encoded: "NaN" etc.; null where missing). */
+  metricColumn(key: string): unknown[] | undefined {
+    return this.section(`m:${key}`) as unknown[] | undefined;
   }
 
   /** Values of param (`p`) or tag (`t`) `key` by row, as strings; undefined where missing. */
@@ -187,34 +162,26 @@ export class BaseFile {
     if (known !== undefined) return known;
     const names = (this.section('shapes') as unknown[] | undefined)?.[s!];
     if (!Array.isArray(names)) throw new BadBase();
-    const resolved: Resolved = {
-      ...{ kinds: [], keys: [], values: [], metrics: [], summaries: [] },
-      ...{ params: {}, tags: {}, metricsDict: {} },
-    };
+    const resolved: Resolved = { kinds: [], keys: [], values: [], summaries: [], params: {}, tags: {}, metrics: {} };
     for (const name of names as string[]) {
       const kind = name.charCodeAt(0);
       const key = name.slice(2);
       if (kind !== P && kind !== T && kind !== M) throw new BadBase();
-      setOwn(kind === P ? resolved.params : kind === T ? resolved.tags : resolved.metricsDict, key, null);
+      setOwn(kind === P ? resolved.params : kind === T ? resolved.tags : resolved.metrics, key, null);
       resolved.kinds.push(kind);
       resolved.keys.push(key);
-      resolved.values.push(kind === M ? undefined : this.column(name));
-      resolved.metrics.push(kind === M ? this.metricColumn(key) : undefined);
+      resolved.values.push(this.column(name));
       resolved.summaries.push(kind === M ? this.summaryColumns(key) : undefined);
     }
     this.resolved[s!] = resolved;
     return resolved;
   }
 
-  private summaryColumns(key: string): Float64Array {
-    const name = `s:${key}`;
-    if (this.parsed.has(name)) return this.parsed.get(name) as Float64Array;
-    const n = this.dir.ids.length;
-    const bytes = this.binary(name, n * 40);
-    if (bytes === undefined) throw new BadBase();
-    const column = float64s(bytes, 5 * n);
-    this.parsed.set(name, column);
-    return column;
+  private summaryColumns(key: string): Column[] {
+    const c = this.section(`s:${key}`);
+    if (!Array.isArray(c) || c.length !== 5 || !c.every((x) => Array.isArray(x) && x.length === this.dir.ids.length))
+      throw new BadBase();
+    return c as Column[];
   }
 
   /** Row `i` rebuilt from the directory and the columns of its shape. */
@@ -224,14 +191,13 @@ export class BaseFile {
     // null-prototype objects (an own "__proto__" of the copy is set as data)
     const params = { ...shape.params } as Record<string, string>;
     const tags = { ...shape.tags } as Record<string, string>;
-    const metrics = { ...shape.metricsDict } as Record<string, MetricSummary>;
+    const metrics = { ...shape.metrics } as Record<string, MetricSummary>;
     const strings = this.table();
     const { kinds, keys, values, summaries } = shape;
-    const n = d.ids.length;
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[k];
       if (kind === M) {
-        metrics[keys[k]!] = summaryAt(shape.metrics[k], summaries[k]!, n, i);
+        metrics[keys[k]!] = summaryAt(values[k]!, summaries[k]!, i);
         continue;
       }
       const text = strings[values[k]![i] as number];
@@ -278,12 +244,8 @@ export class BaseFile {
   /** Whether every section matches its checksum (doctor's check). */
   verify(): boolean {
     try {
-      // mtimes were checked by parse; metrics are float64s; every other section is JSON
-      for (const name of Object.keys(this.sections)) {
-        if (name.startsWith('m:')) this.metricColumn(name.slice(2));
-        else if (name.startsWith('s:')) this.summaryColumns(name.slice(2));
-        else if (name !== 'mtimes') this.section(name);
-      }
+      // mtimes were checked by parse; every other section is JSON
+      for (const name of Object.keys(this.sections)) if (name !== 'mtimes') this.section(name);
       for (let i = 0; i < this.dir.ids.length; i++) this.record(i, false);
       return true;
     } catch {
@@ -294,14 +256,26 @@ export class BaseFile {
 
 /** The `mtimes` section (float64 little-endian, base64) as numbers; undefined unless it checks and has `n` values. */
 function readMtimes(bytes: Buffer, start: number, s: Section | undefined, n: number): Float64Array | undefined {
-  const raw = Array.isArray(s) ? decodeSection(bytes, start, s) : undefined;
-  return raw?.length === n * 8 ? float64s(raw, n) : undefined;
+  if (!Array.isArray(s)) return undefined;
+  const text = bytes.subarray(start + s[0], start + s[0] + s[1]);
+  if (text.length !== s[1] || crc32(text) !== s[2]) return undefined;
+  const raw = Buffer.from(text.toString('latin1'), 'base64');
+  if (raw.length !== n * 8) return undefined;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = raw.readDoubleLE(i * 8);
+  return out;
 }
 
-function summaryAt(m: MetricColumn | undefined, s: Float64Array, n: number, i: number): MetricSummary {
-  if (m === undefined || m.present[i] !== 1) throw new BadBase();
-  const value = m.values[i]!;
-  return { value, step: s[i]!, timestamp: s[n + i]!, min: s[2 * n + i]!, max: s[3 * n + i]!, count: s[4 * n + i]! };
+function summaryAt(values: Column, summary: Column[], i: number): MetricSummary {
+  const value = decodeNumber(values[i]);
+  const step = decodeNumber(summary[0]![i]);
+  const timestamp = decodeNumber(summary[1]![i]);
+  const min = decodeNumber(summary[2]![i]);
+  const max = decodeNumber(summary[3]![i]);
+  const count = decodeNumber(summary[4]![i]);
+  if (value === undefined || step === undefined || timestamp === undefined) throw new BadBase();
+  if (min === undefined || max === undefined || count === undefined) throw new BadBase();
+  return { value, step, timestamp, min, max, count };
 }
 
 /** A base whose section does not match its checksum: the cache drops it and reads the logs. */

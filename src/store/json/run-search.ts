@@ -4,11 +4,12 @@
  * searched run: one view is refilled for each, and only the runs of the returned page are decoded in full.
  */
 import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
+import { decodeNumber } from '../../core/number-codec.js';
 import { searchIndexed } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
 import type { RunPage, RunSearch } from '../tracking-store.js';
-import type { BaseFile, MetricColumn } from './run-cache-file.js';
+import type { BaseFile } from './run-cache-file.js';
 import type { RunCache } from './run-cache.js';
 
 /**
@@ -82,7 +83,7 @@ class SearchView {
   private readonly params: Record<string, string | undefined>;
   private readonly tags: Record<string, string | undefined>;
   /** per key the search reads, its column in the base (undefined where no row has it) */
-  private readonly metricColumns: (MetricColumn | undefined)[];
+  private readonly metricColumns: (unknown[] | undefined)[];
   private readonly paramColumns: ((string | undefined)[] | undefined)[];
   private readonly tagColumns: ((string | undefined)[] | undefined)[];
 
@@ -145,10 +146,7 @@ class SearchView {
     v.inputs = NO_INPUTS;
     v.artifactUri = '';
     const { metrics, params, tags } = this.needs;
-    for (let k = 0; k < metrics.length; k++) {
-      const c = this.metricColumns[k];
-      this.metrics[metrics[k]!] = c !== undefined && c.present[i] === 1 ? c.values[i] : undefined;
-    }
+    for (let k = 0; k < metrics.length; k++) this.metrics[metrics[k]!] = decodeNumber(this.metricColumns[k]?.[i]);
     for (let k = 0; k < params.length; k++) this.params[params[k]!] = this.paramColumns[k]?.[i];
     for (let k = 0; k < tags.length; k++) this.tags[tags[k]!] = this.tagColumns[k]?.[i];
     return v;
