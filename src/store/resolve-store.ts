@@ -16,7 +16,7 @@ import type { Backend } from './backend.js';
 import { isMlrunsFolder } from './mlruns/detect.js';
 import type { TrackingStore } from './tracking-store.js';
 import { storeMessages } from './messages.js';
-// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { existsSync, readdirSync, statSync } = process.getBuiltinModule('node:fs');
 const { fileURLToPath } = process.getBuiltinModule('node:url');
 

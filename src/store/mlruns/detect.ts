@@ -1,6 +1,6 @@
 /** Recognises an MLflow file store without changing it. */
 import { join } from 'node:path';
-// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { existsSync, readdirSync } = process.getBuiltinModule('node:fs');
 
 /**

@@ -8,7 +8,7 @@ import { TRASH } from './layout.js';
 import { MlrunsTracking } from './mlruns-tracking.js';
 
 import { isMlrunsFolder } from './detect.js';
-// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { pathToFileURL } = process.getBuiltinModule('node:url');
 
 export { isMlrunsFolder };

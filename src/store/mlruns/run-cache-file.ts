@@ -13,7 +13,7 @@
  */
 import type { RunRecord } from '../../core/entities.js';
 import { decodeNumber, nonFiniteReplacer } from '../../core/number-codec.js';
-// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { endianness } = process.getBuiltinModule('node:os');
 
 export interface CacheEntry {

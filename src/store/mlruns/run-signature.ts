@@ -4,7 +4,7 @@
  * file's own ctime and size, so every such file is looked at; a new or removed entry changes its folder's ctime, so
  * param files (written once) and dataset inputs (only added) are covered by their folders.
  */
-// getBuiltinModule: an ESM import of node:fs builds a facade module, ~3.5 ms of every cold process
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { existsSync, readdirSync, statSync } = process.getBuiltinModule('node:fs');
 
 const SUBFOLDERS = ['params', 'tags', 'metrics', 'inputs'] as const;
