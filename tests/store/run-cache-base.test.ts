@@ -51,6 +51,19 @@ describe('run cache base of the JSON store', () => {
   });
 });
 
+/** A new store with 205 finished runs `r0`..`r204` in experiment `base`, each with one `acc` point. */
+async function storeOf205Runs(): Promise<string> {
+  const store = tempDir();
+  const tracker = await Tracker.open({ store });
+  for (let i = 0; i < 205; i++) {
+    const run = await tracker.startRun({ experiment: 'base', name: `r${i}` });
+    run.logMetric('acc', i / 205);
+    await run.end();
+  }
+  await tracker.close();
+  return store;
+}
+
 function matchesByHand(r: Run, filter: string): boolean {
   if (filter.startsWith('params.note')) return r.params['note'] === 'naïve';
   if (filter.startsWith('tags.emoji')) return (r.tags['emoji'] ?? '').includes('🚀');
@@ -60,14 +73,7 @@ function matchesByHand(r: Run, filter: string): boolean {
 
 describe('records a JSON store search returns', () => {
   it('are the caller’s: changing them changes nothing the next search returns, from the base or from the logs', async () => {
-    const store = tempDir();
-    const tracker = await Tracker.open({ store });
-    for (let i = 0; i < 205; i++) {
-      const run = await tracker.startRun({ experiment: 'base', name: `r${i}` });
-      run.logMetric('acc', i / 205);
-      await run.end();
-    }
-    await tracker.close();
+    const store = await storeOf205Runs();
     for (const from of ['the logs', 'the base']) {
       if (from === 'the logs') rmSync(join(store, '.cache'), { recursive: true, force: true });
       else await searchFresh(store); // writes the base
@@ -89,14 +95,7 @@ describe('records a JSON store search returns', () => {
 
 describe('run cache files of other tracklab versions', () => {
   it('are left as they are: each format version keeps its own files, so two versions sharing a store do not thrash', async () => {
-    const store = tempDir();
-    const tracker = await Tracker.open({ store });
-    for (let i = 0; i < 205; i++) {
-      const run = await tracker.startRun({ experiment: 'base', name: `r${i}` });
-      run.logMetric('acc', i / 205);
-      await run.end();
-    }
-    await tracker.close();
+    const store = await storeOf205Runs();
     // what an older version keeps: unversioned names, another format
     const older = { base: join(store, '.cache', 'runs.json'), delta: join(store, '.cache', 'runs.delta') };
     mkdirSync(join(store, '.cache'), { recursive: true });
