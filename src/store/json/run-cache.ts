@@ -42,6 +42,8 @@ export function runCacheFiles(root: string): { base: string; delta: string } {
 export class RunCache {
   /** runs read from logs or the delta, and base rows already decoded */
   private readonly entries = new Map<string, Entry>();
+  /** runs a search read from their logs without a stat: read again, with one, when saved */
+  private readonly unread = new Set<string>();
   private readonly file: string;
   private readonly deltaFile: string;
   private loaded = false;
@@ -55,7 +57,14 @@ export class RunCache {
   /** runs present at the last search, saved after its answer */
   private savePending: readonly string[] | undefined;
 
-  constructor(root: string) {
+  /**
+   * `reread(id)` reads run `id`'s log and folds it, keyed by a stat taken before the read (as any entry is), for the
+   * runs a search read without one; undefined for a folder without a run.
+   */
+  constructor(
+    root: string,
+    private readonly reread: (id: string) => Entry | undefined,
+  ) {
     const { base, delta } = runCacheFiles(root);
     this.file = base;
     this.deltaFile = delta;
@@ -88,7 +97,34 @@ export class RunCache {
 
   set(id: string, entry: Entry): void {
     this.entries.set(id, entry);
+    this.unread.delete(id);
     this.pending.push(id);
+  }
+
+  /**
+   * Notes that run `id` was read from its log without a stat: the save reads it again with one. (A key taken after a
+   * read could hide a change made in between; and holding every search's folds until the save costs the search more,
+   * in garbage collection, than reading them again costs the save.)
+   */
+  setUnread(id: string): void {
+    this.entries.delete(id);
+    this.unread.add(id);
+    this.pending.push(id);
+  }
+
+  /** Reads the runs noted by setUnread again, into entries; a run that cannot be read is left out. */
+  private readUnread(): void {
+    for (const id of this.unread) {
+      let entry;
+      try {
+        entry = this.reread(id);
+      } catch {
+        entry = undefined; // read from its log again next time
+      }
+      if (entry !== undefined) this.entries.set(id, entry);
+    }
+    this.unread.clear();
+    this.pending = this.pending.filter((id) => this.entries.has(id));
   }
 
   /** Forgets a damaged base: its rows are read from the logs again. */
@@ -120,12 +156,12 @@ export class RunCache {
    */
   save(present: readonly string[]): void {
     if (this.pending.length === 0) return;
+    // a small store without a base: reading its logs is cheap, keep no cache
+    if (this.gen === '' && this.pending.length < SAVE_AFTER_MISSES) return;
+    if (this.unread.size > 0) this.readUnread();
     const lines = this.gen === '' ? '' : this.deltaLines();
     const rewrite =
-      this.gen === ''
-        ? this.pending.length >= SAVE_AFTER_MISSES
-        : this.deltaBytes + lines.length > Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);
-    if (this.gen === '' && !rewrite) return; // a small store: reading its logs is cheap, keep no cache
+      this.gen === '' || this.deltaBytes + lines.length > Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);
     this.pending = [];
     try {
       mkdirSync(dirname(this.file), { recursive: true });
