@@ -418,18 +418,18 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   /**
-   * foldLog for a search: the log read without a stat (log-reader.ts) and the fold not kept; the cache reads it again
-   * when it saves, after the answer.
+   * foldLog for a search: the log read without a stat (log-reader.ts), the fold not kept by the cache, which keys or
+   * reads it again when it saves, after the answer (run-cache-reads.ts).
    */
   private readLog(id: string, file: string, reader: LogReader): RunRecord | undefined {
-    let text;
+    let read;
     try {
-      text = reader.read(file);
+      read = reader.read(file);
     } catch (error) {
       return notARun(file, error);
     }
-    const record = this.fold(id, text, file);
-    if (record) this.runCache.setUnread(id);
+    const record = this.fold(id, read.text, file);
+    if (record) this.runCache.setRead(id, read.size, read.readAt);
     return record;
   }
 

@@ -15,8 +15,12 @@ const BLOCK = 4096;
 export class LogReader {
   private buffer = Buffer.allocUnsafeSlow(64 << 10);
 
-  /** The text of `file` (UTF-8). Errors of open and read are thrown as they are. */
-  read(file: string): string {
+  /**
+   * The text of `file` (UTF-8), its size in bytes and the time the read began, by Date.now(). Errors of open and
+   * read are thrown as they are.
+   */
+  read(file: string): { text: string; size: number; readAt: number } {
+    const readAt = Date.now();
     const fd = openSync(file, 'r');
     let n = 0;
     try {
@@ -31,7 +35,7 @@ export class LogReader {
     } finally {
       closeSync(fd);
     }
-    return this.buffer.toString('utf8', 0, n);
+    return { text: this.buffer.toString('utf8', 0, n), size: n, readAt };
   }
 
   private grow(n: number): void {

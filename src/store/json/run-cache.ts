@@ -16,12 +16,14 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import type { RunRecord } from '../../core/entities.js';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { BaseFile, encodeBase, type Entry } from './run-cache-file.js';
 import { BASE_VERSION } from './run-cache-encode.js';
+import { keyReads, type Unstatted } from './run-cache-reads.js';
 import { decodeMetricSummaries } from './shapes.js';
 
 export type { Entry } from './run-cache-file.js';
@@ -42,8 +44,8 @@ export function runCacheFiles(root: string): { base: string; delta: string } {
 export class RunCache {
   /** runs read from logs or the delta, and base rows already decoded */
   private readonly entries = new Map<string, Entry>();
-  /** runs a search read from their logs without a stat: read again, with one, when saved */
-  private readonly unread = new Set<string>();
+  /** runs a search read from their logs without a stat: keyed when saved (run-cache-reads.ts) */
+  private readonly reads = new Map<string, Unstatted>();
   private readonly file: string;
   private readonly deltaFile: string;
   private loaded = false;
@@ -62,7 +64,7 @@ export class RunCache {
    * runs a search read without one; undefined for a folder without a run.
    */
   constructor(
-    root: string,
+    private readonly root: string,
     private readonly reread: (id: string) => Entry | undefined,
   ) {
     const { base, delta } = runCacheFiles(root);
@@ -97,33 +99,28 @@ export class RunCache {
 
   set(id: string, entry: Entry): void {
     this.entries.set(id, entry);
-    this.unread.delete(id);
+    this.reads.delete(id);
     this.pending.push(id);
   }
 
-  /**
-   * Notes that run `id` was read from its log without a stat: the save reads it again with one. (A key taken after a
-   * read could hide a change made in between; and holding every search's folds until the save costs the search more,
-   * in garbage collection, than reading them again costs the save.)
-   */
-  setUnread(id: string): void {
+  /** Notes that a search read run `id`'s log without a stat: `size` bytes, from `readAt` (Date.now()) on. */
+  setRead(id: string, size: number, readAt: number): void {
     this.entries.delete(id);
-    this.unread.add(id);
+    this.reads.set(id, { size, readAt });
     this.pending.push(id);
   }
 
-  /** Reads the runs noted by setUnread again, into entries; a run that cannot be read is left out. */
-  private readUnread(): void {
-    for (const id of this.unread) {
-      let entry;
-      try {
-        entry = this.reread(id);
-      } catch {
-        entry = undefined; // read from its log again next time
-      }
-      if (entry !== undefined) this.entries.set(id, entry);
-    }
-    this.unread.clear();
+  /** Lends the cache the fold of a run noted by setRead, which the caller keeps (unchanged) anyway. */
+  lend(id: string, record: RunRecord): void {
+    const read = this.reads.get(id);
+    if (read !== undefined) read.record = record;
+  }
+
+  /** Keys the runs noted by setRead, into entries. */
+  private keyReads(): void {
+    const keyed = keyReads(this.reads, (id) => `${this.root}/runs/${id}/run.jsonl`, this.reread);
+    for (const [id, entry] of keyed) this.entries.set(id, entry);
+    this.reads.clear();
     this.pending = this.pending.filter((id) => this.entries.has(id));
   }
 
@@ -158,7 +155,7 @@ export class RunCache {
     if (this.pending.length === 0) return;
     // a small store without a base: reading its logs is cheap, keep no cache
     if (this.gen === '' && this.pending.length < SAVE_AFTER_MISSES) return;
-    if (this.unread.size > 0) this.readUnread();
+    if (this.reads.size > 0) this.keyReads();
     const lines = this.gen === '' ? '' : this.deltaLines();
     const rewrite =
       this.gen === '' || this.deltaBytes + lines.length > Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);

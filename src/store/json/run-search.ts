@@ -54,6 +54,7 @@ export function searchCached(
     const r = typeof found === 'number' ? cache.get(id)!.record : found;
     if (wanted.has(r.experimentId) && inRunView(r.lifecycleStage, stages) && search.offer(k, view.ofRecord(r))) {
       kept.set(k, r);
+      cache.lend(id, r); // kept until the page is built anyway: the cache saves it without reading the log again
     }
   }
   const page = search.page();
