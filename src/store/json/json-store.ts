@@ -49,7 +49,7 @@ import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import type { Compaction } from './metric-series.js';
-import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
+import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { BadBase, RunCache, type Entry } from './run-cache.js';
 import { LogReader } from './log-reader.js';
 import { searchCached } from './run-search.js';
@@ -435,7 +435,7 @@ export class JsonStore implements TrackingStoreCore {
 
   /** The run folded from the text of its log; undefined while its first line is being written. */
   private fold(id: string, text: string, file: string): RunRecord | undefined {
-    const record = applyLines(undefined, text, file, 1, false).run;
+    const record = foldRunLog(text, file);
     if (record) checkFolder(record, id, file);
     return record;
   }
