@@ -11,9 +11,12 @@ import { closeSync, openSync, readSync } from 'node:fs';
  */
 const BLOCK = 4096;
 
+const EMPTY = Buffer.alloc(0);
+
 /** Reads whole files through one buffer, grown as needed. */
 export class LogReader {
-  private buffer = Buffer.allocUnsafeSlow(64 << 10);
+  /** made on the first read: a search that finds every run in the cache reads no log */
+  private buffer = EMPTY;
 
   /**
    * The text of `file` (UTF-8), its size in bytes and the time the read began, by Date.now(). Errors of open and
@@ -39,7 +42,7 @@ export class LogReader {
   }
 
   private grow(n: number): void {
-    const next = Buffer.allocUnsafeSlow(2 * n);
+    const next = Buffer.allocUnsafeSlow(Math.max(64 << 10, 2 * n));
     this.buffer.copy(next, 0, 0, n);
     this.buffer = next;
   }

@@ -35,8 +35,8 @@ export function searchCached(
   const wanted = new Set(query.experimentIds);
   const stages = query.view ?? 'ACTIVE_ONLY';
   const view = new SearchView(needs, cache);
-  // only the runs that match are kept (by their index in `ids`): the folds of the others die young
-  const kept = new Map<number, RunRecord | number>();
+  // only the runs that match are kept, each offered under its index here: the folds of the others die young
+  const kept: (RunRecord | number)[] = [];
   // indexed loops in this file: they run before the code is optimized, where `for of` allocates per step
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k]!;
@@ -45,15 +45,19 @@ export function searchCached(
     if (typeof found === 'number' && !needs.datasets) {
       const { dir } = cache.base!;
       const stage = dir.deleted[found] === 1 ? 'deleted' : 'active';
-      if (wanted.has(dir.experimentIds[found]!) && inRunView(stage, stages) && search.offer(k, view.ofRow(found))) {
-        kept.set(k, found);
+      if (wanted.has(dir.experimentIds[found]!) && inRunView(stage, stages)) {
+        if (search.offer(kept.length, view.ofRow(found))) kept.push(found);
       }
       continue;
     }
     // datasets are not in the base's columns: those searches read the full records
     const r = typeof found === 'number' ? cache.get(id)!.record : found;
-    if (wanted.has(r.experimentId) && inRunView(r.lifecycleStage, stages) && search.offer(k, view.ofRecord(r))) {
-      kept.set(k, r);
+    if (
+      wanted.has(r.experimentId) &&
+      inRunView(r.lifecycleStage, stages) &&
+      search.offer(kept.length, view.ofRecord(r))
+    ) {
+      kept.push(r);
       cache.lend(id, r); // kept until the page is built anyway: the cache saves it without reading the log again
     }
   }
@@ -61,8 +65,8 @@ export function searchCached(
   // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
   // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
   const plain = query.plainDicts === true;
-  const runs = page.indexes.map((k) => {
-    const found = kept.get(k)!;
+  const runs = page.indexes.map((i) => {
+    const found = kept[i]!;
     return typeof found === 'number' ? cache.base!.record(found, plain) : copyRecord(found, plain);
   });
   const out: RunPage = page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
