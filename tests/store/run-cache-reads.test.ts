@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,6 +75,24 @@ describe('runs a search read without a stat', () => {
     assert.notEqual(after.get(rewritten!)!.endTime, before.get(rewritten!)!.endTime);
     for (const [id, run] of after) assert.deepEqual(run, await fresh.getRun(id), `run ${id} as its log has it`);
     await fresh.close();
+  });
+});
+
+describe('a store too small for a cache base', () => {
+  it('keeps none however often one process searches it, and each search still sees every change', async () => {
+    const root = tempDir();
+    await makeRuns(root, 150);
+    const store = await JsonStore.open(root);
+    const experimentIds = [(await store.getExperimentByName('reads'))!.id];
+    for (let i = 0; i < 3; i++) {
+      const { runs } = await store.searchRuns({ experimentIds, filter: '', maxResults: 1000 });
+      assert.equal(runs.length, 150 - i);
+      await store.setRunLifecycle(runs[i]!.id, 'deleted'); // another change each time, seen by the next search
+      await new Promise(setImmediate); // the save after the answer
+    }
+    assert.equal((await store.searchRuns({ experimentIds, filter: '', maxResults: 1000 })).runs.length, 147);
+    await store.close();
+    assert.equal(existsSync(runCacheFiles(root).base), false);
   });
 });
 

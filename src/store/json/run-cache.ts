@@ -106,8 +106,9 @@ export class RunCache {
   /** Notes that a search read run `id`'s log without a stat: `size` bytes, from `readAt` (Date.now()) on. */
   setRead(id: string, size: number, readAt: number): void {
     this.entries.delete(id);
+    // a store too small to keep a base is read again by each search: its runs count once towards SAVE_AFTER_MISSES
+    if (!this.reads.has(id)) this.pending.push(id);
     this.reads.set(id, { size, readAt });
-    this.pending.push(id);
   }
 
   /** Lends the cache the fold of a run noted by setRead, which the caller keeps (unchanged) anyway. */
