@@ -13,7 +13,7 @@ import { Tracker } from '../../src/index.js';
 import { JsonStore } from '../../src/store/json/json-store.js';
 import { LogReader } from '../../src/store/json/log-reader.js';
 import { runCacheFiles } from '../../src/store/json/run-cache.js';
-import { keyReads, unchanged, type Unstatted } from '../../src/store/json/run-cache-reads.js';
+import { keyReads, unchangedSinceRead, type Unstatted } from '../../src/store/json/run-cache-reads.js';
 import { tempDir } from '../helpers.js';
 
 /** Longer than the margin run-cache-reads.ts allows the file clock. */
@@ -128,7 +128,7 @@ describe('keying a run read without a stat', () => {
 
     const late = await setUp();
     late.read.readAt = statSync(late.file).ctimeMs + 10; // a change within the clock's margin of the read
-    assert.equal(unchanged(statSync(late.file), late.read), false);
+    assert.equal(unchangedSinceRead(statSync(late.file), late.read), false);
     assert.equal(late.key(), undefined);
     assert.deepEqual(late.rereads, ['a']);
   });

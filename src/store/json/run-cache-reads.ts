@@ -28,7 +28,7 @@ export interface Unstatted {
  * the change (no tool can set a ctime back), so a log of the size read whose ctime and mtime predate the read by
  * more than the clock's lag has not changed since.
  */
-export function unchanged(st: Stats, u: Unstatted): boolean {
+export function unchangedSinceRead(st: Stats, u: Unstatted): boolean {
   const before = u.readAt - SETTLE_MS;
   return st.size === u.size && st.ctimeMs < before && st.mtimeMs < before;
 }
@@ -57,5 +57,5 @@ export function keyReads(
 
 function checked(file: string, u: Unstatted, record: RunRecord): Entry | undefined {
   const st = statSync(file, { throwIfNoEntry: false });
-  return st !== undefined && unchanged(st, u) ? { mtimeMs: st.mtimeMs, size: u.size, record } : undefined;
+  return st !== undefined && unchangedSinceRead(st, u) ? { mtimeMs: st.mtimeMs, size: u.size, record } : undefined;
 }
