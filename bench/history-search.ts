@@ -52,8 +52,11 @@ function search(store: string, dist?: string): Timed {
   return timed([WORKER, store, ...(dist ? [dist] : [])]);
 }
 
-/** What no search can skip (search-floor.mjs): `stat` each run log, or `read` and parse each. */
-function floor(store: string, mode: 'stat' | 'read'): Timed {
+/**
+ * What no search can skip (search-floor.mjs): `stat` each run log, or `read` and parse each (`read-nostat`: with no
+ * fstat, through one buffer, as the search reads them).
+ */
+function floor(store: string, mode: 'stat' | 'read' | 'read-nostat'): Timed {
   return timed([FLOOR, store, mode]);
 }
 
@@ -101,12 +104,13 @@ export async function searchCold(): Promise<void> {
   const copy = join(dir, 'baseline');
   if (other) cpSync(kept, copy, { recursive: true });
   const ours = { none: [] as Timed[], warm: [] as Timed[] };
-  const floors = { stat: [] as Timed[], read: [] as Timed[] };
+  const floors = { stat: [] as Timed[], read: [] as Timed[], readNoStat: [] as Timed[] };
   const theirs = { none: [] as Timed[], warm: [] as Timed[] };
   for (let i = 0; i < REPS; i++) {
     rmSync(cache, { recursive: true, force: true });
     ours.none.push(search(store));
     floors.read.push(floor(store, 'read'));
+    floors.readNoStat.push(floor(store, 'read-nostat'));
     if (!other) continue;
     rmSync(join(copy, '.cache'), { recursive: true, force: true });
     theirs.none.push(search(copy, dist));
@@ -141,6 +145,9 @@ export async function searchCold(): Promise<void> {
   console.log(row('with the cache file', ours.warm, '< 250 ms'));
   console.log(row('one new run since the cache (appended to it)', oneNew, '-'));
   console.log(row('floor without the cache: import, list, read + JSON.parse every log', floors.read, '-'));
+  console.log(
+    row('floor without the cache, no stat: the same, each log read into one reused buffer', floors.readNoStat, '-'),
+  );
   console.log(row('floor with the cache: import, list, one statSync per log', floors.stat, '-'));
   if (other) {
     console.log(row(`baseline ${other}: no cache file`, theirs.none, '-'));

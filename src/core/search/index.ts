@@ -20,6 +20,7 @@ export {
   decodePageToken,
   encodePageToken,
   searchIndexed,
+  IndexedSearch,
   searchInMemory,
   type IndexedSearchPage,
   type SearchOptions,

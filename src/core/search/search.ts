@@ -56,20 +56,48 @@ export interface IndexedSearchPage {
  * const { indexes } = searchIndexed(runs.length, (i) => runs[i], { filter: 'metrics.acc > 0.9' });
  */
 export function searchIndexed(count: number, at: (i: number) => Run, options: SearchOptions = {}): IndexedSearchPage {
-  const maxResults = checkMaxResults(options.maxResults);
-  const offset = options.pageToken ? decodePageToken(options.pageToken) : 0;
-  const matches = compileFilter(options.filter ?? '');
-  const orderBy = parseOrderBy(options.orderBy ?? []);
-  const keys = new SortKeys(orderBy);
-  // each run's sort keys are read as it matches, while `at` still holds it
-  for (let i = 0; i < count; i++) {
-    const run = at(i);
-    if (matches(run)) keys.add(i, run);
+  const search = new IndexedSearch(options);
+  for (let i = 0; i < count; i++) search.offer(i, at(i));
+  return search.page();
+}
+
+/**
+ * `searchIndexed` for a caller that produces its runs one by one and wants to know at once which ones match, so it
+ * keeps only those: runs are offered with any distinct indexes, read only during `offer`; `page` gives the indexes of
+ * one page. The options are all validated by the constructor, before any run is offered.
+ *
+ * @example
+ * const search = new IndexedSearch({ filter: 'metrics.acc > 0.9' });
+ * runs.forEach((run, i) => search.offer(i, run));
+ * const { indexes } = search.page();
+ */
+export class IndexedSearch {
+  private readonly maxResults: number;
+  private readonly offset: number;
+  private readonly matches: (run: Run) => boolean;
+  private readonly keys: SortKeys;
+
+  constructor(options: SearchOptions = {}) {
+    this.maxResults = checkMaxResults(options.maxResults);
+    this.offset = options.pageToken ? decodePageToken(options.pageToken) : 0;
+    this.matches = compileFilter(options.filter ?? '');
+    this.keys = new SortKeys(parseOrderBy(options.orderBy ?? []));
   }
-  const order = keys.sorted();
-  const end = offset + maxResults;
-  const indexes = order.slice(offset, end);
-  return end < order.length ? { indexes, nextPageToken: encodePageToken(end) } : { indexes };
+
+  /** Whether run `i` matches the filter; its sort keys are read now, while the caller still holds it. */
+  offer(i: number, run: Run): boolean {
+    if (!this.matches(run)) return false;
+    this.keys.add(i, run);
+    return true;
+  }
+
+  /** The indexes of the page's runs, in order. */
+  page(): IndexedSearchPage {
+    const order = this.keys.sorted();
+    const end = this.offset + this.maxResults;
+    const indexes = order.slice(this.offset, end);
+    return end < order.length ? { indexes, nextPageToken: encodePageToken(end) } : { indexes };
+  }
 }
 
 function checkMaxResults(value: number | undefined): number {

@@ -49,8 +49,9 @@ import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
 import type { Compaction } from './metric-series.js';
-import { appendEvents, applyLines, batchEvents, eventLines, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
-import { BadBase, RunCache } from './run-cache.js';
+import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
+import { BadBase, RunCache, type Entry } from './run-cache.js';
+import { LogReader } from './log-reader.js';
 import { searchCached } from './run-search.js';
 import { dict } from './run-events.js';
 import type { JsonRunWriter } from './run-writer.js';
@@ -71,7 +72,7 @@ export class JsonStore implements TrackingStoreCore {
 
   private constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href;
-    this.runCache = new RunCache(root);
+    this.runCache = new RunCache(root, (id) => this.readEntry(id, this.runLog(id)));
     this.experiments = new ExperimentIndex(join(root, 'experiments.json'));
   }
 
@@ -333,7 +334,8 @@ export class JsonStore implements TrackingStoreCore {
   /** One page of a search: new records, which callers may add fields to (their dicts may be the cache's). */
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
-    const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id);
+    const reader = new LogReader();
+    const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id, reader);
     let page: RunPage;
     try {
       page = searchCached(ids, this.runCache, lookup, query);
@@ -349,9 +351,10 @@ export class JsonStore implements TrackingStoreCore {
 
   /**
    * The folded run `id`, or its row in the run cache's base, while the cached copy is still its log's content (one
-   * stat tells); otherwise the log is read and folded. Undefined for a folder without a run (yet).
+   * stat tells); otherwise the log is read and folded, with `reader` without a stat. Undefined for a folder without a
+   * run (yet).
    */
-  private lookupRun(id: string): RunRecord | number | undefined {
+  private lookupRun(id: string, reader?: LogReader): RunRecord | number | undefined {
     const file = `${this.root}/runs/${id}/${RUN_LOG}`;
     const held = this.runCache.held(id);
     if (held !== undefined) {
@@ -364,7 +367,7 @@ export class JsonStore implements TrackingStoreCore {
       if (st === undefined) return undefined;
       if (this.runCache.matches(held, st)) return typeof held === 'number' ? held : held.record;
     }
-    return this.foldLog(id, file);
+    return reader ? this.readLog(id, file, reader) : this.foldLog(id, file);
   }
 
   /** The folded run `id` through the run cache (undefined for a folder without a run). */
@@ -381,6 +384,13 @@ export class JsonStore implements TrackingStoreCore {
 
   /** Reads and folds a run's log and caches the fold, keyed by the log's size and mtime. */
   private foldLog(id: string, file: string): RunRecord | undefined {
+    const entry = this.readEntry(id, file);
+    if (entry !== undefined) this.runCache.set(id, entry);
+    return entry?.record; // undefined while its first line is being written
+  }
+
+  /** A run's log read and folded, keyed by its size and mtime before the read; undefined for no run (yet). */
+  private readEntry(id: string, file: string): Entry | undefined {
     // open, fstat and read through one descriptor (one syscall fewer than stat + readFile)
     let fd: number;
     try {
@@ -403,10 +413,31 @@ export class JsonStore implements TrackingStoreCore {
     } finally {
       closeSync(fd);
     }
-    const record = applyLines(undefined, text, file, 1, false).run;
+    const record = this.fold(id, text, file);
+    return record && { mtimeMs: st.mtimeMs, size: st.size, record };
+  }
+
+  /**
+   * foldLog for a search: the log read without a stat (log-reader.ts), the fold not kept by the cache, which keys or
+   * reads it again when it saves, after the answer (run-cache-reads.ts).
+   */
+  private readLog(id: string, file: string, reader: LogReader): RunRecord | undefined {
+    let read;
+    try {
+      read = reader.read(file);
+    } catch (error) {
+      return notARun(file, error);
+    }
+    const record = this.fold(id, read.text, file);
+    if (record) this.runCache.setRead(id, read.size, read.readAt);
+    return record;
+  }
+
+  /** The run folded from the text of its log; undefined while its first line is being written. */
+  private fold(id: string, text: string, file: string): RunRecord | undefined {
+    const record = foldRunLog(text, file);
     if (record) checkFolder(record, id, file);
-    if (record) this.runCache.set(id, { mtimeMs: st.mtimeMs, size: st.size, record });
-    return record; // undefined while its first line is being written
+    return record;
   }
 
   // ---- artifacts ----

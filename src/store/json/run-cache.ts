@@ -16,12 +16,14 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Stats } from 'node:fs';
+import type { RunRecord } from '../../core/entities.js';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { BaseFile, encodeBase, type Entry } from './run-cache-file.js';
 import { BASE_VERSION } from './run-cache-encode.js';
+import { keyReads, type Unstatted } from './run-cache-reads.js';
 import { decodeMetricSummaries } from './shapes.js';
 
 export type { Entry } from './run-cache-file.js';
@@ -42,6 +44,8 @@ export function runCacheFiles(root: string): { base: string; delta: string } {
 export class RunCache {
   /** runs read from logs or the delta, and base rows already decoded */
   private readonly entries = new Map<string, Entry>();
+  /** runs a search read from their logs without a stat: keyed when saved (run-cache-reads.ts) */
+  private readonly reads = new Map<string, Unstatted>();
   private readonly file: string;
   private readonly deltaFile: string;
   private loaded = false;
@@ -55,7 +59,14 @@ export class RunCache {
   /** runs present at the last search, saved after its answer */
   private savePending: readonly string[] | undefined;
 
-  constructor(root: string) {
+  /**
+   * `reread(id)` reads run `id`'s log and folds it, keyed by a stat taken before the read (as any entry is), for the
+   * runs a search read without one; undefined for a folder without a run.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly reread: (id: string) => Entry | undefined,
+  ) {
     const { base, delta } = runCacheFiles(root);
     this.file = base;
     this.deltaFile = delta;
@@ -88,7 +99,30 @@ export class RunCache {
 
   set(id: string, entry: Entry): void {
     this.entries.set(id, entry);
+    this.reads.delete(id);
     this.pending.push(id);
+  }
+
+  /** Notes that a search read run `id`'s log without a stat: `size` bytes, from `readAt` (Date.now()) on. */
+  setRead(id: string, size: number, readAt: number): void {
+    this.entries.delete(id);
+    // a store too small to keep a base is read again by each search: its runs count once towards SAVE_AFTER_MISSES
+    if (!this.reads.has(id)) this.pending.push(id);
+    this.reads.set(id, { size, readAt });
+  }
+
+  /** Lends the cache the fold of a run noted by setRead, which the caller keeps (unchanged) anyway. */
+  lend(id: string, record: RunRecord): void {
+    const read = this.reads.get(id);
+    if (read !== undefined) read.record = record;
+  }
+
+  /** Keys the runs noted by setRead, into entries. */
+  private keyReads(): void {
+    const keyed = keyReads(this.reads, (id) => `${this.root}/runs/${id}/run.jsonl`, this.reread);
+    for (const [id, entry] of keyed) this.entries.set(id, entry);
+    this.reads.clear();
+    this.pending = this.pending.filter((id) => this.entries.has(id));
   }
 
   /** Forgets a damaged base: its rows are read from the logs again. */
@@ -120,12 +154,12 @@ export class RunCache {
    */
   save(present: readonly string[]): void {
     if (this.pending.length === 0) return;
+    // a small store without a base: reading its logs is cheap, keep no cache
+    if (this.gen === '' && this.pending.length < SAVE_AFTER_MISSES) return;
+    if (this.reads.size > 0) this.keyReads();
     const lines = this.gen === '' ? '' : this.deltaLines();
     const rewrite =
-      this.gen === ''
-        ? this.pending.length >= SAVE_AFTER_MISSES
-        : this.deltaBytes + lines.length > Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);
-    if (this.gen === '' && !rewrite) return; // a small store: reading its logs is cheap, keep no cache
+      this.gen === '' || this.deltaBytes + lines.length > Math.max(DELTA_MIN_BYTES, this.baseBytes * DELTA_SHARE);
     this.pending = [];
     try {
       mkdirSync(dirname(this.file), { recursive: true });

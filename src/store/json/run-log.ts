@@ -80,17 +80,37 @@ export function applyLines(
   skipMetrics: boolean,
 ): { run: RunRecord | undefined; lines: number; bytes: number } {
   const end = text.lastIndexOf('\n') + 1; // the part after the last newline is torn or still being written
-  const lines = text.slice(0, end).split('\n');
-  lines.pop();
+  const { run, lines } = applyUpTo(start, text, end, file, firstLine, skipMetrics);
+  return { run, lines, bytes: Buffer.byteLength(text.slice(0, end), 'utf8') };
+}
+
+/** A whole run log's text folded: the run, undefined while its first line is being written. */
+export function foldRunLog(text: string, file: string): RunRecord | undefined {
+  return applyUpTo(undefined, text, text.lastIndexOf('\n') + 1, file, 1, false).run;
+}
+
+/** applyLines over the complete lines of text[0, end). */
+function applyUpTo(
+  start: RunRecord | undefined,
+  text: string,
+  end: number,
+  file: string,
+  firstLine: number,
+  skipMetrics: boolean,
+): { run: RunRecord | undefined; lines: number } {
   let run = start;
-  lines.forEach((line, i) => {
-    const lineNo = firstLine + i;
-    if (line === '') return;
-    const event = parseEvent(line, file, lineNo, run === undefined);
-    if (event.op === 'create') run = event.run;
-    else if (run !== undefined && !(skipMetrics && event.op === 'metrics')) applyEvent(run, event);
-  });
-  return { run, lines: lines.length, bytes: Buffer.byteLength(text.slice(0, end), 'utf8') };
+  let lineNo = firstLine;
+  // indexOf rather than split: a cold search folds every run's log, and the array and the callback cost
+  for (let from = 0; from < end; lineNo++) {
+    const to = text.indexOf('\n', from);
+    if (to > from) {
+      const event = parseEvent(text.slice(from, to), file, lineNo, run === undefined);
+      if (event.op === 'create') run = event.run;
+      else if (run !== undefined && !(skipMetrics && event.op === 'metrics')) applyEvent(run, event);
+    }
+    from = to + 1;
+  }
+  return { run, lines: lineNo - firstLine };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
-import { searchIndexed } from '../../core/search/index.js';
+import { IndexedSearch } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
 import type { RunPage, RunSearch } from '../tracking-store.js';
@@ -24,12 +24,19 @@ export function searchCached(
   lookup: (id: string) => RunRecord | number | undefined,
   query: RunSearch,
 ): RunPage {
-  // parsed before any run is looked at, so a bad query fails the same on every store
+  // parsed and checked before any run is looked at, so a bad query fails the same on every store
   const needs = searchNeeds(query.filter ?? '', query.orderBy ?? []);
+  const search = new IndexedSearch({
+    ...(query.filter !== undefined ? { filter: query.filter } : {}),
+    ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
+    ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
+    ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
+  });
   const wanted = new Set(query.experimentIds);
   const stages = query.view ?? 'ACTIVE_ONLY';
-  const rows: number[] = [];
-  const records: RunRecord[] = [];
+  const view = new SearchView(needs, cache);
+  // only the runs that match are kept, each offered under its index here: the folds of the others die young
+  const kept: (RunRecord | number)[] = [];
   // indexed loops in this file: they run before the code is optimized, where `for of` allocates per step
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k]!;
@@ -38,28 +45,30 @@ export function searchCached(
     if (typeof found === 'number' && !needs.datasets) {
       const { dir } = cache.base!;
       const stage = dir.deleted[found] === 1 ? 'deleted' : 'active';
-      if (wanted.has(dir.experimentIds[found]!) && inRunView(stage, stages)) rows.push(found);
+      if (wanted.has(dir.experimentIds[found]!) && inRunView(stage, stages)) {
+        if (search.offer(kept.length, view.ofRow(found))) kept.push(found);
+      }
       continue;
     }
     // datasets are not in the base's columns: those searches read the full records
     const r = typeof found === 'number' ? cache.get(id)!.record : found;
-    if (wanted.has(r.experimentId) && inRunView(r.lifecycleStage, stages)) records.push(r);
+    if (
+      wanted.has(r.experimentId) &&
+      inRunView(r.lifecycleStage, stages) &&
+      search.offer(kept.length, view.ofRecord(r))
+    ) {
+      kept.push(r);
+      cache.lend(id, r); // kept until the page is built anyway: the cache saves it without reading the log again
+    }
   }
-  const view = new SearchView(needs, rows.length > 0 ? cache.base : undefined);
-  const n = records.length;
-  const at = (i: number): Run => (i < n ? view.ofRecord(records[i]!) : view.ofRow(rows[i - n]!));
-  const page = searchIndexed(n + rows.length, at, {
-    ...(query.filter !== undefined ? { filter: query.filter } : {}),
-    ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
-    ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
-    ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
-  });
+  const page = search.page();
   // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
   // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
   const plain = query.plainDicts === true;
-  const runs = page.indexes.map((i) =>
-    i < n ? copyRecord(records[i]!, plain) : cache.base!.record(rows[i - n]!, plain),
-  );
+  const runs = page.indexes.map((i) => {
+    const found = kept[i]!;
+    return typeof found === 'number' ? cache.base!.record(found, plain) : copyRecord(found, plain);
+  });
   const out: RunPage = page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
   if (plain) out.plainDicts = true;
   return out;
@@ -82,26 +91,33 @@ class SearchView {
   private readonly metrics: Record<string, number | undefined>;
   private readonly params: Record<string, string | undefined>;
   private readonly tags: Record<string, string | undefined>;
-  /** per key the search reads, its column in the base (undefined where no row has it) */
-  private readonly metricColumns: (unknown[] | undefined)[];
-  private readonly paramColumns: ((string | undefined)[] | undefined)[];
-  private readonly tagColumns: ((string | undefined)[] | undefined)[];
+  /** per key the search reads, its column in the base (undefined where no row has it); read on the first row */
+  private metricColumns: (unknown[] | undefined)[] = [];
+  private paramColumns: ((string | undefined)[] | undefined)[] = [];
+  private tagColumns: ((string | undefined)[] | undefined)[] = [];
+  private columnsRead = false;
 
   constructor(
     private readonly needs: SearchNeeds,
-    private readonly base: BaseFile | undefined,
+    private readonly cache: RunCache,
   ) {
     this.metrics = Object.create(null) as Record<string, number | undefined>;
     this.params = Object.create(null) as Record<string, string | undefined>;
     this.tags = Object.create(null) as Record<string, string | undefined>;
-    this.metricColumns = base ? needs.metrics.map((key) => base.metricColumn(key)) : [];
-    this.paramColumns = base ? needs.params.map((key) => base.stringColumn('p', key)) : [];
-    this.tagColumns = base ? needs.tags.map((key) => base.stringColumn('t', key)) : [];
     this.run = {
       ...{ id: '', name: '', experimentId: '', experimentName: '', status: 'RUNNING', startTime: 0, endTime: null },
       ...{ lifecycleStage: 'active', user: '', parentRunId: null, params: {}, tags: {} },
       ...{ metrics: this.metrics as Record<string, number>, metricSummaries: NONE, inputs: NO_INPUTS, artifactUri: '' },
     };
+  }
+
+  /** The base's columns of the keys the search reads: parsed only when a row is searched. */
+  private readColumns(base: BaseFile): void {
+    const { needs } = this;
+    this.metricColumns = needs.metrics.map((key) => base.metricColumn(key));
+    this.paramColumns = needs.params.map((key) => base.stringColumn('p', key));
+    this.tagColumns = needs.tags.map((key) => base.stringColumn('t', key));
+    this.columnsRead = true;
   }
 
   /** The view of a folded record: its own params, tags and inputs, the latest values of the metrics searched by. */
@@ -131,7 +147,9 @@ class SearchView {
   /** The view of row `i` of the base, from its directory and columns. */
   ofRow(i: number): Run {
     const v = this.run;
-    const { dir } = this.base!;
+    const base = this.cache.base!;
+    if (!this.columnsRead) this.readColumns(base);
+    const { dir } = base;
     v.id = dir.ids[i]!;
     v.name = dir.names[i]!;
     v.experimentId = dir.experimentIds[i]!;

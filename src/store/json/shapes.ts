@@ -12,8 +12,12 @@ export interface ExperimentsDoc {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isStringRecord = (v: unknown): v is Record<string, string> =>
-  isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+// loops rather than Object.values(...).every(...): a cold search checks every run's records, and the arrays cost
+function isStringRecord(v: unknown): v is Record<string, string> {
+  if (!isObject(v)) return false;
+  for (const key in v) if (typeof v[key] !== 'string') return false;
+  return true;
+}
 const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 
 export const isStoreMeta = (v: unknown): v is StoreMeta => isObject(v) && typeof v['layoutVersion'] === 'number';
@@ -60,15 +64,19 @@ export function isRunRecord(v: unknown): v is RunRecord {
 
 /** Checks metric summaries and turns "NaN" / "Infinity" back into numbers, in place. */
 export function decodeMetricSummaries(v: unknown): v is Record<string, MetricSummary> {
-  return isObject(v) && Object.values(v).every(decodeSummary);
+  if (!isObject(v)) return false;
+  for (const key in v) if (!decodeSummary(v[key])) return false;
+  return true;
 }
 
 function decodeSummary(s: unknown): s is MetricSummary {
   if (!isObject(s)) return false;
-  for (const field of ['value', 'min', 'max'] as const) {
-    const n = decodeNumber(s[field]);
-    if (n === undefined) return false;
-    s[field] = n;
-  }
+  const value = decodeNumber(s['value']);
+  const min = decodeNumber(s['min']);
+  const max = decodeNumber(s['max']);
+  if (value === undefined || min === undefined || max === undefined) return false;
+  s['value'] = value;
+  s['min'] = min;
+  s['max'] = max;
   return typeof s['step'] === 'number' && typeof s['timestamp'] === 'number' && typeof s['count'] === 'number';
 }
