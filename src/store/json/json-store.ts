@@ -50,6 +50,8 @@ const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync
   process.getBuiltinModule('node:fs');
 const { pathToFileURL } = process.getBuiltinModule('node:url');
 
+const NO_THROW_IF_ABSENT = { throwIfNoEntry: false } as const;
+
 /** A read compacts first when this many bytes of metrics.jsonl are not in the segment. */
 const COMPACT_ON_READ_BYTES = 1 << 20;
 
@@ -322,17 +324,20 @@ export class JsonStore implements TrackingStoreCore {
     }
   }
 
-  /** One page of a search: new records, which callers may add fields to (their dicts may be the cache's). */
-  async searchRuns(query: RunSearch): Promise<RunPage> {
+  /**
+   * One page of a search: new records, which callers may add fields to (their dicts may be the cache's), or with
+   * `query.views` new `Run`s whose artifact URI is the record's or else `uri(id)`.
+   */
+  async searchRuns(query: RunSearch, uri?: (id: string) => string): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
     const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id);
     let page: RunPage;
     try {
-      page = searchCached(ids, this.runCache, lookup, query);
+      page = searchCached(ids, this.runCache, lookup, query, uri);
     } catch (error) {
       if (!(error instanceof BadBase)) throw error;
       this.runCache.dropBase(); // a damaged cache is derived data: read the logs instead
-      page = searchCached(ids, this.runCache, lookup, query);
+      page = searchCached(ids, this.runCache, lookup, query, uri);
     }
     // after the answer: writing a new base costs about as much as the search that read every log
     this.runCache.saveSoon(ids);
@@ -349,7 +354,7 @@ export class JsonStore implements TrackingStoreCore {
     if (held !== undefined) {
       let st;
       try {
-        st = statSync(file, { throwIfNoEntry: false });
+        st = statSync(file, NO_THROW_IF_ABSENT);
       } catch (error) {
         return notARun(file, error);
       }

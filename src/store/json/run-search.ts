@@ -5,6 +5,7 @@
  */
 import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
+import { toRunTaking } from '../../core/run-view.js';
 import { searchIndexed } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
@@ -15,17 +16,61 @@ import type { RunCache } from './run-cache.js';
 /**
  * One page of `query` over the runs `ids`: `lookup(id)` gives the run's folded record or its row in the cache's base,
  * each checked against the run's log, or undefined for a folder that holds no run. The returned records are new
- * objects (their dicts may be the cache's, unless `query.plainDicts`). Throws BadBase when the base turns out
- * damaged; the caller drops it and searches again.
+ * objects (their dicts may be the cache's, unless `query.plainDicts`); with `query.views`, the page is built as
+ * `Run`s, whose artifact URI is the record's or else `uri(id)`. Throws BadBase when the base turns out damaged; the
+ * caller drops it and searches again.
  */
 export function searchCached(
   ids: readonly string[],
   cache: RunCache,
   lookup: (id: string) => RunRecord | number | undefined,
   query: RunSearch,
+  uri: (id: string) => string = () => '',
 ): RunPage {
   // parsed before any run is looked at, so a bad query fails the same on every store
   const needs = searchNeeds(query.filter ?? '', query.orderBy ?? []);
+  const { rows, records } = listed(ids, cache, lookup, query, needs);
+  const view = new SearchView(needs, rows.length > 0 ? cache.base : undefined);
+  const n = records.length;
+  const at = (i: number): Run => (i < n ? view.ofRecord(records[i]!) : view.ofRow(rows[i - n]!));
+  const page = searchIndexed(n + rows.length, at, {
+    ...(query.filter !== undefined ? { filter: query.filter } : {}),
+    ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
+    ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
+    ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
+  });
+  const token = page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken };
+  if (query.views !== undefined) {
+    const names = query.views;
+    const name = (experimentId: string): string => names.get(experimentId) ?? experimentId;
+    const views = page.indexes.map((i) => {
+      if (i >= n) return cache.base!.view(rows[i - n]!, name(cache.base!.dir.experimentIds[rows[i - n]!]!), uri);
+      const r = copyRecord(records[i]!, true);
+      r.artifactUri ??= uri(r.id);
+      return toRunTaking(r, name(r.experimentId));
+    });
+    return { runs: [], views, ...token };
+  }
+  // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
+  // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
+  const plain = query.plainDicts === true;
+  const runs = page.indexes.map((i) =>
+    i < n ? copyRecord(records[i]!, plain) : cache.base!.record(rows[i - n]!, plain),
+  );
+  return plain ? { runs, ...token, plainDicts: true } : { runs, ...token };
+}
+
+/**
+ * The listed runs in the query's experiments and view: rows of the cache's base (searched on its columns), and
+ * folded records.
+ */
+function listed(
+  ids: readonly string[],
+  cache: RunCache,
+  lookup: (id: string) => RunRecord | number | undefined,
+  query: RunSearch,
+  needs: SearchNeeds,
+): { rows: number[]; records: RunRecord[] } {
   const wanted = new Set(query.experimentIds);
   const stages = query.view ?? 'ACTIVE_ONLY';
   const rows: number[] = [];
@@ -45,24 +90,7 @@ export function searchCached(
     const r = typeof found === 'number' ? cache.get(id)!.record : found;
     if (wanted.has(r.experimentId) && inRunView(r.lifecycleStage, stages)) records.push(r);
   }
-  const view = new SearchView(needs, rows.length > 0 ? cache.base : undefined);
-  const n = records.length;
-  const at = (i: number): Run => (i < n ? view.ofRecord(records[i]!) : view.ofRow(rows[i - n]!));
-  const page = searchIndexed(n + rows.length, at, {
-    ...(query.filter !== undefined ? { filter: query.filter } : {}),
-    ...(query.orderBy !== undefined ? { orderBy: query.orderBy } : {}),
-    ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
-    ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
-  });
-  // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
-  // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
-  const plain = query.plainDicts === true;
-  const runs = page.indexes.map((i) =>
-    i < n ? copyRecord(records[i]!, plain) : cache.base!.record(rows[i - n]!, plain),
-  );
-  const out: RunPage = page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };
-  if (plain) out.plainDicts = true;
-  return out;
+  return { rows, records };
 }
 
 /** A folded record copied at the top level, and with `plain` its params and tags as plain objects. */
