@@ -9,7 +9,12 @@ export interface ChartRun {
   label: string;
   params: Record<string, string>;
   metrics: Record<string, number | string>;
+  /** the run's status; FAILED and KILLED runs rank after the rest wherever a chart says "best first" */
+  status?: string;
 }
+
+/** A run that stopped without finishing: its values are not candidates for "best". */
+export const unfinished = (status: string | undefined): boolean => status === 'FAILED' || status === 'KILLED';
 
 export type Dim = { kind: 'param' | 'metric'; key: string };
 

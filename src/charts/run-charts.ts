@@ -3,7 +3,7 @@
  * pixels and vega marks (templates/client/*-vega.ts), so a chart of a thousand runs is a few paths, not a thousand
  * marks to compile, encode and lay out.
  */
-import { dimTitle, dimValue, type ChartRun, type Dim } from './common.js';
+import { dimTitle, dimValue, unfinished, type ChartRun, type Dim } from './common.js';
 import { decodeValue } from './values.js';
 
 /** Colour of each run by label; runs without one are drawn in a neutral grey. */
@@ -107,18 +107,40 @@ export function parallelData(
   return { axes, lines };
 }
 
-/** Latest value of one metric per run, best first (at most `limit`); non-finite values left out. */
+/** One bar: the run's label, its value and, for a FAILED or KILLED run, its status. */
+export interface BarValue {
+  r: string;
+  y: number;
+  status?: string;
+}
+
+/**
+ * Latest value of one metric per run, best first (at most `limit`); FAILED and KILLED runs after the rest, as in the
+ * page's ranking; non-finite values left out.
+ */
 export function barValues(
   runs: readonly ChartRun[],
   metric: string,
   opts: { limit?: number; higherIsBetter?: boolean } = {},
-): { r: string; y: number }[] {
-  const values: { r: string; y: number }[] = [];
+): BarValue[] {
+  const values: BarValue[] = [];
   for (const run of runs) {
     const v = decodeValue(run.metrics[metric]);
-    if (v !== undefined && Number.isFinite(v)) values.push({ r: run.label, y: v });
+    if (v === undefined || !Number.isFinite(v)) continue;
+    values.push(unfinished(run.status) ? { r: run.label, y: v, status: run.status } : { r: run.label, y: v });
   }
   const hi = opts.higherIsBetter ?? true;
-  values.sort((a, b) => (hi ? b.y - a.y : a.y - b.y) || (a.r < b.r ? -1 : a.r > b.r ? 1 : 0));
+  const late = (b: BarValue): number => (b.status === undefined ? 0 : 1);
+  values.sort((a, b) => late(a) - late(b) || (hi ? b.y - a.y : a.y - b.y) || (a.r < b.r ? -1 : a.r > b.r ? 1 : 0));
   return values.slice(0, opts.limit ?? 25);
+}
+
+/** The best finished run's value, and how many runs that did not finish are listed last. */
+export function barsSummary(values: readonly BarValue[]): string {
+  const best = values.find((v) => v.status === undefined);
+  const late = values.length - values.filter((v) => v.status === undefined).length;
+  return (
+    (best ? ` Best: ${best.r} (${shortValue(best.y)}).` : '') +
+    (late > 0 ? ` ${late} failed or killed ${late === 1 ? 'run is' : 'runs are'} listed last.` : '')
+  );
 }

@@ -1,6 +1,7 @@
 /** Latest values as horizontal bars, best first: a vega spec of a few dozen rects, parsed once per size and metric. */
 import { NUM } from '../../src/charts/common.js';
-import { OTHER_COLOR, shortValue, type ColorOf } from '../../src/charts/run-charts.js';
+import { uniqueLabels } from '../../src/charts/common.js';
+import { OTHER_COLOR, shortValue, type BarValue, type ColorOf } from '../../src/charts/run-charts.js';
 import { VEGA_SCHEMA } from './scatter-vega.js';
 
 /** Room for the run names left of the bars. */
@@ -60,13 +61,19 @@ export function barsFrameSpec(f: BarsFrame): Record<string, unknown> {
   };
 }
 
-/** The bars with their colours and read-outs, and their order. */
-export function barsInput(values: readonly { r: string; y: number }[], metric: string, colorOf?: ColorOf) {
-  const bars = values.map((v) => ({
-    r: v.r,
+/**
+ * The bars with their colours and read-outs, and their order. A FAILED or KILLED run's row says so in its name, so a
+ * high value of a run that did not finish is never read as the best.
+ */
+export function barsInput(values: readonly BarValue[], metric: string, colorOf?: ColorOf) {
+  const rows = uniqueLabels(
+    values.map((v) => ({ v, label: v.status === undefined ? v.r : `${v.r} (${v.status.toLowerCase()})` })),
+  );
+  const bars = rows.map(({ v, label }) => ({
+    r: label,
     y: v.y,
     c: colorOf?.(v.r) ?? OTHER_COLOR,
-    tip: { run: v.r, [`metrics.${metric}`]: shortValue(v.y) },
+    tip: { run: v.r, ...(v.status ? { status: v.status } : {}), [`metrics.${metric}`]: shortValue(v.y) },
   }));
-  return { data: { bars }, signals: { labels: values.map((v) => v.r) } };
+  return { data: { bars }, signals: { labels: bars.map((b) => b.r) } };
 }

@@ -9,6 +9,7 @@ import {
   dimTitle,
   mostVaryingParam,
   runStyle,
+  unfinished,
   uniqueLabels,
   type ChartRun,
   type ColorOf,
@@ -31,9 +32,18 @@ export const toChartRuns = (
     name: string;
     params: Record<string, string>;
     metrics: Record<string, number | string>;
+    status?: string;
   }[],
 ): ChartRun[] =>
-  uniqueLabels(runs.map((r) => ({ id: r.id, label: r.name || r.id, params: r.params, metrics: r.metrics })));
+  uniqueLabels(
+    runs.map((r) => ({
+      id: r.id,
+      label: r.name || r.id,
+      params: r.params,
+      metrics: r.metrics,
+      ...(r.status !== undefined ? { status: r.status } : {}),
+    })),
+  );
 
 export function dimOptions(runs: readonly ChartRun[]): { all: Dim[]; metrics: Dim[] } {
   const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))]
@@ -57,12 +67,12 @@ function rankChartRuns(runs: readonly ChartRun[], key: string, higherIsBetter: b
 
 /** Runs ranked by the main metric in its better direction, FAILED and KILLED after the rest (no value: left out). */
 export function rankRuns(runs: readonly Run[], key: string, higherIsBetter: boolean): Run[] {
-  const unfinished = (r: Run): number => (r.status === 'FAILED' || r.status === 'KILLED' ? 1 : 0);
+  const late = (r: Run): number => (unfinished(r.status) ? 1 : 0);
   return runs
     .filter((r) => Number.isFinite(r.metrics[key]))
     .sort(
       (a, b) =>
-        unfinished(a) - unfinished(b) ||
+        late(a) - late(b) ||
         (higherIsBetter
           ? (b.metrics[key] as number) - (a.metrics[key] as number)
           : (a.metrics[key] as number) - (b.metrics[key] as number)) ||

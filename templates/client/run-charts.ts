@@ -5,10 +5,10 @@
  */
 import {
   barValues,
+  barsSummary,
   dimTitle,
   parallelData,
   scatterData,
-  shortValue,
   type ChartRun,
   type ColorOf,
   type Dim,
@@ -63,7 +63,7 @@ export async function drawParallel(
   await drawInFrame(node, `parallel ${JSON.stringify(frame)}`, () => parallelFrameSpec(frame), input);
 }
 
-/** The latest value of `metric` per run as bars, best first. */
+/** The latest value of `metric` per run as bars, best first; FAILED and KILLED runs after the rest, named so. */
 export async function drawBars(
   node: HTMLElement,
   runs: readonly ChartRun[],
@@ -72,8 +72,7 @@ export async function drawBars(
 ): Promise<void> {
   const values = barValues(runs, metric, { higherIsBetter: opts.higherIsBetter });
   const frame: BarsFrame = { width: fitWidth(node, 560), rows: values.length, metric };
-  const best = values[0] ? ` Best: ${values[0].r} (${shortValue(values[0].y)}).` : '';
-  const description = `Latest ${metric} of ${values.length} runs, best first.${best}`;
+  const description = `Latest ${metric} of ${values.length} runs, best first.${barsSummary(values)}`;
   const input = { ...barsInput(values, metric, opts.colorOf), description };
   await drawInFrame(node, `bars ${JSON.stringify(frame)}`, () => barsFrameSpec(frame), input);
 }

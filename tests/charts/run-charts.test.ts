@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as vega from 'vega';
 import {
   barValues,
+  barsSummary,
   chooseDims,
   OTHER_COLOR,
   parallelData,
@@ -160,5 +161,52 @@ test('bars: best first in the metric direction, run colours, grey for the rest',
   const fills = [...svg.matchAll(/<path[^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
   assert.deepEqual(fills.slice(0, 2), ['#123456', OTHER_COLOR]);
   assert.match(svg, /metrics\.val loss: top\/1/);
+  view.finalize();
+});
+
+test('bars: a FAILED or KILLED run ranks after the finished ones, is named so, and is never called best', async () => {
+  const run = (label: string, acc: number, status?: string): ChartRun => ({
+    id: label,
+    label,
+    params: {},
+    metrics: { acc },
+    ...(status ? { status } : {}),
+  });
+  const values = barValues(
+    [
+      run('ok', 0.8, 'FINISHED'),
+      run('crashed', 0.99, 'FAILED'),
+      run('live', 0.7, 'RUNNING'),
+      run('stopped', 0.95, 'KILLED'),
+      run('crashed (failed)', 0.5),
+    ],
+    'acc',
+  );
+  assert.deepEqual(
+    values.map((v) => [v.r, v.status]),
+    [
+      ['ok', undefined],
+      ['live', undefined],
+      ['crashed (failed)', undefined],
+      ['crashed', 'FAILED'],
+      ['stopped', 'KILLED'],
+    ],
+  );
+  assert.equal(barsSummary(values), ' Best: ok (0.8). 2 failed or killed runs are listed last.');
+  assert.equal(barsSummary(values.slice(0, 1)), ' Best: ok (0.8).');
+  assert.equal(barsSummary(values.slice(4)), ' 1 failed or killed run is listed last.');
+  const input = barsInput(values, 'acc', (l) => (l === 'crashed' ? '#123456' : undefined));
+  // labels stay distinct even when a finished run's own name looks like another run's marked one
+  assert.deepEqual(input.signals.labels, [
+    'ok',
+    'live',
+    'crashed (failed)',
+    'crashed (failed) (2)',
+    'stopped (killed)',
+  ]);
+  assert.equal(input.data.bars[3]!.c, '#123456', 'the colour follows the run, not its marked label');
+  assert.deepEqual(input.data.bars[3]!.tip, { run: 'crashed', status: 'FAILED', 'metrics.acc': '0.99' });
+  const { view, svg } = await render(barsFrameSpec({ width: 500, rows: values.length, metric: 'acc' }), input);
+  assert.match(svg, />stopped \(killed\)</);
   view.finalize();
 });

@@ -359,6 +359,14 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
     const ticks = await page.$$eval('#chart-parallel svg .mark-text text', (n) => n.map((t) => t.textContent));
     assert.ok(ticks.includes('params.lr') && ticks.includes('0.001'), ticks.join(' '));
     assert.match((await page.getAttribute('#chart-parallel', 'aria-label'))!, /^Parallel coordinates of 60 runs/);
+    // the bars rank the failed and killed runs last (here: below the 25 shown) and call only a finished run the best
+    const bars = (await page.getAttribute('#chart-bars', 'aria-label'))!;
+    const best = /Best: (.+) \(/.exec(bars)?.[1];
+    assert.equal(sweep.find((r) => r.name === best)?.status, 'FINISHED', bars);
+    const labels = await page.$$eval('#chart-bars svg .role-axis-label text', (n) => n.map((t) => t.textContent ?? ''));
+    const shown = labels.flatMap((l) => sweep.filter((r) => r.name === l).map((r) => r.status));
+    assert.equal(shown.length, 25, labels.join(' | '));
+    assert.deepEqual(new Set(shown), new Set(['FINISHED']), labels.join(' | '));
     clean(w, 'scatter hover');
     await page.close();
   });
