@@ -1,7 +1,6 @@
 /** A run being logged by this process: cheap synchronous metric logging, buffered params and tags, flush and end. */
 import type { DatasetInput, RunStatus } from './core/entities.js';
 import { TAGS } from './core/entities.js';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badState, invalid, paramChanged, TracklabError } from './core/errors.js';
 import { trackerMessages as msg } from './tracker-messages.js';
@@ -20,6 +19,8 @@ import type { ArtifactRepository } from './store/artifact-repository.js';
 import type { Backend } from './store/backend.js';
 import type { RunWriter } from './store/tracking-store.js';
 import { writeModel, type LogModelOptions, type LoggedModel } from './models/model-package.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { readdirSync, statSync } = process.getBuiltinModule('node:fs');
 
 export interface MetricOptions {
   /** integer step, default 0 */

@@ -1,14 +1,15 @@
 /**
  * Where a run comes from: user, script or notebook, git state, runtime versions. Computed once per process and folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { arch, platform, release, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TAGS } from './entities.js';
 import { PROJECT_TAGS } from './reproduction.js';
 import { TRACKLAB_VERSION } from './version.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+const { createRequire } = process.getBuiltinModule('node:module');
+const { arch, platform, release, userInfo } = process.getBuiltinModule('node:os');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 export interface GitInfo {
   commit: string;

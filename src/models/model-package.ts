@@ -2,7 +2,6 @@
  * Writing a model folder into a run's artifacts and reading it back: flavor.save -> files -> input example -> signature
  * -> manifest (written last, so a folder with a manifest is complete).
  */
-import { randomUUID } from 'node:crypto';
 import { corrupt, exists, invalid, notFound, TracklabError } from '../core/errors.js';
 import { modelMessages as msg } from './messages.js';
 import { TAGS } from '../core/entities.js';
@@ -16,6 +15,8 @@ import './random-forest-flavor.js';
 import { INPUT_EXAMPLE_FILE, isModelManifest, MANIFEST_FILE, MANIFEST_FORMAT, type ModelManifest } from './manifest.js';
 import { runsUri } from './runs-uri.js';
 import { checkSignature, inferSchema, type Signature } from './signature.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { randomUUID } = process.getBuiltinModule('node:crypto');
 
 export interface LogModelOptions {
   /** folder inside the run's artifacts; default "model" */

@@ -38,6 +38,16 @@ describe('run cache base of the JSON store', () => {
     const fromBase = await searchFresh(store);
     assert.equal(fromBase.size, 210);
     for (const [id, run] of fromLogs) assert.deepStrictEqual(fromBase.get(id), run, `run ${id}`);
+    // the runs a search builds are the ones getRun gives, printed alike (the same fields in the same order)
+    const reader = await Tracker.open({ store });
+    for (const found of [fromLogs, fromBase]) {
+      for (const [id, run] of found) {
+        const got = await reader.getRun(id);
+        assert.deepStrictEqual(run, got, `run ${id}`);
+        assert.equal(JSON.stringify(run), JSON.stringify(got), `run ${id}`);
+      }
+    }
+    await reader.close();
     const odd = [...fromBase.values()].find((r) => r.name === 'été ✓ 😀 \u2028 0')!; // run 0: acc is NaN
     assert.equal(Object.getPrototypeOf(odd.params), Object.prototype);
     assert.equal(odd.params['__proto__'], 'proto');

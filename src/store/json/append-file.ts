@@ -2,8 +2,9 @@
  * Appends that leave a file as it was when they fail: a full disk (ENOSPC) or a quota can stop a write() part way,
  * and a partial line left at the end would glue onto the next append and damage the file in the middle.
  */
-import { fstatSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { ioError } from '../../core/errors.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { fstatSync, ftruncateSync, readSync, writeSync } = process.getBuiltinModule('node:fs');
 
 /**
  * Writes all of `bytes` at the end of the file open (O_APPEND) as `fd`. On failure our partial bytes are cut off again

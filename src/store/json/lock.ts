@@ -9,21 +9,13 @@
  * error naming the holder and how to clear the lock. `assertHeld` (the fence, called at commit) still catches a holder
  * whose lock was taken over or removed by hand.
  */
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeSync,
-} from 'node:fs';
-import { hostname } from 'node:os';
 import { ioError, TracklabError } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
 import { randomHex } from './atomic-file.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } =
+  process.getBuiltinModule('node:fs');
+const { hostname } = process.getBuiltinModule('node:os');
 
 export const STALE_MS = 4000;
 const REFRESH_MS = 1000;

@@ -15,16 +15,18 @@
  * the columns their shapes name, which are parsed on first use. Each section is checked against its checksum when
  * first read; any mismatch drops the whole base.
  */
-import { crc32 } from 'node:zlib';
-import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
-import { decodeNumber } from '../../core/number-codec.js';
+import type { MetricSummary, Run, RunRecord, RunStatus } from '../../core/entities.js';
+import { TAGS } from '../../core/entities.js';
 import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
-import { setOwn } from '../../core/run-view.js';
+import { setOwn, toRunTaking } from '../../core/run-view.js';
 import { decodeMetricSummaries } from './shapes.js';
+import { BadBase, readMtimes, summaryAt, type BaseColumn as Column } from './run-cache-decode.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { crc32 } = process.getBuiltinModule('node:zlib');
 
 export { encodeBase, type Entry, type Directory } from './run-cache-encode.js';
+export { BadBase } from './run-cache-decode.js';
 
-type Column = unknown[];
 /** A shape with its sections looked up: per entry its kind ('p', 't' or 'm'), key, values, and summary columns. */
 interface Resolved {
   kinds: number[];
@@ -184,32 +186,94 @@ export class BaseFile {
     return c as Column[];
   }
 
-  /** Row `i` rebuilt from the directory and the columns of its shape. */
-  private rebuilt(i: number, shape: Resolved, plain: boolean): RunRecord {
+  /**
+   * The `Run` of row `i` as `toRun` (core/run-view.ts) makes it of the row's record, with no record between: its
+   * params and tags plain objects, and `uri(id)` as its artifact URI when the record has none. Throws BadBase if
+   * damaged.
+   */
+  view(i: number, experimentName: string, uri: (id: string) => string): Run {
+    const shape = this.dir.shapes[i];
+    if (shape === -1) {
+      const record = this.record(i, true);
+      record.artifactUri ??= uri(record.id);
+      return toRunTaking(record, experimentName);
+    }
     const d = this.dir;
-    // copies of plain objects holding the keys, filled, then made null-prototype: far cheaper than filling
-    // null-prototype objects (an own "__proto__" of the copy is set as data)
-    const params = { ...shape.params } as Record<string, string>;
-    const tags = { ...shape.tags } as Record<string, string>;
-    const metrics = { ...shape.metrics } as Record<string, MetricSummary>;
+    const resolved = this.shape(shape);
+    const params = { ...resolved.params } as Record<string, string>;
+    const tags = { ...resolved.tags } as Record<string, string>;
+    const metrics = { ...resolved.metrics } as Record<string, MetricSummary>;
+    const latest = { ...resolved.metrics } as Record<string, number>;
+    this.fill(i, resolved, params, tags, metrics, latest);
+    Object.setPrototypeOf(metrics, null);
+    // the fields in toRun's order, so both print alike
+    return {
+      id: d.ids[i]!,
+      name: d.names[i]!,
+      experimentId: d.experimentIds[i]!,
+      experimentName,
+      status: d.statuses[i] as RunStatus,
+      startTime: d.startTimes[i]!,
+      endTime: d.endTimes[i]!,
+      lifecycleStage: d.deleted[i] === 1 ? 'deleted' : 'active',
+      user: d.users[i]!,
+      parentRunId: tags[TAGS.parentRunId] ?? null,
+      params,
+      metrics: latest,
+      metricSummaries: metrics,
+      tags,
+      inputs: this.inputsOf(i),
+      artifactUri: uri(d.ids[i]!),
+    };
+  }
+
+  /**
+   * Fills copies of the shape's dicts with row `i`'s values (`latest`: the metrics' latest values too). Copies of
+   * plain objects holding the keys are far cheaper to fill than null-prototype objects (an own "__proto__" of the copy
+   * is set as data); the caller sets null prototypes after.
+   */
+  private fill(
+    i: number,
+    shape: Resolved,
+    params: Record<string, string>,
+    tags: Record<string, string>,
+    metrics: Record<string, MetricSummary>,
+    latest: Record<string, number> | undefined,
+  ): void {
     const strings = this.table();
     const { kinds, keys, values, summaries } = shape;
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[k];
       if (kind === M) {
-        metrics[keys[k]!] = summaryAt(values[k]!, summaries[k]!, i);
+        const summary = summaryAt(values[k]!, summaries[k]!, i);
+        metrics[keys[k]!] = summary;
+        if (latest !== undefined) latest[keys[k]!] = summary.value;
         continue;
       }
       const text = strings[values[k]![i] as number];
       if (typeof text !== 'string') throw new BadBase();
       (kind === P ? params : tags)[keys[k]!] = text;
     }
+  }
+
+  /** Row `i`'s datasets, a new list. */
+  private inputsOf(i: number): RunRecord['inputs'] {
+    const inputs = (this.section('inputs') as Record<number, RunRecord['inputs']> | undefined)?.[i];
+    return inputs === undefined ? [] : structuredClone(inputs);
+  }
+
+  /** Row `i` rebuilt from the directory and the columns of its shape. */
+  private rebuilt(i: number, shape: Resolved, plain: boolean): RunRecord {
+    const d = this.dir;
+    const params = { ...shape.params } as Record<string, string>;
+    const tags = { ...shape.tags } as Record<string, string>;
+    const metrics = { ...shape.metrics } as Record<string, MetricSummary>;
+    this.fill(i, shape, params, tags, metrics, undefined);
     if (!plain) {
       Object.setPrototypeOf(params, null);
       Object.setPrototypeOf(tags, null);
     }
     Object.setPrototypeOf(metrics, null);
-    const inputs = (this.section('inputs') as Record<number, RunRecord['inputs']> | undefined)?.[i];
     return {
       id: d.ids[i]!,
       experimentId: d.experimentIds[i]!,
@@ -223,7 +287,7 @@ export class BaseFile {
       params,
       tags,
       metrics,
-      inputs: inputs === undefined ? [] : structuredClone(inputs),
+      inputs: this.inputsOf(i),
     };
   }
 
@@ -253,30 +317,3 @@ export class BaseFile {
     }
   }
 }
-
-/** The `mtimes` section (float64 little-endian, base64) as numbers; undefined unless it checks and has `n` values. */
-function readMtimes(bytes: Buffer, start: number, s: Section | undefined, n: number): Float64Array | undefined {
-  if (!Array.isArray(s)) return undefined;
-  const text = bytes.subarray(start + s[0], start + s[0] + s[1]);
-  if (text.length !== s[1] || crc32(text) !== s[2]) return undefined;
-  const raw = Buffer.from(text.toString('latin1'), 'base64');
-  if (raw.length !== n * 8) return undefined;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = raw.readDoubleLE(i * 8);
-  return out;
-}
-
-function summaryAt(values: Column, summary: Column[], i: number): MetricSummary {
-  const value = decodeNumber(values[i]);
-  const step = decodeNumber(summary[0]![i]);
-  const timestamp = decodeNumber(summary[1]![i]);
-  const min = decodeNumber(summary[2]![i]);
-  const max = decodeNumber(summary[3]![i]);
-  const count = decodeNumber(summary[4]![i]);
-  if (value === undefined || step === undefined || timestamp === undefined) throw new BadBase();
-  if (min === undefined || max === undefined || count === undefined) throw new BadBase();
-  return { value, step, timestamp, min, max, count };
-}
-
-/** A base whose section does not match its checksum: the cache drops it and reads the logs. */
-export class BadBase extends Error {}
