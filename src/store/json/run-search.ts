@@ -66,7 +66,8 @@ export function searchCached(
   }
   const page = search.page();
   const token = page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken };
-  if (query.views !== undefined) return { runs: [], views: viewsOf(page.indexes, kept, cache, query.views, uri), ...token };
+  if (query.views !== undefined)
+    return { runs: [], views: viewsOf(page.indexes, kept, cache, query.views, uri), ...token };
   // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
   // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
   const plain = query.plainDicts === true;
