@@ -228,12 +228,7 @@ export class Tracker {
       ...(query.maxResults !== undefined ? { maxResults: query.maxResults } : {}),
       ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}),
       plainDicts: true,
-      views: names,
     });
-    if (page.views !== undefined) {
-      const { views: runs, nextPageToken } = page;
-      return nextPageToken === undefined ? { runs } : { runs, nextPageToken };
-    }
     const convert = page.plainDicts ? toRunTaking : toRun;
     const runs = page.runs.map((r) => convert(r, names.get(r.experimentId) ?? r.experimentId));
     return page.nextPageToken === undefined ? { runs } : { runs, nextPageToken: page.nextPageToken };

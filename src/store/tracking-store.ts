@@ -5,7 +5,6 @@ import type {
   Experiment,
   MetricColumns,
   MetricPoint,
-  Run,
   RunRecord,
   RunStatus,
   ViewType,
@@ -107,12 +106,6 @@ export interface RunSearch {
    * and tags as plain objects built for this caller alone, and says so with `RunPage.plainDicts`.
    */
   plainDicts?: boolean;
-  /**
-   * The caller turns each record into a `Run` (`toRun`, core/run-view.ts) named by this map (experiment id -> name,
-   * else the id) and keeps nothing else of the page: a store may build the `Run`s itself, with no record between, and
-   * return them as `RunPage.views`.
-   */
-  views?: ReadonlyMap<string, string>;
 }
 
 /** One page of a run search. */
@@ -125,11 +118,6 @@ export interface RunPage {
    * `toRun` would copy them: the caller may take them as they are (`toRunTaking`).
    */
   plainDicts?: true;
-  /**
-   * With `RunSearch.views`, when the store built the page as `Run`s: exactly what `toRun` gives for each record (the
-   * artifact URI included), objects no one else holds. `runs` is then empty.
-   */
-  views?: Run[];
 }
 
 export interface NewRun {

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricSummary, RunRecord } from '../../src/core/entities.js';
-import { toRun } from '../../src/core/run-view.js';
 import { BadBase, BaseFile, encodeBase, type Entry } from '../../src/store/json/run-cache-file.js';
 import { mulberry32 } from '../random.js';
 
@@ -103,43 +102,6 @@ describe('run cache base columns', () => {
     // each rebuilt record is a copy: changing one leaves the base as it was
     base.entry(base.row('run2')!).record.inputs[0]!.name = 'changed';
     assert.equal(base.entry(base.row('run2')!).record.inputs[0]!.name, 'iris');
-  });
-
-  it('builds each row as the Run toRun makes of its record: fields, key order, prototypes and artifact URI', () => {
-    const hostile = JSON.parse('{"__proto__": "proto", "10": "ten", "2": "two", "b": "1"}') as Record<string, string>;
-    const records = [
-      record(0, { params: dict(Object.entries(hostile)), tags: dict([['mlflow.parentRunId', 'run9']]) }),
-      record(1, {
-        metrics: dict([
-          ['z', summary(-0)],
-          ['__proto__', summary(Number.NaN, { min: Number.NEGATIVE_INFINITY })],
-          ['7', summary(1.5, { step: -2 })],
-        ]),
-      }),
-      record(2, { inputs: [{ name: 'iris', digest: 'd1', sourceType: 'local', source: '/x', context: 'training' }] }),
-      // kept whole: fields of another version, and its own artifact URI
-      { ...record(3), extra: { note: 'kept' } } as RunRecord,
-      { ...record(4), artifactUri: 'file:///elsewhere' } as RunRecord,
-      record(5, { params: dict([]), tags: dict([]), metrics: dict([]) }),
-    ];
-    const { base } = roundTrip(records);
-    const uri = (id: string): string => `file:///store/runs/${id}/artifacts`;
-    for (const r of records) {
-      const i = base.row(r.id)!;
-      const stored = base.record(i, false);
-      const expected = toRun({ ...stored, artifactUri: stored.artifactUri ?? uri(r.id) }, 'exp');
-      const view = base.view(i, 'exp', uri);
-      assert.deepStrictEqual(view, expected, r.id);
-      assert.equal(JSON.stringify(view), JSON.stringify(expected), `${r.id}: the same fields in the same order`);
-      assert.deepEqual(Object.keys(view.metrics), Object.keys(expected.metrics), `${r.id}: metric keys in order`);
-      assert.equal(Object.getPrototypeOf(view.params), Object.prototype);
-      assert.equal(Object.getPrototypeOf(view.metricSummaries), null);
-    }
-    assert.equal(base.view(base.row('run0')!, 'exp', uri).parentRunId, 'run9');
-    assert.equal(base.view(base.row('run4')!, 'exp', uri).artifactUri, 'file:///elsewhere');
-    // each view is a copy: changing one leaves the base as it was
-    base.view(base.row('run2')!, 'exp', uri).inputs[0]!.name = 'changed';
-    assert.equal(base.view(base.row('run2')!, 'exp', uri).inputs[0]!.name, 'iris');
   });
 
   it('keeps random records exactly, looked up in any order', () => {

@@ -56,11 +56,9 @@ export class JsonTracking implements TrackingStore {
   }
 
   private withUri = (run: RunRecord): RunRecord => {
-    run.artifactUri ??= this.uriOf(run.id);
+    run.artifactUri ??= `${this.runsUrl}/${encodeURIComponent(run.id)}/artifacts`;
     return run;
   };
-
-  private uriOf = (id: string): string => `${this.runsUrl}/${encodeURIComponent(id)}/artifacts`;
 
   createExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> {
     return this.store.createExperiment(name, tags);
@@ -126,8 +124,7 @@ export class JsonTracking implements TrackingStore {
   }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {
-    const page = await this.store.searchRuns(query, this.uriOf);
-    if (page.views !== undefined) return page; // built with their URIs
+    const page = await this.store.searchRuns(query);
     // the store returns new records (not the ones it caches), which may gain their URI
     return { ...page, runs: page.runs.map(this.withUri) };
   }

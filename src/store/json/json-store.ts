@@ -326,20 +326,19 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   /**
-   * One page of a search: new records, which callers may add fields to (their dicts may be the cache's), or with
-   * `query.views` new `Run`s whose artifact URI is the record's or else `uri(id)`.
+   * One page of a search: new records, which callers may add fields to (their dicts may be the cache's).
    */
-  async searchRuns(query: RunSearch, uri?: (id: string) => string): Promise<RunPage> {
+  async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
     const reader = new LogReader();
     const lookup = (id: string): RunRecord | number | undefined => this.lookupRun(id, reader);
     let page: RunPage;
     try {
-      page = searchCached(ids, this.runCache, lookup, query, uri);
+      page = searchCached(ids, this.runCache, lookup, query);
     } catch (error) {
       if (!(error instanceof BadBase)) throw error;
       this.runCache.dropBase(); // a damaged cache is derived data: read the logs instead
-      page = searchCached(ids, this.runCache, lookup, query, uri);
+      page = searchCached(ids, this.runCache, lookup, query);
     }
     // after the answer: writing a new base costs about as much as the search that read every log
     this.runCache.saveSoon(ids);

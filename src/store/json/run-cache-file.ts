@@ -15,10 +15,9 @@
  * the columns their shapes name, which are parsed on first use. Each section is checked against its checksum when
  * first read; any mismatch drops the whole base.
  */
-import type { MetricSummary, Run, RunRecord, RunStatus } from '../../core/entities.js';
-import { TAGS } from '../../core/entities.js';
+import type { MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
 import { BASE_VERSION, type Directory, type Entry, type Section } from './run-cache-encode.js';
-import { setOwn, toRunTaking } from '../../core/run-view.js';
+import { setOwn } from '../../core/run-view.js';
 import { decodeMetricSummaries } from './shapes.js';
 import { BadBase, readMtimes, summaryAt, type BaseColumn as Column } from './run-cache-decode.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
@@ -187,48 +186,7 @@ export class BaseFile {
   }
 
   /**
-   * The `Run` of row `i` as `toRun` (core/run-view.ts) makes it of the row's record, with no record between: its
-   * params and tags plain objects, and `uri(id)` as its artifact URI when the record has none. Throws BadBase if
-   * damaged.
-   */
-  view(i: number, experimentName: string, uri: (id: string) => string): Run {
-    const shape = this.dir.shapes[i];
-    if (shape === -1) {
-      const record = this.record(i, true);
-      record.artifactUri ??= uri(record.id);
-      return toRunTaking(record, experimentName);
-    }
-    const d = this.dir;
-    const resolved = this.shape(shape);
-    const params = { ...resolved.params } as Record<string, string>;
-    const tags = { ...resolved.tags } as Record<string, string>;
-    const metrics = { ...resolved.metrics } as Record<string, MetricSummary>;
-    const latest = { ...resolved.metrics } as Record<string, number>;
-    this.fill(i, resolved, params, tags, metrics, latest);
-    Object.setPrototypeOf(metrics, null);
-    // the fields in toRun's order, so both print alike
-    return {
-      id: d.ids[i]!,
-      name: d.names[i]!,
-      experimentId: d.experimentIds[i]!,
-      experimentName,
-      status: d.statuses[i] as RunStatus,
-      startTime: d.startTimes[i]!,
-      endTime: d.endTimes[i]!,
-      lifecycleStage: d.deleted[i] === 1 ? 'deleted' : 'active',
-      user: d.users[i]!,
-      parentRunId: tags[TAGS.parentRunId] ?? null,
-      params,
-      metrics: latest,
-      metricSummaries: metrics,
-      tags,
-      inputs: this.inputsOf(i),
-      artifactUri: uri(d.ids[i]!),
-    };
-  }
-
-  /**
-   * Fills copies of the shape's dicts with row `i`'s values (`latest`: the metrics' latest values too). Copies of
+   * Fills copies of the shape's dicts with row `i`'s values. Copies of
    * plain objects holding the keys are far cheaper to fill than null-prototype objects (an own "__proto__" of the copy
    * is set as data); the caller sets null prototypes after.
    */
@@ -238,16 +196,13 @@ export class BaseFile {
     params: Record<string, string>,
     tags: Record<string, string>,
     metrics: Record<string, MetricSummary>,
-    latest: Record<string, number> | undefined,
   ): void {
     const strings = this.table();
     const { kinds, keys, values, summaries } = shape;
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[k];
       if (kind === M) {
-        const summary = summaryAt(values[k]!, summaries[k]!, i);
-        metrics[keys[k]!] = summary;
-        if (latest !== undefined) latest[keys[k]!] = summary.value;
+        metrics[keys[k]!] = summaryAt(values[k]!, summaries[k]!, i);
         continue;
       }
       const text = strings[values[k]![i] as number];
@@ -268,7 +223,7 @@ export class BaseFile {
     const params = { ...shape.params } as Record<string, string>;
     const tags = { ...shape.tags } as Record<string, string>;
     const metrics = { ...shape.metrics } as Record<string, MetricSummary>;
-    this.fill(i, shape, params, tags, metrics, undefined);
+    this.fill(i, shape, params, tags, metrics);
     if (!plain) {
       Object.setPrototypeOf(params, null);
       Object.setPrototypeOf(tags, null);

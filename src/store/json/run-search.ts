@@ -5,7 +5,6 @@
  */
 import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
-import { toRunTaking } from '../../core/run-view.js';
 import { IndexedSearch } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
@@ -16,16 +15,14 @@ import type { RunCache } from './run-cache.js';
 /**
  * One page of `query` over the runs `ids`: `lookup(id)` gives the run's folded record or its row in the cache's base,
  * each checked against the run's log, or undefined for a folder that holds no run. The returned records are new
- * objects (their dicts may be the cache's, unless `query.plainDicts`); with `query.views`, the page is built as
- * `Run`s, whose artifact URI is the record's or else `uri(id)`. Throws BadBase when the base turns out damaged; the
- * caller drops it and searches again.
+ * objects (their dicts may be the cache's, unless `query.plainDicts`). Throws BadBase when the base turns out
+ * damaged; the caller drops it and searches again.
  */
 export function searchCached(
   ids: readonly string[],
   cache: RunCache,
   lookup: (id: string) => RunRecord | number | undefined,
   query: RunSearch,
-  uri: (id: string) => string = () => '',
 ): RunPage {
   // parsed and checked before any run is looked at, so a bad query fails the same on every store
   const needs = searchNeeds(query.filter ?? '', query.orderBy ?? []);
@@ -66,8 +63,6 @@ export function searchCached(
   }
   const page = search.page();
   const token = page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken };
-  if (query.views !== undefined)
-    return { runs: [], views: viewsOf(page.indexes, kept, cache, query.views, uri), ...token };
   // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
   // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
   const plain = query.plainDicts === true;
@@ -76,24 +71,6 @@ export function searchCached(
     return typeof found === 'number' ? cache.base!.record(found, plain) : copyRecord(found, plain);
   });
   return plain ? { runs, ...token, plainDicts: true } : { runs, ...token };
-}
-
-/** The page as the `Run`s the caller would make (`RunSearch.views`): base rows built straight from their columns. */
-function viewsOf(
-  indexes: readonly number[],
-  kept: readonly (RunRecord | number)[],
-  cache: RunCache,
-  names: ReadonlyMap<string, string>,
-  uri: (id: string) => string,
-): Run[] {
-  const name = (experimentId: string): string => names.get(experimentId) ?? experimentId;
-  return indexes.map((i) => {
-    const found = kept[i]!;
-    if (typeof found === 'number') return cache.base!.view(found, name(cache.base!.dir.experimentIds[found]!), uri);
-    const r = copyRecord(found, true);
-    r.artifactUri ??= uri(r.id);
-    return toRunTaking(r, name(r.experimentId));
-  });
 }
 
 /** A folded record copied at the top level, and with `plain` its params and tags as plain objects. */
