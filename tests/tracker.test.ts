@@ -263,7 +263,7 @@ describe('run cache', () => {
     const cold = await Tracker.open({ store: dir });
     const [found] = (await cold.searchRuns({ experiments: ['own'] })).runs;
     assert.deepEqual(found, await cold.getRun(run.id));
-    assert.match(found!.artifactUri, /\/artifacts$/);
+    assert.match(found?.artifactUri ?? '', /\/artifacts$/);
     assert.equal(Object.getPrototypeOf(found!.params), Object.prototype, 'plain objects, as getRun returns');
     found!.params['lr'] = 'changed';
     found!.tags['toString'] = 'changed';
