@@ -253,6 +253,26 @@ describe('run cache', () => {
     const again = await Tracker.open({ store: dir });
     assert.equal((await again.searchRuns({ filter: 'metrics.i >= 100', maxResults: 1000 })).runs.length, 110);
   });
+  it("returns from logs read cold the same Runs as getRun, the caller's own to change", async () => {
+    const dir = tempDir();
+    const writer = await Tracker.open({ store: dir });
+    const run = await writer.startRun({ experiment: 'own', tags: { toString: 'data', ['__proto__']: 'also data' } });
+    await run.logParams({ lr: 0.1, constructor: 'x' });
+    run.logMetric('acc', 0.9);
+    await run.end();
+    const cold = await Tracker.open({ store: dir });
+    const [found] = (await cold.searchRuns({ experiments: ['own'] })).runs;
+    assert.deepEqual(found, await cold.getRun(run.id));
+    assert.match(found?.artifactUri ?? '', /\/artifacts$/);
+    assert.equal(Object.getPrototypeOf(found!.params), Object.prototype, 'plain objects, as getRun returns');
+    found!.params['lr'] = 'changed';
+    found!.tags['toString'] = 'changed';
+    await new Promise((resolve) => setImmediate(resolve)); // the cache saves what it read after the answer
+    const later = await Tracker.open({ store: dir });
+    const [again] = (await later.searchRuns({ experiments: ['own'] })).runs;
+    assert.deepEqual([again!.params['lr'], again!.tags['toString']], ['0.1', 'data']);
+    assert.deepEqual(again, await later.getRun(run.id));
+  });
 });
 
 describe('store location and layout', () => {

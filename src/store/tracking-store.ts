@@ -103,7 +103,8 @@ export interface RunSearch {
   view?: ViewType;
   /**
    * The caller turns each record into a `Run` (`toRun`) and keeps nothing else of it: a store may then return params
-   * and tags as plain objects built for this caller alone, and says so with `RunPage.plainDicts`.
+   * and tags as plain objects built for this caller alone, and says so with `RunPage.plainDicts`; such records hold
+   * only the fields `toRun` reads (`artifactUri` may be present but undefined, for a backend to fill).
    */
   plainDicts?: boolean;
 }

@@ -73,9 +73,31 @@ export function searchCached(
   return plain ? { runs, ...token, plainDicts: true } : { runs, ...token };
 }
 
-/** A folded record copied at the top level, and with `plain` its params and tags as plain objects. */
+/**
+ * A folded record copied at the top level; with `plain`, built for `toRun` alone: its params and tags as plain objects,
+ * and a slot for the artifact URI the backend fills in, so filling it does not grow each of thousands of page records
+ * (a new property array per record: allocation that can push a search that keeps thousands of runs into one more
+ * scavenge and a full collection before its answer).
+ */
 function copyRecord(r: RunRecord, plain: boolean): RunRecord {
-  return plain ? { ...r, params: { ...r.params }, tags: { ...r.tags } } : { ...r };
+  if (!plain) return { ...r };
+  // one literal, not spreads of smaller ones: each spread source would be one more object per record
+  return {
+    id: r.id,
+    experimentId: r.experimentId,
+    name: r.name,
+    status: r.status,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    lifecycleStage: r.lifecycleStage,
+    deletedTime: r.deletedTime,
+    user: r.user,
+    params: { ...r.params },
+    tags: { ...r.tags },
+    metrics: r.metrics,
+    inputs: r.inputs,
+    artifactUri: r.artifactUri as string,
+  };
 }
 
 const NONE = Object.freeze(Object.create(null) as Record<string, never>);
