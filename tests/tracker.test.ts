@@ -264,13 +264,13 @@ describe('run cache', () => {
     const [found] = (await cold.searchRuns({ experiments: ['own'] })).runs;
     assert.deepEqual(found, await cold.getRun(run.id));
     assert.match(found?.artifactUri ?? '', /\/artifacts$/);
-    assert.equal(Object.getPrototypeOf(found!.params), Object.prototype, 'plain objects, as getRun returns');
-    found!.params['lr'] = 'changed';
-    found!.tags['toString'] = 'changed';
+    assert.equal(Object.getPrototypeOf(found.params), Object.prototype, 'plain objects, as getRun returns');
+    found.params['lr'] = 'changed';
+    found.tags['toString'] = 'changed';
     await new Promise((resolve) => setImmediate(resolve)); // the cache saves what it read after the answer
     const later = await Tracker.open({ store: dir });
     const [again] = (await later.searchRuns({ experiments: ['own'] })).runs;
-    assert.deepEqual([again!.params['lr'], again!.tags['toString']], ['0.1', 'data']);
+    assert.deepEqual([again!.params['lr'], again!.tags[String('toString')]], ['0.1', 'data']);
     assert.deepEqual(again, await later.getRun(run.id));
   });
 });

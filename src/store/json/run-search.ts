@@ -96,7 +96,7 @@ function copyRecord(r: RunRecord, plain: boolean): RunRecord {
     tags: { ...r.tags },
     metrics: r.metrics,
     inputs: r.inputs,
-    artifactUri: r.artifactUri as string,
+    artifactUri: r.artifactUri,
   };
 }
 
