@@ -3,7 +3,8 @@
  * stat: the size is what the reads return. Every file is read into one buffer, reused: fresh memory for each would
  * cost a page fault per page touched, which costs more than the read.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { closeSync, constants, openSync, readSync } = process.getBuiltinModule('node:fs');
 
 /**
  * A read of a regular file returns less than asked only at its end, or (network and user-space file systems) at a
@@ -24,7 +25,7 @@ export class LogReader {
    */
   read(file: string): { text: string; size: number; readAt: number } {
     const readAt = Date.now();
-    const fd = openSync(file, 'r');
+    const fd = openSync(file, constants.O_RDONLY);
     let n = 0;
     try {
       for (;;) {
