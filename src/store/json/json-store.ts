@@ -325,9 +325,7 @@ export class JsonStore implements TrackingStoreCore {
     }
   }
 
-  /**
-   * One page of a search: new records, which callers may add fields to (their dicts may be the cache's).
-   */
+  /** One page of a search: new records, which callers may add fields to (their dicts may be the cache's). */
   async searchRuns(query: RunSearch): Promise<RunPage> {
     const ids = readdirSync(join(this.root, 'runs'));
     const reader = new LogReader();
