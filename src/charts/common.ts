@@ -13,9 +13,6 @@ export interface ChartRun {
   status?: string;
 }
 
-/** A run that stopped without finishing: its values are not candidates for "best". */
-export const unfinished = (status: string | undefined): boolean => status === 'FAILED' || status === 'KILLED';
-
 export type Dim = { kind: 'param' | 'metric'; key: string };
 
 export const dimTitle = (d: Dim): string => `${d.kind === 'param' ? 'params' : 'metrics'}.${d.key}`;

@@ -5,7 +5,7 @@
  * Safety: user text (metric keys, run names) only ever appears as data values or titles, never in a field name or an
  * expression. Fields are synthetic (`x`, `y`, `r`, ...), so keys like `val loss: top/1` or `a.b[0]` need no escaping.
  */
-export { dimTitle, dimValue, uniqueLabels, unfinished, type ChartRun, type Dim } from './common.js';
+export { dimTitle, dimValue, uniqueLabels, type ChartRun, type Dim } from './common.js';
 export { chooseDims, isVegaLiteSpec, mostVaryingParam, rankParams } from './dims.js';
 export {
   CHART_POINT_BUDGET,

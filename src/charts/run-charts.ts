@@ -3,7 +3,8 @@
  * pixels and vega marks (templates/client/*-vega.ts), so a chart of a thousand runs is a few paths, not a thousand
  * marks to compile, encode and lay out.
  */
-import { dimTitle, dimValue, unfinished, type ChartRun, type Dim } from './common.js';
+import { unfinished } from '../core/entities.js';
+import { dimTitle, dimValue, type ChartRun, type Dim } from './common.js';
 import { decodeValue } from './values.js';
 
 /** Colour of each run by label; runs without one are drawn in a neutral grey. */
@@ -138,7 +139,7 @@ export function barValues(
 /** The best finished run's value, and how many runs that did not finish are listed last. */
 export function barsSummary(values: readonly BarValue[]): string {
   const best = values.find((v) => v.status === undefined);
-  const late = values.length - values.filter((v) => v.status === undefined).length;
+  const late = values.filter((v) => v.status !== undefined).length;
   return (
     (best ? ` Best: ${best.r} (${shortValue(best.y)}).` : '') +
     (late > 0 ? ` ${late} failed or killed ${late === 1 ? 'run is' : 'runs are'} listed last.` : '')

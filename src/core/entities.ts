@@ -2,6 +2,9 @@
 
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
+
+/** A run that failed or was killed: its values are not results, so rankings by a metric put it after the rest. */
+export const unfinished = (status: string | undefined): boolean => status === 'FAILED' || status === 'KILLED';
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 
 export type LifecycleStage = 'active' | 'deleted';

@@ -3,7 +3,7 @@
  * later sort, filter, grouping): which columns show by default, each cell's text, and the row order.
  * Node-free: bundled into the page script.
  */
-import type { Run } from '../core/entities.js';
+import { unfinished, type Run } from '../core/entities.js';
 import { formatDuration, formatNumber, formatShort, formatTime } from './format.js';
 import { higherIsBetterFor, type MainMetric } from './main-metric.js';
 
@@ -186,12 +186,9 @@ export interface OrderOptions {
 export function orderRows(runs: readonly Run[], opts: OrderOptions): Row[] {
   const { sort } = opts;
   // By a metric, runs that failed or were killed rank after the others: their values are not results to compare.
-  const unfinished = (r: Run): number =>
-    sort?.col.group === 'metric' && (r.status === 'FAILED' || r.status === 'KILLED') ? 1 : 0;
+  const late = (r: Run): number => (sort?.col.group === 'metric' && unfinished(r.status) ? 1 : 0);
   const byValue = (a: Run, b: Run): number =>
-    (sort
-      ? unfinished(a) - unfinished(b) || compareValues(sortValue(a, sort.col), sortValue(b, sort.col), sort.dir)
-      : 0) ||
+    (sort ? late(a) - late(b) || compareValues(sortValue(a, sort.col), sortValue(b, sort.col), sort.dir) : 0) ||
     b.startTime - a.startTime ||
     byString(a.id, b.id);
   if (opts.flat) return [...runs].sort(byValue).map((run) => ({ run, depth: 0 }));

@@ -3,7 +3,7 @@
  * formatted, sorted and linked (relative links), so templates only place values and tests need no disk.
  */
 import type { Experiment, Run } from '../core/entities.js';
-import { TAGS } from '../core/entities.js';
+import { TAGS, unfinished } from '../core/entities.js';
 import type { RegisteredModelData } from './collect.js';
 import { encodeValue, formatNumber, formatShort, formatTime } from './format.js';
 import { bestRun, companionLoss, mainMetric, type MainMetric } from './main-metric.js';
@@ -140,7 +140,7 @@ export function experimentPage(experiment: Experiment, runs: readonly Run[]): Ex
           href: root + hrefOf(sitePaths.run(best.run.id)),
         }
       : null,
-    failedCount: runs.filter((r) => r.status === 'FAILED' || r.status === 'KILLED').length,
+    failedCount: runs.filter((r) => unfinished(r.status)).length,
     data: {
       experiment: exp,
       columns,

@@ -3,13 +3,12 @@
  * page, then scatter (most telling param against the main metric), latest values and parallel coordinates coloured
  * by the main metric. All follow the filter; top runs keep one colour in the curves, the bars and the table.
  */
-import type { Run } from '../../src/core/entities.js';
+import { unfinished, type Run } from '../../src/core/entities.js';
 import {
   chooseDims,
   dimTitle,
   mostVaryingParam,
   runStyle,
-  unfinished,
   uniqueLabels,
   type ChartRun,
   type ColorOf,

@@ -186,9 +186,9 @@ export class BaseFile {
   }
 
   /**
-   * Fills copies of the shape's dicts with row `i`'s values. Copies of
-   * plain objects holding the keys are far cheaper to fill than null-prototype objects (an own "__proto__" of the copy
-   * is set as data); the caller sets null prototypes after.
+   * Fills copies of the shape's dicts with row `i`'s values. Copies of plain objects holding the keys are far cheaper
+   * to fill than null-prototype objects (an own "__proto__" of the copy is set as data); the caller sets null
+   * prototypes after.
    */
   private fill(
     i: number,

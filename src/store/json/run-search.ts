@@ -5,7 +5,7 @@
  */
 import type { Run, RunRecord, RunStatus } from '../../core/entities.js';
 import { decodeNumber } from '../../core/number-codec.js';
-import { IndexedSearch } from '../../core/search/index.js';
+import { IndexedSearch, type IndexedSearchPage } from '../../core/search/index.js';
 import { searchNeeds, type SearchNeeds } from '../../core/search/needs.js';
 import { inRunView } from '../search-records.js';
 import type { RunPage, RunSearch } from '../tracking-store.js';
@@ -61,11 +61,20 @@ export function searchCached(
       cache.lend(id, r); // kept until the page is built anyway: the cache saves it without reading the log again
     }
   }
-  const page = search.page();
+  return pageOf(search.page(), kept, cache, query.plainDicts === true);
+}
+
+/**
+ * The records of one page, the caller's to add fields to: base rows decoded for it alone (not kept: a search that
+ * returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied.
+ */
+function pageOf(
+  page: IndexedSearchPage,
+  kept: readonly (RunRecord | number)[],
+  cache: RunCache,
+  plain: boolean,
+): RunPage {
   const token = page.nextPageToken === undefined ? {} : { nextPageToken: page.nextPageToken };
-  // the page's records are the caller's to add fields to: base rows decoded for it alone (not kept: a search that
-  // returns thousands of runs would otherwise keep a second copy of each alive), folded runs copied
-  const plain = query.plainDicts === true;
   const runs = page.indexes.map((i) => {
     const found = kept[i]!;
     return typeof found === 'number' ? cache.base!.record(found, plain) : copyRecord(found, plain);
