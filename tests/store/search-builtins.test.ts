@@ -1,12 +1,12 @@
 /**
- * A cold search of the JSON store imports no Node builtin as an ES module except node:path: each one imported that way
- * gets a facade module built in every fresh process (node:fs: ~3 ms, a share of the cold search's budget), so the
- * modules on that path take builtins with `process.getBuiltinModule`. The built package, in real processes, with a
- * resolve hook that records which builtins the package's modules import.
+ * A cold search of the JSON store, and a first history read, import no Node builtin as an ES module except node:path:
+ * each one imported that way gets a facade module built in every fresh process (node:fs: ~3 ms, a share of the cold
+ * search's budget and of a first read's), so the modules on those paths take builtins with `process.getBuiltinModule`.
+ * The built package, in real processes, with a resolve hook that records which builtins the package's modules import.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
@@ -34,7 +34,7 @@ export async function resolve(specifier, context, next) {
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^found \d+/m, r.stdout);
+  assert.match(r.stdout, /^(found|read) \d+/m, r.stdout);
   return r.stderr
     .split('\n')
     .filter((l) => l.startsWith('BUILTIN '))
@@ -62,5 +62,30 @@ await t.close();`;
       const unwanted = builtinsImported(dir, script).filter((l) => !ALLOWED.has(l.split(' ')[0]!));
       assert.deepEqual(unwanted, [], `${which}: take these with process.getBuiltinModule instead`);
     }
+  });
+});
+
+describe('a first history read', () => {
+  it('imports no builtin as an ES module but node:path: every point, a sampled read and the columns', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'store');
+    const tracker = await Tracker.open({ store });
+    const run = await tracker.startRun({ experiment: 'e' });
+    // more bytes of points than a run needs to be compacted when it ends (COMPACT_AT_END_BYTES)
+    for (let i = 0; i < 6000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
+    await run.end();
+    await tracker.close();
+    // the reads below go through the segment the run's end wrote
+    assert.ok(existsSync(join(store, 'runs', run.id, 'metrics.seg')));
+    const script = `const { Tracker } = await import(${JSON.stringify(DIST_INDEX)});
+const t = await Tracker.open({ store: ${JSON.stringify(store)} });
+const points = await t.getMetricHistory(${JSON.stringify(run.id)}, 'loss');
+const { total } = await t.getMetricHistory(${JSON.stringify(run.id)}, 'loss', { maxPoints: 100 });
+const { steps } = await t.getMetricColumns(${JSON.stringify(run.id)}, 'loss');
+if (points.length + total + steps.length !== 3 * 6000) throw new Error('read ' + [points.length, total, steps.length]);
+console.log('read', points.length);
+await t.close();`;
+    const unwanted = builtinsImported(dir, script).filter((l) => !ALLOWED.has(l.split(' ')[0]!));
+    assert.deepEqual(unwanted, [], 'take these with process.getBuiltinModule instead');
   });
 });

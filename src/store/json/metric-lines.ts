@@ -4,11 +4,12 @@
  * line goes through JSON.parse and the full checks. Only a torn last line (a crash mid-write, or a write in flight) is
  * skipped; any other damage is CORRUPT_STORE.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { MetricPoint } from '../../core/entities.js';
 import { corrupt, ioError, TracklabError } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
 import { decodeNumber } from '../../core/number-codec.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
 
 /** Points read from a metrics file, and the byte offset just after the last complete line. */
 export interface MetricLines {

@@ -13,10 +13,11 @@
  * CRC-32, checked when the block is read, so reading 1,000 points of a 10M-point series reads kilobytes. Any failed
  * check makes readers ignore the segment and read the JSON lines.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { endianness } from 'node:os';
-import { crc32 } from 'node:zlib';
 import { BUCKET_FIELDS, type BucketColumns } from '../../core/history-sample.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
+const { endianness } = process.getBuiltinModule('node:os');
+const { crc32 } = process.getBuiltinModule('node:zlib');
 
 export const SEGMENT_FILE = 'metrics.seg';
 const MAGIC = Buffer.from('TLSEG01\n', 'latin1');

@@ -4,7 +4,6 @@
  * new segment, written to a temp file and renamed, so a compaction killed at any point leaves the old segment (or none)
  * and metrics.jsonl untouched.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricColumns, MetricPoint } from '../../core/entities.js';
 import { fillHistoryPoints, toHistoryPoint, type HistoryPoint } from '../../core/history-points.js';
@@ -24,6 +23,8 @@ import { writeFileAtomicSync } from './atomic-file.js';
 import { readMetricLines, readMetricLog, visitMetricLines } from './metric-lines.js';
 import { ColumnsBuilder } from './columns-builder.js';
 import { encodeSegment, PROBE_BYTES, Segment, SEGMENT_FILE, SEGMENTS_SUPPORTED } from './metric-segment.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
+const { closeSync, fstatSync, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
 
 export const SERIES_FILE = 'metrics.jsonl';
 
