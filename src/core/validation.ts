@@ -18,6 +18,11 @@ export const MAX_FILE_NAME_BYTES = 255;
 
 // Python's \w is Unicode-aware, so MLflow accepts letters of any script; \p{L}\p{N}\p{M} mirror that.
 const KEY_RE = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
+/**
+ * The ASCII keys KEY_RE accepts, tried first: KEY_RE's Unicode classes take ~0.3 ms to build on its first use in a
+ * process, which every first read or log of a metric paid. A key this rejects is decided by KEY_RE.
+ */
+const ASCII_KEY_RE = /^[/A-Za-z0-9_.\- :]*$/;
 const RUN_ID_RE = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const EXPERIMENT_ID_RE = /^[a-zA-Z0-9][\w-]{0,63}$/;
 
@@ -33,7 +38,7 @@ export function validateKey(kind: 'metric' | 'param' | 'tag', key: unknown): str
   if (key.length > MAX_KEY_LENGTH) {
     throw invalid(msg.keyTooLong(kind, key, MAX_KEY_LENGTH));
   }
-  if (!KEY_RE.test(key)) {
+  if (!ASCII_KEY_RE.test(key) && !KEY_RE.test(key)) {
     throw invalid(msg.keyCharacters(kind, key));
   }
   if (key === '.' || key.startsWith('..') || key.startsWith('/') || !isNormalPath(key)) {

@@ -34,6 +34,18 @@ describe('keys (MLflow rule)', () => {
     ];
     for (const [key, re] of cases) assert.throws(() => validateKey('metric', key), re);
   });
+  it("takes exactly the ASCII characters of MLflow's rule, and letters, digits and marks of any script", () => {
+    const allowed = /[A-Za-z0-9_.\- :/]/;
+    for (let code = 0; code < 128; code++) {
+      const ch = String.fromCharCode(code);
+      const key = `a${ch}b`;
+      if (allowed.test(ch)) assert.equal(validateKey('metric', key), key, `code ${code}`);
+      else assert.throws(() => validateKey('metric', key), /is invalid/, `code ${code}`);
+    }
+    // the non-ASCII ones the Unicode classes decide: a letter, a digit, a combining mark; not a symbol or a space
+    for (const key of ['損失', 'x٣', 'e\u0301', 'ß:1']) assert.equal(validateKey('metric', key), key);
+    for (const key of ['a€', 'a\u00a0b', 'a\u2028b']) assert.throws(() => validateKey('metric', key), /is invalid/);
+  });
   it('takes every Object.prototype name as a key and leaves Object.prototype alone', () => {
     for (const key of [...Object.getOwnPropertyNames(Object.prototype), 'prototype'])
       assert.equal(validateKey('param', key), key);
