@@ -15,8 +15,6 @@ import './random-forest-flavor.js';
 import { INPUT_EXAMPLE_FILE, isModelManifest, MANIFEST_FILE, MANIFEST_FORMAT, type ModelManifest } from './manifest.js';
 import { runsUri } from './runs-uri.js';
 import { checkSignature, inferSchema, type Signature } from './signature.js';
-// getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
-const { randomUUID } = process.getBuiltinModule('node:crypto');
 
 export interface LogModelOptions {
   /** folder inside the run's artifacts; default "model" */
@@ -73,7 +71,8 @@ export async function writeModel(
     flavors: { [flavor.name]: saved.config ?? {} },
     runId,
     artifactPath: path,
-    modelUuid: randomUUID().replaceAll('-', ''),
+    // node:crypto taken here, not on import (see atomic-file.ts randomHex)
+    modelUuid: process.getBuiltinModule('node:crypto').randomUUID().replaceAll('-', ''),
     createdAt: now,
     utcTimeCreated: new Date(now).toISOString(),
     sizeBytes: size,

@@ -11,7 +11,6 @@ import { writeFileAtomicSync } from './atomic-file.js';
 import { LockLostError, withLock, type LockHandle } from './lock.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { readFileSync } = process.getBuiltinModule('node:fs');
-const { createHash } = process.getBuiltinModule('node:crypto');
 
 /** Checks a parsed document's shape; returns a description of what is wrong, or undefined when it is fine. */
 export type ShapeCheck<T> = (value: unknown) => value is T;
@@ -48,7 +47,9 @@ const CHECKSUM = 'checksum';
 /** The seal as tracklab writes it: the last member of the document. */
 const SEAL_TAIL = /,\n {2}"checksum": "(sha256:[0-9a-f]{64})"\n\}\n?$/;
 
-const digest = (canonical: string): string => `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+/** node:crypto is taken on the first digest, not on import: loading it (and the streams it loads) costs ~2.5 ms. */
+const digest = (canonical: string): string =>
+  `sha256:${process.getBuiltinModule('node:crypto').createHash('sha256').update(canonical).digest('hex')}`;
 
 /**
  * A document as tracklab writes it: JSON indented by 2, sealed by a `checksum` field over that text without the field,

@@ -8,7 +8,6 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { exists, ioError, notFound } from '../../core/errors.js';
 import type {
   ModelRegistryStore,
@@ -142,7 +141,8 @@ const MAX_STEM_BYTES = 245;
 export function modelFileName(name: string): string {
   const lower = name.toLowerCase();
   if (Buffer.byteLength(lower, 'utf8') <= MAX_STEM_BYTES) return `${lower}.json`;
-  const hash = createHash('sha256').update(lower).digest('hex').slice(0, 16);
+  // node:crypto taken here, not on import (see atomic-file.ts randomHex)
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(lower).digest('hex').slice(0, 16);
   return `${Buffer.from(lower, 'utf8').subarray(0, 200).toString('utf8')}~${hash}.json`;
 }
 
