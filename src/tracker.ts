@@ -4,6 +4,7 @@ import { TAGS } from './core/entities.js';
 import { badState, invalid, notFound } from './core/errors.js';
 import { toRun, toRunTaking } from './core/run-view.js';
 import { toHistoryPoints, type HistoryPoint } from './core/history-points.js';
+import type { RunPack } from './core/history-pack.js';
 import { columnsOfSample, isMaxPoints, type SampledColumns, type SampledHistory } from './core/history-sample.js';
 import { searchExperimentsInMemory, type ExperimentSearch } from './core/search/experiments.js';
 import { RUN_ID_ENV } from './core/reproduction.js';
@@ -300,6 +301,22 @@ export class Tracker {
     }
     for (const key of keys) out[key] = columnsOfSample(await this.store.getSampledHistory(id, key, options.maxPoints));
     return out;
+  }
+
+  /**
+   * The pack of a run's drawn histories that its store wrote when it compacted the run, in the report's data-file form
+   * (core/history-pack.ts), for exactly `keys` (in this order) and `maxPoints`: a report build copies it instead of
+   * sampling and encoding the histories again. Undefined when the store keeps none for them.
+   */
+  async getRunPack(
+    runId: string,
+    keys: readonly string[],
+    options: { maxPoints: number },
+  ): Promise<RunPack | undefined> {
+    const id = validateRunId(runId);
+    for (const key of keys) validateKey('metric', key);
+    if (!isMaxPoints(options.maxPoints)) throw invalid(msg.maxPointsInvalid(options.maxPoints));
+    return this.store.getRunPack?.(id, keys, options.maxPoints);
   }
 
   /** Every metric history of a run in one read: { key: [{ step, value, timestamp }] }. */

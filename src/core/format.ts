@@ -69,3 +69,16 @@ export function formatNumber(value: number | null | undefined): string {
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return value.toExponential(4);
   return String(Number(value.toPrecision(6)));
 }
+
+/**
+ * Table and axis form: 4 significant digits, no trailing zeros, exponent only for very small or large values.
+ *
+ * @example formatShort(0.912345) // "0.9123"; formatShort(123456.7) // "123457"
+ */
+export function formatShort(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return value.toExponential(2);
+  if (abs >= 1e4) return String(Math.round(value));
+  return String(Number(value.toPrecision(4)));
+}

@@ -10,7 +10,7 @@ import type { Experiment, Run } from '../core/entities.js';
 import { TracklabError } from '../core/errors.js';
 import { Tracker } from '../tracker.js';
 import { normalizeModel, sourceFromTracker, type RegisteredModelData, type ReportSource } from './collect.js';
-import { DISPLAY_POINTS } from './downsample.js';
+import { DRAWN_POINTS } from '../core/history-pack.js';
 import { dependencyFile, packageRoot } from './locate.js';
 import { SAFE_ID, sitePaths } from './paths.js';
 import { assertNoSecrets, redactMap, redactRun, redactText } from './redact.js';
@@ -279,7 +279,8 @@ function runFilesContext(
   return {
     ...{ source, writer, renderer, runsById, childrenOf, experimentName, redact, registered },
     maxArtifactBytes: options.maxArtifactBytes ?? 20 * 1024 * 1024,
-    displayPoints: options.displayPoints ?? DISPLAY_POINTS,
+    // the points a store packs at compaction: a default build copies those packs
+    displayPoints: options.displayPoints ?? DRAWN_POINTS,
   };
 }
 

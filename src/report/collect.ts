@@ -9,6 +9,7 @@ import type { ArtifactEntry, Experiment, Run } from '../core/entities.js';
 import { notFound } from '../core/errors.js';
 import { reportMessages as msg } from './messages.js';
 import { textOf } from '../core/format.js';
+import type { RunPack } from '../core/history-pack.js';
 import { sampleHistory, sampleToColumns, type SampledColumns, type SampledHistory } from '../core/history-sample.js';
 import { HistoryWindows, type BulkRead } from './history-windows.js';
 
@@ -64,6 +65,11 @@ export interface ReportSource {
     keys: readonly string[],
     maxPoints: number,
   ): Promise<Record<string, SampledColumns>>;
+  /**
+   * The pack of a run's drawn histories its store wrote when it compacted the run (core/history-pack.ts), for exactly
+   * these keys and `maxPoints`; undefined when it has none (the build then samples and packs them itself).
+   */
+  getRunPack?(runId: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined>;
   /** For stores that read many runs per request: every history of a run from a bulk read (undefined: read per key). */
   getMetricHistories?(runId: string): Promise<Record<string, HistoryPoint[]> | undefined>;
   listArtifacts(runId: string): Promise<ArtifactEntry[]>;
@@ -98,6 +104,7 @@ export interface TrackerLike {
     keys: readonly string[],
     options: { maxPoints: number },
   ): Promise<Record<string, SampledColumns>>;
+  getRunPack?(runId: string, keys: readonly string[], options: { maxPoints: number }): Promise<RunPack | undefined>;
   listArtifacts(runId: string, dir?: string, opts?: { recursive?: boolean }): Promise<ArtifactEntry[]>;
   readArtifact(runId: string, path: string): Promise<Buffer>;
   close(): Promise<void>;
@@ -146,6 +153,8 @@ export function sourceFromTracker(tracker: TrackerLike): ReportSource {
   if (windows) source.getMetricHistories = (runId) => windows.get(runId);
   if (tracker.getSampledHistories)
     source.getSampledHistories = (runId, keys, maxPoints) => tracker.getSampledHistories!(runId, keys, { maxPoints });
+  if (tracker.getRunPack)
+    source.getRunPack = (runId, keys, maxPoints) => tracker.getRunPack!(runId, keys, { maxPoints });
   const list = registry.listRegisteredModels;
   const get = registry.getRegisteredModel;
   if (typeof list === 'function' && typeof get === 'function') {

@@ -3,23 +3,8 @@
  * Everything is UTC and locale-free so two builds give the same bytes on any machine.
  */
 
-import { formatNumber } from '../core/format.js';
-
-export { formatDuration, formatNumber, formatTime } from '../core/format.js';
+export { formatDuration, formatNumber, formatShort, formatTime } from '../core/format.js';
 export { decodeValue, encodeValue } from '../charts/values.js';
-
-/**
- * Table and axis form: 4 significant digits, no trailing zeros, exponent only for very small or large values.
- *
- * @example formatShort(0.912345) // "0.9123"; formatShort(123456.7) // "123457"
- */
-export function formatShort(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return value.toExponential(2);
-  if (abs >= 1e4) return String(Math.round(value));
-  return String(Number(value.toPrecision(4)));
-}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,4 +1,5 @@
 import type { HistoryPoint } from '../core/history-points.js';
+import type { RunPack } from '../core/history-pack.js';
 import type { SampledColumns, SampledHistory } from '../core/history-sample.js';
 import type {
   DatasetInput,
@@ -83,6 +84,11 @@ export interface TrackingStoreCore {
   getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory>;
   /** Optional: getSampledHistory of several keys in one read, in columns (absent: one read per key). */
   getSampledHistories?(id: string, keys: readonly string[], maxPoints: number): Promise<Map<string, SampledColumns>>;
+  /**
+   * Optional: the pack of a run's drawn histories the store wrote when it compacted the run (core/history-pack.ts),
+   * for exactly `keys` (in this order) and `maxPoints`; undefined when it has none.
+   */
+  getRunPack?(id: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined>;
 
   close(): Promise<void>;
 }

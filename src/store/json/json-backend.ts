@@ -2,6 +2,7 @@
  * Assembles tracklab's JSON folder store into a Backend: the JsonStore for tracking (plus search and artifact URIs),
  * the JsonRegistry beside it, and artifacts under `runs/<id>/artifacts`.
  */
+import type { RunPack } from '../../core/history-pack.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import { join } from 'node:path';
 import type { HistoryPoint } from '../../core/history-points.js';
@@ -121,6 +122,9 @@ export class JsonTracking implements TrackingStore {
 
   getSampledHistories(id: string, keys: readonly string[], maxPoints: number): Promise<Map<string, SampledColumns>> {
     return this.store.getSampledHistories(id, keys, maxPoints);
+  }
+  getRunPack(id: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined> {
+    return this.store.getRunPack(id, keys, maxPoints);
   }
 
   async searchRuns(query: RunSearch): Promise<RunPage> {

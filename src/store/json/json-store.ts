@@ -21,6 +21,7 @@ import type {
 } from '../../core/entities.js';
 import { badState, corrupt, ioError, notFound } from '../../core/errors.js';
 import { STORE_LAYOUT_VERSION } from '../../core/version.js';
+import type { RunPack } from '../../core/history-pack.js';
 import type { SampledColumns, SampledHistory } from '../../core/history-sample.js';
 import type { HistoryPoint } from '../../core/history-points.js';
 import { newRunRecord } from '../tracking-store.js';
@@ -36,7 +37,7 @@ import type {
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import type { Compaction } from './metric-series.js';
+import type { Compaction } from './series-compaction.js';
 import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { BadBase, RunCache, type Entry } from './run-cache.js';
 import { LogReader } from './log-reader.js';
@@ -222,14 +223,14 @@ export class JsonStore implements TrackingStoreCore {
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
     const s = await series();
-    this.compactIfLarge(s, id);
+    await this.compactIfLarge(s, id);
     return this.checkedSeries(run, s.readHistory(this.runDir(id), key), [key]);
   }
 
   async getMetricColumns(id: string, key: string): Promise<MetricColumns> {
     const run = await this.getRun(id);
     const s = await series();
-    this.compactIfLarge(s, id);
+    await this.compactIfLarge(s, id);
     const cols = s.readColumns(this.runDir(id), key);
     this.checkCount(run, key, cols.steps.length);
     return cols;
@@ -238,7 +239,7 @@ export class JsonStore implements TrackingStoreCore {
   async getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
     const run = await this.getRun(id);
     const s = await series();
-    this.compactIfLarge(s, id);
+    await this.compactIfLarge(s, id);
     const points = s.readHistoryPoints(this.runDir(id), key);
     this.checkCount(run, key, points.length);
     return points;
@@ -247,7 +248,7 @@ export class JsonStore implements TrackingStoreCore {
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
     const s = await series();
-    this.compactIfLarge(s, id);
+    await this.compactIfLarge(s, id);
     return this.checkedSeries(run, s.readHistory(this.runDir(id)), Object.keys(run.metrics));
   }
 
@@ -256,9 +257,17 @@ export class JsonStore implements TrackingStoreCore {
     const s = await series();
     const { sampled, uncovered } = s.sampleStoredHistory(this.runDir(id), key, maxPoints);
     // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
-    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(s, id);
+    if (uncovered >= COMPACT_ON_READ_BYTES) await this.compactIfLarge(s, id);
     this.checkCount(run, key, sampled.total);
     return sampled;
+  }
+
+  /** The drawn pack the run's segment holds for `keys` and `maxPoints` (metric-series.ts readRunPack). */
+  async getRunPack(id: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined> {
+    const run = await this.getRun(id);
+    const pack = (await series()).readRunPack(this.runDir(id), keys, maxPoints);
+    for (const h of pack?.histories ?? []) this.checkCount(run, h.key, h.total);
+    return pack;
   }
 
   /** getSampledHistory of several keys in one read, in columns. */
@@ -272,7 +281,7 @@ export class JsonStore implements TrackingStoreCore {
     const s = await series();
     const { sampled, uncovered } = s.sampleStoredHistories(this.runDir(id), keys, maxPoints);
     // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
-    if (uncovered >= COMPACT_ON_READ_BYTES) this.compactIfLarge(s, id);
+    if (uncovered >= COMPACT_ON_READ_BYTES) await this.compactIfLarge(s, id);
     for (const [key, s] of sampled) {
       const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
       if (s.total < expected) this.checkedSeries(run, [], [key]);
@@ -281,23 +290,24 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   /**
-   * Writes the run's histories into its segment (metric-series.ts); a no-op when it already covers every point.
-   * Returns the points it holds.
+   * Writes the run's histories into its segment (series-compaction.ts); a no-op when it already covers every point
+   * and holds a drawn pack of this version. Returns the points it holds.
    */
   async compactRun(id: string): Promise<Compaction> {
     await this.getRun(id);
-    return (await series()).compactSeries(this.runDir(id));
+    return (await compaction()).compactSeries(this.runDir(id));
   }
 
   /**
    * A history read more than once should not parse megabytes of JSON each time: a read that finds at least
    * COMPACT_ON_READ_BYTES not in the segment compacts first. Best effort: a read-only store is read from the lines.
    */
-  private compactIfLarge(s: SeriesModule, id: string): void {
+  private async compactIfLarge(s: SeriesModule, id: string): Promise<void> {
     const dir = this.runDir(id);
     if (s.uncoveredBytes(dir) < COMPACT_ON_READ_BYTES) return;
+    const { compactSeries } = await compaction();
     try {
-      s.compactSeries(dir);
+      compactSeries(dir);
     } catch {
       // derived data only: the lines stay the truth
     }
@@ -493,6 +503,10 @@ type SeriesModule = typeof import('./metric-series.js');
 let seriesImport: Promise<SeriesModule> | undefined;
 /** The history readers and compaction, loaded on the first history read: a search never needs them. */
 const series = (): Promise<SeriesModule> => (seriesImport ??= import('./metric-series.js'));
+let compactionImport: Promise<typeof import('./series-compaction.js')> | undefined;
+/** Compaction (segments and packs written), loaded on the first compaction: a read of compacted runs never needs it. */
+const compaction = (): Promise<typeof import('./series-compaction.js')> =>
+  (compactionImport ??= import('./series-compaction.js'));
 let runWriterImport: Promise<typeof import('./run-writer.js')> | undefined;
 const runWriterModule = (): Promise<typeof import('./run-writer.js')> =>
   (runWriterImport ??= import('./run-writer.js'));

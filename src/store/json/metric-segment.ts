@@ -8,11 +8,16 @@
  *   then, 8-aligned, blocks of little-endian float64 columns: per key its points (step, value, timestamp; logging
  *   order) and its levels (history-sample.ts BUCKET_FIELDS; step order). `at` is relative to the first block.
  *
+ * An optional last block holds the run's drawn pack (core/history-pack.ts: the report's data-file form of its sampled
+ * histories), made once here so that report builds copy it; the header's `pack` says for which keys, `maxPoints` and
+ * format, and where its texts are. A header without it, or with one a reader does not know, is read as before.
+ *
  * `covered` is the length of metrics.jsonl the segment holds; readers add the lines after it. `probe` is the base64 of
  * the covered range's last bytes, so a segment of a replaced or rewritten series is not used. Each block has its own
  * CRC-32, checked when the block is read, so reading 1,000 points of a 10M-point series reads kilobytes. Any failed
  * check makes readers ignore the segment and read the JSON lines.
  */
+import type { DrawnLayout, RunPack } from '../../core/history-pack.js';
 import { BUCKET_FIELDS, type BucketColumns } from '../../core/history-sample.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { closeSync, fstatSync, openSync, readSync } = process.getBuiltinModule('node:fs');
@@ -29,10 +34,33 @@ export const SEGMENTS_SUPPORTED = endianness() === 'LE';
 /** One series as stored: count, block offset, CRC, and its levels as [buckets, offset, crc]. */
 type SeriesEntry = [key: string, count: number, at: number, crc: number, levels: [number, number, number][]];
 
+/**
+ * A run's drawn pack as stored: its format (HISTORY_FORMAT) and `maxPoints`, each history as [key, total, exact,
+ * points], the pack's layouts and sizes, and its texts' byte lengths, stored one after another at `at` (with a CRC).
+ */
+export interface PackEntry {
+  format: number;
+  maxPoints: number;
+  histories: [key: string, total: number, exact: 0 | 1, points: number][];
+  layouts: DrawnLayout[];
+  pack: [heads: number, lows: number];
+  texts: number[];
+  at: number;
+  crc: number;
+}
+
 export interface SegmentHeader {
   covered: number;
   probe: string;
   series: SeriesEntry[];
+  pack?: PackEntry;
+}
+
+/** A run pack to store: the pack and the format and `maxPoints` it was made for. */
+export interface StoredPack {
+  format: number;
+  maxPoints: number;
+  run: RunPack;
 }
 
 /** A series to store: points in logging order and the levels computed from them. */
@@ -42,8 +70,13 @@ export interface SegmentSeries {
   levels: BucketColumns[];
 }
 
-/** The bytes of a segment holding `series`, covering `covered` bytes of metrics.jsonl. */
-export function encodeSegment(covered: number, probe: string, series: readonly SegmentSeries[]): Buffer {
+/** The bytes of a segment holding `series` (and `pack`), covering `covered` bytes of metrics.jsonl. */
+export function encodeSegment(
+  covered: number,
+  probe: string,
+  series: readonly SegmentSeries[],
+  pack?: StoredPack,
+): Buffer {
   const blocks: Buffer[] = [];
   let at = 0;
   const block = (columns: Float64Array[]): [number, number] => {
@@ -58,7 +91,25 @@ export function encodeSegment(covered: number, probe: string, series: readonly S
     const lv = levels.map((l): [number, number, number] => [l.step.length, ...block(BUCKET_FIELDS.map((f) => l[f]))]);
     return [key, points.step.length, pAt, pCrc, lv];
   });
-  const header = Buffer.from(JSON.stringify({ covered, probe, series: entries } satisfies SegmentHeader), 'utf8');
+  let packEntry: PackEntry | undefined;
+  if (pack !== undefined) {
+    // the last block: its length need not keep later blocks 8-aligned
+    const bytes = Buffer.concat(pack.run.texts);
+    blocks.push(bytes);
+    packEntry = {
+      format: pack.format,
+      maxPoints: pack.maxPoints,
+      histories: pack.run.histories.map((h) => [h.key, h.total, h.exact ? 1 : 0, h.points]),
+      layouts: pack.run.layouts,
+      pack: pack.run.pack,
+      texts: pack.run.texts.map((t) => t.length),
+      at,
+      crc: crc32(bytes),
+    };
+    at += bytes.length;
+  }
+  const stored: SegmentHeader = { covered, probe, series: entries, ...(packEntry ? { pack: packEntry } : {}) };
+  const header = Buffer.from(JSON.stringify(stored), 'utf8');
   const head = Buffer.alloc(align8(16 + header.length));
   MAGIC.copy(head, 0);
   head.writeUInt32LE(header.length, 8);
@@ -185,6 +236,37 @@ export class Segment {
     return Object.fromEntries(BUCKET_FIELDS.map((f, j) => [f, cols[j]])) as unknown as BucketColumns;
   }
 
+  /** The run's stored pack; undefined without one, or when its block fails its check. */
+  pack(): { format: number; maxPoints: number; run: RunPack } | undefined {
+    const entry = this.header.pack;
+    if (entry === undefined) return undefined;
+    const length = entry.texts.reduce((sum, n) => sum + n, 0);
+    const bytes = this.bytes(this.dataStart + entry.at, length);
+    if (bytes === undefined || crc32(bytes) !== entry.crc) return undefined;
+    const texts: Uint8Array[] = [];
+    let at = 0;
+    for (const n of entry.texts) {
+      texts.push(bytes.subarray(at, at + n));
+      at += n;
+    }
+    const histories = entry.histories.map(([key, total, exact, points]) => ({
+      key,
+      total,
+      exact: exact === 1,
+      points,
+    }));
+    const run: RunPack = { pack: entry.pack, layouts: entry.layouts, texts, histories };
+    return { format: entry.format, maxPoints: entry.maxPoints, run };
+  }
+
+  /** `length` bytes from `start`: a view of the whole file's bytes, or read; undefined past the end. */
+  private bytes(start: number, length: number): Uint8Array | undefined {
+    if (!Number.isSafeInteger(start) || start + length > this.size) return undefined;
+    if (this.whole !== undefined) return this.whole.subarray(start, start + length);
+    const out = Buffer.allocUnsafe(length);
+    return readInto(this.fd, out, start) === length ? out : undefined;
+  }
+
   /** Checks every block; the first damaged one is named. */
   verify(): string | undefined {
     for (const entry of this.header.series) {
@@ -193,6 +275,7 @@ export class Segment {
         if (this.level(entry, i) === undefined)
           return `level ${i} of metric ${JSON.stringify(entry[0])} fails its check`;
     }
+    if (this.header.pack !== undefined && this.pack() === undefined) return "the report's pack fails its check";
     return undefined;
   }
 
@@ -245,6 +328,8 @@ function parseHeader(text: string): SegmentHeader | undefined {
   const h = raw as Partial<SegmentHeader> | null;
   if (h === null || typeof h !== 'object' || !isCount(h.covered) || typeof h.probe !== 'string') return undefined;
   if (!Array.isArray(h.series) || !h.series.every(isEntry)) return undefined;
+  // a pack this version cannot read is ignored, not the segment
+  if (h.pack !== undefined && !isPackEntry(h.pack)) delete h.pack;
   return h as SegmentHeader;
 }
 
@@ -252,4 +337,30 @@ function isEntry(e: unknown): e is SeriesEntry {
   if (!Array.isArray(e) || e.length !== 5 || typeof e[0] !== 'string') return false;
   if (![e[1], e[2], e[3]].every(isCount) || !Array.isArray(e[4])) return false;
   return (e[4] as unknown[]).every((l) => Array.isArray(l) && l.length === 3 && l.every(isCount));
+}
+
+function isPackEntry(p: unknown): p is PackEntry {
+  const e = p as Partial<PackEntry> | null;
+  if (e === null || typeof e !== 'object' || ![e.format, e.maxPoints, e.at, e.crc].every(isCount)) return false;
+  const { histories, layouts, pack, texts } = e;
+  if (!Array.isArray(histories) || !Array.isArray(layouts) || !Array.isArray(texts) || !Array.isArray(pack))
+    return false;
+  const history = (h: unknown): boolean =>
+    Array.isArray(h) &&
+    h.length === 4 &&
+    typeof h[0] === 'string' &&
+    isCount(h[1]) &&
+    isCount(h[3]) &&
+    (h[2] === 0 || h[2] === 1);
+  const layout = (l: unknown): boolean =>
+    Array.isArray(l) && l.length === 3 && isCount(l[0]) && isCount(l[1]) && (l[2] === 0 || l[2] === 1);
+  return (
+    histories.every(history) &&
+    layouts.length === histories.length &&
+    layouts.every(layout) &&
+    texts.length === histories.length + 1 &&
+    texts.every(isCount) &&
+    pack.length === 2 &&
+    pack.every(isCount)
+  );
 }

@@ -9,20 +9,21 @@ import type { MetricColumns, MetricPoint } from '../../core/entities.js';
 import { fillHistoryPoints, toHistoryPoint, type HistoryPoint } from '../../core/history-points.js';
 import {
   chooseLevel,
-  computeLevels,
   fromLevels,
   pointBuckets,
   sampleColumns,
   sampleToColumns,
   columnsOfSample,
   sortByStep,
+  type BucketColumns,
+  type PointColumns,
   type SampledColumns,
   type SampledHistory,
 } from '../../core/history-sample.js';
-import { writeFileAtomicSync } from './atomic-file.js';
+import { HISTORY_FORMAT, type RunPack } from '../../core/pack-format.js';
 import { readMetricLines, readMetricLog, visitMetricLines } from './metric-lines.js';
 import { ColumnsBuilder } from './columns-builder.js';
-import { encodeSegment, PROBE_BYTES, Segment, SEGMENT_FILE, SEGMENTS_SUPPORTED } from './metric-segment.js';
+import { PROBE_BYTES, Segment, SEGMENT_FILE } from './metric-segment.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { closeSync, fstatSync, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
 
@@ -47,7 +48,7 @@ function openMatchingSegment(dir: string): { segment: Segment | undefined; size:
  * The base64 of the first and last PROBE_BYTES bytes before `covered` (they recognise the same file: it only grows;
  * doctor compares every point), '' when the file is shorter; and the file's size (-1 when missing).
  */
-function probe(file: string, covered: number): { text: string; size: number } {
+export function probe(file: string, covered: number): { text: string; size: number } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -178,25 +179,17 @@ function sampleSegment(segment: Segment, file: string, key: string, maxPoints: n
   const tail = readMetricLines(file, segment.header.covered, key).points;
   if (entry === undefined || tail.length > 0) return undefined;
   const total = entry[1];
-  const points = (): ReturnType<typeof pointBuckets> => {
+  if (total <= maxPoints) {
     const cols = segment.points(entry);
-    if (cols === undefined) throw new DamagedBlock();
-    return pointBuckets(sortByStep(cols));
-  };
-  try {
-    if (total <= maxPoints) return { total, exact: true, points: sampleColumns(points(), maxPoints).points };
-    // only the level the read starts from is read (and checked)
-    const chosen = chooseLevel(
-      entry[4].map((l) => l[0]),
-      maxPoints,
-    );
-    const level = chosen === -1 ? undefined : segment.level(entry, chosen);
-    if (chosen !== -1 && level === undefined) return undefined;
-    return fromLevels(total, level === undefined ? [] : [level], maxPoints, points);
-  } catch (error) {
-    if (error instanceof DamagedBlock) return undefined;
-    throw error;
+    return cols && { total, exact: true, points: sampleColumns(pointBuckets(sortByStep(cols)), maxPoints).points };
   }
+  return fromStoredLevels(
+    total,
+    maxPoints,
+    entry[4].map((l) => l[0]),
+    () => segment.points(entry),
+    (i) => segment.level(entry, i),
+  );
 }
 
 class DamagedBlock extends Error {}
@@ -224,13 +217,13 @@ export function sampleStoredHistories(
       const entry = segment?.entry(key);
       let sampled: SampledColumns | undefined;
       if (segment !== undefined && entry !== undefined && !tailKeys.has(key)) {
-        if (entry[1] <= maxPoints) {
-          const cols = segment.points(entry);
-          if (cols !== undefined) sampled = sampleToColumns(cols, maxPoints);
-        } else {
-          const fromSegment = sampleSegment(segment, file, key, maxPoints);
-          if (fromSegment !== undefined) sampled = columnsOfSample(fromSegment);
-        }
+        sampled = sampledOf(
+          entry[1],
+          maxPoints,
+          entry[4].map((l) => l[0]),
+          () => segment.points(entry),
+          (i) => segment.level(entry, i),
+        );
       }
       if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
       out.set(key, sampled ?? sampleToColumns(toColumns(readHistory(dir, key)), maxPoints));
@@ -253,50 +246,70 @@ function toColumns(points: readonly MetricPoint[]): {
   };
 }
 
-/** What a compaction did: the points the segment holds and the bytes of metrics.jsonl it covers. */
-export interface Compaction {
-  points: number;
-  covered: number;
-  /** false when the segment already covered every complete line */
-  written: boolean;
-}
-
 /**
- * Writes the segment of the run in `dir`: the current segment's points (when intact) plus the lines after it, with
- * their levels. Atomic (temp file + rename); metrics.jsonl is only read.
+ * A series of `total` points reduced to at most `maxPoints`, from its stored blocks: every point (sorted by step) when
+ * it has no more, else fromStoredLevels. Undefined when a block it needs fails its check. What every sampled read of
+ * a segment in columns returns, and what its pack is made of.
  */
-export function compactSeries(dir: string): Compaction {
-  const file = join(dir, SERIES_FILE);
-  const builder = new ColumnsBuilder();
-  const segment = SEGMENTS_SUPPORTED ? openSegment(dir) : undefined;
-  let from = 0;
-  if (segment !== undefined) {
-    try {
-      from = builder.addSegment(segment) ? segment.header.covered : 0;
-    } finally {
-      segment.close();
-    }
+export function sampledOf(
+  total: number,
+  maxPoints: number,
+  levelSizes: readonly number[],
+  points: () => PointColumns | undefined,
+  level: (i: number) => BucketColumns | undefined,
+): SampledColumns | undefined {
+  if (total <= maxPoints) {
+    const cols = points();
+    return cols && sampleToColumns(cols, maxPoints);
   }
-  if (from === 0) builder.clear();
-  const covered = visitMetricLines(file, from, undefined, (p) => builder.add(p));
-  if (!SEGMENTS_SUPPORTED || (segment !== undefined && covered === from) || builder.size === 0)
-    return { points: builder.size, covered, written: false };
-  writeSegment(dir, covered, builder.series());
-  return { points: builder.size, covered, written: true };
+  const sampled = fromStoredLevels(total, maxPoints, levelSizes, points, level);
+  return sampled && columnsOfSample(sampled);
 }
 
 /**
- * Writes the segment of the run in `dir` holding `series` (points in logging order) with their levels, covering the
- * first `covered` bytes of metrics.jsonl, which must hold exactly those points. Atomic (temp file + rename).
+ * A series of more than `maxPoints` points reduced to `maxPoints` buckets from the level chooseLevel picks among
+ * `levelSizes` (only that level is read and checked), or from the points when none fits; undefined when a block it
+ * needs fails its check.
  */
-export function writeSegment(
-  dir: string,
-  covered: number,
-  series: readonly { key: string; points: { step: Float64Array; value: Float64Array; timestamp: Float64Array } }[],
-): void {
-  const file = join(dir, SERIES_FILE);
-  const stored = series.map(({ key, points }) => ({ key, points, levels: computeLevels(sortByStep(points)) }));
-  writeFileAtomicSync(join(dir, SEGMENT_FILE), encodeSegment(covered, probe(file, covered).text, stored), false);
+function fromStoredLevels(
+  total: number,
+  maxPoints: number,
+  levelSizes: readonly number[],
+  points: () => PointColumns | undefined,
+  level: (i: number) => BucketColumns | undefined,
+): SampledHistory | undefined {
+  const chosen = chooseLevel(levelSizes, maxPoints);
+  const start = chosen === -1 ? undefined : level(chosen);
+  if (chosen !== -1 && start === undefined) return undefined;
+  const all = (): ReturnType<typeof pointBuckets> => {
+    const cols = points();
+    if (cols === undefined) throw new DamagedBlock();
+    return pointBuckets(sortByStep(cols));
+  };
+  try {
+    return fromLevels(total, start === undefined ? [] : [start], maxPoints, all);
+  } catch (error) {
+    if (error instanceof DamagedBlock) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The drawn pack the segment of the run in `dir` holds, when it is for these `keys` (in this order), `maxPoints` and
+ * this version's format, and the segment holds every point (no line after it); else undefined.
+ */
+export function readRunPack(dir: string, keys: readonly string[], maxPoints: number): RunPack | undefined {
+  const { segment, size } = openMatchingSegment(dir);
+  if (segment === undefined) return undefined;
+  try {
+    const entry = segment.header.pack;
+    if (size !== segment.header.covered || entry === undefined) return undefined;
+    if (entry.format !== HISTORY_FORMAT || entry.maxPoints !== maxPoints) return undefined;
+    if (entry.histories.length !== keys.length || entry.histories.some(([key], i) => key !== keys[i])) return undefined;
+    return segment.pack()?.run;
+  } finally {
+    segment.close();
+  }
 }
 
 /** Bytes of metrics.jsonl not yet in the segment (all of it without one). */

@@ -10,7 +10,7 @@ import { ioError } from '../../core/errors.js';
 import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
-import { compactSeries } from './metric-series.js';
+import { compactSeries } from './series-compaction.js';
 import { appendEvents, applyLines, batchEvents, RUN_LOG, type RunEvent } from './run-log.js';
 
 /** Runs that appended at least this many bytes of points (about 4,000) are compacted when they end. */
