@@ -15,8 +15,6 @@ import { bytesToScriptText } from '../core/script-text.js';
 import type { HistoryPoint, ReportSource } from './collect.js';
 import { safeJson } from './safe-json.js';
 
-export { drawnNarrow, HISTORY_FORMAT, packDrawn, type DrawnPack } from '../core/history-pack.js';
-
 /**
  * Byte lengths of a chunk's deflated leading planes and of its low planes, and whether the low planes are deflated
  * (they are stored as they are when they look like noise).

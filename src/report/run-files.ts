@@ -13,7 +13,8 @@ import {
 import type { ReportSource } from './collect.js';
 import { formatBytes } from './format.js';
 import { hrefOf, sitePaths } from './paths.js';
-import { HISTORY_FORMAT, publishHistories, runDataScript } from './publish-histories.js';
+import { HISTORY_FORMAT } from '../core/pack-format.js';
+import { publishHistories, runDataScript } from './publish-histories.js';
 import { redactText } from './redact.js';
 import type { Renderer } from './render.js';
 import { runPage, type ArtifactItem, type PublishedRunData } from './run-view-model.js';

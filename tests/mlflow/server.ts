@@ -68,7 +68,18 @@ export async function startServer(): Promise<TestServer> {
 async function waitDown(url: string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
     try {
-      await fetch(`${url}/health`);
+      // a new connection each time, and a timer that keeps the process alive: a probe that reused a pooled socket of
+      // the stopped server could wait on it with nothing else pending, and the test runner then cancels the suite
+      // ("Promise resolution is still pending but the event loop has already resolved")
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer')), 2000);
+      });
+      try {
+        await Promise.race([fetch(`${url}/health`, { headers: { connection: 'close' } }), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     } catch {
       return;
     }

@@ -11,10 +11,9 @@ import { columnsOfSample, sampleHistory } from '../../src/core/history-sample.js
 import { bytesToScriptText, scriptTextToBytes } from '../../src/core/script-text.js';
 import { scriptTextBound, writeScriptText } from '../../src/core/script-text-writer.js';
 import { createMemorySource } from '../../src/report/collect.js';
+import { drawnNarrow, packDrawn } from '../../src/core/history-pack.js';
 import {
   chunkScript,
-  drawnNarrow,
-  packDrawn,
   publishHistories,
   runDataScript,
   type ChunkLayout,
