@@ -2,7 +2,7 @@
 //   node compactor.mjs <run folder>     prints "ready" before the first compaction
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { compactSeries } from '../../dist/store/json/metric-series.js';
+import { compactSeries } from '../../dist/store/json/series-compaction.js';
 
 const [dir] = process.argv.slice(2);
 console.log('ready');
