@@ -161,10 +161,13 @@ export function sampleStoredHistory(
   key: string,
   maxPoints: number,
 ): { sampled: SampledHistory; uncovered: number } {
-  const segment = openSegment(dir);
+  const { segment, size } = openMatchingSegment(dir);
   if (segment !== undefined) {
     try {
-      const sampled = sampleSegment(segment, join(dir, SERIES_FILE), key, maxPoints);
+      // lines after the segment when it was checked: those of the key are looked for (a first read then also loads
+      // and compiles the line reader, which a compacted run's reads never need)
+      const tail = size !== segment.header.covered;
+      const sampled = sampleSegment(segment, tail ? join(dir, SERIES_FILE) : undefined, key, maxPoints);
       if (sampled !== undefined) return { sampled, uncovered: 0 };
     } finally {
       segment.close();
@@ -174,10 +177,16 @@ export function sampleStoredHistory(
   return { sampled: sampleColumns(toColumns(readHistory(dir, key)), maxPoints), uncovered: uncoveredBytes(dir) };
 }
 
-function sampleSegment(segment: Segment, file: string, key: string, maxPoints: number): SampledHistory | undefined {
+/** `key` sampled from the segment; undefined when a point of it follows in `file` (the lines after it, if any). */
+function sampleSegment(
+  segment: Segment,
+  file: string | undefined,
+  key: string,
+  maxPoints: number,
+): SampledHistory | undefined {
   const entry = segment.entry(key);
-  const tail = readMetricLines(file, segment.header.covered, key).points;
-  if (entry === undefined || tail.length > 0) return undefined;
+  if (entry === undefined) return undefined;
+  if (file !== undefined && readMetricLines(file, segment.header.covered, key).points.length > 0) return undefined;
   const total = entry[1];
   if (total <= maxPoints) {
     const cols = segment.points(entry);
