@@ -130,6 +130,11 @@ test('a stored pack is not used for points logged after it, other keys, another 
   const now = await published(after, id, keys);
   assert.deepEqual(now, await published(encoded, id, keys));
   assert.match(now.data, /"key":"acc","total":301/);
+  // the single-key sampled read sees it too (it looks for lines after the segment only when there are some)
+  const sampled = await tracker.getMetricHistory(id, 'acc', { maxPoints: DRAWN_POINTS });
+  assert.equal(sampled.total, 301);
+  assert.ok(sampled.points.some((p) => p.value === 42 && p.step === 300));
+  assert.equal((await tracker.getMetricHistory(id, 'loss', { maxPoints: DRAWN_POINTS })).total, 2500);
   await tracker.close();
 });
 
