@@ -192,13 +192,7 @@ function sampleSegment(
     const cols = segment.points(entry);
     return cols && { total, exact: true, points: sampleColumns(pointBuckets(sortByStep(cols)), maxPoints).points };
   }
-  return fromStoredLevels(
-    total,
-    maxPoints,
-    entry[4].map((l) => l[0]),
-    () => segment.points(entry),
-    (i) => segment.level(entry, i),
-  );
+  return fromStoredLevels(storedSeries(segment, entry), maxPoints);
 }
 
 class DamagedBlock extends Error {}
@@ -226,13 +220,7 @@ export function sampleStoredHistories(
       const entry = segment?.entry(key);
       let sampled: SampledColumns | undefined;
       if (segment !== undefined && entry !== undefined && !tailKeys.has(key)) {
-        sampled = sampledOf(
-          entry[1],
-          maxPoints,
-          entry[4].map((l) => l[0]),
-          () => segment.points(entry),
-          (i) => segment.level(entry, i),
-        );
+        sampled = sampledOf(storedSeries(segment, entry), maxPoints);
       }
       if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
       out.set(key, sampled ?? sampleToColumns(toColumns(readHistory(dir, key)), maxPoints));
@@ -256,37 +244,47 @@ function toColumns(points: readonly MetricPoint[]): {
 }
 
 /**
- * A series of `total` points reduced to at most `maxPoints`, from its stored blocks: every point (sorted by step) when
- * it has no more, else fromStoredLevels. Undefined when a block it needs fails its check. What every sampled read of
- * a segment in columns returns, and what its pack is made of.
+ * A stored series as the samplers read it: its length, its levels' sizes, and readers of its points and of one level
+ * (undefined when that block fails its check).
  */
-export function sampledOf(
-  total: number,
-  maxPoints: number,
-  levelSizes: readonly number[],
-  points: () => PointColumns | undefined,
-  level: (i: number) => BucketColumns | undefined,
-): SampledColumns | undefined {
-  if (total <= maxPoints) {
-    const cols = points();
+export interface StoredSeries {
+  total: number;
+  levelSizes: readonly number[];
+  points: () => PointColumns | undefined;
+  level: (i: number) => BucketColumns | undefined;
+}
+
+/** The series `entry` of `segment`, read on demand. */
+function storedSeries(segment: Segment, entry: NonNullable<ReturnType<Segment['entry']>>): StoredSeries {
+  return {
+    total: entry[1],
+    levelSizes: entry[4].map((l) => l[0]),
+    points: () => segment.points(entry),
+    level: (i) => segment.level(entry, i),
+  };
+}
+
+/**
+ * A stored series reduced to at most `maxPoints`: every point (sorted by step) when it has no more, else
+ * fromStoredLevels. Undefined when a block it needs fails its check. What every sampled read of a segment in columns
+ * returns, and what its pack is made of.
+ */
+export function sampledOf(series: StoredSeries, maxPoints: number): SampledColumns | undefined {
+  if (series.total <= maxPoints) {
+    const cols = series.points();
     return cols && sampleToColumns(cols, maxPoints);
   }
-  const sampled = fromStoredLevels(total, maxPoints, levelSizes, points, level);
+  const sampled = fromStoredLevels(series, maxPoints);
   return sampled && columnsOfSample(sampled);
 }
 
 /**
- * A series of more than `maxPoints` points reduced to `maxPoints` buckets from the level chooseLevel picks among
- * `levelSizes` (only that level is read and checked), or from the points when none fits; undefined when a block it
- * needs fails its check.
+ * A stored series of more than `maxPoints` points reduced to `maxPoints` buckets from the level chooseLevel picks
+ * (only that level is read and checked), or from the points when none fits; undefined when a block it needs fails its
+ * check.
  */
-function fromStoredLevels(
-  total: number,
-  maxPoints: number,
-  levelSizes: readonly number[],
-  points: () => PointColumns | undefined,
-  level: (i: number) => BucketColumns | undefined,
-): SampledHistory | undefined {
+function fromStoredLevels(series: StoredSeries, maxPoints: number): SampledHistory | undefined {
+  const { total, levelSizes, points, level } = series;
   const chosen = chooseLevel(levelSizes, maxPoints);
   const start = chosen === -1 ? undefined : level(chosen);
   if (chosen !== -1 && start === undefined) return undefined;

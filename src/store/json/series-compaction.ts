@@ -76,11 +76,13 @@ function packOf(stored: readonly SegmentSeries[]): StoredPack {
   const sorted = [...stored].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const sampled = sorted.map(({ points, levels }) =>
     sampledOf(
-      points.step.length,
+      {
+        total: points.step.length,
+        levelSizes: levels.map((l) => l.step.length),
+        points: () => points,
+        level: (i) => levels[i],
+      },
       DRAWN_POINTS,
-      levels.map((l) => l.step.length),
-      () => points,
-      (i) => levels[i],
     ),
   );
   const run = packRun(
