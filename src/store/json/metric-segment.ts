@@ -237,7 +237,7 @@ export class Segment {
   }
 
   /** The run's stored pack; undefined without one, or when its block fails its check. */
-  pack(): { format: number; maxPoints: number; run: RunPack } | undefined {
+  pack(): StoredPack | undefined {
     const entry = this.header.pack;
     if (entry === undefined) return undefined;
     const length = entry.texts.reduce((sum, n) => sum + n, 0);
