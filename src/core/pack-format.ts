@@ -3,11 +3,7 @@
  * from the code that makes one, so that reading a stored pack loads none of that code.
  */
 
-/**
- * Bumped whenever the published history files change shape: a run's files from an older build are then rewritten by an
- * incremental build (report/run-files.ts runKey), and packs stored by a store are not used.
- */
-export const HISTORY_FORMAT = 3;
+export { HISTORY_FORMAT } from './version.js';
 
 /** The buckets a report draws of a history by default, and the ones a store packs at compaction. */
 export const DRAWN_POINTS = 1000;

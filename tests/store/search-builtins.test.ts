@@ -3,10 +3,11 @@
  * each one imported that way gets a facade module built in every fresh process (node:fs: ~3 ms, a share of the cold
  * search's budget and of a first read's), so the modules on those paths take builtins with `process.getBuiltinModule`.
  * The built package, in real processes, with a resolve hook that records which builtins the package's modules import.
+ * And a first read of a compacted run loads only the two reader modules (each module costs a cold process ~0.3-0.5 ms).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
@@ -97,5 +98,68 @@ console.log(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), []);
+  });
+});
+
+/** The package's modules loaded (in load order) after `Tracker.open` while `reads` runs against `store`. */
+function modulesLoadedByReads(dir: string, store: string, reads: string): string[] {
+  const log = join(dir, 'loads.log');
+  writeFileSync(log, '');
+  writeFileSync(
+    join(dir, 'load-hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.includes('/dist/')) appendFileSync(${JSON.stringify(log)}, url.replace(/.*\\/dist\\//, '') + '\\n');
+  return next(url, context);
+}\n`,
+  );
+  const hooks = join(dir, 'loads.mjs');
+  writeFileSync(hooks, "import { register } from 'node:module';\nregister('./load-hooks.mjs', import.meta.url);\n");
+  const script = `import { appendFileSync } from 'node:fs';
+const { Tracker } = await import(${JSON.stringify(DIST_INDEX)});
+const t = await Tracker.open({ store: ${JSON.stringify(store)} });
+appendFileSync(${JSON.stringify(log)}, 'OPENED\\n');
+${reads}
+console.log('read', 1);
+await t.close();`;
+  const r = spawnSync(process.execPath, ['--import', hooks, '--input-type=module', '-e', script], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  return lines.slice(lines.indexOf('OPENED') + 1);
+}
+
+describe('a first read of a compacted run', () => {
+  it('loads the readers and the segment format only; a run with lines after its segment loads the line reader', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'store');
+    const tracker = await Tracker.open({ store });
+    const run = await tracker.startRun({ experiment: 'e' });
+    // more bytes of points than a run needs to be compacted when it ends (COMPACT_AT_END_BYTES)
+    for (let i = 0; i < 6000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
+    await run.end();
+    await tracker.close();
+    assert.ok(existsSync(join(store, 'runs', run.id, 'metrics.seg')));
+    const id = JSON.stringify(run.id);
+    const readers = ['store/json/metric-segment.js', 'store/json/metric-series.js'];
+    for (const read of [
+      `await t.getMetricHistory(${id}, 'loss', { maxPoints: 100 });`,
+      `await t.getMetricHistory(${id}, 'loss');`,
+    ]) {
+      assert.deepEqual(modulesLoadedByReads(dir, store, read).sort(), readers, read);
+    }
+    // the columns need the builder; a point logged after the segment needs the line reader
+    assert.deepEqual(modulesLoadedByReads(dir, store, `await t.getMetricColumns(${id}, 'loss');`).sort(), [
+      'store/json/columns-builder.js',
+      ...readers,
+    ]);
+    appendFileSync(
+      join(store, 'runs', run.id, 'metrics.jsonl'),
+      '{"key":"loss","value":1,"step":6000,"timestamp":1}\n',
+    );
+    const tail = modulesLoadedByReads(dir, store, `await t.getMetricHistory(${id}, 'loss', { maxPoints: 100 });`);
+    assert.deepEqual(tail.sort(), ['store/json/metric-lines.js', ...readers].sort());
   });
 });

@@ -37,6 +37,7 @@ import type {
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
+import type { StoredRun } from './metric-series.js';
 import type { Compaction } from './series-compaction.js';
 import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { BadBase, RunCache, type Entry } from './run-cache.js';
@@ -223,15 +224,13 @@ export class JsonStore implements TrackingStoreCore {
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
     const s = await series();
-    await this.compactIfLarge(s, id);
-    return this.checkedSeries(run, s.readHistory(this.runDir(id), key), [key]);
+    return this.checkedSeries(run, await s.readHistory(await this.storedRun(s, id), key), [key]);
   }
 
   async getMetricColumns(id: string, key: string): Promise<MetricColumns> {
     const run = await this.getRun(id);
     const s = await series();
-    await this.compactIfLarge(s, id);
-    const cols = s.readColumns(this.runDir(id), key);
+    const cols = await s.readColumns(await this.storedRun(s, id), key);
     this.checkCount(run, key, cols.steps.length);
     return cols;
   }
@@ -239,8 +238,7 @@ export class JsonStore implements TrackingStoreCore {
   async getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
     const run = await this.getRun(id);
     const s = await series();
-    await this.compactIfLarge(s, id);
-    const points = s.readHistoryPoints(this.runDir(id), key);
+    const points = await s.readHistoryPoints(await this.storedRun(s, id), key);
     this.checkCount(run, key, points.length);
     return points;
   }
@@ -248,16 +246,13 @@ export class JsonStore implements TrackingStoreCore {
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
     const s = await series();
-    await this.compactIfLarge(s, id);
-    return this.checkedSeries(run, s.readHistory(this.runDir(id)), Object.keys(run.metrics));
+    return this.checkedSeries(run, await s.readHistory(await this.storedRun(s, id)), Object.keys(run.metrics));
   }
 
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
     const run = await this.getRun(id);
     const s = await series();
-    const { sampled, uncovered } = s.sampleStoredHistory(this.runDir(id), key, maxPoints);
-    // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
-    if (uncovered >= COMPACT_ON_READ_BYTES) await this.compactIfLarge(s, id);
+    const sampled = await s.sampleStoredHistory(await this.storedRun(s, id), key, maxPoints);
     this.checkCount(run, key, sampled.total);
     return sampled;
   }
@@ -265,7 +260,8 @@ export class JsonStore implements TrackingStoreCore {
   /** The drawn pack the run's segment holds for `keys` and `maxPoints` (metric-series.ts readRunPack). */
   async getRunPack(id: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined> {
     const run = await this.getRun(id);
-    const pack = (await series()).readRunPack(this.runDir(id), keys, maxPoints);
+    const s = await series();
+    const pack = s.readRunPack(s.openStoredRun(this.runDir(id)), keys, maxPoints);
     for (const h of pack?.histories ?? []) this.checkCount(run, h.key, h.total);
     return pack;
   }
@@ -279,9 +275,7 @@ export class JsonStore implements TrackingStoreCore {
     // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
     const run = this.readRunCached(id) ?? (await this.getRun(id));
     const s = await series();
-    const { sampled, uncovered } = s.sampleStoredHistories(this.runDir(id), keys, maxPoints);
-    // checked after the read, which measured it: the next read of a long uncompacted run finds a segment
-    if (uncovered >= COMPACT_ON_READ_BYTES) await this.compactIfLarge(s, id);
+    const sampled = await s.sampleStoredHistories(await this.storedRun(s, id), keys, maxPoints);
     for (const [key, s] of sampled) {
       const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
       if (s.total < expected) this.checkedSeries(run, [], [key]);
@@ -299,18 +293,22 @@ export class JsonStore implements TrackingStoreCore {
   }
 
   /**
-   * A history read more than once should not parse megabytes of JSON each time: a read that finds at least
-   * COMPACT_ON_READ_BYTES not in the segment compacts first. Best effort: a read-only store is read from the lines.
+   * The run's histories as stored, for one read. A history read more than once should not parse megabytes of JSON
+   * each time: when at least COMPACT_ON_READ_BYTES of metrics.jsonl are not in the segment, the run is compacted
+   * first. Best effort: a read-only store is read from the lines.
    */
-  private async compactIfLarge(s: SeriesModule, id: string): Promise<void> {
+  private async storedRun(s: SeriesModule, id: string): Promise<StoredRun> {
     const dir = this.runDir(id);
-    if (s.uncoveredBytes(dir) < COMPACT_ON_READ_BYTES) return;
+    const stored = s.openStoredRun(dir);
+    if (s.uncoveredBytes(stored) < COMPACT_ON_READ_BYTES) return stored;
+    stored.segment?.close();
     const { compactSeries } = await compaction();
     try {
       compactSeries(dir);
     } catch {
       // derived data only: the lines stay the truth
     }
+    return s.openStoredRun(dir);
   }
 
   private seriesFile(id: string): string {

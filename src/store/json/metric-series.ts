@@ -20,28 +20,58 @@ import {
   type SampledColumns,
   type SampledHistory,
 } from '../../core/history-sample.js';
-import { HISTORY_FORMAT, type RunPack } from '../../core/pack-format.js';
-import { readMetricLines, readMetricLog, visitMetricLines } from './metric-lines.js';
-import { ColumnsBuilder } from './columns-builder.js';
+import type { RunPack } from '../../core/pack-format.js';
+import { HISTORY_FORMAT } from '../../core/version.js';
 import { PROBE_BYTES, Segment, SEGMENT_FILE } from './metric-segment.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { closeSync, fstatSync, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
 
 export const SERIES_FILE = 'metrics.jsonl';
 
+// The line reader and the columns builder are loaded when they are needed: a read of a compacted run with nothing
+// logged after its segment needs neither, and each module costs a cold process ~0.3-0.5 ms to load.
+type LinesModule = typeof import('./metric-lines.js');
+let linesImport: Promise<LinesModule> | undefined;
+const lines = (): Promise<LinesModule> => (linesImport ??= import('./metric-lines.js'));
+let builderImport: Promise<typeof import('./columns-builder.js')> | undefined;
+const columnsBuilder = (): Promise<typeof import('./columns-builder.js')> =>
+  (builderImport ??= import('./columns-builder.js'));
+
 /** The segment of the run in `dir` if it matches metrics.jsonl (covered range present and the same bytes). */
 export function openSegment(dir: string): Segment | undefined {
-  return openMatchingSegment(dir).segment;
+  return openStoredRun(dir).segment;
 }
 
-/** openSegment, and the size metrics.jsonl had when it was checked (-1 when missing). */
-function openMatchingSegment(dir: string): { segment: Segment | undefined; size: number } {
+/**
+ * A run's histories as stored, checked once for a read: its segment when it matches metrics.jsonl, and the size
+ * metrics.jsonl had then (-1 when missing). The readers below close the segment.
+ */
+export interface StoredRun {
+  dir: string;
+  segment: Segment | undefined;
+  size: number;
+}
+
+/** The run in `dir` as stored (StoredRun). */
+export function openStoredRun(dir: string): StoredRun {
   const segment = Segment.open(join(dir, SEGMENT_FILE));
-  if (segment === undefined) return { segment, size: -1 };
+  if (segment === undefined) return { dir, segment, size: statSize(join(dir, SERIES_FILE)) };
   const { text, size } = probe(join(dir, SERIES_FILE), segment.header.covered);
-  if (text === segment.header.probe) return { segment, size };
+  if (text === segment.header.probe) return { dir, segment, size };
   segment.close();
-  return { segment: undefined, size };
+  return { dir, segment: undefined, size };
+}
+
+/** Bytes of metrics.jsonl not in the run's segment (all of it without one). */
+export function uncoveredBytes(run: StoredRun): number {
+  return Math.max(0, run.size - (run.segment?.header.covered ?? 0));
+}
+
+/** True when lines were written after the segment (or there is none): they must be read. */
+const hasTail = (run: StoredRun): boolean => run.segment === undefined || run.size !== run.segment.header.covered;
+
+function statSize(file: string): number {
+  return statSync(file, { throwIfNoEntry: false })?.size ?? -1;
 }
 
 /**
@@ -69,37 +99,44 @@ export function probe(file: string, covered: number): { text: string; size: numb
 }
 
 /**
- * Every point of the run in `dir` (of one key when given): per key in logging order, the segment's keys first, then
- * the points logged after it.
+ * Every point of the run (of one key when given): per key in logging order, the segment's keys first, then the points
+ * logged after it. Closes the segment.
  */
-export function readHistory(dir: string, onlyKey?: string): MetricPoint[] {
-  const file = join(dir, SERIES_FILE);
-  const segment = openSegment(dir);
-  if (segment === undefined) return readMetricLog(file, onlyKey);
+export async function readHistory(run: StoredRun, onlyKey?: string): Promise<MetricPoint[]> {
   try {
-    const out: MetricPoint[] = [];
-    for (const entry of segment.header.series) {
-      if (onlyKey !== undefined && entry[0] !== onlyKey) continue;
-      const cols = segment.points(entry);
-      if (cols === undefined) return readMetricLog(file, onlyKey);
-      for (let i = 0; i < cols.step.length; i++)
-        out.push({ key: entry[0], value: cols.value[i]!, step: cols.step[i]!, timestamp: cols.timestamp[i]! });
-    }
-    for (const p of readMetricLines(file, segment.header.covered, onlyKey).points) out.push(p);
-    return out;
+    return await historyOf(run, onlyKey);
   } finally {
-    segment.close();
+    run.segment?.close();
   }
 }
 
+/** readHistory, leaving the segment open. */
+async function historyOf(run: StoredRun, onlyKey: string | undefined): Promise<MetricPoint[]> {
+  const file = join(run.dir, SERIES_FILE);
+  const { segment } = run;
+  if (segment === undefined) return (await lines()).readMetricLog(file, onlyKey);
+  const out: MetricPoint[] = [];
+  for (const entry of segment.header.series) {
+    if (onlyKey !== undefined && entry[0] !== onlyKey) continue;
+    const cols = segment.points(entry);
+    // a damaged block: every point is read from the lines instead
+    if (cols === undefined) return (await lines()).readMetricLog(file, onlyKey);
+    for (let i = 0; i < cols.step.length; i++)
+      out.push({ key: entry[0], value: cols.value[i]!, step: cols.step[i]!, timestamp: cols.timestamp[i]! });
+  }
+  if (hasTail(run))
+    for (const p of (await lines()).readMetricLines(file, segment.header.covered, onlyKey).points) out.push(p);
+  return out;
+}
+
 /**
- * One history of the run in `dir` in columns, in logging order: the segment's block as read (no object per point),
- * then the points logged after it. Same points as readHistory(dir, key).
+ * One history of the run in columns, in logging order: the segment's block as read (no object per point), then the
+ * points logged after it. Same points as readHistory(run, key). Closes the segment.
  */
-export function readColumns(dir: string, key: string): MetricColumns {
-  const file = join(dir, SERIES_FILE);
-  const { segment, size } = openMatchingSegment(dir);
-  const builder = new ColumnsBuilder();
+export async function readColumns(run: StoredRun, key: string): Promise<MetricColumns> {
+  const file = join(run.dir, SERIES_FILE);
+  const { segment } = run;
+  const builder = new (await columnsBuilder()).ColumnsBuilder();
   let from = 0;
   if (segment !== undefined) {
     try {
@@ -112,20 +149,20 @@ export function readColumns(dir: string, key: string): MetricColumns {
       segment.close();
     }
   }
-  // nothing written after the segment when it was checked: the lines are not opened again
-  if (from === 0 || size !== from) visitMetricLines(file, from, key, (p) => builder.add(p));
+  if (from === 0 || hasTail(run)) (await lines()).visitMetricLines(file, from, key, (p) => builder.add(p));
   const cols = builder.series()[0]?.points;
   const empty = new Float64Array(0);
   return { steps: cols?.step ?? empty, values: cols?.value ?? empty, timestamps: cols?.timestamp ?? empty };
 }
 
 /**
- * One history of the run in `dir` as `{ step, value, timestamp }` objects, in logging order, made in one pass from
- * the segment's block (streamed through a small buffer) and then from the lines after it. Same points as readColumns.
+ * One history of the run as `{ step, value, timestamp }` objects, in logging order, made in one pass from the
+ * segment's block (streamed through a small buffer) and then from the lines after it. Same points as readColumns.
+ * Closes the segment.
  */
-export function readHistoryPoints(dir: string, key: string): HistoryPoint[] {
-  const file = join(dir, SERIES_FILE);
-  const { segment, size } = openMatchingSegment(dir);
+export async function readHistoryPoints(run: StoredRun, key: string): Promise<HistoryPoint[]> {
+  const file = join(run.dir, SERIES_FILE);
+  const { segment } = run;
   let out: HistoryPoint[] = [];
   let from = 0;
   if (segment !== undefined) {
@@ -146,47 +183,38 @@ export function readHistoryPoints(dir: string, key: string): HistoryPoint[] {
       segment.close();
     }
   }
-  if (from === 0 || size !== from)
-    visitMetricLines(file, from, key, (p) => out.push(toHistoryPoint(p.step, p.value, p.timestamp)));
+  if (from === 0 || hasTail(run))
+    (await lines()).visitMetricLines(file, from, key, (p) => out.push(toHistoryPoint(p.step, p.value, p.timestamp)));
   return out;
 }
 
 /**
- * One history of the run in `dir` reduced to at most `maxPoints` (history-sample.ts): from the segment's precomputed
- * levels when no point of the key came after it, else from the points in memory. `uncovered`: bytes of lines not in
- * the segment (0 when the segment served the read).
+ * One history of the run reduced to at most `maxPoints` (history-sample.ts): from the segment's precomputed levels
+ * when no point of the key came after it, else from the points in memory. Closes the segment.
  */
-export function sampleStoredHistory(
-  dir: string,
-  key: string,
-  maxPoints: number,
-): { sampled: SampledHistory; uncovered: number } {
-  const { segment, size } = openMatchingSegment(dir);
-  if (segment !== undefined) {
-    try {
-      // lines after the segment when it was checked: those of the key are looked for (a first read then also loads
-      // and compiles the line reader, which a compacted run's reads never need)
-      const tail = size !== segment.header.covered;
-      const sampled = sampleSegment(segment, tail ? join(dir, SERIES_FILE) : undefined, key, maxPoints);
-      if (sampled !== undefined) return { sampled, uncovered: 0 };
-    } finally {
-      segment.close();
-    }
+export async function sampleStoredHistory(run: StoredRun, key: string, maxPoints: number): Promise<SampledHistory> {
+  try {
+    const { segment } = run;
+    // lines after the segment when it was checked: those of the key are looked for
+    const sampled =
+      segment && (await sampleSegment(segment, hasTail(run) ? join(run.dir, SERIES_FILE) : undefined, key, maxPoints));
+    return sampled ?? sampleColumns(toColumns(await historyOf(run, key)), maxPoints);
+  } finally {
+    run.segment?.close();
   }
-  // read from the lines: `uncovered` tells the caller whether a segment would pay
-  return { sampled: sampleColumns(toColumns(readHistory(dir, key)), maxPoints), uncovered: uncoveredBytes(dir) };
 }
 
 /** `key` sampled from the segment; undefined when a point of it follows in `file` (the lines after it, if any). */
-function sampleSegment(
+async function sampleSegment(
   segment: Segment,
   file: string | undefined,
   key: string,
   maxPoints: number,
-): SampledHistory | undefined {
+): Promise<SampledHistory | undefined> {
   const entry = segment.entry(key);
   if (entry === undefined) return undefined;
-  if (file !== undefined && readMetricLines(file, segment.header.covered, key).points.length > 0) return undefined;
+  if (file !== undefined && (await lines()).readMetricLines(file, segment.header.covered, key).points.length > 0)
+    return undefined;
   const total = entry[1];
   if (total <= maxPoints) {
     const cols = segment.points(entry);
@@ -198,24 +226,20 @@ function sampleSegment(
 class DamagedBlock extends Error {}
 
 /**
- * Several histories of the run in `dir`, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns:
- * the segment is opened and the lines after it are read once for all of them. `uncovered`: bytes of lines read
- * after the segment.
+ * Several histories of the run, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns: the
+ * segment is opened and the lines after it are read once for all of them. Closes the segment.
  */
-export function sampleStoredHistories(
-  dir: string,
+export async function sampleStoredHistories(
+  run: StoredRun,
   keys: readonly string[],
   maxPoints: number,
-): { sampled: Map<string, SampledColumns>; uncovered: number } {
+): Promise<Map<string, SampledColumns>> {
   const out = new Map<string, SampledColumns>();
-  const file = join(dir, SERIES_FILE);
-  const { segment, size } = openMatchingSegment(dir);
+  const { segment } = run;
   const covered = segment?.header.covered ?? 0;
-  // nothing after the segment when it was checked: the lines are not opened again
-  const { points: tail, end } =
-    segment !== undefined && size === covered ? { points: [], end: covered } : readMetricLines(file, covered);
-  const tailKeys = new Set(tail.map((p) => p.key));
   try {
+    const tail = hasTail(run) ? (await lines()).readMetricLines(join(run.dir, SERIES_FILE), covered).points : [];
+    const tailKeys = new Set(tail.map((p) => p.key));
     for (const key of keys) {
       const entry = segment?.entry(key);
       let sampled: SampledColumns | undefined;
@@ -223,12 +247,12 @@ export function sampleStoredHistories(
         sampled = sampledOf(storedSeries(segment, entry), maxPoints);
       }
       if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
-      out.set(key, sampled ?? sampleToColumns(toColumns(readHistory(dir, key)), maxPoints));
+      out.set(key, sampled ?? sampleToColumns(toColumns(await historyOf(run, key)), maxPoints));
     }
   } finally {
     segment?.close();
   }
-  return { sampled: out, uncovered: end - covered };
+  return out;
 }
 
 function toColumns(points: readonly MetricPoint[]): {
@@ -302,32 +326,19 @@ function fromStoredLevels(series: StoredSeries, maxPoints: number): SampledHisto
 }
 
 /**
- * The drawn pack the segment of the run in `dir` holds, when it is for these `keys` (in this order), `maxPoints` and
- * this version's format, and the segment holds every point (no line after it); else undefined.
+ * The drawn pack the run's segment holds, when it is for these `keys` (in this order), `maxPoints` and this version's
+ * format, and the segment holds every point (no line after it); else undefined. Closes the segment.
  */
-export function readRunPack(dir: string, keys: readonly string[], maxPoints: number): RunPack | undefined {
-  const { segment, size } = openMatchingSegment(dir);
+export function readRunPack(run: StoredRun, keys: readonly string[], maxPoints: number): RunPack | undefined {
+  const { segment } = run;
   if (segment === undefined) return undefined;
   try {
     const entry = segment.header.pack;
-    if (size !== segment.header.covered || entry === undefined) return undefined;
+    if (hasTail(run) || entry === undefined) return undefined;
     if (entry.format !== HISTORY_FORMAT || entry.maxPoints !== maxPoints) return undefined;
     if (entry.histories.length !== keys.length || entry.histories.some(([key], i) => key !== keys[i])) return undefined;
     return segment.pack()?.run;
   } finally {
     segment.close();
   }
-}
-
-/** Bytes of metrics.jsonl not yet in the segment (all of it without one). */
-export function uncoveredBytes(dir: string): number {
-  let size: number;
-  try {
-    size = statSync(join(dir, SERIES_FILE)).size;
-  } catch {
-    return 0;
-  }
-  const segment = openSegment(dir);
-  segment?.close();
-  return size - (segment?.header.covered ?? 0);
 }
