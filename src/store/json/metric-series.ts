@@ -22,6 +22,7 @@ import {
 } from '../../core/history-sample.js';
 import type { RunPack } from '../../core/pack-format.js';
 import { HISTORY_FORMAT } from '../../core/version.js';
+import type { ColumnsBuilder } from './columns-builder.js';
 import { PROBE_BYTES, Segment, SEGMENT_FILE } from './metric-segment.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { closeSync, fstatSync, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
@@ -136,18 +137,17 @@ async function historyOf(run: StoredRun, onlyKey: string | undefined): Promise<M
 export async function readColumns(run: StoredRun, key: string): Promise<MetricColumns> {
   const file = join(run.dir, SERIES_FILE);
   const { segment } = run;
-  const builder = new (await columnsBuilder()).ColumnsBuilder();
+  let builder: ColumnsBuilder;
   let from = 0;
-  if (segment !== undefined) {
-    try {
-      const entry = segment.entry(key);
-      const cols = entry && segment.points(entry);
-      if (cols !== undefined) builder.set(key, cols);
-      // a damaged block: its points are read from the lines instead
-      if (entry === undefined || cols !== undefined) from = segment.header.covered;
-    } finally {
-      segment.close();
-    }
+  try {
+    builder = new (await columnsBuilder()).ColumnsBuilder();
+    const entry = segment?.entry(key);
+    const cols = entry && segment?.points(entry);
+    if (cols !== undefined) builder.set(key, cols);
+    // a damaged block: its points are read from the lines instead
+    if (segment !== undefined && (entry === undefined || cols !== undefined)) from = segment.header.covered;
+  } finally {
+    segment?.close();
   }
   if (from === 0 || hasTail(run)) (await lines()).visitMetricLines(file, from, key, (p) => builder.add(p));
   const cols = builder.series()[0]?.points;
