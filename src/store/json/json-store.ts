@@ -259,9 +259,11 @@ export class JsonStore implements TrackingStoreCore {
 
   /** The drawn pack the run's segment holds for `keys` and `maxPoints` (metric-series.ts readRunPack). */
   async getRunPack(id: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined> {
-    const run = await this.getRun(id);
+    // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
+    const run = this.readRunCached(id) ?? (await this.getRun(id));
     const s = await series();
-    const pack = s.readRunPack(s.openStoredRun(this.runDir(id)), keys, maxPoints);
+    // the pack is one block of the segment: the rest of it is not read
+    const pack = s.readRunPack(s.openStoredRun(this.runDir(id), true), keys, maxPoints);
     for (const h of pack?.histories ?? []) this.checkCount(run, h.key, h.total);
     return pack;
   }

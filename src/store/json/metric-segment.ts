@@ -144,8 +144,11 @@ export class Segment {
     private readonly whole: Uint8Array | undefined,
   ) {}
 
-  /** Opens `file`; undefined when it is missing or its header is damaged. Close it after use. */
-  static open(file: string): Segment | undefined {
+  /**
+   * Opens `file`; undefined when it is missing or its header is damaged. Close it after use. A small file is read
+   * whole unless `blocks` is set (a reader of one block, like the pack's, then reads just that block).
+   */
+  static open(file: string, blocks = false): Segment | undefined {
     if (!SEGMENTS_SUPPORTED) return undefined;
     let fd: number;
     try {
@@ -156,7 +159,7 @@ export class Segment {
     let whole: Uint8Array | undefined;
     try {
       const size = fstatSync(fd).size;
-      if (size <= WHOLE_FILE_BYTES) {
+      if (!blocks && size <= WHOLE_FILE_BYTES) {
         // its own buffer (not pooled), at offset 0: blocks are 8-aligned in the file, so columns can be views of it
         whole = Buffer.allocUnsafeSlow(size);
         if (readInto(fd, whole, 0) !== size) throw new Error('short read');

@@ -53,9 +53,9 @@ export interface StoredRun {
   size: number;
 }
 
-/** The run in `dir` as stored (StoredRun). */
-export function openStoredRun(dir: string): StoredRun {
-  const segment = Segment.open(join(dir, SEGMENT_FILE));
+/** The run in `dir` as stored (StoredRun); `blocks`: the segment is read a block at a time (Segment.open). */
+export function openStoredRun(dir: string, blocks = false): StoredRun {
+  const segment = Segment.open(join(dir, SEGMENT_FILE), blocks);
   if (segment === undefined) return { dir, segment, size: statSize(join(dir, SERIES_FILE)) };
   const { text, size } = probe(join(dir, SERIES_FILE), segment.header.covered);
   if (text === segment.header.probe) return { dir, segment, size };
