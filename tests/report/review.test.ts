@@ -122,13 +122,21 @@ describe('review path in Chromium', { skip: !hasChromium && 'no /usr/bin/chromiu
 
   test('the table: header and run name stay in view while scrolling inside the table', async () => {
     const { page, w } = await open(`experiments/${SWEEP}.html`);
+    // the charts above the table are drawn after it: until they are, the table moves down as each one takes its size
+    await settle(page, 'experiment');
     const scroller = page.locator('#runs-scroll');
     await scroller.evaluate((s) => {
       s.scrollTop = 600;
       s.scrollLeft = 400;
     });
-    const box = (await scroller.boundingBox())!;
-    const head = (await page.locator('#runs thead th[data-col="0"]').boundingBox())!;
+    // both boxes in one task, so no layout change can fall between them
+    const [box, head] = await page.evaluate(() =>
+      [document.getElementById('runs-scroll')!, document.querySelector('#runs thead th[data-col="0"]')!].map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x, y: r.y, height: r.height };
+      }),
+    );
+    assert.ok(box && head);
     assert.ok(Math.abs(head.y - box.y) <= 2, `header at ${head.y}, container at ${box.y}`);
     assert.ok(Math.abs(head.x - box.x - 32) <= 3, `run column at ${head.x}, container at ${box.x}`);
     const rowsInView = await page.$$eval(
