@@ -3,7 +3,7 @@
  * each one imported that way gets a facade module built in every fresh process (node:fs: ~3 ms, a share of the cold
  * search's budget and of a first read's), so the modules on those paths take builtins with `process.getBuiltinModule`.
  * The built package, in real processes, with a resolve hook that records which builtins the package's modules import.
- * And a first read of a compacted run loads only the two reader modules (each module costs a cold process ~0.3-0.5 ms).
+ * And a first read of a compacted run loads one module, the readers' (each module costs a cold process ~0.5-1 ms).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -132,7 +132,7 @@ await t.close();`;
 }
 
 describe('a first read of a compacted run', () => {
-  it('loads the readers and the segment format only; a run with lines after its segment loads the line reader', async () => {
+  it('loads the readers only; a run with lines after its segment loads the line reader', async () => {
     const dir = tempDir();
     const store = join(dir, 'store');
     const tracker = await Tracker.open({ store });
@@ -143,7 +143,7 @@ describe('a first read of a compacted run', () => {
     await tracker.close();
     assert.ok(existsSync(join(store, 'runs', run.id, 'metrics.seg')));
     const id = JSON.stringify(run.id);
-    const readers = ['store/json/metric-segment.js', 'store/json/metric-series.js'];
+    const readers = ['store/json/metric-series.js'];
     for (const read of [
       `await t.getMetricHistory(${id}, 'loss', { maxPoints: 100 });`,
       `await t.getMetricHistory(${id}, 'loss');`,

@@ -1,22 +1,30 @@
 /**
- * Compaction: a run's histories written into its segment (metric-segment.ts) with their levels and the run's drawn
- * pack, from the current segment's points and the lines after it. Apart from the readers (metric-series.ts), so that a
- * first read loads none of the code that writes segments and packs.
+ * Compaction: a run's histories written into its segment (encodeSegment; the format is described, and read, in
+ * metric-series.ts) with their levels and the run's drawn pack, from the current segment's points and the lines after
+ * it. Apart from the readers, so that a first read loads none of the code that writes segments and packs.
  */
 import { join } from 'node:path';
-import { computeLevels, sortByStep } from '../../core/history-sample.js';
+import { BUCKET_FIELDS, computeLevels, sortByStep, type BucketColumns } from '../../core/history-sample.js';
 import { DRAWN_POINTS, HISTORY_FORMAT, packRun } from '../../core/history-pack.js';
 import { writeFileAtomicSync } from './atomic-file.js';
 import { ColumnsBuilder } from './columns-builder.js';
 import { visitMetricLines } from './metric-lines.js';
 import {
-  encodeSegment,
+  align8,
+  openSegment,
+  probe,
+  sampledOf,
   SEGMENT_FILE,
+  SEGMENT_MAGIC,
   SEGMENTS_SUPPORTED,
-  type SegmentSeries,
+  SERIES_FILE,
+  type PackEntry,
+  type SegmentHeader,
+  type SeriesEntry,
   type StoredPack,
-} from './metric-segment.js';
-import { openSegment, probe, sampledOf, SERIES_FILE } from './metric-series.js';
+} from './metric-series.js';
+// getBuiltinModule, not an ESM import: each imported builtin gets a facade module
+const { crc32 } = process.getBuiltinModule('node:zlib');
 
 /** What a compaction did: the points the segment holds and the bytes of metrics.jsonl it covers. */
 export interface Compaction {
@@ -90,4 +98,59 @@ function packOf(stored: readonly SegmentSeries[]): StoredPack {
     sampled.map((s) => s!),
   );
   return { format: HISTORY_FORMAT, maxPoints: DRAWN_POINTS, run };
+}
+
+/** A series to store: points in logging order and the levels computed from them. */
+export interface SegmentSeries {
+  key: string;
+  points: { step: Float64Array; value: Float64Array; timestamp: Float64Array };
+  levels: BucketColumns[];
+}
+
+/** The bytes of a segment holding `series` (and `pack`), covering `covered` bytes of metrics.jsonl. */
+export function encodeSegment(
+  covered: number,
+  probe: string,
+  series: readonly SegmentSeries[],
+  pack?: StoredPack,
+): Buffer {
+  const blocks: Buffer[] = [];
+  let at = 0;
+  const block = (columns: Float64Array[]): [number, number] => {
+    const bytes = Buffer.concat(columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+    blocks.push(bytes);
+    const start = at;
+    at += bytes.length;
+    return [start, crc32(bytes)];
+  };
+  const entries = series.map(({ key, points, levels }): SeriesEntry => {
+    const [pAt, pCrc] = block([points.step, points.value, points.timestamp]);
+    const lv = levels.map((l): [number, number, number] => [l.step.length, ...block(BUCKET_FIELDS.map((f) => l[f]))]);
+    return [key, points.step.length, pAt, pCrc, lv];
+  });
+  let packEntry: PackEntry | undefined;
+  if (pack !== undefined) {
+    // the last block: its length need not keep later blocks 8-aligned
+    const bytes = Buffer.concat(pack.run.texts);
+    blocks.push(bytes);
+    packEntry = {
+      format: pack.format,
+      maxPoints: pack.maxPoints,
+      histories: pack.run.histories.map((h) => [h.key, h.total, h.exact ? 1 : 0, h.points]),
+      layouts: pack.run.layouts,
+      pack: pack.run.pack,
+      texts: pack.run.texts.map((t) => t.length),
+      at,
+      crc: crc32(bytes),
+    };
+    at += bytes.length;
+  }
+  const stored: SegmentHeader = { covered, probe, series: entries, ...(packEntry ? { pack: packEntry } : {}) };
+  const header = Buffer.from(JSON.stringify(stored), 'utf8');
+  const head = Buffer.alloc(align8(16 + header.length));
+  SEGMENT_MAGIC.copy(head, 0);
+  head.writeUInt32LE(header.length, 8);
+  head.writeUInt32LE(crc32(header), 12);
+  header.copy(head, 16);
+  return Buffer.concat([head, ...blocks]);
 }
