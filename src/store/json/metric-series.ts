@@ -18,8 +18,9 @@
  *   order) and its levels (history-sample.ts BUCKET_FIELDS; step order). `at` is relative to the first block.
  *
  * An optional last block holds the run's drawn pack (core/history-pack.ts: the report's data-file form of its sampled
- * histories), made once here so that report builds copy it; the header's `pack` says for which keys, `maxPoints` and
- * format, and where its texts are. A header without it, or with one a reader does not know, is read as before.
+ * histories), made once at compaction so that report builds copy it; the header's `pack` says for which keys,
+ * `maxPoints` and format, and where its texts are. A header without it, or with one a reader does not know, is read as
+ * before.
  *
  * `covered` is the length of metrics.jsonl the segment holds; readers add the lines after it. `probe` is the base64 of
  * the covered range's last bytes, so a segment of a replaced or rewritten series is not used. Each block has its own
