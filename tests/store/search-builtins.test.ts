@@ -17,24 +17,31 @@ import { distCli, tempDir } from '../helpers.js';
 const DIST_INDEX = pathToFileURL(join(distCli, '..', '..', 'index.js')).href;
 const ALLOWED = new Set(['node:path']);
 
-/** The builtins the package's modules import while `script` runs in a fresh process, as "builtin <- module". */
-function builtinsImported(dir: string, script: string): string[] {
+/** Runs `script` (an ES module) in a fresh process under the module hooks of source `hooks`; returns its output. */
+function runWithHooks(dir: string, name: string, hooks: string, script: string): { stdout: string; stderr: string } {
+  writeFileSync(join(dir, `${name}-hooks.mjs`), hooks);
+  const register = join(dir, `${name}.mjs`);
   writeFileSync(
-    join(dir, 'record-hooks.mjs'),
-    `import { builtinModules } from 'node:module';
-const builtin = (s) => s.startsWith('node:') || builtinModules.includes(s);
-export async function resolve(specifier, context, next) {
-  if (builtin(specifier) && context.parentURL?.includes('/dist/')) console.error('BUILTIN ' + specifier + ' <- ' + context.parentURL);
-  return next(specifier, context);
-}\n`,
+    register,
+    `import { register } from 'node:module';\nregister('./${name}-hooks.mjs', import.meta.url);\n`,
   );
-  const hooks = join(dir, 'record.mjs');
-  writeFileSync(hooks, "import { register } from 'node:module';\nregister('./record-hooks.mjs', import.meta.url);\n");
-  const r = spawnSync(process.execPath, ['--import', hooks, '--input-type=module', '-e', script], {
+  const r = spawnSync(process.execPath, ['--import', register, '--input-type=module', '-e', script], {
     cwd: dir,
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
+  return r;
+}
+
+/** The builtins the package's modules import while `script` runs in a fresh process, as "builtin <- module". */
+function builtinsImported(dir: string, script: string): string[] {
+  const hooks = `import { builtinModules } from 'node:module';
+const builtin = (s) => s.startsWith('node:') || builtinModules.includes(s);
+export async function resolve(specifier, context, next) {
+  if (builtin(specifier) && context.parentURL?.includes('/dist/')) console.error('BUILTIN ' + specifier + ' <- ' + context.parentURL);
+  return next(specifier, context);
+}\n`;
+  const r = runWithHooks(dir, 'record', hooks, script);
   assert.match(r.stdout, /^(found|read) \d+/m, r.stdout);
   return r.stderr
     .split('\n')
@@ -105,28 +112,18 @@ console.log(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (
 function modulesLoadedByReads(dir: string, store: string, reads: string): string[] {
   const log = join(dir, 'loads.log');
   writeFileSync(log, '');
-  writeFileSync(
-    join(dir, 'load-hooks.mjs'),
-    `import { appendFileSync } from 'node:fs';
+  const hooks = `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) {
   if (url.includes('/dist/')) appendFileSync(${JSON.stringify(log)}, url.replace(/.*\\/dist\\//, '') + '\\n');
   return next(url, context);
-}\n`,
-  );
-  const hooks = join(dir, 'loads.mjs');
-  writeFileSync(hooks, "import { register } from 'node:module';\nregister('./load-hooks.mjs', import.meta.url);\n");
+}\n`;
   const script = `import { appendFileSync } from 'node:fs';
 const { Tracker } = await import(${JSON.stringify(DIST_INDEX)});
 const t = await Tracker.open({ store: ${JSON.stringify(store)} });
 appendFileSync(${JSON.stringify(log)}, 'OPENED\\n');
 ${reads}
-console.log('read', 1);
 await t.close();`;
-  const r = spawnSync(process.execPath, ['--import', hooks, '--input-type=module', '-e', script], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, r.stderr);
+  runWithHooks(dir, 'loads', hooks, script);
   const lines = readFileSync(log, 'utf8').trim().split('\n');
   return lines.slice(lines.indexOf('OPENED') + 1);
 }
