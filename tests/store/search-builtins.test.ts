@@ -73,18 +73,23 @@ await t.close();`;
   });
 });
 
+/** A store with one run of 6,000 points of 'loss', compacted when it ended (more than COMPACT_AT_END_BYTES). */
+async function compactedRun(): Promise<{ dir: string; store: string; run: { id: string } }> {
+  const dir = tempDir();
+  const store = join(dir, 'store');
+  const tracker = await Tracker.open({ store });
+  const run = await tracker.startRun({ experiment: 'e' });
+  for (let i = 0; i < 6000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
+  await run.end();
+  await tracker.close();
+  // the reads go through the segment the run's end wrote
+  assert.ok(existsSync(join(store, 'runs', run.id, 'metrics.seg')));
+  return { dir, store, run };
+}
+
 describe('a first history read', () => {
   it('imports no builtin as an ES module but node:path: every point, a sampled read and the columns', async () => {
-    const dir = tempDir();
-    const store = join(dir, 'store');
-    const tracker = await Tracker.open({ store });
-    const run = await tracker.startRun({ experiment: 'e' });
-    // more bytes of points than a run needs to be compacted when it ends (COMPACT_AT_END_BYTES)
-    for (let i = 0; i < 6000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
-    await run.end();
-    await tracker.close();
-    // the reads below go through the segment the run's end wrote
-    assert.ok(existsSync(join(store, 'runs', run.id, 'metrics.seg')));
+    const { dir, store, run } = await compactedRun();
     const script = `const { Tracker } = await import(${JSON.stringify(DIST_INDEX)});
 const t = await Tracker.open({ store: ${JSON.stringify(store)} });
 const points = await t.getMetricHistory(${JSON.stringify(run.id)}, 'loss');
@@ -130,15 +135,7 @@ await t.close();`;
 
 describe('a first read of a compacted run', () => {
   it('loads the readers only; a run with lines after its segment loads the line reader', async () => {
-    const dir = tempDir();
-    const store = join(dir, 'store');
-    const tracker = await Tracker.open({ store });
-    const run = await tracker.startRun({ experiment: 'e' });
-    // more bytes of points than a run needs to be compacted when it ends (COMPACT_AT_END_BYTES)
-    for (let i = 0; i < 6000; i++) run.logMetric('loss', 1 / (i + 1), { step: i });
-    await run.end();
-    await tracker.close();
-    assert.ok(existsSync(join(store, 'runs', run.id, 'metrics.seg')));
+    const { dir, store, run } = await compactedRun();
     const id = JSON.stringify(run.id);
     const readers = ['store/json/metric-series.js'];
     for (const read of [
