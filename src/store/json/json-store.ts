@@ -37,7 +37,19 @@ import type {
 import type { ArtifactFolder } from './artifacts.js';
 import { removeDeadTempFiles } from './atomic-file.js';
 import { readJsonDocument, SafeJsonAdapter, updateDocument } from './json-document.js';
-import type { StoredRun } from './metric-series.js';
+// the history readers are part of the store's module graph: a separate import() on the first read cost ~2 ms of a
+// cold read, loading them here costs an open within its noise (BENCHMARKS.md)
+import {
+  openStoredRun,
+  readColumns,
+  readHistory,
+  readHistoryPoints,
+  readRunPack,
+  sampleStoredHistories,
+  sampleStoredHistory,
+  uncoveredBytes,
+  type StoredRun,
+} from './metric-series.js';
 import type { Compaction } from './series-compaction.js';
 import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
 import { BadBase, RunCache, type Entry } from './run-cache.js';
@@ -223,36 +235,31 @@ export class JsonStore implements TrackingStoreCore {
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    const s = await series();
-    return this.checkedSeries(run, await s.readHistory(await this.storedRun(s, id), key), [key]);
+    return this.checkedSeries(run, await readHistory(await this.storedRun(id), key), [key]);
   }
 
   async getMetricColumns(id: string, key: string): Promise<MetricColumns> {
     const run = await this.getRun(id);
-    const s = await series();
-    const cols = await s.readColumns(await this.storedRun(s, id), key);
+    const cols = await readColumns(await this.storedRun(id), key);
     this.checkCount(run, key, cols.steps.length);
     return cols;
   }
 
   async getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
     const run = await this.getRun(id);
-    const s = await series();
-    const points = await s.readHistoryPoints(await this.storedRun(s, id), key);
+    const points = await readHistoryPoints(await this.storedRun(id), key);
     this.checkCount(run, key, points.length);
     return points;
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    const s = await series();
-    return this.checkedSeries(run, await s.readHistory(await this.storedRun(s, id)), Object.keys(run.metrics));
+    return this.checkedSeries(run, await readHistory(await this.storedRun(id)), Object.keys(run.metrics));
   }
 
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
     const run = await this.getRun(id);
-    const s = await series();
-    const sampled = await s.sampleStoredHistory(await this.storedRun(s, id), key, maxPoints);
+    const sampled = await sampleStoredHistory(await this.storedRun(id), key, maxPoints);
     this.checkCount(run, key, sampled.total);
     return sampled;
   }
@@ -261,9 +268,8 @@ export class JsonStore implements TrackingStoreCore {
   async getRunPack(id: string, keys: readonly string[], maxPoints: number): Promise<RunPack | undefined> {
     // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
     const run = this.readRunCached(id) ?? (await this.getRun(id));
-    const s = await series();
     // the pack is one block of the segment: the rest of it is not read
-    const pack = s.readRunPack(s.openStoredRun(this.runDir(id), true), keys, maxPoints);
+    const pack = readRunPack(openStoredRun(this.runDir(id), true), keys, maxPoints);
     for (const h of pack?.histories ?? []) this.checkCount(run, h.key, h.total);
     return pack;
   }
@@ -276,8 +282,7 @@ export class JsonStore implements TrackingStoreCore {
   ): Promise<Map<string, SampledColumns>> {
     // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
     const run = this.readRunCached(id) ?? (await this.getRun(id));
-    const s = await series();
-    const sampled = await s.sampleStoredHistories(await this.storedRun(s, id), keys, maxPoints);
+    const sampled = await sampleStoredHistories(await this.storedRun(id), keys, maxPoints);
     for (const [key, s] of sampled) {
       const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
       if (s.total < expected) this.checkedSeries(run, [], [key]);
@@ -299,10 +304,10 @@ export class JsonStore implements TrackingStoreCore {
    * each time: when at least COMPACT_ON_READ_BYTES of metrics.jsonl are not in the segment, the run is compacted
    * first. Best effort: a read-only store is read from the lines.
    */
-  private async storedRun(s: SeriesModule, id: string): Promise<StoredRun> {
+  private async storedRun(id: string): Promise<StoredRun> {
     const dir = this.runDir(id);
-    const stored = s.openStoredRun(dir);
-    if (s.uncoveredBytes(stored) < COMPACT_ON_READ_BYTES) return stored;
+    const stored = openStoredRun(dir);
+    if (uncoveredBytes(stored) < COMPACT_ON_READ_BYTES) return stored;
     stored.segment?.close();
     const { compactSeries } = await compaction();
     try {
@@ -310,7 +315,7 @@ export class JsonStore implements TrackingStoreCore {
     } catch {
       // derived data only: the lines stay the truth
     }
-    return s.openStoredRun(dir);
+    return openStoredRun(dir);
   }
 
   private seriesFile(id: string): string {
@@ -499,10 +504,6 @@ function checkFolder(run: RunRecord, folder: string, file: string): void {
 // import() per run costs more than the write
 let artifactsImport: Promise<typeof import('./artifacts.js')> | undefined;
 
-type SeriesModule = typeof import('./metric-series.js');
-let seriesImport: Promise<SeriesModule> | undefined;
-/** The history readers and compaction, loaded on the first history read: a search never needs them. */
-const series = (): Promise<SeriesModule> => (seriesImport ??= import('./metric-series.js'));
 let compactionImport: Promise<typeof import('./series-compaction.js')> | undefined;
 /** Compaction (segments and packs written), loaded on the first compaction: a read of compacted runs never needs it. */
 const compaction = (): Promise<typeof import('./series-compaction.js')> =>

@@ -4,9 +4,9 @@
  * (series-compaction.ts) folds the lines into a new segment, written to a temp file and renamed, so a compaction killed
  * at any point leaves the old segment (or none) and metrics.jsonl untouched.
  *
- * Everything a read of a compacted run needs is in this one module: the segment's reader here, its encoder with
- * compaction, the JSON line reader and the columns builder loaded when a read needs them. Each module a cold process
- * loads costs a first read ~0.5-1 ms on its own (BENCHMARKS.md).
+ * Everything a read of a compacted run needs is in this one module, which the JSON store loads with itself: the
+ * segment's reader here, its encoder with compaction, the JSON line reader and the columns builder loaded when a read
+ * needs them. Each module a cold process loads costs it time on its own: ~0.5-1 ms through import() (BENCHMARKS.md).
  *
  * The segment: a run's histories in columns, derived from metrics.jsonl (which stays the truth).
  *
