@@ -129,7 +129,10 @@ async function readVsMlflow(): Promise<void> {
     );
   });
   if (!python) console.log('\n(MLflow not measured: no ../shared/mlflow-server/python.sh)');
-  else targetRatios(list.map(([name], i) => [name, m(i, (r) => r['firstMs']!), m(i, (r) => r['warmMs']!)]));
+  else {
+    targetRatios(list.map(([name], i) => [name, m(i, (r) => r['firstMs']!), m(i, (r) => r['warmMs']!)]));
+    pairedRatios(list, results);
+  }
   done();
 }
 
@@ -143,6 +146,19 @@ function targetRatios(rows: [string, number, number][]): void {
     console.log(`| ${name} | ${x(file!)} | ${x(sqlite!)} |`);
   }
   console.log('\nTargets: at least 10x the file store and 50x sqlite, first read and warm.');
+}
+
+/**
+ * The same ratios against the file store taken round by round (each round runs every reader once, in turn), then the
+ * median: a machine whose speed drifts during the bench moves both sides of a round alike.
+ */
+function pairedRatios(list: [string, unknown][], results: { inside: Timed[] }[]): void {
+  const file = results[list.findIndex(([name]) => name === 'MLflow file store')]!.inside;
+  const paired = (i: number, f: (r: Timed) => number): string =>
+    fmt(median(file.map((r, round) => f(r) / f(results[i]!.inside[round]!))));
+  console.log(`\nRound by round (median of ${file.length} rounds), vs the file store, first / warm:`);
+  for (let i = 0; i < 3; i++)
+    console.log(`- ${list[i]![0]}: ${paired(i, (r) => r['firstMs']!)}x / ${paired(i, (r) => r['warmMs']!)}x`);
 }
 
 const LOGGER = join(import.meta.dirname, 'workers', 'log-points.ts');
