@@ -18,7 +18,7 @@ import { foldPoint } from '../src/core/metric-summary.js';
 import { numberToJson } from '../src/core/number-codec.js';
 import { STORE_LAYOUT_VERSION } from '../src/core/version.js';
 import { Tracker } from '../src/index.js';
-import { SERIES_FILE } from '../src/store/json/metric-series.js';
+import { SERIES_FILE } from '../src/store/json/metric-segment.js';
 import { writeSegment } from '../src/store/json/series-compaction.js';
 import { appendEvents, RUN_LOG } from '../src/store/json/run-log.js';
 import { fmt, median } from './stats.js';

@@ -28,9 +28,9 @@ const ALLOWED: readonly { file: string; starts: string; why: string }[] = [
   { file: 'src/exec/jupyter-server.ts', starts: "'no port'", why: 'a listening TCP server always has a port' },
   { file: 'src/kernel/site-server.ts', starts: "'not a file'", why: 'caught at once and answered with 404' },
   { file: 'src/store/json/json-document.ts', starts: '`${adapter.file} changed', why: 'caught: the read is retried' },
-  { file: 'src/store/json/metric-series.ts', starts: "'magic'", why: 'caught: the segment is rebuilt' },
-  { file: 'src/store/json/metric-series.ts', starts: "'header'", why: 'caught: the segment is rebuilt' },
-  { file: 'src/store/json/metric-series.ts', starts: "'short read'", why: 'caught: the segment is rebuilt' },
+  { file: 'src/store/json/metric-segment.ts', starts: "'magic'", why: 'caught: the segment is rebuilt' },
+  { file: 'src/store/json/metric-segment.ts', starts: "'header'", why: 'caught: the segment is rebuilt' },
+  { file: 'src/store/json/metric-segment.ts', starts: "'short read'", why: 'caught: the segment is rebuilt' },
   {
     file: 'src/store/mlflow-rest/rest-client.ts',
     starts: "'timeout'",

@@ -4,7 +4,7 @@
  * noise each in a text of their own, stored as they are, the others deflated together in the pack; every part written
  * as script text (script-text.ts). A downsampled history's drawn levels go at float32 precision where that shows the
  * same (drawnNarrow). Here, not in the report, so that a store can write a run's pack once, when it compacts the run
- * (store/json/metric-series.ts), and every later build copies it instead of encoding it again.
+ * (store/json/series-compaction.ts), and every later build copies it instead of encoding it again.
  */
 import { formatShort } from './format.js';
 import { ChunkPacker, fitsFloat32, type ChunkColumns, type Narrow } from './history-chunk.js';

@@ -13,7 +13,7 @@ import { sourceFromTracker, type ReportSource } from '../../src/report/collect.j
 import { publishHistories, runDataScript } from '../../src/report/publish-histories.js';
 import { JsonStore } from '../../src/store/json/json-store.js';
 import { computeLevels, sortByStep } from '../../src/core/history-sample.js';
-import { Segment, SEGMENT_FILE } from '../../src/store/json/metric-series.js';
+import { Segment, SEGMENT_FILE } from '../../src/store/json/metric-segment.js';
 import { encodeSegment } from '../../src/store/json/series-compaction.js';
 import { tempDir } from '../helpers.js';
 import { mulberry32 } from '../random.js';

@@ -14,7 +14,7 @@ import {
 import type { MetricPoint } from '../../src/core/entities.js';
 import { checkStore } from '../../src/store/json/doctor.js';
 import { JsonStore } from '../../src/store/json/json-store.js';
-import { SEGMENT_FILE } from '../../src/store/json/metric-series.js';
+import { SEGMENT_FILE } from '../../src/store/json/metric-segment.js';
 import { seededRandom, tempDir } from '../helpers.js';
 
 const SPECIAL = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, Number.MAX_VALUE, 5e-324];

@@ -1,6 +1,6 @@
 /** Growable float64 columns per key, filled from a segment's blocks and then from metric lines. */
 import type { MetricPoint } from '../../core/entities.js';
-import type { Segment } from './metric-series.js';
+import type { Segment } from './metric-segment.js';
 
 /** Growable float64 columns per key, in first-seen key order. */
 export class ColumnsBuilder {

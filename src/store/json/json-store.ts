@@ -6,7 +6,7 @@
  * <root>/runs/<run id>/run.jsonl      the run as an append-only log of changes, from any process (run-log.ts)
  * <root>/runs/<run id>/metrics.jsonl  append-only points, written by the process that logs the run (metric-log.ts)
  * <root>/runs/<run id>/metrics.seg    the histories in columns up to a byte of metrics.jsonl; derived
- *                                     (metric-series.ts)
+ *                                     (metric-segment.ts)
  * <root>/runs/<run id>/artifacts/     the run's files (artifacts.ts)
  * <root>/.cache/runs-v<N>.json, .delta  folded runs for cold searches; derived, rebuilt when unreadable (run-cache.ts)
  */

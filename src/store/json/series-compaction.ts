@@ -1,6 +1,6 @@
 /**
  * Compaction: a run's histories written into its segment (encodeSegment; the format is described, and read, in
- * metric-series.ts) with their levels and the run's drawn pack, from the current segment's points and the lines after
+ * metric-segment.ts) with their levels and the run's drawn pack, from the current segment's points and the lines after
  * it. Apart from the readers, so that a first read loads none of the code that writes segments and packs.
  */
 import { join } from 'node:path';
@@ -11,9 +11,6 @@ import { ColumnsBuilder } from './columns-builder.js';
 import { visitMetricLines } from './metric-lines.js';
 import {
   align8,
-  openSegment,
-  probe,
-  sampledOf,
   SEGMENT_FILE,
   SEGMENT_MAGIC,
   SEGMENTS_SUPPORTED,
@@ -22,7 +19,8 @@ import {
   type SegmentHeader,
   type SeriesEntry,
   type StoredPack,
-} from './metric-series.js';
+} from './metric-segment.js';
+import { openSegment, probe, sampledOf } from './metric-series.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module
 const { crc32 } = process.getBuiltinModule('node:zlib');
 
