@@ -5,7 +5,7 @@
  * windows, not the experiment.
  */
 import type { Run } from '../core/entities.js';
-import type { HistoryPoint } from './collect.js';
+import type { HistoryPoint } from '../core/history-points.js';
 
 type Histories = Record<string, HistoryPoint[]>;
 export type BulkRead = (runIds: readonly string[], keys: readonly string[]) => Promise<Record<string, Histories>>;

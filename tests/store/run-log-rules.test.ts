@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../src/core/entities.js';
 import { TracklabError } from '../../src/core/errors.js';
-import { applyLines, batchEvents, eventLines, type RunEvent } from '../../src/store/json/run-log.js';
+import { applyLines, batchEvents, eventLines } from '../../src/store/json/run-log.js';
+import type { RunEvent } from '../../src/store/json/run-events.js';
 
 const FILE = '/store/runs/r1/run.jsonl';
 

@@ -51,11 +51,11 @@ import {
   type StoredRun,
 } from './metric-series.js';
 import type { Compaction } from './series-compaction.js';
-import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG, type RunEvent } from './run-log.js';
+import { appendEvents, batchEvents, eventLines, foldRunLog, readRunLog, RUN_LOG } from './run-log.js';
 import { BadBase, RunCache, type Entry } from './run-cache.js';
 import { LogReader } from './log-reader.js';
 import { searchCached } from './run-search.js';
-import { dict } from './run-events.js';
+import { dict, type RunEvent } from './run-events.js';
 import type { JsonRunWriter } from './run-writer.js';
 import { isStoreMeta, type StoreMeta } from './shapes.js';
 import { ExperimentIndex } from './experiment-index.js';

@@ -3,12 +3,29 @@
  * value of the wrong type is damage, reported as CORRUPT_STORE with the file and line, never a TypeError or a guess.
  * Records keyed by user data come out as null-prototype objects, so keys such as `toString` or `__proto__` are data.
  */
-import { RUN_STATUSES, type DatasetInput, type RunRecord, type RunStatus } from '../../core/entities.js';
+import {
+  RUN_STATUSES,
+  type DatasetInput,
+  type MetricSummary,
+  type RunRecord,
+  type RunStatus,
+} from '../../core/entities.js';
 import { corrupt } from '../../core/errors.js';
 import { storeMessages } from '../messages.js';
-import type { RunEvent } from './run-log.js';
 import { setOwn } from '../../core/run-view.js';
 import { decodeMetricSummaries, isRunRecord } from './shapes.js';
+
+/** One line of a run log: the first creates the run, each later one is one change (run-log.ts folds them). */
+export type RunEvent =
+  | { op: 'create'; run: RunRecord }
+  | { op: 'params'; params: Record<string, string> }
+  | { op: 'tags'; tags: Record<string, string> }
+  | { op: 'deleteTag'; key: string }
+  | { op: 'inputs'; inputs: DatasetInput[] }
+  | { op: 'metrics'; metrics: Record<string, MetricSummary> }
+  | { op: 'status'; status: RunStatus; endTime: number | null }
+  | { op: 'name'; name: string }
+  | { op: 'lifecycle'; stage: 'active' | 'deleted'; at: number };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

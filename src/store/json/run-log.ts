@@ -5,25 +5,14 @@
  * in order. Only a torn last line (a crash mid-write, or a write in progress) is skipped; any other damage is
  * CORRUPT_STORE naming the line. A run whose first line is incomplete is still being created.
  */
-import type { DatasetInput, MetricSummary, RunRecord, RunStatus } from '../../core/entities.js';
+import type { RunRecord } from '../../core/entities.js';
 import { ioError, paramChanged, runDeleted } from '../../core/errors.js';
 import type { RunBatch } from '../tracking-store.js';
 import { nonFiniteReplacer } from '../../core/number-codec.js';
 import { appendAll } from './append-file.js';
-import { dict, parseEvent } from './run-events.js';
+import { dict, parseEvent, type RunEvent } from './run-events.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { closeSync, openSync, readFileSync } = process.getBuiltinModule('node:fs');
-
-export type RunEvent =
-  | { op: 'create'; run: RunRecord }
-  | { op: 'params'; params: Record<string, string> }
-  | { op: 'tags'; tags: Record<string, string> }
-  | { op: 'deleteTag'; key: string }
-  | { op: 'inputs'; inputs: DatasetInput[] }
-  | { op: 'metrics'; metrics: Record<string, MetricSummary> }
-  | { op: 'status'; status: RunStatus; endTime: number | null }
-  | { op: 'name'; name: string }
-  | { op: 'lifecycle'; stage: 'active' | 'deleted'; at: number };
 
 export const RUN_LOG = 'run.jsonl';
 

@@ -11,7 +11,8 @@ import type { RunBatch, RunWriter } from '../tracking-store.js';
 import { fsyncAsync } from './atomic-file.js';
 import { MetricLog } from './metric-log.js';
 import { compactSeries } from './series-compaction.js';
-import { appendEvents, applyLines, batchEvents, RUN_LOG, type RunEvent } from './run-log.js';
+import { appendEvents, applyLines, batchEvents, RUN_LOG } from './run-log.js';
+import type { RunEvent } from './run-events.js';
 
 /** Runs that appended at least this many bytes of points (about 4,000) are compacted when they end. */
 export const COMPACT_AT_END_BYTES = 256 << 10;
