@@ -235,31 +235,31 @@ export class JsonStore implements TrackingStoreCore {
 
   async getMetricHistory(id: string, key: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    return this.checkedSeries(run, await readHistory(await this.storedRun(id), key), [key]);
+    return this.checkedSeries(run, readHistory(await this.storedRun(id), key), [key]);
   }
 
   async getMetricColumns(id: string, key: string): Promise<MetricColumns> {
     const run = await this.getRun(id);
-    const cols = await readColumns(await this.storedRun(id), key);
+    const cols = readColumns(await this.storedRun(id), key);
     this.checkCount(run, key, cols.steps.length);
     return cols;
   }
 
   async getHistoryPoints(id: string, key: string): Promise<HistoryPoint[]> {
     const run = await this.getRun(id);
-    const points = await readHistoryPoints(await this.storedRun(id), key);
+    const points = readHistoryPoints(await this.storedRun(id), key);
     this.checkCount(run, key, points.length);
     return points;
   }
 
   async getAllMetricHistories(id: string): Promise<MetricPoint[]> {
     const run = await this.getRun(id);
-    return this.checkedSeries(run, await readHistory(await this.storedRun(id)), Object.keys(run.metrics));
+    return this.checkedSeries(run, readHistory(await this.storedRun(id)), Object.keys(run.metrics));
   }
 
   async getSampledHistory(id: string, key: string, maxPoints: number): Promise<SampledHistory> {
     const run = await this.getRun(id);
-    const sampled = await sampleStoredHistory(await this.storedRun(id), key, maxPoints);
+    const sampled = sampleStoredHistory(await this.storedRun(id), key, maxPoints);
     this.checkCount(run, key, sampled.total);
     return sampled;
   }
@@ -282,7 +282,7 @@ export class JsonStore implements TrackingStoreCore {
   ): Promise<Map<string, SampledColumns>> {
     // a report reads every run it just searched: their folds are cached, checked by one stat, not re-read
     const run = this.readRunCached(id) ?? (await this.getRun(id));
-    const sampled = await sampleStoredHistories(await this.storedRun(id), keys, maxPoints);
+    const sampled = sampleStoredHistories(await this.storedRun(id), keys, maxPoints);
     for (const [key, s] of sampled) {
       const expected = Object.hasOwn(run.metrics, key) ? (run.metrics[key]?.count ?? 0) : 0;
       if (s.total < expected) this.checkedSeries(run, [], [key]);

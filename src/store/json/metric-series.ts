@@ -4,9 +4,9 @@
  * Compaction (series-compaction.ts) folds the lines into a new segment, written to a temp file and renamed, so a
  * compaction killed at any point leaves the old segment (or none) and metrics.jsonl untouched.
  *
- * The JSON store loads these readers and the segment's reader with itself (an import() on the first read cost that
- * read ~2 ms, the open nothing measurable: BENCHMARKS.md). The JSON line reader and the columns builder are loaded
- * when a read needs them: a read of a compacted run with nothing logged after its segment needs neither.
+ * The JSON store loads these readers, the segment's reader, the line reader and the columns builder with itself:
+ * loaded by import() on the first read they cost that read ~2 ms, with the store's modules its open nothing
+ * measurable (BENCHMARKS.md).
  */
 import { join } from 'node:path';
 import type { MetricColumns, MetricPoint } from '../../core/entities.js';
@@ -26,18 +26,11 @@ import {
   type SampledHistory,
 } from '../../core/history-sample.js';
 import { HISTORY_FORMAT } from '../../core/version.js';
-import type { ColumnsBuilder } from './columns-builder.js';
+import { ColumnsBuilder } from './columns-builder.js';
+import { readMetricLines, readMetricLog, visitMetricLines } from './metric-lines.js';
 import { PROBE_BYTES, Segment, SEGMENT_FILE, SERIES_FILE } from './metric-segment.js';
 // getBuiltinModule, not an ESM import: each imported builtin gets a facade module (node:fs: ~3.5 ms a cold process)
 const { closeSync, fstatSync, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
-// The line reader and the columns builder are loaded when they are needed: a read of a compacted run with nothing
-// logged after its segment needs neither, and an import() costs a cold process ~0.5-1 ms.
-type LinesModule = typeof import('./metric-lines.js');
-let linesImport: Promise<LinesModule> | undefined;
-const lines = (): Promise<LinesModule> => (linesImport ??= import('./metric-lines.js'));
-let builderImport: Promise<typeof import('./columns-builder.js')> | undefined;
-const columnsBuilder = (): Promise<typeof import('./columns-builder.js')> =>
-  (builderImport ??= import('./columns-builder.js'));
 
 /** The segment of the run in `dir` if it matches metrics.jsonl (covered range present and the same bytes). */
 export function openSegment(dir: string): Segment | undefined {
@@ -104,30 +97,29 @@ export function probe(file: string, covered: number): { text: string; size: numb
  * Every point of the run (of one key when given): per key in logging order, the segment's keys first, then the points
  * logged after it. Closes the segment.
  */
-export async function readHistory(run: StoredRun, onlyKey?: string): Promise<MetricPoint[]> {
+export function readHistory(run: StoredRun, onlyKey?: string): MetricPoint[] {
   try {
-    return await historyOf(run, onlyKey);
+    return historyOf(run, onlyKey);
   } finally {
     run.segment?.close();
   }
 }
 
 /** readHistory, leaving the segment open. */
-async function historyOf(run: StoredRun, onlyKey: string | undefined): Promise<MetricPoint[]> {
+function historyOf(run: StoredRun, onlyKey: string | undefined): MetricPoint[] {
   const file = join(run.dir, SERIES_FILE);
   const { segment } = run;
-  if (segment === undefined) return (await lines()).readMetricLog(file, onlyKey);
+  if (segment === undefined) return readMetricLog(file, onlyKey);
   const out: MetricPoint[] = [];
   for (const entry of segment.header.series) {
     if (onlyKey !== undefined && entry[0] !== onlyKey) continue;
     const cols = segment.points(entry);
     // a damaged block: every point is read from the lines instead
-    if (cols === undefined) return (await lines()).readMetricLog(file, onlyKey);
+    if (cols === undefined) return readMetricLog(file, onlyKey);
     for (let i = 0; i < cols.step.length; i++)
       out.push({ key: entry[0], value: cols.value[i]!, step: cols.step[i]!, timestamp: cols.timestamp[i]! });
   }
-  if (hasTail(run))
-    for (const p of (await lines()).readMetricLines(file, segment.header.covered, onlyKey).points) out.push(p);
+  if (hasTail(run)) for (const p of readMetricLines(file, segment.header.covered, onlyKey).points) out.push(p);
   return out;
 }
 
@@ -135,13 +127,12 @@ async function historyOf(run: StoredRun, onlyKey: string | undefined): Promise<M
  * One history of the run in columns, in logging order: the segment's block as read (no object per point), then the
  * points logged after it. Same points as readHistory(run, key). Closes the segment.
  */
-export async function readColumns(run: StoredRun, key: string): Promise<MetricColumns> {
+export function readColumns(run: StoredRun, key: string): MetricColumns {
   const file = join(run.dir, SERIES_FILE);
   const { segment } = run;
-  let builder: ColumnsBuilder;
+  const builder = new ColumnsBuilder();
   let from = 0;
   try {
-    builder = new (await columnsBuilder()).ColumnsBuilder();
     const entry = segment?.entry(key);
     const cols = entry && segment?.points(entry);
     if (cols !== undefined) builder.set(key, cols);
@@ -150,7 +141,7 @@ export async function readColumns(run: StoredRun, key: string): Promise<MetricCo
   } finally {
     segment?.close();
   }
-  if (from === 0 || hasTail(run)) (await lines()).visitMetricLines(file, from, key, (p) => builder.add(p));
+  if (from === 0 || hasTail(run)) visitMetricLines(file, from, key, (p) => builder.add(p));
   const cols = builder.series()[0]?.points;
   const empty = new Float64Array(0);
   return { steps: cols?.step ?? empty, values: cols?.value ?? empty, timestamps: cols?.timestamp ?? empty };
@@ -161,7 +152,7 @@ export async function readColumns(run: StoredRun, key: string): Promise<MetricCo
  * segment's block (streamed through a small buffer) and then from the lines after it. Same points as readColumns.
  * Closes the segment.
  */
-export async function readHistoryPoints(run: StoredRun, key: string): Promise<HistoryPoint[]> {
+export function readHistoryPoints(run: StoredRun, key: string): HistoryPoint[] {
   const file = join(run.dir, SERIES_FILE);
   const { segment } = run;
   let out: HistoryPoint[] = [];
@@ -185,7 +176,7 @@ export async function readHistoryPoints(run: StoredRun, key: string): Promise<Hi
     }
   }
   if (from === 0 || hasTail(run))
-    (await lines()).visitMetricLines(file, from, key, (p) => out.push(toHistoryPoint(p.step, p.value, p.timestamp)));
+    visitMetricLines(file, from, key, (p) => out.push(toHistoryPoint(p.step, p.value, p.timestamp)));
   return out;
 }
 
@@ -193,29 +184,28 @@ export async function readHistoryPoints(run: StoredRun, key: string): Promise<Hi
  * One history of the run reduced to at most `maxPoints` (history-sample.ts): from the segment's precomputed levels
  * when no point of the key came after it, else from the points in memory. Closes the segment.
  */
-export async function sampleStoredHistory(run: StoredRun, key: string, maxPoints: number): Promise<SampledHistory> {
+export function sampleStoredHistory(run: StoredRun, key: string, maxPoints: number): SampledHistory {
   try {
     const { segment } = run;
     // lines after the segment when it was checked: those of the key are looked for
     const sampled =
-      segment && (await sampleSegment(segment, hasTail(run) ? join(run.dir, SERIES_FILE) : undefined, key, maxPoints));
-    return sampled ?? sampleColumns(toColumns(await historyOf(run, key)), maxPoints);
+      segment && sampleSegment(segment, hasTail(run) ? join(run.dir, SERIES_FILE) : undefined, key, maxPoints);
+    return sampled ?? sampleColumns(toColumns(historyOf(run, key)), maxPoints);
   } finally {
     run.segment?.close();
   }
 }
 
 /** `key` sampled from the segment; undefined when a point of it follows in `file` (the lines after it, if any). */
-async function sampleSegment(
+function sampleSegment(
   segment: Segment,
   file: string | undefined,
   key: string,
   maxPoints: number,
-): Promise<SampledHistory | undefined> {
+): SampledHistory | undefined {
   const entry = segment.entry(key);
   if (entry === undefined) return undefined;
-  if (file !== undefined && (await lines()).readMetricLines(file, segment.header.covered, key).points.length > 0)
-    return undefined;
+  if (file !== undefined && readMetricLines(file, segment.header.covered, key).points.length > 0) return undefined;
   const total = entry[1];
   if (total <= maxPoints) {
     const cols = segment.points(entry);
@@ -230,16 +220,16 @@ class DamagedBlock extends Error {}
  * Several histories of the run, each reduced to at most `maxPoints` (as sampleStoredHistory), in columns: the
  * segment is opened and the lines after it are read once for all of them. Closes the segment.
  */
-export async function sampleStoredHistories(
+export function sampleStoredHistories(
   run: StoredRun,
   keys: readonly string[],
   maxPoints: number,
-): Promise<Map<string, SampledColumns>> {
+): Map<string, SampledColumns> {
   const out = new Map<string, SampledColumns>();
   const { segment } = run;
   const covered = segment?.header.covered ?? 0;
   try {
-    const tail = hasTail(run) ? (await lines()).readMetricLines(join(run.dir, SERIES_FILE), covered).points : [];
+    const tail = hasTail(run) ? readMetricLines(join(run.dir, SERIES_FILE), covered).points : [];
     const tailKeys = new Set(tail.map((p) => p.key));
     for (const key of keys) {
       const entry = segment?.entry(key);
@@ -248,7 +238,7 @@ export async function sampleStoredHistories(
         sampled = sampledOf(storedSeries(segment, entry), maxPoints);
       }
       if (segment === undefined) sampled = sampleToColumns(toColumns(tail.filter((p) => p.key === key)), maxPoints);
-      out.set(key, sampled ?? sampleToColumns(toColumns(await historyOf(run, key)), maxPoints));
+      out.set(key, sampled ?? sampleToColumns(toColumns(historyOf(run, key)), maxPoints));
     }
   } finally {
     segment?.close();
